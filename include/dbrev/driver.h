@@ -1,0 +1,104 @@
+/*
+ * dbrev/driver.h - one small interface in front of every database.
+ *
+ * Each database is one file in lib/db/ that fills a struct dbrev_driver;
+ * lib/db/driver.c lists them.  Adding a database means adding one file
+ * and one line there.  Callers use the dbrev_db_* functions, which pick
+ * the driver from the URL and never show a password.
+ */
+#ifndef DBREV_DRIVER_H
+#define DBREV_DRIVER_H
+
+#include <stddef.h>
+
+#include "dbrev/error.h"
+#include "dbrev/url.h"
+
+#define DBREV_DEFAULT_TABLE	"dbrev_revisions"
+#define DBREV_DEFAULT_LOCK_TIMEOUT 60.0	/* seconds */
+
+/* State of a row in the version table. */
+enum dbrev_row_state {
+	DBREV_ROW_APPLIED = 0,
+	DBREV_ROW_IN_PROGRESS	/* a transaction: none revision not finished */
+};
+
+/* One row of the version table. */
+struct dbrev_applied {
+	char			*revision;
+	char			*checksum;	/* hex SHA-256 */
+	char			*applied_at;	/* as the database prints it */
+	enum dbrev_row_state	 state;
+};
+
+void	 dbrev_applied_free(struct dbrev_applied *, size_t n);
+
+struct dbrev_conn;	/* a driver's own connection, opaque */
+
+struct dbrev_driver {
+	const char		*name;		/* "sqlite", "postgresql" */
+	enum dbrev_dialect	 dialect;
+
+	int	(*open)(const char *url, struct dbrev_conn **,
+		    struct dbrev_error *);
+	void	(*close)(struct dbrev_conn *);
+
+	/*
+	 * Serialise runners on this database: wait up to timeout seconds,
+	 * then fail with a clear error.  The lock cannot outlive the
+	 * process (PostgreSQL: session advisory lock; SQLite: taken by
+	 * begin() as BEGIN IMMEDIATE with a busy timeout).
+	 */
+	int	(*lock)(struct dbrev_conn *, const char *table, double timeout,
+		    struct dbrev_error *);
+	int	(*unlock)(struct dbrev_conn *, const char *table,
+		    struct dbrev_error *);
+
+	int	(*begin)(struct dbrev_conn *, struct dbrev_error *);
+	int	(*commit)(struct dbrev_conn *, struct dbrev_error *);
+	int	(*rollback)(struct dbrev_conn *, struct dbrev_error *);
+
+	/*
+	 * Run a script of one or more statements.  On an error, err names
+	 * file:line, where line is first_line plus the line of the failing
+	 * statement within sql.
+	 */
+	int	(*exec)(struct dbrev_conn *, const char *sql, const char *file,
+		    unsigned first_line, struct dbrev_error *);
+
+	/* Version table: create when missing, read, add, mark, remove. */
+	int	(*table_ensure)(struct dbrev_conn *, const char *table,
+		    struct dbrev_error *);
+	int	(*table_read)(struct dbrev_conn *, const char *table,
+		    struct dbrev_applied **rows, size_t *nrows,
+		    struct dbrev_error *);
+	int	(*table_insert)(struct dbrev_conn *, const char *table,
+		    const char *revision, const char *checksum,
+		    enum dbrev_row_state, struct dbrev_error *);
+	int	(*table_set_state)(struct dbrev_conn *, const char *table,
+		    const char *revision, enum dbrev_row_state,
+		    struct dbrev_error *);
+	int	(*table_delete)(struct dbrev_conn *, const char *table,
+		    const char *revision, struct dbrev_error *);
+};
+
+/* A connection with its driver. */
+struct dbrev_db {
+	const struct dbrev_driver	*driver;
+	struct dbrev_conn		*conn;
+	char				*url_redacted;	/* safe to print */
+};
+
+/* The driver for a dialect, or NULL when not compiled in. */
+const struct dbrev_driver *dbrev_driver_for(enum dbrev_dialect);
+
+/*
+ * Open the database a URL names.  Bad URL, unknown scheme, a driver
+ * not compiled in or an unreachable server fill err.
+ * Free with dbrev_db_close.
+ */
+int	 dbrev_db_open(const char *url, struct dbrev_db **out,
+	    struct dbrev_error *err);
+void	 dbrev_db_close(struct dbrev_db *);
+
+#endif /* DBREV_DRIVER_H */

@@ -1,0 +1,136 @@
+/*
+ * dbrev/graph.h - the revision graph of a migrations directory.
+ *
+ * Built from each revision's parents and depends.  Duplicate ids,
+ * missing parents or depends, and cycles are errors.  Revisions are
+ * kept in apply order: topological, ties broken by id, so the order is
+ * the same on every machine.  Targets resolve as Alembic's do.
+ */
+#ifndef DBREV_GRAPH_H
+#define DBREV_GRAPH_H
+
+#include <stddef.h>
+
+#include "dbrev/error.h"
+#include "dbrev/revision.h"
+
+struct dbrev_graph;	/* opaque */
+
+/*
+ * Load every DIR/versions/ *.sql file (DIR is the migrations directory)
+ * with the given DBREV_PARSE_* flags and build the graph.  All problems
+ * found are chained in err.  Returns 0 or -1.
+ */
+int	 dbrev_graph_load(const char *dir, unsigned flags,
+	    struct dbrev_graph **out, struct dbrev_error *err);
+
+/*
+ * Build a graph from revisions the caller parsed (the graph takes
+ * ownership of the array's elements, not of the array), e.g. in tests.
+ */
+int	 dbrev_graph_build(struct dbrev_revision **revs, size_t n,
+	    struct dbrev_graph **out, struct dbrev_error *err);
+
+void	 dbrev_graph_free(struct dbrev_graph *);
+
+/* Number of revisions, and the i-th in apply order. */
+size_t	 dbrev_graph_count(const struct dbrev_graph *);
+const struct dbrev_revision *
+	 dbrev_graph_at(const struct dbrev_graph *, size_t i);
+
+/* Position in apply order of the revision with this exact id, or -1. */
+long	 dbrev_graph_index(const struct dbrev_graph *, const char *id);
+
+/* The revision with this exact id, or NULL. */
+const struct dbrev_revision *
+	 dbrev_graph_find(const struct dbrev_graph *, const char *id);
+
+/*
+ * Heads (no child through parents), bases (no parents), branch points
+ * (two or more children) and merge points (two or more parents): fill
+ * out[] with apply-order indices (out sized dbrev_graph_count) and
+ * return how many.
+ */
+size_t	 dbrev_graph_heads(const struct dbrev_graph *, size_t *out);
+size_t	 dbrev_graph_bases(const struct dbrev_graph *, size_t *out);
+int	 dbrev_graph_is_head(const struct dbrev_graph *, size_t i);
+int	 dbrev_graph_is_branchpoint(const struct dbrev_graph *, size_t i);
+
+/* Number of children of revision i (through parents). */
+size_t	 dbrev_graph_nchildren(const struct dbrev_graph *, size_t i);
+
+/*
+ * Resolve an id or a unique prefix of one to its apply-order index.
+ * Unknown or ambiguous (candidates listed) fills err and returns -1.
+ */
+long	 dbrev_graph_lookup(const struct dbrev_graph *, const char *idprefix,
+	    struct dbrev_error *err);
+
+/* A set of applied revisions: one flag per apply-order index. */
+struct dbrev_revset {
+	unsigned char	*in;	/* in[i] != 0: revision i is in the set */
+	size_t		 n;	/* == dbrev_graph_count() */
+};
+
+/* An empty set sized for the graph; free with dbrev_revset_free. */
+void	 dbrev_revset_init(struct dbrev_revset *, const struct dbrev_graph *);
+void	 dbrev_revset_free(struct dbrev_revset *);
+
+/* What a plan does to each of its revisions. */
+enum dbrev_direction {
+	DBREV_UPGRADE,
+	DBREV_DOWNGRADE
+};
+
+/* An ordered list of revisions to apply or revert. */
+struct dbrev_plan {
+	enum dbrev_direction	 direction;
+	size_t			*steps;	 /* apply-order indices, in run order */
+	size_t			 nsteps;
+};
+
+void	 dbrev_plan_free(struct dbrev_plan *);
+
+/*
+ * Compute the plan that takes the database from `applied` to `target`:
+ *
+ *   upgrade:   head (the single head; several is an error naming them),
+ *              heads, an id or unique prefix (applies it and all its
+ *              ancestors through parents and depends), +N (the next N
+ *              not yet applied, in apply order), base (nothing).
+ *   downgrade: base (revert all), an id or prefix (revert the applied
+ *              revisions that descend from it, which must be applied),
+ *              -N (the last N applied, in reverse apply order).
+ *
+ * A revision in the plan never runs before one it rests on.  Downgrading
+ * across an irreversible revision is an error naming it.  `applied` must
+ * be closed under ancestry (revapply checks that first).
+ */
+int	 dbrev_graph_plan(const struct dbrev_graph *,
+	    const struct dbrev_revset *applied, enum dbrev_direction,
+	    const char *target, struct dbrev_plan *out,
+	    struct dbrev_error *err);
+
+/*
+ * The set a target denotes for stamping: the target and all its
+ * ancestors (head, heads, base, id or prefix).  Fills `out` (already
+ * initialised) and returns 0, or -1 with err.
+ */
+int	 dbrev_graph_closure(const struct dbrev_graph *, const char *target,
+	    struct dbrev_revset *out, struct dbrev_error *err);
+
+/*
+ * The "current" revisions of an applied set: the applied ones that no
+ * other applied revision rests on.  Fills out[] and returns how many.
+ */
+size_t	 dbrev_graph_current(const struct dbrev_graph *,
+	    const struct dbrev_revset *applied, size_t *out);
+
+/*
+ * Check that an applied set is closed under ancestry; if not, fill err
+ * naming an applied revision whose parent or dependency is not applied.
+ */
+int	 dbrev_graph_check_applied(const struct dbrev_graph *,
+	    const struct dbrev_revset *applied, struct dbrev_error *err);
+
+#endif /* DBREV_GRAPH_H */

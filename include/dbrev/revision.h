@@ -1,0 +1,63 @@
+/*
+ * dbrev/revision.h - one revision file: parse, check, checksum.
+ *
+ * The format is in dbrev-revision(5): a header of "-- key: value" lines,
+ * then "-- +upgrade" and optionally "-- +downgrade".  Parsing is strict:
+ * every problem is reported as file:line with what would fix it.
+ */
+#ifndef DBREV_REVISION_H
+#define DBREV_REVISION_H
+
+#include <stddef.h>
+
+#include "dbrev/error.h"
+#include "dbrev/util.h"
+
+#define DBREV_ID_MAX 32		/* longest revision id */
+
+/* A parsed revision.  Owned by whoever created it; see revision_free. */
+struct dbrev_revision {
+	char	 *id;
+	char	**parents;	/* parents, in file order */
+	size_t	  nparents;
+	char	**depends;	/* extra revisions applied first */
+	size_t	  ndepends;
+	char	 *message;	/* "" when absent */
+	char	 *created;	/* "" when absent */
+	char	 *path;		/* the file it came from */
+	int	  transactional; /* 0 for "transaction: none" */
+	int	  has_downgrade; /* 0: irreversible */
+	/*
+	 * Section text, each exactly as in the file (NULL when parsed with
+	 * DBREV_PARSE_HEADER_ONLY).  *_line is the file line on which the
+	 * text's first line stands, to map an SQL error back to the file.
+	 */
+	char	 *upgrade;
+	unsigned  upgrade_line;
+	char	 *downgrade;	/* NULL when irreversible or header-only */
+	unsigned  downgrade_line;
+	char	  checksum[DBREV_CHECKSUM_LEN + 1]; /* SHA-256 of upgrade */
+};
+
+/* Flags for parsing. */
+#define DBREV_PARSE_HEADER_ONLY	0x01	/* check all, keep no SQL text */
+
+/*
+ * Parse `len` bytes of `text` read from `path` (used in messages).
+ * On success *out is a new revision (free with dbrev_revision_free).
+ * On failure returns -1 with err filled (kind INPUT) and *out NULL.
+ */
+int	 dbrev_revision_parse(const char *path, const char *text, size_t len,
+	    unsigned flags, struct dbrev_revision **out,
+	    struct dbrev_error *err);
+
+/* Read and parse the file at path. */
+int	 dbrev_revision_load(const char *path, unsigned flags,
+	    struct dbrev_revision **out, struct dbrev_error *err);
+
+void	 dbrev_revision_free(struct dbrev_revision *);
+
+/* Non-zero when s is a valid revision id (1-32 of [A-Za-z0-9_]). */
+int	 dbrev_revision_id_valid(const char *s);
+
+#endif /* DBREV_REVISION_H */

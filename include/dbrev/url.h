@@ -1,0 +1,45 @@
+/*
+ * dbrev/url.h - database URLs: which database a URL names, the SQLite
+ * path in a sqlite: URL, and a form safe to print (password removed).
+ *
+ *   sqlite:relative/app.db   sqlite:///abs/app.db   sqlite::memory:
+ *   postgresql://...  postgres://...  (and libpq keyword strings such as
+ *   "host=/tmp dbname=x"), handed to libpq as they are.
+ */
+#ifndef DBREV_URL_H
+#define DBREV_URL_H
+
+#include "dbrev/error.h"
+
+enum dbrev_dialect {
+	DBREV_DIALECT_UNKNOWN = 0,
+	DBREV_DIALECT_SQLITE,
+	DBREV_DIALECT_POSTGRES
+};
+
+/* Which database the URL names, or UNKNOWN. */
+enum dbrev_dialect dbrev_url_dialect(const char *url);
+
+/* Dialect from a name as given to --dialect ("sqlite", "postgresql"). */
+enum dbrev_dialect dbrev_dialect_from_name(const char *name);
+const char	*dbrev_dialect_name(enum dbrev_dialect);
+
+/*
+ * The file path of a sqlite: URL (newly allocated), or NULL with err
+ * filled when the URL is not a valid sqlite: URL.
+ */
+char	*dbrev_url_sqlite_path(const char *url, struct dbrev_error *err);
+
+/*
+ * A copy of the URL safe to print or to key state on: any password
+ * (user:PASSWORD@, password=..., ?password=...) removed.  Caller frees.
+ */
+char	*dbrev_url_redact(const char *url);
+
+/*
+ * Remove every occurrence of the URL's password from a message (in
+ * place, replaced by "***"), for text a database client produced.
+ */
+void	 dbrev_url_scrub(const char *url, char *message);
+
+#endif /* DBREV_URL_H */

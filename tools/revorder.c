@@ -1,0 +1,2 @@
+/* revorder - placeholder until the foundation lands. */
+int main(void) { return 0; }
