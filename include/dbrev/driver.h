@@ -13,6 +13,7 @@
 
 #include "dbrev/error.h"
 #include "dbrev/url.h"
+#include "dbrev/util.h"
 
 #define DBREV_DEFAULT_TABLE	"dbrev_revisions"
 #define DBREV_DEFAULT_LOCK_TIMEOUT 60.0	/* seconds */
@@ -80,6 +81,17 @@ struct dbrev_driver {
 		    struct dbrev_error *);
 	int	(*table_delete)(struct dbrev_conn *, const char *table,
 		    const char *revision, struct dbrev_error *);
+
+	/*
+	 * Offline SQL (revapply --sql, no connection): append to `out` the
+	 * statements, in this dialect, that create the version table when
+	 * missing, record a revision as applied, and remove its row.
+	 */
+	void	(*script_table_ensure)(struct dbrev_buf *out, const char *table);
+	void	(*script_insert)(struct dbrev_buf *out, const char *table,
+		    const char *revision, const char *checksum);
+	void	(*script_delete)(struct dbrev_buf *out, const char *table,
+		    const char *revision);
 };
 
 /* A connection with its driver. */
