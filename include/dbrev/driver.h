@@ -101,6 +101,10 @@ struct dbrev_db {
 	char				*url_redacted;	/* safe to print */
 };
 
+/* The drivers, one file each in lib/db/. */
+extern const struct dbrev_driver dbrev_driver_sqlite;	/* lib/db/sqlite.c */
+extern const struct dbrev_driver dbrev_driver_postgres;	/* lib/db/postgres.c */
+
 /* The driver for a dialect, or NULL when not compiled in. */
 const struct dbrev_driver *dbrev_driver_for(enum dbrev_dialect);
 
