@@ -120,8 +120,10 @@ int	 dbrev_graph_closure(const struct dbrev_graph *, const char *target,
 	    struct dbrev_revset *out, struct dbrev_error *err);
 
 /*
- * The "current" revisions of an applied set: the applied ones that no
- * other applied revision rests on.  Fills out[] and returns how many.
+ * The "current" revisions of an applied set: the applied ones with no
+ * applied child through parents (the tips of the applied branches, as
+ * Alembic's current; a `depends` link does not hide its target).
+ * Fills out[] (in apply order) and returns how many.
  */
 size_t	 dbrev_graph_current(const struct dbrev_graph *,
 	    const struct dbrev_revset *applied, size_t *out);

@@ -37,6 +37,17 @@ struct dbrev_revision {
 	char	 *downgrade;	/* NULL when irreversible or header-only */
 	unsigned  downgrade_line;
 	char	  checksum[DBREV_CHECKSUM_LEN + 1]; /* SHA-256 of upgrade */
+	/* Header lines (0 when absent), so that graph errors name them. */
+	unsigned  revision_line;
+	unsigned  parents_line;
+	unsigned  depends_line;
+	/*
+	 * Internal: the parser allocates the struct and its header strings
+	 * in one block of this size; dbrev_revision_free frees separately
+	 * only the pointers outside it, so a hand-built revision (every
+	 * field malloc'd, block_size 0) is freed correctly too.
+	 */
+	size_t	  block_size;
 };
 
 /* Flags for parsing. */

@@ -1,0 +1,965 @@
+/*
+ * graph.c - the revision graph: load a directory, order it, resolve
+ * targets and plan upgrades and downgrades.
+ *
+ * Revisions are kept in apply order (Kahn's algorithm, the ready set a
+ * binary heap keyed by id: O(n log n)).  Edges are stored as index
+ * arrays (CSR) and ids are found through an open-addressing hash table,
+ * so that 100,000 revisions cost a few megabytes beyond the headers.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "dbrev/graph.h"
+
+struct dbrev_graph {
+	struct dbrev_revision	**revs;		/* in apply order */
+	size_t			  n;
+	uint32_t		 *pre_off;	/* n + 1: prerequisites of i ... */
+	uint32_t		 *pre;		/* ... parents first, then depends */
+	uint32_t		 *dep_off;	/* n + 1: revisions resting on i */
+	uint32_t		 *dep;
+	uint32_t		 *nchild;	/* children through parents */
+	uint32_t		 *hash;		/* index + 1; 0 is empty */
+	size_t			  hcap;		/* power of two */
+	uint32_t		 *sorted;	/* indices sorted by id */
+};
+
+static uint32_t
+hash_str(const char *s)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+/* Slot of id in the table: holding it, or the empty one it would take. */
+static size_t
+hash_slot(uint32_t *tab, size_t cap, struct dbrev_revision **revs,
+    const char *id)
+{
+	size_t i = hash_str(id) & (cap - 1);
+
+	while (tab[i] != 0 && strcmp(revs[tab[i] - 1]->id, id) != 0)
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+static long
+find_index(const struct dbrev_graph *g, const char *id)
+{
+	size_t i;
+
+	if (g->n == 0)
+		return -1;
+	i = hash_slot(g->hash, g->hcap, g->revs, id);
+	return g->hash[i] != 0 ? (long)g->hash[i] - 1 : -1;
+}
+
+/* Min-heap of indices ordered by id. */
+struct heap {
+	uint32_t		 *a;
+	size_t			  n;
+	struct dbrev_revision	**revs;
+};
+
+static int
+heap_less(const struct heap *h, uint32_t x, uint32_t y)
+{
+	return strcmp(h->revs[x]->id, h->revs[y]->id) < 0;
+}
+
+static void
+heap_push(struct heap *h, uint32_t v)
+{
+	size_t i = h->n++, up;
+
+	while (i > 0) {
+		up = (i - 1) / 2;
+		if (!heap_less(h, v, h->a[up]))
+			break;
+		h->a[i] = h->a[up];
+		i = up;
+	}
+	h->a[i] = v;
+}
+
+static uint32_t
+heap_pop(struct heap *h)
+{
+	uint32_t top = h->a[0], v = h->a[--h->n];
+	size_t i = 0, c;
+
+	for (;;) {
+		c = 2 * i + 1;
+		if (c >= h->n)
+			break;
+		if (c + 1 < h->n && heap_less(h, h->a[c + 1], h->a[c]))
+			c++;
+		if (!heap_less(h, h->a[c], v))
+			break;
+		h->a[i] = h->a[c];
+		i = c;
+	}
+	if (h->n > 0)
+		h->a[i] = v;
+	return top;
+}
+
+/* qsort has no context argument: sort (id, index) pairs instead. */
+struct idref {
+	const char	*id;
+	uint32_t	 i;
+};
+
+static int
+idref_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct idref *)a)->id,
+	    ((const struct idref *)b)->id);
+}
+
+/* Indices 0..n-1 of revs sorted by id. */
+static uint32_t *
+sort_by_id(struct dbrev_revision **revs, size_t n)
+{
+	struct idref *r = dbrev_xmalloc(n * sizeof(*r));
+	uint32_t *out = dbrev_xmalloc(n * sizeof(*out));
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		r[i].id = revs[i]->id;
+		r[i].i = (uint32_t)i;
+	}
+	qsort(r, n, sizeof(*r), idref_cmp);
+	for (i = 0; i < n; i++)
+		out[i] = r[i].i;
+	free(r);
+	return out;
+}
+
+/* Where revision r names prerequisite p: its parents or depends line. */
+static unsigned
+link_line(const struct dbrev_revision *r, const char *p)
+{
+	size_t i;
+
+	for (i = 0; i < r->nparents; i++)
+		if (strcmp(r->parents[i], p) == 0)
+			return r->parents_line;
+	return r->depends_line;
+}
+
+/*
+ * Report the cycles among the revisions Kahn's algorithm could not
+ * order (done[i] == 0).  Each of those has an unordered prerequisite,
+ * so walking prerequisites from one always closes a cycle.
+ */
+static void
+report_cycles(struct dbrev_revision **revs, size_t n, const uint32_t *pre_off,
+    const uint32_t *pre, const unsigned char *done, const uint32_t *byid,
+    struct dbrev_error *err)
+{
+	unsigned char *state = dbrev_xcalloc(n, 1);	/* 1 walking, 2 seen */
+	uint32_t *walk = dbrev_xmalloc(n * sizeof(*walk));
+	size_t k, len, j, start, min, m;
+	uint32_t v, u, e;
+	struct dbrev_buf msg = { 0 };
+
+	for (k = 0; k < n; k++) {
+		if (done[byid[k]] || state[byid[k]] != 0)
+			continue;
+		len = 0;
+		for (v = byid[k]; state[v] == 0; ) {
+			state[v] = 1;
+			walk[len++] = v;
+			for (e = pre_off[v]; e < pre_off[v + 1]; e++)
+				if (!done[pre[e]])
+					break;
+			v = pre[e];	/* exists: see above */
+		}
+		if (state[v] == 1) {
+			/* walk[start..len) is the cycle, child to parent. */
+			for (start = 0; walk[start] != v; start++)
+				;
+			min = start;
+			for (j = start; j < len; j++)
+				if (strcmp(revs[walk[j]]->id,
+				    revs[walk[min]]->id) < 0)
+					min = j;
+			/* Print parent to child: backwards from min. */
+			dbrev_buf_reset(&msg);
+			m = min;
+			for (j = 0; j <= len - start; j++) {
+				dbrev_buf_printf(&msg, "%s%s", j ? " -> " : "",
+				    revs[walk[m]]->id);
+				m = m == start ? len - 1 : m - 1;
+			}
+			u = walk[min];
+			/* The next in the list is what u's header names. */
+			v = walk[min + 1 < len ? min + 1 : start];
+			dbrev_error_set(err, DBREV_ERR_INPUT, revs[u]->path,
+			    link_line(revs[u], revs[v]->id), "a revision must "
+			    "come after its parents and depends; remove one of "
+			    "these links", "revisions form a cycle: %s",
+			    msg.data);
+		}
+		for (j = 0; j < len; j++)
+			state[walk[j]] = 2;
+	}
+	dbrev_buf_free(&msg);
+	free(walk);
+	free(state);
+}
+
+/* Free an array's revisions (the graph owns them even on failure). */
+static void
+free_revs(struct dbrev_revision **revs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		dbrev_revision_free(revs[i]);
+}
+
+int
+dbrev_graph_build(struct dbrev_revision **in, size_t nin,
+    struct dbrev_graph **out, struct dbrev_error *err)
+{
+	struct dbrev_graph *g;
+	struct dbrev_revision **revs, *r;
+	uint32_t *tab, *pre_off, *pre, *indeg, *dep_off, *dep, *fill, *order;
+	uint32_t *pos, *byid;
+	unsigned char *done;
+	struct heap h;
+	size_t cap, i, j, n, slot, nedges, k;
+	int bad = 0;
+
+	*out = NULL;
+	if (nin >= UINT32_MAX / 4) {
+		free_revs(in, nin);
+		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0, NULL,
+		    "too many revisions (%zu)", nin);
+	}
+
+	/* Ids: hash them, rejecting duplicates (naming both files). */
+	for (cap = 16; cap < 2 * nin; cap *= 2)
+		;
+	tab = dbrev_xcalloc(cap, sizeof(*tab));
+	revs = dbrev_xmalloc((nin ? nin : 1) * sizeof(*revs));
+	n = 0;
+	for (i = 0; i < nin; i++) {
+		slot = hash_slot(tab, cap, revs, in[i]->id);
+		if (tab[slot] != 0) {
+			r = revs[tab[slot] - 1];
+			dbrev_error_set(err, DBREV_ERR_INPUT, in[i]->path,
+			    in[i]->revision_line, "give one of them a new id "
+			    "(revgen makes unique ones)", "duplicate revision "
+			    "id '%s' (also in %s)", in[i]->id, r->path);
+			dbrev_revision_free(in[i]);
+			bad = 1;
+			continue;
+		}
+		revs[n] = in[i];
+		tab[slot] = (uint32_t)++n;
+	}
+
+	/* Edges: each revision's prerequisites, by index. */
+	pre_off = dbrev_xmalloc((n + 1) * sizeof(*pre_off));
+	for (nedges = 0, i = 0; i < n; i++) {
+		pre_off[i] = (uint32_t)nedges;
+		nedges += revs[i]->nparents + revs[i]->ndepends;
+	}
+	pre_off[n] = (uint32_t)nedges;
+	pre = dbrev_xmalloc((nedges ? nedges : 1) * sizeof(*pre));
+	indeg = dbrev_xcalloc(n + 1, sizeof(*indeg));
+	for (k = 0, i = 0; i < n; i++) {
+		r = revs[i];
+		for (j = 0; j < r->nparents + r->ndepends; j++) {
+			const char *id = j < r->nparents ? r->parents[j] :
+			    r->depends[j - r->nparents];
+
+			slot = hash_slot(tab, cap, revs, id);
+			if (tab[slot] == 0) {
+				dbrev_error_set(err, DBREV_ERR_INPUT, r->path,
+				    j < r->nparents ? r->parents_line :
+				    r->depends_line, "fix the id, or add the "
+				    "missing revision file", "%s '%s' of "
+				    "revision '%s' does not exist",
+				    j < r->nparents ? "parent" : "dependency",
+				    id, r->id);
+				bad = 1;
+				continue;
+			}
+			pre[k++] = tab[slot] - 1;
+			indeg[i]++;
+		}
+	}
+	/* Drop the holes missing prerequisites left (rare: errors). */
+	if (k != nedges) {
+		for (k = 0, i = 0; i < n; i++) {
+			uint32_t from = pre_off[i];
+
+			pre_off[i] = (uint32_t)k;
+			k += indeg[i];
+			memmove(pre + pre_off[i], pre + from,
+			    indeg[i] * sizeof(*pre));
+		}
+		pre_off[n] = (uint32_t)k;
+		nedges = k;
+	}
+
+	/* Reverse edges: who rests on each revision. */
+	dep_off = dbrev_xcalloc(n + 1, sizeof(*dep_off));
+	dep = dbrev_xmalloc((nedges ? nedges : 1) * sizeof(*dep));
+	fill = dbrev_xcalloc(n + 1, sizeof(*fill));
+	for (k = 0; k < nedges; k++)
+		dep_off[pre[k] + 1]++;
+	for (i = 0; i < n; i++)
+		dep_off[i + 1] += dep_off[i];
+	for (i = 0; i < n; i++)
+		for (k = pre_off[i]; k < pre_off[i + 1]; k++)
+			dep[dep_off[pre[k]] + fill[pre[k]]++] = (uint32_t)i;
+
+	/* Kahn's algorithm, the smallest id first among the ready. */
+	order = dbrev_xmalloc((n ? n : 1) * sizeof(*order));
+	done = dbrev_xcalloc(n + 1, 1);
+	h.a = dbrev_xmalloc((n ? n : 1) * sizeof(*h.a));
+	h.n = 0;
+	h.revs = revs;
+	for (i = 0; i < n; i++)
+		if (indeg[i] == 0)
+			heap_push(&h, (uint32_t)i);
+	for (k = 0; h.n > 0; k++) {
+		uint32_t v = heap_pop(&h);
+
+		order[k] = v;
+		done[v] = 1;
+		for (j = dep_off[v]; j < dep_off[v + 1]; j++)
+			if (--indeg[dep[j]] == 0)
+				heap_push(&h, dep[j]);
+	}
+	free(h.a);
+	byid = sort_by_id(revs, n);
+	if (k != n) {
+		report_cycles(revs, n, pre_off, pre, done, byid, err);
+		bad = 1;
+	}
+	free(indeg);
+	free(done);
+	if (bad) {
+		free_revs(revs, n);
+		free(revs);
+		free(tab);
+		free(pre_off);
+		free(pre);
+		free(dep_off);
+		free(dep);
+		free(fill);
+		free(order);
+		free(byid);
+		return -1;
+	}
+
+	/* Renumber everything into apply order. */
+	g = dbrev_xcalloc(1, sizeof(*g));
+	g->n = n;
+	g->revs = dbrev_xmalloc((n ? n : 1) * sizeof(*g->revs));
+	pos = fill;	/* reuse: old index -> apply-order index */
+	for (i = 0; i < n; i++) {
+		g->revs[i] = revs[order[i]];
+		pos[order[i]] = (uint32_t)i;
+	}
+	g->pre_off = dbrev_xmalloc((n + 1) * sizeof(*g->pre_off));
+	g->pre = dbrev_xmalloc((nedges ? nedges : 1) * sizeof(*g->pre));
+	g->nchild = dbrev_xcalloc(n + 1, sizeof(*g->nchild));
+	for (k = 0, i = 0; i < n; i++) {
+		uint32_t old = order[i];
+
+		g->pre_off[i] = (uint32_t)k;
+		for (j = pre_off[old]; j < pre_off[old + 1]; j++) {
+			g->pre[k++] = pos[pre[j]];
+			/* Parents come first in the list. */
+		}
+	}
+	g->pre_off[n] = (uint32_t)k;
+	/* Children through parents (a parent missing was an error). */
+	for (i = 0; i < n; i++)
+		for (j = 0; j < g->revs[i]->nparents; j++)
+			g->nchild[g->pre[g->pre_off[i] + j]]++;
+	g->dep_off = dbrev_xcalloc(n + 1, sizeof(*g->dep_off));
+	g->dep = dbrev_xmalloc((nedges ? nedges : 1) * sizeof(*g->dep));
+	memset(fill, 0, (n + 1) * sizeof(*fill));
+	for (k = 0; k < nedges; k++)
+		g->dep_off[g->pre[k] + 1]++;
+	for (i = 0; i < n; i++)
+		g->dep_off[i + 1] += g->dep_off[i];
+	for (i = 0; i < n; i++)	/* ascending i: dependents in apply order */
+		for (k = g->pre_off[i]; k < g->pre_off[i + 1]; k++)
+			g->dep[g->dep_off[g->pre[k]] + fill[g->pre[k]]++] =
+			    (uint32_t)i;
+	for (i = 0; i < cap; i++)
+		if (tab[i] != 0)
+			tab[i] = pos[tab[i] - 1] + 1;
+	g->hash = tab;
+	g->hcap = cap;
+	for (i = 0; i < n; i++)
+		byid[i] = pos[byid[i]];
+	g->sorted = byid;
+	free(revs);
+	free(pre_off);
+	free(pre);
+	free(dep_off);
+	free(dep);
+	free(fill);
+	free(order);
+	*out = g;
+	return 0;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Names worth loading: *.sql, not hidden (editors' lock files). */
+static int
+wanted(const char *name)
+{
+	size_t len = strlen(name);
+
+	return name[0] != '.' && len > 4 && strcmp(name + len - 4, ".sql") == 0;
+}
+
+int
+dbrev_graph_load(const char *dir, unsigned flags, struct dbrev_graph **out,
+    struct dbrev_error *err)
+{
+	struct dbrev_buf path = { 0 }, text = { 0 };
+	struct dbrev_revision **revs = NULL, *r;
+	char **names = NULL;
+	size_t nnames = 0, capnames = 0, nrevs = 0, i, base;
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	int bad = 0;
+
+	*out = NULL;
+	dbrev_buf_puts(&path, dir);
+	while (path.len > 1 && path.data[path.len - 1] == '/')
+		path.data[--path.len] = '\0';
+	dbrev_buf_puts(&path, "/versions");
+	if ((d = opendir(path.data)) == NULL) {
+		int e = errno;
+
+		if (e == ENOENT || e == ENOTDIR) {
+			dbrev_error_set(err, DBREV_ERR_INPUT, path.data, 0,
+			    "create a migrations directory with 'revgen init', "
+			    "or name yours with -d DIR", "%s",
+			    stat(dir, &st) == 0 && S_ISDIR(st.st_mode) ?
+			    "no versions directory here" :
+			    "no such migrations directory");
+		} else
+			dbrev_error_set(err, DBREV_ERR_RUNTIME, path.data, 0,
+			    NULL, "cannot open directory: %s", strerror(e));
+		dbrev_buf_free(&path);
+		return -1;
+	}
+	while ((errno = 0, de = readdir(d)) != NULL) {
+		if (!wanted(de->d_name) || de->d_type == DT_DIR)
+			continue;
+		if (nnames == capnames) {
+			capnames = capnames ? 2 * capnames : 256;
+			names = dbrev_xrealloc(names,
+			    capnames * sizeof(*names));
+		}
+		names[nnames++] = dbrev_xstrdup(de->d_name);
+	}
+	if (errno != 0) {
+		dbrev_error_set(err, DBREV_ERR_RUNTIME, path.data, 0, NULL,
+		    "cannot read directory: %s", strerror(errno));
+		bad = 1;
+	}
+	closedir(d);
+	/* Sorted, so that messages come in the same order everywhere. */
+	if (nnames > 0)
+		qsort(names, nnames, sizeof(*names), name_cmp);
+
+	revs = dbrev_xmalloc((nnames ? nnames : 1) * sizeof(*revs));
+	dbrev_buf_puts(&path, "/");
+	base = path.len;
+	for (i = 0; i < nnames; i++) {
+		path.len = base;
+		dbrev_buf_puts(&path, names[i]);
+		free(names[i]);
+		/* One buffer for every file: no allocation per read. */
+		if (dbrev_read_file(path.data, &text, err) == -1) {
+			bad = 1;
+			continue;
+		}
+		if (dbrev_revision_parse(path.data, text.data, text.len, flags,
+		    &r, err) == -1) {
+			bad = 1;
+			continue;
+		}
+		revs[nrevs++] = r;
+	}
+	free(names);
+	dbrev_buf_free(&text);
+	dbrev_buf_free(&path);
+	if (bad) {
+		/* Graph errors would follow from the files above: stop. */
+		free_revs(revs, nrevs);
+		free(revs);
+		return -1;
+	}
+	i = dbrev_graph_build(revs, nrevs, out, err);
+	free(revs);
+	return i == 0 ? 0 : -1;
+}
+
+void
+dbrev_graph_free(struct dbrev_graph *g)
+{
+	if (g == NULL)
+		return;
+	free_revs(g->revs, g->n);
+	free(g->revs);
+	free(g->pre_off);
+	free(g->pre);
+	free(g->dep_off);
+	free(g->dep);
+	free(g->nchild);
+	free(g->hash);
+	free(g->sorted);
+	free(g);
+}
+
+size_t
+dbrev_graph_count(const struct dbrev_graph *g)
+{
+	return g->n;
+}
+
+const struct dbrev_revision *
+dbrev_graph_at(const struct dbrev_graph *g, size_t i)
+{
+	return i < g->n ? g->revs[i] : NULL;
+}
+
+long
+dbrev_graph_index(const struct dbrev_graph *g, const char *id)
+{
+	return find_index(g, id);
+}
+
+const struct dbrev_revision *
+dbrev_graph_find(const struct dbrev_graph *g, const char *id)
+{
+	long i = find_index(g, id);
+
+	return i >= 0 ? g->revs[i] : NULL;
+}
+
+size_t
+dbrev_graph_heads(const struct dbrev_graph *g, size_t *out)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < g->n; i++)
+		if (g->nchild[i] == 0)
+			out[k++] = i;
+	return k;
+}
+
+size_t
+dbrev_graph_bases(const struct dbrev_graph *g, size_t *out)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < g->n; i++)
+		if (g->revs[i]->nparents == 0)
+			out[k++] = i;
+	return k;
+}
+
+int
+dbrev_graph_is_head(const struct dbrev_graph *g, size_t i)
+{
+	return i < g->n && g->nchild[i] == 0;
+}
+
+int
+dbrev_graph_is_branchpoint(const struct dbrev_graph *g, size_t i)
+{
+	return i < g->n && g->nchild[i] >= 2;
+}
+
+size_t
+dbrev_graph_nchildren(const struct dbrev_graph *g, size_t i)
+{
+	return i < g->n ? g->nchild[i] : 0;
+}
+
+long
+dbrev_graph_lookup(const struct dbrev_graph *g, const char *prefix,
+    struct dbrev_error *err)
+{
+	size_t lo = 0, hi = g->n, mid, plen, k, shown;
+	long i;
+	struct dbrev_buf list = { 0 };
+
+	if (prefix == NULL || prefix[0] == '\0')
+		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+		    "name a revision by its id or a prefix of it",
+		    "empty revision name");
+	if ((i = find_index(g, prefix)) >= 0)
+		return i;
+	while (lo < hi) {	/* first id >= prefix */
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(g->revs[g->sorted[mid]]->id, prefix) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	plen = strlen(prefix);
+	for (k = lo; k < g->n &&
+	    strncmp(g->revs[g->sorted[k]]->id, prefix, plen) == 0; k++)
+		;
+	if (k - lo == 1)
+		return (long)g->sorted[lo];
+	if (k == lo)
+		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+		    "revorder lists the revisions", "unknown revision '%s'",
+		    prefix);
+	for (shown = 0; lo + shown < k && shown < 10; shown++)
+		dbrev_buf_printf(&list, "%s%s", shown ? ", " : "",
+		    g->revs[g->sorted[lo + shown]]->id);
+	if (lo + shown < k)
+		dbrev_buf_printf(&list, " and %zu more", k - lo - shown);
+	dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+	    "give more characters of the id", "ambiguous revision '%s' "
+	    "matches %s", prefix, list.data);
+	dbrev_buf_free(&list);
+	return -1;
+}
+
+void
+dbrev_revset_init(struct dbrev_revset *s, const struct dbrev_graph *g)
+{
+	s->n = g->n;
+	s->in = dbrev_xcalloc(g->n ? g->n : 1, 1);
+}
+
+void
+dbrev_revset_free(struct dbrev_revset *s)
+{
+	free(s->in);
+	s->in = NULL;
+	s->n = 0;
+}
+
+void
+dbrev_plan_free(struct dbrev_plan *p)
+{
+	free(p->steps);
+	p->steps = NULL;
+	p->nsteps = 0;
+}
+
+/* "+N" or "-N" with the given sign: 1 and *n, else 0. */
+static int
+relative(const char *t, char sign, size_t *n)
+{
+	size_t v = 0;
+
+	if (t[0] != sign || t[1] == '\0')
+		return 0;
+	for (t++; *t != '\0'; t++) {
+		if (*t < '0' || *t > '9' || v > SIZE_MAX / 10 - 10)
+			return 0;
+		v = v * 10 + (size_t)(*t - '0');
+	}
+	*n = v;
+	return 1;
+}
+
+/* The single head, or -1 with an error naming them all. */
+static long
+single_head(const struct dbrev_graph *g, struct dbrev_error *err)
+{
+	struct dbrev_buf list = { 0 };
+	size_t i, nheads = 0;
+	long head = -1;
+
+	for (i = 0; i < g->n; i++)
+		if (g->nchild[i] == 0) {
+			dbrev_buf_printf(&list, "%s%s", nheads ? ", " : "",
+			    g->revs[i]->id);
+			nheads++;
+			head = (long)i;
+		}
+	if (nheads == 0)
+		head = dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+		    "create one with 'revgen -m MESSAGE'", "no revisions, so "
+		    "no head");
+	else if (nheads > 1)
+		head = dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+		    "name one of them, use 'heads', or merge them with "
+		    "'revgen merge'", "several heads: %s", list.data);
+	dbrev_buf_free(&list);
+	return head;
+}
+
+/* Mark i and all it rests on (parents and depends) in set. */
+static void
+mark_ancestors(const struct dbrev_graph *g, size_t i, unsigned char *set)
+{
+	size_t *stack, n = 0, k;
+	uint32_t v;
+
+	if (set[i])
+		return;
+	stack = dbrev_xmalloc(g->n * sizeof(*stack));
+	set[i] = 1;
+	stack[n++] = i;
+	while (n > 0) {
+		v = (uint32_t)stack[--n];
+		for (k = g->pre_off[v]; k < g->pre_off[v + 1]; k++)
+			if (!set[g->pre[k]]) {
+				set[g->pre[k]] = 1;
+				stack[n++] = g->pre[k];
+			}
+	}
+	free(stack);
+}
+
+/* Add the plan's steps: the marked indices, forward or backward. */
+static void
+collect(const struct dbrev_graph *g, const unsigned char *set,
+    enum dbrev_direction dir, struct dbrev_plan *out)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < g->n; i++)
+		k += set[i] != 0;
+	out->steps = dbrev_xmalloc((k ? k : 1) * sizeof(*out->steps));
+	out->nsteps = k;
+	k = 0;
+	for (i = 0; i < g->n; i++) {
+		size_t j = dir == DBREV_UPGRADE ? i : g->n - 1 - i;
+
+		if (set[j])
+			out->steps[k++] = j;
+	}
+}
+
+/* Resolve head / an id / a prefix (not the keywords) to an index. */
+static long
+resolve_one(const struct dbrev_graph *g, const char *target,
+    struct dbrev_error *err)
+{
+	if (strcmp(target, "head") == 0)
+		return single_head(g, err);
+	return dbrev_graph_lookup(g, target, err);
+}
+
+int
+dbrev_graph_plan(const struct dbrev_graph *g,
+    const struct dbrev_revset *applied, enum dbrev_direction dir,
+    const char *target, struct dbrev_plan *out, struct dbrev_error *err)
+{
+	unsigned char *set;
+	size_t i, n, k, napplied = 0;
+	long t;
+	int rc = 0, blocked = 0;
+
+	out->direction = dir;
+	out->steps = NULL;
+	out->nsteps = 0;
+	if (target == NULL || target[0] == '\0')
+		target = dir == DBREV_UPGRADE ? "head" : "-1";
+	if (applied->n != g->n)
+		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+		    "applied set sized %zu for a graph of %zu revisions",
+		    applied->n, g->n);
+	for (i = 0; i < g->n; i++)
+		napplied += applied->in[i] != 0;
+	set = dbrev_xcalloc(g->n ? g->n : 1, 1);
+
+	if (dir == DBREV_UPGRADE) {
+		if (strcmp(target, "base") == 0)
+			;
+		else if (strcmp(target, "heads") == 0 ||
+		    (strcmp(target, "head") == 0 && g->n == 0)) {
+			for (i = 0; i < g->n; i++)
+				set[i] = !applied->in[i];
+		} else if (relative(target, '+', &n)) {
+			if (n > g->n - napplied)
+				rc = dbrev_error_set(err, DBREV_ERR_INPUT, NULL,
+				    0, "use 'heads' to apply all", "cannot "
+				    "upgrade %zu revision%s: only %zu %s not "
+				    "applied", n, n == 1 ? "" : "s",
+				    g->n - napplied, g->n - napplied == 1 ?
+				    "is" : "are");
+			for (i = 0, k = 0; rc == 0 && k < n && i < g->n; i++)
+				if (!applied->in[i]) {
+					set[i] = 1;
+					k++;
+				}
+		} else if (target[0] == '-' || target[0] == '+')
+			rc = dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+			    "upgrade takes head, heads, base, a revision or +N",
+			    "'%s' is not an upgrade target", target);
+		else if ((t = resolve_one(g, target, err)) < 0)
+			rc = -1;
+		else {
+			mark_ancestors(g, (size_t)t, set);
+			for (i = 0; i < g->n; i++)
+				if (applied->in[i])
+					set[i] = 0;
+		}
+	} else {
+		if (strcmp(target, "base") == 0) {
+			for (i = 0; i < g->n; i++)
+				set[i] = applied->in[i] != 0;
+		} else if (relative(target, '-', &n)) {
+			if (n > napplied)
+				rc = dbrev_error_set(err, DBREV_ERR_INPUT, NULL,
+				    0, "use 'base' to revert all", "cannot "
+				    "downgrade %zu revision%s: only %zu %s "
+				    "applied", n, n == 1 ? "" : "s", napplied,
+				    napplied == 1 ? "is" : "are");
+			for (i = g->n, k = 0; rc == 0 && k < n && i > 0; i--)
+				if (applied->in[i - 1]) {
+					set[i - 1] = 1;
+					k++;
+				}
+		} else if (target[0] == '-' || target[0] == '+' ||
+		    strcmp(target, "heads") == 0)
+			rc = dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+			    "downgrade takes base, a revision or -N",
+			    "'%s' is not a downgrade target", target);
+		else if ((t = resolve_one(g, target, err)) < 0)
+			rc = -1;
+		else if (!applied->in[t])
+			rc = dbrev_error_set(err, DBREV_ERR_INPUT,
+			    g->revs[t]->path, 0, "downgrade to an applied "
+			    "revision (revapply current shows them)",
+			    "revision '%s' is not applied",
+			    g->revs[t]->id);
+		else {
+			/* Applied revisions resting on t, directly or not. */
+			set[t] = 1;
+			for (i = (size_t)t; i < g->n; i++) {
+				if (!set[i])
+					continue;
+				for (k = g->dep_off[i]; k < g->dep_off[i + 1];
+				    k++)
+					set[g->dep[k]] = 1;
+			}
+			set[t] = 0;
+			for (i = 0; i < g->n; i++)
+				if (!applied->in[i])
+					set[i] = 0;
+		}
+		/* Refuse before anything runs: name every blocker. */
+		for (i = 0; rc == 0 && i < g->n; i++)
+			if (set[i] && !g->revs[i]->has_downgrade)
+				blocked = dbrev_error_set(err, DBREV_ERR_INPUT,
+				    g->revs[i]->path, g->revs[i]->revision_line,
+				    "add a '-- +downgrade' section to it, or "
+				    "downgrade to a later revision", "revision "
+				    "'%s' is irreversible: it has no downgrade "
+				    "section", g->revs[i]->id);
+		rc = rc == 0 ? blocked : rc;
+	}
+	if (rc == 0)
+		collect(g, set, dir, out);
+	free(set);
+	return rc;
+}
+
+int
+dbrev_graph_closure(const struct dbrev_graph *g, const char *target,
+    struct dbrev_revset *out, struct dbrev_error *err)
+{
+	long t;
+
+	if (out->n != g->n)
+		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+		    "set sized %zu for a graph of %zu revisions", out->n, g->n);
+	if (target == NULL || target[0] == '\0')
+		target = "head";
+	if (strcmp(target, "base") == 0 || strcmp(target, "heads") == 0 ||
+	    (strcmp(target, "head") == 0 && g->n == 0)) {
+		memset(out->in, target[0] == 'h', g->n);
+		return 0;
+	}
+	if (target[0] == '+' || target[0] == '-')
+		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+		    "name head, heads, base or a revision",
+		    "'%s' is not a target for stamp", target);
+	if ((t = resolve_one(g, target, err)) < 0)
+		return -1;
+	memset(out->in, 0, g->n);
+	mark_ancestors(g, (size_t)t, out->in);
+	return 0;
+}
+
+size_t
+dbrev_graph_current(const struct dbrev_graph *g,
+    const struct dbrev_revset *applied, size_t *out)
+{
+	size_t i, j, k = 0, np;
+	unsigned char *covered = dbrev_xcalloc(g->n ? g->n : 1, 1);
+
+	/* A parent of an applied revision is not current. */
+	for (i = 0; i < g->n; i++) {
+		if (!applied->in[i])
+			continue;
+		np = g->revs[i]->nparents;
+		for (j = 0; j < np; j++)
+			covered[g->pre[g->pre_off[i] + j]] = 1;
+	}
+	for (i = 0; i < g->n; i++)
+		if (applied->in[i] && !covered[i])
+			out[k++] = i;
+	free(covered);
+	return k;
+}
+
+int
+dbrev_graph_check_applied(const struct dbrev_graph *g,
+    const struct dbrev_revset *applied, struct dbrev_error *err)
+{
+	size_t i, k;
+	int rc = 0;
+
+	for (i = 0; i < g->n; i++) {
+		if (!applied->in[i])
+			continue;
+		for (k = g->pre_off[i]; k < g->pre_off[i + 1]; k++) {
+			uint32_t p = g->pre[k];
+
+			if (applied->in[p])
+				continue;
+			rc = dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
+			    "the version table is inconsistent; set it with "
+			    "'revapply stamp'", "revision '%s' is applied but "
+			    "its %s '%s' is not", g->revs[i]->id,
+			    k - g->pre_off[i] < g->revs[i]->nparents ?
+			    "parent" : "dependency", g->revs[p]->id);
+			break;
+		}
+	}
+	return rc;
+}
