@@ -1,23 +1,1321 @@
 /*
- * postgres.c - the PostgreSQL driver (libpq).  Stub: being written.
+ * postgres.c - the PostgreSQL driver, through libpq.
+ *
+ * URLs and keyword strings go to libpq as they are (expand_dbname), so
+ * PG* variables and .pgpass work; application_name defaults to "dbrev".
+ * Every message libpq or the server produces is scrubbed of the URL's
+ * password before it reaches an error.
+ *
+ * Inside a transaction a script is sent as one simple query (one round
+ * trip); the server reports a parse error's position, and for an error
+ * without one the number of statements that completed tells which
+ * statement failed.  Outside a transaction (a revision marked
+ * "transaction: none") statements are sent one by one, since the server
+ * refuses CREATE INDEX CONCURRENTLY inside a multi-statement query.
+ *
+ * Runners serialise on a session advisory lock keyed from the version
+ * table's name.  A waiting runner polls pg_try_advisory_lock instead of
+ * blocking in a statement: a blocked statement would hold a snapshot,
+ * and the holder's CREATE INDEX CONCURRENTLY would wait for it forever.
  */
-#include <stddef.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <libpq-fe.h>
 
 #include "dbrev/driver.h"
+
+#define LOCK_POLL_FIRST_MS	10.0	/* first wait between lock attempts */
+#define LOCK_POLL_MAX_MS	100.0	/* backoff ceiling */
+
+struct dbrev_conn {
+	PGconn		*pg;
+	char		*url;		/* as given: dbrev_url_scrub needs it */
+	char		*password;	/* as libpq parsed it, or NULL */
+	int		 in_tx;		/* begin() without commit/rollback */
+	int		 quiet;		/* drop notices of our own statements */
+	int		 utf8;		/* client encoding counts characters */
+	int		 scs;		/* standard_conforming_strings on */
+	void		(*notice)(void *, const char *);
+	void		*notice_arg;
+
+	/* The version table's name, split and quoted, for the last table. */
+	char		*t_given;	/* as the caller named it */
+	char		*t_schema;	/* schema part, unquoted, or NULL */
+	char		*t_quoted;	/* "schema"."table" or "table" */
+	char		*t_qschema;	/* "schema" or NULL */
+	int		 t_prepared;	/* row statements prepared for it */
+	unsigned	 t_gen;		/* bumped per table: statement names */
+};
+
+/* The prepared version-table statements (names get a table number). */
+enum row_stmt { STMT_INSERT, STMT_DELETE, STMT_STATE, STMT_GET, STMT_COUNT };
+
+/* --- messages ------------------------------------------------------ */
+
+/* Replace every occurrence of `needle` in buf by "***". */
+static void
+replace_all(struct dbrev_buf *b, const char *needle)
+{
+	struct dbrev_buf out = { 0 };
+	size_t n = strlen(needle);
+	const char *p, *q;
+
+	if (n == 0 || b->data == NULL || strstr(b->data, needle) == NULL)
+		return;
+	for (p = b->data; (q = strstr(p, needle)) != NULL; p = q + n) {
+		dbrev_buf_add(&out, p, (size_t)(q - p));
+		dbrev_buf_puts(&out, "***");
+	}
+	dbrev_buf_puts(&out, p);
+	dbrev_buf_free(b);
+	*b = out;
+}
+
+/*
+ * A message from libpq or the server made safe and printable on one
+ * line: the password removed (as the URL spells it and as libpq decoded
+ * it), line breaks and the tabs after them folded into one space.
+ */
+static char *
+clean_message(const char *url, const char *password, const char *msg)
+{
+	struct dbrev_buf b = { 0 };
+	char *s, *d;
+	size_t len;
+
+	dbrev_buf_puts(&b, msg != NULL ? msg : "");
+	if (password != NULL)
+		replace_all(&b, password);
+	/* Room to spare, in case scrubbing lengthens the text in place. */
+	len = b.len;
+	dbrev_buf_add(&b, "", 0);
+	for (size_t i = 0; i < len + 16; i++)
+		dbrev_buf_add(&b, "", 1);
+	b.len = len;
+	if (url != NULL)
+		dbrev_url_scrub(url, b.data);
+	for (s = d = b.data; *s != '\0'; s++) {
+		if (*s == '\n' || *s == '\r') {
+			while (s[1] == '\n' || s[1] == '\r' || s[1] == '\t' ||
+			    s[1] == ' ')
+				s++;
+			if (d != b.data && s[1] != '\0')
+				*d++ = ' ';
+			continue;
+		}
+		*d++ = *s == '\t' ? ' ' : *s;
+	}
+	*d = '\0';
+	while (d > b.data && d[-1] == ' ')
+		*--d = '\0';
+	return b.data;
+}
+
+static char *
+conn_message(struct dbrev_conn *c, const char *msg)
+{
+	return clean_message(c->url, c->password, msg);
+}
+
+/* Fill err from the connection's last libpq error. */
+static int
+conn_error(struct dbrev_conn *c, struct dbrev_error *err, const char *what)
+{
+	char *m = conn_message(c, PQerrorMessage(c->pg));
+
+	dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL, "%s: %s",
+	    what, *m != '\0' ? m : "unknown libpq error");
+	free(m);
+	return -1;
+}
+
+/* Fill err from a failed result: the server's message and its hint. */
+static int
+result_error(struct dbrev_conn *c, const PGresult *r, const char *file,
+    unsigned line, const char *what, struct dbrev_error *err)
+{
+	const char *primary = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+	const char *detail = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL);
+	const char *hint = PQresultErrorField(r, PG_DIAG_MESSAGE_HINT);
+	struct dbrev_buf b = { 0 };
+	char *m, *h = NULL;
+
+	if (what != NULL)
+		dbrev_buf_printf(&b, "%s: ", what);
+	if (primary != NULL) {
+		dbrev_buf_puts(&b, primary);
+		if (detail != NULL)
+			dbrev_buf_printf(&b, " (%s)", detail);
+	} else if (*PQresultErrorMessage(r) != '\0')
+		dbrev_buf_puts(&b, PQresultErrorMessage(r));
+	else if (*PQerrorMessage(c->pg) != '\0')
+		dbrev_buf_puts(&b, PQerrorMessage(c->pg));
+	else
+		dbrev_buf_puts(&b, "unknown error");
+	m = conn_message(c, b.data);
+	if (hint != NULL)
+		h = conn_message(c, hint);
+	dbrev_error_set(err, DBREV_ERR_RUNTIME, file, line, h, "%s", m);
+	dbrev_buf_free(&b);
+	free(m);
+	free(h);
+	return -1;
+}
+
+static const char *
+sqlstate(const PGresult *r)
+{
+	const char *s = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+
+	return s != NULL ? s : "";
+}
+
+/* Server notices go to the caller's callback, or nowhere. */
+static void
+notice_receiver(void *arg, const PGresult *r)
+{
+	struct dbrev_conn *c = arg;
+	const char *sev, *primary, *detail, *hint;
+	struct dbrev_buf b = { 0 };
+	char *m;
+
+	if (c->quiet || c->notice == NULL)
+		return;
+	sev = PQresultErrorField(r, PG_DIAG_SEVERITY);
+	primary = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+	detail = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL);
+	hint = PQresultErrorField(r, PG_DIAG_MESSAGE_HINT);
+	if (primary == NULL)
+		return;
+	dbrev_buf_printf(&b, "%s: %s", sev != NULL ? sev : "NOTICE", primary);
+	if (detail != NULL)
+		dbrev_buf_printf(&b, "; DETAIL: %s", detail);
+	if (hint != NULL)
+		dbrev_buf_printf(&b, "; HINT: %s", hint);
+	m = conn_message(c, b.data);
+	c->notice(c->notice_arg, m);
+	free(m);
+	dbrev_buf_free(&b);
+}
+
+static void
+pg_set_notice(struct dbrev_conn *c, void (*fn)(void *, const char *),
+    void *arg)
+{
+	c->notice = fn;
+	c->notice_arg = arg;
+}
+
+/* --- open and close ------------------------------------------------ */
+
+static void
+conn_free(struct dbrev_conn *c)
+{
+	if (c == NULL)
+		return;
+	if (c->pg != NULL)
+		PQfinish(c->pg);
+	if (c->password != NULL) {
+		memset(c->password, 0, strlen(c->password));
+		free(c->password);
+	}
+	free(c->url);
+	free(c->t_given);
+	free(c->t_schema);
+	free(c->t_quoted);
+	free(c->t_qschema);
+	free(c);
+}
 
 static int
 pg_open(const char *url, struct dbrev_conn **out, struct dbrev_error *err)
 {
-	(void)url;
+	/* Later entries win: the URL's own application_name wins over ours. */
+	const char *kw[] = { "fallback_application_name", "dbname", NULL };
+	const char *val[] = { "dbrev", url, NULL };
+	PQconninfoOption *opts, *o;
+	struct dbrev_conn *c;
+	char *perr = NULL, *m, *safe;
+	const char *s;
+
 	*out = NULL;
-	return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
-	    "PostgreSQL driver not finished yet");
+	if (url == NULL || *url == '\0')
+		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+		    "pass --url or set DATABASE_URL",
+		    "no PostgreSQL URL given");
+	c = dbrev_xcalloc(1, sizeof(*c));
+	c->url = dbrev_xstrdup(url);
+
+	/* Parse first: to know the password to scrub, and to fail early. */
+	if ((opts = PQconninfoParse(url, &perr)) == NULL) {
+		m = clean_message(url, NULL, perr != NULL ? perr :
+		    "out of memory");
+		safe = dbrev_url_redact(url);
+		dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+		    "write postgresql://user@host:port/dbname?param=value or "
+		    "a libpq keyword string such as \"host=... dbname=...\"",
+		    "invalid PostgreSQL URL %s: %s", safe, m);
+		free(safe);
+		free(m);
+		PQfreemem(perr);
+		conn_free(c);
+		return -1;
+	}
+	for (o = opts; o->keyword != NULL; o++)
+		if (strcmp(o->keyword, "password") == 0 && o->val != NULL &&
+		    *o->val != '\0')
+			c->password = dbrev_xstrdup(o->val);
+	PQconninfoFree(opts);
+
+	c->pg = PQconnectdbParams(kw, val, 1);
+	if (c->pg == NULL || PQstatus(c->pg) != CONNECTION_OK) {
+		m = clean_message(url, c->password, c->pg != NULL ?
+		    PQerrorMessage(c->pg) : "out of memory");
+		safe = dbrev_url_redact(url);
+		dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
+		    "check the URL (--url or DATABASE_URL) and that the "
+		    "server is running and accepts you",
+		    "cannot connect to %s: %s", safe, m);
+		free(safe);
+		free(m);
+		conn_free(c);
+		return -1;
+	}
+	/* Never let libpq print notices itself: the library never prints. */
+	PQsetNoticeReceiver(c->pg, notice_receiver, c);
+	s = PQparameterStatus(c->pg, "standard_conforming_strings");
+	c->scs = s == NULL || strcmp(s, "on") == 0;
+	c->utf8 = strcmp(pg_encoding_to_char(PQclientEncoding(c->pg)),
+	    "UTF8") == 0;
+	*out = c;
+	return 0;
 }
 
 static void
 pg_close(struct dbrev_conn *c)
 {
-	(void)c;
+	conn_free(c);
+}
+
+/* --- statements ---------------------------------------------------- */
+
+/* A simple statement of ours that returns no rows. */
+static int
+simple(struct dbrev_conn *c, const char *sql, const char *what,
+    struct dbrev_error *err)
+{
+	PGresult *r = PQexec(c->pg, sql);
+	int rc = 0;
+
+	if (r == NULL)
+		return conn_error(c, err, what);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK &&
+	    PQresultStatus(r) != PGRES_TUPLES_OK)
+		rc = result_error(c, r, NULL, 0, what, err);
+	PQclear(r);
+	return rc;
+}
+
+static int
+pg_begin(struct dbrev_conn *c, struct dbrev_error *err)
+{
+	if (simple(c, "BEGIN", "cannot begin a transaction", err) != 0)
+		return -1;
+	c->in_tx = 1;
+	return 0;
+}
+
+static int
+pg_commit(struct dbrev_conn *c, struct dbrev_error *err)
+{
+	PGresult *r;
+	int rc = 0;
+
+	c->in_tx = 0;
+	if ((r = PQexec(c->pg, "COMMIT")) == NULL)
+		return conn_error(c, err, "cannot commit");
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		rc = result_error(c, r, NULL, 0, "cannot commit", err);
+	else if (strcmp(PQcmdStatus(r), "ROLLBACK") == 0)
+		/* COMMIT of a failed transaction rolls back, quietly. */
+		rc = dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+		    "cannot commit: the transaction had failed and was "
+		    "rolled back");
+	PQclear(r);
+	return rc;
+}
+
+static int
+pg_rollback(struct dbrev_conn *c, struct dbrev_error *err)
+{
+	c->in_tx = 0;
+	return simple(c, "ROLLBACK", "cannot roll back", err);
+}
+
+/*
+ * Split SQL into statements the way psql does: at semicolons outside
+ * quotes, comments, dollar quotes, parentheses and the BEGIN ... END body
+ * of CREATE FUNCTION/PROCEDURE.  Statements holding only blanks and
+ * comments are skipped, as the server skips them.
+ */
+struct splitter {
+	const char	*s;
+	size_t		 len;
+	size_t		 pos;
+	int		 scs;
+};
+
+static int
+ident_start(unsigned char ch)
+{
+	return isalpha(ch) || ch == '_' || ch >= 0x80;
+}
+
+static int
+ident_cont(unsigned char ch)
+{
+	return isalnum(ch) || ch == '_' || ch == '$' || ch >= 0x80;
+}
+
+/* Skip a quoted string or identifier starting at i (the quote). */
+static size_t
+skip_quoted(const char *s, size_t len, size_t i, char q, int backslash)
+{
+	for (i++; i < len; i++) {
+		if (backslash && s[i] == '\\') {
+			i++;
+			continue;
+		}
+		if (s[i] == q) {
+			if (i + 1 < len && s[i + 1] == q) {
+				i++;
+				continue;
+			}
+			return i + 1;
+		}
+	}
+	return len;
+}
+
+/* If a dollar quote opens at i, skip to after its close; else return i. */
+static size_t
+skip_dollar(const char *s, size_t len, size_t i)
+{
+	size_t j = i + 1, taglen;
+	const char *p;
+
+	if (j < len && ident_start((unsigned char)s[j]))
+		while (j < len && ident_cont((unsigned char)s[j]) &&
+		    s[j] != '$')
+			j++;
+	if (j >= len || s[j] != '$')
+		return i;
+	taglen = j + 1 - i;
+	for (p = s + j + 1; p + taglen <= s + len; p++)
+		if (*p == '$' && memcmp(p, s + i, taglen) == 0)
+			return (size_t)(p - s) + taglen;
+	return len;
+}
+
+/*
+ * The next statement with content: [*start, *end) from its first token
+ * to just after its semicolon (or the end of text).  Returns 0 when
+ * there is none left.
+ */
+static int
+next_statement(struct splitter *sp, size_t *start, size_t *end)
+{
+	const char *s = sp->s;
+	size_t len = sp->len, i = sp->pos, j;
+	int have = 0, paren = 0, depth = 0, nid = 0, routine = 0;
+	char ids[4] = { 0 };
+
+	while (i < len) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (isspace(ch)) {
+			i++;
+			continue;
+		}
+		if (ch == '-' && i + 1 < len && s[i + 1] == '-') {
+			while (i < len && s[i] != '\n')
+				i++;
+			continue;
+		}
+		if (ch == '/' && i + 1 < len && s[i + 1] == '*') {
+			int nest = 1;
+
+			for (i += 2; i < len && nest > 0; i++) {
+				if (s[i] == '/' && i + 1 < len &&
+				    s[i + 1] == '*') {
+					nest++;
+					i++;
+				} else if (s[i] == '*' && i + 1 < len &&
+				    s[i + 1] == '/') {
+					nest--;
+					i++;
+				}
+			}
+			continue;
+		}
+		if (ch == ';' && paren == 0 && depth == 0) {
+			i++;
+			if (have) {
+				*end = i;
+				sp->pos = i;
+				return 1;
+			}
+			continue;
+		}
+		if (!have) {
+			have = 1;
+			*start = i;
+		}
+		if (ch == '\'') {
+			i = skip_quoted(s, len, i, '\'', !sp->scs);
+		} else if (ch == '"') {
+			i = skip_quoted(s, len, i, '"', 0);
+		} else if (ch == '$') {
+			j = skip_dollar(s, len, i);
+			i = j == i ? i + 1 : j;
+		} else if (ident_start(ch)) {
+			j = i;
+			while (j < len && ident_cont((unsigned char)s[j]))
+				j++;
+			if (j - i == 1 && (ch == 'e' || ch == 'E') && j < len &&
+			    s[j] == '\'') {
+				i = skip_quoted(s, len, j, '\'', 1);
+				continue;
+			}
+			/* CREATE [OR REPLACE] FUNCTION|PROCEDURE ... BEGIN ... END */
+			if (nid < 4) {
+				static const char *const words[] = { "create",
+				    "or", "replace", "function", "procedure" };
+				ids[nid] = 0;
+				for (size_t w = 0; w < 5; w++)
+					if (strlen(words[w]) == j - i &&
+					    strncasecmp(s + i, words[w],
+					    j - i) == 0)
+						ids[nid] = words[w][0];
+				nid++;
+				if (nid >= 2 && ids[0] == 'c' &&
+				    (ids[1] == 'f' || ids[1] == 'p' ||
+				    (nid >= 4 && ids[1] == 'o' &&
+				    ids[2] == 'r' && (ids[3] == 'f' ||
+				    ids[3] == 'p'))))
+					routine = 1;
+			}
+			if (routine && paren == 0) {
+				if (j - i == 5 && strncasecmp(s + i, "begin",
+				    5) == 0)
+					depth++;
+				else if (j - i == 4 && strncasecmp(s + i,
+				    "case", 4) == 0 && depth > 0)
+					depth++;
+				else if (j - i == 3 && strncasecmp(s + i,
+				    "end", 3) == 0 && depth > 0)
+					depth--;
+			}
+			i = j;
+		} else {
+			if (ch == '(')
+				paren++;
+			else if (ch == ')' && paren > 0)
+				paren--;
+			i++;
+		}
+	}
+	sp->pos = len;
+	if (have) {
+		*end = len;
+		return 1;
+	}
+	return 0;
+}
+
+/* File line of byte offset `off` in sql. */
+static unsigned
+line_at(const char *sql, size_t off, unsigned first_line)
+{
+	unsigned line = first_line;
+
+	for (size_t i = 0; i < off && sql[i] != '\0'; i++)
+		if (sql[i] == '\n')
+			line++;
+	return line;
+}
+
+/* Byte offset of the character at index `chars` of s (client encoding). */
+static size_t
+char_to_byte(const struct dbrev_conn *c, const char *s, size_t len,
+    size_t chars)
+{
+	size_t i;
+
+	if (!c->utf8)
+		return chars < len ? chars : len;
+	for (i = 0; i < len; i++) {
+		if (((unsigned char)s[i] & 0xC0) == 0x80)
+			continue;
+		if (chars-- == 0)
+			return i;
+	}
+	return len;
+}
+
+/*
+ * Send text as one simple query and gather its results: how many
+ * statements completed before the first error, and that error (caller
+ * clears), or NULL.  Returns -1 when nothing could be sent.
+ */
+static int
+run_query(struct dbrev_conn *c, const char *text, size_t *ndone,
+    PGresult **failed)
+{
+	PGresult *r;
+	char *data;
+
+	*ndone = 0;
+	*failed = NULL;
+	if (!PQsendQuery(c->pg, text))
+		return -1;
+	while ((r = PQgetResult(c->pg)) != NULL) {
+		switch (PQresultStatus(r)) {
+		case PGRES_COMMAND_OK:
+		case PGRES_TUPLES_OK:
+		case PGRES_EMPTY_QUERY:
+			if (*failed == NULL)
+				(*ndone)++;
+			PQclear(r);
+			break;
+		case PGRES_COPY_IN:
+			PQputCopyEnd(c->pg, "COPY FROM STDIN cannot read "
+			    "data in a revision");
+			PQclear(r);
+			break;
+		case PGRES_COPY_OUT:
+			while (PQgetCopyData(c->pg, &data, 0) > 0)
+				PQfreemem(data);
+			PQclear(r);
+			break;
+		default:
+			if (*failed == NULL)
+				*failed = r;
+			else
+				PQclear(r);
+			break;
+		}
+	}
+	if (*failed == NULL && PQstatus(c->pg) != CONNECTION_OK)
+		return -1;
+	return 0;
+}
+
+/*
+ * Report a script error at the right line: the server's position when
+ * it gives one (a character index into the text sent, which starts at
+ * byte `base` of sql), else the first line of the failing statement.
+ */
+static int
+script_error(struct dbrev_conn *c, PGresult *r, const char *sql,
+    size_t base, size_t stmt_start, const char *file, unsigned first_line,
+    struct dbrev_error *err)
+{
+	const char *pos = PQresultErrorField(r, PG_DIAG_STATEMENT_POSITION);
+	size_t off = stmt_start;
+	long p;
+
+	if (pos != NULL && (p = strtol(pos, NULL, 10)) > 0)
+		off = base + char_to_byte(c, sql + base, strlen(sql + base),
+		    (size_t)p - 1);
+	return result_error(c, r, file, line_at(sql, off, first_line), NULL,
+	    err);
+}
+
+/* In a transaction: the whole script in one round trip. */
+static int
+exec_script(struct dbrev_conn *c, const char *sql, const char *file,
+    unsigned first_line, struct dbrev_error *err)
+{
+	struct splitter sp = { sql, strlen(sql), 0, c->scs };
+	size_t ndone, start = 0, end, k;
+	PGresult *r;
+	int rc;
+
+	if (run_query(c, sql, &ndone, &r) != 0)
+		return conn_error(c, err, file != NULL ? file :
+		    "cannot run SQL");
+	if (r == NULL)
+		return 0;
+	/* The statement that failed is the one after those that completed. */
+	for (k = 0; k <= ndone; k++)
+		if (!next_statement(&sp, &start, &end)) {
+			start = 0;
+			break;
+		}
+	rc = script_error(c, r, sql, 0, start, file, first_line, err);
+	PQclear(r);
+	return rc;
+}
+
+/* Outside a transaction: statement by statement, each committed alone. */
+static int
+exec_each(struct dbrev_conn *c, const char *sql, const char *file,
+    unsigned first_line, struct dbrev_error *err)
+{
+	struct splitter sp = { sql, strlen(sql), 0, c->scs };
+	size_t start, end, ndone;
+	PGresult *r;
+	char *stmt;
+	int rc;
+
+	while (next_statement(&sp, &start, &end)) {
+		stmt = dbrev_xstrndup(sql + start, end - start);
+		rc = run_query(c, stmt, &ndone, &r);
+		free(stmt);
+		if (rc != 0)
+			return conn_error(c, err, file != NULL ? file :
+			    "cannot run SQL");
+		if (r != NULL) {
+			script_error(c, r, sql, start, start, file,
+			    first_line, err);
+			PQclear(r);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+pg_exec(struct dbrev_conn *c, const char *sql, const char *file,
+    unsigned first_line, struct dbrev_error *err)
+{
+	if (c->in_tx)
+		return exec_script(c, sql, file, first_line, err);
+	return exec_each(c, sql, file, first_line, err);
+}
+
+/* --- the version table's name -------------------------------------- */
+
+/* Quote an identifier without a connection (offline scripts). */
+static void
+quote_ident(struct dbrev_buf *b, const char *s, size_t n)
+{
+	dbrev_buf_puts(b, "\"");
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"')
+			dbrev_buf_puts(b, "\"");
+		dbrev_buf_add(b, s + i, 1);
+	}
+	dbrev_buf_puts(b, "\"");
+}
+
+/* The table argument, where NULL means the default. */
+static const char *
+table_or_default(const char *table)
+{
+	return table != NULL && *table != '\0' ? table : DBREV_DEFAULT_TABLE;
+}
+
+/*
+ * Split TABLE or SCHEMA.TABLE (names taken literally, case kept) and
+ * quote both parts with libpq.  Cached for the last table named.
+ */
+static int
+table_names(struct dbrev_conn *c, const char *table, struct dbrev_error *err)
+{
+	struct dbrev_buf b = { 0 };
+	const char *dot, *name;
+	char *q;
+
+	table = table_or_default(table);
+	if (c->t_given != NULL && strcmp(c->t_given, table) == 0)
+		return 0;
+	dot = strchr(table, '.');
+	if (dot == table || (dot != NULL && (dot[1] == '\0' ||
+	    strchr(dot + 1, '.') != NULL)))
+		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+		    "name it TABLE or SCHEMA.TABLE",
+		    "invalid version table name \"%s\"", table);
+	free(c->t_given);
+	free(c->t_schema);
+	free(c->t_quoted);
+	free(c->t_qschema);
+	c->t_given = c->t_schema = c->t_quoted = c->t_qschema = NULL;
+	c->t_prepared = 0;
+	name = table;
+	if (dot != NULL) {
+		c->t_schema = dbrev_xstrndup(table, (size_t)(dot - table));
+		if ((q = PQescapeIdentifier(c->pg, c->t_schema,
+		    strlen(c->t_schema))) == NULL)
+			goto bad;
+		c->t_qschema = dbrev_xstrdup(q);
+		dbrev_buf_printf(&b, "%s.", q);
+		PQfreemem(q);
+		name = dot + 1;
+	}
+	if ((q = PQescapeIdentifier(c->pg, name, strlen(name))) == NULL)
+		goto bad;
+	dbrev_buf_puts(&b, q);
+	PQfreemem(q);
+	c->t_quoted = dbrev_buf_take(&b);
+	c->t_given = dbrev_xstrdup(table);
+	c->t_gen++;
+	return 0;
+bad:
+	dbrev_buf_free(&b);
+	free(c->t_schema);
+	free(c->t_qschema);
+	c->t_schema = c->t_qschema = NULL;
+	return conn_error(c, err, "invalid version table name");
+}
+
+/* CREATE statements for the version table, shared by online and offline. */
+static void
+table_ddl(struct dbrev_buf *b, const char *qschema, const char *qtable)
+{
+	if (qschema != NULL)
+		dbrev_buf_printf(b, "CREATE SCHEMA IF NOT EXISTS %s;\n",
+		    qschema);
+	dbrev_buf_printf(b,
+	    "CREATE TABLE IF NOT EXISTS %s (\n"
+	    "    revision   text PRIMARY KEY,\n"
+	    "    checksum   text NOT NULL,\n"
+	    "    state      text NOT NULL DEFAULT 'applied'\n"
+	    "               CHECK (state IN ('applied', 'in_progress')),\n"
+	    "    applied_at timestamptz NOT NULL DEFAULT now()\n"
+	    ");\n", qtable);
+}
+
+/* --- locking ------------------------------------------------------- */
+
+/* The advisory lock key: 64 bits of SHA-256 of the table's name. */
+static long long
+lock_key(const char *table)
+{
+	struct dbrev_buf b = { 0 };
+	char sum[DBREV_CHECKSUM_LEN + 1];
+	uint64_t k = 0;
+
+	dbrev_buf_printf(&b, "dbrev-lock:%s", table_or_default(table));
+	dbrev_checksum(b.data, b.len, sum);
+	dbrev_buf_free(&b);
+	for (int i = 0; i < 16; i++) {
+		int ch = sum[i];
+
+		k = k << 4 | (uint64_t)(ch <= '9' ? ch - '0' : ch - 'a' + 10);
+	}
+	return (long long)k;
+}
+
+static void
+sleep_ms(double ms)
+{
+	struct timespec ts;
+
+	if (ms <= 0)
+		return;
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)((ms - (double)ts.tv_sec * 1000) * 1e6);
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/* One query returning one boolean. */
+static int
+query_bool(struct dbrev_conn *c, const char *sql, int nparams,
+    const char *const *params, const char *what, int *out,
+    struct dbrev_error *err)
+{
+	PGresult *r = PQexecParams(c->pg, sql, nparams, NULL, params, NULL,
+	    NULL, 0);
+	int rc = 0;
+
+	if (r == NULL)
+		return conn_error(c, err, what);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		rc = result_error(c, r, NULL, 0, what, err);
+	else
+		*out = PQntuples(r) > 0 && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+	PQclear(r);
+	return rc;
+}
+
+/* Who holds the lock, for the timeout message ("" when unknown). */
+static char *
+lock_holder(struct dbrev_conn *c, long long key)
+{
+	char hi[24], lo[24];
+	const char *params[2] = { hi, lo };
+	struct dbrev_buf b = { 0 };
+	PGresult *r;
+
+	snprintf(hi, sizeof hi, "%u", (unsigned)((uint64_t)key >> 32));
+	snprintf(lo, sizeof lo, "%u", (unsigned)((uint64_t)key & 0xffffffffu));
+	r = PQexecParams(c->pg,
+	    "SELECT l.pid, coalesce(a.application_name, ''), "
+	    "coalesce(to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS'), '') "
+	    "FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid "
+	    "WHERE l.locktype = 'advisory' AND l.granted "
+	    "AND l.database = (SELECT oid FROM pg_database "
+	    "WHERE datname = current_database()) "
+	    "AND l.classid = $1::oid AND l.objid = $2::oid "
+	    "AND l.objsubid = 1 LIMIT 1", 2, NULL, params, NULL, NULL, 0);
+	if (r != NULL && PQresultStatus(r) == PGRES_TUPLES_OK &&
+	    PQntuples(r) == 1) {
+		dbrev_buf_printf(&b, " (held by server process %s",
+		    PQgetvalue(r, 0, 0));
+		if (*PQgetvalue(r, 0, 1) != '\0')
+			dbrev_buf_printf(&b, ", application %s",
+			    PQgetvalue(r, 0, 1));
+		if (*PQgetvalue(r, 0, 2) != '\0')
+			dbrev_buf_printf(&b, ", connected since %s",
+			    PQgetvalue(r, 0, 2));
+		dbrev_buf_puts(&b, ")");
+	}
+	PQclear(r);
+	if (b.data == NULL)
+		return dbrev_xstrdup("");
+	return dbrev_buf_take(&b);
+}
+
+static int
+pg_lock(struct dbrev_conn *c, const char *table, double timeout,
+    struct dbrev_error *err)
+{
+	long long key = lock_key(table);
+	char keys[24];
+	const char *params[1] = { keys };
+	double deadline, now, wait = LOCK_POLL_FIRST_MS;
+	char *holder, *m;
+	int got = 0;
+
+	snprintf(keys, sizeof keys, "%lld", key);
+	deadline = dbrev_now_ms() + timeout * 1000;
+	for (;;) {
+		/* Each attempt is its own short statement: no snapshot held. */
+		if (query_bool(c, "SELECT pg_try_advisory_lock($1::bigint)", 1,
+		    params, "cannot take the migration lock", &got, err) != 0)
+			return -1;
+		if (got)
+			return 0;
+		now = dbrev_now_ms();
+		if (timeout >= 0 && now >= deadline)
+			break;
+		sleep_ms(timeout >= 0 && deadline - now < wait ?
+		    deadline - now : wait);
+		wait = wait * 1.5 > LOCK_POLL_MAX_MS ? LOCK_POLL_MAX_MS :
+		    wait * 1.5;
+	}
+	holder = lock_holder(c, key);
+	m = clean_message(c->url, c->password, holder);
+	dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
+	    "another runner is migrating this database: wait for it, or "
+	    "raise --lock-timeout",
+	    "lock timeout: could not take the migration lock for version "
+	    "table %s within %g s%s", table_or_default(table), timeout, m);
+	free(holder);
+	free(m);
+	return -1;
+}
+
+static int
+pg_unlock(struct dbrev_conn *c, const char *table, struct dbrev_error *err)
+{
+	char keys[24];
+	const char *params[1] = { keys };
+	int released = 0;
+
+	snprintf(keys, sizeof keys, "%lld", lock_key(table));
+	if (query_bool(c, "SELECT pg_advisory_unlock($1::bigint)", 1, params,
+	    "cannot release the migration lock", &released, err) != 0)
+		return -1;
+	if (!released)
+		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+		    "cannot release the migration lock for version table "
+		    "%s: this session does not hold it",
+		    table_or_default(table));
+	return 0;
+}
+
+/* --- the version table --------------------------------------------- */
+
+/* Whether the version table (and its schema) exist. */
+static int
+table_exists(struct dbrev_conn *c, int *table_ok, int *schema_ok,
+    struct dbrev_error *err)
+{
+	const char *params[2] = { c->t_quoted, c->t_schema };
+	PGresult *r;
+	int rc = 0;
+
+	r = PQexecParams(c->pg,
+	    "SELECT to_regclass($1) IS NOT NULL, $2::text IS NULL OR "
+	    "EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $2)",
+	    2, NULL, params, NULL, NULL, 0);
+	if (r == NULL)
+		return conn_error(c, err, "cannot look for the version table");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		rc = result_error(c, r, NULL, 0,
+		    "cannot look for the version table", err);
+	else {
+		*table_ok = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+		*schema_ok = strcmp(PQgetvalue(r, 0, 1), "t") == 0;
+	}
+	PQclear(r);
+	return rc;
+}
+
+static int
+pg_table_ensure(struct dbrev_conn *c, const char *table,
+    struct dbrev_error *err)
+{
+	struct dbrev_buf b = { 0 };
+	int tok = 0, sok = 0, attempt, rc = -1;
+	size_t ndone;
+	PGresult *r;
+
+	if (table_names(c, table, err) != 0)
+		return -1;
+	for (attempt = 0; attempt < 3; attempt++) {
+		if (table_exists(c, &tok, &sok, err) != 0)
+			return -1;
+		if (tok)
+			return 0;
+		/*
+		 * CREATE SCHEMA checks the privilege even when the schema
+		 * exists: only create what is missing.
+		 */
+		dbrev_buf_reset(&b);
+		table_ddl(&b, sok ? NULL : c->t_qschema, c->t_quoted);
+		c->quiet = 1;	/* no "already exists, skipping" notices */
+		if (run_query(c, b.data, &ndone, &r) != 0) {
+			c->quiet = 0;
+			conn_error(c, err, "cannot create the version table");
+			break;
+		}
+		c->quiet = 0;
+		if (r == NULL) {
+			rc = 0;
+			break;
+		}
+		/* A concurrent runner created it first: look again. */
+		if (!c->in_tx && (strcmp(sqlstate(r), "23505") == 0 ||
+		    strcmp(sqlstate(r), "42P07") == 0 ||
+		    strcmp(sqlstate(r), "42P06") == 0)) {
+			PQclear(r);
+			continue;
+		}
+		result_error(c, r, NULL, 0, "cannot create the version table",
+		    err);
+		dbrev_error_hint(err, "create it by hand, or grant the "
+		    "privilege to create it");
+		PQclear(r);
+		break;
+	}
+	if (attempt == 3)
+		dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+		    "cannot create the version table %s", c->t_given);
+	dbrev_buf_free(&b);
+	return rc;
+}
+
+static int
+state_from(const char *s, enum dbrev_row_state *st)
+{
+	if (strcmp(s, "applied") == 0)
+		*st = DBREV_ROW_APPLIED;
+	else if (strcmp(s, "in_progress") == 0)
+		*st = DBREV_ROW_IN_PROGRESS;
+	else
+		return -1;
+	return 0;
+}
+
+static const char *
+state_name(enum dbrev_row_state st)
+{
+	return st == DBREV_ROW_IN_PROGRESS ? "in_progress" : "applied";
+}
+
+static int
+pg_table_read(struct dbrev_conn *c, const char *table,
+    struct dbrev_applied **rows, size_t *nrows, struct dbrev_error *err)
+{
+	struct dbrev_buf b = { 0 };
+	struct dbrev_applied *v;
+	int tok = 1, sok, n, i, rc = 0;
+	PGresult *r;
+
+	*rows = NULL;
+	*nrows = 0;
+	if (table_names(c, table, err) != 0)
+		return -1;
+	/* In a transaction a failed SELECT would abort it: look first. */
+	if (c->in_tx && table_exists(c, &tok, &sok, err) != 0)
+		return -1;
+	if (!tok)
+		return 0;
+	dbrev_buf_printf(&b, "SELECT revision, checksum, state, "
+	    "applied_at::text FROM %s ORDER BY applied_at, revision",
+	    c->t_quoted);
+	r = PQexec(c->pg, b.data);
+	dbrev_buf_free(&b);
+	if (r == NULL)
+		return conn_error(c, err, "cannot read the version table");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		/* No table (or schema) yet: nothing applied. */
+		if (strcmp(sqlstate(r), "42P01") != 0 &&
+		    strcmp(sqlstate(r), "3F000") != 0)
+			rc = result_error(c, r, NULL, 0,
+			    "cannot read the version table", err);
+		PQclear(r);
+		return rc;
+	}
+	n = PQntuples(r);
+	v = dbrev_xcalloc((size_t)n, sizeof(*v));
+	for (i = 0; i < n; i++) {
+		if (state_from(PQgetvalue(r, i, 2), &v[i].state) != 0) {
+			rc = dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
+			    "set it to 'applied' or 'in_progress', or delete "
+			    "the row",
+			    "version table %s: revision %s has an unknown "
+			    "state '%s'", c->t_given, PQgetvalue(r, i, 0),
+			    PQgetvalue(r, i, 2));
+			break;
+		}
+		v[i].revision = dbrev_xstrdup(PQgetvalue(r, i, 0));
+		v[i].checksum = dbrev_xstrdup(PQgetvalue(r, i, 1));
+		v[i].applied_at = dbrev_xstrdup(PQgetvalue(r, i, 3));
+	}
+	PQclear(r);
+	if (rc != 0) {
+		dbrev_applied_free(v, (size_t)i);
+		return -1;
+	}
+	*rows = v;
+	*nrows = (size_t)n;
+	return 0;
+}
+
+static void
+stmt_name(const struct dbrev_conn *c, enum row_stmt which, char *buf,
+    size_t size)
+{
+	snprintf(buf, size, "dbrev_row_%u_%d", c->t_gen, (int)which);
+}
+
+/*
+ * Prepare the row statements once per connection and table: a revision
+ * then costs one Bind/Execute, not a parse and plan.  A new table gets
+ * new names, so nothing needs deallocating (which, failing inside a
+ * transaction, would abort it).
+ */
+static int
+prepare(struct dbrev_conn *c, struct dbrev_error *err)
+{
+	static const char *const sql[STMT_COUNT] = {
+		"INSERT INTO %s (revision, checksum, state) "
+		    "VALUES ($1, $2, $3)",
+		"DELETE FROM %s WHERE revision = $1",
+		"UPDATE %s SET state = $2, applied_at = now() "
+		    "WHERE revision = $1",
+		"SELECT state FROM %s WHERE revision = $1",
+	};
+	struct dbrev_buf b = { 0 };
+	char name[48];
+	PGresult *r;
+	int rc = 0;
+
+	if (c->t_prepared)
+		return 0;
+	for (int i = 0; i < STMT_COUNT && rc == 0; i++) {
+		dbrev_buf_reset(&b);
+		dbrev_buf_printf(&b, sql[i], c->t_quoted);
+		stmt_name(c, (enum row_stmt)i, name, sizeof name);
+		r = PQprepare(c->pg, name, b.data, 0, NULL);
+		if (r == NULL)
+			rc = conn_error(c, err, "cannot use the version table");
+		else if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			rc = result_error(c, r, NULL, 0,
+			    "cannot use the version table", err);
+		PQclear(r);
+	}
+	dbrev_buf_free(&b);
+	if (rc == 0)
+		c->t_prepared = 1;
+	else
+		c->t_gen++;	/* some may exist: start afresh next time */
+	return rc;
+}
+
+/* Run a prepared row statement that must touch exactly one row. */
+static int
+row_stmt(struct dbrev_conn *c, const char *table, enum row_stmt which,
+    int nparams, const char *const *params, const char *what,
+    struct dbrev_error *err)
+{
+	char name[48];
+	PGresult *r;
+	int rc = 0;
+
+	if (table_names(c, table, err) != 0 || prepare(c, err) != 0)
+		return -1;
+	stmt_name(c, which, name, sizeof name);
+	r = PQexecPrepared(c->pg, name, nparams, params, NULL, NULL, 0);
+	if (r == NULL)
+		return conn_error(c, err, what);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		rc = result_error(c, r, NULL, 0, what, err);
+	else if (strcmp(PQcmdTuples(r), "1") != 0)
+		rc = dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+		    "%s: revision %s is not recorded in %s", what, params[0],
+		    c->t_given);
+	PQclear(r);
+	return rc;
+}
+
+static int
+pg_table_insert(struct dbrev_conn *c, const char *table, const char *rev,
+    const char *checksum, enum dbrev_row_state st, struct dbrev_error *err)
+{
+	const char *params[3] = { rev, checksum, state_name(st) };
+
+	return row_stmt(c, table, STMT_INSERT, 3, params,
+	    "cannot record the revision in the version table", err);
+}
+
+static int
+pg_table_set_state(struct dbrev_conn *c, const char *table, const char *rev,
+    enum dbrev_row_state st, struct dbrev_error *err)
+{
+	const char *params[2] = { rev, state_name(st) };
+
+	return row_stmt(c, table, STMT_STATE, 2, params,
+	    "cannot update the version table", err);
+}
+
+static int
+pg_table_delete(struct dbrev_conn *c, const char *table, const char *rev,
+    struct dbrev_error *err)
+{
+	const char *params[1] = { rev };
+
+	return row_stmt(c, table, STMT_DELETE, 1, params,
+	    "cannot remove the revision from the version table", err);
+}
+
+static int
+pg_table_get(struct dbrev_conn *c, const char *table, const char *rev,
+    int *found, enum dbrev_row_state *st, struct dbrev_error *err)
+{
+	const char *params[1] = { rev };
+	char name[48];
+	PGresult *r;
+	int rc = 0;
+
+	*found = 0;
+	if (table_names(c, table, err) != 0 || prepare(c, err) != 0)
+		return -1;
+	stmt_name(c, STMT_GET, name, sizeof name);
+	r = PQexecPrepared(c->pg, name, 1, params, NULL, NULL, 0);
+	if (r == NULL)
+		return conn_error(c, err, "cannot read the version table");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		rc = result_error(c, r, NULL, 0,
+		    "cannot read the version table", err);
+	else if (PQntuples(r) == 1) {
+		*found = 1;
+		if (state_from(PQgetvalue(r, 0, 0), st) != 0)
+			rc = dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
+			    "set it to 'applied' or 'in_progress', or delete "
+			    "the row",
+			    "version table %s: revision %s has an unknown "
+			    "state '%s'", c->t_given, rev, PQgetvalue(r, 0, 0));
+	}
+	PQclear(r);
+	return rc;
+}
+
+/* --- offline scripts ----------------------------------------------- */
+
+/* The quoted "schema"."table" (and "schema") without a connection. */
+static void
+script_names(const char *table, struct dbrev_buf *qtable,
+    struct dbrev_buf *qschema)
+{
+	const char *dot;
+
+	table = table_or_default(table);
+	dot = strchr(table, '.');
+	if (dot != NULL && dot != table && dot[1] != '\0') {
+		quote_ident(qschema, table, (size_t)(dot - table));
+		dbrev_buf_printf(qtable, "%s.", qschema->data);
+		table = dot + 1;
+	}
+	quote_ident(qtable, table, strlen(table));
+}
+
+/* A string literal (standard_conforming_strings, the default). */
+static void
+quote_literal(struct dbrev_buf *b, const char *s)
+{
+	dbrev_buf_puts(b, "'");
+	for (; *s != '\0'; s++) {
+		if (*s == '\'')
+			dbrev_buf_puts(b, "'");
+		dbrev_buf_add(b, s, 1);
+	}
+	dbrev_buf_puts(b, "'");
+}
+
+static void
+pg_script_table_ensure(struct dbrev_buf *out, const char *table)
+{
+	struct dbrev_buf t = { 0 }, s = { 0 };
+
+	script_names(table, &t, &s);
+	table_ddl(out, s.data, t.data);
+	dbrev_buf_free(&t);
+	dbrev_buf_free(&s);
+}
+
+static void
+pg_script_insert(struct dbrev_buf *out, const char *table,
+    const char *revision, const char *checksum)
+{
+	struct dbrev_buf t = { 0 }, s = { 0 };
+
+	script_names(table, &t, &s);
+	dbrev_buf_printf(out, "INSERT INTO %s (revision, checksum, state) "
+	    "VALUES (", t.data);
+	quote_literal(out, revision);
+	dbrev_buf_puts(out, ", ");
+	quote_literal(out, checksum);
+	dbrev_buf_puts(out, ", 'applied');\n");
+	dbrev_buf_free(&t);
+	dbrev_buf_free(&s);
+}
+
+static void
+pg_script_delete(struct dbrev_buf *out, const char *table,
+    const char *revision)
+{
+	struct dbrev_buf t = { 0 }, s = { 0 };
+
+	script_names(table, &t, &s);
+	dbrev_buf_printf(out, "DELETE FROM %s WHERE revision = ", t.data);
+	quote_literal(out, revision);
+	dbrev_buf_puts(out, ";\n");
+	dbrev_buf_free(&t);
+	dbrev_buf_free(&s);
 }
 
 const struct dbrev_driver dbrev_driver_postgres = {
@@ -25,4 +1323,20 @@ const struct dbrev_driver dbrev_driver_postgres = {
 	.dialect = DBREV_DIALECT_POSTGRES,
 	.open = pg_open,
 	.close = pg_close,
+	.lock = pg_lock,
+	.unlock = pg_unlock,
+	.begin = pg_begin,
+	.commit = pg_commit,
+	.rollback = pg_rollback,
+	.exec = pg_exec,
+	.table_ensure = pg_table_ensure,
+	.table_read = pg_table_read,
+	.table_insert = pg_table_insert,
+	.table_set_state = pg_table_set_state,
+	.table_delete = pg_table_delete,
+	.script_table_ensure = pg_script_table_ensure,
+	.script_insert = pg_script_insert,
+	.script_delete = pg_script_delete,
+	.table_get = pg_table_get,
+	.set_notice = pg_set_notice,
 };
