@@ -18,6 +18,18 @@
 #define DBREV_DEFAULT_TABLE	"dbrev_revisions"
 #define DBREV_DEFAULT_LOCK_TIMEOUT 60.0	/* seconds */
 
+/*
+ * The version table, the same on every database:
+ *
+ *   revision   TEXT PRIMARY KEY
+ *   checksum   TEXT NOT NULL        hex SHA-256 of the upgrade section
+ *   state      TEXT NOT NULL        'applied' | 'in_progress'
+ *   applied_at timestamp, UTC       (SQLite: TEXT 'YYYY-MM-DDTHH:MM:SSZ';
+ *                                    PostgreSQL: timestamptz DEFAULT now())
+ *
+ * table_read returns the rows ordered by applied_at, then revision.
+ */
+
 /* State of a row in the version table. */
 enum dbrev_row_state {
 	DBREV_ROW_APPLIED = 0,
@@ -47,8 +59,13 @@ struct dbrev_driver {
 	/*
 	 * Serialise runners on this database: wait up to timeout seconds,
 	 * then fail with a clear error.  The lock cannot outlive the
-	 * process (PostgreSQL: session advisory lock; SQLite: taken by
-	 * begin() as BEGIN IMMEDIATE with a busy timeout).
+	 * process (PostgreSQL: session advisory lock; SQLite: an exclusive
+	 * flock(2) on the database file held from lock() to unlock(), so
+	 * that a transaction: none revision is covered too, plus a busy
+	 * timeout of the same length for begin()'s BEGIN IMMEDIATE).
+	 * revapply takes it before reading the version table, holds it for
+	 * the whole run, and re-checks each revision's row inside its
+	 * transaction anyway.
 	 */
 	int	(*lock)(struct dbrev_conn *, const char *table, double timeout,
 		    struct dbrev_error *);
@@ -92,6 +109,30 @@ struct dbrev_driver {
 		    const char *revision, const char *checksum);
 	void	(*script_delete)(struct dbrev_buf *out, const char *table,
 		    const char *revision);
+
+	/*
+	 * Added for revapply (optional: NULL makes callers fall back to
+	 * table_read).  Whether one revision has a row, and its state, read
+	 * inside the current transaction: *found is 1 or 0.  revapply calls
+	 * it in each revision's transaction to re-check what another runner
+	 * may have done, so it should be cheap (a prepared statement).
+	 */
+	int	(*table_get)(struct dbrev_conn *, const char *table,
+		    const char *revision, int *found,
+		    enum dbrev_row_state *state, struct dbrev_error *);
+
+	/*
+	 * Added by H4 for PostgreSQL (optional: NULL when the database has
+	 * none).  Hand each notice the server raises while SQL runs
+	 * (NOTICE, WARNING, INFO), as one password-free line such as
+	 * "NOTICE: table x does not exist, skipping", to fn(arg, msg).
+	 * Without it notices are dropped, since the library never prints.
+	 * revapply sets it after opening and prints msg on stderr:
+	 *   if (db->driver->set_notice != NULL)
+	 *	db->driver->set_notice(db->conn, on_notice, arg);
+	 */
+	void	(*set_notice)(struct dbrev_conn *,
+		    void (*fn)(void *arg, const char *msg), void *arg);
 };
 
 /* A connection with its driver. */

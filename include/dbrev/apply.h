@@ -1,0 +1,119 @@
+/*
+ * dbrev/apply.h - bring a database to a target revision: upgrade,
+ * downgrade, stamp, resolve; report where it is; write the SQL offline.
+ *
+ * Each revision runs in its own transaction together with its row in the
+ * version table (or all in one with single_transaction), so a failure
+ * leaves the database at the previous revision.  Runners serialise on
+ * the driver's lock and re-check each revision's row inside its
+ * transaction: every revision is applied exactly once, and a runner that
+ * finds its work done by another reports nothing to do.  The library
+ * never prints: progress goes to the on_step callback.
+ */
+#ifndef DBREV_APPLY_H
+#define DBREV_APPLY_H
+
+#include <stddef.h>
+
+#include "dbrev/driver.h"
+#include "dbrev/error.h"
+#include "dbrev/graph.h"
+#include "dbrev/revision.h"
+#include "dbrev/url.h"
+#include "dbrev/util.h"
+
+/* One revision run (or found done by another runner), as it happens. */
+struct dbrev_step_report {
+	enum dbrev_direction		 direction;
+	const struct dbrev_revision	*rev;	/* id, parents, message, path */
+	double				 ms;	/* time it took */
+	int				 skipped; /* another runner did it */
+};
+
+struct dbrev_apply_options {
+	const char	*dir;		/* migrations directory */
+	const char	*url;		/* database URL (may hold a password) */
+	const char	*table;		/* version table; NULL: the default */
+	double		 lock_timeout;	/* seconds; < 0: the default (60) */
+	int		 single_transaction; /* all revisions in one */
+	/* Called after each revision; may be NULL. */
+	void		(*on_step)(void *arg, const struct dbrev_step_report *);
+	void		*arg;
+};
+
+/* Fill the options with the defaults (dir "migrations", no URL). */
+void	 dbrev_apply_options_init(struct dbrev_apply_options *);
+
+/* What a run did. */
+struct dbrev_apply_result {
+	size_t	  napplied;	/* revisions this runner ran */
+	size_t	  nskipped;	/* found done by another runner */
+	double	  ms;		/* the whole run */
+	char	**current;	/* ids of the current revisions afterwards */
+	size_t	  ncurrent;	/* 0: at base */
+};
+
+void	 dbrev_apply_result_free(struct dbrev_apply_result *);
+
+/*
+ * Upgrade or downgrade to target (see dbrev_graph_plan for the forms;
+ * NULL: "head" for upgrade, "-1" for downgrade).  Refuses to start
+ * when a row is left in progress, an applied revision's file changed
+ * (checksum), a row names a revision not in the directory, or the plan
+ * would downgrade across an irreversible revision.  An SQL error rolls
+ * back the failing revision, keeps earlier ones, and fills err with the
+ * file:line of the failing statement and the revision id.
+ */
+int	 dbrev_apply_run(const struct dbrev_apply_options *,
+	    enum dbrev_direction, const char *target,
+	    struct dbrev_apply_result *, struct dbrev_error *);
+
+/*
+ * Set the version table to exactly the target and its ancestors
+ * (head, heads, base, id or prefix), running no migration SQL.
+ */
+int	 dbrev_apply_stamp(const struct dbrev_apply_options *,
+	    const char *target, struct dbrev_apply_result *,
+	    struct dbrev_error *);
+
+/*
+ * Settle one revision's row by hand after checking the database:
+ * applied != 0 records it applied with its file's current checksum
+ * (clears an in-progress mark, accepts an edited file); applied == 0
+ * removes its row (also for ids no longer in the directory).
+ */
+int	 dbrev_apply_resolve(const struct dbrev_apply_options *,
+	    const char *revision, int applied, struct dbrev_error *);
+
+/* Where a database stands, for current and history. */
+struct dbrev_status {
+	struct dbrev_graph	*graph;
+	struct dbrev_applied	*rows;	 /* the version table */
+	size_t			 nrows;
+	struct dbrev_revset	 applied; /* rows in state applied */
+	unsigned char		*in_progress; /* per apply-order index */
+	unsigned char		*edited;  /* applied, checksum differs */
+	size_t			*current; /* apply-order indices */
+	size_t			 ncurrent;
+	char			**unknown; /* row ids not in the directory */
+	size_t			 nunknown;
+};
+
+/* Read the graph and the version table; the table is not modified. */
+int	 dbrev_apply_status(const struct dbrev_apply_options *,
+	    struct dbrev_status *, struct dbrev_error *);
+void	 dbrev_status_free(struct dbrev_status *);
+
+/*
+ * Offline SQL: append to out a script (for sqlite3 or psql, by
+ * dialect) that takes a database from `from` (a target whose closure
+ * is taken as applied; NULL or "base": nothing) to `to`, version-table
+ * DDL and rows included, each revision in BEGIN/COMMIT unless it is
+ * "transaction: none" (or all in one with single_transaction).  No
+ * connection is made.
+ */
+int	 dbrev_apply_sql(const struct dbrev_apply_options *,
+	    enum dbrev_dialect, enum dbrev_direction, const char *from,
+	    const char *to, struct dbrev_buf *out, struct dbrev_error *);
+
+#endif /* DBREV_APPLY_H */

@@ -1,0 +1,736 @@
+/*
+ * apply.c - upgrade, downgrade, stamp and resolve a database; report
+ * where it stands; write the same work as an offline script.
+ *
+ * The run: take the driver's lock, read the version table, refuse to
+ * start on anything suspicious (rows in progress, edited files, rows of
+ * unknown revisions, an inconsistent set), plan with the graph, then run
+ * each revision in its own transaction with its row, re-checking the
+ * row inside the transaction so a revision is never applied twice.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "dbrev/apply.h"
+
+void
+dbrev_apply_options_init(struct dbrev_apply_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->dir = "migrations";
+	o->table = DBREV_DEFAULT_TABLE;
+	o->lock_timeout = DBREV_DEFAULT_LOCK_TIMEOUT;
+}
+
+void
+dbrev_apply_result_free(struct dbrev_apply_result *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->ncurrent; i++)
+		free(r->current[i]);
+	free(r->current);
+	r->current = NULL;
+	r->ncurrent = 0;
+}
+
+static const char *
+table_of(const struct dbrev_apply_options *o)
+{
+	return o->table != NULL && *o->table != '\0' ? o->table :
+	    DBREV_DEFAULT_TABLE;
+}
+
+/* Remove the URL's password from every message of the chain. */
+static void
+scrub(const char *url, struct dbrev_error *err)
+{
+	struct dbrev_error *e;
+
+	if (!dbrev_error_isset(err))
+		return;
+	for (e = err; e != NULL; e = e->next) {
+		if (e->message != NULL)
+			dbrev_url_scrub(url, e->message);
+		if (e->hint != NULL)
+			dbrev_url_scrub(url, e->hint);
+	}
+}
+
+static int
+load_graph(const struct dbrev_apply_options *o, unsigned flags,
+    struct dbrev_graph **g, struct dbrev_error *err)
+{
+	return dbrev_graph_load(o->dir != NULL ? o->dir : "migrations", flags,
+	    g, err);
+}
+
+/* The ids of the current revisions of an applied set. */
+static void
+set_current(const struct dbrev_graph *g, const struct dbrev_revset *applied,
+    struct dbrev_apply_result *res)
+{
+	size_t *idx, n, i;
+
+	idx = dbrev_xmalloc((applied->n ? applied->n : 1) * sizeof(*idx));
+	n = dbrev_graph_current(g, applied, idx);
+	res->current = dbrev_xcalloc(n ? n : 1, sizeof(*res->current));
+	for (i = 0; i < n; i++)
+		res->current[i] = dbrev_xstrdup(dbrev_graph_at(g, idx[i])->id);
+	res->ncurrent = n;
+	free(idx);
+}
+
+/* A revision's short file name for messages: the path as loaded. */
+static const char *
+path_of(const struct dbrev_revision *r)
+{
+	return r->path != NULL ? r->path : r->id;
+}
+
+/*
+ * Match the version table against the graph: fill applied, and chain
+ * an error for each row in progress, each edited applied revision and
+ * each row naming a revision not in the directory (unless lenient).
+ */
+static int
+check_rows(const struct dbrev_apply_options *o, const struct dbrev_graph *g,
+    const struct dbrev_applied *rows, size_t nrows,
+    struct dbrev_revset *applied, struct dbrev_error *err)
+{
+	const struct dbrev_revision *r;
+	const char *table = table_of(o);
+	size_t i;
+	long k;
+	int rc = 0;
+
+	for (i = 0; i < nrows; i++) {
+		k = dbrev_graph_index(g, rows[i].revision);
+		if (k < 0) {
+			rc = dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
+			    NULL, "version table %s records revision '%s', "
+			    "which is not in %s/versions", table,
+			    rows[i].revision, o->dir);
+			dbrev_error_hint(err, "restore its file; if it was "
+			    "reverted by hand, remove the row with 'revapply "
+			    "resolve %s reverted'", rows[i].revision);
+			continue;
+		}
+		r = dbrev_graph_at(g, (size_t)k);
+		if (rows[i].state == DBREV_ROW_IN_PROGRESS) {
+			rc = dbrev_error_set(err, DBREV_ERR_RUNTIME,
+			    path_of(r), 0, NULL, "revision '%s' was left in "
+			    "progress by an interrupted run: it runs without "
+			    "a transaction, so it may have partly run",
+			    r->id);
+			dbrev_error_hint(err, "check the database by hand and "
+			    "finish or undo its statements, then run "
+			    "'revapply resolve %s applied' or 'revapply "
+			    "resolve %s reverted'", r->id, r->id);
+			continue;
+		}
+		if (strcmp(rows[i].checksum, r->checksum) != 0) {
+			rc = dbrev_error_set(err, DBREV_ERR_RUNTIME,
+			    path_of(r), 0, NULL, "revision '%s' was edited "
+			    "after it was applied: checksum applied %s, file "
+			    "now %s", r->id, rows[i].checksum, r->checksum);
+			dbrev_error_hint(err, "restore the file as it was "
+			    "applied (e.g. git checkout) and put the change "
+			    "in a new revision; if the edit is intended and "
+			    "the database already matches it, run 'revapply "
+			    "resolve %s applied'", r->id);
+		}
+		applied->in[k] = 1;
+	}
+	if (rc == 0)
+		rc = dbrev_graph_check_applied(g, applied, err);
+	return rc;
+}
+
+/* A connected session on the database, locked for the run. */
+struct session {
+	const struct dbrev_apply_options *o;
+	struct dbrev_graph	*g;
+	struct dbrev_db		*db;
+	const struct dbrev_driver *drv;
+	struct dbrev_conn	*c;
+	const char		*table;
+	int			 locked;
+	struct dbrev_applied	*rows;
+	size_t			 nrows;
+	struct dbrev_revset	 applied;
+};
+
+static void
+session_end(struct session *s)
+{
+	struct dbrev_error ignore = { 0 };
+
+	if (s->locked)
+		s->drv->unlock(s->c, s->table, &ignore);
+	dbrev_error_clear(&ignore);
+	dbrev_db_close(s->db);
+	dbrev_applied_free(s->rows, s->nrows);
+	dbrev_revset_free(&s->applied);
+	dbrev_graph_free(s->g);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Load, connect, lock and read the version table. */
+static int
+session_start(struct session *s, const struct dbrev_apply_options *o,
+    unsigned flags, int lock, struct dbrev_error *err)
+{
+	memset(s, 0, sizeof(*s));
+	s->o = o;
+	s->table = table_of(o);
+	if (load_graph(o, flags, &s->g, err) == -1)
+		return -1;
+	dbrev_revset_init(&s->applied, s->g);
+	if (dbrev_db_open(o->url, &s->db, err) == -1)
+		return -1;
+	s->drv = s->db->driver;
+	s->c = s->db->conn;
+	if (lock) {
+		if (s->drv->lock(s->c, s->table, o->lock_timeout, err) == -1)
+			return -1;
+		s->locked = 1;
+	}
+	return s->drv->table_read(s->c, s->table, &s->rows, &s->nrows, err);
+}
+
+/* The row of one revision, from inside the current transaction. */
+static int
+row_get(struct session *s, const char *id, int *found,
+    enum dbrev_row_state *state, struct dbrev_error *err)
+{
+	struct dbrev_applied *rows;
+	size_t n, i;
+
+	if (s->drv->table_get != NULL)
+		return s->drv->table_get(s->c, s->table, id, found, state,
+		    err);
+	if (s->drv->table_read(s->c, s->table, &rows, &n, err) == -1)
+		return -1;
+	*found = 0;
+	for (i = 0; i < n; i++)
+		if (strcmp(rows[i].revision, id) == 0) {
+			*found = 1;
+			*state = rows[i].state;
+		}
+	dbrev_applied_free(rows, n);
+	return 0;
+}
+
+/* Re-set an SQL error as "file:line: message (revision id)". */
+static int
+sql_error(struct dbrev_error *err, struct dbrev_error *e,
+    const struct dbrev_revision *r)
+{
+	dbrev_error_set(err, e->kind, e->file, e->line, e->hint,
+	    "%s (revision %s)", e->message != NULL ? e->message : "error",
+	    r->id);
+	dbrev_error_clear(e);
+	return -1;
+}
+
+static void
+report(const struct dbrev_apply_options *o, enum dbrev_direction dir,
+    const struct dbrev_revision *r, double ms, int skipped)
+{
+	struct dbrev_step_report rep;
+
+	if (o->on_step == NULL)
+		return;
+	rep.direction = dir;
+	rep.rev = r;
+	rep.ms = ms;
+	rep.skipped = skipped;
+	o->on_step(o->arg, &rep);
+}
+
+/*
+ * Run one revision.  In its own transaction unless `outer` (single
+ * transaction) or the revision is transaction: none.  Returns 0 (done,
+ * *skipped set when another runner had done it) or -1.
+ */
+static int
+run_step(struct session *s, enum dbrev_direction dir,
+    const struct dbrev_revision *r, int outer, int *skipped,
+    struct dbrev_error *err)
+{
+	const struct dbrev_driver *d = s->drv;
+	struct dbrev_error e = { 0 };
+	enum dbrev_row_state state = DBREV_ROW_APPLIED;
+	int found, up = dir == DBREV_UPGRADE;
+	const char *sql = up ? r->upgrade : r->downgrade;
+	unsigned line = up ? r->upgrade_line : r->downgrade_line;
+
+	*skipped = 0;
+	if (!outer && d->begin(s->c, err) == -1)
+		return -1;
+	if (row_get(s, r->id, &found, &state, err) == -1)
+		goto fail;
+	if (found && state == DBREV_ROW_IN_PROGRESS) {
+		dbrev_error_set(err, DBREV_ERR_RUNTIME, path_of(r), 0, NULL,
+		    "revision '%s' is marked in progress by another run",
+		    r->id);
+		dbrev_error_hint(err, "if no other run is active, check the "
+		    "database and run 'revapply resolve %s applied' or "
+		    "'revapply resolve %s reverted'", r->id, r->id);
+		goto fail;
+	}
+	if (up ? found : !found) {
+		/* Another runner got here first. */
+		*skipped = 1;
+		if (!outer && d->commit(s->c, err) == -1)
+			goto fail;
+		return 0;
+	}
+	if (sql == NULL)
+		sql = "";
+
+	if (r->transactional || outer) {
+		if (d->exec(s->c, sql, path_of(r), line, &e) == -1) {
+			sql_error(err, &e, r);
+			goto fail;
+		}
+		if (up ? d->table_insert(s->c, s->table, r->id, r->checksum,
+		    DBREV_ROW_APPLIED, err) : d->table_delete(s->c, s->table,
+		    r->id, err))
+			goto fail;
+		if (!outer && d->commit(s->c, err) == -1)
+			goto fail;
+		return 0;
+	}
+
+	/* transaction: none: mark, commit, run bare, then settle the row. */
+	if ((up ? d->table_insert(s->c, s->table, r->id, r->checksum,
+	    DBREV_ROW_IN_PROGRESS, err) : d->table_set_state(s->c, s->table,
+	    r->id, DBREV_ROW_IN_PROGRESS, err)) == -1)
+		goto fail;
+	if (d->commit(s->c, err) == -1)
+		goto fail;
+	if (d->exec(s->c, sql, path_of(r), line, &e) == -1) {
+		sql_error(err, &e, r);
+		dbrev_error_hint(err, "it ran without a transaction, so some "
+		    "statements may have taken effect; check the database, "
+		    "then run 'revapply resolve %s applied' or 'revapply "
+		    "resolve %s reverted'", r->id, r->id);
+		return -1;
+	}
+	if (d->begin(s->c, err) == -1)
+		return -1;
+	if ((up ? d->table_set_state(s->c, s->table, r->id, DBREV_ROW_APPLIED,
+	    err) : d->table_delete(s->c, s->table, r->id, err)) == -1)
+		goto fail;
+	return d->commit(s->c, err);
+
+fail:
+	{
+		struct dbrev_error ignore = { 0 };
+
+		d->rollback(s->c, &ignore);
+		dbrev_error_clear(&ignore);
+	}
+	return -1;
+}
+
+int
+dbrev_apply_run(const struct dbrev_apply_options *o, enum dbrev_direction dir,
+    const char *target, struct dbrev_apply_result *res,
+    struct dbrev_error *err)
+{
+	struct session s;
+	struct dbrev_plan plan = { 0 };
+	const struct dbrev_revision *r;
+	double t0 = dbrev_now_ms(), t;
+	size_t i;
+	int rc = -1, skipped, outer = o->single_transaction;
+
+	memset(res, 0, sizeof(*res));
+	if (session_start(&s, o, 0, 1, err) == -1)
+		goto out;
+	if (check_rows(o, s.g, s.rows, s.nrows, &s.applied, err) == -1)
+		goto out;
+	if (dbrev_graph_plan(s.g, &s.applied, dir, target, &plan, err) == -1)
+		goto out;
+	if (outer)
+		for (i = 0; i < plan.nsteps; i++) {
+			r = dbrev_graph_at(s.g, plan.steps[i]);
+			if (!r->transactional) {
+				dbrev_error_set(err, DBREV_ERR_INPUT,
+				    path_of(r), 0, "run without "
+				    "--single-transaction", "revision '%s' is "
+				    "'transaction: none' and cannot run inside "
+				    "a single transaction", r->id);
+				goto out;
+			}
+		}
+	if (plan.nsteps > 0 && dir == DBREV_UPGRADE &&
+	    s.drv->table_ensure(s.c, s.table, err) == -1)
+		goto out;
+	if (outer && plan.nsteps > 0 && s.drv->begin(s.c, err) == -1)
+		goto out;
+	for (i = 0; i < plan.nsteps; i++) {
+		r = dbrev_graph_at(s.g, plan.steps[i]);
+		t = dbrev_now_ms();
+		if (run_step(&s, dir, r, outer, &skipped, err) == -1) {
+			if (outer) {
+				struct dbrev_error ignore = { 0 };
+
+				s.drv->rollback(s.c, &ignore);
+				dbrev_error_clear(&ignore);
+				res->napplied = 0;
+			}
+			goto out;
+		}
+		s.applied.in[plan.steps[i]] = dir == DBREV_UPGRADE;
+		if (skipped)
+			res->nskipped++;
+		else
+			res->napplied++;
+		report(o, dir, r, dbrev_now_ms() - t, skipped);
+	}
+	if (outer && plan.nsteps > 0 && s.drv->commit(s.c, err) == -1) {
+		res->napplied = 0;
+		goto out;
+	}
+	rc = 0;
+out:
+	if (s.g != NULL)
+		set_current(s.g, &s.applied, res);
+	res->ms = dbrev_now_ms() - t0;
+	dbrev_plan_free(&plan);
+	session_end(&s);
+	scrub(o->url, err);
+	return rc;
+}
+
+int
+dbrev_apply_stamp(const struct dbrev_apply_options *o, const char *target,
+    struct dbrev_apply_result *res, struct dbrev_error *err)
+{
+	struct session s;
+	struct dbrev_revset want = { 0 };
+	const struct dbrev_revision *r;
+	double t0 = dbrev_now_ms();
+	unsigned char *have = NULL;
+	size_t i;
+	long k;
+	int rc = -1, ok;
+
+	memset(res, 0, sizeof(*res));
+	if (session_start(&s, o, DBREV_PARSE_HEADER_ONLY, 1, err) == -1)
+		goto out;
+	dbrev_revset_init(&want, s.g);
+	if (dbrev_graph_closure(s.g, target, &want, err) == -1)
+		goto out;
+	if (s.drv->table_ensure(s.c, s.table, err) == -1 ||
+	    s.drv->begin(s.c, err) == -1)
+		goto out;
+	have = dbrev_xcalloc(dbrev_graph_count(s.g) + 1, 1);
+	/* Rows to drop: outside the target, in progress, or edited. */
+	for (i = 0; i < s.nrows; i++) {
+		k = dbrev_graph_index(s.g, s.rows[i].revision);
+		ok = k >= 0 && want.in[k] &&
+		    s.rows[i].state == DBREV_ROW_APPLIED &&
+		    strcmp(s.rows[i].checksum,
+		    dbrev_graph_at(s.g, (size_t)k)->checksum) == 0;
+		if (ok) {
+			have[k] = 1;
+			continue;
+		}
+		if (s.drv->table_delete(s.c, s.table, s.rows[i].revision,
+		    err) == -1)
+			goto rollback;
+		res->napplied++;
+	}
+	for (i = 0; i < dbrev_graph_count(s.g); i++) {
+		if (!want.in[i] || have[i])
+			continue;
+		r = dbrev_graph_at(s.g, i);
+		if (s.drv->table_insert(s.c, s.table, r->id, r->checksum,
+		    DBREV_ROW_APPLIED, err) == -1)
+			goto rollback;
+		res->napplied++;
+	}
+	if (s.drv->commit(s.c, err) == -1)
+		goto rollback;
+	memcpy(s.applied.in, want.in, want.n);
+	set_current(s.g, &s.applied, res);
+	rc = 0;
+	goto out;
+rollback:
+	{
+		struct dbrev_error ignore = { 0 };
+
+		s.drv->rollback(s.c, &ignore);
+		dbrev_error_clear(&ignore);
+	}
+out:
+	free(have);
+	dbrev_revset_free(&want);
+	res->ms = dbrev_now_ms() - t0;
+	session_end(&s);
+	scrub(o->url, err);
+	return rc;
+}
+
+int
+dbrev_apply_resolve(const struct dbrev_apply_options *o, const char *rev,
+    int applied, struct dbrev_error *err)
+{
+	struct session s;
+	const struct dbrev_revision *r = NULL;
+	struct dbrev_error e = { 0 };
+	const char *id = rev;
+	size_t i;
+	long k;
+	int rc = -1, found = 0;
+
+	if (session_start(&s, o, DBREV_PARSE_HEADER_ONLY, 1, err) == -1)
+		goto out;
+	/* An exact row id first: it may name a file that is gone. */
+	for (i = 0; i < s.nrows; i++)
+		if (strcmp(s.rows[i].revision, rev) == 0)
+			found = 1;
+	if (!found || applied) {
+		if ((k = dbrev_graph_lookup(s.g, rev, &e)) < 0) {
+			if (!found) {
+				dbrev_error_set(err, e.kind, e.file, e.line,
+				    e.hint, "%s", e.message);
+				dbrev_error_clear(&e);
+				goto out;
+			}
+		} else {
+			r = dbrev_graph_at(s.g, (size_t)k);
+			id = r->id;
+		}
+		dbrev_error_clear(&e);
+	}
+	if (applied && r == NULL) {
+		dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0, "restore its "
+		    "file first", "revision '%s' is not in %s/versions",
+		    rev, o->dir);
+		goto out;
+	}
+	found = 0;
+	for (i = 0; i < s.nrows; i++)
+		if (strcmp(s.rows[i].revision, id) == 0)
+			found = 1;
+	if (!applied && !found) {
+		dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0, NULL,
+		    "revision '%s' has no row in version table %s", id,
+		    s.table);
+		goto out;
+	}
+	if (s.drv->table_ensure(s.c, s.table, err) == -1 ||
+	    s.drv->begin(s.c, err) == -1)
+		goto out;
+	if ((found && s.drv->table_delete(s.c, s.table, id, err) == -1) ||
+	    (applied && s.drv->table_insert(s.c, s.table, id, r->checksum,
+	    DBREV_ROW_APPLIED, err) == -1) ||
+	    s.drv->commit(s.c, err) == -1) {
+		struct dbrev_error ignore = { 0 };
+
+		s.drv->rollback(s.c, &ignore);
+		dbrev_error_clear(&ignore);
+		goto out;
+	}
+	rc = 0;
+out:
+	session_end(&s);
+	scrub(o->url, err);
+	return rc;
+}
+
+int
+dbrev_apply_status(const struct dbrev_apply_options *o, struct dbrev_status *st,
+    struct dbrev_error *err)
+{
+	struct session s;
+	size_t i, n;
+	long k;
+	int rc = -1;
+
+	memset(st, 0, sizeof(*st));
+	if (session_start(&s, o, DBREV_PARSE_HEADER_ONLY, 0, err) == -1)
+		goto out;
+	n = dbrev_graph_count(s.g);
+	st->in_progress = dbrev_xcalloc(n + 1, 1);
+	st->edited = dbrev_xcalloc(n + 1, 1);
+	st->current = dbrev_xcalloc(n + 1, sizeof(*st->current));
+	st->unknown = dbrev_xcalloc(s.nrows + 1, sizeof(*st->unknown));
+	for (i = 0; i < s.nrows; i++) {
+		k = dbrev_graph_index(s.g, s.rows[i].revision);
+		if (k < 0) {
+			st->unknown[st->nunknown++] =
+			    dbrev_xstrdup(s.rows[i].revision);
+			continue;
+		}
+		if (s.rows[i].state == DBREV_ROW_IN_PROGRESS) {
+			st->in_progress[k] = 1;
+			continue;
+		}
+		s.applied.in[k] = 1;
+		if (strcmp(s.rows[i].checksum,
+		    dbrev_graph_at(s.g, (size_t)k)->checksum) != 0)
+			st->edited[k] = 1;
+	}
+	st->ncurrent = dbrev_graph_current(s.g, &s.applied, st->current);
+	/* Hand over what the status keeps. */
+	st->graph = s.g;
+	st->applied = s.applied;
+	st->rows = s.rows;
+	st->nrows = s.nrows;
+	s.g = NULL;
+	s.rows = NULL;
+	s.nrows = 0;
+	memset(&s.applied, 0, sizeof(s.applied));
+	rc = 0;
+out:
+	session_end(&s);
+	scrub(o->url, err);
+	return rc;
+}
+
+void
+dbrev_status_free(struct dbrev_status *st)
+{
+	size_t i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < st->nunknown; i++)
+		free(st->unknown[i]);
+	free(st->unknown);
+	free(st->in_progress);
+	free(st->edited);
+	free(st->current);
+	dbrev_applied_free(st->rows, st->nrows);
+	dbrev_revset_free(&st->applied);
+	dbrev_graph_free(st->graph);
+	memset(st, 0, sizeof(*st));
+}
+
+/* "-- upgrade a, b -> c, message" as a comment line. */
+static void
+script_comment(struct dbrev_buf *out, enum dbrev_direction dir,
+    const struct dbrev_revision *r)
+{
+	size_t i;
+
+	dbrev_buf_printf(out, "\n-- %s ", dir == DBREV_UPGRADE ? "upgrade" :
+	    "downgrade");
+	if (dir == DBREV_DOWNGRADE)
+		dbrev_buf_printf(out, "%s -> ", r->id);
+	if (r->nparents == 0)
+		dbrev_buf_puts(out, "<base>");
+	for (i = 0; i < r->nparents; i++)
+		dbrev_buf_printf(out, "%s%s", i ? ", " : "", r->parents[i]);
+	if (dir == DBREV_UPGRADE)
+		dbrev_buf_printf(out, " -> %s", r->id);
+	dbrev_buf_printf(out, ", %s (%s)\n", r->message, path_of(r));
+}
+
+/* Append SQL text, ending it with a newline. */
+static void
+script_sql(struct dbrev_buf *out, const char *sql)
+{
+	size_t n;
+
+	if (sql == NULL)
+		return;
+	n = strlen(sql);
+	dbrev_buf_add(out, sql, n);
+	if (n > 0 && sql[n - 1] != '\n')
+		dbrev_buf_puts(out, "\n");
+}
+
+int
+dbrev_apply_sql(const struct dbrev_apply_options *o, enum dbrev_dialect dia,
+    enum dbrev_direction dir, const char *from, const char *to,
+    struct dbrev_buf *out, struct dbrev_error *err)
+{
+	const struct dbrev_driver *d;
+	const struct dbrev_revision *r;
+	struct dbrev_graph *g = NULL;
+	struct dbrev_revset applied = { 0 };
+	struct dbrev_plan plan = { 0 };
+	const char *table = table_of(o);
+	int rc = -1, outer = o->single_transaction, tx;
+	size_t i;
+
+	if ((d = dbrev_driver_for(dia)) == NULL) {
+		if (dia == DBREV_DIALECT_POSTGRES)
+			return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+			    "reconfigure without --without-postgres",
+			    "built without PostgreSQL support");
+		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+		    "give a database URL or --dialect sqlite|postgresql",
+		    "no SQL dialect known for the offline script");
+	}
+	if (load_graph(o, 0, &g, err) == -1)
+		return -1;
+	dbrev_revset_init(&applied, g);
+	if (from != NULL && *from != '\0' &&
+	    dbrev_graph_closure(g, from, &applied, err) == -1)
+		goto out;
+	if (dbrev_graph_plan(g, &applied, dir, to, &plan, err) == -1)
+		goto out;
+	if (outer)
+		for (i = 0; i < plan.nsteps; i++) {
+			r = dbrev_graph_at(g, plan.steps[i]);
+			if (!r->transactional) {
+				dbrev_error_set(err, DBREV_ERR_INPUT,
+				    path_of(r), 0, "write it without "
+				    "--single-transaction", "revision '%s' is "
+				    "'transaction: none' and cannot run inside "
+				    "a single transaction", r->id);
+				goto out;
+			}
+		}
+
+	dbrev_buf_printf(out, "-- dbrev %s: %s from %s to %s (%s), "
+	    "%zu revision%s\n", DBREV_VERSION, dir == DBREV_UPGRADE ?
+	    "upgrade" : "downgrade", from != NULL && *from ? from : "base",
+	    to != NULL && *to ? to : (dir == DBREV_UPGRADE ? "head" : "-1"),
+	    dbrev_dialect_name(dia), plan.nsteps, plan.nsteps == 1 ? "" :
+	    "s");
+	if (dia == DBREV_DIALECT_SQLITE)
+		dbrev_buf_puts(out, "-- run with: sqlite3 DATABASE < FILE\n"
+		    ".bail on\n");
+	else
+		dbrev_buf_puts(out, "-- run with: psql -d DATABASE -f FILE\n"
+		    "\\set ON_ERROR_STOP on\n");
+	d->script_table_ensure(out, table);
+	if (outer)
+		dbrev_buf_puts(out, "\nBEGIN;\n");
+	for (i = 0; i < plan.nsteps; i++) {
+		r = dbrev_graph_at(g, plan.steps[i]);
+		tx = r->transactional && !outer;
+		script_comment(out, dir, r);
+		if (tx)
+			dbrev_buf_puts(out, "BEGIN;\n");
+		script_sql(out, dir == DBREV_UPGRADE ? r->upgrade :
+		    r->downgrade);
+		if (dir == DBREV_UPGRADE)
+			d->script_insert(out, table, r->id, r->checksum);
+		else
+			d->script_delete(out, table, r->id);
+		if (tx)
+			dbrev_buf_puts(out, "COMMIT;\n");
+	}
+	if (outer)
+		dbrev_buf_puts(out, "\nCOMMIT;\n");
+	rc = 0;
+out:
+	dbrev_plan_free(&plan);
+	dbrev_revset_free(&applied);
+	dbrev_graph_free(g);
+	return rc;
+}

@@ -1,0 +1,648 @@
+/*
+ * sqlite.c - the SQLite driver (libsqlite3).
+ *
+ * Runners serialise on an exclusive flock(2) on the database file for
+ * the whole run (it dies with the process) and write in BEGIN IMMEDIATE
+ * transactions with a busy timeout, which also keeps out writers that
+ * are not dbrev.  Scripts run one statement at a time so that an error
+ * names the line of the failing statement.  The journal mode and other
+ * settings are left as the user set them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "dbrev/driver.h"
+
+/* Cached statements on the version table, prepared once per connection. */
+enum {
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_GET,
+	ST_INSERT,
+	ST_SET_STATE,
+	ST_DELETE,
+	ST_READ,
+	ST_COUNT
+};
+
+struct dbrev_conn {
+	sqlite3		*db;
+	char		*path;		/* file, or ":memory:" */
+	int		 lockfd;	/* for flock, -1 until lock() */
+	int		 locked;
+	char		*table;		/* the table the cache was made for */
+	sqlite3_stmt	*st[ST_COUNT];
+};
+
+#define TIMESTAMP_SQL "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+
+static int
+db_error(struct dbrev_conn *c, struct dbrev_error *err, const char *what)
+{
+	return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+	    "%s: %s", what, sqlite3_errmsg(c->db));
+}
+
+/* "name" or "schema"."name", each part quoted as an identifier. */
+static void
+quote_table(struct dbrev_buf *b, const char *table)
+{
+	const char *p;
+
+	dbrev_buf_puts(b, "\"");
+	for (p = table; *p != '\0'; p++) {
+		if (*p == '"')
+			dbrev_buf_puts(b, "\"\"");
+		else if (*p == '.')
+			dbrev_buf_puts(b, "\".\"");
+		else
+			dbrev_buf_add(b, p, 1);
+	}
+	dbrev_buf_puts(b, "\"");
+}
+
+static void
+quote_literal(struct dbrev_buf *b, const char *s)
+{
+	dbrev_buf_puts(b, "'");
+	for (; *s != '\0'; s++) {
+		if (*s == '\'')
+			dbrev_buf_puts(b, "''");
+		else
+			dbrev_buf_add(b, s, 1);
+	}
+	dbrev_buf_puts(b, "'");
+}
+
+static void
+finalize_all(struct dbrev_conn *c)
+{
+	int i;
+
+	for (i = 0; i < ST_COUNT; i++) {
+		sqlite3_finalize(c->st[i]);
+		c->st[i] = NULL;
+	}
+	free(c->table);
+	c->table = NULL;
+}
+
+/*
+ * The cached statement `which` for `table`, prepared on first use.
+ * Returns NULL with err filled when it cannot be prepared.
+ */
+static sqlite3_stmt *
+stmt(struct dbrev_conn *c, int which, const char *table,
+    struct dbrev_error *err)
+{
+	struct dbrev_buf b = { 0 };
+	int rc;
+
+	if (table != NULL && (c->table == NULL || strcmp(c->table, table))) {
+		/* Another table: drop the table statements, keep the rest. */
+		int i;
+
+		for (i = ST_GET; i < ST_COUNT; i++) {
+			sqlite3_finalize(c->st[i]);
+			c->st[i] = NULL;
+		}
+		free(c->table);
+		c->table = dbrev_xstrdup(table);
+	}
+	if (c->st[which] != NULL)
+		return c->st[which];
+	switch (which) {
+	case ST_BEGIN:
+		dbrev_buf_puts(&b, "BEGIN IMMEDIATE");
+		break;
+	case ST_COMMIT:
+		dbrev_buf_puts(&b, "COMMIT");
+		break;
+	case ST_ROLLBACK:
+		dbrev_buf_puts(&b, "ROLLBACK");
+		break;
+	case ST_GET:
+		dbrev_buf_puts(&b, "SELECT state FROM ");
+		quote_table(&b, table);
+		dbrev_buf_puts(&b, " WHERE revision = ?1");
+		break;
+	case ST_INSERT:
+		dbrev_buf_puts(&b, "INSERT INTO ");
+		quote_table(&b, table);
+		dbrev_buf_puts(&b, " (revision, checksum, state, applied_at) "
+		    "VALUES (?1, ?2, ?3, " TIMESTAMP_SQL ")");
+		break;
+	case ST_SET_STATE:
+		dbrev_buf_puts(&b, "UPDATE ");
+		quote_table(&b, table);
+		dbrev_buf_puts(&b, " SET state = ?2, applied_at = "
+		    TIMESTAMP_SQL " WHERE revision = ?1");
+		break;
+	case ST_DELETE:
+		dbrev_buf_puts(&b, "DELETE FROM ");
+		quote_table(&b, table);
+		dbrev_buf_puts(&b, " WHERE revision = ?1");
+		break;
+	case ST_READ:
+		dbrev_buf_puts(&b, "SELECT revision, checksum, state, "
+		    "applied_at FROM ");
+		quote_table(&b, table);
+		dbrev_buf_puts(&b, " ORDER BY applied_at, revision");
+		break;
+	}
+	rc = sqlite3_prepare_v3(c->db, b.data, -1, SQLITE_PREPARE_PERSISTENT,
+	    &c->st[which], NULL);
+	dbrev_buf_free(&b);
+	if (rc != SQLITE_OK) {
+		db_error(c, err, table != NULL ? table : "sqlite");
+		sqlite3_finalize(c->st[which]);
+		c->st[which] = NULL;
+		return NULL;
+	}
+	return c->st[which];
+}
+
+/* Step a cached statement that returns no rows, then reset it. */
+static int
+run_stmt(struct dbrev_conn *c, sqlite3_stmt *st, struct dbrev_error *err,
+    const char *what)
+{
+	int rc;
+
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		db_error(c, err, what);
+		sqlite3_reset(st);
+		return -1;
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+static int
+sq_open(const char *url, struct dbrev_conn **out, struct dbrev_error *err)
+{
+	struct dbrev_conn *c;
+	char *path;
+	int rc;
+
+	*out = NULL;
+	if ((path = dbrev_url_sqlite_path(url, err)) == NULL)
+		return -1;
+	c = dbrev_xcalloc(1, sizeof(*c));
+	c->path = path;
+	c->lockfd = -1;
+	rc = sqlite3_open_v2(path, &c->db,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
+		    "check that its directory exists and is writable",
+		    "cannot open SQLite database %s: %s", path,
+		    c->db != NULL ? sqlite3_errmsg(c->db) :
+		    sqlite3_errstr(rc));
+		sqlite3_close(c->db);
+		free(path);
+		free(c);
+		return -1;
+	}
+	sqlite3_extended_result_codes(c->db, 0);
+	sqlite3_busy_timeout(c->db, (int)(DBREV_DEFAULT_LOCK_TIMEOUT * 1000));
+	*out = c;
+	return 0;
+}
+
+static void
+sq_close(struct dbrev_conn *c)
+{
+	if (c == NULL)
+		return;
+	finalize_all(c);
+	sqlite3_close(c->db);
+	/*
+	 * Closed after SQLite's own descriptors: closing any descriptor of
+	 * the file drops the process's POSIX locks, SQLite's included.
+	 */
+	if (c->lockfd != -1)
+		close(c->lockfd);
+	free(c->path);
+	free(c);
+}
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+static int
+sq_lock(struct dbrev_conn *c, const char *table, double timeout,
+    struct dbrev_error *err)
+{
+	const char *file;
+	double start, waited;
+	long nap = 1;
+
+	(void)table;
+	if (timeout < 0)
+		timeout = DBREV_DEFAULT_LOCK_TIMEOUT;
+	sqlite3_busy_timeout(c->db, (int)(timeout * 1000));
+	if (c->locked)
+		return 0;
+	file = sqlite3_db_filename(c->db, "main");
+	if (file == NULL || *file == '\0')
+		return 0;	/* :memory: or temporary: nobody to wait for */
+	if (c->lockfd == -1 &&
+	    (c->lockfd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
+		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+		    "cannot open %s to lock it: %s", file, strerror(errno));
+	start = dbrev_now_ms();
+	while (flock(c->lockfd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL,
+			    0, NULL, "cannot lock %s: %s", file,
+			    strerror(errno));
+		waited = dbrev_now_ms() - start;
+		if (waited >= timeout * 1000)
+			return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL,
+			    0, "wait for the other run to finish, or raise "
+			    "--lock-timeout",
+			    "timed out after %g s waiting for the lock on %s: "
+			    "another revapply or dbbackup is running", timeout,
+			    c->path);
+		sleep_ms(nap);
+		if (nap < 25)
+			nap *= 2;
+	}
+	c->locked = 1;
+	return 0;
+}
+
+static int
+sq_unlock(struct dbrev_conn *c, const char *table, struct dbrev_error *err)
+{
+	(void)table;
+	(void)err;
+	if (c->locked && c->lockfd != -1)
+		flock(c->lockfd, LOCK_UN);
+	c->locked = 0;
+	return 0;
+}
+
+static int
+sq_begin(struct dbrev_conn *c, struct dbrev_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = stmt(c, ST_BEGIN, NULL, err)) == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_BUSY)
+		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
+		    "wait for the other writer to finish, or raise "
+		    "--lock-timeout",
+		    "timed out waiting to write to %s: %s", c->path,
+		    sqlite3_errmsg(c->db));
+	if (rc != SQLITE_DONE)
+		return db_error(c, err, "BEGIN IMMEDIATE");
+	return 0;
+}
+
+static int
+sq_commit(struct dbrev_conn *c, struct dbrev_error *err)
+{
+	sqlite3_stmt *st;
+
+	if ((st = stmt(c, ST_COMMIT, NULL, err)) == NULL)
+		return -1;
+	return run_stmt(c, st, err, "COMMIT");
+}
+
+static int
+sq_rollback(struct dbrev_conn *c, struct dbrev_error *err)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_get_autocommit(c->db))
+		return 0;	/* an error already rolled it back */
+	if ((st = stmt(c, ST_ROLLBACK, NULL, err)) == NULL)
+		return -1;
+	return run_stmt(c, st, err, "ROLLBACK");
+}
+
+/*
+ * Skip blanks and comments from p; count the newlines passed in *line.
+ */
+static const char *
+skip_space(const char *p, const char *end, unsigned *line)
+{
+	while (p < end) {
+		if (*p == '\n') {
+			(*line)++;
+			p++;
+		} else if (*p == ' ' || *p == '\t' || *p == '\r' ||
+		    *p == '\f' || *p == '\v')
+			p++;
+		else if (p[0] == '-' && p + 1 < end && p[1] == '-') {
+			while (p < end && *p != '\n')
+				p++;
+		} else if (p[0] == '/' && p + 1 < end && p[1] == '*') {
+			p += 2;
+			while (p < end && !(p[0] == '*' && p + 1 < end &&
+			    p[1] == '/')) {
+				if (*p == '\n')
+					(*line)++;
+				p++;
+			}
+			p = p < end ? p + 2 : end;
+		} else
+			break;
+	}
+	return p;
+}
+
+static unsigned
+count_lines(const char *p, const char *end)
+{
+	unsigned n = 0;
+
+	for (; p < end; p++)
+		if (*p == '\n')
+			n++;
+	return n;
+}
+
+static int
+sq_exec(struct dbrev_conn *c, const char *sql, const char *file,
+    unsigned first_line, struct dbrev_error *err)
+{
+	const char *p = sql, *end = sql + strlen(sql), *tail, *start;
+	unsigned line = first_line;
+	sqlite3_stmt *st;
+	int rc;
+
+	while (p < end) {
+		start = skip_space(p, end, &line);
+		if (start >= end)
+			break;
+		rc = sqlite3_prepare_v2(c->db, start, (int)(end - start),
+		    &st, &tail);
+		if (rc != SQLITE_OK)
+			return dbrev_error_set(err, DBREV_ERR_RUNTIME, file,
+			    line, NULL, "%s", sqlite3_errmsg(c->db));
+		if (st != NULL) {
+			while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+				;
+			if (rc != SQLITE_DONE) {
+				dbrev_error_set(err, DBREV_ERR_RUNTIME, file,
+				    line, NULL, "%s", sqlite3_errmsg(c->db));
+				sqlite3_finalize(st);
+				return -1;
+			}
+			sqlite3_finalize(st);
+		}
+		if (tail == NULL || tail <= start)
+			break;
+		line += count_lines(start, tail);
+		p = tail;
+	}
+	return 0;
+}
+
+static void
+ddl(struct dbrev_buf *b, const char *table)
+{
+	dbrev_buf_puts(b, "CREATE TABLE IF NOT EXISTS ");
+	quote_table(b, table);
+	dbrev_buf_puts(b, " (\n"
+	    "    revision   TEXT PRIMARY KEY,\n"
+	    "    checksum   TEXT NOT NULL,\n"
+	    "    state      TEXT NOT NULL DEFAULT 'applied'\n"
+	    "               CHECK (state IN ('applied', 'in_progress')),\n"
+	    "    applied_at TEXT NOT NULL DEFAULT (" TIMESTAMP_SQL ")\n"
+	    ")");
+}
+
+static int
+sq_table_ensure(struct dbrev_conn *c, const char *table,
+    struct dbrev_error *err)
+{
+	struct dbrev_buf b = { 0 };
+	char *msg = NULL;
+	int rc;
+
+	ddl(&b, table);
+	rc = sqlite3_exec(c->db, b.data, NULL, NULL, &msg);
+	dbrev_buf_free(&b);
+	if (rc != SQLITE_OK) {
+		dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+		    "cannot create version table %s: %s", table,
+		    msg != NULL ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static char *
+col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return dbrev_xstrdup(t != NULL ? (const char *)t : "");
+}
+
+static enum dbrev_row_state
+parse_state(const unsigned char *t)
+{
+	return t != NULL && strcmp((const char *)t, "in_progress") == 0 ?
+	    DBREV_ROW_IN_PROGRESS : DBREV_ROW_APPLIED;
+}
+
+static int
+missing_table(struct dbrev_conn *c)
+{
+	return strncmp(sqlite3_errmsg(c->db), "no such table", 13) == 0;
+}
+
+static int
+sq_table_read(struct dbrev_conn *c, const char *table,
+    struct dbrev_applied **rows, size_t *nrows, struct dbrev_error *err)
+{
+	struct dbrev_error e2 = { 0 };
+	struct dbrev_applied *v = NULL;
+	size_t n = 0, cap = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	*rows = NULL;
+	*nrows = 0;
+	if ((st = stmt(c, ST_READ, table, &e2)) == NULL) {
+		if (missing_table(c)) {
+			dbrev_error_clear(&e2);
+			return 0;	/* nothing applied yet */
+		}
+		dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+		    "cannot read version table %s: %s", table,
+		    sqlite3_errmsg(c->db));
+		dbrev_error_clear(&e2);
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			v = dbrev_xrealloc(v, cap * sizeof(*v));
+		}
+		v[n].revision = col_text(st, 0);
+		v[n].checksum = col_text(st, 1);
+		v[n].state = parse_state(sqlite3_column_text(st, 2));
+		v[n].applied_at = col_text(st, 3);
+		n++;
+	}
+	if (rc != SQLITE_DONE) {
+		dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+		    "cannot read version table %s: %s", table,
+		    sqlite3_errmsg(c->db));
+		sqlite3_reset(st);
+		dbrev_applied_free(v, n);
+		return -1;
+	}
+	sqlite3_reset(st);
+	*rows = v;
+	*nrows = n;
+	return 0;
+}
+
+static const char *
+state_text(enum dbrev_row_state s)
+{
+	return s == DBREV_ROW_IN_PROGRESS ? "in_progress" : "applied";
+}
+
+static int
+sq_table_insert(struct dbrev_conn *c, const char *table, const char *revision,
+    const char *checksum, enum dbrev_row_state state, struct dbrev_error *err)
+{
+	sqlite3_stmt *st;
+
+	if ((st = stmt(c, ST_INSERT, table, err)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, revision, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, checksum, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, state_text(state), -1, SQLITE_STATIC);
+	return run_stmt(c, st, err, "recording the revision");
+}
+
+static int
+sq_table_set_state(struct dbrev_conn *c, const char *table,
+    const char *revision, enum dbrev_row_state state, struct dbrev_error *err)
+{
+	sqlite3_stmt *st;
+
+	if ((st = stmt(c, ST_SET_STATE, table, err)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, revision, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, state_text(state), -1, SQLITE_STATIC);
+	return run_stmt(c, st, err, "updating the revision's row");
+}
+
+static int
+sq_table_delete(struct dbrev_conn *c, const char *table, const char *revision,
+    struct dbrev_error *err)
+{
+	sqlite3_stmt *st;
+
+	if ((st = stmt(c, ST_DELETE, table, err)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, revision, -1, SQLITE_STATIC);
+	return run_stmt(c, st, err, "removing the revision's row");
+}
+
+static int
+sq_table_get(struct dbrev_conn *c, const char *table, const char *revision,
+    int *found, enum dbrev_row_state *state, struct dbrev_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*found = 0;
+	if ((st = stmt(c, ST_GET, table, err)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, revision, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*found = 1;
+		*state = parse_state(sqlite3_column_text(st, 0));
+	} else if (rc != SQLITE_DONE) {
+		db_error(c, err, "reading the version table");
+		sqlite3_reset(st);
+		return -1;
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+static void
+sq_script_table_ensure(struct dbrev_buf *out, const char *table)
+{
+	ddl(out, table);
+	dbrev_buf_puts(out, ";\n");
+}
+
+static void
+sq_script_insert(struct dbrev_buf *out, const char *table,
+    const char *revision, const char *checksum)
+{
+	dbrev_buf_puts(out, "INSERT INTO ");
+	quote_table(out, table);
+	dbrev_buf_puts(out, " (revision, checksum, state, applied_at) VALUES (");
+	quote_literal(out, revision);
+	dbrev_buf_puts(out, ", ");
+	quote_literal(out, checksum);
+	dbrev_buf_puts(out, ", 'applied', " TIMESTAMP_SQL ");\n");
+}
+
+static void
+sq_script_delete(struct dbrev_buf *out, const char *table,
+    const char *revision)
+{
+	dbrev_buf_puts(out, "DELETE FROM ");
+	quote_table(out, table);
+	dbrev_buf_puts(out, " WHERE revision = ");
+	quote_literal(out, revision);
+	dbrev_buf_puts(out, ";\n");
+}
+
+const struct dbrev_driver dbrev_driver_sqlite = {
+	.name = "sqlite",
+	.dialect = DBREV_DIALECT_SQLITE,
+	.open = sq_open,
+	.close = sq_close,
+	.lock = sq_lock,
+	.unlock = sq_unlock,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.exec = sq_exec,
+	.table_ensure = sq_table_ensure,
+	.table_read = sq_table_read,
+	.table_insert = sq_table_insert,
+	.table_set_state = sq_table_set_state,
+	.table_delete = sq_table_delete,
+	.script_table_ensure = sq_script_table_ensure,
+	.script_insert = sq_script_insert,
+	.script_delete = sq_script_delete,
+	.table_get = sq_table_get,
+};

@@ -1,0 +1,505 @@
+/*
+ * revapply - bring a database to a target revision (upgrade, downgrade,
+ * stamp, resolve), report where it stands (current, history), or print
+ * the SQL offline (--sql).  All the work is in libdbrev (dbrev/apply.h).
+ */
+#include <err.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dbrev/apply.h"
+
+static int	 quiet, verbose;
+
+static void __attribute__((noreturn))
+usage(FILE *f, int status)
+{
+	fprintf(f,
+	    "usage: revapply [-qv] [-d DIR] [-u URL] [--table NAME] "
+	    "[--lock-timeout SECONDS]\n"
+	    "                [--single-transaction] upgrade [TARGET] | "
+	    "downgrade [TARGET]\n"
+	    "       revapply [-q] [-d DIR] [-u URL | --dialect NAME] --sql "
+	    "upgrade|downgrade [FROM:]TO\n"
+	    "       revapply [-qv] [-d DIR] [-u URL] current | history | "
+	    "stamp TARGET |\n"
+	    "                resolve REVISION applied|reverted\n");
+	if (f == stdout)
+		fprintf(f,
+		    "\n"
+		    "  upgrade [TARGET]     apply up to TARGET (default head): head, heads,\n"
+		    "                       a revision or unique prefix, +N\n"
+		    "  downgrade [TARGET]   revert down to TARGET (default -1): base, a\n"
+		    "                       revision or prefix, -N\n"
+		    "  current              the applied heads\n"
+		    "  history              the graph, newest first, applied ones marked\n"
+		    "  stamp TARGET         set the version table to TARGET, running no SQL\n"
+		    "  resolve REV applied|reverted\n"
+		    "                       settle REV's row by hand (after an interrupted\n"
+		    "                       transaction: none revision, or an edited file)\n"
+		    "\n"
+		    "  -d, --dir DIR           migrations directory (default $DBREV_DIR or migrations)\n"
+		    "  -u, --url URL           database (default $DATABASE_URL)\n"
+		    "      --sql               print the SQL instead of running it; no connection\n"
+		    "      --dialect NAME      sqlite or postgresql, for --sql without a URL\n"
+		    "      --table NAME        version table (default " DBREV_DEFAULT_TABLE ")\n"
+		    "      --lock-timeout SEC  wait this long for another run (default 60)\n"
+		    "      --single-transaction  all revisions in one transaction\n"
+		    "  -q, --quiet             no progress\n"
+		    "  -v, --verbose           more detail\n"
+		    "      --help              this text\n"
+		    "      --version           print the version\n");
+	exit(status);
+}
+
+static void __attribute__((noreturn))
+usage_error(const char *what, const char *arg)
+{
+	warnx("%s%s%s", what, arg != NULL ? " " : "", arg != NULL ? arg : "");
+	usage(stderr, 2);
+}
+
+/* Print every error of the chain once, and exit with its status. */
+static void __attribute__((noreturn))
+fail(struct dbrev_error *e)
+{
+	char buf[8192];
+	const struct dbrev_error *p;
+	int status = dbrev_error_exit_status(e);
+
+	for (p = e; p != NULL; p = p->next)
+		warnx("%s", dbrev_error_format(p, buf, sizeof buf));
+	dbrev_error_clear(e);
+	exit(status);
+}
+
+/* "a, b" for the ids, or "<base>". */
+static void
+put_ids(FILE *f, char *const *ids, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		fputs("<base>", f);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s%s", i ? ", " : "", ids[i]);
+}
+
+static void
+on_step(void *arg, const struct dbrev_step_report *r)
+{
+	const struct dbrev_revision *rev = r->rev;
+	int up = r->direction == DBREV_UPGRADE;
+
+	(void)arg;
+	if (quiet || (r->skipped && !verbose))
+		return;
+	if (r->skipped) {
+		fprintf(stderr, "%s %s: already done by another run\n",
+		    up ? "upgrade" : "downgrade", rev->id);
+		return;
+	}
+	fprintf(stderr, "%s ", up ? "upgrade" : "downgrade");
+	if (!up)
+		fprintf(stderr, "%s -> ", rev->id);
+	put_ids(stderr, rev->parents, rev->nparents);
+	if (up)
+		fprintf(stderr, " -> %s", rev->id);
+	if (rev->message[0] != '\0')
+		fprintf(stderr, ", %s", rev->message);
+	fprintf(stderr, " (%.0f ms)\n", r->ms);
+}
+
+static int
+table_name_ok(const char *s)
+{
+	int part = 0;
+
+	for (;;) {
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+		    *s == '_'))
+			return 0;
+		while ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+		    (*s >= '0' && *s <= '9') || *s == '_')
+			s++;
+		if (*s == '\0')
+			return 1;
+		if (*s != '.' || part++ > 0)
+			return 0;
+		s++;
+	}
+}
+
+/* "-N" and "+N" are targets, not options. */
+static int
+is_relative(const char *s)
+{
+	if ((s[0] != '-' && s[0] != '+') || s[1] == '\0')
+		return 0;
+	for (s++; *s != '\0'; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+static void
+cmd_run(struct dbrev_apply_options *o, enum dbrev_direction dir,
+    const char *target)
+{
+	struct dbrev_apply_result res;
+	struct dbrev_error e = { 0 };
+	int up = dir == DBREV_UPGRADE;
+
+	o->on_step = on_step;
+	if (dbrev_apply_run(o, dir, target, &res, &e) == -1) {
+		dbrev_apply_result_free(&res);
+		fail(&e);
+	}
+	if (!quiet) {
+		if (res.napplied == 0)
+			fputs("nothing to do: at ", stderr);
+		else
+			fprintf(stderr, "%s %zu revision%s to ",
+			    up ? "upgraded" : "downgraded", res.napplied,
+			    res.napplied == 1 ? "" : "s");
+		put_ids(stderr, res.current, res.ncurrent);
+		if (res.napplied > 0)
+			fprintf(stderr, " in %.0f ms", res.ms);
+		fputc('\n', stderr);
+	}
+	dbrev_apply_result_free(&res);
+}
+
+static void
+cmd_sql(struct dbrev_apply_options *o, enum dbrev_direction dir,
+    const char *range, const char *dialect)
+{
+	struct dbrev_buf out = { 0 };
+	struct dbrev_error e = { 0 };
+	enum dbrev_dialect d;
+	char *from = NULL, *to, *colon;
+
+	if (dialect != NULL) {
+		d = dbrev_dialect_from_name(dialect);
+		if (d == DBREV_DIALECT_UNKNOWN)
+			usage_error("unknown dialect (sqlite or postgresql):",
+			    dialect);
+	} else if (o->url != NULL && *o->url != '\0') {
+		d = dbrev_url_dialect(o->url);
+		if (d == DBREV_DIALECT_UNKNOWN) {
+			char *safe = dbrev_url_redact(o->url);
+
+			warnx("bad database URL '%s': unknown scheme; use "
+			    "sqlite:... or postgresql://..., or --dialect",
+			    safe);
+			free(safe);
+			exit(2);
+		}
+	} else
+		usage_error("--sql needs --dialect NAME or a database URL "
+		    "(-u or DATABASE_URL) for its dialect", NULL);
+	if (range == NULL && dir == DBREV_DOWNGRADE)
+		usage_error("downgrade --sql needs FROM:TO", NULL);
+	to = range != NULL ? dbrev_xstrdup(range) : NULL;
+	if (to != NULL && (colon = strchr(to, ':')) != NULL) {
+		*colon = '\0';
+		from = to;
+		to = dbrev_xstrdup(colon + 1);
+		if (*from == '\0' || *to == '\0')
+			usage_error("FROM:TO needs both revisions:", range);
+	} else if (dir == DBREV_DOWNGRADE)
+		usage_error("downgrade --sql needs FROM:TO, e.g. head:-1 "
+		    "or head:base, not", range);
+	if (dbrev_apply_sql(o, d, dir, from, to, &out, &e) == -1) {
+		free(from);
+		free(to);
+		fail(&e);
+	}
+	if (out.len > 0 && fwrite(out.data, 1, out.len, stdout) != out.len)
+		err(1, "stdout");
+	if (fflush(stdout) == EOF)
+		err(1, "stdout");
+	dbrev_buf_free(&out);
+	free(from);
+	free(to);
+}
+
+static void
+cmd_current(struct dbrev_apply_options *o)
+{
+	struct dbrev_status st;
+	struct dbrev_error e = { 0 };
+	const struct dbrev_revision *r;
+	size_t i, n;
+
+	if (dbrev_apply_status(o, &st, &e) == -1)
+		fail(&e);
+	n = dbrev_graph_count(st.graph);
+	for (i = 0; i < st.ncurrent; i++) {
+		r = dbrev_graph_at(st.graph, st.current[i]);
+		printf("%s%s", r->id, dbrev_graph_is_head(st.graph,
+		    st.current[i]) ? " (head)" : "");
+		if (verbose && r->message[0] != '\0')
+			printf(", %s", r->message);
+		putchar('\n');
+	}
+	for (i = 0; i < n; i++) {
+		r = dbrev_graph_at(st.graph, i);
+		if (st.in_progress[i]) {
+			printf("%s (in progress)\n", r->id);
+			warnx("%s: revision '%s' was left in progress by an "
+			    "interrupted run; see 'revapply resolve'",
+			    r->path, r->id);
+		}
+		if (st.edited[i])
+			warnx("%s: revision '%s' was edited after it was "
+			    "applied (checksum differs)", r->path, r->id);
+	}
+	for (i = 0; i < st.nunknown; i++)
+		warnx("version table records revision '%s', which is not in "
+		    "%s/versions", st.unknown[i], o->dir);
+	if (st.ncurrent == 0 && !quiet && n > 0)
+		fputs("at <base>: no revision applied\n", stderr);
+	dbrev_status_free(&st);
+}
+
+static void
+print_history_line(const struct dbrev_graph *g, size_t i,
+    const struct dbrev_status *st, const unsigned char *current)
+{
+	const struct dbrev_revision *r = dbrev_graph_at(g, i);
+
+	put_ids(stdout, r->parents, r->nparents);
+	printf(" -> %s", r->id);
+	if (dbrev_graph_is_head(g, i))
+		fputs(" (head)", stdout);
+	if (dbrev_graph_is_branchpoint(g, i))
+		fputs(" (branchpoint)", stdout);
+	if (r->nparents >= 2)
+		fputs(" (mergepoint)", stdout);
+	if (st != NULL) {
+		if (current[i])
+			fputs(" (current)", stdout);
+		else if (st->applied.in[i])
+			fputs(" [applied]", stdout);
+		if (st->in_progress[i])
+			fputs(" [in progress]", stdout);
+		if (st->edited[i])
+			fputs(" [edited]", stdout);
+	}
+	if (r->message[0] != '\0')
+		printf(", %s", r->message);
+	putchar('\n');
+	if (verbose)
+		printf("    file: %s\n", r->path);
+}
+
+static void
+cmd_history(struct dbrev_apply_options *o)
+{
+	struct dbrev_status st;
+	struct dbrev_error e = { 0 };
+	struct dbrev_graph *g;
+	unsigned char *current;
+	size_t i, n;
+
+	if (o->url == NULL || *o->url == '\0') {
+		/* No database: the graph alone, as revorder --history. */
+		if (dbrev_graph_load(o->dir, DBREV_PARSE_HEADER_ONLY, &g,
+		    &e) == -1)
+			fail(&e);
+		for (i = dbrev_graph_count(g); i > 0; i--)
+			print_history_line(g, i - 1, NULL, NULL);
+		dbrev_graph_free(g);
+		return;
+	}
+	if (dbrev_apply_status(o, &st, &e) == -1)
+		fail(&e);
+	n = dbrev_graph_count(st.graph);
+	current = dbrev_xcalloc(n + 1, 1);
+	for (i = 0; i < st.ncurrent; i++)
+		current[st.current[i]] = 1;
+	for (i = n; i > 0; i--)
+		print_history_line(st.graph, i - 1, &st, current);
+	for (i = 0; i < st.nunknown; i++)
+		warnx("version table records revision '%s', which is not in "
+		    "%s/versions", st.unknown[i], o->dir);
+	free(current);
+	dbrev_status_free(&st);
+}
+
+static void
+cmd_stamp(struct dbrev_apply_options *o, const char *target)
+{
+	struct dbrev_apply_result res;
+	struct dbrev_error e = { 0 };
+
+	if (dbrev_apply_stamp(o, target, &res, &e) == -1) {
+		dbrev_apply_result_free(&res);
+		fail(&e);
+	}
+	if (!quiet) {
+		fputs("stamped: at ", stderr);
+		put_ids(stderr, res.current, res.ncurrent);
+		fprintf(stderr, " (%zu row%s changed)\n", res.napplied,
+		    res.napplied == 1 ? "" : "s");
+	}
+	dbrev_apply_result_free(&res);
+}
+
+static void
+cmd_resolve(struct dbrev_apply_options *o, const char *rev, const char *how)
+{
+	struct dbrev_error e = { 0 };
+	int applied;
+
+	if (strcmp(how, "applied") == 0)
+		applied = 1;
+	else if (strcmp(how, "reverted") == 0)
+		applied = 0;
+	else
+		usage_error("resolve REVISION takes 'applied' or 'reverted', "
+		    "not", how);
+	if (dbrev_apply_resolve(o, rev, applied, &e) == -1)
+		fail(&e);
+	if (!quiet)
+		fprintf(stderr, "resolved %s: %s\n", rev, applied ?
+		    "recorded as applied" : "row removed, not applied");
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "dir",		required_argument, NULL, 'd' },
+		{ "url",		required_argument, NULL, 'u' },
+		{ "quiet",		no_argument,	   NULL, 'q' },
+		{ "verbose",		no_argument,	   NULL, 'v' },
+		{ "sql",		no_argument,	   NULL, 'S' },
+		{ "dialect",		required_argument, NULL, 'D' },
+		{ "table",		required_argument, NULL, 'T' },
+		{ "lock-timeout",	required_argument, NULL, 'L' },
+		{ "single-transaction",	no_argument,	   NULL, '1' },
+		{ "help",		no_argument,	   NULL, 'h' },
+		{ "version",		no_argument,	   NULL, 'V' },
+		{ NULL,			0,		   NULL, 0 }
+	};
+	struct dbrev_apply_options o;
+	const char *dialect = NULL, *verb, *arg1, *arg2;
+	char **args, **rel, *end;
+	int c, sql = 0, nargs = 0, nrel = 0, i, n;
+
+	dbrev_apply_options_init(&o);
+	if ((o.dir = getenv("DBREV_DIR")) == NULL || o.dir[0] == '\0')
+		o.dir = "migrations";
+	o.url = getenv("DATABASE_URL");
+
+	/* Take "-1" / "+2" out before getopt sees them as options. */
+	args = dbrev_xcalloc((size_t)argc + 1, sizeof(*args));
+	rel = dbrev_xcalloc((size_t)argc + 1, sizeof(*rel));
+	for (i = 0; i < argc; i++) {
+		if (i > 0 && is_relative(argv[i]) && (i == 0 ||
+		    strcmp(argv[i - 1], "--lock-timeout") != 0))
+			rel[nrel++] = argv[i];
+		else
+			args[nargs++] = argv[i];
+	}
+	while ((c = getopt_long(nargs, args, "d:u:qv", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			o.dir = optarg;
+			break;
+		case 'u':
+			o.url = optarg;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'S':
+			sql = 1;
+			break;
+		case 'D':
+			dialect = optarg;
+			break;
+		case 'T':
+			if (!table_name_ok(optarg))
+				usage_error("bad --table name (letters, digits "
+				    "and _, optionally schema.table):",
+				    optarg);
+			o.table = optarg;
+			break;
+		case 'L':
+			o.lock_timeout = strtod(optarg, &end);
+			if (*optarg == '\0' || *end != '\0' ||
+			    o.lock_timeout < 0 || o.lock_timeout > 1e6)
+				usage_error("bad --lock-timeout (seconds):",
+				    optarg);
+			break;
+		case '1':
+			o.single_transaction = 1;
+			break;
+		case 'h':
+			usage(stdout, 0);
+		case 'V':
+			printf("revapply dbrev %s\n", DBREV_VERSION);
+			return 0;
+		default:
+			usage(stderr, 2);
+		}
+	}
+	/* Positional words, with the relative targets back in place. */
+	n = nargs - optind;
+	if (n + nrel == 0)
+		usage_error("missing command", NULL);
+	verb = n > 0 ? args[optind] : rel[0];
+	arg1 = n > 1 ? args[optind + 1] : (nrel > 0 ? rel[0] : NULL);
+	arg2 = n > 2 ? args[optind + 2] : NULL;
+	if (n == 0 || n + nrel > 3 || (nrel > 0 && n > 1) || (n == 3 &&
+	    strcmp(verb, "resolve") != 0))
+		usage_error("too many arguments", NULL);
+	if (o.dir[0] == '\0')
+		usage_error("empty directory name for -d", NULL);
+
+	if (sql && strcmp(verb, "upgrade") != 0 &&
+	    strcmp(verb, "downgrade") != 0)
+		usage_error("--sql goes with upgrade or downgrade, not", verb);
+	if (dialect != NULL && !sql)
+		usage_error("--dialect goes with --sql", NULL);
+
+	if (strcmp(verb, "upgrade") == 0 || strcmp(verb, "downgrade") == 0) {
+		enum dbrev_direction dir = verb[0] == 'u' ? DBREV_UPGRADE :
+		    DBREV_DOWNGRADE;
+
+		if (sql)
+			cmd_sql(&o, dir, arg1, dialect);
+		else
+			cmd_run(&o, dir, arg1);
+	} else if (strcmp(verb, "current") == 0) {
+		if (arg1 != NULL)
+			usage_error("current takes no argument:", arg1);
+		cmd_current(&o);
+	} else if (strcmp(verb, "history") == 0) {
+		if (arg1 != NULL)
+			usage_error("history takes no argument:", arg1);
+		cmd_history(&o);
+	} else if (strcmp(verb, "stamp") == 0) {
+		if (arg1 == NULL)
+			usage_error("stamp needs a TARGET (head, heads, base "
+			    "or a revision)", NULL);
+		cmd_stamp(&o, arg1);
+	} else if (strcmp(verb, "resolve") == 0) {
+		if (arg1 == NULL || arg2 == NULL)
+			usage_error("resolve needs REVISION and 'applied' or "
+			    "'reverted'", NULL);
+		cmd_resolve(&o, arg1, arg2);
+	} else
+		usage_error("unknown command:", verb);
+	free(args);
+	free(rel);
+	return 0;
+}
