@@ -1,0 +1,573 @@
+/*
+ * test_postgres_driver.c - the PostgreSQL driver against the private
+ * server tests/run.sh starts (DBREV_TEST_PG_URL); skipped without it.
+ * Each run works in a database of its own, dropped at the end.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <libpq-fe.h>
+
+#include "dbrev/driver.h"
+
+static const struct dbrev_driver *D = &dbrev_driver_postgres;
+static char dbname[64];
+static char url[1024];		/* the test database */
+
+/* The admin URL, or NULL (the test is then skipped). */
+static const char *
+admin_url(void)
+{
+	const char *u = getenv("DBREV_TEST_PG_URL");
+
+	return u != NULL && *u != '\0' ? u : NULL;
+}
+
+static void
+quiet(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
+static void
+admin_exec(const char *sql)
+{
+	PGconn *pg = PQconnectdb(admin_url());
+	PGresult *r;
+
+	assert_int_equal(PQstatus(pg), CONNECTION_OK);
+	PQsetNoticeProcessor(pg, quiet, NULL);
+	r = PQexec(pg, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		fail_msg("%s: %s", sql, PQerrorMessage(pg));
+	PQclear(r);
+	PQfinish(pg);
+}
+
+/* Make url name the test database, on the admin URL's server. */
+static int
+setup(void **state)
+{
+	const char *a = admin_url(), *p;
+	char sql[128];
+
+	(void)state;
+	if (a == NULL)
+		return 0;
+	snprintf(dbname, sizeof dbname, "dbrev_unit_pg_%ld", (long)getpid());
+	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", dbname);
+	admin_exec(sql);
+	snprintf(sql, sizeof sql, "CREATE DATABASE %s", dbname);
+	admin_exec(sql);
+	/* postgresql:///postgres?host=... -> postgresql:///DBNAME?host=... */
+	p = strchr(a, '?');
+	snprintf(url, sizeof url, "postgresql:///%s%s", dbname,
+	    p != NULL ? p : "");
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char sql[128];
+
+	(void)state;
+	if (admin_url() == NULL)
+		return 0;
+	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)",
+	    dbname);
+	admin_exec(sql);
+	return 0;
+}
+
+#define NEED_SERVER() do {						\
+	if (admin_url() == NULL) {					\
+		print_message("no private PostgreSQL "			\
+		    "(DBREV_TEST_PG_URL unset)\n");			\
+		skip();							\
+	}								\
+} while (0)
+
+static struct dbrev_conn *
+open_ok(void)
+{
+	struct dbrev_error err = { 0 };
+	struct dbrev_conn *c = NULL;
+
+	if (D->open(url, &c, &err) != 0)
+		fail_msg("open: %s", err.message);
+	assert_non_null(c);
+	return c;
+}
+
+/* One value from a query on the driver's own database. */
+static char *
+query1(const char *sql)
+{
+	PGconn *pg = PQconnectdb(url);
+	PGresult *r;
+	char *v;
+
+	assert_int_equal(PQstatus(pg), CONNECTION_OK);
+	r = PQexec(pg, sql);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		fail_msg("%s: %s", sql, PQerrorMessage(pg));
+	v = strdup(PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "");
+	PQclear(r);
+	PQfinish(pg);
+	return v;
+}
+
+static void
+assert_query(const char *sql, const char *want)
+{
+	char *v = query1(sql);
+
+	if (strcmp(v, want) != 0)
+		fail_msg("%s gave '%s', expected '%s'", sql, v, want);
+	free(v);
+}
+
+/* --- open ---------------------------------------------------------- */
+
+static void
+test_open_and_application_name(void **state)
+{
+	struct dbrev_conn *c;
+	struct dbrev_error err = { 0 };
+
+	(void)state;
+	NEED_SERVER();
+	c = open_ok();
+	assert_int_equal(D->exec(c, "CREATE TABLE app AS SELECT "
+	    "current_setting('application_name') AS n", "x.sql", 1, &err), 0);
+	D->close(c);
+	assert_query("SELECT n FROM app", "dbrev");
+}
+
+static void
+test_open_bad_url(void **state)
+{
+	struct dbrev_conn *c = NULL;
+	struct dbrev_error err = { 0 };
+
+	(void)state;
+	NEED_SERVER();
+	assert_int_equal(D->open("postgresql://u:s3cretpw@host/db?bogus=1",
+	    &c, &err), -1);
+	assert_null(c);
+	assert_int_equal(err.kind, DBREV_ERR_INPUT);
+	assert_non_null(strstr(err.message, "bogus"));
+	assert_null(strstr(err.message, "s3cretpw"));
+	assert_null(strchr(err.message, '\n'));
+	dbrev_error_clear(&err);
+}
+
+static void
+test_open_no_database_hides_password(void **state)
+{
+	struct dbrev_conn *c = NULL;
+	struct dbrev_error err = { 0 };
+	char bad[1200], buf[2048];
+	const char *q;
+
+	(void)state;
+	NEED_SERVER();
+	q = strchr(admin_url(), '?');
+	snprintf(bad, sizeof bad,
+	    "postgresql://postgres:Xy%%7Ezzy9w@/no_such_db_here%s", q);
+	assert_int_equal(D->open(bad, &c, &err), -1);
+	assert_int_equal(err.kind, DBREV_ERR_RUNTIME);
+	dbrev_error_format(&err, buf, sizeof buf);
+	assert_non_null(strstr(buf, "no_such_db_here"));
+	assert_null(strstr(buf, "Xy%7Ezzy9w"));
+	assert_null(strstr(buf, "Xy~zzy9w"));
+	assert_null(strchr(buf, '\n'));
+	dbrev_error_clear(&err);
+
+	/* A keyword string naming a host that does not resolve. */
+	assert_int_equal(D->open("host=no-such-host.invalid dbname=x "
+	    "password=Kw0rdSecret connect_timeout=2", &c, &err), -1);
+	dbrev_error_format(&err, buf, sizeof buf);
+	assert_non_null(strstr(buf, "cannot connect"));
+	assert_null(strstr(buf, "Kw0rdSecret"));
+	dbrev_error_clear(&err);
+}
+
+/* --- locking ------------------------------------------------------- */
+
+static void
+test_lock_two_connections(void **state)
+{
+	struct dbrev_conn *a, *b;
+	struct dbrev_error err = { 0 };
+	double t0, ms;
+
+	(void)state;
+	NEED_SERVER();
+	a = open_ok();
+	b = open_ok();
+	assert_int_equal(D->lock(a, NULL, 1, &err), 0);
+	t0 = dbrev_now_ms();
+	assert_int_equal(D->lock(b, NULL, 0.3, &err), -1);
+	ms = dbrev_now_ms() - t0;
+	assert_true(ms >= 290 && ms < 2000);
+	assert_non_null(strstr(err.message, "lock timeout"));
+	assert_non_null(strstr(err.message, "0.3 s"));
+	assert_non_null(strstr(err.message, "application dbrev"));
+	assert_non_null(strstr(err.hint, "--lock-timeout"));
+	dbrev_error_clear(&err);
+
+	/* Another table is another lock. */
+	assert_int_equal(D->lock(b, "other.revs", 0, &err), 0);
+	assert_int_equal(D->unlock(b, "other.revs", &err), 0);
+
+	/* Released: the waiter gets it, even while waiting. */
+	assert_int_equal(D->unlock(a, NULL, &err), 0);
+	assert_int_equal(D->lock(b, NULL, 0, &err), 0);
+	/* Unlocking a lock one does not hold is an error. */
+	assert_int_equal(D->unlock(a, NULL, &err), -1);
+	dbrev_error_clear(&err);
+
+	/* The lock dies with the session (the server needs a moment). */
+	D->close(b);
+	assert_int_equal(D->lock(a, NULL, 5, &err), 0);
+	assert_int_equal(D->unlock(a, NULL, &err), 0);
+	D->close(a);
+}
+
+/* --- exec and line mapping ----------------------------------------- */
+
+/* Drop what tricky_prefix makes (outside a transaction it stays). */
+static void
+drop_prefix_objects(void)
+{
+	PGconn *pg = PQconnectdb(url);
+
+	PQclear(PQexec(pg, "DROP TABLE IF EXISTS t1; DROP FUNCTION IF "
+	    "EXISTS f(); DROP FUNCTION IF EXISTS g()"));
+	PQfinish(pg);
+}
+
+/* Run sql (in a transaction when tx), expect failure at `line`. */
+static void
+expect_line(struct dbrev_conn *c, int tx, const char *sql, unsigned line,
+    const char *msg)
+{
+	struct dbrev_error err = { 0 };
+
+	drop_prefix_objects();
+
+	if (tx)
+		assert_int_equal(D->begin(c, &err), 0);
+	assert_int_equal(D->exec(c, sql, "v/r1.sql", 10, &err), -1);
+	if (err.line != line || strcmp(err.file, "v/r1.sql") != 0 ||
+	    strstr(err.message, msg) == NULL)
+		fail_msg("got %s:%u: %s, expected line %u with '%s'",
+		    err.file, err.line, err.message, line, msg);
+	dbrev_error_clear(&err);
+	if (tx)
+		assert_int_equal(D->rollback(c, &err), 0);
+}
+
+static const char tricky_prefix[] =
+    "-- a comment; with a semicolon\n"			/* 10 */
+    "CREATE TABLE t1 (id int, s text);\n"		/* 11 */
+    "INSERT INTO t1 VALUES (1, 'a;b''c'), (2, E'x\\';y');\n" /* 12 */
+    "/* block; /* nested; */ still; */\n"		/* 13 */
+    "CREATE FUNCTION f() RETURNS int AS $fn$\n"		/* 14 */
+    "BEGIN RETURN 1; END; $fn$ LANGUAGE plpgsql;\n"	/* 15 */
+    "CREATE FUNCTION g() RETURNS int LANGUAGE sql\n"	/* 16 */
+    "BEGIN ATOMIC SELECT 1; SELECT 2; END;\n"		/* 17 */
+    "SELECT \"weird;name\" FROM (SELECT 1 AS \"weird;name\") s;\n" /* 18 */
+    "SELECT 'ünïcödé' AS u;\n";				/* 19 */
+
+static void
+test_exec_line_mapping(void **state)
+{
+	struct dbrev_conn *c;
+	char sql[2048];
+	int tx;
+
+	(void)state;
+	NEED_SERVER();
+	c = open_ok();
+	for (tx = 1; tx >= 0; tx--) {
+		/* A parse error: the server's position. */
+		snprintf(sql, sizeof sql, "%s\nSELECT 1;\nSELEC oops;\n",
+		    tricky_prefix);
+		expect_line(c, tx, sql, 22, "syntax error");
+		/* An analysis error after multi-byte text, mid-line. */
+		snprintf(sql, sizeof sql, "%sSELECT 'é', 1,\n  nope FROM t1;\n",
+		    tricky_prefix);
+		expect_line(c, tx, sql, 21, "nope");
+		/* A run-time error without a position: its statement. */
+		snprintf(sql, sizeof sql, "%s\n  -- x\n\n  SELECT\n 1/0;\n",
+		    tricky_prefix);
+		expect_line(c, tx, sql, 23, "division by zero");
+		/* Outside a transaction, statements ran one by one. */
+		assert_query("SELECT count(*) FROM pg_class WHERE relname = "
+		    "'t1'", tx ? "0" : "1");
+	}
+	drop_prefix_objects();
+	/* The same text without the error runs through. */
+	{
+		struct dbrev_error err = { 0 };
+
+		assert_int_equal(D->begin(c, &err), 0);
+		assert_int_equal(D->exec(c, tricky_prefix, "v/r1.sql", 10,
+		    &err), 0);
+		assert_int_equal(D->commit(c, &err), 0);
+		assert_query("SELECT g() + f()", "3");
+		assert_query("SELECT s FROM t1 WHERE id = 2", "x';y");
+	}
+	D->close(c);
+}
+
+static void
+test_exec_no_transaction_concurrently(void **state)
+{
+	struct dbrev_conn *c;
+	struct dbrev_error err = { 0 };
+
+	(void)state;
+	NEED_SERVER();
+	c = open_ok();
+	assert_int_equal(D->exec(c, "CREATE TABLE ci (a int);\n"
+	    "CREATE INDEX CONCURRENTLY ci_a ON ci (a);\n", "c.sql", 1, &err),
+	    0);
+	assert_query("SELECT count(*) FROM pg_indexes WHERE indexname = "
+	    "'ci_a'", "1");
+	D->close(c);
+}
+
+static void
+test_commit_of_failed_transaction(void **state)
+{
+	struct dbrev_conn *c;
+	struct dbrev_error err = { 0 };
+
+	(void)state;
+	NEED_SERVER();
+	c = open_ok();
+	assert_int_equal(D->begin(c, &err), 0);
+	assert_int_equal(D->exec(c, "SELECT 1/0", "f.sql", 1, &err), -1);
+	dbrev_error_clear(&err);
+	assert_int_equal(D->commit(c, &err), -1);
+	assert_non_null(strstr(err.message, "rolled back"));
+	dbrev_error_clear(&err);
+	D->close(c);
+}
+
+/* --- notices ------------------------------------------------------- */
+
+struct notices {
+	int	 n;
+	char	 last[256];
+};
+
+static void
+on_notice(void *arg, const char *msg)
+{
+	struct notices *ns = arg;
+
+	ns->n++;
+	snprintf(ns->last, sizeof ns->last, "%s", msg);
+}
+
+static void
+test_notices(void **state)
+{
+	struct dbrev_conn *c;
+	struct dbrev_error err = { 0 };
+	struct notices ns = { 0 };
+
+	(void)state;
+	NEED_SERVER();
+	c = open_ok();
+	/* Without a callback a notice goes nowhere (nothing printed). */
+	assert_int_equal(D->exec(c, "DO $$BEGIN RAISE NOTICE 'a'; END$$",
+	    "n.sql", 1, &err), 0);
+	D->set_notice(c, on_notice, &ns);
+	assert_int_equal(D->exec(c, "DO $$BEGIN RAISE NOTICE 'hello %', 42; "
+	    "END$$", "n.sql", 1, &err), 0);
+	assert_int_equal(ns.n, 1);
+	assert_string_equal(ns.last, "NOTICE: hello 42");
+	assert_int_equal(D->exec(c, "DROP TABLE IF EXISTS nothing_here",
+	    "n.sql", 1, &err), 0);
+	assert_int_equal(ns.n, 2);
+	assert_non_null(strstr(ns.last, "does not exist, skipping"));
+	/* The driver's own statements raise none. */
+	assert_int_equal(D->table_ensure(c, "ns.revs", &err), 0);
+	assert_int_equal(D->table_ensure(c, "ns.revs", &err), 0);
+	assert_int_equal(ns.n, 2);
+	D->close(c);
+}
+
+/* --- the version table --------------------------------------------- */
+
+static void
+table_roundtrip(struct dbrev_conn *c, const char *table, const char *qual)
+{
+	struct dbrev_error err = { 0 };
+	struct dbrev_applied *rows;
+	enum dbrev_row_state st;
+	size_t n;
+	int found;
+	char sql[256];
+
+	/* No table yet: nothing applied, and reading creates nothing. */
+	assert_int_equal(D->table_read(c, table, &rows, &n, &err), 0);
+	assert_int_equal(n, 0);
+	snprintf(sql, sizeof sql, "SELECT to_regclass('%s') IS NULL", qual);
+	assert_query(sql, "t");
+
+	assert_int_equal(D->table_ensure(c, table, &err), 0);
+	assert_int_equal(D->table_ensure(c, table, &err), 0);
+	assert_int_equal(D->begin(c, &err), 0);
+	assert_int_equal(D->table_insert(c, table, "aaa", "c1",
+	    DBREV_ROW_APPLIED, &err), 0);
+	assert_int_equal(D->table_insert(c, table, "bbb", "c2",
+	    DBREV_ROW_IN_PROGRESS, &err), 0);
+	assert_int_equal(D->table_get(c, table, "bbb", &found, &st, &err), 0);
+	assert_true(found);
+	assert_int_equal(st, DBREV_ROW_IN_PROGRESS);
+	assert_int_equal(D->table_get(c, table, "zzz", &found, &st, &err), 0);
+	assert_false(found);
+	/* Reading inside a transaction works too. */
+	assert_int_equal(D->table_read(c, table, &rows, &n, &err), 0);
+	assert_int_equal(n, 2);
+	dbrev_applied_free(rows, n);
+	assert_int_equal(D->commit(c, &err), 0);
+
+	assert_int_equal(D->table_set_state(c, table, "bbb", DBREV_ROW_APPLIED,
+	    &err), 0);
+	assert_int_equal(D->table_read(c, table, &rows, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].revision, "aaa");
+	assert_string_equal(rows[0].checksum, "c1");
+	assert_int_equal(rows[1].state, DBREV_ROW_APPLIED);
+	assert_non_null(rows[1].applied_at);
+	assert_true(strlen(rows[1].applied_at) >= 19);
+	dbrev_applied_free(rows, n);
+
+	assert_int_equal(D->table_delete(c, table, "aaa", &err), 0);
+	assert_int_equal(D->table_delete(c, table, "aaa", &err), -1);
+	assert_non_null(strstr(err.message, "not recorded"));
+	dbrev_error_clear(&err);
+	/* A duplicate row is refused (the primary key). */
+	assert_int_equal(D->table_insert(c, table, "bbb", "c2",
+	    DBREV_ROW_APPLIED, &err), -1);
+	assert_non_null(strstr(err.message, "duplicate key"));
+	dbrev_error_clear(&err);
+
+	snprintf(sql, sizeof sql, "SELECT string_agg(revision || ':' || state, "
+	    "',') FROM %s", qual);
+	assert_query(sql, "bbb:applied");
+}
+
+static void
+test_table_default(void **state)
+{
+	struct dbrev_conn *c;
+
+	(void)state;
+	NEED_SERVER();
+	c = open_ok();
+	table_roundtrip(c, DBREV_DEFAULT_TABLE, "dbrev_revisions");
+	D->close(c);
+}
+
+static void
+test_table_schema_qualified(void **state)
+{
+	struct dbrev_conn *c;
+	struct dbrev_error err = { 0 };
+
+	(void)state;
+	NEED_SERVER();
+	c = open_ok();
+	table_roundtrip(c, "Mig Schema.we\"ird", "\"Mig Schema\".\"we\"\"ird\"");
+	/* Two tables on one connection: each its own statements. */
+	table_roundtrip(c, "other.revs", "other.revs");
+	assert_int_equal(D->table_set_state(c, "Mig Schema.we\"ird", "bbb",
+	    DBREV_ROW_IN_PROGRESS, &err), 0);
+	assert_query("SELECT state FROM \"Mig Schema\".\"we\"\"ird\"",
+	    "in_progress");
+	assert_query("SELECT state FROM other.revs", "applied");
+	/* Bad names. */
+	assert_int_equal(D->table_ensure(c, "a.b.c", &err), -1);
+	assert_int_equal(err.kind, DBREV_ERR_INPUT);
+	dbrev_error_clear(&err);
+	assert_int_equal(D->table_ensure(c, ".x", &err), -1);
+	dbrev_error_clear(&err);
+	D->close(c);
+}
+
+/* The offline script builds the same table as the driver. */
+static void
+test_script_hooks(void **state)
+{
+	struct dbrev_buf b = { 0 };
+	struct dbrev_conn *c;
+	struct dbrev_error err = { 0 };
+
+	(void)state;
+	NEED_SERVER();
+	D->script_table_ensure(&b, "off.revs");
+	D->script_insert(&b, "off.revs", "r1", "abc");
+	D->script_insert(&b, "off.revs", "r'2", "def");
+	D->script_delete(&b, "off.revs", "r1");
+	assert_non_null(strstr(b.data, "CREATE SCHEMA IF NOT EXISTS \"off\";"));
+	assert_non_null(strstr(b.data, "DELETE FROM \"off\".\"revs\" WHERE "
+	    "revision = 'r1';"));
+	c = open_ok();
+	assert_int_equal(D->exec(c, b.data, "offline", 1, &err), 0);
+	assert_int_equal(D->begin(c, &err), 0);
+	assert_int_equal(D->exec(c, b.data, "offline", 1, &err), -1);
+	assert_non_null(strstr(err.message, "duplicate key"));
+	assert_int_equal(err.line, 10);	/* INSERT ... 'r''2' */
+	dbrev_error_clear(&err);
+	assert_int_equal(D->rollback(c, &err), 0);
+	assert_query("SELECT string_agg(revision || checksum || state, ',') "
+	    "FROM off.revs", "r'2defapplied");
+	/* Same columns, types and defaults as table_ensure makes. */
+	assert_int_equal(D->table_ensure(c, "on.revs", &err), 0);
+	assert_query("SELECT count(*) FROM (SELECT column_name, data_type, "
+	    "column_default, is_nullable FROM information_schema.columns "
+	    "WHERE table_schema = 'off' EXCEPT SELECT column_name, data_type, "
+	    "column_default, is_nullable FROM information_schema.columns "
+	    "WHERE table_schema = 'on') x", "0");
+	assert_query("SELECT count(*) FROM information_schema.columns WHERE "
+	    "table_schema = 'on'", "4");
+	D->close(c);
+	dbrev_buf_free(&b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_open_and_application_name),
+		cmocka_unit_test(test_open_bad_url),
+		cmocka_unit_test(test_open_no_database_hides_password),
+		cmocka_unit_test(test_lock_two_connections),
+		cmocka_unit_test(test_exec_line_mapping),
+		cmocka_unit_test(test_exec_no_transaction_concurrently),
+		cmocka_unit_test(test_commit_of_failed_transaction),
+		cmocka_unit_test(test_notices),
+		cmocka_unit_test(test_table_default),
+		cmocka_unit_test(test_table_schema_qualified),
+		cmocka_unit_test(test_script_hooks),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
