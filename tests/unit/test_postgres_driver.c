@@ -569,5 +569,17 @@ main(void)
 		cmocka_unit_test(test_script_hooks),
 	};
 
+	/*
+	 * cmocka 1.1 reports a skipped test as "not ok ... # SKIP", which
+	 * tests/run.sh counts as a failure: say it in plain TAP instead.
+	 */
+	if (admin_url() == NULL) {
+		printf("ok 1 - test_postgres_driver # SKIP no private "
+		    "PostgreSQL (DBREV_TEST_PG_URL unset)%s%s\n",
+		    getenv("DBREV_TEST_PG_SKIP") != NULL ? ": " : "",
+		    getenv("DBREV_TEST_PG_SKIP") != NULL ?
+		    getenv("DBREV_TEST_PG_SKIP") : "");
+		return 0;
+	}
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
