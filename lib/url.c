@@ -18,6 +18,20 @@ is_uri(const char *url)
 	return has_prefix(url, "postgresql://") || has_prefix(url, "postgres://");
 }
 
+/* Any "scheme://": redaction applies to URLs of unknown schemes too. */
+static int
+is_any_uri(const char *url)
+{
+	const char *p = url;
+
+	if (!isalpha((unsigned char)*p))
+		return 0;
+	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' ||
+	    *p == '.')
+		p++;
+	return strncmp(p, "://", 3) == 0;
+}
+
 /*
  * A libpq keyword string starts with "keyword =" (optional blanks);
  * that is what libpq itself checks (an '=' before any '/' or ':'...).
@@ -228,7 +242,7 @@ dbrev_url_redact(const char *url)
 
 	if (url == NULL)
 		return dbrev_xstrdup("");
-	if (is_uri(url)) {
+	if (is_any_uri(url)) {
 		if (uri_password(url, &s, &e)) {
 			dbrev_buf_add(&b, url, s);
 			dbrev_buf_puts(&b, url + e);
@@ -343,7 +357,7 @@ dbrev_url_scrub(const char *url, char *message)
 
 	if (url == NULL || message == NULL)
 		return;
-	if (is_uri(url)) {
+	if (is_any_uri(url)) {
 		if (uri_password(url, &s, &e) && e > s + 1) {
 			/* Both as written and as libpq decodes it. */
 			secret = dbrev_xstrndup(url + s + 1, e - s - 1);
