@@ -302,15 +302,11 @@ dbrev_graph_build(struct dbrev_revision **in, size_t nin,
 			indeg[i]++;
 		}
 	}
-	/* Drop the holes missing prerequisites left (rare: errors). */
+	/* Missing prerequisites (errors) were left out: recount offsets. */
 	if (k != nedges) {
 		for (k = 0, i = 0; i < n; i++) {
-			uint32_t from = pre_off[i];
-
 			pre_off[i] = (uint32_t)k;
 			k += indeg[i];
-			memmove(pre + pre_off[i], pre + from,
-			    indeg[i] * sizeof(*pre));
 		}
 		pre_off[n] = (uint32_t)k;
 		nedges = k;
@@ -394,6 +390,15 @@ dbrev_graph_build(struct dbrev_revision **in, size_t nin,
 	for (i = 0; i < n; i++)
 		for (j = 0; j < g->revs[i]->nparents; j++)
 			g->nchild[g->pre[g->pre_off[i] + j]]++;
+	/* Before fill (== pos) is cleared below. */
+	for (i = 0; i < cap; i++)
+		if (tab[i] != 0)
+			tab[i] = pos[tab[i] - 1] + 1;
+	g->hash = tab;
+	g->hcap = cap;
+	for (i = 0; i < n; i++)
+		byid[i] = pos[byid[i]];
+	g->sorted = byid;
 	g->dep_off = dbrev_xcalloc(n + 1, sizeof(*g->dep_off));
 	g->dep = dbrev_xmalloc((nedges ? nedges : 1) * sizeof(*g->dep));
 	memset(fill, 0, (n + 1) * sizeof(*fill));
@@ -405,14 +410,6 @@ dbrev_graph_build(struct dbrev_revision **in, size_t nin,
 		for (k = g->pre_off[i]; k < g->pre_off[i + 1]; k++)
 			g->dep[g->dep_off[g->pre[k]] + fill[g->pre[k]]++] =
 			    (uint32_t)i;
-	for (i = 0; i < cap; i++)
-		if (tab[i] != 0)
-			tab[i] = pos[tab[i] - 1] + 1;
-	g->hash = tab;
-	g->hcap = cap;
-	for (i = 0; i < n; i++)
-		byid[i] = pos[byid[i]];
-	g->sorted = byid;
 	free(revs);
 	free(pre_off);
 	free(pre);
