@@ -1,0 +1,135 @@
+# dbrev-vars.mk - knobs, defaults and helpers shared by dbrev's fragments.
+#
+# Included by dbrev.mk, dbrev-migrate.mk and dbrev-backup.mk; a Makefile
+# rarely includes it by itself.  Set the knobs BEFORE the include line
+# (they name files that rules are made of when the fragment is read);
+# M=, REV=, FROM=, BACKUP= are read when a target runs and belong on the
+# command line.
+#
+# Knobs (default):
+#   DATABASE_URL    the database: sqlite:app.db, sqlite:///abs/app.db,
+#                   postgresql://user@host/db or a libpq keyword string.
+#                   No default: the db- targets that connect stop with a
+#                   helpful message when it is unset; the others (and
+#                   every target of the including Makefile) work without.
+#   DB_DIR          migrations directory (migrations)
+#   DB_SCHEMA       desired schema, for db-migrate and db-check (schema.sql)
+#   DB_BACKUP       yes: back up before upgrade and downgrade; no: never (yes)
+#   DB_BACKUP_DIR   where backups go (backups)
+#   DB_BACKUP_KEEP  keep only the N newest backups after each one (all)
+#   DB_STATE_DIR    stamps, one subdirectory per database (.dbrev)
+#   DB_TABLE        version table (the tools' default, dbrev_revisions)
+#   DBREV_BINDIR    directory of revgen, revorder, revapply, dbbackup
+#                   (the install's bindir; in a source tree its build/bin
+#                   when built, else found on PATH)
+#   V               V=1 shows the commands instead of one line per step
+#
+# Internal names start with DBREV_ / dbrev_.  Paths must not contain
+# spaces (make cannot name such files in rules).
+
+ifndef DBREV_VARS_MK_INCLUDED
+DBREV_VARS_MK_INCLUDED := 1
+
+DBREV_MKDIR ?= $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
+
+DBREV_EMPTY	:=
+DBREV_SPACE	:= $(DBREV_EMPTY) $(DBREV_EMPTY)
+DBREV_COMMA	:= ,
+DBREV_HASH	:= \#
+DBREV_LP	:= (
+DBREV_RP	:= )
+
+DB_DIR		?= migrations
+DB_SCHEMA	?= schema.sql
+DB_BACKUP	?= yes
+DB_BACKUP_DIR	?= backups
+DB_BACKUP_KEEP	?=
+DB_STATE_DIR	?= .dbrev
+DB_TABLE	?=
+
+# `make install` substitutes the installed bindir for the marker below.
+# Unsubstituted (in a source tree) the tree's own build/bin is used when
+# the tools are built there, else they are looked up on PATH.
+DBREV_BINDIR	?= @DBREV_BINDIR@
+DBREV_UNSUBST	:= @DBREV_$(DBREV_EMPTY)BINDIR@
+ifeq ($(DBREV_BINDIR),$(DBREV_UNSUBST))
+override DBREV_BINDIR := $(patsubst %/revapply,%,$(wildcard $(DBREV_MKDIR)/../build/bin/revapply))
+endif
+
+dbrev_tool	 = $(if $(strip $(DBREV_BINDIR)),$(strip $(DBREV_BINDIR))/)$1
+DBREV_REVGEN	?= $(call dbrev_tool,revgen)
+DBREV_REVORDER	?= $(call dbrev_tool,revorder)
+DBREV_REVAPPLY	?= $(call dbrev_tool,revapply)
+DBREV_DBBACKUP	?= $(call dbrev_tool,dbbackup)
+
+# Quiet by default: one "  VERB     what" line per step (Kbuild's habit).
+ifeq ($(V),1)
+DBREV_Q		:=
+else
+DBREV_Q		:= @
+endif
+# $(call dbrev_say,VERB[,SHELLWORD]): a recipe line printing the step
+# and the database (or SHELLWORD) when quiet; empty, so no line, if V=1.
+dbrev_say	 = $(if $(DBREV_Q),@printf '  %-8s %s\n' '$1' $(or $2,"$$DBREV_URL_SAFE"))
+
+# --- The database URL, a form safe to print, and a key for the stamps. ---
+# Computed with make's text functions only, when the fragment is read.
+DBREV_URL	:= $(strip $(DATABASE_URL))
+
+# A URI's user:password@ goes (everything between "//" and the last "@"),
+# and of its query and of a keyword string only the parameters that name
+# the database stay: a password never reaches a file name or the output.
+DBREV_KEEP_PARAMS := host=% hostaddr=% port=% dbname=% user=% service=%
+dbrev_uri_noauth = $(if $(and $(findstring //,$1),$(findstring @,$1)),$(firstword $(subst //, ,$1))//$(lastword $(subst @, ,$(subst $(firstword $(subst //, ,$1))//,,$1))),$1)
+dbrev_uri_safe	 = $(call dbrev_uri_q,$(subst ?, ?,$(call dbrev_uri_noauth,$1)))
+dbrev_uri_q	 = $(firstword $1)$(if $(word 2,$1),$(subst $(DBREV_SPACE),&,$(strip ?$(filter $(DBREV_KEEP_PARAMS),$(subst &, ,$(patsubst ?%,%,$(word 2,$1)))))))
+dbrev_kw_safe	 = $(filter $(DBREV_KEEP_PARAMS),$(subst $(DBREV_SPACE)=,=,$(subst =$(DBREV_SPACE),=,$(subst =$(DBREV_SPACE),=,$1))))
+dbrev_url_safe	 = $(strip $(if $(filter sqlite:%,$1),$1,$(if $(filter 1,$(words $1)),$(patsubst %?,%,$(call dbrev_uri_safe,$1)),$(call dbrev_kw_safe,$1))))
+
+DBREV_KEYCHARS	:= / : ? & = % * [ ] ' " ; $(DBREV_LP) $(DBREV_RP) \ $(DBREV_HASH) $(DBREV_COMMA) @ ! < > | { } ~ ^ `
+dbrev_map	 = $(if $2,$(call dbrev_map,$(subst $(firstword $2),_,$1),$(wordlist 2,$(words $2),$2)),$1)
+dbrev_key	 = $(or $(call dbrev_map,$(subst $(DBREV_SPACE),_,$(strip $1)),$(DBREV_KEYCHARS)),_)
+
+DBREV_URL_SAFE	:= $(call dbrev_url_safe,$(DBREV_URL))
+DBREV_KEY	:= $(call dbrev_key,$(DBREV_URL_SAFE))
+DBREV_STATE	:= $(DB_STATE_DIR)/$(DBREV_KEY)
+
+# The file of a sqlite: URL (sqlite:app.db, sqlite:///abs/app.db), so
+# that a database deleted or replaced makes the stamps stale.
+DBREV_SQLITE_PATH := $(if $(filter sqlite:%,$(DBREV_URL)),$(patsubst //%,%,$(patsubst sqlite:%,%,$(DBREV_URL))))
+DBREV_SQLITE_FILE := $(if $(and $(filter 1,$(words $(DBREV_SQLITE_PATH))),$(if $(findstring :,$(DBREV_SQLITE_PATH)),,1),$(if $(findstring ?,$(DBREV_SQLITE_PATH)),,1)),$(DBREV_SQLITE_PATH))
+
+# The tools read the URL from the environment: it never appears in a
+# command line (V=1 shows "$DATABASE_URL", not the password).
+ifneq ($(DBREV_URL),)
+export DATABASE_URL
+endif
+
+# --- Knobs given per run reach the tools through the environment, as ---
+# single arguments that no shell re-parses.  $(value ...) so that make
+# does not expand them either: M='$(shell touch x)' is a message.
+export DBREV_URL_SAFE
+export DBREV_DIR	 = $(DB_DIR)
+export DBREV_SCHEMA_FILE = $(DB_SCHEMA)
+export DBREV_BACKUP_TO	 = $(DB_BACKUP_DIR)
+export DBREV_TABLE	 = $(DB_TABLE)
+export DBREV_M		 = $(value M)
+export DBREV_REV	 = $(value REV)
+export DBREV_FROM	 = $(value FROM)
+export DBREV_BACKUP	 = $(value BACKUP)
+
+
+# --- Checks, expanded at the top of a recipe (they print nothing). ---
+DBREV_REVCHARS	:= a b c d e f g h i j k l m n o p q r s t u v w x y z \
+		   A B C D E F G H I J K L M N O P Q R S T U V W X Y Z \
+		   0 1 2 3 4 5 6 7 8 9 _ + -
+dbrev_del	 = $(if $2,$(call dbrev_del,$(subst $(firstword $2),,$1),$(wordlist 2,$(words $2),$2)),$1)
+# $(call dbrev_check_rev,NAME): the knob NAME (REV, FROM) holds one
+# revision: an id, a unique prefix, head, heads, base, +N or -N.
+dbrev_check_rev	 = $(if $(or $(call dbrev_del,$(subst $(DBREV_SPACE),x,$(value $1)),$(DBREV_REVCHARS)),$(findstring $(DBREV_SPACE),$(value $1))),$(error dbrev: $1= takes a revision: an id or unique prefix of one, head, heads, base, +N or -N (letters, digits, _ + - only)))
+dbrev_need_rev	 = $(if $(value $1),$(call dbrev_check_rev,$1),$(error dbrev: $@ needs $1=, e.g. make $@ $1=head (an id or unique prefix, head, heads, base)))
+dbrev_need_m	 = $(if $(strip $(value M)),,$(error dbrev: $@ needs a message: make $@ M="Add users table"))
+DBREV_URL_HELP	 = dbrev: $@ needs DATABASE_URL, the database to work on. Set it before the include line of your Makefile (DATABASE_URL ?= sqlite:app.db), on the command line (make $@ DATABASE_URL=sqlite:app.db) or in the environment (export DATABASE_URL=postgresql://user@host/dbname)
+dbrev_need_url	 = $(if $(DBREV_URL),,$(error $(DBREV_URL_HELP)$(if $(strip $(DATABASE_URL)),: it is set now$(DBREV_COMMA) but after the include line$(DBREV_COMMA) where the rules could not see it)))
+
+endif # DBREV_VARS_MK_INCLUDED

@@ -1,0 +1,66 @@
+# dbrev.mk - database schema migrations as make targets.
+#
+#	DATABASE_URL ?= sqlite:app.db
+#	DB_DIR       ?= migrations
+#	include /usr/local/share/dbrev/mk/dbrev.mk
+#
+#	run: db-upgrade          # migrate (when something changed), then run
+#		./app
+#
+# or, wherever dbrev is installed:
+#	include $(shell pkg-config --variable=mkdir dbrev)/dbrev.mk
+#
+# This file includes, from its own directory:
+#   dbrev-vars.mk     knobs, defaults, the database's state key
+#   dbrev-backup.mk   db-backup db-restore
+#   dbrev-migrate.mk  db-init db-revision db-migrate db-upgrade db-downgrade
+#                     db-current db-history db-heads db-branches db-show
+#                     db-stamp db-merge db-check db-sql db-help
+#
+# Knobs (set them before the include; defaults in parentheses):
+#   DATABASE_URL    the database (no default; only the targets that
+#                   connect need it, and say so when it is unset)
+#   DB_DIR          migrations directory (migrations)
+#   DB_SCHEMA       desired schema for db-migrate, db-check (schema.sql)
+#   DB_BACKUP       back up before upgrade/downgrade: yes or no (yes)
+#   DB_BACKUP_DIR   backup directory (backups)
+#   DB_BACKUP_KEEP  keep only the N newest backups (all)
+#   DB_STATE_DIR    stamps, one subdirectory per database (.dbrev)
+#   DB_TABLE        version table (dbrev_revisions)
+#   DBREV_BINDIR    where the tools are (the install's bindir)
+#   V               V=1 shows the commands
+# Per run, on the command line:
+#   M=        message: db-revision db-migrate db-merge
+#   REV=      revision: db-upgrade (head) db-downgrade (-1) db-stamp
+#             db-show (head) db-sql (head) db-revision (the parent)
+#   FROM=     db-sql's start (base)
+#   BACKUP=   db-restore's file
+#
+# Targets:
+#   db-init db-revision db-migrate db-upgrade db-downgrade db-current
+#   db-history db-heads db-branches db-show db-stamp db-merge db-check
+#   db-sql db-backup db-restore db-help      (all .PHONY)
+#
+# db-upgrade is tracked: when neither the revision files nor (for SQLite)
+# the database file changed since the last successful upgrade, it runs
+# no tool and opens no connection, and `make -n db-upgrade` shows nothing
+# to do.  When something changed, a backup is taken first (unless
+# DB_BACKUP=no).  db-downgrade, db-stamp and db-restore drop the stamps.
+# Stamps live in $(DB_STATE_DIR)/<database>/, the key being DATABASE_URL
+# without its password.  Knob values reach the tools as single arguments
+# through the environment, never re-read by a shell or by make.
+#
+# Including this file does not change the including Makefile's default
+# goal.  See dbrev.mk(7) and docs/migrations.md.
+
+ifndef DBREV_MK_INCLUDED
+DBREV_MK_INCLUDED := 1
+DBREV_MK_GOAL := $(.DEFAULT_GOAL)
+DBREV_MKDIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
+
+include $(DBREV_MKDIR)/dbrev-vars.mk
+include $(DBREV_MKDIR)/dbrev-backup.mk
+include $(DBREV_MKDIR)/dbrev-migrate.mk
+
+.DEFAULT_GOAL := $(DBREV_MK_GOAL)
+endif # DBREV_MK_INCLUDED
