@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# bench_revapply_postgres.sh - revapply on PostgreSQL against psql doing
+# the least any migration tool must do, side by side in one run.
+#
+# Workload: a chain of $N revisions (default 1000); each creates a table
+# and inserts rows, every 10th also alters an earlier table and adds an
+# index.  Baseline: psql -X -q -f running the same SQL, each revision in
+# one BEGIN/COMMIT with one tracking-row INSERT (DELETE going down).
+#
+#   full upgrade          revapply upgrade         vs psql -f up.sql
+#   full downgrade        revapply downgrade base  vs psql -f down.sql
+#   nothing to do         revapply upgrade         vs psql -c 'select 1'
+#
+# Each figure is the median of $TRIALS runs (alternating tool and
+# baseline); aims: upgrade and downgrade within 1.05x, nothing to do
+# within 2x, peak memory under 30 MB.  The script starts its own private
+# cluster (tests/lib/pg.sh) and stops it on exit.
+set -u
+: "${DBREV_SRCDIR:?run with make bench}" "${DBREV_BINDIR:?run with make bench}"
+N=${BENCH_REVISIONS:-1000}
+TRIALS=${BENCH_TRIALS:-3}
+NOOP_RUNS=${BENCH_NOOP_RUNS:-30}
+PATH=$DBREV_BINDIR:$PATH
+export PATH
+
+if [ "${DBREV_WITH_POSTGRES:-yes}" != yes ]; then
+	echo "bench_revapply_postgres: skipped (built --without-postgres)"
+	exit 0
+fi
+work=$(mktemp -d "${TMPDIR:-/tmp}/dbrev-bench-pg.XXXXXX")
+chmod 755 "$work"
+. "$DBREV_SRCDIR/tests/lib/pg.sh"
+trap 'pg_stop "$work/pg"; rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
+if ! pg_start "$work/pg" >"$work/pg.log" 2>&1; then
+	echo "bench_revapply_postgres: skipped (PostgreSQL did not start:" \
+	    "$(tail -n 2 "$work/pg.log" | tr '\n' ' '))"
+	exit 0
+fi
+
+# --- the workload ----------------------------------------------------
+mkdir -p "$work/m/versions"
+awk -v n="$N" -v dir="$work/m/versions" -v up="$work/up.sql" \
+    -v down="$work/down.sql" '
+function rid(i) { return sprintf("r%05d", i) }
+BEGIN {
+	print "CREATE TABLE bench_tracking (revision text PRIMARY KEY, " \
+	    "applied_at timestamptz NOT NULL DEFAULT now());" > up
+	for (i = 1; i <= n; i++) {
+		u = sprintf("CREATE TABLE t%05d (\n    id integer PRIMARY KEY,\n" \
+		    "    name text NOT NULL,\n    qty integer NOT NULL DEFAULT 0\n);\n", i)
+		u = u sprintf("INSERT INTO t%05d (id, name, qty) VALUES\n", i)
+		for (k = 1; k <= 20; k++)
+			u = u sprintf("    (%d, %s, %d)%s\n", k, "\047row " k "\047",
+			    k * i, k < 20 ? "," : ";")
+		d = sprintf("DROP TABLE t%05d;\n", i)
+		if (i % 10 == 0) {
+			j = i - 5
+			u = u sprintf("ALTER TABLE t%05d ADD COLUMN note_%d text;\n", j, i)
+			u = u sprintf("CREATE INDEX t%05d_qty_%d ON t%05d (qty);\n", j, i, j)
+			d = sprintf("DROP INDEX t%05d_qty_%d;\n", j, i) \
+			    sprintf("ALTER TABLE t%05d DROP COLUMN note_%d;\n", j, i) d
+		}
+		f = sprintf("%s/%s_step_%d.sql", dir, rid(i), i)
+		par = i > 1 ? rid(i - 1) : ""
+		printf("-- revision: %s\n-- parents: %s\n-- message: step %d\n" \
+		    "-- created: 2026-01-01T00:00:00Z\n\n-- +upgrade\n%s\n" \
+		    "-- +downgrade\n%s", rid(i), par, i, u, d) > f
+		close(f)
+		printf("BEGIN;\n%sINSERT INTO bench_tracking (revision) " \
+		    "VALUES (\047%s\047);\nCOMMIT;\n", u, rid(i)) > up
+		down_txt[i] = sprintf("BEGIN;\n%sDELETE FROM bench_tracking " \
+		    "WHERE revision = \047%s\047;\nCOMMIT;\n", d, rid(i))
+	}
+	for (i = n; i >= 1; i--)
+		printf "%s", down_txt[i] > down
+}'
+
+# --- helpers -----------------------------------------------------------
+now_ns() { date +%s%N; }
+newdb() {
+	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS \"$1\"" \
+	    -c "CREATE DATABASE \"$1\"" >/dev/null 2>&1
+	printf 'postgresql:///%s?host=%s&port=%s&user=%s' "$1" "$PGHOST" "$PGPORT" "$PGUSER"
+}
+# timed VAR CMD...: run CMD (quietly, failing loudly), elapsed ms in VAR.
+timed() {
+	local var=$1 t0 t1
+	shift
+	t0=$(now_ns)
+	"$@" >"$work/out" 2>&1 || { echo "FAILED: $*" >&2; cat "$work/out" >&2; exit 1; }
+	t1=$(now_ns)
+	printf -v "$var" '%d' $(((t1 - t0) / 1000))	# microseconds
+}
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+ms() { awk -v u="$1" 'BEGIN { printf "%.1f", u / 1000 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+noop_loop() { local i; for ((i = 0; i < NOOP_RUNS; i++)); do "$@" >/dev/null || return 1; done; }
+
+R="revapply -q -d $work/m"
+: >"$work/up.t"; : >"$work/up.b"; : >"$work/down.t"; : >"$work/down.b"
+: >"$work/noop.t"; : >"$work/noop.b"
+for ((trial = 1; trial <= TRIALS; trial++)); do
+	ua=$(newdb "tool$trial"); ub=$(newdb "base$trial")
+	# Alternate who goes first, so neither gets a warmer cache.
+	if ((trial % 2)); then
+		timed t $R -u "$ua" upgrade
+		timed b psql -X -q -v ON_ERROR_STOP=1 -d "$ub" -f "$work/up.sql"
+	else
+		timed b psql -X -q -v ON_ERROR_STOP=1 -d "$ub" -f "$work/up.sql"
+		timed t $R -u "$ua" upgrade
+	fi
+	echo "$t" >>"$work/up.t"; echo "$b" >>"$work/up.b"
+
+	timed t noop_loop $R -u "$ua" upgrade
+	timed b noop_loop psql -X -q -d "$ua" -c 'select 1'
+	echo $((t / NOOP_RUNS)) >>"$work/noop.t"; echo $((b / NOOP_RUNS)) >>"$work/noop.b"
+
+	if ((trial % 2)); then
+		timed t $R -u "$ua" downgrade base
+		timed b psql -X -q -v ON_ERROR_STOP=1 -d "$ub" -f "$work/down.sql"
+	else
+		timed b psql -X -q -v ON_ERROR_STOP=1 -d "$ub" -f "$work/down.sql"
+		timed t $R -u "$ua" downgrade base
+	fi
+	echo "$t" >>"$work/down.t"; echo "$b" >>"$work/down.b"
+	psql -X -q -d postgres -c "DROP DATABASE \"tool$trial\"" -c "DROP DATABASE \"base$trial\""
+done
+
+# Sanity: the tool really did the work (and undid it).
+uc=$(newdb check)
+revapply -q -d "$work/m" -u "$uc" upgrade || exit 1
+got=$(psql -X -At -d "$uc" -c "SELECT count(*) FROM dbrev_revisions")
+[ "$got" = "$N" ] || { echo "upgrade recorded $got revisions, expected $N" >&2; exit 1; }
+
+# Peak memory of a full upgrade and a nothing-to-do one (max RSS, KiB).
+mem_up=$(/usr/bin/time -f %M revapply -q -d "$work/m" -u "$(newdb mem)" upgrade 2>&1 >/dev/null | tail -n 1)
+mem_noop=$(/usr/bin/time -f %M revapply -q -d "$work/m" -u "$uc" upgrade 2>&1 >/dev/null | tail -n 1)
+
+report() {
+	local name=$1 tf=$2 bf=$3 aim=$4 base=$5 t b r verdict
+	t=$(median <"$tf"); b=$(median <"$bf"); r=$(ratio "$t" "$b")
+	verdict=$(awk -v r="$r" -v a="$aim" 'BEGIN { print (r <= a) ? "ok" : "MISSED" }')
+	printf '%-24s revapply %9s ms   %-22s %9s ms   ratio %5sx (aim <= %sx: %s)\n' \
+	    "$name" "$(ms "$t")" "$base" "$(ms "$b")" "$r" "$aim" "$verdict"
+}
+echo "bench_revapply_postgres: $N revisions, median of $TRIALS trials" \
+    "(nothing to do: mean of $NOOP_RUNS runs each)"
+report "full upgrade" "$work/up.t" "$work/up.b" 1.05 "psql -f up.sql"
+report "full downgrade to base" "$work/down.t" "$work/down.b" 1.05 "psql -f down.sql"
+report "nothing to do" "$work/noop.t" "$work/noop.b" 2 "psql -c 'select 1'"
+printf 'peak memory: full upgrade %s KiB, nothing to do %s KiB (aim < 30 MB)\n' \
+    "$mem_up" "$mem_noop"
