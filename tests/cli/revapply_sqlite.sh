@@ -1,0 +1,475 @@
+# revapply on real SQLite files: every verb and target form, branches
+# and merges, failures and how they are reported, offline SQL.
+. "$DBREV_SRCDIR/tests/lib/test.sh"
+cd "$T" || exit 1
+unset DATABASE_URL DBREV_DIR
+
+# rev DIR ID "PARENTS" MESSAGE UPGRADE-SQL [DOWNGRADE-SQL|-] [EXTRA-HEADER]
+# writes DIR/versions/ID_rev.sql; "-" for no downgrade section.
+rev() {
+	mkdir -p "$1/versions"
+	{
+		echo "-- revision: $2"
+		echo "-- parents: $3"
+		echo "-- message: $4"
+		[ -n "${7:-}" ] && echo "-- $7"
+		echo
+		echo "-- +upgrade"
+		printf '%s\n' "$5"
+		if [ "${6:--}" != - ]; then
+			echo
+			echo "-- +downgrade"
+			printf '%s\n' "$6"
+		fi
+	} >"$1/versions/$2_rev.sql"
+}
+q() { sqlite3 "$1" "$2" 2>&1; }
+rows() { sqlite3 "$1" "select revision from dbrev_revisions order by revision" 2>/dev/null | tr '\n' ' '; }
+
+# A chain a1 -> b2 -> c3.
+rev m a1aaaaaaaaaa "" "Create users" \
+    "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);" "DROP TABLE users;"
+rev m b2bbbbbbbbbb a1aaaaaaaaaa "Add prefs" \
+    "CREATE TABLE prefs (id INTEGER PRIMARY KEY, user_id INTEGER);
+INSERT INTO prefs VALUES (1, 1);" "DROP TABLE prefs;"
+rev m c3cccccccccc b2bbbbbbbbbb "Add posts" \
+    "CREATE TABLE posts (id INTEGER PRIMARY KEY);" "DROP TABLE posts;"
+export DATABASE_URL=sqlite:app.db
+
+tcase "--help and --version"
+run revapply --help
+status_is 0
+stdout_has "usage: revapply"
+stdout_has "--lock-timeout"
+run revapply --version
+status_is 0
+stdout_has "revapply dbrev "
+
+tcase "usage errors exit 2"
+run revapply -d m
+status_is 2
+stderr_has "missing command"
+run revapply -d m frobnicate
+status_is 2
+stderr_has "unknown command: frobnicate"
+run revapply -d m stamp
+status_is 2
+run revapply -d m --lock-timeout soon upgrade
+status_is 2
+run revapply -d m --table 'x;drop' upgrade
+status_is 2
+run revapply -d m current extra
+status_is 2
+run revapply -d m --dialect sqlite upgrade
+status_is 2
+
+tcase "upgrade a fresh database to head reports each step"
+run revapply -d m upgrade
+status_is 0
+stdout_is ""
+stderr_has "upgrade <base> -> a1aaaaaaaaaa, Create users ("
+stderr_has "upgrade a1aaaaaaaaaa -> b2bbbbbbbbbb, Add prefs ("
+stderr_has "upgrade b2bbbbbbbbbb -> c3cccccccccc, Add posts ("
+grep -Eq '^upgraded 3 revisions to c3cccccccccc in [0-9]+ ms$' "$ERR" ||
+	fail "no summary line: $(cat "$ERR")"
+[ "$(tail -n 1 "$ERR" | cut -c1-8)" = upgraded ] || fail "summary not last"
+[ "$(rows app.db)" = "a1aaaaaaaaaa b2bbbbbbbbbb c3cccccccccc " ] ||
+	fail "rows: $(rows app.db)"
+[ "$(q app.db "select count(*) from sqlite_master where name in ('users','prefs','posts')")" = 3 ] ||
+	fail "tables missing"
+[ "$(q app.db "select count(*) from dbrev_revisions where state='applied' and length(checksum)=64 and applied_at like '20__-__-__T__:__:__Z'")" = 3 ] ||
+	fail "rows not complete: $(q app.db 'select * from dbrev_revisions')"
+
+tcase "upgrade again: nothing to do"
+run revapply -d m upgrade
+status_is 0
+stderr_is "nothing to do: at c3cccccccccc"
+
+tcase "-q is silent"
+run revapply -q -d m upgrade head
+status_is 0
+stderr_is ""
+stdout_is ""
+
+tcase "current shows the applied head"
+run revapply -d m current
+status_is 0
+stdout_is "c3cccccccccc (head)"
+
+tcase "history marks current and applied revisions, newest first"
+run revapply -d m history
+status_is 0
+stdout_is "b2bbbbbbbbbb -> c3cccccccccc (head) (current), Add posts
+a1aaaaaaaaaa -> b2bbbbbbbbbb [applied], Add prefs
+<base> -> a1aaaaaaaaaa [applied], Create users"
+run env -u DATABASE_URL revapply -d m history
+status_is 0
+stdout_has "<base> -> a1aaaaaaaaaa, Create users"
+stdout_lacks "applied"
+
+tcase "downgrade defaults to -1"
+run revapply -d m downgrade
+status_is 0
+stderr_has "downgrade c3cccccccccc -> b2bbbbbbbbbb, Add posts ("
+stderr_has "downgraded 1 revision to b2bbbbbbbbbb in "
+[ "$(q app.db "select count(*) from sqlite_master where name='posts'")" = 0 ] ||
+	fail "posts still there"
+run revapply -d m current
+stdout_is "b2bbbbbbbbbb"
+
+tcase "downgrade base reverts everything"
+run revapply -d m downgrade base
+status_is 0
+stderr_has "downgrade a1aaaaaaaaaa -> <base>, Create users ("
+stderr_has "downgraded 2 revisions to <base> in "
+[ "$(rows app.db)" = "" ] || fail "rows left: $(rows app.db)"
+[ "$(q app.db "select count(*) from sqlite_master where name in ('users','prefs')")" = 0 ] ||
+	fail "tables left"
+run revapply -d m current
+status_is 0
+stdout_is ""
+
+tcase "upgrade to an id, a prefix, +N; downgrade to an id and -N"
+run revapply -d m upgrade a1aaaaaaaaaa
+status_is 0
+[ "$(rows app.db)" = "a1aaaaaaaaaa " ] || fail "after id: $(rows app.db)"
+run revapply -d m upgrade +1
+status_is 0
+[ "$(rows app.db)" = "a1aaaaaaaaaa b2bbbbbbbbbb " ] || fail "after +1: $(rows app.db)"
+run revapply -d m upgrade c3cc
+status_is 0
+stderr_has "upgraded 1 revision to c3cccccccccc"
+run revapply -d m downgrade a1aa
+status_is 0
+[ "$(rows app.db)" = "a1aaaaaaaaaa " ] || fail "after downgrade id: $(rows app.db)"
+run revapply -d m upgrade heads
+status_is 0
+run revapply -d m downgrade -2
+status_is 0
+stderr_has "downgraded 2 revisions to a1aaaaaaaaaa"
+run revapply -d m upgrade base
+status_is 0
+stderr_is "nothing to do: at a1aaaaaaaaaa"
+
+tcase "unknown and bad targets exit 2"
+run revapply -d m upgrade ffff
+status_is 2
+stderr_has "ffff"
+run revapply -d m downgrade +1
+status_is 2
+run revapply -d m upgrade +9
+status_is 2
+run revapply -d m downgrade c3cccccccccc
+status_is 2
+stderr_has "not applied"
+[ "$(rows app.db)" = "a1aaaaaaaaaa " ] || fail "changed: $(rows app.db)"
+
+tcase "stamp sets the version table, running no SQL"
+run revapply -d m stamp head
+status_is 0
+stderr_has "stamped: at c3cccccccccc (2 rows changed)"
+[ "$(rows app.db)" = "a1aaaaaaaaaa b2bbbbbbbbbb c3cccccccccc " ] || fail "rows: $(rows app.db)"
+[ "$(q app.db "select count(*) from sqlite_master where name='posts'")" = 0 ] ||
+	fail "stamp ran SQL"
+run revapply -d m stamp b2bb
+status_is 0
+[ "$(rows app.db)" = "a1aaaaaaaaaa b2bbbbbbbbbb " ] || fail "rows: $(rows app.db)"
+run revapply -d m stamp base
+status_is 0
+[ "$(rows app.db)" = "" ] || fail "rows: $(rows app.db)"
+run revapply -d m stamp nosuch
+status_is 2
+
+tcase "branches: head is ambiguous, heads applies all, current lists both"
+rev br r00000000001 "" "root" "CREATE TABLE r (x);" "DROP TABLE r;"
+rev br x00000000001 r00000000001 "left" "CREATE TABLE lft (x);" "DROP TABLE lft;"
+rev br y00000000001 r00000000001 "right" "CREATE TABLE rgt (x);" "DROP TABLE rgt;"
+run revapply -d br -u sqlite:br.db upgrade
+status_is 2
+stderr_has "several heads"
+stderr_has "x00000000001"
+run revapply -d br -u sqlite:br.db upgrade heads
+status_is 0
+stderr_has "upgraded 3 revisions to x00000000001, y00000000001"
+run revapply -d br -u sqlite:br.db current
+stdout_is "x00000000001 (head)
+y00000000001 (head)"
+run revapply -d br -u sqlite:br.db history
+stdout_has "<base> -> r00000000001 (branchpoint) [applied], root"
+
+tcase "merges: upgrade and downgrade through a merge revision"
+rev br z00000000001 "x00000000001 y00000000001" "merge" "CREATE TABLE mrg (x);" "DROP TABLE mrg;"
+run revapply -d br -u sqlite:br.db upgrade
+status_is 0
+stderr_has "upgrade x00000000001, y00000000001 -> z00000000001, merge ("
+run revapply -d br -u sqlite:br.db current
+stdout_is "z00000000001 (head)"
+run revapply -d br -u sqlite:br.db history
+stdout_has "x00000000001, y00000000001 -> z00000000001 (head) (mergepoint) (current), merge"
+run revapply -d br -u sqlite:br.db downgrade
+status_is 0
+stderr_has "downgrade z00000000001 -> x00000000001, y00000000001, merge ("
+run revapply -d br -u sqlite:br.db downgrade x0000
+status_is 0
+stderr_is "nothing to do: at x00000000001, y00000000001"
+run revapply -d br -u sqlite:br.db downgrade r0000
+status_is 0
+stderr_has "downgraded 2 revisions to r00000000001"
+run revapply -d br -u sqlite:br.db upgrade y0000
+status_is 0
+stderr_has "upgraded 1 revision to y00000000001"
+run revapply -d br -u sqlite:br.db upgrade z0000
+status_is 0
+stderr_has "upgraded 2 revisions to z00000000001"
+
+tcase "a failing statement mid-revision mid-chain: earlier kept, failing one leaves no trace"
+rev f a1aaaaaaaaaa "" "one" "CREATE TABLE one (x);" "DROP TABLE one;"
+rev f b2bbbbbbbbbb a1aaaaaaaaaa "two" "CREATE TABLE two (x);
+INSERT INTO two VALUES (1);
+
+-- the next statement fails
+INSERT INTO
+    nosuch VALUES (2);
+CREATE TABLE two_b (x);" "DROP TABLE two;"
+rev f c3cccccccccc b2bbbbbbbbbb "three" "CREATE TABLE three (x);" "DROP TABLE three;"
+run revapply -d f -u sqlite:f.db upgrade
+status_is 1
+stderr_has "upgrade <base> -> a1aaaaaaaaaa, one ("
+stderr_has "revapply: f/versions/b2bbbbbbbbbb_rev.sql:10: no such table: nosuch (revision b2bbbbbbbbbb)"
+[ "$(grep -c nosuch "$ERR")" = 1 ] || fail "error printed more than once"
+stderr_lacks "c3cccccccccc"
+[ "$(rows f.db)" = "a1aaaaaaaaaa " ] || fail "rows: $(rows f.db)"
+[ "$(q f.db "select group_concat(name) from sqlite_master where name in ('one','two','two_b','three')")" = one ] ||
+	fail "tables: $(q f.db 'select name from sqlite_master')"
+run revapply -d f -u sqlite:f.db current
+stdout_is "a1aaaaaaaaaa"
+
+tcase "--single-transaction: a failure rolls back every revision of the run"
+rm -f f.db
+run revapply -d f -u sqlite:f.db --single-transaction upgrade
+status_is 1
+stderr_has "f/versions/b2bbbbbbbbbb_rev.sql:10: no such table: nosuch"
+[ "$(rows f.db)" = "" ] || fail "rows: $(rows f.db)"
+[ "$(q f.db "select count(*) from sqlite_master where name='one'")" = 0 ] || fail "one kept"
+run revapply -d m -u sqlite:single.db --single-transaction upgrade
+status_is 0
+stderr_has "upgraded 3 revisions"
+[ "$(rows single.db)" = "a1aaaaaaaaaa b2bbbbbbbbbb c3cccccccccc " ] || fail "rows: $(rows single.db)"
+
+tcase "an edited applied revision is refused with both checksums"
+cp -r m e
+run revapply -d e -u sqlite:e.db upgrade
+status_is 0
+old=$(q e.db "select checksum from dbrev_revisions where revision='b2bbbbbbbbbb'")
+sed -i 's/INSERT INTO prefs VALUES (1, 1);/INSERT INTO prefs VALUES (2, 2);/' e/versions/b2bbbbbbbbbb_rev.sql
+new=$(sed -n '/^-- +upgrade$/,/^-- +downgrade$/p' e/versions/b2bbbbbbbbbb_rev.sql | sed '1d;$d' | sha256sum | cut -c1-64)
+run revapply -d e -u sqlite:e.db upgrade
+status_is 1
+stderr_has "e/versions/b2bbbbbbbbbb_rev.sql: revision 'b2bbbbbbbbbb' was edited after it was applied"
+stderr_has "$old"
+stderr_has "$new"
+stderr_has "revapply resolve b2bbbbbbbbbb applied"
+run revapply -d e -u sqlite:e.db downgrade
+status_is 1
+run revapply -d e -u sqlite:e.db history
+stdout_has "[edited]"
+run revapply -d e -u sqlite:e.db resolve b2bbbbbbbbbb applied
+status_is 0
+run revapply -d e -u sqlite:e.db upgrade
+status_is 0
+stderr_is "nothing to do: at c3cccccccccc"
+[ "$(q e.db "select checksum from dbrev_revisions where revision='b2bbbbbbbbbb'")" = "$new" ] ||
+	fail "checksum not updated"
+
+tcase "a row naming a revision not in the directory is an error"
+q e.db "insert into dbrev_revisions values ('gone00000000', 'x', 'applied', 'now')" >/dev/null
+run revapply -d e -u sqlite:e.db upgrade
+status_is 1
+stderr_has "records revision 'gone00000000', which is not in e/versions"
+run revapply -d e -u sqlite:e.db resolve gone00000000 reverted
+status_is 0
+run revapply -d e -u sqlite:e.db upgrade
+status_is 0
+
+tcase "transaction: none revisions run and are recorded applied"
+cp -r m n
+rev n d4dddddddddd c3cccccccccc "vacuum" "VACUUM;" "VACUUM;" "transaction: none"
+run revapply -d n -u sqlite:n.db upgrade
+status_is 0
+stderr_has "upgrade c3cccccccccc -> d4dddddddddd, vacuum ("
+[ "$(q n.db "select state from dbrev_revisions where revision='d4dddddddddd'")" = applied ] ||
+	fail "not applied"
+run revapply -d n -u sqlite:n.db downgrade
+status_is 0
+[ "$(rows n.db)" = "a1aaaaaaaaaa b2bbbbbbbbbb c3cccccccccc " ] || fail "rows: $(rows n.db)"
+
+tcase "an interrupted transaction: none revision blocks the run until resolved"
+q n.db "insert into dbrev_revisions (revision, checksum, state) values ('d4dddddddddd', 'x', 'in_progress')" >/dev/null
+run revapply -d n -u sqlite:n.db upgrade
+status_is 1
+stderr_has "n/versions/d4dddddddddd_rev.sql: revision 'd4dddddddddd' was left in progress by an interrupted run"
+stderr_has "revapply resolve d4dddddddddd applied"
+run revapply -d n -u sqlite:n.db downgrade
+status_is 1
+run revapply -d n -u sqlite:n.db current
+status_is 0
+stdout_has "d4dddddddddd (in progress)"
+run revapply -d n -u sqlite:n.db resolve d4dd reverted
+status_is 0
+run revapply -d n -u sqlite:n.db upgrade
+status_is 0
+stderr_has "upgraded 1 revision to d4dddddddddd"
+
+tcase "a failing transaction: none revision is left in progress"
+rev n e5eeeeeeeeee d4dddddddddd "bad" "CREATE TABLE e5 (x);
+INSERT INTO nosuch VALUES (1);" "DROP TABLE e5;" "transaction: none"
+run revapply -d n -u sqlite:n.db upgrade
+status_is 1
+stderr_has "n/versions/e5eeeeeeeeee_rev.sql:8: no such table: nosuch (revision e5eeeeeeeeee)"
+stderr_has "resolve"
+[ "$(q n.db "select state from dbrev_revisions where revision='e5eeeeeeeeee'")" = in_progress ] ||
+	fail "not marked in progress"
+run revapply -d n -u sqlite:n.db upgrade
+status_is 1
+stderr_has "left in progress"
+run revapply -d n -u sqlite:n.db resolve e5eeeeeeeeee applied
+status_is 0
+[ "$(q n.db "select state from dbrev_revisions where revision='e5eeeeeeeeee'")" = applied ] ||
+	fail "not resolved"
+
+tcase "--single-transaction refuses transaction: none revisions"
+run revapply -d n -u sqlite:n2.db --single-transaction upgrade
+status_is 2
+stderr_has "transaction: none"
+[ "$(rows n2.db)" = "" ] || fail "ran: $(rows n2.db)"
+
+tcase "downgrading across an irreversible revision is refused before anything runs"
+cp -r m ir
+rev ir d4dddddddddd c3cccccccccc "irreversible" "CREATE TABLE four (x);"
+rev ir e5eeeeeeeeee d4dddddddddd "five" "CREATE TABLE five (x);" "DROP TABLE five;"
+run revapply -d ir -u sqlite:ir.db upgrade
+status_is 0
+run revapply -d ir -u sqlite:ir.db downgrade base
+status_is 2
+stderr_has "d4dddddddddd"
+stderr_has "irreversible"
+[ "$(rows ir.db | wc -w)" = 5 ] || fail "something ran: $(rows ir.db)"
+[ "$(q ir.db "select count(*) from sqlite_master where name='five'")" = 1 ] || fail "five dropped"
+run revapply -d ir -u sqlite:ir.db downgrade -1
+status_is 0
+
+tcase "offline SQL through sqlite3 gives the same schema and rows as online"
+cp -r br off
+run revapply -d off -u sqlite:online.db upgrade z0000
+status_is 0
+run revapply -d off --dialect sqlite --sql upgrade z0000
+status_is 0
+stderr_is ""
+cp "$OUT" up.sql
+grep -q '^BEGIN;$' up.sql || fail "no BEGIN"
+grep -q 'CREATE TABLE IF NOT EXISTS "dbrev_revisions"' up.sql || fail "no DDL"
+sqlite3 offline.db <up.sql >/dev/null 2>&1 || fail "sqlite3 failed on the script"
+[ "$(sqlite3 online.db .schema)" = "$(sqlite3 offline.db .schema)" ] ||
+	fail "schemas differ"
+vr() { q "$1" "select revision, checksum, state from dbrev_revisions order by revision"; }
+[ "$(vr online.db)" = "$(vr offline.db)" ] || fail "rows differ: $(vr offline.db)"
+[ "$(vr offline.db | wc -l)" = 4 ] || fail "rows: $(vr offline.db)"
+# The URL gives the dialect; FROM:TO and downgrade.
+run revapply -d off -u sqlite:whatever.db --sql upgrade x0000:z0000
+status_is 0
+stdout_has "CREATE TABLE rgt"
+stdout_has "CREATE TABLE mrg"
+stdout_lacks "CREATE TABLE lft"
+[ ! -e whatever.db ] || fail "--sql connected"
+run revapply -d off -u sqlite:online.db --sql downgrade z0000:base
+status_is 0
+cp "$OUT" down.sql
+sqlite3 offline.db <down.sql >/dev/null 2>&1 || fail "sqlite3 failed on the downgrade"
+revapply -d off -u sqlite:online.db downgrade base 2>/dev/null
+[ "$(sqlite3 online.db .schema)" = "$(sqlite3 offline.db .schema)" ] ||
+	fail "schemas differ after downgrade"
+[ "$(vr offline.db)" = "" ] || fail "rows left: $(vr offline.db)"
+
+tcase "offline SQL: usage and dialects"
+run env -u DATABASE_URL revapply -d off --sql upgrade
+status_is 2
+stderr_has "--dialect"
+run revapply -d off --dialect sqlite --sql downgrade base
+status_is 2
+stderr_has "FROM:TO"
+run revapply -d off --dialect oracle --sql upgrade
+status_is 2
+run revapply -d off --dialect sqlite --sql current
+status_is 2
+run revapply -d off --dialect sqlite --sql upgrade nosuch
+status_is 2
+run revapply -d n --dialect sqlite --sql upgrade d4dddddddddd
+status_is 0
+awk '/d4dddddddddd, vacuum/{f=1} f&&/^BEGIN;$/{print "tx"} /^VACUUM;$/{exit}' "$OUT" | grep -q tx &&
+	fail "transaction: none wrapped in BEGIN"
+if [ "${DBREV_WITH_POSTGRES:-yes}" = yes ]; then
+	run revapply -d off --dialect postgresql --sql upgrade z0000
+	status_is 0
+	stdout_has "ON_ERROR_STOP"
+	stdout_has "dbrev_revisions"
+fi
+
+tcase "--table names the version table"
+run revapply -d m -u sqlite:tbl.db --table my_versions upgrade
+status_is 0
+[ "$(q tbl.db "select count(*) from my_versions")" = 3 ] || fail "no rows in my_versions"
+[ "$(q tbl.db "select count(*) from sqlite_master where name='dbrev_revisions'")" = 0 ] ||
+	fail "default table made"
+run revapply -d m -u sqlite:tbl.db --table my_versions current
+stdout_is "c3cccccccccc (head)"
+
+tcase "the journal mode is left as the user set it"
+sqlite3 wal.db "pragma journal_mode=wal" >/dev/null
+run revapply -d m -u sqlite:wal.db upgrade
+status_is 0
+[ "$(q wal.db "pragma journal_mode")" = wal ] || fail "journal mode changed"
+
+tcase "another run holding the lock: --lock-timeout expires with a clear error"
+flock lock.db sleep 3 &
+holder=$!
+sleep 0.3
+run revapply -d m -u sqlite:lock.db --lock-timeout 0.5 upgrade
+status_is 1
+stderr_has "timed out after 0.5 s waiting for the lock on lock.db"
+wait "$holder"
+run revapply -d m -u sqlite:lock.db --lock-timeout 0.5 upgrade
+status_is 0
+
+tcase "missing directory, bad URLs, no URL"
+run revapply -d nowhere upgrade
+status_is 2
+stderr_has "nowhere"
+run revapply -d m -u mysql://u:hunter2@h/d upgrade
+status_is 2
+stderr_has "unknown scheme"
+stderr_lacks "hunter2"
+run revapply -d m -u sqlite://host/x.db upgrade
+status_is 2
+run revapply -d m -u "" upgrade
+status_is 2
+stderr_has "DATABASE_URL"
+run revapply -d m -u sqlite:nodir/sub/x.db upgrade
+status_is 1
+stderr_has "nodir/sub/x.db"
+
+tcase "no password in any output"
+if [ "${DBREV_WITH_POSTGRES:-yes}" = yes ]; then
+	run revapply -d m -u 'postgresql://alice:s3cretpw@127.0.0.1:1/db?connect_timeout=2' upgrade
+	[ "$STATUS" != 0 ] || fail "connected?"
+	stderr_lacks "s3cretpw"
+	run revapply -d m -u 'host=127.0.0.1 port=1 password=s3cretpw dbname=x connect_timeout=2' current
+	[ "$STATUS" != 0 ] || fail "connected?"
+	stderr_lacks "s3cretpw"
+else
+	run revapply -d m -u 'postgresql://alice:s3cretpw@h/db' upgrade
+	status_is 2
+	stderr_has "built without PostgreSQL support"
+	stderr_lacks "s3cretpw"
+fi
+
+finish
