@@ -108,6 +108,9 @@ endif
 # --- Knobs given per run reach the tools through the environment, as ---
 # single arguments that no shell re-parses.  $(value ...) so that make
 # does not expand them either: M='$(shell touch x)' is a message.
+# make would export M, REV, ... given on its command line itself, and
+# expand them to do so: they are kept out of the environment.
+unexport M REV FROM BACKUP
 export DBREV_URL_SAFE
 export DBREV_DIR	 = $(DB_DIR)
 export DBREV_SCHEMA_FILE = $(DB_SCHEMA)

@@ -1,0 +1,427 @@
+# The make fragments, in-tree, on SQLite: every target, the stamps, the
+# knobs' safety, -j, and the sqlite-app example.
+. "$DBREV_SRCDIR/tests/lib/test.sh"
+. "$DBREV_SRCDIR/tests/mk/helpers.inc"
+
+BIN=$T/bin
+recording_bindir "$BIN"
+project "$T/p" sqlite:app.db
+
+tcase "include first: the project's default goal stays its own"
+mk
+status_is 0
+stdout_is default-goal
+calls_none
+
+tcase "db-help lists every target and knob"
+mk db-help
+status_is 0
+for t in db-init db-revision db-migrate db-upgrade db-downgrade db-current \
+    db-history db-heads db-branches db-show db-stamp db-merge db-check \
+    db-sql db-backup db-restore DATABASE_URL DB_DIR DB_BACKUP; do
+	stdout_has "$t"
+done
+
+tcase "db-init scaffolds the migrations directory"
+mk db-init
+status_is 0
+stdout_has "INIT"
+[ -d "$P/migrations/versions" ] || fail "no migrations/versions"
+
+tcase "db-revision without M= says how"
+mk db-revision
+status_is 2
+stderr_has 'needs a message: make db-revision M="'
+calls_none
+
+tcase "db-revision M= writes a revision"
+mk db-revision M="Create users table"
+status_is 0
+stdout_has "REVISION"
+r1=$(ls "$P"/migrations/versions/*_create_users_table.sql 2>/dev/null)
+[ -f "$r1" ] || fail "no revision file"
+fill "$r1" "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);" \
+    "DROP TABLE users;"
+id1=$(basename "$r1" | cut -c1-12)
+
+tcase "first db-upgrade: nothing to back up yet, upgrade"
+calls_clear
+mk db-upgrade
+status_is 0
+stdout_has "  UPGRADE  sqlite:app.db"
+calls_has "revorder -d migrations --format=make"
+calls_has "revapply -d migrations upgrade"
+calls_lacks "dbbackup"
+[ -f "$P/app.db" ] || fail "no app.db"
+run sqlite3 "$P/app.db" "select name from sqlite_master where name='users'"
+stdout_is users
+[ -f "$P/.dbrev/sqlite_app.db/upgrade.stamp" ] || fail "no upgrade stamp"
+
+tcase "nothing changed: db-upgrade runs no tool"
+calls_clear
+mk db-upgrade
+status_is 0
+stdout_lacks UPGRADE
+calls_none
+
+tcase "nothing changed: make -n db-upgrade shows nothing to run"
+mk -n db-upgrade
+status_is 0
+stdout_lacks revapply
+stdout_lacks dbbackup
+stdout_lacks revorder
+stdout_has "Nothing to be done"
+calls_none
+
+tcase "nothing changed: a broken revapply is not even started"
+mkdir -p "$T/broken"
+cp "$BIN"/* "$T/broken/"
+printf '#!/bin/sh\necho broken-revapply-ran >&2\nexit 99\n' >"$T/broken/revapply"
+printf '#!/bin/sh\necho broken-dbbackup-ran >&2\nexit 99\n' >"$T/broken/dbbackup"
+chmod +x "$T/broken/revapply" "$T/broken/dbbackup"
+run "$MAKE_CMD" --no-print-directory -C "$P" DBREV_BINDIR="$T/broken" db-upgrade
+status_is 0
+stderr_lacks broken
+
+tcase "a new revision: backup first, then upgrade"
+mk db-revision M="Add email to users"
+r2=$(ls "$P"/migrations/versions/*_add_email_to_users.sql)
+fill "$r2" "ALTER TABLE users ADD COLUMN email TEXT;" \
+    "ALTER TABLE users DROP COLUMN email;"
+id2=$(basename "$r2" | cut -c1-12)
+calls_clear
+mk db-upgrade
+status_is 0
+stdout_has "  BACKUP   sqlite:app.db"
+stdout_has "  UPGRADE  sqlite:app.db"
+calls_has "revorder -d migrations --format=make"
+calls_order "dbbackup" "revapply -d migrations upgrade"
+[ -n "$(ls "$P/backups" 2>/dev/null)" ] || fail "no file in backups/"
+run sqlite3 "$P/app.db" "select count(*) from pragma_table_info('users') where name='email'"
+stdout_is 1
+
+tcase "up to date again: no tool"
+calls_clear
+mk db-upgrade
+status_is 0
+calls_none
+
+tcase "a touched but unchanged revision: no backup of an up-to-date database"
+sleep 0.01
+touch "$r2"
+calls_clear
+nb=$(ls "$P/backups" | wc -l)
+mk db-upgrade
+status_is 0
+calls_lacks dbbackup
+[ "$(ls "$P/backups" | wc -l)" = "$nb" ] || fail "a backup was taken"
+
+tcase "DB_BACKUP=no: a new revision is applied without a backup"
+mk db-revision M="Add posts"
+r3=$(ls "$P"/migrations/versions/*_add_posts.sql)
+fill "$r3" "CREATE TABLE posts (id INTEGER PRIMARY KEY);" "DROP TABLE posts;"
+id3=$(basename "$r3" | cut -c1-12)
+calls_clear
+mk db-upgrade DB_BACKUP=no
+status_is 0
+calls_lacks dbbackup
+calls_has "revapply -d migrations upgrade"
+
+tcase "db-current shows the head"
+mk db-current
+status_is 0
+stdout_has "$id3"
+
+tcase "db-history marks the applied revisions"
+mk db-history
+status_is 0
+stdout_has "$id1"
+stdout_has "$id3"
+stdout_has "Add posts"
+
+tcase "db-heads"
+mk db-heads
+status_is 0
+stdout_has "$id3"
+stdout_lacks "$id1"
+
+tcase "db-show REV=<prefix> prints that revision"
+mk db-show REV="$(echo "$id2" | cut -c1-8)"
+status_is 0
+stdout_has "-- message: Add email to users"
+stdout_has "ADD COLUMN email"
+
+tcase "db-show defaults to the head"
+mk db-show
+status_is 0
+stdout_has "-- message: Add posts"
+
+tcase "db-show of an unknown revision fails"
+mk db-show REV=ffffffffffff
+status_is 2
+stderr_has "matches 0 revisions"
+
+tcase "db-downgrade: backup, downgrade one step, stamps gone"
+calls_clear
+mk db-downgrade
+status_is 0
+stdout_has "DOWNGRADE"
+calls_order dbbackup "revapply -d migrations -- downgrade"
+[ ! -e "$P/.dbrev/sqlite_app.db/upgrade.stamp" ] || fail "upgrade stamp kept"
+run sqlite3 "$P/app.db" "select count(*) from sqlite_master where name='posts'"
+stdout_is 0
+
+tcase "after a downgrade db-upgrade runs again"
+calls_clear
+mk db-upgrade
+status_is 0
+calls_has "revapply -d migrations upgrade"
+run sqlite3 "$P/app.db" "select count(*) from sqlite_master where name='posts'"
+stdout_is 1
+
+tcase "db-downgrade REV=base goes all the way (REV reaches the tool as one argument)"
+mk db-downgrade REV=base DB_BACKUP=no
+status_is 0
+run sqlite3 "$P/app.db" "select count(*) from sqlite_master where name='users'"
+stdout_is 0
+
+tcase "db-upgrade REV=<id>: only that far, untracked"
+mk db-upgrade REV="$id2"
+status_is 0
+mk db-current
+stdout_has "$id2"
+[ ! -e "$P/.dbrev/sqlite_app.db/upgrade.stamp" ] || fail "stamp made for a partial upgrade"
+
+tcase "db-upgrade REV=heads"
+mk db-upgrade REV=heads
+status_is 0
+mk db-current
+stdout_has "$id3"
+
+tcase "a deleted database file makes the stamp stale"
+rm -f "$P/app.db"
+calls_clear
+mk db-upgrade
+status_is 0
+calls_has "revapply -d migrations upgrade"
+run sqlite3 "$P/app.db" "select count(*) from sqlite_master where name='posts'"
+stdout_is 1
+
+tcase "db-stamp without REV= says how"
+mk db-stamp
+status_is 2
+stderr_has "needs REV="
+
+tcase "db-stamp REV=: version table set, no SQL, stamps gone"
+mk db-stamp REV="$id1"
+status_is 0
+mk db-current
+stdout_has "$id1"
+run sqlite3 "$P/app.db" "select count(*) from sqlite_master where name='posts'"
+stdout_is 1
+[ ! -e "$P/.dbrev/sqlite_app.db/upgrade.stamp" ] || fail "stamp kept"
+mk db-stamp REV=head
+status_is 0
+
+tcase "db-sql: only SQL on stdout"
+mk db-sql
+status_is 0
+stdout_has "CREATE TABLE users"
+stdout_has "CREATE TABLE posts"
+stdout_lacks "  SQL"
+stderr_has "  SQL      base:head"
+run sqlite3 "$T/fromsql.db" ".read $OUT"
+status_is 0
+
+tcase "db-sql FROM= REV="
+mk db-sql FROM="$id1" REV="$id2"
+status_is 0
+stdout_has "ADD COLUMN email"
+stdout_lacks "CREATE TABLE users"
+stdout_lacks "CREATE TABLE posts"
+
+tcase "db-backup prints the backup's path; db-restore puts it back and drops the stamps"
+mk db-backup
+status_is 0
+b=$(grep -v '^  ' "$OUT" | tail -n 1)
+[ -f "$P/$b" ] || [ -f "$b" ] || fail "db-backup printed '$b', not a file"
+sqlite3 "$P/app.db" "insert into users (name) values ('later')"
+mk db-upgrade
+mk db-restore BACKUP="$b"
+status_is 0
+stdout_has RESTORE
+run sqlite3 "$P/app.db" "select count(*) from users where name='later'"
+stdout_is 0
+[ ! -e "$P/.dbrev/sqlite_app.db/upgrade.stamp" ] || fail "stamp kept after restore"
+
+tcase "db-restore without BACKUP= lists the backups"
+mk db-restore
+status_is 2
+stderr_has "needs BACKUP="
+
+tcase "a hostile M= is a message, nothing more"
+rm -f "$T/pwned" "$P/pwned" "$HOME/.dbrev-pwned"
+for m in 'x"; touch pwned; "' "x'; touch pwned; '" '$(shell touch pwned)' \
+    '`touch pwned`' '$$(touch pwned)' 'x # y \'; do
+	mk db-revision M="$m"
+	status_is 0
+	f=$(grep -l -F -x -- "-- message: $m" "$P"/migrations/versions/*.sql | head -n 1)
+	[ -n "$f" ] || fail "message '$m' not kept verbatim: $(cat "$OUT" "$ERR")"
+	[ -n "$f" ] && rm -f "$f"
+done
+[ ! -e "$P/pwned" ] && [ ! -e "$T/pwned" ] || fail "a message ran a command"
+
+tcase "bad REV= values are refused before any tool runs"
+for r in 'a;b' 'x y' '$(shell touch pwned)' '`id`' '../etc' 'a"b'; do
+	calls_clear
+	mk db-stamp REV="$r"
+	status_is 2
+	stderr_has "REV= takes a revision"
+	calls_lacks revapply
+	calls_lacks dbbackup
+done
+mk db-downgrade REV='-1;rm'
+status_is 2
+mk db-sql FROM='base|x'
+status_is 2
+stderr_has "FROM= takes a revision"
+[ ! -e "$P/pwned" ] || fail "a REV ran a command"
+
+tcase "two heads: db-branches, db-check fails, db-merge joins them"
+mk db-revision M="Side branch" REV="$id2"
+status_is 0
+mk db-heads
+[ "$(grep -c . "$OUT")" = 2 ] || fail "expected two heads: $(cat "$OUT")"
+mk db-branches
+status_is 0
+stdout_has "$id2 (branchpoint)"
+mk db-check
+[ "$STATUS" != 0 ] || fail "db-check passed with two heads"
+mk db-merge M="Merge side branch"
+status_is 0
+stdout_has MERGE
+mk db-heads
+[ "$(grep -c . "$OUT")" = 1 ] || fail "expected one head: $(cat "$OUT")"
+
+tcase "make -j4 across several targets"
+calls_clear
+mk -j4 db-upgrade db-current db-heads db-history db-branches db-sql
+status_is 0
+mk db-heads
+head=$(awk '{ print $1 }' "$OUT")
+mk db-current
+stdout_has "$head"
+calls_clear
+mk -j4 db-upgrade db-heads db-history
+status_is 0
+calls_lacks "revapply -d migrations upgrade"
+
+tcase "V=1 shows the commands, never the URL's value"
+mk db-current V=1
+status_is 0
+stdout_has 'revapply -d "$DBREV_DIR" current'
+
+cat >"$P/schema.sql" <<'EOF'
+CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT);
+CREATE TABLE posts (id INTEGER PRIMARY KEY);
+EOF
+mk db-check
+if grep -q "not built yet" "$ERR"; then
+	skip "db-check: graph and schema agree" "autogenerate not built yet"
+else
+	tcase "db-check: graph and schema agree"
+	status_is 0
+	stdout_has CHECK
+
+	tcase "db-check fails when schema.sql differs"
+	echo "CREATE TABLE tags (id INTEGER PRIMARY KEY);" >>"$P/schema.sql"
+	mk db-check
+	status_is 1
+	stdout_has tags
+
+	tcase "db-migrate writes the revision that gets there"
+	mk db-migrate M="Add tags"
+	status_is 0
+	stdout_has MIGRATE
+	f=$(ls "$P"/migrations/versions/*_add_tags.sql 2>/dev/null)
+	[ -f "$f" ] && grep -q "CREATE TABLE" "$f" || fail "no tags revision"
+	mk db-check
+	status_is 0
+	mk db-upgrade
+	status_is 0
+	run sqlite3 "$P/app.db" "select count(*) from sqlite_master where name='tags'"
+	stdout_is 1
+
+	tcase "db-migrate with no change writes nothing"
+	n=$(ls "$P"/migrations/versions | wc -l)
+	mk db-migrate M="Nothing"
+	status_is 0
+	stderr_has "No changes in schema detected."
+	[ "$(ls "$P"/migrations/versions | wc -l)" = "$n" ] || fail "a revision was written"
+fi
+
+tcase "without DATABASE_URL: the project builds, the db- targets explain"
+project "$T/nourl" ""
+mk
+status_is 0
+stdout_is default-goal
+for t in db-upgrade db-downgrade db-current db-stamp db-backup db-restore; do
+	mk "$t" REV=head
+	status_is 2
+	stderr_has "$t needs DATABASE_URL"
+	stderr_has "DATABASE_URL ?= sqlite:app.db"
+done
+mk db-help
+status_is 0
+
+tcase "DATABASE_URL set after the include: the error says so"
+mkdir -p "$T/late"
+printf 'include %s/mk/dbrev.mk\nDATABASE_URL = sqlite:x.db\n' "$DBREV_SRCDIR" >"$T/late/Makefile"
+run "$MAKE_CMD" --no-print-directory -C "$T/late" DBREV_BINDIR="$BIN" db-upgrade
+status_is 2
+stderr_has "after the include line"
+
+tcase "the state key leaves the password out"
+project "$T/pw" 'sqlite:app.db'
+mk db-help DATABASE_URL='postgresql://bob:sekrit@localhost/app?password=sekrit2'
+status_is 0
+stdout_lacks sekrit
+
+tcase "the sqlite-app example builds, migrates and runs"
+mkdir -p "$T/tree/examples"
+ln -s "$DBREV_SRCDIR/mk" "$T/tree/mk"
+cp -R "$DBREV_SRCDIR/examples/sqlite-app" "$T/tree/examples/"
+rm -rf "$T/tree/examples/sqlite-app/app" "$T/tree/examples/sqlite-app/app.db" \
+    "$T/tree/examples/sqlite-app/.dbrev" "$T/tree/examples/sqlite-app/backups"
+run "$MAKE_CMD" --no-print-directory -C "$T/tree/examples/sqlite-app" \
+    DBREV_BINDIR="$DBREV_BINDIR" run
+status_is 0
+stdout_has "Ada Lovelace"
+stdout_has "Edsger Dijkstra"
+stdout_has "3 users"
+
+tcase "the sqlite-app example: a second run migrates nothing"
+run "$MAKE_CMD" --no-print-directory -C "$T/tree/examples/sqlite-app" \
+    DBREV_BINDIR="$T/broken" run
+status_is 0
+stdout_has "3 users"
+stdout_lacks UPGRADE
+
+tcase "the sqlite-app example: db-check, downgrade to base and back"
+run "$MAKE_CMD" --no-print-directory -C "$T/tree/examples/sqlite-app" \
+    DBREV_BINDIR="$DBREV_BINDIR" db-downgrade REV=base
+status_is 0
+run "$MAKE_CMD" --no-print-directory -C "$T/tree/examples/sqlite-app" \
+    DBREV_BINDIR="$DBREV_BINDIR" run
+status_is 0
+stdout_has "Grace Hopper"
+run "$MAKE_CMD" --no-print-directory -C "$T/tree/examples/sqlite-app" \
+    DBREV_BINDIR="$DBREV_BINDIR" db-check
+if grep -q "not built yet" "$ERR"; then
+	skip "the sqlite-app example: schema.sql matches" "autogenerate not built yet"
+else
+	tcase "the sqlite-app example: schema.sql matches"
+	status_is 0
+fi
+
+finish
