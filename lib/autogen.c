@@ -1,20 +1,541 @@
-/* autogen.c - placeholder until the autogenerate issue lands. */
+/*
+ * autogen.c - autogenerate: the SQL between the schema the revisions
+ * build and the schema a file declares.
+ *
+ * SQLite: the revisions are replayed, in apply order, into one
+ * in-memory database and the schema file is loaded into another; rename
+ * hints are applied to the first with ALTER TABLE (so the engine itself
+ * carries them into indexes, views and triggers); both are read back
+ * into the schema model, diffed both ways, and written as SQL.  The
+ * database DATABASE_URL names is never opened: the URL only picks the
+ * dialect.
+ */
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "dbrev/autogen.h"
+#include "dbrev/graph.h"
+#include "dbrev/revision.h"
+#include "dbrev/schema.h"
+#include "dbrev/url.h"
+#include "dbrev/util.h"
+
+/* A rename hint: a table (column NULL) or a column of a table. */
+struct hint {
+	char		*table;		/* table (for a column hint: the
+					   table's name in the schema file) */
+	char		*from;		/* old name */
+	char		*to;		/* new name */
+	int		 is_table;
+	const char	*origin;	/* "schema.sql" or "--rename" */
+	unsigned	 line;		/* in the schema file, or 0 */
+};
+
+struct hints {
+	struct hint	*v;
+	size_t		 n;
+};
+
+static void
+hints_free(struct hints *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++) {
+		free(h->v[i].table);
+		free(h->v[i].from);
+		free(h->v[i].to);
+	}
+	free(h->v);
+}
+
+/* Lowercased copy of [s, e) with blanks trimmed and quotes removed. */
+static char *
+word(const char *s, const char *e)
+{
+	char *w, *p;
+
+	while (s < e && isspace((unsigned char)*s))
+		s++;
+	while (e > s && isspace((unsigned char)e[-1]))
+		e--;
+	if (e - s >= 2 && (*s == '"' || *s == '`' || *s == '[') &&
+	    (e[-1] == '"' || e[-1] == '`' || e[-1] == ']')) {
+		s++;
+		e--;
+	}
+	w = dbrev_xstrndup(s, (size_t)(e - s));
+	for (p = w; *p != '\0'; p++) {
+		if (isspace((unsigned char)*p))
+			return free(w), NULL;
+		*p = (char)tolower((unsigned char)*p);
+	}
+	if (*w == '\0')
+		return free(w), NULL;
+	return w;
+}
+
+/*
+ * Parse "table A -> B" or "T.A -> B" (blanks optional around "->").
+ * Returns 0, or -1 when the text is not a hint.
+ */
+static int
+hint_parse(const char *text, struct hint *h)
+{
+	const char *arrow, *dot, *s = text;
+
+	memset(h, 0, sizeof(*h));
+	while (isspace((unsigned char)*s))
+		s++;
+	if (strncasecmp(s, "table", 5) == 0 && isspace((unsigned char)s[5])) {
+		h->is_table = 1;
+		s += 5;
+	}
+	if ((arrow = strstr(s, "->")) == NULL)
+		return -1;
+	h->to = word(arrow + 2, arrow + 2 + strlen(arrow + 2));
+	if (h->is_table)
+		h->from = word(s, arrow);
+	else {
+		dot = memchr(s, '.', (size_t)(arrow - s));
+		if (dot == NULL) {	/* "old->new": a table */
+			h->is_table = 1;
+			h->from = word(s, arrow);
+		} else {
+			h->table = word(s, dot);
+			h->from = word(dot + 1, arrow);
+			if (h->table == NULL)
+				h->from = (free(h->from), NULL);
+		}
+	}
+	if (h->from == NULL || h->to == NULL) {
+		free(h->table);
+		free(h->from);
+		free(h->to);
+		memset(h, 0, sizeof(*h));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+hints_add(struct hints *hs, const struct hint *h)
+{
+	hs->v = dbrev_xrealloc(hs->v, (hs->n + 1) * sizeof(*hs->v));
+	hs->v[hs->n++] = *h;
+}
+
+/* "-- dbrev: rename ..." lines of the schema file. */
+static int
+hints_from_file(const char *path, const char *text, struct hints *hs,
+    struct dbrev_error *err)
+{
+	const char *p = text, *nl, *s;
+	unsigned line = 1;
+
+	for (; *p != '\0'; p = nl + 1, line++) {
+		struct hint h;
+		char *l;
+
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			nl = p + strlen(p);
+		s = p;
+		while (s < nl && isspace((unsigned char)*s))
+			s++;
+		if (nl - s > 2 && s[0] == '-' && s[1] == '-') {
+			s += 2;
+			while (s < nl && isspace((unsigned char)*s))
+				s++;
+			if (nl - s >= 6 && strncmp(s, "dbrev:", 6) == 0) {
+				s += 6;
+				while (s < nl && isspace((unsigned char)*s))
+					s++;
+				l = dbrev_xstrndup(s, (size_t)(nl - s));
+				if (strncasecmp(l, "rename", 6) != 0 ||
+				    hint_parse(l + 6, &h) == -1) {
+					dbrev_error_set(err, DBREV_ERR_INPUT,
+					    path, line, "write \"-- dbrev: rename"
+					    " TABLE.OLD -> NEW\" or \"-- dbrev: "
+					    "rename table OLD -> NEW\"",
+					    "cannot understand the hint \"%s\"",
+					    l);
+					free(l);
+					return -1;
+				}
+				free(l);
+				h.origin = path;
+				h.line = line;
+				hints_add(hs, &h);
+			}
+		}
+		if (*nl == '\0')
+			break;
+	}
+	return 0;
+}
+
+/*
+ * Run a script statement by statement; on an error fill err with
+ * file:line of the failing statement (first_line is the file line of
+ * the script's first line).
+ */
+static int
+run_script(sqlite3 *db, const char *sql, const char *file,
+    unsigned first_line, const char *hint, struct dbrev_error *err)
+{
+	const char *p = sql, *tail, *q;
+	unsigned line = first_line;
+	sqlite3_stmt *st;
+	int rc;
+
+	while (*p != '\0') {
+		/* The statement's line is that of its first token. */
+		for (;;) {
+			while (isspace((unsigned char)*p)) {
+				if (*p == '\n')
+					line++;
+				p++;
+			}
+			if (p[0] == '-' && p[1] == '-') {
+				while (*p != '\0' && *p != '\n')
+					p++;
+			} else if (p[0] == '/' && p[1] == '*') {
+				for (p += 2; *p != '\0' &&
+				    !(p[0] == '*' && p[1] == '/'); p++)
+					if (*p == '\n')
+						line++;
+				if (*p != '\0')
+					p += 2;
+			} else
+				break;
+		}
+		if (*p == '\0')
+			break;
+		rc = sqlite3_prepare_v2(db, p, -1, &st, &tail);
+		if (rc != SQLITE_OK)
+			return dbrev_error_set(err, DBREV_ERR_INPUT, file, line,
+			    hint, "%s", sqlite3_errmsg(db));
+		if (st != NULL) {
+			while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+				;
+			if (rc != SQLITE_DONE) {
+				dbrev_error_set(err, DBREV_ERR_INPUT, file, line,
+				    hint, "%s", sqlite3_errmsg(db));
+				sqlite3_finalize(st);
+				return -1;
+			}
+			sqlite3_finalize(st);
+		}
+		if (tail == NULL || tail <= p)
+			break;
+		for (q = p; q < tail; q++)
+			if (*q == '\n')
+				line++;
+		p = tail;
+	}
+	return 0;
+}
+
+static int
+open_memory(sqlite3 **db, struct dbrev_error *err)
+{
+	if (sqlite3_open(":memory:", db) != SQLITE_OK) {
+		dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+		    "cannot open an in-memory SQLite database: %s",
+		    *db != NULL ? sqlite3_errmsg(*db) : "out of memory");
+		sqlite3_close(*db);
+		*db = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* Replay every revision's upgrade, in apply order. */
+static int
+replay(sqlite3 *db, const char *dir, struct dbrev_error *err)
+{
+	struct dbrev_graph *g = NULL;
+	size_t i, n;
+
+	if (dbrev_graph_load(dir, 0, &g, err) == -1)
+		return -1;
+	n = dbrev_graph_count(g);
+	for (i = 0; i < n; i++) {
+		const struct dbrev_revision *r = dbrev_graph_at(g, i);
+
+		if (r->upgrade == NULL)
+			continue;
+		if (run_script(db, r->upgrade, r->path, r->upgrade_line,
+		    "fix the revision so that it applies to the schema "
+		    "its parents build", err) == -1) {
+			dbrev_graph_free(g);
+			return -1;
+		}
+	}
+	dbrev_graph_free(g);
+	return 0;
+}
+
+static int
+has_table(const struct dbrev_schema *s, const char *t)
+{
+	return dbrev_schema_table(s, t) != NULL;
+}
+
+static int
+has_column(const struct dbrev_schema *s, const char *t, const char *c)
+{
+	const struct dbrev_table *tt = dbrev_schema_table(s, t);
+
+	return tt != NULL && dbrev_table_column(tt, c) != NULL;
+}
+
+static void
+strv_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/*
+ * Apply the hints that fit (the old name exists in what the revisions
+ * build and only the new one in the schema file) to the built database,
+ * table renames first.  A hint that already took effect is left alone
+ * (it stays in schema.sql after its revision is written); a --rename
+ * that fits nothing is a warning.
+ */
+static int
+apply_hints(sqlite3 *db, struct dbrev_schema **built,
+    const struct dbrev_schema *wanted, const struct hints *hs,
+    struct dbrev_buf *up, struct dbrev_buf *down,
+    struct dbrev_autogen_result *res, struct dbrev_error *err)
+{
+	struct dbrev_buf sql = { 0 }, rev = { 0 };
+	size_t i, k, nd = 0;
+	char **downs = NULL, line[1024];
+	int pass, any = 0;
+
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < hs->n; i++) {
+			const struct hint *h = &hs->v[i];
+			int fits;
+
+			if (h->is_table != (pass == 0))
+				continue;
+			if (h->is_table)
+				fits = has_table(*built, h->from) &&
+				    !has_table(*built, h->to) &&
+				    has_table(wanted, h->to) &&
+				    !has_table(wanted, h->from);
+			else
+				fits = has_column(*built, h->table, h->from) &&
+				    !has_column(*built, h->table, h->to) &&
+				    has_column(wanted, h->table, h->to) &&
+				    !has_column(wanted, h->table, h->from);
+			if (!fits) {
+				if (h->line == 0) {
+					snprintf(line, sizeof(line), "--rename "
+					    "%s%s%s%s->%s matches nothing to "
+					    "rename; ignored",
+					    h->is_table ? "table " : "",
+					    h->is_table ? "" : h->table,
+					    h->is_table ? "" : ".", h->from,
+					    h->to);
+					dbrev_strv_add(&res->warnings,
+					    &res->nwarnings, line);
+				}
+				continue;
+			}
+			dbrev_buf_reset(&sql);
+			dbrev_buf_reset(&rev);
+			if (h->is_table) {
+				dbrev_sqlite_emit_rename_table(&sql, h->from,
+				    h->to);
+				dbrev_sqlite_emit_rename_table(&rev, h->to,
+				    h->from);
+				snprintf(line, sizeof(line), "rename table %s "
+				    "to %s", h->from, h->to);
+			} else {
+				dbrev_sqlite_emit_rename_column(&sql, h->table,
+				    h->from, h->to);
+				dbrev_sqlite_emit_rename_column(&rev, h->table,
+				    h->to, h->from);
+				snprintf(line, sizeof(line), "rename column "
+				    "%s.%s to %s", h->table, h->from, h->to);
+			}
+			if (run_script(db, sql.data, "(rename hint)", 1, NULL,
+			    err) == -1) {
+				dbrev_error_hint(err, "check the rename hint "
+				    "\"%s\"", line);
+				dbrev_buf_free(&sql);
+				dbrev_buf_free(&rev);
+				strv_free(downs, nd);
+				return -1;
+			}
+			dbrev_buf_puts(up, sql.data);
+			dbrev_strv_add(&downs, &nd, rev.data);
+			dbrev_strv_add(&res->differences, &res->ndifferences,
+			    line);
+			any = 1;
+			/* Later hints see the renamed schema. */
+			dbrev_schema_free(*built);
+			*built = NULL;
+			if (dbrev_sqlite_introspect(db, built, err) == -1) {
+				dbrev_buf_free(&sql);
+				dbrev_buf_free(&rev);
+				strv_free(downs, nd);
+				return -1;
+			}
+		}
+	/* The downgrade renames back, last first. */
+	for (k = nd; k > 0; k--)
+		dbrev_buf_puts(down, downs[k - 1]);
+	(void)any;
+	dbrev_buf_free(&sql);
+	dbrev_buf_free(&rev);
+	strv_free(downs, nd);
+	return 0;
+}
+
+static int
+autogen_sqlite(const struct dbrev_autogen_options *opts,
+    struct dbrev_autogen_result *res, struct dbrev_error *err)
+{
+	struct dbrev_schema *built = NULL, *wanted = NULL;
+	struct dbrev_diff dup = { 0 }, ddown = { 0 };
+	struct dbrev_diff_options dopts;
+	struct dbrev_buf text = { 0 }, rup = { 0 }, rdown = { 0 };
+	struct dbrev_buf up = { 0 }, down = { 0 };
+	struct hints hs = { 0 };
+	sqlite3 *bdb = NULL, *wdb = NULL;
+	char **dw = NULL;
+	size_t ndw = 0, i;
+	int fk_off, rc = -1;
+
+	if (dbrev_read_file(opts->schema_path, &text, err) == -1) {
+		err->kind = DBREV_ERR_INPUT;
+		goto out;
+	}
+	if (hints_from_file(opts->schema_path, text.data, &hs, err) == -1)
+		goto out;
+	for (i = 0; i < opts->nrenames; i++) {
+		struct hint h;
+
+		if (hint_parse(opts->renames[i], &h) == -1) {
+			dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+			    "write --rename TABLE.OLD->NEW or --rename "
+			    "\"table OLD->NEW\"", "cannot understand --rename "
+			    "\"%s\"", opts->renames[i]);
+			goto out;
+		}
+		h.origin = "--rename";
+		hints_add(&hs, &h);
+	}
+	if (open_memory(&bdb, err) == -1 || open_memory(&wdb, err) == -1)
+		goto out;
+	if (replay(bdb, opts->dir, err) == -1)
+		goto out;
+	if (run_script(wdb, text.data, opts->schema_path, 1,
+	    "fix the schema file so that sqlite3 can load it", err) == -1)
+		goto out;
+	if (dbrev_sqlite_introspect(bdb, &built, err) == -1 ||
+	    dbrev_sqlite_introspect(wdb, &wanted, err) == -1)
+		goto out;
+	if (apply_hints(bdb, &built, wanted, &hs, &rup, &rdown, res,
+	    err) == -1)
+		goto out;
+
+	dbrev_sqlite_diff_options(&dopts);
+	if (dbrev_schema_diff(built, wanted, &dopts, &dup, err) == -1 ||
+	    dbrev_schema_diff(wanted, built, &dopts, &ddown, err) == -1)
+		goto out;
+	for (i = 0; i < dup.nchanges; i++)
+		if (dup.changes[i].description != NULL)
+			dbrev_strv_add(&res->differences, &res->ndifferences,
+			    dup.changes[i].description);
+	if (res->ndifferences > 0) {
+		fk_off = dbrev_sqlite_needs_fk_off(&dup) ||
+		    dbrev_sqlite_needs_fk_off(&ddown);
+		res->transactional = !fk_off;
+		dbrev_sqlite_emit(&dup, fk_off, rup.data, NULL, &up,
+		    &res->warnings, &res->nwarnings);
+		/* Data the downgrade drops is what the upgrade added. */
+		dbrev_sqlite_emit(&ddown, fk_off, NULL, rdown.data, &down,
+		    &dw, &ndw);
+		for (i = 0; i < wanted->nunmodelled; i++)
+			dbrev_strv_add(&res->warnings, &res->nwarnings,
+			    wanted->unmodelled[i]);
+	}
+	res->upgrade = dbrev_buf_take(&up);
+	res->downgrade = dbrev_buf_take(&down);
+	if (res->upgrade == NULL)
+		res->upgrade = dbrev_xstrdup("");
+	if (res->downgrade == NULL)
+		res->downgrade = dbrev_xstrdup("");
+	rc = 0;
+out:
+	dbrev_diff_free(&dup);
+	dbrev_diff_free(&ddown);
+	dbrev_schema_free(built);
+	dbrev_schema_free(wanted);
+	sqlite3_close(bdb);
+	sqlite3_close(wdb);
+	strv_free(dw, ndw);
+	hints_free(&hs);
+	dbrev_buf_free(&text);
+	dbrev_buf_free(&rup);
+	dbrev_buf_free(&rdown);
+	dbrev_buf_free(&up);
+	dbrev_buf_free(&down);
+	return rc;
+}
 
 int
 dbrev_autogen_diff(const struct dbrev_autogen_options *opts,
     struct dbrev_autogen_result *res, struct dbrev_error *err)
 {
+	enum dbrev_dialect d;
+
 	memset(res, 0, sizeof(*res));
-	return dbrev_error_set(err, DBREV_ERR_RUNTIME, opts->schema_path, 0,
-	    NULL, "autogenerate is not built yet");
+	res->transactional = 1;
+	/* No URL: SQLite, the embedded default. */
+	d = opts->url == NULL || *opts->url == '\0' ? DBREV_DIALECT_SQLITE :
+	    dbrev_url_dialect(opts->url);
+	switch (d) {
+	case DBREV_DIALECT_SQLITE:
+		if (autogen_sqlite(opts, res, err) == -1) {
+			dbrev_autogen_result_free(res);
+			return -1;
+		}
+		return 0;
+	case DBREV_DIALECT_POSTGRES:
+		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
+		    "use a sqlite: DATABASE_URL for now",
+		    "PostgreSQL autogenerate not available yet");
+	default:
+		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+		    "use sqlite:PATH or postgresql://...",
+		    "cannot tell the database from the URL");
+	}
 }
 
 void
 dbrev_autogen_result_free(struct dbrev_autogen_result *res)
 {
-	(void)res;
+	if (res == NULL)
+		return;
+	free(res->upgrade);
+	free(res->downgrade);
+	strv_free(res->differences, res->ndifferences);
+	strv_free(res->warnings, res->nwarnings);
+	memset(res, 0, sizeof(*res));
+	res->transactional = 1;
 }

@@ -305,6 +305,7 @@ struct dbrev_change {
 
 /* The ordered changes that take `from` to `to`. */
 struct dbrev_diff {
+	const struct dbrev_schema *from, *to;	/* the schemas compared */
 	struct dbrev_change	*changes;
 	size_t			 nchanges;
 	size_t			 ndifferences;	/* changes with a description */
@@ -370,6 +371,9 @@ void	 dbrev_sqlite_diff_options(struct dbrev_diff_options *);
  */
 int	 dbrev_sqlite_needs_fk_off(const struct dbrev_diff *);
 
+/* Does this ALTER_TABLE change need the twelve-step rebuild? */
+int	 dbrev_sqlite_needs_rebuild(const struct dbrev_change *);
+
 /*
  * Append SQL to `out` that takes the diff's `from` schema to its `to`.
  * Column adds and drops use ALTER TABLE where SQLite allows; other
@@ -378,10 +382,13 @@ int	 dbrev_sqlite_needs_fk_off(const struct dbrev_diff *);
  * PRAGMA foreign_keys=ON), 0 for the form that runs inside the
  * revision's transaction (PRAGMA defer_foreign_keys=ON).  Warnings
  * (data loss, unmodelled objects) are appended to *warnings and named
- * in SQL comments.
+ * in SQL comments.  `before` and `after` (may be NULL) are SQL placed
+ * before and after the changes inside the same transaction (rename
+ * hints).  Foreign keys are turned back on at the end of the fk_off form.
  */
 void	 dbrev_sqlite_emit(const struct dbrev_diff *, int fk_off,
-	    struct dbrev_buf *out, char ***warnings, size_t *nwarnings);
+	    const char *before, const char *after, struct dbrev_buf *out,
+	    char ***warnings, size_t *nwarnings);
 
 /* SQL that renames a table / a column (rename hints). */
 void	 dbrev_sqlite_emit_rename_table(struct dbrev_buf *out,

@@ -7,6 +7,7 @@
 
 #include "dbrev/schema.h"
 #include "dbrev/util.h"
+#include "sqltok.h"
 
 struct dbrev_schema *
 dbrev_schema_new(enum dbrev_dialect dialect)
@@ -411,102 +412,6 @@ dbrev_sql_ident(const char *name, char *buf, size_t size)
 	return buf;
 }
 
-/* Token classes for normalization. */
-enum tok { T_END, T_WORD, T_QUOTED, T_STRING, T_NUMBER, T_PUNCT };
-
-/*
- * Scan one token at *pp: returns its class, sets [*start, *end) and
- * advances *pp.  Comments and white space are skipped.
- */
-static enum tok
-scan(const char **pp, const char **start, const char **end)
-{
-	const char *p = *pp;
-	char q;
-
-	for (;;) {
-		while (isspace((unsigned char)*p))
-			p++;
-		if (p[0] == '-' && p[1] == '-') {
-			while (*p != '\0' && *p != '\n')
-				p++;
-			continue;
-		}
-		if (p[0] == '/' && p[1] == '*') {
-			p += 2;
-			while (*p != '\0' && !(p[0] == '*' && p[1] == '/'))
-				p++;
-			if (*p != '\0')
-				p += 2;
-			continue;
-		}
-		break;
-	}
-	*start = p;
-	if (*p == '\0') {
-		*end = *pp = p;
-		return T_END;
-	}
-	if (*p == '\'' || ((*p == 'x' || *p == 'X') && p[1] == '\'')) {
-		if (*p != '\'')
-			p++;
-		for (p++; *p != '\0'; p++)
-			if (*p == '\'') {
-				if (p[1] == '\'')
-					p++;
-				else {
-					p++;
-					break;
-				}
-			}
-		*end = *pp = p;
-		return T_STRING;
-	}
-	if (*p == '"' || *p == '`' || *p == '[') {
-		q = *p == '[' ? ']' : *p;
-		for (p++; *p != '\0'; p++)
-			if (*p == q) {
-				if (q != ']' && p[1] == q)
-					p++;
-				else {
-					p++;
-					break;
-				}
-			}
-		*end = *pp = p;
-		return T_QUOTED;
-	}
-	if (isdigit((unsigned char)*p) || (*p == '.' &&
-	    isdigit((unsigned char)p[1]))) {
-		while (isalnum((unsigned char)*p) || *p == '.' ||
-		    ((*p == '+' || *p == '-') && (p[-1] == 'e' || p[-1] == 'E')))
-			p++;
-		*end = *pp = p;
-		return T_NUMBER;
-	}
-	if (isalpha((unsigned char)*p) || *p == '_' || *p == '$' ||
-	    (unsigned char)*p >= 0x80) {
-		while (isalnum((unsigned char)*p) || *p == '_' || *p == '$' ||
-		    (unsigned char)*p >= 0x80)
-			p++;
-		*end = *pp = p;
-		return T_WORD;
-	}
-	/* Two- and three-character operators. */
-	if ((p[0] == '-' && p[1] == '>' && p[2] == '>'))
-		p += 3;
-	else if ((p[0] == '|' && p[1] == '|') || (p[0] == '<' && p[1] == '=') ||
-	    (p[0] == '>' && p[1] == '=') || (p[0] == '<' && p[1] == '>') ||
-	    (p[0] == '!' && p[1] == '=') || (p[0] == '=' && p[1] == '=') ||
-	    (p[0] == '<' && p[1] == '<') || (p[0] == '>' && p[1] == '>') ||
-	    (p[0] == '-' && p[1] == '>') || (p[0] == ':' && p[1] == ':'))
-		p += 2;
-	else
-		p++;
-	*end = *pp = p;
-	return T_PUNCT;
-}
-
 /* Unquote a quoted identifier token into b. */
 static void
 unquote(struct dbrev_buf *b, const char *s, const char *e)
@@ -526,12 +431,12 @@ dbrev_sql_normalize(const char *sql)
 	struct dbrev_buf out = { 0 }, w = { 0 };
 	const char *p = sql, *s, *e;
 	char prev = '\0';
-	enum tok t;
+	enum dbrev_tok_type t;
 	char buf[1024];
 	size_t i;
 
 	dbrev_buf_puts(&out, "");
-	while ((t = scan(&p, &s, &e)) != T_END) {
+	while ((t = dbrev_sqltok_scan(&p, &s, &e)) != T_END) {
 		/* Spacing is a function of the token sequence only. */
 		if (prev != '\0' && prev != '(' && prev != '.' &&
 		    !(t == T_PUNCT && (*s == ')' || *s == ',' || *s == '(' ||
