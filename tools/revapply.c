@@ -12,6 +12,7 @@
 #include "dbrev/apply.h"
 
 static int	 quiet, verbose;
+static char	**args, **rel;	/* argv without, and with only, -N/+N */
 
 static void __attribute__((noreturn))
 usage(FILE *f, int status)
@@ -388,7 +389,7 @@ main(int argc, char *argv[])
 	};
 	struct dbrev_apply_options o;
 	const char *dialect = NULL, *verb, *arg1, *arg2;
-	char **args, **rel, *end;
+	char *end;
 	int c, sql = 0, nargs = 0, nrel = 0, i, n;
 
 	dbrev_apply_options_init(&o);
