@@ -1,0 +1,3 @@
+-- revision: a
+-- author: me
+-- +upgrade

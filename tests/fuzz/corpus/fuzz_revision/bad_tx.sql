@@ -1,0 +1,3 @@
+-- revision: a
+-- transaction: yes
+-- +upgrade

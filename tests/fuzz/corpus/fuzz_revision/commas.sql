@@ -1,0 +1,3 @@
+-- revision: a
+-- parents: b, c
+-- +upgrade

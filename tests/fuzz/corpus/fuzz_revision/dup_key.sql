@@ -1,0 +1,3 @@
+-- revision: a
+-- revision: b
+-- +upgrade

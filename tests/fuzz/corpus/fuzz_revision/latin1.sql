@@ -1,0 +1,3 @@
+-- revision: a
+-- message: café
+-- +upgrade

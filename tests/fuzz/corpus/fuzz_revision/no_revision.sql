@@ -1,0 +1,2 @@
+-- parents: a
+-- +upgrade

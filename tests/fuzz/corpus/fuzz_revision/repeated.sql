@@ -1,0 +1,4 @@
+-- revision: a
+-- +upgrade
+A;
+-- +upgrade

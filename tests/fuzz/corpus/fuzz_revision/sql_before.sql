@@ -1,0 +1,3 @@
+-- revision: a
+SELECT 1;
+-- +upgrade
