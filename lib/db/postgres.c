@@ -81,41 +81,73 @@ replace_all(struct dbrev_buf *b, const char *needle)
 /*
  * A message from libpq or the server made safe and printable on one
  * line: the password removed (as the URL spells it and as libpq decoded
- * it), line breaks and the tabs after them folded into one space.
+ * it), line breaks (and the tabs after them) joined, "FATAL:  x" made
+ * "FATAL: x".
  */
 static char *
 clean_message(const char *url, const char *password, const char *msg)
 {
 	struct dbrev_buf b = { 0 };
 	char *s, *d;
-	size_t len;
 
 	dbrev_buf_puts(&b, msg != NULL ? msg : "");
 	if (password != NULL)
 		replace_all(&b, password);
-	/* Room to spare, in case scrubbing lengthens the text in place. */
-	len = b.len;
-	dbrev_buf_add(&b, "", 0);
-	for (size_t i = 0; i < len + 16; i++)
-		dbrev_buf_add(&b, "", 1);
-	b.len = len;
 	if (url != NULL)
-		dbrev_url_scrub(url, b.data);
+		dbrev_url_scrub(url, b.data);	/* in place, never longer */
 	for (s = d = b.data; *s != '\0'; s++) {
 		if (*s == '\n' || *s == '\r') {
 			while (s[1] == '\n' || s[1] == '\r' || s[1] == '\t' ||
 			    s[1] == ' ')
 				s++;
-			if (d != b.data && s[1] != '\0')
-				*d++ = ' ';
+			if (d == b.data || s[1] == '\0')
+				continue;
+			/* "refused\n\tIs the server..." reads as two sentences. */
+			if (isalnum((unsigned char)d[-1]))
+				*d++ = '.';
+			*d++ = ' ';
 			continue;
 		}
+		if (*s == ' ' && d > b.data && d[-1] == ' ' && d - b.data >= 2 &&
+		    d[-2] == ':')
+			continue;
 		*d++ = *s == '\t' ? ' ' : *s;
 	}
 	*d = '\0';
 	while (d > b.data && d[-1] == ' ')
 		*--d = '\0';
 	return b.data;
+}
+
+/*
+ * libpq's 'missing "=" after "WORD"' echoes a word of the connection
+ * string, which may be a mistyped password ("password secret"): show it
+ * only when it is a connection keyword.
+ */
+static void
+hide_stray_word(char *msg)
+{
+	static const char pre[] = "missing \"=\" after \"";
+	PQconninfoOption *defs, *o;
+	char *w, *e;
+	int known = 0;
+
+	if ((w = strstr(msg, pre)) == NULL)
+		return;
+	w += sizeof(pre) - 1;
+	if ((e = strchr(w, '"')) == NULL)
+		return;
+	if ((defs = PQconndefaults()) != NULL) {
+		for (o = defs; o->keyword != NULL; o++)
+			if (strlen(o->keyword) == (size_t)(e - w) &&
+			    strncmp(o->keyword, w, (size_t)(e - w)) == 0)
+				known = 1;
+		PQconninfoFree(defs);
+	}
+	if (!known && e - w >= 3) {
+		memcpy(w, "***", 3);
+		memmove(w + 3, e, strlen(e) + 1);
+	}
 }
 
 static char *
@@ -257,12 +289,12 @@ pg_open(const char *url, struct dbrev_conn **out, struct dbrev_error *err)
 	if ((opts = PQconninfoParse(url, &perr)) == NULL) {
 		m = clean_message(url, NULL, perr != NULL ? perr :
 		    "out of memory");
-		safe = dbrev_url_redact(url);
+		hide_stray_word(m);
+		/* Not shown: redacting a string libpq cannot parse is a guess. */
 		dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
 		    "write postgresql://user@host:port/dbname?param=value or "
 		    "a libpq keyword string such as \"host=... dbname=...\"",
-		    "invalid PostgreSQL URL %s: %s", safe, m);
-		free(safe);
+		    "invalid PostgreSQL URL: %s", m);
 		free(m);
 		PQfreemem(perr);
 		conn_free(c);
