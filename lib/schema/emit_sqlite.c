@@ -208,6 +208,22 @@ put_statement(struct dbrev_buf *out, const char *sql)
 	dbrev_buf_puts(out, ";\n");
 }
 
+/* A NOT NULL column without a default cannot be added to a table with rows. */
+static void
+warn_not_null(struct dbrev_buf *out, const char *table,
+    const struct dbrev_column *c, char ***w, size_t *nw)
+{
+	if (!c->notnull || c->generated != NULL || (c->default_expr != NULL &&
+	    strcmp(c->default_expr, "null") != 0))
+		return;
+	dbrev_buf_printf(out, "-- WARNING: %s.%s is NOT NULL without a default: "
+	    "fails if %s has rows; edit to supply values\n", table, c->name,
+	    table);
+	warn(w, nw, "column %s.%s is NOT NULL without a default: the change "
+	    "fails if the table has rows; edit the revision to supply values",
+	    table, c->name);
+}
+
 static void
 emit_rebuild(struct dbrev_buf *out, const struct dbrev_change *c,
     char ***w, size_t *nw)
@@ -227,6 +243,12 @@ emit_rebuild(struct dbrev_buf *out, const struct dbrev_change *c,
 			warn(w, nw, "drops data: column %s.%s is dropped",
 			    a->name, c->columns[i].from->name);
 		}
+	for (i = 0; i < c->ncolumns; i++)
+		if (c->columns[i].kind == DBREV_COLUMN_ADD ||
+		    (c->columns[i].kind == DBREV_COLUMN_ALTER &&
+		    (c->columns[i].what & DBREV_COL_GENERATED) &&
+		    c->columns[i].from->generated != NULL))
+			warn_not_null(out, b->name, c->columns[i].to, w, nw);
 	put_create_renamed(out, b->sql, tmp);
 	dbrev_buf_puts(out, ";\n");
 	dbrev_buf_puts(&cols, "");

@@ -1,0 +1,5 @@
+CREATE TABLE items (
+    id INTEGER PRIMARY KEY,
+    price INTEGER NOT NULL,
+    qty INTEGER NOT NULL
+);

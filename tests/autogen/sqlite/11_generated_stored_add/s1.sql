@@ -1,0 +1,6 @@
+CREATE TABLE items (
+    id INTEGER PRIMARY KEY,
+    price INTEGER NOT NULL,
+    qty INTEGER NOT NULL,
+    total INTEGER AS (price * qty) STORED
+);

@@ -1,0 +1,1 @@
+INSERT INTO users (id, name, email) VALUES (1, 'ann', 'ann@x.org'), (2, 'bob', NULL);

@@ -1,0 +1,1 @@
+CREATE TABLE s (a INTEGER, b TEXT);

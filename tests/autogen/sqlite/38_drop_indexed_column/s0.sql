@@ -1,0 +1,3 @@
+CREATE TABLE events (id INTEGER PRIMARY KEY, kind TEXT, at TEXT, payload TEXT);
+CREATE INDEX events_kind ON events (kind);
+CREATE INDEX events_at ON events (at);
