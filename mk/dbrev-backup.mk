@@ -24,7 +24,8 @@ include $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))/dbrev-vars.mk
 export DBREV_KEEP	= $(DB_BACKUP_KEEP)
 export DBREV_SQLITE_DB	= $(DBREV_SQLITE_FILE)
 
-DBREV_BACKUP_RUN	= $(DBREV_DBBACKUP) -d "$$DBREV_DIR" --dir "$$DBREV_BACKUP_TO"$(if $(strip $(DB_BACKUP_KEEP)), --keep "$$DBREV_KEEP")
+DBREV_TABLE_OPT		= $(if $(strip $(DB_TABLE)), --table "$$DBREV_TABLE")
+DBREV_BACKUP_RUN	= $(DBREV_DBBACKUP) -d "$$DBREV_DIR" --dir "$$DBREV_BACKUP_TO"$(DBREV_TABLE_OPT)$(if $(strip $(DB_BACKUP_KEEP)), --keep "$$DBREV_KEEP")
 DBREV_SAY_SH		= $(if $(DBREV_Q),printf '  %-8s %s\n' '$1' "$$DBREV_URL_SAFE";)
 DBREV_STAMPS		= $(DBREV_STATE)/upgrade.stamp $(DBREV_STATE)/backup.stamp
 
@@ -47,11 +48,11 @@ db-restore:
 	$(dbrev_need_url)
 	$(DBREV_Q)if [ -z "$$DBREV_BACKUP" ]; then \
 	    echo 'dbrev: db-restore needs BACKUP=FILE, one of these (newest last):' >&2; \
-	    $(DBREV_DBBACKUP) -d "$$DBREV_DIR" --dir "$$DBREV_BACKUP_TO" --list >&2; \
+	    $(DBREV_DBBACKUP) --list --dir "$$DBREV_BACKUP_TO" >&2; \
 	    exit 2; fi
 	$(DBREV_Q)rm -f $(DBREV_STAMPS)
 	$(call dbrev_say,RESTORE)
-	$(DBREV_Q)$(DBREV_DBBACKUP) -d "$$DBREV_DIR" --restore "$$DBREV_BACKUP"
+	$(DBREV_Q)$(DBREV_DBBACKUP) -d "$$DBREV_DIR"$(DBREV_TABLE_OPT) --restore "$$DBREV_BACKUP"
 
 .DEFAULT_GOAL := $(DBREV_BACKUP_GOAL)
 endif # DBREV_BACKUP_MK_INCLUDED

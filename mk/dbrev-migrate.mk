@@ -53,7 +53,7 @@ include $(DBREV_MIGRATE_DIR)/dbrev-backup.mk
 
 DBREV_VERSIONS	:= $(DB_DIR)/versions
 DBREV_GRAPH	:= $(DBREV_STATE)/graph.mk
-DBREV_APPLY	 = $(DBREV_REVAPPLY) -d "$$DBREV_DIR"$(if $(strip $(DB_TABLE)), --table "$$DBREV_TABLE")
+DBREV_APPLY	 = $(DBREV_REVAPPLY) -d "$$DBREV_DIR"$(DBREV_TABLE_OPT)
 
 # Goals that never need the graph: do not run revorder for them.
 DBREV_NOGRAPH_GOALS := clean distclean mostlyclean maintainer-clean \

@@ -29,6 +29,7 @@ stdout_has "INIT"
 [ -d "$P/migrations/versions" ] || fail "no migrations/versions"
 
 tcase "db-revision without M= says how"
+calls_clear
 mk db-revision
 status_is 2
 stderr_has 'needs a message: make db-revision M="'
@@ -336,8 +337,9 @@ else
 	tcase "db-check fails when schema.sql differs"
 	echo "CREATE TABLE tags (id INTEGER PRIMARY KEY);" >>"$P/schema.sql"
 	mk db-check
-	status_is 1
-	stdout_has tags
+	status_is 2
+	stdout_has "create table tags"
+	stderr_has "1 difference"
 
 	tcase "db-migrate writes the revision that gets there"
 	mk db-migrate M="Add tags"

@@ -3,6 +3,9 @@
 # and as used from a source tree.
 . "$DBREV_SRCDIR/tests/lib/test.sh"
 . "$DBREV_SRCDIR/tests/mk/helpers.inc"
+# The runner exports DBREV_BINDIR; make would take it as the knob.
+BUILT_BINDIR=$DBREV_BINDIR
+unset DBREV_BINDIR
 
 # -o all: install what this run built, never rebuild it (with other flags).
 install_to() {
@@ -108,7 +111,7 @@ stdout_lacks "/revgen"
 
 tcase "in a source tree with a build, the fragments use its build/bin"
 mkdir -p "$T/tree/build"
-ln -s "$DBREV_BINDIR" "$T/tree/build/bin"
+ln -s "$BUILT_BINDIR" "$T/tree/build/bin"
 run "$MAKE_CMD" --no-print-directory -C "$T/tree/proj" db-heads V=1
 status_is 0
 stdout_has "../mk/../build/bin/revorder"
