@@ -1,0 +1,178 @@
+# tests/cli/autogen_sqlite.sh - revgen --autogenerate and revgen check on SQLite,
+# as a user types them, with revapply applying what was written.
+. "$DBREV_SRCDIR/tests/lib/test.sh"
+
+cd "$T" || exit 1
+M=$T/migrations
+# The database DATABASE_URL names must never be opened: it lives in a
+# directory that does not exist, and a second one must stay absent.
+export DATABASE_URL="sqlite:$T/nodir/app.db"
+newest() { ls -t "$M"/versions/*.sql | head -n 1; }
+upgrade_of() { sed '/^-- +downgrade/q' "$1"; }
+count() { ls "$M"/versions/*.sql 2>/dev/null | wc -l | tr -d ' '; }
+
+run revgen -d "$M" init
+cat >schema.sql <<'EOF'
+CREATE TABLE authors (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL
+);
+CREATE TABLE books (
+    id        INTEGER PRIMARY KEY,
+    author_id INTEGER NOT NULL REFERENCES authors(id) ON DELETE CASCADE,
+    title     TEXT NOT NULL
+);
+CREATE INDEX books_author ON books (author_id);
+CREATE VIEW titles AS SELECT a.name, b.title FROM books b JOIN authors a ON a.id = b.author_id;
+EOF
+
+tcase "autogenerate writes the first revision and prints its path"
+run revgen -d "$M" -m "initial schema" --autogenerate --schema schema.sql
+status_is 0
+stdout_has "$M/versions/"
+[ "$(count)" = 1 ] || fail "expected 1 revision, found $(count)"
+grep -q "CREATE TABLE authors" "$(newest)" || fail "no CREATE TABLE authors"
+grep -q "^-- +downgrade" "$(newest)" || fail "no downgrade section"
+[ ! -e "$T/nodir" ] || fail "the DATABASE_URL directory was created"
+
+tcase "check passes when the revisions build the schema"
+run revgen -d "$M" check --schema schema.sql
+status_is 0
+
+tcase "no changes: says so, writes nothing, exits 0"
+run revgen -d "$M" -m "nothing" --autogenerate --schema schema.sql
+status_is 0
+stderr_has "No changes in schema detected."
+[ "$(count)" = 1 ] || fail "a revision was written"
+
+tcase "the revision applies with revapply"
+run revapply -u "sqlite:$T/app.db" upgrade
+status_is 0
+sqlite3 "$T/app.db" "INSERT INTO authors VALUES (1, 'ann'), (2, 'bob');
+    INSERT INTO books VALUES (10, 1, 'first'), (11, 2, 'second');"
+
+# Rename a column (hint), rebuild a referenced table, add a column.
+cat >schema.sql <<'EOF'
+-- dbrev: rename authors.name -> full_name
+CREATE TABLE authors (
+    id        INTEGER PRIMARY KEY,
+    full_name TEXT NOT NULL,
+    born      INTEGER CHECK (born > 0)
+);
+CREATE TABLE books (
+    id        INTEGER PRIMARY KEY,
+    author_id INTEGER NOT NULL REFERENCES authors(id) ON DELETE CASCADE,
+    title     TEXT NOT NULL COLLATE NOCASE
+);
+CREATE INDEX books_author ON books (author_id);
+CREATE VIEW titles AS SELECT a.full_name, b.title FROM books b JOIN authors a ON a.id = b.author_id;
+EOF
+
+tcase "check lists the differences and exits 1"
+run revgen -d "$M" check --schema schema.sql
+status_is 1
+stdout_has "rename column authors.name to full_name"
+stdout_has "add column authors.born"
+stdout_has "alter column books.title: collation (none) -> nocase"
+stderr_has "do not build this schema"
+
+tcase "autogenerate: renames with the hint, rebuilds outside a transaction"
+run revgen -d "$M" -m "authors full name" --autogenerate --schema schema.sql
+status_is 0
+R2=$(cat "$OUT")
+grep -q "^-- transaction: none" "$R2" || fail "not marked transaction: none"
+grep -q "RENAME COLUMN name TO full_name" "$R2" || fail "no RENAME COLUMN"
+grep -q "PRAGMA foreign_keys = OFF" "$R2" || fail "foreign keys not turned off"
+! upgrade_of "$R2" | grep -q "WARNING: drops data" ||
+	fail "the upgrade is flagged as losing data"
+stderr_lacks "drops data"
+
+tcase "upgrade keeps the rows (and the cascade does not fire)"
+run revapply -u "sqlite:$T/app.db" upgrade
+status_is 0
+[ "$(sqlite3 "$T/app.db" "SELECT full_name FROM authors ORDER BY id")" = "ann
+bob" ] || fail "authors rows lost"
+[ "$(sqlite3 "$T/app.db" "SELECT count(*) FROM books")" = 2 ] ||
+	fail "book rows lost"
+[ "$(sqlite3 "$T/app.db" "SELECT count(*) FROM pragma_foreign_key_check")" = 0 ] ||
+	fail "foreign_key_check not clean"
+
+tcase "check passes after the upgrade revision"
+run revgen -d "$M" check --schema schema.sql
+status_is 0
+
+tcase "downgrade renames back and keeps the rows"
+run revapply -u "sqlite:$T/app.db" downgrade
+status_is 0
+[ "$(sqlite3 "$T/app.db" "SELECT name FROM authors ORDER BY id")" = "ann
+bob" ] || fail "rows lost on downgrade"
+run revapply -u "sqlite:$T/app.db" upgrade
+status_is 0
+
+tcase "a drop without a hint is flagged as losing data"
+sed -e '/born/d' -e 's/full_name TEXT NOT NULL,/full_name TEXT NOT NULL/' \
+    schema.sql >schema2.sql
+run revgen -d "$M" -m "drop born" --autogenerate --schema schema2.sql
+status_is 0
+stderr_has "drops data: column authors.born"
+upgrade_of "$(cat "$OUT")" | grep -q -- "-- WARNING: drops data" ||
+	fail "no WARNING comment in the upgrade"
+rm -f "$(cat "$OUT")"
+
+tcase "--rename on the command line"
+sed -e 's/TABLE authors/TABLE writers/' -e 's/REFERENCES authors/REFERENCES writers/' \
+    -e 's/JOIN authors/JOIN writers/' -e '/dbrev: rename/d' schema.sql >schema3.sql
+run revgen -d "$M" -m "writers" --autogenerate --schema schema3.sql \
+    --rename "table authors->writers"
+status_is 0
+R3=$(cat "$OUT")
+grep -q "ALTER TABLE authors RENAME TO writers" "$R3" || fail "no table rename"
+! upgrade_of "$R3" | grep -q "DROP TABLE" || fail "dropped a table"
+rm -f "$R3"
+
+tcase "a schema file that does not load names file:line; nothing written"
+n=$(count)
+printf 'CREATE TABLE a (x);\n\nCREATE TABLE b (\n  y INTEGR,,\n);\n' >bad.sql
+run revgen -d "$M" -m "bad" --autogenerate --schema bad.sql
+status_is 2
+stderr_has "bad.sql:3:"
+stderr_has "syntax error"
+[ "$(count)" = "$n" ] || fail "a revision was written"
+run revgen -d "$M" check --schema bad.sql
+status_is 2
+stderr_has "bad.sql:3:"
+
+tcase "a revision that fails to replay names its file and line"
+mkdir -p "$T/m2/versions"
+cat >"$T/m2/versions/aaa_one.sql" <<'EOF'
+-- revision: aaa
+-- parents:
+-- message: one
+
+-- +upgrade
+CREATE TABLE t (x);
+INSERT INTO missing VALUES (1);
+
+-- +downgrade
+DROP TABLE t;
+EOF
+run revgen -d "$T/m2" check --schema schema.sql
+status_is 2
+stderr_has "aaa_one.sql:7:"
+stderr_has "no such table: missing"
+run revgen -d "$T/m2" -m x --autogenerate --schema schema.sql
+status_is 2
+[ "$(ls "$T/m2/versions" | wc -l | tr -d ' ')" = 1 ] || fail "a revision was written"
+
+tcase "the DATABASE_URL database was never opened"
+[ ! -e "$T/nodir" ] || fail "$T/nodir exists"
+DATABASE_URL="sqlite:$T/absent.db" run revgen -d "$M" check --schema schema.sql
+status_is 0
+[ ! -e "$T/absent.db" ] || fail "absent.db was created"
+
+tcase "a postgres URL: clear error until PostgreSQL autogenerate lands"
+run revgen -d "$M" -u "postgresql://nobody@/nodb" check --schema schema.sql
+[ "$STATUS" != 0 ] || fail "succeeded"
+stderr_has "PostgreSQL autogenerate not available yet"
+
+finish
