@@ -322,6 +322,19 @@ pg_open(const char *url, struct dbrev_conn **out, struct dbrev_error *err)
 	}
 	/* Never let libpq print notices itself: the library never prints. */
 	PQsetNoticeReceiver(c->pg, notice_receiver, c);
+	/*
+	 * A killed runner's session (and its advisory lock) should end
+	 * when it dies, not when its current statement finishes: have the
+	 * server watch the socket during long statements (PostgreSQL 14+,
+	 * on systems that support it; failure is harmless).
+	 */
+	if (PQserverVersion(c->pg) >= 140000 &&
+	    strstr(url, "client_connection_check_interval") == NULL) {
+		c->quiet = 1;
+		PQclear(PQexec(c->pg,
+		    "SET client_connection_check_interval = 1000"));
+		c->quiet = 0;
+	}
 	s = PQparameterStatus(c->pg, "standard_conforming_strings");
 	c->scs = s == NULL || strcmp(s, "on") == 0;
 	c->utf8 = strcmp(pg_encoding_to_char(PQclientEncoding(c->pg)),
