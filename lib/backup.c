@@ -1,0 +1,1105 @@
+/*
+ * backup.c - backups: names, listing, retention, atomic writing, and
+ * the take / verify / restore operations that dispatch on the kind of
+ * database (backup_sqlite.c, backup_postgres.c).
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dbrev/backup.h"
+#include "dbrev/graph.h"
+#include "dbrev/revision.h"
+
+#define TMP_PREFIX	".dbbackup-"
+#define TMP_SUFFIX	".tmp"
+#define MAX_SEQ		9999
+
+/* What the signal handler cleans up: one temporary file, one child. */
+static char			 sig_tmp[4096];
+static volatile sig_atomic_t	 sig_tmp_set;
+static volatile pid_t		 sig_child;
+
+const char *
+dbrev_backup_ext(enum dbrev_backup_kind kind)
+{
+	switch (kind) {
+	case DBREV_BACKUP_SQLITE:
+		return ".sqlite3";
+	case DBREV_BACKUP_PGDUMP:
+		return ".pgdump";
+	default:
+		return "";
+	}
+}
+
+enum dbrev_backup_kind
+dbrev_backup_kind_for(enum dbrev_dialect d)
+{
+	switch (d) {
+	case DBREV_DIALECT_SQLITE:
+		return DBREV_BACKUP_SQLITE;
+	case DBREV_DIALECT_POSTGRES:
+		return DBREV_BACKUP_PGDUMP;
+	default:
+		return DBREV_BACKUP_NONE;
+	}
+}
+
+const char *
+dbrev_backup_kind_name(enum dbrev_backup_kind kind)
+{
+	switch (kind) {
+	case DBREV_BACKUP_SQLITE:
+		return "SQLite database";
+	case DBREV_BACKUP_PGDUMP:
+		return "PostgreSQL dump";
+	default:
+		return "unknown file";
+	}
+}
+
+static int
+label_char(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+}
+
+static int
+rev_char(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '_';
+}
+
+char *
+dbrev_backup_db_label(const char *name)
+{
+	char *s, *p;
+
+	if (name == NULL || *name == '\0')
+		return dbrev_xstrdup("db");
+	s = dbrev_xstrdup(name);
+	for (p = s; *p != '\0'; p++)
+		if (!label_char((unsigned char)*p))
+			*p = '_';
+	/* A leading '.' would hide the file; a leading '-' reads as an option. */
+	if (s[0] == '.' || s[0] == '-')
+		s[0] = '_';
+	return s;
+}
+
+char *
+dbrev_backup_name_format(const char *db, time_t t, const char *revision,
+    unsigned seq, enum dbrev_backup_kind kind)
+{
+	struct dbrev_buf b = { 0 };
+	struct tm tm;
+	char stamp[32];
+	char *label;
+
+	gmtime_r(&t, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+	label = dbrev_backup_db_label(db);
+	dbrev_buf_printf(&b, "%s-%s-%s", label, stamp,
+	    revision != NULL && *revision != '\0' ? revision : "base");
+	if (seq > 0)
+		dbrev_buf_printf(&b, "-%u", seq);
+	dbrev_buf_puts(&b, dbrev_backup_ext(kind));
+	free(label);
+	return dbrev_buf_take(&b);
+}
+
+/* Is s[0..16) a YYYYMMDDTHHMMSSZ stamp of a real time?  Sets *t. */
+static int
+parse_stamp(const char *s, time_t *t)
+{
+	struct tm tm, back;
+	int i, v[6];
+	static const int width[6] = { 4, 2, 2, 2, 2, 2 };
+	const char *p = s;
+
+	for (i = 0; i < 6; i++) {
+		int k;
+
+		if (i == 3) {
+			if (*p++ != 'T')
+				return -1;
+		}
+		v[i] = 0;
+		for (k = 0; k < width[i]; k++, p++) {
+			if (*p < '0' || *p > '9')
+				return -1;
+			v[i] = v[i] * 10 + (*p - '0');
+		}
+	}
+	if (*p != 'Z')
+		return -1;
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = v[0] - 1900;
+	tm.tm_mon = v[1] - 1;
+	tm.tm_mday = v[2];
+	tm.tm_hour = v[3];
+	tm.tm_min = v[4];
+	tm.tm_sec = v[5];
+	*t = timegm(&tm);
+	/* Reject 20261332T...: the time must print back the same. */
+	if (gmtime_r(t, &back) == NULL || back.tm_year != tm.tm_year ||
+	    back.tm_mon != tm.tm_mon || back.tm_mday != tm.tm_mday ||
+	    back.tm_hour != tm.tm_hour || back.tm_min != tm.tm_min ||
+	    back.tm_sec != tm.tm_sec)
+		return -1;
+	return 0;
+}
+
+/* "base", or revision ids of at most DBREV_ID_MAX joined with '+'. */
+static int
+valid_revision_part(const char *s, size_t n)
+{
+	size_t i, run = 0;
+
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] == '+') {
+			if (run == 0)
+				return 0;
+			run = 0;
+		} else if (rev_char((unsigned char)s[i])) {
+			if (++run > DBREV_ID_MAX)
+				return 0;
+		} else
+			return 0;
+	}
+	return run > 0;
+}
+
+int
+dbrev_backup_name_parse(const char *filename, struct dbrev_backup_name *out)
+{
+	const char *name, *ext, *rev, *dash;
+	enum dbrev_backup_kind kind;
+	size_t len, stemlen, i, elen;
+	unsigned long seq = 0;
+	time_t t;
+
+	memset(out, 0, sizeof *out);
+	if (filename == NULL)
+		return -1;
+	name = strrchr(filename, '/');
+	name = name != NULL ? name + 1 : filename;
+	len = strlen(name);
+	for (kind = DBREV_BACKUP_SQLITE; kind <= DBREV_BACKUP_PGDUMP; kind++) {
+		ext = dbrev_backup_ext(kind);
+		elen = strlen(ext);
+		if (len > elen && strcmp(name + len - elen, ext) == 0)
+			break;
+	}
+	if (kind > DBREV_BACKUP_PGDUMP)
+		return -1;
+	stemlen = len - elen;
+	/* db "-" stamp "-" rest: the last stamp followed by a '-' wins. */
+	if (stemlen < 1 + 1 + DBREV_BACKUP_STAMP_LEN + 1 + 1)
+		return -1;
+	for (i = stemlen - DBREV_BACKUP_STAMP_LEN - 3; ; i--) {
+		if (name[i] == '-' &&
+		    name[i + 1 + DBREV_BACKUP_STAMP_LEN] == '-' &&
+		    parse_stamp(name + i + 1, &t) == 0)
+			break;
+		if (i == 1)
+			return -1;
+	}
+	if (name[0] == '.')
+		return -1;	/* hidden: our temporary files, never ours */
+	for (size_t k = 0; k < i; k++)
+		if (!label_char((unsigned char)name[k]))
+			return -1;
+	rev = name + i + 2 + DBREV_BACKUP_STAMP_LEN;
+	dash = memchr(rev, '-', (size_t)(name + stemlen - rev));
+	if (dash != NULL) {
+		const char *d;
+
+		if (dash + 1 == name + stemlen || dash[1] == '0')
+			return -1;
+		for (d = dash + 1; d < name + stemlen; d++) {
+			if (*d < '0' || *d > '9')
+				return -1;
+			seq = seq * 10 + (unsigned long)(*d - '0');
+			if (seq > MAX_SEQ)
+				return -1;
+		}
+	} else
+		dash = name + stemlen;
+	if (!valid_revision_part(rev, (size_t)(dash - rev)))
+		return -1;
+	out->db = dbrev_xstrndup(name, i);
+	memcpy(out->stamp, name + i + 1, DBREV_BACKUP_STAMP_LEN);
+	out->stamp[DBREV_BACKUP_STAMP_LEN] = '\0';
+	out->time = t;
+	out->revision = dbrev_xstrndup(rev, (size_t)(dash - rev));
+	out->seq = (unsigned)seq;
+	out->kind = kind;
+	return 0;
+}
+
+void
+dbrev_backup_name_free(struct dbrev_backup_name *n)
+{
+	if (n == NULL)
+		return;
+	free(n->db);
+	free(n->revision);
+	memset(n, 0, sizeof *n);
+}
+
+int
+dbrev_backup_entry_cmp(const void *a, const void *b)
+{
+	const struct dbrev_backup_entry *x = a, *y = b;
+	const char *bx, *by;
+
+	if (x->name.time != y->name.time)
+		return x->name.time < y->name.time ? -1 : 1;
+	if (x->name.seq != y->name.seq)
+		return x->name.seq < y->name.seq ? -1 : 1;
+	bx = strrchr(x->path, '/');
+	by = strrchr(y->path, '/');
+	return strcmp(bx != NULL ? bx + 1 : x->path,
+	    by != NULL ? by + 1 : y->path);
+}
+
+static char *
+join_path(const char *dir, const char *name)
+{
+	struct dbrev_buf b = { 0 };
+	size_t n = strlen(dir);
+
+	if (n > 0 && dir[n - 1] == '/')
+		dbrev_buf_printf(&b, "%s%s", dir, name);
+	else
+		dbrev_buf_printf(&b, "%s/%s", dir, name);
+	return dbrev_buf_take(&b);
+}
+
+int
+dbrev_backup_list(const char *dir, const char *db, enum dbrev_backup_kind kind,
+    struct dbrev_backup_entry **out, size_t *n, struct dbrev_error *err)
+{
+	struct dbrev_backup_entry *v = NULL;
+	size_t cnt = 0, cap = 0;
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+
+	*out = NULL;
+	*n = 0;
+	if (dir == NULL)
+		dir = DBREV_BACKUP_DEFAULT_DIR;
+	if ((d = opendir(dir)) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+		    "cannot read backup directory %s: %s", dir,
+		    strerror(errno));
+	}
+	while ((de = readdir(d)) != NULL) {
+		struct dbrev_backup_name nm;
+		char *path;
+
+		if (dbrev_backup_name_parse(de->d_name, &nm) == -1)
+			continue;
+		if ((db != NULL && strcmp(nm.db, db) != 0) ||
+		    (kind != DBREV_BACKUP_NONE && nm.kind != kind)) {
+			dbrev_backup_name_free(&nm);
+			continue;
+		}
+		path = join_path(dir, de->d_name);
+		/* Only regular files: never follow a link to prune elsewhere. */
+		if (lstat(path, &st) == -1 || !S_ISREG(st.st_mode)) {
+			free(path);
+			dbrev_backup_name_free(&nm);
+			continue;
+		}
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = dbrev_xrealloc(v, cap * sizeof(*v));
+		}
+		v[cnt].path = path;
+		v[cnt].name = nm;
+		v[cnt].size = st.st_size;
+		cnt++;
+	}
+	closedir(d);
+	if (cnt > 1)
+		qsort(v, cnt, sizeof(*v), dbrev_backup_entry_cmp);
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+void
+dbrev_backup_entries_free(struct dbrev_backup_entry *v, size_t n)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free(v[i].path);
+		dbrev_backup_name_free(&v[i].name);
+	}
+	free(v);
+}
+
+size_t
+dbrev_backup_prune_select(const struct dbrev_backup_entry *v, size_t n,
+    const char *db, enum dbrev_backup_kind kind, size_t keep, size_t *out)
+{
+	size_t i, mine = 0, drop, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].name.db, db) == 0 && v[i].name.kind == kind)
+			mine++;
+	if (mine <= keep)
+		return 0;
+	drop = mine - keep;
+	for (i = 0; i < n && k < drop; i++)
+		if (strcmp(v[i].name.db, db) == 0 && v[i].name.kind == kind)
+			out[k++] = i;
+	return k;
+}
+
+int
+dbrev_backup_prune(const char *dir, const char *db,
+    enum dbrev_backup_kind kind, size_t keep, char ***removed,
+    struct dbrev_error *err)
+{
+	struct dbrev_backup_entry *v;
+	size_t n, k, i, nrem = 0;
+	size_t *idx;
+	char **rem;
+	int rc = 0;
+
+	if (removed != NULL)
+		*removed = NULL;
+	if (dbrev_backup_list(dir, db, kind, &v, &n, err) == -1)
+		return -1;
+	idx = dbrev_xcalloc(n + 1, sizeof(*idx));
+	rem = dbrev_xcalloc(n + 1, sizeof(*rem));
+	k = dbrev_backup_prune_select(v, n, db, kind, keep, idx);
+	for (i = 0; i < k; i++) {
+		const char *p = v[idx[i]].path;
+
+		if (unlink(p) == -1 && errno != ENOENT) {
+			rc = dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
+			    NULL, "cannot remove old backup %s: %s", p,
+			    strerror(errno));
+			continue;
+		}
+		rem[nrem++] = dbrev_xstrdup(p);
+	}
+	free(idx);
+	dbrev_backup_entries_free(v, n);
+	if (removed != NULL)
+		*removed = rem;
+	else {
+		for (i = 0; i < nrem; i++)
+			free(rem[i]);
+		free(rem);
+	}
+	return rc;
+}
+
+/* A copy of the revision id s with anything unsafe for a name made '_'. */
+static char *
+safe_revision(const char *s)
+{
+	char *r, *p;
+
+	if (s == NULL || *s == '\0')
+		return dbrev_xstrdup("base");
+	r = dbrev_xstrndup(s, strnlen(s, DBREV_ID_MAX));
+	for (p = r; *p != '\0'; p++)
+		if (!rev_char((unsigned char)*p))
+			*p = '_';
+	return r;
+}
+
+char *
+dbrev_backup_revision_of(const struct dbrev_applied *rows, size_t n,
+    const struct dbrev_graph *g)
+{
+	struct dbrev_revset set;
+	struct dbrev_buf b = { 0 };
+	size_t i, napplied = 0, ncur, *cur;
+	long last = -1;
+
+	for (i = 0; i < n; i++)
+		if (rows[i].state == DBREV_ROW_APPLIED) {
+			napplied++;
+			last = (long)i;	/* rows come ordered by applied_at */
+		}
+	if (napplied == 0)
+		return dbrev_xstrdup("base");
+	if (g == NULL)
+		return safe_revision(rows[last].revision);
+	dbrev_revset_init(&set, g);
+	for (i = 0; i < n; i++) {
+		long ix;
+
+		if (rows[i].state != DBREV_ROW_APPLIED)
+			continue;
+		if ((ix = dbrev_graph_index(g, rows[i].revision)) < 0) {
+			/* The directory does not know it: trust the table. */
+			dbrev_revset_free(&set);
+			return safe_revision(rows[last].revision);
+		}
+		set.in[ix] = 1;
+	}
+	cur = dbrev_xcalloc(dbrev_graph_count(g) + 1, sizeof(*cur));
+	ncur = dbrev_graph_current(g, &set, cur);
+	for (i = 0; i < ncur; i++) {
+		if (i > 0)
+			dbrev_buf_puts(&b, "+");
+		dbrev_buf_puts(&b, dbrev_graph_at(g, cur[i])->id);
+	}
+	free(cur);
+	dbrev_revset_free(&set);
+	if (b.len == 0) {
+		dbrev_buf_free(&b);
+		return safe_revision(rows[last].revision);
+	}
+	return dbrev_buf_take(&b);
+}
+
+static const char *
+opt_table(const struct dbrev_backup_opts *o)
+{
+	return o != NULL && o->table != NULL ? o->table : DBREV_DEFAULT_TABLE;
+}
+
+static double
+opt_timeout(const struct dbrev_backup_opts *o)
+{
+	return o != NULL && o->lock_timeout > 0 ? o->lock_timeout :
+	    DBREV_DEFAULT_LOCK_TIMEOUT;
+}
+
+int
+dbrev_backup_db_revision(struct dbrev_db *db,
+    const struct dbrev_backup_opts *o, char **revision,
+    struct dbrev_error *err)
+{
+	struct dbrev_applied *rows = NULL;
+	struct dbrev_graph *g = NULL;
+	struct dbrev_error gerr;
+	size_t n = 0;
+	const char *dir;
+
+	*revision = NULL;
+	if (db->driver->table_read(db->conn, opt_table(o), &rows, &n,
+	    err) == -1)
+		return -1;
+	dir = o != NULL && o->migrations_dir != NULL ? o->migrations_dir :
+	    "migrations";
+	dbrev_error_init(&gerr);
+	/* A directory that cannot be loaded only costs the naming precision. */
+	if (n > 0 && dbrev_graph_load(dir, DBREV_PARSE_HEADER_ONLY, &g,
+	    &gerr) == -1)
+		g = NULL;
+	dbrev_error_clear(&gerr);
+	*revision = dbrev_backup_revision_of(rows, n, g);
+	dbrev_graph_free(g);
+	dbrev_applied_free(rows, n);
+	return 0;
+}
+
+int
+dbrev_backup_read_revision(const char *url, const struct dbrev_backup_opts *o,
+    char **revision, struct dbrev_error *err)
+{
+	struct dbrev_db *db;
+	int rc;
+
+	*revision = NULL;
+	if (dbrev_db_open(url, &db, err) == -1)
+		return -1;
+	rc = dbrev_backup_db_revision(db, o, revision, err);
+	dbrev_db_close(db);
+	return rc;
+}
+
+void
+dbrev_backup_result_free(struct dbrev_backup_result *r)
+{
+	if (r == NULL)
+		return;
+	free(r->path);
+	free(r->revision);
+	free(r->program);
+	free(r->detail);
+	memset(r, 0, sizeof *r);
+}
+
+/* --- writing a file atomically --- */
+
+void
+dbrev_backup_interrupted(void)
+{
+	pid_t c = sig_child;
+
+	if (c > 0)
+		kill(c, SIGTERM);
+	if (sig_tmp_set)
+		unlink(sig_tmp);
+}
+
+void
+dbrev_backup_set_child(pid_t pid)
+{
+	sig_child = pid;
+}
+
+static void
+sig_remember(const char *path)
+{
+	sig_tmp_set = 0;
+	if (path != NULL && strlen(path) < sizeof sig_tmp) {
+		memcpy(sig_tmp, path, strlen(path) + 1);
+		sig_tmp_set = 1;
+	}
+}
+
+int
+dbrev_tmpfile_open(const char *dir, struct dbrev_tmpfile *t,
+    struct dbrev_error *err)
+{
+	int e;
+
+	t->fd = -1;
+	t->dir = dbrev_xstrdup(dir);
+	t->path = join_path(dir, TMP_PREFIX "XXXXXX" TMP_SUFFIX);
+	if ((t->fd = mkstemps(t->path, (int)strlen(TMP_SUFFIX))) == -1) {
+		e = errno;
+		free(t->dir);
+		free(t->path);
+		t->dir = t->path = NULL;
+		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
+		    e == EACCES || e == EROFS || e == EPERM ?
+		    "choose a writable directory with --dir or -o" :
+		    e == ENOENT || e == ENOTDIR ?
+		    "create the directory, or choose another with --dir or -o" :
+		    NULL,
+		    "cannot create a file in %s: %s", dir, strerror(e));
+	}
+	/* mkstemp already makes 0600; say it, whatever the libc. */
+	(void)fchmod(t->fd, 0600);
+	sig_remember(t->path);
+	return 0;
+}
+
+static int
+fsync_dir(const char *dir, struct dbrev_error *err)
+{
+	int fd, rc = 0;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+		    "cannot open directory %s: %s", dir, strerror(errno));
+	/* Some file systems cannot sync a directory; that is no failure. */
+	if (fsync(fd) == -1 && errno != EINVAL && errno != EROFS)
+		rc = dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+		    "cannot sync directory %s: %s", dir, strerror(errno));
+	close(fd);
+	return rc;
+}
+
+/* Give the file the name final unless that exists: 0, 1 exists, -1. */
+static int
+link_noreplace(const char *from, const char *to)
+{
+#ifdef RENAME_NOREPLACE
+	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno == EEXIST)
+		return 1;
+	if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+		return -1;
+#endif
+	/* link(2) never replaces either. */
+	if (link(from, to) == -1)
+		return errno == EEXIST ? 1 : -1;
+	(void)unlink(from);
+	return 0;
+}
+
+int
+dbrev_tmpfile_commit(struct dbrev_tmpfile *t, const char *final,
+    struct dbrev_error *err)
+{
+	int r;
+
+	if (t->fd != -1) {
+		if (fsync(t->fd) == -1)
+			return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
+			    "free some space or choose another directory",
+			    "cannot write backup to %s: %s", t->dir,
+			    strerror(errno));
+		if (close(t->fd) == -1) {
+			t->fd = -1;
+			return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
+			    NULL, "cannot write backup to %s: %s", t->dir,
+			    strerror(errno));
+		}
+		t->fd = -1;
+	}
+	r = link_noreplace(t->path, final);
+	if (r == 1)
+		return 1;
+	if (r == -1)
+		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+		    "cannot name the backup %s: %s", final, strerror(errno));
+	sig_tmp_set = 0;
+	free(t->path);
+	t->path = NULL;
+	if (fsync_dir(t->dir, err) == -1)
+		return -1;
+	free(t->dir);
+	t->dir = NULL;
+	return 0;
+}
+
+void
+dbrev_tmpfile_discard(struct dbrev_tmpfile *t)
+{
+	if (t == NULL)
+		return;
+	if (t->fd != -1)
+		close(t->fd);
+	t->fd = -1;
+	if (t->path != NULL) {
+		(void)unlink(t->path);
+		sig_tmp_set = 0;
+	}
+	free(t->path);
+	free(t->dir);
+	t->path = t->dir = NULL;
+}
+
+/* --- the operations --- */
+
+/* mkdir -p, new directories 0700: backups hold the whole database. */
+static int
+make_dirs(const char *dir, struct dbrev_error *err)
+{
+	char *p, *s;
+	struct stat st;
+
+	if (stat(dir, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return 0;
+		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
+		    "choose a directory with --dir",
+		    "backup directory %s is not a directory", dir);
+	}
+	s = dbrev_xstrdup(dir);
+	for (p = s + 1; ; p++) {
+		char c = *p;
+
+		if (c != '/' && c != '\0')
+			continue;
+		*p = '\0';
+		if (mkdir(s, 0700) == -1 && errno != EEXIST) {
+			int e = errno;
+
+			dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
+			    "create it, or choose a writable directory with --dir",
+			    "cannot create backup directory %s: %s", s,
+			    strerror(e));
+			free(s);
+			return -1;
+		}
+		*p = c;
+		if (c == '\0')
+			break;
+	}
+	free(s);
+	if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode))
+		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
+		    "choose a directory with --dir",
+		    "backup directory %s is not a directory", dir);
+	return 0;
+}
+
+static char *
+dir_of(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	if (s == NULL)
+		return dbrev_xstrdup(".");
+	if (s == path)
+		return dbrev_xstrdup("/");
+	return dbrev_xstrndup(path, (size_t)(s - path));
+}
+
+/* The dialect of a URL, or an error saying what is wrong with it. */
+static int
+url_kind(const char *url, enum dbrev_backup_kind *kind,
+    struct dbrev_error *err)
+{
+	enum dbrev_dialect d;
+	char *safe;
+
+	if (url == NULL || *url == '\0')
+		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+		    "set DATABASE_URL or pass -u URL "
+		    "(e.g. sqlite:app.db or postgresql://host/db)",
+		    "no database URL given");
+	d = dbrev_url_dialect(url);
+	if (d == DBREV_DIALECT_UNKNOWN) {
+		safe = dbrev_url_redact(url);
+		dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+		    "use sqlite:path.db, sqlite:///abs/path.db or "
+		    "postgresql://...", "bad database URL '%s': unknown scheme",
+		    safe);
+		free(safe);
+		return -1;
+	}
+#if !DBREV_WITH_POSTGRES
+	if (d == DBREV_DIALECT_POSTGRES) {
+		safe = dbrev_url_redact(url);
+		dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+		    "reconfigure without --without-postgres",
+		    "cannot back up '%s': built without PostgreSQL support",
+		    safe);
+		free(safe);
+		return -1;
+	}
+#endif
+	*kind = dbrev_backup_kind_for(d);
+	return 0;
+}
+
+int
+dbrev_backup_url_label(const char *url, char **label, struct dbrev_error *err)
+{
+	enum dbrev_backup_kind kind;
+	const char *base, *dot;
+	char *path, *name;
+
+	*label = NULL;
+	if (url_kind(url, &kind, err) == -1)
+		return -1;
+#if DBREV_WITH_POSTGRES
+	if (kind == DBREV_BACKUP_PGDUMP) {
+		if (dbrev_backup_pg_dbname(url, &name, err) == -1)
+			return -1;
+		*label = dbrev_backup_db_label(name);
+		free(name);
+		return 0;
+	}
+#endif
+	if ((path = dbrev_url_sqlite_path(url, err)) == NULL)
+		return -1;
+	base = strrchr(path, '/');
+	base = base != NULL ? base + 1 : path;
+	dot = strrchr(base, '.');
+	if (dot != NULL && dot != base)
+		name = dbrev_xstrndup(base, (size_t)(dot - base));
+	else
+		name = dbrev_xstrdup(base);
+	*label = dbrev_backup_db_label(name);
+	free(name);
+	free(path);
+	return 0;
+}
+
+/* The first free "-N" for a backup of db taken in second t. */
+static unsigned
+next_seq(const char *dir, const char *db, enum dbrev_backup_kind kind,
+    time_t t)
+{
+	struct dbrev_backup_entry *v;
+	struct dbrev_error e;
+	unsigned seq = 0;
+	size_t n, i;
+
+	dbrev_error_init(&e);
+	if (dbrev_backup_list(dir, db, kind, &v, &n, &e) == -1) {
+		dbrev_error_clear(&e);
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		if (v[i].name.time == t && v[i].name.seq + 1 > seq)
+			seq = v[i].name.seq + 1;
+	dbrev_backup_entries_free(v, n);
+	return seq;
+}
+
+static int
+kind_take(enum dbrev_backup_kind kind, const char *url,
+    struct dbrev_tmpfile *tmp, const struct dbrev_backup_opts *o,
+    char **rev, struct dbrev_backup_result *res,
+    struct dbrev_error *err)
+{
+	if (kind == DBREV_BACKUP_SQLITE)
+		return dbrev_backup_sqlite_take(url, tmp, o, rev, res, err);
+#if DBREV_WITH_POSTGRES
+	if (kind == DBREV_BACKUP_PGDUMP)
+		return dbrev_backup_pg_take(url, tmp, o, rev, res, err);
+#endif
+	return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0, NULL,
+	    "no backup support for this database");
+}
+
+int
+dbrev_backup_take(const char *url, const char *out_file, const char *dir,
+    const struct dbrev_backup_opts *o, struct dbrev_backup_result *res,
+    struct dbrev_error *err)
+{
+	struct dbrev_tmpfile tmp = { -1, NULL, NULL };
+	enum dbrev_backup_kind kind;
+	char *rev = NULL, *dbname = NULL, *outdir, *final = NULL;
+	struct stat st;
+	unsigned seq;
+	time_t now;
+	int r;
+
+	memset(res, 0, sizeof *res);
+	if (url_kind(url, &kind, err) == -1 ||
+	    dbrev_backup_url_label(url, &dbname, err) == -1)
+		return -1;
+	if (out_file != NULL) {
+		if (lstat(out_file, &st) == 0) {
+			free(dbname);
+			return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
+			    "remove it or choose another name",
+			    "%s already exists; dbbackup never overwrites a file",
+			    out_file);
+		}
+		outdir = dir_of(out_file);
+	} else {
+		outdir = dbrev_xstrdup(dir != NULL ? dir :
+		    DBREV_BACKUP_DEFAULT_DIR);
+		if (make_dirs(outdir, err) == -1) {
+			free(outdir);
+			free(dbname);
+			return -1;
+		}
+	}
+	now = time(NULL);
+	if (dbrev_tmpfile_open(outdir, &tmp, err) == -1) {
+		free(outdir);
+		free(dbname);
+		return -1;
+	}
+	if (kind_take(kind, url, &tmp, o, &rev, res, err) == -1)
+		goto fail;
+	if (out_file != NULL) {
+		final = dbrev_xstrdup(out_file);
+		r = dbrev_tmpfile_commit(&tmp, final, err);
+		if (r == 1)
+			dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
+			    "remove it or choose another name",
+			    "%s already exists; dbbackup never overwrites a file",
+			    out_file);
+		if (r != 0)
+			goto fail;
+	} else {
+		/*
+		 * Within one second, number the backups of this database in
+		 * the order taken, whatever their revisions, so that names
+		 * sort in time order (retention relies on it).
+		 */
+		seq = next_seq(outdir, dbname, kind, now);
+		for (;; seq++) {
+			char *name;
+
+			if (seq > MAX_SEQ) {
+				dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL,
+				    0, NULL, "too many backups named %s in %s",
+				    final, outdir);
+				goto fail;
+			}
+			name = dbrev_backup_name_format(dbname, now, rev, seq,
+			    kind);
+			free(final);
+			final = join_path(outdir, name);
+			free(name);
+			if ((r = dbrev_tmpfile_commit(&tmp, final, err)) != 1)
+				break;
+		}
+		if (r != 0)
+			goto fail;
+	}
+	dbrev_tmpfile_discard(&tmp);
+	res->path = final;
+	res->revision = rev;
+	res->kind = kind;
+	if (stat(final, &st) == 0)
+		res->size = (unsigned long long)st.st_size;
+	free(dbname);
+	free(outdir);
+	return 0;
+
+fail:
+	dbrev_tmpfile_discard(&tmp);
+	free(final);
+	free(rev);
+	free(dbname);
+	free(outdir);
+	return -1;
+}
+
+int
+dbrev_backup_sniff(const char *path, enum dbrev_backup_kind *kind,
+    struct dbrev_error *err)
+{
+	static const char sqlite_magic[16] = "SQLite format 3";
+	unsigned char head[16];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	*kind = DBREV_BACKUP_NONE;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+		    "cannot open backup %s: %s", path, strerror(errno));
+	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+		close(fd);
+		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0, NULL,
+		    "backup %s is not a regular file", path);
+	}
+	n = read(fd, head, sizeof head);
+	close(fd);
+	if (n == (ssize_t)sizeof head &&
+	    memcmp(head, sqlite_magic, sizeof sqlite_magic) == 0)
+		*kind = DBREV_BACKUP_SQLITE;
+	else if (n >= 5 && memcmp(head, "PGDMP", 5) == 0)
+		*kind = DBREV_BACKUP_PGDUMP;
+	return 0;
+}
+
+/* Sniff the file and check it suits the URL's database. */
+static int
+check_kind(const char *url, const char *file, enum dbrev_backup_kind *kind,
+    struct dbrev_error *err)
+{
+	enum dbrev_backup_kind want = DBREV_BACKUP_NONE;
+
+	if (url != NULL && url_kind(url, &want, err) == -1)
+		return -1;
+	if (dbrev_backup_sniff(file, kind, err) == -1)
+		return -1;
+	if (*kind == DBREV_BACKUP_NONE)
+		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+		    "give a file dbbackup wrote",
+		    "%s is not a backup: neither a SQLite database nor a "
+		    "pg_dump custom-format archive", file);
+	if (want != DBREV_BACKUP_NONE && want != *kind)
+		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+		    want == DBREV_BACKUP_SQLITE ?
+		    "restore it into a postgresql:// URL" :
+		    "restore it into a sqlite: URL",
+		    "%s is a %s, not a backup of a %s database", file,
+		    dbrev_backup_kind_name(*kind),
+		    want == DBREV_BACKUP_SQLITE ? "SQLite" : "PostgreSQL");
+#if !DBREV_WITH_POSTGRES
+	if (*kind == DBREV_BACKUP_PGDUMP)
+		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+		    "reconfigure without --without-postgres",
+		    "%s is a PostgreSQL dump: built without PostgreSQL "
+		    "support", file);
+#endif
+	return 0;
+}
+
+int
+dbrev_backup_verify(const char *url, const char *file,
+    const struct dbrev_backup_opts *o, struct dbrev_backup_result *res,
+    struct dbrev_error *err)
+{
+	enum dbrev_backup_kind kind;
+	struct stat st;
+	int rc = -1;
+
+	memset(res, 0, sizeof *res);
+	if (check_kind(url, file, &kind, err) == -1)
+		return -1;
+	res->path = dbrev_xstrdup(file);
+	res->kind = kind;
+	if (stat(file, &st) == 0)
+		res->size = (unsigned long long)st.st_size;
+	if (kind == DBREV_BACKUP_SQLITE)
+		rc = dbrev_backup_sqlite_verify(file, res, err);
+#if DBREV_WITH_POSTGRES
+	else
+		rc = dbrev_backup_pg_verify(url, file, o, res, err);
+#else
+	(void)o;
+#endif
+	return rc;
+}
+
+int
+dbrev_backup_restore(const char *url, const char *file,
+    const struct dbrev_backup_opts *o, struct dbrev_backup_result *res,
+    struct dbrev_error *err)
+{
+	struct dbrev_backup_result vres;
+	struct dbrev_error uerr;
+	struct dbrev_db *db;
+	enum dbrev_backup_kind kind;
+	int rc;
+
+	memset(res, 0, sizeof *res);
+	if (url_kind(url, &kind, err) == -1)
+		return -1;
+	/* Never touch the database with a backup that does not verify. */
+	if (dbrev_backup_verify(url, file, o, &vres, err) == -1) {
+		dbrev_backup_result_free(&vres);
+		return -1;
+	}
+	*res = vres;
+	if (dbrev_db_open(url, &db, err) == -1)
+		return -1;
+	if (db->driver->lock(db->conn, opt_table(o), opt_timeout(o),
+	    err) == -1) {
+		dbrev_db_close(db);
+		return -1;
+	}
+	if (kind == DBREV_BACKUP_SQLITE)
+		rc = dbrev_backup_sqlite_restore(db, url, file, o, err);
+#if DBREV_WITH_POSTGRES
+	else
+		rc = dbrev_backup_pg_restore(db, url, file, o, res, err);
+#else
+	else
+		rc = -1;
+#endif
+	if (rc == 0) {
+		free(res->revision);
+		rc = dbrev_backup_db_revision(db, o, &res->revision, err);
+	}
+	dbrev_error_init(&uerr);
+	if (db->driver->unlock(db->conn, opt_table(o), &uerr) == -1 &&
+	    rc == 0) {
+		/* Restored, but say so if the lock would not let go. */
+		dbrev_error_set(err, uerr.kind, NULL, 0, NULL, "%s",
+		    uerr.message != NULL ? uerr.message : "unlock failed");
+		rc = -1;
+	}
+	dbrev_error_clear(&uerr);
+	dbrev_db_close(db);
+	return rc;
+}

@@ -1,0 +1,881 @@
+/*
+ * backup_postgres.c - PostgreSQL backups with pg_dump and pg_restore.
+ *
+ * pg_dump --format=custom writes into backup.c's temporary file, which
+ * is verified with pg_restore --list before it gets its name.  Restore
+ * runs pg_restore --clean --if-exists --single-transaction while
+ * backup.c holds revapply's advisory lock.  The programs are found on
+ * PATH and in the usual per-version directories; the one whose major
+ * version matches the server's is preferred, else the oldest newer one
+ * (pg_dump dumps older servers, never newer ones).
+ *
+ * Children run through posix_spawnp with an argv (no shell).  The
+ * connection reaches them through PG* environment variables built from
+ * the URL with PQconninfoParse, never on their command line; their
+ * messages are scrubbed of the password before they reach an error.
+ */
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+
+#include "dbrev/backup.h"
+
+extern char **environ;
+
+#define STDERR_KEEP	(64 * 1024)	/* keep the last this much of a child's stderr */
+#define MAX_ATTEMPTS	3
+
+/* Where else client programs live, besides PATH. */
+static const char *const extra_dirs[] = {
+	"/usr/lib/postgresql/*/bin",	/* Debian, Ubuntu */
+	"/usr/pgsql-*/bin",		/* RHEL, Fedora (PGDG) */
+	"/usr/local/pgsql/bin",		/* built from source */
+	NULL
+};
+
+/* --- connection details for a child ---------------------------------- */
+
+struct pgconn_info {
+	char	**env;		/* environ with the URL's PG* variables */
+	char	 *dbarg;	/* --dbname= value: no secret in it */
+	char	 *dbname;	/* the database's name */
+	char	 *password;	/* for scrubbing, or NULL */
+};
+
+static void
+info_free(struct pgconn_info *ci)
+{
+	size_t i;
+
+	if (ci->env != NULL) {
+		for (i = 0; ci->env[i] != NULL; i++)
+			free(ci->env[i]);
+		free(ci->env);
+	}
+	free(ci->dbarg);
+	free(ci->dbname);
+	if (ci->password != NULL) {
+		memset(ci->password, 0, strlen(ci->password));
+		free(ci->password);
+	}
+	memset(ci, 0, sizeof *ci);
+}
+
+/* Options that are secrets and have no place in an argv. */
+static int
+secret_option(const char *kw)
+{
+	return strcmp(kw, "password") == 0 || strcmp(kw, "sslpassword") == 0;
+}
+
+static void
+quote_conninfo(struct dbrev_buf *b, const char *kw, const char *val)
+{
+	const char *p;
+
+	dbrev_buf_printf(b, "%s%s='", b->len > 0 ? " " : "", kw);
+	for (p = val; *p != '\0'; p++) {
+		if (*p == '\'' || *p == '\\')
+			dbrev_buf_puts(b, "\\");
+		dbrev_buf_add(b, p, 1);
+	}
+	dbrev_buf_puts(b, "'");
+}
+
+/* Does environ entry e set variable name (given as "NAME")? */
+static int
+env_is(const char *e, const char *name)
+{
+	size_t n = strlen(name);
+
+	return strncmp(e, name, n) == 0 && e[n] == '=';
+}
+
+/*
+ * Split the URL into an environment for the child (every option libpq
+ * has a variable for) and a --dbname keyword string for the rest (no
+ * secrets), so that no password ever sits in an argv.
+ */
+static int
+conn_info(const char *url, struct pgconn_info *ci, struct dbrev_error *err)
+{
+	PQconninfoOption *opts, *o;
+	struct dbrev_buf arg = { 0 };
+	char *errmsg = NULL;
+	size_t n = 0, k = 0, i;
+	char **env;
+
+	memset(ci, 0, sizeof *ci);
+	if ((opts = PQconninfoParse(url, &errmsg)) == NULL) {
+		char *safe = dbrev_url_redact(url);
+
+		if (errmsg != NULL)
+			dbrev_url_scrub(url, errmsg);
+		dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+		    "write postgresql://user@host:port/dbname or "
+		    "\"host=... dbname=...\"", "bad database URL '%s': %s",
+		    safe, errmsg != NULL ? strtok(errmsg, "\n") : "unparsable");
+		free(safe);
+		PQfreemem(errmsg);
+		return -1;
+	}
+	while (environ[n] != NULL)
+		n++;
+	for (o = opts; o->keyword != NULL; o++)
+		k++;
+	env = dbrev_xcalloc(n + k + 1, sizeof(*env));
+	/* Keep the inherited environment, less what the URL sets. */
+	for (i = 0, k = 0; i < n; i++) {
+		int overridden = 0;
+
+		for (o = opts; o->keyword != NULL; o++)
+			if (o->val != NULL && o->envvar != NULL &&
+			    env_is(environ[i], o->envvar))
+				overridden = 1;
+		if (!overridden)
+			env[k++] = dbrev_xstrdup(environ[i]);
+	}
+	for (o = opts; o->keyword != NULL; o++) {
+		if (o->val == NULL)
+			continue;
+		if (strcmp(o->keyword, "dbname") == 0)
+			ci->dbname = dbrev_xstrdup(o->val);
+		if (strcmp(o->keyword, "password") == 0)
+			ci->password = dbrev_xstrdup(o->val);
+		if (o->envvar != NULL) {
+			struct dbrev_buf e = { 0 };
+
+			dbrev_buf_printf(&e, "%s=%s", o->envvar, o->val);
+			env[k++] = dbrev_buf_take(&e);
+		} else if (!secret_option(o->keyword))
+			quote_conninfo(&arg, o->keyword, o->val);
+	}
+	env[k] = NULL;
+	PQconninfoFree(opts);
+	if (ci->dbname == NULL) {
+		/* libpq's default: PGDATABASE, else the user name. */
+		const char *d = NULL;
+
+		for (i = 0; env[i] != NULL && d == NULL; i++)
+			if (env_is(env[i], "PGDATABASE"))
+				d = env[i] + strlen("PGDATABASE=");
+		for (i = 0; env[i] != NULL && d == NULL; i++)
+			if (env_is(env[i], "PGUSER"))
+				d = env[i] + strlen("PGUSER=");
+		if (d == NULL)
+			d = getenv("USER");
+		ci->dbname = dbrev_xstrdup(d != NULL && *d != '\0' ? d :
+		    "postgres");
+	}
+	/* The database's name is no secret; it also keeps -d from being "". */
+	if (arg.len == 0)
+		quote_conninfo(&arg, "dbname", ci->dbname);
+	else {
+		struct dbrev_buf both = { 0 };
+
+		quote_conninfo(&both, "dbname", ci->dbname);
+		dbrev_buf_printf(&both, " %s", arg.data);
+		dbrev_buf_free(&arg);
+		arg = both;
+	}
+	ci->env = env;
+	ci->dbarg = dbrev_buf_take(&arg);
+	return 0;
+}
+
+int
+dbrev_backup_pg_dbname(const char *url, char **name, struct dbrev_error *err)
+{
+	struct pgconn_info ci;
+
+	*name = NULL;
+	if (conn_info(url, &ci, err) == -1)
+		return -1;
+	*name = ci.dbname;
+	ci.dbname = NULL;
+	info_free(&ci);
+	return 0;
+}
+
+/* Remove the password from text a child or libpq wrote. */
+static void
+scrub(const char *url, const struct pgconn_info *ci, struct dbrev_buf *b)
+{
+	char *p;
+
+	if (b->data == NULL)
+		return;
+	dbrev_url_scrub(url, b->data);
+	if (ci != NULL && ci->password != NULL && *ci->password != '\0')
+		while ((p = strstr(b->data, ci->password)) != NULL) {
+			size_t n = strlen(ci->password), r = n < 3 ? n : 3;
+
+			memset(p, '*', r);
+			memmove(p + r, p + n, strlen(p + n) + 1);
+		}
+	b->len = strlen(b->data);
+}
+
+/* --- running a child ------------------------------------------------- */
+
+/*
+ * Run argv (searched on PATH when it has no '/') with env.  Its stdout
+ * goes to *out when out is not NULL (else /dev/null), its stderr to
+ * *errtext (the last STDERR_KEEP bytes).  *status is the wait status.
+ */
+static int
+run(char *const argv[], char *const env[], struct dbrev_buf *out,
+    struct dbrev_buf *errtext, int *status, struct dbrev_error *err)
+{
+	posix_spawn_file_actions_t fa;
+	int opipe[2] = { -1, -1 }, epipe[2] = { -1, -1 }, rc, e;
+	struct pollfd pf[2];
+	char buf[16384];
+	pid_t pid;
+
+	if ((out != NULL && pipe2(opipe, O_CLOEXEC) == -1) ||
+	    pipe2(epipe, O_CLOEXEC) == -1) {
+		e = errno;
+		if (opipe[0] != -1) {
+			close(opipe[0]);
+			close(opipe[1]);
+		}
+		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+		    "cannot run %s: %s", argv[0], strerror(e));
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	if (out != NULL)
+		posix_spawn_file_actions_adddup2(&fa, opipe[1], 1);
+	else
+		posix_spawn_file_actions_addopen(&fa, 1, "/dev/null",
+		    O_WRONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, epipe[1], 2);
+	rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, env);
+	posix_spawn_file_actions_destroy(&fa);
+	if (out != NULL)
+		close(opipe[1]);
+	close(epipe[1]);
+	if (rc != 0) {
+		if (out != NULL)
+			close(opipe[0]);
+		close(epipe[0]);
+		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
+		    rc == ENOENT ? "install it, or give its path" : NULL,
+		    "cannot run %s: %s", argv[0], strerror(rc));
+	}
+	dbrev_backup_set_child(pid);
+	pf[0].fd = out != NULL ? opipe[0] : -1;
+	pf[0].events = POLLIN;
+	pf[1].fd = epipe[0];
+	pf[1].events = POLLIN;
+	while (pf[0].fd != -1 || pf[1].fd != -1) {
+		int i;
+
+		if (poll(pf, 2, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (i = 0; i < 2; i++) {
+			ssize_t n;
+
+			if (pf[i].fd == -1 || pf[i].revents == 0)
+				continue;
+			n = read(pf[i].fd, buf, sizeof buf);
+			if (n == -1 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				close(pf[i].fd);
+				pf[i].fd = -1;
+				continue;
+			}
+			if (i == 0)
+				dbrev_buf_add(out, buf, (size_t)n);
+			else if (errtext != NULL) {
+				dbrev_buf_add(errtext, buf, (size_t)n);
+				if (errtext->len > 2 * STDERR_KEEP) {
+					size_t drop = errtext->len -
+					    STDERR_KEEP;
+
+					memmove(errtext->data,
+					    errtext->data + drop,
+					    errtext->len - drop + 1);
+					errtext->len -= drop;
+				}
+			}
+		}
+	}
+	for (int i = 0; i < 2; i++)
+		if (pf[i].fd != -1)
+			close(pf[i].fd);
+	while (waitpid(pid, status, 0) == -1) {
+		if (errno != EINTR) {
+			e = errno;
+			dbrev_backup_set_child(0);
+			return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
+			    NULL, "waiting for %s: %s", argv[0], strerror(e));
+		}
+	}
+	dbrev_backup_set_child(0);
+	return 0;
+}
+
+/*
+ * The message of a failed child, one line: its first "error:" line
+ * (less the "prog: error: " prefix), else its last line, else how it
+ * ended.
+ */
+static char *
+child_message(struct dbrev_buf *text, int status)
+{
+	struct dbrev_buf b = { 0 };
+	const char *p, *best = NULL, *last = NULL;
+	size_t bestn = 0, lastn = 0;
+
+	for (p = text->data != NULL ? text->data : ""; *p != '\0'; ) {
+		const char *e = strchr(p, '\n'), *at;
+		size_t n = e != NULL ? (size_t)(e - p) : strlen(p);
+
+		if (n > 0) {
+			last = p;
+			lastn = n;
+			at = strstr(p, "error: ");
+			if (best == NULL && at != NULL && at < p + n) {
+				best = at + strlen("error: ");
+				bestn = n - (size_t)(best - p);
+			}
+		}
+		p += n;
+		if (*p == '\n')
+			p++;
+	}
+	if (best != NULL)
+		dbrev_buf_add(&b, best, bestn);
+	else if (last != NULL)
+		dbrev_buf_add(&b, last, lastn);
+	else if (WIFSIGNALED(status))
+		dbrev_buf_printf(&b, "killed by signal %d", WTERMSIG(status));
+	else
+		dbrev_buf_printf(&b, "exit status %d",
+		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	return dbrev_buf_take(&b);
+}
+
+/* --- finding the client programs ------------------------------------ */
+
+struct prog {
+	char	*path;
+	int	 major;		/* 15, 16...; 906 for 9.6; 0 unknown */
+	char	*version;	/* "pg_dump (PostgreSQL) 15.18" */
+};
+
+static void
+progs_free(struct prog *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].path);
+		free(v[i].version);
+	}
+	free(v);
+}
+
+/* Major version from "15.18", "9.6.24", "17beta1": 15, 906, 17. */
+static int
+parse_major(const char *s)
+{
+	long a, b = 0;
+	char *end;
+
+	while (*s != '\0' && (*s < '0' || *s > '9'))
+		s++;
+	a = strtol(s, &end, 10);
+	if (end == s)
+		return 0;
+	if (a < 10 && *end == '.')
+		b = strtol(end + 1, NULL, 10);
+	return a < 10 ? (int)(a * 100 + b) : (int)a;
+}
+
+static int
+server_major(int v)
+{
+	return v >= 100000 ? v / 10000 : v / 100;
+}
+
+static char *
+major_str(int m)
+{
+	struct dbrev_buf b = { 0 };
+
+	if (m >= 100)
+		dbrev_buf_printf(&b, "%d.%d", m / 100, m % 100);
+	else
+		dbrev_buf_printf(&b, "%d", m);
+	return dbrev_buf_take(&b);
+}
+
+/* Ask a program its version: "pg_dump (PostgreSQL) 15.18" -> 15. */
+static int
+prog_version(const char *path, struct prog *p)
+{
+	struct dbrev_buf out = { 0 };
+	struct dbrev_error e;
+	char *argv[3];
+	int status;
+
+	argv[0] = (char *)path;
+	argv[1] = (char *)"--version";
+	argv[2] = NULL;
+	dbrev_error_init(&e);
+	p->major = 0;
+	p->version = NULL;
+	if (run(argv, environ, &out, NULL, &status, &e) == -1 ||
+	    !WIFEXITED(status) || WEXITSTATUS(status) != 0 || out.data == NULL) {
+		dbrev_error_clear(&e);
+		dbrev_buf_free(&out);
+		return -1;
+	}
+	out.data[strcspn(out.data, "\n")] = '\0';
+	p->version = dbrev_xstrdup(out.data);
+	/* The version is the last word with a digit in it. */
+	{
+		char *v = strrchr(out.data, ')');
+
+		p->major = parse_major(v != NULL ? v + 1 : out.data);
+	}
+	dbrev_buf_free(&out);
+	return 0;
+}
+
+static void
+add_candidate(struct prog **v, size_t *n, const char *path)
+{
+	char real[PATH_MAX];
+	struct stat st;
+	size_t i;
+
+	if (stat(path, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    access(path, X_OK) == -1)
+		return;
+	/* The same program by another path is the same candidate. */
+	if (realpath(path, real) == NULL)
+		snprintf(real, sizeof real, "%s", path);
+	for (i = 0; i < *n; i++) {
+		char other[PATH_MAX];
+
+		if (realpath((*v)[i].path, other) != NULL &&
+		    strcmp(other, real) == 0)
+			return;
+	}
+	*v = dbrev_xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[*n].path = dbrev_xstrdup(path);
+	(*v)[*n].major = 0;
+	(*v)[*n].version = NULL;
+	(*n)++;
+}
+
+/* Every `name` on PATH, then in the per-version directories. */
+static void
+find_candidates(const char *name, struct prog **v, size_t *n)
+{
+	const char *path = getenv("PATH"), *p, *e;
+	size_t i, j;
+
+	for (p = path != NULL ? path : "/usr/bin:/bin"; *p != '\0'; p = e) {
+		struct dbrev_buf b = { 0 };
+
+		e = strchr(p, ':');
+		if (e == NULL)
+			e = p + strlen(p);
+		if (e > p)
+			dbrev_buf_add(&b, p, (size_t)(e - p));
+		else
+			dbrev_buf_puts(&b, ".");
+		dbrev_buf_printf(&b, "/%s", name);
+		add_candidate(v, n, b.data);
+		dbrev_buf_free(&b);
+		if (*e == ':')
+			e++;
+	}
+	for (i = 0; extra_dirs[i] != NULL; i++) {
+		struct dbrev_buf pat = { 0 };
+		glob_t g;
+
+		dbrev_buf_printf(&pat, "%s/%s", extra_dirs[i], name);
+		if (glob(pat.data, 0, NULL, &g) == 0) {
+			/* Newest directory first, so ties go to the newest. */
+			for (j = g.gl_pathc; j > 0; j--)
+				add_candidate(v, n, g.gl_pathv[j - 1]);
+			globfree(&g);
+		}
+		dbrev_buf_free(&pat);
+	}
+}
+
+/*
+ * Choose the program to talk to a server of major version `want` (0:
+ * unknown, take the newest): the given one, or the candidate of the
+ * same major version, else the oldest newer one.
+ */
+static int
+choose(const char *name, const char *given, int want, const char *near,
+    struct prog *chosen, struct dbrev_error *err)
+{
+	struct prog *v = NULL;
+	struct dbrev_buf seen = { 0 };
+	size_t n = 0, i;
+	long best = -1;
+	char *w;
+
+	memset(chosen, 0, sizeof *chosen);
+	if (given != NULL) {
+		chosen->path = dbrev_xstrdup(given);
+		if (prog_version(given, chosen) == -1) {
+			free(chosen->path);
+			chosen->path = NULL;
+			return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
+			    "give the path of a working program",
+			    "cannot run %s --version", given);
+		}
+		if (want > 0 && chosen->major > 0 && chosen->major < want) {
+			w = major_str(want);
+			dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+			    "%s (%s) cannot handle this server, PostgreSQL %s",
+			    given, chosen->version, w);
+			dbrev_error_hint(err, "give one from PostgreSQL %s or "
+			    "later", w);
+			free(w);
+			free(chosen->path);
+			free(chosen->version);
+			memset(chosen, 0, sizeof *chosen);
+			return -1;
+		}
+		return 0;
+	}
+	/* Next to the pg_dump chosen, if it is there: the same install. */
+	if (near != NULL) {
+		struct dbrev_buf b = { 0 };
+		const char *s = strrchr(near, '/');
+
+		if (s != NULL) {
+			dbrev_buf_add(&b, near, (size_t)(s - near) + 1);
+			dbrev_buf_puts(&b, name);
+			add_candidate(&v, &n, b.data);
+		}
+		dbrev_buf_free(&b);
+	}
+	find_candidates(name, &v, &n);
+	for (i = 0; i < n; i++) {
+		if (prog_version(v[i].path, &v[i]) == -1 || v[i].major == 0)
+			continue;
+		dbrev_buf_printf(&seen, "%s%s (%s)", seen.len ? ", " : "",
+		    v[i].path, v[i].version);
+		if (want == 0) {
+			if (best == -1 || v[i].major > v[best].major)
+				best = (long)i;
+		} else if (v[i].major >= want && (best == -1 ||
+		    (v[best].major != want && v[i].major < v[best].major) ||
+		    (v[i].major == want && v[best].major != want)))
+			best = (long)i;
+	}
+	if (best == -1) {
+		const char *opt = strcmp(name, "pg_dump") == 0 ? "pg-dump" :
+		    "pg-restore";
+
+		w = major_str(want);
+		if (seen.len == 0) {
+			dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+			    "%s not found on PATH or in "
+			    "/usr/lib/postgresql/*/bin", name);
+			dbrev_error_hint(err, "install the PostgreSQL client "
+			    "programs (e.g. postgresql-client), or give --%s "
+			    "PATH", opt);
+		} else {
+			dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+			    "no %s can handle this server (PostgreSQL %s): "
+			    "found %s", name, w, seen.data);
+			dbrev_error_hint(err, "install the PostgreSQL %s "
+			    "client programs, or give --%s PATH", w, opt);
+		}
+		free(w);
+		dbrev_buf_free(&seen);
+		progs_free(v, n);
+		return -1;
+	}
+	*chosen = v[best];
+	v[best].path = NULL;
+	v[best].version = NULL;
+	dbrev_buf_free(&seen);
+	progs_free(v, n);
+	return 0;
+}
+
+/* The server's major version (one short connection), or -1 with err. */
+static int
+server_version(const char *url, const struct pgconn_info *ci, int *major,
+    struct dbrev_error *err)
+{
+	struct dbrev_buf msg = { 0 };
+	PGconn *c;
+	char *safe;
+
+	c = PQconnectdb(url);
+	if (c == NULL || PQstatus(c) != CONNECTION_OK) {
+		dbrev_buf_puts(&msg, c != NULL ? PQerrorMessage(c) :
+		    "out of memory");
+		scrub(url, ci, &msg);
+		msg.data[strcspn(msg.data, "\n")] = '\0';
+		safe = dbrev_url_redact(url);
+		dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
+		    "check DATABASE_URL and that the server is running",
+		    "cannot connect to %s: %s", safe, msg.data);
+		free(safe);
+		dbrev_buf_free(&msg);
+		PQfinish(c);
+		return -1;
+	}
+	*major = server_major(PQserverVersion(c));
+	PQfinish(c);
+	return 0;
+}
+
+static int
+child_failed(const char *url, const struct pgconn_info *ci, const char *what,
+    const struct prog *p, struct dbrev_buf *errtext, int status,
+    const char *hint, struct dbrev_error *err)
+{
+	char *m;
+
+	scrub(url, ci, errtext);
+	(void)p;
+	m = child_message(errtext, status);
+	dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, hint,
+	    "%s failed: %s", what, m);
+	free(m);
+	return -1;
+}
+
+/* pg_restore --list FILE: the archive's table of contents reads. */
+static int
+list_archive(const char *url, const struct pgconn_info *ci,
+    const struct prog *pr, const char *file, char *const env[],
+    struct dbrev_error *err)
+{
+	struct dbrev_buf et = { 0 };
+	char *argv[5];
+	int status;
+
+	argv[0] = pr->path;
+	argv[1] = (char *)"--list";
+	argv[2] = (char *)"--";
+	argv[3] = (char *)file;
+	argv[4] = NULL;
+	if (run(argv, env, NULL, &et, &status, err) == -1) {
+		dbrev_buf_free(&et);
+		return -1;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		child_failed(url, ci, "pg_restore --list", pr, &et, status,
+		    "take a new backup; this one cannot be trusted", err);
+		dbrev_buf_free(&et);
+		return -1;
+	}
+	dbrev_buf_free(&et);
+	return 0;
+}
+
+int
+dbrev_backup_pg_take(const char *url, struct dbrev_tmpfile *tmp,
+    const struct dbrev_backup_opts *o, char **revision,
+    struct dbrev_backup_result *res, struct dbrev_error *err)
+{
+	struct pgconn_info ci;
+	struct prog dump = { 0 }, rest = { 0 };
+	struct dbrev_buf et = { 0 }, fileopt = { 0 }, dbopt = { 0 };
+	char *r1 = NULL, *r2 = NULL, *argv[8];
+	int major, status, attempt, rc = -1;
+
+	*revision = NULL;
+	if (conn_info(url, &ci, err) == -1)
+		return -1;
+	if (server_version(url, &ci, &major, err) == -1)
+		goto out;
+	if (choose("pg_dump", o != NULL ? o->pg_dump : NULL, major, NULL,
+	    &dump, err) == -1)
+		goto out;
+	if (choose("pg_restore", o != NULL ? o->pg_restore : NULL, major,
+	    dump.path, &rest, err) == -1)
+		goto out;
+	dbrev_buf_printf(&fileopt, "--file=%s", tmp->path);
+	dbrev_buf_printf(&dbopt, "--dbname=%s", ci.dbarg);
+	argv[0] = dump.path;
+	argv[1] = (char *)"--format=custom";
+	argv[2] = (char *)"--no-password";
+	argv[3] = fileopt.data;
+	argv[4] = dbopt.data;
+	argv[5] = NULL;
+	for (attempt = 0; ; attempt++) {
+		if (dbrev_backup_read_revision(url, o, &r1, err) == -1)
+			goto out;
+		dbrev_buf_reset(&et);
+		if (run(argv, ci.env, NULL, &et, &status, err) == -1)
+			goto out;
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+			child_failed(url, &ci, "pg_dump", &dump, &et, status,
+			    strstr(et.data != NULL ? et.data : "",
+			    "version mismatch") != NULL ?
+			    "give a pg_dump as new as the server with --pg-dump" :
+			    strstr(et.data != NULL ? et.data : "",
+			    "write") != NULL ?
+			    "free some space, raise the file size limit or "
+			    "choose another directory" : NULL, err);
+			goto out;
+		}
+		/* The name must say the revision the dump holds. */
+		if (dbrev_backup_read_revision(url, o, &r2, err) == -1)
+			goto out;
+		if (strcmp(r1, r2) == 0)
+			break;
+		free(r1);
+		free(r2);
+		r1 = r2 = NULL;
+		if (attempt + 1 == MAX_ATTEMPTS) {
+			dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
+			    "wait for the migrations to finish, then run it "
+			    "again", "the database's revision kept changing "
+			    "during the backup");
+			goto out;
+		}
+	}
+	if (list_archive(url, &ci, &rest, tmp->path, ci.env, err) == -1)
+		goto out;
+	*revision = r1;
+	r1 = NULL;
+	res->program = dbrev_xstrdup(dump.path);
+	free(res->detail);
+	res->detail = dbrev_xstrdup(dump.version != NULL ? dump.version :
+	    "pg_dump");
+	rc = 0;
+out:
+	free(r1);
+	free(r2);
+	dbrev_buf_free(&et);
+	dbrev_buf_free(&fileopt);
+	dbrev_buf_free(&dbopt);
+	free(dump.path);
+	free(dump.version);
+	free(rest.path);
+	free(rest.version);
+	info_free(&ci);
+	return rc;
+}
+
+int
+dbrev_backup_pg_verify(const char *url, const char *file,
+    const struct dbrev_backup_opts *o, struct dbrev_backup_result *res,
+    struct dbrev_error *err)
+{
+	struct pgconn_info ci = { 0 };
+	struct prog rest = { 0 };
+	struct dbrev_buf et = { 0 };
+	char *argv[6];
+	int status, rc = -1;
+
+	/* No server is needed: the newest pg_restore reads every archive. */
+	if (url != NULL && conn_info(url, &ci, err) == -1)
+		return -1;
+	if (choose("pg_restore", o != NULL ? o->pg_restore : NULL, 0, NULL,
+	    &rest, err) == -1)
+		goto out;
+	if (list_archive(url, &ci, &rest, file, environ, err) == -1)
+		goto out;
+	/* The table of contents is at the front: read all the data too. */
+	argv[0] = rest.path;
+	argv[1] = (char *)"--file=/dev/null";
+	argv[2] = (char *)"--";
+	argv[3] = (char *)file;
+	argv[4] = NULL;
+	if (run(argv, environ, NULL, &et, &status, err) == -1)
+		goto out;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		child_failed(url, &ci, "reading the backup", &rest, &et,
+		    status, "take a new backup; this one cannot be trusted",
+		    err);
+		goto out;
+	}
+	res->program = dbrev_xstrdup(rest.path);
+	free(res->detail);
+	res->detail = dbrev_xstrdup("pg_restore read its contents and data");
+	rc = 0;
+out:
+	dbrev_buf_free(&et);
+	free(rest.path);
+	free(rest.version);
+	info_free(&ci);
+	(void)argv;
+	return rc;
+}
+
+int
+dbrev_backup_pg_restore(struct dbrev_db *db, const char *url,
+    const char *file, const struct dbrev_backup_opts *o,
+    struct dbrev_backup_result *res, struct dbrev_error *err)
+{
+	struct pgconn_info ci;
+	struct prog rest = { 0 };
+	struct dbrev_buf et = { 0 }, dbopt = { 0 };
+	char *argv[10];
+	int major, status, rc = -1;
+
+	(void)db;	/* holds revapply's advisory lock meanwhile */
+	if (conn_info(url, &ci, err) == -1)
+		return -1;
+	if (server_version(url, &ci, &major, err) == -1)
+		goto out;
+	if (choose("pg_restore", o != NULL ? o->pg_restore : NULL, major,
+	    NULL, &rest, err) == -1)
+		goto out;
+	dbrev_buf_printf(&dbopt, "--dbname=%s", ci.dbarg);
+	argv[0] = rest.path;
+	argv[1] = (char *)"--clean";
+	argv[2] = (char *)"--if-exists";
+	argv[3] = (char *)"--single-transaction";
+	argv[4] = (char *)"--no-password";
+	argv[5] = dbopt.data;
+	argv[6] = (char *)"--";
+	argv[7] = (char *)file;
+	argv[8] = NULL;
+	if (run(argv, ci.env, NULL, &et, &status, err) == -1)
+		goto out;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		child_failed(url, &ci, "pg_restore", &rest, &et, status,
+		    "nothing was restored: the database is as it was", err);
+		goto out;
+	}
+	free(res->program);
+	res->program = dbrev_xstrdup(rest.path);
+	rc = 0;
+out:
+	dbrev_buf_free(&et);
+	dbrev_buf_free(&dbopt);
+	free(rest.path);
+	free(rest.version);
+	info_free(&ci);
+	return rc;
+}

@@ -1,0 +1,419 @@
+/*
+ * dbbackup - take, verify, list, prune and restore consistent backups of
+ * a database.  All the work is in libdbrev (dbrev/backup.h); this file
+ * parses arguments and prints.
+ */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dbrev/backup.h"
+
+static int	 quiet, verbose;
+
+/* Progress on a terminal: when it last printed, and whether it did. */
+static double	 progress_last;
+static double	 progress_start;
+static int	 progress_shown;
+
+#define PROGRESS_MIN_BYTES	(64ULL << 20)	/* smaller copies are quick */
+
+static void __attribute__((noreturn))
+usage(FILE *f, int status)
+{
+	fprintf(f,
+	    "usage: dbbackup [-qv] [-u URL] [-d DIR] [--dir DIR | -o FILE] "
+	    "[--keep N]\n"
+	    "       dbbackup [-q] [-u URL] --prune --keep N [--dir DIR]\n"
+	    "       dbbackup --list [--dir DIR]\n"
+	    "       dbbackup [-qv] [-u URL] --verify FILE\n"
+	    "       dbbackup [-qv] [-u URL] [-d DIR] --restore FILE\n");
+	if (f == stdout)
+		fprintf(f,
+		    "\n"
+		    "  (no mode)            take a backup, print its path\n"
+		    "  --list               the backups in --dir, oldest first:\n"
+		    "                       time, revision, size in bytes, path\n"
+		    "  --verify FILE        check a backup thoroughly\n"
+		    "  --restore FILE       verify, then restore FILE into the database\n"
+		    "  --prune              with --keep: prune only, take no backup\n"
+		    "\n"
+		    "  -u, --url URL           database (default $DATABASE_URL)\n"
+		    "  -d DIR                  migrations directory, names the revision\n"
+		    "                          (default $DBREV_DIR or migrations)\n"
+		    "      --dir DIR           backup directory (default "
+		    DBREV_BACKUP_DEFAULT_DIR ")\n"
+		    "  -o, --output FILE       write exactly FILE (never overwritten)\n"
+		    "      --keep N            after the backup, keep the newest N of this\n"
+		    "                          database's backups in --dir, remove older ones\n"
+		    "      --table NAME        version table (default "
+		    DBREV_DEFAULT_TABLE ")\n"
+		    "      --lock-timeout SEC  restore: wait this long for a running\n"
+		    "                          revapply (default 60)\n"
+		    "      --pg-dump PATH      pg_dump to run (default: searched)\n"
+		    "      --pg-restore PATH   pg_restore to run (default: searched)\n"
+		    "  -q, --quiet             no progress or notes\n"
+		    "  -v, --verbose           more detail\n"
+		    "      --help              this text\n"
+		    "      --version           print the version\n");
+	exit(status);
+}
+
+static void __attribute__((noreturn))
+usage_error(const char *what, const char *arg)
+{
+	warnx("%s%s%s", what, arg != NULL ? " " : "", arg != NULL ? arg : "");
+	usage(stderr, 2);
+}
+
+/* Print every error of the chain once, and exit with its status. */
+static void __attribute__((noreturn))
+fail(struct dbrev_error *e)
+{
+	char buf[8192];
+	const struct dbrev_error *p;
+	int status = dbrev_error_exit_status(e);
+
+	if (progress_shown)
+		fputs("\r\033[K", stderr);
+	for (p = e; p != NULL; p = p->next)
+		warnx("%s", dbrev_error_format(p, buf, sizeof buf));
+	dbrev_error_clear(e);
+	exit(status);
+}
+
+static void
+on_signal(int sig)
+{
+	dbrev_backup_interrupted();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+human(char *buf, size_t size, unsigned long long n)
+{
+	static const char *unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)n;
+	int u = 0;
+
+	while (v >= 1024 && u < 4) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, size, "%llu B", n);
+	else
+		snprintf(buf, size, "%.1f %s", v, unit[u]);
+}
+
+static void
+on_progress(void *arg, unsigned long long done, unsigned long long total)
+{
+	char a[32], b[32];
+	double now = dbrev_now_ms();
+
+	(void)arg;
+	if (total < PROGRESS_MIN_BYTES)
+		return;
+	if (done < total && now - progress_last < 200)
+		return;
+	progress_last = now;
+	human(a, sizeof a, done);
+	human(b, sizeof b, total);
+	fprintf(stderr, "\rdbbackup: %3d%% %s of %s\033[K",
+	    (int)(total ? done * 100 / total : 0), a, b);
+	progress_shown = 1;
+}
+
+static void
+progress_done(void)
+{
+	if (progress_shown) {
+		fputs("\r\033[K", stderr);
+		progress_shown = 0;
+	}
+}
+
+static int
+parse_keep(const char *s, size_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 || v == 0 ||
+	    v > 1000000)
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
+static void
+do_list(const char *dir, struct dbrev_error *err)
+{
+	struct dbrev_backup_entry *v;
+	size_t n, i;
+
+	if (dbrev_backup_list(dir, NULL, DBREV_BACKUP_NONE, &v, &n, err) == -1)
+		fail(err);
+	for (i = 0; i < n; i++) {
+		struct tm tm;
+		char when[32];
+
+		gmtime_r(&v[i].name.time, &tm);
+		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		printf("%s  %-14s %12lld  %s\n", when, v[i].name.revision,
+		    (long long)v[i].size, v[i].path);
+	}
+	if (n == 0 && !quiet)
+		fprintf(stderr, "dbbackup: no backups in %s\n", dir);
+	dbrev_backup_entries_free(v, n);
+}
+
+/* Remove this database's backups beyond the newest keep. */
+static int
+prune(const char *url, const char *dir, size_t keep, struct dbrev_error *err)
+{
+	enum dbrev_backup_kind kind;
+	size_t i;
+	char **removed = NULL;
+	char *db = NULL;
+	int rc;
+
+	/* Which files are this database's needs no connection. */
+	kind = dbrev_backup_kind_for(dbrev_url_dialect(url));
+	if (kind == DBREV_BACKUP_NONE)
+		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+		    "set DATABASE_URL or pass -u URL",
+		    "--keep needs the database's URL to know its backups");
+	if (dbrev_backup_url_label(url, &db, err) == -1)
+		return -1;
+	rc = dbrev_backup_prune(dir, db, kind, keep, &removed, err);
+	if (removed != NULL) {
+		for (i = 0; removed[i] != NULL; i++) {
+			if (!quiet)
+				fprintf(stderr, "dbbackup: removed %s\n",
+				    removed[i]);
+			free(removed[i]);
+		}
+		free(removed);
+	}
+	free(db);
+	return rc;
+}
+
+enum mode { M_TAKE, M_LIST, M_VERIFY, M_RESTORE, M_PRUNE };
+
+enum {
+	OPT_DIR = 256, OPT_LIST, OPT_KEEP, OPT_VERIFY, OPT_RESTORE, OPT_PRUNE,
+	OPT_TABLE, OPT_LOCK_TIMEOUT, OPT_PG_DUMP, OPT_PG_RESTORE, OPT_HELP,
+	OPT_VERSION
+};
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "url", required_argument, NULL, 'u' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "dir", required_argument, NULL, OPT_DIR },
+		{ "list", no_argument, NULL, OPT_LIST },
+		{ "keep", required_argument, NULL, OPT_KEEP },
+		{ "verify", required_argument, NULL, OPT_VERIFY },
+		{ "restore", required_argument, NULL, OPT_RESTORE },
+		{ "prune", no_argument, NULL, OPT_PRUNE },
+		{ "table", required_argument, NULL, OPT_TABLE },
+		{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
+		{ "pg-dump", required_argument, NULL, OPT_PG_DUMP },
+		{ "pg-restore", required_argument, NULL, OPT_PG_RESTORE },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct dbrev_backup_opts o;
+	struct dbrev_backup_result res;
+	struct dbrev_error err;
+	const char *url = getenv("DATABASE_URL");
+	const char *migdir = getenv("DBREV_DIR");
+	const char *dir = DBREV_BACKUP_DEFAULT_DIR, *out = NULL, *file = NULL;
+	enum mode mode = M_TAKE;
+	int nmodes = 0, have_keep = 0, ch;
+	size_t keep = 0;
+	double start;
+	char *end;
+
+	memset(&o, 0, sizeof o);
+	dbrev_error_init(&err);
+	while ((ch = getopt_long(argc, argv, "d:o:qu:v", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			migdir = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'u':
+			url = optarg;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case OPT_DIR:
+			dir = optarg;
+			break;
+		case OPT_LIST:
+			mode = M_LIST;
+			nmodes++;
+			break;
+		case OPT_KEEP:
+			if (parse_keep(optarg, &keep) == -1)
+				usage_error("--keep wants a whole number of "
+				    "backups, 1 or more, not", optarg);
+			have_keep = 1;
+			break;
+		case OPT_VERIFY:
+			mode = M_VERIFY;
+			file = optarg;
+			nmodes++;
+			break;
+		case OPT_RESTORE:
+			mode = M_RESTORE;
+			file = optarg;
+			nmodes++;
+			break;
+		case OPT_PRUNE:
+			mode = M_PRUNE;
+			nmodes++;
+			break;
+		case OPT_TABLE:
+			o.table = optarg;
+			break;
+		case OPT_LOCK_TIMEOUT:
+			errno = 0;
+			o.lock_timeout = strtod(optarg, &end);
+			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
+			    o.lock_timeout < 0)
+				usage_error("bad --lock-timeout", optarg);
+			break;
+		case OPT_PG_DUMP:
+			o.pg_dump = optarg;
+			break;
+		case OPT_PG_RESTORE:
+			o.pg_restore = optarg;
+			break;
+		case OPT_HELP:
+			usage(stdout, 0);
+		case OPT_VERSION:
+			printf("dbbackup dbrev " DBREV_VERSION "\n");
+			return 0;
+		default:
+			usage(stderr, 2);
+		}
+	}
+	if (optind < argc)
+		usage_error("unexpected argument", argv[optind]);
+	if (nmodes > 1)
+		usage_error("give at most one of --list, --verify, --restore "
+		    "and --prune", NULL);
+	if (mode == M_PRUNE && !have_keep)
+		usage_error("--prune needs --keep N", NULL);
+	if (have_keep && mode != M_TAKE && mode != M_PRUNE)
+		usage_error("--keep goes with taking a backup or --prune", NULL);
+	if (out != NULL && (mode != M_TAKE || have_keep))
+		usage_error("-o goes with taking a backup, without --keep",
+		    NULL);
+	if (out != NULL && *out == '\0')
+		usage_error("-o wants a file name", NULL);
+	if (*dir == '\0')
+		usage_error("--dir wants a directory", NULL);
+	o.migrations_dir = migdir != NULL && *migdir != '\0' ? migdir :
+	    "migrations";
+	if (url != NULL && *url == '\0')
+		url = NULL;
+
+	/* A full disk or a file size limit must fail a write, not kill us. */
+	signal(SIGXFSZ, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+	if (!quiet && isatty(STDERR_FILENO)) {
+		o.progress = on_progress;
+		progress_start = progress_last = dbrev_now_ms();
+	}
+
+	start = dbrev_now_ms();
+	switch (mode) {
+	case M_LIST:
+		do_list(dir, &err);
+		return 0;
+	case M_PRUNE:
+		if (prune(url, dir, keep, &err) == -1)
+			fail(&err);
+		return 0;
+	case M_VERIFY:
+		if (dbrev_backup_verify(url, file, &o, &res, &err) == -1)
+			fail(&err);
+		progress_done();
+		printf("%s: ok\n", res.path);
+		if (verbose)
+			fprintf(stderr, "dbbackup: %s, %llu bytes%s%s%s%s\n",
+			    dbrev_backup_kind_name(res.kind), res.size,
+			    res.detail != NULL ? "; " : "",
+			    res.detail != NULL ? res.detail : "",
+			    res.program != NULL ? "; checked with " : "",
+			    res.program != NULL ? res.program : "");
+		dbrev_backup_result_free(&res);
+		return 0;
+	case M_RESTORE:
+		if (dbrev_backup_restore(url, file, &o, &res, &err) == -1)
+			fail(&err);
+		progress_done();
+		printf("restored %s; the database is at %s\n", res.path,
+		    res.revision != NULL ? res.revision : "base");
+		if (verbose)
+			fprintf(stderr, "dbbackup: restored in %.0f ms%s%s\n",
+			    dbrev_now_ms() - start,
+			    res.program != NULL ? " with " : "",
+			    res.program != NULL ? res.program : "");
+		dbrev_backup_result_free(&res);
+		return 0;
+	case M_TAKE:
+		if (dbrev_backup_take(url, out, dir, &o, &res, &err) == -1)
+			fail(&err);
+		progress_done();
+		printf("%s\n", res.path);
+		fflush(stdout);
+		if (verbose) {
+			char sz[32];
+
+			human(sz, sizeof sz, res.size);
+			fprintf(stderr, "dbbackup: %s at %s, %s in %.0f ms%s%s"
+			    "%s%s\n", dbrev_backup_kind_name(res.kind),
+			    res.revision, sz, dbrev_now_ms() - start,
+			    res.detail != NULL ? "; " : "",
+			    res.detail != NULL ? res.detail : "",
+			    res.program != NULL ? "; made with " : "",
+			    res.program != NULL ? res.program : "");
+		}
+		dbrev_backup_result_free(&res);
+		if (have_keep && prune(url, dir, keep, &err) == -1)
+			fail(&err);
+		return 0;
+	}
+	return 0;
+}
