@@ -26,7 +26,7 @@ export DBREV_SQLITE_DB	= $(DBREV_SQLITE_FILE)
 
 DBREV_TABLE_OPT		= $(if $(strip $(DB_TABLE)), --table "$$DBREV_TABLE")
 DBREV_BACKUP_RUN	= $(DBREV_DBBACKUP) -d "$$DBREV_DIR" --dir "$$DBREV_BACKUP_TO"$(DBREV_TABLE_OPT)$(if $(strip $(DB_BACKUP_KEEP)), --keep "$$DBREV_KEEP")
-DBREV_SAY_SH		= $(if $(DBREV_Q),printf '  %-8s %s\n' '$1' "$$DBREV_URL_SAFE";)
+DBREV_SAY_SH		= $(if $(DBREV_SAYING),printf '  %-8s %s\n' '$1' "$$DBREV_URL_SAFE";)
 DBREV_STAMPS		= $(DBREV_STATE)/upgrade.stamp $(DBREV_STATE)/backup.stamp
 
 ifneq ($(DB_BACKUP),no)

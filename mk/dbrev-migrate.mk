@@ -71,13 +71,19 @@ db-upgrade db-downgrade db-current db-stamp:
 else
 
 # --- The graph, from revorder, and the stamps resting on it. ---
+# Not for goals that do not need it, nor while the tools are not built
+# (the including Makefile's own targets must work then).
+DBREV_HAVE_TOOLS := $(if $(strip $(DBREV_BINDIR)),$(wildcard $(DBREV_REVORDER)),yes)
 ifneq ($(wildcard $(DBREV_VERSIONS)),)
 ifneq ($(if $(MAKECMDGOALS),$(filter-out $(DBREV_NOGRAPH_GOALS),$(MAKECMDGOALS)),all),)
+ifneq ($(DBREV_HAVE_TOOLS),)
 -include $(DBREV_GRAPH)
+endif
 endif
 # graph.mk records the directory it describes: another DB_DIR remakes it.
 $(DBREV_GRAPH): $(DBREV_VERSIONS) $(wildcard $(DBREV_VERSIONS)/*.sql) \
     $(if $(filter-out $(DB_DIR),$(DBREV_GRAPH_DIR)),dbrev-force)
+	@$(if $(DBREV_HAVE_TOOLS),:,echo 'dbrev: $(DBREV_REVORDER) not found: build dbrev first (make in its source tree) or set DBREV_BINDIR' >&2; exit 2)
 	@mkdir -p $(@D)
 	$(DBREV_Q)$(DBREV_REVORDER) -d "$$DBREV_DIR" --format=make > $@.tmp
 	@printf 'DBREV_GRAPH_DIR := %s\n' "$$DBREV_DIR" >> $@.tmp
@@ -212,7 +218,7 @@ db-check:
 # Only SQL on stdout: the step line goes to stderr.
 db-sql:
 	$(if $(value FROM),$(call dbrev_check_rev,FROM))$(if $(value REV),$(call dbrev_check_rev,REV))
-	$(if $(DBREV_Q),@printf '  %-8s %s\n' SQL "$${DBREV_FROM:-base}:$${DBREV_REV:-head}" >&2)
+	$(if $(DBREV_SAYING),@printf '  %-8s %s\n' SQL "$${DBREV_FROM:-base}:$${DBREV_REV:-head}" >&2)
 	$(DBREV_Q)$(DBREV_APPLY) --sql -- upgrade "$${DBREV_FROM:-base}:$${DBREV_REV:-head}"
 
 db-help:

@@ -62,15 +62,18 @@ DBREV_REVORDER	?= $(call dbrev_tool,revorder)
 DBREV_REVAPPLY	?= $(call dbrev_tool,revapply)
 DBREV_DBBACKUP	?= $(call dbrev_tool,dbbackup)
 
-# Quiet by default: one "  VERB     what" line per step (Kbuild's habit).
+# Quiet by default: one "  VERB     what" line per step (Kbuild's habit);
+# V=1 shows the commands instead, make -s neither.
 ifeq ($(V),1)
 DBREV_Q		:=
+DBREV_SAYING	:=
 else
 DBREV_Q		:= @
+DBREV_SAYING	:= $(if $(findstring s,$(firstword -$(MAKEFLAGS))),,yes)
 endif
 # $(call dbrev_say,VERB[,SHELLWORD]): a recipe line printing the step
 # and the database (or SHELLWORD) when quiet; empty, so no line, if V=1.
-dbrev_say	 = $(if $(DBREV_Q),@printf '  %-8s %s\n' '$1' $(or $2,"$$DBREV_URL_SAFE"))
+dbrev_say	 = $(if $(DBREV_SAYING),@printf '  %-8s %s\n' '$1' $(or $2,"$$DBREV_URL_SAFE"))
 
 # --- The database URL, a form safe to print, and a key for the stamps. ---
 # Computed with make's text functions only, when the fragment is read.

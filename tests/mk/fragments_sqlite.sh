@@ -322,6 +322,31 @@ mk db-current V=1
 status_is 0
 stdout_has 'revapply -d "$DBREV_DIR" current'
 
+tcase "tools not built: the project's own goals work, db-upgrade says so"
+touch "$P"/migrations/versions/*.sql
+run "$MAKE_CMD" --no-print-directory -C "$P" DBREV_BINDIR="$T/nonexistent"
+status_is 0
+stdout_is default-goal
+stderr_is ""
+run "$MAKE_CMD" --no-print-directory -C "$P" DBREV_BINDIR="$T/nonexistent" db-upgrade
+status_is 2
+stderr_has "revorder not found: build dbrev first"
+
+tcase "make -s: no step lines, only the tools' output"
+mk -s db-sql
+status_is 0
+stderr_lacks "  SQL"
+stdout_has "CREATE TABLE"
+
+tcase "make -q db-upgrade answers whether the database is up to date"
+mk db-upgrade
+mk -q db-upgrade
+status_is 0
+sleep 0.01
+touch "$P"/migrations/versions/*.sql
+mk -q db-upgrade
+status_is 1
+
 cat >"$P/schema.sql" <<'EOF'
 CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT);
 CREATE TABLE posts (id INTEGER PRIMARY KEY);
