@@ -517,9 +517,8 @@ dbrev_sqlite_introspect(struct sqlite3 *db, struct dbrev_schema **out,
 	    "SELECT m.type, m.name, m.tbl_name, m.sql FROM sqlite_schema m"
 	    " WHERE m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
 	    " AND m.sql IS NOT NULL"
-	    " AND NOT EXISTS (SELECT 1 FROM pragma_table_list l"
-	    "  WHERE l.schema = 'main' AND l.name = m.name"
-	    "  AND l.type = 'shadow')"
+	    " AND m.name NOT IN (SELECT l.name FROM pragma_table_list l"
+	    "  WHERE l.schema = 'main' AND l.type = 'shadow')"
 	    " ORDER BY m.name", -1, &st, NULL);
 	if (rc != SQLITE_OK) {
 		dbrev_schema_free(s);
