@@ -85,8 +85,9 @@ $(DBREV_GRAPH): $(DBREV_VERSIONS) $(wildcard $(DBREV_VERSIONS)/*.sql) \
     $(if $(filter-out $(DB_DIR),$(DBREV_GRAPH_DIR)),dbrev-force)
 	@$(if $(DBREV_HAVE_TOOLS),:,echo 'dbrev: $(DBREV_REVORDER) not found: build dbrev first (make in its source tree) or set DBREV_BINDIR' >&2; exit 2)
 	@mkdir -p $(@D)
-	$(DBREV_Q)$(DBREV_REVORDER) -d "$$DBREV_DIR" --format=make > $@.tmp
-	@printf 'DBREV_GRAPH_DIR := %s\n' "$$DBREV_DIR" >> $@.tmp
+	$(DBREV_Q)if $(DBREV_REVORDER) -d "$$DBREV_DIR" --format=make > $@.tmp 2>/dev/null; \
+	then printf 'DBREV_GRAPH_DIR := %s\n' "$$DBREV_DIR" >> $@.tmp; \
+	else printf 'DBREV_GRAPH_BAD := yes\nDBREV_GRAPH_DIR := %s\n' "$$DBREV_DIR" > $@.tmp; fi
 	@mv -f $@.tmp $@
 else
 $(DBREV_GRAPH):
@@ -94,15 +95,22 @@ $(DBREV_GRAPH):
 	@exit 2
 endif
 
-.PHONY: dbrev-force
+.PHONY: dbrev-force dbrev-graph-bad
 dbrev-force:
+
+# An invalid graph is recorded in graph.mk (an include that fails would
+# stop make with a misleading message); what depends on it reports it.
+dbrev-graph-bad:
+	@$(DBREV_REVORDER) -d "$$DBREV_DIR" --check >/dev/null
+	@echo 'dbrev: revorder failed on $(DBREV_VERSIONS)' >&2; exit 2
 
 # A missing SQLite file counts as changed (a rule without a recipe).
 ifneq ($(DBREV_SQLITE_FILE),)
 $(DBREV_SQLITE_FILE):
 endif
 
-DBREV_DEPS	:= $(DBREV_GRAPH) $(DBREV_FILES) $(DBREV_SQLITE_FILE)
+DBREV_DEPS	:= $(DBREV_GRAPH) $(DBREV_FILES) $(DBREV_SQLITE_FILE) \
+		   $(if $(DBREV_GRAPH_BAD),dbrev-graph-bad)
 
 # The backup is taken only when something is to be applied: the stamps
 # are stale, but a database whose applied heads are already the graph's

@@ -288,6 +288,20 @@ status_is 2
 stderr_has "FROM= takes a revision"
 [ ! -e "$P/pwned" ] || fail "a REV ran a command"
 
+tcase "an invalid graph stops db-upgrade with revorder's message, nothing applied"
+cp "$r1" "$P/migrations/versions/dup.sql"
+calls_clear
+mk db-upgrade
+status_is 2
+stderr_has "duplicate revision id"
+calls_lacks dbbackup
+calls_lacks revapply
+mk db-upgrade
+status_is 2
+rm -f "$P/migrations/versions/dup.sql"
+mk db-upgrade
+status_is 0
+
 tcase "two heads: db-branches, db-check fails, db-merge joins them"
 mk db-revision M="Side branch" REV="$id2"
 status_is 0
