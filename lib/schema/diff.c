@@ -14,6 +14,31 @@
 #include "dbrev/schema.h"
 #include "dbrev/util.h"
 
+/* A qualified name for people, quoted where SQL would need it. */
+static const char *
+hq(const char *schema, const char *name, char *buf, size_t size)
+{
+	char a[512], b[512];
+
+	if (schema != NULL)
+		snprintf(buf, size, "%s.%s", dbrev_sql_ident(schema, a,
+		    sizeof(a)), dbrev_sql_ident(name, b, sizeof(b)));
+	else
+		snprintf(buf, size, "%s", dbrev_sql_ident(name, b, sizeof(b)));
+	return buf;
+}
+
+/* One identifier for people (static buffer rotation: up to 4 at once). */
+static const char *
+hi(const char *name)
+{
+	static char bufs[4][512];
+	static int k;
+
+	k = (k + 1) % 4;
+	return dbrev_sql_ident(name, bufs[k], sizeof(bufs[k]));
+}
+
 static int
 streq(const char *a, const char *b)
 {
@@ -52,7 +77,7 @@ con_describe(struct dbrev_buf *b, const struct dbrev_constraint *c)
 	size_t i;
 
 	if (c->name != NULL)
-		dbrev_buf_printf(b, "constraint %s ", c->name);
+		dbrev_buf_printf(b, "constraint %s ", hi(c->name));
 	dbrev_buf_puts(b, kinds[c->kind]);
 	if (c->kind == DBREV_CON_CHECK || c->kind == DBREV_CON_EXCLUDE) {
 		dbrev_buf_printf(b, " (%s)", c->expr ? c->expr : "");
@@ -60,15 +85,15 @@ con_describe(struct dbrev_buf *b, const struct dbrev_constraint *c)
 	}
 	dbrev_buf_puts(b, " (");
 	for (i = 0; i < c->ncolumns; i++)
-		dbrev_buf_printf(b, "%s%s", i ? ", " : "", c->columns[i]);
+		dbrev_buf_printf(b, "%s%s", i ? ", " : "", hi(c->columns[i]));
 	dbrev_buf_puts(b, ")");
 	if (c->kind == DBREV_CON_FOREIGN_KEY) {
-		dbrev_buf_printf(b, " references %s", c->ref_table);
+		dbrev_buf_printf(b, " references %s", hi(c->ref_table));
 		if (c->nref_columns > 0) {
 			dbrev_buf_puts(b, " (");
 			for (i = 0; i < c->nref_columns; i++)
 				dbrev_buf_printf(b, "%s%s", i ? ", " : "",
-				    c->ref_columns[i]);
+				    hi(c->ref_columns[i]));
 			dbrev_buf_puts(b, ")");
 		}
 		if (c->on_delete && strcmp(c->on_delete, "NO ACTION") != 0)
@@ -121,7 +146,7 @@ column_describe(struct dbrev_buf *b, const char *t,
 {
 	const char *sep = "";
 
-	dbrev_buf_printf(b, "alter column %s.%s:", t, x->name);
+	dbrev_buf_printf(b, "alter column %s.%s:", t, hi(x->name));
 	if (w & DBREV_COL_TYPE) {
 		dbrev_buf_printf(b, " type %s -> %s",
 		    *x->type ? x->type : "(none)", *y->type ? y->type : "(none)");
@@ -199,7 +224,7 @@ table_diff(const struct dbrev_table *a, const struct dbrev_table *b,
 	unsigned char *used;
 	size_t i, j;
 
-	dbrev_qname(a->schema, a->name, qa, sizeof(qa));
+	hq(a->schema, a->name, qa, sizeof(qa));
 	ch->kind = DBREV_CHANGE_ALTER_TABLE;
 	ch->from = a;
 	ch->to = b;
@@ -216,7 +241,7 @@ table_diff(const struct dbrev_table *a, const struct dbrev_table *b,
 			    { DBREV_COLUMN_DROP, &a->columns[i], NULL, 0 };
 			ch->destructive = 1;
 			dbrev_buf_printf(&d, "%sdrop column %s.%s",
-			    d.len ? "; " : "", qa, a->columns[i].name);
+			    d.len ? "; " : "", qa, hi(a->columns[i].name));
 		} else if ((w = column_what(&a->columns[i], y)) != 0) {
 			ch->columns = dbrev_xrealloc(ch->columns,
 			    (ch->ncolumns + 1) * sizeof(*ch->columns));
@@ -234,7 +259,7 @@ table_diff(const struct dbrev_table *a, const struct dbrev_table *b,
 			ch->columns[ch->ncolumns++] = (struct dbrev_column_change)
 			    { DBREV_COLUMN_ADD, NULL, &b->columns[i], 0 };
 			dbrev_buf_printf(&d, "%sadd column %s.%s",
-			    d.len ? "; " : "", qa, b->columns[i].name);
+			    d.len ? "; " : "", qa, hi(b->columns[i].name));
 		}
 	/* Constraints: as a multiset of signatures. */
 	sa = dbrev_xcalloc(a->nconstraints + 1, sizeof(*sa));
@@ -467,6 +492,19 @@ graph_node_o(struct graph *g, const struct dbrev_object *o)
 
 /* ---------------------------------------------------------- diff */
 
+/* "VERB [KIND] NAME", newly allocated. */
+static char *
+describe(const char *verb, const char *kind, const char *schema,
+    const char *name)
+{
+	struct dbrev_buf b = { 0 };
+	char q[1100];
+
+	dbrev_buf_printf(&b, "%s %s%s%s", verb, kind ? kind : "", kind ? " " :
+	    "", hq(schema, name, q, sizeof(q)));
+	return dbrev_buf_take(&b);
+}
+
 static int
 default_invalidates(const struct dbrev_change *tc,
     const struct dbrev_object *dep, void *arg)
@@ -529,8 +567,8 @@ dbrev_schema_diff(const struct dbrev_schema *from,
 			c = clist_add(&tab, DBREV_CHANGE_DROP_TABLE);
 			c->from = a;
 			c->destructive = 1;
-			c->description = dbrev_xmalloc(strlen(q) + 16);
-			sprintf(c->description, "drop table %s", q);
+			c->description = describe("drop table", NULL,
+			    a->schema, a->name);
 		} else {
 			struct dbrev_change tmp;
 
@@ -548,8 +586,8 @@ dbrev_schema_diff(const struct dbrev_schema *from,
 		    sizeof(q))) == NULL) {
 			c = clist_add(&tab, DBREV_CHANGE_CREATE_TABLE);
 			c->to = b;
-			c->description = dbrev_xmalloc(strlen(q) + 16);
-			sprintf(c->description, "create table %s", q);
+			c->description = describe("create table", NULL,
+			    b->schema, b->name);
 		}
 	}
 
@@ -619,10 +657,9 @@ dbrev_schema_diff(const struct dbrev_schema *from,
 			c = clist_add(&obj, DBREV_CHANGE_DROP_OBJECT);
 			c->obj_from = a;
 			if (b == NULL || changed[i]) {
-				c->description = dbrev_xmalloc(strlen(q) + 64);
-				sprintf(c->description, "%s %s %s",
-				    b == NULL ? "drop" : "change",
-				    dbrev_object_kind_name(a->kind), q);
+				c->description = describe(b == NULL ? "drop" :
+				    "change", dbrev_object_kind_name(a->kind),
+				    a->schema, a->name);
 			}
 			if (b != NULL) {
 				c = clist_add(&obj, DBREV_CHANGE_CREATE_OBJECT);
@@ -632,9 +669,8 @@ dbrev_schema_diff(const struct dbrev_schema *from,
 			c = clist_add(&obj, DBREV_CHANGE_ALTER_OBJECT);
 			c->obj_from = a;
 			c->obj_to = b;
-			c->description = dbrev_xmalloc(strlen(q) + 64);
-			sprintf(c->description, "change %s %s",
-			    dbrev_object_kind_name(a->kind), q);
+			c->description = describe("change",
+			    dbrev_object_kind_name(a->kind), a->schema, a->name);
 		}
 	}
 	for (i = 0; i < to->nobjects; i++) {
@@ -644,9 +680,8 @@ dbrev_schema_diff(const struct dbrev_schema *from,
 		    b->name, q, sizeof(q))) == NULL) {
 			c = clist_add(&obj, DBREV_CHANGE_CREATE_OBJECT);
 			c->obj_to = b;
-			c->description = dbrev_xmalloc(strlen(q) + 64);
-			sprintf(c->description, "create %s %s",
-			    dbrev_object_kind_name(b->kind), q);
+			c->description = describe("create",
+			    dbrev_object_kind_name(b->kind), b->schema, b->name);
 		}
 	}
 

@@ -387,9 +387,12 @@ dbrev_sql_ident(const char *name, char *buf, size_t size)
 	int plain;
 	size_t i;
 
-	plain = (isalpha((unsigned char)name[0]) || name[0] == '_');
+	/* Plain: lowercase letters, digits and _ (what an unquoted name
+	   folds to), and not a keyword. */
+	plain = (islower((unsigned char)name[0]) || name[0] == '_');
 	for (p = name; plain && *p != '\0'; p++)
-		if (!isalnum((unsigned char)*p) && *p != '_')
+		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) &&
+		    *p != '_')
 			plain = 0;
 	if (plain) {
 		for (i = 0; name[i] != '\0' && i + 1 < sizeof(lower); i++)

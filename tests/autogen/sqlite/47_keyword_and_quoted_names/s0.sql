@@ -1,0 +1,1 @@
+CREATE TABLE "order" ("group" TEXT, "select" INTEGER, "my col" TEXT);

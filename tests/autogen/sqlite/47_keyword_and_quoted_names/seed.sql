@@ -1,0 +1,1 @@
+INSERT INTO "order" VALUES ('g', 1, 'c');

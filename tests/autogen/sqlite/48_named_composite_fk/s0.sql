@@ -1,0 +1,3 @@
+CREATE TABLE parent (a INTEGER, b INTEGER, v TEXT, PRIMARY KEY (a, b));
+CREATE TABLE child (id INTEGER PRIMARY KEY, pa INTEGER, pb INTEGER,
+    CONSTRAINT child_parent FOREIGN KEY (pa, pb) REFERENCES parent (a, b));

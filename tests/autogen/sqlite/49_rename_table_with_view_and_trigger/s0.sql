@@ -1,0 +1,4 @@
+CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT);
+CREATE TABLE log (msg TEXT);
+CREATE VIEW names AS SELECT name FROM people;
+CREATE TRIGGER people_log AFTER INSERT ON people BEGIN INSERT INTO log VALUES (new.name); END;

@@ -1,0 +1,1 @@
+INSERT INTO m VALUES (1.5, 2, 'c', 3.25);

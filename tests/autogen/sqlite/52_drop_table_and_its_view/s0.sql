@@ -1,0 +1,3 @@
+CREATE TABLE events (id INTEGER PRIMARY KEY, kind TEXT);
+CREATE TABLE audit (event_id INTEGER, note TEXT);
+CREATE VIEW kinds AS SELECT DISTINCT kind FROM events;

@@ -1,0 +1,1 @@
+CREATE TABLE audit (event_id INTEGER, note TEXT);

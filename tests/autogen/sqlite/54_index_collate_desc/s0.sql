@@ -1,0 +1,2 @@
+CREATE TABLE w (a TEXT, b INTEGER);
+CREATE INDEX w_ab ON w (a, b);
