@@ -113,36 +113,48 @@ heap_pop(struct heap *h)
 	return top;
 }
 
-/* qsort has no context argument: sort (id, index) pairs instead. */
-struct idref {
-	const char	*id;
-	uint32_t	 i;
-};
-
-static int
-idref_cmp(const void *a, const void *b)
+/* Sift v down from slot i of a max-heap a[0..n) ordered by id. */
+static void
+sift_down(uint32_t *a, size_t i, size_t n, struct dbrev_revision **revs)
 {
-	return strcmp(((const struct idref *)a)->id,
-	    ((const struct idref *)b)->id);
+	uint32_t v = a[i];
+	size_t c;
+
+	for (;;) {
+		c = 2 * i + 1;
+		if (c >= n)
+			break;
+		if (c + 1 < n && strcmp(revs[a[c + 1]]->id, revs[a[c]]->id) > 0)
+			c++;
+		if (strcmp(revs[a[c]]->id, revs[v]->id) <= 0)
+			break;
+		a[i] = a[c];
+		i = c;
+	}
+	a[i] = v;
 }
 
-/* Indices 0..n-1 of revs sorted by id. */
+/*
+ * Indices 0..n-1 of revs sorted by id: an in-place heapsort, as qsort
+ * takes no context and would need a second array the size of this one.
+ */
 static uint32_t *
 sort_by_id(struct dbrev_revision **revs, size_t n)
 {
-	struct idref *r = dbrev_xmalloc(n * sizeof(*r));
-	uint32_t *out = dbrev_xmalloc(n * sizeof(*out));
+	uint32_t *a = dbrev_xmalloc((n ? n : 1) * sizeof(*a)), t;
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		r[i].id = revs[i]->id;
-		r[i].i = (uint32_t)i;
-	}
-	qsort(r, n, sizeof(*r), idref_cmp);
 	for (i = 0; i < n; i++)
-		out[i] = r[i].i;
-	free(r);
-	return out;
+		a[i] = (uint32_t)i;
+	for (i = n / 2; i > 0; i--)
+		sift_down(a, i - 1, n, revs);
+	for (i = n; i > 1; i--) {
+		t = a[0];
+		a[0] = a[i - 1];
+		a[i - 1] = t;
+		sift_down(a, 0, i - 1, revs);
+	}
+	return a;
 }
 
 /* Where revision r names prerequisite p: its parents or depends line. */
@@ -343,12 +355,16 @@ dbrev_graph_build(struct dbrev_revision **in, size_t nin,
 				heap_push(&h, dep[j]);
 	}
 	free(h.a);
-	byid = sort_by_id(revs, n);
+	free(indeg);
+	/* Kahn's reverse edges are done with; free before the next peak. */
+	free(dep_off);
+	free(dep);
 	if (k != n) {
+		byid = sort_by_id(revs, n);
 		report_cycles(revs, n, pre_off, pre, done, byid, err);
+		free(byid);
 		bad = 1;
 	}
-	free(indeg);
 	free(done);
 	if (bad) {
 		free_revs(revs, n);
@@ -356,11 +372,8 @@ dbrev_graph_build(struct dbrev_revision **in, size_t nin,
 		free(tab);
 		free(pre_off);
 		free(pre);
-		free(dep_off);
-		free(dep);
 		free(fill);
 		free(order);
-		free(byid);
 		return -1;
 	}
 
@@ -373,32 +386,30 @@ dbrev_graph_build(struct dbrev_revision **in, size_t nin,
 		g->revs[i] = revs[order[i]];
 		pos[order[i]] = (uint32_t)i;
 	}
-	g->pre_off = dbrev_xmalloc((n + 1) * sizeof(*g->pre_off));
-	g->pre = dbrev_xmalloc((nedges ? nedges : 1) * sizeof(*g->pre));
-	g->nchild = dbrev_xcalloc(n + 1, sizeof(*g->nchild));
-	for (k = 0, i = 0; i < n; i++) {
-		uint32_t old = order[i];
-
-		g->pre_off[i] = (uint32_t)k;
-		for (j = pre_off[old]; j < pre_off[old + 1]; j++) {
-			g->pre[k++] = pos[pre[j]];
-			/* Parents come first in the list. */
-		}
-	}
-	g->pre_off[n] = (uint32_t)k;
-	/* Children through parents (a parent missing was an error). */
-	for (i = 0; i < n; i++)
-		for (j = 0; j < g->revs[i]->nparents; j++)
-			g->nchild[g->pre[g->pre_off[i] + j]]++;
-	/* Before fill (== pos) is cleared below. */
+	free(revs);
 	for (i = 0; i < cap; i++)
 		if (tab[i] != 0)
 			tab[i] = pos[tab[i] - 1] + 1;
 	g->hash = tab;
 	g->hcap = cap;
+	/* Prerequisites, parents first as in the file. */
+	g->pre_off = dbrev_xmalloc((n + 1) * sizeof(*g->pre_off));
+	g->pre = dbrev_xmalloc((nedges ? nedges : 1) * sizeof(*g->pre));
+	for (k = 0, i = 0; i < n; i++) {
+		g->pre_off[i] = (uint32_t)k;
+		for (j = pre_off[order[i]]; j < pre_off[order[i] + 1]; j++)
+			g->pre[k++] = pos[pre[j]];
+	}
+	g->pre_off[n] = (uint32_t)k;
+	free(pre_off);
+	free(pre);
+	free(order);
+	/* Children through parents (a parent missing was an error). */
+	g->nchild = dbrev_xcalloc(n + 1, sizeof(*g->nchild));
 	for (i = 0; i < n; i++)
-		byid[i] = pos[byid[i]];
-	g->sorted = byid;
+		for (j = 0; j < g->revs[i]->nparents; j++)
+			g->nchild[g->pre[g->pre_off[i] + j]]++;
+	/* Dependents: who rests on each revision, in apply order. */
 	g->dep_off = dbrev_xcalloc(n + 1, sizeof(*g->dep_off));
 	g->dep = dbrev_xmalloc((nedges ? nedges : 1) * sizeof(*g->dep));
 	memset(fill, 0, (n + 1) * sizeof(*fill));
@@ -406,17 +417,13 @@ dbrev_graph_build(struct dbrev_revision **in, size_t nin,
 		g->dep_off[g->pre[k] + 1]++;
 	for (i = 0; i < n; i++)
 		g->dep_off[i + 1] += g->dep_off[i];
-	for (i = 0; i < n; i++)	/* ascending i: dependents in apply order */
+	for (i = 0; i < n; i++)
 		for (k = g->pre_off[i]; k < g->pre_off[i + 1]; k++)
 			g->dep[g->dep_off[g->pre[k]] + fill[g->pre[k]]++] =
 			    (uint32_t)i;
-	free(revs);
-	free(pre_off);
-	free(pre);
-	free(dep_off);
-	free(dep);
 	free(fill);
-	free(order);
+	/* Ids in byte order, for prefix lookup: revisions are in place. */
+	g->sorted = sort_by_id(g->revs, n);
 	*out = g;
 	return 0;
 }
@@ -440,10 +447,10 @@ int
 dbrev_graph_load(const char *dir, unsigned flags, struct dbrev_graph **out,
     struct dbrev_error *err)
 {
-	struct dbrev_buf path = { 0 }, text = { 0 };
+	struct dbrev_buf path = { 0 }, text = { 0 }, namebuf = { 0 };
 	struct dbrev_revision **revs = NULL, *r;
 	char **names = NULL;
-	size_t nnames = 0, capnames = 0, nrevs = 0, i, base;
+	size_t nnames = 0, nrevs = 0, i, base, off;
 	struct dirent *de;
 	struct stat st;
 	DIR *d;
@@ -470,15 +477,12 @@ dbrev_graph_load(const char *dir, unsigned flags, struct dbrev_graph **out,
 		dbrev_buf_free(&path);
 		return -1;
 	}
+	/* Names go into one buffer: no allocation per file. */
 	while ((errno = 0, de = readdir(d)) != NULL) {
 		if (!wanted(de->d_name) || de->d_type == DT_DIR)
 			continue;
-		if (nnames == capnames) {
-			capnames = capnames ? 2 * capnames : 256;
-			names = dbrev_xrealloc(names,
-			    capnames * sizeof(*names));
-		}
-		names[nnames++] = dbrev_xstrdup(de->d_name);
+		dbrev_buf_add(&namebuf, de->d_name, strlen(de->d_name) + 1);
+		nnames++;
 	}
 	if (errno != 0) {
 		dbrev_error_set(err, DBREV_ERR_RUNTIME, path.data, 0, NULL,
@@ -486,6 +490,11 @@ dbrev_graph_load(const char *dir, unsigned flags, struct dbrev_graph **out,
 		bad = 1;
 	}
 	closedir(d);
+	names = dbrev_xmalloc((nnames ? nnames : 1) * sizeof(*names));
+	for (i = 0, off = 0; i < nnames; i++) {
+		names[i] = namebuf.data + off;
+		off += strlen(names[i]) + 1;
+	}
 	/* Sorted, so that messages come in the same order everywhere. */
 	if (nnames > 0)
 		qsort(names, nnames, sizeof(*names), name_cmp);
@@ -496,7 +505,6 @@ dbrev_graph_load(const char *dir, unsigned flags, struct dbrev_graph **out,
 	for (i = 0; i < nnames; i++) {
 		path.len = base;
 		dbrev_buf_puts(&path, names[i]);
-		free(names[i]);
 		/* One buffer for every file: no allocation per read. */
 		if (dbrev_read_file(path.data, &text, err) == -1) {
 			bad = 1;
@@ -510,6 +518,7 @@ dbrev_graph_load(const char *dir, unsigned flags, struct dbrev_graph **out,
 		revs[nrevs++] = r;
 	}
 	free(names);
+	dbrev_buf_free(&namebuf);
 	dbrev_buf_free(&text);
 	dbrev_buf_free(&path);
 	if (bad) {
