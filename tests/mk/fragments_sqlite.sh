@@ -13,6 +13,25 @@ status_is 0
 stdout_is default-goal
 calls_none
 
+tcase "a fragment alone, and fragments included twice"
+mkdir -p "$T/alone"
+printf 'DATABASE_URL = sqlite:app.db\ninclude %s/mk/dbrev-backup.mk\ninclude %s/mk/dbrev-backup.mk\nall:\n\t@echo mine\n' \
+    "$DBREV_SRCDIR" "$DBREV_SRCDIR" >"$T/alone/Makefile"
+run "$MAKE_CMD" --no-print-directory -C "$T/alone" DBREV_BINDIR="$BIN"
+status_is 0
+stdout_is mine
+run "$MAKE_CMD" --no-print-directory -C "$T/alone" DBREV_BINDIR="$BIN" db-upgrade
+status_is 2
+stderr_has "No rule to make target 'db-upgrade'"
+printf 'DATABASE_URL = sqlite:app.db\ninclude %s/mk/dbrev-migrate.mk\ninclude %s/mk/dbrev.mk\nall:\n\t@echo mine\n' \
+    "$DBREV_SRCDIR" "$DBREV_SRCDIR" >"$T/alone/Makefile"
+run "$MAKE_CMD" --no-print-directory -C "$T/alone" DBREV_BINDIR="$BIN"
+status_is 0
+stdout_is mine
+run "$MAKE_CMD" --no-print-directory -C "$T/alone" DBREV_BINDIR="$BIN" db-help
+status_is 0
+stderr_is ""
+
 tcase "db-help lists every target and knob"
 mk db-help
 status_is 0
