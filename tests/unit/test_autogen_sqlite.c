@@ -165,6 +165,96 @@ assert_same(const struct dbrev_schema *a, const struct dbrev_schema *b,
 	dbrev_buf_free(&m);
 }
 
+static char *query(sqlite3 *, const char *);
+
+static int
+line_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * What the engine's pragmas say about the schema, independent of the
+ * model: per table its columns (by name), foreign keys and indexes (by
+ * columns, not by their generated names), plus the normalized text of
+ * indexes, views and triggers.  Sorted lines, so order does not count.
+ */
+static char *
+fingerprint(sqlite3 *db)
+{
+	struct dbrev_buf out = { 0 }, q = { 0 };
+	char **lines = NULL, *names, *save = NULL, *t, *r;
+	size_t n = 0, i;
+
+	names = query(db, "SELECT name FROM sqlite_schema WHERE type = 'table'"
+	    " AND name NOT LIKE 'sqlite%' AND sql NOT LIKE 'CREATE VIRTUAL%'"
+	    " ORDER BY name");
+	for (t = strtok_r(names, ";", &save); t != NULL;
+	    t = strtok_r(NULL, ";", &save)) {
+		static const char *const fmt[] = {
+		    "SELECT lower(name), lower(type), \"notnull\", dflt_value,"
+		    " pk, hidden FROM pragma_table_xinfo('%s') ORDER BY 1",
+		    "SELECT lower(\"table\"), lower(\"from\"), lower(\"to\"),"
+		    " on_update, on_delete, \"match\" FROM"
+		    " pragma_foreign_key_list('%s') ORDER BY 2, 1",
+		    "SELECT l.\"unique\", l.origin, l.partial, (SELECT"
+		    " group_concat(ifnull(lower(x.name), '<expr>') || ' ' ||"
+		    " x.\"desc\" || ' ' || lower(x.coll), ',') FROM"
+		    " pragma_index_xinfo(l.name) x WHERE x.key) FROM"
+		    " pragma_index_list('%s') l ORDER BY 4, 1, 2, 3" };
+		size_t k;
+
+		for (k = 0; k < 3; k++) {
+			dbrev_buf_reset(&q);
+			dbrev_buf_printf(&q, fmt[k], t);
+			r = query(db, q.data);
+			dbrev_buf_reset(&q);
+			dbrev_buf_printf(&q, "%s %zu: %s", t, k, r);
+			free(r);
+			for (i = 0; q.data[i] != '\0'; i++)
+				q.data[i] = (char)(q.data[i] >= 'A' &&
+				    q.data[i] <= 'Z' ? q.data[i] + 32 :
+				    q.data[i]);
+			lines = realloc(lines, (n + 1) * sizeof(*lines));
+			lines[n++] = dbrev_xstrdup(q.data);
+		}
+	}
+	free(names);
+	{
+		sqlite3_stmt *st;
+
+		assert_int_equal(sqlite3_prepare_v2(db, "SELECT sql FROM"
+		    " sqlite_schema WHERE type IN ('index', 'view', 'trigger')"
+		    " AND sql IS NOT NULL", -1, &st, NULL), SQLITE_OK);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			lines = realloc(lines, (n + 1) * sizeof(*lines));
+			lines[n++] = dbrev_sql_normalize((const char *)
+			    sqlite3_column_text(st, 0));
+		}
+		sqlite3_finalize(st);
+	}
+	qsort(lines, n, sizeof(*lines), line_cmp);
+	dbrev_buf_puts(&out, "");
+	for (i = 0; i < n; i++) {
+		dbrev_buf_printf(&out, "%s\n", lines[i]);
+		free(lines[i]);
+	}
+	free(lines);
+	dbrev_buf_free(&q);
+	return dbrev_buf_take(&out);
+}
+
+static void
+assert_same_fingerprint(sqlite3 *db, const char *want, const char *what)
+{
+	char *got = fingerprint(db);
+
+	if (strcmp(got, want) != 0)
+		fail_msg("%s: the pragmas differ\n--- got:\n%s--- want:\n%s",
+		    what, got, want);
+	free(got);
+}
+
 /* Rows of one query: columns "|", rows ";". */
 static char *
 query(sqlite3 *db, const char *sql)
@@ -368,6 +458,7 @@ test_pair(void **state)
 	struct dbrev_autogen_result r = { 0 }, r2 = { 0 };
 	struct dbrev_error e = { 0 };
 	struct dbrev_schema *m0, *m1, *got;
+	char *f0, *f1;
 	sqlite3 *db, *ref;
 	char what[256];
 
@@ -392,6 +483,7 @@ test_pair(void **state)
 	ref = db_open();
 	db_exec(ref, s0, "load s0");
 	m0 = introspect(ref);
+	f0 = fingerprint(ref);
 	sqlite3_close(ref);
 	ref = db_open();
 	{
@@ -400,6 +492,7 @@ test_pair(void **state)
 		free(s1);
 	}
 	m1 = introspect(ref);
+	f1 = fingerprint(ref);
 	sqlite3_close(ref);
 
 	/* A database at s0 with rows, foreign keys on as an app has them. */
@@ -415,6 +508,7 @@ test_pair(void **state)
 	got = introspect(db);
 	assert_same(got, m1, what);
 	dbrev_schema_free(got);
+	assert_same_fingerprint(db, f1, what);
 	check_fk(db, what);
 	after = kept_rows(db, m0, m1);
 	if (strcmp(before, after) != 0)
@@ -427,6 +521,7 @@ test_pair(void **state)
 	got = introspect(db);
 	assert_same(got, m0, what);
 	dbrev_schema_free(got);
+	assert_same_fingerprint(db, f0, what);
 	check_fk(db, what);
 	free(after);
 	after = kept_rows(db, m0, m1);
@@ -453,6 +548,8 @@ test_pair(void **state)
 	dbrev_autogen_result_free(&r2);
 	dbrev_schema_free(m0);
 	dbrev_schema_free(m1);
+	free(f0);
+	free(f1);
 	rmtree(tmp);
 	free(tmp);
 	free(s0);
