@@ -274,6 +274,23 @@ run sqlite3 "$P/app.db" "select count(*) from users where name='later'"
 stdout_is 0
 [ ! -e "$P/.dbrev/sqlite_app.db/upgrade.stamp" ] || fail "stamp kept after restore"
 
+tcase "DB_BACKUP_KEEP=1 keeps the newest backup only"
+mk db-backup DB_BACKUP_KEEP=1
+status_is 0
+mk db-backup DB_BACKUP_KEEP=1
+status_is 0
+b=$(grep -v '^  ' "$OUT" | tail -n 1)
+[ "$(ls "$P/backups" | wc -l)" = 1 ] || fail "backups: $(ls "$P/backups")"
+[ -f "$P/$b" ] || fail "the newest ($b) is not the one kept"
+
+tcase "DB_STATE_DIR and DB_BACKUP_DIR move the stamps and the backups"
+mk db-upgrade DB_STATE_DIR=state DB_BACKUP_DIR=bk REV=heads
+status_is 0
+[ -f "$P/state/sqlite_app.db/upgrade.stamp" ] || fail "no state/sqlite_app.db/upgrade.stamp"
+mk db-backup DB_BACKUP_DIR=bk
+status_is 0
+[ -n "$(ls "$P/bk" 2>/dev/null)" ] || fail "nothing in bk/"
+
 tcase "db-restore without BACKUP= lists the backups"
 mk db-restore
 status_is 2
