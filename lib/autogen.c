@@ -306,6 +306,26 @@ strv_free(char **v, size_t n)
 }
 
 /*
+ * A column hint may name its table by the old name of a table that a
+ * table hint renames: use the new name.
+ */
+static void
+column_hint_table(const struct hints *hs, struct hint *h,
+    const struct dbrev_schema *wanted)
+{
+	size_t i;
+
+	if (has_table(wanted, h->table))
+		return;
+	for (i = 0; i < hs->n; i++)
+		if (hs->v[i].is_table && strcmp(hs->v[i].from, h->table) == 0) {
+			free(h->table);
+			h->table = dbrev_xstrdup(hs->v[i].to);
+			return;
+		}
+}
+
+/*
  * Apply the hints that fit (the old name exists in what the revisions
  * build and only the new one in the schema file) to the built database,
  * table renames first.  A hint that already took effect is left alone
@@ -314,7 +334,7 @@ strv_free(char **v, size_t n)
  */
 static int
 apply_hints(sqlite3 *db, struct dbrev_schema **built,
-    const struct dbrev_schema *wanted, const struct hints *hs,
+    const struct dbrev_schema *wanted, struct hints *hs,
     struct dbrev_buf *up, struct dbrev_buf *down,
     struct dbrev_autogen_result *res, struct dbrev_error *err)
 {
@@ -325,11 +345,13 @@ apply_hints(sqlite3 *db, struct dbrev_schema **built,
 
 	for (pass = 0; pass < 2; pass++)
 		for (i = 0; i < hs->n; i++) {
-			const struct hint *h = &hs->v[i];
+			struct hint *h = &hs->v[i];
 			int fits;
 
 			if (h->is_table != (pass == 0))
 				continue;
+			if (!h->is_table)
+				column_hint_table(hs, h, wanted);
 			if (h->is_table)
 				fits = has_table(*built, h->from) &&
 				    !has_table(*built, h->to) &&

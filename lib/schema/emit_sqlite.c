@@ -225,6 +225,31 @@ warn_not_null(struct dbrev_buf *out, const char *table,
 }
 
 static void
+put_literal(struct dbrev_buf *out, const char *s)
+{
+	dbrev_buf_puts(out, "'");
+	for (; *s != '\0'; s++) {
+		if (*s == '\'')
+			dbrev_buf_puts(out, "'");
+		dbrev_buf_add(out, s, 1);
+	}
+	dbrev_buf_puts(out, "'");
+}
+
+static int
+autoincrement(const struct dbrev_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nconstraints; i++)
+		if (t->constraints[i].kind == DBREV_CON_PRIMARY_KEY &&
+		    t->constraints[i].extra != NULL &&
+		    strstr(t->constraints[i].extra, "autoincrement") != NULL)
+			return 1;
+	return 0;
+}
+
+static void
 emit_rebuild(struct dbrev_buf *out, const struct dbrev_change *c,
     char ***w, size_t *nw)
 {
@@ -278,6 +303,17 @@ emit_rebuild(struct dbrev_buf *out, const struct dbrev_change *c,
 		dbrev_buf_printf(out, " (%s)\n    SELECT %s FROM ", cols.data,
 		    sel.data);
 		put_ident(out, a->name);
+		dbrev_buf_puts(out, ";\n");
+	}
+	if (autoincrement(b)) {
+		/* Keep the AUTOINCREMENT counter: ids are never reused. */
+		dbrev_buf_puts(out, "DELETE FROM sqlite_sequence WHERE name = ");
+		put_literal(out, tmp);
+		dbrev_buf_puts(out, ";\nINSERT INTO sqlite_sequence (name, seq) "
+		    "SELECT ");
+		put_literal(out, tmp);
+		dbrev_buf_puts(out, ", seq FROM sqlite_sequence WHERE name = ");
+		put_literal(out, a->name);
 		dbrev_buf_puts(out, ";\n");
 	}
 	dbrev_buf_puts(out, "DROP TABLE ");
