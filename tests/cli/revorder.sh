@@ -201,6 +201,14 @@ revorder: $G/versions/d.sql:4: dependency 'yyyy' of revision 'dddd' does not exi
 revorder: $G/versions/w.sql:2: revisions form a cycle: wwww -> xxxx -> wwww; a revision must come after its parents and depends; remove one of these links"
 stdout_is ""
 
+tcase "an unreadable file (a dangling link): exit 1, named"
+U=$T/unreadable
+rev "$U" a.sql aaaa ""
+ln -s "$T/no-such-file" "$U/versions/b.sql"
+run revorder --check -d "$U"
+status_is 1
+stderr_is "revorder: $U/versions/b.sql: cannot open: No such file or directory"
+
 tcase "a directory named *.sql and hidden files are ignored"
 mkdir -p "$M/versions/old.sql"
 echo junk >"$M/versions/.#0001_a.sql"
