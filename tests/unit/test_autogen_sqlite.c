@@ -233,7 +233,8 @@ fingerprint(sqlite3 *db)
 		}
 		sqlite3_finalize(st);
 	}
-	qsort(lines, n, sizeof(*lines), line_cmp);
+	if (n > 1)
+		qsort(lines, n, sizeof(*lines), line_cmp);
 	dbrev_buf_puts(&out, "");
 	for (i = 0; i < n; i++) {
 		dbrev_buf_printf(&out, "%s\n", lines[i]);
