@@ -2,7 +2,7 @@
 #
 # Included by dbrev.mk (which a Makefile normally includes instead); it
 # includes dbrev-vars.mk and dbrev-backup.mk itself.  Knobs and their
-# defaults are listed in dbrev-vars.mk and dbrev.7; in short:
+# defaults are listed in dbrev-vars.mk and dbrev.mk(7); in short:
 # DATABASE_URL, DB_DIR (migrations), DB_SCHEMA (schema.sql), DB_BACKUP
 # (yes), DB_BACKUP_DIR (backups), DB_BACKUP_KEEP, DB_STATE_DIR (.dbrev),
 # DB_TABLE, DBREV_BINDIR, V.
