@@ -27,8 +27,10 @@ rev() {
 		printf '%s\n' "$6"
 	} >"$1/versions/$2_rev.sql"
 }
-q() { psql -X -At -d "$1" -c "$2" 2>&1; }
-newdb() { pg_newdb "$1" || { echo "cannot create database $1" >&2; exit 1; }; }
+# Databases are named $P<name>: other tests share the server.
+P=rc_
+q() { psql -X -At -d "$P$1" -c "$2" 2>&1; }
+newdb() { pg_newdb "$P$1" || { echo "cannot create database $1" >&2; exit 1; }; }
 rid() { printf 'r%011d' "$1"; }
 
 # race: a chain of 12 revisions; each creates a table and logs itself in
@@ -71,7 +73,7 @@ for trial in 1 2 3 4 5; do
 		fi
 	done
 	[ "$sum" = "$N" ] || fail "trial $trial: runners report $sum applied, expected $N"
-	q postgres "drop database race$trial" >/dev/null
+	psql -X -q -d postgres -c "drop database ${P}race$trial" >/dev/null
 done
 
 tcase "concurrent downgrades to base: each revision reverted once"
@@ -108,7 +110,7 @@ timeout 30 revapply -d cic -u "$u" --lock-timeout 25 upgrade >out.2 2>err.2 &
 p2=$!
 sleep 0.3
 # The second runner is waiting for the lock, not sitting in a statement.
-[ "$(q cic "select count(*) from pg_stat_activity where datname = 'cic' and application_name = 'dbrev' and state = 'active' and query ilike '%advisory_lock%'")" = 0 ] ||
+[ "$(q cic "select count(*) from pg_stat_activity where datname = '${P}cic' and application_name = 'dbrev' and state = 'active' and query ilike '%advisory_lock%'")" = 0 ] ||
 	fail "a waiter is blocked inside a statement"
 wait $p1 || fail "first runner failed ($?): $(cat err.1)"
 wait $p2 || fail "second runner failed ($?): $(cat err.2)"
@@ -165,7 +167,7 @@ n=$(q slow "select count(*) from dbrev_revisions")
 run timeout 20 revapply -d slow -u "$u" --lock-timeout 10 upgrade
 status_is 0
 stderr_has "upgraded $((S - n)) revisions to $(rid $S)"
-[ "$(consistent slow)" = 0 ] || fail "inconsistent at the end"
+[ "$(consistent slow)" = 0 ] || fail "inconsistent at the end: $(q slow "select string_agg(revision || ':' || state, ' ' order by revision) from dbrev_revisions"); tables $(q slow "select string_agg(tablename, ' ' order by tablename) from pg_tables where schemaname = 'public'"); $(cat "$ERR")"
 [ "$(q slow "select count(*) from dbrev_revisions where state = 'applied'")" = "$S" ] || fail "not all applied"
 
 tcase "kill -9 during a transaction: none revision: the lock is freed, the revision reported in progress"

@@ -31,8 +31,10 @@ rev() {
 		fi
 	} >"$1/versions/$2_rev.sql"
 }
+# Databases are named $P<name>: other tests share the server.
+P=rp_
 # q DB SQL: one query's rows, fields separated by |.
-q() { psql -X -At -d "$1" -c "$2" 2>&1; }
+q() { psql -X -At -d "$P$1" -c "$2" 2>&1; }
 # rows DB [TABLE]: the revisions recorded, sorted, space separated.
 rows() {
 	q "$1" "select revision from ${2:-dbrev_revisions} order by revision" |
@@ -40,7 +42,7 @@ rows() {
 }
 # has DB NAME: 1 when a relation of that name exists, else 0.
 has() { q "$1" "select count(*) from pg_class where relname = '$2'"; }
-newdb() { pg_newdb "$1" || { echo "cannot create database $1" >&2; exit 1; }; }
+newdb() { pg_newdb "$P$1" || { echo "cannot create database $1" >&2; exit 1; }; }
 
 # A chain a1 -> b2 -> c3.
 rev m a1aaaaaaaaaa "" "Create users" \
@@ -382,8 +384,12 @@ stderr_has "irreversible"
 run revapply -d ir -u "$iu" downgrade -1
 status_is 0
 
-# dump DB: the schema as pg_dump prints it, comments left out.
-dump() { pg_dump -X --schema-only -d "$1" 2>&1 | grep -v '^--' | grep -v '^$'; }
+# dump DB: the schema as pg_dump prints it, comments and the random
+# \restrict keys of recent pg_dump left out.
+dump() {
+	pg_dump --schema-only -d "$P$1" 2>&1 |
+	    grep -v -e '^--' -e '^$' -e '^\\restrict ' -e '^\\unrestrict '
+}
 vr() { q "$1" "select revision, checksum, state from ${2:-dbrev_revisions} order by revision"; }
 
 tcase "offline SQL through psql gives the same schema and version rows as online"
@@ -398,9 +404,9 @@ status_is 0
 stderr_is ""
 cp "$OUT" up.sql
 grep -q '^BEGIN;$' up.sql || fail "no BEGIN"
-run psql -X -q -v ON_ERROR_STOP=1 -d offline -f up.sql
+run psql -X -q -v ON_ERROR_STOP=1 -d ${P}offline -f up.sql
 status_is 0
-[ -n "$(dump online)" ] || fail "no dump"
+dump online | grep -q "CREATE TABLE public.mrg" || fail "no dump: $(dump online | head -5)"
 [ "$(dump online)" = "$(dump offline)" ] ||
 	fail "schemas differ: $(diff <(dump online) <(dump offline) | head -20)"
 [ "$(vr online)" = "$(vr offline)" ] || fail "rows differ: $(vr offline)"
@@ -409,7 +415,7 @@ status_is 0
 run revapply -d off -u "$ou" --sql downgrade head:r00000000001
 status_is 0
 cp "$OUT" down1.sql
-run psql -X -q -v ON_ERROR_STOP=1 -d offline -f down1.sql
+run psql -X -q -v ON_ERROR_STOP=1 -d ${P}offline -f down1.sql
 status_is 0
 revapply -q -d off -u "$ou" downgrade r0000
 [ "$(dump online)" = "$(dump offline)" ] || fail "schemas differ after downgrade"
@@ -423,12 +429,13 @@ status_is 0
 run revapply -d m --dialect postgresql --table migr.revs --sql upgrade head
 status_is 0
 cp "$OUT" upq.sql
-run psql -X -q -v ON_ERROR_STOP=1 -d offq -f upq.sql
+run psql -X -q -v ON_ERROR_STOP=1 -d ${P}offq -f upq.sql
 status_is 0
+dump onq | grep -q 'CREATE TABLE migr.revs' || fail "no dump: $(dump onq | head -5)"
 [ "$(dump onq)" = "$(dump offq)" ] || fail "schemas differ: $(diff <(dump onq) <(dump offq) | head)"
 [ "$(vr onq migr.revs)" = "$(vr offq migr.revs)" ] || fail "rows differ"
 # The online tool reads what the offline script recorded.
-run revapply -d m -u "$(echo "$oqu" | sed 's|/onq?|/offq?|')" --table migr.revs current
+run revapply -d m -u "$(echo "$oqu" | sed "s|/${P}onq?|/${P}offq?|")" --table migr.revs current
 stdout_is "c3cccccccccc (head)"
 
 tcase "the connection is labelled application_name=dbrev unless the URL says otherwise"
@@ -437,13 +444,13 @@ slu=$(newdb slow)
 revapply -q -d slow -u "$slu" upgrade &
 pid=$!
 sleep 0.7
-[ "$(q slow "select count(*) from pg_stat_activity where datname = 'slow' and application_name = 'dbrev'")" = 1 ] ||
-	fail "no dbrev session: $(q slow "select application_name from pg_stat_activity where datname = 'slow'")"
+[ "$(q slow "select count(*) from pg_stat_activity where datname = '${P}slow' and application_name = 'dbrev'")" = 1 ] ||
+	fail "no dbrev session: $(q slow "select application_name from pg_stat_activity where datname = '${P}slow'")"
 wait $pid || fail "slow upgrade failed"
 revapply -q -d slow -u "$slu&application_name=mine" downgrade &
 pid=$!
 sleep 0.7
-[ "$(q slow "select count(*) from pg_stat_activity where datname = 'slow' and application_name = 'mine'")" = 1 ] ||
+[ "$(q slow "select count(*) from pg_stat_activity where datname = '${P}slow' and application_name = 'mine'")" = 1 ] ||
 	fail "URL's application_name not kept"
 wait $pid || fail "slow downgrade failed"
 
@@ -463,13 +470,13 @@ status_is 0
 stderr_is "nothing to do: at a1aaaaaaaaaa"
 
 tcase "libpq keyword strings and PG* variables work"
-run revapply -d m -u "dbname=e" current
+run revapply -d m -u "dbname=${P}e" current
 status_is 0
 stdout_is "c3cccccccccc (head)"
-run revapply -d m -u "postgresql:///e" current
+run revapply -d m -u "postgresql:///${P}e" current
 status_is 0
 stdout_is "c3cccccccccc (head)"
-run env PGDATABASE=e revapply -d m -u "postgres://" current
+run env PGDATABASE=${P}e revapply -d m -u "postgres://" current
 status_is 0
 stdout_is "c3cccccccccc (head)"
 
@@ -496,10 +503,10 @@ status_is 2
 [ "$(wc -l <"$ERR")" = 1 ] || fail "more than one line: $(cat "$ERR")"
 
 tcase "a password in the URL never appears in any output"
-psql -X -q -d postgres -c "create role sekrit login password 'Pw0rd-sekrit-42' superuser" 2>/dev/null
+psql -X -q -d postgres -c "create role rp_sekrit login password 'Pw0rd-sekrit-42' superuser" 2>/dev/null
 pw='Pw0rd-sekrit-42'
 newdb sec >/dev/null
-pwu="postgresql://sekrit:$pw@/sec?host=$PGHOST&port=$PGPORT"
+pwu="postgresql://rp_sekrit:$pw@/${P}sec?host=$PGHOST&port=$PGPORT"
 out=
 check_secret() {
 	for f in "$OUT" "$ERR"; do
@@ -513,28 +520,28 @@ run revapply -d m -u "$pwu" current; check_secret current; status_is 0
 run revapply -d m -u "$pwu" history; check_secret history; status_is 0
 run revapply -d nt -u "$pwu" --table noisy upgrade; check_secret notice; status_is 0
 run revapply -d f -u "$pwu" --table failing upgrade; check_secret "sql error"; status_is 1
-run revapply -d m -u "postgresql://sekrit:$pw@/no_such_db?host=$PGHOST&port=$PGPORT" upgrade
+run revapply -d m -u "postgresql://rp_sekrit:$pw@/no_such_db?host=$PGHOST&port=$PGPORT" upgrade
 check_secret "missing database"; status_is 1; stderr_has "no_such_db"
-run revapply -d m -u "postgresql://sekrit:$pw@no-such-host.invalid/db?connect_timeout=3" upgrade
+run revapply -d m -u "postgresql://rp_sekrit:$pw@no-such-host.invalid/db?connect_timeout=3" upgrade
 check_secret "unknown host"; status_is 1; stderr_has "no-such-host.invalid"
-run revapply -d m -u "postgresql://sekrit:$pw@127.0.0.1:1/db?connect_timeout=3" upgrade
+run revapply -d m -u "postgresql://rp_sekrit:$pw@127.0.0.1:1/db?connect_timeout=3" upgrade
 check_secret "refused"; status_is 1
-run revapply -d m -u "postgresql://sekrit:Pw0rd%2Dsekrit-42@/sec?host=$PGHOST&port=$PGPORT" current
+run revapply -d m -u "postgresql://rp_sekrit:Pw0rd%2Dsekrit-42@/${P}sec?host=$PGHOST&port=$PGPORT" current
 check_secret "percent-encoded"; status_is 0
-run revapply -d m -u "postgresql://sekrit:$pw@[::1/db" upgrade
+run revapply -d m -u "postgresql://rp_sekrit:$pw@[::1/db" upgrade
 check_secret "malformed URL"; [ "$STATUS" != 0 ] || fail "accepted a malformed URL"
-run revapply -d m -u "postgresql://sekrit:$pw@h/db?bad=1" upgrade
+run revapply -d m -u "postgresql://rp_sekrit:$pw@h/db?bad=1" upgrade
 check_secret "bad parameter"; status_is 2
-run revapply -d m -u "host=$PGHOST port=$PGPORT password$pw dbname=sec" upgrade
+run revapply -d m -u "host=$PGHOST port=$PGPORT password$pw dbname=${P}sec" upgrade
 check_secret "mistyped keyword string"; status_is 2
-run revapply -d m -u "host=$PGHOST port=$PGPORT user=sekrit password=$pw dbname=no_such_db" upgrade
+run revapply -d m -u "host=$PGHOST port=$PGPORT user=rp_sekrit password=$pw dbname=no_such_db" upgrade
 check_secret "keyword string"; status_is 1
-run revapply -d m -u "host=$PGHOST password='$pw' dbname=sec user=sekrit port=$PGPORT" --lock-timeout 0 current
+run revapply -d m -u "host=$PGHOST password='$pw' dbname=${P}sec user=rp_sekrit port=$PGPORT" --lock-timeout 0 current
 check_secret "quoted keyword"; status_is 0
-run revapply -d m -u "postgresql:///sec?host=$PGHOST&port=$PGPORT&user=sekrit&password=$pw" history
+run revapply -d m -u "postgresql:///${P}sec?host=$PGHOST&port=$PGPORT&user=rp_sekrit&password=$pw" history
 check_secret "query password"; status_is 0
-run revapply -d m -u "postgresql:///nodb?host=$PGHOST&port=$PGPORT&user=sekrit&password=$pw" history
+run revapply -d m -u "postgresql:///nodb?host=$PGHOST&port=$PGPORT&user=rp_sekrit&password=$pw" history
 check_secret "query password, missing database"; status_is 1
-psql -X -q -d postgres -c "drop owned by sekrit" -c "drop role sekrit" >/dev/null 2>&1
+psql -X -q -d postgres -c "drop owned by rp_sekrit" -c "drop role rp_sekrit" >/dev/null 2>&1
 
 finish
