@@ -24,6 +24,17 @@
 #include "dbrev/url.h"
 #include "dbrev/util.h"
 
+/*
+ * PostgreSQL (issue 7) plugs in here: once dbrev/schema_postgres.h
+ * defines DBREV_HAVE_AUTOGEN_POSTGRES (with dbrev_autogen_postgres
+ * implemented), a postgresql:// URL goes to it with the parsed hints.
+ */
+#if defined(DBREV_WITH_POSTGRES) && defined(__has_include)
+#if __has_include("dbrev/schema_postgres.h")
+#include "dbrev/schema_postgres.h"
+#endif
+#endif
+
 /* A rename hint: a table (column NULL) or a column of a table. */
 struct hint {
 	char		*table;		/* table (for a column hint: the
@@ -427,51 +438,61 @@ apply_hints(sqlite3 *db, struct dbrev_schema **built,
 	return 0;
 }
 
+/* The schema file and every hint (file and --rename). */
+static int
+read_input(const struct dbrev_autogen_options *opts, struct dbrev_buf *text,
+    struct hints *hs, struct dbrev_error *err)
+{
+	size_t i;
+
+	if (dbrev_read_file(opts->schema_path, text, err) == -1) {
+		err->kind = DBREV_ERR_INPUT;
+		return -1;
+	}
+	if (text->data == NULL)
+		dbrev_buf_puts(text, "");
+	if (hints_from_file(opts->schema_path, text->data, hs, err) == -1)
+		return -1;
+	for (i = 0; i < opts->nrenames; i++) {
+		struct hint h;
+
+		if (hint_parse(opts->renames[i], &h) == -1)
+			return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+			    "write --rename TABLE.OLD->NEW or --rename "
+			    "\"table OLD->NEW\"", "cannot understand --rename "
+			    "\"%s\"", opts->renames[i]);
+		h.origin = "--rename";
+		hints_add(hs, &h);
+	}
+	return 0;
+}
+
 static int
 autogen_sqlite(const struct dbrev_autogen_options *opts,
+    const struct dbrev_buf *text, struct hints *hs,
     struct dbrev_autogen_result *res, struct dbrev_error *err)
 {
 	struct dbrev_schema *built = NULL, *wanted = NULL;
 	struct dbrev_diff dup = { 0 }, ddown = { 0 };
 	struct dbrev_diff_options dopts;
-	struct dbrev_buf text = { 0 }, rup = { 0 }, rdown = { 0 };
+	struct dbrev_buf rup = { 0 }, rdown = { 0 };
 	struct dbrev_buf up = { 0 }, down = { 0 };
-	struct hints hs = { 0 };
 	sqlite3 *bdb = NULL, *wdb = NULL;
 	char **dw = NULL;
 	size_t ndw = 0, i;
 	int fk_off, rc = -1;
 
-	if (dbrev_read_file(opts->schema_path, &text, err) == -1) {
-		err->kind = DBREV_ERR_INPUT;
-		goto out;
-	}
-	if (hints_from_file(opts->schema_path, text.data, &hs, err) == -1)
-		goto out;
-	for (i = 0; i < opts->nrenames; i++) {
-		struct hint h;
-
-		if (hint_parse(opts->renames[i], &h) == -1) {
-			dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
-			    "write --rename TABLE.OLD->NEW or --rename "
-			    "\"table OLD->NEW\"", "cannot understand --rename "
-			    "\"%s\"", opts->renames[i]);
-			goto out;
-		}
-		h.origin = "--rename";
-		hints_add(&hs, &h);
-	}
 	if (open_memory(&bdb, err) == -1 || open_memory(&wdb, err) == -1)
 		goto out;
 	if (replay(bdb, opts->dir, err) == -1)
 		goto out;
-	if (run_script(wdb, text.data, opts->schema_path, 1,
+	if (run_script(wdb, text->data, opts->schema_path, 1,
 	    "fix the schema file so that sqlite3 can load it", err) == -1)
 		goto out;
 	if (dbrev_sqlite_introspect(bdb, &built, err) == -1 ||
 	    dbrev_sqlite_introspect(wdb, &wanted, err) == -1)
 		goto out;
-	if (apply_hints(bdb, &built, wanted, &hs, &rup, &rdown, res,
+	if (apply_hints(bdb, &built, wanted, hs, &rup, &rdown, res,
 	    err) == -1)
 		goto out;
 
@@ -511,8 +532,6 @@ out:
 	sqlite3_close(bdb);
 	sqlite3_close(wdb);
 	strv_free(dw, ndw);
-	hints_free(&hs);
-	dbrev_buf_free(&text);
 	dbrev_buf_free(&rup);
 	dbrev_buf_free(&rdown);
 	dbrev_buf_free(&up);
@@ -524,29 +543,54 @@ int
 dbrev_autogen_diff(const struct dbrev_autogen_options *opts,
     struct dbrev_autogen_result *res, struct dbrev_error *err)
 {
+	struct dbrev_buf text = { 0 };
+	struct hints hs = { 0 };
 	enum dbrev_dialect d;
+	int rc = -1;
 
 	memset(res, 0, sizeof(*res));
 	res->transactional = 1;
 	/* No URL: SQLite, the embedded default. */
 	d = opts->url == NULL || *opts->url == '\0' ? DBREV_DIALECT_SQLITE :
 	    dbrev_url_dialect(opts->url);
-	switch (d) {
-	case DBREV_DIALECT_SQLITE:
-		if (autogen_sqlite(opts, res, err) == -1) {
-			dbrev_autogen_result_free(res);
-			return -1;
-		}
-		return 0;
-	case DBREV_DIALECT_POSTGRES:
-		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
-		    "use a sqlite: DATABASE_URL for now",
-		    "PostgreSQL autogenerate not available yet");
-	default:
+	if (d != DBREV_DIALECT_SQLITE && d != DBREV_DIALECT_POSTGRES)
 		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
 		    "use sqlite:PATH or postgresql://...",
 		    "cannot tell the database from the URL");
+#ifndef DBREV_HAVE_AUTOGEN_POSTGRES
+	if (d == DBREV_DIALECT_POSTGRES)
+		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
+		    "use a sqlite: DATABASE_URL for now",
+		    "PostgreSQL autogenerate not available yet");
+#endif
+	if (read_input(opts, &text, &hs, err) == -1)
+		goto out;
+	if (d == DBREV_DIALECT_SQLITE)
+		rc = autogen_sqlite(opts, &text, &hs, res, err);
+#ifdef DBREV_HAVE_AUTOGEN_POSTGRES
+	else {
+		struct dbrev_pg_rename *pr;
+		size_t i;
+
+		pr = dbrev_xcalloc(hs.n + 1, sizeof(*pr));
+		for (i = 0; i < hs.n; i++) {
+			pr[i].is_table = hs.v[i].is_table;
+			pr[i].table = hs.v[i].table;
+			pr[i].from = hs.v[i].from;
+			pr[i].to = hs.v[i].to;
+			pr[i].origin = hs.v[i].origin;
+			pr[i].line = hs.v[i].line;
+		}
+		rc = dbrev_autogen_postgres(opts, pr, hs.n, res, err);
+		free(pr);
 	}
+#endif
+out:
+	if (rc == -1)
+		dbrev_autogen_result_free(res);
+	hints_free(&hs);
+	dbrev_buf_free(&text);
+	return rc;
 }
 
 void
