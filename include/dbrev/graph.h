@@ -18,15 +18,22 @@ struct dbrev_graph;	/* opaque */
 
 /*
  * Load every DIR/versions/ *.sql file (DIR is the migrations directory)
- * with the given DBREV_PARSE_* flags and build the graph.  All problems
- * found are chained in err.  Returns 0 or -1.
+ * with the given DBREV_PARSE_* flags and build the graph.  Names not
+ * ending in ".sql", hidden names and directories are skipped; files are
+ * read in name order, each once.  All problems found are chained in err:
+ * every malformed or unreadable file (kind INPUT, RUNTIME for a read
+ * error) or, when all files parse, every graph problem (duplicate ids
+ * naming both files, missing parents and depends, cycles).  A missing
+ * DIR or DIR/versions is an INPUT error hinting at 'revgen init'.
+ * Revision paths are "DIR/versions/NAME".  Returns 0 or -1.
  */
 int	 dbrev_graph_load(const char *dir, unsigned flags,
 	    struct dbrev_graph **out, struct dbrev_error *err);
 
 /*
  * Build a graph from revisions the caller parsed (the graph takes
- * ownership of the array's elements, not of the array), e.g. in tests.
+ * ownership of the array's elements, not of the array, and frees them
+ * even when it fails), e.g. in tests.
  */
 int	 dbrev_graph_build(struct dbrev_revision **revs, size_t n,
 	    struct dbrev_graph **out, struct dbrev_error *err);
@@ -60,8 +67,10 @@ int	 dbrev_graph_is_branchpoint(const struct dbrev_graph *, size_t i);
 size_t	 dbrev_graph_nchildren(const struct dbrev_graph *, size_t i);
 
 /*
- * Resolve an id or a unique prefix of one to its apply-order index.
- * Unknown or ambiguous (candidates listed) fills err and returns -1.
+ * Resolve an id or a unique prefix of one to its apply-order index (an
+ * exact id wins over longer ids it prefixes).  Unknown, empty or
+ * ambiguous (up to ten candidates listed) fills err (INPUT) and returns
+ * -1.  The keywords head, heads and base are not resolved here.
  */
 long	 dbrev_graph_lookup(const struct dbrev_graph *, const char *idprefix,
 	    struct dbrev_error *err);
@@ -102,9 +111,19 @@ void	 dbrev_plan_free(struct dbrev_plan *);
  *              revisions that descend from it, which must be applied),
  *              -N (the last N applied, in reverse apply order).
  *
- * A revision in the plan never runs before one it rests on.  Downgrading
- * across an irreversible revision is an error naming it.  `applied` must
- * be closed under ancestry (revapply checks that first).
+ * A NULL or empty target means head (upgrade) or -1 (downgrade).  For a
+ * downgrade, head names the single head like an id.  +0 is an empty
+ * plan; a larger N than there are revisions to apply (or applied ones to
+ * revert) is an error saying how many there are.  A downgrade to an id
+ * that is not applied is an error.  Targets of the wrong direction
+ * (-N for upgrade, +N or heads for downgrade) are errors.
+ *
+ * A revision in the plan never runs before one it rests on (upgrade:
+ * apply order; downgrade: reverse apply order).  Downgrading across an
+ * irreversible revision is an error naming each one (file and line of
+ * its revision header), before anything runs.  Errors are kind INPUT.
+ * `applied` must be closed under ancestry (revapply checks that first).
+ * On error out->steps is NULL and out->nsteps 0.
  */
 int	 dbrev_graph_plan(const struct dbrev_graph *,
 	    const struct dbrev_revset *applied, enum dbrev_direction,
@@ -113,8 +132,9 @@ int	 dbrev_graph_plan(const struct dbrev_graph *,
 
 /*
  * The set a target denotes for stamping: the target and all its
- * ancestors (head, heads, base, id or prefix).  Fills `out` (already
- * initialised) and returns 0, or -1 with err.
+ * ancestors through parents and depends (head, heads, base, id or
+ * prefix; NULL or "" means head).  Replaces the contents of `out`
+ * (already initialised) and returns 0, or -1 with err (INPUT).
  */
 int	 dbrev_graph_closure(const struct dbrev_graph *, const char *target,
 	    struct dbrev_revset *out, struct dbrev_error *err);
@@ -130,7 +150,8 @@ size_t	 dbrev_graph_current(const struct dbrev_graph *,
 
 /*
  * Check that an applied set is closed under ancestry; if not, fill err
- * naming an applied revision whose parent or dependency is not applied.
+ * (kind RUNTIME, one entry per such revision) naming each applied
+ * revision whose parent or dependency is not applied, and return -1.
  */
 int	 dbrev_graph_check_applied(const struct dbrev_graph *,
 	    const struct dbrev_revset *applied, struct dbrev_error *err);

@@ -54,9 +54,12 @@ struct dbrev_revision {
 #define DBREV_PARSE_HEADER_ONLY	0x01	/* check all, keep no SQL text */
 
 /*
- * Parse `len` bytes of `text` read from `path` (used in messages).
- * On success *out is a new revision (free with dbrev_revision_free).
- * On failure returns -1 with err filled (kind INPUT) and *out NULL.
+ * Parse `len` bytes of `text` read from `path` (used in messages and
+ * copied into the revision).  text need not be NUL-terminated; a NUL
+ * byte in it is an error.  On success *out is a new revision (free with
+ * dbrev_revision_free).  On failure returns -1 with one error appended
+ * to err (kind INPUT, the first problem of the file, with its line and
+ * a hint) and *out NULL.  The checksum is computed in both modes.
  */
 int	 dbrev_revision_parse(const char *path, const char *text, size_t len,
 	    unsigned flags, struct dbrev_revision **out,
@@ -68,7 +71,10 @@ int	 dbrev_revision_load(const char *path, unsigned flags,
 
 void	 dbrev_revision_free(struct dbrev_revision *);
 
-/* Non-zero when s is a valid revision id (1-32 of [A-Za-z0-9_]). */
+/*
+ * Non-zero when s is a valid revision id: 1-32 of [A-Za-z0-9_], and not
+ * one of the target keywords head, heads, base.
+ */
 int	 dbrev_revision_id_valid(const char *s);
 
 #endif /* DBREV_REVISION_H */
