@@ -352,7 +352,7 @@ apply_hints(sqlite3 *db, struct dbrev_schema **built,
 	struct dbrev_buf sql = { 0 }, rev = { 0 };
 	size_t i, k, nd = 0;
 	char **downs = NULL, line[1024];
-	int pass, any = 0;
+	int pass;
 
 	for (pass = 0; pass < 2; pass++)
 		for (i = 0; i < hs->n; i++) {
@@ -417,7 +417,6 @@ apply_hints(sqlite3 *db, struct dbrev_schema **built,
 			dbrev_strv_add(&downs, &nd, rev.data);
 			dbrev_strv_add(&res->differences, &res->ndifferences,
 			    line);
-			any = 1;
 			/* Later hints see the renamed schema. */
 			dbrev_schema_free(*built);
 			*built = NULL;
@@ -431,7 +430,6 @@ apply_hints(sqlite3 *db, struct dbrev_schema **built,
 	/* The downgrade renames back, last first. */
 	for (k = nd; k > 0; k--)
 		dbrev_buf_puts(down, downs[k - 1]);
-	(void)any;
 	dbrev_buf_free(&sql);
 	dbrev_buf_free(&rev);
 	strv_free(downs, nd);

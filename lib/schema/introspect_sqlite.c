@@ -349,9 +349,7 @@ parse_table_constraint(struct dbrev_table *t, const struct dbrev_tok *tv,
 		i += pk ? 2 : 1;
 		i = parse_collist(tv, b, i, &c->columns, &c->ncolumns,
 		    &c->extra);
-		j = skip_conflict(tv, b, i);
-		extra_add(&c->extra, tv, i, b);
-		(void)j;
+		extra_add(&c->extra, tv, i, b);	/* ON CONFLICT ... */
 	} else if (dbrev_tok_is(&tv[i], "check")) {
 		c = dbrev_table_add_constraint(t, DBREV_CON_CHECK, cname);
 		j = skip_parens(tv, b, i + 1);
