@@ -1,0 +1,2 @@
+INSERT INTO accounts VALUES (1, 10);
+INSERT INTO history VALUES (1, 5);

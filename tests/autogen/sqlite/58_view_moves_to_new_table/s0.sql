@@ -1,0 +1,2 @@
+CREATE TABLE old_t (a TEXT);
+CREATE VIEW v AS SELECT a FROM old_t;

@@ -1,0 +1,2 @@
+CREATE TABLE new_t (a TEXT, b TEXT);
+CREATE VIEW v AS SELECT a, b FROM new_t;

@@ -1,0 +1,1 @@
+INSERT INTO old_t VALUES ('x');
