@@ -194,6 +194,8 @@ session_start(struct session *s, const struct dbrev_apply_options *o,
 		return -1;
 	s->drv = s->db->driver;
 	s->c = s->db->conn;
+	if (o->on_notice != NULL && s->drv->set_notice != NULL)
+		s->drv->set_notice(s->c, o->on_notice, o->arg);
 	if (lock) {
 		if (s->drv->lock(s->c, s->table, o->lock_timeout, err) == -1)
 			return -1;

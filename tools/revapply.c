@@ -113,6 +113,15 @@ on_step(void *arg, const struct dbrev_step_report *r)
 	fprintf(stderr, " (%.0f ms)\n", r->ms);
 }
 
+/* Notices the database raises while migrations run (PostgreSQL). */
+static void
+on_notice(void *arg, const char *msg)
+{
+	(void)arg;
+	if (!quiet)
+		warnx("%s", msg);
+}
+
 static int
 table_name_ok(const char *s)
 {
@@ -154,6 +163,7 @@ cmd_run(struct dbrev_apply_options *o, enum dbrev_direction dir,
 	int up = dir == DBREV_UPGRADE;
 
 	o->on_step = on_step;
+	o->on_notice = on_notice;
 	if (dbrev_apply_run(o, dir, target, &res, &e) == -1) {
 		dbrev_apply_result_free(&res);
 		fail(&e);

@@ -38,7 +38,12 @@ struct dbrev_apply_options {
 	int		 single_transaction; /* all revisions in one */
 	/* Called after each revision; may be NULL. */
 	void		(*on_step)(void *arg, const struct dbrev_step_report *);
-	void		*arg;
+	/*
+	 * Called with each notice the database raises while SQL runs
+	 * ("NOTICE: ...", "WARNING: ...", no password); may be NULL.
+	 */
+	void		(*on_notice)(void *arg, const char *msg);
+	void		*arg;		/* for on_step and on_notice */
 };
 
 /* Fill the options with the defaults (dir "migrations", no URL). */
