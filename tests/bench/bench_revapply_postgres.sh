@@ -1,4 +1,4 @@
-#!/usr/bin/env bash
+#!/bin/sh
 # bench_revapply_postgres.sh - revapply on PostgreSQL against psql doing
 # the least any migration tool must do, side by side in one run.
 #
@@ -83,27 +83,34 @@ newdb() {
 	    -c "CREATE DATABASE \"$1\"" >/dev/null 2>&1
 	printf 'postgresql:///%s?host=%s&port=%s&user=%s' "$1" "$PGHOST" "$PGPORT" "$PGUSER"
 }
-# timed VAR CMD...: run CMD (quietly, failing loudly), elapsed ms in VAR.
+# timed VAR CMD...: run CMD (quietly, failing loudly), elapsed us in VAR.
 timed() {
-	local var=$1 t0 t1
+	_var=$1
 	shift
-	t0=$(now_ns)
+	_t0=$(now_ns)
 	"$@" >"$work/out" 2>&1 || { echo "FAILED: $*" >&2; cat "$work/out" >&2; exit 1; }
-	t1=$(now_ns)
-	printf -v "$var" '%d' $(((t1 - t0) / 1000))	# microseconds
+	_t1=$(now_ns)
+	eval "$_var=$(((_t1 - _t0) / 1000))"
 }
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 ms() { awk -v u="$1" 'BEGIN { printf "%.1f", u / 1000 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-noop_loop() { local i; for ((i = 0; i < NOOP_RUNS; i++)); do "$@" >/dev/null || return 1; done; }
+noop_loop() {
+	_i=0
+	while [ "$_i" -lt "$NOOP_RUNS" ]; do
+		"$@" >/dev/null || return 1
+		_i=$((_i + 1))
+	done
+}
 
 R="revapply -q -d $work/m"
 : >"$work/up.t"; : >"$work/up.b"; : >"$work/down.t"; : >"$work/down.b"
 : >"$work/noop.t"; : >"$work/noop.b"
-for ((trial = 1; trial <= TRIALS; trial++)); do
+trial=1
+while [ "$trial" -le "$TRIALS" ]; do
 	ua=$(newdb "tool$trial"); ub=$(newdb "base$trial")
 	# Alternate who goes first, so neither gets a warmer cache.
-	if ((trial % 2)); then
+	if [ $((trial % 2)) = 1 ]; then
 		timed t $R -u "$ua" upgrade
 		timed b psql -X -q -v ON_ERROR_STOP=1 -d "$ub" -f "$work/up.sql"
 	else
@@ -116,7 +123,7 @@ for ((trial = 1; trial <= TRIALS; trial++)); do
 	timed b noop_loop psql -X -q -d "$ua" -c 'select 1'
 	echo $((t / NOOP_RUNS)) >>"$work/noop.t"; echo $((b / NOOP_RUNS)) >>"$work/noop.b"
 
-	if ((trial % 2)); then
+	if [ $((trial % 2)) = 1 ]; then
 		timed t $R -u "$ua" downgrade base
 		timed b psql -X -q -v ON_ERROR_STOP=1 -d "$ub" -f "$work/down.sql"
 	else
@@ -125,6 +132,7 @@ for ((trial = 1; trial <= TRIALS; trial++)); do
 	fi
 	echo "$t" >>"$work/down.t"; echo "$b" >>"$work/down.b"
 	psql -X -q -d postgres -c "DROP DATABASE \"tool$trial\"" -c "DROP DATABASE \"base$trial\""
+	trial=$((trial + 1))
 done
 
 # Sanity: the tool really did the work (and undid it).
@@ -138,7 +146,7 @@ mem_up=$(/usr/bin/time -f %M revapply -q -d "$work/m" -u "$(newdb mem)" upgrade 
 mem_noop=$(/usr/bin/time -f %M revapply -q -d "$work/m" -u "$uc" upgrade 2>&1 >/dev/null | tail -n 1)
 
 report() {
-	local name=$1 tf=$2 bf=$3 aim=$4 base=$5 t b r verdict
+	name=$1 tf=$2 bf=$3 aim=$4 base=$5
 	t=$(median <"$tf"); b=$(median <"$bf"); r=$(ratio "$t" "$b")
 	verdict=$(awk -v r="$r" -v a="$aim" 'BEGIN { print (r <= a) ? "ok" : "MISSED" }')
 	printf '%-24s revapply %9s ms   %-22s %9s ms   ratio %5sx (aim <= %sx: %s)\n' \
