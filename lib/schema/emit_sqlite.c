@@ -413,6 +413,14 @@ dbrev_sqlite_emit(const struct dbrev_diff *d, int fk_off, const char *before,
 
 		if (c->description != NULL)
 			dbrev_buf_printf(out, "\n-- %s\n", c->description);
+		else if (c->kind == DBREV_CHANGE_DROP_OBJECT)
+			dbrev_buf_printf(out, "\n-- %s %s: dropped while what it "
+			    "depends on changes\n", dbrev_object_kind_name(
+			    c->obj_from->kind), c->obj_from->name);
+		else if (c->kind == DBREV_CHANGE_CREATE_OBJECT)
+			dbrev_buf_printf(out, "\n-- %s %s: created again\n",
+			    dbrev_object_kind_name(c->obj_to->kind),
+			    c->obj_to->name);
 		switch (c->kind) {
 		case DBREV_CHANGE_CREATE_TABLE:
 			put_statement(out, c->to->sql);

@@ -170,9 +170,4 @@ DATABASE_URL="sqlite:$T/absent.db" run revgen -d "$M" check --schema schema.sql
 status_is 0
 [ ! -e "$T/absent.db" ] || fail "absent.db was created"
 
-tcase "a postgres URL: clear error until PostgreSQL autogenerate lands"
-run revgen -d "$M" -u "postgresql://nobody@/nodb" check --schema schema.sql
-[ "$STATUS" != 0 ] || fail "succeeded"
-stderr_has "PostgreSQL autogenerate not available yet"
-
 finish
