@@ -426,6 +426,7 @@ static void
 visit(struct graph *g, size_t i, struct dbrev_change ***order, size_t *n)
 {
 	char *const *deps;
+	const char *schema;
 	size_t nd, k, *hits = NULL, nh, h;
 
 	if (g->v[i].mark != 0)
@@ -436,6 +437,15 @@ visit(struct graph *g, size_t i, struct dbrev_change ***order, size_t *n)
 		graph_find(g, deps[k], &hits, &nh);
 		for (h = 0; h < nh; h++)
 			if (hits[h] != i)
+				visit(g, hits[h], order, n);
+	}
+	/* Everything in a schema (namespace) depends on it. */
+	schema = g->v[i].t ? g->v[i].t->schema : g->v[i].o->schema;
+	if (schema != NULL) {
+		graph_find(g, schema, &hits, &nh);
+		for (h = 0; h < nh; h++)
+			if (hits[h] != i && g->v[hits[h]].o != NULL &&
+			    g->v[hits[h]].o->kind == DBREV_OBJ_SCHEMA)
 				visit(g, hits[h], order, n);
 	}
 	free(hits);
@@ -532,6 +542,19 @@ depends_on(char *const *deps, size_t n, const char *qname)
 	return 0;
 }
 
+/* Does something with these deps, in this schema, need object o? */
+static int
+needs(char *const *deps, size_t ndeps, const char *schema,
+    const struct dbrev_object *o)
+{
+	char q[512];
+
+	if (o->kind == DBREV_OBJ_SCHEMA)
+		return schema != NULL && strcmp(schema, o->name) == 0;
+	return depends_on(deps, ndeps, dbrev_qname(o->schema, o->name, q,
+	    sizeof(q)));
+}
+
 int
 dbrev_schema_diff(const struct dbrev_schema *from,
     const struct dbrev_schema *to, const struct dbrev_diff_options *opts,
@@ -541,7 +564,7 @@ dbrev_schema_diff(const struct dbrev_schema *from,
 	struct clist tab = { 0 }, obj = { 0 };
 	struct graph gf = { 0 }, gt = { 0 };
 	struct dbrev_change **order = NULL, *c;
-	unsigned char *drop, *changed;
+	unsigned char *drop, *changed, *prereq;
 	size_t norder = 0, i, j, k;
 	char q[512];
 	int again;
@@ -687,22 +710,41 @@ dbrev_schema_diff(const struct dbrev_schema *from,
 
 	/*
 	 * Phase 1: drop objects, dependents first, except removed objects
-	 * that a table of `from` needs (they go after the tables).
+	 * that a table of `from` needs, directly or through other objects
+	 * (types of domains...): they go after the tables.
 	 */
+	prereq = dbrev_xcalloc(from->nobjects + 1, 1);
+	for (i = 0; i < from->nobjects; i++) {
+		const struct dbrev_object *o = from->objects[i];
+
+		dbrev_qname(o->schema, o->name, q, sizeof(q));
+		for (k = 0; k < from->ntables && !prereq[i]; k++)
+			prereq[i] = needs(from->tables[k]->deps,
+			    from->tables[k]->ndeps, from->tables[k]->schema, o);
+	}
+	do {
+		again = 0;
+		for (i = 0; i < from->nobjects; i++)
+			for (j = 0; j < from->nobjects && !prereq[i]; j++)
+				if (prereq[j] && j != i &&
+				    needs(from->objects[j]->deps,
+				    from->objects[j]->ndeps,
+				    from->objects[j]->schema, from->objects[i]))
+					prereq[i] = again = 1;
+	} while (again);
 	graph_build(&gf, from);
 	for (i = 0; i < obj.n; i++) {
 		struct node *nd;
-		int prereq = 0;
+		const struct dbrev_object *o = obj.v[i].obj_from;
 
 		if (obj.v[i].kind != DBREV_CHANGE_DROP_OBJECT)
 			continue;
-		dbrev_qname(obj.v[i].obj_from->schema, obj.v[i].obj_from->name,
-		    q, sizeof(q));
-		for (k = 0; k < from->ntables && !prereq; k++)
-			prereq = depends_on(from->tables[k]->deps,
-			    from->tables[k]->ndeps, q);
-		if (prereq && dbrev_schema_object(to, obj.v[i].obj_from->kind,
-		    q) == NULL)
+		for (k = 0; k < from->nobjects; k++)
+			if (from->objects[k] == o)
+				break;
+		dbrev_qname(o->schema, o->name, q, sizeof(q));
+		if (k < from->nobjects && prereq[k] &&
+		    dbrev_schema_object(to, o->kind, q) == NULL)
 			continue;
 		nd = graph_node_o(&gf, obj.v[i].obj_from);
 		if (nd != NULL)
@@ -805,6 +847,7 @@ dbrev_schema_diff(const struct dbrev_schema *from,
 	free(order);
 	free(drop);
 	free(changed);
+	free(prereq);
 	return 0;
 }
 
