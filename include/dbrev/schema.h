@@ -337,6 +337,10 @@ struct dbrev_diff_options {
  *      views and triggers)
  *   3. tables dropped (referencing before referenced), then the
  *      objects they needed
+ * Dependencies are the `deps` names (resolved against tables and
+ * objects of the same side) plus, implicitly, the SCHEMA object that
+ * names an object's or table's `schema`.  A removed object that a table
+ * needs, directly or through other objects, is dropped in phase 3.
  * Column order is not a difference.  The diff points into both
  * schemas, which must outlive it.  Renames are not guessed: a renamed
  * column is a drop and an add (apply rename hints before diffing).
