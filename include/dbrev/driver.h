@@ -152,6 +152,13 @@ struct dbrev_db {
 extern const struct dbrev_driver dbrev_driver_sqlite;	/* lib/db/sqlite.c */
 extern const struct dbrev_driver dbrev_driver_postgres;	/* lib/db/postgres.c */
 
+/*
+ * libpq is loaded when first used (lib/db/postgres_libpq.c, so that runs
+ * that never touch PostgreSQL do not pay for loading it).  Load it now;
+ * fills err when it cannot be loaded.  Only with PostgreSQL support.
+ */
+int	 dbrev_libpq_load(struct dbrev_error *err);
+
 /* The driver for a dialect, or NULL when not compiled in. */
 const struct dbrev_driver *dbrev_driver_for(enum dbrev_dialect);
 

@@ -56,6 +56,12 @@ dbrev_db_open(const char *url, struct dbrev_db **out,
 		free(safe);
 		return -1;
 	}
+#if DBREV_WITH_POSTGRES
+	if (d == DBREV_DIALECT_POSTGRES && dbrev_libpq_load(err) == -1) {
+		free(safe);
+		return -1;
+	}
+#endif
 	if (drv->open(url, &conn, err) == -1) {
 		free(safe);
 		return -1;

@@ -465,6 +465,15 @@ if [ "${DBREV_WITH_POSTGRES:-yes}" = yes ]; then
 	run revapply -d m -u 'host=127.0.0.1 port=1 password=s3cretpw dbname=x connect_timeout=2' current
 	[ "$STATUS" != 0 ] || fail "connected?"
 	stderr_lacks "s3cretpw"
+	# libpq is loaded when first needed; when it cannot be, one clear line.
+	run env DBREV_LIBPQ=/nonexistent/libpq.so.5 revapply -d m -u 'postgresql://alice:s3cretpw@h/db' upgrade
+	status_is 1
+	stderr_has "cannot load libpq (/nonexistent/libpq.so.5"
+	stderr_lacks "s3cretpw"
+	[ "$(wc -l <"$ERR")" = 1 ] || fail "more than one line: $(cat "$ERR")"
+	# ... and SQLite runs do not load it at all.
+	run env DBREV_LIBPQ=/nonexistent/libpq.so.5 revapply -d m current
+	status_is 0
 else
 	run revapply -d m -u 'postgresql://alice:s3cretpw@h/db' upgrade
 	status_is 2
