@@ -50,6 +50,7 @@ struct dbrev_conn {
 	char		*t_schema;	/* schema part, unquoted, or NULL */
 	char		*t_quoted;	/* "schema"."table" or "table" */
 	char		*t_qschema;	/* "schema" or NULL */
+	int		 t_pinned;	/* t_quoted names its schema */
 	int		 t_prepared;	/* row statements prepared for it */
 	unsigned	 t_gen;		/* bumped per table: statement names */
 };
@@ -795,6 +796,7 @@ table_names(struct dbrev_conn *c, const char *table, struct dbrev_error *err)
 	free(c->t_qschema);
 	c->t_given = c->t_schema = c->t_quoted = c->t_qschema = NULL;
 	c->t_prepared = 0;
+	c->t_pinned = dot != NULL;
 	name = table;
 	if (dot != NULL) {
 		c->t_schema = dbrev_xstrndup(table, (size_t)(dot - table));
@@ -992,6 +994,35 @@ pg_unlock(struct dbrev_conn *c, const char *table, struct dbrev_error *err)
 
 /* --- the version table --------------------------------------------- */
 
+/*
+ * Pin an unqualified table name to the schema the table was found in,
+ * so that a migration's SET search_path cannot move the version table
+ * from under the statements that follow.
+ */
+static int
+table_pin(struct dbrev_conn *c, const char *schema, struct dbrev_error *err)
+{
+	struct dbrev_buf b = { 0 };
+	char *qs, *qt;
+
+	if ((qs = PQescapeIdentifier(c->pg, schema, strlen(schema))) == NULL)
+		return conn_error(c, err, "invalid version table schema");
+	if ((qt = PQescapeIdentifier(c->pg, c->t_given,
+	    strlen(c->t_given))) == NULL) {
+		PQfreemem(qs);
+		return conn_error(c, err, "invalid version table name");
+	}
+	dbrev_buf_printf(&b, "%s.%s", qs, qt);
+	PQfreemem(qs);
+	PQfreemem(qt);
+	free(c->t_quoted);
+	c->t_quoted = dbrev_buf_take(&b);
+	c->t_pinned = 1;
+	c->t_prepared = 0;
+	c->t_gen++;
+	return 0;
+}
+
 /* Whether the version table (and its schema) exist. */
 static int
 table_exists(struct dbrev_conn *c, int *table_ok, int *schema_ok,
@@ -1002,17 +1033,22 @@ table_exists(struct dbrev_conn *c, int *table_ok, int *schema_ok,
 	int rc = 0;
 
 	r = PQexecParams(c->pg,
-	    "SELECT to_regclass($1) IS NOT NULL, $2::text IS NULL OR "
-	    "EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $2)",
+	    "SELECT n.nspname, $2::text IS NULL OR "
+	    "EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $2) "
+	    "FROM (SELECT to_regclass($1) AS oid) t "
+	    "LEFT JOIN pg_class k ON k.oid = t.oid "
+	    "LEFT JOIN pg_namespace n ON n.oid = k.relnamespace",
 	    2, NULL, params, NULL, NULL, 0);
 	if (r == NULL)
 		return conn_error(c, err, "cannot look for the version table");
-	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
 		rc = result_error(c, r, NULL, 0,
 		    "cannot look for the version table", err);
 	else {
-		*table_ok = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+		*table_ok = !PQgetisnull(r, 0, 0);
 		*schema_ok = strcmp(PQgetvalue(r, 0, 1), "t") == 0;
+		if (*table_ok && !c->t_pinned)
+			rc = table_pin(c, PQgetvalue(r, 0, 0), err);
 	}
 	PQclear(r);
 	return rc;
@@ -1048,7 +1084,8 @@ pg_table_ensure(struct dbrev_conn *c, const char *table,
 		}
 		c->quiet = 0;
 		if (r == NULL) {
-			rc = 0;
+			/* Look once more, to pin the schema it landed in. */
+			rc = c->t_pinned ? 0 : table_exists(c, &tok, &sok, err);
 			break;
 		}
 		/* A concurrent runner created it first: look again. */
@@ -1103,8 +1140,12 @@ pg_table_read(struct dbrev_conn *c, const char *table,
 	*nrows = 0;
 	if (table_names(c, table, err) != 0)
 		return -1;
-	/* In a transaction a failed SELECT would abort it: look first. */
-	if (c->in_tx && table_exists(c, &tok, &sok, err) != 0)
+	/*
+	 * Look first when the name is not pinned yet, or in a transaction
+	 * (a failed SELECT would abort it).
+	 */
+	if ((c->in_tx || !c->t_pinned) &&
+	    table_exists(c, &tok, &sok, err) != 0)
 		return -1;
 	if (!tok)
 		return 0;

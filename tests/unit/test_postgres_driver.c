@@ -512,6 +512,45 @@ test_table_schema_qualified(void **state)
 	D->close(c);
 }
 
+/* A migration's SET search_path does not move the version table. */
+static void
+test_table_pinned_against_search_path(void **state)
+{
+	struct dbrev_conn *c;
+	struct dbrev_error err = { 0 };
+	struct dbrev_applied *rows;
+	enum dbrev_row_state st;
+	size_t n;
+	int found;
+
+	(void)state;
+	NEED_SERVER();
+	c = open_ok();
+	assert_int_equal(D->table_read(c, "sp_revs", &rows, &n, &err), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(D->table_ensure(c, "sp_revs", &err), 0);
+	assert_int_equal(D->table_insert(c, "sp_revs", "r1", "c",
+	    DBREV_ROW_APPLIED, &err), 0);
+	assert_int_equal(D->exec(c, "CREATE SCHEMA elsewhere;\n"
+	    "SET search_path = elsewhere;\n"
+	    "CREATE TABLE sp_revs (x int);\n", "sp.sql", 1, &err), 0);
+	assert_int_equal(D->begin(c, &err), 0);
+	assert_int_equal(D->table_get(c, "sp_revs", "r1", &found, &st, &err),
+	    0);
+	assert_true(found);
+	assert_int_equal(D->table_insert(c, "sp_revs", "r2", "c",
+	    DBREV_ROW_APPLIED, &err), 0);
+	assert_int_equal(D->table_read(c, "sp_revs", &rows, &n, &err), 0);
+	assert_int_equal(n, 2);
+	dbrev_applied_free(rows, n);
+	assert_int_equal(D->commit(c, &err), 0);
+	assert_int_equal(D->table_delete(c, "sp_revs", "r1", &err), 0);
+	D->close(c);
+	assert_query("SELECT string_agg(revision, ',') FROM public.sp_revs",
+	    "r2");
+	assert_query("SELECT count(*) FROM elsewhere.sp_revs", "0");
+}
+
 /* The offline script builds the same table as the driver. */
 static void
 test_script_hooks(void **state)
@@ -566,6 +605,7 @@ main(void)
 		cmocka_unit_test(test_notices),
 		cmocka_unit_test(test_table_default),
 		cmocka_unit_test(test_table_schema_qualified),
+		cmocka_unit_test(test_table_pinned_against_search_path),
 		cmocka_unit_test(test_script_hooks),
 	};
 
