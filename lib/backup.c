@@ -153,10 +153,10 @@ parse_stamp(const char *s, time_t *t)
 	tm.tm_sec = v[5];
 	*t = timegm(&tm);
 	/* Reject 20261332T...: the time must print back the same. */
-	if (gmtime_r(t, &back) == NULL || back.tm_year != tm.tm_year ||
-	    back.tm_mon != tm.tm_mon || back.tm_mday != tm.tm_mday ||
-	    back.tm_hour != tm.tm_hour || back.tm_min != tm.tm_min ||
-	    back.tm_sec != tm.tm_sec)
+	if (gmtime_r(t, &back) == NULL || back.tm_year != v[0] - 1900 ||
+	    back.tm_mon != v[1] - 1 || back.tm_mday != v[2] ||
+	    back.tm_hour != v[3] || back.tm_min != v[4] ||
+	    back.tm_sec != v[5])
 		return -1;
 	return 0;
 }

@@ -453,11 +453,11 @@ prog_version(const char *path, struct prog *p)
 	}
 	out.data[strcspn(out.data, "\n")] = '\0';
 	p->version = dbrev_xstrdup(out.data);
-	/* The version is the last word with a digit in it. */
+	/* "pg_dump (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)" */
 	{
-		char *v = strrchr(out.data, ')');
+		char *v = strstr(out.data, ") ");
 
-		p->major = parse_major(v != NULL ? v + 1 : out.data);
+		p->major = parse_major(v != NULL ? v + 2 : out.data);
 	}
 	dbrev_buf_free(&out);
 	return 0;

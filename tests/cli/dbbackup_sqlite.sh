@@ -1,0 +1,456 @@
+# dbbackup on SQLite, as a user types it: take, name, list, keep, verify,
+# restore; consistency under a concurrent writer; kill -9, a write that
+# fails part way, corrupt, truncated and wrong-kind backups.
+. "$DBREV_SRCDIR/tests/lib/test.sh"
+
+cd "$T" || exit 1
+mkdir -p m/versions
+cat >m/versions/a1_create.sql <<'EOF'
+-- revision: aaaa00000001
+-- parents:
+-- message: create t
+
+-- +upgrade
+CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER NOT NULL);
+
+-- +downgrade
+DROP TABLE t;
+EOF
+cat >m/versions/a2_more.sql <<'EOF'
+-- revision: aaaa00000002
+-- parents: aaaa00000001
+-- message: add u
+
+-- +upgrade
+CREATE TABLE u (id INTEGER PRIMARY KEY, note TEXT);
+
+-- +downgrade
+DROP TABLE u;
+EOF
+export DBREV_DIR=$T/m
+unset DATABASE_URL
+
+# sql DB SQL...: run statements with the sqlite3 shell.
+sql() { db=$1; shift; sqlite3 -batch "$db" "$@"; }
+# dump DB: the database as SQL, to compare states.
+dump() { sqlite3 -batch "$1" .dump; }
+# only_files DIR: the names in DIR, hidden ones included, one per line.
+only_files() { ls -A "$1" | sort; }
+# sum_file FILE: a checksum of the file's bytes.
+sum_file() { sha256sum "$1" | cut -d' ' -f1; }
+
+tcase "help and version"
+run dbbackup --help
+status_is 0
+stdout_has "usage: dbbackup"
+stdout_has "--restore FILE"
+run dbbackup --version
+status_is 0
+stdout_has "dbbackup dbrev "
+
+tcase "usage errors exit 2 with a usage line"
+run dbbackup --list --verify x
+status_is 2
+stderr_has "usage: dbbackup"
+run dbbackup --keep 0 -u sqlite:x.db
+status_is 2
+stderr_has "--keep wants a whole number"
+run dbbackup --keep two -u sqlite:x.db
+status_is 2
+run dbbackup --prune -u sqlite:x.db
+status_is 2
+stderr_has "--prune needs --keep N"
+run dbbackup -o x --keep 2 -u sqlite:x.db
+status_is 2
+run dbbackup stray -u sqlite:x.db
+status_is 2
+stderr_has "unexpected argument stray"
+
+tcase "no URL, unknown scheme: a clear message, exit 2"
+run dbbackup
+status_is 2
+stderr_has "no database URL given"
+run dbbackup -u mysql://h/db
+status_is 2
+stderr_has "unknown scheme"
+
+tcase "a missing database: exit 1, nothing written"
+run dbbackup -u sqlite:nothere.db --dir b0
+status_is 1
+stderr_has "nothere.db"
+[ -z "$(ls -A b0 2>/dev/null)" ] || fail "files left: $(ls -A b0)"
+[ ! -e nothere.db ] || fail "the database was created"
+
+tcase "a file that is not a database is refused"
+echo "hello" >notdb.db
+run dbbackup -u sqlite:notdb.db --dir b0
+status_is 2
+stderr_has "not a SQLite database"
+[ -z "$(ls -A b0 2>/dev/null)" ] || fail "files left: $(ls -A b0)"
+
+export DATABASE_URL=sqlite:app.db
+revapply upgrade aaaa00000001 >/dev/null 2>&1 || fail "revapply failed"
+sql app.db "INSERT INTO t (v) VALUES (1), (2), (3)"
+
+tcase "take a backup: prints its path, named db-time-revision, mode 0600"
+run dbbackup
+status_is 0
+b1=$(cat "$OUT")
+case $b1 in
+backups/app-[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z-aaaa00000001.sqlite3) ;;
+*) fail "unexpected name '$b1'" ;;
+esac
+[ -f "$b1" ] || fail "no file $b1"
+[ "$(stat -c %a "$b1")" = 600 ] || fail "mode $(stat -c %a "$b1")"
+[ "$(stat -c %a backups)" = 700 ] || fail "new directory mode $(stat -c %a backups)"
+[ "$(sql "$b1" 'PRAGMA integrity_check')" = ok ] || fail "backup not ok"
+[ "$(dump "$b1")" = "$(dump app.db)" ] || fail "backup differs from the database"
+[ "$(only_files backups)" = "$(basename "$b1")" ] || fail "other files: $(only_files backups)"
+[ ! -s "$ERR" ] || fail "stderr not empty: $(cat "$ERR")"
+
+tcase "two backups in one second never collide, numbered in order"
+run dbbackup
+b2=$(cat "$OUT")
+run dbbackup
+b3=$(cat "$OUT")
+run dbbackup
+b4=$(cat "$OUT")
+status_is 0
+[ "$(ls backups | wc -l)" = 4 ] || fail "expected 4 files: $(ls backups)"
+[ "$b2" != "$b3" ] && [ "$b3" != "$b4" ] && [ "$b1" != "$b2" ] || fail "names collide"
+# Within a second the suffixes count up in the order taken, so that
+# --list (oldest first) shows them in that order.
+run dbbackup --list
+[ "$(awk '{print $4}' "$OUT" | tr '\n' ' ')" = "$b1 $b2 $b3 $b4 " ] || fail "not in the order taken: $(cat "$OUT")"
+
+tcase "-o FILE writes exactly that file, and never overwrites"
+run dbbackup -o out/my.sqlite3
+status_is 1
+stderr_has "cannot create a file in out"
+mkdir out
+run dbbackup -o out/my.sqlite3
+status_is 0
+stdout_is "out/my.sqlite3"
+[ "$(dump out/my.sqlite3)" = "$(dump app.db)" ] || fail "copy differs"
+before=$(sum_file out/my.sqlite3)
+sql app.db "INSERT INTO t (v) VALUES (4)"
+run dbbackup -o out/my.sqlite3
+status_is 1
+stderr_has "out/my.sqlite3 already exists; dbbackup never overwrites a file"
+[ "$(sum_file out/my.sqlite3)" = "$before" ] || fail "overwritten"
+[ "$(only_files out)" = my.sqlite3 ] || fail "left: $(only_files out)"
+sql app.db "DELETE FROM t WHERE v = 4"
+
+tcase "the name records the revision: after an upgrade, the new head"
+revapply upgrade >/dev/null 2>&1
+run dbbackup --dir b2
+status_is 0
+stdout_has "-aaaa00000002"
+
+tcase "without the migrations directory the newest applied row names it"
+run dbbackup --dir b2 -d "$T/nowhere"
+status_is 0
+stdout_has "-aaaa00000002"
+
+tcase "an empty database is at base"
+sql fresh.db "CREATE TABLE x (a)"
+run dbbackup -u sqlite:fresh.db --dir b2
+status_is 0
+stdout_has "b2/fresh-"
+stdout_has "-base.sqlite3"
+
+tcase "--list shows time, revision and size of dbbackup's own files"
+echo "notes" >b2/notes.txt
+echo "x" >b2/app-old.sqlite3
+run dbbackup --list --dir b2
+status_is 0
+[ "$(wc -l <"$OUT")" = 3 ] || fail "expected 3 lines: $(cat "$OUT")"
+stdout_has "aaaa00000002"
+stdout_has "base"
+stdout_lacks "notes.txt"
+stdout_lacks "app-old"
+f=$(head -n 1 "$OUT" | awk '{print $4}')
+[ "$(head -n 1 "$OUT" | awk '{print $3}')" = "$(stat -c %s "$f")" ] || fail "size column wrong: $(head -n 1 "$OUT")"
+head -n 1 "$OUT" | grep -Eq '^20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-9:]{8}Z ' || fail "time column: $(head -n 1 "$OUT")"
+run dbbackup --list --dir nowhere
+status_is 0
+stderr_has "no backups in nowhere"
+
+tcase "--keep N keeps exactly this database's newest N and nothing else"
+mkdir k
+for i in 1 2 3 4 5; do dbbackup --dir k >/dev/null || fail "backup $i"; done
+touch k/app-20200101T000000Z-zzzz.pgdump		# another kind
+cp "$b1" k/other-20200101T000000Z-base.sqlite3		# another database
+echo x >k/README
+echo x >k/app.sqlite3
+newest=$(dbbackup --list --dir k | grep ' k/app-' | grep -v pgdump | tail -n 2 | awk '{print $4}' | sort)
+run dbbackup --dir k --keep 3
+status_is 0
+taken=$(cat "$OUT")
+stderr_has "removed k/app-"
+[ "$(ls k/app-*.sqlite3 | wc -l)" = 3 ] || fail "kept $(ls k/app-*.sqlite3 | wc -l), not 3"
+[ -f "$taken" ] || fail "the new backup was pruned"
+for f in $newest; do [ -f "$f" ] || fail "a newest backup went: $f"; done
+for f in k/app-20200101T000000Z-zzzz.pgdump k/other-20200101T000000Z-base.sqlite3 k/README k/app.sqlite3; do
+	[ -f "$f" ] || fail "removed a file not its own: $f"
+done
+
+tcase "--prune --keep 1 prunes without taking a backup"
+run dbbackup --dir k --prune --keep 1 -q
+status_is 0
+[ "$(ls k/app-*.sqlite3)" = "$taken" ] || fail "left: $(ls k/app-*.sqlite3)"
+[ ! -s "$OUT" ] || fail "printed: $(cat "$OUT")"
+[ "$(ls k | wc -l)" = 5 ] || fail "others touched: $(ls k)"
+
+tcase "--verify a good backup"
+run dbbackup --verify "$taken"
+status_is 0
+stdout_is "$taken: ok"
+run dbbackup --verify "$taken" -v
+stderr_has "integrity_check ok"
+
+tcase "restore round trip: the database is as it was, revision reported"
+before=$(dump app.db)
+run dbbackup -q
+bk=$(cat "$OUT")
+sql app.db "INSERT INTO t (v) VALUES (7); DELETE FROM t WHERE v = 1; INSERT INTO u (note) VALUES ('n')"
+revapply downgrade aaaa00000001 >/dev/null 2>&1
+sql app.db "CREATE TABLE extra (z)"
+[ "$(dump app.db)" != "$before" ] || fail "nothing changed before the restore"
+run dbbackup --restore "$bk"
+status_is 0
+stdout_is "restored $bk; the database is at aaaa00000002"
+[ "$(dump app.db)" = "$before" ] || fail "dump differs after restore"
+run revapply current
+stdout_has "aaaa00000002"
+[ "$(sql app.db 'PRAGMA integrity_check')" = ok ] || fail "restored database not ok"
+
+tcase "restore into a database that does not exist yet"
+run dbbackup --restore "$bk" -u sqlite:new.db
+status_is 0
+[ "$(dump new.db)" = "$before" ] || fail "new database differs"
+
+tcase "restore waits for revapply's lock, and gives up cleanly"
+live=$(sum_file app.db)
+flock -x app.db sleep 1.5 &
+lockpid=$!
+sleep 0.3
+run dbbackup --restore "$bk" --lock-timeout 0.5
+status_is 1
+stderr_has "lock"
+[ "$(sum_file app.db)" = "$live" ] || fail "the live database changed"
+wait $lockpid
+
+# A database worth a second of copying for the cases below.
+sql big.db "PRAGMA journal_mode=WAL" >/dev/null
+sql big.db "CREATE TABLE pairs (id INTEGER PRIMARY KEY, x INTEGER NOT NULL, pad BLOB);
+WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 2000)
+INSERT INTO pairs (x, pad) SELECT (i % 2) * 2 - 1, randomblob(8000) FROM c;"
+
+tcase "a backup taken while another process writes is consistent"
+# The writer inserts +n and -n in one transaction: every consistent
+# state holds an even number of rows summing to zero.
+(
+	i=0
+	while [ $i -lt 400 ]; do
+		echo "BEGIN; INSERT INTO pairs (x) VALUES ($i); INSERT INTO pairs (x) VALUES (-$i); COMMIT;"
+		i=$((i + 1))
+	done
+) >writes.sql
+rm -f stop
+(while [ ! -e stop ]; do cat writes.sql; done) | sqlite3 -batch -cmd '.timeout 20000' -cmd 'PRAGMA synchronous=OFF' big.db >/dev/null 2>writer.err &
+wpid=$!
+sleep 0.2
+counts=
+mkdir c
+for n in 1 2 3 4; do
+	run dbbackup -u sqlite:big.db --dir c -q
+	status_is 0
+	f=$(cat "$OUT")
+	[ "$(sql "$f" 'PRAGMA integrity_check')" = ok ] || fail "backup $n not ok"
+	r=$(sql "$f" "SELECT count(*) % 2, coalesce(sum(x), 0) FROM pairs")
+	[ "$r" = "0|0" ] || fail "backup $n is inconsistent: count%2|sum = $r"
+	counts="$counts $(sql "$f" 'SELECT count(*) FROM pairs')"
+done
+kill -0 $wpid 2>/dev/null || fail "the writer stopped early: $(cat writer.err)"
+# Stop it mid-stream: an interrupted transaction must not show either.
+touch stop
+kill $wpid
+wait $wpid
+[ "$(echo $counts | tr ' ' '\n' | sort -u | wc -l)" -gt 1 ] || fail "no writes seen between backups: $counts"
+
+tcase "the same in rollback-journal mode (the writer waits its turn)"
+sql big.db "PRAGMA journal_mode=DELETE" >/dev/null
+rm -f stop
+(while [ ! -e stop ]; do cat writes.sql; done) | sqlite3 -batch -cmd '.timeout 20000' -cmd 'PRAGMA synchronous=OFF' big.db >/dev/null 2>writer.err &
+wpid=$!
+sleep 0.2
+for n in 1 2 3; do
+	run dbbackup -u sqlite:big.db --dir c -q
+	status_is 0
+	f=$(cat "$OUT")
+	r=$(sql "$f" "SELECT count(*) % 2, coalesce(sum(x), 0) FROM pairs")
+	[ "$r" = "0|0" ] || fail "backup $n is inconsistent: $r"
+done
+kill -0 $wpid 2>/dev/null || fail "the writer stopped early: $(cat writer.err)"
+touch stop
+kill $wpid
+wait $wpid
+[ "$(sql big.db 'SELECT count(*) % 2, sum(x) FROM pairs')" = "0|0" ] || fail "live database broken"
+
+tcase "kill -9 while waiting on a locked database leaves no backup"
+mkdir kl
+( echo "BEGIN EXCLUSIVE;"; sleep 1.5; echo "COMMIT;" ) | sqlite3 -batch big.db &
+holder=$!
+sleep 0.3
+dbbackup -u sqlite:big.db --dir kl -q >/dev/null 2>&1 &
+bpid=$!
+for i in $(seq 1 100); do
+	[ -n "$(ls -A kl)" ] && break
+	sleep 0.02
+done
+{ kill -9 $bpid; wait $bpid; } 2>/dev/null
+[ -z "$(ls kl)" ] || fail "a file under a visible name: $(ls kl)"
+wait $holder
+run dbbackup --list --dir kl
+stdout_is ""
+
+tcase "kill -9 in the middle of the copy leaves no file under a final name"
+mkdir km
+sql big.db "INSERT INTO pairs (x, pad) SELECT 0, randomblob(8000) FROM pairs LIMIT 8000" || fail "grow"
+killed=0
+for attempt in 1 2 3; do
+	dbbackup -u sqlite:big.db --dir km -q >/dev/null 2>&1 &
+	bpid=$!
+	# Wait until the temporary file holds data: the copy is under way.
+	for i in $(seq 1 200); do
+		s=$(stat -c %s km/.dbbackup-* 2>/dev/null | head -n 1)
+		[ -n "$s" ] && [ "$s" -gt 0 ] && break
+		sleep 0.005
+	done
+	if kill -9 $bpid 2>/dev/null; then
+		{ wait $bpid; } 2>/dev/null
+		[ $? = 137 ] && killed=1
+	else
+		wait $bpid
+	fi
+	[ $killed = 1 ] && break
+	rm -f km/*.sqlite3
+done
+[ $killed = 1 ] || fail "the backup always finished before the kill"
+[ -z "$(ls km)" ] || fail "a file under a visible name: $(ls km)"
+run dbbackup --list --dir km
+stdout_is ""
+
+tcase "a write that fails part way (file size limit): exit 1, nothing left"
+mkdir lim
+live=$(sum_file big.db)
+( ulimit -f 2048; exec dbbackup -u sqlite:big.db --dir lim ) >"$OUT" 2>"$ERR"
+STATUS=$?
+status_is 1
+stderr_has "cannot write backup to lim: File too large"
+[ -z "$(ls -A lim)" ] || fail "left behind: $(ls -A lim)"
+[ "$(sum_file big.db)" = "$live" ] || fail "live database changed"
+[ ! -s "$OUT" ] || fail "printed a path: $(cat "$OUT")"
+
+tcase "a write that fails part way with -o: nothing left either"
+( ulimit -f 2048; exec dbbackup -u sqlite:big.db -o lim/x.sqlite3 ) >"$OUT" 2>"$ERR"
+STATUS=$?
+status_is 1
+[ -z "$(ls -A lim)" ] || fail "left behind: $(ls -A lim)"
+
+tcase "an unwritable directory: a clear message, nothing written"
+mkdir ro
+chmod 555 ro
+if [ "$(id -u)" = 0 ]; then
+	# root writes anywhere: be somebody else for this one.
+	chmod 644 app.db
+	run setpriv --reuid=65534 --regid=65534 --clear-groups dbbackup --dir ro
+else
+	run dbbackup --dir ro
+fi
+status_is 1
+stderr_has "cannot create a file in ro: Permission denied"
+[ -z "$(ls -A ro)" ] || fail "left: $(ls -A ro)"
+run dbbackup --dir app.db/sub
+status_is 1
+stderr_has "app.db/sub"
+
+dbbackup -q -o good.sqlite3 >/dev/null || fail "backup good.sqlite3"
+bk=good.sqlite3
+live=$(sum_file app.db)
+livedump=$(dump app.db)
+
+tcase "a truncated backup is refused by verify and restore"
+size=$(stat -c %s "$bk")
+head -c $((size / 2)) "$bk" >trunc.sqlite3
+run dbbackup --verify trunc.sqlite3
+status_is 1
+stderr_has "trunc.sqlite3 is truncated"
+run dbbackup --restore trunc.sqlite3
+status_is 1
+stderr_has "truncated"
+[ "$(sum_file app.db)" = "$live" ] || fail "live database changed"
+
+tcase "a backup cut at a page boundary with its header intact is refused"
+head -c 8192 "$bk" >cut.sqlite3
+run dbbackup --verify cut.sqlite3
+status_is 1
+run dbbackup --restore cut.sqlite3
+status_is 1
+[ "$(sum_file app.db)" = "$live" ] || fail "live database changed"
+
+tcase "a corrupt backup is refused by verify and restore"
+cp "$bk" corrupt.sqlite3
+ps=$(sql corrupt.sqlite3 'PRAGMA page_size')
+root=$(sql corrupt.sqlite3 "SELECT rootpage FROM sqlite_schema WHERE name = 't'")
+head -c "$ps" /dev/urandom | dd of=corrupt.sqlite3 bs="$ps" seek=$((root - 1)) conv=notrunc 2>/dev/null
+run dbbackup --verify corrupt.sqlite3
+status_is 1
+stderr_has "corrupt.sqlite3 is corrupt"
+run dbbackup --restore corrupt.sqlite3
+status_is 1
+stderr_has "corrupt"
+[ "$(sum_file app.db)" = "$live" ] || fail "live database changed"
+[ "$(dump app.db)" = "$livedump" ] || fail "live database differs"
+
+tcase "a backup of the other kind, or not a backup at all, is refused"
+printf 'PGDMP\001\016\000\004\010\001\001' >x.pgdump
+run dbbackup --restore x.pgdump
+status_is 2
+stderr_has "x.pgdump is a PostgreSQL dump, not a backup of a SQLite database"
+echo "CREATE TABLE t (x);" >x.sql
+run dbbackup --restore x.sql
+status_is 2
+stderr_has "x.sql is not a backup"
+run dbbackup --verify x.sql
+status_is 2
+: >empty.sqlite3
+run dbbackup --restore empty.sqlite3
+status_is 2
+run dbbackup --restore missing.sqlite3
+status_is 1
+stderr_has "missing.sqlite3"
+[ "$(sum_file app.db)" = "$live" ] || fail "live database changed"
+
+tcase "a SQLite backup restored into a PostgreSQL URL is refused before connecting"
+run dbbackup --restore "$bk" -u "postgresql://u:hunter2@127.0.0.1:1/db"
+status_is 2
+if [ "${DBREV_WITH_POSTGRES:-yes}" = yes ]; then
+	stderr_has "is a SQLite database, not a backup of a PostgreSQL database"
+else
+	stderr_has "built without PostgreSQL support"
+fi
+stderr_lacks "hunter2"
+
+tcase "progress shows on a terminal for a large copy, not otherwise"
+if command -v script >/dev/null 2>&1; then
+	script -qec "dbbackup -u sqlite:big.db --dir pr" /dev/null >tty.out 2>&1
+	grep -q '%' tty.out || fail "no progress on a terminal: $(tr '\r' '\n' <tty.out | tail -n 3)"
+	run dbbackup -u sqlite:big.db --dir pr
+	stderr_lacks "%"
+else
+	skip "progress on a terminal" "script(1) not installed"
+fi
+
+finish

@@ -1,0 +1,587 @@
+/*
+ * test_backup.c - backups: names and parsing them back, listing,
+ * retention selection and pruning, the revision a name records, the
+ * atomic-write helpers and recognising a backup's kind.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "dbrev/backup.h"
+#include "dbrev/graph.h"
+#include "dbrev/revision.h"
+
+/* 2026-11-24T01:02:03Z */
+#define T0	((time_t)1795482123)
+
+static char tmpdir[256];
+
+static int
+setup_dir(void **state)
+{
+	(void)state;
+	snprintf(tmpdir, sizeof tmpdir, "%s/test_backup.XXXXXX",
+	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
+	if (mkdtemp(tmpdir) == NULL)
+		return -1;
+	return 0;
+}
+
+static void
+rm_rf(const char *dir)
+{
+	char cmd[512];
+	int r;
+
+	/* Only ever our own mkdtemp directory. */
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	r = system(cmd);
+	(void)r;
+}
+
+static int
+teardown_dir(void **state)
+{
+	(void)state;
+	rm_rf(tmpdir);
+	return 0;
+}
+
+static void
+touch(const char *dir, const char *name, const char *content)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(content, f);
+	fclose(f);
+}
+
+static int
+exists(const char *dir, const char *name)
+{
+	char path[512];
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	return access(path, F_OK) == 0;
+}
+
+static void
+test_format(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = dbrev_backup_name_format("app", T0, "3f2a9c1b7e44", 0,
+	    DBREV_BACKUP_SQLITE);
+	assert_string_equal(s, "app-20261124T010203Z-3f2a9c1b7e44.sqlite3");
+	free(s);
+	s = dbrev_backup_name_format("shop", T0, "a1+b2", 2,
+	    DBREV_BACKUP_PGDUMP);
+	assert_string_equal(s, "shop-20261124T010203Z-a1+b2-2.pgdump");
+	free(s);
+	s = dbrev_backup_name_format("app", T0, NULL, 0, DBREV_BACKUP_SQLITE);
+	assert_string_equal(s, "app-20261124T010203Z-base.sqlite3");
+	free(s);
+	/* Unsafe characters in a database name never reach a file name. */
+	s = dbrev_backup_name_format("../my db/x", T0, "base", 0,
+	    DBREV_BACKUP_PGDUMP);
+	assert_string_equal(s, "_._my_db_x-20261124T010203Z-base.pgdump");
+	free(s);
+	s = dbrev_backup_db_label("");
+	assert_string_equal(s, "db");
+	free(s);
+	s = dbrev_backup_db_label("-rf");
+	assert_string_equal(s, "_rf");
+	free(s);
+	s = dbrev_backup_db_label("my-app.v2");
+	assert_string_equal(s, "my-app.v2");
+	free(s);
+}
+
+static void
+test_parse(void **state)
+{
+	struct dbrev_backup_name n;
+	char *s;
+
+	(void)state;
+	assert_int_equal(dbrev_backup_name_parse(
+	    "backups/app-20261124T010203Z-3f2a9c1b7e44.sqlite3", &n), 0);
+	assert_string_equal(n.db, "app");
+	assert_string_equal(n.stamp, "20261124T010203Z");
+	assert_true(n.time == T0);
+	assert_string_equal(n.revision, "3f2a9c1b7e44");
+	assert_int_equal(n.seq, 0);
+	assert_int_equal(n.kind, DBREV_BACKUP_SQLITE);
+	dbrev_backup_name_free(&n);
+
+	/* A database name with dashes, several heads, a suffix. */
+	assert_int_equal(dbrev_backup_name_parse(
+	    "my-shop-20261124T010203Z-a1+b2-12.pgdump", &n), 0);
+	assert_string_equal(n.db, "my-shop");
+	assert_string_equal(n.revision, "a1+b2");
+	assert_int_equal(n.seq, 12);
+	assert_int_equal(n.kind, DBREV_BACKUP_PGDUMP);
+	dbrev_backup_name_free(&n);
+
+	/* A stamp-like database name: the last stamp is the backup's. */
+	assert_int_equal(dbrev_backup_name_parse(
+	    "x-20200101T000000Z-20261124T010203Z-base.sqlite3", &n), 0);
+	assert_string_equal(n.db, "x-20200101T000000Z");
+	assert_string_equal(n.revision, "base");
+	dbrev_backup_name_free(&n);
+
+	/* Every name format writes parses back to what it was made of. */
+	s = dbrev_backup_name_format("app.v2", T0 + 86399, "abc_DEF", 3,
+	    DBREV_BACKUP_SQLITE);
+	assert_int_equal(dbrev_backup_name_parse(s, &n), 0);
+	assert_string_equal(n.db, "app.v2");
+	assert_true(n.time == T0 + 86399);
+	assert_string_equal(n.revision, "abc_DEF");
+	assert_int_equal(n.seq, 3);
+	dbrev_backup_name_free(&n);
+	free(s);
+}
+
+static void
+test_parse_rejects(void **state)
+{
+	static const char *bad[] = {
+		"app-20261124T010203Z-3f2a.sqlite",	/* extension */
+		"app-20261124T010203Z-3f2a.sqlite3.gz",
+		"app-20261124T010203Z-3f2a",
+		"app-20261324T010203Z-3f2a.sqlite3",	/* month 13 */
+		"app-20260230T010203Z-3f2a.sqlite3",	/* 30 February */
+		"app-20261124T250203Z-3f2a.sqlite3",	/* hour 25 */
+		"app-20261124 010203Z-3f2a.sqlite3",
+		"app-20261124T010203-3f2a.sqlite3",	/* no Z */
+		"-20261124T010203Z-3f2a.sqlite3",	/* no database */
+		"app-20261124T010203Z-.sqlite3",	/* no revision */
+		"app-20261124T010203Z.sqlite3",
+		"app-20261124T010203Z-3f2a-0.sqlite3",	/* suffix 0 */
+		"app-20261124T010203Z-3f2a-01.sqlite3",
+		"app-20261124T010203Z-3f2a-1-2.sqlite3",
+		"app-20261124T010203Z-3f2a-x.sqlite3",
+		"app-20261124T010203Z-3f+.sqlite3",	/* empty head */
+		"app-20261124T010203Z-+3f.sqlite3",
+		"app-20261124T010203Z-3f..2.sqlite3",
+		"app-20261124T010203Z-3f2a-.sqlite3",
+		"app-20261124T010203Z-"
+		    "abcdefghijabcdefghijabcdefghijabc.sqlite3", /* 33 chars */
+		".dbbackup-Ab12Cd.tmp",			/* our temporary */
+		".app-20261124T010203Z-3f2a.sqlite3",	/* hidden */
+		"a b-20261124T010203Z-3f2a.sqlite3",	/* not a label */
+		"app.db",
+		"",
+		NULL
+	};
+	struct dbrev_backup_name n;
+	size_t i;
+
+	(void)state;
+	for (i = 0; bad[i] != NULL; i++) {
+		if (dbrev_backup_name_parse(bad[i], &n) == 0)
+			fail_msg("parsed, should not: '%s'", bad[i]);
+		assert_null(n.db);
+		assert_null(n.revision);
+	}
+	assert_int_equal(dbrev_backup_name_parse(NULL, &n), -1);
+	/* 32 characters is the longest id and still fine. */
+	assert_int_equal(dbrev_backup_name_parse("app-20261124T010203Z-"
+	    "abcdefghijabcdefghijabcdefghijab.sqlite3", &n), 0);
+	dbrev_backup_name_free(&n);
+}
+
+static void
+test_list(void **state)
+{
+	struct dbrev_backup_entry *v;
+	struct dbrev_error e;
+	char path[512], link_to[512];
+	size_t n;
+
+	(void)state;
+	dbrev_error_init(&e);
+	touch(tmpdir, "app-20261124T010205Z-b.sqlite3", "22");
+	touch(tmpdir, "app-20261124T010203Z-a.sqlite3", "1");
+	touch(tmpdir, "app-20261124T010203Z-a-1.sqlite3", "333");
+	touch(tmpdir, "shop-20261124T010204Z-a.pgdump", "4444");
+	touch(tmpdir, "other-20261124T010201Z-a.sqlite3", "5");
+	touch(tmpdir, "app.db", "not a backup");
+	touch(tmpdir, "notes.txt", "x");
+	touch(tmpdir, ".dbbackup-abcdef.tmp", "partial");
+	snprintf(path, sizeof path, "%s/app-20261124T010209Z-c.sqlite3",
+	    tmpdir);
+	assert_int_equal(mkdir(path, 0700), 0);	/* a directory: skipped */
+	snprintf(path, sizeof path, "%s/app-20261124T010210Z-d.sqlite3",
+	    tmpdir);
+	snprintf(link_to, sizeof link_to, "%s/notes.txt", tmpdir);
+	assert_int_equal(symlink(link_to, path), 0); /* a link: skipped */
+
+	assert_int_equal(dbrev_backup_list(tmpdir, NULL, DBREV_BACKUP_NONE,
+	    &v, &n, &e), 0);
+	assert_int_equal(n, 5);
+	/* Oldest first; within a second, by suffix. */
+	assert_non_null(strstr(v[0].path, "other-20261124T010201Z-a"));
+	assert_non_null(strstr(v[1].path, "app-20261124T010203Z-a.sqlite3"));
+	assert_non_null(strstr(v[2].path, "app-20261124T010203Z-a-1"));
+	assert_int_equal(v[2].size, 3);
+	assert_non_null(strstr(v[3].path, "shop-"));
+	assert_non_null(strstr(v[4].path, "app-20261124T010205Z-b"));
+	assert_int_equal(strncmp(v[0].path, tmpdir, strlen(tmpdir)), 0);
+	dbrev_backup_entries_free(v, n);
+
+	assert_int_equal(dbrev_backup_list(tmpdir, "app", DBREV_BACKUP_SQLITE,
+	    &v, &n, &e), 0);
+	assert_int_equal(n, 3);
+	dbrev_backup_entries_free(v, n);
+	assert_int_equal(dbrev_backup_list(tmpdir, "app", DBREV_BACKUP_PGDUMP,
+	    &v, &n, &e), 0);
+	assert_int_equal(n, 0);
+	dbrev_backup_entries_free(v, n);
+
+	/* A directory that does not exist holds no backups. */
+	snprintf(path, sizeof path, "%s/nope", tmpdir);
+	assert_int_equal(dbrev_backup_list(path, NULL, DBREV_BACKUP_NONE, &v,
+	    &n, &e), 0);
+	assert_int_equal(n, 0);
+	assert_false(dbrev_error_isset(&e));
+}
+
+static struct dbrev_backup_entry
+entry(const char *name)
+{
+	struct dbrev_backup_entry x;
+
+	memset(&x, 0, sizeof x);
+	x.path = dbrev_xstrdup(name);
+	if (dbrev_backup_name_parse(name, &x.name) != 0)
+		fail_msg("bad test name %s", name);
+	return x;
+}
+
+static void
+test_prune_select(void **state)
+{
+	static const char *names[] = {
+		"app-20261124T010201Z-a.sqlite3",	/* 0 */
+		"app-20261124T010201Z-a.pgdump",	/* 1: another kind */
+		"shop-20261124T010202Z-a.sqlite3",	/* 2: another db */
+		"app-20261124T010203Z-b.sqlite3",	/* 3 */
+		"app-20261124T010203Z-b-1.sqlite3",	/* 4 */
+		"app-20261124T010204Z-c.sqlite3",	/* 5 */
+	};
+	struct dbrev_backup_entry v[6];
+	size_t out[6], k, i;
+
+	(void)state;
+	for (i = 0; i < 6; i++)
+		v[i] = entry(names[i]);
+	k = dbrev_backup_prune_select(v, 6, "app", DBREV_BACKUP_SQLITE, 2,
+	    out);
+	assert_int_equal(k, 2);
+	assert_int_equal(out[0], 0);
+	assert_int_equal(out[1], 3);
+	k = dbrev_backup_prune_select(v, 6, "app", DBREV_BACKUP_SQLITE, 1,
+	    out);
+	assert_int_equal(k, 3);
+	assert_int_equal(out[2], 4);
+	k = dbrev_backup_prune_select(v, 6, "app", DBREV_BACKUP_SQLITE, 4,
+	    out);
+	assert_int_equal(k, 0);
+	k = dbrev_backup_prune_select(v, 6, "app", DBREV_BACKUP_SQLITE, 9,
+	    out);
+	assert_int_equal(k, 0);
+	k = dbrev_backup_prune_select(v, 6, "shop", DBREV_BACKUP_SQLITE, 1,
+	    out);
+	assert_int_equal(k, 0);
+	k = dbrev_backup_prune_select(v, 6, "app", DBREV_BACKUP_PGDUMP, 0,
+	    out);
+	assert_int_equal(k, 1);
+	assert_int_equal(out[0], 1);
+	k = dbrev_backup_prune_select(v, 6, "nobody", DBREV_BACKUP_SQLITE, 0,
+	    out);
+	assert_int_equal(k, 0);
+	for (i = 0; i < 6; i++) {
+		free(v[i].path);
+		dbrev_backup_name_free(&v[i].name);
+	}
+}
+
+static void
+test_prune(void **state)
+{
+	struct dbrev_error e;
+	char **removed = NULL;
+	size_t i;
+
+	(void)state;
+	dbrev_error_init(&e);
+	touch(tmpdir, "app-20261124T010201Z-a.sqlite3", "1");
+	touch(tmpdir, "app-20261124T010202Z-b.sqlite3", "2");
+	touch(tmpdir, "app-20261124T010203Z-c.sqlite3", "3");
+	touch(tmpdir, "app-20261124T010200Z-z.pgdump", "4");
+	touch(tmpdir, "shop-20261124T010100Z-a.sqlite3", "5");
+	touch(tmpdir, "app-old.sqlite3", "6");
+	touch(tmpdir, "app.db", "7");
+	assert_int_equal(dbrev_backup_prune(tmpdir, "app", DBREV_BACKUP_SQLITE,
+	    2, &removed, &e), 0);
+	assert_non_null(removed);
+	assert_non_null(removed[0]);
+	assert_non_null(strstr(removed[0], "app-20261124T010201Z-a.sqlite3"));
+	assert_null(removed[1]);
+	for (i = 0; removed[i] != NULL; i++)
+		free(removed[i]);
+	free(removed);
+	assert_false(exists(tmpdir, "app-20261124T010201Z-a.sqlite3"));
+	assert_true(exists(tmpdir, "app-20261124T010202Z-b.sqlite3"));
+	assert_true(exists(tmpdir, "app-20261124T010203Z-c.sqlite3"));
+	assert_true(exists(tmpdir, "app-20261124T010200Z-z.pgdump"));
+	assert_true(exists(tmpdir, "shop-20261124T010100Z-a.sqlite3"));
+	assert_true(exists(tmpdir, "app-old.sqlite3"));
+	assert_true(exists(tmpdir, "app.db"));
+	/* Again: nothing more to do. */
+	assert_int_equal(dbrev_backup_prune(tmpdir, "app", DBREV_BACKUP_SQLITE,
+	    2, NULL, &e), 0);
+	assert_true(exists(tmpdir, "app-20261124T010202Z-b.sqlite3"));
+	assert_false(dbrev_error_isset(&e));
+}
+
+static struct dbrev_revision *
+rev(const char *id, const char *parents)
+{
+	struct dbrev_revision *r = NULL;
+	struct dbrev_error e;
+	char text[512], path[64];
+
+	snprintf(text, sizeof text, "-- revision: %s\n-- parents: %s\n"
+	    "-- message: m\n\n-- +upgrade\nSELECT 1;\n-- +downgrade\n"
+	    "SELECT 2;\n", id, parents);
+	snprintf(path, sizeof path, "versions/%s.sql", id);
+	dbrev_error_init(&e);
+	if (dbrev_revision_parse(path, text, strlen(text), 0, &r, &e) != 0)
+		fail_msg("bad test revision %s: %s", id, e.message);
+	return r;
+}
+
+static void
+test_revision_of(void **state)
+{
+	struct dbrev_revision *revs[4];
+	struct dbrev_graph *g = NULL;
+	struct dbrev_error e;
+	struct dbrev_applied rows[4];
+	char *s;
+
+	(void)state;
+	dbrev_error_init(&e);
+	/* a <- b, a <- c (two branches), b + c <- d (their merge) */
+	revs[0] = rev("aaa", "");
+	revs[1] = rev("bbb", "aaa");
+	revs[2] = rev("ccc", "aaa");
+	revs[3] = rev("ddd", "bbb ccc");
+	assert_int_equal(dbrev_graph_build(revs, 4, &g, &e), 0);
+	memset(rows, 0, sizeof rows);
+	rows[0].revision = (char *)"aaa";
+	rows[1].revision = (char *)"ccc";
+	rows[2].revision = (char *)"bbb";
+	rows[3].revision = (char *)"ddd";
+
+	s = dbrev_backup_revision_of(rows, 0, g);
+	assert_string_equal(s, "base");
+	free(s);
+	s = dbrev_backup_revision_of(rows, 1, g);
+	assert_string_equal(s, "aaa");
+	free(s);
+	s = dbrev_backup_revision_of(rows, 2, g);
+	assert_string_equal(s, "ccc");
+	free(s);
+	/* Two heads applied: both, in apply order. */
+	s = dbrev_backup_revision_of(rows, 3, g);
+	assert_string_equal(s, "bbb+ccc");
+	free(s);
+	s = dbrev_backup_revision_of(rows, 4, g);
+	assert_string_equal(s, "ddd");
+	free(s);
+	/* A revision still in progress is not applied. */
+	rows[3].state = DBREV_ROW_IN_PROGRESS;
+	s = dbrev_backup_revision_of(rows, 4, g);
+	assert_string_equal(s, "bbb+ccc");
+	free(s);
+	rows[0].state = DBREV_ROW_IN_PROGRESS;
+	s = dbrev_backup_revision_of(rows, 1, g);
+	assert_string_equal(s, "base");
+	free(s);
+	rows[0].state = rows[3].state = DBREV_ROW_APPLIED;
+	/* No graph: the most recently applied row. */
+	s = dbrev_backup_revision_of(rows, 3, NULL);
+	assert_string_equal(s, "bbb");
+	free(s);
+	/* A row the graph does not know: the same fallback. */
+	rows[1].revision = (char *)"zzz";
+	s = dbrev_backup_revision_of(rows, 3, g);
+	assert_string_equal(s, "bbb");
+	free(s);
+	/* Whatever a table holds, a name gets only safe characters. */
+	rows[2].revision = (char *)"../x y";
+	s = dbrev_backup_revision_of(rows, 3, NULL);
+	assert_string_equal(s, "___x_y");
+	free(s);
+	dbrev_graph_free(g);
+}
+
+static void
+test_tmpfile(void **state)
+{
+	struct dbrev_tmpfile t, u;
+	struct dbrev_error e;
+	struct stat st;
+	char final[512];
+	const char *base;
+
+	(void)state;
+	dbrev_error_init(&e);
+	assert_int_equal(dbrev_tmpfile_open(tmpdir, &t, &e), 0);
+	assert_true(t.fd >= 0);
+	base = strrchr(t.path, '/') + 1;
+	assert_int_equal(strncmp(base, ".dbbackup-", 10), 0);
+	assert_int_equal(fstat(t.fd, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(write(t.fd, "hello", 5), 5);
+	snprintf(final, sizeof final, "%s/final.sqlite3", tmpdir);
+	assert_int_equal(dbrev_tmpfile_commit(&t, final, &e), 0);
+	dbrev_tmpfile_discard(&t);
+	assert_int_equal(stat(final, &st), 0);
+	assert_int_equal(st.st_size, 5);
+	assert_int_equal(st.st_mode & 0777, 0600);
+
+	/* Never replaces: 1, and both files stay as they were. */
+	assert_int_equal(dbrev_tmpfile_open(tmpdir, &u, &e), 0);
+	assert_int_equal(write(u.fd, "other!", 6), 6);
+	assert_int_equal(dbrev_tmpfile_commit(&u, final, &e), 1);
+	assert_int_equal(stat(final, &st), 0);
+	assert_int_equal(st.st_size, 5);
+	assert_int_equal(access(u.path, F_OK), 0);
+	{
+		char *p = dbrev_xstrdup(u.path);
+
+		dbrev_tmpfile_discard(&u);
+		assert_int_equal(access(p, F_OK), -1);
+		free(p);
+	}
+	assert_false(dbrev_error_isset(&e));
+
+	/* A directory that is not there: a clear error. */
+	snprintf(final, sizeof final, "%s/missing/dir", tmpdir);
+	assert_int_equal(dbrev_tmpfile_open(final, &t, &e), -1);
+	assert_non_null(strstr(e.message, "cannot create a file in"));
+	dbrev_error_clear(&e);
+}
+
+static void
+test_sniff(void **state)
+{
+	enum dbrev_backup_kind k;
+	struct dbrev_error e;
+	char path[512];
+	FILE *f;
+
+	(void)state;
+	dbrev_error_init(&e);
+	snprintf(path, sizeof path, "%s/a", tmpdir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fwrite("SQLite format 3\0\x10\0", 1, 18, f);
+	fclose(f);
+	assert_int_equal(dbrev_backup_sniff(path, &k, &e), 0);
+	assert_int_equal(k, DBREV_BACKUP_SQLITE);
+	touch(tmpdir, "b", "PGDMP\x01\x0e");
+	snprintf(path, sizeof path, "%s/b", tmpdir);
+	assert_int_equal(dbrev_backup_sniff(path, &k, &e), 0);
+	assert_int_equal(k, DBREV_BACKUP_PGDUMP);
+	touch(tmpdir, "c", "CREATE TABLE t (x);\n");
+	snprintf(path, sizeof path, "%s/c", tmpdir);
+	assert_int_equal(dbrev_backup_sniff(path, &k, &e), 0);
+	assert_int_equal(k, DBREV_BACKUP_NONE);
+	touch(tmpdir, "d", "");
+	snprintf(path, sizeof path, "%s/d", tmpdir);
+	assert_int_equal(dbrev_backup_sniff(path, &k, &e), 0);
+	assert_int_equal(k, DBREV_BACKUP_NONE);
+	snprintf(path, sizeof path, "%s/none", tmpdir);
+	assert_int_equal(dbrev_backup_sniff(path, &k, &e), -1);
+	assert_int_equal(e.kind, DBREV_ERR_RUNTIME);
+	dbrev_error_clear(&e);
+}
+
+static void
+test_url_label(void **state)
+{
+	struct dbrev_error e;
+	char *s;
+
+	(void)state;
+	dbrev_error_init(&e);
+	assert_int_equal(dbrev_backup_url_label("sqlite:data/app.db", &s, &e),
+	    0);
+	assert_string_equal(s, "app");
+	free(s);
+	assert_int_equal(dbrev_backup_url_label("sqlite:///srv/x.y.sqlite3",
+	    &s, &e), 0);
+	assert_string_equal(s, "x.y");
+	free(s);
+	assert_int_equal(dbrev_backup_url_label("sqlite:noext", &s, &e), 0);
+	assert_string_equal(s, "noext");
+	free(s);
+#if DBREV_WITH_POSTGRES
+	assert_int_equal(dbrev_backup_url_label(
+	    "postgresql://u:pw@h:5/shop?sslmode=disable", &s, &e), 0);
+	assert_string_equal(s, "shop");
+	free(s);
+	assert_int_equal(dbrev_backup_url_label("host=/tmp dbname=my_db",
+	    &s, &e), 0);
+	assert_string_equal(s, "my_db");
+	free(s);
+#endif
+	assert_false(dbrev_error_isset(&e));
+	assert_int_equal(dbrev_backup_url_label("mysql://x/y", &s, &e), -1);
+	assert_int_equal(e.kind, DBREV_ERR_INPUT);
+	dbrev_error_clear(&e);
+	assert_int_equal(dbrev_backup_url_label(NULL, &s, &e), -1);
+	dbrev_error_clear(&e);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_parse_rejects),
+		cmocka_unit_test_setup_teardown(test_list, setup_dir,
+		    teardown_dir),
+		cmocka_unit_test(test_prune_select),
+		cmocka_unit_test_setup_teardown(test_prune, setup_dir,
+		    teardown_dir),
+		cmocka_unit_test(test_revision_of),
+		cmocka_unit_test_setup_teardown(test_tmpfile, setup_dir,
+		    teardown_dir),
+		cmocka_unit_test_setup_teardown(test_sniff, setup_dir,
+		    teardown_dir),
+		cmocka_unit_test(test_url_label),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
