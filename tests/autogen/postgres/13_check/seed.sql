@@ -1,0 +1,1 @@
+INSERT INTO t VALUES (1, 30, 'ann'), (2, 40, 'bob');

@@ -1,0 +1,4 @@
+CREATE TABLE p (id integer PRIMARY KEY, code text UNIQUE);
+CREATE TABLE c (id integer PRIMARY KEY,
+    p_id integer REFERENCES p (id) ON DELETE CASCADE ON UPDATE SET NULL,
+    p_code text REFERENCES p (code) DEFERRABLE INITIALLY DEFERRED);

@@ -1,0 +1,2 @@
+CREATE TYPE status AS ENUM ('new', 'done');
+CREATE TABLE t (id integer PRIMARY KEY, s status);

@@ -1,0 +1,3 @@
+CREATE DOMAIN posint AS integer DEFAULT 1 NOT NULL CONSTRAINT small CHECK (VALUE < 1000000) CHECK (VALUE > 0);
+CREATE DOMAIN email AS text CHECK (VALUE LIKE '%@%');
+CREATE TABLE t (id integer PRIMARY KEY, qty posint, mail email);

@@ -1,0 +1,2 @@
+CREATE TABLE log (id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, msg text);
+CREATE PROCEDURE write_log(m text) LANGUAGE sql AS $$ INSERT INTO log (msg) VALUES (m) $$;

@@ -1,0 +1,2 @@
+CREATE EXTENSION IF NOT EXISTS citext;
+CREATE TABLE users (id integer PRIMARY KEY, email citext UNIQUE);

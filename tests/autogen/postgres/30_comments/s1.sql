@@ -1,0 +1,13 @@
+CREATE TYPE color AS ENUM ('red');
+CREATE TABLE t (id integer PRIMARY KEY, v text);
+CREATE INDEX t_v ON t (v);
+CREATE VIEW tv AS SELECT v FROM t;
+CREATE FUNCTION f() RETURNS integer LANGUAGE sql AS $$ SELECT 1 $$;
+COMMENT ON TABLE t IS 'the table''s comment';
+COMMENT ON COLUMN t.id IS 'key';
+COMMENT ON INDEX t_v IS 'index';
+COMMENT ON VIEW tv IS 'view';
+COMMENT ON COLUMN tv.v IS 'view column';
+COMMENT ON FUNCTION f() IS 'function';
+COMMENT ON TYPE color IS 'type';
+COMMENT ON CONSTRAINT t_pkey ON t IS 'pk';

@@ -1,0 +1,1 @@
+SELECT sum(quantity) = 7 FROM items;

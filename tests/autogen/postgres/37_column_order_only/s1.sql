@@ -1,0 +1,1 @@
+CREATE TABLE t (b integer, a text, id integer PRIMARY KEY);

@@ -1,0 +1,4 @@
+CREATE SCHEMA old;
+CREATE TABLE old.t (id integer PRIMARY KEY);
+CREATE SEQUENCE old.s;
+CREATE TABLE keep (id integer PRIMARY KEY);

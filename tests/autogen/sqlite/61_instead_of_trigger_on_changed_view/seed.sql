@@ -1,0 +1,1 @@
+INSERT INTO items VALUES (1, 'a', 0), (2, 'b', 1);
