@@ -1,0 +1,878 @@
+/*
+ * emit_postgres.c - SQL for PostgreSQL from the diff's change list.
+ *
+ * The diff gives the order (types and functions before the tables that
+ * use them, views dropped before what they read changes and created
+ * after); on top of it, foreign keys are dropped first and added last,
+ * so that tables referencing each other are created in any order, and a
+ * sequence's OWNED BY is set once its table exists.  Tables change in
+ * place with ALTER TABLE (a type change carries USING col::type); enums
+ * gain values in place with ALTER TYPE ... ADD VALUE, which makes the
+ * revision "transaction: none" (its new value cannot be used in the
+ * transaction that adds it; before PostgreSQL 12 it cannot run in one
+ * at all).  A removed or reordered enum value, or a domain whose base
+ * type changes, is left to a hand-written revision, said in a comment
+ * and a warning.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dbrev/schema.h"
+#include "dbrev/schema_postgres.h"
+#include "dbrev/util.h"
+
+/* Kinds the emitter changes in place (dbrev_diff_options.alterable_kinds). */
+#define PG_ALTERABLE ((1u << DBREV_OBJ_ENUM) | (1u << DBREV_OBJ_SEQUENCE) | \
+	(1u << DBREV_OBJ_FUNCTION) | (1u << DBREV_OBJ_PROCEDURE) | \
+	(1u << DBREV_OBJ_DOMAIN) | (1u << DBREV_OBJ_COMMENT))
+
+static int
+pg_invalidates(const struct dbrev_change *tc, const struct dbrev_object *dep,
+    void *arg)
+{
+	size_t i;
+
+	(void)arg;
+	/* A view pins the type of every column it reads, and its columns. */
+	if (dep->kind != DBREV_OBJ_VIEW && dep->kind != DBREV_OBJ_MATVIEW)
+		return 0;
+	for (i = 0; i < tc->ncolumns; i++)
+		if (tc->columns[i].kind == DBREV_COLUMN_DROP ||
+		    (tc->columns[i].kind == DBREV_COLUMN_ALTER &&
+		    (tc->columns[i].what & (DBREV_COL_TYPE |
+		    DBREV_COL_COLLATION | DBREV_COL_GENERATED))))
+			return 1;
+	return 0;
+}
+
+void
+dbrev_postgres_diff_options(struct dbrev_diff_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->invalidates = pg_invalidates;
+	o->alterable_kinds = PG_ALTERABLE;
+}
+
+/* ------------------------------------------------ helpers */
+
+struct emit {
+	struct dbrev_buf	*out;
+	struct dbrev_buf	 head;	/* foreign keys dropped, ownership off */
+	struct dbrev_buf	 body;
+	struct dbrev_buf	 tail;	/* foreign keys added, OWNED BY */
+	char		      ***warnings;
+	size_t			*nwarnings;
+	int			 notx;	/* needs transaction: none */
+};
+
+static void
+warn(struct emit *e, struct dbrev_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+warn(struct emit *e, struct dbrev_buf *b, const char *fmt, ...)
+{
+	char line[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	dbrev_strv_add(e->warnings, e->nwarnings, line);
+	dbrev_buf_printf(b, "-- WARNING: %s\n", line);
+}
+
+/* "schema.name" (unquoted, as the model names it) quoted into b. */
+static void
+qname_q(struct dbrev_buf *b, const char *qname)
+{
+	const char *dot = strchr(qname, '.');
+	char *s;
+
+	if (dot == NULL) {
+		dbrev_pg_qident(b, NULL, qname);
+		return;
+	}
+	s = dbrev_xstrndup(qname, (size_t)(dot - qname));
+	dbrev_pg_qident(b, s, dot + 1);
+	free(s);
+}
+
+static void
+table_q(struct dbrev_buf *b, const struct dbrev_table *t)
+{
+	dbrev_pg_qident(b, t->schema, t->name);
+}
+
+static const char *
+id(const char *name, char *buf, size_t n)
+{
+	return dbrev_pg_ident(name, buf, n);
+}
+
+/* ------------------------------------------------ objects */
+
+/* Function name with its argument types: quote the name part only. */
+static void
+func_q(struct dbrev_buf *b, const struct dbrev_object *o)
+{
+	const char *paren = strchr(o->name, '(');
+	char *n;
+
+	n = dbrev_xstrndup(o->name, paren ? (size_t)(paren - o->name) :
+	    strlen(o->name));
+	dbrev_pg_qident(b, o->schema, n);
+	dbrev_buf_puts(b, paren ? paren : "()");
+	free(n);
+}
+
+static void
+drop_object(struct emit *e, struct dbrev_buf *b, const struct dbrev_object *o)
+{
+	char q[600];
+
+	switch (o->kind) {
+	case DBREV_OBJ_INDEX:
+		dbrev_buf_puts(b, "DROP INDEX IF EXISTS ");
+		dbrev_pg_qident(b, o->schema, o->name);
+		break;
+	case DBREV_OBJ_VIEW:
+	case DBREV_OBJ_MATVIEW:
+		dbrev_buf_printf(b, "DROP %sVIEW IF EXISTS ", o->kind ==
+		    DBREV_OBJ_MATVIEW ? "MATERIALIZED " : "");
+		dbrev_pg_qident(b, o->schema, o->name);
+		break;
+	case DBREV_OBJ_TRIGGER: {
+		const char *tn = o->name, *dot;
+
+		/* name is "table.trigger"; the table part is o->table's. */
+		dot = strchr(o->table, '.');
+		if (dot != NULL && strncmp(tn, dot + 1, strlen(dot + 1)) == 0 &&
+		    tn[strlen(dot + 1)] == '.')
+			tn += strlen(dot + 1) + 1;
+		dbrev_buf_printf(b, "DROP TRIGGER IF EXISTS %s ON ",
+		    id(tn, q, sizeof(q)));
+		qname_q(b, o->table);
+		break;
+	}
+	case DBREV_OBJ_SCHEMA:
+		dbrev_buf_puts(b, "DROP SCHEMA IF EXISTS ");
+		dbrev_pg_qident(b, NULL, o->name);
+		break;
+	case DBREV_OBJ_SEQUENCE:
+		dbrev_buf_puts(b, "DROP SEQUENCE IF EXISTS ");
+		dbrev_pg_qident(b, o->schema, o->name);
+		break;
+	case DBREV_OBJ_ENUM:
+	case DBREV_OBJ_TYPE:
+		dbrev_buf_puts(b, "DROP TYPE IF EXISTS ");
+		dbrev_pg_qident(b, o->schema, o->name);
+		break;
+	case DBREV_OBJ_DOMAIN:
+		dbrev_buf_puts(b, "DROP DOMAIN IF EXISTS ");
+		dbrev_pg_qident(b, o->schema, o->name);
+		break;
+	case DBREV_OBJ_FUNCTION:
+	case DBREV_OBJ_PROCEDURE:
+		dbrev_buf_printf(b, "DROP %s IF EXISTS ", o->kind ==
+		    DBREV_OBJ_FUNCTION ? "FUNCTION" : "PROCEDURE");
+		func_q(b, o);
+		break;
+	case DBREV_OBJ_EXTENSION:
+		dbrev_buf_puts(b, "DROP EXTENSION IF EXISTS ");
+		dbrev_pg_qident(b, NULL, o->name);
+		break;
+	case DBREV_OBJ_COMMENT:
+		dbrev_buf_printf(b, "COMMENT ON %s IS NULL", o->name);
+		break;
+	case DBREV_OBJ_OTHER:
+		warn(e, b, "cannot drop %s: not modelled", o->name);
+		return;
+	}
+	dbrev_buf_puts(b, ";\n");
+}
+
+/* Split a sequence definition at " OWNED BY ". */
+static const char *
+seq_owner(const struct dbrev_object *o, size_t *optlen)
+{
+	const char *p = strstr(o->definition, " OWNED BY ");
+
+	*optlen = p ? (size_t)(p - o->definition) : strlen(o->definition);
+	return p ? p + 10 : "NONE";
+}
+
+static void
+create_object(struct emit *e, struct dbrev_buf *b, const struct dbrev_object *o)
+{
+	dbrev_buf_printf(b, "%s;\n", o->sql);
+	if (o->kind == DBREV_OBJ_SEQUENCE) {
+		size_t n;
+		const char *own = seq_owner(o, &n);
+
+		if (strcmp(own, "NONE") != 0) {
+			dbrev_buf_puts(&e->tail, "ALTER SEQUENCE ");
+			dbrev_pg_qident(&e->tail, o->schema, o->name);
+			dbrev_buf_printf(&e->tail, " OWNED BY %s;\n", own);
+		}
+	}
+}
+
+/* Is a a subsequence of b (both in order)? */
+static int
+subsequence(char **a, size_t na, char **b, size_t nb)
+{
+	size_t i = 0, j;
+
+	for (j = 0; j < nb && i < na; j++)
+		if (strcmp(a[i], b[j]) == 0)
+			i++;
+	return i == na;
+}
+
+static int
+in_list(char **v, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+alter_enum(struct emit *e, struct dbrev_buf *b, const struct dbrev_object *x,
+    const struct dbrev_object *y)
+{
+	char q[1024];
+	size_t j, k;
+
+	dbrev_qname(x->schema, x->name, q, sizeof(q));
+	if (!subsequence(x->values, x->nvalues, y->values, y->nvalues)) {
+		struct dbrev_buf why = { 0 };
+
+		for (k = 0; k < x->nvalues; k++)
+			if (!in_list(y->values, y->nvalues, x->values[k]))
+				dbrev_buf_printf(&why, "%s'%s'", why.len ?
+				    ", " : "", x->values[k]);
+		warn(e, b, "enum %s: %s%s needs a hand-written revision "
+		    "(PostgreSQL cannot remove or reorder enum values): "
+		    "%s -> %s", q, why.len ? "removing " : "reordering values",
+		    why.len ? why.data : "", x->definition, y->definition);
+		dbrev_buf_free(&why);
+		return;
+	}
+	for (j = 0; j < y->nvalues; j++) {
+		if (in_list(x->values, x->nvalues, y->values[j]))
+			continue;
+		e->notx = 1;
+		dbrev_buf_puts(b, "ALTER TYPE ");
+		dbrev_pg_qident(b, y->schema, y->name);
+		dbrev_buf_puts(b, " ADD VALUE ");
+		dbrev_pg_literal(b, y->values[j]);
+		/* In position: before the next old value, or after the last. */
+		for (k = j + 1; k < y->nvalues; k++)
+			if (in_list(x->values, x->nvalues, y->values[k]))
+				break;
+		if (k < y->nvalues) {
+			dbrev_buf_puts(b, " BEFORE ");
+			dbrev_pg_literal(b, y->values[k]);
+		} else if (j > 0) {
+			dbrev_buf_puts(b, " AFTER ");
+			dbrev_pg_literal(b, y->values[j - 1]);
+		}
+		dbrev_buf_puts(b, ";\n");
+	}
+}
+
+/* The line of a domain definition that starts with key, or NULL. */
+static char *
+dom_line(const char *def, const char *key)
+{
+	const char *p = def, *nl;
+	size_t n = strlen(key);
+
+	for (; *p != '\0'; p = *nl ? nl + 1 : nl) {
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			nl = p + strlen(p);
+		if (strncmp(p, key, n) == 0)
+			return dbrev_xstrndup(p, (size_t)(nl - p));
+	}
+	return NULL;
+}
+
+static int
+has_line(const char *def, const char *line, size_t n)
+{
+	const char *p = def, *nl;
+
+	for (; *p != '\0'; p = *nl ? nl + 1 : nl) {
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			nl = p + strlen(p);
+		if ((size_t)(nl - p) == n && strncmp(p, line, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+alter_domain(struct emit *e, struct dbrev_buf *b, const struct dbrev_object *x,
+    const struct dbrev_object *y)
+{
+	char *xa = dom_line(x->definition, "AS "), *ya = dom_line(y->definition,
+	    "AS "), *xc = dom_line(x->definition, "COLLATE "),
+	    *yc = dom_line(y->definition, "COLLATE "), *xd, *yd, q[1024];
+	const char *p, *nl;
+	int pass;
+
+	dbrev_qname(x->schema, x->name, q, sizeof(q));
+	if (strcmp(xa ? xa : "", ya ? ya : "") != 0 ||
+	    strcmp(xc ? xc : "", yc ? yc : "") != 0) {
+		warn(e, b, "domain %s: changing its base type or collation "
+		    "needs a hand-written revision (%s -> %s)", q,
+		    xa ? xa + 3 : "?", ya ? ya + 3 : "?");
+		free(xa);
+		free(ya);
+		free(xc);
+		free(yc);
+		return;
+	}
+	free(xa);
+	free(ya);
+	free(xc);
+	free(yc);
+	xd = dom_line(x->definition, "DEFAULT ");
+	yd = dom_line(y->definition, "DEFAULT ");
+	if (strcmp(xd ? xd : "", yd ? yd : "") != 0) {
+		dbrev_buf_puts(b, "ALTER DOMAIN ");
+		dbrev_pg_qident(b, y->schema, y->name);
+		if (yd != NULL)
+			dbrev_buf_printf(b, " SET %s;\n", yd);
+		else
+			dbrev_buf_puts(b, " DROP DEFAULT;\n");
+	}
+	free(xd);
+	free(yd);
+	if (has_line(x->definition, "NOT NULL", 8) !=
+	    has_line(y->definition, "NOT NULL", 8)) {
+		dbrev_buf_puts(b, "ALTER DOMAIN ");
+		dbrev_pg_qident(b, y->schema, y->name);
+		dbrev_buf_printf(b, " %s NOT NULL;\n", has_line(y->definition,
+		    "NOT NULL", 8) ? "SET" : "DROP");
+	}
+	/* Constraints: drop those gone or changed, add the new. */
+	for (pass = 0; pass < 2; pass++) {
+		const struct dbrev_object *a = pass ? y : x, *o = pass ? x : y;
+
+		for (p = a->definition; *p != '\0'; p = *nl ? nl + 1 : nl) {
+			const char *sp;
+
+			nl = strchr(p, '\n');
+			if (nl == NULL)
+				nl = p + strlen(p);
+			if (strncmp(p, "CONSTRAINT ", 11) != 0 ||
+			    has_line(o->definition, p, (size_t)(nl - p)))
+				continue;
+			dbrev_buf_puts(b, "ALTER DOMAIN ");
+			dbrev_pg_qident(b, y->schema, y->name);
+			if (pass == 0) {
+				sp = strchr(p + 11, ' ');
+				dbrev_buf_printf(b, " DROP CONSTRAINT %.*s;\n",
+				    (int)((sp ? sp : nl) - (p + 11)), p + 11);
+			} else
+				dbrev_buf_printf(b, " ADD %.*s;\n",
+				    (int)(nl - p), p);
+		}
+	}
+}
+
+/* The RETURNS line of a function definition (CREATE OR REPLACE keeps it). */
+static char *
+returns_line(const char *def)
+{
+	const char *p = strstr(def, "\n RETURNS "), *nl;
+
+	if (p == NULL)
+		return dbrev_xstrdup("");
+	nl = strchr(p + 1, '\n');
+	return dbrev_xstrndup(p, nl ? (size_t)(nl - p) : strlen(p));
+}
+
+static void
+alter_object(struct emit *e, struct dbrev_buf *b, const struct dbrev_object *x,
+    const struct dbrev_object *y)
+{
+	switch (y->kind) {
+	case DBREV_OBJ_ENUM:
+		alter_enum(e, b, x, y);
+		break;
+	case DBREV_OBJ_DOMAIN:
+		alter_domain(e, b, x, y);
+		break;
+	case DBREV_OBJ_SEQUENCE: {
+		size_t nx, ny;
+		const char *ox = seq_owner(x, &nx), *oy = seq_owner(y, &ny);
+
+		if (nx != ny || strncmp(x->definition, y->definition, nx) != 0) {
+			dbrev_buf_puts(b, "ALTER SEQUENCE ");
+			dbrev_pg_qident(b, y->schema, y->name);
+			dbrev_buf_printf(b, " %.*s;\n", (int)ny, y->definition);
+		}
+		if (strcmp(ox, oy) != 0) {
+			/* Released first, taken once the table exists. */
+			struct dbrev_buf *w = strcmp(oy, "NONE") == 0 ?
+			    &e->head : &e->tail;
+
+			dbrev_buf_puts(w, "ALTER SEQUENCE ");
+			dbrev_pg_qident(w, y->schema, y->name);
+			dbrev_buf_printf(w, " OWNED BY %s;\n", oy);
+		}
+		break;
+	}
+	case DBREV_OBJ_FUNCTION:
+	case DBREV_OBJ_PROCEDURE: {
+		char *rx = returns_line(x->definition),
+		    *ry = returns_line(y->definition);
+
+		/* CREATE OR REPLACE cannot change the result type. */
+		if (strcmp(rx, ry) != 0)
+			drop_object(e, b, x);
+		dbrev_buf_printf(b, "%s;\n", y->sql);
+		free(rx);
+		free(ry);
+		break;
+	}
+	case DBREV_OBJ_COMMENT:
+		dbrev_buf_printf(b, "%s;\n", y->sql);
+		break;
+	default:
+		drop_object(e, b, x);
+		create_object(e, b, y);
+		break;
+	}
+}
+
+/* ------------------------------------------------ tables */
+
+static void
+alter_prefix(struct dbrev_buf *b, const struct dbrev_table *t)
+{
+	dbrev_buf_puts(b, "ALTER TABLE ");
+	table_q(b, t);
+	dbrev_buf_puts(b, " ");
+}
+
+static void
+add_fk(struct emit *e, const struct dbrev_table *t,
+    const struct dbrev_constraint *c)
+{
+	char q[600];
+
+	alter_prefix(&e->tail, t);
+	dbrev_buf_printf(&e->tail, "ADD CONSTRAINT %s %s;\n", id(c->name, q,
+	    sizeof(q)), c->expr);
+}
+
+static void
+drop_fk(struct emit *e, const struct dbrev_table *t,
+    const struct dbrev_constraint *c)
+{
+	char q[600];
+
+	alter_prefix(&e->head, t);
+	dbrev_buf_printf(&e->head, "DROP CONSTRAINT IF EXISTS %s;\n",
+	    id(c->name, q, sizeof(q)));
+}
+
+static void
+comment_column(struct dbrev_buf *b, const struct dbrev_table *t,
+    const struct dbrev_column *c)
+{
+	char q[600];
+
+	dbrev_buf_puts(b, "COMMENT ON COLUMN ");
+	table_q(b, t);
+	dbrev_buf_printf(b, ".%s IS ", id(c->name, q, sizeof(q)));
+	if (c->comment != NULL)
+		dbrev_pg_literal(b, c->comment);
+	else
+		dbrev_buf_puts(b, "NULL");
+	dbrev_buf_puts(b, ";\n");
+}
+
+static void
+comment_table(struct dbrev_buf *b, const struct dbrev_table *t)
+{
+	dbrev_buf_puts(b, "COMMENT ON TABLE ");
+	table_q(b, t);
+	dbrev_buf_puts(b, " IS ");
+	if (t->comment != NULL)
+		dbrev_pg_literal(b, t->comment);
+	else
+		dbrev_buf_puts(b, "NULL");
+	dbrev_buf_puts(b, ";\n");
+}
+
+static void
+create_table(struct emit *e, struct dbrev_buf *b, const struct dbrev_table *t)
+{
+	size_t i;
+
+	dbrev_buf_printf(b, "%s;\n", t->sql);
+	if (t->comment != NULL)
+		comment_table(b, t);
+	for (i = 0; i < t->ncolumns; i++)
+		if (t->columns[i].comment != NULL)
+			comment_column(b, t, &t->columns[i]);
+	for (i = 0; i < t->nconstraints; i++)
+		if (t->constraints[i].kind == DBREV_CON_FOREIGN_KEY)
+			add_fk(e, t, &t->constraints[i]);
+}
+
+/* "START WITH 1 INCREMENT BY 1 ..." -> "SET START WITH 1 SET ..." */
+static void
+identity_set(struct dbrev_buf *b, const char *opts)
+{
+	static const char *const kw[] = { "START ", "INCREMENT ", "MINVALUE ",
+	    "MAXVALUE ", "CACHE ", "NO CYCLE", "CYCLE" };
+	const char *p = opts;
+	size_t k;
+
+	while (*p != '\0') {
+		for (k = 0; k < sizeof(kw) / sizeof(kw[0]); k++)
+			if (strncmp(p, kw[k], strlen(kw[k])) == 0 &&
+			    (p == opts || p[-1] == ' '))
+				break;
+		if (k < sizeof(kw) / sizeof(kw[0])) {
+			dbrev_buf_puts(b, " SET ");
+			dbrev_buf_puts(b, kw[k]);
+			p += strlen(kw[k]);
+			continue;
+		}
+		dbrev_buf_add(b, p, 1);
+		p++;
+	}
+}
+
+static void
+alter_column(struct emit *e, struct dbrev_buf *b, const struct dbrev_table *t,
+    const struct dbrev_column_change *cc)
+{
+	const struct dbrev_column *x = cc->from, *y = cc->to;
+	unsigned w = cc->what;
+	char q[600];
+	int dropped_default = 0;
+
+	(void)e;
+	id(y->name, q, sizeof(q));
+	if (w & DBREV_COL_GENERATED) {
+		if (x->generated != NULL && y->generated == NULL) {
+			alter_prefix(b, t);
+			dbrev_buf_printf(b, "ALTER COLUMN %s DROP EXPRESSION;\n",
+			    q);
+		} else {
+			/* No way to change it in place: its values are derived. */
+			alter_prefix(b, t);
+			dbrev_buf_printf(b, "DROP COLUMN %s;\n", q);
+			alter_prefix(b, t);
+			dbrev_buf_printf(b, "ADD COLUMN %s;\n", y->definition);
+			if (y->comment != NULL)
+				comment_column(b, t, y);
+			return;
+		}
+	}
+	if (w & DBREV_COL_IDENTITY) {
+		if (x->identity != DBREV_IDENTITY_NONE &&
+		    y->identity == DBREV_IDENTITY_NONE) {
+			alter_prefix(b, t);
+			dbrev_buf_printf(b, "ALTER COLUMN %s DROP IDENTITY;\n",
+			    q);
+		}
+	}
+	if ((w & (DBREV_COL_TYPE | DBREV_COL_COLLATION)) &&
+	    x->default_expr != NULL) {
+		/* The old default may not cast to the new type. */
+		alter_prefix(b, t);
+		dbrev_buf_printf(b, "ALTER COLUMN %s DROP DEFAULT;\n", q);
+		dropped_default = 1;
+	}
+	if (w & (DBREV_COL_TYPE | DBREV_COL_COLLATION)) {
+		alter_prefix(b, t);
+		dbrev_buf_printf(b, "ALTER COLUMN %s TYPE %s", q, y->type);
+		if (y->collation != NULL)
+			dbrev_buf_printf(b, " COLLATE %s", y->collation);
+		if (w & DBREV_COL_TYPE)
+			dbrev_buf_printf(b, " USING %s::%s", q, y->type);
+		dbrev_buf_puts(b, ";\n");
+	}
+	if ((w & DBREV_COL_DEFAULT) || dropped_default) {
+		if (y->default_expr != NULL) {
+			alter_prefix(b, t);
+			dbrev_buf_printf(b, "ALTER COLUMN %s SET DEFAULT %s;\n",
+			    q, y->default_expr);
+		} else if (!dropped_default) {
+			alter_prefix(b, t);
+			dbrev_buf_printf(b, "ALTER COLUMN %s DROP DEFAULT;\n",
+			    q);
+		}
+	}
+	if (w & DBREV_COL_NOTNULL) {
+		alter_prefix(b, t);
+		dbrev_buf_printf(b, "ALTER COLUMN %s %s NOT NULL;\n", q,
+		    y->notnull ? "SET" : "DROP");
+	}
+	if ((w & DBREV_COL_IDENTITY) && y->identity != DBREV_IDENTITY_NONE) {
+		const char *how = y->identity == DBREV_IDENTITY_ALWAYS ?
+		    "ALWAYS" : "BY DEFAULT";
+
+		alter_prefix(b, t);
+		if (x->identity == DBREV_IDENTITY_NONE) {
+			dbrev_buf_printf(b, "ALTER COLUMN %s ADD GENERATED %s "
+			    "AS IDENTITY", q, how);
+			if (y->identity_options != NULL)
+				dbrev_buf_printf(b, " (%s)", y->identity_options);
+		} else {
+			dbrev_buf_printf(b, "ALTER COLUMN %s SET GENERATED %s",
+			    q, how);
+			if (y->identity_options != NULL)
+				identity_set(b, y->identity_options);
+		}
+		dbrev_buf_puts(b, ";\n");
+	}
+	if (w & DBREV_COL_COMMENT)
+		comment_column(b, t, y);
+}
+
+/* "UNLOGGED WITH (a=1, b=2)": the reloptions part's keys and pairs. */
+static void
+reloptions(const char *opts, char ***kv, size_t *n)
+{
+	const char *p, *e;
+
+	if (opts == NULL || (p = strstr(opts, "WITH (")) == NULL)
+		return;
+	p += 6;
+	while (*p != '\0' && *p != ')') {
+		char *s;
+
+		e = strchr(p, ',');
+		if (e == NULL)
+			e = strchr(p, ')');
+		if (e == NULL)
+			e = p + strlen(p);
+		s = dbrev_xstrndup(p, (size_t)(e - p));
+		dbrev_strv_add(kv, n, s);
+		free(s);
+		p = e;
+		if (*p == ',')
+			p++;
+		while (*p == ' ')
+			p++;
+	}
+}
+
+static void
+alter_options(struct dbrev_buf *b, const struct dbrev_table *x,
+    const struct dbrev_table *y)
+{
+	int ux = x->options && strncmp(x->options, "UNLOGGED", 8) == 0;
+	int uy = y->options && strncmp(y->options, "UNLOGGED", 8) == 0;
+	char **kx = NULL, **ky = NULL;
+	size_t nx = 0, ny = 0, i;
+	int any = 0;
+
+	if (ux != uy) {
+		alter_prefix(b, y);
+		dbrev_buf_printf(b, "SET %s;\n", uy ? "UNLOGGED" : "LOGGED");
+	}
+	reloptions(x->options, &kx, &nx);
+	reloptions(y->options, &ky, &ny);
+	for (i = 0; i < nx; i++) {
+		size_t k = strcspn(kx[i], "=");
+
+		alter_prefix(b, y);
+		dbrev_buf_printf(b, "RESET (%.*s);\n", (int)k, kx[i]);
+	}
+	for (i = 0; i < ny; i++) {
+		if (!any)
+			alter_prefix(b, y), dbrev_buf_puts(b, "SET (");
+		dbrev_buf_printf(b, "%s%s", any ? ", " : "", ky[i]);
+		any = 1;
+	}
+	if (any)
+		dbrev_buf_puts(b, ");\n");
+	for (i = 0; i < nx; i++)
+		free(kx[i]);
+	for (i = 0; i < ny; i++)
+		free(ky[i]);
+	free(kx);
+	free(ky);
+}
+
+static void
+alter_table(struct emit *e, struct dbrev_buf *b, const struct dbrev_change *c)
+{
+	const struct dbrev_table *x = c->from, *y = c->to;
+	unsigned char *renamed;
+	char q[600], tq[1024];
+	size_t i, j;
+
+	dbrev_qname(y->schema, y->name, tq, sizeof(tq));
+	/*
+	 * A constraint dropped and one added that differ only in name (a
+	 * renamed table keeps "people_pkey") is renamed: a foreign key may
+	 * hang on it.
+	 */
+	renamed = dbrev_xcalloc(c->nconstraints + 1, 1);
+	for (i = 0; i < c->nconstraints; i++) {
+		const struct dbrev_constraint *k = c->constraints[i].con;
+
+		if (c->constraints[i].add || renamed[i])
+			continue;
+		for (j = 0; j < c->nconstraints; j++) {
+			const struct dbrev_constraint *n = c->constraints[j].con;
+
+			if (!c->constraints[j].add || renamed[j] ||
+			    n->kind != k->kind || strcmp(n->expr, k->expr) != 0)
+				continue;
+			renamed[i] = renamed[j] = 1;
+			alter_prefix(b, x);
+			dbrev_buf_printf(b, "RENAME CONSTRAINT %s", id(k->name, q,
+			    sizeof(q)));
+			dbrev_buf_printf(b, " TO %s;\n", id(n->name, q,
+			    sizeof(q)));
+			break;
+		}
+	}
+	/* Constraints go first: dropping a column drops its constraints. */
+	for (i = 0; i < c->nconstraints; i++) {
+		const struct dbrev_constraint *k = c->constraints[i].con;
+
+		if (c->constraints[i].add || renamed[i])
+			continue;
+		if (k->kind == DBREV_CON_FOREIGN_KEY)
+			drop_fk(e, x, k);
+		else {
+			alter_prefix(b, x);
+			dbrev_buf_printf(b, "DROP CONSTRAINT IF EXISTS %s;\n",
+			    id(k->name, q, sizeof(q)));
+		}
+	}
+	for (i = 0; i < c->ncolumns; i++) {
+		const struct dbrev_column_change *cc = &c->columns[i];
+
+		if (cc->kind != DBREV_COLUMN_DROP)
+			continue;
+		warn(e, b, "drop column %s.%s drops data", tq, cc->from->name);
+		alter_prefix(b, x);
+		dbrev_buf_printf(b, "DROP COLUMN %s;\n", id(cc->from->name, q,
+		    sizeof(q)));
+	}
+	for (i = 0; i < c->ncolumns; i++) {
+		const struct dbrev_column_change *cc = &c->columns[i];
+
+		if (cc->kind != DBREV_COLUMN_ADD)
+			continue;
+		alter_prefix(b, y);
+		dbrev_buf_printf(b, "ADD COLUMN %s;\n", cc->to->definition);
+		if (cc->to->comment != NULL)
+			comment_column(b, y, cc->to);
+	}
+	for (i = 0; i < c->ncolumns; i++)
+		if (c->columns[i].kind == DBREV_COLUMN_ALTER)
+			alter_column(e, b, y, &c->columns[i]);
+	for (i = 0; i < c->nconstraints; i++) {
+		const struct dbrev_constraint *k = c->constraints[i].con;
+
+		if (!c->constraints[i].add || renamed[i])
+			continue;
+		if (k->kind == DBREV_CON_FOREIGN_KEY)
+			add_fk(e, y, k);
+		else {
+			alter_prefix(b, y);
+			dbrev_buf_printf(b, "ADD CONSTRAINT %s %s;\n",
+			    id(k->name, q, sizeof(q)), k->expr);
+		}
+	}
+	if (c->table_what & DBREV_TABLE_OPTIONS)
+		alter_options(b, x, y);
+	if (c->table_what & DBREV_TABLE_COMMENT)
+		comment_table(b, y);
+	free(renamed);
+}
+
+/* ------------------------------------------------ the script */
+
+void
+dbrev_postgres_emit(const struct dbrev_diff *d, struct dbrev_buf *out,
+    int *transactional, char ***warnings, size_t *nwarnings)
+{
+	struct emit e;
+	size_t i, k;
+
+	memset(&e, 0, sizeof(e));
+	e.out = out;
+	e.warnings = warnings;
+	e.nwarnings = nwarnings;
+	for (i = 0; i < d->nchanges; i++) {
+		const struct dbrev_change *c = &d->changes[i];
+		struct dbrev_buf *b = &e.body;
+		char q[1024];
+
+		if (c->description != NULL)
+			dbrev_buf_printf(b, "-- %s\n", c->description);
+		switch (c->kind) {
+		case DBREV_CHANGE_CREATE_TABLE:
+			create_table(&e, b, c->to);
+			break;
+		case DBREV_CHANGE_DROP_TABLE:
+			dbrev_qname(c->from->schema, c->from->name, q, sizeof(q));
+			warn(&e, b, "drop table %s drops data", q);
+			for (k = 0; k < c->from->nconstraints; k++)
+				if (c->from->constraints[k].kind ==
+				    DBREV_CON_FOREIGN_KEY)
+					drop_fk(&e, c->from,
+					    &c->from->constraints[k]);
+			dbrev_buf_puts(b, "DROP TABLE ");
+			table_q(b, c->from);
+			dbrev_buf_puts(b, ";\n");
+			break;
+		case DBREV_CHANGE_ALTER_TABLE:
+			alter_table(&e, b, c);
+			break;
+		case DBREV_CHANGE_CREATE_OBJECT:
+			create_object(&e, b, c->obj_to);
+			break;
+		case DBREV_CHANGE_DROP_OBJECT:
+			drop_object(&e, b, c->obj_from);
+			break;
+		case DBREV_CHANGE_ALTER_OBJECT:
+			alter_object(&e, b, c->obj_from, c->obj_to);
+			break;
+		}
+	}
+	if (e.notx)
+		dbrev_buf_puts(out, "-- transaction: none, because ALTER TYPE "
+		    "... ADD VALUE cannot run inside a\n-- transaction block "
+		    "before PostgreSQL 12, and a value it adds cannot be used\n"
+		    "-- in the transaction that adds it.\n");
+	if (e.head.len > 0)
+		dbrev_buf_printf(out, "-- foreign keys and sequence ownership "
+		    "released first\n%s", e.head.data);
+	if (e.body.len > 0)
+		dbrev_buf_puts(out, e.body.data);
+	if (e.tail.len > 0)
+		dbrev_buf_printf(out, "-- foreign keys and sequence ownership, "
+		    "once every table exists\n%s", e.tail.data);
+	if (transactional != NULL && e.notx)
+		*transactional = 0;
+	dbrev_buf_free(&e.head);
+	dbrev_buf_free(&e.body);
+	dbrev_buf_free(&e.tail);
+}
