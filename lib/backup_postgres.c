@@ -379,7 +379,7 @@ child_message(struct dbrev_buf *text, int status)
 
 struct prog {
 	char	*path;
-	int	 major;		/* 15, 16...; 906 for 9.6; 0 unknown */
+	int	 major;		/* 1500 for 15, 906 for 9.6; 0 unknown */
 	char	*version;	/* "pg_dump (PostgreSQL) 15.18" */
 };
 
@@ -395,7 +395,7 @@ progs_free(struct prog *v, size_t n)
 	free(v);
 }
 
-/* Major version from "15.18", "9.6.24", "17beta1": 15, 906, 17. */
+/* Major version from "15.18", "9.6.24", "17beta1": 1500, 906, 1700. */
 static int
 parse_major(const char *s)
 {
@@ -409,13 +409,14 @@ parse_major(const char *s)
 		return 0;
 	if (a < 10 && *end == '.')
 		b = strtol(end + 1, NULL, 10);
-	return a < 10 ? (int)(a * 100 + b) : (int)a;
+	return (int)(a * 100 + (a < 10 ? b : 0));
 }
 
+/* PQserverVersion's 150018 or 90624 on the same scale: 1500, 906. */
 static int
 server_major(int v)
 {
-	return v >= 100000 ? v / 10000 : v / 100;
+	return v >= 100000 ? v / 10000 * 100 : v / 100;
 }
 
 static char *
@@ -423,10 +424,10 @@ major_str(int m)
 {
 	struct dbrev_buf b = { 0 };
 
-	if (m >= 100)
+	if (m < 1000)
 		dbrev_buf_printf(&b, "%d.%d", m / 100, m % 100);
 	else
-		dbrev_buf_printf(&b, "%d", m);
+		dbrev_buf_printf(&b, "%d", m / 100);
 	return dbrev_buf_take(&b);
 }
 
@@ -665,8 +666,8 @@ child_failed(const char *url, const struct pgconn_info *ci, const char *what,
 	scrub(url, ci, errtext);
 	(void)p;
 	m = child_message(errtext, status);
-	dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, hint,
-	    "%s failed: %s", what, m);
+	dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, hint, "%s: %s", what,
+	    m);
 	free(m);
 	return -1;
 }
@@ -691,8 +692,13 @@ list_archive(const char *url, const struct pgconn_info *ci,
 		return -1;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		child_failed(url, ci, "pg_restore --list", pr, &et, status,
+		struct dbrev_buf w = { 0 };
+
+		dbrev_buf_printf(&w, "backup %s is damaged (pg_restore --list)",
+		    file);
+		child_failed(url, ci, w.data, pr, &et, status,
 		    "take a new backup; this one cannot be trusted", err);
+		dbrev_buf_free(&w);
 		dbrev_buf_free(&et);
 		return -1;
 	}
@@ -737,7 +743,8 @@ dbrev_backup_pg_take(const char *url, struct dbrev_tmpfile *tmp,
 		if (run(argv, ci.env, NULL, &et, &status, err) == -1)
 			goto out;
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-			child_failed(url, &ci, "pg_dump", &dump, &et, status,
+			child_failed(url, &ci, "pg_dump failed", &dump, &et,
+			    status,
 			    strstr(et.data != NULL ? et.data : "",
 			    "version mismatch") != NULL ?
 			    "give a pg_dump as new as the server with --pg-dump" :
@@ -814,9 +821,13 @@ dbrev_backup_pg_verify(const char *url, const char *file,
 	if (run(argv, environ, NULL, &et, &status, err) == -1)
 		goto out;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		child_failed(url, &ci, "reading the backup", &rest, &et,
-		    status, "take a new backup; this one cannot be trusted",
-		    err);
+		struct dbrev_buf w = { 0 };
+
+		dbrev_buf_printf(&w, "backup %s is damaged (reading its data)",
+		    file);
+		child_failed(url, &ci, w.data, &rest, &et, status,
+		    "take a new backup; this one cannot be trusted", err);
+		dbrev_buf_free(&w);
 		goto out;
 	}
 	res->program = dbrev_xstrdup(rest.path);
@@ -864,8 +875,9 @@ dbrev_backup_pg_restore(struct dbrev_db *db, const char *url,
 	if (run(argv, ci.env, NULL, &et, &status, err) == -1)
 		goto out;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		child_failed(url, &ci, "pg_restore", &rest, &et, status,
-		    "nothing was restored: the database is as it was", err);
+		child_failed(url, &ci, "pg_restore failed", &rest, &et,
+		    status, "nothing was restored: the database is as it was",
+		    err);
 		goto out;
 	}
 	free(res->program);

@@ -1,0 +1,322 @@
+# dbbackup on the private PostgreSQL: take, verify, keep, restore under
+# revapply's lock; consistency under a concurrent writer; secrets kept
+# out of argv and output; kill -9, a write failing part way, missing or
+# too old pg_dump, corrupt, truncated and wrong-kind backups.
+. "$DBREV_SRCDIR/tests/lib/test.sh"
+
+if ! pg_available; then
+	skip "dbbackup on PostgreSQL" "${DBREV_TEST_PG_SKIP:-no private PostgreSQL}"
+	finish
+fi
+
+cd "$T" || exit 1
+mkdir -p m/versions
+cat >m/versions/a1_create.sql <<'EOF'
+-- revision: aaaa00000001
+-- parents:
+-- message: create t
+
+-- +upgrade
+CREATE TABLE t (id integer PRIMARY KEY, v integer NOT NULL, pad text);
+
+-- +downgrade
+DROP TABLE t;
+EOF
+cat >m/versions/a2_more.sql <<'EOF'
+-- revision: aaaa00000002
+-- parents: aaaa00000001
+-- message: add u
+
+-- +upgrade
+CREATE TABLE u (id integer PRIMARY KEY);
+
+-- +downgrade
+DROP TABLE u;
+EOF
+export DBREV_DIR=$T/m
+unset DATABASE_URL
+
+PW='Pw-s3cr3t-9f8e7d'
+base=$(pg_newdb dbbackup_shop) || { fail "cannot create a database"; finish; }
+# With a password (the private cluster trusts, so any will do).
+URL="$base&password=$PW"
+export DATABASE_URL="$URL"
+
+q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
+# pgdump DB: schema and data as SQL, without the per-run \restrict keys.
+pgdump() { pg_dump --no-owner -d "$1" | grep -v '^\\\(un\)\{0,1\}restrict'; }
+sum_file() { sha256sum "$1" | cut -d' ' -f1; }
+
+revapply upgrade aaaa00000001 >/dev/null 2>&1 || fail "revapply failed"
+q dbbackup_shop "INSERT INTO t SELECT g, g % 7, repeat(md5(g::text), 4) FROM generate_series(1, 20000) g"
+
+# A pg_dump / pg_restore that records how it was called, then runs the real one.
+for p in pg_dump pg_restore; do
+	real=$(command -v $p)
+	cat >fake_$p <<EOF
+#!/bin/sh
+{ printf 'ARGV'; printf ' %s' "\$0" "\$@"; echo; } >>"$T/calls.log"
+env | sed 's/^/ENV /' >>"$T/calls.log"
+exec "$real" "\$@"
+EOF
+	chmod +x fake_$p
+done
+
+tcase "take a backup: named db-time-revision.pgdump, mode 0600, a valid archive"
+run dbbackup --dir b
+status_is 0
+b1=$(cat "$OUT")
+case $b1 in
+b/dbbackup_shop-[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z-aaaa00000001.pgdump) ;;
+*) fail "unexpected name '$b1'" ;;
+esac
+[ "$(stat -c %a "$b1")" = 600 ] || fail "mode $(stat -c %a "$b1")"
+assert pg_restore --list "$b1"
+[ "$(ls -A b)" = "$(basename "$b1")" ] || fail "other files: $(ls -A b)"
+stdout_lacks "$PW"
+stderr_lacks "$PW"
+[ ! -s "$ERR" ] || fail "stderr not empty: $(cat "$ERR")"
+
+tcase "the password reaches pg_dump through its environment, never its argv"
+: >calls.log
+run dbbackup --dir b --pg-dump "$T/fake_pg_dump" --pg-restore "$T/fake_pg_restore" -v
+status_is 0
+grep -q "^ARGV $T/fake_pg_dump --format=custom" calls.log || fail "fake pg_dump not run: $(head -c 400 calls.log)"
+grep -q "^ARGV $T/fake_pg_restore --list" calls.log || fail "not verified with pg_restore --list"
+! grep '^ARGV' calls.log | grep -qF "$PW" || fail "password in argv: $(grep '^ARGV' calls.log)"
+grep -qx "ENV PGPASSWORD=$PW" calls.log || fail "PGPASSWORD not in pg_dump's environment"
+grep -q "^ENV PGHOST=$PGHOST\$" calls.log || fail "PGHOST not passed"
+grep -q "^ENV PGPORT=$PGPORT\$" calls.log || fail "PGPORT not passed"
+grep '^ARGV' calls.log | grep -q -- "--dbname=dbname='dbbackup_shop'" || fail "no --dbname: $(grep '^ARGV' calls.log)"
+stdout_lacks "$PW"
+stderr_lacks "$PW"
+stderr_has "fake_pg_dump"
+
+tcase "a password in user:password@ form is kept out of argv too"
+: >calls.log
+url2="postgresql://postgres:$PW@/dbbackup_shop?host=$PGHOST&port=$PGPORT"
+run dbbackup -u "$url2" --dir b --pg-dump "$T/fake_pg_dump"
+status_is 0
+! grep '^ARGV' calls.log | grep -qF "$PW" || fail "password in argv"
+grep -qx "ENV PGPASSWORD=$PW" calls.log || fail "PGPASSWORD not in pg_dump's environment"
+stderr_lacks "$PW"
+
+tcase "a child's message is relayed without the password"
+cat >leaky_pg_dump <<EOF
+#!/bin/sh
+case "\$1" in --version) exec "$(command -v pg_dump)" --version ;; esac
+echo "pg_dump: error: connection failed for password \$PGPASSWORD" >&2
+exit 1
+EOF
+chmod +x leaky_pg_dump
+run dbbackup --dir lk --pg-dump "$T/leaky_pg_dump"
+status_is 1
+stderr_has "pg_dump failed: connection failed for password ***"
+stderr_lacks "$PW"
+[ -z "$(ls -A lk)" ] || fail "left: $(ls -A lk)"
+
+tcase "an unreachable database: a clear line without the password"
+run dbbackup -u "postgresql://postgres:$PW@/no_such_db?host=$PGHOST&port=$PGPORT" --dir b0
+status_is 1
+stderr_has "no_such_db"
+stderr_lacks "$PW"
+[ -z "$(ls -A b0 2>/dev/null)" ] || fail "left: $(ls -A b0)"
+
+tcase "--verify a good dump"
+run dbbackup --verify "$b1"
+status_is 0
+stdout_is "$b1: ok"
+
+tcase "restore round trip: the database is as it was, revision reported"
+before=$(pgdump dbbackup_shop)
+q dbbackup_shop "DELETE FROM t WHERE id > 100; UPDATE t SET v = -1 WHERE id < 10; INSERT INTO t VALUES (999999, 1, 'new')"
+[ "$(pgdump dbbackup_shop)" != "$before" ] || fail "nothing changed"
+: >calls.log
+run dbbackup --restore "$b1" --pg-restore "$T/fake_pg_restore"
+status_is 0
+stdout_is "restored $b1; the database is at aaaa00000001"
+[ "$(pgdump dbbackup_shop)" = "$before" ] || fail "dump differs after restore"
+grep -q "^ARGV $T/fake_pg_restore --clean --if-exists --single-transaction" calls.log || fail "not restored with pg_restore --clean: $(grep ARGV calls.log)"
+! grep '^ARGV' calls.log | grep -qF "$PW" || fail "password in pg_restore's argv"
+stdout_lacks "$PW"
+stderr_lacks "$PW"
+
+tcase "restore after a later migration reports the backup's revision"
+revapply upgrade >/dev/null 2>&1
+run dbbackup --dir b
+status_is 0
+stdout_has "-aaaa00000002"
+run dbbackup --restore "$b1"
+status_is 0
+stdout_has "the database is at aaaa00000001"
+run revapply current
+stdout_has "aaaa00000001"
+stdout_lacks "aaaa00000002"
+q dbbackup_shop "DROP TABLE IF EXISTS u"
+
+tcase "restore waits for revapply's advisory lock, and gives up cleanly"
+mkdir -p slow/versions
+cp m/versions/*.sql slow/versions/
+cat >slow/versions/a3_slow.sql <<'EOF'
+-- revision: aaaa00000003
+-- parents: aaaa00000002
+-- message: slow
+
+-- +upgrade
+SELECT pg_sleep(3);
+
+-- +downgrade
+SELECT 1;
+EOF
+revapply -d slow upgrade >/dev/null 2>&1 &
+rpid=$!
+sleep 1
+live=$(pgdump dbbackup_shop)
+run dbbackup --restore "$b1" --lock-timeout 0.5
+status_is 1
+stderr_has "lock"
+wait $rpid || fail "revapply failed"
+# The upgrade went through untouched by the restore that gave up.
+[ "$(q dbbackup_shop "SELECT count(*) FROM dbrev_revisions")" = 3 ] || fail "revapply's work undone"
+run dbbackup --restore "$b1"
+status_is 0
+stdout_has "the database is at aaaa00000001"
+q dbbackup_shop "DROP TABLE IF EXISTS u"
+
+tcase "a backup taken while another session writes is consistent"
+q dbbackup_shop "CREATE TABLE pairs (id bigserial PRIMARY KEY, x integer NOT NULL)"
+i=0
+while [ $i -lt 300 ]; do
+	echo "BEGIN; INSERT INTO pairs (x) VALUES ($i); INSERT INTO pairs (x) VALUES (-$i); COMMIT;"
+	i=$((i + 1))
+done >writes.sql
+rm -f stop
+(while [ ! -e stop ]; do cat writes.sql; done) | psql -X -q -d dbbackup_shop >/dev/null 2>writer.err &
+wpid=$!
+sleep 0.3
+mkdir c
+counts=
+for n in 1 2 3; do
+	run dbbackup --dir c -q
+	status_is 0
+	f=$(cat "$OUT")
+	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS chk" -c "CREATE DATABASE chk" >/dev/null 2>&1
+	pg_restore -d chk "$f" 2>/dev/null || fail "backup $n does not restore"
+	r=$(q chk "SELECT count(*) % 2, coalesce(sum(x), 0) FROM pairs")
+	[ "$r" = "0|0" ] || fail "backup $n is inconsistent: $r"
+	counts="$counts $(q chk 'SELECT count(*) FROM pairs')"
+done
+kill -0 $wpid 2>/dev/null || fail "the writer stopped early: $(cat writer.err)"
+touch stop
+kill $wpid
+wait $wpid
+[ "$(echo $counts | tr ' ' '\n' | sort -u | wc -l)" -gt 1 ] || fail "no writes seen between backups: $counts"
+q dbbackup_shop "DROP TABLE pairs"
+
+tcase "--keep N keeps exactly this database's newest N and nothing else"
+mkdir k
+for i in 1 2 3 4; do dbbackup --dir k >/dev/null || fail "backup $i"; done
+cp "$b1" k/other-20200101T000000Z-base.pgdump
+touch k/dbbackup_shop-20200101T000000Z-base.sqlite3 k/notes
+newest=$(ls k/dbbackup_shop-*.pgdump | sort | tail -n 2)
+run dbbackup --dir k --keep 3
+status_is 0
+[ "$(ls k/dbbackup_shop-*.pgdump | wc -l)" = 3 ] || fail "kept $(ls k/dbbackup_shop-*.pgdump | wc -l)"
+for f in $newest $(cat "$OUT") k/other-20200101T000000Z-base.pgdump k/dbbackup_shop-20200101T000000Z-base.sqlite3 k/notes; do
+	[ -f "$f" ] || fail "removed $f"
+done
+run dbbackup --list --dir k
+status_is 0
+[ "$(wc -l <"$OUT")" = 5 ] || fail "list: $(cat "$OUT")"
+
+big=$(dbbackup -q --dir v) || fail "backup for the damage cases"
+live=$(pgdump dbbackup_shop)
+
+tcase "a truncated dump is refused by verify and restore, database untouched"
+size=$(stat -c %s "$big")
+head -c $((size / 2)) "$big" >trunc.pgdump
+run dbbackup --verify trunc.pgdump
+status_is 1
+stderr_has "trunc.pgdump"
+run dbbackup --restore trunc.pgdump
+status_is 1
+[ "$(pgdump dbbackup_shop)" = "$live" ] || fail "live database changed"
+
+tcase "a corrupt dump is refused by verify and restore, database untouched"
+cp "$big" corrupt.pgdump
+head -c 4096 /dev/urandom | dd of=corrupt.pgdump bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+run dbbackup --verify corrupt.pgdump
+status_is 1
+stderr_has "corrupt.pgdump"
+run dbbackup --restore corrupt.pgdump
+status_is 1
+[ "$(pgdump dbbackup_shop)" = "$live" ] || fail "live database changed"
+
+tcase "a backup of the other kind, or not a backup, is refused"
+sqlite3 x.db "CREATE TABLE a (b)"
+run dbbackup --restore x.db
+status_is 2
+stderr_has "x.db is a SQLite database, not a backup of a PostgreSQL database"
+echo "SELECT 1;" >x.sql
+run dbbackup --restore x.sql
+status_is 2
+stderr_has "x.sql is not a backup"
+run dbbackup --restore "$big" -u sqlite:app.db
+status_is 2
+stderr_has "is a PostgreSQL dump, not a backup of a SQLite database"
+[ ! -e app.db ] || fail "the SQLite database was created"
+[ "$(pgdump dbbackup_shop)" = "$live" ] || fail "live database changed"
+
+tcase "a write that fails part way (file size limit): exit 1, nothing left"
+mkdir lim
+( ulimit -f 64; exec dbbackup --dir lim ) >"$OUT" 2>"$ERR"
+STATUS=$?
+status_is 1
+stderr_has "File too large"
+[ -z "$(ls -A lim)" ] || fail "left behind: $(ls -A lim)"
+[ ! -s "$OUT" ] || fail "printed a path: $(cat "$OUT")"
+
+tcase "a missing pg_dump: a clear message, nothing left"
+mkdir np
+run dbbackup --dir np --pg-dump "$T/no/such/pg_dump"
+status_is 1
+stderr_has "cannot run $T/no/such/pg_dump"
+[ -z "$(ls -A np)" ] || fail "left: $(ls -A np)"
+
+tcase "a pg_dump too old for the server is refused, saying which"
+cat >old_pg_dump <<'EOF'
+#!/bin/sh
+echo "pg_dump (PostgreSQL) 9.6.24"
+EOF
+chmod +x old_pg_dump
+run dbbackup --dir np --pg-dump "$T/old_pg_dump"
+status_is 1
+stderr_has "cannot handle this server"
+stderr_has "9.6.24"
+[ -z "$(ls -A np)" ] || fail "left: $(ls -A np)"
+
+tcase "kill -9 during a backup leaves no file under a final name"
+cat >slow_pg_dump <<EOF
+#!/bin/sh
+case "\$1" in --version) exec "$(command -v pg_dump)" --version ;; esac
+echo \$\$ >"$T/slow.pid"
+"$(command -v pg_dump)" "\$@"
+sleep 2
+EOF
+chmod +x slow_pg_dump
+mkdir kd
+rm -f slow.pid
+dbbackup --dir kd --pg-dump "$T/slow_pg_dump" >/dev/null 2>&1 &
+bpid=$!
+for i in $(seq 1 200); do
+	[ -s slow.pid ] && [ -n "$(ls -A kd)" ] && break
+	sleep 0.02
+done
+[ -n "$(ls -A kd)" ] || fail "no temporary file seen"
+{ kill -9 $bpid; wait $bpid; } 2>/dev/null
+[ -s slow.pid ] && kill "$(cat slow.pid)" 2>/dev/null
+[ -z "$(ls kd)" ] || fail "a file under a visible name: $(ls kd)"
+run dbbackup --list --dir kd
+stdout_is ""
+
+finish
