@@ -449,7 +449,8 @@ dbrev_apply_stamp(const struct dbrev_apply_options *o, const char *target,
 		if (s.drv->table_delete(s.c, s.table, s.rows[i].revision,
 		    err) == -1)
 			goto rollback;
-		res->napplied++;
+		if (k < 0 || !want.in[k])
+			res->napplied++;	/* a replaced row counts once */
 	}
 	for (i = 0; i < dbrev_graph_count(s.g); i++) {
 		if (!want.in[i] || have[i])

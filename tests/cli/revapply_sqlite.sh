@@ -337,6 +337,48 @@ status_is 0
 [ "$(q n.db "select state from dbrev_revisions where revision='e5eeeeeeeeee'")" = applied ] ||
 	fail "not resolved"
 
+tcase "resolve: unknown revisions and missing rows are errors"
+run revapply -d n -u sqlite:n.db resolve ffffffffffff applied
+status_is 2
+stderr_has "ffffffffffff"
+run revapply -d n -u sqlite:n.db resolve ffffffffffff reverted
+status_is 2
+run revapply -d n -u sqlite:fresh.db resolve a1aaaaaaaaaa reverted
+status_is 2
+stderr_has "has no row in version table dbrev_revisions"
+run revapply -d n -u sqlite:n.db resolve a1aaaaaaaaaa maybe
+status_is 2
+stderr_has "'applied' or 'reverted'"
+run revapply -d n -u sqlite:n.db resolve a1aaaaaaaaaa
+status_is 2
+
+tcase "stamp settles rows in progress and edited checksums"
+cp n.db st.db
+q st.db "update dbrev_revisions set state='in_progress' where revision='e5eeeeeeeeee'" >/dev/null
+q st.db "update dbrev_revisions set checksum='x' where revision='b2bbbbbbbbbb'" >/dev/null
+run revapply -d n -u sqlite:st.db upgrade
+status_is 1
+run revapply -d n -u sqlite:st.db stamp e5ee
+status_is 0
+stderr_has "(2 rows changed)"
+run revapply -d n -u sqlite:st.db upgrade
+status_is 0
+stderr_is "nothing to do: at e5eeeeeeeeee"
+
+tcase "a writer that is not dbrev holding the database: busy timeout, clear error"
+revapply -q -d m -u sqlite:busy.db upgrade a1aa
+(echo "BEGIN IMMEDIATE;"; sleep 2; echo "COMMIT;") | sqlite3 busy.db &
+holder=$!
+sleep 0.5
+run revapply -d m -u sqlite:busy.db --lock-timeout 0.3 upgrade
+status_is 1
+stderr_has "timed out waiting to write to busy.db"
+stderr_has "--lock-timeout"
+wait "$holder"
+[ "$(rows busy.db)" = "a1aaaaaaaaaa " ] || fail "rows: $(rows busy.db)"
+run revapply -d m -u sqlite:busy.db upgrade
+status_is 0
+
 tcase "--single-transaction refuses transaction: none revisions"
 run revapply -d n -u sqlite:n2.db --single-transaction upgrade
 status_is 2
