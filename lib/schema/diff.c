@@ -542,17 +542,73 @@ depends_on(char *const *deps, size_t n, const char *qname)
 	return 0;
 }
 
-/* Does something with these deps, in this schema, need object o? */
-static int
-needs(char *const *deps, size_t ndeps, const char *schema,
-    const struct dbrev_object *o)
+/* Mark in pre[] the objects of s named qname (any kind but SCHEMA). */
+static void
+mark_named(const struct dbrev_schema *s, char **oq, const char *qname,
+    unsigned char *pre, size_t *stack, size_t *nstack)
 {
-	char q[512];
+	size_t i;
 
-	if (o->kind == DBREV_OBJ_SCHEMA)
-		return schema != NULL && strcmp(schema, o->name) == 0;
-	return depends_on(deps, ndeps, dbrev_qname(o->schema, o->name, q,
-	    sizeof(q)));
+	for (i = 0; i < s->nobjects; i++)
+		if (!pre[i] && strcmp(oq[i], qname) == 0 &&
+		    s->objects[i]->kind != DBREV_OBJ_SCHEMA) {
+			pre[i] = 1;
+			stack[(*nstack)++] = i;
+		}
+}
+
+/* Mark in pre[] the SCHEMA object named schema. */
+static void
+mark_schema(const struct dbrev_schema *s, const char *schema,
+    unsigned char *pre, size_t *stack, size_t *nstack)
+{
+	size_t i;
+
+	if (schema == NULL)
+		return;
+	for (i = 0; i < s->nobjects; i++)
+		if (!pre[i] && s->objects[i]->kind == DBREV_OBJ_SCHEMA &&
+		    strcmp(s->objects[i]->name, schema) == 0) {
+			pre[i] = 1;
+			stack[(*nstack)++] = i;
+		}
+}
+
+/*
+ * The objects that a table of s needs, directly or through other
+ * objects (a type used by a domain a column has), and their schemas.
+ */
+static void
+mark_prereqs(const struct dbrev_schema *s, unsigned char *pre)
+{
+	size_t *stack, nstack = 0, i, k;
+	char **oq;
+
+	oq = dbrev_xcalloc(s->nobjects + 1, sizeof(*oq));
+	stack = dbrev_xcalloc(s->nobjects + 1, sizeof(*stack));
+	for (i = 0; i < s->nobjects; i++) {
+		char q[512];
+
+		oq[i] = dbrev_xstrdup(dbrev_qname(s->objects[i]->schema,
+		    s->objects[i]->name, q, sizeof(q)));
+	}
+	for (i = 0; i < s->ntables; i++) {
+		for (k = 0; k < s->tables[i]->ndeps; k++)
+			mark_named(s, oq, s->tables[i]->deps[k], pre, stack,
+			    &nstack);
+		mark_schema(s, s->tables[i]->schema, pre, stack, &nstack);
+	}
+	while (nstack > 0) {
+		const struct dbrev_object *o = s->objects[stack[--nstack]];
+
+		for (k = 0; k < o->ndeps; k++)
+			mark_named(s, oq, o->deps[k], pre, stack, &nstack);
+		mark_schema(s, o->schema, pre, stack, &nstack);
+	}
+	for (i = 0; i < s->nobjects; i++)
+		free(oq[i]);
+	free(oq);
+	free(stack);
 }
 
 int
@@ -714,24 +770,7 @@ dbrev_schema_diff(const struct dbrev_schema *from,
 	 * (types of domains...): they go after the tables.
 	 */
 	prereq = dbrev_xcalloc(from->nobjects + 1, 1);
-	for (i = 0; i < from->nobjects; i++) {
-		const struct dbrev_object *o = from->objects[i];
-
-		dbrev_qname(o->schema, o->name, q, sizeof(q));
-		for (k = 0; k < from->ntables && !prereq[i]; k++)
-			prereq[i] = needs(from->tables[k]->deps,
-			    from->tables[k]->ndeps, from->tables[k]->schema, o);
-	}
-	do {
-		again = 0;
-		for (i = 0; i < from->nobjects; i++)
-			for (j = 0; j < from->nobjects && !prereq[i]; j++)
-				if (prereq[j] && j != i &&
-				    needs(from->objects[j]->deps,
-				    from->objects[j]->ndeps,
-				    from->objects[j]->schema, from->objects[i]))
-					prereq[i] = again = 1;
-	} while (again);
+	mark_prereqs(from, prereq);
 	graph_build(&gf, from);
 	for (i = 0; i < obj.n; i++) {
 		struct node *nd;

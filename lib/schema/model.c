@@ -289,8 +289,28 @@ struct dbrev_object *
 dbrev_schema_object(const struct dbrev_schema *s, enum dbrev_object_kind kind,
     const char *qname)
 {
-	size_t i;
+	size_t lo = 0, hi = s->nobjects, i;
+	char buf[512];
+	int r;
 
+	/* Sorted by kind, then name: binary search, then a scan. */
+	while (lo < hi) {
+		const struct dbrev_object *o;
+
+		i = (lo + hi) / 2;
+		o = s->objects[i];
+		if (o->kind != kind)
+			r = o->kind < kind ? -1 : 1;
+		else
+			r = strcmp(dbrev_qname(o->schema, o->name, buf,
+			    sizeof(buf)), qname);
+		if (r == 0)
+			return s->objects[i];
+		if (r < 0)
+			lo = i + 1;
+		else
+			hi = i;
+	}
 	for (i = 0; i < s->nobjects; i++)
 		if (s->objects[i]->kind == kind &&
 		    qname_match(s->objects[i]->schema, s->objects[i]->name,
