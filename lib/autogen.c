@@ -511,10 +511,11 @@ autogen_sqlite(const struct dbrev_autogen_options *opts,
 		/* Data the downgrade drops is what the upgrade added. */
 		dbrev_sqlite_emit(&ddown, fk_off, NULL, rdown.data, &down,
 		    &dw, &ndw);
-		for (i = 0; i < wanted->nunmodelled; i++)
-			dbrev_strv_add(&res->warnings, &res->nwarnings,
-			    wanted->unmodelled[i]);
 	}
+	/* What the model cannot express is named even when nothing changed. */
+	for (i = 0; i < wanted->nunmodelled; i++)
+		dbrev_strv_add(&res->warnings, &res->nwarnings,
+		    wanted->unmodelled[i]);
 	res->upgrade = dbrev_buf_take(&up);
 	res->downgrade = dbrev_buf_take(&down);
 	if (res->upgrade == NULL)

@@ -573,6 +573,16 @@ dbrev_sqlite_introspect(struct sqlite3 *db, struct dbrev_schema **out,
 		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
 		    "reading the SQLite schema: %s", sqlite3_errmsg(db));
 	}
+	/* Temporary objects vanish with the connection: named, not kept. */
+	if (sqlite3_prepare_v2(db, "SELECT type, name FROM temp.sqlite_schema"
+	    " ORDER BY name", -1, &st, NULL) == SQLITE_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW)
+			dbrev_schema_add_unmodelled(s, "temporary %s %s: not "
+			    "part of the database schema; ignored",
+			    (const char *)sqlite3_column_text(st, 0),
+			    (const char *)sqlite3_column_text(st, 1));
+		sqlite3_finalize(st);
+	}
 	dbrev_schema_sort(s);
 	for (i = 0; i < s->ntables; i++) {
 		struct dbrev_table *t = s->tables[i];

@@ -1,0 +1,2 @@
+CREATE TABLE a (x, y);
+CREATE TEMP TABLE scratch (z);
