@@ -350,6 +350,7 @@ apply_hints(sqlite3 *db, struct dbrev_schema **built,
     struct dbrev_autogen_result *res, struct dbrev_error *err)
 {
 	struct dbrev_buf sql = { 0 }, rev = { 0 };
+	struct dbrev_error e = { 0 };
 	size_t i, k, nd = 0;
 	char **downs = NULL, line[1024];
 	int pass;
@@ -404,10 +405,13 @@ apply_hints(sqlite3 *db, struct dbrev_schema **built,
 				snprintf(line, sizeof(line), "rename column "
 				    "%s.%s to %s", h->table, h->from, h->to);
 			}
-			if (run_script(db, sql.data, "(rename hint)", 1, NULL,
-			    err) == -1) {
-				dbrev_error_hint(err, "check the rename hint "
-				    "\"%s\"", line);
+			if (run_script(db, sql.data, NULL, 0, NULL, &e) == -1) {
+				/* Name the hint, not the SQL made from it. */
+				dbrev_error_set(err, DBREV_ERR_INPUT, h->line ?
+				    h->origin : NULL, h->line, "check the rename "
+				    "hint", "%s%s: %s", h->line ? "" :
+				    "--rename: ", line, e.message);
+				dbrev_error_clear(&e);
 				dbrev_buf_free(&sql);
 				dbrev_buf_free(&rev);
 				strv_free(downs, nd);

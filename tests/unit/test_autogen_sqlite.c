@@ -764,6 +764,28 @@ test_bad_hint_in_file(void **state)
 	dbrev_error_clear(&e);
 }
 
+/* A hint whose rename SQLite refuses names the hint's line. */
+static void
+test_failing_hint(void **state)
+{
+	struct fixture *f = *state;
+	struct dbrev_autogen_result r = { 0 };
+	struct dbrev_error e = { 0 };
+
+	write_rev(f->dir, "r0base", NULL, "CREATE TABLE a (x);\n"
+	    "CREATE TABLE b (y);\nCREATE VIEW v AS SELECT y FROM b;\n"
+	    "DROP TABLE b;", "", 1);
+	spit(f->schema, "CREATE TABLE a (z);\n\n-- dbrev: rename a.x -> z\n");
+	assert_int_equal(autogen(f->dir, f->schema, NULL, NULL, 0, &r, &e), -1);
+	assert_int_equal(e.kind, DBREV_ERR_INPUT);
+	assert_string_equal(e.file, f->schema);
+	assert_int_equal(e.line, 3);
+	assert_non_null(strstr(e.message, "rename column a.x to z"));
+	assert_non_null(strstr(e.message, "error in view v"));
+	assert_null(r.upgrade);
+	dbrev_error_clear(&e);
+}
+
 static void
 test_missing_schema_file(void **state)
 {
@@ -818,6 +840,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_rename_option,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_hint_in_file,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failing_hint,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_schema_file,
 		    setup, teardown),
