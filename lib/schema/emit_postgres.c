@@ -550,7 +550,7 @@ identity_set(struct dbrev_buf *b, const char *opts)
 			    (p == opts || p[-1] == ' '))
 				break;
 		if (k < sizeof(kw) / sizeof(kw[0])) {
-			dbrev_buf_puts(b, " SET ");
+			dbrev_buf_puts(b, p == opts ? " SET " : "SET ");
 			dbrev_buf_puts(b, kw[k]);
 			p += strlen(kw[k]);
 			continue;

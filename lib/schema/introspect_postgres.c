@@ -575,10 +575,14 @@ read_types(struct ctx *x)
 			}
 			{
 				char *p, *dd = dbrev_xstrdup(d.data);
+				size_t n;
 
 				for (p = dd; *p != '\0'; p++)
 					if (*p == '\n')
 						*p = ' ';
+				n = strlen(dd);
+				while (n > 0 && dd[n - 1] == ' ')
+					dd[--n] = '\0';
 				dbrev_buf_printf(&b, " %s", dd);
 				free(dd);
 			}

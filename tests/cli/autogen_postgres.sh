@@ -146,6 +146,136 @@ for d in "$CORPUS"/[0-9]*/; do
 	fi
 done
 
+# ------------------------------------------------ as a user types it
+
+M=$T/migrations
+APP=$(pg_newdb app_h8)
+newest() { ls -t "$M"/versions/*.sql | head -n 1; }
+count() { ls "$M"/versions/*.sql 2>/dev/null | wc -l | tr -d ' '; }
+run revgen -d "$M" init
+cat >schema.sql <<'EOF'
+CREATE TYPE mood AS ENUM ('sad', 'happy');
+CREATE TABLE authors (id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL, m mood);
+CREATE TABLE books (id serial PRIMARY KEY, author_id integer NOT NULL REFERENCES authors (id), title text);
+CREATE INDEX books_author ON books (author_id);
+EOF
+
+tcase "autogenerate writes the first revision and prints its path"
+run revgen -d "$M" -m "initial" --autogenerate --schema schema.sql
+status_is 0
+stdout_has "$M/versions/"
+[ "$(count)" = 1 ] || fail "expected 1 revision, found $(count)"
+grep -q "CREATE TYPE public.mood AS ENUM ('sad', 'happy');" "$(newest)" || fail "no CREATE TYPE"
+grep -q "^-- +downgrade" "$(newest)" || fail "no downgrade section"
+
+tcase "the DATABASE_URL database is neither created nor needed"
+[ "$(psqlq -d postgres -c "SELECT count(*) FROM pg_database WHERE datname = 'never_created_h8'")" = 0 ] ||
+    fail "DATABASE_URL's database exists"
+
+tcase "check passes, and no changes writes nothing"
+run revgen -d "$M" check --schema schema.sql
+status_is 0
+run revgen -d "$M" -m "nothing" --autogenerate --schema schema.sql
+status_is 0
+stderr_has "No changes in schema detected."
+[ "$(count)" = 1 ] || fail "a revision was written"
+
+tcase "the revision applies with revapply"
+run revapply -d "$M" -u "$APP" upgrade
+status_is 0
+psqlq -d app_h8 -c "INSERT INTO authors (name, m) VALUES ('ann', 'sad'); INSERT INTO books (author_id, title) VALUES (1, 'one')"
+
+# The DATABASE_URL database refuses connections from now on: autogenerate
+# must still work, so it never connects there.
+psqlq -d postgres -c "ALTER DATABASE app_h8 ALLOW_CONNECTIONS false"
+export DATABASE_URL=$APP
+cat >schema.sql <<'EOF'
+CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+CREATE TABLE authors (id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL, m mood DEFAULT 'ok');
+CREATE TABLE books (id serial PRIMARY KEY, author_id integer NOT NULL REFERENCES authors (id), title text NOT NULL);
+CREATE INDEX books_author ON books (author_id);
+CREATE RULE no_delete AS ON DELETE TO books DO INSTEAD NOTHING;
+EOF
+
+tcase "check lists the differences and exits 1, never connecting to DATABASE_URL"
+run revgen -d "$M" check --schema schema.sql
+status_is 1
+stdout_has "change enum public.mood"
+stdout_has "alter column public.books.title: set not null"
+stderr_has "do not build this schema"
+
+tcase "an added enum value makes a transaction: none revision, the reason said"
+run revgen -d "$M" -m "mood ok" --autogenerate --schema schema.sql
+status_is 0
+[ "$(count)" = 2 ] || fail "expected 2 revisions"
+grep -q "^-- transaction: none" "$(newest)" || fail "not marked transaction: none"
+grep -q "ALTER TYPE public.mood ADD VALUE 'ok' BEFORE 'happy';" "$(newest)" || fail "no ADD VALUE in position"
+grep -q "cannot run inside a" "$(newest)" || fail "no reason given"
+grep -q "hand-written revision" "$(newest)" || fail "the downgrade does not name a hand-written revision"
+stderr_has "warning: downgrade: enum public.mood"
+
+tcase "what is not modelled is named in a warning and in the file"
+stderr_has "rule no_delete on public.books is not compared"
+grep -q "NOTE: rule no_delete" "$(newest)" || fail "no NOTE in the revision"
+
+tcase "the revision applies outside a transaction"
+psqlq -d postgres -c "ALTER DATABASE app_h8 ALLOW_CONNECTIONS true"
+run revapply -d "$M" -u "$APP" upgrade
+status_is 0
+[ "$(psqlq -d app_h8 -c "SELECT m FROM authors")" = sad ] || fail "row lost"
+[ "$(psqlq -d app_h8 -c "INSERT INTO authors (name) VALUES ('bob') RETURNING m")" = ok ] || fail "new default not in use"
+
+tcase "a schema file that does not load names schema.sql:LINE, writes nothing, leaves no scratch database"
+cat >bad.sql <<'EOF'
+CREATE TABLE a (id integer PRIMARY KEY);
+
+CREATE TABLE b (id integer REFERENCES nowhere (id));
+EOF
+run revgen -d "$M" -m "bad" --autogenerate --schema bad.sql
+status_is 2
+stderr_has "bad.sql:3:"
+stderr_has "nowhere"
+[ "$(count)" = 2 ] || fail "a revision was written"
+[ "$(tmpdbs)" = 0 ] || fail "scratch databases left: $(tmpdbs)"
+
+tcase "a revision that fails to replay names its file and line"
+mkdir -p "$T/m2" && revgen -q -d "$T/m2" init >/dev/null
+cat >"$T/m2/versions/aaaaaaaaaaaa_bad.sql" <<'EOF'
+-- revision: aaaaaaaaaaaa
+-- parents:
+-- message: bad
+
+-- +upgrade
+CREATE TABLE a (id integer);
+ALTER TABLE a ADD COLUMN id integer;
+
+-- +downgrade
+DROP TABLE a;
+EOF
+run revgen -d "$T/m2" check --schema schema.sql
+status_is 2
+stderr_has "aaaaaaaaaaaa_bad.sql:7:"
+stderr_has "already exists"
+[ "$(tmpdbs)" = 0 ] || fail "scratch databases left: $(tmpdbs)"
+
+tcase "a role without CREATEDB gets a clear error naming --dev-url"
+psqlq -d postgres -c "DROP ROLE IF EXISTS h8_nocreatedb" -c "CREATE ROLE h8_nocreatedb LOGIN NOCREATEDB"
+run revgen -d "$M" -u "$(pgurl app_h8 h8_nocreatedb)" check --schema schema.sql
+status_is 1
+stderr_has "role \"h8_nocreatedb\" may not create databases"
+stderr_has "--dev-url"
+[ "$(tmpdbs)" = 0 ] || fail "scratch databases left: $(tmpdbs)"
+
+tcase "--dev-url names the scratch server"
+run revgen -d "$M" -u "$(pgurl app_h8 h8_nocreatedb)" --dev-url "$(pgurl postgres)" check --schema schema.sql
+status_is 0
+[ "$(tmpdbs)" = 0 ] || fail "scratch databases left: $(tmpdbs)"
+
+tcase "an unreachable scratch server is a clear error"
+run revgen -d "$M" --dev-url "postgresql:///postgres?host=$T/nosock&port=1" check --schema schema.sql
+status_is 1
+stderr_has "cannot connect to the scratch server"
+
 tcase "no scratch database is left behind after the corpus"
 [ "$(tmpdbs)" = 0 ] || fail "$(tmpdbs) dbrev_tmp_ databases left"
 
