@@ -51,12 +51,16 @@ struct dbrev_conn {
 	char		*t_quoted;	/* "schema"."table" or "table" */
 	char		*t_qschema;	/* "schema" or NULL */
 	int		 t_pinned;	/* t_quoted names its schema */
-	int		 t_prepared;	/* row statements prepared for it */
-	unsigned	 t_gen;		/* bumped per table: statement names */
-};
 
-/* The prepared version-table statements (names get a table number). */
-enum row_stmt { STMT_INSERT, STMT_DELETE, STMT_STATE, STMT_GET, STMT_COUNT };
+	/*
+	 * Round trips saved: BEGIN and a version-table INSERT wait here
+	 * and go to the server with the next statement (batch()).
+	 */
+	int		 pend_begin;	/* BEGIN not sent yet */
+	struct dbrev_buf pend;		/* deferred statements, ';'-ended */
+	size_t		 npend;
+	const char	*pend_what;	/* what they do, for an error */
+};
 
 /* --- messages ------------------------------------------------------ */
 
@@ -264,6 +268,7 @@ conn_free(struct dbrev_conn *c)
 	free(c->t_schema);
 	free(c->t_quoted);
 	free(c->t_qschema);
+	dbrev_buf_free(&c->pend);
 	free(c);
 }
 
@@ -352,6 +357,121 @@ pg_close(struct dbrev_conn *c)
 
 /* --- statements ---------------------------------------------------- */
 
+/*
+ * Send text as one simple query and gather its results: how many
+ * statements completed before the first error, and that error (caller
+ * clears), or NULL; with `last`, the last successful result too (caller
+ * clears).  Returns -1 when nothing could be sent.
+ */
+static int
+run_query(struct dbrev_conn *c, const char *text, size_t *ndone,
+    PGresult **failed, PGresult **last)
+{
+	PGresult *r;
+	char *data;
+
+	*ndone = 0;
+	*failed = NULL;
+	if (last != NULL)
+		*last = NULL;
+	if (!PQsendQuery(c->pg, text))
+		return -1;
+	while ((r = PQgetResult(c->pg)) != NULL) {
+		switch (PQresultStatus(r)) {
+		case PGRES_COMMAND_OK:
+		case PGRES_TUPLES_OK:
+		case PGRES_EMPTY_QUERY:
+			if (*failed == NULL)
+				(*ndone)++;
+			if (last != NULL && *failed == NULL) {
+				PQclear(*last);
+				*last = r;
+			} else
+				PQclear(r);
+			break;
+		case PGRES_COPY_IN:
+			PQputCopyEnd(c->pg, "COPY FROM STDIN cannot read "
+			    "data in a revision");
+			PQclear(r);
+			break;
+		case PGRES_COPY_OUT:
+			while (PQgetCopyData(c->pg, &data, 0) > 0)
+				PQfreemem(data);
+			PQclear(r);
+			break;
+		default:
+			if (*failed == NULL)
+				*failed = r;
+			else
+				PQclear(r);
+			break;
+		}
+	}
+	if (*failed == NULL && PQstatus(c->pg) != CONNECTION_OK) {
+		if (last != NULL) {
+			PQclear(*last);
+			*last = NULL;
+		}
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Send what is pending (a BEGIN, deferred version-table rows) and then
+ * sql (may be NULL) as one simple query: one round trip.  With `last`,
+ * sql's result is handed back (caller clears).  An error names what
+ * failed: `what` for sql, or what the pending statements were doing.
+ */
+static int
+batch(struct dbrev_conn *c, const char *sql, PGresult **last,
+    const char *what, struct dbrev_error *err)
+{
+	struct dbrev_buf b = { 0 };
+	size_t nbegin = c->pend_begin ? 1 : 0, nfirst, ndone;
+	const char *pwhat = c->pend_what;
+	PGresult *failed, *r = NULL;
+	int rc = 0;
+
+	if (last != NULL)
+		*last = NULL;
+	if (c->pend_begin)
+		dbrev_buf_puts(&b, "BEGIN;");
+	if (c->npend > 0)
+		dbrev_buf_add(&b, c->pend.data, c->pend.len);
+	nfirst = nbegin + c->npend;
+	c->pend_begin = 0;
+	c->npend = 0;
+	dbrev_buf_reset(&c->pend);
+	if (sql != NULL)
+		dbrev_buf_puts(&b, sql);
+	if (b.len == 0)
+		return 0;
+	if (run_query(c, b.data, &ndone, &failed, &r) != 0)
+		rc = conn_error(c, err, what != NULL ? what : pwhat);
+	else if (failed != NULL) {
+		rc = result_error(c, failed, NULL, 0, ndone < nbegin ?
+		    "cannot begin a transaction" : ndone < nfirst ? pwhat :
+		    what, err);
+		PQclear(failed);
+	} else if (last != NULL && sql != NULL) {
+		*last = r;
+		r = NULL;
+	}
+	PQclear(r);
+	dbrev_buf_free(&b);
+	return rc;
+}
+
+/* Send what is pending before talking to the server otherwise. */
+static int
+flush(struct dbrev_conn *c, struct dbrev_error *err)
+{
+	if (!c->pend_begin && c->npend == 0)
+		return 0;
+	return batch(c, NULL, NULL, NULL, err);
+}
+
 /* A simple statement of ours that returns no rows. */
 static int
 simple(struct dbrev_conn *c, const char *sql, const char *what,
@@ -369,12 +489,15 @@ simple(struct dbrev_conn *c, const char *sql, const char *what,
 	return rc;
 }
 
+/* BEGIN waits for the statement that follows it (batch()). */
 static int
 pg_begin(struct dbrev_conn *c, struct dbrev_error *err)
 {
-	if (simple(c, "BEGIN", "cannot begin a transaction", err) != 0)
-		return -1;
+	if (c->in_tx)
+		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+		    "cannot begin a transaction: one is already open");
 	c->in_tx = 1;
+	c->pend_begin = 1;
 	return 0;
 }
 
@@ -382,14 +505,18 @@ static int
 pg_commit(struct dbrev_conn *c, struct dbrev_error *err)
 {
 	PGresult *r;
-	int rc = 0;
+	int rc;
 
 	c->in_tx = 0;
-	if ((r = PQexec(c->pg, "COMMIT")) == NULL)
-		return conn_error(c, err, "cannot commit");
-	if (PQresultStatus(r) != PGRES_COMMAND_OK)
-		rc = result_error(c, r, NULL, 0, "cannot commit", err);
-	else if (strcmp(PQcmdStatus(r), "ROLLBACK") == 0)
+	if (c->pend_begin && c->npend == 0) {
+		/* Nothing was sent: nothing to commit. */
+		c->pend_begin = 0;
+		return 0;
+	}
+	if (batch(c, "COMMIT", &r, "cannot commit", err) != 0)
+		return -1;
+	rc = 0;
+	if (r != NULL && strcmp(PQcmdStatus(r), "ROLLBACK") == 0)
 		/* COMMIT of a failed transaction rolls back, quietly. */
 		rc = dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
 		    "cannot commit: the transaction had failed and was "
@@ -401,8 +528,18 @@ pg_commit(struct dbrev_conn *c, struct dbrev_error *err)
 static int
 pg_rollback(struct dbrev_conn *c, struct dbrev_error *err)
 {
+	int sent = !c->pend_begin, rc;
+
 	c->in_tx = 0;
-	return simple(c, "ROLLBACK", "cannot roll back", err);
+	c->pend_begin = 0;
+	c->npend = 0;
+	dbrev_buf_reset(&c->pend);
+	if (!sent)
+		return 0;
+	c->quiet = 1;	/* no "there is no transaction in progress" */
+	rc = simple(c, "ROLLBACK", "cannot roll back", err);
+	c->quiet = 0;
+	return rc;
 }
 
 /*
@@ -617,54 +754,6 @@ char_to_byte(const struct dbrev_conn *c, const char *s, size_t len,
 }
 
 /*
- * Send text as one simple query and gather its results: how many
- * statements completed before the first error, and that error (caller
- * clears), or NULL.  Returns -1 when nothing could be sent.
- */
-static int
-run_query(struct dbrev_conn *c, const char *text, size_t *ndone,
-    PGresult **failed)
-{
-	PGresult *r;
-	char *data;
-
-	*ndone = 0;
-	*failed = NULL;
-	if (!PQsendQuery(c->pg, text))
-		return -1;
-	while ((r = PQgetResult(c->pg)) != NULL) {
-		switch (PQresultStatus(r)) {
-		case PGRES_COMMAND_OK:
-		case PGRES_TUPLES_OK:
-		case PGRES_EMPTY_QUERY:
-			if (*failed == NULL)
-				(*ndone)++;
-			PQclear(r);
-			break;
-		case PGRES_COPY_IN:
-			PQputCopyEnd(c->pg, "COPY FROM STDIN cannot read "
-			    "data in a revision");
-			PQclear(r);
-			break;
-		case PGRES_COPY_OUT:
-			while (PQgetCopyData(c->pg, &data, 0) > 0)
-				PQfreemem(data);
-			PQclear(r);
-			break;
-		default:
-			if (*failed == NULL)
-				*failed = r;
-			else
-				PQclear(r);
-			break;
-		}
-	}
-	if (*failed == NULL && PQstatus(c->pg) != CONNECTION_OK)
-		return -1;
-	return 0;
-}
-
-/*
  * Report a script error at the right line: the server's position when
  * it gives one (a character index into the text sent, which starts at
  * byte `base` of sql), else the first line of the failing statement.
@@ -695,7 +784,7 @@ exec_script(struct dbrev_conn *c, const char *sql, const char *file,
 	PGresult *r;
 	int rc;
 
-	if (run_query(c, sql, &ndone, &r) != 0)
+	if (run_query(c, sql, &ndone, &r, NULL) != 0)
 		return conn_error(c, err, file != NULL ? file :
 		    "cannot run SQL");
 	if (r == NULL)
@@ -724,7 +813,7 @@ exec_each(struct dbrev_conn *c, const char *sql, const char *file,
 
 	while (next_statement(&sp, &start, &end)) {
 		stmt = dbrev_xstrndup(sql + start, end - start);
-		rc = run_query(c, stmt, &ndone, &r);
+		rc = run_query(c, stmt, &ndone, &r, NULL);
 		free(stmt);
 		if (rc != 0)
 			return conn_error(c, err, file != NULL ? file :
@@ -743,6 +832,8 @@ static int
 pg_exec(struct dbrev_conn *c, const char *sql, const char *file,
     unsigned first_line, struct dbrev_error *err)
 {
+	if (flush(c, err) != 0)
+		return -1;
 	if (c->in_tx)
 		return exec_script(c, sql, file, first_line, err);
 	return exec_each(c, sql, file, first_line, err);
@@ -795,7 +886,6 @@ table_names(struct dbrev_conn *c, const char *table, struct dbrev_error *err)
 	free(c->t_quoted);
 	free(c->t_qschema);
 	c->t_given = c->t_schema = c->t_quoted = c->t_qschema = NULL;
-	c->t_prepared = 0;
 	c->t_pinned = dot != NULL;
 	name = table;
 	if (dot != NULL) {
@@ -814,7 +904,6 @@ table_names(struct dbrev_conn *c, const char *table, struct dbrev_error *err)
 	PQfreemem(q);
 	c->t_quoted = dbrev_buf_take(&b);
 	c->t_given = dbrev_xstrdup(table);
-	c->t_gen++;
 	return 0;
 bad:
 	dbrev_buf_free(&b);
@@ -881,11 +970,13 @@ query_bool(struct dbrev_conn *c, const char *sql, int nparams,
     const char *const *params, const char *what, int *out,
     struct dbrev_error *err)
 {
-	PGresult *r = PQexecParams(c->pg, sql, nparams, NULL, params, NULL,
-	    NULL, 0);
+	PGresult *r;
 	int rc = 0;
 
-	if (r == NULL)
+	if (flush(c, err) != 0)
+		return -1;
+	if ((r = PQexecParams(c->pg, sql, nparams, NULL, params, NULL, NULL,
+	    0)) == NULL)
 		return conn_error(c, err, what);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK)
 		rc = result_error(c, r, NULL, 0, what, err);
@@ -1018,8 +1109,6 @@ table_pin(struct dbrev_conn *c, const char *schema, struct dbrev_error *err)
 	free(c->t_quoted);
 	c->t_quoted = dbrev_buf_take(&b);
 	c->t_pinned = 1;
-	c->t_prepared = 0;
-	c->t_gen++;
 	return 0;
 }
 
@@ -1032,6 +1121,8 @@ table_exists(struct dbrev_conn *c, int *table_ok, int *schema_ok,
 	PGresult *r;
 	int rc = 0;
 
+	if (flush(c, err) != 0)
+		return -1;
 	r = PQexecParams(c->pg,
 	    "SELECT n.nspname, $2::text IS NULL OR "
 	    "EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $2) "
@@ -1077,7 +1168,7 @@ pg_table_ensure(struct dbrev_conn *c, const char *table,
 		dbrev_buf_reset(&b);
 		table_ddl(&b, sok ? NULL : c->t_qschema, c->t_quoted);
 		c->quiet = 1;	/* no "already exists, skipping" notices */
-		if (run_query(c, b.data, &ndone, &r) != 0) {
+		if (run_query(c, b.data, &ndone, &r, NULL) != 0) {
 			c->quiet = 0;
 			conn_error(c, err, "cannot create the version table");
 			break;
@@ -1149,6 +1240,8 @@ pg_table_read(struct dbrev_conn *c, const char *table,
 		return -1;
 	if (!tok)
 		return 0;
+	if (flush(c, err) != 0)
+		return -1;
 	dbrev_buf_printf(&b, "SELECT revision, checksum, state, "
 	    "applied_at::text FROM %s ORDER BY applied_at, revision",
 	    c->t_quoted);
@@ -1191,80 +1284,44 @@ pg_table_read(struct dbrev_conn *c, const char *table,
 	return 0;
 }
 
-static void
-stmt_name(const struct dbrev_conn *c, enum row_stmt which, char *buf,
-    size_t size)
+/* Append a string literal, quoted by libpq; -1 when it cannot. */
+static int
+add_literal(struct dbrev_conn *c, struct dbrev_buf *b, const char *v,
+    struct dbrev_error *err)
 {
-	snprintf(buf, size, "dbrev_row_%u_%d", c->t_gen, (int)which);
+	char *q = PQescapeLiteral(c->pg, v, strlen(v));
+
+	if (q == NULL)
+		return conn_error(c, err, "cannot quote a value");
+	dbrev_buf_puts(b, q);
+	PQfreemem(q);
+	return 0;
 }
 
 /*
- * Prepare the row statements once per connection and table: a revision
- * then costs one Bind/Execute, not a parse and plan.  A new table gets
- * new names, so nothing needs deallocating (which, failing inside a
- * transaction, would abort it).
+ * Version-table statements are plain text with literals quoted by
+ * libpq, so that they can share a round trip with a BEGIN or COMMIT
+ * (batch()); a prepared statement would cost one of its own.
  */
+
+/* Run a row statement now; it must touch exactly one row. */
 static int
-prepare(struct dbrev_conn *c, struct dbrev_error *err)
+row_one(struct dbrev_conn *c, struct dbrev_buf *sql, const char *rev,
+    const char *what, struct dbrev_error *err)
 {
-	static const char *const sql[STMT_COUNT] = {
-		"INSERT INTO %s (revision, checksum, state) "
-		    "VALUES ($1, $2, $3)",
-		"DELETE FROM %s WHERE revision = $1",
-		"UPDATE %s SET state = $2, applied_at = now() "
-		    "WHERE revision = $1",
-		"SELECT state FROM %s WHERE revision = $1",
-	};
-	struct dbrev_buf b = { 0 };
-	char name[48];
 	PGresult *r;
 	int rc = 0;
 
-	if (c->t_prepared)
-		return 0;
-	for (int i = 0; i < STMT_COUNT && rc == 0; i++) {
-		dbrev_buf_reset(&b);
-		dbrev_buf_printf(&b, sql[i], c->t_quoted);
-		stmt_name(c, (enum row_stmt)i, name, sizeof name);
-		r = PQprepare(c->pg, name, b.data, 0, NULL);
-		if (r == NULL)
-			rc = conn_error(c, err, "cannot use the version table");
-		else if (PQresultStatus(r) != PGRES_COMMAND_OK)
-			rc = result_error(c, r, NULL, 0,
-			    "cannot use the version table", err);
-		PQclear(r);
-	}
-	dbrev_buf_free(&b);
-	if (rc == 0)
-		c->t_prepared = 1;
-	else
-		c->t_gen++;	/* some may exist: start afresh next time */
-	return rc;
-}
-
-/* Run a prepared row statement that must touch exactly one row. */
-static int
-row_stmt(struct dbrev_conn *c, const char *table, enum row_stmt which,
-    int nparams, const char *const *params, const char *what,
-    struct dbrev_error *err)
-{
-	char name[48];
-	PGresult *r;
-	int rc = 0;
-
-	if (table_names(c, table, err) != 0 || prepare(c, err) != 0)
+	if (batch(c, sql->data, &r, what, err) != 0) {
+		dbrev_buf_free(sql);
 		return -1;
-	stmt_name(c, which, name, sizeof name);
-	r = PQexecPrepared(c->pg, name, nparams, params, NULL, NULL, 0);
-	if (r == NULL)
-		return conn_error(c, err, what);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK)
-		rc = result_error(c, r, NULL, 0, what, err);
-	else if (strcmp(PQcmdTuples(r), "1") != 0)
+	}
+	if (r == NULL || strcmp(PQcmdTuples(r), "1") != 0)
 		rc = dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
-		    "%s: revision %s is not recorded in %s", what, params[0],
+		    "%s: revision %s is not recorded in %s", what, rev,
 		    c->t_given);
 	PQclear(r);
+	dbrev_buf_free(sql);
 	return rc;
 }
 
@@ -1272,29 +1329,72 @@ static int
 pg_table_insert(struct dbrev_conn *c, const char *table, const char *rev,
     const char *checksum, enum dbrev_row_state st, struct dbrev_error *err)
 {
-	const char *params[3] = { rev, checksum, state_name(st) };
+	static const char what[] =
+	    "cannot record the revision in the version table";
+	struct dbrev_buf b = { 0 };
+	int rc;
 
-	return row_stmt(c, table, STMT_INSERT, 3, params,
-	    "cannot record the revision in the version table", err);
+	if (table_names(c, table, err) != 0)
+		return -1;
+	dbrev_buf_printf(&b, "INSERT INTO %s (revision, checksum, state) "
+	    "VALUES (", c->t_quoted);
+	if (add_literal(c, &b, rev, err) != 0) {
+		dbrev_buf_free(&b);
+		return -1;
+	}
+	dbrev_buf_puts(&b, ", ");
+	if (add_literal(c, &b, checksum, err) != 0) {
+		dbrev_buf_free(&b);
+		return -1;
+	}
+	dbrev_buf_printf(&b, ", '%s');", state_name(st));
+	if (c->in_tx) {
+		/*
+		 * Inside a transaction it goes with the COMMIT: a failure
+		 * (a duplicate row) fails the commit, and nothing is kept.
+		 */
+		dbrev_buf_add(&c->pend, b.data, b.len);
+		c->npend++;
+		c->pend_what = what;
+		dbrev_buf_free(&b);
+		return 0;
+	}
+	rc = batch(c, b.data, NULL, what, err);
+	dbrev_buf_free(&b);
+	return rc;
 }
 
 static int
 pg_table_set_state(struct dbrev_conn *c, const char *table, const char *rev,
     enum dbrev_row_state st, struct dbrev_error *err)
 {
-	const char *params[2] = { rev, state_name(st) };
+	struct dbrev_buf b = { 0 };
 
-	return row_stmt(c, table, STMT_STATE, 2, params,
-	    "cannot update the version table", err);
+	if (table_names(c, table, err) != 0)
+		return -1;
+	dbrev_buf_printf(&b, "UPDATE %s SET state = '%s', applied_at = now() "
+	    "WHERE revision = ", c->t_quoted, state_name(st));
+	if (add_literal(c, &b, rev, err) != 0) {
+		dbrev_buf_free(&b);
+		return -1;
+	}
+	return row_one(c, &b, rev, "cannot update the version table", err);
 }
 
 static int
 pg_table_delete(struct dbrev_conn *c, const char *table, const char *rev,
     struct dbrev_error *err)
 {
-	const char *params[1] = { rev };
+	struct dbrev_buf b = { 0 };
 
-	return row_stmt(c, table, STMT_DELETE, 1, params,
+	if (table_names(c, table, err) != 0)
+		return -1;
+	dbrev_buf_printf(&b, "DELETE FROM %s WHERE revision = ", c->t_quoted);
+	if (add_literal(c, &b, rev, err) != 0) {
+		dbrev_buf_free(&b);
+		return -1;
+	}
+	return row_one(c, &b, rev,
 	    "cannot remove the revision from the version table", err);
 }
 
@@ -1302,22 +1402,26 @@ static int
 pg_table_get(struct dbrev_conn *c, const char *table, const char *rev,
     int *found, enum dbrev_row_state *st, struct dbrev_error *err)
 {
-	const char *params[1] = { rev };
-	char name[48];
+	static const char what[] = "cannot read the version table";
+	struct dbrev_buf b = { 0 };
 	PGresult *r;
 	int rc = 0;
 
 	*found = 0;
-	if (table_names(c, table, err) != 0 || prepare(c, err) != 0)
+	if (table_names(c, table, err) != 0)
 		return -1;
-	stmt_name(c, STMT_GET, name, sizeof name);
-	r = PQexecPrepared(c->pg, name, 1, params, NULL, NULL, 0);
-	if (r == NULL)
-		return conn_error(c, err, "cannot read the version table");
-	if (PQresultStatus(r) != PGRES_TUPLES_OK)
-		rc = result_error(c, r, NULL, 0,
-		    "cannot read the version table", err);
-	else if (PQntuples(r) == 1) {
+	dbrev_buf_printf(&b, "SELECT state FROM %s WHERE revision = ",
+	    c->t_quoted);
+	if (add_literal(c, &b, rev, err) != 0) {
+		dbrev_buf_free(&b);
+		return -1;
+	}
+	/* Usually right after begin(): BEGIN and this, one round trip. */
+	rc = batch(c, b.data, &r, what, err);
+	dbrev_buf_free(&b);
+	if (rc != 0)
+		return -1;
+	if (r != NULL && PQntuples(r) == 1) {
 		*found = 1;
 		if (state_from(PQgetvalue(r, 0, 0), st) != 0)
 			rc = dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,

@@ -468,6 +468,28 @@ table_roundtrip(struct dbrev_conn *c, const char *table, const char *qual)
 	    DBREV_ROW_APPLIED, &err), -1);
 	assert_non_null(strstr(err.message, "duplicate key"));
 	dbrev_error_clear(&err);
+	/* In a transaction the row goes with the COMMIT, which then fails. */
+	assert_int_equal(D->begin(c, &err), 0);
+	assert_int_equal(D->table_insert(c, table, "ccc", "c3",
+	    DBREV_ROW_APPLIED, &err), 0);
+	assert_int_equal(D->table_insert(c, table, "bbb", "c2",
+	    DBREV_ROW_APPLIED, &err), 0);
+	assert_int_equal(D->commit(c, &err), -1);
+	assert_non_null(strstr(err.message, "cannot record the revision"));
+	assert_non_null(strstr(err.message, "duplicate key"));
+	dbrev_error_clear(&err);
+	assert_int_equal(D->rollback(c, &err), 0);
+	/* An empty transaction, committed or rolled back. */
+	assert_int_equal(D->begin(c, &err), 0);
+	assert_int_equal(D->commit(c, &err), 0);
+	assert_int_equal(D->begin(c, &err), 0);
+	assert_int_equal(D->rollback(c, &err), 0);
+	/* Rolled back, deferred rows and all. */
+	assert_int_equal(D->begin(c, &err), 0);
+	assert_int_equal(D->table_delete(c, table, "bbb", &err), 0);
+	assert_int_equal(D->table_insert(c, table, "ddd", "c4",
+	    DBREV_ROW_APPLIED, &err), 0);
+	assert_int_equal(D->rollback(c, &err), 0);
 
 	snprintf(sql, sizeof sql, "SELECT string_agg(revision || ':' || state, "
 	    "',') FROM %s", qual);
