@@ -469,12 +469,125 @@ read_input(const struct dbrev_autogen_options *opts, struct dbrev_buf *text,
 	return 0;
 }
 
+/*
+ * SQLite takes a view that reads something missing and fails only when
+ * it is used -- or when any table is renamed.  Name such views.
+ */
+static void
+check_views(sqlite3 *db, const struct dbrev_schema *s, const char *where,
+    struct dbrev_autogen_result *res)
+{
+	struct dbrev_buf q = { 0 };
+	sqlite3_stmt *st;
+	char id[512], line[1024];
+	size_t i;
+
+	for (i = 0; i < s->nobjects; i++) {
+		if (s->objects[i]->kind != DBREV_OBJ_VIEW)
+			continue;
+		dbrev_buf_reset(&q);
+		dbrev_buf_printf(&q, "SELECT * FROM %s LIMIT 0",
+		    dbrev_sql_ident(s->objects[i]->name, id, sizeof(id)));
+		if (sqlite3_prepare_v2(db, q.data, -1, &st, NULL) != SQLITE_OK) {
+			snprintf(line, sizeof(line), "view %s in %s cannot be "
+			    "used: %s (SQLite then refuses to rename or rebuild "
+			    "tables)", s->objects[i]->name, where,
+			    sqlite3_errmsg(db));
+			dbrev_strv_add(&res->warnings, &res->nwarnings, line);
+		}
+		sqlite3_finalize(st);
+	}
+	dbrev_buf_free(&q);
+}
+
+/* Run one direction as revapply would; 0, or -1 with a warning. */
+static int
+verify_run(sqlite3 *db, const char *sql, int transactional,
+    const char *what, struct dbrev_autogen_result *res)
+{
+	struct dbrev_error e = { 0 };
+	char line[1024];
+
+	if (transactional)
+		sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+	if (run_script(db, sql, NULL, 0, NULL, &e) == -1) {
+		if (!sqlite3_get_autocommit(db))
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		snprintf(line, sizeof(line), "self-check: the %s fails on the "
+		    "scratch database: %s (a view or trigger that refers to "
+		    "something missing?); check the revision before applying "
+		    "it", what, e.message);
+		dbrev_strv_add(&res->warnings, &res->nwarnings, line);
+		dbrev_error_clear(&e);
+		return -1;
+	}
+	if (transactional)
+		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	return 0;
+}
+
+/* Does the database now have schema `want`?  If not, a warning. */
+static int
+verify_schema(sqlite3 *db, const struct dbrev_schema *want,
+    const char *what, struct dbrev_autogen_result *res)
+{
+	struct dbrev_schema *got = NULL;
+	struct dbrev_diff d = { 0 };
+	struct dbrev_diff_options o;
+	struct dbrev_error e = { 0 };
+	char line[1024];
+	int rc = 0;
+
+	dbrev_sqlite_diff_options(&o);
+	if (dbrev_sqlite_introspect(db, &got, &e) == -1 ||
+	    dbrev_schema_diff(got, want, &o, &d, &e) == -1) {
+		dbrev_error_clear(&e);
+		dbrev_schema_free(got);
+		return -1;
+	}
+	if (d.nchanges > 0) {
+		snprintf(line, sizeof(line), "self-check: after the %s the "
+		    "scratch database still differs (%s); check the revision "
+		    "before applying it", what, d.changes[0].description ?
+		    d.changes[0].description : "a dependent object");
+		dbrev_strv_add(&res->warnings, &res->nwarnings, line);
+		rc = -1;
+	}
+	dbrev_diff_free(&d);
+	dbrev_schema_free(got);
+	return rc;
+}
+
+/*
+ * Run what was written on the scratch database of the revisions (its
+ * renames undone first): the upgrade must give the schema file's
+ * schema and the downgrade the revisions' one again.  A failure is a
+ * warning, not an error: the revision is still written, to be looked
+ * at by hand (a view or trigger referring to something missing makes
+ * SQLite refuse table renames).
+ */
+static void
+verify(sqlite3 *db, const char *undo_renames, const struct dbrev_schema *built,
+    const struct dbrev_schema *wanted, struct dbrev_autogen_result *res)
+{
+	if (undo_renames != NULL && *undo_renames != '\0' &&
+	    verify_run(db, undo_renames, 1, "renaming back", res) == -1)
+		return;
+	if (verify_run(db, res->upgrade, res->transactional, "upgrade",
+	    res) == -1 || verify_schema(db, wanted, "upgrade", res) == -1)
+		return;
+	if (verify_run(db, res->downgrade, res->transactional, "downgrade",
+	    res) == -1)
+		return;
+	verify_schema(db, built, "downgrade", res);
+}
+
 static int
 autogen_sqlite(const struct dbrev_autogen_options *opts,
     const struct dbrev_buf *text, struct hints *hs,
     struct dbrev_autogen_result *res, struct dbrev_error *err)
 {
-	struct dbrev_schema *built = NULL, *wanted = NULL;
+	struct dbrev_schema *built = NULL, *wanted = NULL, *built0 = NULL;
 	struct dbrev_diff dup = { 0 }, ddown = { 0 };
 	struct dbrev_diff_options dopts;
 	struct dbrev_buf rup = { 0 }, rdown = { 0 };
@@ -493,6 +606,11 @@ autogen_sqlite(const struct dbrev_autogen_options *opts,
 		goto out;
 	if (dbrev_sqlite_introspect(bdb, &built, err) == -1 ||
 	    dbrev_sqlite_introspect(wdb, &wanted, err) == -1)
+		goto out;
+	check_views(bdb, built, "the schema the revisions build", res);
+	check_views(wdb, wanted, opts->schema_path, res);
+	/* The revisions' schema before any rename, for the self-check. */
+	if (hs->n > 0 && dbrev_sqlite_introspect(bdb, &built0, err) == -1)
 		goto out;
 	if (apply_hints(bdb, &built, wanted, hs, &rup, &rdown, res,
 	    err) == -1)
@@ -526,11 +644,15 @@ autogen_sqlite(const struct dbrev_autogen_options *opts,
 		res->upgrade = dbrev_xstrdup("");
 	if (res->downgrade == NULL)
 		res->downgrade = dbrev_xstrdup("");
+	if (res->ndifferences > 0)
+		verify(bdb, rdown.data, built0 != NULL ? built0 : built, wanted,
+		    res);
 	rc = 0;
 out:
 	dbrev_diff_free(&dup);
 	dbrev_diff_free(&ddown);
 	dbrev_schema_free(built);
+	dbrev_schema_free(built0);
 	dbrev_schema_free(wanted);
 	sqlite3_close(bdb);
 	sqlite3_close(wdb);

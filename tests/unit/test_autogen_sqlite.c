@@ -806,6 +806,34 @@ test_failing_hint(void **state)
 	dbrev_error_clear(&e);
 }
 
+/*
+ * A view reading something missing: SQLite takes it, then refuses any
+ * table rename.  Named, and the self-check says the upgrade fails.
+ */
+static void
+test_broken_view_warned(void **state)
+{
+	struct fixture *f = *state;
+	struct dbrev_autogen_result r = { 0 };
+	struct dbrev_error e = { 0 };
+
+	write_rev(f->dir, "r0base", NULL, "CREATE TABLE a (x);\n"
+	    "CREATE VIEW broken AS SELECT * FROM missing;", "", 1);
+	spit(f->schema, "CREATE TABLE a (x NOT NULL DEFAULT 0);\n"
+	    "CREATE VIEW broken AS SELECT * FROM missing;\n");
+	assert_int_equal(autogen(f->dir, f->schema, NULL, NULL, 0, &r, &e), 0);
+	assert_int_equal(r.ndifferences, 1);
+	assert_true(has_line(r.warnings, r.nwarnings,
+	    "view broken in the schema the revisions build cannot be used: "
+	    "no such table: main.missing"));
+	assert_true(has_line(r.warnings, r.nwarnings, "schema.sql cannot be "
+	    "used"));
+	assert_true(has_line(r.warnings, r.nwarnings,
+	    "self-check: the upgrade fails on the scratch database: error in "
+	    "view broken"));
+	dbrev_autogen_result_free(&r);
+}
+
 static void
 test_missing_schema_file(void **state)
 {
@@ -862,6 +890,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bad_hint_in_file,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failing_hint,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_broken_view_warned,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_schema_file,
 		    setup, teardown),
