@@ -367,14 +367,18 @@ stderr_is "nothing to do: at e5eeeeeeeeee"
 
 tcase "a writer that is not dbrev holding the database: busy timeout, clear error"
 revapply -q -d m -u sqlite:busy.db upgrade a1aa
-(echo "BEGIN IMMEDIATE;"; sleep 2; echo "COMMIT;") | sqlite3 busy.db &
+{ echo "BEGIN IMMEDIATE;"; sleep 10 & echo $! >sleeper.pid; wait; echo "COMMIT;"; } | sqlite3 busy.db &
 holder=$!
-sleep 0.5
+i=0
+while sqlite3 busy.db "BEGIN IMMEDIATE; ROLLBACK;" 2>/dev/null && [ "$i" -lt 100 ]; do
+	sleep 0.05; i=$((i + 1))
+done
 run revapply -d m -u sqlite:busy.db --lock-timeout 0.3 upgrade
 status_is 1
 stderr_has "timed out waiting to write to busy.db"
 stderr_has "--lock-timeout"
-wait "$holder"
+kill "$(cat sleeper.pid)"
+wait "$holder" 2>/dev/null
 [ "$(rows busy.db)" = "a1aaaaaaaaaa " ] || fail "rows: $(rows busy.db)"
 run revapply -d m -u sqlite:busy.db upgrade
 status_is 0
@@ -472,13 +476,16 @@ status_is 0
 [ "$(q wal.db "pragma journal_mode")" = wal ] || fail "journal mode changed"
 
 tcase "another run holding the lock: --lock-timeout expires with a clear error"
-flock lock.db sleep 3 &
+flock -o lock.db sh -c 'echo $$ >holder.pid; exec sleep 10' >/dev/null 2>&1 &
 holder=$!
-sleep 0.3
+# Until the holder has it (a loaded machine may be slow to start it).
+i=0
+while flock -n lock.db true && [ "$i" -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 run revapply -d m -u sqlite:lock.db --lock-timeout 0.5 upgrade
 status_is 1
 stderr_has "timed out after 0.5 s waiting for the lock on lock.db"
-wait "$holder"
+kill "$(cat holder.pid)"
+wait "$holder" 2>/dev/null
 run revapply -d m -u sqlite:lock.db --lock-timeout 0.5 upgrade
 status_is 0
 
