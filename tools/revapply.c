@@ -154,6 +154,17 @@ is_relative(const char *s)
 	return 1;
 }
 
+/* -v: which database, table and directory a run works on. */
+static void
+say_where(const struct dbrev_apply_options *o)
+{
+	char *safe = dbrev_url_redact(o->url);
+
+	fprintf(stderr, "database %s, version table %s, revisions in "
+	    "%s/versions\n", safe, o->table, o->dir);
+	free(safe);
+}
+
 static void
 cmd_run(struct dbrev_apply_options *o, enum dbrev_direction dir,
     const char *target)
@@ -164,6 +175,8 @@ cmd_run(struct dbrev_apply_options *o, enum dbrev_direction dir,
 
 	o->on_step = on_step;
 	o->on_notice = on_notice;
+	if (verbose && !quiet)
+		say_where(o);
 	if (dbrev_apply_run(o, dir, target, &res, &e) == -1) {
 		dbrev_apply_result_free(&res);
 		fail(&e);
@@ -347,6 +360,8 @@ cmd_stamp(struct dbrev_apply_options *o, const char *target)
 	struct dbrev_apply_result res;
 	struct dbrev_error e = { 0 };
 
+	if (verbose && !quiet)
+		say_where(o);
 	if (dbrev_apply_stamp(o, target, &res, &e) == -1) {
 		dbrev_apply_result_free(&res);
 		fail(&e);

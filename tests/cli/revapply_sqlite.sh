@@ -91,6 +91,11 @@ status_is 0
 stderr_is ""
 stdout_is ""
 
+tcase "-v names the database (no password), table and directory"
+run revapply -v -d m upgrade
+status_is 0
+stderr_has "database sqlite:app.db, version table dbrev_revisions, revisions in m/versions"
+
 tcase "current shows the applied head"
 run revapply -d m current
 status_is 0
