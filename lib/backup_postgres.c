@@ -381,6 +381,7 @@ struct prog {
 	char	*path;
 	int	 major;		/* 1500 for 15, 906 for 9.6; 0 unknown */
 	char	*version;	/* "pg_dump (PostgreSQL) 15.18" */
+	int	 wrapper;	/* a link to another program (Debian's pg_wrapper) */
 };
 
 static void
@@ -488,6 +489,13 @@ add_candidate(struct prog **v, size_t *n, const char *path)
 	(*v)[*n].path = dbrev_xstrdup(path);
 	(*v)[*n].major = 0;
 	(*v)[*n].version = NULL;
+	{
+		const char *b = strrchr(real, '/'), *want = strrchr(path, '/');
+
+		b = b != NULL ? b + 1 : real;
+		want = want != NULL ? want + 1 : path;
+		(*v)[*n].wrapper = strcmp(b, want) != 0;
+	}
 	(*n)++;
 }
 
@@ -582,6 +590,20 @@ choose(const char *name, const char *given, int want, const char *near,
 		dbrev_buf_free(&b);
 	}
 	find_candidates(name, &v, &n);
+	/*
+	 * The programs themselves before wrappers that choose one (each
+	 * run of a wrapper costs an interpreter), in the order found.
+	 */
+	for (i = 1; i < n; i++) {
+		struct prog x = v[i];
+		size_t j = i;
+
+		while (j > 0 && v[j - 1].wrapper && !x.wrapper) {
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = x;
+	}
 	for (i = 0; i < n; i++) {
 		if (prog_version(v[i].path, &v[i]) == -1 || v[i].major == 0)
 			continue;
@@ -590,9 +612,11 @@ choose(const char *name, const char *given, int want, const char *near,
 		if (want == 0) {
 			if (best == -1 || v[i].major > v[best].major)
 				best = (long)i;
-		} else if (v[i].major >= want && (best == -1 ||
-		    (v[best].major != want && v[i].major < v[best].major) ||
-		    (v[i].major == want && v[best].major != want)))
+		} else if (v[i].major == want) {
+			best = (long)i;
+			break;		/* the first that matches the server */
+		} else if (v[i].major > want && (best == -1 ||
+		    v[i].major < v[best].major))
 			best = (long)i;
 	}
 	if (best == -1) {
