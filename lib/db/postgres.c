@@ -435,6 +435,8 @@ batch(struct dbrev_conn *c, const char *sql, PGresult **last,
 
 	if (last != NULL)
 		*last = NULL;
+	if (c->npend == 0 || pwhat == NULL)
+		pwhat = "cannot talk to the database";
 	if (c->pend_begin)
 		dbrev_buf_puts(&b, "BEGIN;");
 	if (c->npend > 0)
@@ -451,8 +453,8 @@ batch(struct dbrev_conn *c, const char *sql, PGresult **last,
 		rc = conn_error(c, err, what != NULL ? what : pwhat);
 	else if (failed != NULL) {
 		rc = result_error(c, failed, NULL, 0, ndone < nbegin ?
-		    "cannot begin a transaction" : ndone < nfirst ? pwhat :
-		    what, err);
+		    "cannot begin a transaction" : ndone < nfirst ||
+		    what == NULL ? pwhat : what, err);
 		PQclear(failed);
 	} else if (last != NULL && sql != NULL) {
 		*last = r;

@@ -18,7 +18,7 @@
 set -u
 : "${DBREV_SRCDIR:?run with make bench}" "${DBREV_BINDIR:?run with make bench}"
 N=${BENCH_REVISIONS:-1000}
-TRIALS=${BENCH_TRIALS:-3}
+TRIALS=${BENCH_TRIALS:-5}
 NOOP_RUNS=${BENCH_NOOP_RUNS:-30}
 PATH=$DBREV_BINDIR:$PATH
 export PATH
