@@ -582,6 +582,27 @@ verify(sqlite3 *db, const char *undo_renames, const struct dbrev_schema *built,
 	verify_schema(db, built, "downgrade", res);
 }
 
+/*
+ * Each ALTER TABLE makes SQLite parse the whole schema again, so the
+ * self-check costs about (ALTER TABLE statements) x (schema objects)
+ * parses.  It runs when that stays small (a few tenths of a second):
+ * always on ordinary schemas, not on a large one with many rebuilds.
+ */
+#define VERIFY_BUDGET	20000
+
+static size_t
+verify_cost(const struct dbrev_autogen_result *res,
+    const struct dbrev_schema *s)
+{
+	const char *texts[2] = { res->upgrade, res->downgrade }, *p;
+	size_t alters = 0, k;
+
+	for (k = 0; k < 2; k++)
+		for (p = texts[k]; (p = strstr(p, "ALTER TABLE")) != NULL; p++)
+			alters++;
+	return alters * (s->ntables + s->nobjects);
+}
+
 static int
 autogen_sqlite(const struct dbrev_autogen_options *opts,
     const struct dbrev_buf *text, struct hints *hs,
@@ -644,7 +665,7 @@ autogen_sqlite(const struct dbrev_autogen_options *opts,
 		res->upgrade = dbrev_xstrdup("");
 	if (res->downgrade == NULL)
 		res->downgrade = dbrev_xstrdup("");
-	if (res->ndifferences > 0)
+	if (res->ndifferences > 0 && verify_cost(res, built) <= VERIFY_BUDGET)
 		verify(bdb, rdown.data, built0 != NULL ? built0 : built, wanted,
 		    res);
 	rc = 0;
