@@ -159,6 +159,18 @@ status_is 0
 stdout_has "b2/fresh-"
 stdout_has "-base.sqlite3"
 
+tcase "--table names the version table the revision is read from"
+revapply -u sqlite:other.db --table my_revs upgrade aaaa00000001 >/dev/null 2>&1 || fail "revapply --table"
+run dbbackup -u sqlite:other.db --dir b3 --table my_revs
+status_is 0
+stdout_has "b3/other-"
+stdout_has "-aaaa00000001.sqlite3"
+run dbbackup -u sqlite:other.db --dir b3 -v
+status_is 0
+stdout_has "-base"
+stderr_has "SQLite database at base"
+stderr_has "integrity_check ok"
+
 tcase "--list shows time, revision and size of dbbackup's own files"
 echo "notes" >b2/notes.txt
 echo "x" >b2/app-old.sqlite3
