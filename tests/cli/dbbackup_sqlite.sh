@@ -327,6 +327,25 @@ wait $holder
 run dbbackup --list --dir kl
 stdout_is ""
 
+tcase "SIGTERM or SIGINT while waiting: exits, removes its temporary file"
+for sig in TERM INT; do
+	mkdir -p "ks$sig"
+	( echo "BEGIN EXCLUSIVE;"; sleep 1.5; echo "COMMIT;" ) | sqlite3 -batch big.db &
+	holder=$!
+	sleep 0.3
+	dbbackup -u sqlite:big.db --dir "ks$sig" -q >/dev/null 2>&1 &
+	bpid=$!
+	for i in $(seq 1 100); do
+		[ -n "$(ls -A "ks$sig")" ] && break
+		sleep 0.02
+	done
+	[ -n "$(ls -A "ks$sig")" ] || fail "no temporary file seen ($sig)"
+	kill -s $sig $bpid
+	{ wait $bpid; } 2>/dev/null
+	[ -z "$(ls -A "ks$sig")" ] || fail "left after SIG$sig: $(ls -A "ks$sig")"
+	wait $holder
+done
+
 tcase "kill -9 in the middle of the copy leaves no file under a final name"
 mkdir km
 sql big.db "INSERT INTO pairs (x, pad) SELECT 0, randomblob(8000) FROM pairs LIMIT 8000" || fail "grow"
