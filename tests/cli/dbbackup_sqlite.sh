@@ -390,22 +390,28 @@ STATUS=$?
 status_is 1
 [ -z "$(ls -A lim)" ] || fail "left behind: $(ls -A lim)"
 
-tcase "an unwritable directory: a clear message, nothing written"
 mkdir ro
 chmod 555 ro
-if [ "$(id -u)" = 0 ]; then
-	# root writes anywhere: be somebody else for this one.
-	chmod 644 app.db
-	run setpriv --reuid=65534 --regid=65534 --clear-groups dbbackup --dir ro
+if [ "$(id -u)" != 0 ] || command -v setpriv >/dev/null 2>&1; then
+	tcase "an unwritable directory: a clear message, nothing written"
+	if [ "$(id -u)" = 0 ]; then
+		# root writes anywhere: be somebody else for this one.
+		chmod 644 app.db
+		run setpriv --reuid=65534 --regid=65534 --clear-groups dbbackup --dir ro
+	else
+		run dbbackup --dir ro
+	fi
+	status_is 1
+	stderr_has "cannot create a file in ro: Permission denied"
+	[ -z "$(ls -A ro)" ] || fail "left: $(ls -A ro)"
 else
-	run dbbackup --dir ro
+	skip "an unwritable directory" "running as root without setpriv(1)"
 fi
-status_is 1
-stderr_has "cannot create a file in ro: Permission denied"
-[ -z "$(ls -A ro)" ] || fail "left: $(ls -A ro)"
+
+tcase "a directory that cannot be made: a clear message"
 run dbbackup --dir app.db/sub
 status_is 1
-stderr_has "app.db/sub"
+stderr_has "cannot create backup directory app.db/sub: Not a directory"
 
 dbbackup -q -o good.sqlite3 >/dev/null || fail "backup good.sqlite3"
 bk=good.sqlite3
