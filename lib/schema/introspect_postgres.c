@@ -1198,7 +1198,39 @@ read_unmodelled(struct ctx *x)
 	    "UNION ALL SELECT 'operator ' || n.nspname || '.' || o.oprname "
 	    "FROM pg_operator o JOIN pg_namespace n ON n.oid = "
 	    "o.oprnamespace WHERE " USER_NSP("n") " AND "
-	    NOT_EXT("pg_operator", "o.oid") " ORDER BY 1");
+	    NOT_EXT("pg_operator", "o.oid") " UNION ALL "
+	    "SELECT 'collation ' || n.nspname || '.' || c.collname FROM "
+	    "pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace "
+	    "WHERE " USER_NSP("n") " AND " NOT_EXT("pg_collation", "c.oid")
+	    " UNION ALL SELECT 'statistics object ' || n.nspname || '.' || "
+	    "s.stxname FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = "
+	    "s.stxnamespace WHERE " USER_NSP("n") " UNION ALL "
+	    "SELECT 'text search configuration ' || n.nspname || '.' || "
+	    "c.cfgname FROM pg_ts_config c JOIN pg_namespace n ON n.oid = "
+	    "c.cfgnamespace WHERE " USER_NSP("n") " AND "
+	    NOT_EXT("pg_ts_config", "c.oid") " UNION ALL "
+	    "SELECT 'foreign server ' || srvname FROM pg_foreign_server "
+	    "UNION ALL SELECT 'cast (' || format_type(c.castsource, NULL) || "
+	    "' AS ' || format_type(c.casttarget, NULL) || ')' FROM pg_cast c "
+	    "WHERE c.oid >= 16384 AND " NOT_EXT("pg_cast", "c.oid")
+	    " UNION ALL SELECT 'row level security on ' || n.nspname || '.' || "
+	    "c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = "
+	    "c.relnamespace WHERE c.relrowsecurity AND " USER_NSP("n")
+	    /* Privileges and owners: every scratch object is the role's own. */
+	    " UNION ALL SELECT 'privileges (GRANT) on ' || n.nspname || '.' || "
+	    "c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = "
+	    "c.relnamespace WHERE c.relacl IS NOT NULL AND " USER_NSP("n")
+	    " UNION ALL SELECT 'privileges (GRANT) on function ' || n.nspname "
+	    "|| '.' || p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = "
+	    "p.pronamespace WHERE p.proacl IS NOT NULL AND " USER_NSP("n")
+	    " UNION ALL SELECT 'privileges (GRANT) on schema ' || n.nspname "
+	    "FROM pg_namespace n WHERE n.nspacl IS NOT NULL AND "
+	    USER_NSP("n") " AND n.nspname <> 'public' UNION ALL "
+	    "SELECT 'owner of ' || n.nspname || '.' || c.relname FROM pg_class "
+	    "c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relowner "
+	    "<> (SELECT oid FROM pg_roles WHERE rolname = current_user) AND "
+	    "c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND " USER_NSP("n")
+	    " ORDER BY 1");
 	if (r == NULL)
 		return -1;
 	for (i = 0; i < PQntuples(r); i++)

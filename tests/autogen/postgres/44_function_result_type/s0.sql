@@ -1,0 +1,2 @@
+CREATE FUNCTION answer() RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT 42 $$;
+CREATE PROCEDURE noop(n integer) LANGUAGE plpgsql AS $$ BEGIN NULL; END $$;

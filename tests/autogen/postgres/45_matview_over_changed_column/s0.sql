@@ -1,0 +1,5 @@
+CREATE TABLE m (id integer PRIMARY KEY, v integer, w text);
+CREATE MATERIALIZED VIEW mv AS SELECT id, v FROM m;
+CREATE INDEX mv_v ON mv (v);
+COMMENT ON MATERIALIZED VIEW mv IS 'snapshot';
+CREATE VIEW plain AS SELECT id, w FROM m;
