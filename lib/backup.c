@@ -547,6 +547,7 @@ dbrev_backup_result_free(struct dbrev_backup_result *r)
 	free(r->revision);
 	free(r->program);
 	free(r->detail);
+	free(r->note);
 	memset(r, 0, sizeof *r);
 }
 

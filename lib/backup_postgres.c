@@ -867,6 +867,69 @@ out:
 	return rc;
 }
 
+/*
+ * pg_restore --clean drops and recreates only what the archive holds.
+ * Name the relations the database has that the archive does not (a
+ * table a later migration created, say): "public.u, public.v", or NULL.
+ * Best effort: any failure here just means no note.
+ */
+static char *
+left_in_place(const char *url, const struct prog *pr, const char *file,
+    char *const env[])
+{
+	static const char q[] =
+	    "SELECT n.nspname, c.relname, CASE c.relkind "
+	    "WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' "
+	    "WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END "
+	    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+	    "WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') "
+	    "AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+	    "AND n.nspname NOT LIKE 'pg\\_toast%' "
+	    "AND n.nspname NOT LIKE 'pg\\_temp%' "
+	    "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = "
+	    "'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e') "
+	    "ORDER BY 1, 2";
+	struct dbrev_buf toc = { 0 }, out = { 0 }, want = { 0 };
+	struct dbrev_error e;
+	PGconn *c = NULL;
+	PGresult *r = NULL;
+	char *argv[5];
+	int status, i;
+
+	dbrev_error_init(&e);
+	argv[0] = pr->path;
+	argv[1] = (char *)"--list";
+	argv[2] = (char *)"--";
+	argv[3] = (char *)file;
+	argv[4] = NULL;
+	if (run(argv, env, &toc, NULL, &status, &e) == -1 ||
+	    !WIFEXITED(status) || WEXITSTATUS(status) != 0 || toc.data == NULL)
+		goto out;
+	c = PQconnectdb(url);
+	if (PQstatus(c) != CONNECTION_OK)
+		goto out;
+	r = PQexec(c, q);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		goto out;
+	for (i = 0; i < PQntuples(r); i++) {
+		/* A TOC line: "215; 1259 16389 TABLE public t owner". */
+		dbrev_buf_reset(&want);
+		dbrev_buf_printf(&want, " %s %s %s ", PQgetvalue(r, i, 2),
+		    PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
+		if (strstr(toc.data, want.data) != NULL)
+			continue;
+		dbrev_buf_printf(&out, "%s%s.%s", out.len > 0 ? ", " : "",
+		    PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
+	}
+out:
+	PQclear(r);
+	PQfinish(c);
+	dbrev_error_clear(&e);
+	dbrev_buf_free(&toc);
+	dbrev_buf_free(&want);
+	return out.len > 0 ? dbrev_buf_take(&out) : NULL;
+}
+
 int
 dbrev_backup_pg_restore(struct dbrev_db *db, const char *url,
     const char *file, const struct dbrev_backup_opts *o,
@@ -906,6 +969,8 @@ dbrev_backup_pg_restore(struct dbrev_db *db, const char *url,
 	}
 	free(res->program);
 	res->program = dbrev_xstrdup(rest.path);
+	free(res->note);
+	res->note = left_in_place(url, &rest, file, ci.env);
 	rc = 0;
 out:
 	dbrev_buf_free(&et);

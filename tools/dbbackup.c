@@ -385,6 +385,9 @@ main(int argc, char *argv[])
 		progress_done();
 		printf("restored %s; the database is at %s\n", res.path,
 		    res.revision != NULL ? res.revision : "base");
+		if (res.note != NULL && !quiet)
+			fprintf(stderr, "dbbackup: not in the backup, so left "
+			    "in place: %s\n", res.note);
 		if (verbose)
 			fprintf(stderr, "dbbackup: restored in %.0f ms%s%s\n",
 			    dbrev_now_ms() - start,

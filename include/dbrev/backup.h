@@ -151,6 +151,7 @@ struct dbrev_backup_result {
 	unsigned long long	 size;	   /* bytes of the backup */
 	char			*program;  /* pg_dump / pg_restore used, or NULL */
 	char			*detail;   /* e.g. "integrity_check ok, 1234 pages" */
+	char			*note;	   /* worth telling the user, or NULL */
 };
 
 void	 dbrev_backup_result_free(struct dbrev_backup_result *);

@@ -136,6 +136,7 @@ run dbbackup --restore "$b1" --pg-restore "$T/fake_pg_restore"
 status_is 0
 stdout_is "restored $b1; the database is at aaaa00000001"
 [ "$(pgdump dbbackup_shop)" = "$before" ] || fail "dump differs after restore"
+stderr_lacks "left in place"
 grep -q "^ARGV $T/fake_pg_restore --clean --if-exists --single-transaction" calls.log || fail "not restored with pg_restore --clean: $(grep ARGV calls.log)"
 ! grep '^ARGV' calls.log | grep -qF "$PW" || fail "password in pg_restore's argv"
 stdout_lacks "$PW"
@@ -149,6 +150,7 @@ stdout_has "-aaaa00000002"
 run dbbackup --restore "$b1"
 status_is 0
 stdout_has "the database is at aaaa00000001"
+stderr_has "dbbackup: not in the backup, so left in place: public.u"
 run revapply current
 stdout_has "aaaa00000001"
 stdout_lacks "aaaa00000002"
