@@ -30,6 +30,15 @@ rev() {
 # Databases are named $P<name>: other tests share the server.
 P=rc_
 q() { psql -X -At -d "$P$1" -c "$2" 2>&1; }
+# wait_for DB SQL VALUE: poll (up to 15 s) until the query gives VALUE.
+wait_for() {
+	_n=0
+	while [ "$(q "$1" "$2")" != "$3" ]; do
+		_n=$((_n + 1))
+		[ "$_n" -lt 300 ] || return 1
+		sleep 0.05
+	done
+}
 newdb() { pg_newdb "$P$1" || { echo "cannot create database $1" >&2; exit 1; }; }
 rid() { printf 'r%011d' "$1"; }
 
@@ -97,7 +106,7 @@ done
 # for, while it waits for the lock: a deadlock.
 rev cic a1aaaaaaaaaa "" "fill" "CREATE TABLE big (id int, v text);
 INSERT INTO big SELECT g, md5(g::text) FROM generate_series(1, 20000) g;" "DROP TABLE big;"
-rev cic b2bbbbbbbbbb a1aaaaaaaaaa "index concurrently" "SELECT pg_sleep(1);
+rev cic b2bbbbbbbbbb a1aaaaaaaaaa "index concurrently" "SELECT pg_sleep(2);
 CREATE INDEX CONCURRENTLY big_v ON big (v);" "DROP INDEX CONCURRENTLY big_v;" "transaction: none"
 
 tcase "a runner waiting while the holder runs CREATE INDEX CONCURRENTLY: no deadlock"
@@ -105,13 +114,22 @@ u=$(newdb cic)
 t0=$(date +%s)
 timeout 30 revapply -d cic -u "$u" --lock-timeout 25 upgrade >out.1 2>err.1 &
 p1=$!
-sleep 0.5
+# Once the first runner sleeps in b2 (holding the lock), start the second.
+wait_for cic "select count(*) from pg_stat_activity where datname = '${P}cic' and query like 'SELECT pg_sleep(2)%' and state = 'active'" 1 ||
+	fail "the first runner never reached b2"
 timeout 30 revapply -d cic -u "$u" --lock-timeout 25 upgrade >out.2 2>err.2 &
 p2=$!
-sleep 0.3
-# The second runner is waiting for the lock, not sitting in a statement.
-[ "$(q cic "select count(*) from pg_stat_activity where datname = '${P}cic' and application_name = 'dbrev' and state = 'active' and query ilike '%advisory_lock%'")" = 0 ] ||
-	fail "a waiter is blocked inside a statement"
+wait_for cic "select count(*) from pg_stat_activity where datname = '${P}cic' and application_name = 'dbrev'" 2 ||
+	fail "the second runner never connected"
+# It waits for the lock between statements, not inside one: a blocked
+# waiter would show active on the lock in every sample.
+blocked=0
+for i in 1 2 3 4 5 6; do
+	[ "$(q cic "select count(*) from pg_stat_activity where datname = '${P}cic' and application_name = 'dbrev' and state = 'active' and query ilike '%advisory_lock%'")" = 1 ] &&
+		blocked=$((blocked + 1))
+	sleep 0.04
+done
+[ "$blocked" -lt 6 ] || fail "a waiter is blocked inside a statement"
 wait $p1 || fail "first runner failed ($?): $(cat err.1)"
 wait $p2 || fail "second runner failed ($?): $(cat err.2)"
 t1=$(date +%s)
@@ -159,7 +177,8 @@ done
 applied_before=$(q slow "select count(*) from dbrev_revisions")
 revapply -q -d slow -u "$u" upgrade 2>/dev/null &
 p=$!
-sleep 0.6
+wait_for slow "select count(*) >= 3 from pg_class where relname ~ '^b[0-9]+$'" t ||
+	fail "the upgrade never got going"
 kill -9 $p
 wait $p 2>/dev/null
 n=$(q slow "select count(*) from dbrev_revisions")
@@ -178,7 +197,8 @@ DROP TABLE s1;" "transaction: none"
 u=$(newdb tn)
 revapply -q -d tn -u "$u" upgrade 2>/dev/null &
 p=$!
-sleep 0.7
+wait_for tn "select count(*) from pg_stat_activity where datname = '${P}tn' and query like 'SELECT pg_sleep(8)%' and state = 'active'" 1 ||
+	fail "the revision never got to its sleep"
 kill -9 $p
 wait $p 2>/dev/null
 t0=$(date +%s%N)

@@ -42,6 +42,15 @@ rows() {
 }
 # has DB NAME: 1 when a relation of that name exists, else 0.
 has() { q "$1" "select count(*) from pg_class where relname = '$2'"; }
+# wait_for DB SQL VALUE: poll (up to 15 s) until the query gives VALUE.
+wait_for() {
+	_n=0
+	while [ "$(q "$1" "$2")" != "$3" ]; do
+		_n=$((_n + 1))
+		[ "$_n" -lt 300 ] || return 1
+		sleep 0.05
+	done
+}
 newdb() { pg_newdb "$P$1" || { echo "cannot create database $1" >&2; exit 1; }; }
 
 # A chain a1 -> b2 -> c3.
@@ -438,36 +447,43 @@ dump onq | grep -q 'CREATE TABLE migr.revs' || fail "no dump: $(dump onq | head 
 run revapply -d m -u "$(echo "$oqu" | sed "s|/${P}onq?|/${P}offq?|")" --table migr.revs current
 stdout_is "c3cccccccccc (head)"
 
+# hold: one revision that sleeps in its transaction until killed.
+rev hold a1aaaaaaaaaa "" "hold" "SELECT pg_sleep(60);" "SELECT 1;"
+# sleeping APP: the SQL that finds APP's session asleep in the revision.
+sleeping() {
+	echo "select count(*) from pg_stat_activity where datname = '${P}hold' and application_name = '$1' and state = 'active' and query like 'SELECT pg_sleep(60)%'"
+}
+
 tcase "the connection is labelled application_name=dbrev unless the URL says otherwise"
-rev slow a1aaaaaaaaaa "" "slow" "SELECT pg_sleep(1.5);" "SELECT pg_sleep(1.5);" "transaction: none"
-slu=$(newdb slow)
-revapply -q -d slow -u "$slu" upgrade &
+hu=$(newdb hold)
+revapply -q -d hold -u "$hu" upgrade &
 pid=$!
-sleep 0.7
-[ "$(q slow "select count(*) from pg_stat_activity where datname = '${P}slow' and application_name = 'dbrev'")" = 1 ] ||
-	fail "no dbrev session: $(q slow "select application_name from pg_stat_activity where datname = '${P}slow'")"
-wait $pid || fail "slow upgrade failed"
-revapply -q -d slow -u "$slu&application_name=mine" downgrade &
+wait_for hold "$(sleeping dbrev)" 1 ||
+	fail "no dbrev session: $(q hold "select application_name, query from pg_stat_activity where datname = '${P}hold'")"
+kill -9 $pid
+wait $pid 2>/dev/null
+revapply -q -d hold -u "$hu&application_name=mine" upgrade &
 pid=$!
-sleep 0.7
-[ "$(q slow "select count(*) from pg_stat_activity where datname = '${P}slow' and application_name = 'mine'")" = 1 ] ||
-	fail "URL's application_name not kept"
-wait $pid || fail "slow downgrade failed"
+wait_for hold "$(sleeping mine)" 1 || fail "URL's application_name not kept"
 
 tcase "another run holding the lock: --lock-timeout expires with a clear error"
-revapply -q -d slow -u "$slu" upgrade &
-pid=$!
-sleep 0.5
-run revapply -d slow -u "$slu" --lock-timeout 0.3 upgrade
+# The runner labelled "mine" is still asleep, holding the lock.
+[ "$(q hold "$(sleeping mine)")" = 1 ] || fail "the holder is gone"
+run revapply -d m -u "$hu" --lock-timeout 0.3 upgrade
 status_is 1
 stderr_has "lock timeout"
 stderr_has "--lock-timeout"
 stderr_has "0.3 s"
+stderr_has "application mine"
 [ "$(wc -l <"$ERR")" = 1 ] || fail "more than one line: $(cat "$ERR")"
-wait $pid || fail "holder failed"
-run revapply -d slow -u "$slu" --lock-timeout 0.3 upgrade
+# A killed holder frees the lock (its transaction rolled back).
+kill -9 $pid
+wait $pid 2>/dev/null
+run revapply -d m -u "$hu" --lock-timeout 10 upgrade
 status_is 0
-stderr_is "nothing to do: at a1aaaaaaaaaa"
+stderr_has "upgraded 3 revisions"
+[ "$(has hold dbrev_revisions)" = 1 ] && [ "$(rows hold)" = "a1aaaaaaaaaa b2bbbbbbbbbb c3cccccccccc " ] ||
+	fail "rows: $(rows hold)"
 
 tcase "libpq keyword strings and PG* variables work"
 run revapply -d m -u "dbname=${P}e" current
