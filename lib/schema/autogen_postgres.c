@@ -432,6 +432,71 @@ run_on(PGconn *c, const char *url, const char *sql, struct dbrev_error *err)
 	return 0;
 }
 
+/*
+ * A renamed table's serial sequences keep their old names
+ * (people_id_seq); when the schema file's table has them under the new
+ * name, rename them too rather than drop and create them, which would
+ * restart the numbering under rows that exist.
+ */
+static int
+rename_sequences(PGconn *bc, const char *url, struct dbrev_schema **built,
+    const struct dbrev_schema *wanted, const char *schema, const char *from,
+    const char *to, struct dbrev_buf *up, char ***downs, size_t *nd,
+    struct dbrev_error *err)
+{
+	const struct dbrev_table *t;
+	struct dbrev_buf sql = { 0 }, rev = { 0 };
+	char q[1024], oldn[512], newn[512], id[600];
+	size_t i;
+	int any = 0, rc = -1;
+
+	snprintf(q, sizeof(q), "%s.%s", schema, to);
+	if ((t = dbrev_schema_table(*built, q)) == NULL)
+		return 0;
+	for (i = 0; i < t->ncolumns; i++) {
+		const struct dbrev_object *o;
+
+		if (snprintf(oldn, sizeof(oldn), "%s.%s_%s_seq", schema, from,
+		    t->columns[i].name) >= (int)sizeof(oldn) ||
+		    snprintf(newn, sizeof(newn), "%s.%s_%s_seq", schema, to,
+		    t->columns[i].name) >= (int)sizeof(newn))
+			continue;
+		o = dbrev_schema_object(*built, DBREV_OBJ_SEQUENCE, oldn);
+		if (o == NULL || dbrev_schema_object(*built,
+		    DBREV_OBJ_SEQUENCE, newn) != NULL ||
+		    dbrev_schema_object(wanted, DBREV_OBJ_SEQUENCE, newn) ==
+		    NULL || dbrev_schema_object(wanted, DBREV_OBJ_SEQUENCE,
+		    oldn) != NULL)
+			continue;
+		dbrev_buf_reset(&sql);
+		dbrev_buf_reset(&rev);
+		dbrev_buf_puts(&sql, "ALTER SEQUENCE ");
+		dbrev_pg_qident(&sql, schema, o->name);
+		dbrev_buf_printf(&sql, " RENAME TO %s;\n", dbrev_pg_ident(
+		    strchr(newn, '.') + 1, id, sizeof(id)));
+		dbrev_buf_puts(&rev, "ALTER SEQUENCE ");
+		dbrev_pg_qident(&rev, schema, strchr(newn, '.') + 1);
+		dbrev_buf_printf(&rev, " RENAME TO %s;\n", dbrev_pg_ident(
+		    o->name, id, sizeof(id)));
+		if (run_on(bc, url, sql.data, err) == -1)
+			goto out;
+		dbrev_buf_puts(up, sql.data);
+		dbrev_strv_add(downs, nd, rev.data);
+		any = 1;
+	}
+	if (any) {
+		dbrev_schema_free(*built);
+		*built = NULL;
+		if (dbrev_postgres_introspect(bc, built, err) == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	dbrev_buf_free(&sql);
+	dbrev_buf_free(&rev);
+	return rc;
+}
+
 static int
 apply_hints(PGconn *bc, const char *url, struct dbrev_schema **built,
     const struct dbrev_schema *wanted, const struct dbrev_pg_rename *hs,
@@ -439,7 +504,7 @@ apply_hints(PGconn *bc, const char *url, struct dbrev_schema **built,
     struct dbrev_autogen_result *res, struct dbrev_error *err)
 {
 	struct dbrev_buf sql = { 0 }, rev = { 0 };
-	char **downs = NULL, line[1024], q[600];
+	char **downs = NULL, line[1024], q[600], bschema[256], bname[256];
 	size_t i, k, nd = 0;
 	int pass, rc = -1;
 
@@ -520,10 +585,16 @@ apply_hints(PGconn *bc, const char *url, struct dbrev_schema **built,
 			dbrev_strv_add(&downs, &nd, rev.data);
 			dbrev_strv_add(&res->differences, &res->ndifferences,
 			    line);
-			/* Later hints see the renamed schema. */
+			/* Later hints see the renamed schema (bt goes). */
+			snprintf(bschema, sizeof(bschema), "%s", bt->schema);
+			snprintf(bname, sizeof(bname), "%s", bt->name);
 			dbrev_schema_free(*built);
 			*built = NULL;
 			if (dbrev_postgres_introspect(bc, built, err) == -1)
+				goto out;
+			if (h->is_table && rename_sequences(bc, url, built,
+			    wanted, bschema, bname, wt->name, up, &downs,
+			    &nd, err) == -1)
 				goto out;
 		}
 	/* The downgrade renames back, last first. */

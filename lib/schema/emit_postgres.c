@@ -779,6 +779,13 @@ alter_table(struct emit *e, struct dbrev_buf *b, const struct dbrev_change *c)
 
 		if (cc->kind != DBREV_COLUMN_ADD)
 			continue;
+		if (cc->to->notnull && cc->to->default_expr == NULL &&
+		    cc->to->generated == NULL &&
+		    cc->to->identity == DBREV_IDENTITY_NONE)
+			warn(e, b, "add column %s.%s: NOT NULL without a "
+			    "default fails if the table has rows (add a "
+			    "default, or add it nullable, fill it, then set "
+			    "NOT NULL)", tq, cc->to->name);
 		alter_prefix(b, y);
 		dbrev_buf_printf(b, "ADD COLUMN %s;\n", cc->to->definition);
 		if (cc->to->comment != NULL)
