@@ -201,9 +201,10 @@ void	 dbrev_backup_interrupted(void);
  * dbbackup never lists (".dbbackup-XXXXXX.tmp") in dir.
  * dbrev_tmpfile_commit fsyncs it and links it to final (in the same
  * directory) without replacing anything, removes the temporary name
- * and fsyncs the directory: 0 on success, 1 when final exists (nothing
- * changed, try another name), -1 on error.  dbrev_tmpfile_discard
- * removes the temporary file (if still there) and frees.
+ * and fsyncs the directory (best effort): 0 on success, 1 when final
+ * exists (nothing changed, try another name), -1 on error.
+ * dbrev_tmpfile_discard removes the temporary file (if still there)
+ * and frees.
  */
 struct dbrev_tmpfile {
 	int	 fd;
