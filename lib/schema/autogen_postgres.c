@@ -372,24 +372,50 @@ fail:
 	return -1;
 }
 
+/*
+ * Does the text hold a statement that cannot run inside a transaction
+ * block (or that manages transactions itself)?  A guess on words: a
+ * false yes only costs speed.
+ */
+static int
+needs_autocommit(const char *text)
+{
+	static const char *const words[] = { "concurrently", "add value",
+	    "vacuum", "begin", "commit", "rollback", "start transaction",
+	    "system", "database", "tablespace" };
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcasestr(text, words[i]) != NULL)
+			return 1;
+	return 0;
+}
+
+/*
+ * Load the schema file as psql would: statement by statement, each
+ * committed; in one transaction (one round trip) when nothing in it
+ * needs otherwise.
+ */
 static int
 load_schema(struct dbrev_db *db, const char *path, const char *text,
     struct dbrev_error *err)
 {
 	const struct dbrev_driver *d = db->driver;
 	struct dbrev_error e2 = { 0 };
+	int tx = !needs_autocommit(text);
 
-	if (d->begin(db->conn, err) == -1)
+	if (tx && d->begin(db->conn, err) == -1)
 		return -1;
 	if (d->exec(db->conn, text, path, 1, err) == -1) {
 		as_input(err);
 		dbrev_error_hint(err, "fix the schema file so that psql can "
 		    "load it into an empty database");
-		(void)d->rollback(db->conn, &e2);
+		if (tx)
+			(void)d->rollback(db->conn, &e2);
 		dbrev_error_clear(&e2);
 		return -1;
 	}
-	return d->commit(db->conn, err);
+	return tx ? d->commit(db->conn, err) : 0;
 }
 
 /* ------------------------------------------------ rename hints */
@@ -524,8 +550,17 @@ apply_hints(PGconn *bc, const char *url, struct dbrev_schema **built,
 				    hint_table(wanted, h->from) == NULL &&
 				    strcmp(bt->schema, wt->schema) == 0;
 			} else {
-				bt = hint_table(*built, h->table);
-				wt = hint_table(wanted, h->table);
+				const char *tn = h->table;
+				size_t k2;
+
+				/* The table may be named by its old name. */
+				if (hint_table(wanted, tn) == NULL)
+					for (k2 = 0; k2 < nh; k2++)
+						if (hs[k2].is_table && strcmp(
+						    hs[k2].from, tn) == 0)
+							tn = hs[k2].to;
+				bt = hint_table(*built, tn);
+				wt = hint_table(wanted, tn);
 				fits = bt != NULL && wt != NULL &&
 				    dbrev_table_column(bt, h->from) != NULL &&
 				    dbrev_table_column(bt, h->to) == NULL &&
