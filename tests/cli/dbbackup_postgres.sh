@@ -220,7 +220,8 @@ mkdir k
 for i in 1 2 3 4; do dbbackup --dir k >/dev/null || fail "backup $i"; done
 cp "$b1" k/other-20200101T000000Z-base.pgdump
 touch k/dbbackup_shop-20200101T000000Z-base.sqlite3 k/notes
-newest=$(ls k/dbbackup_shop-*.pgdump | sort | tail -n 2)
+# Oldest first, as dbbackup orders them (a "-1" suffix sorts after none).
+newest=$(dbbackup --list --dir k | awk '{ print $4 }' | grep '^k/dbbackup_shop-.*pgdump$' | tail -n 2)
 run dbbackup --dir k --keep 3
 status_is 0
 [ "$(ls k/dbbackup_shop-*.pgdump | wc -l)" = 3 ] || fail "kept $(ls k/dbbackup_shop-*.pgdump | wc -l)"
