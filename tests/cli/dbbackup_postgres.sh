@@ -298,6 +298,25 @@ stderr_has "cannot handle this server"
 stderr_has "9.6.24"
 [ -z "$(ls -A np)" ] || fail "left: $(ls -A np)"
 
+tcase "the pg_dump whose major version is the server's is preferred"
+server=$(psql -X -At -d postgres -c "SHOW server_version_num")
+major=$((server / 10000))
+mkdir -p fakebin
+cat >fakebin/pg_dump <<EOF
+#!/bin/sh
+echo "\$*" >>"$T/newer.log"
+case "\$1" in --version) echo "pg_dump (PostgreSQL) $((major + 1)).0"; exit 0 ;; esac
+exit 1
+EOF
+chmod +x fakebin/pg_dump
+: >newer.log
+# The fake comes first on PATH; the server's own version is found later.
+PATH=$T/fakebin:$PATH run dbbackup --dir pref -v
+status_is 0
+[ "$(cat newer.log)" = "--version" ] || fail "the newer pg_dump was run for the dump: $(cat newer.log)"
+stderr_has "made with /"
+stderr_lacks "made with $T/fakebin/pg_dump"
+
 tcase "kill -9 during a backup leaves no file under a final name"
 cat >slow_pg_dump <<EOF
 #!/bin/sh
