@@ -14,6 +14,9 @@
 #   baseline       psql: CREATE DATABASE x2 (template0), psql -1 -f of the
 #                  revisions into one and of s1.sql into the other, DROP
 #                  DATABASE x2 -- the least any autogenerate must do
+#   also shown     the two psql -1 -f loads alone, into databases made
+#                  beforehand (psql sends one statement per round trip;
+#                  revgen sends a revision or the schema file in one)
 #
 # The aim is within 3x.  Median of $TRIALS runs, alternating who goes
 # first.  The written revision is checked: applied by revapply it gives
@@ -121,12 +124,17 @@ baseline() {
 	P -d postgres -c 'DROP DATABASE base_b WITH (FORCE)' \
 	    -c 'DROP DATABASE base_w WITH (FORCE)'
 }
+# Loading alone, into databases made beforehand (not timed).
+load_only() {
+	P -1 -d load_b -f "$work/revisions.sql" &&
+	P -1 -d load_w -f "$work/s1.sql"
+}
 tool() {
 	revgen -q -d "$work/m" -m bench --autogenerate --schema "$work/s1.sql" \
 	    >"$work/path" && rm -f "$(cat "$work/path")"
 }
 
-: >"$work/t"; : >"$work/b"
+: >"$work/t"; : >"$work/b"; : >"$work/l"
 for ((trial = 1; trial <= TRIALS; trial++)); do
 	if ((trial % 2)); then
 		timed t tool; timed b baseline
@@ -134,6 +142,11 @@ for ((trial = 1; trial <= TRIALS; trial++)); do
 		timed b baseline; timed t tool
 	fi
 	echo "$t" >>"$work/t"; echo "$b" >>"$work/b"
+	P -d postgres -c 'CREATE DATABASE load_b TEMPLATE template0' \
+	    -c 'CREATE DATABASE load_w TEMPLATE template0'
+	timed l load_only
+	P -d postgres -c 'DROP DATABASE load_b' -c 'DROP DATABASE load_w'
+	echo "$l" >>"$work/l"
 done
 
 # Sanity: the revision is right and complete: applied by revapply it
@@ -159,4 +172,7 @@ echo "bench_autogen_postgres: $TABLES tables, 10 revisions, $ndiff differences" 
     "(tables changed count once each); median of $TRIALS trials"
 printf 'autogenerate  revgen %9s ms   psql creating and loading both sides %9s ms   ratio %5sx (aim <= 3x: %s)\n' \
     "$(ms "$tt")" "$(ms "$bb")" "$r" "$verdict"
+ll=$(median <"$work/l")
+printf 'autogenerate  revgen %9s ms   psql loading both sides only         %9s ms   ratio %5sx (databases made beforehand, untimed)\n' \
+    "$(ms "$tt")" "$(ms "$ll")" "$(ratio "$tt" "$ll")"
 printf 'peak memory of revgen check: %s KiB\n' "$mem"

@@ -22,7 +22,15 @@ export PGOPTIONS='-c client_min_messages=warning'
 CORPUS=$DBREV_SRCDIR/tests/autogen/postgres
 pgurl() { printf 'postgresql:///%s?host=%s&port=%s&user=%s\n' "$1" "$PGHOST" "$PGPORT" "${2:-$PGUSER}"; }
 psqlq() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
-tmpdbs() { psqlq -d postgres -c "SELECT count(*) FROM pg_database WHERE datname LIKE 'dbrev\_tmp\_%'"; }
+# revgen, its pid noted in $PIDS: scratch databases are named after it.
+PIDS=$T/.pids
+: >"$PIDS"
+revgen() { sh -c 'echo $$ >>"$0"; exec revgen "$@"' "$PIDS" "$@"; }
+# Scratch databases left by the revgen runs of this script (other tests
+# may be autogenerating on the same server right now).
+tmpdbs() {
+	psqlq -d postgres -c "SELECT count(*) FROM pg_database WHERE datname ~ '^dbrev_tmp_($(sort -u "$PIDS" | paste -sd '|' -))_'"
+}
 
 # The database DATABASE_URL names is never touched: it does not exist,
 # and autogenerate must neither need nor create it.

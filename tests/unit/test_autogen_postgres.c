@@ -400,11 +400,14 @@ count_tmp(void)
 {
 	PGconn *pg = PQconnectdb(admin_url());
 	PGresult *r;
+	char sql[200];
 	int n;
 
+	/* Ours only: other tests may be autogenerating on this server. */
 	assert_int_equal(PQstatus(pg), CONNECTION_OK);
-	r = PQexec(pg, "SELECT count(*) FROM pg_database WHERE datname LIKE "
-	    "'dbrev\\_tmp\\_%'");
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM pg_database WHERE "
+	    "datname LIKE 'dbrev\\_tmp\\_%ld\\_%%'", (long)getpid());
+	r = PQexec(pg, sql);
 	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
 	n = atoi(PQgetvalue(r, 0, 0));
 	PQclear(r);
