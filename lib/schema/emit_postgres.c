@@ -865,10 +865,10 @@ dbrev_postgres_emit(const struct dbrev_diff *d, struct dbrev_buf *out,
 		}
 	}
 	if (e.notx)
-		dbrev_buf_puts(out, "-- transaction: none, because ALTER TYPE "
-		    "... ADD VALUE cannot run inside a\n-- transaction block "
-		    "before PostgreSQL 12, and a value it adds cannot be used\n"
-		    "-- in the transaction that adds it.\n");
+		dbrev_buf_puts(out, "-- Runs without a transaction (transaction: "
+		    "none): ALTER TYPE ... ADD VALUE\n-- cannot run inside a "
+		    "transaction block before PostgreSQL 12, and a value it\n"
+		    "-- adds cannot be used in the transaction that adds it.\n");
 	if (e.head.len > 0)
 		dbrev_buf_printf(out, "-- foreign keys and sequence ownership "
 		    "released first\n%s", e.head.data);

@@ -195,7 +195,7 @@ test_enum_values_added_in_position(void **state)
 	dbrev_schema_sort(a);
 	dbrev_schema_sort(b);
 	emit(a, b, &e);
-	p = after(e.sql, "-- transaction: none");
+	p = after(e.sql, "(transaction: none): ALTER TYPE ... ADD VALUE");
 	p = after(p, "ALTER TYPE public.status ADD VALUE 'draft' BEFORE 'new';");
 	p = after(p, "ALTER TYPE public.status ADD VALUE 'active' BEFORE "
 	    "'done';");
