@@ -739,6 +739,7 @@ dbrev_backup_pg_take(const char *url, struct dbrev_tmpfile *tmp,
 	struct prog dump = { 0 }, rest = { 0 };
 	struct dbrev_buf et = { 0 }, fileopt = { 0 }, dbopt = { 0 };
 	char *r1 = NULL, *r2 = NULL, *argv[8];
+	struct dbrev_db *db = NULL;
 	int major, status, attempt, rc = -1;
 
 	*revision = NULL;
@@ -752,6 +753,9 @@ dbrev_backup_pg_take(const char *url, struct dbrev_tmpfile *tmp,
 	if (choose("pg_restore", o != NULL ? o->pg_restore : NULL, major,
 	    dump.path, &rest, err) == -1)
 		goto out;
+	/* One connection reads the revision before and after the dump. */
+	if (dbrev_db_open(url, &db, err) == -1)
+		goto out;
 	dbrev_buf_printf(&fileopt, "--file=%s", tmp->path);
 	dbrev_buf_printf(&dbopt, "--dbname=%s", ci.dbarg);
 	argv[0] = dump.path;
@@ -761,7 +765,7 @@ dbrev_backup_pg_take(const char *url, struct dbrev_tmpfile *tmp,
 	argv[4] = dbopt.data;
 	argv[5] = NULL;
 	for (attempt = 0; ; attempt++) {
-		if (dbrev_backup_read_revision(url, o, &r1, err) == -1)
+		if (dbrev_backup_db_revision(db, o, &r1, err) == -1)
 			goto out;
 		dbrev_buf_reset(&et);
 		if (run(argv, ci.env, NULL, &et, &status, err) == -1)
@@ -779,7 +783,7 @@ dbrev_backup_pg_take(const char *url, struct dbrev_tmpfile *tmp,
 			goto out;
 		}
 		/* The name must say the revision the dump holds. */
-		if (dbrev_backup_read_revision(url, o, &r2, err) == -1)
+		if (dbrev_backup_db_revision(db, o, &r2, err) == -1)
 			goto out;
 		if (strcmp(r1, r2) == 0)
 			break;
@@ -804,6 +808,7 @@ dbrev_backup_pg_take(const char *url, struct dbrev_tmpfile *tmp,
 	    "pg_dump");
 	rc = 0;
 out:
+	dbrev_db_close(db);
 	free(r1);
 	free(r2);
 	dbrev_buf_free(&et);

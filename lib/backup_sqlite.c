@@ -554,6 +554,7 @@ open_snapshot(const char *url, const char *path, off_t size,
     struct dbrev_error *err)
 {
 	sqlite3 *src = NULL;
+	struct dbrev_db *db = NULL;
 	char *r1 = NULL, *r2 = NULL;
 	double timeout;
 	int attempt, rc;
@@ -572,8 +573,10 @@ open_snapshot(const char *url, const char *path, off_t size,
 	}
 	sqlite3_busy_timeout(src, (int)(timeout * 1000));
 	set_mmap(src, size);
+	if (dbrev_db_open(url, &db, err) == -1)
+		goto fail;
 	for (attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-		if (dbrev_backup_read_revision(url, o, &r1, err) == -1)
+		if (dbrev_backup_db_revision(db, o, &r1, err) == -1)
 			goto fail;
 		if ((rc = exec_sql(src, "BEGIN")) != SQLITE_OK ||
 		    (rc = exec_sql(src,
@@ -584,10 +587,11 @@ open_snapshot(const char *url, const char *path, off_t size,
 			    sqlite3_errmsg(src));
 			goto fail;
 		}
-		if (dbrev_backup_read_revision(url, o, &r2, err) == -1)
+		if (dbrev_backup_db_revision(db, o, &r2, err) == -1)
 			goto fail;
 		if (strcmp(r1, r2) == 0) {
 			free(r2);
+			dbrev_db_close(db);
 			*rev = r1;
 			*srcp = src;
 			return 0;
@@ -602,6 +606,7 @@ open_snapshot(const char *url, const char *path, off_t size,
 	    "wait for the migrations to finish, then run it again",
 	    "the database's revision kept changing during the backup");
 fail:
+	dbrev_db_close(db);
 	free(r1);
 	free(r2);
 	close_db(src);
