@@ -34,6 +34,12 @@
 #define LOCK_POLL_FIRST_MS	10.0	/* first wait between lock attempts */
 #define LOCK_POLL_MAX_MS	100.0	/* backoff ceiling */
 
+/* A deferred version-table statement, for its error message. */
+struct pending {
+	const char	*what;		/* what it does */
+	char		*rev;		/* one-row check: the revision, or NULL */
+};
+
 struct dbrev_conn {
 	PGconn		*pg;
 	char		*url;		/* as given: dbrev_url_scrub needs it */
@@ -58,8 +64,8 @@ struct dbrev_conn {
 	 */
 	int		 pend_begin;	/* BEGIN not sent yet */
 	struct dbrev_buf pend;		/* deferred statements, ';'-ended */
-	size_t		 npend;
-	const char	*pend_what;	/* what they do, for an error */
+	struct pending	*pstmt;		/* one per deferred statement */
+	size_t		 npend, pcap;
 };
 
 /* --- messages ------------------------------------------------------ */
@@ -250,6 +256,38 @@ pg_set_notice(struct dbrev_conn *c, void (*fn)(void *, const char *),
 	c->notice_arg = arg;
 }
 
+/* --- deferred statements ------------------------------------------ */
+
+/* Forget what is pending (the BEGIN too). */
+static void
+pend_clear(struct dbrev_conn *c)
+{
+	for (size_t i = 0; i < c->npend; i++)
+		free(c->pstmt[i].rev);
+	c->npend = 0;
+	c->pend_begin = 0;
+	dbrev_buf_reset(&c->pend);
+}
+
+/*
+ * Defer a statement to the next round trip.  With rev, it is a one-row
+ * check written to divide by zero when no row matched (see row_sql()).
+ */
+static void
+pend_add(struct dbrev_conn *c, const char *sql, const char *what,
+    const char *rev)
+{
+	if (c->npend == c->pcap) {
+		c->pcap = c->pcap ? c->pcap * 2 : 8;
+		c->pstmt = dbrev_xrealloc(c->pstmt, c->pcap *
+		    sizeof(*c->pstmt));
+	}
+	c->pstmt[c->npend].what = what;
+	c->pstmt[c->npend].rev = rev != NULL ? dbrev_xstrdup(rev) : NULL;
+	c->npend++;
+	dbrev_buf_puts(&c->pend, sql);
+}
+
 /* --- open and close ------------------------------------------------ */
 
 static void
@@ -268,7 +306,9 @@ conn_free(struct dbrev_conn *c)
 	free(c->t_schema);
 	free(c->t_quoted);
 	free(c->t_qschema);
+	pend_clear(c);
 	dbrev_buf_free(&c->pend);
+	free(c->pstmt);
 	free(c);
 }
 
@@ -417,50 +457,75 @@ run_query(struct dbrev_conn *c, const char *text, size_t *ndone,
 	return 0;
 }
 
+/* The error of a failed pending statement. */
+static int
+pending_error(struct dbrev_conn *c, const struct pending *ps,
+    const PGresult *r, struct dbrev_error *err)
+{
+	/* A one-row check that found no row divides by zero on purpose. */
+	if (ps->rev != NULL && strcmp(sqlstate(r), "22012") == 0)
+		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+		    "%s: revision %s is not recorded in %s", ps->what,
+		    ps->rev, c->t_given != NULL ? c->t_given : "the table");
+	return result_error(c, r, NULL, 0, ps->what, err);
+}
+
 /*
- * Send what is pending (a BEGIN, deferred version-table rows) and then
- * sql (may be NULL) as one simple query: one round trip.  With `last`,
- * sql's result is handed back (caller clears).  An error names what
- * failed: `what` for sql, or what the pending statements were doing.
+ * Send what is pending (a BEGIN, deferred version-table statements) and
+ * then sql (may be NULL) as one simple query: one round trip.  With
+ * `last`, sql's result is handed back (caller clears).  An error names
+ * what failed: `what` for sql, or what the pending statement was doing.
  */
 static int
 batch(struct dbrev_conn *c, const char *sql, PGresult **last,
     const char *what, struct dbrev_error *err)
 {
 	struct dbrev_buf b = { 0 };
-	size_t nbegin = c->pend_begin ? 1 : 0, nfirst, ndone;
-	const char *pwhat = c->pend_what;
+	size_t nbegin = c->pend_begin ? 1 : 0, npend = c->npend, ndone;
+	struct pending *ps = NULL;
 	PGresult *failed, *r = NULL;
 	int rc = 0;
 
 	if (last != NULL)
 		*last = NULL;
-	if (c->npend == 0 || pwhat == NULL)
-		pwhat = "cannot talk to the database";
+	if (what == NULL)
+		what = "cannot talk to the database";
 	if (c->pend_begin)
 		dbrev_buf_puts(&b, "BEGIN;");
-	if (c->npend > 0)
+	if (npend > 0) {
 		dbrev_buf_add(&b, c->pend.data, c->pend.len);
-	nfirst = nbegin + c->npend;
-	c->pend_begin = 0;
+		/* Keep their descriptions for the error; pend is reused. */
+		ps = dbrev_xcalloc(npend, sizeof(*ps));
+		memcpy(ps, c->pstmt, npend * sizeof(*ps));
+	}
 	c->npend = 0;
+	c->pend_begin = 0;
 	dbrev_buf_reset(&c->pend);
 	if (sql != NULL)
 		dbrev_buf_puts(&b, sql);
-	if (b.len == 0)
-		return 0;
-	if (run_query(c, b.data, &ndone, &failed, &r) != 0)
-		rc = conn_error(c, err, what != NULL ? what : pwhat);
-	else if (failed != NULL) {
-		rc = result_error(c, failed, NULL, 0, ndone < nbegin ?
-		    "cannot begin a transaction" : ndone < nfirst ||
-		    what == NULL ? pwhat : what, err);
-		PQclear(failed);
-	} else if (last != NULL && sql != NULL) {
-		*last = r;
-		r = NULL;
+	if (b.len > 0) {
+		if (run_query(c, b.data, &ndone, &failed, &r) != 0)
+			rc = conn_error(c, err, what);
+		else if (failed != NULL) {
+			if (ndone < nbegin)
+				rc = result_error(c, failed, NULL, 0,
+				    "cannot begin a transaction", err);
+			else if (ndone < nbegin + npend)
+				rc = pending_error(c, &ps[ndone - nbegin],
+				    failed, err);
+			else
+				rc = result_error(c, failed, NULL, 0, what,
+				    err);
+			PQclear(failed);
+		} else if (last != NULL && sql != NULL) {
+			*last = r;
+			r = NULL;
+		}
 	}
 	PQclear(r);
+	for (size_t i = 0; i < npend; i++)
+		free(ps[i].rev);
+	free(ps);
 	dbrev_buf_free(&b);
 	return rc;
 }
@@ -533,9 +598,7 @@ pg_rollback(struct dbrev_conn *c, struct dbrev_error *err)
 	int sent = !c->pend_begin, rc;
 
 	c->in_tx = 0;
-	c->pend_begin = 0;
-	c->npend = 0;
-	dbrev_buf_reset(&c->pend);
+	pend_clear(c);
 	if (!sent)
 		return 0;
 	c->quiet = 1;	/* no "there is no transaction in progress" */
@@ -1301,40 +1364,36 @@ add_literal(struct dbrev_conn *c, struct dbrev_buf *b, const char *v,
 }
 
 /*
- * Version-table statements are plain text with literals quoted by
- * libpq, so that they can share a round trip with a BEGIN or COMMIT
- * (batch()); a prepared statement would cost one of its own.
+ * Version-table changes are plain text with literals quoted by libpq,
+ * deferred inside a transaction so that they go with the COMMIT (or
+ * whatever statement comes next): a failure fails the commit and nothing
+ * is kept.  Outside a transaction they are sent at once.
  */
-
-/* Run a row statement now; it must touch exactly one row. */
 static int
-row_one(struct dbrev_conn *c, struct dbrev_buf *sql, const char *rev,
-    const char *what, struct dbrev_error *err)
+row_change(struct dbrev_conn *c, struct dbrev_buf *sql, const char *what,
+    const char *check_rev, struct dbrev_error *err)
 {
-	PGresult *r;
-	int rc = 0;
-
-	if (batch(c, sql->data, &r, what, err) != 0) {
-		dbrev_buf_free(sql);
-		return -1;
-	}
-	if (r == NULL || strcmp(PQcmdTuples(r), "1") != 0)
-		rc = dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
-		    "%s: revision %s is not recorded in %s", what, rev,
-		    c->t_given);
-	PQclear(r);
+	pend_add(c, sql->data, what, check_rev);
 	dbrev_buf_free(sql);
-	return rc;
+	return c->in_tx ? 0 : flush(c, err);
+}
+
+/*
+ * "WITH d AS (<change> RETURNING 1) SELECT 1 / count(*) FROM d;": a change
+ * that must touch exactly one row fails (division by zero, reported as
+ * "not recorded") when it touches none, even deferred behind a COMMIT.
+ */
+static void
+one_row_check(struct dbrev_buf *b)
+{
+	dbrev_buf_puts(b, " RETURNING 1) SELECT 1 / count(*) FROM d;");
 }
 
 static int
 pg_table_insert(struct dbrev_conn *c, const char *table, const char *rev,
     const char *checksum, enum dbrev_row_state st, struct dbrev_error *err)
 {
-	static const char what[] =
-	    "cannot record the revision in the version table";
 	struct dbrev_buf b = { 0 };
-	int rc;
 
 	if (table_names(c, table, err) != 0)
 		return -1;
@@ -1350,20 +1409,8 @@ pg_table_insert(struct dbrev_conn *c, const char *table, const char *rev,
 		return -1;
 	}
 	dbrev_buf_printf(&b, ", '%s');", state_name(st));
-	if (c->in_tx) {
-		/*
-		 * Inside a transaction it goes with the COMMIT: a failure
-		 * (a duplicate row) fails the commit, and nothing is kept.
-		 */
-		dbrev_buf_add(&c->pend, b.data, b.len);
-		c->npend++;
-		c->pend_what = what;
-		dbrev_buf_free(&b);
-		return 0;
-	}
-	rc = batch(c, b.data, NULL, what, err);
-	dbrev_buf_free(&b);
-	return rc;
+	return row_change(c, &b,
+	    "cannot record the revision in the version table", NULL, err);
 }
 
 static int
@@ -1374,13 +1421,15 @@ pg_table_set_state(struct dbrev_conn *c, const char *table, const char *rev,
 
 	if (table_names(c, table, err) != 0)
 		return -1;
-	dbrev_buf_printf(&b, "UPDATE %s SET state = '%s', applied_at = now() "
-	    "WHERE revision = ", c->t_quoted, state_name(st));
+	dbrev_buf_printf(&b, "WITH d AS (UPDATE %s SET state = '%s', "
+	    "applied_at = now() WHERE revision = ", c->t_quoted,
+	    state_name(st));
 	if (add_literal(c, &b, rev, err) != 0) {
 		dbrev_buf_free(&b);
 		return -1;
 	}
-	return row_one(c, &b, rev, "cannot update the version table", err);
+	one_row_check(&b);
+	return row_change(c, &b, "cannot update the version table", rev, err);
 }
 
 static int
@@ -1391,13 +1440,15 @@ pg_table_delete(struct dbrev_conn *c, const char *table, const char *rev,
 
 	if (table_names(c, table, err) != 0)
 		return -1;
-	dbrev_buf_printf(&b, "DELETE FROM %s WHERE revision = ", c->t_quoted);
+	dbrev_buf_printf(&b, "WITH d AS (DELETE FROM %s WHERE revision = ",
+	    c->t_quoted);
 	if (add_literal(c, &b, rev, err) != 0) {
 		dbrev_buf_free(&b);
 		return -1;
 	}
-	return row_one(c, &b, rev,
-	    "cannot remove the revision from the version table", err);
+	one_row_check(&b);
+	return row_change(c, &b,
+	    "cannot remove the revision from the version table", rev, err);
 }
 
 static int

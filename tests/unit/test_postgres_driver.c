@@ -479,6 +479,22 @@ table_roundtrip(struct dbrev_conn *c, const char *table, const char *qual)
 	assert_non_null(strstr(err.message, "duplicate key"));
 	dbrev_error_clear(&err);
 	assert_int_equal(D->rollback(c, &err), 0);
+	/* A deferred change of a missing row fails the commit: nothing kept. */
+	assert_int_equal(D->begin(c, &err), 0);
+	assert_int_equal(D->exec(c, "CREATE TABLE side_effect (x int)",
+	    "s.sql", 1, &err), 0);
+	assert_int_equal(D->table_set_state(c, table, "bbb",
+	    DBREV_ROW_IN_PROGRESS, &err), 0);
+	assert_int_equal(D->table_delete(c, table, "zzz", &err), 0);
+	assert_int_equal(D->commit(c, &err), -1);
+	assert_non_null(strstr(err.message, "revision zzz is not recorded"));
+	dbrev_error_clear(&err);
+	assert_int_equal(D->rollback(c, &err), 0);
+	assert_query("SELECT to_regclass('side_effect') IS NULL", "t");
+	assert_int_equal(D->table_set_state(c, table, "zzz",
+	    DBREV_ROW_APPLIED, &err), -1);
+	assert_non_null(strstr(err.message, "revision zzz is not recorded"));
+	dbrev_error_clear(&err);
 	/* An empty transaction, committed or rolled back. */
 	assert_int_equal(D->begin(c, &err), 0);
 	assert_int_equal(D->commit(c, &err), 0);
