@@ -317,6 +317,42 @@ status_is 0
 stderr_has "made with /"
 stderr_lacks "made with $T/fakebin/pg_dump"
 
+tcase "a migration committed during the dump: taken again, named right"
+realdump=$(command -v pg_dump)
+cat >moving_pg_dump <<EOF
+#!/bin/sh
+case "\$1" in --version) exec "$realdump" --version ;; esac
+echo dump >>"$T/moving.log"
+revapply -q -d "$T/m" -u "$URL" upgrade >/dev/null 2>&1
+exec "$realdump" "\$@"
+EOF
+chmod +x moving_pg_dump
+: >moving.log
+[ "$(q dbbackup_shop "SELECT string_agg(revision, ',') FROM dbrev_revisions")" = aaaa00000001 ] || fail "not at aaaa00000001"
+run dbbackup --dir mv --pg-dump "$T/moving_pg_dump"
+status_is 0
+stdout_has "-aaaa00000002.pgdump"
+[ "$(wc -l <moving.log)" = 2 ] || fail "dumped $(wc -l <moving.log) times, expected 2"
+pg_restore --list "$(cat "$OUT")" | grep -q 'TABLE public u ' || fail "the dump lacks the new table"
+[ "$(ls mv | wc -l)" = 1 ] || fail "files: $(ls -A mv)"
+
+tcase "a revision that keeps changing during the dump: a clear error, nothing left"
+cat >flapping_pg_dump <<EOF
+#!/bin/sh
+case "\$1" in --version) exec "$realdump" --version ;; esac
+if [ "\$(psql -X -At -d dbbackup_shop -c 'SELECT count(*) FROM dbrev_revisions')" = 2 ]; then
+	revapply -q -d "$T/m" -u "$URL" downgrade >/dev/null 2>&1
+else
+	revapply -q -d "$T/m" -u "$URL" upgrade >/dev/null 2>&1
+fi
+exec "$realdump" "\$@"
+EOF
+chmod +x flapping_pg_dump
+run dbbackup --dir fl --pg-dump "$T/flapping_pg_dump"
+status_is 1
+stderr_has "the database's revision kept changing during the backup"
+[ -z "$(ls -A fl)" ] || fail "left: $(ls -A fl)"
+
 tcase "kill -9 during a backup leaves no file under a final name"
 cat >slow_pg_dump <<EOF
 #!/bin/sh
