@@ -647,6 +647,52 @@ out:
 
 /* ------------------------------------------------ the pipeline */
 
+static int
+in_strv(char **v, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+/* Unmodelled objects on one side only: differences written by hand. */
+static void
+unmodelled_presence(const struct dbrev_schema *built,
+    const struct dbrev_schema *wanted, struct dbrev_autogen_result *res,
+    struct dbrev_buf *sql)
+{
+	struct dbrev_buf b = { 0 };
+	size_t i;
+	int side;
+
+	for (side = 0; side < 2; side++) {
+		const struct dbrev_schema *a = side ? built : wanted;
+		const struct dbrev_schema *o = side ? wanted : built;
+
+		for (i = 0; i < a->nunmodelled; i++) {
+			const char *u = a->unmodelled[i], *e;
+
+			if (in_strv(o->unmodelled, o->nunmodelled, u))
+				continue;
+			/* "rule r on public.t is not compared: ..." */
+			e = strstr(u, " is not ");
+			dbrev_buf_reset(&b);
+			dbrev_buf_printf(&b, "%.*s: only in %s; write a revision "
+			    "for it by hand", e ? (int)(e - u) : (int)strlen(u),
+			    u, side ? "what the revisions build" :
+			    "the schema file");
+			dbrev_strv_add(&res->differences, &res->ndifferences,
+			    b.data);
+			dbrev_strv_add(&res->warnings, &res->nwarnings, b.data);
+			dbrev_buf_printf(sql, "-- WARNING: %s\n", b.data);
+		}
+	}
+	dbrev_buf_free(&b);
+}
+
 int
 dbrev_autogen_postgres(const struct dbrev_autogen_options *opts,
     const struct dbrev_pg_rename *renames, size_t nrenames,
@@ -657,7 +703,7 @@ dbrev_autogen_postgres(const struct dbrev_autogen_options *opts,
 	struct dbrev_diff dup = { 0 }, ddown = { 0 };
 	struct dbrev_diff_options dopts;
 	struct dbrev_buf text = { 0 }, up = { 0 }, down = { 0 };
-	struct dbrev_buf rup = { 0 }, rdown = { 0 };
+	struct dbrev_buf rup = { 0 }, rdown = { 0 }, hand = { 0 };
 	struct dbrev_db *bdb = NULL, *wdb = NULL;
 	PGconn *bc = NULL, *wc = NULL;
 	char *ci[2] = { NULL, NULL }, **dw = NULL;
@@ -714,6 +760,12 @@ dbrev_autogen_postgres(const struct dbrev_autogen_options *opts,
 		if (dup.changes[i].description != NULL)
 			dbrev_strv_add(&res->differences, &res->ndifferences,
 			    dup.changes[i].description);
+	/*
+	 * What the model does not compare still counts when it is on one
+	 * side only: a difference to write by hand, not a silent "no
+	 * changes".
+	 */
+	unmodelled_presence(built, wanted, res, &hand);
 	if (res->ndifferences > 0) {
 		for (i = 0; i < wanted->nunmodelled; i++) {
 			dbrev_strv_add(&res->warnings, &res->nwarnings,
@@ -721,6 +773,7 @@ dbrev_autogen_postgres(const struct dbrev_autogen_options *opts,
 			dbrev_buf_printf(&up, "-- NOTE: %s\n",
 			    wanted->unmodelled[i]);
 		}
+		dbrev_buf_puts(&up, hand.data ? hand.data : "");
 		dbrev_buf_puts(&up, rup.data ? rup.data : "");
 		dbrev_postgres_emit(&dup, &up, &t_up, &res->warnings,
 		    &res->nwarnings);
@@ -765,5 +818,6 @@ out:
 	dbrev_buf_free(&down);
 	dbrev_buf_free(&rup);
 	dbrev_buf_free(&rdown);
+	dbrev_buf_free(&hand);
 	return rc;
 }

@@ -233,6 +233,16 @@ status_is 0
 [ "$(psqlq -d app_h8 -c "SELECT m FROM authors")" = sad ] || fail "row lost"
 [ "$(psqlq -d app_h8 -c "INSERT INTO authors (name) VALUES ('bob') RETURNING m")" = ok ] || fail "new default not in use"
 
+tcase "what the model does not compare is a difference while on one side only"
+run revgen -d "$M" check --schema schema.sql
+status_is 1
+stdout_has "rule no_delete on public.books: only in the schema file; write a revision for it by hand"
+rev=$(revgen -q -d "$M" -m "rule by hand")
+sed -i -e '/^-- +upgrade/a CREATE RULE no_delete AS ON DELETE TO books DO INSTEAD NOTHING;' \
+    -e '/^-- +downgrade/a DROP RULE no_delete ON books;' "$rev"
+run revgen -d "$M" check --schema schema.sql
+status_is 0
+
 tcase "a schema file that does not load names schema.sql:LINE, writes nothing, leaves no scratch database"
 cat >bad.sql <<'EOF'
 CREATE TABLE a (id integer PRIMARY KEY);
@@ -243,7 +253,7 @@ run revgen -d "$M" -m "bad" --autogenerate --schema bad.sql
 status_is 2
 stderr_has "bad.sql:3:"
 stderr_has "nowhere"
-[ "$(count)" = 2 ] || fail "a revision was written"
+[ "$(count)" = 3 ] || fail "a revision was written"
 [ "$(tmpdbs)" = 0 ] || fail "scratch databases left: $(tmpdbs)"
 
 tcase "a revision that fails to replay names its file and line"
