@@ -172,7 +172,13 @@ SELECT 1;
 EOF
 revapply -d slow upgrade >/dev/null 2>&1 &
 rpid=$!
-sleep 1
+# Until revapply is inside the slow revision, holding its lock.
+i=0
+while [ "$(q postgres "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND query LIKE '%pg_sleep(3)%'")" = 0 ]; do
+	i=$((i + 1))
+	[ $i -lt 250 ] || { fail "revapply never started the slow revision"; break; }
+	sleep 0.02
+done
 live=$(pgdump dbbackup_shop)
 run dbbackup --restore "$b1" --lock-timeout 0.5
 status_is 1

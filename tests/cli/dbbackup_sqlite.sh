@@ -39,6 +39,42 @@ only_files() { ls -A "$1" | sort; }
 # sum_file FILE: a checksum of the file's bytes.
 sum_file() { sha256sum "$1" | cut -d' ' -f1; }
 
+# hold_exclusive DB: another process holds an exclusive lock on DB until
+# release; returns once the lock is held.  hold_flock FILE: the same with
+# flock(1), revapply's lock.
+hold_exclusive() {
+	rm -f "$T/ctl"
+	mkfifo "$T/ctl"
+	sqlite3 -batch "$1" <"$T/ctl" >/dev/null 2>&1 &
+	holder=$!
+	exec 9>"$T/ctl"
+	echo "BEGIN EXCLUSIVE;" >&9
+	_i=0
+	while sqlite3 -batch "$1" "SELECT count(*) FROM sqlite_schema" >/dev/null 2>&1; do
+		_i=$((_i + 1))
+		[ $_i -lt 500 ] || { fail "the lock was never taken"; break; }
+		sleep 0.02
+	done
+}
+hold_flock() {
+	rm -f "$T/ctl"
+	mkfifo "$T/ctl"
+	flock -x "$1" cat "$T/ctl" >/dev/null &
+	holder=$!
+	exec 9>"$T/ctl"
+	_i=0
+	while flock -n "$1" true; do
+		_i=$((_i + 1))
+		[ $_i -lt 500 ] || { fail "the lock was never taken"; break; }
+		sleep 0.02
+	done
+}
+release() {
+	echo "COMMIT;" >&9
+	exec 9>&-
+	wait $holder
+}
+
 tcase "help and version"
 run dbbackup --help
 status_is 0
@@ -244,14 +280,12 @@ status_is 0
 
 tcase "restore waits for revapply's lock, and gives up cleanly"
 live=$(sum_file app.db)
-flock -x app.db sleep 1.5 &
-lockpid=$!
-sleep 0.3
+hold_flock app.db
 run dbbackup --restore "$bk" --lock-timeout 0.5
 status_is 1
 stderr_has "lock"
 [ "$(sum_file app.db)" = "$live" ] || fail "the live database changed"
-wait $lockpid
+release
 
 # A database worth a second of copying for the cases below.
 sql big.db "PRAGMA journal_mode=WAL" >/dev/null
@@ -312,9 +346,7 @@ wait $wpid
 
 tcase "kill -9 while waiting on a locked database leaves no backup"
 mkdir kl
-( echo "BEGIN EXCLUSIVE;"; sleep 1.5; echo "COMMIT;" ) | sqlite3 -batch big.db &
-holder=$!
-sleep 0.3
+hold_exclusive big.db
 dbbackup -u sqlite:big.db --dir kl -q >/dev/null 2>&1 &
 bpid=$!
 for i in $(seq 1 100); do
@@ -323,16 +355,14 @@ for i in $(seq 1 100); do
 done
 { kill -9 $bpid; wait $bpid; } 2>/dev/null
 [ -z "$(ls kl)" ] || fail "a file under a visible name: $(ls kl)"
-wait $holder
+release
 run dbbackup --list --dir kl
 stdout_is ""
 
 tcase "SIGTERM or SIGINT while waiting: exits, removes its temporary file"
 for sig in TERM INT; do
 	mkdir -p "ks$sig"
-	( echo "BEGIN EXCLUSIVE;"; sleep 1.5; echo "COMMIT;" ) | sqlite3 -batch big.db &
-	holder=$!
-	sleep 0.3
+	hold_exclusive big.db
 	dbbackup -u sqlite:big.db --dir "ks$sig" -q >/dev/null 2>&1 &
 	bpid=$!
 	for i in $(seq 1 100); do
@@ -343,7 +373,7 @@ for sig in TERM INT; do
 	kill -s $sig $bpid
 	{ wait $bpid; } 2>/dev/null
 	[ -z "$(ls -A "ks$sig")" ] || fail "left after SIG$sig: $(ls -A "ks$sig")"
-	wait $holder
+	release
 done
 
 tcase "kill -9 in the middle of the copy leaves no file under a final name"
