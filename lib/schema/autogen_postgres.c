@@ -106,6 +106,13 @@ pg_message(const char *url, const char *m)
 	return s;
 }
 
+static void
+quiet_notices(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
 static PGconn *
 connect_to(const char *ci, const char *url, const char *what,
     struct dbrev_error *err)
@@ -126,7 +133,8 @@ connect_to(const char *ci, const char *url, const char *what,
 		PQfinish(c);
 		return NULL;
 	}
-	PQsetNoticeProcessor(c, NULL, NULL);
+	/* The library never prints: not even libpq's notices. */
+	PQsetNoticeProcessor(c, quiet_notices, NULL);
 	return c;
 }
 
@@ -153,13 +161,6 @@ admin_exec(struct scratch *sc, const char *sql, char *state, size_t n,
 	return ok ? 0 : -1;
 }
 
-static void
-quiet_notices(void *arg, const char *msg)
-{
-	(void)arg;
-	(void)msg;
-}
-
 /* Connect to the dev server and check the role may create databases. */
 static int
 scratch_open(struct scratch *sc, const struct dbrev_autogen_options *opts,
@@ -183,8 +184,13 @@ scratch_open(struct scratch *sc, const struct dbrev_autogen_options *opts,
 	sc->ci = ci;
 	if (sc->admin == NULL)
 		return -1;
-	PQsetNoticeProcessor(sc->admin, (PQnoticeProcessor)quiet_notices,
-	    NULL);
+	/* DROP DATABASE ... WITH (FORCE) came in 13. */
+	if (PQserverVersion(sc->admin) < 130000)
+		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
+		    "pass --dev-url URL naming a PostgreSQL 13 or later server",
+		    "the scratch server %s runs PostgreSQL %d, autogenerate "
+		    "needs 13 or later", sc->safe,
+		    PQserverVersion(sc->admin) / 10000);
 	r = PQexec(sc->admin, "SELECT rolcreatedb OR rolsuper, current_user "
 	    "FROM pg_roles WHERE rolname = current_user");
 	ok = r != NULL && PQresultStatus(r) == PGRES_TUPLES_OK &&
@@ -237,7 +243,8 @@ scratch_create(struct scratch *sc, struct dbrev_error *err)
 	if (c[1] == NULL || PQstatus(c[1]) != CONNECTION_OK) {
 		PQfinish(c[1]);
 		c[1] = NULL;
-	}
+	} else
+		PQsetNoticeProcessor(c[1], quiet_notices, NULL);
 	for (i = 0; i < 2; i++) {
 		unsigned char rnd[4];
 

@@ -256,7 +256,6 @@ struct ctx {
 	struct dbrev_schema	*s;
 	struct depmap		 map;
 	struct dbrev_error	*err;
-	int			 version;
 };
 
 static PGresult *
@@ -273,7 +272,7 @@ query(struct ctx *x, const char *sql)
 		while (n > 0 && isspace((unsigned char)msg[n - 1]))
 			msg[--n] = '\0';
 		dbrev_error_set(x->err, DBREV_ERR_RUNTIME, NULL, 0,
-		    "check that the scratch server is PostgreSQL 12 or later",
+		    "check that the scratch server is PostgreSQL 13 or later",
 		    "cannot read the PostgreSQL catalogs: %s", msg);
 		free(msg);
 		PQclear(r);
@@ -647,7 +646,6 @@ read_functions(struct ctx *x)
 		struct dbrev_object *o;
 		struct dbrev_buf b = { 0 };
 		char *name, *q, *t;
-		size_t n;
 
 		if (kind[0] != 'f' && kind[0] != 'p') {
 			dbrev_schema_add_unmodelled(x->s, "%s %s.%s(%s) is not "
@@ -677,8 +675,6 @@ read_functions(struct ctx *x)
 		free(t);
 		free(q);
 		free(name);
-		n = 0;
-		(void)n;
 	}
 	PQclear(r);
 	return 0;
@@ -908,7 +904,7 @@ read_relations(struct ctx *x)
 		struct dbrev_constraint *con;
 		enum dbrev_constraint_kind kind;
 		const char *p;
-		char ty = val(rc, i, 2)[0], *q, *t, sfx[600], cq[300];
+		char ty = val(rc, i, 2)[0], *q, *t;
 		size_t k;
 
 		if ((tb = table_by_oid(tabs, ntabs, oid)) == NULL)
@@ -957,7 +953,6 @@ read_relations(struct ctx *x)
 			free(q);
 		}
 		if (val(rc, i, 12) != NULL) {
-			snprintf(sfx, sizeof(sfx), " ON %s", "");
 			t = target("CONSTRAINT", NULL, con->name, NULL);
 			q = qn(val(rc, i, 14), val(rc, i, 15));
 			{
@@ -973,7 +968,6 @@ read_relations(struct ctx *x)
 			free(t);
 			free(q);
 		}
-		(void)cq;
 	}
 	PQclear(rc);
 
@@ -1041,7 +1035,6 @@ read_relations(struct ctx *x)
 		dbrev_buf_printf(&b, "AS %s ", val(rs, i, 3));
 		seq_options(&b, rs, i, 4);
 		/* OWNED BY is set by the emitter once the table exists. */
-		dbrev_buf_puts(&b, "");
 		dbrev_buf_printf(&b, " OWNED BY %s", val(rs, i, 10) != NULL ?
 		    val(rs, i, 10) : "NONE");
 		o->definition = dbrev_buf_take(&b);
@@ -1296,7 +1289,6 @@ dbrev_postgres_introspect(struct pg_conn *conn, struct dbrev_schema **out,
 	memset(&x, 0, sizeof(x));
 	x.pg = conn;
 	x.err = err;
-	x.version = PQserverVersion(conn);
 	x.s = dbrev_schema_new(DBREV_DIALECT_POSTGRES);
 	*out = NULL;
 	if (read_schemas(&x) == -1 || read_extensions(&x) == -1 ||
