@@ -1,0 +1,1 @@
+SELECT string_agg(content, ',' ORDER BY id) = 'first,second' FROM posts;
