@@ -42,7 +42,10 @@ struct dbrev_pg_rename {
  * rename hints to the first, introspect, diff and emit both directions
  * into *res.  Both databases are dropped on every path.  The database
  * opts->url names is never opened.  A role that may not create
- * databases gets an error naming --dev-url.
+ * databases gets an error naming --dev-url.  SIGINT, SIGTERM and SIGHUP
+ * are held (blocked) meanwhile and looked for between steps: one that
+ * arrives stops the work, the databases are dropped, the caller's mask
+ * is restored and the signal then takes its course.
  */
 int	 dbrev_autogen_postgres(const struct dbrev_autogen_options *opts,
 	    const struct dbrev_pg_rename *renames, size_t nrenames,

@@ -15,6 +15,7 @@
 #include <sys/random.h>
 
 #include <ctype.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -338,9 +339,47 @@ as_input(struct dbrev_error *err)
 			e->kind = DBREV_ERR_INPUT;
 }
 
+/*
+ * Signals that end a tool (^C, kill, hangup) are held while scratch
+ * databases exist, so that they are dropped first: the pipeline looks
+ * for one pending between steps, stops, cleans up and restores the
+ * mask, and the signal then takes its usual course.
+ */
+static void
+signals_hold(sigset_t *old)
+{
+	sigset_t hold;
+
+	sigemptyset(&hold);
+	sigaddset(&hold, SIGINT);
+	sigaddset(&hold, SIGTERM);
+	sigaddset(&hold, SIGHUP);
+	sigprocmask(SIG_BLOCK, &hold, old);
+}
+
+static int
+interrupted(const sigset_t *old, struct dbrev_error *err)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	sigset_t p;
+	size_t i;
+
+	if (sigpending(&p) == -1)
+		return 0;
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (sigismember(&p, sigs[i]) && !sigismember(old, sigs[i])) {
+			dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+			    "interrupted (%s); the scratch databases were "
+			    "dropped", strsignal(sigs[i]));
+			return 1;
+		}
+	return 0;
+}
+
 /* Replay every revision's upgrade, in apply order. */
 static int
-replay(struct dbrev_db *db, const char *dir, struct dbrev_error *err)
+replay(struct dbrev_db *db, const char *dir, const sigset_t *old,
+    struct dbrev_error *err)
 {
 	const struct dbrev_driver *d = db->driver;
 	struct dbrev_graph *g = NULL;
@@ -354,6 +393,8 @@ replay(struct dbrev_db *db, const char *dir, struct dbrev_error *err)
 		const struct dbrev_revision *r = dbrev_graph_at(g, i);
 		int rc;
 
+		if (interrupted(old, err))
+			goto fail;
 		if (r->upgrade == NULL)
 			continue;
 		if (r->transactional && d->begin(db->conn, err) == -1)
@@ -715,7 +756,8 @@ dbrev_autogen_postgres(const struct dbrev_autogen_options *opts,
 	PGconn *bc = NULL, *wc = NULL;
 	char *ci[2] = { NULL, NULL }, **dw = NULL;
 	size_t i, ndw = 0;
-	int t_up = 1, t_down = 1, rc = -1;
+	sigset_t oldmask;
+	int t_up = 1, t_down = 1, rc = -1, held = 0;
 
 	memset(&sc, 0, sizeof(sc));
 	if (dbrev_read_file(opts->schema_path, &text, err) == -1) {
@@ -727,8 +769,10 @@ dbrev_autogen_postgres(const struct dbrev_autogen_options *opts,
 		    "set DATABASE_URL or pass -u URL", "no PostgreSQL URL");
 		goto out;
 	}
+	signals_hold(&oldmask);
+	held = 1;
 	if (scratch_open(&sc, opts, err) == -1 ||
-	    scratch_create(&sc, err) == -1)
+	    scratch_create(&sc, err) == -1 || interrupted(&oldmask, err))
 		goto out;
 	for (i = 0; i < 2; i++)
 		if ((ci[i] = conninfo(sc.base, sc.names[i], err)) == NULL)
@@ -740,7 +784,8 @@ dbrev_autogen_postgres(const struct dbrev_autogen_options *opts,
 		bdb->driver->set_notice(bdb->conn, quiet_notices, NULL);
 		wdb->driver->set_notice(wdb->conn, quiet_notices, NULL);
 	}
-	if (replay(bdb, opts->dir, err) == -1)
+	if (replay(bdb, opts->dir, &oldmask, err) == -1 ||
+	    interrupted(&oldmask, err))
 		goto out;
 	if (load_schema(wdb, opts->schema_path, text.data, err) == -1)
 		goto out;
@@ -752,8 +797,10 @@ dbrev_autogen_postgres(const struct dbrev_autogen_options *opts,
 	    NULL || (wc = connect_to(ci[1], sc.base, "a scratch database",
 	    err)) == NULL)
 		goto out;
-	if (dbrev_postgres_introspect(bc, &built, err) == -1 ||
-	    dbrev_postgres_introspect(wc, &wanted, err) == -1)
+	if (interrupted(&oldmask, err) ||
+	    dbrev_postgres_introspect(bc, &built, err) == -1 ||
+	    dbrev_postgres_introspect(wc, &wanted, err) == -1 ||
+	    interrupted(&oldmask, err))
 		goto out;
 	if (apply_hints(bc, sc.base, &built, wanted, renames, nrenames, &rup,
 	    &rdown, res, err) == -1)
@@ -811,6 +858,9 @@ out:
 	PQfinish(bc);
 	PQfinish(wc);
 	scratch_close(&sc);
+	/* A signal held meanwhile is delivered now. */
+	if (held)
+		sigprocmask(SIG_SETMASK, &oldmask, NULL);
 	dbrev_diff_free(&dup);
 	dbrev_diff_free(&ddown);
 	dbrev_schema_free(built);

@@ -276,6 +276,31 @@ stderr_has "aaaaaaaaaaaa_bad.sql:7:"
 stderr_has "already exists"
 [ "$(tmpdbs)" = 0 ] || fail "scratch databases left: $(tmpdbs)"
 
+tcase "killed while it works: the scratch databases are dropped first"
+mkdir -p "$T/m3" && revgen -q -d "$T/m3" init >/dev/null
+cat >"$T/m3/versions/bbbbbbbbbbbb_slow.sql" <<'EOF'
+-- revision: bbbbbbbbbbbb
+-- parents:
+-- message: slow
+
+-- +upgrade
+CREATE TABLE a (id integer);
+SELECT pg_sleep(1.5);
+
+-- +downgrade
+DROP TABLE a;
+EOF
+sh -c 'echo $$ >>"$0"; exec revgen "$@"' "$PIDS" -d "$T/m3" check --schema schema.sql >"$OUT" 2>"$ERR" &
+bgpid=$!
+sleep 0.7
+[ "$(psqlq -d postgres -c "SELECT count(*) FROM pg_database WHERE datname LIKE 'dbrev\_tmp\_${bgpid}\_%'")" = 2 ] ||
+    fail "the scratch databases were not there while it worked"
+kill -TERM "$bgpid"
+wait "$bgpid"
+STATUS=$?
+status_is 143
+[ "$(tmpdbs)" = 0 ] || fail "scratch databases left: $(tmpdbs)"
+
 tcase "a role without CREATEDB gets a clear error naming --dev-url"
 psqlq -d postgres -c "DROP ROLE IF EXISTS h8_nocreatedb" -c "CREATE ROLE h8_nocreatedb LOGIN NOCREATEDB"
 run revgen -d "$M" -u "$(pgurl app_h8 h8_nocreatedb)" check --schema schema.sql
