@@ -633,10 +633,21 @@ alter_column(struct emit *e, struct dbrev_buf *b, const struct dbrev_table *t,
 
 		alter_prefix(b, t);
 		if (x->identity == DBREV_IDENTITY_NONE) {
+			struct dbrev_buf tn = { 0 };
+
 			dbrev_buf_printf(b, "ALTER COLUMN %s ADD GENERATED %s "
 			    "AS IDENTITY", q, how);
 			if (y->identity_options != NULL)
 				dbrev_buf_printf(b, " (%s)", y->identity_options);
+			/* Rows exist: go on numbering after them. */
+			table_q(&tn, t);
+			dbrev_buf_puts(b, ";\nSELECT setval(pg_get_serial_sequence(");
+			dbrev_pg_literal(b, tn.data);
+			dbrev_buf_puts(b, ", ");
+			dbrev_pg_literal(b, y->name);
+			dbrev_buf_printf(b, "), max(%s)) FROM %s HAVING max(%s) "
+			    "IS NOT NULL", q, tn.data, q);
+			dbrev_buf_free(&tn);
 		} else {
 			dbrev_buf_printf(b, "ALTER COLUMN %s SET GENERATED %s",
 			    q, how);

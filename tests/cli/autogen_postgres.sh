@@ -318,6 +318,11 @@ run revgen -d "$M" -u "$(pgurl app_h8 h8_nocreatedb)" --dev-url "$(pgurl postgre
 status_is 0
 [ "$(tmpdbs)" = 0 ] || fail "scratch databases left: $(tmpdbs)"
 
+tcase "a --rename that matches nothing is a warning"
+run revgen -d "$M" check --schema schema.sql --rename 'books.nothing->else'
+status_is 0
+stderr_has "--rename books.nothing->else matches nothing to rename; ignored"
+
 tcase "an unreachable scratch server is a clear error"
 run revgen -d "$M" --dev-url "postgresql:///postgres?host=$T/nosock&port=1" check --schema schema.sql
 status_is 1

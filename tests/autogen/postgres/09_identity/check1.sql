@@ -1,0 +1,4 @@
+BEGIN;
+INSERT INTO b (v) VALUES ('next');
+SELECT max(id) = 2 FROM b;
+ROLLBACK;
