@@ -6,6 +6,7 @@
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,6 +87,15 @@ fail(struct dbrev_error *e)
 		warnx("%s", dbrev_error_format(p, buf, sizeof buf));
 	dbrev_error_clear(e);
 	exit(status);
+}
+
+/* Output that did not reach stdout (a full disk, a closed pipe) fails. */
+static int
+stdout_done(void)
+{
+	if (fflush(stdout) == EOF || ferror(stdout))
+		err(1, "stdout");
+	return 0;
 }
 
 static void
@@ -306,8 +316,14 @@ main(int argc, char *argv[])
 			errno = 0;
 			o.lock_timeout = strtod(optarg, &end);
 			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
-			    o.lock_timeout < 0)
-				usage_error("bad --lock-timeout", optarg);
+			    !isfinite(o.lock_timeout) || o.lock_timeout < 0 ||
+			    o.lock_timeout > 1e6)
+				usage_error("bad --lock-timeout (seconds, 0 to "
+				    "1000000):", optarg);
+			/* 0: do not wait, as for revapply (the library reads
+			   0 as its default). */
+			if (o.lock_timeout == 0)
+				o.lock_timeout = 0.001;
 			break;
 		case OPT_PG_DUMP:
 			o.pg_dump = optarg;
@@ -360,7 +376,7 @@ main(int argc, char *argv[])
 	switch (mode) {
 	case M_LIST:
 		do_list(dir, &err);
-		return 0;
+		return stdout_done();
 	case M_PRUNE:
 		if (prune(url, dir, keep, &err) == -1)
 			fail(&err);
@@ -378,7 +394,7 @@ main(int argc, char *argv[])
 			    res.program != NULL ? "; checked with " : "",
 			    res.program != NULL ? res.program : "");
 		dbrev_backup_result_free(&res);
-		return 0;
+		return stdout_done();
 	case M_RESTORE:
 		if (dbrev_backup_restore(url, file, &o, &res, &err) == -1)
 			fail(&err);
@@ -394,13 +410,14 @@ main(int argc, char *argv[])
 			    res.program != NULL ? " with " : "",
 			    res.program != NULL ? res.program : "");
 		dbrev_backup_result_free(&res);
-		return 0;
+		return stdout_done();
 	case M_TAKE:
 		if (dbrev_backup_take(url, out, dir, &o, &res, &err) == -1)
 			fail(&err);
 		progress_done();
 		printf("%s\n", res.path);
-		fflush(stdout);
+		/* Its path is how a script finds the backup: say if lost. */
+		(void)stdout_done();
 		if (verbose) {
 			char sz[32];
 

@@ -101,6 +101,12 @@ status_is 2
 run dbbackup stray -u sqlite:x.db
 status_is 2
 stderr_has "unexpected argument stray"
+for v in nan inf -1 1e7 5s ""; do
+	run dbbackup --lock-timeout "$v" -u sqlite:x.db
+	status_is 2
+	stderr_has "bad --lock-timeout"
+	stderr_has "usage: dbbackup"
+done
 
 tcase "no URL, unknown scheme: a clear message, exit 2"
 run dbbackup
@@ -285,7 +291,33 @@ run dbbackup --restore "$bk" --lock-timeout 0.5
 status_is 1
 stderr_has "lock"
 [ "$(sum_file app.db)" = "$live" ] || fail "the live database changed"
+# 0 does not wait (as for revapply), rather than meaning the default.
+t0=$(date +%s)
+run dbbackup --restore "$bk" --lock-timeout 0
+status_is 1
+stderr_has "lock"
+[ $(($(date +%s) - t0)) -lt 10 ] || fail "--lock-timeout 0 waited"
+[ "$(sum_file app.db)" = "$live" ] || fail "the live database changed"
 release
+
+if [ -w /dev/full ]; then
+	tcase "output that cannot be written is an error, the backup kept"
+	n=$(ls backups | wc -l)
+	dbbackup >/dev/full 2>"$ERR"
+	STATUS=$?
+	status_is 1
+	stderr_has "dbbackup: stdout: No space left on device"
+	[ "$(ls backups | wc -l)" = $((n + 1)) ] || fail "no backup left"
+	dbbackup --list >/dev/full 2>"$ERR"
+	STATUS=$?
+	status_is 1
+	stderr_has "stdout"
+	dbbackup --verify "$bk" >/dev/full 2>"$ERR"
+	STATUS=$?
+	status_is 1
+else
+	skip "output that cannot be written" "no writable /dev/full"
+fi
 
 # A database worth a second of copying for the cases below.
 sql big.db "PRAGMA journal_mode=WAL" >/dev/null
