@@ -927,8 +927,9 @@ dbrev_backup_take(const char *url, const char *out_file, const char *dir,
 
 			if (seq > MAX_SEQ) {
 				dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL,
-				    0, NULL, "too many backups named %s in %s",
-				    final, outdir);
+				    0, "wait a second, or prune with --keep",
+				    "too many backups of %s taken within one "
+				    "second in %s", dbname, outdir);
 				goto fail;
 			}
 			name = dbrev_backup_name_format(dbname, now, rev, seq,
@@ -954,6 +955,7 @@ dbrev_backup_take(const char *url, const char *out_file, const char *dir,
 
 fail:
 	dbrev_tmpfile_discard(&tmp);
+	dbrev_backup_result_free(res);
 	free(final);
 	free(rev);
 	free(dbname);
@@ -1048,6 +1050,9 @@ dbrev_backup_verify(const char *url, const char *file,
 #else
 	(void)o;
 #endif
+	/* The result is the caller's only on success. */
+	if (rc == -1)
+		dbrev_backup_result_free(res);
 	return rc;
 }
 
@@ -1066,16 +1071,17 @@ dbrev_backup_restore(const char *url, const char *file,
 	if (url_kind(url, &kind, err) == -1)
 		return -1;
 	/* Never touch the database with a backup that does not verify. */
-	if (dbrev_backup_verify(url, file, o, &vres, err) == -1) {
-		dbrev_backup_result_free(&vres);
+	if (dbrev_backup_verify(url, file, o, &vres, err) == -1)
+		return -1;
+	*res = vres;
+	if (dbrev_db_open(url, &db, err) == -1) {
+		dbrev_backup_result_free(res);
 		return -1;
 	}
-	*res = vres;
-	if (dbrev_db_open(url, &db, err) == -1)
-		return -1;
 	if (db->driver->lock(db->conn, opt_table(o), opt_timeout(o),
 	    err) == -1) {
 		dbrev_db_close(db);
+		dbrev_backup_result_free(res);
 		return -1;
 	}
 	if (kind == DBREV_BACKUP_SQLITE)
@@ -1085,7 +1091,8 @@ dbrev_backup_restore(const char *url, const char *file,
 		rc = dbrev_backup_pg_restore(db, url, file, o, res, err);
 #else
 	else
-		rc = -1;
+		rc = dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0, NULL,
+		    "built without PostgreSQL support");
 #endif
 	if (rc == 0) {
 		free(res->revision);
@@ -1101,5 +1108,7 @@ dbrev_backup_restore(const char *url, const char *file,
 	}
 	dbrev_error_clear(&uerr);
 	dbrev_db_close(db);
+	if (rc == -1)
+		dbrev_backup_result_free(res);
 	return rc;
 }

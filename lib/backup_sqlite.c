@@ -431,6 +431,7 @@ check_file(const char *path, char **detail, struct dbrev_error *err)
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st_ic = NULL;
 	unsigned ps, npages, change, valid;
+	const char *ic;
 	char *uri;
 	int fd, rc;
 	ssize_t n;
@@ -487,11 +488,12 @@ check_file(const char *path, char **detail, struct dbrev_error *err)
 	rc = sqlite3_step(st_ic);
 	if (rc != SQLITE_ROW)
 		goto bad;
-	if (strcmp((const char *)sqlite3_column_text(st_ic, 0), "ok") != 0) {
+	ic = (const char *)sqlite3_column_text(st_ic, 0);
+	if (ic == NULL || strcmp(ic, "ok") != 0) {
 		dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
 		    "take a new backup; this one cannot be trusted",
 		    "backup %s is corrupt: %s", path,
-		    (const char *)sqlite3_column_text(st_ic, 0));
+		    ic != NULL ? ic : sqlite3_errmsg(db));
 		sqlite3_finalize(st_ic);
 		close_db(db);
 		return -1;

@@ -143,7 +143,11 @@ struct dbrev_backup_opts {
 	void		*progress_arg;
 };
 
-/* What an operation did, for the tool to report. */
+/*
+ * What an operation did, for the tool to report.  Filled on success
+ * (free it with dbrev_backup_result_free); on failure nothing is left
+ * in it to free.
+ */
 struct dbrev_backup_result {
 	char			*path;	   /* backup written, verified or restored */
 	char			*revision; /* backup's revision / database's now */
