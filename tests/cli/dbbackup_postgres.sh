@@ -3,6 +3,7 @@
 # out of argv and output; kill -9, a write failing part way, missing or
 # too old pg_dump, corrupt, truncated and wrong-kind backups.
 . "$DBREV_SRCDIR/tests/lib/test.sh"
+. "$DBREV_SRCDIR/tests/lib/chain.sh"
 
 if ! pg_available; then
 	skip "dbbackup on PostgreSQL" "${DBREV_TEST_PG_SKIP:-no private PostgreSQL}"
@@ -10,29 +11,11 @@ if ! pg_available; then
 fi
 
 cd "$T" || exit 1
-mkdir -p m/versions
-cat >m/versions/a1_create.sql <<'EOF'
--- revision: aaaa00000001
--- parents:
--- message: create t
-
--- +upgrade
-CREATE TABLE t (id integer PRIMARY KEY, v integer NOT NULL, pad text);
-
--- +downgrade
-DROP TABLE t;
-EOF
-cat >m/versions/a2_more.sql <<'EOF'
--- revision: aaaa00000002
--- parents: aaaa00000001
--- message: add u
-
--- +upgrade
-CREATE TABLE u (id integer PRIMARY KEY);
-
--- +downgrade
-DROP TABLE u;
-EOF
+revision m/versions/a1_create.sql aaaa00000001 "" "create t" \
+    "CREATE TABLE t (id integer PRIMARY KEY, v integer NOT NULL, pad text);" \
+    "DROP TABLE t;"
+revision m/versions/a2_more.sql aaaa00000002 aaaa00000001 "add u" \
+    "CREATE TABLE u (id integer PRIMARY KEY);" "DROP TABLE u;"
 export DBREV_DIR=$T/m
 unset DATABASE_URL
 
@@ -45,7 +28,6 @@ export DATABASE_URL="$URL"
 q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
 # pgdump DB: schema and data as SQL, without the per-run \restrict keys.
 pgdump() { pg_dump --no-owner -d "$1" | grep -v '^\\\(un\)\{0,1\}restrict'; }
-sum_file() { sha256sum "$1" | cut -d' ' -f1; }
 
 revapply upgrade aaaa00000001 >/dev/null 2>&1 || fail "revapply failed"
 q dbbackup_shop "INSERT INTO t SELECT g, g % 7, repeat(md5(g::text), 4) FROM generate_series(1, 20000) g"
@@ -102,13 +84,10 @@ grep -qx "ENV PGPASSWORD=$PW" calls.log || fail "PGPASSWORD not in pg_dump's env
 stderr_lacks "$PW"
 
 tcase "a child's message is relayed without the password"
-cat >leaky_pg_dump <<EOF
-#!/bin/sh
-case "\$1" in --version) exec "$(command -v pg_dump)" --version ;; esac
+wrap_program leaky_pg_dump "$(command -v pg_dump)" <<EOF
 echo "pg_dump: error: connection failed for password \$PGPASSWORD" >&2
 exit 1
 EOF
-chmod +x leaky_pg_dump
 run dbbackup --dir lk --pg-dump "$T/leaky_pg_dump"
 status_is 1
 stderr_has "pg_dump failed: connection failed for password ***"
@@ -159,17 +138,8 @@ q dbbackup_shop "DROP TABLE IF EXISTS u"
 tcase "restore waits for revapply's advisory lock, and gives up cleanly"
 mkdir -p slow/versions
 cp m/versions/*.sql slow/versions/
-cat >slow/versions/a3_slow.sql <<'EOF'
--- revision: aaaa00000003
--- parents: aaaa00000002
--- message: slow
-
--- +upgrade
-SELECT pg_sleep(3);
-
--- +downgrade
-SELECT 1;
-EOF
+revision slow/versions/a3_slow.sql aaaa00000003 aaaa00000002 slow \
+    "SELECT pg_sleep(3);" "SELECT 1;"
 revapply -d slow upgrade >/dev/null 2>&1 &
 rpid=$!
 # Until revapply is inside the slow revision, holding its lock.
@@ -325,14 +295,11 @@ stderr_lacks "made with $T/fakebin/pg_dump"
 
 tcase "a migration committed during the dump: taken again, named right"
 realdump=$(command -v pg_dump)
-cat >moving_pg_dump <<EOF
-#!/bin/sh
-case "\$1" in --version) exec "$realdump" --version ;; esac
+wrap_program moving_pg_dump "$realdump" <<EOF
 echo dump >>"$T/moving.log"
 revapply -q -d "$T/m" -u "$URL" upgrade >/dev/null 2>&1
 exec "$realdump" "\$@"
 EOF
-chmod +x moving_pg_dump
 : >moving.log
 [ "$(q dbbackup_shop "SELECT string_agg(revision, ',') FROM dbrev_revisions")" = aaaa00000001 ] || fail "not at aaaa00000001"
 run dbbackup --dir mv --pg-dump "$T/moving_pg_dump"
@@ -343,9 +310,7 @@ pg_restore --list "$(cat "$OUT")" | grep -q 'TABLE public u ' || fail "the dump 
 [ "$(ls mv | wc -l)" = 1 ] || fail "files: $(ls -A mv)"
 
 tcase "a revision that keeps changing during the dump: a clear error, nothing left"
-cat >flapping_pg_dump <<EOF
-#!/bin/sh
-case "\$1" in --version) exec "$realdump" --version ;; esac
+wrap_program flapping_pg_dump "$realdump" <<EOF
 if [ "\$(psql -X -At -d dbbackup_shop -c 'SELECT count(*) FROM dbrev_revisions')" = 2 ]; then
 	revapply -q -d "$T/m" -u "$URL" downgrade >/dev/null 2>&1
 else
@@ -353,21 +318,17 @@ else
 fi
 exec "$realdump" "\$@"
 EOF
-chmod +x flapping_pg_dump
 run dbbackup --dir fl --pg-dump "$T/flapping_pg_dump"
 status_is 1
 stderr_has "the database's revision kept changing during the backup"
 [ -z "$(ls -A fl)" ] || fail "left: $(ls -A fl)"
 
 tcase "kill -9 during a backup leaves no file under a final name"
-cat >slow_pg_dump <<EOF
-#!/bin/sh
-case "\$1" in --version) exec "$(command -v pg_dump)" --version ;; esac
+wrap_program slow_pg_dump "$(command -v pg_dump)" <<EOF
 echo \$\$ >"$T/slow.pid"
 "$(command -v pg_dump)" "\$@"
 sleep 2
 EOF
-chmod +x slow_pg_dump
 mkdir kd
 rm -f slow.pid
 dbbackup --dir kd --pg-dump "$T/slow_pg_dump" >/dev/null 2>&1 &

@@ -2,31 +2,14 @@
 # restore; consistency under a concurrent writer; kill -9, a write that
 # fails part way, corrupt, truncated and wrong-kind backups.
 . "$DBREV_SRCDIR/tests/lib/test.sh"
+. "$DBREV_SRCDIR/tests/lib/chain.sh"
 
 cd "$T" || exit 1
-mkdir -p m/versions
-cat >m/versions/a1_create.sql <<'EOF'
--- revision: aaaa00000001
--- parents:
--- message: create t
-
--- +upgrade
-CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER NOT NULL);
-
--- +downgrade
-DROP TABLE t;
-EOF
-cat >m/versions/a2_more.sql <<'EOF'
--- revision: aaaa00000002
--- parents: aaaa00000001
--- message: add u
-
--- +upgrade
-CREATE TABLE u (id INTEGER PRIMARY KEY, note TEXT);
-
--- +downgrade
-DROP TABLE u;
-EOF
+revision m/versions/a1_create.sql aaaa00000001 "" "create t" \
+    "CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER NOT NULL);" \
+    "DROP TABLE t;"
+revision m/versions/a2_more.sql aaaa00000002 aaaa00000001 "add u" \
+    "CREATE TABLE u (id INTEGER PRIMARY KEY, note TEXT);" "DROP TABLE u;"
 export DBREV_DIR=$T/m
 unset DATABASE_URL
 
@@ -36,8 +19,6 @@ sql() { db=$1; shift; sqlite3 -batch "$db" "$@"; }
 dump() { sqlite3 -batch "$1" .dump; }
 # only_files DIR: the names in DIR, hidden ones included, one per line.
 only_files() { ls -A "$1" | sort; }
-# sum_file FILE: a checksum of the file's bytes.
-sum_file() { sha256sum "$1" | cut -d' ' -f1; }
 
 # hold_exclusive DB: another process holds an exclusive lock on DB until
 # release; returns once the lock is held.  hold_flock FILE: the same with
