@@ -147,7 +147,7 @@ dbrev_pg_literal(struct dbrev_buf *b, const char *s)
 /*
  * (kind, oid) -> the model element it belongs to.  kind: 'c' pg_class,
  * 't' pg_type, 'p' pg_proc, 'e' pg_extension, 'n' pg_namespace, 'g'
- * pg_trigger.
+ * pg_trigger, 'o' pg_opclass and 'r' pg_operator (of extensions).
  */
 struct dep_ent {
 	uint64_t	  key;		/* 0: empty */
@@ -427,7 +427,6 @@ read_extensions(struct ctx *x)
 	for (i = 0; i < PQntuples(r); i++) {
 		struct dbrev_object *o;
 		struct dbrev_buf b = { 0 };
-		char *t;
 
 		o = dbrev_schema_add_object(x->s, DBREV_OBJ_EXTENSION, NULL,
 		    val(r, i, 1));
@@ -439,21 +438,22 @@ read_extensions(struct ctx *x)
 		dbrev_pg_qident(&b, NULL, val(r, i, 2));
 		o->sql = dbrev_buf_take(&b);
 		schema_dep(&o->deps, &o->ndeps, val(r, i, 2));
+		/* Its comment comes with it (the extension's script sets it). */
 		dm_put(&x->map, 'e', uval(r, i, 0), o->name, &o->deps,
 		    &o->ndeps);
-		t = target("EXTENSION", NULL, o->name, NULL);
-		add_comment(x, t, o->name, val(r, i, 4));
-		free(t);
 	}
 	PQclear(r);
 	/* What an extension owns stands for the extension. */
 	r = query(x, "SELECT CASE d.classid WHEN 'pg_class'::regclass THEN 'c' "
 	    "WHEN 'pg_type'::regclass THEN 't' WHEN 'pg_proc'::regclass "
-	    "THEN 'p' END, d.objid, e.extname FROM pg_depend d JOIN "
+	    "THEN 'p' WHEN 'pg_opclass'::regclass THEN 'o' "
+	    "WHEN 'pg_operator'::regclass THEN 'r' END, d.objid, e.extname "
+	    "FROM pg_depend d JOIN "
 	    "pg_extension e ON e.oid = d.refobjid WHERE d.refclassid = "
 	    "'pg_extension'::regclass AND d.deptype = 'e' AND d.classid IN "
 	    "('pg_class'::regclass, 'pg_type'::regclass, "
-	    "'pg_proc'::regclass) AND e.extname <> 'plpgsql'");
+	    "'pg_proc'::regclass, 'pg_opclass'::regclass, "
+	    "'pg_operator'::regclass) AND e.extname <> 'plpgsql'");
 	if (r == NULL)
 		return -1;
 	for (i = 0; i < PQntuples(r); i++)
@@ -946,10 +946,15 @@ read_relations(struct ctx *x)
 			con->deferrable = bval(rc, i, 9);
 			con->initially_deferred = bval(rc, i, 10);
 		}
-		/* A foreign key on the index stands for its table. */
+		/*
+		 * The index behind a key stands for its table: what refers
+		 * to it (a foreign key) and what it needs (an operator class
+		 * of an extension) count for the table.
+		 */
 		if (uval(rc, i, 13) != 0 && kind != DBREV_CON_FOREIGN_KEY) {
 			q = qn(val(rc, i, 14), val(rc, i, 15));
-			dm_put(&x->map, 'c', uval(rc, i, 13), q, NULL, NULL);
+			dm_put(&x->map, 'c', uval(rc, i, 13), q, &tb->deps,
+			    &tb->ndeps);
 			free(q);
 		}
 		if (val(rc, i, 12) != NULL) {
@@ -1256,7 +1261,9 @@ read_depends(struct ctx *x)
 	    "WHEN 'pg_type'::regclass THEN 't' "
 	    "WHEN 'pg_proc'::regclass THEN 'p' "
 	    "WHEN 'pg_extension'::regclass THEN 'e' "
-	    "WHEN 'pg_namespace'::regclass THEN 'n' END AS rk, "
+	    "WHEN 'pg_namespace'::regclass THEN 'n' "
+	    "WHEN 'pg_opclass'::regclass THEN 'o' "
+	    "WHEN 'pg_operator'::regclass THEN 'r' END AS rk, "
 	    "d.refobjid AS roid FROM pg_depend d "
 	    "LEFT JOIN pg_attrdef ad ON d.classid = 'pg_attrdef'::regclass "
 	    "AND ad.oid = d.objid LEFT JOIN pg_constraint con ON d.classid = "

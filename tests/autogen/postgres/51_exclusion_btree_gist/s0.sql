@@ -1,0 +1,1 @@
+CREATE TABLE room (id integer PRIMARY KEY);

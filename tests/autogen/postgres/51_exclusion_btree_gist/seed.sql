@@ -1,0 +1,1 @@
+INSERT INTO room VALUES (1), (2);
