@@ -479,15 +479,16 @@ check_views(sqlite3 *db, const struct dbrev_schema *s, const char *where,
 {
 	struct dbrev_buf q = { 0 };
 	sqlite3_stmt *st;
-	char id[512], line[1024];
+	char line[1024];
 	size_t i;
 
 	for (i = 0; i < s->nobjects; i++) {
 		if (s->objects[i]->kind != DBREV_OBJ_VIEW)
 			continue;
 		dbrev_buf_reset(&q);
-		dbrev_buf_printf(&q, "SELECT * FROM %s LIMIT 0",
-		    dbrev_sql_ident(s->objects[i]->name, id, sizeof(id)));
+		dbrev_buf_puts(&q, "SELECT * FROM ");
+		dbrev_sql_ident_add(&q, s->objects[i]->name);
+		dbrev_buf_puts(&q, " LIMIT 0");
 		if (sqlite3_prepare_v2(db, q.data, -1, &st, NULL) != SQLITE_OK) {
 			snprintf(line, sizeof(line), "view %s in %s cannot be "
 			    "used: %s (SQLite then refuses to rename or rebuild "

@@ -250,8 +250,13 @@ const char *dbrev_object_kind_name(enum dbrev_object_kind);
  */
 char	*dbrev_sql_normalize(const char *sql);
 
-/* SQL identifier quoted for output when needed ("order", "my col"). */
+/*
+ * SQL identifier quoted for output when needed ("order", "my col"),
+ * into buf (truncated to size: for messages) or appended to b (whole:
+ * for SQL).
+ */
 const char *dbrev_sql_ident(const char *name, char *buf, size_t size);
+void	 dbrev_sql_ident_add(struct dbrev_buf *b, const char *name);
 
 /* ------------------------------------------------------------- diff */
 

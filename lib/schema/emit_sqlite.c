@@ -163,9 +163,7 @@ dbrev_sqlite_needs_fk_off(const struct dbrev_diff *d)
 static void
 put_ident(struct dbrev_buf *out, const char *name)
 {
-	char buf[1024];
-
-	dbrev_buf_puts(out, dbrev_sql_ident(name, buf, sizeof(buf)));
+	dbrev_sql_ident_add(out, name);
 }
 
 /* The CREATE TABLE text with the table's name replaced by newname. */

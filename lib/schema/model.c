@@ -402,6 +402,16 @@ const char *
 dbrev_sql_ident(const char *name, char *buf, size_t size)
 {
 	struct dbrev_buf b = { 0 };
+
+	dbrev_sql_ident_add(&b, name);
+	snprintf(buf, size, "%s", b.data);
+	dbrev_buf_free(&b);
+	return buf;
+}
+
+void
+dbrev_sql_ident_add(struct dbrev_buf *b, const char *name)
+{
 	const char *p;
 	char lower[256];
 	int plain;
@@ -418,21 +428,19 @@ dbrev_sql_ident(const char *name, char *buf, size_t size)
 		for (i = 0; name[i] != '\0' && i + 1 < sizeof(lower); i++)
 			lower[i] = (char)tolower((unsigned char)name[i]);
 		lower[i] = '\0';
-		if (!is_keyword(lower)) {
-			snprintf(buf, size, "%s", name);
-			return buf;
+		/* A name as long as lower[] is no keyword. */
+		if (name[i] != '\0' || !is_keyword(lower)) {
+			dbrev_buf_puts(b, name);
+			return;
 		}
 	}
-	dbrev_buf_puts(&b, "\"");
+	dbrev_buf_puts(b, "\"");
 	for (p = name; *p != '\0'; p++) {
 		if (*p == '"')
-			dbrev_buf_puts(&b, "\"");
-		dbrev_buf_add(&b, p, 1);
+			dbrev_buf_puts(b, "\"");
+		dbrev_buf_add(b, p, 1);
 	}
-	dbrev_buf_puts(&b, "\"");
-	snprintf(buf, size, "%s", b.data);
-	dbrev_buf_free(&b);
-	return buf;
+	dbrev_buf_puts(b, "\"");
 }
 
 /* Unquote a quoted identifier token into b. */

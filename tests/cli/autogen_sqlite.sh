@@ -164,6 +164,28 @@ run revgen -d "$T/m2" -m x --autogenerate --schema schema.sql
 status_is 2
 [ "$(ls "$T/m2/versions" | wc -l | tr -d ' ')" = 1 ] || fail "a revision was written"
 
+tcase "names longer than any fixed buffer are written whole"
+# SQLite takes identifiers of any length; a cut name would drop or
+# rename the wrong column.
+L=$(printf '%01100d' 0 | tr 0 b)
+revgen -d "$T/long" init >/dev/null 2>&1
+printf 'CREATE TABLE "t %s" (id INTEGER PRIMARY KEY, c_%s TEXT, d TEXT);\n' \
+    "$L" "$L" >long0.sql
+printf 'CREATE TABLE "t %s" (id INTEGER PRIMARY KEY, e_%s TEXT, d2 TEXT);\n' \
+    "$L" "$L" >long1b.sql
+run revgen -d "$T/long" -m one --autogenerate --schema long0.sql
+status_is 0
+run revgen -d "$T/long" -m two --autogenerate --schema long1b.sql
+status_is 0
+stderr_lacks "self-check"
+grep -qF "DROP COLUMN c_$L;" "$(cat "$OUT")" || fail "DROP COLUMN cut"
+run revapply -d "$T/long" -u "sqlite:$T/long.db" upgrade
+status_is 0
+run revapply -d "$T/long" -u "sqlite:$T/long.db" downgrade base
+status_is 0
+run revgen -d "$T/long" check --schema long1b.sql
+status_is 0
+
 tcase "the DATABASE_URL database was never opened"
 [ ! -e "$T/nodir" ] || fail "$T/nodir exists"
 DATABASE_URL="sqlite:$T/absent.db" run revgen -d "$M" check --schema schema.sql
