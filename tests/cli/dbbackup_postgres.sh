@@ -135,6 +135,21 @@ stdout_has "aaaa00000001"
 stdout_lacks "aaaa00000002"
 q dbbackup_shop "DROP TABLE IF EXISTS u"
 
+tcase "a pg_restore that fails: its message, exit 1, the database as it was"
+wrap_program failing_pg_restore "$(command -v pg_restore)" <<EOF
+case " \$* " in *" --clean "*)
+	echo "pg_restore: error: could not execute query: out of luck" >&2
+	exit 1 ;;
+esac
+exec "$(command -v pg_restore)" "\$@"
+EOF
+live=$(pgdump dbbackup_shop)
+run dbbackup --restore "$b1" --pg-restore "$T/failing_pg_restore"
+status_is 1
+stderr_has "dbbackup: pg_restore failed: could not execute query: out of luck; nothing was restored"
+stderr_lacks "$PW"
+[ "$(pgdump dbbackup_shop)" = "$live" ] || fail "the database changed"
+
 tcase "restore waits for revapply's advisory lock, and gives up cleanly"
 mkdir -p slow/versions
 cp m/versions/*.sql slow/versions/

@@ -26,7 +26,8 @@ only_files() { ls -A "$1" | sort; }
 hold_exclusive() {
 	rm -f "$T/ctl"
 	mkfifo "$T/ctl"
-	sqlite3 -batch "$1" <"$T/ctl" >/dev/null 2>&1 &
+	# With a busy timeout: a writer just stopped may still hold it.
+	sqlite3 -batch -cmd '.timeout 10000' "$1" <"$T/ctl" >/dev/null 2>&1 &
 	holder=$!
 	exec 9>"$T/ctl"
 	echo "BEGIN EXCLUSIVE;" >&9
@@ -455,6 +456,18 @@ tcase "a directory that cannot be made: a clear message"
 run dbbackup --dir app.db/sub
 status_is 1
 stderr_has "cannot create backup directory app.db/sub: Not a directory"
+run dbbackup --dir app.db
+status_is 1
+stderr_is "dbbackup: backup directory app.db is not a directory; choose a directory with --dir"
+run dbbackup --list --dir app.db
+status_is 1
+stderr_is "dbbackup: cannot read backup directory app.db: Not a directory"
+
+tcase "an in-memory database cannot be backed up"
+run dbbackup -u "sqlite::memory:" --dir mem
+status_is 2
+stderr_is "dbbackup: an in-memory database cannot be backed up"
+[ ! -e mem ] || [ -z "$(ls -A mem)" ] || fail "left: $(ls -A mem)"
 
 dbbackup -q -o good.sqlite3 >/dev/null || fail "backup good.sqlite3"
 bk=good.sqlite3
