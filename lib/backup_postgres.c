@@ -232,6 +232,24 @@ scrub(const char *url, const struct pgconn_info *ci, struct dbrev_buf *b)
 /* --- running a child ------------------------------------------------- */
 
 /*
+ * Block the signals whose handler stops the child (dbrev_backup_
+ * interrupted) while the child's pid is being recorded or forgotten,
+ * so that it never misses a child just started nor kills a pid that
+ * was reaped and may be reused.
+ */
+static void
+block_stop_signals(sigset_t *old)
+{
+	sigset_t s;
+
+	sigemptyset(&s);
+	sigaddset(&s, SIGINT);
+	sigaddset(&s, SIGTERM);
+	sigaddset(&s, SIGHUP);
+	sigprocmask(SIG_BLOCK, &s, old);
+}
+
+/*
  * Run argv (searched on PATH when it has no '/') with env.  Its stdout
  * goes to *out when out is not NULL (else /dev/null), its stderr to
  * *errtext (the last STDERR_KEEP bytes).  *status is the wait status.
@@ -241,8 +259,11 @@ run(char *const argv[], char *const env[], struct dbrev_buf *out,
     struct dbrev_buf *errtext, int *status, struct dbrev_error *err)
 {
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
 	int opipe[2] = { -1, -1 }, epipe[2] = { -1, -1 }, rc, e;
 	struct pollfd pf[2];
+	sigset_t old;
+	siginfo_t si;
 	char buf[16384];
 	pid_t pid;
 
@@ -264,8 +285,17 @@ run(char *const argv[], char *const env[], struct dbrev_buf *out,
 		posix_spawn_file_actions_addopen(&fa, 1, "/dev/null",
 		    O_WRONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, epipe[1], 2);
-	rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, env);
+	/* The child starts with the signal mask we had. */
+	block_stop_signals(&old);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setsigmask(&attr, &old);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+	rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv, env);
+	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
+	if (rc == 0)
+		dbrev_backup_set_child(pid);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (out != NULL)
 		close(opipe[1]);
 	close(epipe[1]);
@@ -277,7 +307,6 @@ run(char *const argv[], char *const env[], struct dbrev_buf *out,
 		    rc == ENOENT ? "install it, or give its path" : NULL,
 		    "cannot run %s: %s", argv[0], strerror(rc));
 	}
-	dbrev_backup_set_child(pid);
 	pf[0].fd = out != NULL ? opipe[0] : -1;
 	pf[0].events = POLLIN;
 	pf[1].fd = epipe[0];
@@ -322,15 +351,20 @@ run(char *const argv[], char *const env[], struct dbrev_buf *out,
 	for (int i = 0; i < 2; i++)
 		if (pf[i].fd != -1)
 			close(pf[i].fd);
+	/* Wait without reaping; forget the pid before it can be reused. */
+	while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) == -1 &&
+	    errno == EINTR)
+		;
+	block_stop_signals(&old);
+	dbrev_backup_set_child(0);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	while (waitpid(pid, status, 0) == -1) {
 		if (errno != EINTR) {
 			e = errno;
-			dbrev_backup_set_child(0);
 			return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
 			    NULL, "waiting for %s: %s", argv[0], strerror(e));
 		}
 	}
-	dbrev_backup_set_child(0);
 	return 0;
 }
 

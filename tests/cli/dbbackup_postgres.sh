@@ -359,4 +359,40 @@ done
 run dbbackup --list --dir kd
 stdout_is ""
 
+tcase "SIGTERM during pg_dump stops pg_dump and removes the temporary file"
+# pg_dump waits for a table that another session holds locked.
+rm -f "$T/lk.ctl" term.pid
+mkfifo "$T/lk.ctl"
+psql -X -q -d dbbackup_shop <"$T/lk.ctl" >/dev/null 2>&1 &
+lpid=$!
+exec 8>"$T/lk.ctl"
+echo "BEGIN; LOCK TABLE t IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60);" >&8
+wrap_program term_pg_dump "$(command -v pg_dump)" <<EOF
+echo \$\$ >"$T/term.pid"
+exec "$(command -v pg_dump)" "\$@"
+EOF
+mkdir kt
+dbbackup --dir kt --pg-dump "$T/term_pg_dump" >/dev/null 2>&1 &
+bpid=$!
+i=0
+until [ "$(q postgres "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pg_dump' AND wait_event_type = 'Lock'")" = 1 ]; do
+	i=$((i + 1))
+	[ $i -lt 250 ] || { fail "pg_dump never waited for the lock"; break; }
+	sleep 0.02
+done
+[ -n "$(ls -A kt)" ] || fail "no temporary file seen"
+kill -TERM $bpid
+wait $bpid
+[ $? = 143 ] || fail "dbbackup did not end by SIGTERM"
+i=0
+while kill -0 "$(cat term.pid)" 2>/dev/null; do
+	i=$((i + 1))
+	[ $i -lt 250 ] || { fail "pg_dump still runs"; break; }
+	sleep 0.02
+done
+[ -z "$(ls -A kt)" ] || fail "left: $(ls -A kt)"
+exec 8>&-
+kill $lpid 2>/dev/null
+wait $lpid 2>/dev/null
+
 finish
