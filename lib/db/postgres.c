@@ -34,10 +34,22 @@
 #define LOCK_POLL_FIRST_MS	10.0	/* first wait between lock attempts */
 #define LOCK_POLL_MAX_MS	100.0	/* backoff ceiling */
 
-/* A deferred version-table statement, for its error message. */
+/*
+ * The version-table statements, prepared once per connection and table
+ * (plus BEGIN and COMMIT, sent unprepared).
+ */
+enum stmt {
+	ST_INSERT, ST_DELETE, ST_STATE, ST_GET, ST_NPREPARED,
+	ST_BEGIN = ST_NPREPARED, ST_COMMIT
+};
+
+/* A statement waiting for the next round trip (batch()). */
 struct pending {
-	const char	*what;		/* what it does */
-	char		*rev;		/* one-row check: the revision, or NULL */
+	enum stmt	 which;
+	char		*params[3];
+	int		 nparams;
+	const char	*what;		/* what it does, for an error */
+	int		 check;		/* must touch one row (params[0]) */
 };
 
 struct dbrev_conn {
@@ -57,14 +69,15 @@ struct dbrev_conn {
 	char		*t_quoted;	/* "schema"."table" or "table" */
 	char		*t_qschema;	/* "schema" or NULL */
 	int		 t_pinned;	/* t_quoted names its schema */
+	int		 t_prepared;	/* statements prepared for t_quoted */
+	unsigned	 t_gen;		/* numbers their names */
 
 	/*
-	 * Round trips saved: BEGIN and a version-table INSERT wait here
-	 * and go to the server with the next statement (batch()).
+	 * Round trips saved: BEGIN and version-table changes wait here and
+	 * go to the server, pipelined, with the next statement: a revision
+	 * costs "BEGIN + look up its row", "its SQL", "its row + COMMIT".
 	 */
-	int		 pend_begin;	/* BEGIN not sent yet */
-	struct dbrev_buf pend;		/* deferred statements, ';'-ended */
-	struct pending	*pstmt;		/* one per deferred statement */
+	struct pending	*pend;
 	size_t		 npend, pcap;
 };
 
@@ -258,34 +271,48 @@ pg_set_notice(struct dbrev_conn *c, void (*fn)(void *, const char *),
 
 /* --- deferred statements ------------------------------------------ */
 
+static void
+pending_free(struct pending *p)
+{
+	for (int i = 0; i < p->nparams; i++)
+		free(p->params[i]);
+}
+
 /* Forget what is pending (the BEGIN too). */
 static void
 pend_clear(struct dbrev_conn *c)
 {
 	for (size_t i = 0; i < c->npend; i++)
-		free(c->pstmt[i].rev);
+		pending_free(&c->pend[i]);
 	c->npend = 0;
-	c->pend_begin = 0;
-	dbrev_buf_reset(&c->pend);
 }
 
-/*
- * Defer a statement to the next round trip.  With rev, it is a one-row
- * check written to divide by zero when no row matched (see row_sql()).
- */
-static void
-pend_add(struct dbrev_conn *c, const char *sql, const char *what,
-    const char *rev)
+/* Whether a BEGIN is pending, that is, nothing was sent since. */
+static int
+pend_begin(const struct dbrev_conn *c)
 {
+	return c->npend > 0 && c->pend[0].which == ST_BEGIN;
+}
+
+/* Defer a statement to the next round trip; params are copied. */
+static void
+pend_add(struct dbrev_conn *c, enum stmt which, const char *const *params,
+    int nparams, const char *what, int check)
+{
+	struct pending *p;
+
 	if (c->npend == c->pcap) {
 		c->pcap = c->pcap ? c->pcap * 2 : 8;
-		c->pstmt = dbrev_xrealloc(c->pstmt, c->pcap *
-		    sizeof(*c->pstmt));
+		c->pend = dbrev_xrealloc(c->pend, c->pcap * sizeof(*c->pend));
 	}
-	c->pstmt[c->npend].what = what;
-	c->pstmt[c->npend].rev = rev != NULL ? dbrev_xstrdup(rev) : NULL;
-	c->npend++;
-	dbrev_buf_puts(&c->pend, sql);
+	p = &c->pend[c->npend++];
+	memset(p, 0, sizeof(*p));
+	p->which = which;
+	p->nparams = nparams;
+	for (int i = 0; i < nparams; i++)
+		p->params[i] = dbrev_xstrdup(params[i]);
+	p->what = what;
+	p->check = check;
 }
 
 /* --- open and close ------------------------------------------------ */
@@ -307,8 +334,7 @@ conn_free(struct dbrev_conn *c)
 	free(c->t_quoted);
 	free(c->t_qschema);
 	pend_clear(c);
-	dbrev_buf_free(&c->pend);
-	free(c->pstmt);
+	free(c->pend);
 	free(c);
 }
 
@@ -457,76 +483,181 @@ run_query(struct dbrev_conn *c, const char *text, size_t *ndone,
 	return 0;
 }
 
-/* The error of a failed pending statement. */
-static int
-pending_error(struct dbrev_conn *c, const struct pending *ps,
-    const PGresult *r, struct dbrev_error *err)
+static void
+stmt_name(const struct dbrev_conn *c, enum stmt which, char *buf,
+    size_t size)
 {
-	/* A one-row check that found no row divides by zero on purpose. */
-	if (ps->rev != NULL && strcmp(sqlstate(r), "22012") == 0)
-		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
-		    "%s: revision %s is not recorded in %s", ps->what,
-		    ps->rev, c->t_given != NULL ? c->t_given : "the table");
-	return result_error(c, r, NULL, 0, ps->what, err);
+	snprintf(buf, size, "dbrev_%u_%d", c->t_gen, (int)which);
 }
 
 /*
- * Send what is pending (a BEGIN, deferred version-table statements) and
- * then sql (may be NULL) as one simple query: one round trip.  With
- * `last`, sql's result is handed back (caller clears).  An error names
- * what failed: `what` for sql, or what the pending statement was doing.
+ * Prepare the version-table statements for the current table.  A change
+ * that must touch exactly one row is written to divide by zero when it
+ * touches none, so that it fails (and fails the transaction) even when
+ * a COMMIT follows it in the same pipeline.
  */
 static int
-batch(struct dbrev_conn *c, const char *sql, PGresult **last,
-    const char *what, struct dbrev_error *err)
+prepare(struct dbrev_conn *c, struct dbrev_error *err)
 {
+	static const char *const sql[ST_NPREPARED] = {
+		"INSERT INTO %s (revision, checksum, state) "
+		    "VALUES ($1, $2, $3)",
+		"WITH d AS (DELETE FROM %s WHERE revision = $1 RETURNING 1) "
+		    "SELECT 1 / count(*) FROM d",
+		"WITH d AS (UPDATE %s SET state = $2, applied_at = now() "
+		    "WHERE revision = $1 RETURNING 1) SELECT 1 / count(*) FROM d",
+		"SELECT state FROM %s WHERE revision = $1",
+	};
 	struct dbrev_buf b = { 0 };
-	size_t nbegin = c->pend_begin ? 1 : 0, npend = c->npend, ndone;
-	struct pending *ps = NULL;
-	PGresult *failed, *r = NULL;
-	int rc = 0;
+	char name[48];
+	PGresult *r;
+	int rc = 0, i;
+
+	if (c->t_prepared)
+		return 0;
+	c->t_gen++;	/* new names: no need to deallocate old ones */
+	for (i = 0; i < ST_NPREPARED && rc == 0; i++) {
+		dbrev_buf_reset(&b);
+		dbrev_buf_printf(&b, sql[i], c->t_quoted);
+		stmt_name(c, (enum stmt)i, name, sizeof name);
+		if ((r = PQprepare(c->pg, name, b.data, 0, NULL)) == NULL)
+			rc = conn_error(c, err, "cannot use the version table");
+		else if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			rc = result_error(c, r, NULL, 0,
+			    "cannot use the version table", err);
+		PQclear(r);
+	}
+	dbrev_buf_free(&b);
+	if (rc == 0)
+		c->t_prepared = 1;
+	return rc;
+}
+
+/* Queue one statement (pipeline mode) or send it (without). */
+static int
+send_one(struct dbrev_conn *c, const struct pending *p)
+{
+	const char *params[3];
+	char name[48];
+
+	for (int i = 0; i < p->nparams; i++)
+		params[i] = p->params[i];
+	if (p->which == ST_BEGIN)
+		return PQsendQueryParams(c->pg, "BEGIN", 0, NULL, NULL, NULL,
+		    NULL, 0);
+	if (p->which == ST_COMMIT)
+		return PQsendQueryParams(c->pg, "COMMIT", 0, NULL, NULL,
+		    NULL, NULL, 0);
+	stmt_name(c, p->which, name, sizeof name);
+	return PQsendQueryPrepared(c->pg, name, p->nparams, params, NULL,
+	    NULL, 0);
+}
+
+/* The error of a failed pending statement. */
+static int
+pending_error(struct dbrev_conn *c, const struct pending *p,
+    const PGresult *r, struct dbrev_error *err)
+{
+	/* A one-row check that found no row divides by zero on purpose. */
+	if (p->check && strcmp(sqlstate(r), "22012") == 0)
+		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+		    "%s: revision %s is not recorded in %s", p->what,
+		    p->params[0], c->t_given != NULL ? c->t_given :
+		    "the version table");
+	return result_error(c, r, NULL, 0, p->what, err);
+}
+
+/*
+ * Send everything pending in one round trip (libpq's pipeline mode) and
+ * read the results.  The first failure fills err (the server skips the
+ * rest); with `last`, the last statement's result is handed back
+ * (caller clears).  Nothing is pending afterwards.
+ */
+static int
+batch(struct dbrev_conn *c, PGresult **last, struct dbrev_error *err)
+{
+	struct pending *p = c->pend;
+	size_t n = c->npend, total = n, i;
+	PGresult *r, *keep = NULL;
+	int rc = 0, prep = 0;
 
 	if (last != NULL)
 		*last = NULL;
-	if (what == NULL)
-		what = "cannot talk to the database";
-	if (c->pend_begin)
-		dbrev_buf_puts(&b, "BEGIN;");
-	if (npend > 0) {
-		dbrev_buf_add(&b, c->pend.data, c->pend.len);
-		/* Keep their descriptions for the error; pend is reused. */
-		ps = dbrev_xcalloc(npend, sizeof(*ps));
-		memcpy(ps, c->pstmt, npend * sizeof(*ps));
+	if (n == 0)
+		return 0;
+	c->pend = NULL;
+	c->npend = c->pcap = 0;
+	for (i = 0; i < n; i++)
+		prep |= p[i].which < ST_NPREPARED;
+	if (prep && prepare(c, err) != 0) {
+		rc = -1;
+		goto out;
 	}
-	c->npend = 0;
-	c->pend_begin = 0;
-	dbrev_buf_reset(&c->pend);
-	if (sql != NULL)
-		dbrev_buf_puts(&b, sql);
-	if (b.len > 0) {
-		if (run_query(c, b.data, &ndone, &failed, &r) != 0)
-			rc = conn_error(c, err, what);
-		else if (failed != NULL) {
-			if (ndone < nbegin)
-				rc = result_error(c, failed, NULL, 0,
-				    "cannot begin a transaction", err);
-			else if (ndone < nbegin + npend)
-				rc = pending_error(c, &ps[ndone - nbegin],
-				    failed, err);
-			else
-				rc = result_error(c, failed, NULL, 0, what,
-				    err);
-			PQclear(failed);
-		} else if (last != NULL && sql != NULL) {
-			*last = r;
-			r = NULL;
+#ifdef LIBPQ_HAS_PIPELINING
+	if (!PQenterPipelineMode(c->pg)) {
+		rc = conn_error(c, err, p[0].what);
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		if (!send_one(c, &p[i]))
+			break;
+	if (i < n)
+		rc = conn_error(c, err, p[i].what);
+	n = i;	/* read what was queued */
+	if (!PQpipelineSync(c->pg) && rc == 0)
+		rc = conn_error(c, err, p[0].what);
+	for (i = 0; i < n; i++)
+		/* Each statement: its result, then NULL. */
+		while ((r = PQgetResult(c->pg)) != NULL) {
+			ExecStatusType st = PQresultStatus(r);
+
+			if (rc == 0 && st != PGRES_COMMAND_OK &&
+			    st != PGRES_TUPLES_OK)
+				rc = pending_error(c, &p[i], r, err);
+			if (rc == 0 && i == n - 1 && last != NULL) {
+				PQclear(keep);
+				keep = r;
+			} else
+				PQclear(r);
+		}
+	/* Then the sync point. */
+	while ((r = PQgetResult(c->pg)) != NULL) {
+		ExecStatusType st = PQresultStatus(r);
+
+		PQclear(r);
+		if (st == PGRES_PIPELINE_SYNC)
+			break;
+	}
+	if (!PQexitPipelineMode(c->pg) && rc == 0)
+		rc = conn_error(c, err, p[0].what);
+#else
+	for (i = 0; i < n && rc == 0; i++) {
+		if (!send_one(c, &p[i])) {
+			rc = conn_error(c, err, p[i].what);
+			break;
+		}
+		while ((r = PQgetResult(c->pg)) != NULL) {
+			ExecStatusType st = PQresultStatus(r);
+
+			if (rc == 0 && st != PGRES_COMMAND_OK &&
+			    st != PGRES_TUPLES_OK)
+				rc = pending_error(c, &p[i], r, err);
+			if (rc == 0 && i == n - 1 && last != NULL) {
+				PQclear(keep);
+				keep = r;
+			} else
+				PQclear(r);
 		}
 	}
-	PQclear(r);
-	for (size_t i = 0; i < npend; i++)
-		free(ps[i].rev);
-	free(ps);
-	dbrev_buf_free(&b);
+#endif
+out:
+	if (rc == 0 && last != NULL)
+		*last = keep;
+	else
+		PQclear(keep);
+	for (i = 0; i < total; i++)
+		pending_free(&p[i]);
+	free(p);
 	return rc;
 }
 
@@ -534,9 +665,7 @@ batch(struct dbrev_conn *c, const char *sql, PGresult **last,
 static int
 flush(struct dbrev_conn *c, struct dbrev_error *err)
 {
-	if (!c->pend_begin && c->npend == 0)
-		return 0;
-	return batch(c, NULL, NULL, NULL, err);
+	return batch(c, NULL, err);
 }
 
 /* A simple statement of ours that returns no rows. */
@@ -563,8 +692,10 @@ pg_begin(struct dbrev_conn *c, struct dbrev_error *err)
 	if (c->in_tx)
 		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
 		    "cannot begin a transaction: one is already open");
+	if (flush(c, err) != 0)
+		return -1;
 	c->in_tx = 1;
-	c->pend_begin = 1;
+	pend_add(c, ST_BEGIN, NULL, 0, "cannot begin a transaction", 0);
 	return 0;
 }
 
@@ -572,17 +703,17 @@ static int
 pg_commit(struct dbrev_conn *c, struct dbrev_error *err)
 {
 	PGresult *r;
-	int rc;
+	int rc = 0;
 
 	c->in_tx = 0;
-	if (c->pend_begin && c->npend == 0) {
+	if (pend_begin(c) && c->npend == 1) {
 		/* Nothing was sent: nothing to commit. */
-		c->pend_begin = 0;
+		pend_clear(c);
 		return 0;
 	}
-	if (batch(c, "COMMIT", &r, "cannot commit", err) != 0)
+	pend_add(c, ST_COMMIT, NULL, 0, "cannot commit", 0);
+	if (batch(c, &r, err) != 0)
 		return -1;
-	rc = 0;
 	if (r != NULL && strcmp(PQcmdStatus(r), "ROLLBACK") == 0)
 		/* COMMIT of a failed transaction rolls back, quietly. */
 		rc = dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
@@ -595,7 +726,7 @@ pg_commit(struct dbrev_conn *c, struct dbrev_error *err)
 static int
 pg_rollback(struct dbrev_conn *c, struct dbrev_error *err)
 {
-	int sent = !c->pend_begin, rc;
+	int sent = !pend_begin(c), rc;
 
 	c->in_tx = 0;
 	pend_clear(c);
@@ -952,6 +1083,7 @@ table_names(struct dbrev_conn *c, const char *table, struct dbrev_error *err)
 	free(c->t_qschema);
 	c->t_given = c->t_schema = c->t_quoted = c->t_qschema = NULL;
 	c->t_pinned = dot != NULL;
+	c->t_prepared = 0;
 	name = table;
 	if (dot != NULL) {
 		c->t_schema = dbrev_xstrndup(table, (size_t)(dot - table));
@@ -1174,6 +1306,7 @@ table_pin(struct dbrev_conn *c, const char *schema, struct dbrev_error *err)
 	free(c->t_quoted);
 	c->t_quoted = dbrev_buf_take(&b);
 	c->t_pinned = 1;
+	c->t_prepared = 0;
 	return 0;
 }
 
@@ -1349,130 +1482,66 @@ pg_table_read(struct dbrev_conn *c, const char *table,
 	return 0;
 }
 
-/* Append a string literal, quoted by libpq; -1 when it cannot. */
+/*
+ * Version-table changes inside a transaction wait for the COMMIT (or
+ * whatever is sent next), pipelined with it: a failure fails the commit
+ * and nothing is kept.  Outside a transaction they are sent at once.
+ */
 static int
-add_literal(struct dbrev_conn *c, struct dbrev_buf *b, const char *v,
+row_change(struct dbrev_conn *c, const char *table, enum stmt which,
+    const char *const *params, int nparams, const char *what, int check,
     struct dbrev_error *err)
 {
-	char *q = PQescapeLiteral(c->pg, v, strlen(v));
-
-	if (q == NULL)
-		return conn_error(c, err, "cannot quote a value");
-	dbrev_buf_puts(b, q);
-	PQfreemem(q);
-	return 0;
-}
-
-/*
- * Version-table changes are plain text with literals quoted by libpq,
- * deferred inside a transaction so that they go with the COMMIT (or
- * whatever statement comes next): a failure fails the commit and nothing
- * is kept.  Outside a transaction they are sent at once.
- */
-static int
-row_change(struct dbrev_conn *c, struct dbrev_buf *sql, const char *what,
-    const char *check_rev, struct dbrev_error *err)
-{
-	pend_add(c, sql->data, what, check_rev);
-	dbrev_buf_free(sql);
+	if (table_names(c, table, err) != 0)
+		return -1;
+	pend_add(c, which, params, nparams, what, check);
 	return c->in_tx ? 0 : flush(c, err);
-}
-
-/*
- * "WITH d AS (<change> RETURNING 1) SELECT 1 / count(*) FROM d;": a change
- * that must touch exactly one row fails (division by zero, reported as
- * "not recorded") when it touches none, even deferred behind a COMMIT.
- */
-static void
-one_row_check(struct dbrev_buf *b)
-{
-	dbrev_buf_puts(b, " RETURNING 1) SELECT 1 / count(*) FROM d;");
 }
 
 static int
 pg_table_insert(struct dbrev_conn *c, const char *table, const char *rev,
     const char *checksum, enum dbrev_row_state st, struct dbrev_error *err)
 {
-	struct dbrev_buf b = { 0 };
+	const char *params[3] = { rev, checksum, state_name(st) };
 
-	if (table_names(c, table, err) != 0)
-		return -1;
-	dbrev_buf_printf(&b, "INSERT INTO %s (revision, checksum, state) "
-	    "VALUES (", c->t_quoted);
-	if (add_literal(c, &b, rev, err) != 0) {
-		dbrev_buf_free(&b);
-		return -1;
-	}
-	dbrev_buf_puts(&b, ", ");
-	if (add_literal(c, &b, checksum, err) != 0) {
-		dbrev_buf_free(&b);
-		return -1;
-	}
-	dbrev_buf_printf(&b, ", '%s');", state_name(st));
-	return row_change(c, &b,
-	    "cannot record the revision in the version table", NULL, err);
+	return row_change(c, table, ST_INSERT, params, 3,
+	    "cannot record the revision in the version table", 0, err);
 }
 
 static int
 pg_table_set_state(struct dbrev_conn *c, const char *table, const char *rev,
     enum dbrev_row_state st, struct dbrev_error *err)
 {
-	struct dbrev_buf b = { 0 };
+	const char *params[2] = { rev, state_name(st) };
 
-	if (table_names(c, table, err) != 0)
-		return -1;
-	dbrev_buf_printf(&b, "WITH d AS (UPDATE %s SET state = '%s', "
-	    "applied_at = now() WHERE revision = ", c->t_quoted,
-	    state_name(st));
-	if (add_literal(c, &b, rev, err) != 0) {
-		dbrev_buf_free(&b);
-		return -1;
-	}
-	one_row_check(&b);
-	return row_change(c, &b, "cannot update the version table", rev, err);
+	return row_change(c, table, ST_STATE, params, 2,
+	    "cannot update the version table", 1, err);
 }
 
 static int
 pg_table_delete(struct dbrev_conn *c, const char *table, const char *rev,
     struct dbrev_error *err)
 {
-	struct dbrev_buf b = { 0 };
+	const char *params[1] = { rev };
 
-	if (table_names(c, table, err) != 0)
-		return -1;
-	dbrev_buf_printf(&b, "WITH d AS (DELETE FROM %s WHERE revision = ",
-	    c->t_quoted);
-	if (add_literal(c, &b, rev, err) != 0) {
-		dbrev_buf_free(&b);
-		return -1;
-	}
-	one_row_check(&b);
-	return row_change(c, &b,
-	    "cannot remove the revision from the version table", rev, err);
+	return row_change(c, table, ST_DELETE, params, 1,
+	    "cannot remove the revision from the version table", 1, err);
 }
 
 static int
 pg_table_get(struct dbrev_conn *c, const char *table, const char *rev,
     int *found, enum dbrev_row_state *st, struct dbrev_error *err)
 {
-	static const char what[] = "cannot read the version table";
-	struct dbrev_buf b = { 0 };
+	const char *params[1] = { rev };
 	PGresult *r;
 	int rc = 0;
 
 	*found = 0;
 	if (table_names(c, table, err) != 0)
 		return -1;
-	dbrev_buf_printf(&b, "SELECT state FROM %s WHERE revision = ",
-	    c->t_quoted);
-	if (add_literal(c, &b, rev, err) != 0) {
-		dbrev_buf_free(&b);
-		return -1;
-	}
 	/* Usually right after begin(): BEGIN and this, one round trip. */
-	rc = batch(c, b.data, &r, what, err);
-	dbrev_buf_free(&b);
-	if (rc != 0)
+	pend_add(c, ST_GET, params, 1, "cannot read the version table", 0);
+	if (batch(c, &r, err) != 0)
 		return -1;
 	if (r != NULL && PQntuples(r) == 1) {
 		*found = 1;
