@@ -12,6 +12,9 @@
  * statement failed.  Outside a transaction (a revision marked
  * "transaction: none") statements are sent one by one, since the server
  * refuses CREATE INDEX CONCURRENTLY inside a multi-statement query.
+ * BEGIN and the version-table statements (prepared once) wait and are
+ * pipelined with what follows, so that a revision costs three round
+ * trips: BEGIN and its row looked up; its SQL; its row and COMMIT.
  *
  * Runners serialise on a session advisory lock keyed from the version
  * table's name.  A waiting runner polls pg_try_advisory_lock instead of
