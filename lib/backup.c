@@ -588,7 +588,9 @@ dbrev_tmpfile_open(const char *dir, struct dbrev_tmpfile *t,
 
 	t->fd = -1;
 	t->dir = dbrev_xstrdup(dir);
-	t->path = join_path(dir, TMP_PREFIX "XXXXXX" TMP_SUFFIX);
+	/* mkstemps replaces six X's before the suffix: put them there. */
+	t->path = join_path(dir, TMP_PREFIX "......" TMP_SUFFIX);
+	memset(t->path + strlen(t->path) - strlen(TMP_SUFFIX) - 6, 'X', 6);
 	if ((t->fd = mkstemps(t->path, (int)strlen(TMP_SUFFIX))) == -1) {
 		e = errno;
 		free(t->dir);

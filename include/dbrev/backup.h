@@ -202,7 +202,7 @@ void	 dbrev_backup_interrupted(void);
  * Helpers for writing a file atomically, used by the operations.
  *
  * dbrev_tmpfile_open creates an empty file, mode 0600, under a name
- * dbbackup never lists (".dbbackup-XXXXXX.tmp") in dir.
+ * dbbackup never lists (".dbbackup-" six random characters ".tmp") in dir.
  * dbrev_tmpfile_commit fsyncs it and links it to final (in the same
  * directory) without replacing anything, removes the temporary name
  * and fsyncs the directory (best effort): 0 on success, 1 when final
