@@ -31,10 +31,14 @@ usage(FILE *f, int status)
 	fprintf(f,
 	    "usage: dbbackup [-qv] [-u URL] [-d DIR] [--dir DIR | -o FILE] "
 	    "[--keep N]\n"
+	    "                [--table NAME] [--lock-timeout SEC] "
+	    "[--pg-dump PATH] [--pg-restore PATH]\n"
 	    "       dbbackup [-q] [-u URL] --prune --keep N [--dir DIR]\n"
-	    "       dbbackup --list [--dir DIR]\n"
-	    "       dbbackup [-qv] [-u URL] --verify FILE\n"
-	    "       dbbackup [-qv] [-u URL] [-d DIR] --restore FILE\n");
+	    "       dbbackup [-q] --list [--dir DIR]\n"
+	    "       dbbackup [-qv] [-u URL] [--pg-restore PATH] --verify FILE\n"
+	    "       dbbackup [-qv] [-u URL] [-d DIR] [--table NAME] "
+	    "[--lock-timeout SEC]\n"
+	    "                [--pg-restore PATH] --restore FILE\n");
 	if (f == stdout)
 		fprintf(f,
 		    "\n"
