@@ -685,6 +685,14 @@ choose(const char *name, const char *given, int want, const char *near,
 	return 0;
 }
 
+/* libpq prints notices on stderr by default; the library never prints. */
+static void
+no_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
 /* The server's major version (one short connection), or -1 with err. */
 static int
 server_version(const char *url, const struct pgconn_info *ci, int *major,
@@ -695,6 +703,8 @@ server_version(const char *url, const struct pgconn_info *ci, int *major,
 	char *safe;
 
 	c = PQconnectdb(url);
+	if (c != NULL)
+		PQsetNoticeProcessor(c, no_notice, NULL);
 	if (c == NULL || PQstatus(c) != CONNECTION_OK) {
 		dbrev_buf_puts(&msg, c != NULL ? PQerrorMessage(c) :
 		    "out of memory");
@@ -945,6 +955,8 @@ left_in_place(const char *url, const struct prog *pr, const char *file,
 	    !WIFEXITED(status) || WEXITSTATUS(status) != 0 || toc.data == NULL)
 		goto out;
 	c = PQconnectdb(url);
+	if (c != NULL)
+		PQsetNoticeProcessor(c, no_notice, NULL);
 	if (PQstatus(c) != CONNECTION_OK)
 		goto out;
 	r = PQexec(c, q);
