@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "dbrev/backup.h"
 #include "dbrev/graph.h"
@@ -526,6 +527,43 @@ test_sniff(void **state)
 	dbrev_error_clear(&e);
 }
 
+/* A failed operation leaves nothing in its result (nothing to free). */
+static void
+test_result_on_failure(void **state)
+{
+	struct dbrev_backup_result res;
+	struct dbrev_error e;
+	char bad[512], good[512], url[600];
+	sqlite3 *db;
+	FILE *f;
+
+	(void)state;
+	dbrev_error_init(&e);
+	snprintf(bad, sizeof bad, "%s/bad.sqlite3", tmpdir);
+	f = fopen(bad, "w");
+	assert_non_null(f);
+	fwrite("SQLite format 3\0\x10\0", 1, 18, f);
+	fclose(f);
+	assert_int_equal(dbrev_backup_verify(NULL, bad, NULL, &res, &e), -1);
+	assert_null(res.path);
+	assert_null(res.detail);
+	assert_non_null(strstr(e.message, "truncated"));
+	dbrev_error_clear(&e);
+
+	/* Verifies, but the database cannot be opened. */
+	snprintf(good, sizeof good, "%s/good.sqlite3", tmpdir);
+	assert_int_equal(sqlite3_open(good, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t (x)", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_close(db);
+	snprintf(url, sizeof url, "sqlite:%s/no/such/dir/app.db", tmpdir);
+	assert_int_equal(dbrev_backup_restore(url, good, NULL, &res, &e), -1);
+	assert_null(res.path);
+	assert_null(res.detail);
+	assert_null(res.revision);
+	dbrev_error_clear(&e);
+}
+
 static void
 test_url_label(void **state)
 {
@@ -581,6 +619,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sniff, setup_dir,
 		    teardown_dir),
 		cmocka_unit_test(test_url_label),
+		cmocka_unit_test_setup_teardown(test_result_on_failure,
+		    setup_dir, teardown_dir),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
