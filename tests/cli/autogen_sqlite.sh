@@ -1,6 +1,7 @@
 # tests/cli/autogen_sqlite.sh - revgen --autogenerate and revgen check on SQLite,
 # as a user types them, with revapply applying what was written.
 . "$DBREV_SRCDIR/tests/lib/test.sh"
+. "$DBREV_SRCDIR/tests/lib/chain.sh"
 
 cd "$T" || exit 1
 M=$T/migrations
@@ -143,19 +144,9 @@ status_is 2
 stderr_has "bad.sql:3:"
 
 tcase "a revision that fails to replay names its file and line"
-mkdir -p "$T/m2/versions"
-cat >"$T/m2/versions/aaa_one.sql" <<'EOF'
--- revision: aaa
--- parents:
--- message: one
-
--- +upgrade
-CREATE TABLE t (x);
-INSERT INTO missing VALUES (1);
-
--- +downgrade
-DROP TABLE t;
-EOF
+revision "$T/m2/versions/aaa_one.sql" aaa "" one \
+    "CREATE TABLE t (x);
+INSERT INTO missing VALUES (1);" "DROP TABLE t;"
 run revgen -d "$T/m2" check --schema schema.sql
 status_is 2
 stderr_has "aaa_one.sql:7:"

@@ -1,6 +1,7 @@
 # revgen as a user types it: init, new revisions, branches, merges,
 # hostile messages, errors, and (once it is built) autogenerate.
 . "$DBREV_SRCDIR/tests/lib/test.sh"
+. "$DBREV_SRCDIR/tests/lib/chain.sh"
 
 cd "$T" || exit 2
 unset DBREV_DIR DATABASE_URL
@@ -266,18 +267,9 @@ stderr_has "new revision"
 [ "$(wc -l <"$OUT")" = 1 ] || fail "stdout is not one path"
 
 # ---- autogenerate: needs the autogenerate issue (lib/autogen.c) ----
-mkdir -p ag/versions
-cat >ag/versions/000000000001_users.sql <<'EOF'
--- revision: 000000000001
--- parents:
--- message: users
-
--- +upgrade
-CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
-
--- +downgrade
-DROP TABLE users;
-EOF
+revision ag/versions/000000000001_users.sql 000000000001 "" users \
+    "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);" \
+    "DROP TABLE users;"
 echo 'CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);' >same.sql
 cat >more.sql <<'EOF'
 CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT);
