@@ -15,8 +15,10 @@ int
 main(void)
 {
 	const char *url = getenv("DATABASE_URL");
+	PQconninfoOption *opts;
 	PGconn *conn;
 	PGresult *res;
+	char *why = NULL;
 	int i, n;
 
 	if (url == NULL || *url == '\0') {
@@ -24,9 +26,20 @@ main(void)
 		    "export DATABASE_URL=postgresql://user@localhost/app\n");
 		return 2;
 	}
+	/*
+	 * libpq's reason for refusing a URL quotes the bad part, which may
+	 * be the password (a stray '%' in it): say only that it is bad.
+	 */
+	if ((opts = PQconninfoParse(url, &why)) == NULL) {
+		fprintf(stderr, "app: DATABASE_URL is not a valid connection "
+		    "string; check its percent-encoding and quoting\n");
+		PQfreemem(why);
+		return 2;
+	}
+	PQconninfoFree(opts);
 	conn = PQconnectdb(url);
 	if (PQstatus(conn) != CONNECTION_OK) {
-		/* libpq's message never contains the password. */
+		/* Once the URL parses, libpq's message names no password. */
 		fprintf(stderr, "app: %s", PQerrorMessage(conn));
 		PQfinish(conn);
 		return 1;

@@ -169,6 +169,18 @@ stdout_has "3 users"
 run psql -X -At -d dbrev_mk_example -c "select count(*) from pg_indexes where indexname='ix_posts_user_id'"
 stdout_is 1
 
+tcase "the postgres-app example never shows a password libpq quotes"
+DATABASE_URL="postgresql://$PGUSER:s3cr%zzet@/dbrev_mk_example?host=$PGHOST" \
+    run "$T/tree/examples/postgres-app/app"
+status_is 2
+stderr_has "not a valid connection string"
+stderr_lacks "s3cr"
+DATABASE_URL="postgresql:///no_such_db?host=$PGHOST&port=$PGPORT&user=$PGUSER&password=s3cr3t" \
+    run "$T/tree/examples/postgres-app/app"
+status_is 1
+stderr_has "no_such_db"
+stderr_lacks "s3cr3t"
+
 tcase "the postgres-app example: down to base and up again"
 DATABASE_URL=$ex_url run "$MAKE_CMD" --no-print-directory \
     -C "$T/tree/examples/postgres-app" DBREV_BINDIR="$DBREV_BINDIR" db-downgrade REV=base
