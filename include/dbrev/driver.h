@@ -127,15 +127,8 @@ struct dbrev_driver {
 	 * (NOTICE, WARNING, INFO), as one password-free line such as
 	 * "NOTICE: table x does not exist, skipping", to fn(arg, msg).
 	 * Without it notices are dropped, since the library never prints.
-	 * H3, to wire it (H4 did not touch apply.h/apply.c/revapply.c): add
-	 * `void (*on_notice)(void *arg, const char *msg)` to struct
-	 * dbrev_apply_options (arg: the existing `arg`), and in apply.c's
-	 * session_start, right after dbrev_db_open:
-	 *   if (o->on_notice != NULL && s->drv->set_notice != NULL)
-	 *	s->drv->set_notice(s->c, o->on_notice, o->arg);
-	 * and in revapply.c print `revapply: MSG` on stderr unless -q.
-	 * tests/cli/revapply_postgres.sh ("NOTICEs ... shown on stderr")
-	 * expects "NOTICE: hello from a1" and "WARNING: bye from a1".
+	 * apply.c passes dbrev_apply_options.on_notice on right after
+	 * opening; revapply prints the line on stderr unless -q.
 	 */
 	void	(*set_notice)(struct dbrev_conn *,
 		    void (*fn)(void *arg, const char *msg), void *arg);
