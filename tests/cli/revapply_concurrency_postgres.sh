@@ -160,7 +160,8 @@ consistent() {
 
 tcase "kill -9 of a runner mid-upgrade frees the lock and leaves the database consistent"
 u=$(newdb slow)
-for delay in 0.15 0.4 0.25 0.7 0.05 0.5; do
+# Fixed moments, and two random ones (named in any failure).
+for delay in 0.15 0.4 0.25 0.7 0.05 0.5 "0.$((RANDOM % 90 + 10))" "0.$((RANDOM % 90 + 10))"; do
 	revapply -q -d slow -u "$u" upgrade 2>/dev/null &
 	p=$!
 	sleep "$delay"
