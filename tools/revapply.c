@@ -461,8 +461,9 @@ main(int argc, char *argv[])
 			break;
 		case 'L':
 			o.lock_timeout = strtod(optarg, &end);
+			/* !(x >= 0 && x <= 1e6) also refuses nan. */
 			if (*optarg == '\0' || *end != '\0' ||
-			    o.lock_timeout < 0 || o.lock_timeout > 1e6)
+			    !(o.lock_timeout >= 0 && o.lock_timeout <= 1e6))
 				usage_error("bad --lock-timeout (seconds):",
 				    optarg);
 			break;

@@ -56,6 +56,11 @@ run revapply -d m stamp
 status_is 2
 run revapply -d m --lock-timeout soon upgrade
 status_is 2
+for bad in nan inf -1 1e7; do
+	run revapply -d m --lock-timeout "$bad" upgrade
+	status_is 2
+	stderr_has "bad --lock-timeout"
+done
 run revapply -d m --table 'x;drop' upgrade
 status_is 2
 run revapply -d m current extra
