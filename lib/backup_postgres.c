@@ -29,7 +29,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <libpq-fe.h>
+#include "db/postgres_libpq.h"
 
 #include "dbrev/backup.h"
 

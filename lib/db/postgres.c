@@ -30,7 +30,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include <libpq-fe.h>
+#include "postgres_libpq.h"
 
 #include "dbrev/driver.h"
 

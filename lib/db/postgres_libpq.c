@@ -4,17 +4,18 @@
  * libpq drags in some twenty shared libraries (Kerberos, LDAP, GnuTLS,
  * ...) whose loading and constructors cost a few milliseconds at every
  * start of every tool, although most runs (any SQLite database, revorder,
- * a nothing-to-do upgrade) never talk to PostgreSQL.  So libdbrev defines
- * the libpq functions it uses as thin forwarders that dlopen libpq on the
- * first call.  The link line still names -lpq: with --as-needed (the
- * default of most toolchains) it is dropped because these definitions
- * satisfy every reference; without it, or when a program calls a libpq
- * function not listed here, libpq is linked as usual and these forwarders
- * reach the same functions.  The SQL, protocol and connection handling
- * are libpq's own; nothing here reimplements them.
+ * a nothing-to-do upgrade) never talk to PostgreSQL.  So libdbrev calls
+ * the libpq functions it uses through thin forwarders that dlopen libpq on
+ * the first call.  postgres_libpq.h renames each to dbrev_<name>, so
+ * libdbrev defines none of libpq's own symbols and makes no reference to
+ * them: the -lpq on the link line is then dropped by --as-needed (Debian's
+ * default), and a program that links libpq itself is unaffected.  The
+ * SQL, protocol and connection handling are libpq's own; nothing here
+ * reimplements them.
  *
  * DBREV_LIBPQ, when set, names the library to load instead (a path, for
- * a libpq outside the loader's search path).  When it cannot be loaded, PQconnectdb and friends return NULL,
+ * a libpq outside the loader's search path).  When it cannot be loaded,
+ * PQconnectdb and friends return NULL,
  * PQstatus reports CONNECTION_BAD and PQerrorMessage says why, so the
  * driver's ordinary error path shows a clear message.
  */
@@ -24,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libpq-fe.h>
+#include "postgres_libpq.h"
 
 #include "dbrev/driver.h"
 
@@ -168,6 +169,19 @@ FORWARD(PGresult *, PQexecPrepared, (PGconn *conn, const char *stmtName,
     (conn, stmtName, nParams, paramValues, paramLengths, paramFormats,
     resultFormat), NULL)
 FORWARD(int, PQsendQuery, (PGconn *conn, const char *query), (conn, query), 0)
+FORWARD(int, PQsendQueryParams, (PGconn *conn, const char *command,
+    int nParams, const Oid *paramTypes, const char *const *paramValues,
+    const int *paramLengths, const int *paramFormats, int resultFormat),
+    (conn, command, nParams, paramTypes, paramValues, paramLengths,
+    paramFormats, resultFormat), 0)
+FORWARD(int, PQsendQueryPrepared, (PGconn *conn, const char *stmtName,
+    int nParams, const char *const *paramValues, const int *paramLengths,
+    const int *paramFormats, int resultFormat),
+    (conn, stmtName, nParams, paramValues, paramLengths, paramFormats,
+    resultFormat), 0)
+FORWARD(int, PQenterPipelineMode, (PGconn *conn), (conn), 0)
+FORWARD(int, PQexitPipelineMode, (PGconn *conn), (conn), 0)
+FORWARD(int, PQpipelineSync, (PGconn *conn), (conn), 0)
 FORWARD(PGresult *, PQgetResult, (PGconn *conn), (conn), NULL)
 FORWARD(int, PQconsumeInput, (PGconn *conn), (conn), 0)
 FORWARD(int, PQisBusy, (PGconn *conn), (conn), 0)

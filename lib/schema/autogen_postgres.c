@@ -22,7 +22,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include <libpq-fe.h>
+#include "../db/postgres_libpq.h"
 
 #include "dbrev/autogen.h"
 #include "dbrev/driver.h"

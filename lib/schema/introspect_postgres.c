@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libpq-fe.h>
+#include "../db/postgres_libpq.h"
 
 #include "dbrev/driver.h"
 #include "dbrev/schema.h"
