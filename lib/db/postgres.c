@@ -1358,10 +1358,13 @@ pg_table_ensure(struct dbrev_conn *c, const char *table,
 	if (table_names(c, table, err) != 0)
 		return -1;
 	for (attempt = 0; attempt < 3; attempt++) {
+		/* break, not return: b holds the DDL after a retry. */
 		if (table_exists(c, &tok, &sok, err) != 0)
-			return -1;
-		if (tok)
-			return 0;
+			break;
+		if (tok) {
+			rc = 0;
+			break;
+		}
 		/*
 		 * CREATE SCHEMA checks the privilege even when the schema
 		 * exists: only create what is missing.
