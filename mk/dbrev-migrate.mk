@@ -224,7 +224,9 @@ db-check:
 	else echo "dbrev: no $$DBREV_SCHEMA_FILE: the schema comparison is skipped (set DB_SCHEMA)" >&2; fi
 
 # Only SQL on stdout: the step line goes to stderr.
+# The URL only gives the script's dialect: nothing connects.
 db-sql:
+	$(if $(DBREV_URL),,$(error dbrev: db-sql needs DATABASE_URL for the SQL dialect of its script (it does not connect; sqlite:x or postgresql:// is enough): set it before the include line, on the command line (make db-sql DATABASE_URL=postgresql://) or in the environment))
 	$(if $(value FROM),$(call dbrev_check_rev,FROM))$(if $(value REV),$(call dbrev_check_rev,REV))
 	$(if $(DBREV_SAYING),@printf '  %-8s %s\n' SQL "$${DBREV_FROM:-base}:$${DBREV_REV:-head}" >&2)
 	$(DBREV_Q)$(DBREV_APPLY) --sql -- upgrade "$${DBREV_FROM:-base}:$${DBREV_REV:-head}"
@@ -252,7 +254,8 @@ dbrev make targets (man dbrev.mk):
   db-backup      back up now, into $(DB_BACKUP_DIR)/
   db-restore     restore a backup                         BACKUP=file
 knobs: DATABASE_URL=$(or $(DBREV_URL_SAFE),(unset)) DB_DIR=$(DB_DIR) DB_SCHEMA=$(DB_SCHEMA)
-       DB_BACKUP=$(DB_BACKUP) DB_BACKUP_DIR=$(DB_BACKUP_DIR) DB_STATE_DIR=$(DB_STATE_DIR)
+       DB_BACKUP=$(DB_BACKUP) DB_BACKUP_DIR=$(DB_BACKUP_DIR) DB_BACKUP_KEEP=$(or $(DB_BACKUP_KEEP),(all))
+       DB_STATE_DIR=$(DB_STATE_DIR) DB_TABLE=$(or $(DB_TABLE),(dbrev_revisions))
        DBREV_BINDIR=$(or $(DBREV_BINDIR),(PATH)) V=1 shows commands
 endef
 

@@ -37,7 +37,8 @@ mk db-help
 status_is 0
 for t in db-init db-revision db-migrate db-upgrade db-downgrade db-current \
     db-history db-heads db-branches db-show db-stamp db-merge db-check \
-    db-sql db-backup db-restore DATABASE_URL DB_DIR DB_BACKUP; do
+    db-sql db-backup db-restore DATABASE_URL DB_DIR DB_SCHEMA DB_BACKUP \
+    DB_BACKUP_DIR DB_BACKUP_KEEP DB_STATE_DIR DB_TABLE DBREV_BINDIR; do
 	stdout_has "$t"
 done
 
@@ -450,6 +451,11 @@ for t in db-upgrade db-downgrade db-current db-stamp db-backup db-restore; do
 done
 mk db-help
 status_is 0
+calls_clear
+mk db-sql
+status_is 2
+stderr_has "db-sql needs DATABASE_URL for the SQL dialect"
+calls_none
 
 tcase "DATABASE_URL set after the include: the error says so"
 mkdir -p "$T/late"
