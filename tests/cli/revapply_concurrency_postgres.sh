@@ -3,6 +3,7 @@
 # the lock does not deadlock CREATE INDEX CONCURRENTLY run by the holder;
 # kill -9 of a runner frees the lock and leaves the database consistent.
 . "$DBREV_SRCDIR/tests/lib/test.sh"
+. "$DBREV_SRCDIR/tests/lib/chain.sh"	# rev
 cd "$T" || exit 1
 unset DATABASE_URL DBREV_DIR
 
@@ -11,22 +12,6 @@ if ! pg_available; then
 	finish
 fi
 
-# rev DIR ID "PARENTS" MESSAGE UPGRADE-SQL DOWNGRADE-SQL [EXTRA-HEADER]
-rev() {
-	mkdir -p "$1/versions"
-	{
-		echo "-- revision: $2"
-		echo "-- parents: $3"
-		echo "-- message: $4"
-		[ -n "${7:-}" ] && echo "-- $7"
-		echo
-		echo "-- +upgrade"
-		printf '%s\n' "$5"
-		echo
-		echo "-- +downgrade"
-		printf '%s\n' "$6"
-	} >"$1/versions/$2_rev.sql"
-}
 # Databases are named $P<name>: other tests share the server.
 P=rc_
 q() { psql -X -At -d "$P$1" -c "$2" 2>&1; }

@@ -4,6 +4,7 @@
 # errors, and passwords that never show.  (Concurrency and kill -9:
 # revapply_concurrency_postgres.sh.)
 . "$DBREV_SRCDIR/tests/lib/test.sh"
+. "$DBREV_SRCDIR/tests/lib/chain.sh"	# rev
 cd "$T" || exit 1
 unset DATABASE_URL DBREV_DIR
 
@@ -12,25 +13,6 @@ if ! pg_available; then
 	finish
 fi
 
-# rev DIR ID "PARENTS" MESSAGE UPGRADE-SQL [DOWNGRADE-SQL|-] [EXTRA-HEADER]
-# writes DIR/versions/ID_rev.sql; "-" for no downgrade section.
-rev() {
-	mkdir -p "$1/versions"
-	{
-		echo "-- revision: $2"
-		echo "-- parents: $3"
-		echo "-- message: $4"
-		[ -n "${7:-}" ] && echo "-- $7"
-		echo
-		echo "-- +upgrade"
-		printf '%s\n' "$5"
-		if [ "${6:--}" != - ]; then
-			echo
-			echo "-- +downgrade"
-			printf '%s\n' "$6"
-		fi
-	} >"$1/versions/$2_rev.sql"
-}
 # Databases are named $P<name>: other tests share the server.
 P=rp_
 # q DB SQL: one query's rows, fields separated by |.

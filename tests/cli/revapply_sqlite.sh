@@ -1,28 +1,10 @@
 # revapply on real SQLite files: every verb and target form, branches
 # and merges, failures and how they are reported, offline SQL.
 . "$DBREV_SRCDIR/tests/lib/test.sh"
+. "$DBREV_SRCDIR/tests/lib/chain.sh"	# rev
 cd "$T" || exit 1
 unset DATABASE_URL DBREV_DIR
 
-# rev DIR ID "PARENTS" MESSAGE UPGRADE-SQL [DOWNGRADE-SQL|-] [EXTRA-HEADER]
-# writes DIR/versions/ID_rev.sql; "-" for no downgrade section.
-rev() {
-	mkdir -p "$1/versions"
-	{
-		echo "-- revision: $2"
-		echo "-- parents: $3"
-		echo "-- message: $4"
-		[ -n "${7:-}" ] && echo "-- $7"
-		echo
-		echo "-- +upgrade"
-		printf '%s\n' "$5"
-		if [ "${6:--}" != - ]; then
-			echo
-			echo "-- +downgrade"
-			printf '%s\n' "$6"
-		fi
-	} >"$1/versions/$2_rev.sql"
-}
 q() { sqlite3 "$1" "$2" 2>&1; }
 rows() { sqlite3 "$1" "select revision from dbrev_revisions order by revision" 2>/dev/null | tr '\n' ' '; }
 

@@ -11,6 +11,10 @@
 #       script read from stdin
 #   sum_file FILE
 #       a checksum of the file's bytes
+#   rev DIR ID "PARENTS" MESSAGE UPGRADE [DOWNGRADE|-] [EXTRA-HEADER]
+#       DIR/versions/ID_rev.sql; "-" (or nothing) for no downgrade
+#       section; EXTRA-HEADER (e.g. "transaction: none") after the
+#       message, which moves UPGRADE from line 6 to line 7
 
 revision() {
 	mkdir -p "$(dirname "$1")"
@@ -29,3 +33,21 @@ wrap_program() {
 }
 
 sum_file() { sha256sum "$1" | cut -d' ' -f1; }
+
+rev() {
+	mkdir -p "$1/versions"
+	{
+		echo "-- revision: $2"
+		echo "-- parents: $3"
+		echo "-- message: $4"
+		[ -n "${7:-}" ] && echo "-- $7"
+		echo
+		echo "-- +upgrade"
+		printf '%s\n' "$5"
+		if [ "${6:--}" != - ]; then
+			echo
+			echo "-- +downgrade"
+			printf '%s\n' "$6"
+		fi
+	} >"$1/versions/$2_rev.sql"
+}
