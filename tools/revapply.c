@@ -22,11 +22,15 @@ usage(FILE *f, int status)
 	    "[--lock-timeout SECONDS]\n"
 	    "                [--single-transaction] upgrade [TARGET] | "
 	    "downgrade [TARGET]\n"
-	    "       revapply [-q] [-d DIR] [-u URL | --dialect NAME] --sql "
-	    "upgrade|downgrade [FROM:]TO\n"
-	    "       revapply [-qv] [-d DIR] [-u URL] current | history | "
-	    "stamp TARGET |\n"
-	    "                resolve REVISION applied|reverted\n");
+	    "       revapply [-q] [-d DIR] [-u URL | --dialect NAME] "
+	    "[--table NAME] --sql\n"
+	    "                upgrade|downgrade [FROM:]TO\n"
+	    "       revapply [-qv] [-d DIR] [-u URL] [--table NAME] "
+	    "current | history\n"
+	    "       revapply [-qv] [-d DIR] [-u URL] [--table NAME] "
+	    "[--lock-timeout SECONDS]\n"
+	    "                stamp TARGET | resolve REVISION "
+	    "applied|reverted\n");
 	if (f == stdout)
 		fprintf(f,
 		    "\n"
