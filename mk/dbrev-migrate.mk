@@ -204,6 +204,7 @@ db-branches:
 db-show:
 	$(if $(value REV),$(call dbrev_check_rev,REV))
 	$(DBREV_Q)rev=$${DBREV_REV:-head}; \
+	case $$rev in base|heads|[-+]*) echo "dbrev: db-show shows one revision's file: REV= takes an id, a unique prefix of one, or head (not $$rev)" >&2; exit 2;; esac; \
 	if [ "$$rev" = head ]; then \
 	    rev=$$($(DBREV_REVORDER) -d "$$DBREV_DIR" --heads) || exit $$?; \
 	    set -- $$(printf '%s\n' "$$rev" | awk '{ print $$1 }'); \

@@ -182,6 +182,14 @@ mk db-show REV=ffffffffffff
 status_is 2
 stderr_has "matches 0 revisions"
 
+tcase "db-show REV=base, heads, +N or -N: says it shows one revision"
+for r in base heads -1 +1; do
+	mk db-show REV=$r
+	status_is 2
+	stderr_has "db-show shows one revision's file"
+	stdout_is ""
+done
+
 tcase "db-downgrade: backup, downgrade one step, stamps gone"
 calls_clear
 mk db-downgrade
