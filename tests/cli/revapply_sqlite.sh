@@ -50,6 +50,35 @@ status_is 2
 run revapply -d m --dialect sqlite upgrade
 status_is 2
 
+tcase "each usage error: one line saying what, then the usage, exit 2, stdout empty"
+# usage_err MESSAGE ARGS...: revapply ARGS fails so.
+usage_err() {
+	_m=$1
+	shift
+	run revapply "$@"
+	status_is 2
+	stderr_has "revapply: $_m"
+	stderr_has "usage: revapply"
+	stdout_is ""
+	[ "$(grep -c '^revapply: ' "$ERR")" = 1 ] || fail "$*: not one message: $(cat "$ERR")"
+}
+usage_err "bad --table name" -d m --table a.b.c upgrade
+usage_err "bad --table name" -d m --table 1abc upgrade
+usage_err "--dialect goes with --sql" -d m --dialect sqlite current
+usage_err "--sql goes with upgrade or downgrade, not stamp" -d m --sql stamp head
+usage_err "resolve REVISION takes 'applied' or 'reverted', not maybe" -d m resolve a1aa maybe
+usage_err "resolve needs REVISION" -d m resolve a1aa
+usage_err "stamp needs a TARGET" -d m stamp
+usage_err "current takes no argument: x" -d m current x
+usage_err "history takes no argument: x" -d m history x
+usage_err "too many arguments" -d m upgrade a b
+usage_err "too many arguments" -d m downgrade x -1
+usage_err "empty directory name for -d" -d '' upgrade
+usage_err "unknown dialect (sqlite or postgresql): oracle" -d m --dialect oracle --sql upgrade
+usage_err "FROM:TO needs both revisions: a1aa:" -d m --dialect sqlite --sql upgrade a1aa:
+usage_err "downgrade --sql needs FROM:TO, e.g. head:-1" -d m --dialect sqlite --sql downgrade base
+usage_err "unknown command: frob" -d m frob
+
 tcase "upgrade a fresh database to head reports each step"
 run revapply -d m upgrade
 status_is 0
