@@ -1132,15 +1132,23 @@ table_ddl(struct dbrev_buf *b, const char *qschema, const char *qtable)
 
 /* --- locking ------------------------------------------------------- */
 
-/* The advisory lock key: 64 bits of SHA-256 of the table's name. */
+/*
+ * The advisory lock key: 64 bits of SHA-256 of the table's name without
+ * its schema, so that "revs" and "public.revs" (one table, named two
+ * ways) share one lock; tables of one name in two schemas share it too,
+ * which only makes their runs wait for each other.
+ */
 static long long
 lock_key(const char *table)
 {
 	struct dbrev_buf b = { 0 };
 	char sum[DBREV_CHECKSUM_LEN + 1];
+	const char *name = table_or_default(table), *dot;
 	uint64_t k = 0;
 
-	dbrev_buf_printf(&b, "dbrev-lock:%s", table_or_default(table));
+	if ((dot = strrchr(name, '.')) != NULL && dot[1] != '\0')
+		name = dot + 1;
+	dbrev_buf_printf(&b, "dbrev-lock:%s", name);
 	dbrev_checksum(b.data, b.len, sum);
 	dbrev_buf_free(&b);
 	for (int i = 0; i < 16; i++) {

@@ -458,6 +458,10 @@ stderr_has "--lock-timeout"
 stderr_has "0.3 s"
 stderr_has "application mine"
 [ "$(wc -l <"$ERR")" = 1 ] || fail "more than one line: $(cat "$ERR")"
+# The same table named with its schema waits for the same lock.
+run revapply -d m -u "$hu" --table public.dbrev_revisions --lock-timeout 0.3 upgrade
+status_is 1
+stderr_has "lock timeout"
 # A killed holder frees the lock (its transaction rolled back).
 kill -9 $pid
 wait $pid 2>/dev/null
