@@ -235,11 +235,16 @@ cmd_sql(struct dbrev_apply_options *o, enum dbrev_direction dir,
 		*colon = '\0';
 		from = to;
 		to = dbrev_xstrdup(colon + 1);
-		if (*from == '\0' || *to == '\0')
+		if (*from == '\0' || *to == '\0') {
+			free(from);	/* LeakSanitizer would make exit 2 a 1 */
+			free(to);
 			usage_error("FROM:TO needs both revisions:", range);
-	} else if (dir == DBREV_DOWNGRADE)
+		}
+	} else if (dir == DBREV_DOWNGRADE) {
+		free(to);
 		usage_error("downgrade --sql needs FROM:TO, e.g. head:-1 "
 		    "or head:base, not", range);
+	}
 	if (dbrev_apply_sql(o, d, dir, from, to, &out, &e) == -1) {
 		free(from);
 		free(to);
