@@ -259,6 +259,18 @@ cmd_sql(struct dbrev_apply_options *o, enum dbrev_direction dir,
 	free(to);
 }
 
+/* Rows naming revisions that are not in the directory. */
+static void
+warn_unknown(const struct dbrev_apply_options *o, const struct dbrev_status *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->nunknown; i++)
+		warnx("version table records revision '%s', which is not in "
+		    "%s/versions; restore its file, or run 'revapply resolve "
+		    "%s reverted'", st->unknown[i], o->dir, st->unknown[i]);
+}
+
 static void
 cmd_current(struct dbrev_apply_options *o)
 {
@@ -283,16 +295,18 @@ cmd_current(struct dbrev_apply_options *o)
 		if (st.in_progress[i]) {
 			printf("%s (in progress)\n", r->id);
 			warnx("%s: revision '%s' was left in progress by an "
-			    "interrupted run; see 'revapply resolve'",
-			    r->path, r->id);
+			    "interrupted run; check the database, then run "
+			    "'revapply resolve %s applied' or 'revapply "
+			    "resolve %s reverted'", r->path, r->id, r->id,
+			    r->id);
 		}
 		if (st.edited[i])
 			warnx("%s: revision '%s' was edited after it was "
-			    "applied (checksum differs)", r->path, r->id);
+			    "applied (checksum differs); restore the file as "
+			    "applied, or run 'revapply resolve %s applied' if "
+			    "the database matches it", r->path, r->id, r->id);
 	}
-	for (i = 0; i < st.nunknown; i++)
-		warnx("version table records revision '%s', which is not in "
-		    "%s/versions", st.unknown[i], o->dir);
+	warn_unknown(o, &st);
 	if (st.ncurrent == 0 && !quiet && n > 0)
 		fputs("at <base>: no revision applied\n", stderr);
 	dbrev_status_free(&st);
@@ -356,9 +370,7 @@ cmd_history(struct dbrev_apply_options *o)
 		current[st.current[i]] = 1;
 	for (i = n; i > 0; i--)
 		print_history_line(st.graph, i - 1, &st, current);
-	for (i = 0; i < st.nunknown; i++)
-		warnx("version table records revision '%s', which is not in "
-		    "%s/versions", st.unknown[i], o->dir);
+	warn_unknown(o, &st);
 	free(current);
 	dbrev_status_free(&st);
 }

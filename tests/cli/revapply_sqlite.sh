@@ -294,6 +294,10 @@ run revapply -d e -u sqlite:e.db downgrade
 status_is 1
 run revapply -d e -u sqlite:e.db history
 stdout_has "[edited]"
+run revapply -d e -u sqlite:e.db current
+status_is 0
+stdout_is "c3cccccccccc (head)"
+stderr_is "revapply: e/versions/b2bbbbbbbbbb_rev.sql: revision 'b2bbbbbbbbbb' was edited after it was applied (checksum differs); restore the file as applied, or run 'revapply resolve b2bbbbbbbbbb applied' if the database matches it"
 run revapply -d e -u sqlite:e.db resolve b2bbbbbbbbbb applied
 status_is 0
 run revapply -d e -u sqlite:e.db upgrade
@@ -307,6 +311,11 @@ q e.db "insert into dbrev_revisions values ('gone00000000', 'x', 'applied', 'now
 run revapply -d e -u sqlite:e.db upgrade
 status_is 1
 stderr_has "records revision 'gone00000000', which is not in e/versions"
+for verb in current history; do
+	run revapply -d e -u sqlite:e.db $verb
+	status_is 0
+	stderr_has "revapply: version table records revision 'gone00000000', which is not in e/versions; restore its file, or run 'revapply resolve gone00000000 reverted'"
+done
 run revapply -d e -u sqlite:e.db resolve gone00000000 reverted
 status_is 0
 run revapply -d e -u sqlite:e.db upgrade
@@ -335,6 +344,7 @@ status_is 1
 run revapply -d n -u sqlite:n.db current
 status_is 0
 stdout_has "d4dddddddddd (in progress)"
+stderr_has "revapply: n/versions/d4dddddddddd_rev.sql: revision 'd4dddddddddd' was left in progress by an interrupted run; check the database, then run 'revapply resolve d4dddddddddd applied' or 'revapply resolve d4dddddddddd reverted'"
 run revapply -d n -u sqlite:n.db resolve d4dd reverted
 status_is 0
 run revapply -d n -u sqlite:n.db upgrade
