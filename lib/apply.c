@@ -324,12 +324,23 @@ run_step(struct session *s, enum dbrev_direction dir,
 		    "resolve %s reverted'", r->id, r->id);
 		return -1;
 	}
-	if (d->begin(s->c, err) == -1)
+	if (d->begin(s->c, err) == -1 ||
+	    (up ? d->table_set_state(s->c, s->table, r->id, DBREV_ROW_APPLIED,
+	    err) : d->table_delete(s->c, s->table, r->id, err)) == -1 ||
+	    d->commit(s->c, err) == -1) {
+		struct dbrev_error ignore = { 0 };
+
+		d->rollback(s->c, &ignore);
+		dbrev_error_clear(&ignore);
+		/* Its statements all ran: say so, not just the DB error. */
+		dbrev_error_set(err, DBREV_ERR_RUNTIME, path_of(r), 0, NULL,
+		    "revision '%s' ran completely, but its row stays in "
+		    "progress", r->id);
+		dbrev_error_hint(err, "run 'revapply resolve %s %s'", r->id,
+		    up ? "applied" : "reverted");
 		return -1;
-	if ((up ? d->table_set_state(s->c, s->table, r->id, DBREV_ROW_APPLIED,
-	    err) : d->table_delete(s->c, s->table, r->id, err)) == -1)
-		goto fail;
-	return d->commit(s->c, err);
+	}
+	return 0;
 
 fail:
 	{

@@ -368,6 +368,20 @@ status_is 0
 [ "$(q n.db "select state from dbrev_revisions where revision='e5eeeeeeeeee'")" = applied ] ||
 	fail "not resolved"
 
+tcase "a transaction: none revision that ran but cannot settle its row says so"
+cp -r n ns
+cp n.db ns.db
+# Its statements run, then a trigger of its own refuses the row's update.
+rev ns f6ffffffffff e5eeeeeeeeee "settle" "CREATE TRIGGER no_settle BEFORE UPDATE ON dbrev_revisions
+BEGIN SELECT RAISE(ABORT, 'settling refused'); END;" "DROP TRIGGER no_settle;" "transaction: none"
+run revapply -d ns -u sqlite:ns.db upgrade
+status_is 1
+stderr_has "settling refused"
+stderr_has "revapply: ns/versions/f6ffffffffff_rev.sql: revision 'f6ffffffffff' ran completely, but its row stays in progress; run 'revapply resolve f6ffffffffff applied'"
+[ "$(grep -c '^revapply: ' "$ERR")" = 2 ] || fail "not two messages: $(cat "$ERR")"
+[ "$(q ns.db "select state from dbrev_revisions where revision='f6ffffffffff'")" = in_progress ] ||
+	fail "not left in progress"
+
 tcase "resolve: unknown revisions and missing rows are errors"
 run revapply -d n -u sqlite:n.db resolve ffffffffffff applied
 status_is 2
