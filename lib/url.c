@@ -155,6 +155,22 @@ uri_password(const char *url, size_t *start, size_t *end)
 	return 1;
 }
 
+/*
+ * Whether [kw, kw + n) is a keyword whose value is secret: password, or
+ * sslpassword (the passphrase of the client's key).
+ */
+static int
+secret_kw(const char *kw, size_t n)
+{
+	static const char *const secret[] = { "password", "sslpassword" };
+	size_t i;
+
+	for (i = 0; i < sizeof(secret) / sizeof(secret[0]); i++)
+		if (n == strlen(secret[i]) && strncmp(kw, secret[i], n) == 0)
+			return 1;
+	return 0;
+}
+
 /* Query parameters of a URI: [start, end) of each "password=..." item. */
 static const char *
 query_password(const char *q, const char **vstart, const char **vend)
@@ -163,9 +179,10 @@ query_password(const char *q, const char **vstart, const char **vend)
 
 	while (item != NULL && *item != '\0') {
 		const char *next = strchr(item, '&');
+		size_t kw = strcspn(item, "=&");
 
-		if (strncmp(item, "password=", 9) == 0) {
-			*vstart = item + 9;
+		if (item[kw] == '=' && secret_kw(item, kw)) {
+			*vstart = item + kw + 1;
 			*vend = next != NULL ? next : item + strlen(item);
 			return item;
 		}
@@ -224,7 +241,7 @@ keyword_password(const char *s, const char **vstart, const char **vend,
 			}
 			ve = p;
 		}
-		if (kwend - kw == 8 && strncmp(kw, "password", 8) == 0) {
+		if (secret_kw(kw, (size_t)(kwend - kw))) {
 			*vstart = vs;
 			*vend = ve;
 			*iend = p;

@@ -542,6 +542,9 @@ run revapply -d m -u "host=$PGHOST password='$pw' dbname=${P}sec user=rp_sekrit 
 check_secret "quoted keyword"; status_is 0
 run revapply -d m -u "postgresql:///${P}sec?host=$PGHOST&port=$PGPORT&user=rp_sekrit&password=$pw" history
 check_secret "query password"; status_is 0
+# The client key's passphrase (unused on a unix socket) is a secret too.
+run revapply -v -d m -u "$pwu&sslpassword=$pw" --lock-timeout 0 stamp head
+check_secret "sslpassword"; status_is 0; stderr_has "database postgresql://rp_sekrit@/"
 run revapply -d m -u "postgresql:///nodb?host=$PGHOST&port=$PGPORT&user=rp_sekrit&password=$pw" history
 check_secret "query password, missing database"; status_is 1
 psql -X -q -d postgres -c "drop owned by rp_sekrit" -c "drop role rp_sekrit" >/dev/null 2>&1

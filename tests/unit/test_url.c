@@ -123,6 +123,15 @@ test_redact(void **state)
 	redacts("host=/tmp password='se cret\\'x' dbname=app",
 	    "host=/tmp dbname=app");
 	redacts("dbname=app password=s3cret", "dbname=app");
+	/* The client key's passphrase is a secret too. */
+	redacts("postgresql:///app?sslpassword=k3y&sslmode=require",
+	    "postgresql:///app?sslmode=require");
+	redacts("postgresql://u:a@h/app?x=1&sslpassword=k3y&password=b",
+	    "postgresql://u@h/app?x=1");
+	redacts("host=/tmp sslpassword='k 3y' dbname=app",
+	    "host=/tmp dbname=app");
+	/* Only whole keywords: "xpassword" is not one. */
+	redacts("postgresql:///app?xpassword=1", "postgresql:///app?xpassword=1");
 	redacts("mysql://u:pw@h/d", "mysql://u@h/d");
 	redacts("sqlite:app.db", "sqlite:app.db");
 	redacts("", "");
@@ -158,6 +167,10 @@ test_scrub(void **state)
 	    "FATAL: s3cret", "FATAL: ***");
 	scrubs("host=/tmp password='se cret' dbname=app",
 	    "was se cret", "was ***");
+	scrubs("postgresql:///app?sslpassword=k3yphrase",
+	    "bad k3yphrase", "bad ***");
+	scrubs("host=/tmp sslpassword=k3yphrase password=s3cret",
+	    "k3yphrase s3cret", "*** ***");
 	/* Short passwords become as many stars, never longer text. */
 	scrubs("postgresql://u:ab@h/d", "xabx", "x**x");
 	scrubs("postgresql://u@h/d", "nothing secret", "nothing secret");
