@@ -122,7 +122,13 @@ DBREV_BACKUP_PENDING = $(DBREV_Q)if [ -n "$$DBREV_SQLITE_DB" ] && [ ! -e "$$DBRE
 	else $(call DBREV_SAY_SH,BACKUP) $(DBREV_BACKUP_RUN); fi
 endif
 
+# Several heads and no REV=heads: revapply would refuse, so say it in
+# make's terms before a backup is taken for nothing (and fail, so that
+# the backup stamp is not refreshed without a backup).
+DBREV_SEVERAL_HEADS = $(if $(and $(word 2,$(DBREV_HEADS)),$(if $(filter heads,$(DBREV_UP_REV)),,yes)),@echo 'dbrev: several heads ($(DBREV_HEADS)): join them with make db-merge M="Merge ..."$(DBREV_COMMA) or upgrade to all of them with make db-upgrade REV=heads' >&2; exit 2)
+
 $(DBREV_STATE)/backup.stamp: $(DBREV_DEPS)
+	$(DBREV_SEVERAL_HEADS)
 	@mkdir -p $(@D)
 	$(DBREV_BACKUP_PENDING)
 	@touch $@

@@ -357,11 +357,22 @@ status_is 0
 stdout_has "$id2 (branchpoint)"
 mk db-check
 [ "$STATUS" != 0 ] || fail "db-check passed with two heads"
+calls_clear
+mk db-upgrade
+status_is 2
+stderr_has "several heads"
+stderr_has "make db-merge"
+calls_lacks dbbackup
+calls_lacks revapply
 mk db-merge M="Merge side branch"
 status_is 0
 stdout_has MERGE
 mk db-heads
 [ "$(grep -c . "$OUT")" = 1 ] || fail "expected one head: $(cat "$OUT")"
+calls_clear
+mk db-upgrade
+status_is 0
+calls_order dbbackup "revapply -d migrations upgrade"
 
 tcase "make -j4 across several targets"
 calls_clear
