@@ -8,10 +8,12 @@
  * names the line of the failing statement.  The journal mode and other
  * settings are left as the user set them.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
@@ -384,6 +386,40 @@ count_lines(const char *p, const char *end)
 	return n;
 }
 
+/* The length of keyword kw at p (any case, a whole word), or 0. */
+static size_t
+word_is(const char *p, const char *kw)
+{
+	size_t n = strlen(kw);
+
+	if (strncasecmp(p, kw, n) != 0 || isalnum((unsigned char)p[n]) ||
+	    p[n] == '_')
+		return 0;
+	return n;
+}
+
+/*
+ * Whether a statement starting at p would end the transaction the
+ * revision runs in (BEGIN, COMMIT, END, ROLLBACK but not ROLLBACK TO a
+ * savepoint): what ran before it would be kept whatever came after.
+ */
+static int
+ends_tx(const char *p)
+{
+	size_t n;
+
+	if (word_is(p, "BEGIN") || word_is(p, "COMMIT") || word_is(p, "END"))
+		return 1;
+	if ((n = word_is(p, "ROLLBACK")) == 0)
+		return 0;
+	for (p += n; isspace((unsigned char)*p); p++)
+		;
+	if ((n = word_is(p, "TRANSACTION")) != 0)
+		for (p += n; isspace((unsigned char)*p); p++)
+			;
+	return word_is(p, "TO") == 0;
+}
+
 static int
 sq_exec(struct dbrev_conn *c, const char *sql, const char *file,
     unsigned first_line, struct dbrev_error *err)
@@ -391,7 +427,8 @@ sq_exec(struct dbrev_conn *c, const char *sql, const char *file,
 	const char *p = sql, *end = sql + strlen(sql), *tail, *start;
 	unsigned line = first_line;
 	sqlite3_stmt *st;
-	int rc;
+	/* Called inside a transaction: the caller's, not to be ended. */
+	int rc, in_tx = !sqlite3_get_autocommit(c->db);
 
 	while (p < end) {
 		start = skip_space(p, end, &line);
@@ -402,6 +439,14 @@ sq_exec(struct dbrev_conn *c, const char *sql, const char *file,
 		if (rc != SQLITE_OK)
 			return dbrev_error_set(err, DBREV_ERR_RUNTIME, file,
 			    line, NULL, "%s", sqlite3_errmsg(c->db));
+		if (st != NULL && in_tx && ends_tx(start)) {
+			sqlite3_finalize(st);
+			return dbrev_error_set(err, DBREV_ERR_INPUT, file, line,
+			    "remove it (each revision runs in a transaction of "
+			    "its own), or mark the revision '-- transaction: "
+			    "none'", "a statement that ends the revision's "
+			    "transaction (BEGIN, COMMIT, END or ROLLBACK)");
+		}
 		if (st != NULL) {
 			while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 				;

@@ -277,6 +277,23 @@ status_is 0
 stderr_has "upgraded 3 revisions"
 [ "$(rows single.db)" = "a1aaaaaaaaaa b2bbbbbbbbbb c3cccccccccc " ] || fail "rows: $(rows single.db)"
 
+tcase "a revision that ends its own transaction is refused before that statement runs"
+rev tx a1aaaaaaaaaa "" "one" "CREATE TABLE one (x);" "DROP TABLE one;"
+rev tx b2bbbbbbbbbb a1aaaaaaaaaa "commits" "CREATE TABLE two (x);
+SAVEPOINT s; ROLLBACK TO s; RELEASE s;
+  commit;
+CREATE TABLE three (x);" "DROP TABLE two;"
+run revapply -d tx -u sqlite:tx.db upgrade
+status_is 2
+stderr_has "revapply: tx/versions/b2bbbbbbbbbb_rev.sql:8: a statement that ends the revision's transaction (BEGIN, COMMIT, END or ROLLBACK) (revision b2bbbbbbbbbb); remove it"
+[ "$(rows tx.db)" = "a1aaaaaaaaaa " ] || fail "rows: $(rows tx.db)"
+[ "$(q tx.db "select count(*) from sqlite_master where name in ('two','three')")" = 0 ] || fail "two or three kept"
+# Without a transaction it is the revision's own business.
+rev tx b2bbbbbbbbbb a1aaaaaaaaaa "commits" "BEGIN; CREATE TABLE two (x); COMMIT;" "DROP TABLE two;" "transaction: none"
+run revapply -d tx -u sqlite:tx.db upgrade
+status_is 0
+[ "$(rows tx.db)" = "a1aaaaaaaaaa b2bbbbbbbbbb " ] || fail "rows: $(rows tx.db)"
+
 tcase "an edited applied revision is refused with both checksums"
 cp -r m e
 run revapply -d e -u sqlite:e.db upgrade
