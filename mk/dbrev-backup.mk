@@ -29,7 +29,12 @@ DBREV_BACKUP_RUN	= $(DBREV_DBBACKUP) -d "$$DBREV_DIR" --dir "$$DBREV_BACKUP_TO"$
 DBREV_SAY_SH		= $(if $(DBREV_SAYING),printf '  %-8s %s\n' '$1' "$$DBREV_URL_SAFE";)
 DBREV_STAMPS		= $(DBREV_STATE)/upgrade.stamp $(DBREV_STATE)/backup.stamp
 
-ifneq ($(DB_BACKUP),no)
+# `make db-backup db-upgrade` (the deploy line): the backup asked for is
+# the one before the change.  The upgrade or downgrade waits for it (an
+# order-only prerequisite, so -j too) and takes no second one.
+DBREV_BACKUP_ASKED	:= $(filter db-backup,$(MAKECMDGOALS))
+
+ifeq ($(if $(filter no,$(DB_BACKUP)),no)$(DBREV_BACKUP_ASKED),)
 DBREV_BACKUP_AUTO	= $(DBREV_Q)if [ -n "$$DBREV_SQLITE_DB" ] && [ ! -e "$$DBREV_SQLITE_DB" ]; then :; \
 			  else $(call DBREV_SAY_SH,BACKUP) $(DBREV_BACKUP_RUN); fi
 else

@@ -115,7 +115,7 @@ DBREV_DEPS	:= $(DBREV_GRAPH) $(DBREV_FILES) $(DBREV_SQLITE_FILE) \
 # The backup is taken only when something is to be applied: the stamps
 # are stale, but a database whose applied heads are already the graph's
 # (an edit of a comment, a git checkout) is not backed up again.
-ifneq ($(DB_BACKUP),no)
+ifeq ($(if $(filter no,$(DB_BACKUP)),no)$(DBREV_BACKUP_ASKED),)
 DBREV_BACKUP_PENDING = $(DBREV_Q)if [ -n "$$DBREV_SQLITE_DB" ] && [ ! -e "$$DBREV_SQLITE_DB" ]; then :; \
 	elif cur=$$($(DBREV_APPLY) -q current 2>/dev/null) && \
 	    [ "$$(echo $$(printf '%s\n' "$$cur" | awk '{ print $$1 }' | LC_ALL=C sort))" = "$(sort $(DBREV_HEADS))" ]; then :; \
@@ -127,7 +127,7 @@ endif
 # the backup stamp is not refreshed without a backup).
 DBREV_SEVERAL_HEADS = $(if $(and $(word 2,$(DBREV_HEADS)),$(if $(filter heads,$(DBREV_UP_REV)),,yes)),@echo 'dbrev: several heads ($(DBREV_HEADS)): join them with make db-merge M="Merge ..."$(DBREV_COMMA) or upgrade to all of them with make db-upgrade REV=heads' >&2; exit 2)
 
-$(DBREV_STATE)/backup.stamp: $(DBREV_DEPS)
+$(DBREV_STATE)/backup.stamp: $(DBREV_DEPS) | $(DBREV_BACKUP_ASKED)
 	$(DBREV_SEVERAL_HEADS)
 	@mkdir -p $(@D)
 	$(DBREV_BACKUP_PENDING)
@@ -143,7 +143,7 @@ $(DBREV_STATE)/upgrade.stamp: $(DBREV_STATE)/backup.stamp $(DBREV_DEPS)
 ifeq ($(DBREV_UP_TRACKED),yes)
 db-upgrade: $(DBREV_STATE)/upgrade.stamp
 else
-db-upgrade:
+db-upgrade: | $(DBREV_BACKUP_ASKED)
 	$(call dbrev_check_rev,REV)
 	@rm -f $(DBREV_STAMPS)
 	$(DBREV_BACKUP_AUTO)
@@ -151,7 +151,7 @@ db-upgrade:
 	$(DBREV_Q)$(DBREV_APPLY) -- upgrade "$$DBREV_REV"
 endif
 
-db-downgrade:
+db-downgrade: | $(DBREV_BACKUP_ASKED)
 	$(if $(value REV),$(call dbrev_check_rev,REV))
 	@rm -f $(DBREV_STAMPS)
 	$(DBREV_BACKUP_AUTO)

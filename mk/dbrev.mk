@@ -45,7 +45,8 @@
 # the database file changed since the last successful upgrade, it runs
 # no tool and opens no connection, and `make -n db-upgrade` shows nothing
 # to do.  When something changed, a backup is taken first (unless
-# DB_BACKUP=no).  db-downgrade, db-stamp and db-restore drop the stamps.
+# DB_BACKUP=no, or db-backup is a goal too: then that one, run first,
+# is the backup).  db-downgrade, db-stamp and db-restore drop the stamps.
 # Stamps live in $(DB_STATE_DIR)/<database>/, the key being DATABASE_URL
 # without its password.  Knob values reach the tools as single arguments
 # through the environment, never re-read by a shell or by make.

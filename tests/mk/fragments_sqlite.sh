@@ -374,6 +374,23 @@ mk db-upgrade
 status_is 0
 calls_order dbbackup "revapply -d migrations upgrade"
 
+tcase "the deploy line db-backup db-upgrade: one backup, taken before the upgrade"
+mk db-revision M="Deploy step"
+status_is 0
+n=$(ls "$P/backups" 2>/dev/null | wc -l)
+calls_clear
+mk -j4 db-check db-backup db-upgrade
+status_is 0
+[ "$(ls "$P/backups" | wc -l)" = $((n + 1)) ] || fail "expected one new backup: $(ls "$P/backups")"
+calls_order dbbackup "revapply -d migrations upgrade"
+calls_clear
+mk db-downgrade db-backup
+status_is 0
+[ "$(ls "$P/backups" | wc -l)" = $((n + 2)) ] || fail "expected one more backup: $(ls "$P/backups")"
+calls_order dbbackup "revapply -d migrations -- downgrade"
+mk db-upgrade
+status_is 0
+
 tcase "make -j4 across several targets"
 calls_clear
 mk -j4 db-upgrade db-current db-heads db-history db-branches db-sql
