@@ -973,6 +973,54 @@ script_error(struct dbrev_conn *c, PGresult *r, const char *sql,
 	    err);
 }
 
+/* The length of keyword kw at [p, e) (any case, a whole word), or 0. */
+static size_t
+word_at(const char *p, const char *e, const char *kw)
+{
+	size_t n = strlen(kw);
+
+	if ((size_t)(e - p) < n || strncasecmp(p, kw, n) != 0 ||
+	    (p + n < e && (isalnum((unsigned char)p[n]) || p[n] == '_')))
+		return 0;
+	return n;
+}
+
+/* Past blanks from p. */
+static const char *
+blanks(const char *p, const char *e)
+{
+	while (p < e && isspace((unsigned char)*p))
+		p++;
+	return p;
+}
+
+/*
+ * Whether the statement [p, e) would end the transaction the revision
+ * runs in (BEGIN, START, COMMIT, END, ABORT, PREPARE TRANSACTION,
+ * ROLLBACK but not ROLLBACK TO a savepoint): what ran before it would
+ * be kept whatever came after.
+ */
+static int
+ends_tx(const char *p, const char *e)
+{
+	static const char *const kw[] = { "BEGIN", "START", "COMMIT", "END",
+	    "ABORT" };
+	size_t i, n;
+
+	for (i = 0; i < sizeof(kw) / sizeof(kw[0]); i++)
+		if (word_at(p, e, kw[i]))
+			return 1;
+	if ((n = word_at(p, e, "PREPARE")) != 0)
+		return word_at(blanks(p + n, e), e, "TRANSACTION") != 0;
+	if ((n = word_at(p, e, "ROLLBACK")) == 0)
+		return 0;
+	p = blanks(p + n, e);
+	if ((n = word_at(p, e, "TRANSACTION")) != 0 ||
+	    (n = word_at(p, e, "WORK")) != 0)
+		p = blanks(p + n, e);
+	return word_at(p, e, "TO") == 0;
+}
+
 /* In a transaction: the whole script in one round trip. */
 static int
 exec_script(struct dbrev_conn *c, const char *sql, const char *file,
@@ -983,6 +1031,17 @@ exec_script(struct dbrev_conn *c, const char *sql, const char *file,
 	PGresult *r;
 	int rc;
 
+	/* Refused before anything runs: the transaction is dbrev's. */
+	while (next_statement(&sp, &start, &end))
+		if (ends_tx(sql + start, sql + end))
+			return dbrev_error_set(err, DBREV_ERR_INPUT, file,
+			    line_at(sql, start, first_line), "remove it (each "
+			    "revision runs in a transaction of its own), or "
+			    "mark the revision '-- transaction: none'",
+			    "a statement that ends the revision's transaction "
+			    "(BEGIN, COMMIT, END, ROLLBACK and the like)");
+	sp.pos = 0;
+	start = 0;
 	if (run_query(c, sql, &ndone, &r, NULL) != 0)
 		return conn_error(c, err, file != NULL ? file :
 		    "cannot run SQL");

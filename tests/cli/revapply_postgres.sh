@@ -241,6 +241,31 @@ status_is 0
 stderr_has "upgraded 3 revisions"
 [ "$(rows single)" = "a1aaaaaaaaaa b2bbbbbbbbbb c3cccccccccc " ] || fail "rows: $(rows single)"
 
+tcase "a revision that ends its own transaction is refused before anything of it runs"
+rev tx a1aaaaaaaaaa "" "one" "CREATE TABLE one (x int);" "DROP TABLE one;"
+rev tx b2bbbbbbbbbb a1aaaaaaaaaa "commits" "CREATE TABLE two (x int);
+SAVEPOINT s; ROLLBACK TO SAVEPOINT s; RELEASE s;
+DO \$\$ BEGIN PERFORM 1; END \$\$;
+  /* c */ commit;
+CREATE TABLE three (x int);" "DROP TABLE two;"
+txu=$(newdb tx)
+run revapply -d tx -u "$txu" upgrade
+status_is 2
+stderr_has "revapply: tx/versions/b2bbbbbbbbbb_rev.sql:9: a statement that ends the revision's transaction"
+stderr_has "transaction: none"
+[ "$(rows tx)" = "a1aaaaaaaaaa " ] || fail "rows: $(rows tx)"
+[ "$(has tx two)$(has tx three)" = 00 ] || fail "two or three kept"
+for stmt in "START TRANSACTION" "END" "abort" "ROLLBACK WORK" "PREPARE TRANSACTION 'x'"; do
+	rev tx b2bbbbbbbbbb a1aaaaaaaaaa "ends" "CREATE TABLE two (x int); $stmt;" "DROP TABLE two;"
+	run revapply -d tx -u "$txu" upgrade
+	status_is 2
+	stderr_has "ends the revision's transaction"
+done
+rev tx b2bbbbbbbbbb a1aaaaaaaaaa "its own" "BEGIN; CREATE TABLE two (x int); COMMIT;" "DROP TABLE two;" "transaction: none"
+run revapply -d tx -u "$txu" upgrade
+status_is 0
+[ "$(rows tx)" = "a1aaaaaaaaaa b2bbbbbbbbbb " ] || fail "rows: $(rows tx)"
+
 tcase "NOTICEs raised by migrations are shown on stderr"
 rev nt a1aaaaaaaaaa "" "noisy" "DO \$\$ BEGIN RAISE NOTICE 'hello from a1'; END \$\$;
 DROP TABLE IF EXISTS not_there;
