@@ -1302,6 +1302,8 @@ pg_lock(struct dbrev_conn *c, const char *table, double timeout,
 	char *holder, *m;
 	int got = 0;
 
+	if (!(timeout >= 0))	/* negative or nan: the default, as on SQLite */
+		timeout = DBREV_DEFAULT_LOCK_TIMEOUT;
 	snprintf(keys, sizeof keys, "%lld", key);
 	deadline = dbrev_now_ms() + timeout * 1000;
 	for (;;) {
@@ -1312,10 +1314,9 @@ pg_lock(struct dbrev_conn *c, const char *table, double timeout,
 		if (got)
 			return 0;
 		now = dbrev_now_ms();
-		if (timeout >= 0 && now >= deadline)
+		if (now >= deadline)
 			break;
-		sleep_ms(timeout >= 0 && deadline - now < wait ?
-		    deadline - now : wait);
+		sleep_ms(deadline - now < wait ? deadline - now : wait);
 		wait = wait * 1.5 > LOCK_POLL_MAX_MS ? LOCK_POLL_MAX_MS :
 		    wait * 1.5;
 	}

@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -256,9 +257,11 @@ sq_lock(struct dbrev_conn *c, const char *table, double timeout,
 	long nap = 1;
 
 	(void)table;
-	if (timeout < 0)
+	if (!(timeout >= 0))	/* negative or nan */
 		timeout = DBREV_DEFAULT_LOCK_TIMEOUT;
-	sqlite3_busy_timeout(c->db, (int)(timeout * 1000));
+	/* Milliseconds in an int: a longer wait is as good as forever. */
+	sqlite3_busy_timeout(c->db, timeout * 1000 < INT_MAX ?
+	    (int)(timeout * 1000) : INT_MAX);
 	if (c->locked)
 		return 0;
 	file = sqlite3_db_filename(c->db, "main");

@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <ftw.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -358,6 +359,33 @@ test_offline_sql(void **state)
 	assert_int_equal(access(dbfile, F_OK), -1);
 }
 
+/* Any lock timeout the library is given works (kept in an int, or nan). */
+static void
+test_lock_timeouts(void **state)
+{
+	static const double t[] = { 1e12, -1, 0 };
+	struct dbrev_apply_options o;
+	struct dbrev_apply_result res;
+	struct dbrev_error e = { 0 };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]) + 1; i++) {
+		dbrev_apply_options_init(&o);
+		o.dir = dir;
+		o.url = url;
+		o.lock_timeout = i < sizeof(t) / sizeof(t[0]) ? t[i] :
+		    (double)NAN;
+		assert_int_equal(dbrev_apply_run(&o, i % 2 ? DBREV_DOWNGRADE :
+		    DBREV_UPGRADE, i % 2 ? "base" : NULL, &res, &e), 0);
+		assert_false(dbrev_error_isset(&e));
+		assert_int_equal(res.napplied, 3);
+		dbrev_apply_result_free(&res);
+	}
+	/* Up, down to base, up, down to base. */
+	assert_int_equal(count("SELECT count(*) FROM dbrev_revisions"), 0);
+}
+
 int
 main(void)
 {
@@ -371,6 +399,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_status_and_stamp, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_offline_sql, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_lock_timeouts, setup,
 		    teardown),
 	};
 
