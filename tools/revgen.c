@@ -300,7 +300,14 @@ pick_parent(const struct dbrev_graph *g, const struct opts *o,
 
 	*parent = NULL;
 	*nparents = 0;
-	if (o->head != NULL) {
+	if (o->head != NULL && strcmp(o->head, "heads") == 0) {
+		dbrev_error_set(&e, DBREV_ERR_INPUT, NULL, 0,
+		    "to join all heads, use 'revgen merge -m MSG'",
+		    "--head takes one revision, not 'heads'");
+		fail(&e);
+	}
+	/* "head" is the single head, as without --head. */
+	if (o->head != NULL && strcmp(o->head, "head") != 0) {
 		if (strcmp(o->head, "base") == 0)
 			return;		/* a new root */
 		if ((i = dbrev_graph_lookup(g, o->head, &e)) < 0) {

@@ -81,6 +81,15 @@ stderr_has "--head"
 stderr_has "revgen merge"
 [ "$(nfiles migrations)" = 3 ] || fail "a file was written"
 
+tcase "--head head with two heads refuses as -m does; --head heads points at merge"
+run revgen --head head -m "Ambiguous"
+status_is 2
+stderr_has "2 heads"
+run revgen --head heads -m "Ambiguous"
+status_is 2
+stderr_has "revgen merge"
+[ "$(nfiles migrations)" = 3 ] || fail "a file was written"
+
 tcase "--head with an unknown revision is an error"
 run revgen --head ffffffffffff_nope -m x
 status_is 2
@@ -109,6 +118,12 @@ tcase "-m after merge goes on the merge revision"
 run revgen -m "After merge"
 status_is 0
 grep -qx -- "-- parents: $M" "$(cat "$OUT")" || fail "parent is not the merge"
+
+tcase "--head head is the single head"
+run revgen --head head -m "After that"
+status_is 0
+grep -qx -- "-- parents: $(id_of "$(ls migrations/versions/*after_merge.sql)")" "$(cat "$OUT")" ||
+	fail "parent is not the single head"
 
 tcase "hostile messages stay text"
 mkdir -p home
