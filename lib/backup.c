@@ -699,9 +699,27 @@ dbrev_tmpfile_discard(struct dbrev_tmpfile *t)
 
 /* --- the operations --- */
 
-/* mkdir -p, new directories 0700: backups hold the whole database. */
+/* Remove dir and its parents up to `created`, all made by make_dirs. */
+static void
+unmake_dirs(const char *dir, const char *created)
+{
+	char *s = dbrev_xstrdup(dir), *slash;
+	size_t top = strlen(created);
+
+	/* A part never made (make_dirs failed below it) is ENOENT. */
+	while (strlen(s) >= top && (rmdir(s) == 0 || errno == ENOENT) &&
+	    strlen(s) > top && (slash = strrchr(s, '/')) != NULL)
+		*slash = '\0';
+	free(s);
+}
+
+/*
+ * mkdir -p, new directories 0700: backups hold the whole database.
+ * *created is set to the topmost directory it made (NULL when none), so
+ * that a failed backup can take them away again (unmake_dirs).
+ */
 static int
-make_dirs(const char *dir, struct dbrev_error *err)
+make_dirs(const char *dir, char **created, struct dbrev_error *err)
 {
 	char *p, *s;
 	struct stat st;
@@ -720,7 +738,10 @@ make_dirs(const char *dir, struct dbrev_error *err)
 		if (c != '/' && c != '\0')
 			continue;
 		*p = '\0';
-		if (mkdir(s, 0700) == -1 && errno != EEXIST) {
+		if (mkdir(s, 0700) == 0) {
+			if (*created == NULL)
+				*created = dbrev_xstrdup(s);
+		} else if (errno != EEXIST) {
 			int e = errno;
 
 			dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
@@ -872,6 +893,7 @@ dbrev_backup_take(const char *url, const char *out_file, const char *dir,
 	struct dbrev_tmpfile tmp = { -1, NULL, NULL };
 	enum dbrev_backup_kind kind;
 	char *rev = NULL, *dbname = NULL, *outdir, *final = NULL;
+	char *created = NULL;
 	struct stat st;
 	unsigned seq;
 	time_t now;
@@ -893,18 +915,12 @@ dbrev_backup_take(const char *url, const char *out_file, const char *dir,
 	} else {
 		outdir = dbrev_xstrdup(dir != NULL ? dir :
 		    DBREV_BACKUP_DEFAULT_DIR);
-		if (make_dirs(outdir, err) == -1) {
-			free(outdir);
-			free(dbname);
-			return -1;
-		}
+		if (make_dirs(outdir, &created, err) == -1)
+			goto fail;
 	}
 	now = time(NULL);
-	if (dbrev_tmpfile_open(outdir, &tmp, err) == -1) {
-		free(outdir);
-		free(dbname);
-		return -1;
-	}
+	if (dbrev_tmpfile_open(outdir, &tmp, err) == -1)
+		goto fail;
 	if (kind_take(kind, url, &tmp, o, &rev, res, err) == -1)
 		goto fail;
 	if (out_file != NULL) {
@@ -951,12 +967,17 @@ dbrev_backup_take(const char *url, const char *out_file, const char *dir,
 	res->kind = kind;
 	if (stat(final, &st) == 0)
 		res->size = (unsigned long long)st.st_size;
+	free(created);
 	free(dbname);
 	free(outdir);
 	return 0;
 
 fail:
 	dbrev_tmpfile_discard(&tmp);
+	/* A failed backup leaves no trace, not even its new directory. */
+	if (created != NULL)
+		unmake_dirs(outdir, created);
+	free(created);
 	dbrev_backup_result_free(res);
 	free(final);
 	free(rev);

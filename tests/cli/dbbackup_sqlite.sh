@@ -102,8 +102,13 @@ tcase "a missing database: exit 1, nothing written"
 run dbbackup -u sqlite:nothere.db --dir b0
 status_is 1
 stderr_has "nothere.db"
-[ -z "$(ls -A b0 2>/dev/null)" ] || fail "files left: $(ls -A b0)"
+[ ! -e b0 ] || fail "the backup directory was left behind: $(ls -la b0)"
 [ ! -e nothere.db ] || fail "the database was created"
+mkdir -p kept
+run dbbackup -u sqlite:nothere.db --dir kept/new/deeper
+status_is 1
+[ -d kept ] || fail "a directory that was there before was removed"
+[ ! -e kept/new ] || fail "new directories were left behind"
 
 tcase "a file that is not a database is refused"
 echo "hello" >notdb.db
