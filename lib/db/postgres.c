@@ -571,6 +571,31 @@ pending_error(struct dbrev_conn *c, const struct pending *p,
 }
 
 /*
+ * Read one statement's results up to its NULL: the first failure fills
+ * err (when rc is still 0); with `want`, the result is kept in *keep.
+ * Returns the new rc.
+ */
+static int
+results(struct dbrev_conn *c, const struct pending *p, int want,
+    PGresult **keep, int rc, struct dbrev_error *err)
+{
+	PGresult *r;
+
+	while ((r = PQgetResult(c->pg)) != NULL) {
+		ExecStatusType st = PQresultStatus(r);
+
+		if (rc == 0 && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+			rc = pending_error(c, p, r, err);
+		if (rc == 0 && want) {
+			PQclear(*keep);
+			*keep = r;
+		} else
+			PQclear(r);
+	}
+	return rc;
+}
+
+/*
  * Send everything pending in one round trip (libpq's pipeline mode) and
  * read the results.  The first failure fills err (the server skips the
  * rest); with `last`, the last statement's result is handed back
@@ -581,7 +606,7 @@ batch(struct dbrev_conn *c, PGresult **last, struct dbrev_error *err)
 {
 	struct pending *p = c->pend;
 	size_t n = c->npend, total = n, i;
-	PGresult *r, *keep = NULL;
+	PGresult *keep = NULL;
 	int rc = 0, prep = 0;
 
 	if (last != NULL)
@@ -610,21 +635,10 @@ batch(struct dbrev_conn *c, PGresult **last, struct dbrev_error *err)
 	if (!PQpipelineSync(c->pg) && rc == 0)
 		rc = conn_error(c, err, p[0].what);
 	for (i = 0; i < n; i++)
-		/* Each statement: its result, then NULL. */
-		while ((r = PQgetResult(c->pg)) != NULL) {
-			ExecStatusType st = PQresultStatus(r);
-
-			if (rc == 0 && st != PGRES_COMMAND_OK &&
-			    st != PGRES_TUPLES_OK)
-				rc = pending_error(c, &p[i], r, err);
-			if (rc == 0 && i == n - 1 && last != NULL) {
-				PQclear(keep);
-				keep = r;
-			} else
-				PQclear(r);
-		}
+		rc = results(c, &p[i], i == n - 1 && last != NULL, &keep, rc,
+		    err);
 	/* Then the sync point. */
-	while ((r = PQgetResult(c->pg)) != NULL) {
+	for (PGresult *r; (r = PQgetResult(c->pg)) != NULL;) {
 		ExecStatusType st = PQresultStatus(r);
 
 		PQclear(r);
@@ -639,18 +653,8 @@ batch(struct dbrev_conn *c, PGresult **last, struct dbrev_error *err)
 			rc = conn_error(c, err, p[i].what);
 			break;
 		}
-		while ((r = PQgetResult(c->pg)) != NULL) {
-			ExecStatusType st = PQresultStatus(r);
-
-			if (rc == 0 && st != PGRES_COMMAND_OK &&
-			    st != PGRES_TUPLES_OK)
-				rc = pending_error(c, &p[i], r, err);
-			if (rc == 0 && i == n - 1 && last != NULL) {
-				PQclear(keep);
-				keep = r;
-			} else
-				PQclear(r);
-		}
+		rc = results(c, &p[i], i == n - 1 && last != NULL, &keep, rc,
+		    err);
 	}
 #endif
 out:
