@@ -732,6 +732,12 @@ dbrev_autogen_diff(const struct dbrev_autogen_options *opts,
 		free(pr);
 	}
 #endif
+	/* Revisions written for PostgreSQL fail oddly on SQLite: say why. */
+	if (rc == -1 && (opts->url == NULL || *opts->url == '\0'))
+		dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+		    "set DATABASE_URL (or -u) to the kind of database the "
+		    "revisions are written for",
+		    "no DATABASE_URL, so autogenerate assumed SQLite");
 out:
 	if (rc == -1)
 		dbrev_autogen_result_free(res);

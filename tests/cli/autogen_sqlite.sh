@@ -154,6 +154,12 @@ stderr_has "no such table: missing"
 run revgen -d "$T/m2" -m x --autogenerate --schema schema.sql
 status_is 2
 [ "$(ls "$T/m2/versions" | wc -l | tr -d ' ')" = 1 ] || fail "a revision was written"
+stderr_lacks "assumed SQLite"
+# Without DATABASE_URL, say that SQLite was assumed (PostgreSQL revisions fail oddly).
+run env -u DATABASE_URL revgen -d "$T/m2" check --schema schema.sql
+status_is 2
+stderr_has "aaa_one.sql:7:"
+stderr_has "no DATABASE_URL, so autogenerate assumed SQLite"
 
 tcase "names longer than any fixed buffer are written whole"
 # SQLite takes identifiers of any length; a cut name would drop or
