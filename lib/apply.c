@@ -227,12 +227,16 @@ row_get(struct session *s, const char *id, int *found,
 	return 0;
 }
 
-/* Re-set an SQL error as "file:line: message (revision id)". */
+/*
+ * Re-set an SQL error as "file:line: message (revision id)"; the file is
+ * the revision's when the error names none (a COMMIT that failed).
+ */
 static int
 sql_error(struct dbrev_error *err, struct dbrev_error *e,
     const struct dbrev_revision *r)
 {
-	dbrev_error_set(err, e->kind, e->file, e->line, e->hint,
+	dbrev_error_set(err, e->kind, e->file != NULL ? e->file : path_of(r),
+	    e->file != NULL ? e->line : 0, e->hint,
 	    "%s (revision %s)", e->message != NULL ? e->message : "error",
 	    r->id);
 	dbrev_error_clear(e);
@@ -300,12 +304,17 @@ run_step(struct session *s, enum dbrev_direction dir,
 			sql_error(err, &e, r);
 			goto fail;
 		}
-		if (up ? d->table_insert(s->c, s->table, r->id, r->checksum,
-		    DBREV_ROW_APPLIED, err) : d->table_delete(s->c, s->table,
-		    r->id, err))
+		/*
+		 * The row's change and the COMMIT fail for the revision too
+		 * (a deferred constraint, a row already there): say which.
+		 */
+		if ((up ? d->table_insert(s->c, s->table, r->id, r->checksum,
+		    DBREV_ROW_APPLIED, &e) : d->table_delete(s->c, s->table,
+		    r->id, &e)) == -1 ||
+		    (!outer && d->commit(s->c, &e) == -1)) {
+			sql_error(err, &e, r);
 			goto fail;
-		if (!outer && d->commit(s->c, err) == -1)
-			goto fail;
+		}
 		return 0;
 	}
 

@@ -266,6 +266,19 @@ run revapply -d tx -u "$txu" upgrade
 status_is 0
 [ "$(rows tx)" = "a1aaaaaaaaaa b2bbbbbbbbbb " ] || fail "rows: $(rows tx)"
 
+tcase "a revision failing at its COMMIT (deferred constraint) names its file and revision"
+rev dc a1aaaaaaaaaa "" "one" "CREATE TABLE p (id int PRIMARY KEY);" "DROP TABLE p;"
+rev dc b2bbbbbbbbbb a1aaaaaaaaaa "deferred" "CREATE TABLE k (p int REFERENCES p DEFERRABLE INITIALLY DEFERRED);
+INSERT INTO k VALUES (42);" "DROP TABLE k;"
+run revapply -d dc -u "$(newdb dc)" upgrade
+status_is 1
+stderr_has "revapply: dc/versions/b2bbbbbbbbbb_rev.sql: "
+stderr_has "foreign key"
+stderr_has "(revision b2bbbbbbbbbb)"
+[ "$(grep -c '^revapply: ' "$ERR")" = 1 ] || fail "not one message: $(cat "$ERR")"
+[ "$(rows dc)" = "a1aaaaaaaaaa " ] || fail "rows: $(rows dc)"
+[ "$(has dc k)" = 0 ] || fail "k kept"
+
 tcase "NOTICEs raised by migrations are shown on stderr"
 rev nt a1aaaaaaaaaa "" "noisy" "DO \$\$ BEGIN RAISE NOTICE 'hello from a1'; END \$\$;
 DROP TABLE IF EXISTS not_there;
