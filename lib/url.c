@@ -365,33 +365,34 @@ scrub_one(char *msg, const char *secret)
 	}
 }
 
+/* Scrub [vs, ve) from msg both as written and as libpq decodes it. */
+static void
+scrub_value(char *msg, const char *vs, const char *ve,
+    char *(*decode)(const char *, const char *))
+{
+	char *secret = dbrev_xstrndup(vs, (size_t)(ve - vs));
+
+	scrub_one(msg, secret);
+	free(secret);
+	secret = decode(vs, ve);
+	scrub_one(msg, secret);
+	free(secret);
+}
+
 void
 dbrev_url_scrub(const char *url, char *message)
 {
 	const char *q, *vs, *ve, *ie, *p;
 	size_t s, e;
-	char *secret;
 
 	if (url == NULL || message == NULL)
 		return;
 	if (is_any_uri(url)) {
-		if (uri_password(url, &s, &e) && e > s + 1) {
-			/* Both as written and as libpq decodes it. */
-			secret = dbrev_xstrndup(url + s + 1, e - s - 1);
-			scrub_one(message, secret);
-			free(secret);
-			secret = pct_decode(url + s + 1, url + e);
-			scrub_one(message, secret);
-			free(secret);
-		}
+		if (uri_password(url, &s, &e) && e > s + 1)
+			scrub_value(message, url + s + 1, url + e, pct_decode);
 		q = strchr(url, '?');
 		while (q != NULL && query_password(q + 1, &vs, &ve) != NULL) {
-			secret = dbrev_xstrndup(vs, (size_t)(ve - vs));
-			scrub_one(message, secret);
-			free(secret);
-			secret = pct_decode(vs, ve);
-			scrub_one(message, secret);
-			free(secret);
+			scrub_value(message, vs, ve, pct_decode);
 			q = *ve == '&' ? ve : NULL;
 		}
 		return;
@@ -399,12 +400,7 @@ dbrev_url_scrub(const char *url, char *message)
 	if (is_keywords(url)) {
 		p = url;
 		while (keyword_password(p, &vs, &ve, &ie) != NULL) {
-			secret = dbrev_xstrndup(vs, (size_t)(ve - vs));
-			scrub_one(message, secret);
-			free(secret);
-			secret = unescape(vs, ve);
-			scrub_one(message, secret);
-			free(secret);
+			scrub_value(message, vs, ve, unescape);
 			p = ie;
 		}
 	}
