@@ -326,7 +326,13 @@ run_step(struct session *s, enum dbrev_direction dir,
 	if (d->commit(s->c, err) == -1)
 		goto fail;
 	if (d->exec(s->c, sql, path_of(r), line, &e) == -1) {
+		/* The way out must show even when the server gave a hint. */
+		int server_hint = e.hint != NULL;
+
 		sql_error(err, &e, r);
+		if (server_hint)
+			dbrev_error_set(err, DBREV_ERR_RUNTIME, path_of(r), 0,
+			    NULL, "revision '%s' is left in progress", r->id);
 		dbrev_error_hint(err, "it ran without a transaction, so some "
 		    "statements may have taken effect; check the database, "
 		    "then run 'revapply resolve %s applied' or 'revapply "

@@ -390,6 +390,16 @@ run revapply -d n -u "$nu" upgrade
 status_is 1
 stderr_has "left in progress"
 
+tcase "a failing transaction: none revision: the way out shows with the server's own hint"
+rev hn a1aaaaaaaaaa "" "hinted" "CREATE TABLE h1 (x int);
+SELECT nosuchfunc(1);" "DROP TABLE h1;" "transaction: none"
+run revapply -d hn -u "$(newdb hn)" upgrade
+status_is 1
+stderr_has 'hn/versions/a1aaaaaaaaaa_rev.sql:8: function nosuchfunc(integer) does not exist (revision a1aaaaaaaaaa); No function matches'
+stderr_has "revapply: hn/versions/a1aaaaaaaaaa_rev.sql: revision 'a1aaaaaaaaaa' is left in progress; it ran without a transaction"
+stderr_has "revapply resolve a1aaaaaaaaaa reverted"
+[ "$(grep -c '^revapply: ' "$ERR")" = 2 ] || fail "not two messages: $(cat "$ERR")"
+
 tcase "--single-transaction refuses transaction: none revisions"
 rm n/versions/e5eeeeeeeeee_rev.sql
 run revapply -d n -u "$(newdb n2)" --single-transaction upgrade
