@@ -51,56 +51,8 @@ export DATABASE_URL=$(url app)
 
 # --- the workload ----------------------------------------------------
 mkdir -p "$work/m/versions"
-awk -v n="$TABLES" -v dir="$work/m/versions" -v s1="$work/s1.sql" \
-    -v all="$work/revisions.sql" '
-function t(i) { return sprintf("t%04d", i) }
-function table(i, typ, nn, dflt, extra,   s) {
-	s = sprintf("CREATE TABLE %s (\n    id integer PRIMARY KEY,\n", t(i))
-	if (i > 1)
-		s = s sprintf("    parent_id integer REFERENCES %s (id),\n", t(i - 1))
-	s = s sprintf("    name text NOT NULL,\n    qty %s DEFAULT %s,\n" \
-	    "    note text%s,\n    created timestamptz DEFAULT now()%s\n);\n",
-	    typ, dflt, nn, extra)
-	return s
-}
-function indexes(i, skip,   s) {
-	s = ""
-	if (i > 1)
-		s = s sprintf("CREATE INDEX %s_parent ON %s (parent_id);\n", t(i), t(i))
-	if (!skip)
-		s = s sprintf("CREATE INDEX %s_name ON %s (name, qty);\n", t(i), t(i))
-	return s
-}
-BEGIN {
-	per = int(n / 10)
-	for (r = 0; r < 10; r++) {
-		f = sprintf("%s/r%02d_part.sql", dir, r)
-		printf("-- revision: r%02d\n-- parents: %s\n-- message: part %d\n\n" \
-		    "-- +upgrade\n", r, r ? sprintf("r%02d", r - 1) : "", r) > f
-		for (i = r * per + 1; i <= (r == 9 ? n : (r + 1) * per); i++) {
-			printf("%s%s", table(i, "integer", "", "0", ""), indexes(i, 0)) > f
-			printf("%s%s", table(i, "integer", "", "0", ""), indexes(i, 0)) > all
-		}
-		printf("\n-- +downgrade\n") > f
-		close(f)
-	}
-	# 50 changes, spread over the schema.
-	for (i = 1; i <= n; i++) {
-		typ = "integer"; nn = ""; dflt = "0"; extra = ""; skip = 0
-		if (i % 10 == 3 && i <= 100) extra = ",\n    added text"
-		if (i % 10 == 3 && i > 100 && i <= 200) typ = "bigint"
-		if (i % 10 == 3 && i > 200 && i <= 250) nn = " NOT NULL DEFAULT \047\047"
-		if (i % 10 == 3 && i > 250 && i <= 300) dflt = "1"
-		if (i % 10 == 3 && i > 300 && i <= 350) skip = 1
-		printf("%s%s", table(i, typ, nn, dflt, extra), indexes(i, skip)) > s1
-		if (i % 10 == 7 && i <= 100)
-			printf("CREATE INDEX %s_note ON %s (note) WHERE note IS NOT NULL;\n",
-			    t(i), t(i)) > s1
-	}
-	for (i = 1; i <= 5; i++)
-		printf("CREATE TABLE extra%d (id integer PRIMARY KEY, t_id integer " \
-		    "REFERENCES %s (id), v text);\n", i, t(i * 10)) > s1
-}'
+awk -v dialect=postgres -v n="$TABLES" -v dir="$work/m/versions" -v s1="$work/s1.sql" \
+    -v all="$work/revisions.sql" -f "$DBREV_SRCDIR/tests/bench/schema_workload.awk"
 
 # --- helpers -----------------------------------------------------------
 now_ns() { date +%s%N; }
