@@ -29,41 +29,8 @@ trap 'exit 130' INT TERM
 
 # --- the workload ----------------------------------------------------
 mkdir -p "$work/m/versions"
-awk -v n="$N" -v dir="$work/m/versions" -v up="$work/up.sql" \
-    -v down="$work/down.sql" '
-function rid(i) { return sprintf("r%05d", i) }
-BEGIN {
-	print "CREATE TABLE bench_tracking (revision text PRIMARY KEY, " \
-	    "applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP);" > up
-	for (i = 1; i <= n; i++) {
-		u = sprintf("CREATE TABLE t%05d (\n    id INTEGER PRIMARY KEY,\n" \
-		    "    name TEXT NOT NULL,\n    qty INTEGER NOT NULL DEFAULT 0\n);\n", i)
-		u = u sprintf("INSERT INTO t%05d (id, name, qty) VALUES\n", i)
-		for (k = 1; k <= 20; k++)
-			u = u sprintf("    (%d, %s, %d)%s\n", k, "\047row " k "\047",
-			    k * i, k < 20 ? "," : ";")
-		d = sprintf("DROP TABLE t%05d;\n", i)
-		if (i % 10 == 0) {
-			j = i - 5
-			u = u sprintf("ALTER TABLE t%05d ADD COLUMN note_%d TEXT;\n", j, i)
-			u = u sprintf("CREATE INDEX t%05d_qty_%d ON t%05d (qty);\n", j, i, j)
-			d = sprintf("DROP INDEX t%05d_qty_%d;\n", j, i) \
-			    sprintf("ALTER TABLE t%05d DROP COLUMN note_%d;\n", j, i) d
-		}
-		f = sprintf("%s/%s_step_%d.sql", dir, rid(i), i)
-		par = i > 1 ? rid(i - 1) : ""
-		printf("-- revision: %s\n-- parents: %s\n-- message: step %d\n" \
-		    "-- created: 2026-01-01T00:00:00Z\n\n-- +upgrade\n%s\n" \
-		    "-- +downgrade\n%s", rid(i), par, i, u, d) > f
-		close(f)
-		printf("BEGIN;\n%sINSERT INTO bench_tracking (revision) " \
-		    "VALUES (\047%s\047);\nCOMMIT;\n", u, rid(i)) > up
-		down_txt[i] = sprintf("BEGIN;\n%sDELETE FROM bench_tracking " \
-		    "WHERE revision = \047%s\047;\nCOMMIT;\n", d, rid(i))
-	}
-	for (i = n; i >= 1; i--)
-		printf "%s", down_txt[i] > down
-}'
+awk -v dialect=sqlite -v n="$N" -v dir="$work/m/versions" -v up="$work/up.sql" \
+    -v down="$work/down.sql" -f "$DBREV_SRCDIR/tests/bench/chain_workload.awk"
 
 # --- helpers -----------------------------------------------------------
 now_ns() { date +%s%N; }
