@@ -570,6 +570,18 @@ dbrev_backup_set_child(pid_t pid)
 	sig_child = pid;
 }
 
+void
+dbrev_backup_block_signals(sigset_t *old)
+{
+	sigset_t s;
+
+	sigemptyset(&s);
+	sigaddset(&s, SIGINT);
+	sigaddset(&s, SIGTERM);
+	sigaddset(&s, SIGHUP);
+	sigprocmask(SIG_BLOCK, &s, old);
+}
+
 static void
 sig_remember(const char *path)
 {
@@ -584,6 +596,7 @@ int
 dbrev_tmpfile_open(const char *dir, struct dbrev_tmpfile *t,
     struct dbrev_error *err)
 {
+	sigset_t old;
 	int e;
 
 	t->fd = -1;
@@ -591,8 +604,14 @@ dbrev_tmpfile_open(const char *dir, struct dbrev_tmpfile *t,
 	/* mkstemps replaces six X's before the suffix: put them there. */
 	t->path = join_path(dir, TMP_PREFIX "......" TMP_SUFFIX);
 	memset(t->path + strlen(t->path) - strlen(TMP_SUFFIX) - 6, 'X', 6);
+	/*
+	 * A signal between creating the file and recording its name for
+	 * the handler would leave the file behind: hold it until then.
+	 */
+	dbrev_backup_block_signals(&old);
 	if ((t->fd = mkstemps(t->path, (int)strlen(TMP_SUFFIX))) == -1) {
 		e = errno;
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		free(t->dir);
 		free(t->path);
 		t->dir = t->path = NULL;
@@ -607,6 +626,7 @@ dbrev_tmpfile_open(const char *dir, struct dbrev_tmpfile *t,
 	/* mkstemp already makes 0600; say it, whatever the libc. */
 	(void)fchmod(t->fd, 0600);
 	sig_remember(t->path);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	return 0;
 }
 

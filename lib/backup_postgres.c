@@ -232,24 +232,6 @@ scrub(const char *url, const struct pgconn_info *ci, struct dbrev_buf *b)
 /* --- running a child ------------------------------------------------- */
 
 /*
- * Block the signals whose handler stops the child (dbrev_backup_
- * interrupted) while the child's pid is being recorded or forgotten,
- * so that it never misses a child just started nor kills a pid that
- * was reaped and may be reused.
- */
-static void
-block_stop_signals(sigset_t *old)
-{
-	sigset_t s;
-
-	sigemptyset(&s);
-	sigaddset(&s, SIGINT);
-	sigaddset(&s, SIGTERM);
-	sigaddset(&s, SIGHUP);
-	sigprocmask(SIG_BLOCK, &s, old);
-}
-
-/*
  * Run argv (searched on PATH when it has no '/') with env.  Its stdout
  * goes to *out when out is not NULL (else /dev/null), its stderr to
  * *errtext (the last STDERR_KEEP bytes).  *status is the wait status.
@@ -286,7 +268,7 @@ run(char *const argv[], char *const env[], struct dbrev_buf *out,
 		    O_WRONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, epipe[1], 2);
 	/* The child starts with the signal mask we had. */
-	block_stop_signals(&old);
+	dbrev_backup_block_signals(&old);
 	posix_spawnattr_init(&attr);
 	posix_spawnattr_setsigmask(&attr, &old);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
@@ -355,7 +337,7 @@ run(char *const argv[], char *const env[], struct dbrev_buf *out,
 	while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) == -1 &&
 	    errno == EINTR)
 		;
-	block_stop_signals(&old);
+	dbrev_backup_block_signals(&old);
 	dbrev_backup_set_child(0);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	while (waitpid(pid, status, 0) == -1) {

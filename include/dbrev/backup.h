@@ -17,6 +17,7 @@
 #ifndef DBREV_BACKUP_H
 #define DBREV_BACKUP_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <sys/types.h>
 #include <time.h>
@@ -271,5 +272,12 @@ int	 dbrev_backup_db_revision(struct dbrev_db *,
 
 /* For the signal handler: the child being run (0: none). */
 void	 dbrev_backup_set_child(pid_t);
+
+/*
+ * Block SIGINT, SIGTERM and SIGHUP (the old mask in *old) while what
+ * the handler cleans up is being created or recorded, so that it never
+ * misses a file just made or a child just started.
+ */
+void	 dbrev_backup_block_signals(sigset_t *old);
 
 #endif /* DBREV_BACKUP_H */

@@ -7,8 +7,10 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -492,6 +494,59 @@ test_tmpfile(void **state)
 	dbrev_error_clear(&e);
 }
 
+/*
+ * mkstemps as libc's, except that with raise_in_mkstemps set it sends
+ * SIGTERM the moment the file exists: the worst time for a signal.
+ */
+static int raise_in_mkstemps;
+static int handled;
+
+int
+mkstemps(char *template, int suffixlen)
+{
+	int (*real)(char *, int);
+	int fd;
+
+	real = (int (*)(char *, int))dlsym(RTLD_NEXT, "mkstemps");
+	fd = real(template, suffixlen);
+	if (fd != -1 && raise_in_mkstemps)
+		raise(SIGTERM);
+	return fd;
+}
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	dbrev_backup_interrupted();
+	handled++;
+}
+
+static void
+test_tmpfile_signal(void **state)
+{
+	struct dbrev_tmpfile t;
+	struct dbrev_error e;
+	struct sigaction sa, old;
+
+	(void)state;
+	dbrev_error_init(&e);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_term;
+	sigemptyset(&sa.sa_mask);
+	assert_int_equal(sigaction(SIGTERM, &sa, &old), 0);
+	handled = 0;
+	raise_in_mkstemps = 1;
+	assert_int_equal(dbrev_tmpfile_open(tmpdir, &t, &e), 0);
+	raise_in_mkstemps = 0;
+	/* The signal waited until the handler knew the file: it is gone. */
+	assert_int_equal(handled, 1);
+	assert_int_equal(access(t.path, F_OK), -1);
+	dbrev_tmpfile_discard(&t);
+	assert_int_equal(sigaction(SIGTERM, &old, NULL), 0);
+	assert_false(dbrev_error_isset(&e));
+}
+
 static void
 test_sniff(void **state)
 {
@@ -615,6 +670,8 @@ main(void)
 		    teardown_dir),
 		cmocka_unit_test(test_revision_of),
 		cmocka_unit_test_setup_teardown(test_tmpfile, setup_dir,
+		    teardown_dir),
+		cmocka_unit_test_setup_teardown(test_tmpfile_signal, setup_dir,
 		    teardown_dir),
 		cmocka_unit_test_setup_teardown(test_sniff, setup_dir,
 		    teardown_dir),
