@@ -8,6 +8,7 @@
  * each revision in its own transaction with its row, re-checking the
  * row inside the transaction so a revision is never applied twice.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -162,6 +163,7 @@ struct session {
 	struct dbrev_applied	*rows;
 	size_t			 nrows;
 	struct dbrev_revset	 applied;
+	int			 no_database;
 };
 
 static void
@@ -179,7 +181,35 @@ session_end(struct session *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* Load, connect, lock and read the version table. */
+/*
+ * A sqlite: URL naming a file that is not there.  Only looking must not
+ * create it: a mistyped path would leave an empty database behind.
+ */
+static int
+sqlite_file_missing(const char *url)
+{
+	struct dbrev_error ignore = { 0 };
+	struct stat st;
+	char *path;
+	int missing;
+
+	if (url == NULL || dbrev_url_dialect(url) != DBREV_DIALECT_SQLITE)
+		return 0;
+	if ((path = dbrev_url_sqlite_path(url, &ignore)) == NULL) {
+		dbrev_error_clear(&ignore);
+		return 0;	/* the open says what is wrong */
+	}
+	missing = strcmp(path, ":memory:") != 0 && stat(path, &st) == -1 &&
+	    errno == ENOENT;
+	free(path);
+	return missing;
+}
+
+/*
+ * Load, connect, lock and read the version table.  Without lock (only
+ * looking), a SQLite file that does not exist is read as an empty
+ * database, and not created: s->no_database is set, s->db stays NULL.
+ */
 static int
 session_start(struct session *s, const struct dbrev_apply_options *o,
     unsigned flags, int lock, struct dbrev_error *err)
@@ -190,6 +220,10 @@ session_start(struct session *s, const struct dbrev_apply_options *o,
 	if (load_graph(o, flags, &s->g, err) == -1)
 		return -1;
 	dbrev_revset_init(&s->applied, s->g);
+	if (!lock && sqlite_file_missing(o->url)) {
+		s->no_database = 1;
+		return 0;
+	}
 	if (dbrev_db_open(o->url, &s->db, err) == -1)
 		return -1;
 	s->drv = s->db->driver;
@@ -611,6 +645,7 @@ dbrev_apply_status(const struct dbrev_apply_options *o, struct dbrev_status *st,
 			st->edited[k] = 1;
 	}
 	st->ncurrent = dbrev_graph_current(s.g, &s.applied, st->current);
+	st->no_database = s.no_database;
 	/* Hand over what the status keeps. */
 	st->graph = s.g;
 	st->applied = s.applied;

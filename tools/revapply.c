@@ -271,6 +271,25 @@ warn_unknown(const struct dbrev_apply_options *o, const struct dbrev_status *st)
 		    "%s reverted'", st->unknown[i], o->dir, st->unknown[i]);
 }
 
+/* Only looking at a SQLite file that is not there: say so, once. */
+static void
+note_no_database(const struct dbrev_apply_options *o,
+    const struct dbrev_status *st)
+{
+	struct dbrev_error e = { 0 };
+	char *path;
+
+	if (!st->no_database || quiet)
+		return;
+	if ((path = dbrev_url_sqlite_path(o->url, &e)) == NULL) {
+		dbrev_error_clear(&e);
+		return;
+	}
+	fprintf(stderr, "at <base>: %s does not exist yet; revapply upgrade "
+	    "creates it\n", path);
+	free(path);
+}
+
 static void
 cmd_current(struct dbrev_apply_options *o)
 {
@@ -307,7 +326,9 @@ cmd_current(struct dbrev_apply_options *o)
 			    "the database matches it", r->path, r->id, r->id);
 	}
 	warn_unknown(o, &st);
-	if (st.ncurrent == 0 && !quiet && n > 0)
+	if (st.no_database)
+		note_no_database(o, &st);
+	else if (st.ncurrent == 0 && !quiet && n > 0)
 		fputs("at <base>: no revision applied\n", stderr);
 	dbrev_status_free(&st);
 }
@@ -371,6 +392,7 @@ cmd_history(struct dbrev_apply_options *o)
 	for (i = n; i > 0; i--)
 		print_history_line(st.graph, i - 1, &st, current);
 	warn_unknown(o, &st);
+	note_no_database(o, &st);
 	free(current);
 	dbrev_status_free(&st);
 }

@@ -102,9 +102,14 @@ struct dbrev_status {
 	size_t			 ncurrent;
 	char			**unknown; /* row ids not in the directory */
 	size_t			 nunknown;
+	int			 no_database; /* sqlite: file not there (not
+					       * created): at base */
 };
 
-/* Read the graph and the version table; the table is not modified. */
+/*
+ * Read the graph and the version table; the table is not modified, and
+ * a SQLite file that does not exist is not created.
+ */
 int	 dbrev_apply_status(const struct dbrev_apply_options *,
 	    struct dbrev_status *, struct dbrev_error *);
 void	 dbrev_status_free(struct dbrev_status *);

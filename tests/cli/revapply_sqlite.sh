@@ -568,6 +568,28 @@ run revapply -d m -u sqlite:nodir/sub/x.db upgrade
 status_is 1
 stderr_has "nodir/sub/x.db"
 
+tcase "current and history on a file that is not there: at base, nothing created"
+run revapply -d m -u sqlite:typo.db current
+status_is 0
+stdout_is ""
+stderr_is "at <base>: typo.db does not exist yet; revapply upgrade creates it"
+[ ! -e typo.db ] || fail "current created typo.db"
+run revapply -d m -u sqlite:typo.db history
+status_is 0
+stdout_has "<base> -> a1aaaaaaaaaa, Create users"
+stdout_lacks "applied"
+stdout_lacks "current"
+stderr_is "at <base>: typo.db does not exist yet; revapply upgrade creates it"
+run revapply -q -d m -u sqlite:nodir/typo.db current
+status_is 0
+stderr_is ""
+[ ! -e typo.db ] && [ ! -e nodir ] || fail "a file or directory was created"
+run revapply -d m -u sqlite:typo.db upgrade
+status_is 0
+[ "$(rows typo.db)" = "a1aaaaaaaaaa b2bbbbbbbbbb c3cccccccccc " ] ||
+	fail "upgrade did not create it: $(rows typo.db)"
+rm -f typo.db
+
 tcase "no password in any output"
 if [ "${DBREV_WITH_POSTGRES:-yes}" = yes ]; then
 	run revapply -d m -u 'postgresql://alice:s3cretpw@127.0.0.1:1/db?connect_timeout=2' upgrade
