@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -36,6 +37,25 @@ enum {
 	ST_COUNT
 };
 
+/*
+ * Connection settings a revision can change with PRAGMA and that would
+ * otherwise carry over into the revisions after it in the same run (a
+ * table rebuild's "PRAGMA foreign_keys = ON" turning foreign keys on for
+ * the rest).  Put back after each revision, so that one run of several
+ * revisions does what a run of each alone does.  PRAGMAS_SQL reads them
+ * in this order.
+ */
+static const char *const session_pragmas[] = {
+	"foreign_keys", "recursive_triggers", "query_only",
+	"ignore_check_constraints", "legacy_alter_table",
+	"reverse_unordered_selects"
+};
+#define NPRAGMAS	(sizeof(session_pragmas) / sizeof(session_pragmas[0]))
+#define PRAGMAS_SQL	"SELECT * FROM pragma_foreign_keys, " \
+	"pragma_recursive_triggers, pragma_query_only, " \
+	"pragma_ignore_check_constraints, pragma_legacy_alter_table, " \
+	"pragma_reverse_unordered_selects"
+
 struct dbrev_conn {
 	sqlite3		*db;
 	char		*path;		/* file, or ":memory:" */
@@ -43,6 +63,9 @@ struct dbrev_conn {
 	int		 locked;
 	char		*table;		/* the table the cache was made for */
 	sqlite3_stmt	*st[ST_COUNT];
+	sqlite3_stmt	*pragmas_st;	/* PRAGMAS_SQL */
+	int		 pragmas_known;	/* pragmas holds the values at open */
+	int		 pragmas[NPRAGMAS];
 };
 
 #define TIMESTAMP_SQL "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
@@ -94,6 +117,8 @@ finalize_all(struct dbrev_conn *c)
 		sqlite3_finalize(c->st[i]);
 		c->st[i] = NULL;
 	}
+	sqlite3_finalize(c->pragmas_st);
+	c->pragmas_st = NULL;
 	free(c->table);
 	c->table = NULL;
 }
@@ -423,15 +448,60 @@ ends_tx(const char *p)
 	return word_is(p, "TO") == 0;
 }
 
+/* Read the session pragmas into v: 0, or -1 with err. */
 static int
-sq_exec(struct dbrev_conn *c, const char *sql, const char *file,
-    unsigned first_line, struct dbrev_error *err)
+pragmas_read(struct dbrev_conn *c, int v[NPRAGMAS], struct dbrev_error *err)
+{
+	size_t i;
+	int rc;
+
+	if (c->pragmas_st == NULL && sqlite3_prepare_v2(c->db, PRAGMAS_SQL,
+	    -1, &c->pragmas_st, NULL) != SQLITE_OK)
+		return db_error(c, err, "cannot read the connection's settings");
+	if ((rc = sqlite3_step(c->pragmas_st)) != SQLITE_ROW) {
+		db_error(c, err, "cannot read the connection's settings");
+		sqlite3_reset(c->pragmas_st);
+		return -1;
+	}
+	for (i = 0; i < NPRAGMAS; i++)
+		v[i] = sqlite3_column_int(c->pragmas_st, (int)i);
+	sqlite3_reset(c->pragmas_st);
+	return 0;
+}
+
+/* Put back the session pragmas a revision changed. */
+static int
+pragmas_restore(struct dbrev_conn *c, struct dbrev_error *err)
+{
+	char sql[64];
+	int now[NPRAGMAS];
+	size_t i;
+
+	if (!c->pragmas_known)
+		return 0;
+	if (pragmas_read(c, now, err) == -1)
+		return -1;
+	for (i = 0; i < NPRAGMAS; i++) {
+		if (now[i] == c->pragmas[i])
+			continue;
+		snprintf(sql, sizeof(sql), "PRAGMA %s = %d", session_pragmas[i],
+		    c->pragmas[i]);
+		if (sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+			return db_error(c, err, "cannot restore the "
+			    "connection's settings after a revision");
+	}
+	return 0;
+}
+
+/* Run a script statement by statement (in_tx: inside the caller's). */
+static int
+exec_script(struct dbrev_conn *c, const char *sql, const char *file,
+    unsigned first_line, int in_tx, struct dbrev_error *err)
 {
 	const char *p = sql, *end = sql + strlen(sql), *tail, *start;
 	unsigned line = first_line;
 	sqlite3_stmt *st;
-	/* Called inside a transaction: the caller's, not to be ended. */
-	int rc, in_tx = !sqlite3_get_autocommit(c->db);
+	int rc;
 
 	while (p < end) {
 		start = skip_space(p, end, &line);
@@ -467,6 +537,36 @@ sq_exec(struct dbrev_conn *c, const char *sql, const char *file,
 		p = tail;
 	}
 	return 0;
+}
+
+static int
+sq_exec(struct dbrev_conn *c, const char *sql, const char *file,
+    unsigned first_line, struct dbrev_error *err)
+{
+	/* Called inside a transaction: the caller's, not to be ended. */
+	int rc, in_tx = !sqlite3_get_autocommit(c->db);
+
+	if (!c->pragmas_known) {
+		if (pragmas_read(c, c->pragmas, err) == -1)
+			return -1;
+		c->pragmas_known = 1;
+	}
+	rc = exec_script(c, sql, file, first_line, in_tx, err);
+	if (!in_tx && !sqlite3_get_autocommit(c->db)) {
+		/*
+		 * A transaction: none script that began a transaction and
+		 * failed inside it, or never ended it: undo what it began.
+		 */
+		(void)sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		if (rc == 0)
+			rc = dbrev_error_set(err, DBREV_ERR_INPUT, file, 0,
+			    "end it with COMMIT",
+			    "the revision begins a transaction and does not "
+			    "end it; it was rolled back");
+	}
+	if (pragmas_restore(c, rc == 0 ? err : NULL) == -1 && rc == 0)
+		rc = -1;
+	return rc;
 }
 
 static void

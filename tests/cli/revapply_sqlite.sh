@@ -294,6 +294,63 @@ run revapply -d tx -u sqlite:tx.db upgrade
 status_is 0
 [ "$(rows tx.db)" = "a1aaaaaaaaaa b2bbbbbbbbbb " ] || fail "rows: $(rows tx.db)"
 
+tcase "a transaction: none revision that fails inside its own BEGIN: what it began is rolled back"
+rev tn a1aaaaaaaaaa "" "one" "CREATE TABLE one (x);" "DROP TABLE one;"
+rev tn b2bbbbbbbbbb a1aaaaaaaaaa "fails" "BEGIN;
+CREATE TABLE two (x);
+INSERT INTO nosuch VALUES (1);
+COMMIT;" "DROP TABLE two;" "transaction: none"
+run revapply -d tn -u sqlite:tn.db upgrade
+status_is 1
+stderr_has "revapply: tn/versions/b2bbbbbbbbbb_rev.sql:9: no such table: nosuch (revision b2bbbbbbbbbb)"
+[ "$(q tn.db "select count(*) from sqlite_master where name = 'two'")" = 0 ] || fail "two kept"
+[ "$(q tn.db "select state from dbrev_revisions where revision = 'b2bbbbbbbbbb'")" = in_progress ] ||
+	fail "not left in progress"
+# The connection is usable afterwards: the next command reads it.
+run revapply -d tn -u sqlite:tn.db current
+status_is 0
+stdout_has "b2bbbbbbbbbb (in progress)"
+
+tcase "a transaction: none revision that never ends its BEGIN: an error, rolled back"
+rev to a1aaaaaaaaaa "" "one" "CREATE TABLE one (x);" "DROP TABLE one;"
+rev to b2bbbbbbbbbb a1aaaaaaaaaa "open" "BEGIN;
+CREATE TABLE two (x);" "DROP TABLE two;" "transaction: none"
+run revapply -d to -u sqlite:to.db upgrade
+status_is 2
+stderr_has "revapply: to/versions/b2bbbbbbbbbb_rev.sql: the revision begins a transaction and does not end it; it was rolled back (revision b2bbbbbbbbbb); end it with COMMIT"
+[ "$(q to.db "select count(*) from sqlite_master where name = 'two'")" = 0 ] || fail "two kept"
+[ "$(q to.db "select state from dbrev_revisions where revision = 'b2bbbbbbbbbb'")" = in_progress ] ||
+	fail "not left in progress"
+
+tcase "a revision's PRAGMA does not carry over: one run does what a run per revision does"
+# A table rebuild turns foreign keys on at its end; the connection had
+# them off (SQLite's default), and so must the next revision.
+rev fk a1aaaaaaaaaa "" "parent and child" "CREATE TABLE p (id INTEGER PRIMARY KEY);
+CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p (id));" "DROP TABLE c; DROP TABLE p;"
+rev fk b2bbbbbbbbbb a1aaaaaaaaaa "rebuild p" "PRAGMA foreign_keys = OFF;
+BEGIN;
+CREATE TABLE _n (id INTEGER PRIMARY KEY, x TEXT);
+INSERT INTO _n (id) SELECT id FROM p;
+DROP TABLE p;
+ALTER TABLE _n RENAME TO p;
+PRAGMA foreign_key_check;
+COMMIT;
+PRAGMA foreign_keys = ON;
+PRAGMA recursive_triggers = ON;" "SELECT 1;" "transaction: none"
+rev fk c3cccccccccc b2bbbbbbbbbb "rows" "INSERT INTO c VALUES (1, 42);
+CREATE TABLE settings AS SELECT * FROM pragma_foreign_keys, pragma_recursive_triggers;" "DROP TABLE settings; DELETE FROM c;"
+run revapply -d fk -u sqlite:fk1.db upgrade
+status_is 0
+[ "$(q fk1.db "select * from c")" = "1|42" ] || fail "row: $(q fk1.db 'select * from c')"
+for i in 1 2 3; do
+	run revapply -d fk -u sqlite:fk3.db upgrade +1
+	status_is 0
+done
+[ "$(q fk1.db "select * from settings")" = "0|0" ] ||
+	fail "settings in one run: $(q fk1.db 'select * from settings')"
+[ "$(q fk1.db "select * from settings")" = "$(q fk3.db "select * from settings")" ] ||
+	fail "one run and three differ"
+
 tcase "an edited applied revision is refused with both checksums"
 cp -r m e
 run revapply -d e -u sqlite:e.db upgrade
