@@ -39,12 +39,18 @@
 
 /*
  * The version-table statements, prepared once per connection and table
- * (plus BEGIN and COMMIT, sent unprepared).
+ * (plus BEGIN, COMMIT and the session reset, sent unprepared).
  */
 enum stmt {
 	ST_INSERT, ST_DELETE, ST_STATE, ST_GET, ST_NPREPARED,
-	ST_BEGIN = ST_NPREPARED, ST_COMMIT
+	ST_BEGIN = ST_NPREPARED, ST_COMMIT, ST_RESET, ST_CHECK_INTERVAL
 };
+
+/*
+ * Have the server watch the socket during long statements, so that a
+ * killed runner's session (and its advisory lock) ends when it dies.
+ */
+#define CHECK_INTERVAL_SQL	"SET client_connection_check_interval = 1000"
 
 /* A statement waiting for the next round trip (batch()). */
 struct pending {
@@ -63,6 +69,8 @@ struct dbrev_conn {
 	int		 quiet;		/* drop notices of our own statements */
 	int		 utf8;		/* client encoding counts characters */
 	int		 scs;		/* standard_conforming_strings on */
+	int		 check_interval; /* we SET CHECK_INTERVAL_SQL */
+	int		 script_ran;	/* a revision ran in this transaction */
 	void		(*notice)(void *, const char *);
 	void		*notice_arg;
 
@@ -399,15 +407,18 @@ pg_open(const char *url, struct dbrev_conn **out, struct dbrev_error *err)
 	PQsetNoticeReceiver(c->pg, notice_receiver, c);
 	/*
 	 * A killed runner's session (and its advisory lock) should end
-	 * when it dies, not when its current statement finishes: have the
-	 * server watch the socket during long statements (PostgreSQL 14+,
-	 * on systems that support it; failure is harmless).
+	 * when it dies, not when its current statement finishes
+	 * (PostgreSQL 14+, on systems that support it; failure is
+	 * harmless).
 	 */
 	if (PQserverVersion(c->pg) >= 140000 &&
 	    strstr(url, "client_connection_check_interval") == NULL) {
+		PGresult *r;
+
 		c->quiet = 1;
-		PQclear(PQexec(c->pg,
-		    "SET client_connection_check_interval = 1000"));
+		r = PQexec(c->pg, CHECK_INTERVAL_SQL);
+		c->check_interval = PQresultStatus(r) == PGRES_COMMAND_OK;
+		PQclear(r);
 		c->quiet = 0;
 	}
 	s = PQparameterStatus(c->pg, "standard_conforming_strings");
@@ -551,6 +562,12 @@ send_one(struct dbrev_conn *c, const struct pending *p)
 	if (p->which == ST_COMMIT)
 		return PQsendQueryParams(c->pg, "COMMIT", 0, NULL, NULL,
 		    NULL, NULL, 0);
+	if (p->which == ST_RESET)
+		return PQsendQueryParams(c->pg, "RESET ALL", 0, NULL, NULL,
+		    NULL, NULL, 0);
+	if (p->which == ST_CHECK_INTERVAL)
+		return PQsendQueryParams(c->pg, CHECK_INTERVAL_SQL, 0, NULL,
+		    NULL, NULL, NULL, 0);
 	stmt_name(c, p->which, name, sizeof name);
 	return PQsendQueryPrepared(c->pg, name, p->nparams, params, NULL,
 	    NULL, 0);
@@ -718,6 +735,18 @@ pg_commit(struct dbrev_conn *c, struct dbrev_error *err)
 		pend_clear(c);
 		return 0;
 	}
+	if (c->script_ran) {
+		/*
+		 * Undo the revision's SETs (search_path, role, ...) with its
+		 * transaction, in the same round trip: the revisions after it
+		 * run as they would in a run of their own.
+		 */
+		pend_add(c, ST_RESET, NULL, 0, "cannot reset the session", 0);
+		if (c->check_interval)
+			pend_add(c, ST_CHECK_INTERVAL, NULL, 0,
+			    "cannot reset the session", 0);
+		c->script_ran = 0;
+	}
 	pend_add(c, ST_COMMIT, NULL, 0, "cannot commit", 0);
 	if (batch(c, &r, err) != 0)
 		return -1;
@@ -736,6 +765,7 @@ pg_rollback(struct dbrev_conn *c, struct dbrev_error *err)
 	int sent = !pend_begin(c), rc;
 
 	c->in_tx = 0;
+	c->script_ran = 0;	/* its SETs are rolled back with it */
 	pend_clear(c);
 	if (!sent)
 		return 0;
@@ -1094,11 +1124,38 @@ static int
 pg_exec(struct dbrev_conn *c, const char *sql, const char *file,
     unsigned first_line, struct dbrev_error *err)
 {
+	PGTransactionStatusType ts;
+	int rc;
+
 	if (flush(c, err) != 0)
 		return -1;
-	if (c->in_tx)
+	if (c->in_tx) {
+		c->script_ran = 1;
 		return exec_script(c, sql, file, first_line, err);
-	return exec_each(c, sql, file, first_line, err);
+	}
+	rc = exec_each(c, sql, file, first_line, err);
+	ts = PQtransactionStatus(c->pg);
+	if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR) {
+		/*
+		 * A transaction: none script that began a transaction and
+		 * failed inside it, or never ended it: undo what it began.
+		 */
+		c->quiet = 1;
+		PQclear(PQexec(c->pg, "ROLLBACK"));
+		c->quiet = 0;
+		if (rc == 0)
+			rc = dbrev_error_set(err, DBREV_ERR_INPUT, file, 0,
+			    "end it with COMMIT",
+			    "the revision begins a transaction and does not "
+			    "end it; it was rolled back");
+	}
+	if (rc == 0) {
+		/* As pg_commit does after a revision in a transaction. */
+		rc = simple(c, c->check_interval ? "RESET ALL; "
+		    CHECK_INTERVAL_SQL : "RESET ALL",
+		    "cannot reset the session", err);
+	}
+	return rc;
 }
 
 /* --- the version table's name -------------------------------------- */

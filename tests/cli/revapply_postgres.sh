@@ -400,6 +400,49 @@ stderr_has "revapply: hn/versions/a1aaaaaaaaaa_rev.sql: revision 'a1aaaaaaaaaa' 
 stderr_has "revapply resolve a1aaaaaaaaaa reverted"
 [ "$(grep -c '^revapply: ' "$ERR")" = 2 ] || fail "not two messages: $(cat "$ERR")"
 
+tcase "a transaction: none revision that fails inside its own BEGIN: what it began is rolled back"
+rev tn a1aaaaaaaaaa "" "fails" "BEGIN;
+CREATE TABLE tn_two (x int);
+INSERT INTO nosuch VALUES (1);
+COMMIT;" "DROP TABLE tn_two;" "transaction: none"
+run revapply -d tn -u "$(newdb tn)" upgrade
+status_is 1
+stderr_has 'tn/versions/a1aaaaaaaaaa_rev.sql:9: relation "nosuch" does not exist (revision a1aaaaaaaaaa)'
+[ "$(has tn tn_two)" = 0 ] || fail "tn_two kept"
+[ "$(q tn "select state from dbrev_revisions where revision = 'a1aaaaaaaaaa'")" = in_progress ] ||
+	fail "not left in progress"
+
+tcase "a transaction: none revision that never ends its BEGIN: an error, rolled back"
+rev to a1aaaaaaaaaa "" "open" "BEGIN;
+CREATE TABLE to_two (x int);" "DROP TABLE to_two;" "transaction: none"
+run revapply -d to -u "$(newdb to)" upgrade
+status_is 2
+stderr_has "revapply: to/versions/a1aaaaaaaaaa_rev.sql: the revision begins a transaction and does not end it; it was rolled back (revision a1aaaaaaaaaa); end it with COMMIT"
+[ "$(has to to_two)" = 0 ] || fail "to_two kept"
+[ "$(q to "select state from dbrev_revisions where revision = 'a1aaaaaaaaaa'")" = in_progress ] ||
+	fail "not left in progress"
+
+tcase "a revision's SET does not carry over: one run does what a run per revision does"
+rev sp a1aaaaaaaaaa "" "schema" "CREATE SCHEMA other;
+SET search_path = other;
+SET statement_timeout = '1ms';" "DROP SCHEMA other;"
+rev sp b2bbbbbbbbbb a1aaaaaaaaaa "t" "CREATE TABLE t (x int);
+INSERT INTO t SELECT 1 FROM pg_sleep(0.05);" "DROP TABLE t;"
+rev sp c3cccccccccc b2bbbbbbbbbb "none" "SET search_path = other;
+SET ROLE NONE;" "SELECT 1;" "transaction: none"
+rev sp d4dddddddddd c3cccccccccc "u" "CREATE TABLE u (x int);" "DROP TABLE u;"
+run revapply -d sp -u "$(newdb sp1)" upgrade
+status_is 0
+[ "$(q sp1 "select relnamespace::regnamespace from pg_class where relname in ('t', 'u') order by relname" | tr '\n' ' ')" = "public public " ] ||
+	fail "tables not in public: $(q sp1 "select relname, relnamespace::regnamespace from pg_class where relname in ('t', 'u')")"
+sp4=$(newdb sp4)
+for i in 1 2 3 4; do
+	run revapply -d sp -u "$sp4" upgrade +1
+	status_is 0
+done
+[ "$(q sp4 "select relnamespace::regnamespace from pg_class where relname in ('t', 'u') order by relname" | tr '\n' ' ')" = "public public " ] ||
+	fail "run per revision: tables not in public"
+
 tcase "--single-transaction refuses transaction: none revisions"
 rm n/versions/e5eeeeeeeeee_rev.sql
 run revapply -d n -u "$(newdb n2)" --single-transaction upgrade
