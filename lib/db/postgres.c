@@ -735,18 +735,19 @@ pg_commit(struct dbrev_conn *c, struct dbrev_error *err)
 		pend_clear(c);
 		return 0;
 	}
-	if (c->script_ran) {
-		/*
-		 * Undo the revision's SETs (search_path, role, ...) with its
-		 * transaction, in the same round trip: the revisions after it
-		 * run as they would in a run of their own.
-		 */
+	/*
+	 * Undo the revision's SETs (search_path, role, ...) with its
+	 * transaction, in the same round trip: the revisions after it run
+	 * as they would in a run of their own.  A failed transaction's
+	 * COMMIT rolls them back anyway.
+	 */
+	if (c->script_ran && PQtransactionStatus(c->pg) != PQTRANS_INERROR) {
 		pend_add(c, ST_RESET, NULL, 0, "cannot reset the session", 0);
 		if (c->check_interval)
 			pend_add(c, ST_CHECK_INTERVAL, NULL, 0,
 			    "cannot reset the session", 0);
-		c->script_ran = 0;
 	}
+	c->script_ran = 0;
 	pend_add(c, ST_COMMIT, NULL, 0, "cannot commit", 0);
 	if (batch(c, &r, err) != 0)
 		return -1;
