@@ -64,7 +64,9 @@ struct dbrev_conn {
 	char		*table;		/* the table the cache was made for */
 	sqlite3_stmt	*st[ST_COUNT];
 	sqlite3_stmt	*pragmas_st;	/* PRAGMAS_SQL */
-	int		 pragmas_known;	/* pragmas holds the values at open */
+	int		 pragmas_known;	/* pragmas holds the values at open:
+					 * read before the first script
+					 * that has a PRAGMA */
 	int		 pragmas[NPRAGMAS];
 };
 
@@ -545,8 +547,14 @@ sq_exec(struct dbrev_conn *c, const char *sql, const char *file,
 {
 	/* Called inside a transaction: the caller's, not to be ended. */
 	int rc, in_tx = !sqlite3_get_autocommit(c->db);
+	/*
+	 * Only a PRAGMA statement changes the session pragmas: skip the
+	 * check (a statement prepared again after every schema change)
+	 * for scripts that have none.
+	 */
+	int pragmas = strcasestr(sql, "pragma") != NULL;
 
-	if (!c->pragmas_known) {
+	if (pragmas && !c->pragmas_known) {
 		if (pragmas_read(c, c->pragmas, err) == -1)
 			return -1;
 		c->pragmas_known = 1;
@@ -564,7 +572,8 @@ sq_exec(struct dbrev_conn *c, const char *sql, const char *file,
 			    "the revision begins a transaction and does not "
 			    "end it; it was rolled back");
 	}
-	if (pragmas_restore(c, rc == 0 ? err : NULL) == -1 && rc == 0)
+	if (pragmas && pragmas_restore(c, rc == 0 ? err : NULL) == -1 &&
+	    rc == 0)
 		rc = -1;
 	return rc;
 }
