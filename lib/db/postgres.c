@@ -70,7 +70,6 @@ struct dbrev_conn {
 	int		 utf8;		/* client encoding counts characters */
 	int		 scs;		/* standard_conforming_strings on */
 	int		 check_interval; /* we SET CHECK_INTERVAL_SQL */
-	int		 script_ran;	/* a revision ran in this transaction */
 	void		(*notice)(void *, const char *);
 	void		*notice_arg;
 
@@ -735,19 +734,6 @@ pg_commit(struct dbrev_conn *c, struct dbrev_error *err)
 		pend_clear(c);
 		return 0;
 	}
-	/*
-	 * Undo the revision's SETs (search_path, role, ...) with its
-	 * transaction, in the same round trip: the revisions after it run
-	 * as they would in a run of their own.  A failed transaction's
-	 * COMMIT rolls them back anyway.
-	 */
-	if (c->script_ran && PQtransactionStatus(c->pg) != PQTRANS_INERROR) {
-		pend_add(c, ST_RESET, NULL, 0, "cannot reset the session", 0);
-		if (c->check_interval)
-			pend_add(c, ST_CHECK_INTERVAL, NULL, 0,
-			    "cannot reset the session", 0);
-	}
-	c->script_ran = 0;
 	pend_add(c, ST_COMMIT, NULL, 0, "cannot commit", 0);
 	if (batch(c, &r, err) != 0)
 		return -1;
@@ -766,7 +752,6 @@ pg_rollback(struct dbrev_conn *c, struct dbrev_error *err)
 	int sent = !pend_begin(c), rc;
 
 	c->in_tx = 0;
-	c->script_ran = 0;	/* its SETs are rolled back with it */
 	pend_clear(c);
 	if (!sent)
 		return 0;
@@ -1131,8 +1116,19 @@ pg_exec(struct dbrev_conn *c, const char *sql, const char *file,
 	if (flush(c, err) != 0)
 		return -1;
 	if (c->in_tx) {
-		c->script_ran = 1;
-		return exec_script(c, sql, file, first_line, err);
+		if (exec_script(c, sql, file, first_line, err) != 0)
+			return -1;
+		/*
+		 * Undo the revision's SETs (search_path, role, ...) inside
+		 * its transaction, sent with the statements that follow (no
+		 * round trip of its own): the revisions after it run as they
+		 * would in a run of their own, --single-transaction too.
+		 */
+		pend_add(c, ST_RESET, NULL, 0, "cannot reset the session", 0);
+		if (c->check_interval)
+			pend_add(c, ST_CHECK_INTERVAL, NULL, 0,
+			    "cannot reset the session", 0);
+		return 0;
 	}
 	rc = exec_each(c, sql, file, first_line, err);
 	ts = PQtransactionStatus(c->pg);
@@ -1151,7 +1147,7 @@ pg_exec(struct dbrev_conn *c, const char *sql, const char *file,
 			    "end it; it was rolled back");
 	}
 	if (rc == 0) {
-		/* As pg_commit does after a revision in a transaction. */
+		/* As after a revision in a transaction, above. */
 		rc = simple(c, c->check_interval ? "RESET ALL; "
 		    CHECK_INTERVAL_SQL : "RESET ALL",
 		    "cannot reset the session", err);
