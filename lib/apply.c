@@ -782,6 +782,9 @@ dbrev_apply_sql(const struct dbrev_apply_options *o, enum dbrev_dialect dia,
 			dbrev_buf_puts(out, "BEGIN;\n");
 		script_sql(out, dir == DBREV_UPGRADE ? r->upgrade :
 		    r->downgrade);
+		/* As online: a revision's SETs end with it. */
+		if (dia == DBREV_DIALECT_POSTGRES)
+			dbrev_buf_puts(out, "RESET ALL;\n");
 		if (dir == DBREV_UPGRADE)
 			d->script_insert(out, table, r->id, r->checksum);
 		else

@@ -442,6 +442,23 @@ for i in 1 2 3 4; do
 done
 [ "$(q sp4 "select relnamespace::regnamespace from pg_class where relname in ('t', 'u') order by relname" | tr '\n' ' ')" = "public public " ] ||
 	fail "run per revision: tables not in public"
+# In one transaction too.
+rev ss a1aaaaaaaaaa "" "schema" "CREATE SCHEMA other;
+SET search_path = other;" "DROP SCHEMA other;"
+rev ss b2bbbbbbbbbb a1aaaaaaaaaa "t" "CREATE TABLE t (x int);" "DROP TABLE t;"
+run revapply -d ss -u "$(newdb ss)" --single-transaction upgrade
+status_is 0
+[ "$(q ss "select relnamespace::regnamespace from pg_class where relname = 't'")" = public ] ||
+	fail "--single-transaction: t not in public"
+# And in the offline script, through psql.
+newdb ssoff >/dev/null
+run revapply -d ss --dialect postgresql --sql upgrade head
+status_is 0
+cp "$OUT" ss.sql
+run psql -X -q -v ON_ERROR_STOP=1 -d ${P}ssoff -f ss.sql
+status_is 0
+[ "$(q ssoff "select relnamespace::regnamespace from pg_class where relname = 't'")" = public ] ||
+	fail "offline: t not in public"
 
 tcase "--single-transaction refuses transaction: none revisions"
 rm n/versions/e5eeeeeeeeee_rev.sql
