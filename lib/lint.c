@@ -153,12 +153,20 @@ struct lint_column {
 	char	*type;		/* as written, normalised; "" when none */
 };
 
+/* A list of names. */
+struct lint_names {
+	char	**v;
+	size_t	  n;
+};
+
 struct lint_table {
 	size_t			 created; /* serial of the creating revision */
 	struct lint_column	*cols;
 	size_t			 ncols;
 	struct lint_con_state	*cons;
 	size_t			 ncons;
+	/* Its indexes and triggers, which go where it goes. */
+	struct lint_names	 idx, trg;
 };
 
 /* An index, view or trigger. */
@@ -173,6 +181,36 @@ struct lint_state {
 };
 
 static void
+names_add(struct lint_names *l, const char *name)
+{
+	l->v = dbrev_xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+	l->v[l->n++] = dbrev_xstrdup(name);
+}
+
+static void
+names_del(struct lint_names *l, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], name) == 0) {
+			free(l->v[i]);
+			l->v[i] = l->v[--l->n];
+			return;
+		}
+}
+
+static void
+names_free(struct lint_names *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
+static void
 table_free(void *p)
 {
 	struct lint_table *t = p;
@@ -180,6 +218,8 @@ table_free(void *p)
 
 	if (t == NULL)
 		return;
+	names_free(&t->idx);
+	names_free(&t->trg);
 	for (i = 0; i < t->ncols; i++) {
 		free(t->cols[i].name);
 		free(t->cols[i].type);
@@ -358,51 +398,94 @@ con_drop(struct lint_table *t, const char *name)
 	*k = t->cons[--t->ncons];
 }
 
-/* Objects on table `from` now belong to `to` (NULL: they are dropped). */
-static void
-objects_move(struct lint_map *m, const char *from, const char *to)
+/* The list of t that attaches the objects of map m (indexes, triggers). */
+static struct lint_names *
+attached(struct lint_state *s, struct lint_table *t, const struct lint_map *m)
 {
-	struct lint_entry *e, *next;
-	struct lint_object *o;
-	size_t i;
-
-	for (i = 0; i < m->nb; i++)
-		for (e = m->b[i]; e != NULL; e = next) {
-			next = e->next;
-			o = e->val;
-			if (o->table == NULL || strcmp(o->table, from) != 0)
-				continue;
-			if (to == NULL) {
-				object_free(map_del(m, e->key));
-				continue;
-			}
-			free(o->table);
-			o->table = dbrev_xstrdup(to);
-		}
+	return m == &s->indexes ? &t->idx : &t->trg;
 }
 
-/* A column renamed: objects on (or mentioning) its table follow. */
+/* Object name of map m leaves its table's list. */
 static void
-objects_rename_word(struct lint_map *m, const char *table, const char *from,
+detach(struct lint_state *s, struct lint_map *m, const char *name)
+{
+	struct lint_object *o = map_get(m, name);
+	struct lint_table *t;
+
+	if (o != NULL && o->table != NULL && m != &s->views &&
+	    (t = map_get(&s->tables, o->table)) != NULL)
+		names_del(attached(s, t, m), name);
+}
+
+/* The indexes and triggers of t follow it to table `to`, or (NULL) go. */
+static void
+objects_follow(struct lint_state *s, struct lint_table *t, const char *to)
+{
+	struct lint_map *maps[2] = { &s->indexes, &s->triggers };
+	struct lint_names *l;
+	struct lint_object *o;
+	size_t k, i;
+
+	for (k = 0; k < 2; k++) {
+		l = attached(s, t, maps[k]);
+		for (i = 0; i < l->n; i++) {
+			if (to == NULL)
+				object_free(map_del(maps[k], l->v[i]));
+			else if ((o = map_get(maps[k], l->v[i])) != NULL) {
+				free(o->table);
+				o->table = dbrev_xstrdup(to);
+			}
+		}
+	}
+}
+
+/* In o, the name `from` becomes `to`. */
+static void
+rename_word(struct lint_object *o, const char *from, const char *to)
+{
+	size_t k;
+
+	if (!has_word(o, from))
+		return;
+	for (k = 0; k < o->nwords; k++)
+		if (strcmp(o->words[k], from) == 0) {
+			free(o->words[k]);
+			o->words[k] = dbrev_xstrdup(to);
+		}
+	sort_words(o);
+}
+
+/* Views and triggers of m that are on, or mention, table. */
+static void
+mentions_rename_word(struct lint_map *m, const char *table, const char *from,
     const char *to)
 {
 	struct lint_entry *e;
 	struct lint_object *o;
-	size_t i, k;
+	size_t i;
 
 	for (i = 0; i < m->nb; i++)
 		for (e = m->b[i]; e != NULL; e = e->next) {
 			o = e->val;
-			if (!((o->table != NULL && strcmp(o->table, table) ==
-			    0) || has_word(o, table)) || !has_word(o, from))
-				continue;
-			for (k = 0; k < o->nwords; k++)
-				if (strcmp(o->words[k], from) == 0) {
-					free(o->words[k]);
-					o->words[k] = dbrev_xstrdup(to);
-				}
-			sort_words(o);
+			if ((o->table != NULL && strcmp(o->table, table) == 0) ||
+			    has_word(o, table))
+				rename_word(o, from, to);
 		}
+}
+
+/* Column `from` of table t renamed `to`: what refers to it follows. */
+static void
+rename_column_refs(struct lint_state *s, struct lint_table *t,
+    const char *table, const char *from, const char *to)
+{
+	struct lint_object *o;
+	size_t i;
+
+	for (i = 0; i < t->idx.n; i++)
+		if ((o = map_get(&s->indexes, t->idx.v[i])) != NULL)
+			rename_word(o, from, to);
+	mentions_rename_word(&s->views, table, from, to);
+	mentions_rename_word(&s->triggers, table, from, to);
 }
 
 static void
@@ -410,10 +493,10 @@ drop_table(struct lint_state *s, const char *name)
 {
 	struct lint_table *t = map_del(&s->tables, name);
 
-	if (t != NULL)
-		table_free(t);
-	objects_move(&s->indexes, name, NULL);
-	objects_move(&s->triggers, name, NULL);
+	if (t == NULL)
+		return;
+	objects_follow(s, t, NULL);
+	table_free(t);
 }
 
 /* "schema.old" renamed to new: "schema.new". */
@@ -439,8 +522,7 @@ rename_table(struct lint_state *s, const char *from, const char *newname)
 		t = dbrev_xcalloc(1, sizeof(*t));
 	drop_table(s, to);
 	map_put(&s->tables, to, t);
-	objects_move(&s->indexes, from, to);
-	objects_move(&s->triggers, from, to);
+	objects_follow(s, t, to);
 	free(to);
 }
 
@@ -505,11 +587,7 @@ track_alter(struct lint_ctx *ctx, const struct lint_stmt *st)
 				free(c->name);
 				c->name = dbrev_xstrdup(a->newname);
 			}
-			objects_rename_word(&s->indexes, st->table, a->column,
-			    a->newname);
-			objects_rename_word(&s->views, st->table, a->column,
-			    a->newname);
-			objects_rename_word(&s->triggers, st->table, a->column,
+			rename_column_refs(s, t, st->table, a->column,
 			    a->newname);
 			break;
 		case LA_RENAME_TABLE:
@@ -521,24 +599,32 @@ track_alter(struct lint_ctx *ctx, const struct lint_stmt *st)
 	}
 }
 
-/* Add (or replace) the objects a statement creates in map m. */
+/* Add (or replace) the object a statement creates in map m. */
 static void
-track_object(struct lint_map *m, const struct lint_stmt *st)
+track_object(struct lint_state *s, struct lint_map *m,
+    const struct lint_stmt *st)
 {
 	if (st->nnames == 0 || (st->if_not_exists &&
 	    map_get(m, st->names[0]) != NULL))
 		return;
+	detach(s, m, st->names[0]);
 	object_free(map_put(m, st->names[0], object_new(st, st->body_s,
 	    st->table)));
+	if (m != &s->views && st->table != NULL)
+		names_add(attached(s, table_get(s, st->table), m),
+		    st->names[0]);
 }
 
 static void
-drop_objects(struct lint_map *m, const struct lint_stmt *st)
+drop_objects(struct lint_state *s, struct lint_map *m,
+    const struct lint_stmt *st)
 {
 	size_t i;
 
-	for (i = 0; i < st->nnames; i++)
+	for (i = 0; i < st->nnames; i++) {
+		detach(s, m, st->names[i]);
 		object_free(map_del(m, st->names[i]));
+	}
 }
 
 /* Record what a statement does to the schema. */
@@ -560,22 +646,22 @@ track(struct lint_ctx *ctx, const struct lint_stmt *st)
 			drop_table(s, st->names[i]);
 		break;
 	case LK_CREATE_INDEX:
-		track_object(&s->indexes, st);
+		track_object(s, &s->indexes, st);
 		break;
 	case LK_DROP_INDEX:
-		drop_objects(&s->indexes, st);
+		drop_objects(s, &s->indexes, st);
 		break;
 	case LK_CREATE_VIEW:
-		track_object(&s->views, st);
+		track_object(s, &s->views, st);
 		break;
 	case LK_DROP_VIEW:
-		drop_objects(&s->views, st);
+		drop_objects(s, &s->views, st);
 		break;
 	case LK_CREATE_TRIGGER:
-		track_object(&s->triggers, st);
+		track_object(s, &s->triggers, st);
 		break;
 	case LK_DROP_TRIGGER:
-		drop_objects(&s->triggers, st);
+		drop_objects(s, &s->triggers, st);
 		break;
 	default:
 		break;
@@ -664,6 +750,21 @@ referrer_in(const struct lint_map *m, const char *table, const char *column)
 	return NULL;
 }
 
+/* An index of table whose text names column. */
+static const char *
+index_referrer(struct lint_state *s, const char *table, const char *column)
+{
+	const struct lint_table *t = map_get(&s->tables, table);
+	const struct lint_object *o;
+	size_t i;
+
+	for (i = 0; t != NULL && i < t->idx.n; i++)
+		if ((o = map_get(&s->indexes, t->idx.v[i])) != NULL &&
+		    has_word(o, column))
+			return t->idx.v[i];
+	return NULL;
+}
+
 const char *
 lint_referrer(const struct lint_ctx *ctx, const char *table,
     const char *column, const char **what)
@@ -675,8 +776,7 @@ lint_referrer(const struct lint_ctx *ctx, const char *table,
 	else if ((name = referrer_in(&ctx->state->views, table, column)) !=
 	    NULL)
 		*what = "view";
-	else if ((name = referrer_in(&ctx->state->indexes, table, column)) !=
-	    NULL)
+	else if ((name = index_referrer(ctx->state, table, column)) != NULL)
 		*what = "index";
 	return name;
 }

@@ -51,53 +51,73 @@ static const char *const aliases[][2] = {
 	{ "bool", "boolean" },
 };
 
-/* Parse a type as written ("character varying(20)", "int[]"). */
+/* Append word w (lowercased) to the type's name; 0 when it is full. */
+static int
+name_add(struct pgtype *ty, size_t *len, const char *w, size_t wl)
+{
+	size_t k;
+
+	if (*len + (*len > 0) + wl >= sizeof(ty->name))
+		return 0;
+	if (*len > 0)
+		ty->name[(*len)++] = ' ';
+	for (k = 0; k < wl; k++)
+		ty->name[(*len)++] = (char)tolower((unsigned char)w[k]);
+	ty->name[*len] = '\0';
+	return 1;
+}
+
+/* Parse the type written in tokens [s, e) ("character varying(20)"). */
+static void
+pg_type_toks(const struct lint_stmt *st, size_t s, size_t e,
+    struct pgtype *ty)
+{
+	const struct lint_tok *t;
+	size_t i, k, len = 0, wl;
+	int q;
+
+	memset(ty, 0, sizeof(*ty));
+	for (i = s; i < e && i < st->n; i++) {
+		t = &st->t[i];
+		q = t->t.type == T_QUOTED;
+		wl = (size_t)(t->t.e - t->t.s);
+		if (t->t.type == T_WORD || (q && wl >= 2)) {
+			if (lint_punct(st, i + 1, '.'))
+				i++;	/* pg_catalog. */
+			else if (lint_kw(st, i, "array"))
+				ty->array = 1;
+			else if (!name_add(ty, &len, t->t.s + q, wl - 2 * q))
+				return;		/* not a type we know */
+		} else if (lint_punct(st, i, '(')) {
+			for (i++; i < e && !lint_punct(st, i, ')'); i++)
+				if (st->t[i].t.type == T_NUMBER && ty->nmod < 2)
+					ty->mod[ty->nmod++] = strtol(st->t[i].t.s,
+					    NULL, 10);
+		} else if (lint_punct(st, i, '['))
+			ty->array = 1;
+	}
+	for (k = 0; k < sizeof(aliases) / sizeof(aliases[0]); k++)
+		if (ty->name[0] == aliases[k][0][0] &&
+		    strcmp(ty->name, aliases[k][0]) == 0) {
+			snprintf(ty->name, sizeof(ty->name), "%s",
+			    aliases[k][1]);
+			break;
+		}
+	ty->known = len > 0;
+}
+
+/* Parse a type as the state keeps it (lint_text of its tokens). */
 static void
 pg_type(const char *text, struct pgtype *ty)
 {
-	struct dbrev_tok *t;
-	struct dbrev_buf name = { 0 };
-	size_t n, i, k, len;
-	char *w;
+	struct lint_tok *t;
+	struct lint_stmt st;
 
-	memset(ty, 0, sizeof(*ty));
-	dbrev_sqltok_all(text, &t, &n);
-	dbrev_buf_puts(&name, "");
-	for (i = 0; i < n; i++) {
-		if (t[i].type == T_WORD || t[i].type == T_QUOTED) {
-			w = dbrev_tok_ident(&t[i]);
-			if (i + 1 < n && dbrev_tok_punct(&t[i + 1], '.')) {
-				free(w);	/* pg_catalog. */
-				i++;
-				continue;
-			}
-			if (strcmp(w, "array") == 0)
-				ty->array = 1;
-			else
-				dbrev_buf_printf(&name, "%s%s", name.len ?
-				    " " : "", w);
-			free(w);
-		} else if (dbrev_tok_punct(&t[i], '(')) {
-			for (i++; i < n && !dbrev_tok_punct(&t[i], ')'); i++)
-				if (t[i].type == T_NUMBER && ty->nmod < 2)
-					ty->mod[ty->nmod++] = strtol(t[i].s,
-					    NULL, 10);
-		} else if (dbrev_tok_punct(&t[i], '['))
-			ty->array = 1;
-	}
+	memset(&st, 0, sizeof(st));
+	lint_tokenize(text, 1, LINT_SYN_DOLLAR_QUOTES, &t, &st.n);
+	st.t = t;
+	pg_type_toks(&st, 0, st.n, ty);
 	free(t);
-	for (k = 0; k < sizeof(aliases) / sizeof(aliases[0]); k++)
-		if (strcmp(name.data, aliases[k][0]) == 0) {
-			dbrev_buf_reset(&name);
-			dbrev_buf_puts(&name, aliases[k][1]);
-			break;
-		}
-	len = name.len < sizeof(ty->name) - 1 ? name.len :
-	    sizeof(ty->name) - 1;
-	memcpy(ty->name, name.data, len);
-	ty->name[len] = '\0';
-	ty->known = len > 0;
-	dbrev_buf_free(&name);
 }
 
 static int
@@ -310,7 +330,6 @@ adding_required_field(struct lint_ctx *ctx, const struct lint_stmt *st)
 {
 	const struct lint_coldef *c;
 	struct pgtype ty;
-	char *text;
 	size_t i;
 
 	for (i = 0; i < st->nact; i++) {
@@ -319,9 +338,7 @@ adding_required_field(struct lint_ctx *ctx, const struct lint_stmt *st)
 		if (!(c->flags & LC_NOT_NULL) || c->def_s < c->def_e ||
 		    (c->flags & (LC_IDENTITY | LC_GENERATED)))
 			continue;
-		text = lint_text(st, c->type_s, c->type_e);
-		pg_type(text, &ty);
-		free(text);
+		pg_type_toks(st, c->type_s, c->type_e, &ty);
 		if (serial_type(&ty))
 			continue;
 		lint_report(ctx, lint_line(st, st->act[i].s), "add it "
@@ -341,16 +358,14 @@ adding_field_with_default(struct lint_ctx *ctx, const struct lint_stmt *st)
 	    "existing ones in batches";
 	const struct lint_coldef *c;
 	struct pgtype ty;
-	char *text, *fn;
+	char *fn;
 	size_t i;
 	int known = 0;
 
 	for (i = 0; i < st->nact; i++) {
 		if ((c = added_column(ctx, st, i)) == NULL)
 			continue;
-		text = lint_text(st, c->type_s, c->type_e);
-		pg_type(text, &ty);
-		free(text);
+		pg_type_toks(st, c->type_s, c->type_e, &ty);
 		fn = volatile_call(st, c->def_s, c->def_e, &known);
 		if (fn != NULL && known)
 			lint_report(ctx, lint_line(st, st->act[i].s), hint,
@@ -577,7 +592,7 @@ changing_column_type(struct lint_ctx *ctx, const struct lint_stmt *st)
 			continue;
 		old = lint_column_type(ctx, st->table, a->column);
 		text = lint_text(st, a->type_s, a->type_e);
-		pg_type(text, &n);
+		pg_type_toks(st, a->type_s, a->type_e, &n);
 		if (old != NULL)
 			pg_type(old, &o);
 		if (using_more(st, a))
@@ -792,23 +807,20 @@ each_type(struct lint_ctx *ctx, const struct lint_stmt *st,
 {
 	struct pgtype ty;
 	const struct lint_action *a;
-	char *text;
 	size_t i;
 
 	for (i = 0; st->kind == LK_CREATE_TABLE && i < st->ncols; i++) {
-		text = lint_text(st, st->cols[i].type_s, st->cols[i].type_e);
-		pg_type(text, &ty);
-		free(text);
+		pg_type_toks(st, st->cols[i].type_s, st->cols[i].type_e, &ty);
 		fn(ctx, st, st->cols[i].at, st->cols[i].name, &ty);
 	}
 	for (i = 0; st->kind == LK_ALTER_TABLE && i < st->nact; i++) {
 		a = &st->act[i];
-		if (a->kind != LA_ADD_COLUMN && a->kind != LA_ALTER_TYPE)
+		if (a->kind == LA_ADD_COLUMN)
+			pg_type_toks(st, a->col.type_s, a->col.type_e, &ty);
+		else if (a->kind == LA_ALTER_TYPE)
+			pg_type_toks(st, a->type_s, a->type_e, &ty);
+		else
 			continue;
-		text = a->kind == LA_ADD_COLUMN ? lint_text(st, a->col.type_s,
-		    a->col.type_e) : lint_text(st, a->type_s, a->type_e);
-		pg_type(text, &ty);
-		free(text);
 		fn(ctx, st, a->s, a->column, &ty);
 	}
 }

@@ -153,26 +153,34 @@ lint_tokenize(const char *sql, unsigned first_line, unsigned syntax,
 
 /* ---- Token helpers ---- */
 
+/* Token i is the word w of len bytes (ASCII case-insensitive). */
+static int
+tok_word(const struct lint_stmt *st, size_t i, const char *w, size_t len)
+{
+	const struct dbrev_tok *t;
+
+	if (i >= st->n)
+		return 0;
+	t = &st->t[i].t;
+	return t->type == T_WORD && (size_t)(t->e - t->s) == len &&
+	    (*t->s | 0x20) == (*w | 0x20) && strncasecmp(t->s, w, len) == 0;
+}
+
 int
 lint_kw(const struct lint_stmt *st, size_t i, const char *kw)
 {
-	return i < st->n && dbrev_tok_is(&st->t[i].t, kw);
+	return tok_word(st, i, kw, strlen(kw));
 }
 
 int
 lint_kws(const struct lint_stmt *st, size_t *i, const char *words)
 {
-	char w[32];
 	const char *p = words;
 	size_t j = *i, len;
 
 	while (*p != '\0') {
 		len = strcspn(p, " ");
-		if (len == 0 || len >= sizeof w)
-			return 0;
-		memcpy(w, p, len);
-		w[len] = '\0';
-		if (!lint_kw(st, j, w))
+		if (!tok_word(st, j, p, len))
 			return 0;
 		j++;
 		p += len;
