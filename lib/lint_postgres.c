@@ -686,6 +686,8 @@ prefer_repack(struct lint_ctx *ctx, const struct lint_stmt *st)
 static const char *
 no_transaction_stmt(const struct lint_stmt *st)
 {
+	size_t i;
+
 	if (st->kind == LK_VACUUM)
 		return "VACUUM";
 	if (lint_kw(st, 0, "CREATE") && lint_kw(st, 1, "DATABASE"))
@@ -697,9 +699,12 @@ no_transaction_stmt(const struct lint_stmt *st)
 	if ((lint_kw(st, 0, "CREATE") || lint_kw(st, 0, "DROP")) &&
 	    lint_kw(st, 1, "TABLESPACE"))
 		return "CREATE/DROP TABLESPACE";
-	if (st->kind == LK_REINDEX && (lint_mentions(st, 1, "database") ||
-	    lint_mentions(st, 1, "system")) && !lint_punct(st, 1, '('))
-		return "REINDEX DATABASE/SYSTEM";
+	if (st->kind == LK_REINDEX) {
+		i = lint_punct(st, 1, '(') ? lint_skip(st, 1) : 1;
+		if (lint_kw(st, i, "SCHEMA") || lint_kw(st, i, "DATABASE") ||
+		    lint_kw(st, i, "SYSTEM"))
+			return "REINDEX SCHEMA/DATABASE/SYSTEM";
+	}
 	return NULL;
 }
 
