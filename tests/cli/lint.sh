@@ -162,6 +162,28 @@ status_is 1
 stdout_has "$S/versions/bb_rev.sql:10: ban-drop-table:"
 [ "$(grep -c ban-drop-table "$OUT")" = 1 ] || fail "$(cat "$OUT")"
 
+tcase "the guide's safe forms lint clean"
+G=$T/guide
+rev "$G" aa "" "create" "CREATE TABLE users (id bigint, email text);
+CREATE TABLE orders (id bigint, users_id bigint);"
+rev "$G" bb aa "expand" "SET LOCAL lock_timeout = '5s';
+ALTER TABLE users ADD CONSTRAINT email_not_null CHECK (email IS NOT NULL) NOT VALID;
+ALTER TABLE orders ADD COLUMN token uuid;
+ALTER TABLE orders ALTER COLUMN token SET DEFAULT gen_random_uuid();
+UPDATE orders SET token = gen_random_uuid() WHERE id BETWEEN 1 AND 10000 AND token IS NULL;
+ALTER TABLE orders ADD CONSTRAINT orders_users FOREIGN KEY (users_id) REFERENCES users (id) NOT VALID;"
+rev "$G" cc bb "index" "CREATE UNIQUE INDEX CONCURRENTLY users_email ON users (email);" - "transaction: none"
+rev "$G" dd cc "validate" "SET LOCAL lock_timeout = '5s';
+ALTER TABLE users VALIDATE CONSTRAINT email_not_null;
+ALTER TABLE users ALTER COLUMN email SET NOT NULL;
+ALTER TABLE users DROP CONSTRAINT email_not_null;
+ALTER TABLE orders VALIDATE CONSTRAINT orders_users;
+ALTER TABLE users ADD CONSTRAINT users_email UNIQUE USING INDEX users_email;"
+run revorder -d "$G" --lint --dialect postgresql
+status_is 0
+stdout_is ""
+stderr_is "revorder: lint: 4 revisions checked: 0 errors, 0 warnings"
+
 tcase "large inputs: a revision of 100,000 statements, 10,000 revisions"
 L=$T/large
 mkdir -p "$L/versions"
