@@ -273,6 +273,14 @@ has_word(const struct lint_object *o, const char *w)
 	    sizeof(*o->words), cmp_str) != NULL;
 }
 
+/* o is on table, or its text names it. */
+static int
+about(const struct lint_object *o, const char *table)
+{
+	return (o->table != NULL && strcmp(o->table, table) == 0) ||
+	    has_word(o, table);
+}
+
 static void
 sort_words(struct lint_object *o)
 {
@@ -467,8 +475,7 @@ mentions_rename_word(struct lint_map *m, const char *table, const char *from,
 	for (i = 0; i < m->nb; i++)
 		for (e = m->b[i]; e != NULL; e = e->next) {
 			o = e->val;
-			if ((o->table != NULL && strcmp(o->table, table) == 0) ||
-			    has_word(o, table))
+			if (about(o, table))
 				rename_word(o, from, to);
 		}
 }
@@ -702,7 +709,7 @@ lint_column_type(const struct lint_ctx *ctx, const char *table,
 }
 
 const struct lint_con_state *
-lint_constraint(const struct lint_ctx *ctx, const char *table,
+lint_constraint_state(const struct lint_ctx *ctx, const char *table,
     const char *name)
 {
 	const struct lint_table *t = map_get(&ctx->state->tables, table);
@@ -743,8 +750,7 @@ referrer_in(const struct lint_map *m, const char *table, const char *column)
 	for (i = 0; i < m->nb; i++)
 		for (e = m->b[i]; e != NULL; e = e->next) {
 			o = e->val;
-			if (((o->table != NULL && strcmp(o->table, table) == 0) ||
-			    has_word(o, table)) && has_word(o, column))
+			if (about(o, table) && has_word(o, column))
 				return e->key;
 		}
 	return NULL;
@@ -889,8 +895,10 @@ rule_index(const struct lint_dialect *ld, const char *name, size_t len)
 static int
 rule_known(const char *name, size_t len)
 {
-	return rule_index(dialect_rules(DBREV_DIALECT_SQLITE), name, len) >= 0 ||
-	    rule_index(dialect_rules(DBREV_DIALECT_POSTGRES), name, len) >= 0;
+	const struct lint_dialect *sq = dialect_rules(DBREV_DIALECT_SQLITE);
+	const struct lint_dialect *pg = dialect_rules(DBREV_DIALECT_POSTGRES);
+
+	return rule_index(sq, name, len) >= 0 || rule_index(pg, name, len) >= 0;
 }
 
 struct dbrev_lint_config {

@@ -27,6 +27,37 @@
 #include "dbrev/revision.h"
 #include "schema/sqltok.h"
 
+/*
+ * Every symbol libdbrev defines starts with dbrev_.  The functions
+ * shared by lib/lint*.c are named here without it, for reading.
+ */
+#define lint_tokenize		dbrev_lint_tokenize
+#define lint_statements		dbrev_lint_statements
+#define lint_stmt_free		dbrev_lint_stmt_free
+#define lint_kw			dbrev_lint_kw
+#define lint_kws		dbrev_lint_kws
+#define lint_punct		dbrev_lint_punct
+#define lint_skip		dbrev_lint_skip
+#define lint_is_name		dbrev_lint_is_name
+#define lint_ident		dbrev_lint_ident
+#define lint_text		dbrev_lint_text
+#define lint_at			dbrev_lint_at
+#define lint_mentions		dbrev_lint_mentions
+#define lint_report		dbrev_lint_report
+#define lint_is_new		dbrev_lint_is_new
+#define lint_recreated_later	dbrev_lint_recreated_later
+#define lint_column_type	dbrev_lint_column_type
+#define lint_constraint_state	dbrev_lint_constraint_state
+#define lint_notnull_check	dbrev_lint_notnull_check
+#define lint_index_table	dbrev_lint_index_table
+#define lint_referrer		dbrev_lint_referrer
+#define lint_existing		dbrev_lint_existing
+#define lint_rule_ban_drop_column dbrev_lint_rule_ban_drop_column
+#define lint_rule_ban_drop_table dbrev_lint_rule_ban_drop_table
+#define lint_rule_renaming_column dbrev_lint_rule_renaming_column
+#define lint_rule_renaming_table dbrev_lint_rule_renaming_table
+#define lint_rule_transaction_nesting dbrev_lint_rule_transaction_nesting
+
 /* ---- The SQL front end (lint_sql.c) ---- */
 
 /* Syntax switches of a database. */
@@ -98,7 +129,7 @@ enum lint_con_kind {
 struct lint_constraint {
 	enum lint_con_kind kind;
 	char		*name;		/* NULL: unnamed */
-	char		*notnull_col;	/* CHECK (col IS NOT NULL), NOT NULL col */
+	char		*notnull_col;	/* CHECK (c IS NOT NULL), NOT NULL c */
 	int		 not_valid;
 	int		 using_index;	/* UNIQUE/PRIMARY KEY USING INDEX i */
 	size_t		 at;		/* first token */
@@ -190,7 +221,7 @@ char	*lint_ident(const struct lint_tok *);
  */
 char	*lint_text(const struct lint_stmt *, size_t s, size_t e);
 /* Line of token i (the statement's last line past the end). */
-unsigned lint_line(const struct lint_stmt *, size_t i);
+unsigned lint_at(const struct lint_stmt *, size_t i);
 /* A name is among the tokens [s, st->n): as a name or a qualifier. */
 int	 lint_mentions(const struct lint_stmt *, size_t s, const char *name);
 
@@ -261,7 +292,7 @@ int	 lint_recreated_later(const struct lint_ctx *, const char *name);
 const char *lint_column_type(const struct lint_ctx *, const char *table,
 	    const char *column);
 
-/* Constraint name of table as the revisions left it, or NULL. */
+/* Constraint `name` of table as the revisions left it, or NULL. */
 struct lint_con_state {
 	char		*name;
 	enum lint_con_kind kind;
@@ -270,7 +301,7 @@ struct lint_con_state {
 	size_t		 added;		/* serial of the adding revision */
 	size_t		 added_stmt;	/* and its statement */
 };
-const struct lint_con_state *lint_constraint(const struct lint_ctx *,
+const struct lint_con_state *lint_constraint_state(const struct lint_ctx *,
 	    const char *table, const char *name);
 /* A validated CHECK (column IS NOT NULL) on table, or NULL. */
 const struct lint_con_state *lint_notnull_check(const struct lint_ctx *,

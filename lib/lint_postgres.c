@@ -91,8 +91,8 @@ pg_type_toks(const struct lint_stmt *st, size_t s, size_t e,
 		} else if (lint_punct(st, i, '(')) {
 			for (i++; i < e && !lint_punct(st, i, ')'); i++)
 				if (st->t[i].t.type == T_NUMBER && ty->nmod < 2)
-					ty->mod[ty->nmod++] = strtol(st->t[i].t.s,
-					    NULL, 10);
+					ty->mod[ty->nmod++] =
+					    strtol(st->t[i].t.s, NULL, 10);
 		} else if (lint_punct(st, i, '['))
 			ty->array = 1;
 	}
@@ -233,7 +233,7 @@ volatile_call(const struct lint_stmt *st, size_t s, size_t e, int *known)
 		if (i > s && (lint_kw(st, i - 1, "AS") || (st->t[i - 1].t.e -
 		    st->t[i - 1].t.s == 2 && memcmp(st->t[i - 1].t.s, "::",
 		    2) == 0)))
-			continue;	/* a type: x::varchar(3), CAST(x AS ...) */
+			continue;	/* a type: x::t(3), CAST(x AS t(3)) */
 		w = lint_ident(&st->t[i]);
 		if (in_list(volatile_fns, w) || !in_list(stable_fns, w)) {
 			*known = in_list(volatile_fns, w);
@@ -252,7 +252,7 @@ require_concurrent_index_creation(struct lint_ctx *ctx,
 {
 	if (st->kind == LK_CREATE_INDEX && !st->concurrently &&
 	    lint_existing(ctx, st->table))
-		lint_report(ctx, lint_line(st, 0), "CREATE INDEX CONCURRENTLY, "
+		lint_report(ctx, lint_at(st, 0), "CREATE INDEX CONCURRENTLY, "
 		    ONE_REVISION, "CREATE INDEX on existing table %s blocks "
 		    "its writes until the index is built", st->table);
 }
@@ -276,7 +276,7 @@ require_concurrent_index_deletion(struct lint_ctx *ctx,
 		return;
 	for (i = 0; i < st->nnames; i++)
 		if (!index_new(ctx, st->names[i])) {
-			lint_report(ctx, lint_line(st, 0), "DROP INDEX "
+			lint_report(ctx, lint_at(st, 0), "DROP INDEX "
 			    "CONCURRENTLY, " ONE_REVISION, "DROP INDEX %s "
 			    "locks its table against reads and writes while it "
 			    "waits and runs", st->names[i]);
@@ -291,7 +291,7 @@ require_concurrent_reindex(struct lint_ctx *ctx, const struct lint_stmt *st)
 	    (st->table != NULL && lint_is_new(ctx, st->table)) ||
 	    (st->nnames > 0 && index_new(ctx, st->names[0])))
 		return;
-	lint_report(ctx, lint_line(st, 0), "REINDEX ... CONCURRENTLY, "
+	lint_report(ctx, lint_at(st, 0), "REINDEX ... CONCURRENTLY, "
 	    ONE_REVISION, "REINDEX blocks writes to the table, and the reads "
 	    "that use the index, until it finishes");
 }
@@ -307,11 +307,11 @@ ban_concurrent_in_transaction(struct lint_ctx *ctx,
 		conc |= st->act[i].kind == LA_DETACH_PARTITION &&
 		    st->act[i].concurrently;
 	if (conc && ctx->rev->transactional)
-		lint_report(ctx, lint_line(st, 0), "mark the revision "
-		    "'-- transaction: none' and keep the statement in a revision "
-		    "of its own (if it fails halfway, an INVALID index is left "
-		    "to drop)", "CONCURRENTLY cannot run inside a transaction "
-		    "block, and the revision runs in one");
+		lint_report(ctx, lint_at(st, 0), "mark the revision "
+		    "'-- transaction: none' and keep the statement in a "
+		    "revision of its own (if it fails halfway, an INVALID "
+		    "index is left to drop)", "CONCURRENTLY cannot run inside "
+		    "a transaction block, and the revision runs in one");
 }
 
 /* Action i when it adds a column to an existing table, else NULL. */
@@ -341,7 +341,7 @@ adding_required_field(struct lint_ctx *ctx, const struct lint_stmt *st)
 		pg_type_toks(st, c->type_s, c->type_e, &ty);
 		if (serial_type(&ty))
 			continue;
-		lint_report(ctx, lint_line(st, st->act[i].s), "add it "
+		lint_report(ctx, lint_at(st, st->act[i].s), "add it "
 		    "nullable (or with a constant DEFAULT), fill it, then make "
 		    "it NOT NULL through a validated CHECK (see "
 		    "adding-not-nullable-field)", "adding NOT NULL column "
@@ -368,25 +368,25 @@ adding_field_with_default(struct lint_ctx *ctx, const struct lint_stmt *st)
 		pg_type_toks(st, c->type_s, c->type_e, &ty);
 		fn = volatile_call(st, c->def_s, c->def_e, &known);
 		if (fn != NULL && known)
-			lint_report(ctx, lint_line(st, st->act[i].s), hint,
+			lint_report(ctx, lint_at(st, st->act[i].s), hint,
 			    "adding column %s.%s with the volatile default "
 			    "%s() rewrites the whole table under an ACCESS "
 			    "EXCLUSIVE lock", st->table, c->name, fn);
 		else if (fn != NULL)
-			lint_report(ctx, lint_line(st, st->act[i].s), hint,
+			lint_report(ctx, lint_at(st, st->act[i].s), hint,
 			    "adding column %s.%s with the default %s() "
-			    "rewrites the whole table under an ACCESS EXCLUSIVE "
-			    "lock if %s() is volatile (functions are, unless "
-			    "declared STABLE or IMMUTABLE)", st->table,
-			    c->name, fn, fn);
+			    "rewrites the whole table under an ACCESS "
+			    "EXCLUSIVE lock if %s() is volatile (functions "
+			    "are, unless declared STABLE or IMMUTABLE)",
+			    st->table, c->name, fn, fn);
 		else if (serial_type(&ty) || (c->flags & LC_IDENTITY))
-			lint_report(ctx, lint_line(st, st->act[i].s), hint,
+			lint_report(ctx, lint_at(st, st->act[i].s), hint,
 			    "adding %s column %s.%s numbers every row: the "
-			    "whole table is rewritten under an ACCESS EXCLUSIVE "
-			    "lock", serial_type(&ty) ? ty.name : "identity",
-			    st->table, c->name);
+			    "whole table is rewritten under an ACCESS "
+			    "EXCLUSIVE lock", serial_type(&ty) ? ty.name :
+			    "identity", st->table, c->name);
 		else if ((c->flags & LC_GENERATED) && (c->flags & LC_STORED))
-			lint_report(ctx, lint_line(st, st->act[i].s), "add a "
+			lint_report(ctx, lint_at(st, st->act[i].s), "add a "
 			    "plain column, fill it in batches and keep it up "
 			    "to date with a trigger", "adding stored generated "
 			    "column %s.%s computes it for every row: the whole "
@@ -407,10 +407,10 @@ adding_not_nullable_field(struct lint_ctx *ctx, const struct lint_stmt *st)
 		if (st->act[i].kind == LA_SET_NOT_NULL &&
 		    lint_notnull_check(ctx, st->table, st->act[i].column) ==
 		    NULL)
-			lint_report(ctx, lint_line(st, st->act[i].s), "first "
+			lint_report(ctx, lint_at(st, st->act[i].s), "first "
 			    "ADD CONSTRAINT ... CHECK (column IS NOT NULL) NOT "
-			    "VALID and VALIDATE it " LATER "; SET NOT NULL then "
-			    "skips the scan and the CHECK can be dropped",
+			    "VALID and VALIDATE it " LATER "; SET NOT NULL "
+			    "then skips the scan and the CHECK can be dropped",
 			    "SET NOT NULL on %s.%s scans the whole table under "
 			    "an ACCESS EXCLUSIVE lock", st->table,
 			    st->act[i].column);
@@ -431,13 +431,13 @@ adding_foreign_key_constraint(struct lint_ctx *ctx,
 		a = &st->act[i];
 		if (a->kind == LA_ADD_CONSTRAINT && a->con.kind ==
 		    LCON_FOREIGN && !a->con.not_valid)
-			lint_report(ctx, lint_line(st, a->s), hint, "adding a "
-			    "foreign key to %s checks every row while it blocks "
-			    "writes to %s and to the table it references",
-			    st->table, st->table);
+			lint_report(ctx, lint_at(st, a->s), hint, "adding a "
+			    "foreign key to %s checks every row while it "
+			    "blocks writes to %s and to the table it "
+			    "references", st->table, st->table);
 		else if (a->kind == LA_ADD_COLUMN &&
 		    (a->col.flags & LC_REFERENCES))
-			lint_report(ctx, lint_line(st, a->s), "add the column, "
+			lint_report(ctx, lint_at(st, a->s), "add the column, "
 			    "then the constraint NOT VALID, then VALIDATE it "
 			    LATER, "adding column %s.%s with REFERENCES checks "
 			    "every row while it blocks writes to %s and to the "
@@ -453,11 +453,11 @@ validate_same_transaction(struct lint_ctx *ctx, const struct lint_stmt *st,
 {
 	const struct lint_con_state *k;
 
-	k = lint_constraint(ctx, st->table, a->con.name);
+	k = lint_constraint_state(ctx, st->table, a->con.name);
 	if (k == NULL || k->validated || k->added != ctx->serial ||
 	    !ctx->rev->transactional)
 		return;
-	lint_report(ctx, lint_line(st, a->s), "validate it " LATER,
+	lint_report(ctx, lint_at(st, a->s), "validate it " LATER,
 	    "VALIDATE CONSTRAINT %s in the revision that added it NOT VALID "
 	    "scans %s under the ACCESS EXCLUSIVE lock the transaction still "
 	    "holds", a->con.name, st->table);
@@ -479,11 +479,11 @@ constraint_missing_not_valid(struct lint_ctx *ctx, const struct lint_stmt *st)
 			validate_same_transaction(ctx, st, a);
 		else if (a->kind == LA_ADD_CONSTRAINT && a->con.kind ==
 		    LCON_CHECK && !a->con.not_valid)
-			lint_report(ctx, lint_line(st, a->s), hint, "adding a "
+			lint_report(ctx, lint_at(st, a->s), hint, "adding a "
 			    "CHECK constraint to %s scans every row under an "
 			    "ACCESS EXCLUSIVE lock", st->table);
 		else if (a->kind == LA_ADD_COLUMN && (a->col.flags & LC_CHECK))
-			lint_report(ctx, lint_line(st, a->s), "add the column, "
+			lint_report(ctx, lint_at(st, a->s), "add the column, "
 			    "then the CHECK as a constraint NOT VALID, then "
 			    "VALIDATE it " LATER, "adding column %s.%s with a "
 			    "CHECK scans every row under an ACCESS EXCLUSIVE "
@@ -506,15 +506,16 @@ disallowed_unique_constraint(struct lint_ctx *ctx, const struct lint_stmt *st)
 		if (a->kind == LA_ADD_CONSTRAINT && (a->con.kind ==
 		    LCON_UNIQUE || a->con.kind == LCON_PRIMARY) &&
 		    !a->con.using_index)
-			lint_report(ctx, lint_line(st, a->s), hint, "adding a "
+			lint_report(ctx, lint_at(st, a->s), hint, "adding a "
 			    "%s constraint to %s builds its index under an "
-			    "ACCESS EXCLUSIVE lock", a->con.kind == LCON_UNIQUE ?
+			    "ACCESS EXCLUSIVE lock",
+			    a->con.kind == LCON_UNIQUE ?
 			    "UNIQUE" : "PRIMARY KEY", st->table);
 		else if (a->kind == LA_ADD_COLUMN && (a->col.flags &
 		    (LC_UNIQUE | LC_PRIMARY)))
-			lint_report(ctx, lint_line(st, a->s), hint, "adding "
-			    "column %s.%s as %s builds an index under an ACCESS "
-			    "EXCLUSIVE lock", st->table, a->column,
+			lint_report(ctx, lint_at(st, a->s), hint, "adding "
+			    "column %s.%s as %s builds an index under an "
+			    "ACCESS EXCLUSIVE lock", st->table, a->column,
 			    (a->col.flags & LC_UNIQUE) ? "UNIQUE" :
 			    "PRIMARY KEY");
 	}
@@ -530,10 +531,11 @@ adding_exclusion_constraint(struct lint_ctx *ctx, const struct lint_stmt *st)
 	for (i = 0; i < st->nact; i++)
 		if (st->act[i].kind == LA_ADD_CONSTRAINT &&
 		    st->act[i].con.kind == LCON_EXCLUDE)
-			lint_report(ctx, lint_line(st, st->act[i].s), "there "
-			    "is no online form: add it while the table is small "
-			    "or idle, with a lock_timeout, and allow the rule "
-			    "with a reason", "adding an EXCLUDE constraint to %s "
+			lint_report(ctx, lint_at(st, st->act[i].s), "there "
+			    "is no online form: add it while the table is "
+			    "small or idle, with a lock_timeout, and allow the "
+			    "rule with a reason",
+			    "adding an EXCLUDE constraint to %s "
 			    "builds its index and checks every row under an "
 			    "ACCESS EXCLUSIVE lock", st->table);
 }
@@ -596,19 +598,19 @@ changing_column_type(struct lint_ctx *ctx, const struct lint_stmt *st)
 		if (old != NULL)
 			pg_type(old, &o);
 		if (using_more(st, a))
-			lint_report(ctx, lint_line(st, a->s), SAFE_TYPE_CHANGES,
-			    "changing the type of %s.%s with USING rewrites the "
-			    "table and its indexes under an ACCESS EXCLUSIVE "
-			    "lock", st->table, a->column);
+			lint_report(ctx, lint_at(st, a->s), SAFE_TYPE_CHANGES,
+			    "changing the type of %s.%s with USING rewrites "
+			    "the table and its indexes under an ACCESS "
+			    "EXCLUSIVE lock", st->table, a->column);
 		else if (old == NULL || old[0] == '\0')
-			lint_report(ctx, lint_line(st, a->s), SAFE_TYPE_CHANGES,
+			lint_report(ctx, lint_at(st, a->s), SAFE_TYPE_CHANGES,
 			    "changing the type of %s.%s to %s rewrites the "
 			    "table and its indexes under an ACCESS EXCLUSIVE "
 			    "lock unless PostgreSQL can skip it (lint does not "
 			    "know the column's type)", st->table, a->column,
 			    text);
 		else if (!no_rewrite(&o, &n))
-			lint_report(ctx, lint_line(st, a->s), SAFE_TYPE_CHANGES,
+			lint_report(ctx, lint_at(st, a->s), SAFE_TYPE_CHANGES,
 			    "changing %s.%s from %s to %s rewrites the table "
 			    "and its indexes under an ACCESS EXCLUSIVE lock",
 			    st->table, a->column, old, text);
@@ -629,7 +631,7 @@ require_enum_value_ordering(struct lint_ctx *ctx, const struct lint_stmt *st)
 	if (i >= st->n || lint_mentions(st, i, "before") ||
 	    lint_mentions(st, i, "after"))
 		return;
-	lint_report(ctx, lint_line(st, i), "say where it goes: ADD VALUE "
+	lint_report(ctx, lint_at(st, i), "say where it goes: ADD VALUE "
 	    "'x' BEFORE 'y' or AFTER 'y'", "ADD VALUE without BEFORE or AFTER "
 	    "puts the value last, which decides how the enum sorts");
 }
@@ -641,11 +643,11 @@ ban_truncate_cascade(struct lint_ctx *ctx, const struct lint_stmt *st)
 
 	for (i = 1; st->kind == LK_TRUNCATE && i < st->n; i++)
 		if (lint_kw(st, i, "CASCADE")) {
-			lint_report(ctx, lint_line(st, i), "name every table "
+			lint_report(ctx, lint_at(st, i), "name every table "
 			    "to empty and leave CASCADE out",
-			    "TRUNCATE ... CASCADE also empties every table that "
-			    "refers to these, and the tables that refer to "
-			    "those");
+			    "TRUNCATE ... CASCADE also empties every table "
+			    "that refers to these, and the tables that refer "
+			    "to those");
 			return;
 		}
 }
@@ -675,7 +677,7 @@ static void
 prefer_repack(struct lint_ctx *ctx, const struct lint_stmt *st)
 {
 	if (vacuum_full(st) || st->kind == LK_CLUSTER)
-		lint_report(ctx, lint_line(st, 0), "reclaim space online with "
+		lint_report(ctx, lint_at(st, 0), "reclaim space online with "
 		    "pg_repack (or REPACK CONCURRENTLY from PostgreSQL 19), "
 		    "outside migrations", "%s rewrites the table under an "
 		    "ACCESS EXCLUSIVE lock, blocking reads and writes",
@@ -715,7 +717,7 @@ require_transaction_none(struct lint_ctx *ctx, const struct lint_stmt *st)
 
 	if (ctx->rev->transactional && (what = no_transaction_stmt(st)) !=
 	    NULL)
-		lint_report(ctx, lint_line(st, 0), "mark the revision "
+		lint_report(ctx, lint_at(st, 0), "mark the revision "
 		    "'-- transaction: none'", "%s cannot run inside a "
 		    "transaction block, and the revision runs in one", what);
 }
@@ -735,7 +737,8 @@ sets_lock_timeout(const struct lint_ctx *ctx, const struct lint_stmt *st)
 	if (st->kind != LK_SELECT)
 		return 0;
 	for (i = 1; i + 2 < st->n; i++)
-		if (lint_kw(st, i, "set_config") && lint_punct(st, i + 1, '(') &&
+		if (lint_kw(st, i, "set_config") &&
+		    lint_punct(st, i + 1, '(') &&
 		    st->t[i + 2].t.type == T_STRING &&
 		    st->t[i + 2].t.e - st->t[i + 2].t.s == 14 &&
 		    strncasecmp(st->t[i + 2].t.s, "'lock_timeout'", 14) == 0)
@@ -795,7 +798,7 @@ require_lock_timeout(struct lint_ctx *ctx, const struct lint_stmt *st)
 	if (*ctx->scratch != 0 || (what = long_lock(ctx, st)) == NULL)
 		return;
 	*ctx->scratch |= 2;
-	lint_report(ctx, lint_line(st, 0), ctx->rev->transactional ?
+	lint_report(ctx, lint_at(st, 0), ctx->rev->transactional ?
 	    "start the revision with SET LOCAL lock_timeout = '5s' and retry "
 	    "it when it times out" : "start the revision with SET "
 	    "lock_timeout = '5s' and retry it when it times out",
@@ -835,7 +838,7 @@ bigint_over_int(struct lint_ctx *ctx, const struct lint_stmt *st, size_t at,
     const char *column, const struct pgtype *ty)
 {
 	if (is(ty, "integer") || is(ty, "serial"))
-		lint_report(ctx, lint_line(st, at), "use bigint (bigserial, or "
+		lint_report(ctx, lint_at(st, at), "use bigint (bigserial, or "
 		    "bigint GENERATED BY DEFAULT AS IDENTITY)", "%s.%s is a "
 		    "32-bit %s: ids and counters run out at 2147483647, and "
 		    "widening it later rewrites the table", st->table, column,
@@ -847,7 +850,7 @@ bigint_over_smallint(struct lint_ctx *ctx, const struct lint_stmt *st,
     size_t at, const char *column, const struct pgtype *ty)
 {
 	if (is(ty, "smallint") || is(ty, "smallserial"))
-		lint_report(ctx, lint_line(st, at), "use bigint (or integer "
+		lint_report(ctx, lint_at(st, at), "use bigint (or integer "
 		    "when the range is known to be small)", "%s.%s is a 16-bit "
 		    "%s: it runs out at 32767, and widening it later rewrites "
 		    "the table", st->table, column, ty->name);
@@ -858,7 +861,7 @@ identity(struct lint_ctx *ctx, const struct lint_stmt *st, size_t at,
     const char *column, const struct pgtype *ty)
 {
 	if (serial_type(ty))
-		lint_report(ctx, lint_line(st, at), "use bigint GENERATED BY "
+		lint_report(ctx, lint_at(st, at), "use bigint GENERATED BY "
 		    "DEFAULT AS IDENTITY", "%s.%s is %s: its sequence is a "
 		    "separate object with its own permissions and ownership, "
 		    "which copies and dumps of the table can miss", st->table,
@@ -870,7 +873,7 @@ timestamptz(struct lint_ctx *ctx, const struct lint_stmt *st, size_t at,
     const char *column, const struct pgtype *ty)
 {
 	if (is(ty, "timestamp"))
-		lint_report(ctx, lint_line(st, at), "use timestamptz (it "
+		lint_report(ctx, lint_at(st, at), "use timestamptz (it "
 		    "stores an instant and shows it in the session's time "
 		    "zone)", "%s.%s is timestamp without time zone: it keeps "
 		    "wall-clock times without their offset, so times from "
@@ -910,12 +913,12 @@ table_rebuild(struct lint_ctx *ctx, const struct lint_stmt *st)
 	for (i = 0; st->kind == LK_DROP_TABLE && i < st->nnames; i++)
 		if (lint_existing(ctx, st->names[i]) &&
 		    lint_recreated_later(ctx, st->names[i]))
-			lint_report(ctx, lint_line(st, 0), "alter the table in "
+			lint_report(ctx, lint_at(st, 0), "alter the table in "
 			    "place; if it must be rebuilt, LOCK TABLE it IN "
 			    "EXCLUSIVE MODE before copying", "table %s is "
-			    "rebuilt (replaced by a copy): every row is copied, "
-			    "and rows other sessions write during the copy are "
-			    "lost unless the table was locked first",
+			    "rebuilt (replaced by a copy): every row is "
+			    "copied, and rows other sessions write during the "
+			    "copy are lost unless the table was locked first",
 			    st->names[i]);
 }
 

@@ -49,8 +49,8 @@ skip_blank(const char *p, unsigned syntax, unsigned *line)
 				if (p[0] == '*' && p[1] == '/') {
 					depth--;
 					p += 2;
-				} else if ((syntax & LINT_SYN_NESTED_COMMENTS) &&
-				    p[0] == '/' && p[1] == '*') {
+				} else if (p[0] == '/' && p[1] == '*' &&
+				    (syntax & LINT_SYN_NESTED_COMMENTS)) {
 					depth++;
 					p += 2;
 				} else {
@@ -228,7 +228,7 @@ lint_ident(const struct lint_tok *t)
 }
 
 unsigned
-lint_line(const struct lint_stmt *st, size_t i)
+lint_at(const struct lint_stmt *st, size_t i)
 {
 	if (st->n == 0)
 		return 0;
@@ -633,7 +633,8 @@ parse_action(struct lint_stmt *st, size_t s, size_t e)
 			a.kind = LA_RENAME_TABLE;
 			a.newname = lint_ident(&st->t[i]);
 		}
-	} else if (lint_kws(st, &i, "RENAME") && !lint_kw(st, i, "CONSTRAINT")) {
+	} else if (lint_kws(st, &i, "RENAME") &&
+	    !lint_kw(st, i, "CONSTRAINT")) {
 		lint_kws(st, &i, "COLUMN");
 		if (i + 2 < e && lint_is_name(st, i) &&
 		    lint_kw(st, i + 1, "TO") && lint_is_name(st, i + 2)) {
@@ -912,7 +913,8 @@ lint_statements(const struct lint_tok *t, size_t n, const char *dschema,
 					break;
 			} else if (body && paren == 0) {
 				if (dbrev_tok_is(&t[i].t, "BEGIN") ||
-				    (depth > 0 && dbrev_tok_is(&t[i].t, "CASE")))
+				    (depth > 0 &&
+				    dbrev_tok_is(&t[i].t, "CASE")))
 					depth++;
 				else if (depth > 0 &&
 				    dbrev_tok_is(&t[i].t, "END"))

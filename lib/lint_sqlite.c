@@ -33,12 +33,12 @@ drop_column_referenced(struct lint_ctx *ctx, const struct lint_stmt *st)
 			continue;
 		by = lint_referrer(ctx, st->table, st->act[i].column, &what);
 		if (by != NULL)
-			lint_report(ctx, lint_line(st, st->act[i].s),
+			lint_report(ctx, lint_at(st, st->act[i].s),
 			    "drop it before the column and create it again "
 			    "without the column, in the same revision",
-			    "dropping column %s.%s breaks %s %s, which refers to "
-			    "it: SQLite refuses the DROP COLUMN, or the %s fails "
-			    "once the column is gone", st->table,
+			    "dropping column %s.%s breaks %s %s, which refers "
+			    "to it: SQLite refuses the DROP COLUMN, or the %s "
+			    "fails once the column is gone", st->table,
 			    st->act[i].column, what, by, what);
 	}
 }
@@ -61,7 +61,7 @@ static void
 pragma_foreign_keys(struct lint_ctx *ctx, const struct lint_stmt *st)
 {
 	if (ctx->rev->transactional && pragma_set(st, "foreign_keys"))
-		lint_report(ctx, lint_line(st, 0), "mark the revision "
+		lint_report(ctx, lint_at(st, 0), "mark the revision "
 		    "'-- transaction: none' (dbrev puts the setting back after "
 		    "it)", "PRAGMA foreign_keys does nothing inside a "
 		    "transaction, and the revision runs in one");
@@ -79,7 +79,7 @@ require_transaction_none(struct lint_ctx *ctx, const struct lint_stmt *st)
 	else if (pragma_set(st, "journal_mode"))
 		what = "changing PRAGMA journal_mode";
 	if (what != NULL)
-		lint_report(ctx, lint_line(st, 0), "mark the revision "
+		lint_report(ctx, lint_at(st, 0), "mark the revision "
 		    "'-- transaction: none'", "%s fails inside a transaction, "
 		    "and the revision runs in one", what);
 }
@@ -90,12 +90,12 @@ table_rebuild(struct lint_ctx *ctx, const struct lint_stmt *st)
 	size_t i;
 
 	if (st->kind == LK_VACUUM)
-		lint_report(ctx, lint_line(st, 0), QUIET_TIME, "VACUUM "
+		lint_report(ctx, lint_at(st, 0), QUIET_TIME, "VACUUM "
 		    "rebuilds the whole database file, holding it locked");
 	for (i = 0; st->kind == LK_DROP_TABLE && i < st->nnames; i++)
 		if (lint_existing(ctx, st->names[i]) &&
 		    lint_recreated_later(ctx, st->names[i]))
-			lint_report(ctx, lint_line(st, 0), QUIET_TIME,
+			lint_report(ctx, lint_at(st, 0), QUIET_TIME,
 			    "table %s is rebuilt (replaced by a copy): every "
 			    "row is copied while the database is locked for "
 			    "writes", st->names[i]);
@@ -103,7 +103,7 @@ table_rebuild(struct lint_ctx *ctx, const struct lint_stmt *st)
 		return;
 	for (i = 0; i < st->nact; i++)
 		if (st->act[i].kind == LA_DROP_COLUMN)
-			lint_report(ctx, lint_line(st, st->act[i].s),
+			lint_report(ctx, lint_at(st, st->act[i].s),
 			    QUIET_TIME, "dropping column %s.%s rewrites every "
 			    "row of %s while the database is locked for writes",
 			    st->table, st->act[i].column, st->table);
@@ -113,7 +113,7 @@ static void
 blocking_index_creation(struct lint_ctx *ctx, const struct lint_stmt *st)
 {
 	if (st->kind == LK_CREATE_INDEX && lint_existing(ctx, st->table))
-		lint_report(ctx, lint_line(st, 0), QUIET_TIME, "building an "
+		lint_report(ctx, lint_at(st, 0), QUIET_TIME, "building an "
 		    "index on existing table %s reads every row while the "
 		    "database is locked for writes", st->table);
 }
@@ -135,7 +135,7 @@ adding_required_field(struct lint_ctx *ctx, const struct lint_stmt *st)
 		if (c->def_s < c->def_e && !(c->def_e - c->def_s == 1 &&
 		    lint_kw(st, c->def_s, "NULL")))
 			continue;
-		lint_report(ctx, lint_line(st, st->act[i].s), "give it a "
+		lint_report(ctx, lint_at(st, st->act[i].s), "give it a "
 		    "constant DEFAULT, or add it nullable and fill it",
 		    "adding NOT NULL column %s.%s without a default fails on a "
 		    "table with rows (it works on an empty one)", st->table,
@@ -196,7 +196,7 @@ adding_field_with_default(struct lint_ctx *ctx, const struct lint_stmt *st)
 			continue;
 		if (constant_default(st, c->def_s, c->def_e, 0))
 			continue;
-		lint_report(ctx, lint_line(st, st->act[i].s), "add it with a "
+		lint_report(ctx, lint_at(st, st->act[i].s), "add it with a "
 		    "constant default (or none), then UPDATE the rows",
 		    "adding column %s.%s with a non-constant default fails on "
 		    "a table with rows (it works on an empty one)", st->table,
