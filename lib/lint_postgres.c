@@ -722,6 +722,30 @@ require_transaction_none(struct lint_ctx *ctx, const struct lint_stmt *st)
 		    "transaction block, and the revision runs in one", what);
 }
 
+/* A lock_timeout value that sets no timeout: 0 in any unit, or DEFAULT. */
+static int
+no_timeout(const struct lint_stmt *st, size_t i)
+{
+	const char *s, *e;
+
+	if (i >= st->n || lint_kw(st, i, "DEFAULT"))
+		return 1;
+	s = st->t[i].t.s;
+	e = st->t[i].t.e;
+	if (st->t[i].t.type == T_STRING && e - s >= 2) {
+		s++;	/* the quotes */
+		e--;
+	} else if (st->t[i].t.type != T_NUMBER)
+		return 0;
+	if (s == e || *s != '0')
+		return 0;
+	while (s < e && (*s == '0' || *s == '.'))
+		s++;
+	while (s < e && (isalpha((unsigned char)*s) || *s == ' '))
+		s++;	/* the unit */
+	return s == e;
+}
+
 /* SET [LOCAL|SESSION] lock_timeout, or set_config('lock_timeout', ...). */
 static int
 sets_lock_timeout(const struct lint_ctx *ctx, const struct lint_stmt *st)
@@ -732,7 +756,11 @@ sets_lock_timeout(const struct lint_ctx *ctx, const struct lint_stmt *st)
 		if (lint_kws(st, &i, "LOCAL") && !ctx->rev->transactional)
 			return 0;	/* no effect outside a transaction */
 		lint_kws(st, &i, "SESSION");
-		return lint_kw(st, i, "lock_timeout");
+		if (!lint_kws(st, &i, "lock_timeout"))
+			return 0;
+		if (lint_kw(st, i, "TO") || lint_punct(st, i, '='))
+			i++;
+		return !no_timeout(st, i);
 	}
 	if (st->kind != LK_SELECT)
 		return 0;
@@ -742,7 +770,8 @@ sets_lock_timeout(const struct lint_ctx *ctx, const struct lint_stmt *st)
 		    st->t[i + 2].t.type == T_STRING &&
 		    st->t[i + 2].t.e - st->t[i + 2].t.s == 14 &&
 		    strncasecmp(st->t[i + 2].t.s, "'lock_timeout'", 14) == 0)
-			return 1;
+			return lint_punct(st, i + 3, ',') &&
+			    !no_timeout(st, i + 4);
 	return 0;
 }
 

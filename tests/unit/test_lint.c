@@ -296,6 +296,14 @@ static const struct lcase cases[] = {
 	{ "pg lock_timeout set", PG, { T0,
 	    UP("SET LOCAL lock_timeout = '5s';\n"
 	    "ALTER TABLE t ADD COLUMN f text;\n") }, "require-lock-timeout", 0 },
+	{ "pg lock_timeout set to none", PG, { T0,
+	    UP("SET LOCAL lock_timeout TO 0;\nSET lock_timeout = '0ms';\n"
+	    "SET lock_timeout TO DEFAULT;\n"
+	    "SELECT set_config('lock_timeout', '0', true);\n"
+	    "ALTER TABLE t ADD COLUMN f text;\n") }, "require-lock-timeout", 9 },
+	{ "pg lock_timeout of 10 and 1.5s", PG, { T0,
+	    UP("SET lock_timeout = 10;\nSET lock_timeout = '1.5s';\n"
+	    "ALTER TABLE t ADD COLUMN f text;\n") }, "require-lock-timeout", 0 },
 	{ "pg lock_timeout by set_config", PG, { T0,
 	    UP("SELECT set_config('lock_timeout', '5s', true);\n"
 	    "ALTER TABLE t ADD COLUMN f text;\n") }, "require-lock-timeout", 0 },
