@@ -178,6 +178,7 @@ struct lint_object {
 
 struct lint_state {
 	struct lint_map	 tables, indexes, views, triggers;
+	struct lint_map	 functions;	/* the IMMUTABLE or STABLE ones */
 };
 
 static void
@@ -255,6 +256,7 @@ state_free(struct lint_state *s)
 	map_free(&s->indexes, object_free);
 	map_free(&s->views, object_free);
 	map_free(&s->triggers, object_free);
+	map_free(&s->functions, NULL);
 }
 
 static int
@@ -670,6 +672,16 @@ track(struct lint_ctx *ctx, const struct lint_stmt *st)
 	case LK_DROP_TRIGGER:
 		drop_objects(s, &s->triggers, st);
 		break;
+	case LK_CREATE_FUNCTION:
+		if (st->nnames > 0 && st->nonvolatile)
+			map_put(&s->functions, st->names[0], s);
+		else if (st->nnames > 0)
+			map_del(&s->functions, st->names[0]);
+		break;
+	case LK_DROP_FUNCTION:
+		for (i = 0; i < st->nnames; i++)
+			map_del(&s->functions, st->names[i]);
+		break;
 	default:
 		break;
 	}
@@ -729,6 +741,12 @@ lint_notnull_check(const struct lint_ctx *ctx, const char *table,
 		    strcmp(t->cons[i].notnull_col, column) == 0)
 			return &t->cons[i];
 	return NULL;
+}
+
+int
+lint_function_nonvolatile(const struct lint_ctx *ctx, const char *name)
+{
+	return map_get(&ctx->state->functions, name) != NULL;
 }
 
 const char *

@@ -50,6 +50,7 @@
 #define lint_constraint_state	dbrev_lint_constraint_state
 #define lint_notnull_check	dbrev_lint_notnull_check
 #define lint_index_table	dbrev_lint_index_table
+#define lint_function_nonvolatile dbrev_lint_function_nonvolatile
 #define lint_referrer		dbrev_lint_referrer
 #define lint_existing		dbrev_lint_existing
 #define lint_rule_ban_drop_column dbrev_lint_rule_ban_drop_column
@@ -93,7 +94,9 @@ enum lint_kind {
 	LK_TX_START,		/* BEGIN, START TRANSACTION */
 	LK_TX_END,		/* COMMIT, END, ROLLBACK, ABORT */
 	LK_LOCK,
-	LK_SELECT
+	LK_SELECT,
+	LK_CREATE_FUNCTION,
+	LK_DROP_FUNCTION
 };
 
 /* A column definition's constraints. */
@@ -174,6 +177,7 @@ struct lint_stmt {
 	size_t		 nnames;
 	int		 concurrently;
 	int		 if_not_exists;
+	int		 nonvolatile;	/* CREATE FUNCTION: IMMUTABLE, STABLE */
 	size_t		 body_s;	/* view, trigger, index: where the
 					 * names it refers to start */
 	struct lint_action *act;	/* ALTER TABLE */
@@ -306,6 +310,12 @@ const struct lint_con_state *lint_constraint_state(const struct lint_ctx *,
 /* A validated CHECK (column IS NOT NULL) on table, or NULL. */
 const struct lint_con_state *lint_notnull_check(const struct lint_ctx *,
 	    const char *table, const char *column);
+
+/*
+ * The revisions declared function name (normalised, as a qualified
+ * name) IMMUTABLE or STABLE, and have not redefined or dropped it.
+ */
+int	 lint_function_nonvolatile(const struct lint_ctx *, const char *name);
 
 /* The table of an index, or NULL when lint never saw it created. */
 const char *lint_index_table(const struct lint_ctx *, const char *index);

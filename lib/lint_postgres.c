@@ -169,7 +169,10 @@ no_rewrite(const struct pgtype *o, const struct pgtype *n)
 	if (o->array)
 		return 0;
 	return (is(o, "varchar") && is(n, "text")) ||
-	    (is(o, "text") && is(n, "varchar") && n->nmod == 0) ||
+	    ((is(o, "text") || is(o, "citext")) && is(n, "varchar") &&
+	    n->nmod == 0) ||
+	    ((is(o, "text") || is(o, "varchar")) && is(n, "citext")) ||
+	    (is(o, "citext") && is(n, "text")) ||
 	    (is(o, "cidr") && is(n, "inet"));
 }
 
@@ -216,14 +219,40 @@ in_list(const char *const *list, const char *w)
 	return 0;
 }
 
+/* The function called at token i (a name before '('), qualified. */
+static char *
+called(const struct lint_stmt *st, size_t s, size_t i)
+{
+	char *fn = lint_ident(&st->t[i]), *q, *full;
+	size_t len;
+
+	if (i < s + 2 || !lint_punct(st, i - 1, '.') ||
+	    !lint_is_name(st, i - 2))
+		return fn;
+	q = lint_ident(&st->t[i - 2]);
+	if (strcmp(q, "public") == 0 || strcmp(q, "pg_catalog") == 0) {
+		free(q);
+		return fn;
+	}
+	len = strlen(q) + strlen(fn) + 2;
+	full = dbrev_xmalloc(len);
+	snprintf(full, len, "%s.%s", q, fn);
+	free(q);
+	free(fn);
+	return full;
+}
+
 /*
  * The default's first function that is volatile (*known 1) or that lint
- * cannot tell (*known 0, functions are VOLATILE unless declared
- * otherwise); NULL when none.  Caller frees.
+ * cannot tell (*known 0): functions are VOLATILE unless declared
+ * otherwise, which lint sees when a revision creates the function.
+ * NULL when none.  Caller frees.
  */
 static char *
-volatile_call(const struct lint_stmt *st, size_t s, size_t e, int *known)
+volatile_call(const struct lint_ctx *ctx, const struct lint_stmt *st,
+    size_t s, size_t e, int *known)
 {
+	const char *base;
 	size_t i;
 	char *w;
 
@@ -234,9 +263,11 @@ volatile_call(const struct lint_stmt *st, size_t s, size_t e, int *known)
 		    st->t[i - 1].t.s == 2 && memcmp(st->t[i - 1].t.s, "::",
 		    2) == 0)))
 			continue;	/* a type: x::t(3), CAST(x AS t(3)) */
-		w = lint_ident(&st->t[i]);
-		if (in_list(volatile_fns, w) || !in_list(stable_fns, w)) {
-			*known = in_list(volatile_fns, w);
+		w = called(st, s, i);
+		base = strrchr(w, '.') != NULL ? strrchr(w, '.') + 1 : w;
+		if (in_list(volatile_fns, base) || (!in_list(stable_fns,
+		    base) && !lint_function_nonvolatile(ctx, w))) {
+			*known = in_list(volatile_fns, base);
 			return w;
 		}
 		free(w);
@@ -366,7 +397,7 @@ adding_field_with_default(struct lint_ctx *ctx, const struct lint_stmt *st)
 		if ((c = added_column(ctx, st, i)) == NULL)
 			continue;
 		pg_type_toks(st, c->type_s, c->type_e, &ty);
-		fn = volatile_call(st, c->def_s, c->def_e, &known);
+		fn = volatile_call(ctx, st, c->def_s, c->def_e, &known);
 		if (fn != NULL && known)
 			lint_report(ctx, lint_at(st, st->act[i].s), hint,
 			    "adding column %s.%s with the volatile default "

@@ -725,6 +725,23 @@ parse_create_trigger(struct lint_stmt *st, size_t i, const char *dschema)
 		st->table = qname(st, &i, dschema);
 }
 
+/* CREATE FUNCTION, after FUNCTION: its name and its volatility. */
+static void
+parse_create_function(struct lint_stmt *st, size_t i, const char *dschema)
+{
+	char *name;
+
+	st->kind = LK_CREATE_FUNCTION;
+	if ((name = qname(st, &i, dschema)) == NULL)
+		return;
+	add_name(st, name);
+	for (; i < st->n; i = lint_skip(st, i))
+		if (lint_kw(st, i, "IMMUTABLE") || lint_kw(st, i, "STABLE"))
+			st->nonvolatile = 1;
+		else if (lint_kw(st, i, "VOLATILE"))
+			st->nonvolatile = 0;
+}
+
 static void
 parse_create(struct lint_stmt *st, const char *dschema)
 {
@@ -745,9 +762,14 @@ parse_create(struct lint_stmt *st, const char *dschema)
 		parse_create_view(st, i, dschema);
 	else if (lint_kws(st, &i, "TRIGGER"))
 		parse_create_trigger(st, i, dschema);
+	else if (lint_kws(st, &i, "FUNCTION"))
+		parse_create_function(st, i, dschema);
 }
 
-/* DROP TABLE|INDEX|VIEW|TRIGGER [CONCURRENTLY] [IF EXISTS] a, b [ON t]. */
+/*
+ * DROP TABLE|INDEX|VIEW|TRIGGER|FUNCTION [CONCURRENTLY] [IF EXISTS] a,
+ * b [ON t].
+ */
 static void
 parse_drop(struct lint_stmt *st, const char *dschema)
 {
@@ -763,6 +785,8 @@ parse_drop(struct lint_stmt *st, const char *dschema)
 		st->kind = LK_DROP_VIEW;
 	else if (lint_kws(st, &i, "TRIGGER"))
 		st->kind = LK_DROP_TRIGGER;
+	else if (lint_kws(st, &i, "FUNCTION"))
+		st->kind = LK_DROP_FUNCTION;
 	else
 		return;
 	if (lint_kws(st, &i, "CONCURRENTLY"))
@@ -770,6 +794,8 @@ parse_drop(struct lint_stmt *st, const char *dschema)
 	lint_kws(st, &i, "IF EXISTS");
 	while ((name = qname(st, &i, dschema)) != NULL) {
 		add_name(st, name);
+		if (lint_punct(st, i, '('))	/* a function's arguments */
+			i = lint_skip(st, i);
 		if (!lint_punct(st, i, ','))
 			break;
 		i++;

@@ -342,7 +342,15 @@ SQL
 	}
 
 	tcase "postgresql: flagged as a rewrite exactly when the table's file changes"
-	for stmt in "ADD COLUMN z timestamptz DEFAULT now()" \
+	citext=
+	psqlq -c "CREATE EXTENSION IF NOT EXISTS citext" >/dev/null 2>&1 &&
+	    citext="ALTER COLUMN b TYPE citext|ALTER COLUMN c TYPE citext|ALTER COLUMN b TYPE citext USING b::citext"
+	[ -n "$citext" ] || echo "# citext is not installed: its cases are left out"
+	IFS='|'
+	# shellcheck disable=SC2086
+	set -- $citext
+	unset IFS
+	for stmt in "ADD COLUMN z timestamptz DEFAULT now()" "$@" \
 	    "ADD COLUMN z timestamptz DEFAULT clock_timestamp()" \
 	    "ADD COLUMN z float8 DEFAULT random()" "ADD COLUMN z uuid DEFAULT gen_random_uuid()" \
 	    "ADD COLUMN z bigserial" "ADD COLUMN z bigint GENERATED ALWAYS AS IDENTITY" \
@@ -387,6 +395,24 @@ SQL
 		esac
 		[ "$real" = "$lint" ] || fail "$stmt: PostgreSQL $real, lint says $lint ($rules)"
 	done
+
+	tcase "postgresql -u URL: only the revisions not applied there"
+	P=$T/pgm
+	rev "$P" aa "" "create" "CREATE TABLE t (id bigint);"
+	rev "$P" bb aa "index" "CREATE INDEX ti ON t (id);"
+	url=$(pg_newdb lint_applied) || fail "cannot create a database"
+	run revorder -d "$P" --lint -u "$url"
+	status_is 1
+	stderr_has "2 revisions checked"
+	run revapply -q -d "$P" -u "$url" upgrade aa
+	run revorder -d "$P" --lint -u "$url"
+	status_is 1
+	stderr_has "1 revision checked: 1 error"
+	stdout_has "$P/versions/bb_rev.sql:6: require-concurrent-index-creation:"
+	run revapply -q -d "$P" -u "$url" upgrade
+	run revorder -d "$P" --lint -u "$url"
+	status_is 0
+	stderr_has "0 revisions checked"
 else
 	skip "postgresql: flagged as a rewrite exactly when the table's file changes" "${DBREV_TEST_PG_SKIP:-no private PostgreSQL}"
 fi

@@ -111,7 +111,7 @@ dump(const struct dbrev_lint_result *res)
 struct lcase {
 	const char		*name;
 	enum dbrev_dialect	 d;
-	const char		*revs[6];
+	const char		*revs[7];
 	const char		*rule;
 	unsigned		 line;
 };
@@ -182,6 +182,31 @@ static const struct lcase cases[] = {
 	    "  ADD COLUMN i int8 DEFAULT CAST(2 AS numeric(3)),\n"
 	    "  ADD COLUMN j date DEFAULT CURRENT_DATE;\n") },
 	    "adding-field-with-default", 0 },
+	{ "pg default of a function declared immutable", PG, { T0,
+	    UP("CREATE OR REPLACE FUNCTION add_one(x int8) RETURNS int8\n"
+	    "  LANGUAGE sql IMMUTABLE AS $$ SELECT x + 1 $$;\n"
+	    "CREATE FUNCTION util.f() RETURNS int8 AS $$ SELECT 1 $$\n"
+	    "  LANGUAGE sql STABLE;\n"),
+	    UP("ALTER TABLE t ADD COLUMN f int8 DEFAULT add_one(0),\n"
+	    "  ADD COLUMN g int8 DEFAULT public.add_one(1),\n"
+	    "  ADD COLUMN h int8 DEFAULT util.f();\n") },
+	    "adding-field-with-default", 0 },
+	{ "pg default of a function redefined volatile", PG, { T0,
+	    UP("CREATE FUNCTION f() RETURNS int8 LANGUAGE sql STABLE\n"
+	    "  AS 'SELECT 1';\nCREATE OR REPLACE FUNCTION f() RETURNS int8\n"
+	    "  LANGUAGE sql VOLATILE AS 'SELECT 1';\n"),
+	    UP("ALTER TABLE t ADD COLUMN f int8 DEFAULT f();\n") },
+	    "adding-field-with-default", 5 },
+	{ "pg default of a dropped function", PG, { T0,
+	    UP("CREATE FUNCTION f() RETURNS int8 LANGUAGE sql STABLE\n"
+	    "  AS 'SELECT 1';\nDROP FUNCTION IF EXISTS g(int), f();\n"),
+	    UP("ALTER TABLE t ADD COLUMN f int8 DEFAULT f();\n") },
+	    "adding-field-with-default", 5 },
+	{ "pg default of a function of another schema", PG, { T0,
+	    UP("CREATE FUNCTION util.f() RETURNS int8 LANGUAGE sql STABLE\n"
+	    "  AS 'SELECT 1';\n"),
+	    UP("ALTER TABLE t ADD COLUMN f int8 DEFAULT f();\n") },
+	    "adding-field-with-default", 5 },
 	{ "pg volatile default on a new table", PG, {
 	    UP("CREATE TABLE u (a int8);\n"
 	    "ALTER TABLE u ADD COLUMN f uuid DEFAULT gen_random_uuid();\n") },
@@ -260,7 +285,9 @@ static const struct lcase cases[] = {
 	    "timestamp(6) without time zone;\n"),
 	    UP("ALTER TABLE t ALTER COLUMN c TYPE text;\n"),
 	    UP("ALTER TABLE t ALTER COLUMN c TYPE varchar;\n"),
-	    UP("ALTER TABLE t ALTER COLUMN c TYPE text USING c::text;\n") },
+	    UP("ALTER TABLE t ALTER COLUMN c TYPE text USING c::text;\n"),
+	    UP("ALTER TABLE t ALTER COLUMN c TYPE citext, ALTER COLUMN b "
+	    "TYPE citext;\nALTER TABLE t ALTER COLUMN c TYPE varchar;\n") },
 	    "changing-column-type", 0 },
 	/* PostgreSQL: other statements */
 	{ "pg enum value appended", PG, { T0,
