@@ -575,7 +575,8 @@ adding_exclusion_constraint(struct lint_ctx *ctx, const struct lint_stmt *st)
 	"the code to it, then drop the old one (changes made without a " \
 	"rewrite: varchar(n) to varchar(m > n), varchar or text, text to " \
 	"varchar, numeric(p,s) to numeric(q > p,s) or numeric, a larger " \
-	"timestamp, time or interval precision, cidr to inet)"
+	"timestamp, time or interval precision, cidr to inet, text or " \
+	"varchar to citext and back)"
 
 /*
  * USING does more than the type change itself: not just the column, or
