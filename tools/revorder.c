@@ -219,12 +219,17 @@ lint(const char *dir, const struct lint_args *a)
 		    f->message, f->hint != NULL ? "; " : "",
 		    f->hint != NULL ? f->hint : "");
 	}
-	if (!quiet)
+	if (!quiet && res.nallowed > 0)
 		warnx("lint: %zu revision%s checked: %zu error%s, %zu "
-		    "warning%s%s", res.nrevisions, res.nrevisions == 1 ? "" :
+		    "warning%s, %zu allowed by 'lint: allow' lines",
+		    res.nrevisions, res.nrevisions == 1 ? "" : "s", res.nerrors,
+		    res.nerrors == 1 ? "" : "s", res.nwarnings,
+		    res.nwarnings == 1 ? "" : "s", res.nallowed);
+	else if (!quiet)
+		warnx("lint: %zu revision%s checked: %zu error%s, %zu "
+		    "warning%s", res.nrevisions, res.nrevisions == 1 ? "" :
 		    "s", res.nerrors, res.nerrors == 1 ? "" : "s",
-		    res.nwarnings, res.nwarnings == 1 ? "" : "s",
-		    res.nallowed > 0 ? " (and allowed findings left out)" : "");
+		    res.nwarnings, res.nwarnings == 1 ? "" : "s");
 	i = res.nerrors;
 	dbrev_lint_result_free(&res);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
