@@ -156,7 +156,7 @@ filter(struct chunk *c, const char *table, int preamble,
 {
 	const char *t = c->f->text + c->start;
 	size_t len = c->end - c->start, pos = 0, s, e, from = 0, a, b;
-	int committed = 0;
+	int committed = 0, own;
 	enum kind k;
 
 	dbrev_buf_reset(&c->out);
@@ -176,12 +176,14 @@ filter(struct chunk *c, const char *table, int preamble,
 		committed |= k == S_COMMIT;
 		/* Its whole line when nothing else stands on it. */
 		a = line_start(t, s);
-		if (a < from || !imp_blank(t + a, s - a))
+		own = a >= from && imp_blank(t + a, s - a);
+		if (!own)
 			a = s < from ? from : s;
 		b = e;
 		while (b < len && (t[b] == ' ' || t[b] == '\t' || t[b] == '\r'))
 			b++;
-		b = b == len || t[b] == '\n' ? line_end(t, len, e) : e;
+		b = (b == len || t[b] == '\n') && own ?
+		    line_end(t, len, e) : e;
 		dbrev_buf_add(&c->out, t + from, a - from);
 		from = b;
 		pos = b > pos ? b : pos;
@@ -395,11 +397,13 @@ script(const struct dbrev_import_file *f, const char *table, int down,
 			r->message = imp_message("", 0, "alembic revision %s",
 			    right);
 			r->created = dbrev_xstrdup("");
-			r->origin = dbrev_xstrndup(f->text + at[i] + 3,
-			    imp_rtrim(f->text + at[i], (nl != NULL ?
-			    (size_t)(nl - f->text) : f->len) - at[i]) - 3);
 			imp_set_up(r, f, c.out.data != NULL ? c.out.data : "",
 			    c.out.len, c.out_line);
+			dbrev_buf_reset(&c.out);
+			dbrev_buf_add(&c.out, f->text + at[i] + 11,
+			    imp_rtrim(f->text + at[i], (nl != NULL ?
+			    (size_t)(nl - f->text) : f->len) - at[i]) - 11);
+			r->origin = imp_origin("alembic", c.out.data);
 			r->transactional = !c.autocommit;
 			r->parents = ids;
 			r->nparents = (size_t)nids;
