@@ -98,10 +98,11 @@ check_links(const struct dbrev_import_list *l, size_t i,
 	for (k = 0; k < n; k++) {
 		id = k < r->nparents ? r->parents[k] :
 		    r->depends[k - r->nparents];
-		for (j = 0; j < i; j++)
-			if (strcmp(l->revs[j].id, id) == 0)
+		/* From the nearest: a parent is most often the one before. */
+		for (j = i; j > 0; j--)
+			if (strcmp(l->revs[j - 1].id, id) == 0)
 				break;
-		if (j < i || dbrev_graph_find(g, id) != NULL)
+		if (j > 0 || dbrev_graph_find(g, id) != NULL)
 			continue;
 		rc = dbrev_error_set(err, DBREV_ERR_INPUT, r->up_path,
 		    r->up_line, "import a source that starts at the base (for "

@@ -97,6 +97,19 @@ grep -qx -- "-- created: 2020-03-01T00:00:00Z" "$f" || fail "created"
 grep -qx -- "-- parents:" m_dbmate/versions/20151129054053_create_users.sql ||
 	fail "the first is not a root"
 
+tcase "dbmate: a newline in a file name is a space in the message"
+mkdir -p dbm_nl
+printf -- '-- migrate:up\nSELECT 1;\n' >"dbm_nl/1_two
+lines.sql"
+fresh m_nl
+run revgen -d m_nl import --from dbmate dbm_nl
+status_is 0
+stdout_is "m_nl/versions/1_two_lines.sql"
+grep -qx -- "-- message: two lines" m_nl/versions/1_two_lines.sql ||
+	fail "$(head -4 m_nl/versions/1_two_lines.sql)"
+grep -qx -- "-- imported from dbmate: 1_two?lines.sql" m_nl/versions/1_two_lines.sql ||
+	fail "origin comment: $(grep imported m_nl/versions/1_two_lines.sql)"
+
 tcase "dbmate: sections are the source's bytes"
 sed -n '/^-- +upgrade$/,/^-- +downgrade$/p' \
     m_dbmate/versions/20200227231541_add_email.sql | sed '1d;$d' >got
