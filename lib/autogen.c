@@ -604,6 +604,17 @@ verify_cost(const struct dbrev_autogen_result *res,
 	return alters * (s->ntables + s->nobjects);
 }
 
+static void
+add_prefixed(struct dbrev_autogen_result *res, const char *prefix,
+    const char *line)
+{
+	struct dbrev_buf b = { 0 };
+
+	dbrev_buf_printf(&b, "%s%s", prefix, line);
+	dbrev_strv_add(&res->warnings, &res->nwarnings, b.data);
+	dbrev_buf_free(&b);
+}
+
 static int
 autogen_sqlite(const struct dbrev_autogen_options *opts,
     const struct dbrev_buf *text, struct hints *hs,
@@ -652,9 +663,15 @@ autogen_sqlite(const struct dbrev_autogen_options *opts,
 		res->transactional = !fk_off;
 		dbrev_sqlite_emit(&dup, fk_off, rup.data, NULL, &up,
 		    &res->warnings, &res->nwarnings);
-		/* Data the downgrade drops is what the upgrade added. */
+		/*
+		 * Data the downgrade drops is what the upgrade added; what it
+		 * converts is said, as the upgrade's conversions are.
+		 */
 		dbrev_sqlite_emit(&ddown, fk_off, NULL, rdown.data, &down,
 		    &dw, &ndw);
+		for (i = 0; i < ndw; i++)
+			if (strncmp(dw[i], "converts data", 13) == 0)
+				add_prefixed(res, "downgrade: ", dw[i]);
 	}
 	/* What the model cannot express is named even when nothing changed. */
 	for (i = 0; i < wanted->nunmodelled; i++)
