@@ -1,7 +1,9 @@
 /*
  * sqlite_text.h - internal to libdbrev: the SQLite text helpers that
- * quote or rewrite SQL (lib/schema/emit_sqlite.c).  Exposed for
- * tests/fuzz only; not installed.
+ * quote or rewrite SQL (lib/schema/emit_sqlite.c) and recognise what a
+ * schema file may hold that SQLite makes itself
+ * (lib/schema/introspect_sqlite.c).  Exposed for tests/fuzz only; not
+ * installed.
  */
 #ifndef DBREV_SQLITE_TEXT_H
 #define DBREV_SQLITE_TEXT_H
@@ -44,5 +46,14 @@ char	*dbrev_sqlite_create_name(const char *sql);
  */
 void	 dbrev_sqlite_put_create_name(struct dbrev_buf *out, const char *sql,
 	    const char *fallback);
+
+/*
+ * Does the schema-file text at sql start with a CREATE TABLE of a table
+ * that SQLite or dbrev makes itself: sqlite_sequence and sqlite_stat1
+ * to sqlite_stat4 (which `sqlite3 DB .schema` prints and SQLite refuses
+ * to create), or dbrev's version table dbrev_revisions?  Returns the
+ * length of that statement, its ";" included, or 0.
+ */
+size_t	 dbrev_sqlite_internal_table(const char *sql);
 
 #endif /* DBREV_SQLITE_TEXT_H */

@@ -183,6 +183,82 @@ status_is 0
 run revgen -d "$T/long" check --schema long1b.sql
 status_is 0
 
+# A schema file written by `sqlite3 DB .schema` of a rich database: it
+# holds CREATE TABLE sqlite_sequence / sqlite_stat1 (SQLite refuses to
+# create them), FTS5 shadow tables, the shell's /* view(cols) */
+# comments, and IF NOT EXISTS before quoted names.
+dot_objects() {
+	sqlite3 "$1" "SELECT type, name, tbl_name, sql FROM sqlite_schema
+	    WHERE name NOT LIKE 'sqlite_stat%' AND name NOT IN ('dbrev_revisions',
+	    'sqlite_autoindex_dbrev_revisions_1') ORDER BY type, name"
+}
+sqlite3 "$T/rich.db" <<'EOF'
+CREATE TABLE "Customers" (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, email TEXT UNIQUE);
+CREATE TABLE orders (id INTEGER PRIMARY KEY AUTOINCREMENT,
+    customer_id INTEGER NOT NULL REFERENCES "Customers"(id) ON DELETE CASCADE,
+    total REAL CHECK (total >= 0), note TEXT DEFAULT 'a;b -- c');
+CREATE INDEX orders_customer ON orders(customer_id);
+CREATE UNIQUE INDEX "orders by note" ON orders(note) WHERE note IS NOT NULL;
+CREATE TABLE "line items" ("order id" INTEGER REFERENCES orders(id), "unit price" REAL, qty INTEGER, amount REAL AS ("unit price" * qty));
+CREATE TABLE docs (title TEXT, body TEXT);
+CREATE VIRTUAL TABLE docs_fts USING fts5(title, body, content='docs');
+CREATE TRIGGER docs_ai AFTER INSERT ON docs BEGIN
+  INSERT INTO docs_fts(rowid, title, body) VALUES (new.rowid, new.title, new.body);
+END;
+CREATE TRIGGER docs_ad AFTER DELETE ON docs BEGIN
+  INSERT INTO docs_fts(docs_fts, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body);
+END;
+CREATE VIEW customer_totals AS SELECT c.name, sum(o.total) AS total
+    FROM "Customers" c JOIN orders o ON o.customer_id = c.id GROUP BY c.id;
+CREATE VIEW "it's" AS SELECT 1 AS "x;y";
+INSERT INTO "Customers" (name, email) VALUES ('ann', 'a@x'), ('bob', 'b@x');
+INSERT INTO orders (customer_id, total) VALUES (1, 3.5), (2, 4);
+INSERT INTO docs VALUES ('hello', 'world');
+ANALYZE;
+EOF
+sqlite3 "$T/rich.db" .schema >"$T/dot.sql"
+revgen -d "$T/dot" init >/dev/null 2>&1
+
+tcase "a .schema output is a schema file: autogenerate from empty"
+grep -q '^CREATE TABLE sqlite_sequence(name,seq);' "$T/dot.sql" &&
+    grep -q '^CREATE TABLE sqlite_stat1' "$T/dot.sql" &&
+    grep -q "^CREATE TABLE IF NOT EXISTS 'docs_fts_data'" "$T/dot.sql" ||
+	fail "the .schema output lacks what this test is about: $(cat "$T/dot.sql")"
+run revgen -d "$T/dot" -m adopt --autogenerate --schema "$T/dot.sql"
+status_is 0
+R=$(cat "$OUT")
+! grep -q "sqlite_s" "$R" || fail "the revision names an internal table"
+! grep -q "^/\*" "$R" || fail "the shell's comments were copied"
+
+tcase "the applied revision builds the same objects, stored text and all"
+run revapply -d "$T/dot" -u "sqlite:$T/dot.db" upgrade
+status_is 0
+[ "$(dot_objects "$T/dot.db")" = "$(dot_objects "$T/rich.db")" ] ||
+	fail "objects differ: $(diff <(dot_objects "$T/rich.db") <(dot_objects "$T/dot.db"))"
+# The same statements (in the order of their dependencies, not of the
+# source's creation).
+sqlite3 "$T/dot.db" .schema >"$T/dot2.sql"
+[ "$(grep -v -e sqlite_stat "$T/dot.sql" | sort)" = \
+    "$(sed '/"dbrev_revisions"/,/^);$/d' "$T/dot2.sql" | sort)" ] ||
+	fail ".schema differs: $(diff "$T/dot.sql" "$T/dot2.sql")"
+
+tcase "revgen check reports nothing, on the source's .schema and on its own"
+run revgen -d "$T/dot" check --schema "$T/dot.sql"
+status_is 0
+stdout_is ""
+# The applied database's .schema holds dbrev's version table: ignored.
+grep -q dbrev_revisions "$T/dot2.sql" || fail "no version table in .schema"
+run revgen -d "$T/dot" check --schema "$T/dot2.sql"
+status_is 0
+stdout_is ""
+
+tcase "downgrade to base leaves nothing of the schema"
+run revapply -d "$T/dot" -u "sqlite:$T/dot.db" downgrade base
+status_is 0
+[ "$(sqlite3 "$T/dot.db" "SELECT name FROM sqlite_schema WHERE name NOT IN
+    ('dbrev_revisions', 'sqlite_autoindex_dbrev_revisions_1', 'sqlite_sequence')")" = "" ] ||
+	fail "left behind: $(sqlite3 "$T/dot.db" "SELECT name FROM sqlite_schema")"
+
 tcase "the DATABASE_URL database was never opened"
 [ ! -e "$T/nodir" ] || fail "$T/nodir exists"
 DATABASE_URL="sqlite:$T/absent.db" run revgen -d "$M" check --schema schema.sql

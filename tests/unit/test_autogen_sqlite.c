@@ -902,6 +902,46 @@ test_broken_view_warned(void **state)
 	dbrev_autogen_result_free(&r);
 }
 
+/*
+ * What `sqlite3 DB .schema` prints for tables SQLite makes itself (and
+ * for dbrev's version table) is skipped; any other sqlite_ name is
+ * still refused with its line.
+ */
+static void
+test_dot_schema_internal_tables(void **state)
+{
+	struct fixture *f = *state;
+	struct dbrev_autogen_result r = { 0 };
+	struct dbrev_error e = { 0 };
+
+	write_rev(f->dir, "r0base", NULL, "SELECT 1;", "", 1);
+	spit(f->schema, "CREATE TABLE IF NOT EXISTS \"Orders\" (id INTEGER "
+	    "PRIMARY KEY AUTOINCREMENT, ref TEXT);\n"
+	    "CREATE TABLE sqlite_sequence(name,seq);\n"
+	    "CREATE INDEX orders_ref ON \"Orders\" (ref);\n"
+	    "CREATE TABLE IF NOT EXISTS \"dbrev_revisions\" (\n"
+	    "    revision TEXT PRIMARY KEY,\n    note TEXT DEFAULT 'a;b'\n);\n"
+	    "CREATE TABLE sqlite_stat1(tbl,idx,stat);\n"
+	    "CREATE TABLE IF NOT EXISTS sqlite_stat4(tbl,idx,neq,nlt,ndlt,"
+	    "sample);\n"
+	    "CREATE TABLE t2 (a);\n");
+	assert_int_equal(autogen(f->dir, f->schema, NULL, NULL, 0, &r, &e), 0);
+	assert_int_equal(r.ndifferences, 3);
+	assert_non_null(strstr(r.upgrade, "CREATE TABLE \"Orders\""));
+	assert_non_null(strstr(r.upgrade, "CREATE TABLE t2 (a);"));
+	assert_null(strstr(r.upgrade, "sqlite_"));
+	assert_null(strstr(r.upgrade, "dbrev_revisions"));
+	assert_int_equal(r.nwarnings, 0);
+	dbrev_autogen_result_free(&r);
+	/* Any other name SQLite reserves: the error names the line. */
+	spit(f->schema, "CREATE TABLE a (x);\n\nCREATE TABLE sqlite_foo(x);\n");
+	assert_int_equal(autogen(f->dir, f->schema, NULL, NULL, 0, &r, &e), -1);
+	assert_int_equal(e.kind, DBREV_ERR_INPUT);
+	assert_int_equal(e.line, 3);
+	assert_non_null(strstr(e.message, "reserved for internal use"));
+	dbrev_error_clear(&e);
+}
+
 static void
 test_missing_schema_file(void **state)
 {
@@ -962,6 +1002,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_broken_view_warned,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_schema_file,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dot_schema_internal_tables,
 		    setup, teardown),
 	};
 	struct CMUnitTest *tests;
