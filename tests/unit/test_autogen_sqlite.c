@@ -968,6 +968,10 @@ test_normalize(void **state)
 	n = dbrev_sql_normalize("SELECT \"order\" FROM t");
 	assert_string_equal(n, "select \"order\" from t");
 	free(n);
+	/* An empty quoted name first (SQLite takes "" as a name). */
+	n = dbrev_sql_normalize("\"\" > 0 AND [] < ``");
+	assert_string_equal(n, "\"\" > 0 and \"\" < \"\"");
+	free(n);
 }
 
 static int
