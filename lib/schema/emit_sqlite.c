@@ -291,12 +291,8 @@ dbrev_sqlite_put_literal(struct dbrev_buf *out, const char *s)
 	dbrev_buf_puts(out, "'");
 }
 
-/*
- * One "-- " comment line of text.  Names may hold newlines: each is
- * written as \n, for the rest of the line would otherwise run as SQL.
- */
-static void
-put_comment(struct dbrev_buf *out, const char *text)
+void
+dbrev_sqlite_put_comment(struct dbrev_buf *out, const char *text)
 {
 	const char *p;
 
@@ -332,7 +328,7 @@ put_warning(struct dbrev_buf *out, char ***w, size_t *nw, const char *what,
 	struct dbrev_buf m = { 0 };
 
 	dbrev_buf_printf(&m, "WARNING: %s (%s)", what, detail);
-	put_comment(out, m.data);
+	dbrev_sqlite_put_comment(out, m.data);
 	dbrev_buf_reset(&m);
 	dbrev_buf_printf(&m, "%s: %s", what, detail);
 	add_warning(w, nw, &m);
@@ -352,7 +348,7 @@ warn_not_null(struct dbrev_buf *out, const char *table,
 	dbrev_buf_printf(&m, "WARNING: %s.%s is NOT NULL without a default: "
 	    "fails if %s has rows; edit to supply values", table, c->name,
 	    table);
-	put_comment(out, m.data);
+	dbrev_sqlite_put_comment(out, m.data);
 	dbrev_buf_reset(&m);
 	dbrev_buf_printf(&m, "column %s.%s is NOT NULL without a default: the "
 	    "change fails if the table has rows; edit the revision to supply "
@@ -740,7 +736,7 @@ dbrev_sqlite_emit(const struct dbrev_diff *d, int fk_off, const char *before,
 	for (k = 0; d->to != NULL && k < d->to->nunmodelled; k++) {
 		dbrev_buf_reset(&m);
 		dbrev_buf_printf(&m, "NOTE: %s", d->to->unmodelled[k]);
-		put_comment(out, m.data);
+		dbrev_sqlite_put_comment(out, m.data);
 	}
 	dbrev_buf_puts(out, before);
 	for (i = 0; i < d->nchanges; i++) {
@@ -759,7 +755,7 @@ dbrev_sqlite_emit(const struct dbrev_diff *d, int fk_off, const char *before,
 			    c->obj_to->name);
 		if (m.len > 0) {
 			dbrev_buf_puts(out, "\n");
-			put_comment(out, m.data);
+			dbrev_sqlite_put_comment(out, m.data);
 		}
 		dbrev_buf_reset(&m);
 		switch (c->kind) {
@@ -814,7 +810,7 @@ dbrev_sqlite_emit_rename_table(struct dbrev_buf *out, const char *from,
 
 	dbrev_buf_printf(&m, "rename table %s to %s (hint)", from, to);
 	dbrev_buf_puts(out, "\n");
-	put_comment(out, m.data);
+	dbrev_sqlite_put_comment(out, m.data);
 	dbrev_buf_free(&m);
 	dbrev_buf_puts(out, "ALTER TABLE ");
 	put_ident(out, from);
@@ -832,7 +828,7 @@ dbrev_sqlite_emit_rename_column(struct dbrev_buf *out, const char *table,
 	dbrev_buf_printf(&m, "rename column %s.%s to %s (hint)", table, from,
 	    to);
 	dbrev_buf_puts(out, "\n");
-	put_comment(out, m.data);
+	dbrev_sqlite_put_comment(out, m.data);
 	dbrev_buf_free(&m);
 	dbrev_buf_puts(out, "ALTER TABLE ");
 	put_ident(out, table);

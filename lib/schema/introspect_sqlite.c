@@ -543,11 +543,20 @@ dbrev_sqlite_internal_table(const char *sql)
 	free(name);
 	if (!hit)
 		return 0;
-	/* The statement ends at the first ";" outside quotes and comments. */
+	/*
+	 * The statement ends at the first ";" outside quotes and comments;
+	 * one that SQLite would not read as whole (an unclosed quote) is
+	 * left for SQLite to report.
+	 */
 	for (p = sql; (t = dbrev_sqltok_scan(&p, &s, &e)) != T_END;)
 		if (t == T_PUNCT && e - s == 1 && *s == ';')
 			break;
-	return (size_t)(p - sql);
+	name = dbrev_xmalloc((size_t)(p - sql) + 3);
+	memcpy(name, sql, (size_t)(p - sql));
+	memcpy(name + (p - sql), "\n;", 3);
+	hit = sqlite3_complete(name);
+	free(name);
+	return hit ? (size_t)(p - sql) : 0;
 }
 
 int

@@ -16,6 +16,13 @@
 void	 dbrev_sqlite_put_literal(struct dbrev_buf *out, const char *s);
 
 /*
+ * One "-- " comment line of text, newline included.  Names may hold
+ * newlines: each is written as \n (a CR as \r), for the rest of the
+ * line would otherwise run as SQL.
+ */
+void	 dbrev_sqlite_put_comment(struct dbrev_buf *out, const char *text);
+
+/*
  * One statement stored by SQLite (sqlite_schema.sql) followed by ";\n":
  * the text up to its last token, so that a trailing comment (which
  * SQLite keeps in the text of views and indexes) cannot swallow the
