@@ -248,7 +248,9 @@ dbrev_sqlite_put_create_renamed(struct dbrev_buf *out, const char *sql,
     const char *newname)
 {
 	struct dbrev_tok *tv;
-	size_t n, i, first;
+	size_t n, i, k, first;
+	const char *from;
+	char *old, *id;
 
 	dbrev_sqltok_all(sql, &tv, &n);
 	if ((i = create_name_index(tv, n, &first)) >= n) {
@@ -259,7 +261,26 @@ dbrev_sqlite_put_create_renamed(struct dbrev_buf *out, const char *sql,
 	/* schema.name: replace both. */
 	dbrev_buf_add(out, sql, (size_t)(tv[first].s - sql));
 	put_ident(out, newname);
-	dbrev_buf_puts(out, tv[i].e);
+	/*
+	 * A CHECK may name the table ("t.a > 0"): name the new one, which
+	 * the RENAME TO that ends the rebuild turns back.
+	 */
+	old = dbrev_tok_ident(&tv[i]);
+	from = tv[i].e;
+	for (k = i + 1; k + 1 < n; k++) {
+		if ((tv[k].type != T_WORD && tv[k].type != T_QUOTED) ||
+		    !dbrev_tok_punct(&tv[k + 1], '.'))
+			continue;
+		id = dbrev_tok_ident(&tv[k]);
+		if (strcmp(id, old) == 0) {
+			dbrev_buf_add(out, from, (size_t)(tv[k].s - from));
+			put_ident(out, newname);
+			from = tv[k].e;
+		}
+		free(id);
+	}
+	dbrev_buf_puts(out, from);
+	free(old);
 	free(tv);
 }
 

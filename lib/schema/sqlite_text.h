@@ -32,8 +32,9 @@ void	 dbrev_sqlite_put_statement(struct dbrev_buf *out, const char *sql);
 
 /*
  * A CREATE TABLE text with the table's name (and any schema prefix)
- * replaced by newname, quoted as needed.  Text that has no table name
- * is copied as is.
+ * replaced by newname, quoted as needed, and so is every use of the
+ * name as a qualifier inside ("CHECK (t.a > 0)").  Text that has no
+ * table name is copied as is.
  */
 void	 dbrev_sqlite_put_create_renamed(struct dbrev_buf *out,
 	    const char *sql, const char *newname);
