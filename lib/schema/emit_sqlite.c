@@ -439,6 +439,15 @@ rowid_alias(const struct dbrev_table *t)
 	return NULL;
 }
 
+/* Is column `name` the table's rowid? */
+static int
+rowid_is(const struct dbrev_table *t, const char *name)
+{
+	const char *alias = rowid_alias(t);
+
+	return alias != NULL && strcmp(alias, name) == 0;
+}
+
 /*
  * How SQLite stores a value in a column (the type's affinity,
  * https://www.sqlite.org/datatype3.html): INTEGER and NUMERIC store
@@ -508,6 +517,10 @@ warn_converts(struct dbrev_buf *out, const struct dbrev_change *c,
 		    strcmp(y->default_expr, "null") != 0)
 			dbrev_buf_printf(&m, "%sNULLs become %s",
 			    m.len > start ? "; " : "", y->default_expr);
+		if (rowid_is(c->to, y->name) && !rowid_is(c->from, x->name))
+			dbrev_buf_printf(&m, "%sit becomes the rowid: the rowids "
+			    "take its values%s", m.len > start ? "; " : "",
+			    x->notnull ? "" : ", and a NULL gets a new number");
 	}
 	if (m.len > start)
 		put_warning(out, w, nw, "converts data", m.data);
@@ -720,6 +733,46 @@ drop_keyword(enum dbrev_object_kind k)
 	}
 }
 
+/*
+ * Is this CREATE VIRTUAL TABLE an FTS4/FTS5 index of another table's
+ * rows (content=T, T not empty)?  Created again it starts empty, and
+ * its 'rebuild' command fills it from that table.
+ */
+static int
+fts_external_content(const char *sql)
+{
+	struct dbrev_tok *tv;
+	size_t n, i;
+	int fts = 0, ext = 0;
+
+	dbrev_sqltok_all(sql, &tv, &n);
+	for (i = 0; i + 1 < n && !fts; i++)
+		fts = dbrev_tok_is(&tv[i], "using") &&
+		    (dbrev_tok_is(&tv[i + 1], "fts5") ||
+		    dbrev_tok_is(&tv[i + 1], "fts4"));
+	for (; fts && i + 2 < n && !ext; i++)
+		ext = dbrev_tok_is(&tv[i], "content") &&
+		    dbrev_tok_punct(&tv[i + 1], '=') &&
+		    tv[i + 2].e - tv[i + 2].s > (tv[i + 2].type == T_WORD ?
+		    0 : 2);
+	free(tv);
+	return ext;
+}
+
+static void
+emit_create_object(struct dbrev_buf *out, const struct dbrev_object *o)
+{
+	dbrev_sqlite_put_statement(out, o->sql);
+	if (o->kind != DBREV_OBJ_OTHER || !fts_external_content(o->sql))
+		return;
+	dbrev_buf_puts(out, "-- index the rows of its content table\n"
+	    "INSERT INTO ");
+	put_ident(out, o->name);
+	dbrev_buf_puts(out, " (");
+	put_ident(out, o->name);
+	dbrev_buf_puts(out, ") VALUES ('rebuild');\n");
+}
+
 static const char fk_check[] =
     "-- fail unless every foreign key still holds (PRAGMA foreign_key_check)\n"
     "CREATE TEMP TABLE _dbrev_fk_check (violations INTEGER"
@@ -798,7 +851,7 @@ dbrev_sqlite_emit(const struct dbrev_diff *d, int fk_off, const char *before,
 			break;
 		case DBREV_CHANGE_CREATE_OBJECT:
 		case DBREV_CHANGE_ALTER_OBJECT:	/* not produced for SQLite */
-			dbrev_sqlite_put_statement(out, c->obj_to->sql);
+			emit_create_object(out, c->obj_to);
 			break;
 		case DBREV_CHANGE_DROP_OBJECT:
 			if (c->obj_from->kind == DBREV_OBJ_OTHER) {
