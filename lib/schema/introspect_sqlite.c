@@ -511,8 +511,8 @@ dbrev_sqlite_internal_table(const char *sql)
 	const char *p = sql, *s, *e;
 	enum dbrev_tok_type t;
 	size_t n = 0, i = 2, k;
-	char *name;
-	int hit = 0;
+	char *name, *stmt;
+	int hit = 0, whole;
 
 	/* CREATE TABLE [IF NOT EXISTS] [main.]name */
 	while (n < 7 && (t = dbrev_sqltok_scan(&p, &s, &e)) != T_END) {
@@ -551,12 +551,12 @@ dbrev_sqlite_internal_table(const char *sql)
 	for (p = sql; (t = dbrev_sqltok_scan(&p, &s, &e)) != T_END;)
 		if (t == T_PUNCT && e - s == 1 && *s == ';')
 			break;
-	name = dbrev_xmalloc((size_t)(p - sql) + 3);
-	memcpy(name, sql, (size_t)(p - sql));
-	memcpy(name + (p - sql), "\n;", 3);
-	hit = sqlite3_complete(name);
-	free(name);
-	return hit ? (size_t)(p - sql) : 0;
+	stmt = dbrev_xmalloc((size_t)(p - sql) + 3);
+	memcpy(stmt, sql, (size_t)(p - sql));
+	memcpy(stmt + (p - sql), "\n;", 3);
+	whole = sqlite3_complete(stmt);
+	free(stmt);
+	return whole ? (size_t)(p - sql) : 0;
 }
 
 int
