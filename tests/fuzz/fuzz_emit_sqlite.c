@@ -282,11 +282,15 @@ check_internal(const char *sql)
 		return;
 	if (n > len || (n < len && sql[n - 1] != ';'))
 		abort();
-	/* A whole statement (the last one may lack its ";"). */
+	/*
+	 * A whole statement: complete once a ";" follows on a line of its
+	 * own (the last one may lack its ";", or end in a comment).
+	 */
 	span = calloc(1, n + 3);
 	memcpy(span, sql, n);
-	if (!sqlite3_complete(span[n - 1] == ';' ? span : strcat(span, "\n;")))
+	if (!sqlite3_complete(strcat(span, "\n;")))
 		abort();
+	span[n] = '\0';
 	/* Only what SQLite refuses to create, or dbrev's version table. */
 	db = db_new();
 	rc = sqlite3_prepare_v2(db, span, -1, &st, NULL);
