@@ -612,6 +612,25 @@ verify_cost(const struct dbrev_autogen_result *res,
 	return alters * (s->ntables + s->nobjects);
 }
 
+/* A difference, on one line (a newline in a name written as \n). */
+static void
+add_line(struct dbrev_autogen_result *res, const char *text)
+{
+	struct dbrev_buf b = { 0 };
+	const char *p;
+
+	dbrev_buf_puts(&b, "");
+	for (p = text; *p != '\0'; p++)
+		if (*p == '\n')
+			dbrev_buf_puts(&b, "\\n");
+		else if (*p == '\r')
+			dbrev_buf_puts(&b, "\\r");
+		else
+			dbrev_buf_add(&b, p, 1);
+	dbrev_strv_add(&res->differences, &res->ndifferences, b.data);
+	dbrev_buf_free(&b);
+}
+
 static void
 add_prefixed(struct dbrev_autogen_result *res, const char *prefix,
     const char *line)
@@ -663,8 +682,7 @@ autogen_sqlite(const struct dbrev_autogen_options *opts,
 		goto out;
 	for (i = 0; i < dup.nchanges; i++)
 		if (dup.changes[i].description != NULL)
-			dbrev_strv_add(&res->differences, &res->ndifferences,
-			    dup.changes[i].description);
+			add_line(res, dup.changes[i].description);
 	if (res->ndifferences > 0) {
 		fk_off = dbrev_sqlite_needs_fk_off(&dup) ||
 		    dbrev_sqlite_needs_fk_off(&ddown);
