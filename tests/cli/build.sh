@@ -158,6 +158,19 @@ status_is 0
 left=$(find "$D" -type f | head -3)
 [ -z "$left" ] || fail "left after uninstall: $left"
 
+tcase "configure: a bad --install-deps list or a CC that cannot build is one clear line"
+for a in --install-deps= --install-deps=check,,fuzz '--install-deps=*'; do
+	run sh -c "cd '$S' && ./configure '$a'"
+	status_is 1
+	stderr_is "configure: error: --install-deps=WHAT: WHAT is build, check and fuzz, comma-separated"
+done
+run sh -c "cd '$S' && ./configure --install-deps=check,tests"
+status_is 1
+stderr_is "configure: error: --install-deps=check,tests: unknown 'tests'; use build, check and fuzz, comma-separated"
+run sh -c "cd '$S' && ./configure CC=/nonexistent/cc"
+status_is 1
+stderr_is "configure: error: CC=/nonexistent/cc cannot build a program; name a working C compiler"
+
 # --install-deps: as an unprivileged user it can only say what to run.
 if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
 	tcase "configure --install-deps without root or sudo prints the apt-get line and fails"
@@ -180,7 +193,7 @@ if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
 	stdout_has "configure: looking again"
 	stderr_has "configure: error: still missing after apt-get: libssl-dev"
 	[ "$(cat "$T/apt.calls")" = "update -qq
-install -y -qq --no-install-recommends libssl-dev" ] || fail "apt-get calls: $(cat "$T/apt.calls")"
+install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends libssl-dev" ] || fail "apt-get calls: $(cat "$T/apt.calls")"
 else
 	skip "configure --install-deps without root or sudo" "needs root, to run configure as nobody"
 	skip "configure --install-deps=check as root" "needs root"
