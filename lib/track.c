@@ -1,0 +1,746 @@
+/*
+ * track.c - is a database at head, decided cheaply (dbrev/track.h).
+ *
+ * A state directory holds two kinds of small text files, each written
+ * whole to a temporary name and renamed over the old one:
+ *
+ *   graph-<h>      h: digest of the migrations directory's name
+ *                  dbrev-state 1 / files <hash of the names and stat data
+ *                  of versions/ *.sql> / graph <at-head digest> / heads ...
+ *   db-<name>-<h>  h: digest of the URL without its password (SQLite)
+ *                  dbrev-state 1 / graph <at-head digest it was at head
+ *                  for> / file <hash of the file's identity and header>
+ *
+ * The at-head digest hashes the sorted (id, checksum) pairs, so that the
+ * graph and the version table compare as two strings.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dbrev/driver.h"
+#include "dbrev/graph.h"
+#include "dbrev/track.h"
+#include "dbrev/url.h"
+
+#define STATE_MAGIC	"dbrev-state 1"
+#define STATE_MAX	(1 << 20)	/* a longer state file is not ours */
+#define KEY_HEX		24		/* hex digits of a digest in a name */
+#define HEADER_BYTES	100		/* SQLite's database header */
+#define WAL_HEADER	32
+
+/* --- Digests. --- */
+
+struct pair {
+	const char	*id;
+	const char	*sum;
+};
+
+static int
+pair_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct pair *)a)->id,
+	    ((const struct pair *)b)->id);
+}
+
+void
+dbrev_track_digest(char *const *ids, char *const *checksums, size_t n,
+    char out[DBREV_CHECKSUM_LEN + 1])
+{
+	struct dbrev_buf b = { 0 };
+	struct pair *p = dbrev_xmalloc((n ? n : 1) * sizeof(*p));
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		p[i].id = ids[i];
+		p[i].sum = checksums[i];
+	}
+	qsort(p, n, sizeof(*p), pair_cmp);
+	dbrev_buf_puts(&b, "");
+	for (i = 0; i < n; i++)
+		dbrev_buf_printf(&b, "%s %s\n", p[i].id, p[i].sum);
+	dbrev_checksum(b.data, b.len, out);
+	dbrev_buf_free(&b);
+	free(p);
+}
+
+static void
+graph_digest(const struct dbrev_graph *g, char out[DBREV_CHECKSUM_LEN + 1])
+{
+	size_t i, n = dbrev_graph_count(g);
+	char **ids = dbrev_xmalloc((n ? n : 1) * sizeof(*ids));
+	char **sums = dbrev_xmalloc((n ? n : 1) * sizeof(*sums));
+
+	for (i = 0; i < n; i++) {
+		ids[i] = dbrev_graph_at(g, i)->id;
+		sums[i] = (char *)dbrev_graph_at(g, i)->checksum;
+	}
+	dbrev_track_digest(ids, sums, n, out);
+	free(ids);
+	free(sums);
+}
+
+/* The digest of the rows in state applied; *busy when one is not. */
+static void
+rows_digest(const struct dbrev_applied *rows, size_t n, int *busy,
+    char out[DBREV_CHECKSUM_LEN + 1])
+{
+	char **ids = dbrev_xmalloc((n ? n : 1) * sizeof(*ids));
+	char **sums = dbrev_xmalloc((n ? n : 1) * sizeof(*sums));
+	size_t i, k = 0;
+
+	*busy = 0;
+	for (i = 0; i < n; i++) {
+		if (rows[i].state != DBREV_ROW_APPLIED) {
+			*busy = 1;
+			continue;
+		}
+		ids[k] = rows[i].revision;
+		sums[k++] = rows[i].checksum;
+	}
+	dbrev_track_digest(ids, sums, k, out);
+	free(ids);
+	free(sums);
+}
+
+/* --- Timestamps too recent to be told apart from a later change. --- */
+
+/*
+ * A file changed again within the clock tick that stamped it keeps the
+ * same timestamps.  A state is remembered only when its timestamps are
+ * older than the coarsest tick that could have stamped them: 50 ms for
+ * timestamps with nanoseconds (the kernel's coarse clock ticks at most
+ * every 10 ms), 2 s for whole seconds (ext3, FAT, some NFS servers).
+ */
+static int
+too_recent(const struct timespec *t, const struct timespec *now)
+{
+	long long margin_ns = t->tv_nsec == 0 ? 2000000000LL : 50000000LL;
+	long long d = (long long)(now->tv_sec - t->tv_sec) * 1000000000LL +
+	    (now->tv_nsec - t->tv_nsec);
+
+	return d < margin_ns;
+}
+
+static void
+put_stat(struct dbrev_buf *b, const struct stat *st)
+{
+	dbrev_buf_printf(b, " %llu %llu %o %lld %lld.%09ld %lld.%09ld",
+	    (unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
+	    (unsigned)st->st_mode, (long long)st->st_size,
+	    (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
+	    (long long)st->st_ctim.tv_sec, st->st_ctim.tv_nsec);
+}
+
+static int
+stat_recent(const struct stat *st, const struct timespec *now)
+{
+	return too_recent(&st->st_mtim, now) || too_recent(&st->st_ctim, now);
+}
+
+/* --- The revision files' names and stat data. --- */
+
+struct entry {
+	char		*name;
+	struct stat	 st;
+};
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->name,
+	    ((const struct entry *)b)->name);
+}
+
+/* The names dbrev_graph_load reads: *.sql, not hidden. */
+static int
+wanted(const char *name)
+{
+	size_t len = strlen(name);
+
+	return name[0] != '.' && len > 4 && strcmp(name + len - 4, ".sql") == 0;
+}
+
+/*
+ * Hash DIR/versions: the directory's own identity, then each wanted
+ * name with its stat data, in name order.  *recent when a timestamp is
+ * too recent to remember.  Returns -1 when the directory or a file
+ * cannot be looked at (loading the graph then says why).
+ */
+static int
+scan_files(const char *dir, const struct timespec *now, int *recent,
+    char out[DBREV_CHECKSUM_LEN + 1])
+{
+	struct dbrev_buf b = { 0 }, path = { 0 };
+	struct entry *v = NULL;
+	size_t n = 0, cap = 0, i;
+	struct dirent *de;
+	struct stat st;
+	int fd, rc = -1;
+	DIR *d;
+
+	dbrev_buf_printf(&path, "%s/versions", dir);
+	if ((fd = open(path.data, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		dbrev_buf_free(&path);
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || (d = fdopendir(fd)) == NULL) {
+		close(fd);
+		dbrev_buf_free(&path);
+		return -1;
+	}
+	*recent = 0;
+	dbrev_buf_printf(&b, "%s", path.data);
+	put_stat(&b, &st);
+	while ((errno = 0, de = readdir(d)) != NULL) {
+		if (!wanted(de->d_name))
+			continue;
+		if (fstatat(fd, de->d_name, &st, 0) == -1)
+			goto out;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			v = dbrev_xrealloc(v, cap * sizeof(*v));
+		}
+		v[n].name = dbrev_xstrdup(de->d_name);
+		v[n++].st = st;
+	}
+	if (errno != 0)
+		goto out;
+	if (n > 0)
+		qsort(v, n, sizeof(*v), entry_cmp);
+	for (i = 0; i < n; i++) {
+		/* The NUL ends the name: no name can forge the next field. */
+		dbrev_buf_add(&b, "\n", 1);
+		dbrev_buf_add(&b, v[i].name, strlen(v[i].name) + 1);
+		put_stat(&b, &v[i].st);
+		*recent |= stat_recent(&v[i].st, now);
+	}
+	dbrev_checksum(b.data, b.len, out);
+	rc = 0;
+out:
+	for (i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+	closedir(d);
+	dbrev_buf_free(&b);
+	dbrev_buf_free(&path);
+	return rc;
+}
+
+/* --- A SQLite file's identity. --- */
+
+/*
+ * Stat data of path and its first `want` bytes, into b.  Returns 0, or
+ * the errno of the failed open or fstat.
+ */
+static int
+put_file(struct dbrev_buf *b, const char *path, size_t want,
+    const struct timespec *now, int *recent)
+{
+	unsigned char hdr[HEADER_BYTES];
+	struct stat st;
+	ssize_t got;
+	size_t i;
+	int fd, e;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
+		return errno;
+	if (fstat(fd, &st) == -1) {
+		e = errno;
+		close(fd);
+		return e;
+	}
+	got = pread(fd, hdr, want, 0);
+	close(fd);
+	put_stat(b, &st);
+	dbrev_buf_puts(b, " ");
+	for (i = 0; got > 0 && i < (size_t)got; i++)
+		dbrev_buf_printf(b, "%02x", hdr[i]);
+	dbrev_buf_puts(b, "\n");
+	*recent |= stat_recent(&st, now);
+	return 0;
+}
+
+/*
+ * The file's stat data and header, and its -wal file's (SQLite writes
+ * there first in WAL mode).  Returns 0, or the errno of looking at the
+ * file (ENOENT: it is not there).
+ */
+static int
+file_identity(const char *path, const struct timespec *now, int *recent,
+    char out[DBREV_CHECKSUM_LEN + 1])
+{
+	struct dbrev_buf b = { 0 }, wal = { 0 };
+	int e;
+
+	*recent = 0;
+	dbrev_buf_puts(&b, "main");
+	if ((e = put_file(&b, path, HEADER_BYTES, now, recent)) != 0) {
+		dbrev_buf_free(&b);
+		return e;
+	}
+	dbrev_buf_printf(&wal, "%s-wal", path);
+	dbrev_buf_puts(&b, "wal");
+	if (put_file(&b, wal.data, WAL_HEADER, now, recent) != 0)
+		dbrev_buf_puts(&b, " none\n");
+	dbrev_checksum(b.data, b.len, out);
+	dbrev_buf_free(&b);
+	dbrev_buf_free(&wal);
+	return 0;
+}
+
+/* --- State files. --- */
+
+static int
+is_hex64(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < DBREV_CHECKSUM_LEN; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return s[i] == '\0';
+}
+
+static int
+ids_ok(char *s)
+{
+	char *p, *save = NULL, *copy = dbrev_xstrdup(s);
+	int ok = 1;
+
+	for (p = strtok_r(copy, " ", &save); p != NULL && ok;
+	    p = strtok_r(NULL, " ", &save))
+		ok = dbrev_revision_id_valid(p);
+	free(copy);
+	return ok && strstr(s, "  ") == NULL && s[0] != ' ' &&
+	    (s[0] == '\0' || s[strlen(s) - 1] != ' ');
+}
+
+int
+dbrev_track_parse_state(const char *text, size_t len,
+    const char *const *keys, size_t n, const char **vals, char **copy)
+{
+	char *s, *line, *next;
+	size_t i, kl;
+
+	*copy = NULL;
+	if (len > STATE_MAX || memchr(text, '\0', len) != NULL)
+		return -1;
+	s = dbrev_xstrndup(text, len);
+	line = s;
+	for (i = 0; i <= n; i++) {
+		if ((next = strchr(line, '\n')) == NULL)
+			goto bad;
+		*next++ = '\0';
+		if (i == 0) {
+			if (strcmp(line, STATE_MAGIC) != 0)
+				goto bad;
+		} else {
+			kl = strlen(keys[i - 1]);
+			if (strncmp(line, keys[i - 1], kl) != 0 ||
+			    line[kl] != ' ')
+				goto bad;
+			vals[i - 1] = line + kl + 1;
+			if (strcmp(keys[i - 1], "heads") == 0 ?
+			    !ids_ok(line + kl + 1) : !is_hex64(line + kl + 1))
+				goto bad;
+		}
+		line = next;
+	}
+	if (*line != '\0')
+		goto bad;
+	*copy = s;
+	return 0;
+bad:
+	free(s);
+	return -1;
+}
+
+/* Read state file DIR/NAME; 0 with vals filled (free *copy), or -1. */
+static int
+state_read(const char *dir, const char *name, const char *const *keys,
+    size_t n, const char **vals, char **copy)
+{
+	struct dbrev_buf path = { 0 }, text = { 0 };
+	struct dbrev_error ignore = { 0 };
+	struct stat st;
+	int rc = -1;
+
+	*copy = NULL;
+	dbrev_buf_printf(&path, "%s/%s", dir, name);
+	/* Only a regular file of a sane size: never a FIFO, never huge. */
+	if (stat(path.data, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size <= STATE_MAX &&
+	    dbrev_read_file(path.data, &text, &ignore) == 0)
+		rc = dbrev_track_parse_state(text.data, text.len, keys, n,
+		    vals, copy);
+	dbrev_error_clear(&ignore);
+	dbrev_buf_free(&path);
+	dbrev_buf_free(&text);
+	return rc;
+}
+
+/* mkdir -p; errors are left to the open that follows. */
+static void
+make_dirs(const char *dir)
+{
+	char *p, *copy = dbrev_xstrdup(dir);
+
+	for (p = copy + 1; *p != '\0'; p++)
+		if (*p == '/') {
+			*p = '\0';
+			(void)mkdir(copy, 0777);
+			*p = '/';
+		}
+	(void)mkdir(copy, 0777);
+	free(copy);
+}
+
+/*
+ * Write DIR/NAME whole: a temporary file renamed over it, so a reader
+ * sees the old text or the new one.  A failure only loses the memory.
+ */
+static void
+state_write(const char *dir, const char *name, const char *text)
+{
+	struct dbrev_buf tmp = { 0 }, path = { 0 };
+	size_t len = strlen(text);
+	int fd, ok;
+
+	make_dirs(dir);
+	dbrev_buf_printf(&tmp, "%s/.%s.XXXXXX", dir, name);
+	dbrev_buf_printf(&path, "%s/%s", dir, name);
+	if ((fd = mkstemp(tmp.data)) != -1) {
+		ok = write(fd, text, len) == (ssize_t)len;
+		ok &= close(fd) == 0;
+		if (!ok || rename(tmp.data, path.data) == -1)
+			unlink(tmp.data);
+	}
+	dbrev_buf_free(&tmp);
+	dbrev_buf_free(&path);
+}
+
+/* A file name part: the letters, digits, '.', '_' and '-' of s. */
+static void
+put_readable(struct dbrev_buf *b, const char *s, size_t max)
+{
+	size_t n = 0;
+
+	for (; *s != '\0' && n < max; s++)
+		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || *s == '.' || *s == '_' ||
+		    *s == '-') {
+			dbrev_buf_add(b, s, 1);
+			n++;
+		}
+}
+
+static void
+put_key(struct dbrev_buf *b, const char *text)
+{
+	char sum[DBREV_CHECKSUM_LEN + 1];
+
+	dbrev_checksum(text, strlen(text), sum);
+	dbrev_buf_add(b, sum, KEY_HEX);
+}
+
+/* --- The graph: its at-head digest and heads. --- */
+
+static void
+heads_from_graph(const struct dbrev_graph *g, struct dbrev_track *out)
+{
+	size_t n = dbrev_graph_count(g), i;
+	size_t *idx = dbrev_xmalloc((n ? n : 1) * sizeof(*idx));
+
+	out->nheads = dbrev_graph_heads(g, idx);
+	out->heads = dbrev_xcalloc(out->nheads + 1, sizeof(*out->heads));
+	for (i = 0; i < out->nheads; i++)
+		out->heads[i] = dbrev_xstrdup(dbrev_graph_at(g, idx[i])->id);
+	free(idx);
+}
+
+/* "id id ..." as a state file holds them (checked by the parser). */
+static void
+heads_from_text(const char *s, struct dbrev_track *out)
+{
+	const char *p = s;
+	size_t n = 0, len;
+
+	out->heads = dbrev_xcalloc(strlen(s) / 2 + 2, sizeof(*out->heads));
+	while (*p != '\0') {
+		len = strcspn(p, " ");
+		out->heads[n++] = dbrev_xstrndup(p, len);
+		p += len;
+		if (*p == ' ')
+			p++;
+	}
+	out->nheads = n;
+}
+
+/*
+ * The at-head digest of o->dir and its heads: from the state directory
+ * while the files are as it remembers them, else from the graph, then
+ * remembered when the files' timestamps allow.  The files are looked at
+ * before the graph is read: a change in between is seen next time.
+ */
+static int
+graph_state(const struct dbrev_apply_options *o, const char *state_dir,
+    const struct timespec *now, char digest[DBREV_CHECKSUM_LEN + 1],
+    struct dbrev_track *out, struct dbrev_error *err)
+{
+	static const char *const keys[] = { "files", "graph", "heads" };
+	struct dbrev_buf name = { 0 }, text = { 0 };
+	char files[DBREV_CHECKSUM_LEN + 1], *copy;
+	const char *vals[3];
+	struct dbrev_graph *g;
+	int recent = 1, scanned = 0;
+	size_t i;
+
+	if (state_dir != NULL) {
+		scanned = scan_files(o->dir, now, &recent, files) == 0;
+		dbrev_buf_puts(&name, "graph-");
+		put_key(&name, o->dir);
+	}
+	if (scanned && state_read(state_dir, name.data, keys, 3, vals,
+	    &copy) == 0) {
+		if (strcmp(vals[0], files) == 0) {
+			memcpy(digest, vals[1], DBREV_CHECKSUM_LEN + 1);
+			heads_from_text(vals[2], out);
+			free(copy);
+			dbrev_buf_free(&name);
+			return 0;
+		}
+		free(copy);
+	}
+	if (dbrev_graph_load(o->dir, DBREV_PARSE_HEADER_ONLY, &g, err) == -1) {
+		dbrev_buf_free(&name);
+		return -1;
+	}
+	graph_digest(g, digest);
+	heads_from_graph(g, out);
+	dbrev_graph_free(g);
+	if (scanned && !recent) {
+		dbrev_buf_printf(&text, STATE_MAGIC "\nfiles %s\ngraph %s\n"
+		    "heads ", files, digest);
+		for (i = 0; i < out->nheads; i++)
+			dbrev_buf_printf(&text, "%s%s", i ? " " : "",
+			    out->heads[i]);
+		dbrev_buf_puts(&text, "\n");
+		state_write(state_dir, name.data, text.data);
+	}
+	dbrev_buf_free(&name);
+	dbrev_buf_free(&text);
+	return 0;
+}
+
+/* --- The database. --- */
+
+/* Remove the URL's password from every message of the chain. */
+static void
+scrub(const char *url, struct dbrev_error *err)
+{
+	struct dbrev_error *e;
+
+	if (!dbrev_error_isset(err))
+		return;
+	for (e = err; e != NULL; e = e->next) {
+		if (e->message != NULL)
+			dbrev_url_scrub(url, e->message);
+		if (e->hint != NULL)
+			dbrev_url_scrub(url, e->hint);
+	}
+}
+
+/* The version table's at-head digest; *busy when a row is in progress. */
+static int
+table_digest(const struct dbrev_apply_options *o, int *busy,
+    char out[DBREV_CHECKSUM_LEN + 1], struct dbrev_error *err)
+{
+	const char *table = o->table != NULL && *o->table != '\0' ? o->table :
+	    DBREV_DEFAULT_TABLE;
+	struct dbrev_applied *rows;
+	struct dbrev_db *db;
+	size_t n;
+	int rc;
+
+	if (dbrev_db_open(o->url, &db, err) == -1)
+		return -1;
+	rc = db->driver->table_read(db->conn, table, &rows, &n, err);
+	dbrev_db_close(db);
+	if (rc == -1)
+		return -1;
+	rows_digest(rows, n, busy, out);
+	dbrev_applied_free(rows, n);
+	return 0;
+}
+
+/* Not at head: pending, or in the way of an upgrade (status says). */
+static int
+classify(const struct dbrev_apply_options *o, struct dbrev_track *out,
+    struct dbrev_error *err)
+{
+	struct dbrev_status st;
+	size_t i, n;
+	int trouble, pending = 0;
+
+	if (dbrev_apply_status(o, &st, err) == -1)
+		return -1;
+	n = dbrev_graph_count(st.graph);
+	trouble = st.nunknown > 0;
+	for (i = 0; i < n; i++) {
+		trouble |= st.in_progress[i] | st.edited[i];
+		pending |= !st.applied.in[i];
+	}
+	out->verdict = trouble ? DBREV_TRACK_TROUBLE : pending ?
+	    DBREV_TRACK_PENDING : DBREV_TRACK_AT_HEAD;
+	dbrev_status_free(&st);
+	return 0;
+}
+
+/* The state file of a SQLite database: db-<file name>-<key of URL>. */
+static void
+db_state_name(struct dbrev_buf *name, const char *url, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	char *safe = dbrev_url_redact(url);
+
+	dbrev_buf_puts(name, "db-");
+	put_readable(name, base != NULL ? base + 1 : path, 32);
+	dbrev_buf_puts(name, "-");
+	put_key(name, safe);
+	free(safe);
+}
+
+/*
+ * A SQLite file's verdict without opening it: *done when the file is
+ * missing (pending) or is as remembered at head of this graph; else its
+ * identity in fid (*have_fid) for remembering, and *name its state file.
+ */
+static int
+sqlite_known(const struct dbrev_apply_options *o, const char *state_dir,
+    const struct timespec *now, const char *gdigest, struct dbrev_track *out,
+    int *done, char fid[DBREV_CHECKSUM_LEN + 1], int *have_fid,
+    struct dbrev_buf *name, struct dbrev_error *err)
+{
+	static const char *const keys[] = { "graph", "file" };
+	const char *vals[2];
+	char *path, *copy;
+	int recent, e;
+
+	*done = *have_fid = 0;
+	if ((path = dbrev_url_sqlite_path(o->url, err)) == NULL)
+		return -1;
+	e = strcmp(path, ":memory:") == 0 ? EINVAL :
+	    file_identity(path, now, &recent, fid);
+	if (e == ENOENT) {
+		/* Not created by looking: nothing is applied. */
+		out->verdict = out->nheads > 0 ? DBREV_TRACK_PENDING :
+		    DBREV_TRACK_AT_HEAD;
+		out->known = *done = 1;
+	} else if (e == 0 && state_dir != NULL) {
+		*have_fid = !recent;
+		db_state_name(name, o->url, path);
+		if (state_read(state_dir, name->data, keys, 2, vals,
+		    &copy) == 0) {
+			if (strcmp(vals[0], gdigest) == 0 &&
+			    strcmp(vals[1], fid) == 0) {
+				out->verdict = DBREV_TRACK_AT_HEAD;
+				out->known = *done = 1;
+			}
+			free(copy);
+		}
+	}
+	free(path);
+	return 0;
+}
+
+static int
+db_state(const struct dbrev_apply_options *o, const char *state_dir,
+    const struct timespec *now, const char *gdigest, struct dbrev_track *out,
+    struct dbrev_error *err)
+{
+	struct dbrev_buf name = { 0 }, text = { 0 };
+	char fid[DBREV_CHECKSUM_LEN + 1], tdigest[DBREV_CHECKSUM_LEN + 1];
+	int done = 0, have_fid = 0, busy, rc = -1;
+
+	if (dbrev_url_dialect(o->url) == DBREV_DIALECT_SQLITE &&
+	    sqlite_known(o, state_dir, now, gdigest, out, &done, fid,
+	    &have_fid, &name, err) == -1)
+		goto out;
+	if (done) {
+		rc = 0;
+		goto out;
+	}
+	if (table_digest(o, &busy, tdigest, err) == -1)
+		goto out;
+	if (!busy && strcmp(tdigest, gdigest) == 0) {
+		out->verdict = DBREV_TRACK_AT_HEAD;
+		/* Its identity was taken before the read: any later write
+		 * differs from it. */
+		if (have_fid) {
+			dbrev_buf_printf(&text, STATE_MAGIC "\ngraph %s\n"
+			    "file %s\n", gdigest, fid);
+			state_write(state_dir, name.data, text.data);
+		}
+		rc = 0;
+	} else
+		rc = classify(o, out, err);
+out:
+	dbrev_buf_free(&name);
+	dbrev_buf_free(&text);
+	return rc;
+}
+
+int
+dbrev_track_check(const struct dbrev_apply_options *o, const char *state_dir,
+    struct dbrev_track *out, struct dbrev_error *err)
+{
+	char gdigest[DBREV_CHECKSUM_LEN + 1];
+	struct timespec now;
+
+	memset(out, 0, sizeof(*out));
+	if (o->url == NULL || *o->url == '\0')
+		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+		    "set DATABASE_URL or give -u URL", "no database named");
+	if (dbrev_url_dialect(o->url) == DBREV_DIALECT_UNKNOWN) {
+		char *safe = dbrev_url_redact(o->url);
+
+		dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+		    "use sqlite:... or postgresql://...",
+		    "bad database URL '%s': unknown scheme", safe);
+		free(safe);
+		return -1;
+	}
+	if (state_dir != NULL && *state_dir == '\0')
+		state_dir = NULL;
+	/* Realtime, as file timestamps are. */
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (graph_state(o, state_dir, &now, gdigest, out, err) == -1 ||
+	    db_state(o, state_dir, &now, gdigest, out, err) == -1) {
+		scrub(o->url, err);
+		dbrev_track_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+void
+dbrev_track_free(struct dbrev_track *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->nheads; i++)
+		free(t->heads[i]);
+	free(t->heads);
+	t->heads = NULL;
+	t->nheads = 0;
+}
