@@ -275,7 +275,10 @@ main(int argc, char *argv[])
 	/* Everything is checked, but no SQL text is kept in memory. */
 	if (dbrev_graph_load(dir, DBREV_PARSE_HEADER_ONLY, &g, &e) == -1)
 		fail(&e);
-	check_names(dir, g, mode == M_MAKE);
+	/* Only where paths are printed (--check prints none). */
+	if (mode == M_MAKE || mode == M_ORDER ||
+	    (verbose && (mode == M_HEADS || mode == M_HISTORY)))
+		check_names(dir, g, mode == M_MAKE);
 	n = dbrev_graph_count(g);
 	heads = dbrev_xmalloc((n ? n : 1) * sizeof(*heads));
 	nheads = dbrev_graph_heads(g, heads);
