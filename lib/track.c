@@ -129,14 +129,21 @@ too_recent(const struct timespec *t, const struct timespec *now)
 	return d < margin_ns;
 }
 
+/* What a digest takes of a file's stat data: fixed-size fields, raw. */
 static void
 put_stat(struct dbrev_buf *b, const struct stat *st)
 {
-	dbrev_buf_printf(b, " %llu %llu %o %lld %lld.%09ld %lld.%09ld",
-	    (unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
-	    (unsigned)st->st_mode, (long long)st->st_size,
-	    (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
-	    (long long)st->st_ctim.tv_sec, st->st_ctim.tv_nsec);
+	long long v[8];
+
+	v[0] = (long long)st->st_dev;
+	v[1] = (long long)st->st_ino;
+	v[2] = (long long)st->st_mode;
+	v[3] = (long long)st->st_size;
+	v[4] = (long long)st->st_mtim.tv_sec;
+	v[5] = st->st_mtim.tv_nsec;
+	v[6] = (long long)st->st_ctim.tv_sec;
+	v[7] = st->st_ctim.tv_nsec;
+	dbrev_buf_add(b, v, sizeof(v));
 }
 
 static int
