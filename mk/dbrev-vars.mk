@@ -2,9 +2,9 @@
 #
 # Included by dbrev.mk, dbrev-migrate.mk and dbrev-backup.mk; a Makefile
 # rarely includes it by itself.  Set the knobs BEFORE the include line
-# (they name files that rules are made of when the fragment is read);
-# M=, REV=, FROM=, BACKUP= are read when a target runs and belong on the
-# command line.
+# (some decide what the fragments define when they are read); M=, REV=,
+# FROM=, BACKUP= are read when a target runs and belong on the command
+# line.
 #
 # Knobs (default):
 #   DATABASE_URL    the database: sqlite:app.db, sqlite:///abs/app.db,
@@ -17,7 +17,7 @@
 #   DB_BACKUP       yes: back up before upgrade and downgrade; no: never (yes)
 #   DB_BACKUP_DIR   where backups go (backups)
 #   DB_BACKUP_KEEP  keep only the N newest backups after each one (all)
-#   DB_STATE_DIR    stamps, one subdirectory per database (.dbrev)
+#   DB_STATE_DIR    what db-upgrade remembers between runs (.dbrev)
 #   DB_TABLE        version table (the tools' default, dbrev_revisions)
 #   DBREV_BINDIR    directory of revgen, revorder, revapply, dbbackup
 #                   (the install's bindir; in a source tree its build/bin
