@@ -1,18 +1,22 @@
 /*
  * track.c - is a database at head, decided cheaply (dbrev/track.h).
  *
- * A state directory holds two kinds of small text files, each written
- * whole to a temporary name and renamed over the old one:
+ * A state directory holds two kinds of files, each written whole to a
+ * temporary name and renamed over the old one, each named after what it
+ * describes (dbrev_track_state_name: an injective escape):
  *
- *   graph-<h>      h: digest of the migrations directory's name
- *                  dbrev-state 1 / files <hash of the names and stat data
- *                  of versions/ *.sql> / graph <at-head digest> / heads ...
- *   db-<name>-<h>  h: digest of the URL without its password (SQLite)
- *                  dbrev-state 1 / graph <at-head digest it was at head
- *                  for> / file <hash of the file's identity and header>
+ *   graph-<migrations directory>
+ *       dbrev-state 1 / graph <at-head digest> / heads <ids> /
+ *       files <length>, then that many bytes: the names and stat data of
+ *       versions/ *.sql as last read, compared byte for byte
+ *   db-<URL without its password>          (SQLite only)
+ *       dbrev-state 1 / graph <at-head digest it was at head of> /
+ *       file <hex of the file's and its -wal file's identity>
  *
- * The at-head digest hashes the sorted (id, checksum) pairs, so that the
- * graph and the version table compare as two strings.
+ * What changes is compared raw, as git's index does, so the fast path
+ * computes no digest (and never starts libcrypto).  The at-head digest
+ * hashes the sorted (id, checksum) pairs, so that the graph and the
+ * version table compare as two strings.
  */
 #include <sys/stat.h>
 
@@ -31,8 +35,10 @@
 #include "dbrev/url.h"
 
 #define STATE_MAGIC	"dbrev-state 1"
-#define STATE_MAX	(1 << 20)	/* a longer state file is not ours */
-#define KEY_HEX		24		/* hex digits of a digest in a name */
+#define STATE_MAX	(1 << 20)	/* a longer header is not ours */
+#define FILES_MAX	(64 << 20)	/* nor a longer list of files */
+#define ID_HEX_MAX	2048		/* nor a longer file identity */
+#define NAME_MAX_ESC	200		/* escaped names longer: digested */
 #define HEADER_BYTES	100		/* SQLite's database header */
 #define WAL_HEADER	32
 
@@ -183,9 +189,9 @@ wanted(const char *name)
  */
 static int
 scan_files(const char *dir, const struct timespec *now, int *recent,
-    char out[DBREV_CHECKSUM_LEN + 1])
+    struct dbrev_buf *b)
 {
-	struct dbrev_buf b = { 0 }, path = { 0 };
+	struct dbrev_buf path = { 0 };
 	struct entry *v = NULL;
 	size_t n = 0, cap = 0, i;
 	struct dirent *de;
@@ -204,8 +210,9 @@ scan_files(const char *dir, const struct timespec *now, int *recent,
 		return -1;
 	}
 	*recent = 0;
-	dbrev_buf_printf(&b, "%s", path.data);
-	put_stat(&b, &st);
+	dbrev_buf_reset(b);
+	dbrev_buf_add(b, path.data, path.len + 1);
+	put_stat(b, &st);
 	while ((errno = 0, de = readdir(d)) != NULL) {
 		if (!wanted(de->d_name))
 			continue;
@@ -224,19 +231,16 @@ scan_files(const char *dir, const struct timespec *now, int *recent,
 		qsort(v, n, sizeof(*v), entry_cmp);
 	for (i = 0; i < n; i++) {
 		/* The NUL ends the name: no name can forge the next field. */
-		dbrev_buf_add(&b, "\n", 1);
-		dbrev_buf_add(&b, v[i].name, strlen(v[i].name) + 1);
-		put_stat(&b, &v[i].st);
+		dbrev_buf_add(b, v[i].name, strlen(v[i].name) + 1);
+		put_stat(b, &v[i].st);
 		*recent |= stat_recent(&v[i].st, now);
 	}
-	dbrev_checksum(b.data, b.len, out);
 	rc = 0;
 out:
 	for (i = 0; i < n; i++)
 		free(v[i].name);
 	free(v);
 	closedir(d);
-	dbrev_buf_free(&b);
 	dbrev_buf_free(&path);
 	return rc;
 }
@@ -254,7 +258,6 @@ put_file(struct dbrev_buf *b, const char *path, size_t want,
 	unsigned char hdr[HEADER_BYTES];
 	struct stat st;
 	ssize_t got;
-	size_t i;
 	int fd, e;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
@@ -267,10 +270,9 @@ put_file(struct dbrev_buf *b, const char *path, size_t want,
 	got = pread(fd, hdr, want, 0);
 	close(fd);
 	put_stat(b, &st);
-	dbrev_buf_puts(b, " ");
-	for (i = 0; got > 0 && i < (size_t)got; i++)
-		dbrev_buf_printf(b, "%02x", hdr[i]);
-	dbrev_buf_puts(b, "\n");
+	/* How many bytes follow is known from st_size: no separator. */
+	if (got > 0)
+		dbrev_buf_add(b, hdr, (size_t)got);
 	*recent |= stat_recent(&st, now);
 	return 0;
 }
@@ -282,39 +284,34 @@ put_file(struct dbrev_buf *b, const char *path, size_t want,
  */
 static int
 file_identity(const char *path, const struct timespec *now, int *recent,
-    char out[DBREV_CHECKSUM_LEN + 1])
+    struct dbrev_buf *b)
 {
-	struct dbrev_buf b = { 0 }, wal = { 0 };
+	static const char hex[] = "0123456789abcdef";
+	struct dbrev_buf raw = { 0 }, wal = { 0 };
+	size_t i;
 	int e;
 
 	*recent = 0;
-	dbrev_buf_puts(&b, "main");
-	if ((e = put_file(&b, path, HEADER_BYTES, now, recent)) != 0) {
-		dbrev_buf_free(&b);
+	if ((e = put_file(&raw, path, HEADER_BYTES, now, recent)) != 0) {
+		dbrev_buf_free(&raw);
 		return e;
 	}
 	dbrev_buf_printf(&wal, "%s-wal", path);
-	dbrev_buf_puts(&b, "wal");
-	if (put_file(&b, wal.data, WAL_HEADER, now, recent) != 0)
-		dbrev_buf_puts(&b, " none\n");
-	dbrev_checksum(b.data, b.len, out);
-	dbrev_buf_free(&b);
+	if (put_file(&raw, wal.data, WAL_HEADER, now, recent) != 0)
+		dbrev_buf_add(&raw, "-", 1);	/* no -wal file */
+	dbrev_buf_reset(b);
+	for (i = 0; i < raw.len; i++) {
+		char h[2] = { hex[(unsigned char)raw.data[i] >> 4],
+		    hex[raw.data[i] & 15] };
+
+		dbrev_buf_add(b, h, 2);
+	}
+	dbrev_buf_free(&raw);
 	dbrev_buf_free(&wal);
 	return 0;
 }
 
 /* --- State files. --- */
-
-static int
-is_hex64(const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < DBREV_CHECKSUM_LEN; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return s[i] == '\0';
-}
 
 static int
 ids_ok(char *s)
@@ -328,6 +325,40 @@ ids_ok(char *s)
 	free(copy);
 	return ok && strstr(s, "  ") == NULL && s[0] != ' ' &&
 	    (s[0] == '\0' || s[strlen(s) - 1] != ' ');
+}
+
+/* Lowercase hex: exactly `len` digits, or an even number up to max. */
+static int
+is_hex(const char *s, size_t len, size_t max)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return len != 0 ? i == len : i > 0 && i % 2 == 0 && i <= max;
+}
+
+static int
+is_count(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] >= '0' && s[i] <= '9'; i++)
+		;
+	return i > 0 && i <= 9 && s[i] == '\0' && (s[0] != '0' || i == 1);
+}
+
+static int
+value_ok(const char *key, char *v)
+{
+	if (strcmp(key, "heads") == 0)
+		return ids_ok(v);
+	if (strcmp(key, "files") == 0)
+		return is_count(v);
+	if (strcmp(key, "file") == 0)
+		return is_hex(v, 0, ID_HEX_MAX);
+	return is_hex(v, DBREV_CHECKSUM_LEN, 0);
 }
 
 int
@@ -355,8 +386,7 @@ dbrev_track_parse_state(const char *text, size_t len,
 			    line[kl] != ' ')
 				goto bad;
 			vals[i - 1] = line + kl + 1;
-			if (strcmp(keys[i - 1], "heads") == 0 ?
-			    !ids_ok(line + kl + 1) : !is_hex64(line + kl + 1))
+			if (!value_ok(keys[i - 1], line + kl + 1))
 				goto bad;
 		}
 		line = next;
@@ -370,24 +400,47 @@ bad:
 	return -1;
 }
 
-/* Read state file DIR/NAME; 0 with vals filled (free *copy), or -1. */
+/*
+ * Read state file DIR/NAME: its header of n keys into vals (free *copy).
+ * When the last key is "files", its value is the length of the bytes
+ * that follow the header, which go to *tail.  0, or -1 when the file is
+ * missing or not exactly what state_write writes.
+ */
 static int
 state_read(const char *dir, const char *name, const char *const *keys,
-    size_t n, const char **vals, char **copy)
+    size_t n, const char **vals, char **copy, struct dbrev_buf *tail)
 {
 	struct dbrev_buf path = { 0 }, text = { 0 };
 	struct dbrev_error ignore = { 0 };
 	struct stat st;
+	size_t hlen = 0, lines = 0;
 	int rc = -1;
 
 	*copy = NULL;
 	dbrev_buf_printf(&path, "%s/%s", dir, name);
 	/* Only a regular file of a sane size: never a FIFO, never huge. */
-	if (stat(path.data, &st) == 0 && S_ISREG(st.st_mode) &&
-	    st.st_size <= STATE_MAX &&
-	    dbrev_read_file(path.data, &text, &ignore) == 0)
-		rc = dbrev_track_parse_state(text.data, text.len, keys, n,
-		    vals, copy);
+	if (stat(path.data, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size > STATE_MAX + FILES_MAX ||
+	    dbrev_read_file(path.data, &text, &ignore) == -1)
+		goto out;
+	/* The header: the magic line and one line per key. */
+	while (hlen < text.len && lines <= n)
+		if (text.data[hlen++] == '\n')
+			lines++;
+	if (lines != n + 1 || (tail == NULL && hlen != text.len) ||
+	    dbrev_track_parse_state(text.data, hlen, keys, n, vals, copy) == -1)
+		goto out;
+	if (tail != NULL) {
+		if (strtoul(vals[n - 1], NULL, 10) != text.len - hlen) {
+			free(*copy);
+			*copy = NULL;
+			goto out;
+		}
+		dbrev_buf_reset(tail);
+		dbrev_buf_add(tail, text.data + hlen, text.len - hlen);
+	}
+	rc = 0;
+out:
 	dbrev_error_clear(&ignore);
 	dbrev_buf_free(&path);
 	dbrev_buf_free(&text);
@@ -415,10 +468,9 @@ make_dirs(const char *dir)
  * sees the old text or the new one.  A failure only loses the memory.
  */
 static void
-state_write(const char *dir, const char *name, const char *text)
+state_write(const char *dir, const char *name, const char *text, size_t len)
 {
 	struct dbrev_buf tmp = { 0 }, path = { 0 };
-	size_t len = strlen(text);
 	int fd, ok;
 
 	make_dirs(dir);
@@ -434,28 +486,36 @@ state_write(const char *dir, const char *name, const char *text)
 	dbrev_buf_free(&path);
 }
 
-/* A file name part: the letters, digits, '.', '_' and '-' of s. */
-static void
-put_readable(struct dbrev_buf *b, const char *s, size_t max)
+void
+dbrev_track_state_name(struct dbrev_buf *out, const char *prefix,
+    const char *text)
 {
-	size_t n = 0;
-
-	for (; *s != '\0' && n < max; s++)
-		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= '0' && *s <= '9') || *s == '.' || *s == '_' ||
-		    *s == '-') {
-			dbrev_buf_add(b, s, 1);
-			n++;
-		}
-}
-
-static void
-put_key(struct dbrev_buf *b, const char *text)
-{
+	static const char hex[] = "0123456789abcdef";
 	char sum[DBREV_CHECKSUM_LEN + 1];
+	size_t start = out->len;
+	const unsigned char *p;
 
-	dbrev_checksum(text, strlen(text), sum);
-	dbrev_buf_add(b, sum, KEY_HEX);
+	dbrev_buf_puts(out, prefix);
+	for (p = (const unsigned char *)text; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' ||
+		    *p == '+')
+			dbrev_buf_add(out, p, 1);
+		else if (*p == '_')
+			dbrev_buf_puts(out, "__");
+		else {
+			char e[3] = { '_', hex[*p >> 4], hex[*p & 15] };
+
+			dbrev_buf_add(out, e, 3);
+		}
+	}
+	if (out->len - start > NAME_MAX_ESC) {
+		/* No escape starts "_h": 'h' is not a hex digit. */
+		out->len = start;
+		out->data[start] = '\0';
+		dbrev_checksum(text, strlen(text), sum);
+		dbrev_buf_printf(out, "%s_h%s", prefix, sum);
+	}
 }
 
 /* --- The graph: its at-head digest and heads. --- */
@@ -502,49 +562,52 @@ graph_state(const struct dbrev_apply_options *o, const char *state_dir,
     const struct timespec *now, char digest[DBREV_CHECKSUM_LEN + 1],
     struct dbrev_track *out, struct dbrev_error *err)
 {
-	static const char *const keys[] = { "files", "graph", "heads" };
-	struct dbrev_buf name = { 0 }, text = { 0 };
-	char files[DBREV_CHECKSUM_LEN + 1], *copy;
+	static const char *const keys[] = { "graph", "heads", "files" };
+	struct dbrev_buf name = { 0 }, text = { 0 }, files = { 0 };
+	struct dbrev_buf was = { 0 };
 	const char *vals[3];
 	struct dbrev_graph *g;
-	int recent = 1, scanned = 0;
+	int recent = 1, scanned = 0, rc = -1;
+	char *copy;
 	size_t i;
 
 	if (state_dir != NULL) {
-		scanned = scan_files(o->dir, now, &recent, files) == 0;
-		dbrev_buf_puts(&name, "graph-");
-		put_key(&name, o->dir);
+		scanned = scan_files(o->dir, now, &recent, &files) == 0;
+		dbrev_track_state_name(&name, "graph-", o->dir);
 	}
-	if (scanned && state_read(state_dir, name.data, keys, 3, vals,
-	    &copy) == 0) {
-		if (strcmp(vals[0], files) == 0) {
-			memcpy(digest, vals[1], DBREV_CHECKSUM_LEN + 1);
-			heads_from_text(vals[2], out);
+	if (scanned && state_read(state_dir, name.data, keys, 3, vals, &copy,
+	    &was) == 0) {
+		if (was.len == files.len &&
+		    memcmp(was.data, files.data, files.len) == 0) {
+			memcpy(digest, vals[0], DBREV_CHECKSUM_LEN + 1);
+			heads_from_text(vals[1], out);
 			free(copy);
-			dbrev_buf_free(&name);
-			return 0;
+			rc = 0;
+			goto out;
 		}
 		free(copy);
 	}
-	if (dbrev_graph_load(o->dir, DBREV_PARSE_HEADER_ONLY, &g, err) == -1) {
-		dbrev_buf_free(&name);
-		return -1;
-	}
+	if (dbrev_graph_load(o->dir, DBREV_PARSE_HEADER_ONLY, &g, err) == -1)
+		goto out;
 	graph_digest(g, digest);
 	heads_from_graph(g, out);
 	dbrev_graph_free(g);
-	if (scanned && !recent) {
-		dbrev_buf_printf(&text, STATE_MAGIC "\nfiles %s\ngraph %s\n"
-		    "heads ", files, digest);
+	if (scanned && !recent && files.len <= FILES_MAX) {
+		dbrev_buf_printf(&text, STATE_MAGIC "\ngraph %s\nheads ", digest);
 		for (i = 0; i < out->nheads; i++)
 			dbrev_buf_printf(&text, "%s%s", i ? " " : "",
 			    out->heads[i]);
-		dbrev_buf_puts(&text, "\n");
-		state_write(state_dir, name.data, text.data);
+		dbrev_buf_printf(&text, "\nfiles %zu\n", files.len);
+		dbrev_buf_add(&text, files.data, files.len);
+		state_write(state_dir, name.data, text.data, text.len);
 	}
+	rc = 0;
+out:
 	dbrev_buf_free(&name);
 	dbrev_buf_free(&text);
-	return 0;
+	dbrev_buf_free(&files);
+	dbrev_buf_free(&was);
+	return rc;
 }
 
 /* --- The database. --- */
@@ -611,55 +674,57 @@ classify(const struct dbrev_apply_options *o, struct dbrev_track *out,
 	return 0;
 }
 
-/* The state file of a SQLite database: db-<file name>-<key of URL>. */
+/* The state file of a SQLite database: db-<URL without password>. */
 static void
-db_state_name(struct dbrev_buf *name, const char *url, const char *path)
+db_state_name(struct dbrev_buf *name, const char *url)
 {
-	const char *base = strrchr(path, '/');
 	char *safe = dbrev_url_redact(url);
 
-	dbrev_buf_puts(name, "db-");
-	put_readable(name, base != NULL ? base + 1 : path, 32);
-	dbrev_buf_puts(name, "-");
-	put_key(name, safe);
+	dbrev_track_state_name(name, "db-", safe);
 	free(safe);
 }
 
+/* What looking at a SQLite file without opening it found. */
+struct look {
+	int		 done;		/* the verdict is known */
+	int		 have_fid;	/* fid may be remembered */
+	struct dbrev_buf fid;		/* its identity, hex */
+	struct dbrev_buf name;		/* its state file */
+};
+
 /*
- * A SQLite file's verdict without opening it: *done when the file is
+ * A SQLite file's verdict without opening it: done when the file is
  * missing (pending) or is as remembered at head of this graph; else its
- * identity in fid (*have_fid) for remembering, and *name its state file.
+ * identity, to remember once it is found at head.
  */
 static int
-sqlite_known(const struct dbrev_apply_options *o, const char *state_dir,
+sqlite_look(const struct dbrev_apply_options *o, const char *state_dir,
     const struct timespec *now, const char *gdigest, struct dbrev_track *out,
-    int *done, char fid[DBREV_CHECKSUM_LEN + 1], int *have_fid,
-    struct dbrev_buf *name, struct dbrev_error *err)
+    struct look *lk, struct dbrev_error *err)
 {
 	static const char *const keys[] = { "graph", "file" };
 	const char *vals[2];
 	char *path, *copy;
 	int recent, e;
 
-	*done = *have_fid = 0;
 	if ((path = dbrev_url_sqlite_path(o->url, err)) == NULL)
 		return -1;
 	e = strcmp(path, ":memory:") == 0 ? EINVAL :
-	    file_identity(path, now, &recent, fid);
+	    file_identity(path, now, &recent, &lk->fid);
 	if (e == ENOENT) {
 		/* Not created by looking: nothing is applied. */
 		out->verdict = out->nheads > 0 ? DBREV_TRACK_PENDING :
 		    DBREV_TRACK_AT_HEAD;
-		out->known = *done = 1;
+		out->known = lk->done = 1;
 	} else if (e == 0 && state_dir != NULL) {
-		*have_fid = !recent;
-		db_state_name(name, o->url, path);
-		if (state_read(state_dir, name->data, keys, 2, vals,
-		    &copy) == 0) {
+		lk->have_fid = !recent && lk->fid.len <= ID_HEX_MAX;
+		db_state_name(&lk->name, o->url);
+		if (state_read(state_dir, lk->name.data, keys, 2, vals,
+		    &copy, NULL) == 0) {
 			if (strcmp(vals[0], gdigest) == 0 &&
-			    strcmp(vals[1], fid) == 0) {
+			    strcmp(vals[1], lk->fid.data) == 0) {
 				out->verdict = DBREV_TRACK_AT_HEAD;
-				out->known = *done = 1;
+				out->known = lk->done = 1;
 			}
 			free(copy);
 		}
@@ -673,15 +738,15 @@ db_state(const struct dbrev_apply_options *o, const char *state_dir,
     const struct timespec *now, const char *gdigest, struct dbrev_track *out,
     struct dbrev_error *err)
 {
-	struct dbrev_buf name = { 0 }, text = { 0 };
-	char fid[DBREV_CHECKSUM_LEN + 1], tdigest[DBREV_CHECKSUM_LEN + 1];
-	int done = 0, have_fid = 0, busy, rc = -1;
+	struct look lk = { 0 };
+	struct dbrev_buf text = { 0 };
+	char tdigest[DBREV_CHECKSUM_LEN + 1];
+	int busy, rc = -1;
 
 	if (dbrev_url_dialect(o->url) == DBREV_DIALECT_SQLITE &&
-	    sqlite_known(o, state_dir, now, gdigest, out, &done, fid,
-	    &have_fid, &name, err) == -1)
+	    sqlite_look(o, state_dir, now, gdigest, out, &lk, err) == -1)
 		goto out;
-	if (done) {
+	if (lk.done) {
 		rc = 0;
 		goto out;
 	}
@@ -689,18 +754,22 @@ db_state(const struct dbrev_apply_options *o, const char *state_dir,
 		goto out;
 	if (!busy && strcmp(tdigest, gdigest) == 0) {
 		out->verdict = DBREV_TRACK_AT_HEAD;
-		/* Its identity was taken before the read: any later write
-		 * differs from it. */
-		if (have_fid) {
+		/*
+		 * The identity was taken before the read: a write since
+		 * then differs from it.
+		 */
+		if (lk.have_fid) {
 			dbrev_buf_printf(&text, STATE_MAGIC "\ngraph %s\n"
-			    "file %s\n", gdigest, fid);
-			state_write(state_dir, name.data, text.data);
+			    "file %s\n", gdigest, lk.fid.data);
+			state_write(state_dir, lk.name.data, text.data,
+			    text.len);
 		}
 		rc = 0;
 	} else
 		rc = classify(o, out, err);
 out:
-	dbrev_buf_free(&name);
+	dbrev_buf_free(&lk.name);
+	dbrev_buf_free(&lk.fid);
 	dbrev_buf_free(&text);
 	return rc;
 }

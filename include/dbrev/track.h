@@ -9,14 +9,17 @@
  * last decided:
  *
  *   - the revision files: the names and stat data (device, inode, size,
- *     mtime, ctime) of DIR/versions/ *.sql are hashed; while the hash is
- *     the one remembered, the graph is not loaded again;
+ *     mtime, ctime) of DIR/versions/ *.sql; while they are the ones
+ *     remembered, the graph is not loaded again;
  *   - a SQLite file: its stat data (and its -wal file's) and the first 100
- *     bytes of its header (change counter, schema cookie) are hashed, so a
- *     file replaced by any means (cp -p, mv, rsync -a, tar x of an older
- *     copy, whatever its mtime) or written by anyone differs; while the
- *     hash is the one remembered together with the graph it was at head
- *     for, the database is not opened.
+ *     bytes of its header (change counter, schema cookie), so a file
+ *     replaced by any means (cp -p, mv, rsync -a, tar x of an older copy,
+ *     whatever its mtime) or written by anyone differs; while they are the
+ *     ones remembered together with the graph it was at head of, the
+ *     database is not opened.
+ *
+ * Both are compared raw, byte for byte: no digest is computed (nor
+ * libcrypto started) when nothing changed.
  *
  * A server database (PostgreSQL) is always asked: one connection and a
  * read of the version table, under no lock.  Nothing is remembered from
@@ -32,6 +35,7 @@
 
 #include "dbrev/apply.h"
 #include "dbrev/error.h"
+#include "dbrev/util.h"
 
 enum dbrev_track_verdict {
 	DBREV_TRACK_AT_HEAD = 0,
@@ -72,15 +76,25 @@ void	 dbrev_track_digest(char *const *ids, char *const *checksums, size_t n,
 
 /*
  * The state file parser, exposed for the fuzzer and the tests: parse the
- * text of a state file whose keys are the n names in keys[] (each must
+ * header of a state file whose keys are the n names in keys[] (each must
  * appear once, in that order, after the "dbrev-state 1" line); vals[i]
- * receive pointers into a copy the caller frees with *copy.  A digest
- * value (key "graph", "files", "file") must be 64 lowercase hex digits;
- * "heads" holds zero or more revision ids.  Returns 0, or -1 when the
- * text is anything else.
+ * receive pointers into a copy the caller frees with *copy.  Values:
+ * "graph" 64 lowercase hex digits, "file" an even number of them (up to
+ * 2048), "files" a count, "heads" zero or more revision ids.  Returns
+ * 0, or -1 when the text is anything else.
  */
 int	 dbrev_track_parse_state(const char *text, size_t len,
 	    const char *const *keys, size_t n, const char **vals,
 	    char **copy);
+
+/*
+ * Append prefix and the name of the state file describing `text` (a
+ * directory's name, a URL without its password): text escaped so that
+ * two texts never share a name ('_' is "__", a byte other than a letter,
+ * digit, '.', '-' or '+' is "_" and two hex digits), or, when that is
+ * longer than 200 bytes, "_h" and its SHA-256.
+ */
+void	 dbrev_track_state_name(struct dbrev_buf *out, const char *prefix,
+	    const char *text);
 
 #endif /* DBREV_TRACK_H */

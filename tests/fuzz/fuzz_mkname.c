@@ -1,8 +1,9 @@
 /*
  * fuzz_mkname.c - libFuzzer target for what decides and shows the file
  * names make can carry (dbrev/mkname.h), for revgen's slug (it must
- * never produce a name make cannot carry), and for the state-file
- * parser of dbrev/track.h (state files are read, never trusted).
+ * never produce a name make cannot carry), and for the state files of
+ * dbrev/track.h: their parser (they are read, never trusted) and the
+ * escape that names them.
  *
  * Properties checked on every input: the shown form of a name has no
  * control character and reads back to the name exactly (so two names
@@ -10,7 +11,9 @@
  * a byte-by-byte re-check; a slug is made of [a-z0-9_], at most
  * DBREV_SLUG_MAX long, and passes dbrev_mkname_bad; a state text the
  * parser accepts is made of its keys and valid values, and written out
- * again from them it is the same text.  Built and run by `make fuzz`.
+ * again from them it is the same text; a state file's name holds only
+ * [A-Za-z0-9.+_-] and reads back to its text.  Built and run by
+ * `make fuzz`.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -111,7 +114,7 @@ check_slug(const char *s)
 static void
 check_state(const uint8_t *data, size_t size)
 {
-	static const char *const keys[] = { "files", "graph", "heads" };
+	static const char *const keys[] = { "graph", "heads", "files" };
 	struct dbrev_buf b = { 0 };
 	const char *v[3];
 	char *copy, *text = malloc(size ? size : 1);
@@ -125,14 +128,57 @@ check_state(const uint8_t *data, size_t size)
 			dbrev_buf_printf(&b, "%s %s\n", keys[i], v[i]);
 		if (b.len != size || memcmp(b.data, text, size) != 0)
 			abort();
-		if (strlen(v[0]) != DBREV_CHECKSUM_LEN ||
-		    strlen(v[1]) != DBREV_CHECKSUM_LEN)
+		if (strlen(v[0]) != DBREV_CHECKSUM_LEN)
 			abort();
 		free(copy);
 	} else if (copy != NULL)
 		abort();
 	dbrev_buf_free(&b);
 	free(text);
+}
+
+/*
+ * A state file's name: only safe characters, and the escape reads back
+ * (two texts never share a name); a long one is "_h" and a digest.
+ */
+static void
+check_state_name(const char *s)
+{
+	struct dbrev_buf b = { 0 };
+	const char *p;
+	char *back, *o;
+
+	dbrev_track_state_name(&b, "db-", s);
+	if (strncmp(b.data, "db-", 3) != 0)
+		abort();
+	for (p = b.data + 3; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr(".-+_", *p) != NULL))
+			abort();
+	if (strncmp(b.data + 3, "_h", 2) == 0) {
+		if (strlen(b.data) != 5 + DBREV_CHECKSUM_LEN)
+			abort();
+		dbrev_buf_free(&b);
+		return;
+	}
+	back = malloc(b.len + 1);
+	o = back;
+	for (p = b.data + 3; *p != '\0'; p++) {
+		if (*p != '_')
+			*o++ = *p;
+		else if (p[1] == '_')
+			*o++ = '_', p++;
+		else if (hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
+			*o++ = (char)(hexval(p[1]) * 16 + hexval(p[2]));
+			p += 2;
+		} else
+			abort();
+	}
+	*o = '\0';
+	if (strcmp(back, s) != 0)
+		abort();
+	free(back);
+	dbrev_buf_free(&b);
 }
 
 int
@@ -146,6 +192,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_shown(s);
 	check_predicates(s);
 	check_slug(s);
+	check_state_name(s);
 	free(s);
 	check_state(data, size);
 	return 0;

@@ -181,8 +181,8 @@ for u in sqlite:a/b.db sqlite:a_b.db; do
 	status_is 0
 	stdout_is ""
 done
-[ "$(ls "$P/.dbrev" | grep -c '^db-b\.db-')" = 1 ] &&
-    [ "$(ls "$P/.dbrev" | grep -c '^db-a_b\.db-')" = 1 ] || fail "state files: $(ls "$P/.dbrev")"
+[ -f "$P/.dbrev/db-sqlite_3aa_2fb.db" ] && [ -f "$P/.dbrev/db-sqlite_3aa__b.db" ] ||
+    fail "state files: $(ls "$P/.dbrev")"
 run sqlite3 "$P/a/b.db" "select count(*) from dbrev_revisions"
 stdout_is 4
 run sqlite3 "$P/a_b.db" "select count(*) from dbrev_revisions"

@@ -196,52 +196,98 @@ test_digest(void **st)
 static void
 test_parse_state(void **st)
 {
-	static const char *const keys[] = { "files", "graph", "heads" };
+	static const char *const keys[] = { "graph", "heads", "files" };
+	static const char *const dbkeys[] = { "graph", "file" };
 	const char *v[3];
 	char *copy, good[400], h[65];
 
 	(void)st;
 	memset(h, 'a', 64);
 	h[64] = '\0';
-	snprintf(good, sizeof(good), "dbrev-state 1\nfiles %s\ngraph %s\n"
-	    "heads abc d_1\n", h, h);
+	snprintf(good, sizeof(good), "dbrev-state 1\ngraph %s\n"
+	    "heads abc d_1\nfiles 12\n", h);
 	assert_int_equal(dbrev_track_parse_state(good, strlen(good), keys, 3,
 	    v, &copy), 0);
-	assert_string_equal(v[2], "abc d_1");
+	assert_string_equal(v[1], "abc d_1");
+	assert_string_equal(v[2], "12");
 	free(copy);
-	snprintf(good, sizeof(good), "dbrev-state 1\nfiles %s\ngraph %s\n"
-	    "heads \n", h, h);
+	snprintf(good, sizeof(good), "dbrev-state 1\ngraph %s\nheads \n"
+	    "files 0\n", h);
 	assert_int_equal(dbrev_track_parse_state(good, strlen(good), keys, 3,
 	    v, &copy), 0);
-	assert_string_equal(v[2], "");
+	assert_string_equal(v[1], "");
+	free(copy);
+	snprintf(good, sizeof(good), "dbrev-state 1\ngraph %s\nfile 00ff\n", h);
+	assert_int_equal(dbrev_track_parse_state(good, strlen(good), dbkeys,
+	    2, v, &copy), 0);
 	free(copy);
 	/* Anything else is not a state: each of these is refused. */
 	{
 		const char *bad[] = {
 			"",
 			"dbrev-state 2\n",
-			"dbrev-state 1\nfiles x\ngraph x\nheads a\n",
-			"dbrev-state 1\ngraph %s\nfiles %s\nheads a\n",
-			"dbrev-state 1\nfiles %s\ngraph %s\nheads a",
-			"dbrev-state 1\nfiles %s\ngraph %s\nheads a\nmore\n",
-			"dbrev-state 1\nfiles %s\ngraph %s\nheads a;id\n",
-			"dbrev-state 1\nfiles %s\ngraph %s\nheads a  b\n",
-			"dbrev-state 1\nfiles %s\ngraph %s\nheads $(shell x)\n",
-			"dbrev-state 1\nfiles %s\ngraph %sA\nheads a\n",
-			"dbrev-state 1\nfiles %s\ngraph %s\nheads head\n",
+			"dbrev-state 1\ngraph x\nheads a\nfiles 1\n",
+			"dbrev-state 1\nheads a\ngraph %s\nfiles 1\n",
+			"dbrev-state 1\ngraph %s\nheads a\nfiles 1",
+			"dbrev-state 1\ngraph %s\nheads a\nfiles 1\nmore\n",
+			"dbrev-state 1\ngraph %s\nheads a;id\nfiles 1\n",
+			"dbrev-state 1\ngraph %s\nheads a  b\nfiles 1\n",
+			"dbrev-state 1\ngraph %s\nheads $(shell x)\nfiles 1\n",
+			"dbrev-state 1\ngraph %sA\nheads a\nfiles 1\n",
+			"dbrev-state 1\ngraph %s\nheads head\nfiles 1\n",
+			"dbrev-state 1\ngraph %s\nheads a\nfiles 01\n",
+			"dbrev-state 1\ngraph %s\nheads a\nfiles -1\n",
+			"dbrev-state 1\ngraph %s\nheads a\nfiles 1x\n",
 		};
 		size_t i;
 
 		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-			snprintf(good, sizeof(good), bad[i], h, h);
+			snprintf(good, sizeof(good), bad[i], h);
 			assert_int_equal(dbrev_track_parse_state(good,
 			    strlen(good), keys, 3, v, &copy), -1);
 			assert_null(copy);
 		}
+		snprintf(good, sizeof(good), "dbrev-state 1\ngraph %s\n"
+		    "file 0f0\n", h);
+		assert_int_equal(dbrev_track_parse_state(good, strlen(good),
+		    dbkeys, 2, v, &copy), -1);
 		memcpy(good, "dbrev-state 1\0\n", 15);
 		assert_int_equal(dbrev_track_parse_state(good, 15, keys, 1,
 		    v, &copy), -1);
 	}
+}
+
+/* State file names: one per text, made of safe characters. */
+static void
+test_state_name(void **st)
+{
+	const char *texts[] = { "sqlite:a/b.db", "sqlite:a_b.db",
+	    "sqlite:a__b.db", "sqlite:a_2fb.db", "migrations", "my dir/m",
+	    "postgresql:///db?options=-csearch_path%3Dt1",
+	    "postgresql:///db?options=-csearch_path%3Dt2" };
+	struct dbrev_buf b[8];
+	char longer[400];
+	size_t i, j;
+
+	(void)st;
+	for (i = 0; i < 8; i++) {
+		memset(&b[i], 0, sizeof(b[i]));
+		dbrev_track_state_name(&b[i], "db-", texts[i]);
+		assert_null(strpbrk(b[i].data, "/ :?%=;$#'\""));
+		for (j = 0; j < i; j++)
+			assert_string_not_equal(b[i].data, b[j].data);
+	}
+	assert_string_equal(b[0].data, "db-sqlite_3aa_2fb.db");
+	assert_string_equal(b[1].data, "db-sqlite_3aa__b.db");
+	for (i = 0; i < 8; i++)
+		dbrev_buf_free(&b[i]);
+	memset(longer, 'x', sizeof(longer) - 1);
+	longer[sizeof(longer) - 1] = '\0';
+	memset(&b[0], 0, sizeof(b[0]));
+	dbrev_track_state_name(&b[0], "graph-", longer);
+	assert_int_equal(strlen(b[0].data), 6 + 2 + 64);
+	assert_memory_equal(b[0].data, "graph-_h", 8);
+	dbrev_buf_free(&b[0]);
 }
 
 static void
@@ -398,7 +444,7 @@ test_wal(void **st)
 static void
 test_state_not_trusted(void **st)
 {
-	char path[600], cmd[700];
+	char path[600], cmd[1400];
 	int known;
 
 	(void)st;
@@ -408,7 +454,9 @@ test_state_not_trusted(void **st)
 	assert_int_equal(check(state, &known), DBREV_TRACK_PENDING);
 	/* Overwrite every state file with a plausible lie. */
 	snprintf(cmd, sizeof(cmd), "for f in '%s'/*; do printf 'dbrev-state 1\\n"
-	    "graph %%064d\\nfile %%064d\\n' 0 0 > \"$f\"; done", state);
+	    "graph %%064d\\nfile %%064d\\n' 0 0 > \"$f\"; done; "
+	    "for f in '%s'/graph-*; do printf 'dbrev-state 1\\ngraph %%064d\\n"
+	    "heads aaa\\nfiles 3\\nabc' 0 > \"$f\"; done", state, state);
 	assert_int_equal(system(cmd), 0);
 	assert_int_equal(check(state, &known), DBREV_TRACK_PENDING);
 	assert_false(known);
@@ -455,6 +503,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_digest),
 		cmocka_unit_test(test_parse_state),
+		cmocka_unit_test(test_state_name),
 		cmocka_unit_test_setup_teardown(test_verdicts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_known_when_unchanged,
 		    setup, teardown),
