@@ -9,7 +9,7 @@
  *       dbrev-state 1 / graph <at-head digest> / heads <ids> /
  *       files <length>, then that many bytes: the names and stat data of
  *       versions/ *.sql as last read, compared byte for byte
- *   db-<URL without its password>          (SQLite only)
+ *   db-<URL without its password>[_t<version table>]   (SQLite only)
  *       dbrev-state 1 / graph <at-head digest it was at head of> /
  *       file <hex of the file's and its -wal file's identity>
  *
@@ -628,13 +628,19 @@ scrub(const char *url, struct dbrev_error *err)
 	}
 }
 
+static const char *
+table_of(const struct dbrev_apply_options *o)
+{
+	return o->table != NULL && *o->table != '\0' ? o->table :
+	    DBREV_DEFAULT_TABLE;
+}
+
 /* The version table's at-head digest; *busy when a row is in progress. */
 static int
 table_digest(const struct dbrev_apply_options *o, int *busy,
     char out[DBREV_CHECKSUM_LEN + 1], struct dbrev_error *err)
 {
-	const char *table = o->table != NULL && *o->table != '\0' ? o->table :
-	    DBREV_DEFAULT_TABLE;
+	const char *table = table_of(o);
 	struct dbrev_applied *rows;
 	struct dbrev_db *db;
 	size_t n;
@@ -674,13 +680,19 @@ classify(const struct dbrev_apply_options *o, struct dbrev_track *out,
 	return 0;
 }
 
-/* The state file of a SQLite database: db-<URL without password>. */
+/*
+ * The state file of a SQLite database's version table: db-<URL without
+ * password>, and "_t" and the table's name unless it is the default (no
+ * escape starts "_t": 't' is not a hex digit).
+ */
 static void
-db_state_name(struct dbrev_buf *name, const char *url)
+db_state_name(struct dbrev_buf *name, const char *url, const char *table)
 {
 	char *safe = dbrev_url_redact(url);
 
 	dbrev_track_state_name(name, "db-", safe);
+	if (strcmp(table, DBREV_DEFAULT_TABLE) != 0)
+		dbrev_track_state_name(name, "_t", table);
 	free(safe);
 }
 
@@ -718,7 +730,7 @@ sqlite_look(const struct dbrev_apply_options *o, const char *state_dir,
 		out->known = lk->done = 1;
 	} else if (e == 0 && state_dir != NULL) {
 		lk->have_fid = !recent && lk->fid.len <= ID_HEX_MAX;
-		db_state_name(&lk->name, o->url);
+		db_state_name(&lk->name, o->url, table_of(o));
 		if (state_read(state_dir, lk->name.data, keys, 2, vals,
 		    &copy, NULL) == 0) {
 			if (strcmp(vals[0], gdigest) == 0 &&

@@ -415,6 +415,35 @@ test_replaced_by_older_copy(void **st)
 	}
 }
 
+/* Two version tables in one file: what one is at says nothing of the other. */
+static void
+test_two_tables(void **st)
+{
+	struct dbrev_apply_options o;
+	struct dbrev_apply_result r;
+	struct dbrev_track t;
+	struct dbrev_error e = { 0 };
+
+	(void)st;
+	upgrade(NULL);
+	settle();
+	assert_int_equal(check(state, NULL), DBREV_TRACK_AT_HEAD);
+	assert_int_equal(check(state, NULL), DBREV_TRACK_AT_HEAD);
+	options(&o);
+	o.table = "other_versions";
+	assert_int_equal(dbrev_track_check(&o, state, &t, &e), 0);
+	assert_int_equal(t.verdict, DBREV_TRACK_PENDING);
+	assert_false(t.known);
+	dbrev_track_free(&t);
+	/* at head for that table too once it is upgraded (no DDL twice) */
+	sql("DROP TABLE a; DROP TABLE b");
+	assert_int_equal(dbrev_apply_run(&o, DBREV_UPGRADE, NULL, &r, &e), 0);
+	dbrev_apply_result_free(&r);
+	assert_int_equal(dbrev_track_check(&o, state, &t, &e), 0);
+	assert_int_equal(t.verdict, DBREV_TRACK_AT_HEAD);
+	dbrev_track_free(&t);
+}
+
 /* In WAL mode a write goes to the -wal file, not to the database file. */
 static void
 test_wal(void **st)
@@ -510,6 +539,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_replaced_by_older_copy,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_tables, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_state_not_trusted, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
