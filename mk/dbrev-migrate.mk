@@ -87,7 +87,9 @@ DBREV_HAVE_TOOLS = $(if $(DBREV_TOOLDIR),$(wildcard $(DBREV_REVAPPLY)),yes)
 ifeq ($(DBREV_UP_TRACKED),yes)
 db-upgrade: | $(DBREV_BACKUP_ASKED)
 	$(if $(DBREV_HAVE_TOOLS),,@echo 'dbrev: $(DBREV_REVAPPLY) not found: build dbrev first (make in its source tree) or set DBREV_BINDIR' >&2; exit 2)
-	+$(DBREV_Q)$(DBREV_CHECK); s=$$?; \
+	+$(DBREV_Q)if [ ! -d "$$DBREV_DIR/versions" ]; then \
+	    echo "dbrev: no $$DBREV_DIR/versions directory: make db-init creates one (or set DB_DIR)" >&2; exit 2; fi; \
+	$(DBREV_CHECK); s=$$?; \
 	if [ $$s = 3 ]; then $(DBREV_SUBMAKE) dbrev-upgrade-pending; else exit $$s; fi
 else
 db-upgrade: | $(DBREV_BACKUP_ASKED)

@@ -203,6 +203,9 @@ for db in sqlite postgres; do
 	inst_project "$D" "$url" "DB_DIR = my migrations
 DB_STATE_DIR = state dir 'x'"
 	[ $db = sqlite ] || psql -X -q -d dbrev_mk_names -c "DROP TABLE dbrev_revisions" >/dev/null
+	im db-upgrade
+	status_is 2
+	stderr_has "dbrev: no my migrations/versions directory: make db-init creates one (or set DB_DIR)"
 	im db-init
 	status_is 0
 	[ -d "$D/my migrations/versions" ] || fail "no 'my migrations/versions'"
