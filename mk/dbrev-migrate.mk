@@ -173,8 +173,8 @@ db-show:
 	    if [ $$# != 1 ]; then echo "dbrev: several heads ($$*): say which, REV=..." >&2; exit 2; fi; \
 	    rev=$$1; fi; \
 	order=$$($(DBREV_REVORDER) -d "$$DBREV_DIR") || exit $$?; \
-	file=$$(printf '%s\n' "$$order" | awk -v r="$$rev" '$$1 == r { print $$2; exit }'); \
-	[ -n "$$file" ] || file=$$(printf '%s\n' "$$order" | awk -v r="$$rev" 'index($$1, r) == 1 { print $$2 }'); \
+	file=$$(printf '%s\n' "$$order" | awk -F '\t' -v r="$$rev" '$$1 == r { print $$2; exit }'); \
+	[ -n "$$file" ] || file=$$(printf '%s\n' "$$order" | awk -F '\t' -v r="$$rev" 'index($$1, r) == 1 { print $$2 }'); \
 	n=$$(printf '%s' "$$file" | grep -c .); \
 	if [ "$$n" != 1 ]; then echo "dbrev: REV=$$rev matches $$n revisions: give an id or a unique prefix" >&2; exit 2; fi; \
 	cat "$$file"

@@ -149,6 +149,19 @@ for db in sqlite postgres; do
 	stdout_is ""
 	pwned
 
+	tcase "$db: with those names every target works: db-current, db-history, db-heads, db-branches, db-show, db-sql, db-help"
+	for t in db-current db-history db-heads db-branches db-sql db-help; do
+		im $t
+		status_is 0
+	done
+	im db-show REV=t3
+	status_is 0
+	stdout_has "CREATE TABLE t3"
+	im db-show REV=t4
+	status_is 0
+	stdout_has "CREATE TABLE t4"
+	pwned
+
 	tcase "$db: a newline in a name: make works, the revision is applied; gone, nothing is left broken"
 	nl=$(printf 'a\nb.sql')
 	new_rev "$P/migrations" t9 t8 "CREATE TABLE t9 (id INTEGER);" "$nl"
