@@ -487,11 +487,34 @@ opt_table(const struct dbrev_backup_opts *o)
 	return o != NULL && o->table != NULL ? o->table : DBREV_DEFAULT_TABLE;
 }
 
-static double
-opt_timeout(const struct dbrev_backup_opts *o)
+void
+dbrev_backup_opts_init(struct dbrev_backup_opts *o)
 {
-	return o != NULL && o->lock_timeout > 0 ? o->lock_timeout :
-	    DBREV_DEFAULT_LOCK_TIMEOUT;
+	memset(o, 0, sizeof *o);
+	o->lock_timeout = DBREV_DEFAULT_LOCK_TIMEOUT;
+}
+
+double
+dbrev_backup_timeout(const struct dbrev_backup_opts *o)
+{
+	/* !(x >= 0) is also true of nan. */
+	return o == NULL || !(o->lock_timeout >= 0) ?
+	    DBREV_DEFAULT_LOCK_TIMEOUT : o->lock_timeout;
+}
+
+int
+dbrev_backup_db_open(const char *url, const struct dbrev_backup_opts *o,
+    struct dbrev_db **db, struct dbrev_error *err)
+{
+	if (dbrev_db_open(url, db, err) == -1)
+		return -1;
+	if (dbrev_db_set_lock_timeout(*db, dbrev_backup_timeout(o),
+	    err) == -1) {
+		dbrev_db_close(*db);
+		*db = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -531,7 +554,7 @@ dbrev_backup_read_revision(const char *url, const struct dbrev_backup_opts *o,
 	int rc;
 
 	*revision = NULL;
-	if (dbrev_db_open(url, &db, err) == -1)
+	if (dbrev_backup_db_open(url, o, &db, err) == -1)
 		return -1;
 	rc = dbrev_backup_db_revision(db, o, revision, err);
 	dbrev_db_close(db);
@@ -1117,11 +1140,11 @@ dbrev_backup_restore(const char *url, const char *file,
 	if (dbrev_backup_verify(url, file, o, &vres, err) == -1)
 		return -1;
 	*res = vres;
-	if (dbrev_db_open(url, &db, err) == -1) {
+	if (dbrev_backup_db_open(url, o, &db, err) == -1) {
 		dbrev_backup_result_free(res);
 		return -1;
 	}
-	if (db->driver->lock(db->conn, opt_table(o), opt_timeout(o),
+	if (db->driver->lock(db->conn, opt_table(o), dbrev_backup_timeout(o),
 	    err) == -1) {
 		dbrev_db_close(db);
 		dbrev_backup_result_free(res);

@@ -229,16 +229,105 @@ scrub(const char *url, const struct pgconn_info *ci, struct dbrev_buf *b)
 	b->len = strlen(b->data);
 }
 
+/* --- watching a child's session for lock waits ----------------------- */
+
+/*
+ * pg_dump and pg_restore wait for table locks as long as it takes
+ * (pg_restore even sets lock_timeout = 0 itself).  While one runs, our
+ * own session looks every WATCH_MS at the child's (found by the
+ * application_name given it), and cancels its statement once it has
+ * waited for a lock longer than --lock-timeout: the child fails, and
+ * its transaction rolls back.
+ */
+#define WATCH_MS	100.0
+
+struct lockwatch {
+	PGconn		*pg;		/* ours, or NULL: not watching */
+	char		 appname[64];	/* the child's application_name */
+	double		 timeout_ms;
+	double		 since;		/* first seen waiting (ms), or 0 */
+	double		 last;		/* last looked (ms) */
+	char		*what;		/* what it waited for, once cancelled */
+};
+
+/*
+ * Look once.  Best effort: a failing look stops the watch, it never
+ * fails the child.
+ */
+static void
+watch_tick(struct lockwatch *w)
+{
+	static const char look[] =
+	    "SELECT pid FROM pg_stat_activity WHERE application_name = $1 "
+	    "AND wait_event_type = 'Lock' LIMIT 1";
+	/*
+	 * What it waits for and who holds it; the cancel in the same
+	 * statement, only while it still waits.
+	 */
+	static const char cancel[] =
+	    "SELECT coalesce((SELECT CASE WHEN l.relation IS NOT NULL "
+	    "THEN 'a lock on ' || l.relation::regclass::text "
+	    "ELSE 'a ' || l.locktype || ' lock' END "
+	    "FROM pg_locks l WHERE l.pid = a.pid AND NOT l.granted LIMIT 1), "
+	    "'a lock'), coalesce((SELECT ' held by server process ' || "
+	    "b.pid || coalesce(', application ' || "
+	    "nullif(b.application_name, ''), '') FROM pg_stat_activity b "
+	    "WHERE b.pid = (pg_blocking_pids(a.pid))[1]), ''), "
+	    "pg_cancel_backend(a.pid) FROM pg_stat_activity a "
+	    "WHERE a.pid = $1::int AND a.wait_event_type = 'Lock'";
+	const char *params[1];
+	PGresult *r;
+	double now = dbrev_now_ms();
+	char pid[16];
+
+	if (w == NULL || w->pg == NULL || w->what != NULL ||
+	    now - w->last < WATCH_MS)
+		return;
+	w->last = now;
+	params[0] = w->appname;
+	r = PQexecParams(w->pg, look, 1, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		PQclear(r);
+		PQfinish(w->pg);
+		w->pg = NULL;
+		return;
+	}
+	if (PQntuples(r) == 0) {
+		w->since = 0;
+		PQclear(r);
+		return;
+	}
+	if (w->since == 0)
+		w->since = now;
+	snprintf(pid, sizeof pid, "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	/* A wait seen at one look may have begun up to a look before. */
+	if (now - w->since + WATCH_MS < w->timeout_ms)
+		return;
+	params[0] = pid;
+	r = PQexecParams(w->pg, cancel, 1, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+		struct dbrev_buf b = { 0 };
+
+		dbrev_buf_printf(&b, "%s%s", PQgetvalue(r, 0, 0),
+		    PQgetvalue(r, 0, 1));
+		w->what = dbrev_buf_take(&b);
+	}
+	PQclear(r);
+}
+
 /* --- running a child ------------------------------------------------- */
 
 /*
  * Run argv (searched on PATH when it has no '/') with env.  Its stdout
  * goes to *out when out is not NULL (else /dev/null), its stderr to
  * *errtext (the last STDERR_KEEP bytes).  *status is the wait status.
+ * With watch, its session's lock waits are watched meanwhile.
  */
 static int
 run(char *const argv[], char *const env[], struct dbrev_buf *out,
-    struct dbrev_buf *errtext, int *status, struct dbrev_error *err)
+    struct dbrev_buf *errtext, int *status, struct lockwatch *watch,
+    struct dbrev_error *err)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
@@ -296,7 +385,9 @@ run(char *const argv[], char *const env[], struct dbrev_buf *out,
 	while (pf[0].fd != -1 || pf[1].fd != -1) {
 		int i;
 
-		if (poll(pf, 2, -1) == -1) {
+		watch_tick(watch);
+		if (poll(pf, 2, watch != NULL && watch->pg != NULL ?
+		    (int)WATCH_MS : -1) == -1) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -463,7 +554,7 @@ prog_version(const char *path, struct prog *p)
 	dbrev_error_init(&e);
 	p->major = 0;
 	p->version = NULL;
-	if (run(argv, environ, &out, NULL, &status, &e) == -1 ||
+	if (run(argv, environ, &out, NULL, &status, NULL, &e) == -1 ||
 	    !WIFEXITED(status) || WEXITSTATUS(status) != 0 || out.data == NULL) {
 		dbrev_error_clear(&e);
 		dbrev_buf_free(&out);
@@ -675,10 +766,13 @@ no_notice(void *arg, const char *message)
 	(void)message;
 }
 
-/* The server's major version (one short connection), or -1 with err. */
+/*
+ * The server's major version, or -1 with err.  The connection is kept
+ * in *keep (the lock watch's) when keep is not NULL, else closed.
+ */
 static int
 server_version(const char *url, const struct pgconn_info *ci, int *major,
-    struct dbrev_error *err)
+    PGconn **keep, struct dbrev_error *err)
 {
 	struct dbrev_buf msg = { 0 };
 	PGconn *c;
@@ -702,8 +796,65 @@ server_version(const char *url, const struct pgconn_info *ci, int *major,
 		return -1;
 	}
 	*major = server_major(PQserverVersion(c));
-	PQfinish(c);
+	if (keep != NULL)
+		*keep = c;
+	else
+		PQfinish(c);
 	return 0;
+}
+
+/* Set variable name to value in the child's environment. */
+static void
+env_set(struct pgconn_info *ci, const char *name, const char *value)
+{
+	struct dbrev_buf b = { 0 };
+	size_t i;
+
+	dbrev_buf_printf(&b, "%s=%s", name, value);
+	for (i = 0; ci->env[i] != NULL; i++)
+		if (env_is(ci->env[i], name)) {
+			free(ci->env[i]);
+			ci->env[i] = dbrev_buf_take(&b);
+			return;
+		}
+	ci->env = dbrev_xrealloc(ci->env, (i + 2) * sizeof(*ci->env));
+	ci->env[i] = dbrev_buf_take(&b);
+	ci->env[i + 1] = NULL;
+}
+
+/*
+ * Watch the children run with ci's environment from connection pg
+ * (taken over): each is named "dbbackup PID PROG" for the server.
+ */
+static void
+watch_start(struct lockwatch *w, PGconn *pg, struct pgconn_info *ci,
+    const char *prog, const struct dbrev_backup_opts *o)
+{
+	memset(w, 0, sizeof *w);
+	w->pg = pg;
+	snprintf(w->appname, sizeof w->appname, "dbbackup %ld %s",
+	    (long)getpid(), prog);
+	w->timeout_ms = dbrev_backup_timeout(o) * 1000;
+	env_set(ci, "PGAPPNAME", w->appname);
+}
+
+static void
+watch_end(struct lockwatch *w)
+{
+	if (w->pg != NULL)
+		PQfinish(w->pg);
+	free(w->what);
+	memset(w, 0, sizeof *w);
+}
+
+/* The child was stopped for waiting too long: say for what. */
+static int
+watch_failed(const struct lockwatch *w, const char *prog, const char *hint,
+    struct dbrev_error *err)
+{
+	return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, hint,
+	    "timed out: %s waited more than %g s for %s", prog,
+	    w->timeout_ms / 1000, w->what);
 }
 
 static int
@@ -737,7 +888,7 @@ list_archive(const char *url, const struct pgconn_info *ci,
 	argv[2] = (char *)"--";
 	argv[3] = (char *)file;
 	argv[4] = NULL;
-	if (run(argv, env, NULL, &et, &status, err) == -1) {
+	if (run(argv, env, NULL, &et, &status, NULL, err) == -1) {
 		dbrev_buf_free(&et);
 		return -1;
 	}
@@ -766,13 +917,16 @@ dbrev_backup_pg_take(const char *url, struct dbrev_tmpfile *tmp,
 	struct dbrev_buf et = { 0 }, fileopt = { 0 }, dbopt = { 0 };
 	char *r1 = NULL, *r2 = NULL, *argv[8];
 	struct dbrev_db *db = NULL;
+	struct lockwatch w = { 0 };
+	PGconn *pg = NULL;
 	int major, status, attempt, rc = -1;
 
 	*revision = NULL;
 	if (conn_info(url, &ci, err) == -1)
 		return -1;
-	if (server_version(url, &ci, &major, err) == -1)
+	if (server_version(url, &ci, &major, &pg, err) == -1)
 		goto out;
+	watch_start(&w, pg, &ci, "pg_dump", o);
 	if (choose("pg_dump", o != NULL ? o->pg_dump : NULL, major, NULL,
 	    &dump, err) == -1)
 		goto out;
@@ -780,7 +934,7 @@ dbrev_backup_pg_take(const char *url, struct dbrev_tmpfile *tmp,
 	    dump.path, &rest, err) == -1)
 		goto out;
 	/* One connection reads the revision before and after the dump. */
-	if (dbrev_db_open(url, &db, err) == -1)
+	if (dbrev_backup_db_open(url, o, &db, err) == -1)
 		goto out;
 	dbrev_buf_printf(&fileopt, "--file=%s", tmp->path);
 	dbrev_buf_printf(&dbopt, "--dbname=%s", ci.dbarg);
@@ -794,8 +948,14 @@ dbrev_backup_pg_take(const char *url, struct dbrev_tmpfile *tmp,
 		if (dbrev_backup_db_revision(db, o, &r1, err) == -1)
 			goto out;
 		dbrev_buf_reset(&et);
-		if (run(argv, ci.env, NULL, &et, &status, err) == -1)
+		if (run(argv, ci.env, NULL, &et, &status, &w, err) == -1)
 			goto out;
+		if (w.what != NULL && (!WIFEXITED(status) ||
+		    WEXITSTATUS(status) != 0)) {
+			watch_failed(&w, "pg_dump", "wait for it to finish, or "
+			    "raise --lock-timeout", err);
+			goto out;
+		}
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 			child_failed(url, &ci, "pg_dump failed", &dump, &et,
 			    status,
@@ -834,6 +994,7 @@ dbrev_backup_pg_take(const char *url, struct dbrev_tmpfile *tmp,
 	    "pg_dump");
 	rc = 0;
 out:
+	watch_end(&w);
 	dbrev_db_close(db);
 	free(r1);
 	free(r2);
@@ -873,7 +1034,7 @@ dbrev_backup_pg_verify(const char *url, const char *file,
 	argv[2] = (char *)"--";
 	argv[3] = (char *)file;
 	argv[4] = NULL;
-	if (run(argv, environ, NULL, &et, &status, err) == -1)
+	if (run(argv, environ, NULL, &et, &status, NULL, err) == -1)
 		goto out;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		struct dbrev_buf w = { 0 };
@@ -933,7 +1094,7 @@ left_in_place(const char *url, const struct prog *pr, const char *file,
 	argv[2] = (char *)"--";
 	argv[3] = (char *)file;
 	argv[4] = NULL;
-	if (run(argv, env, &toc, NULL, &status, &e) == -1 ||
+	if (run(argv, env, &toc, NULL, &status, NULL, &e) == -1 ||
 	    !WIFEXITED(status) || WEXITSTATUS(status) != 0 || toc.data == NULL)
 		goto out;
 	c = PQconnectdb(url);
@@ -971,14 +1132,17 @@ dbrev_backup_pg_restore(struct dbrev_db *db, const char *url,
 	struct pgconn_info ci;
 	struct prog rest = { 0 };
 	struct dbrev_buf et = { 0 }, dbopt = { 0 };
+	struct lockwatch w = { 0 };
+	PGconn *pg = NULL;
 	char *argv[10];
 	int major, status, rc = -1;
 
 	(void)db;	/* holds revapply's advisory lock meanwhile */
 	if (conn_info(url, &ci, err) == -1)
 		return -1;
-	if (server_version(url, &ci, &major, err) == -1)
+	if (server_version(url, &ci, &major, &pg, err) == -1)
 		goto out;
+	watch_start(&w, pg, &ci, "pg_restore", o);
 	if (choose("pg_restore", o != NULL ? o->pg_restore : NULL, major,
 	    NULL, &rest, err) == -1)
 		goto out;
@@ -992,8 +1156,15 @@ dbrev_backup_pg_restore(struct dbrev_db *db, const char *url,
 	argv[6] = (char *)"--";
 	argv[7] = (char *)file;
 	argv[8] = NULL;
-	if (run(argv, ci.env, NULL, &et, &status, err) == -1)
+	if (run(argv, ci.env, NULL, &et, &status, &w, err) == -1)
 		goto out;
+	if (w.what != NULL && (!WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0)) {
+		watch_failed(&w, "pg_restore", "nothing was restored: the "
+		    "database is as it was; wait for it to finish, or raise "
+		    "--lock-timeout", err);
+		goto out;
+	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		child_failed(url, &ci, "pg_restore failed", &rest, &et,
 		    status, "nothing was restored: the database is as it was",
@@ -1006,6 +1177,7 @@ dbrev_backup_pg_restore(struct dbrev_db *db, const char *url,
 	res->note = left_in_place(url, &rest, file, ci.env);
 	rc = 0;
 out:
+	watch_end(&w);
 	dbrev_buf_free(&et);
 	dbrev_buf_free(&dbopt);
 	free(rest.path);

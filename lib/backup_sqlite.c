@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -355,6 +356,14 @@ immutable_uri(const char *path)
 	return dbrev_buf_take(&b);
 }
 
+/* Wait timeout seconds (0: not at all) for another connection's lock. */
+static void
+set_busy(sqlite3 *db, double timeout)
+{
+	sqlite3_busy_timeout(db, timeout * 1000 < INT_MAX ?
+	    (int)(timeout * 1000) : INT_MAX);
+}
+
 static int
 exec_sql(sqlite3 *db, const char *sql)
 {
@@ -563,8 +572,7 @@ open_snapshot(const char *url, const char *path, off_t size,
 
 	*srcp = NULL;
 	*rev = NULL;
-	timeout = o != NULL && o->lock_timeout > 0 ? o->lock_timeout :
-	    DBREV_DEFAULT_LOCK_TIMEOUT;
+	timeout = dbrev_backup_timeout(o);
 	rc = sqlite3_open_v2(path, &src, SQLITE_OPEN_READWRITE, NULL);
 	if (rc != SQLITE_OK) {
 		dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
@@ -573,9 +581,9 @@ open_snapshot(const char *url, const char *path, off_t size,
 		close_db(src);
 		return -1;
 	}
-	sqlite3_busy_timeout(src, (int)(timeout * 1000));
+	set_busy(src, timeout);
 	set_mmap(src, size);
-	if (dbrev_db_open(url, &db, err) == -1)
+	if (dbrev_backup_db_open(url, o, &db, err) == -1)
 		goto fail;
 	for (attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
 		if (dbrev_backup_db_revision(db, o, &r1, err) == -1)
@@ -749,8 +757,7 @@ dbrev_backup_sqlite_restore(struct dbrev_db *db, const char *url,
 	(void)db;	/* holds revapply's lock meanwhile */
 	if ((path = dbrev_url_sqlite_path(url, err)) == NULL)
 		return -1;
-	timeout = o != NULL && o->lock_timeout > 0 ? o->lock_timeout :
-	    DBREV_DEFAULT_LOCK_TIMEOUT;
+	timeout = dbrev_backup_timeout(o);
 	uri = immutable_uri(file);
 	rc = sqlite3_open_v2(uri, &src, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
 	    NULL);
@@ -771,7 +778,7 @@ dbrev_backup_sqlite_restore(struct dbrev_db *db, const char *url,
 		    dst != NULL ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
 		goto fail;
 	}
-	sqlite3_busy_timeout(dst, (int)(timeout * 1000));
+	set_busy(dst, timeout);
 	ps = page_size_of(src, "main");
 	nstep = step_pages(ps);
 	if ((b = sqlite3_backup_init(dst, "main", src, "main")) == NULL) {

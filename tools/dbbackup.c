@@ -59,8 +59,8 @@ usage(FILE *f, int status)
 		    "                          database's backups in --dir, remove older ones\n"
 		    "      --table NAME        version table (default "
 		    DBREV_DEFAULT_TABLE ")\n"
-		    "      --lock-timeout SEC  wait this long for a lock: a running\n"
-		    "                          revapply, a writer (default 60)\n"
+		    "      --lock-timeout SEC  wait this long for another connection's\n"
+		    "                          lock (default 60; 0: do not wait)\n"
 		    "      --pg-dump PATH      pg_dump to run (default: searched)\n"
 		    "      --pg-restore PATH   pg_restore to run (default: searched)\n"
 		    "  -q, --quiet             no progress or notes\n"
@@ -266,7 +266,7 @@ main(int argc, char *argv[])
 	double start;
 	char *end;
 
-	memset(&o, 0, sizeof o);
+	dbrev_backup_opts_init(&o);
 	dbrev_error_init(&err);
 	while ((ch = getopt_long(argc, argv, "d:o:qu:v", longopts,
 	    NULL)) != -1) {
@@ -324,10 +324,6 @@ main(int argc, char *argv[])
 			    o.lock_timeout > 1e6)
 				usage_error("bad --lock-timeout (seconds, 0 to "
 				    "1000000):", optarg);
-			/* 0: do not wait, as for revapply (the library reads
-			   0 as its default). */
-			if (o.lock_timeout == 0)
-				o.lock_timeout = 0.001;
 			break;
 		case OPT_PG_DUMP:
 			o.pg_dump = optarg;

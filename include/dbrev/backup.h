@@ -132,7 +132,12 @@ char	*dbrev_backup_revision_of(const struct dbrev_applied *rows, size_t n,
 struct dbrev_backup_opts {
 	const char	*migrations_dir;  /* names the revision; NULL: "migrations" */
 	const char	*table;		  /* version table; NULL: the default */
-	double		 lock_timeout;	  /* seconds (restore); <= 0: the default */
+	/*
+	 * Seconds to wait for a lock another connection holds: revapply's
+	 * lock (restore), a writer's (SQLite), a table's (PostgreSQL).
+	 * 0 does not wait; negative is DBREV_DEFAULT_LOCK_TIMEOUT.
+	 */
+	double		 lock_timeout;
 	const char	*pg_dump;	  /* program to use; NULL: search */
 	const char	*pg_restore;	  /* program to use; NULL: search */
 	/*
@@ -143,6 +148,9 @@ struct dbrev_backup_opts {
 			    unsigned long long total);
 	void		*progress_arg;
 };
+
+/* Defaults: everything NULL, lock_timeout DBREV_DEFAULT_LOCK_TIMEOUT. */
+void	 dbrev_backup_opts_init(struct dbrev_backup_opts *);
 
 /*
  * What an operation did, for the tool to report.  Filled on success
@@ -269,6 +277,13 @@ int	 dbrev_backup_read_revision(const char *url,
 int	 dbrev_backup_db_revision(struct dbrev_db *,
 	    const struct dbrev_backup_opts *, char **revision,
 	    struct dbrev_error *err);
+
+/* The lock timeout of o in seconds, >= 0 (see dbrev_backup_opts). */
+double	 dbrev_backup_timeout(const struct dbrev_backup_opts *o);
+
+/* dbrev_db_open, with the waits of the connection bounded by o. */
+int	 dbrev_backup_db_open(const char *url, const struct dbrev_backup_opts *o,
+	    struct dbrev_db **db, struct dbrev_error *err);
 
 /* For the signal handler: the child being run (0: none). */
 void	 dbrev_backup_set_child(pid_t);

@@ -389,7 +389,7 @@ mkdir kt
 dbbackup --dir kt --pg-dump "$T/term_pg_dump" >/dev/null 2>&1 &
 bpid=$!
 i=0
-until [ "$(q postgres "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pg_dump' AND wait_event_type = 'Lock'")" = 1 ]; do
+until [ "$(q postgres "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'dbbackup % pg_dump' AND wait_event_type = 'Lock'")" = 1 ]; do
 	i=$((i + 1))
 	[ $i -lt 250 ] || { fail "pg_dump never waited for the lock"; break; }
 	sleep 0.02
