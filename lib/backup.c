@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -561,6 +562,67 @@ dbrev_backup_read_revision(const char *url, const struct dbrev_backup_opts *o,
 	return rc;
 }
 
+char *
+dbrev_backup_oneline(const char *s, int join)
+{
+	static const char hex[] = "0123456789abcdef";
+	struct dbrev_buf b = { 0 };
+	const unsigned char *p;
+	int brk = 0;
+
+	dbrev_buf_puts(&b, "");
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (join && (*p == '\n' || *p == '\r')) {
+			brk = b.len > 0;
+			continue;
+		}
+		if (brk) {
+			dbrev_buf_puts(&b, "; ");
+			brk = 0;
+		}
+		if (*p >= 0x20 && *p != 0x7f)
+			dbrev_buf_add(&b, p, 1);
+		else if (*p == '\t')
+			dbrev_buf_puts(&b, join ? " " : "\\t");
+		else if (*p == '\n')
+			dbrev_buf_puts(&b, "\\n");
+		else if (*p == '\r')
+			dbrev_buf_puts(&b, "\\r");
+		else
+			dbrev_buf_printf(&b, "\\x%c%c", hex[*p >> 4],
+			    hex[*p & 15]);
+	}
+	return dbrev_buf_take(&b);
+}
+
+int
+dbrev_backup_file_error(struct dbrev_error *err, enum dbrev_error_kind kind,
+    const char *file, const char *hint, const char *fmt, ...)
+{
+	char *text, *f, *m, *h;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	text = dbrev_xcalloc(n > 0 ? (size_t)n + 1 : 1, 1);
+	if (n > 0) {
+		va_start(ap, fmt);
+		vsnprintf(text, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	f = dbrev_backup_oneline(file, 0);
+	m = dbrev_backup_oneline(text, 1);
+	h = hint != NULL ? dbrev_backup_oneline(hint, 1) : NULL;
+	dbrev_error_set(err, kind, f, 0, h, "%s", m);
+	free(text);
+	free(f);
+	free(m);
+	free(h);
+	return -1;
+}
+
 void
 dbrev_backup_result_free(struct dbrev_backup_result *r)
 {
@@ -1041,12 +1103,12 @@ dbrev_backup_sniff(const char *path, enum dbrev_backup_kind *kind,
 
 	*kind = DBREV_BACKUP_NONE;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
-		    "cannot open backup %s: %s", path, strerror(errno));
+		return dbrev_backup_file_error(err, DBREV_ERR_RUNTIME, path,
+		    NULL, "cannot open backup: %s", strerror(errno));
 	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
 		close(fd);
-		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0, NULL,
-		    "backup %s is not a regular file", path);
+		return dbrev_backup_file_error(err, DBREV_ERR_INPUT, path,
+		    "give a file dbbackup wrote", "not a regular file");
 	}
 	n = read(fd, head, sizeof head);
 	close(fd);
@@ -1070,24 +1132,22 @@ check_kind(const char *url, const char *file, enum dbrev_backup_kind *kind,
 	if (dbrev_backup_sniff(file, kind, err) == -1)
 		return -1;
 	if (*kind == DBREV_BACKUP_NONE)
-		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
-		    "give a file dbbackup wrote",
-		    "%s is not a backup: neither a SQLite database nor a "
-		    "pg_dump custom-format archive", file);
+		return dbrev_backup_file_error(err, DBREV_ERR_INPUT, file,
+		    "give a file dbbackup wrote", "not a backup: neither a "
+		    "SQLite database nor a pg_dump custom-format archive");
 	if (want != DBREV_BACKUP_NONE && want != *kind)
-		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+		return dbrev_backup_file_error(err, DBREV_ERR_INPUT, file,
 		    want == DBREV_BACKUP_SQLITE ?
 		    "restore it into a postgresql:// URL" :
 		    "restore it into a sqlite: URL",
-		    "%s is a %s, not a backup of a %s database", file,
+		    "a %s, not a backup of a %s database",
 		    dbrev_backup_kind_name(*kind),
 		    want == DBREV_BACKUP_SQLITE ? "SQLite" : "PostgreSQL");
 #if !DBREV_WITH_POSTGRES
 	if (*kind == DBREV_BACKUP_PGDUMP)
-		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+		return dbrev_backup_file_error(err, DBREV_ERR_INPUT, file,
 		    "reconfigure without --without-postgres",
-		    "%s is a PostgreSQL dump: built without PostgreSQL "
-		    "support", file);
+		    "a PostgreSQL dump: built without PostgreSQL support");
 #endif
 	return 0;
 }

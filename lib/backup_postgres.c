@@ -873,6 +873,23 @@ child_failed(const char *url, const struct pgconn_info *ci, const char *what,
 	return -1;
 }
 
+/* pg_restore failed to read the archive file, in doing `what`. */
+static int
+damaged(const char *url, const struct pgconn_info *ci, const char *file,
+    const char *what, struct dbrev_buf *errtext, int status,
+    struct dbrev_error *err)
+{
+	char *m;
+
+	scrub(url, ci, errtext);
+	m = child_message(errtext, status);
+	dbrev_backup_file_error(err, DBREV_ERR_RUNTIME, file,
+	    "take a new backup; this one cannot be trusted",
+	    "damaged backup (%s): %s", what, m);
+	free(m);
+	return -1;
+}
+
 /* pg_restore --list FILE: the archive's table of contents reads. */
 static int
 list_archive(const char *url, const struct pgconn_info *ci,
@@ -893,13 +910,7 @@ list_archive(const char *url, const struct pgconn_info *ci,
 		return -1;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		struct dbrev_buf w = { 0 };
-
-		dbrev_buf_printf(&w, "backup %s is damaged (pg_restore --list)",
-		    file);
-		child_failed(url, ci, w.data, pr, &et, status,
-		    "take a new backup; this one cannot be trusted", err);
-		dbrev_buf_free(&w);
+		damaged(url, ci, file, "pg_restore --list", &et, status, err);
 		dbrev_buf_free(&et);
 		return -1;
 	}
@@ -1037,13 +1048,7 @@ dbrev_backup_pg_verify(const char *url, const char *file,
 	if (run(argv, environ, NULL, &et, &status, NULL, err) == -1)
 		goto out;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		struct dbrev_buf w = { 0 };
-
-		dbrev_buf_printf(&w, "backup %s is damaged (reading its data)",
-		    file);
-		child_failed(url, &ci, w.data, &rest, &et, status,
-		    "take a new backup; this one cannot be trusted", err);
-		dbrev_buf_free(&w);
+		damaged(url, &ci, file, "reading its data", &et, status, err);
 		goto out;
 	}
 	res->program = dbrev_xstrdup(rest.path);

@@ -36,6 +36,11 @@
 #define MMAP_MAX	((sqlite3_int64)1 << 40)
 #define MAX_ATTEMPTS	5
 
+/* What to do about a backup that does not check. */
+#define UNTRUSTED	"take a new backup; this one cannot be trusted"
+/* How PRAGMA integrity_check's report of the main database begins. */
+#define IC_HEADING	"*** in database main ***"
+
 /* --- a VFS shim that gathers consecutive writes --- */
 
 struct bw_file {
@@ -446,16 +451,16 @@ check_file(const char *path, char **detail, struct dbrev_error *err)
 	ssize_t n;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
-		    "cannot open backup %s: %s", path, strerror(errno));
+		return dbrev_backup_file_error(err, DBREV_ERR_RUNTIME, path,
+		    NULL, "cannot open backup: %s", strerror(errno));
 	n = pread(fd, h, sizeof h, 0);
 	if (fstat(fd, &st) == -1)
 		st.st_size = 0;
 	close(fd);
 	if (n != (ssize_t)sizeof h)
-		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
-		    "take a new backup", "backup %s is truncated: %lld bytes",
-		    path, (long long)st.st_size);
+		return dbrev_backup_file_error(err, DBREV_ERR_RUNTIME, path,
+		    UNTRUSTED, "truncated backup: %lld bytes",
+		    (long long)st.st_size);
 	ps = (unsigned)h[16] << 8 | h[17];
 	if (ps == 1)
 		ps = 65536;
@@ -466,23 +471,19 @@ check_file(const char *path, char **detail, struct dbrev_error *err)
 	valid = (unsigned)h[92] << 24 | (unsigned)h[93] << 16 |
 	    (unsigned)h[94] << 8 | h[95];
 	if (ps < 512 || ps > 65536 || (ps & (ps - 1)) != 0)
-		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
-		    "take a new backup",
-		    "backup %s is corrupt: bad page size %u in its header",
-		    path, ps);
+		return dbrev_backup_file_error(err, DBREV_ERR_RUNTIME, path,
+		    UNTRUSTED, "corrupt backup: bad page size %u in its "
+		    "header", ps);
 	if (npages > 0 && change == valid &&
 	    (unsigned long long)st.st_size < (unsigned long long)npages * ps)
-		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
-		    "take a new backup",
-		    "backup %s is truncated: %lld bytes, its header says "
-		    "%llu", path, (long long)st.st_size,
+		return dbrev_backup_file_error(err, DBREV_ERR_RUNTIME, path,
+		    UNTRUSTED, "truncated backup: %lld bytes, its header "
+		    "says %llu", (long long)st.st_size,
 		    (unsigned long long)npages * ps);
 	if (st.st_size % ps != 0)
-		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
-		    "take a new backup",
-		    "backup %s is truncated: %lld bytes is not a whole "
-		    "number of %u-byte pages", path, (long long)st.st_size,
-		    ps);
+		return dbrev_backup_file_error(err, DBREV_ERR_RUNTIME, path,
+		    UNTRUSTED, "truncated backup: %lld bytes is not a whole "
+		    "number of %u-byte pages", (long long)st.st_size, ps);
 
 	uri = immutable_uri(path);
 	rc = sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
@@ -499,9 +500,13 @@ check_file(const char *path, char **detail, struct dbrev_error *err)
 		goto bad;
 	ic = (const char *)sqlite3_column_text(st_ic, 0);
 	if (ic == NULL || strcmp(ic, "ok") != 0) {
-		dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
-		    "take a new backup; this one cannot be trusted",
-		    "backup %s is corrupt: %s", path,
+		/* "*** in database main ***\nPage 4: ...": the page says it. */
+		if (ic != NULL && strncmp(ic, IC_HEADING,
+		    strlen(IC_HEADING)) == 0)
+			ic += strspn(ic + strlen(IC_HEADING), "\n") +
+			    strlen(IC_HEADING);
+		dbrev_backup_file_error(err, DBREV_ERR_RUNTIME, path,
+		    UNTRUSTED, "corrupt backup: %s",
 		    ic != NULL ? ic : sqlite3_errmsg(db));
 		sqlite3_finalize(st_ic);
 		close_db(db);
@@ -520,9 +525,8 @@ check_file(const char *path, char **detail, struct dbrev_error *err)
 	return 0;
 
 bad:
-	dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
-	    "take a new backup; this one cannot be trusted",
-	    "backup %s is corrupt: %s", path,
+	dbrev_backup_file_error(err, DBREV_ERR_RUNTIME, path, UNTRUSTED,
+	    "corrupt backup: %s",
 	    db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
 	sqlite3_finalize(st_ic);
 	close_db(db);
@@ -763,8 +767,8 @@ dbrev_backup_sqlite_restore(struct dbrev_db *db, const char *url,
 	    NULL);
 	free(uri);
 	if (rc != SQLITE_OK) {
-		dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
-		    "cannot open backup %s: %s", file,
+		dbrev_backup_file_error(err, DBREV_ERR_RUNTIME, file, NULL,
+		    "cannot open backup: %s",
 		    src != NULL ? sqlite3_errmsg(src) : sqlite3_errstr(rc));
 		goto fail;
 	}

@@ -285,6 +285,23 @@ double	 dbrev_backup_timeout(const struct dbrev_backup_opts *o);
 int	 dbrev_backup_db_open(const char *url, const struct dbrev_backup_opts *o,
 	    struct dbrev_db **db, struct dbrev_error *err);
 
+/*
+ * A copy of s that prints on one line (caller frees): control
+ * characters and DEL become C escapes (\n, \t, \x01); with join, line
+ * breaks instead end a part ("; " between parts, none at either end)
+ * and a tab is a space.  Text without control characters is unchanged.
+ */
+char	*dbrev_backup_oneline(const char *s, int join);
+
+/*
+ * Record an error about a backup file as "FILE: MESSAGE; HINT", one line
+ * whatever FILE, MESSAGE and HINT hold (see dbrev_backup_oneline).
+ * Returns -1.
+ */
+int	 dbrev_backup_file_error(struct dbrev_error *err,
+	    enum dbrev_error_kind kind, const char *file, const char *hint,
+	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 /* For the signal handler: the child being run (0: none). */
 void	 dbrev_backup_set_child(pid_t);
 

@@ -245,7 +245,9 @@ size=$(stat -c %s "$big")
 head -c $((size / 2)) "$big" >trunc.pgdump
 run dbbackup --verify trunc.pgdump
 status_is 1
-stderr_has "trunc.pgdump"
+stderr_has "dbbackup: trunc.pgdump: damaged backup ("
+stderr_has "; take a new backup; this one cannot be trusted"
+[ "$(wc -l <"$ERR")" = 1 ] || fail "not one line: $(cat "$ERR")"
 run dbbackup --restore trunc.pgdump
 status_is 1
 [ "$(pgdump dbbackup_shop)" = "$live" ] || fail "live database changed"
@@ -255,7 +257,8 @@ cp "$big" corrupt.pgdump
 head -c 4096 /dev/urandom | dd of=corrupt.pgdump bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
 run dbbackup --verify corrupt.pgdump
 status_is 1
-stderr_has "corrupt.pgdump"
+stderr_has "dbbackup: corrupt.pgdump: damaged backup ("
+[ "$(wc -l <"$ERR")" = 1 ] || fail "not one line: $(cat "$ERR")"
 run dbbackup --restore corrupt.pgdump
 status_is 1
 [ "$(pgdump dbbackup_shop)" = "$live" ] || fail "live database changed"
@@ -264,14 +267,14 @@ tcase "a backup of the other kind, or not a backup, is refused"
 sqlite3 x.db "CREATE TABLE a (b)"
 run dbbackup --restore x.db
 status_is 2
-stderr_has "x.db is a SQLite database, not a backup of a PostgreSQL database"
+stderr_has "x.db: a SQLite database, not a backup of a PostgreSQL database"
 echo "SELECT 1;" >x.sql
 run dbbackup --restore x.sql
 status_is 2
-stderr_has "x.sql is not a backup"
+stderr_has "x.sql: not a backup"
 run dbbackup --restore "$big" -u sqlite:app.db
 status_is 2
-stderr_has "is a PostgreSQL dump, not a backup of a SQLite database"
+stderr_has ": a PostgreSQL dump, not a backup of a SQLite database"
 [ ! -e app.db ] || fail "the SQLite database was created"
 [ "$(pgdump dbbackup_shop)" = "$live" ] || fail "live database changed"
 

@@ -484,7 +484,7 @@ size=$(stat -c %s "$bk")
 head -c $((size / 2)) "$bk" >trunc.sqlite3
 run dbbackup --verify trunc.sqlite3
 status_is 1
-stderr_has "trunc.sqlite3 is truncated"
+stderr_has "trunc.sqlite3: truncated backup: "
 run dbbackup --restore trunc.sqlite3
 status_is 1
 stderr_has "truncated"
@@ -505,22 +505,41 @@ root=$(sql corrupt.sqlite3 "SELECT rootpage FROM sqlite_schema WHERE name = 't'"
 head -c "$ps" /dev/urandom | dd of=corrupt.sqlite3 bs="$ps" seek=$((root - 1)) conv=notrunc 2>/dev/null
 run dbbackup --verify corrupt.sqlite3
 status_is 1
-stderr_has "corrupt.sqlite3 is corrupt"
+stderr_has "corrupt.sqlite3: corrupt backup: "
+stderr_has "; take a new backup; this one cannot be trusted"
 run dbbackup --restore corrupt.sqlite3
 status_is 1
 stderr_has "corrupt"
 [ "$(sum_file app.db)" = "$live" ] || fail "live database changed"
 [ "$(dump app.db)" = "$livedump" ] || fail "live database differs"
 
+tcase "a corrupt or truncated backup is one line: file: what is wrong; what to do"
+# integrity_check reports on two lines ("*** in database main ***" and
+# the page); the name holds a newline and a tab.
+evil=$(printf 'evil\nname\t.sqlite3')
+cp corrupt.sqlite3 "$evil"
+for mode in --verify --restore; do
+	run dbbackup $mode "$evil"
+	status_is 1
+	[ "$(wc -l <"$ERR")" = 1 ] || fail "$mode: not one line: $(cat "$ERR")"
+	stderr_has 'dbbackup: evil\nname\t.sqlite3: corrupt backup: Page '
+	stderr_lacks "*** in database"
+done
+cp trunc.sqlite3 "$evil"
+run dbbackup --verify "$evil"
+status_is 1
+stderr_is 'dbbackup: evil\nname\t.sqlite3: truncated backup: '"$(stat -c %s trunc.sqlite3)"' bytes, its header says '"$(($(sql "$bk" 'PRAGMA page_count') * $(sql "$bk" 'PRAGMA page_size')))"'; take a new backup; this one cannot be trusted'
+[ "$(sum_file app.db)" = "$live" ] || fail "live database changed"
+
 tcase "a backup of the other kind, or not a backup at all, is refused"
 printf 'PGDMP\001\016\000\004\010\001\001' >x.pgdump
 run dbbackup --restore x.pgdump
 status_is 2
-stderr_has "x.pgdump is a PostgreSQL dump, not a backup of a SQLite database"
+stderr_is "dbbackup: x.pgdump: a PostgreSQL dump, not a backup of a SQLite database; restore it into a postgresql:// URL"
 echo "CREATE TABLE t (x);" >x.sql
 run dbbackup --restore x.sql
 status_is 2
-stderr_has "x.sql is not a backup"
+stderr_is "dbbackup: x.sql: not a backup: neither a SQLite database nor a pg_dump custom-format archive; give a file dbbackup wrote"
 run dbbackup --verify x.sql
 status_is 2
 : >empty.sqlite3
@@ -535,7 +554,7 @@ tcase "a SQLite backup restored into a PostgreSQL URL is refused before connecti
 run dbbackup --restore "$bk" -u "postgresql://u:hunter2@127.0.0.1:1/db"
 status_is 2
 if [ "${DBREV_WITH_POSTGRES:-yes}" = yes ]; then
-	stderr_has "is a SQLite database, not a backup of a PostgreSQL database"
+	stderr_has ": a SQLite database, not a backup of a PostgreSQL database"
 else
 	stderr_has "built without PostgreSQL support"
 fi

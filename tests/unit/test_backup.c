@@ -656,6 +656,41 @@ test_url_label(void **state)
 	dbrev_error_clear(&e);
 }
 
+static void
+test_oneline(void **state)
+{
+	static const struct { const char *in; int join; const char *out; }
+	    cases[] = {
+		{ "backups/app.sqlite3", 0, "backups/app.sqlite3" },
+		{ "evil\nname\t.db", 0, "evil\\nname\\t.db" },
+		{ "a\rb\001c\177", 0, "a\\rb\\x01c\\x7f" },
+		{ "*** x ***\nPage 4: bad\r\nPage 5: worse\n", 1,
+		    "*** x ***; Page 4: bad; Page 5: worse" },
+		{ "\n\nlead", 1, "lead" },
+		{ "tab\there\001", 1, "tab here\\x01" },
+		{ "", 1, "" },
+	};
+	struct dbrev_error e = { 0 };
+	char buf[256];
+	size_t i;
+	char *s;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		s = dbrev_backup_oneline(cases[i].in, cases[i].join);
+		assert_string_equal(s, cases[i].out);
+		free(s);
+	}
+	/* file: what is wrong; what to do, on one line. */
+	assert_int_equal(dbrev_backup_file_error(&e, DBREV_ERR_RUNTIME,
+	    "b\nx.sqlite3", "take\na new one", "corrupt backup: %s",
+	    "*** in\nPage 2"), -1);
+	assert_string_equal(dbrev_error_format(&e, buf, sizeof buf),
+	    "b\\nx.sqlite3: corrupt backup: *** in; Page 2; take; a new one");
+	assert_int_equal(e.kind, DBREV_ERR_RUNTIME);
+	dbrev_error_clear(&e);
+}
+
 int
 main(void)
 {
@@ -676,6 +711,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sniff, setup_dir,
 		    teardown_dir),
 		cmocka_unit_test(test_url_label),
+		cmocka_unit_test(test_oneline),
 		cmocka_unit_test_setup_teardown(test_result_on_failure,
 		    setup_dir, teardown_dir),
 	};
