@@ -210,6 +210,217 @@ dbrev_backup_pg_dbname(const char *url, char **name, struct dbrev_error *err)
 	return 0;
 }
 
+/* --- which database: dbrev_backup_identity ------------------------ */
+
+/* The value of keyword kw in opts, or NULL when unset or empty. */
+static const char *
+opt_val(const PQconninfoOption *opts, const char *kw)
+{
+	for (; opts != NULL && opts->keyword != NULL; opts++)
+		if (strcmp(opts->keyword, kw) == 0)
+			return opts->val != NULL && *opts->val != '\0' ?
+			    opts->val : NULL;
+	return NULL;
+}
+
+/* Append s %-encoded but for the characters a URI leaves as they are. */
+static void
+uri_put(struct dbrev_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~", *p) != NULL)
+			dbrev_buf_add(b, p, 1);
+		else
+			dbrev_buf_printf(b, "%%%c%c", hex[*p >> 4],
+			    hex[*p & 15]);
+	}
+}
+
+/* Part i of a comma-separated libpq list ("" past its end). */
+static char *
+list_item(const char *list, size_t i)
+{
+	const char *p = list != NULL ? list : "";
+
+	while (i-- > 0) {
+		p = strchr(p, ',');
+		if (p == NULL)
+			return dbrev_xstrdup("");
+		p++;
+	}
+	return dbrev_xstrndup(p, strcspn(p, ","));
+}
+
+static size_t
+list_len(const char *list)
+{
+	size_t n = 1;
+
+	for (; list != NULL && *list != '\0'; list++)
+		n += *list == ',';
+	return n;
+}
+
+/*
+ * One server as the identity spells it, "host:port": see
+ * dbrev_backup_identity.  An empty host is libpq's default socket
+ * directory.
+ */
+static char *
+server_part(const char *host, const char *port)
+{
+	struct dbrev_buf b = { 0 }, h = { 0 };
+	char real[PATH_MAX], *end;
+	long pn;
+	size_t n;
+
+	if (host[0] == '/') {
+		dbrev_buf_puts(&h, realpath(host, real) != NULL ? real : host);
+		while (h.len > 1 && h.data[h.len - 1] == '/')
+			h.data[--h.len] = '\0';
+		uri_put(&b, h.data);
+	} else if (host[0] != '\0') {
+		dbrev_buf_puts(&h, host);
+		for (n = 0; n < h.len; n++)
+			if (h.data[n] >= 'A' && h.data[n] <= 'Z')
+				h.data[n] = (char)(h.data[n] - 'A' + 'a');
+		while (h.len > 1 && h.data[h.len - 1] == '.')
+			h.data[--h.len] = '\0';
+		if (strcmp(h.data, "127.0.0.1") == 0 ||
+		    strcmp(h.data, "::1") == 0)
+			dbrev_buf_puts(&b, "localhost");
+		else if (strchr(h.data, ':') != NULL) {
+			dbrev_buf_puts(&b, "[");
+			uri_put(&b, h.data);
+			dbrev_buf_puts(&b, "]");
+		} else
+			uri_put(&b, h.data);
+	}
+	dbrev_buf_free(&h);
+	pn = strtol(port, &end, 10);
+	if (*port != '\0' && *end == '\0' && pn >= 0 && pn <= 65535)
+		dbrev_buf_printf(&b, ":%ld", pn);
+	else {
+		dbrev_buf_puts(&b, ":");
+		uri_put(&b, port);
+	}
+	return dbrev_buf_take(&b);
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * "host:port,..." sorted, duplicates once, from the host, hostaddr and
+ * port lists libpq would use; -1 when their lengths disagree.
+ */
+static int
+servers(const char *hosts, const char *addrs, const char *ports,
+    struct dbrev_buf *out)
+{
+	size_t n, np, i;
+	char **v;
+
+	n = list_len(hosts != NULL ? hosts : addrs);
+	np = list_len(ports);
+	if ((hosts != NULL && addrs != NULL && list_len(addrs) != n) ||
+	    (np != 1 && np != n))
+		return -1;
+	v = dbrev_xcalloc(n, sizeof(*v));
+	for (i = 0; i < n; i++) {
+		char *h = list_item(hosts, i), *a = list_item(addrs, i);
+		char *p = list_item(ports, np == 1 ? 0 : i);
+
+		/* The name, when there is one, names the server. */
+		v[i] = server_part(*h != '\0' ? h : a,
+		    *p != '\0' ? p : "5432");
+		free(h);
+		free(a);
+		free(p);
+	}
+	qsort(v, n, sizeof(*v), str_cmp);
+	for (i = 0; i < n; i++)
+		if (i == 0 || strcmp(v[i], v[i - 1]) != 0)
+			dbrev_buf_printf(out, "%s%s", i > 0 ? "," : "", v[i]);
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	return 0;
+}
+
+int
+dbrev_backup_pg_identity(const char *url, char **id, struct dbrev_error *err)
+{
+	PQconninfoOption *opts, *def;
+	struct dbrev_buf b = { 0 };
+	const char *service, *host, *addr, *port, *dbname, *user;
+	char *errmsg = NULL, *safe;
+
+	*id = NULL;
+	if (dbrev_libpq_load(err) == -1)
+		return -1;
+	if ((opts = PQconninfoParse(url, &errmsg)) == NULL) {
+		safe = dbrev_url_redact(url);
+		if (errmsg != NULL)
+			dbrev_url_scrub(url, errmsg);
+		dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+		    "write postgresql://user@host:port/dbname or "
+		    "\"host=... dbname=...\"", "bad database URL '%s': %s",
+		    safe, errmsg != NULL ? strtok(errmsg, "\n") : "unparsable");
+		free(safe);
+		PQfreemem(errmsg);
+		return -1;
+	}
+	/*
+	 * libpq's defaults (PGHOST, PGPORT, PGDATABASE, PGUSER, PGSERVICE's
+	 * entry), but not under a service the URL names: that file's entry
+	 * comes before them, and only libpq reads it.
+	 */
+	service = opt_val(opts, "service");
+	def = service == NULL ? PQconndefaults() : NULL;
+	host = opt_val(opts, "host");
+	addr = opt_val(opts, "hostaddr");
+	if (host == NULL && addr == NULL) {
+		host = opt_val(def, "host");
+		addr = opt_val(def, "hostaddr");
+	}
+	port = opt_val(opts, "port") != NULL ? opt_val(opts, "port") :
+	    opt_val(def, "port");
+	user = opt_val(opts, "user") != NULL ? opt_val(opts, "user") :
+	    opt_val(def, "user");
+	dbname = opt_val(opts, "dbname") != NULL ? opt_val(opts, "dbname") :
+	    opt_val(def, "dbname") != NULL ? opt_val(def, "dbname") : user;
+	dbrev_buf_puts(&b, "postgresql://");
+	if (servers(host, addr, port, &b) == -1) {
+		safe = dbrev_url_redact(url);
+		dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+		    "give one port, or one per host",
+		    "bad database URL '%s': the hosts, host addresses and "
+		    "ports do not pair up", safe);
+		free(safe);
+		dbrev_buf_free(&b);
+	} else {
+		dbrev_buf_puts(&b, "/");
+		uri_put(&b, dbname != NULL ? dbname : "");
+		if (service != NULL) {
+			dbrev_buf_puts(&b, "?service=");
+			uri_put(&b, service);
+		}
+		*id = dbrev_buf_take(&b);
+	}
+	PQconninfoFree(opts);
+	if (def != NULL)
+		PQconninfoFree(def);
+	return *id != NULL ? 0 : -1;
+}
+
 /* Remove the password from text a child or libpq wrote. */
 static void
 scrub(const char *url, const struct pgconn_info *ci, struct dbrev_buf *b)

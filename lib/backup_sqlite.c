@@ -434,14 +434,40 @@ progress(const struct dbrev_backup_opts *o, sqlite3_backup *b, int ps)
 }
 
 /*
+ * How many bytes of the file the database takes: all but its record and
+ * the padding before it, which fill its last ps-byte page (best effort:
+ * all of them when the record cannot be read).
+ */
+static off_t
+data_size(const char *path, off_t size, unsigned ps)
+{
+	struct dbrev_backup_record r;
+	struct dbrev_error ignore;
+	off_t end = size;
+	int rc;
+
+	dbrev_error_init(&ignore);
+	rc = dbrev_backup_record_read(path, &r, &end, &ignore);
+	if (rc != DBREV_RECORD_OK)
+		end = size;
+	else
+		end -= end % ps;
+	dbrev_backup_record_free(&r);
+	dbrev_error_clear(&ignore);
+	return end;
+}
+
+/*
  * Check a SQLite file without changing it: its header against its size
- * (a truncated copy), then PRAGMA integrity_check.
+ * (a truncated copy), then PRAGMA integrity_check.  The record at its
+ * end, if any, is not part of the database.
  */
 static int
 check_file(const char *path, char **detail, struct dbrev_error *err)
 {
 	unsigned char h[100];
 	struct stat st;
+	off_t size;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st_ic = NULL;
 	unsigned ps, npages, change, valid;
@@ -474,16 +500,17 @@ check_file(const char *path, char **detail, struct dbrev_error *err)
 		return dbrev_backup_file_error(err, DBREV_ERR_RUNTIME, path,
 		    UNTRUSTED, "corrupt backup: bad page size %u in its "
 		    "header", ps);
+	size = data_size(path, st.st_size, ps);
 	if (npages > 0 && change == valid &&
-	    (unsigned long long)st.st_size < (unsigned long long)npages * ps)
+	    (unsigned long long)size < (unsigned long long)npages * ps)
 		return dbrev_backup_file_error(err, DBREV_ERR_RUNTIME, path,
 		    UNTRUSTED, "truncated backup: %lld bytes, its header "
-		    "says %llu", (long long)st.st_size,
+		    "says %llu", (long long)size,
 		    (unsigned long long)npages * ps);
-	if (st.st_size % ps != 0)
+	if (size % ps != 0)
 		return dbrev_backup_file_error(err, DBREV_ERR_RUNTIME, path,
 		    UNTRUSTED, "truncated backup: %lld bytes is not a whole "
-		    "number of %u-byte pages", (long long)st.st_size, ps);
+		    "number of %u-byte pages", (long long)size, ps);
 
 	uri = immutable_uri(path);
 	rc = sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
@@ -518,7 +545,7 @@ check_file(const char *path, char **detail, struct dbrev_error *err)
 		struct dbrev_buf b = { 0 };
 
 		dbrev_buf_printf(&b, "integrity_check ok, %lld pages of %u bytes",
-		    (long long)(st.st_size / ps), ps);
+		    (long long)(size / ps), ps);
 		free(*detail);
 		*detail = dbrev_buf_take(&b);
 	}
