@@ -236,7 +236,7 @@ session_start(struct session *s, const struct dbrev_apply_options *o,
 		s->locked = 1;
 	} else if (dbrev_db_set_lock_timeout(s->db, o->lock_timeout,
 	    err) == -1)
-		return -1;	/* only looking: the wait to read is bounded */
+		return -1;	/* only looking: bound the wait to read */
 	return s->drv->table_read(s->c, s->table, &s->rows, &s->nrows, err);
 }
 

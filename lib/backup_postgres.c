@@ -453,12 +453,12 @@ scrub(const char *url, const struct pgconn_info *ci, struct dbrev_buf *b)
 #define WATCH_MS	100.0
 
 struct lockwatch {
-	PGconn		*pg;		/* ours, or NULL: not watching */
+	PGconn		*pg;		/* ours; NULL: not watching */
 	char		 appname[64];	/* the child's application_name */
 	double		 timeout_ms;
 	double		 since;		/* first seen waiting (ms), or 0 */
 	double		 last;		/* last looked (ms) */
-	char		*what;		/* what it waited for, once cancelled */
+	char		*what;		/* what it waited for: cancelled */
 };
 
 /*

@@ -35,7 +35,7 @@
 #define REC_HEAD	"dbbackup record "
 #define REC_FOOT	"end of dbbackup record: "
 #define REC_FOOT_LEN	(sizeof(REC_FOOT) - 1 + 8 + 1 + 16 + 1)
-#define REC_MAX		(64 * 1024)	/* a body longer is no record */
+#define REC_MAX		(64 * 1024)	/* longest body read */
 #define REC_VERSION	1
 
 void

@@ -105,7 +105,7 @@ int	 dbrev_backup_identity(const char *url, char **id,
 /* The record at the end of every backup dbbackup writes. */
 struct dbrev_backup_record {
 	char	*database;	/* dbrev_backup_identity; never empty */
-	char	*revision;	/* as in the name: "3f2a9c1b7e44", "a+b", "base" */
+	char	*revision;	/* as in the name: "3f2a9c1b7e44", "base" */
 	char	*taken;		/* UTC, "2026-11-24T01:02:03Z" */
 	char	*dbrev;		/* the version that wrote it */
 };
@@ -147,8 +147,9 @@ int	 dbrev_backup_record_read(const char *path,
  * Append r to the open file fd, after zero bytes that make the file's
  * size a multiple of pad_to (0: none).
  */
-int	 dbrev_backup_record_append(int fd, const struct dbrev_backup_record *r,
-	    size_t pad_to, struct dbrev_error *err);
+int	 dbrev_backup_record_append(int fd,
+	    const struct dbrev_backup_record *r, size_t pad_to,
+	    struct dbrev_error *err);
 
 /* One backup in a directory. */
 struct dbrev_backup_entry {
@@ -167,9 +168,10 @@ struct dbrev_backup_entry {
  * NULL).  A missing directory holds no backups.  Free with
  * dbrev_backup_entries_free.
  */
-int	 dbrev_backup_list(const char *dir, const char *id, const char *label,
-	    enum dbrev_backup_kind kind, struct dbrev_backup_entry **out,
-	    size_t *n, struct dbrev_error *err);
+int	 dbrev_backup_list(const char *dir, const char *id,
+	    const char *label, enum dbrev_backup_kind kind,
+	    struct dbrev_backup_entry **out, size_t *n,
+	    struct dbrev_error *err);
 void	 dbrev_backup_entries_free(struct dbrev_backup_entry *, size_t n);
 
 /* Order two entries as dbrev_backup_list does (for qsort). */
@@ -192,9 +194,9 @@ size_t	 dbrev_backup_prune_select(const struct dbrev_backup_entry *,
  * not NULL) counts the backups of that kind labelled label that were
  * left alone for want of a record.
  */
-int	 dbrev_backup_prune(const char *dir, const char *id, const char *label,
-	    enum dbrev_backup_kind kind, size_t keep, char ***removed,
-	    size_t *unrecorded, struct dbrev_error *err);
+int	 dbrev_backup_prune(const char *dir, const char *id,
+	    const char *label, enum dbrev_backup_kind kind, size_t keep,
+	    char ***removed, size_t *unrecorded, struct dbrev_error *err);
 
 /*
  * The revision(s) a database is at, as used in backup names: the
@@ -233,9 +235,9 @@ struct dbrev_backup_opts {
 	void		*warn_arg;
 
 	/* Restore: */
-	int		 force;		  /* a backup of another database too */
-	int		 no_safety_backup; /* overwrite without a backup first */
-	const char	*backup_dir;	  /* the safety backup's; NULL: default */
+	int		 force;		  /* another database's backup too */
+	int		 no_safety_backup; /* no backup of what it overwrites */
+	const char	*backup_dir;	  /* the safety backup's, or NULL */
 };
 
 /* Defaults: everything NULL, lock_timeout DBREV_DEFAULT_LOCK_TIMEOUT. */
@@ -255,9 +257,9 @@ struct dbrev_backup_result {
 	char			*detail;   /* e.g. "integrity_check ok, 1234 pages" */
 	char			*note;	   /* worth telling the user, or NULL */
 	int			 record;   /* the backup's, DBREV_RECORD_* */
-	char			*database; /* the backup's (its record), or NULL */
-	char			*taken;	   /* the backup's (its record), or NULL */
-	char			*safety;   /* restore: the safety backup, or NULL */
+	char			*database; /* what its record says, or NULL */
+	char			*taken;	   /* what its record says, or NULL */
+	char			*safety;   /* restore: the safety backup */
 };
 
 void	 dbrev_backup_result_free(struct dbrev_backup_result *);
@@ -386,8 +388,9 @@ int	 dbrev_backup_db_revision(struct dbrev_db *,
 double	 dbrev_backup_timeout(const struct dbrev_backup_opts *o);
 
 /* dbrev_db_open, with the waits of the connection bounded by o. */
-int	 dbrev_backup_db_open(const char *url, const struct dbrev_backup_opts *o,
-	    struct dbrev_db **db, struct dbrev_error *err);
+int	 dbrev_backup_db_open(const char *url,
+	    const struct dbrev_backup_opts *o, struct dbrev_db **db,
+	    struct dbrev_error *err);
 
 /*
  * A copy of s that prints on one line (caller frees): control
