@@ -8,8 +8,11 @@
 # Targets:
 #   db-backup            take a backup now into $(DB_BACKUP_DIR); print its path
 #   db-restore BACKUP=F  restore backup file F (make db-restore alone lists
-#                        them); the next db-upgrade sees a restored SQLite
-#                        file as changed, and asks a server anyway
+#                        this database's backups) after a safety backup of
+#                        the database into $(DB_BACKUP_DIR); FORCE=yes
+#                        restores a backup of another database; the next
+#                        db-upgrade sees a restored SQLite file as changed,
+#                        and asks a server anyway
 #
 # For the other fragments it defines $(DBREV_BACKUP_AUTO), the recipe
 # line that backs up before an upgrade or downgrade (nothing when
@@ -52,7 +55,7 @@ db-restore:
 	    $(DBREV_DBBACKUP) --list --dir "$$DBREV_BACKUP_TO" >&2; \
 	    exit 2; fi
 	$(call dbrev_say,RESTORE)
-	$(DBREV_Q)$(DBREV_DBBACKUP) -d "$$DBREV_DIR"$(DBREV_TABLE_OPT) --restore "$$DBREV_BACKUP"
+	$(DBREV_Q)$(DBREV_DBBACKUP) -d "$$DBREV_DIR" --dir "$$DBREV_BACKUP_TO"$(DBREV_TABLE_OPT)$(if $(filter yes,$(value FORCE)), --force) --restore "$$DBREV_BACKUP"
 
 .DEFAULT_GOAL := $(DBREV_BACKUP_GOAL)
 endif # DBREV_BACKUP_MK_INCLUDED

@@ -215,7 +215,7 @@ dbrev make targets (man dbrev.mk):
   db-check       graph valid, single head, $(call dbrev_knob,DB_SCHEMA) matches (CI)
   db-sql         upgrade SQL, offline, on stdout          [FROM=base] [REV=head]
   db-backup      back up now, into $(call dbrev_knob,DB_BACKUP_DIR)/
-  db-restore     restore a backup                         BACKUP=file
+  db-restore     restore a backup                         BACKUP=file [FORCE=yes]
 knobs: DATABASE_URL=$(or $(DBREV_URL_SAFE),(unset)) DB_DIR=$(call dbrev_knob,DB_DIR) DB_SCHEMA=$(call dbrev_knob,DB_SCHEMA)
        DB_BACKUP=$(DBREV_BACKUP_MODE) DB_BACKUP_DIR=$(call dbrev_knob,DB_BACKUP_DIR) DB_BACKUP_KEEP=$(or $(DBREV_HAS_KEEP),(all))
        DB_STATE_DIR=$(call dbrev_knob,DB_STATE_DIR) DB_TABLE=$(or $(DBREV_HAS_TABLE),(dbrev_revisions))

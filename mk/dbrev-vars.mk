@@ -131,7 +131,7 @@ endif
 # no state.  M=, REV=, FROM=, BACKUP= are per-run text, read with
 # $(value ...); make would export them, expanded, had they come from the
 # command line: they are kept out of the environment.
-unexport M REV FROM BACKUP
+unexport M REV FROM BACKUP FORCE
 export DBREV_URL_SAFE
 export DBREV_DIR	 = $(call dbrev_knob,DB_DIR)
 export DBREV_SCHEMA_FILE = $(call dbrev_knob,DB_SCHEMA)

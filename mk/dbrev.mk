@@ -35,6 +35,7 @@
 #             db-show (head) db-sql (head) db-revision (the parent)
 #   FROM=     db-sql's start (base)
 #   BACKUP=   db-restore's file
+#   FORCE=yes db-restore: restore a backup of another database
 #
 # Targets:
 #   db-init db-revision db-migrate db-upgrade db-downgrade db-current

@@ -27,7 +27,8 @@ usage(FILE *f, int status)
 	    "[--table NAME] --sql\n"
 	    "                upgrade|downgrade [FROM:]TO\n"
 	    "       revapply [-qv] [-d DIR] [-u URL] [--table NAME] "
-	    "current | history\n"
+	    "[--lock-timeout SECONDS]\n"
+	    "                current | history\n"
 	    "       revapply [-qv] [-d DIR] [-u URL] [--table NAME] "
 	    "current --exit-code\n"
 	    "                [--state-dir DIR]\n"
@@ -59,7 +60,8 @@ usage(FILE *f, int status)
 		    "      --sql               print the SQL instead of running it; no connection\n"
 		    "      --dialect NAME      sqlite or postgresql, for --sql without a URL\n"
 		    "      --table NAME        version table (default " DBREV_DEFAULT_TABLE ")\n"
-		    "      --lock-timeout SEC  wait this long for another run (default 60)\n"
+		    "      --lock-timeout SEC  wait this long for another connection's lock\n"
+		    "                          (default 60; 0: do not wait)\n"
 		    "      --single-transaction  all revisions in one transaction\n"
 		    "  -q, --quiet             no progress\n"
 		    "  -v, --verbose           more detail\n"
@@ -553,8 +555,8 @@ main(int argc, char *argv[])
 			/* !(x >= 0 && x <= 1e6) also refuses nan. */
 			if (*optarg == '\0' || *end != '\0' ||
 			    !(o.lock_timeout >= 0 && o.lock_timeout <= 1e6))
-				usage_error("bad --lock-timeout (seconds):",
-				    optarg);
+				usage_error("bad --lock-timeout (seconds, 0 "
+				    "to 1000000):", optarg);
 			break;
 		case '1':
 			o.single_transaction = 1;

@@ -318,6 +318,25 @@ mk db-restore
 status_is 2
 stderr_has "needs BACKUP="
 
+tcase "db-restore keeps its safety backup in DB_BACKUP_DIR; another database's backup needs FORCE=yes"
+mkdir -p "$T/other"
+sqlite3 "$T/other/app.db" "create table other_only (x)"
+"$BIN/dbbackup" -u "sqlite:$T/other/app.db" --dir "$T/other/bk" >"$T/other.out" 2>&1 || fail "other backup: $(cat "$T/other.out")"
+ob=$(ls "$T/other/bk"/* | head -n 1)
+rm -rf "$P/safe"
+mk db-restore BACKUP="$ob" DB_BACKUP_DIR=safe
+status_is 2
+stderr_has "force"
+run sqlite3 "$P/app.db" "select count(*) from sqlite_master where name='other_only'"
+stdout_is 0
+mk db-restore BACKUP="$ob" DB_BACKUP_DIR=safe FORCE=yes
+status_is 0
+run sqlite3 "$P/app.db" "select count(*) from sqlite_master where name='other_only'"
+stdout_is 1
+[ -n "$(ls "$P/safe" 2>/dev/null)" ] || fail "no safety backup in safe/: $(ls "$P")"
+[ ! -d "$P/backups" ] || [ -z "$(find "$P/backups" -newer "$ob" -type f)" ] || fail "a safety backup went to backups/"
+mk db-upgrade REV=heads
+
 tcase "a hostile M= is a message, nothing more"
 rm -f "$T/pwned" "$P/pwned" "$HOME/.dbrev-pwned"
 for m in 'x"; touch pwned; "' "x'; touch pwned; '" '$(shell touch pwned)' \
