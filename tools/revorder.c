@@ -12,6 +12,7 @@
 
 #include "dbrev/graph.h"
 #include "dbrev/lint.h"
+#include "dbrev/mkname.h"
 
 enum mode {
 	M_ORDER,
@@ -76,17 +77,53 @@ fail(struct dbrev_error *e)
 	exit(status);
 }
 
-/* A word for make: '$' and '#' would be read as syntax. */
+/*
+ * What a listing cannot carry is refused, one error per file: a control
+ * character in a path breaks every line of a text listing, and for
+ * --format=make any byte make would read as syntax (dbrev/mkname.h).
+ */
 static void
-put_make_word(const char *s)
+check_names(const char *dir, const struct dbrev_graph *g, int for_make)
 {
-	for (; *s != '\0'; s++) {
-		if (*s == '$')
-			putchar('$');
-		else if (*s == '#')
-			putchar('\\');
-		putchar(*s);
+	static const char *const what[] = { "a listing of one revision per "
+	    "line", "make" };
+	struct dbrev_error e = { 0 };
+	struct dbrev_buf path = { 0 }, c = { 0 };
+	const char *bad, *name;
+	char one[2] = { 0 };
+	size_t i, n = dbrev_graph_count(g);
+	int dir_bad;
+
+	bad = for_make ? dbrev_mkname_bad(dir) : dbrev_name_control(dir);
+	if ((dir_bad = bad != NULL)) {
+		one[0] = *bad;
+		dbrev_mkname_show(&path, dir);
+		dbrev_mkname_show(&c, one);
+		dbrev_error_set(&e, DBREV_ERR_INPUT, path.data, 0,
+		    "use a migrations directory without it (-d, DB_DIR)",
+		    "the directory name holds '%s', which %s cannot handle",
+		    c.data, what[for_make]);
 	}
+	for (i = 0; !dir_bad && i < n; i++) {
+		name = strrchr(dbrev_graph_at(g, i)->path, '/');
+		name = name != NULL ? name + 1 : dbrev_graph_at(g, i)->path;
+		bad = for_make ? dbrev_mkname_bad(name) :
+		    dbrev_name_control(name);
+		if (bad == NULL)
+			continue;
+		one[0] = *bad;
+		dbrev_buf_reset(&path);
+		dbrev_buf_reset(&c);
+		dbrev_mkname_show(&path, dbrev_graph_at(g, i)->path);
+		dbrev_mkname_show(&c, one);
+		dbrev_error_set(&e, DBREV_ERR_INPUT, path.data, 0, "rename it",
+		    "the file name holds '%s', which %s cannot handle", c.data,
+		    what[for_make]);
+	}
+	dbrev_buf_free(&path);
+	dbrev_buf_free(&c);
+	if (dbrev_error_isset(&e))
+		fail(&e);
 }
 
 static void
@@ -159,10 +196,8 @@ print_make(const struct dbrev_graph *g, const size_t *heads, size_t nheads)
 	for (i = 0; i < nheads; i++)
 		printf(" %s", dbrev_graph_at(g, heads[i])->id);
 	fputs("\nDBREV_FILES :=", stdout);
-	for (i = 0; i < n; i++) {
-		putchar(' ');
-		put_make_word(dbrev_graph_at(g, i)->path);
-	}
+	for (i = 0; i < n; i++)
+		printf(" %s", dbrev_graph_at(g, i)->path);
 	putchar('\n');
 }
 
@@ -346,6 +381,10 @@ main(int argc, char *argv[])
 	/* Everything is checked, but no SQL text is kept in memory. */
 	if (dbrev_graph_load(dir, DBREV_PARSE_HEADER_ONLY, &g, &e) == -1)
 		fail(&e);
+	/* Only where paths are printed (--check prints none). */
+	if (mode == M_MAKE || mode == M_ORDER ||
+	    (verbose && (mode == M_HEADS || mode == M_HISTORY)))
+		check_names(dir, g, mode == M_MAKE);
 	n = dbrev_graph_count(g);
 	heads = dbrev_xmalloc((n ? n : 1) * sizeof(*heads));
 	nheads = dbrev_graph_heads(g, heads);
