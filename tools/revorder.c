@@ -220,6 +220,7 @@ lint(const char *dir, const struct lint_args *a)
 	struct dbrev_lint_options o;
 	struct dbrev_lint_result res;
 	const struct dbrev_lint_finding *f;
+	struct dbrev_buf line = { 0 };
 	struct dbrev_error e;
 	const char *env = getenv("DATABASE_URL");
 	size_t i;
@@ -247,13 +248,21 @@ lint(const char *dir, const struct lint_args *a)
 	dbrev_error_init(&e);
 	if (dbrev_lint_run(&o, &res, &e) == -1)
 		fail(&e);
+	/* One line each: a control character in a name is shown escaped. */
 	for (i = 0; i < res.nfindings; i++) {
 		f = &res.findings[i];
-		printf("%s:%u: %s: %s%s%s%s\n", f->file, f->line, f->rule,
-		    f->level == DBREV_LINT_WARNING ? "warning: " : "",
-		    f->message, f->hint != NULL ? "; " : "",
-		    f->hint != NULL ? f->hint : "");
+		dbrev_buf_reset(&line);
+		dbrev_mkname_show(&line, f->file);
+		dbrev_buf_printf(&line, ":%u: %s: %s", f->line, f->rule,
+		    f->level == DBREV_LINT_WARNING ? "warning: " : "");
+		dbrev_mkname_show(&line, f->message);
+		if (f->hint != NULL) {
+			dbrev_buf_puts(&line, "; ");
+			dbrev_mkname_show(&line, f->hint);
+		}
+		puts(line.data);
 	}
+	dbrev_buf_free(&line);
 	if (!quiet && res.nallowed > 0)
 		warnx("lint: %zu revision%s checked: %zu error%s, %zu "
 		    "warning%s, %zu allowed by 'lint: allow' lines",

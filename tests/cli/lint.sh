@@ -149,6 +149,17 @@ status_is 1
 stdout_has "$W/versions/bb_rev.sql:6: ban-drop-column: dropping column t; \$(touch pwned) 'q' #.c;\"x breaks"
 [ ! -e PWNED ] && [ ! -e "$W/PWNED" ] || fail "a name was run as a command"
 
+tcase "a newline in a directory or table name: still one finding per line, shown escaped"
+N="$T/new
+line"
+rev "$N" aa "" "create" "CREATE TABLE \"a
+b\" (id bigint);"
+rev "$N" bb aa "drop" "DROP TABLE \"a
+b\";"
+run revorder -d "$N" --lint --dialect sqlite
+status_is 1
+stdout_is "$T/new\\nline/versions/bb_rev.sql:6: ban-drop-table: dropping table a\\nb breaks the code still running that uses it, and its rows are gone; expand and contract: first release code that no longer uses the table, then drop it in a later revision with '-- lint: allow ban-drop-table -- REASON'"
+
 tcase "strings, dollar quotes, comments and quoted names are not statements"
 S=$T/strings
 rev "$S" aa "" "create" "CREATE TABLE t (id bigint);"
