@@ -15,7 +15,7 @@
 #   dbrev-backup.mk   db-backup db-restore
 #   dbrev-migrate.mk  db-init db-revision db-migrate db-upgrade db-downgrade
 #                     db-current db-history db-heads db-branches db-show
-#                     db-stamp db-merge db-check db-sql db-help
+#                     db-stamp db-merge db-check db-lint db-sql db-help
 #
 # Knobs (set them before the include; defaults in parentheses):
 #   DATABASE_URL    the database (no default; only the targets that
@@ -34,12 +34,13 @@
 #   REV=      revision: db-upgrade (head) db-downgrade (-1) db-stamp
 #             db-show (head) db-sql (head) db-revision (the parent)
 #   FROM=     db-sql's start (base)
+#   SINCE=    db-lint: only the revisions an upgrade from it applies
 #   BACKUP=   db-restore's file
 #   FORCE=yes db-restore: restore a backup of another database
 #
 # Targets:
 #   db-init db-revision db-migrate db-upgrade db-downgrade db-current
-#   db-history db-heads db-branches db-show db-stamp db-merge db-check
+#   db-history db-heads db-branches db-show db-stamp db-merge db-check db-lint
 #   db-sql db-backup db-restore db-help      (all .PHONY)
 #
 # db-upgrade is tracked: it does nothing when the database is at head
