@@ -356,10 +356,11 @@ check_section(const char *text, const char *path, unsigned first,
     struct dbrev_error *err)
 {
 	struct imp_line l;
+	size_t len = strlen(text);
 	const char *m;
 
 	imp_line_init(&l);
-	while (imp_line_next(text, strlen(text), &l))
+	while (imp_line_next(text, len, &l))
 		if ((m = marker(l.s, l.len)) != NULL)
 			return dbrev_error_set(err, DBREV_ERR_INPUT, path,
 			    first + l.no - 1, "reword the comment (dbrev would "
