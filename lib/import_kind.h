@@ -18,11 +18,15 @@
 #include "dbrev/error.h"
 #include "dbrev/import.h"
 
+/* The deepest any kind reads below its source directory. */
+#define DBREV_IMPORT_MAX_DEPTH	16
+
 struct dbrev_import_kind {
 	const char	*name;
 	/* Where the tool keeps its migrations, for the hint of a bad DIR. */
 	const char	*where;
-	/* Depth of directories read below DIR (0: DIR's files only). */
+	/* Depth of directories read below DIR (0: DIR's files only), at
+	 * most DBREV_IMPORT_MAX_DEPTH. */
 	int		 depth;
 	/* Whether to read rel (is_dir: a directory, listed without text). */
 	int		(*wants)(const char *rel, int is_dir);

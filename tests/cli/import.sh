@@ -293,6 +293,22 @@ run revgen -d m_fwd import --from flyway fw_p
 status_is 2
 stderr_has "fw_p/V1__a.sql:2: Flyway placeholder '\${prefix}'"
 
+tcase "flyway: symbolic links to the location or above it are loops, not followed"
+# Three links to the location made 3^16 paths (the import never ended);
+# one made each file appear 16 times (duplicate versions).
+mkdir -p fw_ln/sub
+cp fw/*.sql fw/*.conf fw_ln/ && cp fw/sub/*.sql fw_ln/sub/
+ln -s . fw_ln/x && ln -s .. fw_ln/sub/y && ln -s "$PWD/fw_ln" fw_ln/sub/z
+ln -s ../fw/sub fw_ln/linked
+rm fw_ln/sub/*.sql
+fresh m_fwl
+run revgen -d m_fwl import --from flyway fw_ln
+status_is 0
+[ "$(revorder -d m_fwl | cut -f1 | tr '\n' ' ')" = "1_1 1_2 1_10 2 " ] ||
+	fail "order: $(revorder -d m_fwl)"
+grep -qx -- "-- imported from flyway: linked/V1.10__index_email.sql" \
+    m_fwl/versions/1_10_index_email.sql || fail "a link to another directory is read"
+
 # --- diesel -------------------------------------------------------------
 mkdir -p ds/2015-12-09-135212_create_posts ds/2016-01-10-101010_add_tags \
     ds/2016-02-01-000000_index_tags
