@@ -27,36 +27,64 @@
 
 enum kind { S_USER, S_BEGIN, S_COMMIT, S_VERSION };
 
-/* The table name after `n` keywords of statement words w, unquoted. */
+#define NWORDS	12	/* enough for CREATE TABLE IF NOT EXISTS s.t ( x */
+
+/* Past "IF [NOT] EXISTS" at word i of w, if it stands there. */
+static size_t
+past_if(const char **w, const size_t *wl, size_t nw, size_t i)
+{
+	if (i < nw && imp_word_is(w[i], wl[i], "IF")) {
+		i++;
+		if (i < nw && imp_word_is(w[i], wl[i], "NOT"))
+			i++;
+		if (i < nw && imp_word_is(w[i], wl[i], "EXISTS"))
+			i++;
+	}
+	return i;
+}
+
+/*
+ * The table name starting at word i (schema.table: the last part),
+ * unquoted, as [*s, *s + *len); returns the index of the word after
+ * it, or 0 when there is none.
+ */
+static size_t
+table_at(const char **w, const size_t *wl, size_t nw, size_t i,
+    const char **s, size_t *len)
+{
+	if (i >= nw)
+		return 0;
+	while (i + 2 < nw && wl[i + 1] == 1 && *w[i + 1] == '.')
+		i += 2;
+	*s = w[i];
+	*len = wl[i];
+	if (*len >= 2 && (**s == '"' || **s == '`' || **s == '[')) {
+		(*s)++;
+		*len -= 2;
+	}
+	return i + 1;
+}
+
+/* Whether the table name at word i is `table`. */
 static int
-table_is(const char **w, const size_t *wl, size_t nw, size_t n,
+table_is(const char **w, const size_t *wl, size_t nw, size_t i,
     const char *table)
 {
 	const char *s;
-	size_t len, i = n;
+	size_t len;
 
-	if (nw <= i)
-		return 0;
-	/* schema.table: the last part counts. */
-	while (i + 2 < nw && wl[i + 1] == 1 && *w[i + 1] == '.')
-		i += 2;
-	s = w[i];
-	len = wl[i];
-	if (len >= 2 && (*s == '"' || *s == '`' || *s == '[')) {
-		s++;
-		len -= 2;
-	}
-	return imp_word_is(s, len, table);
+	return table_at(w, wl, nw, i, &s, &len) != 0 &&
+	    imp_word_is(s, len, table);
 }
 
 /* What statement [s, e) is to Alembic. */
 static enum kind
 classify(const char *s, const char *e, const char *table)
 {
-	const char *w[8];
-	size_t wl[8], n;
+	const char *w[NWORDS];
+	size_t wl[NWORDS], n;
 
-	n = imp_words(s, e, w, wl, 8);
+	n = imp_words(s, e, w, wl, NWORDS);
 	if (n == 0)
 		return S_USER;
 	if (n <= 2 && (n == 1 || *w[1] == ';')) {
@@ -68,10 +96,12 @@ classify(const char *s, const char *e, const char *table)
 	if (n >= 3 && ((imp_word_is(w[0], wl[0], "INSERT") &&
 	    imp_word_is(w[1], wl[1], "INTO")) ||
 	    (imp_word_is(w[0], wl[0], "DELETE") &&
-	    imp_word_is(w[1], wl[1], "FROM")) ||
-	    ((imp_word_is(w[0], wl[0], "CREATE") ||
+	    imp_word_is(w[1], wl[1], "FROM"))) && table_is(w, wl, n, 2, table))
+		return S_VERSION;
+	if (n >= 3 && (imp_word_is(w[0], wl[0], "CREATE") ||
 	    imp_word_is(w[0], wl[0], "DROP")) &&
-	    imp_word_is(w[1], wl[1], "TABLE"))) && table_is(w, wl, n, 2, table))
+	    imp_word_is(w[1], wl[1], "TABLE") &&
+	    table_is(w, wl, n, past_if(w, wl, n, 2), table))
 		return S_VERSION;
 	if (n >= 2 && imp_word_is(w[0], wl[0], "UPDATE") &&
 	    table_is(w, wl, n, 1, table))
@@ -79,24 +109,35 @@ classify(const char *s, const char *e, const char *table)
 	return S_USER;
 }
 
-/* The version table: the one the preamble creates with version_num. */
+/*
+ * The version table: the one the preamble creates with a version_num
+ * column, or (for a script that starts partway, without the CREATE)
+ * the one a statement inserts or updates version_num in.
+ */
 static char *
 version_table(const char *sql, size_t len)
 {
-	const char *w[8];
-	size_t wl[8], n, pos = 0, s, e, i;
+	const char *w[NWORDS], *t;
+	size_t wl[NWORDS], n, pos = 0, s, e, i, tl;
 
 	while (imp_stmt(sql, len, &pos, &s, &e)) {
-		n = imp_words(sql + s, sql + e, w, wl, 8);
-		if (n < 4 || !imp_word_is(w[0], wl[0], "CREATE") ||
-		    !imp_word_is(w[1], wl[1], "TABLE") ||
-		    memmem(sql + s, e - s, "version_num", 11) == NULL)
-			continue;
-		for (i = 2; i + 2 < n && wl[i + 1] == 1 && *w[i + 1] == '.'; )
-			i += 2;
-		if (wl[i] >= 2 && (*w[i] == '"' || *w[i] == '`'))
-			return dbrev_xstrndup(w[i] + 1, wl[i] - 2);
-		return dbrev_xstrndup(w[i], wl[i]);
+		n = imp_words(sql + s, sql + e, w, wl, NWORDS);
+		i = 0;
+		if (n >= 4 && imp_word_is(w[0], wl[0], "CREATE") &&
+		    imp_word_is(w[1], wl[1], "TABLE") &&
+		    memmem(sql + s, e - s, "version_num", 11) != NULL)
+			i = table_at(w, wl, n, past_if(w, wl, n, 2), &t, &tl);
+		else if (n >= 5 && imp_word_is(w[0], wl[0], "INSERT") &&
+		    imp_word_is(w[1], wl[1], "INTO") &&
+		    (i = table_at(w, wl, n, 2, &t, &tl)) != 0)
+			i = i + 1 < n && *w[i] == '(' &&
+			    imp_word_is(w[i + 1], wl[i + 1], "version_num") ? i : 0;
+		else if (n >= 4 && imp_word_is(w[0], wl[0], "UPDATE") &&
+		    (i = table_at(w, wl, n, 1, &t, &tl)) != 0)
+			i = i + 1 < n && imp_word_is(w[i], wl[i], "SET") &&
+			    imp_word_is(w[i + 1], wl[i + 1], "version_num") ? i : 0;
+		if (i != 0)
+			return dbrev_xstrndup(t, tl);
 	}
 	return dbrev_xstrdup("alembic_version");
 }

@@ -481,6 +481,42 @@ test_alembic(void **state)
 	    "imported from alembic: upgrade aa -> bb");
 }
 
+/*
+ * The version table, however the script names it: created IF NOT EXISTS
+ * (a committed script edited by hand), or never created (a script that
+ * starts partway) under a name of the project's.
+ */
+static void
+test_alembic_version_table(void **state)
+{
+	(void)state;
+	kind("alembic");
+	add("0up.sql", "BEGIN;\n\nCREATE TABLE IF NOT EXISTS alembic_version "
+	    "(\n    version_num VARCHAR(32) NOT NULL\n);\n\n"
+	    "-- Running upgrade  -> aa\n\nCREATE TABLE t (a int);\n\n"
+	    "INSERT INTO alembic_version (version_num) VALUES ('aa');\n\n"
+	    "-- Running upgrade aa -> bb\n\nCREATE TABLE u (a int);\n\n"
+	    "UPDATE alembic_version SET version_num='bb' WHERE "
+	    "alembic_version.version_num = 'aa';\n\nCOMMIT;\n");
+	assert_int_equal(parse(), 0);
+	assert_string_equal(list.revs[0].up, "CREATE TABLE t (a int);\n");
+	assert_string_equal(list.revs[1].up, "CREATE TABLE u (a int);\n");
+	teardown(NULL);
+	setup(NULL);
+	kind("alembic");
+	add("0up.sql", "BEGIN;\n\n-- Running upgrade  -> aa\n\n"
+	    "CREATE TABLE t (a int);\n\nINSERT INTO meta.\"app_versions\" "
+	    "(version_num) VALUES ('aa') RETURNING meta.app_versions."
+	    "version_num;\n\nCOMMIT;\n");
+	add("1down.sql", "BEGIN;\n\n-- Running downgrade aa -> \n\n"
+	    "DROP TABLE t;\n\nDELETE FROM meta.app_versions WHERE "
+	    "meta.app_versions.version_num = 'aa';\n\n"
+	    "DROP TABLE IF EXISTS meta.app_versions;\n\nCOMMIT;\n");
+	assert_int_equal(parse(), 0);
+	assert_string_equal(list.revs[0].up, "CREATE TABLE t (a int);\n");
+	assert_string_equal(list.revs[0].down, "DROP TABLE t;\n");
+}
+
 static void
 test_alembic_refusals(void **state)
 {
@@ -560,6 +596,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sqitch_refusals, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_alembic, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_alembic_version_table,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alembic_refusals, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_render, setup, teardown),
