@@ -213,6 +213,23 @@ list_dir(const char *dir, size_t *np, struct dbrev_error *err)
 	return v != NULL ? v : dbrev_xcalloc(1, sizeof(*v));
 }
 
+/* How many entries dir holds besides . and .. (0 when unreadable). */
+static size_t
+count_entries(const char *dir)
+{
+	struct dirent *de;
+	size_t n = 0;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
 /*
  * Read the files of dir (rel below the source) that k wants, in name
  * order.  A symbolic link to dir itself or to a directory above it is
@@ -241,7 +258,7 @@ load_dir(const struct dbrev_import_kind *k, const char *top, const char *rel,
 		else if (S_ISDIR(st.st_mode) && !is_ancestor(an, &st)) {
 			if (k->wants(r, 1))
 				add_file(src, dbrev_xstrdup(path),
-				    dbrev_xstrdup(r), NULL, 0);
+				    dbrev_xstrdup(r), NULL, count_entries(path));
 			if (depth < k->depth) {
 				an->dev[an->n] = st.st_dev;
 				an->ino[an->n++] = st.st_ino;

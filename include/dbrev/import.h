@@ -33,7 +33,9 @@ struct dbrev_import_file {
 	char	*path;		/* as shown in messages: DIR/REL, or as given */
 	char	*rel;		/* relative to the source directory */
 	char	*text;		/* NUL-terminated; NULL for a directory */
-	size_t	 len;		/* bytes of text (no NUL inside: checked) */
+	size_t	 len;		/* bytes of text (no NUL inside: checked);
+				   for a directory, how many entries it
+				   holds, hidden ones included */
 };
 
 /* A source: the files a kind reads, sorted by rel (bytewise). */

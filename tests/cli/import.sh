@@ -340,6 +340,18 @@ run revgen -d m_dse import --from diesel ds_e
 status_is 0
 grep -q -- "-- +downgrade" m_dse/versions/1_a.sql && fail "has a downgrade"
 
+tcase "diesel: an empty directory is skipped, one with a file but no up.sql refused"
+# git leaves emptied directories behind on a checkout of another branch.
+mkdir -p ds_e/0_left_behind ds_e/2_b
+fresh m_dse2
+run revgen -d m_dse2 import --from diesel ds_e
+status_is 0
+stdout_is "m_dse2/versions/1_a.sql"
+touch ds_e/2_b/.gitkeep
+run revgen -d m_dse2 import --from diesel ds_e
+status_is 2
+stderr_has "ds_e/2_b: a migration directory without up.sql"
+
 # --- sqitch -------------------------------------------------------------
 mkdir -p sq/deploy sq/revert sq/verify
 cat >sq/sqitch.plan <<'EOF'

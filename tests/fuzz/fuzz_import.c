@@ -2,7 +2,8 @@
  * fuzz_import.c - libFuzzer target for the import parsers.
  *
  * Input: the first byte picks the kind; the rest is a source, files
- * separated by lines "@@@ NAME" (a NAME ending in '/' is a directory);
+ * separated by lines "@@@ NAME" (a NAME ending in '/' is a directory,
+ * in "//" an empty one);
  * text before the first such line is the kind's usual first file.  NUL
  * bytes become spaces (the loader refuses them).  What must hold:
  * nothing crashes or leaks; parsing twice gives the same revisions; on
@@ -50,6 +51,7 @@ add(struct dbrev_import_source *s, const char *name, size_t nlen,
 	f->len = 0;
 	if (nlen > 0 && name[nlen - 1] == '/') {
 		f->rel[nlen - 1] = '\0';	/* a directory */
+		f->len = nlen > 1 && name[nlen - 2] == '/' ? 0 : 1;
 		return;
 	}
 	f->text = malloc(len + 1);
