@@ -274,8 +274,12 @@ markers(const struct dbrev_import_file *f, size_t **at, unsigned **no)
 	while (imp_line_next(f->text, f->len, &l)) {
 		if (l.len < 11 || memcmp(l.s, "-- Running ", 11) != 0)
 			continue;
-		*at = dbrev_xrealloc(*at, (n + 1) * sizeof(**at));
-		*no = dbrev_xrealloc(*no, (n + 1) * sizeof(**no));
+		if ((n & (n - 1)) == 0) {
+			*at = dbrev_xrealloc(*at, (n ? 2 * n : 1) *
+			    sizeof(**at));
+			*no = dbrev_xrealloc(*no, (n ? 2 * n : 1) *
+			    sizeof(**no));
+		}
 		(*at)[n] = l.off;
 		(*no)[n++] = l.no;
 	}
@@ -354,17 +358,16 @@ bad:
 	return -1;
 }
 
-/* The downgrade chunk c of revision `version`. */
+/* The downgrade chunk c of revision `version`; ix: the upgrades' versions. */
 static int
 add_down(const struct chunk *c, const char *version, unsigned line,
-    struct dbrev_import_list *out, struct dbrev_error *err)
+    const struct imp_index *ix, struct dbrev_import_list *out,
+    struct dbrev_error *err)
 {
 	struct dbrev_import_rev *r;
-	size_t k;
+	long v = imp_index_before(ix, version, strlen(version), (size_t)-1);
+	size_t k = v < 0 ? out->n : (size_t)v;
 
-	for (k = 0; k < out->n; k++)
-		if (strcmp(out->revs[k].version, version) == 0)
-			break;
 	if (k == out->n || out->revs[k].down != NULL)
 		return dbrev_error_set(err, DBREV_ERR_INPUT, c->f->path, line,
 		    "give the two scripts of one history, each generated once",
@@ -378,11 +381,16 @@ add_down(const struct chunk *c, const char *version, unsigned line,
 	return 0;
 }
 
-/* One script's revisions: upgrades (down == 0) into out, or downgrades. */
+/*
+ * One script's revisions: upgrades into out (ix NULL), or downgrades of
+ * those (ix: an index of their versions).
+ */
 static int
-script(const struct dbrev_import_file *f, const char *table, int down,
-    struct dbrev_import_list *out, struct dbrev_error *err)
+script(const struct dbrev_import_file *f, const char *table,
+    const struct imp_index *ix, struct dbrev_import_list *out,
+    struct dbrev_error *err)
 {
+	int down = ix != NULL;
 	const char *mark = down ? MARK_DOWN : MARK_UP;
 	struct chunk c = { 0 };
 	struct dbrev_import_rev *r;
@@ -430,7 +438,7 @@ script(const struct dbrev_import_file *f, const char *table, int down,
 		}
 		trim(&c);
 		if (down)
-			rc = add_down(&c, left, no[i], out, err);
+			rc = add_down(&c, left, no[i], ix, out, err);
 		else {
 			r = imp_add(out);
 			r->version = dbrev_xstrdup(right);
@@ -467,16 +475,23 @@ static int
 parse(const struct dbrev_import_source *src, struct dbrev_import_list *out,
     struct dbrev_error *err)
 {
+	struct imp_index ix = { 0 };
 	char *table;
+	size_t k;
 	int rc;
 
 	if (src->nfiles < 1 || src->files[0].text == NULL)
 		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
 		    "give UPGRADE.sql [DOWNGRADE.sql]", "no upgrade script");
 	table = version_table(src->files[0].text, src->files[0].len);
-	rc = script(&src->files[0], table, 0, out, err);
+	rc = script(&src->files[0], table, NULL, out, err);
+	for (k = 0; k < out->n; k++)
+		imp_index_add(&ix, out->revs[k].version,
+		    strlen(out->revs[k].version), k);
+	imp_index_sort(&ix);
 	if (rc == 0 && src->nfiles > 1 && src->files[1].text != NULL)
-		rc = script(&src->files[1], table, 1, out, err);
+		rc = script(&src->files[1], table, &ix, out, err);
+	imp_index_free(&ix);
 	free(table);
 	return rc;
 }

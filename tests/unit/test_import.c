@@ -23,6 +23,24 @@ int	 dbrev_imp_stmt(const char *, size_t, size_t *, size_t *, size_t *);
 int	 dbrev_imp_stmt_txn(const char *, const char *);
 int	 dbrev_imp_stmt_notxn(const char *, const char *);
 
+struct dbrev_imp_key {
+	const char	*s;
+	size_t		 len;
+	size_t		 pos;
+};
+struct dbrev_imp_index {
+	struct dbrev_imp_key	*k;
+	size_t			 n;
+};
+void	 dbrev_imp_index_add(struct dbrev_imp_index *, const char *, size_t,
+	    size_t);
+void	 dbrev_imp_index_sort(struct dbrev_imp_index *);
+long	 dbrev_imp_index_before(const struct dbrev_imp_index *, const char *,
+	    size_t, size_t);
+long	 dbrev_imp_index_after(const struct dbrev_imp_index *, const char *,
+	    size_t, size_t);
+void	 dbrev_imp_index_free(struct dbrev_imp_index *);
+
 /* ---- helpers ---- */
 
 static struct dbrev_import_source src;
@@ -159,6 +177,33 @@ stmts(const char *sql)
 		    dbrev_imp_stmt_txn(sql + s, sql + e) ? "*" : "");
 	}
 	return buf;
+}
+
+/* The name index: nearest positions below and above, prefixes apart. */
+static void
+test_index(void **state)
+{
+	static const char *const names[] = { "b", "a", "ab", "b", "a", "b" };
+	struct dbrev_imp_index x = { 0 };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 6; i++)
+		dbrev_imp_index_add(&x, names[i], strlen(names[i]), i);
+	dbrev_imp_index_sort(&x);
+	assert_int_equal(dbrev_imp_index_before(&x, "b", 1, 3), 0);
+	assert_int_equal(dbrev_imp_index_before(&x, "b", 1, 0), -1);
+	assert_int_equal(dbrev_imp_index_before(&x, "b", 1, (size_t)-1), 5);
+	assert_int_equal(dbrev_imp_index_after(&x, "b", 1, 0), 3);
+	assert_int_equal(dbrev_imp_index_after(&x, "b", 1, 4), 5);
+	assert_int_equal(dbrev_imp_index_after(&x, "b", 1, 5), -1);
+	assert_int_equal(dbrev_imp_index_before(&x, "a", 1, 2), 1);
+	assert_int_equal(dbrev_imp_index_after(&x, "a", 1, 1), 4);
+	assert_int_equal(dbrev_imp_index_before(&x, "ab", 2, 6), 2);
+	assert_int_equal(dbrev_imp_index_before(&x, "abc", 2, 6), 2);
+	assert_int_equal(dbrev_imp_index_before(&x, "c", 1, 6), -1);
+	assert_int_equal(dbrev_imp_index_after(&x, "", 0, 0), -1);
+	dbrev_imp_index_free(&x);
 }
 
 static void
@@ -446,11 +491,13 @@ test_sqitch_refusals(void **state)
 	    "b [q:x] 2020-01-02T00:00:00Z A <a@x>\n"
 	    "c 2020-01-02 A <a@x>\n");
 	add("deploy/a.sql", "SELECT 1;");
+	/* Every problem: the lines' first, then the plan's. */
 	assert_int_equal(parse(), -1);
-	assert_int_equal(err.line, 4);
-	assert_non_null(strstr(err.message, "planned twice without a tag"));
-	assert_int_equal(err.next->line, 6);
-	assert_non_null(strstr(err.next->message, "timestamp"));
+	assert_int_equal(err.line, 6);
+	assert_non_null(strstr(err.message, "timestamp"));
+	assert_int_equal(err.next->line, 4);
+	assert_non_null(strstr(err.next->message,
+	    "planned twice without a tag"));
 }
 
 static const char up_pg[] =
@@ -594,6 +641,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_splitter),
+		cmocka_unit_test(test_index),
 		cmocka_unit_test_setup_teardown(test_dbmate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dbmate_refusals, setup,
 		    teardown),
