@@ -299,10 +299,10 @@ dbrev_import_load(const char *kind, const char *const *paths, size_t npaths,
 	src->kind = dbrev_xstrdup(k->name);
 	if (k->wants == NULL) {
 		/* Files given one by one, kept in the order given. */
-		if (npaths < 1 || npaths > 2)
+		if (npaths < 1)
 			return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
-			    "give UPGRADE.sql [DOWNGRADE.sql]", "%s takes one "
-			    "or two script files", k->name);
+			    "give UPGRADE.sql [DOWNGRADE.sql ...]", "%s takes "
+			    "an upgrade script and downgrade scripts", k->name);
 		for (i = 0; i < npaths; i++)
 			if (read_source(src, paths[i], imp_base(paths[i]),
 			    err) == -1)

@@ -1,7 +1,9 @@
 /*
  * import_alembic.c - Alembic's offline scripts: what `alembic upgrade
- * base:head --sql` prints (files[0]) and, optionally, what `alembic
- * downgrade head:base --sql` prints (files[1]).
+ * base:heads --sql` prints (files[0]) and what `alembic downgrade
+ * HEAD:base --sql` prints (files[1] on, one per head: Alembic refuses
+ * heads:base).  A revision downgraded in several must be downgraded
+ * the same in each.
  *
  * "-- Running upgrade A, B -> X" starts revision X, whose parents are A
  * and B (none after an empty left side): Alembic's ids, branches and
@@ -368,12 +370,26 @@ add_down(const struct chunk *c, const char *version, unsigned line,
 	long v = imp_index_before(ix, version, strlen(version), (size_t)-1);
 	size_t k = v < 0 ? out->n : (size_t)v;
 
-	if (k == out->n || out->revs[k].down != NULL)
+	if (k == out->n || (out->revs[k].down != NULL &&
+	    strcmp(out->revs[k].down_path, c->f->path) == 0))
 		return dbrev_error_set(err, DBREV_ERR_INPUT, c->f->path, line,
-		    "give the two scripts of one history, each generated once",
+		    "give the scripts of one history, each generated once",
 		    "revision %s is %s", version, k == out->n ?
 		    "not in the upgrade script" : "downgraded twice");
 	r = &out->revs[k];
+	if (r->down != NULL) {
+		/* Also in an earlier downgrade script (of another head). */
+		if (strlen(r->down) == c->out.len && memcmp(r->down,
+		    c->out.len > 0 ? c->out.data : "", c->out.len) == 0) {
+			if (c->autocommit)
+				r->transactional = 0;
+			return 0;
+		}
+		return dbrev_error_set(err, DBREV_ERR_INPUT, c->f->path, line,
+		    "give the scripts of one history, each generated once",
+		    "revision %s is downgraded otherwise in %s", version,
+		    r->down_path);
+	}
 	imp_set_down(r, c->f, c->out.data != NULL ? c->out.data : "",
 	    c->out.len, c->out_line);
 	if (c->autocommit)
@@ -489,8 +505,9 @@ parse(const struct dbrev_import_source *src, struct dbrev_import_list *out,
 		imp_index_add(&ix, out->revs[k].version,
 		    strlen(out->revs[k].version), k);
 	imp_index_sort(&ix);
-	if (rc == 0 && src->nfiles > 1 && src->files[1].text != NULL)
-		rc = script(&src->files[1], table, &ix, out, err);
+	for (k = 1; rc == 0 && k < src->nfiles; k++)
+		if (src->files[k].text != NULL)
+			rc = script(&src->files[k], table, &ix, out, err);
 	imp_index_free(&ix);
 	free(table);
 	return rc;

@@ -513,6 +513,29 @@ run revgen -d m_al1 import --from alembic up.sql
 status_is 0
 grep -l -- "-- +downgrade" m_al1/versions/* && fail "a downgrade section"
 
+tcase "alembic: two heads, a downgrade script for each (Alembic refuses heads:base)"
+sed '/^-- Running upgrade ae1027a6acf, 27c6a30d7c24/,$d' up.sql >up_heads.sql
+# block FROM: the downgrade of revision FROM in down.sql
+block() { awk -v m="-- Running downgrade $1 ->" 'index($0, "-- Running") == 1 { on = index($0, m) == 1 } on' down.sql; }
+{ block ae1027a6acf; block 1975ea83b712; } >down_ae.sql
+{ block 27c6a30d7c24; block 1975ea83b712; } >down_27.sql
+fresh m_alh
+run revgen -d m_alh import --from alembic up_heads.sql down_ae.sql down_27.sql
+status_is 0
+[ "$(wc -l <"$OUT")" = 3 ] || fail "wrote: $(cat "$OUT")"
+run revapply -d m_alh -u sqlite:alh.db upgrade heads
+status_is 0
+rm -f native_alh.db && native native_alh.db up_heads.sql
+[ "$(schema alh.db)" = "$(schema native_alh.db)" ] || fail "schemas differ"
+run revapply -d m_alh -u sqlite:alh.db downgrade base
+status_is 0
+[ -z "$(schema alh.db)" ] || fail "left: $(schema alh.db)"
+sed 's/DROP TABLE account;/DROP TABLE account; -- edited/' down_27.sql >down_27e.sql
+fresh m_alh
+run revgen -d m_alh import --from alembic up_heads.sql down_ae.sql down_27e.sql
+status_is 2
+stderr_has "down_27e.sql:7: revision 1975ea83b712 is downgraded otherwise in down_ae.sql"
+
 tcase "alembic: a script that starts partway names the missing revision"
 sed -n '/^-- Running upgrade ae1027a6acf, 27c6a30d7c24/,$p' up.sql >part.sql
 fresh m_alp

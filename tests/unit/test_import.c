@@ -578,6 +578,47 @@ test_alembic_version_table(void **state)
 	assert_string_equal(list.revs[0].down, "DROP TABLE t;\n");
 }
 
+/*
+ * Two heads: Alembic prints no downgrade from both (heads:base is
+ * refused), so each head's script is given; what they share must agree.
+ */
+static const char up_heads[] =
+    "-- Running upgrade  -> a1\n\nCREATE TABLE t (a int);\n\n"
+    "INSERT INTO alembic_version (version_num) VALUES ('a1');\n\n"
+    "-- Running upgrade a1 -> b1\n\nCREATE TABLE u (a int);\n\n"
+    "UPDATE alembic_version SET version_num='b1' WHERE "
+    "alembic_version.version_num = 'a1';\n\n"
+    "-- Running upgrade a1 -> b2\n\nCREATE TABLE v (a int);\n\n"
+    "INSERT INTO alembic_version (version_num) VALUES ('b2');\n\n";
+
+static void
+test_alembic_heads(void **state)
+{
+	(void)state;
+	kind("alembic");
+	add("0up.sql", up_heads);
+	add("1down.sql", "-- Running downgrade b1 -> a1\n\nDROP TABLE u;\n\n"
+	    "-- Running downgrade a1 -> \n\nDROP TABLE t;\n\n");
+	add("2down.sql", "-- Running downgrade b2 -> a1\n\nDROP TABLE v;\n\n"
+	    "-- Running downgrade a1 -> \n\nDROP TABLE t;\n\n");
+	assert_int_equal(parse(), 0);
+	assert_string_equal(ids(), "a1 b1 b2");
+	assert_string_equal(list.revs[0].down, "DROP TABLE t;\n");
+	assert_string_equal(list.revs[0].down_path, "src/1down.sql");
+	assert_string_equal(list.revs[1].down, "DROP TABLE u;\n");
+	assert_string_equal(list.revs[2].down, "DROP TABLE v;\n");
+	teardown(NULL);
+	setup(NULL);
+	kind("alembic");
+	add("0up.sql", up_heads);
+	add("1down.sql", "-- Running downgrade a1 -> \n\nDROP TABLE t;\n\n");
+	add("2down.sql", "-- Running downgrade a1 -> \n\nDROP TABLE t2;\n\n");
+	assert_int_equal(parse(), -1);
+	assert_string_equal(error_text(), "src/2down.sql:1: revision a1 is "
+	    "downgraded otherwise in src/1down.sql; give the scripts of one "
+	    "history, each generated once");
+}
+
 static void
 test_alembic_refusals(void **state)
 {
@@ -596,7 +637,7 @@ test_alembic_refusals(void **state)
 	    "-- Running downgrade aa -> \n");
 	assert_int_equal(parse(), -1);
 	assert_string_equal(error_text(), "src/1down.sql:2: revision aa is "
-	    "downgraded twice; give the two scripts of one history, each "
+	    "downgraded twice; give the scripts of one history, each "
 	    "generated once");
 }
 
@@ -660,6 +701,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_alembic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alembic_version_table,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_alembic_heads, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_alembic_refusals, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_render, setup, teardown),
