@@ -204,6 +204,27 @@ change_rest(struct plan *p, struct change *c, const char *s, size_t n)
 	return 0;
 }
 
+/* A note as Sqitch reads it: \\n, \\r and \\\\ stand for a line break, a
+ * carriage return and a backslash. */
+static char *
+unescape(const char *s, size_t n)
+{
+	struct dbrev_buf b = { 0 };
+	size_t i;
+
+	dbrev_buf_puts(&b, "");
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\\' && i + 1 < n && (s[i + 1] == 'n' ||
+		    s[i + 1] == 'r' || s[i + 1] == '\\')) {
+			i++;
+			dbrev_buf_add(&b, s[i] == 'n' ? "\n" : s[i] == 'r' ?
+			    "\r" : "\\", 1);
+		} else
+			dbrev_buf_add(&b, s + i, 1);
+	}
+	return dbrev_buf_take(&b);
+}
+
 /* A change line: [+]name [deps] time planner <email> [# note]. */
 static int
 change_line(struct plan *p, const char *s, size_t n, const char *note,
@@ -233,7 +254,7 @@ change_line(struct plan *p, const char *s, size_t n, const char *note,
 	c->line = line;
 	c->instance = 1;	/* see instances() */
 	c->first_tag = p->nt;
-	c->note = dbrev_xstrndup(note != NULL ? note : "", notelen);
+	c->note = unescape(note != NULL ? note : "", notelen);
 	return change_rest(p, c, s + k, n - k);
 }
 
@@ -392,8 +413,9 @@ requirement(struct plan *p, size_t ci, const char *d, size_t n)
 /*
  * The script of change ci in dir ("deploy" or "revert"): <name>.sql for
  * the latest instance of a name; for an earlier one <name>@<tag>.sql,
- * the latest tag from it up to the next instance whose deploy script
- * exists.  Sets *tagp to that tag (NULL for the latest instance).
+ * the first tag in Sqitch's order (see below) whose deploy script
+ * exists, else the first.  Sets *tagp to that tag (NULL for the latest
+ * instance).
  */
 static const struct dbrev_import_file *
 script(const struct dbrev_import_source *src, const struct plan *p,
@@ -403,7 +425,7 @@ script(const struct dbrev_import_source *src, const struct plan *p,
 	const struct dbrev_import_file *f = NULL;
 	struct dbrev_buf b = { 0 };
 	long nx = imp_index_after(&p->names, c->name, strlen(c->name), ci);
-	size_t next = nx < 0 ? p->nc : (size_t)nx, t;
+	size_t next = nx < 0 ? p->nc : (size_t)nx, ch, t;
 
 	if (next == p->nc) {
 		*tagp = NULL;
@@ -418,17 +440,19 @@ script(const struct dbrev_import_source *src, const struct plan *p,
 		dbrev_buf_free(&b);
 		return f;
 	}
-	for (t = p->c[next].first_tag; t-- > c->first_tag; ) {
-		dbrev_buf_reset(&b);
-		dbrev_buf_printf(&b, "%s/%s@%s.sql", dir, c->name,
-		    p->t[t].name);
-		if (*tagp == NULL)
-			*tagp = p->t[t].name;	/* the one Sqitch expects */
-		if ((f = imp_find(src, b.data)) != NULL) {
-			*tagp = p->t[t].name;
-			break;
+	/* Sqitch's order: from the change before the rework back to this
+	 * one, each change's tags in the order they were declared. */
+	for (ch = next; f == NULL && ch-- > ci; )
+		for (t = p->c[ch].first_tag; f == NULL &&
+		    t < p->c[ch].first_tag + p->c[ch].ntags; t++) {
+			dbrev_buf_reset(&b);
+			dbrev_buf_printf(&b, "%s/%s@%s.sql", dir, c->name,
+			    p->t[t].name);
+			if (*tagp == NULL)
+				*tagp = p->t[t].name;	/* what Sqitch expects */
+			if ((f = imp_find(src, b.data)) != NULL)
+				*tagp = p->t[t].name;
 		}
-	}
 	dbrev_buf_free(&b);
 	return f;
 }

@@ -481,6 +481,36 @@ test_sqitch(void **state)
 	assert_string_equal(list.revs[0].created, "2020-01-01T00:00:00Z");
 }
 
+/*
+ * Sqitch's choices: of a reworked change's scripts, the one of the
+ * first tag declared on the latest tagged change (with @v1 and @v2 on
+ * one change, @v1); notes unescaped (\\n, \\\\) before they become
+ * one-line messages.
+ */
+static void
+test_sqitch_rework_tags(void **state)
+{
+	(void)state;
+	kind("sqitch");
+	add("sqitch.plan", "%project=p\n\n"
+	    "b 2020-01-01T00:00:00Z A <a@x> # Two lines:\\nsecond \\\\ one.\n"
+	    "c 2020-01-02T00:00:00Z A <a@x>\n"
+	    "@v1 2020-01-03T00:00:00Z A <a@x>\n"
+	    "@v2 2020-01-03T00:00:01Z A <a@x>\n"
+	    "b [b@v1] 2020-01-04T00:00:00Z A <a@x> # Rework.\n");
+	add("deploy/b@v1.sql", "SELECT 'b at v1';");
+	add("deploy/b@v2.sql", "SELECT 'b at v2';");
+	add("deploy/b.sql", "SELECT 'b';");
+	add("deploy/c.sql", "SELECT 'c';");
+	add("revert/b@v1.sql", "SELECT '-b at v1';");
+	add("revert/b@v2.sql", "SELECT '-b at v2';");
+	assert_int_equal(parse(), 0);
+	assert_string_equal(list.revs[0].version, "b@v1");
+	assert_string_equal(list.revs[0].up, "SELECT 'b at v1';");
+	assert_string_equal(list.revs[0].down, "SELECT '-b at v1';");
+	assert_string_equal(list.revs[0].message, "Two lines: second \\ one.");
+}
+
 static void
 test_sqitch_refusals(void **state)
 {
@@ -696,6 +726,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_diesel, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sqitch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sqitch_rework_tags, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_sqitch_refusals, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_alembic, setup, teardown),
