@@ -187,7 +187,39 @@ struct chunk {
 	struct dbrev_buf		 out;
 	unsigned			 out_line;
 	int				 autocommit;
+	/* The versions its version statements replace or delete, each
+	 * followed by a NUL. */
+	struct dbrev_buf		 gone;
 };
+
+/*
+ * The version a DELETE or UPDATE of the version table replaces: the
+ * last "version_num = 'X'" of [s, e) (the WHERE clause), added to gone.
+ */
+static void
+replaced(const char *s, const char *e, struct dbrev_buf *gone)
+{
+	const char *p = NULL, *q = s, *v, *end;
+
+	while ((q = memmem(q, (size_t)(e - q), "version_num", 11)) != NULL) {
+		p = q;
+		q += 11;
+	}
+	if (p == NULL)
+		return;
+	for (v = p + 11; v < e && (*v == ' ' || *v == '\t' || *v == '\n' ||
+	    *v == '\r'); v++)
+		;
+	if (v >= e || *v++ != '=')
+		return;
+	while (v < e && (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r'))
+		v++;
+	if (v >= e || *v++ != '\'' ||
+	    (end = memchr(v, '\'', (size_t)(e - v))) == NULL)
+		return;
+	dbrev_buf_add(gone, v, (size_t)(end - v));
+	dbrev_buf_add(gone, "", 1);
+}
 
 /*
  * Copy the chunk without Alembic's statements into c->out.  In the
@@ -203,6 +235,7 @@ filter(struct chunk *c, const char *table, int preamble,
 	enum kind k;
 
 	dbrev_buf_reset(&c->out);
+	dbrev_buf_reset(&c->gone);
 	while (imp_stmt(t, len, &pos, &s, &e)) {
 		k = classify(t + s, t + e, table);
 		if (k == S_USER) {
@@ -217,6 +250,9 @@ filter(struct chunk *c, const char *table, int preamble,
 			continue;
 		}
 		committed |= k == S_COMMIT;
+		if (k == S_VERSION && (imp_word_is(t + s, 6, "DELETE") ||
+		    imp_word_is(t + s, 6, "UPDATE")))
+			replaced(t + s, t + e, &c->gone);
 		/* Its whole line when nothing else stands on it. */
 		a = line_start(t, s);
 		own = a >= from && imp_blank(t + a, s - a);
@@ -398,6 +434,37 @@ add_down(const struct chunk *c, const char *version, unsigned line,
 }
 
 /*
+ * Alembic's depends_on, where the script shows it: a version the step
+ * replaces in the version table that is not a parent (the step runs
+ * after a head of another branch that it depends on, and absorbs it).
+ */
+static void
+depends_of(const struct chunk *c, struct dbrev_import_rev *r)
+{
+	char id[DBREV_ID_MAX + 1];
+	const char *v;
+	size_t i;
+
+	for (v = c->gone.data; v != NULL && v < c->gone.data + c->gone.len;
+	    v += strlen(v) + 1) {
+		dbrev_import_id(v, id);
+		for (i = 0; i < r->nparents; i++)
+			if (strcmp(r->parents[i], id) == 0)
+				break;
+		if (i < r->nparents || strcmp(r->id, id) == 0)
+			continue;
+		for (i = 0; i < r->ndepends; i++)
+			if (strcmp(r->depends[i], id) == 0)
+				break;
+		if (i < r->ndepends)
+			continue;
+		r->depends = dbrev_xrealloc(r->depends,
+		    (r->ndepends + 1) * sizeof(char *));
+		r->depends[r->ndepends++] = dbrev_xstrdup(id);
+	}
+}
+
+/*
  * One script's revisions: upgrades into out (ix NULL), or downgrades of
  * those (ix: an index of their versions).
  */
@@ -473,6 +540,7 @@ script(const struct dbrev_import_file *f, const char *table,
 			r->parents = ids;
 			r->nparents = (size_t)nids;
 			ids = NULL;
+			depends_of(&c, r);
 		}
 		for (k = 0; ids != NULL && k < (size_t)nids; k++)
 			free(ids[k]);
@@ -484,6 +552,7 @@ script(const struct dbrev_import_file *f, const char *table,
 	free(at);
 	free(no);
 	dbrev_buf_free(&c.out);
+	dbrev_buf_free(&c.gone);
 	return rc;
 }
 

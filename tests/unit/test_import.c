@@ -649,6 +649,37 @@ test_alembic_heads(void **state)
 	    "history, each generated once");
 }
 
+/*
+ * depends_on, as Alembic 1.8 prints it when the dependency is a head of
+ * another branch: x2 (down_revision x1, depends_on b2) deletes x1's row
+ * and moves b2's to itself.
+ */
+static void
+test_alembic_depends(void **state)
+{
+	(void)state;
+	kind("alembic");
+	add("0up.sql", "-- Running upgrade  -> a1\n\nSELECT 1;\n\n"
+	    "INSERT INTO alembic_version (version_num) VALUES ('a1');\n\n"
+	    "-- Running upgrade a1 -> b2\n\nSELECT 2;\n\n"
+	    "UPDATE alembic_version SET version_num='b2' WHERE "
+	    "alembic_version.version_num = 'a1';\n\n"
+	    "-- Running upgrade  -> x1\n\nSELECT 3;\n\n"
+	    "INSERT INTO alembic_version (version_num) VALUES ('x1');\n\n"
+	    "-- Running upgrade x1 -> x2\n\nSELECT 4;\n\n"
+	    "DELETE FROM alembic_version WHERE alembic_version.version_num = "
+	    "'x1';\n\nUPDATE alembic_version SET version_num='x2' WHERE "
+	    "alembic_version.version_num = 'b2';\n\n");
+	assert_int_equal(parse(), 0);
+	assert_string_equal(ids(), "a1 b2 x1 x2");
+	assert_int_equal(list.revs[3].nparents, 1);
+	assert_string_equal(list.revs[3].parents[0], "x1");
+	assert_int_equal(list.revs[3].ndepends, 1);
+	assert_string_equal(list.revs[3].depends[0], "b2");
+	assert_int_equal(list.revs[1].ndepends, 0);
+	assert_string_equal(list.revs[3].up, "SELECT 4;\n");
+}
+
 static void
 test_alembic_refusals(void **state)
 {
@@ -734,6 +765,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_alembic_version_table,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alembic_heads, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_alembic_depends, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_alembic_refusals, setup,
 		    teardown),
