@@ -345,7 +345,8 @@ marker_sides(const char *s, size_t len, const char *mark, char **left,
 		else
 			return -1;
 	}
-	for (p = s + m; p < arrow && *p == ' '; p++)
+	/* "upgrade -> X" (one blank) has its arrow inside the mark. */
+	for (p = arrow < s + m ? arrow : s + m; p < arrow && *p == ' '; p++)
 		;
 	*left = dbrev_xstrndup(p, (size_t)(arrow - p));
 	p = arrow + 3;

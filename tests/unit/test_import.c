@@ -678,6 +678,14 @@ test_alembic_depends(void **state)
 	assert_string_equal(list.revs[3].depends[0], "b2");
 	assert_int_equal(list.revs[1].ndepends, 0);
 	assert_string_equal(list.revs[3].up, "SELECT 4;\n");
+	teardown(NULL);
+	setup(NULL);
+	/* One blank before the arrow (edited by hand): still a root. */
+	kind("alembic");
+	add("0up.sql", "-- Running upgrade -> a1\n\nSELECT 1;\n");
+	assert_int_equal(parse(), 0);
+	assert_string_equal(ids(), "a1");
+	assert_int_equal(list.revs[0].nparents, 0);
 }
 
 static void
