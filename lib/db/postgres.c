@@ -121,36 +121,39 @@ replace_all(struct dbrev_buf *b, const char *needle)
 static char *
 clean_message(const char *url, const char *password, const char *msg)
 {
-	struct dbrev_buf b = { 0 };
-	char *s, *d;
+	struct dbrev_buf b = { 0 }, o = { 0 };
+	const char *s;
+	char c;
 
 	dbrev_buf_puts(&b, msg != NULL ? msg : "");
 	if (password != NULL)
 		replace_all(&b, password);
 	if (url != NULL)
 		dbrev_url_scrub(url, b.data);	/* in place, never longer */
-	for (s = d = b.data; *s != '\0'; s++) {
+	/* Into o: a line break may become two bytes (". "). */
+	for (s = b.data; *s != '\0'; s++) {
 		if (*s == '\n' || *s == '\r') {
 			while (s[1] == '\n' || s[1] == '\r' || s[1] == '\t' ||
 			    s[1] == ' ')
 				s++;
-			if (d == b.data || s[1] == '\0')
+			if (o.len == 0 || s[1] == '\0')
 				continue;
 			/* "refused\n\tIs the server..." reads as two sentences. */
-			if (isalnum((unsigned char)d[-1]))
-				*d++ = '.';
-			*d++ = ' ';
+			if (isalnum((unsigned char)o.data[o.len - 1]))
+				dbrev_buf_add(&o, ".", 1);
+			dbrev_buf_add(&o, " ", 1);
 			continue;
 		}
-		if (*s == ' ' && d > b.data && d[-1] == ' ' && d - b.data >= 2 &&
-		    d[-2] == ':')
+		if (*s == ' ' && o.len >= 2 && o.data[o.len - 1] == ' ' &&
+		    o.data[o.len - 2] == ':')
 			continue;
-		*d++ = *s == '\t' ? ' ' : *s;
+		c = *s == '\t' ? ' ' : *s;
+		dbrev_buf_add(&o, &c, 1);
 	}
-	*d = '\0';
-	while (d > b.data && d[-1] == ' ')
-		*--d = '\0';
-	return b.data;
+	while (o.len > 0 && o.data[o.len - 1] == ' ')
+		o.data[--o.len] = '\0';
+	dbrev_buf_free(&b);
+	return dbrev_buf_take(&o);
 }
 
 /*

@@ -371,7 +371,7 @@ test_commit_of_failed_transaction(void **state)
 
 struct notices {
 	int	 n;
-	char	 last[256];
+	char	 last[8192];
 };
 
 static void
@@ -405,10 +405,22 @@ test_notices(void **state)
 	    "n.sql", 1, &err), 0);
 	assert_int_equal(ns.n, 2);
 	assert_non_null(strstr(ns.last, "does not exist, skipping"));
+	/*
+	 * A DETAIL of many short lines (DROP ... CASCADE lists every
+	 * object) joins into one line; each line break gives ". ", two
+	 * bytes for one, so the text is not rewritten in place.
+	 */
+	assert_int_equal(D->exec(c, "DO $$BEGIN RAISE NOTICE 'many' USING "
+	    "DETAIL = repeat(E'drop cascades to view v\\n', 200) || 'end'; "
+	    "END$$", "n.sql", 1, &err), 0);
+	assert_int_equal(ns.n, 3);
+	assert_non_null(strstr(ns.last, "NOTICE: many; DETAIL: drop cascades "
+	    "to view v. drop cascades to view v. drop"));
+	assert_non_null(strstr(ns.last, "to view v. end"));
 	/* The driver's own statements raise none. */
 	assert_int_equal(D->table_ensure(c, "ns.revs", &err), 0);
 	assert_int_equal(D->table_ensure(c, "ns.revs", &err), 0);
-	assert_int_equal(ns.n, 2);
+	assert_int_equal(ns.n, 3);
 	D->close(c);
 }
 
