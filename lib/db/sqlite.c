@@ -509,7 +509,12 @@ exec_script(struct dbrev_conn *c, const char *sql, const char *file,
 		start = skip_space(p, end, &line);
 		if (start >= end)
 			break;
-		rc = sqlite3_prepare_v2(c->db, start, (int)(end - start),
+		/*
+		 * The length counts the terminating NUL: without it SQLite
+		 * copies the rest of the script to terminate it, on every
+		 * statement (quadratic in a large data migration).
+		 */
+		rc = sqlite3_prepare_v2(c->db, start, (int)(end - start) + 1,
 		    &st, &tail);
 		if (rc != SQLITE_OK)
 			return dbrev_error_set(err, DBREV_ERR_RUNTIME, file,
