@@ -5,6 +5,7 @@
 
 #include "dbrev/url.h"
 #include "dbrev/util.h"
+#include "private.h"
 
 static int
 has_prefix(const char *s, const char *prefix)
@@ -314,8 +315,8 @@ hexval(int c)
 }
 
 /* A percent-decoded copy of [s, e). */
-static char *
-pct_decode(const char *s, const char *e)
+char *
+dbrev_url_decode(const char *s, const char *e)
 {
 	char *out = dbrev_xmalloc((size_t)(e - s) + 1), *o = out;
 
@@ -332,8 +333,8 @@ pct_decode(const char *s, const char *e)
 }
 
 /* A copy of a keyword value with libpq's backslash escapes removed. */
-static char *
-unescape(const char *s, const char *e)
+char *
+dbrev_url_unescape(const char *s, const char *e)
 {
 	char *out = dbrev_xmalloc((size_t)(e - s) + 1), *o = out;
 
@@ -389,10 +390,10 @@ dbrev_url_scrub(const char *url, char *message)
 		return;
 	if (is_any_uri(url)) {
 		if (uri_password(url, &s, &e) && e > s + 1)
-			scrub_value(message, url + s + 1, url + e, pct_decode);
+			scrub_value(message, url + s + 1, url + e, dbrev_url_decode);
 		q = strchr(url, '?');
 		while (q != NULL && query_password(q + 1, &vs, &ve) != NULL) {
-			scrub_value(message, vs, ve, pct_decode);
+			scrub_value(message, vs, ve, dbrev_url_decode);
 			q = *ve == '&' ? ve : NULL;
 		}
 		return;
@@ -400,7 +401,7 @@ dbrev_url_scrub(const char *url, char *message)
 	if (is_keywords(url)) {
 		p = url;
 		while (keyword_password(p, &vs, &ve, &ie) != NULL) {
-			scrub_value(message, vs, ve, unescape);
+			scrub_value(message, vs, ve, dbrev_url_unescape);
 			p = ie;
 		}
 	}

@@ -31,6 +31,7 @@
 #include <time.h>
 
 #include "postgres_libpq.h"
+#include "../private.h"
 
 #include "dbrev/driver.h"
 
@@ -93,7 +94,11 @@ struct dbrev_conn {
 
 /* --- messages ------------------------------------------------------ */
 
-/* Replace every occurrence of `needle` in buf by "***". */
+/*
+ * Replace every occurrence of `needle` in buf by "***".  A needle of
+ * stars only is left alone: it reads as the replacement already (and
+ * replacing it would never end).
+ */
 static void
 replace_all(struct dbrev_buf *b, const char *needle)
 {
@@ -101,7 +106,8 @@ replace_all(struct dbrev_buf *b, const char *needle)
 	size_t n = strlen(needle);
 	const char *p, *q;
 
-	if (n == 0 || b->data == NULL || strstr(b->data, needle) == NULL)
+	if (n == 0 || needle[strspn(needle, "*")] == '\0' || b->data == NULL ||
+	    strstr(b->data, needle) == NULL)
 		return;
 	for (p = b->data; (q = strstr(p, needle)) != NULL; p = q + n) {
 		dbrev_buf_add(&out, p, (size_t)(q - p));
@@ -113,81 +119,194 @@ replace_all(struct dbrev_buf *b, const char *needle)
 }
 
 /*
+ * Scrub the password (as libpq decoded it) and the URL's secrets from b
+ * until none is left: a replacement can join text into a new occurrence.
+ */
+static void
+scrub_all(struct dbrev_buf *b, const char *url, const char *password)
+{
+	struct dbrev_buf before = { 0 };
+
+	do {
+		dbrev_buf_reset(&before);
+		dbrev_buf_puts(&before, b->data);
+		if (password != NULL)
+			replace_all(b, password);
+		if (url != NULL)
+			dbrev_url_scrub(url, b->data);	/* never longer */
+		b->len = strlen(b->data);
+	} while (strcmp(before.data, b->data) != 0);
+	dbrev_buf_free(&before);
+}
+
+/*
  * A message from libpq or the server made safe and printable on one
  * line: the password removed (as the URL spells it and as libpq decoded
- * it), line breaks (and the tabs after them) joined, "FATAL:  x" made
- * "FATAL: x".
+ * it), line breaks (and the blanks after them) joined, "FATAL:  x" made
+ * "FATAL: x".  Written into a new string: joining a line after a word
+ * adds a character ('.').  Scrubbed before the joining (a password may
+ * hold a line break) and after it (joining may make one appear).
  */
-static char *
-clean_message(const char *url, const char *password, const char *msg)
+char *
+dbrev_pg_clean_message(const char *url, const char *password,
+    const char *msg)
 {
-	struct dbrev_buf b = { 0 };
-	char *s, *d;
+	struct dbrev_buf in = { 0 }, out = { 0 };
+	const char *s;
+	char ch;
 
-	dbrev_buf_puts(&b, msg != NULL ? msg : "");
-	if (password != NULL)
-		replace_all(&b, password);
-	if (url != NULL)
-		dbrev_url_scrub(url, b.data);	/* in place, never longer */
-	for (s = d = b.data; *s != '\0'; s++) {
+	dbrev_buf_puts(&in, msg != NULL ? msg : "");
+	scrub_all(&in, url, password);
+	dbrev_buf_puts(&out, "");
+	for (s = in.data; *s != '\0'; s++) {
 		if (*s == '\n' || *s == '\r') {
 			while (s[1] == '\n' || s[1] == '\r' || s[1] == '\t' ||
 			    s[1] == ' ')
 				s++;
-			if (d == b.data || s[1] == '\0')
+			if (out.len == 0 || s[1] == '\0')
 				continue;
 			/* "refused\n\tIs the server..." reads as two sentences. */
-			if (isalnum((unsigned char)d[-1]))
-				*d++ = '.';
-			*d++ = ' ';
+			if (isalnum((unsigned char)out.data[out.len - 1]))
+				dbrev_buf_puts(&out, ".");
+			if (out.data[out.len - 1] != ' ')
+				dbrev_buf_puts(&out, " ");
 			continue;
 		}
-		if (*s == ' ' && d > b.data && d[-1] == ' ' && d - b.data >= 2 &&
-		    d[-2] == ':')
+		if (*s == ' ' && out.len >= 2 && out.data[out.len - 1] == ' ' &&
+		    out.data[out.len - 2] == ':')
 			continue;
-		*d++ = *s == '\t' ? ' ' : *s;
+		ch = *s == '\t' ? ' ' : *s;
+		dbrev_buf_add(&out, &ch, 1);
 	}
-	*d = '\0';
-	while (d > b.data && d[-1] == ' ')
-		*--d = '\0';
-	return b.data;
+	dbrev_buf_free(&in);
+	scrub_all(&out, url, password);
+	while (out.len > 0 && out.data[out.len - 1] == ' ')
+		out.data[--out.len] = '\0';
+	return dbrev_buf_take(&out);
+}
+
+/* Bytes that separate the words of a URL or keyword string. */
+static int
+url_sep(unsigned char ch)
+{
+	return ch != '\0' && (isspace(ch) || strchr("='\":/@?&#[],", ch));
+}
+
+static int
+word_char(unsigned char ch)
+{
+	return isalnum(ch) || ch == '_' || ch >= 0x80;
 }
 
 /*
- * libpq's 'missing "=" after "WORD"' echoes a word of the connection
- * string, which may be a mistyped password ("password secret"): show it
- * only when it is a connection keyword.
+ * Replace each occurrence of w in b that is a whole word (not glued to
+ * a letter or digit on a side where w has one) by "***".  Returns
+ * whether it replaced any.
  */
-static void
-hide_stray_word(char *msg)
+static int
+replace_word(struct dbrev_buf *b, const char *w)
 {
-	static const char pre[] = "missing \"=\" after \"";
-	PQconninfoOption *defs, *o;
-	char *w, *e;
-	int known = 0;
+	struct dbrev_buf out = { 0 };
+	size_t n = strlen(w);
+	const char *p = b->data, *q;
+	int any = 0;
 
-	if ((w = strstr(msg, pre)) == NULL)
-		return;
-	w += sizeof(pre) - 1;
-	if ((e = strchr(w, '"')) == NULL)
-		return;
-	if ((defs = PQconndefaults()) != NULL) {
-		for (o = defs; o->keyword != NULL; o++)
-			if (strlen(o->keyword) == (size_t)(e - w) &&
-			    strncmp(o->keyword, w, (size_t)(e - w)) == 0)
-				known = 1;
-		PQconninfoFree(defs);
+	if (n == 0 || w[strspn(w, "*")] == '\0')
+		return 0;
+	while ((q = strstr(p, w)) != NULL) {
+		int whole = (q == b->data || !word_char((unsigned char)w[0]) ||
+		    !word_char((unsigned char)q[-1])) &&
+		    (!word_char((unsigned char)w[n - 1]) ||
+		    !word_char((unsigned char)q[n]));
+
+		dbrev_buf_add(&out, p, (size_t)(q - p));
+		if (whole) {
+			dbrev_buf_puts(&out, "***");
+			any = 1;
+			p = q + n;
+		} else {
+			dbrev_buf_add(&out, q, 1);
+			p = q + 1;
+		}
 	}
-	if (!known && e - w >= 3) {
-		memcpy(w, "***", 3);
-		memmove(w + 3, e, strlen(e) + 1);
+	dbrev_buf_puts(&out, p);
+	dbrev_buf_free(b);
+	*b = out;
+	return any;
+}
+
+/* Whether [w, w + n) is a connection keyword or a URI scheme. */
+static int
+known_word(const PQconninfoOption *defs, const char *w, size_t n)
+{
+	static const char *const schemes[] = { "postgresql", "postgres" };
+	const PQconninfoOption *o;
+	size_t i;
+
+	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+		if (strlen(schemes[i]) == n && strncmp(schemes[i], w, n) == 0)
+			return 1;
+	for (o = defs; o != NULL && o->keyword != NULL; o++)
+		if (strlen(o->keyword) == n && strncmp(o->keyword, w, n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * When libpq cannot parse a URL, its message may echo a piece of it
+ * (a word where a keyword was expected, the whole URI), and the piece
+ * may be a mistyped password ("host=h secret").  No password can be
+ * found in what libpq cannot parse, so: a copy of msg in which every
+ * word of the URL is replaced by "***" (as written, percent-decoded
+ * and unescaped), except connection keywords, the scheme and words in
+ * a name's place (followed by '='), which say what is wrong.
+ */
+char *
+dbrev_pg_hide_url_words(const char *url, const char *msg)
+{
+	struct dbrev_buf b = { 0 }, words = { 0 };
+	PQconninfoOption *defs = PQconndefaults();
+	const char *p, *w, *e, *after;
+	char *form;
+	int changed;
+
+	/* The words to hide, NUL-separated: each as written and decoded. */
+	for (p = url != NULL ? url : ""; *p != '\0'; p = e) {
+		for (w = p; url_sep((unsigned char)*w); w++)
+			;
+		for (e = w; *e != '\0' && !url_sep((unsigned char)*e); e++)
+			;
+		for (after = e; isspace((unsigned char)*after); after++)
+			;
+		if (e == w || *after == '=' || known_word(defs, w,
+		    (size_t)(e - w)))
+			continue;
+		dbrev_buf_add(&words, w, (size_t)(e - w));
+		dbrev_buf_add(&words, "", 1);
+		form = dbrev_url_decode(w, e);
+		dbrev_buf_add(&words, form, strlen(form) + 1);
+		free(form);
+		form = dbrev_url_unescape(w, e);
+		dbrev_buf_add(&words, form, strlen(form) + 1);
+		free(form);
 	}
+	PQconninfoFree(defs);
+	dbrev_buf_puts(&b, msg != NULL ? msg : "");
+	/* Until none is left: a replacement can make a neighbour whole. */
+	do {
+		changed = 0;
+		for (w = words.data; w != NULL && w < words.data + words.len;
+		    w += strlen(w) + 1)
+			changed |= replace_word(&b, w);
+	} while (changed);
+	dbrev_buf_free(&words);
+	return dbrev_buf_take(&b);
 }
 
 static char *
 conn_message(struct dbrev_conn *c, const char *msg)
 {
-	return clean_message(c->url, c->password, msg);
+	return dbrev_pg_clean_message(c->url, c->password, msg);
 }
 
 /* Fill err from the connection's last libpq error. */
@@ -348,13 +467,41 @@ conn_free(struct dbrev_conn *c)
 	free(c);
 }
 
+/* The password in libpq's reading of a URL, or NULL. */
+static char *
+opts_password(const PQconninfoOption *opts)
+{
+	const PQconninfoOption *o;
+
+	for (o = opts; o->keyword != NULL; o++)
+		if (strcmp(o->keyword, "password") == 0 && o->val != NULL &&
+		    *o->val != '\0')
+			return dbrev_xstrdup(o->val);
+	return NULL;
+}
+
+char *
+dbrev_pg_url_password(const char *url)
+{
+	PQconninfoOption *opts;
+	char *perr = NULL, *pw;
+
+	if ((opts = PQconninfoParse(url, &perr)) == NULL) {
+		PQfreemem(perr);
+		return NULL;
+	}
+	pw = opts_password(opts);
+	PQconninfoFree(opts);
+	return pw;
+}
+
 static int
 pg_open(const char *url, struct dbrev_conn **out, struct dbrev_error *err)
 {
 	/* Later entries win: the URL's own application_name wins over ours. */
 	const char *kw[] = { "fallback_application_name", "dbname", NULL };
 	const char *val[] = { "dbrev", url, NULL };
-	PQconninfoOption *opts, *o;
+	PQconninfoOption *opts;
 	struct dbrev_conn *c;
 	char *perr = NULL, *m, *safe;
 	const char *s;
@@ -369,9 +516,10 @@ pg_open(const char *url, struct dbrev_conn **out, struct dbrev_error *err)
 
 	/* Parse first: to know the password to scrub, and to fail early. */
 	if ((opts = PQconninfoParse(url, &perr)) == NULL) {
-		m = clean_message(url, NULL, perr != NULL ? perr :
+		safe = dbrev_pg_hide_url_words(url, perr != NULL ? perr :
 		    "out of memory");
-		hide_stray_word(m);
+		m = dbrev_pg_clean_message(url, NULL, safe);
+		free(safe);
 		/* Not shown: redacting a string libpq cannot parse is a guess. */
 		dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
 		    "write postgresql://user@host:port/dbname?param=value or "
@@ -382,15 +530,12 @@ pg_open(const char *url, struct dbrev_conn **out, struct dbrev_error *err)
 		conn_free(c);
 		return -1;
 	}
-	for (o = opts; o->keyword != NULL; o++)
-		if (strcmp(o->keyword, "password") == 0 && o->val != NULL &&
-		    *o->val != '\0')
-			c->password = dbrev_xstrdup(o->val);
+	c->password = opts_password(opts);
 	PQconninfoFree(opts);
 
 	c->pg = PQconnectdbParams(kw, val, 1);
 	if (c->pg == NULL || PQstatus(c->pg) != CONNECTION_OK) {
-		m = clean_message(url, c->password, c->pg != NULL ?
+		m = dbrev_pg_clean_message(url, c->password, c->pg != NULL ?
 		    PQerrorMessage(c->pg) : "out of memory");
 		safe = dbrev_url_redact(url);
 		dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
@@ -1158,8 +1303,8 @@ pg_exec(struct dbrev_conn *c, const char *sql, const char *file,
 /* --- the version table's name -------------------------------------- */
 
 /* Quote an identifier without a connection (offline scripts). */
-static void
-quote_ident(struct dbrev_buf *b, const char *s, size_t n)
+void
+dbrev_pg_quote_ident(struct dbrev_buf *b, const char *s, size_t n)
 {
 	dbrev_buf_puts(b, "\"");
 	for (size_t i = 0; i < n; i++) {
@@ -1379,7 +1524,7 @@ pg_lock(struct dbrev_conn *c, const char *table, double timeout,
 		    wait * 1.5;
 	}
 	holder = lock_holder(c, key);
-	m = clean_message(c->url, c->password, holder);
+	m = dbrev_pg_clean_message(c->url, c->password, holder);
 	dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
 	    "another runner is migrating this database: wait for it, or "
 	    "raise --lock-timeout",
@@ -1700,16 +1845,16 @@ script_names(const char *table, struct dbrev_buf *qtable,
 	table = table_or_default(table);
 	dot = strchr(table, '.');
 	if (dot != NULL && dot != table && dot[1] != '\0') {
-		quote_ident(qschema, table, (size_t)(dot - table));
+		dbrev_pg_quote_ident(qschema, table, (size_t)(dot - table));
 		dbrev_buf_printf(qtable, "%s.", qschema->data);
 		table = dot + 1;
 	}
-	quote_ident(qtable, table, strlen(table));
+	dbrev_pg_quote_ident(qtable, table, strlen(table));
 }
 
 /* A string literal (standard_conforming_strings, the default). */
-static void
-quote_literal(struct dbrev_buf *b, const char *s)
+void
+dbrev_pg_quote_literal(struct dbrev_buf *b, const char *s)
 {
 	dbrev_buf_puts(b, "'");
 	for (; *s != '\0'; s++) {
@@ -1740,9 +1885,9 @@ pg_script_insert(struct dbrev_buf *out, const char *table,
 	script_names(table, &t, &s);
 	dbrev_buf_printf(out, "INSERT INTO %s (revision, checksum, state) "
 	    "VALUES (", t.data);
-	quote_literal(out, revision);
+	dbrev_pg_quote_literal(out, revision);
 	dbrev_buf_puts(out, ", ");
-	quote_literal(out, checksum);
+	dbrev_pg_quote_literal(out, checksum);
 	dbrev_buf_puts(out, ", 'applied');\n");
 	dbrev_buf_free(&t);
 	dbrev_buf_free(&s);
@@ -1756,7 +1901,7 @@ pg_script_delete(struct dbrev_buf *out, const char *table,
 
 	script_names(table, &t, &s);
 	dbrev_buf_printf(out, "DELETE FROM %s WHERE revision = ", t.data);
-	quote_literal(out, revision);
+	dbrev_pg_quote_literal(out, revision);
 	dbrev_buf_puts(out, ";\n");
 	dbrev_buf_free(&t);
 	dbrev_buf_free(&s);

@@ -23,6 +23,7 @@
 #include <sqlite3.h>
 
 #include "dbrev/driver.h"
+#include "../private.h"
 
 /* Cached statements on the version table, prepared once per connection. */
 enum {
@@ -80,8 +81,8 @@ db_error(struct dbrev_conn *c, struct dbrev_error *err, const char *what)
 }
 
 /* "name" or "schema"."name", each part quoted as an identifier. */
-static void
-quote_table(struct dbrev_buf *b, const char *table)
+void
+dbrev_sqlite_quote_table(struct dbrev_buf *b, const char *table)
 {
 	const char *p;
 
@@ -97,8 +98,8 @@ quote_table(struct dbrev_buf *b, const char *table)
 	dbrev_buf_puts(b, "\"");
 }
 
-static void
-quote_literal(struct dbrev_buf *b, const char *s)
+void
+dbrev_sqlite_quote_literal(struct dbrev_buf *b, const char *s)
 {
 	dbrev_buf_puts(b, "'");
 	for (; *s != '\0'; s++) {
@@ -161,30 +162,30 @@ stmt(struct dbrev_conn *c, int which, const char *table,
 		break;
 	case ST_GET:
 		dbrev_buf_puts(&b, "SELECT state FROM ");
-		quote_table(&b, table);
+		dbrev_sqlite_quote_table(&b, table);
 		dbrev_buf_puts(&b, " WHERE revision = ?1");
 		break;
 	case ST_INSERT:
 		dbrev_buf_puts(&b, "INSERT INTO ");
-		quote_table(&b, table);
+		dbrev_sqlite_quote_table(&b, table);
 		dbrev_buf_puts(&b, " (revision, checksum, state, applied_at) "
 		    "VALUES (?1, ?2, ?3, " TIMESTAMP_SQL ")");
 		break;
 	case ST_SET_STATE:
 		dbrev_buf_puts(&b, "UPDATE ");
-		quote_table(&b, table);
+		dbrev_sqlite_quote_table(&b, table);
 		dbrev_buf_puts(&b, " SET state = ?2, applied_at = "
 		    TIMESTAMP_SQL " WHERE revision = ?1");
 		break;
 	case ST_DELETE:
 		dbrev_buf_puts(&b, "DELETE FROM ");
-		quote_table(&b, table);
+		dbrev_sqlite_quote_table(&b, table);
 		dbrev_buf_puts(&b, " WHERE revision = ?1");
 		break;
 	case ST_READ:
 		dbrev_buf_puts(&b, "SELECT revision, checksum, state, "
 		    "applied_at FROM ");
-		quote_table(&b, table);
+		dbrev_sqlite_quote_table(&b, table);
 		dbrev_buf_puts(&b, " ORDER BY applied_at, revision");
 		break;
 	}
@@ -587,7 +588,7 @@ static void
 ddl(struct dbrev_buf *b, const char *table)
 {
 	dbrev_buf_puts(b, "CREATE TABLE IF NOT EXISTS ");
-	quote_table(b, table);
+	dbrev_sqlite_quote_table(b, table);
 	dbrev_buf_puts(b, " (\n"
 	    "    revision   TEXT PRIMARY KEY,\n"
 	    "    checksum   TEXT NOT NULL,\n"
@@ -768,11 +769,11 @@ sq_script_insert(struct dbrev_buf *out, const char *table,
     const char *revision, const char *checksum)
 {
 	dbrev_buf_puts(out, "INSERT INTO ");
-	quote_table(out, table);
+	dbrev_sqlite_quote_table(out, table);
 	dbrev_buf_puts(out, " (revision, checksum, state, applied_at) VALUES (");
-	quote_literal(out, revision);
+	dbrev_sqlite_quote_literal(out, revision);
 	dbrev_buf_puts(out, ", ");
-	quote_literal(out, checksum);
+	dbrev_sqlite_quote_literal(out, checksum);
 	dbrev_buf_puts(out, ", 'applied', " TIMESTAMP_SQL ");\n");
 }
 
@@ -781,9 +782,9 @@ sq_script_delete(struct dbrev_buf *out, const char *table,
     const char *revision)
 {
 	dbrev_buf_puts(out, "DELETE FROM ");
-	quote_table(out, table);
+	dbrev_sqlite_quote_table(out, table);
 	dbrev_buf_puts(out, " WHERE revision = ");
-	quote_literal(out, revision);
+	dbrev_sqlite_quote_literal(out, revision);
 	dbrev_buf_puts(out, ";\n");
 }
 

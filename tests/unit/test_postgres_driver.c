@@ -412,6 +412,39 @@ test_notices(void **state)
 	D->close(c);
 }
 
+/*
+ * A DROP ... CASCADE over three views: the server's NOTICE has a DETAIL
+ * of three lines, which reaches the callback as one line naming all
+ * three (cleaning it used to run off the end of its buffer).
+ */
+static void
+test_notice_multiline_detail(void **state)
+{
+	struct dbrev_conn *c;
+	struct dbrev_error err = { 0 };
+	struct notices ns = { 0 };
+
+	(void)state;
+	NEED_SERVER();
+	c = open_ok();
+	D->set_notice(c, on_notice, &ns);
+	if (D->exec(c, "CREATE TABLE cascade_base (id int, name text);\n"
+	    "CREATE VIEW cascade_v1 AS SELECT id FROM cascade_base;\n"
+	    "CREATE VIEW cascade_v2 AS SELECT name FROM cascade_base;\n"
+	    "CREATE VIEW cascade_v3 AS SELECT id, name FROM cascade_base;\n",
+	    "v.sql", 1, &err) != 0)
+		fail_msg("%s", err.message);
+	assert_int_equal(ns.n, 0);
+	if (D->exec(c, "DROP TABLE cascade_base CASCADE", "v.sql", 5,
+	    &err) != 0)
+		fail_msg("%s", err.message);
+	assert_int_equal(ns.n, 1);
+	assert_string_equal(ns.last, "NOTICE: drop cascades to 3 other "
+	    "objects; DETAIL: drop cascades to view cascade_v1. drop "
+	    "cascades to view cascade_v2. drop cascades to view cascade_v3");
+	D->close(c);
+}
+
 /* --- the version table --------------------------------------------- */
 
 static void
@@ -641,6 +674,7 @@ main(void)
 		cmocka_unit_test(test_exec_no_transaction_concurrently),
 		cmocka_unit_test(test_commit_of_failed_transaction),
 		cmocka_unit_test(test_notices),
+		cmocka_unit_test(test_notice_multiline_detail),
 		cmocka_unit_test(test_table_default),
 		cmocka_unit_test(test_table_schema_qualified),
 		cmocka_unit_test(test_table_pinned_against_search_path),
