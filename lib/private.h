@@ -60,10 +60,11 @@ void	 dbrev_pg_quote_ident(struct dbrev_buf *, const char *s, size_t n);
 void	 dbrev_pg_quote_literal(struct dbrev_buf *, const char *s);
 
 /*
- * libpq's own reading of a URL: its password (caller frees), or NULL
- * when it sets none or libpq cannot parse it.
+ * libpq's own reading of a URL: *val is the value of option kw
+ * ("password", "sslpassword", ...; caller frees) or NULL when the URL
+ * sets none.  Returns -1 (and *val NULL) when libpq cannot parse it.
  */
-char	*dbrev_pg_url_password(const char *url);
+int	 dbrev_pg_url_option(const char *url, const char *kw, char **val);
 
 /* keyword='value' for a libpq keyword string (a blank first unless b is empty). */
 void	 dbrev_pg_quote_conninfo(struct dbrev_buf *, const char *kw,

@@ -467,32 +467,33 @@ conn_free(struct dbrev_conn *c)
 	free(c);
 }
 
-/* The password in libpq's reading of a URL, or NULL. */
+/* The value of option kw in libpq's reading of a URL, or NULL. */
 static char *
-opts_password(const PQconninfoOption *opts)
+opts_value(const PQconninfoOption *opts, const char *kw)
 {
 	const PQconninfoOption *o;
 
 	for (o = opts; o->keyword != NULL; o++)
-		if (strcmp(o->keyword, "password") == 0 && o->val != NULL &&
+		if (strcmp(o->keyword, kw) == 0 && o->val != NULL &&
 		    *o->val != '\0')
 			return dbrev_xstrdup(o->val);
 	return NULL;
 }
 
-char *
-dbrev_pg_url_password(const char *url)
+int
+dbrev_pg_url_option(const char *url, const char *kw, char **val)
 {
 	PQconninfoOption *opts;
-	char *perr = NULL, *pw;
+	char *perr = NULL;
 
+	*val = NULL;
 	if ((opts = PQconninfoParse(url, &perr)) == NULL) {
 		PQfreemem(perr);
-		return NULL;
+		return -1;
 	}
-	pw = opts_password(opts);
+	*val = opts_value(opts, kw);
 	PQconninfoFree(opts);
-	return pw;
+	return 0;
 }
 
 static int
@@ -530,7 +531,7 @@ pg_open(const char *url, struct dbrev_conn **out, struct dbrev_error *err)
 		conn_free(c);
 		return -1;
 	}
-	c->password = opts_password(opts);
+	c->password = opts_value(opts, "password");
 	PQconninfoFree(opts);
 
 	c->pg = PQconnectdbParams(kw, val, 1);
