@@ -252,6 +252,14 @@ known_word(const PQconninfoOption *defs, const char *w, size_t n)
 	return 0;
 }
 
+static int
+longer_first(const void *a, const void *b)
+{
+	size_t la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
+
+	return la < lb ? 1 : la > lb ? -1 : 0;
+}
+
 /*
  * When libpq cannot parse a URL, its message may echo a piece of it
  * (a word where a keyword was expected, the whole URI), and the piece
@@ -267,7 +275,9 @@ dbrev_pg_hide_url_words(const char *url, const char *msg)
 	struct dbrev_buf b = { 0 }, words = { 0 };
 	PQconninfoOption *defs = PQconndefaults();
 	const char *p, *w, *e, *after;
+	const char **v;
 	char *form;
+	size_t n, i;
 	int changed;
 
 	/* The words to hide, NUL-separated: each as written and decoded. */
@@ -291,14 +301,22 @@ dbrev_pg_hide_url_words(const char *url, const char *msg)
 		free(form);
 	}
 	PQconninfoFree(defs);
+	for (w = words.data, n = 0; w != NULL && w < words.data + words.len;
+	    w += strlen(w) + 1)
+		n++;
+	v = dbrev_xmalloc((n ? n : 1) * sizeof(*v));
+	for (i = 0, w = words.data; i < n; i++, w += strlen(w) + 1)
+		v[i] = w;
+	/* The longest first: a short word may be part of a longer one. */
+	qsort(v, n, sizeof(*v), longer_first);
 	dbrev_buf_puts(&b, msg != NULL ? msg : "");
 	/* Until none is left: a replacement can make a neighbour whole. */
 	do {
 		changed = 0;
-		for (w = words.data; w != NULL && w < words.data + words.len;
-		    w += strlen(w) + 1)
-			changed |= replace_word(&b, w);
+		for (i = 0; i < n; i++)
+			changed |= replace_word(&b, v[i]);
 	} while (changed);
+	free(v);
 	dbrev_buf_free(&words);
 	return dbrev_buf_take(&b);
 }
@@ -517,9 +535,10 @@ pg_open(const char *url, struct dbrev_conn **out, struct dbrev_error *err)
 
 	/* Parse first: to know the password to scrub, and to fail early. */
 	if ((opts = PQconninfoParse(url, &perr)) == NULL) {
-		safe = dbrev_pg_hide_url_words(url, perr != NULL ? perr :
+		/* Hidden last: scrubbing can make a word whole. */
+		safe = dbrev_pg_clean_message(url, NULL, perr != NULL ? perr :
 		    "out of memory");
-		m = dbrev_pg_clean_message(url, NULL, safe);
+		m = dbrev_pg_hide_url_words(url, safe);
 		free(safe);
 		/* Not shown: redacting a string libpq cannot parse is a guess. */
 		dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,

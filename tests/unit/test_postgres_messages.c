@@ -128,6 +128,10 @@ test_unparsable_url_words(void **state)
 	m = open_error("postgresql://u@h/db?sslmode=require&hunter2");
 	assert_null(strstr(m, "hunter2"));
 	free(m);
+	/* Scrubbing the password "I" must not leave "h" a whole word. */
+	m = open_error("host=h password=I I.xyIIh");
+	assert_null(strstr(m, "h\""));
+	free(m);
 	/* A connection keyword, or a name in a name's place, helps: shown. */
 	m = open_error("host=h dbname");
 	assert_non_null(strstr(m, "\"dbname\""));
