@@ -1872,14 +1872,18 @@ script_names(const char *table, struct dbrev_buf *qtable,
 	dbrev_pg_quote_ident(qtable, table, strlen(table));
 }
 
-/* A string literal (standard_conforming_strings, the default). */
+/*
+ * A string literal that reads the same whatever the server's
+ * standard_conforming_strings (the script runs on any server): E'...'
+ * with backslashes doubled when there is one, as PQescapeLiteral does.
+ */
 void
 dbrev_pg_quote_literal(struct dbrev_buf *b, const char *s)
 {
-	dbrev_buf_puts(b, "'");
+	dbrev_buf_puts(b, strchr(s, '\\') != NULL ? "E'" : "'");
 	for (; *s != '\0'; s++) {
-		if (*s == '\'')
-			dbrev_buf_puts(b, "'");
+		if (*s == '\'' || *s == '\\')
+			dbrev_buf_add(b, s, 1);
 		dbrev_buf_add(b, s, 1);
 	}
 	dbrev_buf_puts(b, "'");

@@ -80,17 +80,21 @@ db_error(struct dbrev_conn *c, struct dbrev_error *err, const char *what)
 	    "%s: %s", what, sqlite3_errmsg(c->db));
 }
 
-/* "name" or "schema"."name", each part quoted as an identifier. */
+/*
+ * "name" or "schema"."name" (split at the first '.', as the PostgreSQL
+ * driver does), each part quoted as an identifier.
+ */
 void
 dbrev_sqlite_quote_table(struct dbrev_buf *b, const char *table)
 {
 	const char *p;
+	int split = 0;
 
 	dbrev_buf_puts(b, "\"");
 	for (p = table; *p != '\0'; p++) {
 		if (*p == '"')
 			dbrev_buf_puts(b, "\"\"");
-		else if (*p == '.')
+		else if (*p == '.' && !split++)
 			dbrev_buf_puts(b, "\".\"");
 		else
 			dbrev_buf_add(b, p, 1);

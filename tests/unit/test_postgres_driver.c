@@ -16,6 +16,7 @@
 #include <libpq-fe.h>
 
 #include "dbrev/driver.h"
+#include "../../lib/private.h"
 
 static const struct dbrev_driver *D = &dbrev_driver_postgres;
 static char dbname[64];
@@ -445,6 +446,50 @@ test_notice_multiline_detail(void **state)
 	D->close(c);
 }
 
+/*
+ * The offline script's quoting, read back by the real server: a literal
+ * gives its text back whether standard_conforming_strings is on or off
+ * (psql runs the script on whatever server it is given), an identifier
+ * names the column.
+ */
+static void
+test_offline_quoting_on_server(void **state)
+{
+	static const char *const texts[] = { "plain", "it's", "C:\\dir\\",
+	    "\\'; DROP TABLE x; --", "two\nlines\ttab", "$$ $q$ /* -- */",
+	    "\"quoted\"", "caf\xc3\xa9 \xe2\x82\xac", "\\\\''\\" };
+	struct dbrev_buf sql = { 0 };
+	PGconn *pg;
+	PGresult *r;
+	size_t i;
+	int scs;
+
+	(void)state;
+	NEED_SERVER();
+	pg = PQconnectdb(url);
+	assert_int_equal(PQstatus(pg), CONNECTION_OK);
+	PQsetNoticeProcessor(pg, quiet, NULL);
+	for (scs = 0; scs <= 1; scs++) {
+		PQclear(PQexec(pg, scs ? "SET standard_conforming_strings = on" :
+		    "SET standard_conforming_strings = off"));
+		for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+			dbrev_buf_reset(&sql);
+			dbrev_buf_puts(&sql, "SELECT ");
+			dbrev_pg_quote_literal(&sql, texts[i]);
+			dbrev_buf_puts(&sql, " AS ");
+			dbrev_pg_quote_ident(&sql, texts[i], strlen(texts[i]));
+			r = PQexec(pg, sql.data);
+			if (PQresultStatus(r) != PGRES_TUPLES_OK)
+				fail_msg("%s: %s", sql.data, PQerrorMessage(pg));
+			assert_string_equal(PQgetvalue(r, 0, 0), texts[i]);
+			assert_string_equal(PQfname(r, 0), texts[i]);
+			PQclear(r);
+		}
+	}
+	dbrev_buf_free(&sql);
+	PQfinish(pg);
+}
+
 /* --- the version table --------------------------------------------- */
 
 static void
@@ -675,6 +720,7 @@ main(void)
 		cmocka_unit_test(test_commit_of_failed_transaction),
 		cmocka_unit_test(test_notices),
 		cmocka_unit_test(test_notice_multiline_detail),
+		cmocka_unit_test(test_offline_quoting_on_server),
 		cmocka_unit_test(test_table_default),
 		cmocka_unit_test(test_table_schema_qualified),
 		cmocka_unit_test(test_table_pinned_against_search_path),

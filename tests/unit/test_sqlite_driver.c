@@ -66,11 +66,41 @@ test_large_script_not_copied(void **state)
 	dbrev_buf_free(&sql);
 }
 
+/* Version-table names are quoted: SCHEMA.TABLE split at the first '.'. */
+static void
+test_table_names_quoted(void **state)
+{
+	static const char *const names[] = { "main.odd.name", "we\"ird; --",
+	    "sp ace.x", "it's" };
+	struct dbrev_error err = { 0 };
+	struct dbrev_applied *rows;
+	struct dbrev_conn *c;
+	size_t i, n;
+
+	(void)state;
+	c = open_ok("sqlite::memory:");
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(names[i], "sp ace.x") == 0)
+			assert_int_equal(D->exec(c, "ATTACH ':memory:' AS "
+			    "\"sp ace\"", NULL, 1, &err), 0);
+		if (D->table_ensure(c, names[i], &err) != 0 ||
+		    D->table_insert(c, names[i], "a1", "sum",
+		    DBREV_ROW_APPLIED, &err) != 0 ||
+		    D->table_read(c, names[i], &rows, &n, &err) != 0)
+			fail_msg("%s: %s", names[i], err.message);
+		assert_int_equal(n, 1);
+		assert_string_equal(rows[0].revision, "a1");
+		dbrev_applied_free(rows, n);
+	}
+	D->close(c);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_large_script_not_copied),
+		cmocka_unit_test(test_table_names_quoted),
 	};
 
 	/* Allocation statistics, before SQLite initialises itself. */
