@@ -681,6 +681,20 @@ dbrev_status_free(struct dbrev_status *st)
 	memset(st, 0, sizeof(*st));
 }
 
+/* Append SQL text, ending it with a newline. */
+static void
+script_sql(struct dbrev_buf *out, const char *sql)
+{
+	size_t n;
+
+	if (sql == NULL)
+		return;
+	n = strlen(sql);
+	dbrev_buf_add(out, sql, n);
+	if (n > 0 && sql[n - 1] != '\n')
+		dbrev_buf_puts(out, "\n");
+}
+
 /* "-- upgrade a, b -> c, message" as a comment line. */
 static void
 script_comment(struct dbrev_buf *out, enum dbrev_direction dir,
@@ -701,20 +715,6 @@ script_comment(struct dbrev_buf *out, enum dbrev_direction dir,
 	dbrev_buf_printf(out, ", %s (%s)\n", r->message, path_of(r));
 }
 
-/* Append SQL text, ending it with a newline. */
-static void
-script_sql(struct dbrev_buf *out, const char *sql)
-{
-	size_t n;
-
-	if (sql == NULL)
-		return;
-	n = strlen(sql);
-	dbrev_buf_add(out, sql, n);
-	if (n > 0 && sql[n - 1] != '\n')
-		dbrev_buf_puts(out, "\n");
-}
-
 int
 dbrev_apply_sql(const struct dbrev_apply_options *o, enum dbrev_dialect dia,
     enum dbrev_direction dir, const char *from, const char *to,
@@ -725,7 +725,7 @@ dbrev_apply_sql(const struct dbrev_apply_options *o, enum dbrev_dialect dia,
 	struct dbrev_graph *g = NULL;
 	struct dbrev_revset applied = { 0 };
 	struct dbrev_plan plan = { 0 };
-	const char *table = table_of(o);
+	const char *table = table_of(o), *sql;
 	int rc = -1, outer = o->single_transaction, tx;
 	size_t i;
 
@@ -777,14 +777,14 @@ dbrev_apply_sql(const struct dbrev_apply_options *o, enum dbrev_dialect dia,
 	for (i = 0; i < plan.nsteps; i++) {
 		r = dbrev_graph_at(g, plan.steps[i]);
 		tx = r->transactional && !outer;
+		sql = dir == DBREV_UPGRADE ? r->upgrade : r->downgrade;
 		script_comment(out, dir, r);
 		if (tx)
 			dbrev_buf_puts(out, "BEGIN;\n");
-		script_sql(out, dir == DBREV_UPGRADE ? r->upgrade :
-		    r->downgrade);
-		/* As online: a revision's SETs end with it. */
-		if (dia == DBREV_DIALECT_POSTGRES)
-			dbrev_buf_puts(out, "RESET ALL;\n");
+		script_sql(out, sql);
+		/* As online: what a revision sets in the session ends with it. */
+		if (d->script_reset != NULL)
+			d->script_reset(out, sql);
 		if (dir == DBREV_UPGRADE)
 			d->script_insert(out, table, r->id, r->checksum);
 		else

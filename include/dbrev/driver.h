@@ -109,6 +109,13 @@ struct dbrev_driver {
 		    const char *revision, const char *checksum);
 	void	(*script_delete)(struct dbrev_buf *out, const char *table,
 		    const char *revision);
+	/*
+	 * Optional.  Append what puts the session back after a revision
+	 * whose text is sql, as exec() does online (PostgreSQL: the role,
+	 * the settings, ...; SQLite: the session PRAGMAs), so that the
+	 * script does what the online run does.
+	 */
+	void	(*script_reset)(struct dbrev_buf *out, const char *sql);
 
 	/*
 	 * Added for revapply (optional: NULL makes callers fall back to

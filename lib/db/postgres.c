@@ -40,11 +40,12 @@
 
 /*
  * The version-table statements, prepared once per connection and table
- * (plus BEGIN, COMMIT and the session reset, sent unprepared).
+ * (plus BEGIN, COMMIT and others of ours, ST_SQL with the text in
+ * params[0], sent unprepared).
  */
 enum stmt {
 	ST_INSERT, ST_DELETE, ST_STATE, ST_GET, ST_NPREPARED,
-	ST_BEGIN = ST_NPREPARED, ST_COMMIT, ST_RESET, ST_CHECK_INTERVAL
+	ST_BEGIN = ST_NPREPARED, ST_COMMIT, ST_SQL
 };
 
 /*
@@ -726,12 +727,9 @@ send_one(struct dbrev_conn *c, const struct pending *p)
 	if (p->which == ST_COMMIT)
 		return PQsendQueryParams(c->pg, "COMMIT", 0, NULL, NULL,
 		    NULL, NULL, 0);
-	if (p->which == ST_RESET)
-		return PQsendQueryParams(c->pg, "RESET ALL", 0, NULL, NULL,
+	if (p->which == ST_SQL)
+		return PQsendQueryParams(c->pg, p->params[0], 0, NULL, NULL,
 		    NULL, NULL, 0);
-	if (p->which == ST_CHECK_INTERVAL)
-		return PQsendQueryParams(c->pg, CHECK_INTERVAL_SQL, 0, NULL,
-		    NULL, NULL, NULL, 0);
 	stmt_name(c, p->which, name, sizeof name);
 	return PQsendQueryPrepared(c->pg, name, p->nparams, params, NULL,
 	    NULL, 0);
@@ -1206,6 +1204,17 @@ ends_tx(const char *p, const char *e)
 	return word_at(p, e, "TO") == 0;
 }
 
+/* The refusal of a statement that ends the revision's transaction. */
+static int
+ends_tx_error(struct dbrev_error *err, const char *file, unsigned line)
+{
+	return dbrev_error_set(err, DBREV_ERR_INPUT, file, line, "remove it "
+	    "(each revision runs in a transaction of its own), or mark the "
+	    "revision '-- transaction: none'", "a statement that ends the "
+	    "revision's transaction (BEGIN, COMMIT, END, ROLLBACK and the "
+	    "like)");
+}
+
 /* In a transaction: the whole script in one round trip. */
 static int
 exec_script(struct dbrev_conn *c, const char *sql, const char *file,
@@ -1219,12 +1228,8 @@ exec_script(struct dbrev_conn *c, const char *sql, const char *file,
 	/* Refused before anything runs: the transaction is dbrev's. */
 	while (next_statement(&sp, &start, &end))
 		if (ends_tx(sql + start, sql + end))
-			return dbrev_error_set(err, DBREV_ERR_INPUT, file,
-			    line_at(sql, start, first_line), "remove it (each "
-			    "revision runs in a transaction of its own), or "
-			    "mark the revision '-- transaction: none'",
-			    "a statement that ends the revision's transaction "
-			    "(BEGIN, COMMIT, END, ROLLBACK and the like)");
+			return ends_tx_error(err, file,
+			    line_at(sql, start, first_line));
 	sp.pos = 0;
 	start = 0;
 	if (run_query(c, sql, &ndone, &r, NULL) != 0)
@@ -1271,11 +1276,97 @@ exec_each(struct dbrev_conn *c, const char *sql, const char *file,
 	return 0;
 }
 
+/*
+ * What a revision's script can leave in the session beyond what RESET
+ * ALL undoes, and the statements that undo it (each allowed in a
+ * transaction block, unlike DISCARD ALL).  The role and session user
+ * always; the rest when the script has the word that makes it (a rough
+ * scan: a false hit costs one cheap statement).  Not undone: session
+ * advisory locks (pg_advisory_unlock_all would drop the migration lock)
+ * and the random seed.
+ */
+static const char *const undo_always[] = {
+	"RESET SESSION AUTHORIZATION", "RESET ROLE", "RESET ALL"
+};
+static const struct {
+	const char	*word;
+	const char	*sql;
+} undo_if[] = {
+	{ "temp", "DISCARD TEMP" },	/* TEMP, TEMPORARY tables */
+	{ "listen", "UNLISTEN *" },
+	{ "cursor", "CLOSE ALL" },	/* WITH HOLD cursors */
+	{ "val", "DISCARD SEQUENCES" },	/* currval, lastval, setval */
+};
+#define NUNDO_IF	(sizeof(undo_if) / sizeof(undo_if[0]))
+
+/* The script's own prepared statements (not ours): DEALLOCATE each. */
+static int
+undo_prepared(struct dbrev_conn *c, struct dbrev_buf *list,
+    struct dbrev_error *err)
+{
+	PGresult *r;
+	char *q;
+	int i, rc = 0;
+
+	r = PQexec(c->pg, "SELECT name FROM pg_prepared_statements "
+	    "WHERE name !~ '^dbrev_[0-9]+_[0-9]+$'");
+	if (r == NULL)
+		return conn_error(c, err, "cannot reset the session");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		rc = result_error(c, r, NULL, 0, "cannot reset the session",
+		    err);
+	for (i = 0; rc == 0 && i < PQntuples(r); i++) {
+		q = PQescapeIdentifier(c->pg, PQgetvalue(r, i, 0),
+		    (size_t)PQgetlength(r, i, 0));
+		if (q == NULL) {
+			rc = conn_error(c, err, "cannot reset the session");
+			break;
+		}
+		dbrev_buf_printf(list, "DEALLOCATE %s", q);
+		dbrev_buf_add(list, "", 1);
+		PQfreemem(q);
+	}
+	PQclear(r);
+	return rc;
+}
+
+/*
+ * The statements that put the session back after script `sql` ran,
+ * NUL-separated into list: as in a run of its own, the revisions after
+ * it run as the connecting user, with its settings.
+ */
+static int
+undo_list(struct dbrev_conn *c, const char *sql, struct dbrev_buf *list,
+    struct dbrev_error *err)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(undo_always) / sizeof(undo_always[0]); i++)
+		dbrev_buf_add(list, undo_always[i], strlen(undo_always[i]) + 1);
+	if (c->check_interval)
+		dbrev_buf_add(list, CHECK_INTERVAL_SQL,
+		    sizeof(CHECK_INTERVAL_SQL));
+	for (i = 0; i < NUNDO_IF; i++)
+		if (strcasestr(sql, undo_if[i].word) != NULL)
+			dbrev_buf_add(list, undo_if[i].sql,
+			    strlen(undo_if[i].sql) + 1);
+	/* DEALLOCATE ALL or DISCARD ALL in the script drop ours too. */
+	if (strcasestr(sql, "deallocate") != NULL ||
+	    strcasestr(sql, "discard") != NULL)
+		c->t_prepared = 0;
+	if (strcasestr(sql, "prepare") != NULL)
+		return undo_prepared(c, list, err);
+	return 0;
+}
+
 static int
 pg_exec(struct dbrev_conn *c, const char *sql, const char *file,
     unsigned first_line, struct dbrev_error *err)
 {
+	struct dbrev_buf list = { 0 }, joined = { 0 };
+	struct dbrev_error ignore = { 0 };
 	PGTransactionStatusType ts;
+	const char *u;
 	int rc;
 
 	if (flush(c, err) != 0)
@@ -1284,16 +1375,19 @@ pg_exec(struct dbrev_conn *c, const char *sql, const char *file,
 		if (exec_script(c, sql, file, first_line, err) != 0)
 			return -1;
 		/*
-		 * Undo the revision's SETs (search_path, role, ...) inside
-		 * its transaction, sent with the statements that follow (no
-		 * round trip of its own): the revisions after it run as they
-		 * would in a run of their own, --single-transaction too.
+		 * Undo what the revision left in the session inside its
+		 * transaction, sent with the statements that follow (no
+		 * round trip of its own): the version table's row is
+		 * written as the connecting user, and the revisions after
+		 * it run as in a run of their own, --single-transaction too.
 		 */
-		pend_add(c, ST_RESET, NULL, 0, "cannot reset the session", 0);
-		if (c->check_interval)
-			pend_add(c, ST_CHECK_INTERVAL, NULL, 0,
-			    "cannot reset the session", 0);
-		return 0;
+		rc = undo_list(c, sql, &list, err);
+		for (u = list.data; rc == 0 && u != NULL &&
+		    u < list.data + list.len; u += strlen(u) + 1)
+			pend_add(c, ST_SQL, &u, 1, "cannot reset the session",
+			    0);
+		dbrev_buf_free(&list);
+		return rc;
 	}
 	rc = exec_each(c, sql, file, first_line, err);
 	ts = PQtransactionStatus(c->pg);
@@ -1311,12 +1405,18 @@ pg_exec(struct dbrev_conn *c, const char *sql, const char *file,
 			    "the revision begins a transaction and does not "
 			    "end it; it was rolled back");
 	}
-	if (rc == 0) {
-		/* As after a revision in a transaction, above. */
-		rc = simple(c, c->check_interval ? "RESET ALL; "
-		    CHECK_INTERVAL_SQL : "RESET ALL",
-		    "cannot reset the session", err);
-	}
+	/* As above (one round trip), after a failure too: its row is next. */
+	if (undo_list(c, sql, &list, rc == 0 ? err : &ignore) != 0)
+		rc = -1;
+	for (u = list.data; u != NULL && u < list.data + list.len;
+	    u += strlen(u) + 1)
+		dbrev_buf_printf(&joined, "%s%s", joined.len ? "; " : "", u);
+	if (joined.len > 0 && simple(c, joined.data, "cannot reset the "
+	    "session", rc == 0 ? err : &ignore) != 0)
+		rc = -1;
+	dbrev_error_clear(&ignore);
+	dbrev_buf_free(&list);
+	dbrev_buf_free(&joined);
 	return rc;
 }
 
@@ -1931,6 +2031,23 @@ pg_script_delete(struct dbrev_buf *out, const char *table,
 	dbrev_buf_free(&s);
 }
 
+/* As pg_exec() does after a revision; no statements of ours to keep. */
+static void
+pg_script_reset(struct dbrev_buf *out, const char *sql)
+{
+	size_t i;
+
+	if (sql == NULL)
+		sql = "";
+	for (i = 0; i < sizeof(undo_always) / sizeof(undo_always[0]); i++)
+		dbrev_buf_printf(out, "%s;\n", undo_always[i]);
+	for (i = 0; i < NUNDO_IF; i++)
+		if (strcasestr(sql, undo_if[i].word) != NULL)
+			dbrev_buf_printf(out, "%s;\n", undo_if[i].sql);
+	if (strcasestr(sql, "prepare") != NULL)
+		dbrev_buf_puts(out, "DEALLOCATE ALL;\n");
+}
+
 const struct dbrev_driver dbrev_driver_postgres = {
 	.name = "postgresql",
 	.dialect = DBREV_DIALECT_POSTGRES,
@@ -1950,6 +2067,7 @@ const struct dbrev_driver dbrev_driver_postgres = {
 	.script_table_ensure = pg_script_table_ensure,
 	.script_insert = pg_script_insert,
 	.script_delete = pg_script_delete,
+	.script_reset = pg_script_reset,
 	.table_get = pg_table_get,
 	.set_notice = pg_set_notice,
 };

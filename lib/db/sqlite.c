@@ -455,6 +455,16 @@ ends_tx(const char *p)
 	return word_is(p, "TO") == 0;
 }
 
+/* The refusal of a statement that ends the revision's transaction. */
+static int
+ends_tx_error(struct dbrev_error *err, const char *file, unsigned line)
+{
+	return dbrev_error_set(err, DBREV_ERR_INPUT, file, line, "remove it "
+	    "(each revision runs in a transaction of its own), or mark the "
+	    "revision '-- transaction: none'", "a statement that ends the "
+	    "revision's transaction (BEGIN, COMMIT, END or ROLLBACK)");
+}
+
 /* Read the session pragmas into v: 0, or -1 with err. */
 static int
 pragmas_read(struct dbrev_conn *c, int v[NPRAGMAS], struct dbrev_error *err)
@@ -526,11 +536,7 @@ exec_script(struct dbrev_conn *c, const char *sql, const char *file,
 			    line, NULL, "%s", sqlite3_errmsg(c->db));
 		if (st != NULL && in_tx && ends_tx(start)) {
 			sqlite3_finalize(st);
-			return dbrev_error_set(err, DBREV_ERR_INPUT, file, line,
-			    "remove it (each revision runs in a transaction of "
-			    "its own), or mark the revision '-- transaction: "
-			    "none'", "a statement that ends the revision's "
-			    "transaction (BEGIN, COMMIT, END or ROLLBACK)");
+			return ends_tx_error(err, file, line);
 		}
 		if (st != NULL) {
 			while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -792,6 +798,32 @@ sq_script_delete(struct dbrev_buf *out, const char *table,
 	dbrev_buf_puts(out, ";\n");
 }
 
+/*
+ * After a revision with a PRAGMA, set the session PRAGMAs back as
+ * sq_exec() does online: to the values a connection starts with, which
+ * this library tells on a connection of its own (dbrev sets none, and
+ * the sqlite3 shell starts with the library's defaults too).  Inside the
+ * revision's transaction, as online (foreign_keys cannot change there).
+ */
+static void
+sq_script_reset(struct dbrev_buf *out, const char *sql)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	size_t i;
+
+	if (sql == NULL || strcasestr(sql, "pragma") == NULL)
+		return;
+	if (sqlite3_open(":memory:", &db) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, PRAGMAS_SQL, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		for (i = 0; i < NPRAGMAS; i++)
+			dbrev_buf_printf(out, "PRAGMA %s = %d;\n",
+			    session_pragmas[i], sqlite3_column_int(st, (int)i));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
 const struct dbrev_driver dbrev_driver_sqlite = {
 	.name = "sqlite",
 	.dialect = DBREV_DIALECT_SQLITE,
@@ -811,5 +843,6 @@ const struct dbrev_driver dbrev_driver_sqlite = {
 	.script_table_ensure = sq_script_table_ensure,
 	.script_insert = sq_script_insert,
 	.script_delete = sq_script_delete,
+	.script_reset = sq_script_reset,
 	.table_get = sq_table_get,
 };

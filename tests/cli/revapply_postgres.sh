@@ -34,6 +34,8 @@ wait_for() {
 	done
 }
 newdb() { pg_newdb "$P$1" || { echo "cannot create database $1" >&2; exit 1; }; }
+# url DB: the URL of an existing database.
+url() { printf 'postgresql:///%s?host=%s&port=%s&user=%s' "$P$1" "$PGHOST" "$PGPORT" "$PGUSER"; }
 
 # A chain a1 -> b2 -> c3.
 rev m a1aaaaaaaaaa "" "Create users" \
@@ -459,6 +461,85 @@ run psql -X -q -v ON_ERROR_STOP=1 -d ${P}ssoff -f ss.sql
 status_is 0
 [ "$(q ssoff "select relnamespace::regnamespace from pg_class where relname = 't'")" = public ] ||
 	fail "offline: t not in public"
+
+tcase "a revision's SET ROLE and SET SESSION AUTHORIZATION end with it: online, per revision, single transaction, offline"
+# The role may create tables, but not write the version table: the row
+# is written as the connecting user.
+psql -X -q -d postgres -c "CREATE ROLE ${P}mig_role NOLOGIN" >/dev/null 2>&1
+rev ro a1aaaaaaaaaa "" "as role" "SET ROLE ${P}mig_role;
+CREATE TABLE ro_x (id int);" "DROP TABLE ro_x;"
+rev ro b2bbbbbbbbbb a1aaaaaaaaaa "plain" "CREATE TABLE ro_y (id int);" "DROP TABLE ro_y;"
+rev ro c3cccccccccc b2bbbbbbbbbb "as session user" "SET SESSION AUTHORIZATION ${P}mig_role;
+CREATE TABLE ro_z (id int);" "DROP TABLE ro_z;" "transaction: none"
+rev ro d4dddddddddd c3cccccccccc "local" "SET LOCAL ROLE ${P}mig_role;
+CREATE TABLE ro_w (id int);" "DROP TABLE ro_w;"
+rev ro e5eeeeeeeeee d4dddddddddd "plain again" "CREATE TABLE ro_v (id int);" "DROP TABLE ro_v;"
+owners() {
+	q "$1" "select string_agg(relname || '=' || pg_get_userbyid(relowner), ' ' order by relname) from pg_class where relname like 'ro\_%'"
+}
+want="ro_v=postgres ro_w=${P}mig_role ro_x=${P}mig_role ro_y=postgres ro_z=${P}mig_role"
+for db in ro1 ro5 roall rooff; do
+	newdb $db >/dev/null
+	psql -X -q -d "$P$db" -c "GRANT CREATE ON SCHEMA public TO ${P}mig_role" >/dev/null
+done
+run revapply -d ro -u "$(url ro1)" upgrade
+status_is 0
+[ "$(owners ro1)" = "$want" ] || fail "one run: $(owners ro1)"
+for i in 1 2 3 4 5; do
+	run revapply -d ro -u "$(url ro5)" upgrade +1
+	status_is 0
+done
+[ "$(owners ro5)" = "$want" ] || fail "a run per revision: $(owners ro5)"
+[ "$(q ro1 "select count(*) from dbrev_revisions")" = 5 ] || fail "rows: $(rows ro1)"
+run revapply -d ro -u "$(url ro1)" downgrade base
+status_is 0
+[ "$(owners ro1)" = "" ] || fail "after downgrade: $(owners ro1)"
+rm ro/versions/c3cccccccccc_rev.sql
+sed -i 's/^-- parents: c3cccccccccc$/-- parents: b2bbbbbbbbbb/' ro/versions/d4dddddddddd_rev.sql
+run revapply -d ro -u "$(url roall)" --single-transaction upgrade
+status_is 0
+[ "$(owners roall)" = "ro_v=postgres ro_w=${P}mig_role ro_x=${P}mig_role ro_y=postgres" ] ||
+	fail "--single-transaction: $(owners roall)"
+run revapply -d ro --dialect postgresql --sql upgrade head
+status_is 0
+cp "$OUT" ro.sql
+run psql -X -q -v ON_ERROR_STOP=1 -d ${P}rooff -f ro.sql
+status_is 0
+[ "$(owners rooff)" = "$(owners roall)" ] || fail "offline: $(owners rooff)"
+
+tcase "a revision's temporary tables, prepared statements, cursors, LISTEN and currval end with it"
+rev se a1aaaaaaaaaa "" "leaves things" "CREATE TEMP TABLE scratch (x int);
+PREPARE stmt AS SELECT 1;
+DECLARE held CURSOR WITH HOLD FOR SELECT 1;
+LISTEN chan;
+CREATE SEQUENCE se_seq;
+SELECT nextval('se_seq');" "DROP SEQUENCE se_seq;"
+rev se b2bbbbbbbbbb a1aaaaaaaaaa "does the same" "CREATE TEMP TABLE scratch (x int);
+PREPARE stmt AS SELECT 1;
+DECLARE held CURSOR WITH HOLD FOR SELECT 1;
+DO \$\$BEGIN PERFORM currval('se_seq'); RAISE EXCEPTION 'currval known';
+EXCEPTION WHEN object_not_in_prerequisite_state THEN NULL; END\$\$;
+CREATE TABLE se_done (x int);" "DROP TABLE se_done;"
+for mode in "" --single-transaction; do
+	run revapply -d se -u "$(newdb se)" $mode upgrade
+	status_is 0
+	[ "$(has se se_done)" = 1 ] || fail "$mode: se_done missing"
+done
+run revapply -d se --dialect postgresql --sql upgrade head
+status_is 0
+cp "$OUT" se.sql
+newdb seoff >/dev/null
+run psql -X -q -v ON_ERROR_STOP=1 -d ${P}seoff -f se.sql
+status_is 0
+[ "$(has seoff se_done)" = 1 ] || fail "offline: se_done missing: $(cat "$ERR")"
+
+tcase "a revision's DEALLOCATE ALL does not break the version table's statements"
+rev da a1aaaaaaaaaa "" "deallocate" "DEALLOCATE ALL;
+CREATE TABLE da_one (x int);" "DROP TABLE da_one;"
+rev da b2bbbbbbbbbb a1aaaaaaaaaa "more" "CREATE TABLE da_two (x int);" "DROP TABLE da_two;"
+run revapply -d da -u "$(newdb da)" upgrade
+status_is 0
+[ "$(rows da)" = "a1aaaaaaaaaa b2bbbbbbbbbb " ] || fail "rows: $(rows da)"
 
 tcase "--single-transaction refuses transaction: none revisions"
 rm n/versions/e5eeeeeeeeee_rev.sql

@@ -339,10 +339,15 @@ PRAGMA foreign_keys = ON;
 PRAGMA recursive_triggers = ON;" "SELECT 1;" "transaction: none"
 rev fk c3cccccccccc b2bbbbbbbbbb "rows" "INSERT INTO c VALUES (1, 42);
 CREATE TABLE settings AS SELECT * FROM pragma_foreign_keys, pragma_recursive_triggers;" "DROP TABLE settings; DELETE FROM c;"
+# A later DELETE cascades only with foreign keys on.
+rev fk d4dddddddddd c3cccccccccc "cascade" "INSERT INTO p (id) VALUES (7);
+CREATE TABLE k (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p (id) ON DELETE CASCADE);
+INSERT INTO k VALUES (1, 7);
+DELETE FROM p WHERE id = 7;" "DROP TABLE k;"
 run revapply -d fk -u sqlite:fk1.db upgrade
 status_is 0
 [ "$(q fk1.db "select * from c")" = "1|42" ] || fail "row: $(q fk1.db 'select * from c')"
-for i in 1 2 3; do
+for i in 1 2 3 4; do
 	run revapply -d fk -u sqlite:fk3.db upgrade +1
 	status_is 0
 done
@@ -350,6 +355,15 @@ done
 	fail "settings in one run: $(q fk1.db 'select * from settings')"
 [ "$(q fk1.db "select * from settings")" = "$(q fk3.db "select * from settings")" ] ||
 	fail "one run and three differ"
+[ "$(q fk1.db "select count(*) from k")" = 1 ] || fail "cascaded online"
+# The offline script does the same through sqlite3.
+run revapply -d fk --dialect sqlite --sql upgrade head
+status_is 0
+cp "$OUT" fk.sql
+sqlite3 -bail fkoff.db <fk.sql >/dev/null 2>&1 || fail "sqlite3 failed on the script"
+[ "$(q fkoff.db "select * from settings")" = "0|0" ] ||
+	fail "settings offline: $(q fkoff.db 'select * from settings')"
+[ "$(q fkoff.db "select count(*) from k")" = 1 ] || fail "cascaded offline"
 
 tcase "an edited applied revision is refused with both checksums"
 cp -r m e
