@@ -681,20 +681,6 @@ dbrev_status_free(struct dbrev_status *st)
 	memset(st, 0, sizeof(*st));
 }
 
-/* Append SQL text, ending it with a newline. */
-static void
-script_sql(struct dbrev_buf *out, const char *sql)
-{
-	size_t n;
-
-	if (sql == NULL)
-		return;
-	n = strlen(sql);
-	dbrev_buf_add(out, sql, n);
-	if (n > 0 && sql[n - 1] != '\n')
-		dbrev_buf_puts(out, "\n");
-}
-
 /* "-- upgrade a, b -> c, message" as a comment line. */
 static void
 script_comment(struct dbrev_buf *out, enum dbrev_direction dir,
@@ -781,7 +767,11 @@ dbrev_apply_sql(const struct dbrev_apply_options *o, enum dbrev_dialect dia,
 		script_comment(out, dir, r);
 		if (tx)
 			dbrev_buf_puts(out, "BEGIN;\n");
-		script_sql(out, sql);
+		/* Refused as online, or terminated for what follows. */
+		if (d->script_sql(out, sql != NULL ? sql : "", path_of(r),
+		    dir == DBREV_UPGRADE ? r->upgrade_line : r->downgrade_line,
+		    r->transactional || outer, err) == -1)
+			goto out;
 		/* As online: what a revision sets in the session ends with it. */
 		if (d->script_reset != NULL)
 			d->script_reset(out, sql);

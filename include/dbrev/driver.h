@@ -116,6 +116,20 @@ struct dbrev_driver {
 	 * script does what the online run does.
 	 */
 	void	(*script_reset)(struct dbrev_buf *out, const char *sql);
+	/*
+	 * Append a revision's text (upgrade or downgrade section, its first
+	 * line first_line of file) to out, terminated so that what follows
+	 * starts a statement of its own; in_tx: it runs inside a
+	 * transaction of the script's.  Refuses (DBREV_ERR_INPUT,
+	 * file:line), appending nothing, what exec() would refuse before
+	 * running it and what the database's shell (psql, sqlite3) would
+	 * read otherwise than the database: a statement that ends the
+	 * transaction, a transaction begun and not ended, an unclosed quote,
+	 * a meta-command.
+	 */
+	int	(*script_sql)(struct dbrev_buf *out, const char *sql,
+		    const char *file, unsigned first_line, int in_tx,
+		    struct dbrev_error *err);
 
 	/*
 	 * Added for revapply (optional: NULL makes callers fall back to

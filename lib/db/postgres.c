@@ -1215,6 +1215,165 @@ ends_tx_error(struct dbrev_error *err, const char *file, unsigned line)
 	    "like)");
 }
 
+/* Whether the statement [p, e) begins a transaction (BEGIN, START). */
+static int
+begins_tx(const char *p, const char *e)
+{
+	return word_at(p, e, "BEGIN") != 0 || word_at(p, e, "START") != 0;
+}
+
+/* Whether the statement [p, e) is COPY ... FROM STDIN. */
+static int
+copy_from_stdin(const char *p, const char *e)
+{
+	const char *q;
+
+	if (word_at(p, e, "COPY") == 0)
+		return 0;
+	for (q = p; q < e; q++)
+		if ((q == p || !ident_cont((unsigned char)q[-1])) &&
+		    word_at(q, e, "STDIN") != 0)
+			return 1;
+	return 0;
+}
+
+/* After the quote at i: the index past its close, or SIZE_MAX. */
+static size_t
+quote_end(const char *s, size_t len, size_t i, char q, int backslash)
+{
+	for (i++; i < len; i++) {
+		if (backslash && s[i] == '\\') {
+			i++;
+			continue;
+		}
+		if (s[i] == q) {
+			if (i + 1 < len && s[i + 1] == q) {
+				i++;
+				continue;
+			}
+			return i + 1;
+		}
+	}
+	return SIZE_MAX;
+}
+
+/*
+ * psql's reading of a script where the server's differs (offline, with
+ * standard_conforming_strings on, the default): the offset of the first
+ * backslash outside quotes and comments (psql runs a meta-command from
+ * it; the server refuses it), and of the start of a quote, dollar quote
+ * or comment left open at the end (psql reads what follows as part of
+ * it); SIZE_MAX for none.
+ */
+static void
+psql_scan(const char *s, size_t len, size_t *backslash, size_t *open)
+{
+	size_t i = 0, j, tag;
+	const char *close;
+	int nest;
+
+	*backslash = *open = SIZE_MAX;
+	while (i < len && *open == SIZE_MAX) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch == '-' && i + 1 < len && s[i + 1] == '-') {
+			while (i < len && s[i] != '\n')
+				i++;
+		} else if (ch == '/' && i + 1 < len && s[i + 1] == '*') {
+			for (j = i + 2, nest = 1; j < len && nest > 0; j++)
+				if (s[j] == '/' && j + 1 < len && s[j + 1] == '*')
+					nest++, j++;
+				else if (s[j] == '*' && j + 1 < len &&
+				    s[j + 1] == '/')
+					nest--, j++;
+			if (nest > 0)
+				*open = i;
+			i = j;
+		} else if (ch == '\'' || ch == '"') {
+			if ((j = quote_end(s, len, i, (char)ch, 0)) == SIZE_MAX)
+				*open = i;
+			i = j;
+		} else if (ch == '$' && (j = skip_dollar(s, len, i)) != i) {
+			/* skip_dollar: past the tag's close, or len. */
+			for (tag = i + 1; s[tag] != '$'; tag++)
+				;
+			tag = tag + 1 - i;
+			close = memmem(s + i + tag, len - i - tag, s + i, tag);
+			if (close == NULL)
+				*open = i;
+			i = j;
+		} else if (ident_start(ch)) {
+			j = i;
+			while (j < len && ident_cont((unsigned char)s[j]))
+				j++;
+			if (j - i == 1 && (ch == 'e' || ch == 'E') && j < len &&
+			    s[j] == '\'') {
+				if ((j = quote_end(s, len, j, '\'', 1)) ==
+				    SIZE_MAX)
+					*open = i;
+			}
+			i = j;
+		} else {
+			if (ch == '\\' && *backslash == SIZE_MAX)
+				*backslash = i;
+			i++;
+		}
+	}
+}
+
+/*
+ * Offline: the revision's text for psql, refused (file:line) where the
+ * online run would refuse it or psql would read it otherwise than the
+ * server, and terminated so that what follows is a statement of its own.
+ */
+static int
+pg_script_sql(struct dbrev_buf *out, const char *sql, const char *file,
+    unsigned first_line, int in_tx, struct dbrev_error *err)
+{
+	struct splitter sp = { sql, strlen(sql), 0, 1 };
+	size_t start, end = 0, bs, open, began = SIZE_MAX;
+
+	psql_scan(sql, sp.len, &bs, &open);
+	if (open != SIZE_MAX)
+		return dbrev_error_set(err, DBREV_ERR_INPUT, file,
+		    line_at(sql, open, first_line), "close it",
+		    "a quoted string, dollar quote or comment that is not "
+		    "closed");
+	if (bs != SIZE_MAX)
+		return dbrev_error_set(err, DBREV_ERR_INPUT, file,
+		    line_at(sql, bs, first_line), "remove it, or put it in a "
+		    "string", "a backslash outside quotes: psql would run it "
+		    "as a meta-command, the server refuses it");
+	while (next_statement(&sp, &start, &end)) {
+		const char *p = sql + start, *e = sql + end;
+
+		if (in_tx && ends_tx(p, e))
+			return ends_tx_error(err, file,
+			    line_at(sql, start, first_line));
+		if (!in_tx && begins_tx(p, e))
+			began = start;
+		else if (!in_tx && ends_tx(p, e))
+			began = SIZE_MAX;
+		if (copy_from_stdin(p, e))
+			return dbrev_error_set(err, DBREV_ERR_INPUT, file,
+			    line_at(sql, start, first_line), "load the rows "
+			    "with INSERT, or COPY from a file on the server",
+			    "COPY FROM STDIN: a revision has no data to give "
+			    "it");
+	}
+	if (began != SIZE_MAX)
+		return dbrev_error_set(err, DBREV_ERR_INPUT, file,
+		    line_at(sql, began, first_line), "end it with COMMIT",
+		    "the revision begins a transaction and does not end it");
+	dbrev_buf_puts(out, sql);
+	/* The last statement's ';' (after a line comment, on a line). */
+	if (end > 0 && sql[end - 1] != ';')
+		dbrev_buf_puts(out, "\n;");
+	if (out->len > 0 && out->data[out->len - 1] != '\n')
+		dbrev_buf_puts(out, "\n");
+	return 0;
+}
+
 /* In a transaction: the whole script in one round trip. */
 static int
 exec_script(struct dbrev_conn *c, const char *sql, const char *file,
@@ -2068,6 +2227,7 @@ const struct dbrev_driver dbrev_driver_postgres = {
 	.script_insert = pg_script_insert,
 	.script_delete = pg_script_delete,
 	.script_reset = pg_script_reset,
+	.script_sql = pg_script_sql,
 	.table_get = pg_table_get,
 	.set_notice = pg_set_notice,
 };

@@ -465,6 +465,135 @@ ends_tx_error(struct dbrev_error *err, const char *file, unsigned line)
 	    "revision's transaction (BEGIN, COMMIT, END or ROLLBACK)");
 }
 
+/* Past the quote that opens at p (' " ` or [): past its close, or NULL. */
+static const char *
+quote_end(const char *p, const char *end)
+{
+	char close = *p == '[' ? ']' : *p;
+
+	for (p++; p < end; p++)
+		if (*p == close) {
+			if (close != ']' && p + 1 < end && p[1] == close) {
+				p++;
+				continue;
+			}
+			return p + 1;
+		}
+	return NULL;
+}
+
+/* Whether [p, e) with blanks and comments left out is a whole statement. */
+static int
+complete(const char *p, const char *e)
+{
+	char *s = dbrev_xstrndup(p, (size_t)(e - p));
+	int yes = sqlite3_complete(s);
+
+	free(s);
+	return yes;
+}
+
+/*
+ * One statement of the offline script, at stmt (its first token, line
+ * `line`): refused as exec() refuses it, and *began kept: the line of a
+ * BEGIN not ended yet (transaction: none), or 0.
+ */
+static int
+script_stmt(const char *stmt, const char *file, unsigned line, int in_tx,
+    unsigned *began, struct dbrev_error *err)
+{
+	if (in_tx && ends_tx(stmt))
+		return ends_tx_error(err, file, line);
+	if (!in_tx && word_is(stmt, "BEGIN"))
+		*began = line;
+	else if (!in_tx && ends_tx(stmt))
+		*began = 0;
+	return 0;
+}
+
+/*
+ * Offline: the revision's text as the sqlite3 shell reads it, refused
+ * (file:line) where the online run would refuse it or the shell would
+ * read it otherwise than SQLite: a line starting with '.' or '#' where
+ * no statement is pending (a dot-command, a comment), an unclosed quote
+ * (the shell reads the script after it as part of it).  Terminated so
+ * that what follows is a statement of its own: a block comment left
+ * open (SQLite ends it at the end of the text) is closed, a last
+ * statement without ';' gets one.
+ */
+static int
+sq_script_sql(struct dbrev_buf *out, const char *sql, const char *file,
+    unsigned first_line, int in_tx, struct dbrev_error *err)
+{
+	const char *p = sql, *end = sql + strlen(sql), *stmt = NULL, *q;
+	unsigned line = first_line, stmt_line = 0, began = 0;
+	int open_comment = 0;
+
+	while (p < end) {
+		if ((p == sql || p[-1] == '\n') && stmt == NULL &&
+		    (*p == '.' || *p == '#'))
+			return dbrev_error_set(err, DBREV_ERR_INPUT, file, line,
+			    "indent it, or remove it", "a line that starts "
+			    "with '%c': the sqlite3 shell would read it as %s, "
+			    "SQLite refuses it", *p, *p == '.' ?
+			    "a dot-command" : "a comment");
+		if (*p == '\n') {
+			line++;
+			p++;
+		} else if (p[0] == '-' && p + 1 < end && p[1] == '-') {
+			while (p < end && *p != '\n')
+				p++;
+		} else if (p[0] == '/' && p + 1 < end && p[1] == '*') {
+			if ((q = strstr(p + 2, "*/")) == NULL) {
+				open_comment = 1;
+				break;
+			}
+			line += count_lines(p, q);
+			p = q + 2;
+		} else if (strchr("'\"`[", *p) != NULL) {
+			if (stmt == NULL) {
+				stmt = p;
+				stmt_line = line;
+			}
+			if ((q = quote_end(p, end)) == NULL)
+				return dbrev_error_set(err, DBREV_ERR_INPUT,
+				    file, line, "close it", "a quoted string or "
+				    "name that is not closed");
+			line += count_lines(p, q);
+			p = q;
+		} else if (*p == ';') {
+			p++;
+			if (stmt != NULL && complete(stmt, p)) {
+				if (script_stmt(stmt, file, stmt_line, in_tx,
+				    &began, err) != 0)
+					return -1;
+				stmt = NULL;
+			}
+		} else {
+			if (stmt == NULL && !isspace((unsigned char)*p)) {
+				stmt = p;
+				stmt_line = line;
+			}
+			p++;
+		}
+	}
+	if (stmt != NULL && script_stmt(stmt, file, stmt_line, in_tx, &began,
+	    err) != 0)
+		return -1;
+	if (began != 0)
+		return dbrev_error_set(err, DBREV_ERR_INPUT, file, began,
+		    "end it with COMMIT",
+		    "the revision begins a transaction and does not end it");
+	dbrev_buf_puts(out, sql);
+	if (open_comment)
+		dbrev_buf_puts(out, " */");
+	if (stmt != NULL)
+		dbrev_buf_puts(out, "\n;");
+	if (out->len > 0 && out->data[out->len - 1] != '\n')
+		dbrev_buf_puts(out, "\n");
+	return 0;
+}
+
 /* Read the session pragmas into v: 0, or -1 with err. */
 static int
 pragmas_read(struct dbrev_conn *c, int v[NPRAGMAS], struct dbrev_error *err)
@@ -844,5 +973,6 @@ const struct dbrev_driver dbrev_driver_sqlite = {
 	.script_insert = sq_script_insert,
 	.script_delete = sq_script_delete,
 	.script_reset = sq_script_reset,
+	.script_sql = sq_script_sql,
 	.table_get = sq_table_get,
 };

@@ -5,6 +5,7 @@
 # revapply_concurrency_postgres.sh.)
 . "$DBREV_SRCDIR/tests/lib/test.sh"
 . "$DBREV_SRCDIR/tests/lib/chain.sh"	# rev
+. "$DBREV_SRCDIR/tests/lib/offline.sh"	# offline_same
 cd "$T" || exit 1
 unset DATABASE_URL DBREV_DIR
 
@@ -737,5 +738,10 @@ check_secret "sslpassword"; status_is 0; stderr_has "database postgresql://rp_se
 run revapply -d m -u "postgresql:///nodb?host=$PGHOST&port=$PGPORT&user=rp_sekrit&password=$pw" history
 check_secret "query password, missing database"; status_is 1
 psql -X -q -d postgres -c "drop owned by rp_sekrit" -c "drop role rp_sekrit" >/dev/null 2>&1
+
+tcase "every migrations directory of this script: the offline script does what the online run does"
+for d in "$T"/*/versions; do
+	offline_same postgresql "${d%/versions}" "$(basename "${d%/versions}")"
+done
 
 finish

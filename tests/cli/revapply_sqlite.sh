@@ -2,6 +2,7 @@
 # and merges, failures and how they are reported, offline SQL.
 . "$DBREV_SRCDIR/tests/lib/test.sh"
 . "$DBREV_SRCDIR/tests/lib/chain.sh"	# rev
+. "$DBREV_SRCDIR/tests/lib/offline.sh"	# offline_same
 cd "$T" || exit 1
 unset DATABASE_URL DBREV_DIR
 
@@ -684,5 +685,10 @@ else
 	stderr_has "built without PostgreSQL support"
 	stderr_lacks "s3cretpw"
 fi
+
+tcase "every migrations directory of this script: the offline script does what the online run does"
+for d in "$T"/*/versions; do
+	offline_same sqlite "${d%/versions}" "$(basename "${d%/versions}")"
+done
 
 finish
