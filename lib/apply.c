@@ -293,6 +293,29 @@ report(const struct dbrev_apply_options *o, enum dbrev_direction dir,
 }
 
 /*
+ * Take back the in-progress mark of a transaction: none revision that
+ * failed having changed nothing: its row goes (upgrade) or is applied
+ * again (downgrade).  The driver's error is dropped: the mark stays.
+ */
+static int
+unmark(struct session *s, const struct dbrev_revision *r, int up)
+{
+	const struct dbrev_driver *d = s->drv;
+	struct dbrev_error ignore = { 0 };
+	int rc = -1;
+
+	if (d->begin(s->c, &ignore) == 0 &&
+	    (up ? d->table_delete(s->c, s->table, r->id, &ignore) :
+	    d->table_set_state(s->c, s->table, r->id, DBREV_ROW_APPLIED,
+	    &ignore)) == 0 && d->commit(s->c, &ignore) == 0)
+		rc = 0;
+	else
+		d->rollback(s->c, &ignore);
+	dbrev_error_clear(&ignore);
+	return rc;
+}
+
+/*
  * Run one revision.  In its own transaction unless `outer` (single
  * transaction) or the revision is transaction: none.  Returns 0 (done,
  * *skipped set when another runner had done it) or -1.
@@ -364,6 +387,14 @@ run_step(struct session *s, enum dbrev_direction dir,
 		int server_hint = e.hint != NULL;
 
 		sql_error(err, &e, r);
+		if (d->exec_kept != NULL && !d->exec_kept(s->c) &&
+		    unmark(s, r, up) == 0) {
+			dbrev_error_set(err, DBREV_ERR_RUNTIME, path_of(r), 0,
+			    NULL, "revision '%s' was rolled back whole (it "
+			    "changed nothing outside its own transaction): the "
+			    "database is as before it", r->id);
+			return -1;
+		}
 		if (server_hint)
 			dbrev_error_set(err, DBREV_ERR_RUNTIME, path_of(r), 0,
 			    NULL, "revision '%s' is left in progress", r->id);

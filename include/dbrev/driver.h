@@ -83,6 +83,13 @@ struct dbrev_driver {
 	 */
 	int	(*exec)(struct dbrev_conn *, const char *sql, const char *file,
 		    unsigned first_line, struct dbrev_error *);
+	/*
+	 * Optional (NULL: assume 1).  After exec() outside a transaction:
+	 * whether anything it ran was kept, 0 when every change it made ran
+	 * in a transaction of the script's own that was rolled back (its
+	 * session settings aside, which exec() puts back anyway).
+	 */
+	int	(*exec_kept)(struct dbrev_conn *);
 
 	/* Version table: create when missing, read, add, mark, remove. */
 	int	(*table_ensure)(struct dbrev_conn *, const char *table,

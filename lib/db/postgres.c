@@ -72,6 +72,8 @@ struct dbrev_conn {
 	int		 utf8;		/* client encoding counts characters */
 	int		 scs;		/* standard_conforming_strings on */
 	int		 check_interval; /* we SET CHECK_INTERVAL_SQL */
+	int		 kept;		/* the last exec() outside a transaction
+					 * changed something that was kept */
 	void		(*notice)(void *, const char *);
 	void		*notice_arg;
 
@@ -1407,6 +1409,28 @@ exec_script(struct dbrev_conn *c, const char *sql, const char *file,
 	return rc;
 }
 
+/* Whether the statement [p, e) ends a transaction by rolling it back. */
+static int
+rolls_back(const char *p, const char *e)
+{
+	return (word_at(p, e, "ROLLBACK") != 0 || word_at(p, e, "ABORT") != 0) &&
+	    ends_tx(p, e);
+}
+
+/* Whether the statement [p, e) changes no more than the session. */
+static int
+session_only(const char *p, const char *e)
+{
+	static const char *const kw[] = { "BEGIN", "START", "SET", "RESET",
+	    "SHOW", "ROLLBACK", "ABORT" };
+	size_t i;
+
+	for (i = 0; i < sizeof(kw) / sizeof(kw[0]); i++)
+		if (word_at(p, e, kw[i]) != 0)
+			return 1;
+	return 0;
+}
+
 /* Outside a transaction: statement by statement, each committed alone. */
 static int
 exec_each(struct dbrev_conn *c, const char *sql, const char *file,
@@ -1419,9 +1443,21 @@ exec_each(struct dbrev_conn *c, const char *sql, const char *file,
 	int rc;
 
 	while (next_statement(&sp, &start, &end)) {
+		PGTransactionStatusType before = PQtransactionStatus(c->pg);
+
 		stmt = dbrev_xstrndup(sql + start, end - start);
 		rc = run_query(c, stmt, &ndone, &r, NULL);
 		free(stmt);
+		/*
+		 * Kept whatever follows: a statement that changes more than
+		 * the session run outside a transaction, a transaction ended
+		 * but not rolled back (a failing statement changes nothing).
+		 */
+		if (rc == 0 && r == NULL && (before == PQTRANS_IDLE ?
+		    !session_only(sql + start, sql + end) :
+		    PQtransactionStatus(c->pg) == PQTRANS_IDLE &&
+		    !rolls_back(sql + start, sql + end)))
+			c->kept = 1;
 		if (rc != 0)
 			return conn_error(c, err, file != NULL ? file :
 			    "cannot run SQL");
@@ -1548,6 +1584,7 @@ pg_exec(struct dbrev_conn *c, const char *sql, const char *file,
 		dbrev_buf_free(&list);
 		return rc;
 	}
+	c->kept = 0;
 	rc = exec_each(c, sql, file, first_line, err);
 	ts = PQtransactionStatus(c->pg);
 	if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR) {
@@ -1577,6 +1614,12 @@ pg_exec(struct dbrev_conn *c, const char *sql, const char *file,
 	dbrev_buf_free(&list);
 	dbrev_buf_free(&joined);
 	return rc;
+}
+
+static int
+pg_exec_kept(struct dbrev_conn *c)
+{
+	return c->kept;
 }
 
 /* --- the version table's name -------------------------------------- */
@@ -2218,6 +2261,7 @@ const struct dbrev_driver dbrev_driver_postgres = {
 	.commit = pg_commit,
 	.rollback = pg_rollback,
 	.exec = pg_exec,
+	.exec_kept = pg_exec_kept,
 	.table_ensure = pg_table_ensure,
 	.table_read = pg_table_read,
 	.table_insert = pg_table_insert,

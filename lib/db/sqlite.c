@@ -69,6 +69,8 @@ struct dbrev_conn {
 					 * read before the first script
 					 * that has a PRAGMA */
 	int		 pragmas[NPRAGMAS];
+	int		 kept;		/* the last exec() outside a transaction
+					 * changed something that was kept */
 };
 
 #define TIMESTAMP_SQL "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
@@ -668,6 +670,8 @@ exec_script(struct dbrev_conn *c, const char *sql, const char *file,
 			return ends_tx_error(err, file, line);
 		}
 		if (st != NULL) {
+			int was_auto = sqlite3_get_autocommit(c->db);
+
 			while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 				;
 			if (rc != SQLITE_DONE) {
@@ -676,6 +680,15 @@ exec_script(struct dbrev_conn *c, const char *sql, const char *file,
 				sqlite3_finalize(st);
 				return -1;
 			}
+			/*
+			 * Kept whatever follows: a change made outside a
+			 * transaction (a failing statement changes nothing),
+			 * a transaction ended but not rolled back.
+			 */
+			if (was_auto ? !sqlite3_stmt_readonly(st) :
+			    sqlite3_get_autocommit(c->db) &&
+			    !word_is(start, "ROLLBACK"))
+				c->kept = 1;
 			sqlite3_finalize(st);
 		}
 		if (tail == NULL || tail <= start)
@@ -699,6 +712,7 @@ sq_exec(struct dbrev_conn *c, const char *sql, const char *file,
 	 */
 	int pragmas = strcasestr(sql, "pragma") != NULL;
 
+	c->kept = 0;
 	if (pragmas && !c->pragmas_known) {
 		if (pragmas_read(c, c->pragmas, err) == -1)
 			return -1;
@@ -721,6 +735,12 @@ sq_exec(struct dbrev_conn *c, const char *sql, const char *file,
 	    rc == 0)
 		rc = -1;
 	return rc;
+}
+
+static int
+sq_exec_kept(struct dbrev_conn *c)
+{
+	return c->kept;
 }
 
 static void
@@ -964,6 +984,7 @@ const struct dbrev_driver dbrev_driver_sqlite = {
 	.commit = sq_commit,
 	.rollback = sq_rollback,
 	.exec = sq_exec,
+	.exec_kept = sq_exec_kept,
 	.table_ensure = sq_table_ensure,
 	.table_read = sq_table_read,
 	.table_insert = sq_table_insert,

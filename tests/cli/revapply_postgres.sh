@@ -411,9 +411,29 @@ COMMIT;" "DROP TABLE tn_two;" "transaction: none"
 run revapply -d tn -u "$(newdb tn)" upgrade
 status_is 1
 stderr_has 'tn/versions/a1aaaaaaaaaa_rev.sql:9: relation "nosuch" does not exist (revision a1aaaaaaaaaa)'
+stderr_has "revision 'a1aaaaaaaaaa' was rolled back whole (it changed nothing outside its own transaction): the database is as before it"
 [ "$(has tn tn_two)" = 0 ] || fail "tn_two kept"
-[ "$(q tn "select state from dbrev_revisions where revision = 'a1aaaaaaaaaa'")" = in_progress ] ||
-	fail "not left in progress"
+[ "$(rows tn)" = "" ] || fail "rows: $(rows tn)"
+# What ran before its BEGIN was kept: left in progress, as before.
+rev tk a1aaaaaaaaaa "" "fails" "CREATE TABLE tk_kept (x int);
+SET search_path = public;
+BEGIN;
+INSERT INTO nosuch VALUES (1);
+COMMIT;" "DROP TABLE tk_kept;" "transaction: none"
+run revapply -d tk -u "$(newdb tk)" upgrade
+status_is 1
+stderr_lacks "rolled back whole"
+[ "$(q tk "select state from dbrev_revisions")" = in_progress ] || fail "not left in progress"
+# A SET before the BEGIN changes only the session: rolled back whole.
+rev ts a1aaaaaaaaaa "" "fails" "SET lock_timeout = '5s';
+BEGIN;
+CREATE TABLE ts_two (x int);
+INSERT INTO nosuch VALUES (1);
+COMMIT;" "DROP TABLE ts_two;" "transaction: none"
+run revapply -d ts -u "$(newdb ts)" upgrade
+status_is 1
+stderr_has "rolled back whole"
+[ "$(rows ts)" = "" ] || fail "rows: $(rows ts)"
 
 tcase "a transaction: none revision that never ends its BEGIN: an error, rolled back"
 rev to a1aaaaaaaaaa "" "open" "BEGIN;
@@ -421,9 +441,9 @@ CREATE TABLE to_two (x int);" "DROP TABLE to_two;" "transaction: none"
 run revapply -d to -u "$(newdb to)" upgrade
 status_is 2
 stderr_has "revapply: to/versions/a1aaaaaaaaaa_rev.sql: the revision begins a transaction and does not end it; it was rolled back (revision a1aaaaaaaaaa); end it with COMMIT"
+stderr_has "rolled back whole"
 [ "$(has to to_two)" = 0 ] || fail "to_two kept"
-[ "$(q to "select state from dbrev_revisions where revision = 'a1aaaaaaaaaa'")" = in_progress ] ||
-	fail "not left in progress"
+[ "$(rows to)" = "" ] || fail "rows: $(rows to)"
 
 tcase "a revision's SET does not carry over: one run does what a run per revision does"
 rev sp a1aaaaaaaaaa "" "schema" "CREATE SCHEMA other;

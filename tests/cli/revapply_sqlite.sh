@@ -304,13 +304,61 @@ COMMIT;" "DROP TABLE two;" "transaction: none"
 run revapply -d tn -u sqlite:tn.db upgrade
 status_is 1
 stderr_has "revapply: tn/versions/b2bbbbbbbbbb_rev.sql:9: no such table: nosuch (revision b2bbbbbbbbbb)"
+# Nothing of it was kept: it is not left in progress (issue 18, item 13).
+stderr_has "revapply: tn/versions/b2bbbbbbbbbb_rev.sql: revision 'b2bbbbbbbbbb' was rolled back whole (it changed nothing outside its own transaction): the database is as before it"
 [ "$(q tn.db "select count(*) from sqlite_master where name = 'two'")" = 0 ] || fail "two kept"
-[ "$(q tn.db "select state from dbrev_revisions where revision = 'b2bbbbbbbbbb'")" = in_progress ] ||
-	fail "not left in progress"
+[ "$(rows tn.db)" = "a1aaaaaaaaaa " ] || fail "rows: $(rows tn.db)"
 # The connection is usable afterwards: the next command reads it.
 run revapply -d tn -u sqlite:tn.db current
 status_is 0
-stdout_has "b2bbbbbbbbbb (in progress)"
+stdout_is "a1aaaaaaaaaa"
+# A foreign-keys-off rebuild that fails, both ways.
+rev fr a1aaaaaaaaaa "" "one" "CREATE TABLE p (id INTEGER PRIMARY KEY);
+CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p (id));" "DROP TABLE c; DROP TABLE p;"
+rev fr b2bbbbbbbbbb a1aaaaaaaaaa "rebuild p" "PRAGMA foreign_keys = OFF;
+BEGIN;
+CREATE TABLE _n (id INTEGER PRIMARY KEY, x TEXT NOT NULL);
+INSERT INTO _n (id) SELECT id FROM p;
+DROP TABLE p;
+ALTER TABLE _n RENAME TO p;
+PRAGMA foreign_key_check;
+COMMIT;
+PRAGMA foreign_keys = ON;" "PRAGMA foreign_keys = OFF;
+BEGIN;
+CREATE TABLE _o (id INTEGER PRIMARY KEY, y TEXT NOT NULL);
+INSERT INTO _o (id) SELECT id FROM p;
+DROP TABLE p;
+ALTER TABLE _o RENAME TO p;
+COMMIT;
+PRAGMA foreign_keys = ON;" "transaction: none"
+revapply -q -d fr -u sqlite:fr.db upgrade a1aaaaaaaaaa
+q fr.db "INSERT INTO p VALUES (1)" >/dev/null
+run revapply -d fr -u sqlite:fr.db upgrade
+status_is 1
+stderr_has "NOT NULL constraint failed: _n.x"
+stderr_has "rolled back whole"
+[ "$(rows fr.db)" = "a1aaaaaaaaaa " ] || fail "upgrade: rows: $(rows fr.db)"
+[ "$(q fr.db "select sql from sqlite_master where name = 'p'")" = "CREATE TABLE p (id INTEGER PRIMARY KEY)" ] ||
+	fail "p changed"
+q fr.db "DELETE FROM p" >/dev/null
+run revapply -d fr -u sqlite:fr.db upgrade
+status_is 0
+q fr.db "INSERT INTO p VALUES (1, 'x')" >/dev/null
+run revapply -d fr -u sqlite:fr.db downgrade -1
+status_is 1
+stderr_has "rolled back whole"
+[ "$(q fr.db "select revision, state from dbrev_revisions order by revision" | tr '\n' ' ')" = "a1aaaaaaaaaa|applied b2bbbbbbbbbb|applied " ] ||
+	fail "downgrade: rows: $(q fr.db "select revision, state from dbrev_revisions")"
+# What ran before its BEGIN was kept: left in progress, as before.
+rev tk a1aaaaaaaaaa "" "fails" "CREATE TABLE kept (x);
+BEGIN;
+INSERT INTO nosuch VALUES (1);
+COMMIT;" "DROP TABLE kept;" "transaction: none"
+run revapply -d tk -u sqlite:tk.db upgrade
+status_is 1
+stderr_lacks "rolled back whole"
+stderr_has "revapply resolve a1aaaaaaaaaa"
+[ "$(q tk.db "select state from dbrev_revisions")" = in_progress ] || fail "not left in progress"
 
 tcase "a transaction: none revision that never ends its BEGIN: an error, rolled back"
 rev to a1aaaaaaaaaa "" "one" "CREATE TABLE one (x);" "DROP TABLE one;"
@@ -319,9 +367,9 @@ CREATE TABLE two (x);" "DROP TABLE two;" "transaction: none"
 run revapply -d to -u sqlite:to.db upgrade
 status_is 2
 stderr_has "revapply: to/versions/b2bbbbbbbbbb_rev.sql: the revision begins a transaction and does not end it; it was rolled back (revision b2bbbbbbbbbb); end it with COMMIT"
+stderr_has "rolled back whole"
 [ "$(q to.db "select count(*) from sqlite_master where name = 'two'")" = 0 ] || fail "two kept"
-[ "$(q to.db "select state from dbrev_revisions where revision = 'b2bbbbbbbbbb'")" = in_progress ] ||
-	fail "not left in progress"
+[ "$(rows to.db)" = "a1aaaaaaaaaa " ] || fail "rows: $(rows to.db)"
 
 tcase "a revision's PRAGMA does not carry over: one run does what a run per revision does"
 # A table rebuild turns foreign keys on at its end; the connection had
