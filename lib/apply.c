@@ -206,13 +206,14 @@ sqlite_file_missing(const char *url)
 }
 
 /*
- * Load, connect, lock and read the version table.  Without lock (only
- * looking), a SQLite file that does not exist is read as an empty
- * database, and not created: s->no_database is set, s->db stays NULL.
+ * Load, connect, (lock) and read the version table.  Unless `create`
+ * (only upgrade and stamp create a database), a SQLite file that does
+ * not exist is read as an empty database, and not created:
+ * s->no_database is set, s->db stays NULL.
  */
 static int
 session_start(struct session *s, const struct dbrev_apply_options *o,
-    unsigned flags, int lock, struct dbrev_error *err)
+    unsigned flags, int lock, int create, struct dbrev_error *err)
 {
 	memset(s, 0, sizeof(*s));
 	s->o = o;
@@ -220,7 +221,7 @@ session_start(struct session *s, const struct dbrev_apply_options *o,
 	if (load_graph(o, flags, &s->g, err) == -1)
 		return -1;
 	dbrev_revset_init(&s->applied, s->g);
-	if (!lock && sqlite_file_missing(o->url)) {
+	if (!create && sqlite_file_missing(o->url)) {
 		s->no_database = 1;
 		return 0;
 	}
@@ -432,6 +433,35 @@ fail:
 	return -1;
 }
 
+/*
+ * --single-transaction failed after reporting steps [0, done): they were
+ * rolled back with it.  Say so, and put the applied set back as before.
+ */
+static void
+undone(struct session *s, const char *before, const struct dbrev_plan *plan,
+    size_t done, enum dbrev_direction dir, struct dbrev_apply_result *res,
+    struct dbrev_error *err)
+{
+	struct dbrev_buf ids = { 0 };
+	size_t i;
+
+	memcpy(s->applied.in, before, s->applied.n);
+	res->napplied = res->nskipped = 0;
+	if (done == 0)
+		return;
+	for (i = 0; i < done && i < 10; i++)
+		dbrev_buf_printf(&ids, "%s%s", i ? ", " : "",
+		    dbrev_graph_at(s->g, plan->steps[i])->id);
+	if (done > 10)
+		dbrev_buf_puts(&ids, ", ...");
+	dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+	    "--single-transaction: the %s of the %zu revision%s reported "
+	    "before it (%s) %s rolled back with it: the database is as "
+	    "before the run", dir == DBREV_UPGRADE ? "upgrade" : "downgrade",
+	    done, done == 1 ? "" : "s", ids.data, done == 1 ? "was" : "were");
+	dbrev_buf_free(&ids);
+}
+
 int
 dbrev_apply_run(const struct dbrev_apply_options *o, enum dbrev_direction dir,
     const char *target, struct dbrev_apply_result *res,
@@ -441,12 +471,14 @@ dbrev_apply_run(const struct dbrev_apply_options *o, enum dbrev_direction dir,
 	struct dbrev_plan plan = { 0 };
 	const struct dbrev_revision *r;
 	double t0 = dbrev_now_ms(), t;
+	char *before = NULL;
 	size_t i;
 	int rc = -1, skipped, outer = o->single_transaction;
 
 	memset(res, 0, sizeof(*res));
-	if (session_start(&s, o, 0, 1, err) == -1)
+	if (session_start(&s, o, 0, 1, dir == DBREV_UPGRADE, err) == -1)
 		goto out;
+	res->no_database = s.no_database;
 	if (check_rows(o, s.g, s.rows, s.nrows, &s.applied, err) == -1)
 		goto out;
 	if (dbrev_graph_plan(s.g, &s.applied, dir, target, &plan, err) == -1)
@@ -468,6 +500,10 @@ dbrev_apply_run(const struct dbrev_apply_options *o, enum dbrev_direction dir,
 		goto out;
 	if (outer && plan.nsteps > 0 && s.drv->begin(s.c, err) == -1)
 		goto out;
+	if (outer) {
+		before = dbrev_xmalloc(s.applied.n + 1);
+		memcpy(before, s.applied.in, s.applied.n);
+	}
 	for (i = 0; i < plan.nsteps; i++) {
 		r = dbrev_graph_at(s.g, plan.steps[i]);
 		t = dbrev_now_ms();
@@ -477,7 +513,7 @@ dbrev_apply_run(const struct dbrev_apply_options *o, enum dbrev_direction dir,
 
 				s.drv->rollback(s.c, &ignore);
 				dbrev_error_clear(&ignore);
-				res->napplied = 0;
+				undone(&s, before, &plan, i, dir, res, err);
 			}
 			goto out;
 		}
@@ -489,7 +525,7 @@ dbrev_apply_run(const struct dbrev_apply_options *o, enum dbrev_direction dir,
 		report(o, dir, r, dbrev_now_ms() - t, skipped);
 	}
 	if (outer && plan.nsteps > 0 && s.drv->commit(s.c, err) == -1) {
-		res->napplied = 0;
+		undone(&s, before, &plan, plan.nsteps, dir, res, err);
 		goto out;
 	}
 	rc = 0;
@@ -497,6 +533,7 @@ out:
 	if (s.g != NULL)
 		set_current(s.g, &s.applied, res);
 	res->ms = dbrev_now_ms() - t0;
+	free(before);
 	dbrev_plan_free(&plan);
 	session_end(&s);
 	scrub(o->url, err);
@@ -517,7 +554,7 @@ dbrev_apply_stamp(const struct dbrev_apply_options *o, const char *target,
 	int rc = -1, ok;
 
 	memset(res, 0, sizeof(*res));
-	if (session_start(&s, o, DBREV_PARSE_HEADER_ONLY, 1, err) == -1)
+	if (session_start(&s, o, DBREV_PARSE_HEADER_ONLY, 1, 1, err) == -1)
 		goto out;
 	dbrev_revset_init(&want, s.g);
 	if (dbrev_graph_closure(s.g, target, &want, err) == -1)
@@ -586,8 +623,17 @@ dbrev_apply_resolve(const struct dbrev_apply_options *o, const char *rev,
 	long k;
 	int rc = -1, found = 0;
 
-	if (session_start(&s, o, DBREV_PARSE_HEADER_ONLY, 1, err) == -1)
+	if (session_start(&s, o, DBREV_PARSE_HEADER_ONLY, 1, 0, err) == -1)
 		goto out;
+	if (s.no_database) {
+		char *path = dbrev_url_sqlite_path(o->url, err);
+
+		dbrev_error_set(err, DBREV_ERR_INPUT, path, 0, "check the "
+		    "URL (--url or DATABASE_URL)", "no such SQLite database: "
+		    "there is no row to resolve");
+		free(path);
+		goto out;
+	}
 	/* An exact row id first: it may name a file that is gone. */
 	for (i = 0; i < s.nrows; i++)
 		if (strcmp(s.rows[i].revision, rev) == 0)
@@ -652,7 +698,7 @@ dbrev_apply_status(const struct dbrev_apply_options *o, struct dbrev_status *st,
 	int rc = -1;
 
 	memset(st, 0, sizeof(*st));
-	if (session_start(&s, o, DBREV_PARSE_HEADER_ONLY, 0, err) == -1)
+	if (session_start(&s, o, DBREV_PARSE_HEADER_ONLY, 0, 0, err) == -1)
 		goto out;
 	n = dbrev_graph_count(s.g);
 	st->in_progress = dbrev_xcalloc(n + 1, 1);

@@ -1405,6 +1405,10 @@ exec_script(struct dbrev_conn *c, const char *sql, const char *file,
 			break;
 		}
 	rc = script_error(c, r, sql, 0, start, file, first_line, err);
+	/* "VACUUM cannot run inside a transaction block" and the like. */
+	if (strcmp(sqlstate(r), "25001") == 0)
+		dbrev_error_hint(err, "mark the revision '-- transaction: none' "
+		    "to run it outside a transaction");
 	PQclear(r);
 	return rc;
 }

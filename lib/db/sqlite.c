@@ -75,9 +75,55 @@ struct dbrev_conn {
 
 #define TIMESTAMP_SQL "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
+/*
+ * SQLite says only "attempt to write a readonly database" when the file
+ * or its directory (where the journal goes) cannot be written: say
+ * which, about the database rather than the statement that wrote first.
+ * Returns 0 when the last error was another one.
+ */
+static int
+readonly_error(struct dbrev_conn *c, struct dbrev_error *err)
+{
+	struct dbrev_buf why = { 0 };
+	char *dir, *slash;
+	int e = 0;
+
+	if (sqlite3_errcode(c->db) != SQLITE_READONLY)
+		return 0;
+	dir = dbrev_xstrdup(c->path);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	else
+		strcpy(dir, ".");
+	if (sqlite3_db_readonly(c->db, "main") == 1 ||
+	    access(c->path, W_OK) == -1) {
+		e = access(c->path, W_OK) == -1 ? errno : EACCES;
+		dbrev_buf_puts(&why, e == EROFS ? "it is on a read-only file "
+		    "system" : "the file is read-only for this user");
+	} else if (access(dir, W_OK) == -1) {
+		e = errno;
+		if (e == EROFS)
+			dbrev_buf_puts(&why, "it is on a read-only file system");
+		else
+			dbrev_buf_printf(&why, "its directory %s is read-only "
+			    "for this user, and SQLite writes its journal "
+			    "there", dir);
+	} else
+		dbrev_buf_puts(&why, sqlite3_errmsg(c->db));
+	dbrev_error_set(err, DBREV_ERR_RUNTIME, c->path, 0, e == EROFS ?
+	    "copy it to a writable file system" : "give this user the right "
+	    "to write the file and its directory, or run as one who has it",
+	    "the database cannot be written: %s", why.data);
+	dbrev_buf_free(&why);
+	free(dir);
+	return -1;
+}
+
 static int
 db_error(struct dbrev_conn *c, struct dbrev_error *err, const char *what)
 {
+	if (readonly_error(c, err) != 0)
+		return -1;
 	return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
 	    "%s: %s", what, sqlite3_errmsg(c->db));
 }
@@ -641,6 +687,23 @@ pragmas_restore(struct dbrev_conn *c, struct dbrev_error *err)
 	return 0;
 }
 
+/*
+ * Whether the last error says the statement cannot run in a transaction
+ * (VACUUM, a change of journal mode or synchronous level, ATTACH).
+ */
+static int
+not_in_tx(struct dbrev_conn *c)
+{
+	const char *m = sqlite3_errmsg(c->db);
+
+	return strstr(m, "within a transaction") != NULL ||
+	    strstr(m, "within transaction") != NULL ||
+	    strstr(m, "inside a transaction") != NULL;
+}
+
+#define NOT_IN_TX_HINT	"mark the revision '-- transaction: none' to run " \
+	"it outside a transaction"
+
 /* Run a script statement by statement (in_tx: inside the caller's). */
 static int
 exec_script(struct dbrev_conn *c, const char *sql, const char *file,
@@ -675,8 +738,11 @@ exec_script(struct dbrev_conn *c, const char *sql, const char *file,
 			while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 				;
 			if (rc != SQLITE_DONE) {
-				dbrev_error_set(err, DBREV_ERR_RUNTIME, file,
-				    line, NULL, "%s", sqlite3_errmsg(c->db));
+				if (readonly_error(c, err) == 0)
+					dbrev_error_set(err, DBREV_ERR_RUNTIME,
+					    file, line, in_tx &&
+					    not_in_tx(c) ? NOT_IN_TX_HINT : NULL,
+					    "%s", sqlite3_errmsg(c->db));
 				sqlite3_finalize(st);
 				return -1;
 			}
@@ -768,6 +834,10 @@ sq_table_ensure(struct dbrev_conn *c, const char *table,
 	ddl(&b, table);
 	rc = sqlite3_exec(c->db, b.data, NULL, NULL, &msg);
 	dbrev_buf_free(&b);
+	if (rc != SQLITE_OK && readonly_error(c, err) != 0) {
+		sqlite3_free(msg);
+		return -1;
+	}
 	if (rc != SQLITE_OK) {
 		dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
 		    "cannot create version table %s: %s", table,

@@ -239,10 +239,18 @@ status_is 1
 stderr_has 'f/versions/b2bbbbbbbbbb_rev.sql:11: relation "nosuch" does not exist'
 [ "$(rows fs)" = "" ] || fail "rows: $(rows fs)"
 [ "$(has fs one)" = 0 ] || fail "one kept"
+stderr_has "revapply: --single-transaction: the upgrade of the 1 revision reported before it (a1aaaaaaaaaa) was rolled back with it: the database is as before the run"
 run revapply -d m -u "$(newdb single)" --single-transaction upgrade
 status_is 0
 stderr_has "upgraded 3 revisions"
 [ "$(rows single)" = "a1aaaaaaaaaa b2bbbbbbbbbb c3cccccccccc " ] || fail "rows: $(rows single)"
+
+tcase "a statement that cannot run in a transaction suggests transaction: none"
+rev vac a1aaaaaaaaaa "" "vacuum" "CREATE TABLE vac_t (x int);
+VACUUM vac_t;" "DROP TABLE vac_t;"
+run revapply -d vac -u "$(newdb vac)" upgrade
+status_is 1
+stderr_is "revapply: vac/versions/a1aaaaaaaaaa_rev.sql:7: VACUUM cannot run inside a transaction block (revision a1aaaaaaaaaa); mark the revision '-- transaction: none' to run it outside a transaction"
 
 tcase "a revision that ends its own transaction is refused before anything of it runs"
 rev tx a1aaaaaaaaaa "" "one" "CREATE TABLE one (x int);" "DROP TABLE one;"

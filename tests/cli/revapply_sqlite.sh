@@ -273,6 +273,9 @@ status_is 1
 stderr_has "f/versions/b2bbbbbbbbbb_rev.sql:10: no such table: nosuch"
 [ "$(rows f.db)" = "" ] || fail "rows: $(rows f.db)"
 [ "$(q f.db "select count(*) from sqlite_master where name='one'")" = 0 ] || fail "one kept"
+# The revision reported before the failure is said to be rolled back.
+stderr_has "upgrade <base> -> a1aaaaaaaaaa"
+stderr_has "revapply: --single-transaction: the upgrade of the 1 revision reported before it (a1aaaaaaaaaa) was rolled back with it: the database is as before the run"
 run revapply -d m -u sqlite:single.db --single-transaction upgrade
 status_is 0
 stderr_has "upgraded 3 revisions"
@@ -450,9 +453,16 @@ status_is 1
 stderr_has "records revision 'gone00000000', which is not in e/versions"
 for verb in current history; do
 	run revapply -d e -u sqlite:e.db $verb
-	status_is 0
-	stderr_has "revapply: version table records revision 'gone00000000', which is not in e/versions; restore its file, or run 'revapply resolve gone00000000 reverted'"
+	[ $verb = current ] && status_is 1 || status_is 0
+	stderr_has "revapply: version table records revision 'gone00000000', which is not in e/versions: the database was migrated with revisions this directory lacks; restore its file (another branch, a newer checkout?), or run 'revapply resolve gone00000000 reverted'"
 done
+# Only such a row: current says what it is, not "at <base>", and fails.
+revapply -q -d e -u sqlite:unknown.db stamp base
+q unknown.db "insert into dbrev_revisions values ('f00000000000', 'x', 'applied', 'now')" >/dev/null
+run revapply -d e -u sqlite:unknown.db current
+status_is 1
+stdout_is ""
+stderr_is "revapply: version table records revision 'f00000000000', which is not in e/versions: the database was migrated with revisions this directory lacks; restore its file (another branch, a newer checkout?), or run 'revapply resolve f00000000000 reverted'"
 run revapply -d e -u sqlite:e.db resolve gone00000000 reverted
 status_is 0
 run revapply -d e -u sqlite:e.db upgrade
@@ -525,9 +535,17 @@ status_is 2
 stderr_has "ffffffffffff"
 run revapply -d n -u sqlite:n.db resolve ffffffffffff reverted
 status_is 2
+revapply -q -d n -u sqlite:fresh.db stamp base
 run revapply -d n -u sqlite:fresh.db resolve a1aaaaaaaaaa reverted
 status_is 2
 stderr_has "has no row in version table dbrev_revisions"
+# Neither way creates a database that is not there.
+for how in reverted applied; do
+	run revapply -d n -u sqlite:nofile.db resolve a1aaaaaaaaaa $how
+	status_is 2
+	stderr_has "nofile.db: no such SQLite database"
+done
+[ ! -e nofile.db ] || fail "resolve created nofile.db"
 run revapply -d n -u sqlite:n.db resolve a1aaaaaaaaaa maybe
 status_is 2
 stderr_has "'applied' or 'reverted'"
@@ -709,6 +727,75 @@ status_is 0
 [ "$(rows typo.db)" = "a1aaaaaaaaaa b2bbbbbbbbbb c3cccccccccc " ] ||
 	fail "upgrade did not create it: $(rows typo.db)"
 rm -f typo.db
+
+tcase "downgrade and resolve on a file that is not there: nothing created"
+run revapply -d m -u sqlite:typo.db downgrade base
+status_is 0
+stderr_is "nothing to do: at <base>
+at <base>: typo.db does not exist yet; revapply upgrade creates it"
+run revapply -d m -u sqlite:typo.db downgrade
+status_is 2
+stderr_has "typo.db does not exist yet"
+run revapply -d m -u sqlite:typo.db resolve a1aaaaaaaaaa reverted
+status_is 2
+stderr_is "revapply: typo.db: no such SQLite database: there is no row to resolve; check the URL (--url or DATABASE_URL)"
+[ ! -e typo.db ] || fail "typo.db created"
+
+tcase "a read-only database or directory: the database cannot be written, and why"
+# As root, permissions hold for another user only.
+as_user() {
+	if [ "$(id -u)" = 0 ]; then
+		runuser -u nobody -- "$@"
+	else
+		"$@"
+	fi
+}
+mkdir -p rodir
+cp -r m rodir/m
+revapply -q -d rodir/m -u sqlite:rodir/app.db upgrade a1aaaaaaaaaa
+chmod 755 rodir
+chmod 444 rodir/app.db
+cd rodir || exit 1
+run as_user "$DBREV_BINDIR/revapply" -d m -u sqlite:app.db upgrade
+status_is 1
+stderr_is "revapply: app.db: the database cannot be written: the file is read-only for this user (revision b2bbbbbbbbbb); give this user the right to write the file and its directory, or run as one who has it"
+run as_user "$DBREV_BINDIR/revapply" -d m -u sqlite:app.db stamp head
+status_is 1
+stderr_has "revapply: app.db: the database cannot be written: the file is read-only for this user"
+chmod 666 app.db
+chmod 555 .
+run as_user "$DBREV_BINDIR/revapply" -d m -u sqlite:app.db upgrade
+status_is 1
+stderr_is "revapply: app.db: the database cannot be written: its directory . is read-only for this user, and SQLite writes its journal there (revision b2bbbbbbbbbb); give this user the right to write the file and its directory, or run as one who has it"
+chmod 755 .
+cd "$T" || exit 1
+[ "$(rows rodir/app.db)" = "a1aaaaaaaaaa " ] || fail "rows: $(rows rodir/app.db)"
+
+tcase "a statement SQLite refuses in a transaction suggests transaction: none"
+rev vac a1aaaaaaaaaa "" "vacuum" "CREATE TABLE v (x);
+VACUUM;" "DROP TABLE v;"
+run revapply -d vac -u sqlite:vac.db upgrade
+status_is 1
+stderr_is "revapply: vac/versions/a1aaaaaaaaaa_rev.sql:7: cannot VACUUM from within a transaction (revision a1aaaaaaaaaa); mark the revision '-- transaction: none' to run it outside a transaction"
+
+tcase "a versions/*.sql that is not a regular file, or over 1 GiB, is refused without hanging"
+cp -r m nr
+mkfifo nr/versions/zz_fifo.sql
+run timeout 20 revapply -d nr -u sqlite:nr.db upgrade
+status_is 2
+stderr_is "revapply: nr/versions/zz_fifo.sql: a FIFO, not a regular file; a revision is a file: move this out of the directory"
+rm nr/versions/zz_fifo.sql
+ln -s /dev/zero nr/versions/zz_zero.sql
+run timeout 20 revapply -d nr -u sqlite:nr.db current
+status_is 2
+stderr_is "revapply: nr/versions/zz_zero.sql: a character device, not a regular file; a revision is a file: move this out of the directory"
+rm nr/versions/zz_zero.sql
+truncate -s 1073741825 nr/versions/zz_big.sql
+run timeout 20 revapply -d nr -u sqlite:nr.db upgrade
+status_is 2
+stderr_is "revapply: nr/versions/zz_big.sql: 1073741825 bytes, over the limit of 1073741824 bytes for this file; split it, or load data outside migrations"
+rm nr/versions/zz_big.sql
+[ ! -e nr.db ] || fail "nr.db created"
 
 tcase "no password in any output"
 if [ "${DBREV_WITH_POSTGRES:-yes}" = yes ]; then
