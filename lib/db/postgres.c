@@ -1478,14 +1478,16 @@ exec_each(struct dbrev_conn *c, const char *sql, const char *file,
 /*
  * What a revision's script can leave in the session beyond what RESET
  * ALL undoes, and the statements that undo it (each allowed in a
- * transaction block, unlike DISCARD ALL).  The role and session user
- * always; the rest when the script has the word that makes it (a rough
- * scan: a false hit costs one cheap statement).  Not undone: session
- * advisory locks (pg_advisory_unlock_all would drop the migration lock)
- * and the random seed.
+ * transaction block, unlike DISCARD ALL).  The role, the session user
+ * and what currval() and lastval() know always (any INSERT may call
+ * nextval()); the rest when the script has the word that makes it (a
+ * rough scan: a false hit costs one cheap statement).  Not undone:
+ * session advisory locks (pg_advisory_unlock_all would drop the
+ * migration lock) and the random seed.
  */
 static const char *const undo_always[] = {
-	"RESET SESSION AUTHORIZATION", "RESET ROLE", "RESET ALL"
+	"RESET SESSION AUTHORIZATION", "RESET ROLE", "RESET ALL",
+	"DISCARD SEQUENCES"	/* currval, lastval: any INSERT may set them */
 };
 static const struct {
 	const char	*word;
@@ -1494,7 +1496,6 @@ static const struct {
 	{ "temp", "DISCARD TEMP" },	/* TEMP, TEMPORARY tables */
 	{ "listen", "UNLISTEN *" },
 	{ "cursor", "CLOSE ALL" },	/* WITH HOLD cursors */
-	{ "val", "DISCARD SEQUENCES" },	/* currval, lastval, setval */
 };
 #define NUNDO_IF	(sizeof(undo_if) / sizeof(undo_if[0]))
 
