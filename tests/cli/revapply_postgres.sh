@@ -561,6 +561,13 @@ newdb seoff >/dev/null
 run psql -X -q -v ON_ERROR_STOP=1 -d ${P}seoff -f se.sql
 status_is 0
 [ "$(has seoff se_done)" = 1 ] || fail "offline: se_done missing: $(cat "$ERR")"
+# A serial column's default calls nextval(): currval() ends with it too.
+rev sq a1aaaaaaaaaa "" "serial" "CREATE TABLE sq_t (id serial, x int);
+INSERT INTO sq_t (x) SELECT 1;" "DROP TABLE sq_t;"
+rev sq b2bbbbbbbbbb a1aaaaaaaaaa "currval" "DO \$\$BEGIN PERFORM currval('sq_t_id_seq'); RAISE EXCEPTION 'currval known';
+EXCEPTION WHEN object_not_in_prerequisite_state THEN NULL; END\$\$;" "SELECT 1;"
+run revapply -d sq -u "$(newdb sq)" upgrade
+status_is 0
 
 tcase "a revision's DEALLOCATE ALL does not break the version table's statements"
 rev da a1aaaaaaaaaa "" "deallocate" "DEALLOCATE ALL;
