@@ -438,7 +438,7 @@ skip_space(const char *p, const char *end, unsigned *line)
 			(*line)++;
 			p++;
 		} else if (*p == ' ' || *p == '\t' || *p == '\r' ||
-		    *p == '\f' || *p == '\v')
+		    *p == '\f')	/* SQLite's blanks (not \v) */
 			p++;
 		else if (p[0] == '-' && p + 1 < end && p[1] == '-') {
 			while (p < end && *p != '\n')
@@ -541,6 +541,41 @@ complete(const char *p, const char *e)
 	return yes;
 }
 
+/* Whether stmt (to its end), with a ';' after it, is a whole statement. */
+static int
+complete_semicolon(const char *stmt, int open_comment)
+{
+	struct dbrev_buf b = { 0 };
+	int yes;
+
+	dbrev_buf_printf(&b, "%s%s\n;", stmt, open_comment ? " */" : "");
+	yes = sqlite3_complete(b.data);
+	dbrev_buf_free(&b);
+	return yes;
+}
+
+/*
+ * Whether the line at p is one the sqlite3 shell reads as ';' (Oracle's
+ * "/", SQL Server's "go", alone on the line but for blanks and a
+ * comment), which SQLite refuses.
+ */
+static int
+shell_terminator(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\f')
+		p++;
+	if (*p == '/' && p[1] != '*')
+		p++;
+	else if (strncasecmp(p, "go", 2) == 0)
+		p += 2;
+	else
+		return 0;
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\f')
+		p++;
+	return *p == '\0' || *p == '\n' || strncmp(p, "--", 2) == 0 ||
+	    strncmp(p, "/*", 2) == 0;
+}
+
 /*
  * One statement of the offline script, at stmt (its first token, line
  * `line`): refused as exec() refuses it, and *began kept: the line of a
@@ -585,6 +620,11 @@ sq_script_sql(struct dbrev_buf *out, const char *sql, const char *file,
 			    "with '%c': the sqlite3 shell would read it as %s, "
 			    "SQLite refuses it", *p, *p == '.' ?
 			    "a dot-command" : "a comment");
+		if ((p == sql || p[-1] == '\n') && shell_terminator(p))
+			return dbrev_error_set(err, DBREV_ERR_INPUT, file, line,
+			    "end statements with ';'", "a line of only '/' or "
+			    "'go': the sqlite3 shell would read it as ';', "
+			    "SQLite refuses it");
 		if (*p == '\n') {
 			line++;
 			p++;
@@ -618,7 +658,18 @@ sq_script_sql(struct dbrev_buf *out, const char *sql, const char *file,
 				stmt = NULL;
 			}
 		} else {
-			if (stmt == NULL && !isspace((unsigned char)*p)) {
+			/*
+			 * SQLite's tokenizer refuses a control character
+			 * (a vertical tab is no blank to it; the shell
+			 * skips a line of them).
+			 */
+			if ((unsigned char)*p < 0x20 &&
+			    strchr("\t\r\f", *p) == NULL)
+				return dbrev_error_set(err, DBREV_ERR_INPUT,
+				    file, line, "remove it", "a control "
+				    "character (0x%02x) outside quotes",
+				    (unsigned char)*p);
+			if (stmt == NULL && strchr(" \t\r\f", *p) == NULL) {
 				stmt = p;
 				stmt_line = line;
 			}
@@ -628,6 +679,12 @@ sq_script_sql(struct dbrev_buf *out, const char *sql, const char *file,
 	if (stmt != NULL && script_stmt(stmt, file, stmt_line, in_tx, &began,
 	    err) != 0)
 		return -1;
+	/* A ';' cannot end it (a trigger without END): SQLite refuses it. */
+	if (stmt != NULL && !complete_semicolon(stmt, open_comment))
+		return dbrev_error_set(err, DBREV_ERR_INPUT, file, stmt_line,
+		    "end it (a trigger with END;)", "a statement that does not "
+		    "end: the sqlite3 shell would read the rest of the script "
+		    "into it");
 	if (began != 0)
 		return dbrev_error_set(err, DBREV_ERR_INPUT, file, began,
 		    "end it with COMMIT",

@@ -118,6 +118,16 @@ PRAGMA foreign_keys = ON;" "SELECT 1;" "transaction: none"
 		rev "$(n fkrebuild)" c3cccccccccc b2bbbbbbbbbb "delete" "DELETE FROM p WHERE id = 1;" "INSERT INTO p (id) VALUES (1);"
 		rev "$(n vacuum)" a1aaaaaaaaaa "" "vacuum" "CREATE TABLE a (x int);
 VACUUM;" "DROP TABLE a;"
+		# Lines the shell reads as ';' (Oracle, SQL Server), a
+		# character SQLite refuses, a trigger without its END.
+		rev "$(n slash)" a1aaaaaaaaaa "" "slash" "CREATE TABLE a (x int)
+/" "DROP TABLE a;"
+		rev "$(n go)" a1aaaaaaaaaa "" "go" "CREATE TABLE a (x int);
+GO -- done" "DROP TABLE a;"
+		rev "$(n vtab)" a1aaaaaaaaaa "" "vertical tab" "$(printf 'CREATE TABLE a (x int);\v')" "DROP TABLE a;"
+		rev "$(n noend)" a1aaaaaaaaaa "" "no end" "CREATE TABLE a (x int);
+CREATE TRIGGER t AFTER INSERT ON a BEGIN
+  DELETE FROM a;" "DROP TABLE a;"
 	else
 		rev "$(n copy)" a1aaaaaaaaaa "" "copy" "CREATE TABLE a (x int);
 COPY a FROM STDIN;" "DROP TABLE a;"
