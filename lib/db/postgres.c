@@ -1282,12 +1282,17 @@ psql_scan(const char *s, size_t len, size_t *backslash, size_t *open)
 			while (i < len && s[i] != '\n')
 				i++;
 		} else if (ch == '/' && i + 1 < len && s[i + 1] == '*') {
-			for (j = i + 2, nest = 1; j < len && nest > 0; j++)
-				if (s[j] == '/' && j + 1 < len && s[j + 1] == '*')
-					nest++, j++;
-				else if (s[j] == '*' && j + 1 < len &&
-				    s[j + 1] == '/')
-					nest--, j++;
+			for (j = i + 2, nest = 1; j < len && nest > 0; j++) {
+				if (s[j] == '/' && j + 1 < len &&
+				    s[j + 1] == '*') {
+					nest++;
+					j++;
+				} else if (s[j] == '*' && j + 1 < len &&
+				    s[j + 1] == '/') {
+					nest--;
+					j++;
+				}
+			}
 			if (nest > 0)
 				*open = i;
 			i = j;
