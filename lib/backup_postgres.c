@@ -32,6 +32,7 @@
 #include "db/postgres_libpq.h"
 
 #include "dbrev/backup.h"
+#include "private.h"
 
 extern char **environ;
 
@@ -1400,4 +1401,11 @@ out:
 	free(rest.version);
 	info_free(&ci);
 	return rc;
+}
+
+/* For the fuzz target of the quoting (lib/private.h). */
+void
+dbrev_pg_quote_conninfo(struct dbrev_buf *b, const char *kw, const char *val)
+{
+	quote_conninfo(b, kw, val);
 }

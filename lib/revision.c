@@ -588,7 +588,8 @@ dbrev_revision_load(const char *path, unsigned flags,
 	int rc;
 
 	*out = NULL;
-	if (dbrev_read_file(path, &buf, err) == -1) {
+	if (dbrev_read_regular_file(path, DBREV_REVISION_MAX, &buf,
+	    err) == -1) {
 		dbrev_buf_free(&buf);
 		return -1;
 	}

@@ -595,6 +595,13 @@ main(int argc, char **argv)
 	int rc;
 
 	parse_args(argc, argv, &o);
+	/* A bad message is refused before anything else is looked at. */
+	if (o.message != NULL) {
+		struct dbrev_error e = { 0 };
+
+		if (dbrev_scaffold_check_message(o.message, &e) == -1)
+			fail(&e);
+	}
 	switch (o.cmd) {
 	case CMD_INIT:
 		rc = cmd_init(&o);

@@ -14,6 +14,8 @@
 #include "dbrev/util.h"
 
 #define DBREV_ID_MAX 32		/* longest revision id */
+/* The largest revision file read: data belongs in data loads. */
+#define DBREV_REVISION_MAX ((size_t)1 << 30)	/* 1 GiB */
 
 /* A parsed revision.  Owned by whoever created it; see revision_free. */
 struct dbrev_revision {
@@ -72,7 +74,10 @@ int	 dbrev_revision_parse(const char *path, const char *text, size_t len,
 	    unsigned flags, struct dbrev_revision **out,
 	    struct dbrev_error *err);
 
-/* Read and parse the file at path. */
+/*
+ * Read and parse the file at path: a regular file of at most
+ * DBREV_REVISION_MAX bytes (a FIFO or device is refused, not read).
+ */
 int	 dbrev_revision_load(const char *path, unsigned flags,
 	    struct dbrev_revision **out, struct dbrev_error *err);
 

@@ -31,6 +31,7 @@
 #include <time.h>
 
 #include "postgres_libpq.h"
+#include "../private.h"
 
 #include "dbrev/driver.h"
 
@@ -39,11 +40,12 @@
 
 /*
  * The version-table statements, prepared once per connection and table
- * (plus BEGIN, COMMIT and the session reset, sent unprepared).
+ * (plus BEGIN, COMMIT and others of ours, ST_SQL with the text in
+ * params[0], sent unprepared).
  */
 enum stmt {
 	ST_INSERT, ST_DELETE, ST_STATE, ST_GET, ST_NPREPARED,
-	ST_BEGIN = ST_NPREPARED, ST_COMMIT, ST_RESET, ST_CHECK_INTERVAL
+	ST_BEGIN = ST_NPREPARED, ST_COMMIT, ST_SQL
 };
 
 /*
@@ -70,6 +72,8 @@ struct dbrev_conn {
 	int		 utf8;		/* client encoding counts characters */
 	int		 scs;		/* standard_conforming_strings on */
 	int		 check_interval; /* we SET CHECK_INTERVAL_SQL */
+	int		 kept;		/* the last exec() outside a transaction
+					 * changed something that was kept */
 	void		(*notice)(void *, const char *);
 	void		*notice_arg;
 
@@ -93,7 +97,11 @@ struct dbrev_conn {
 
 /* --- messages ------------------------------------------------------ */
 
-/* Replace every occurrence of `needle` in buf by "***". */
+/*
+ * Replace every occurrence of `needle` in buf by "***".  A needle of
+ * stars only is left alone: it reads as the replacement already (and
+ * replacing it would never end).
+ */
 static void
 replace_all(struct dbrev_buf *b, const char *needle)
 {
@@ -101,7 +109,8 @@ replace_all(struct dbrev_buf *b, const char *needle)
 	size_t n = strlen(needle);
 	const char *p, *q;
 
-	if (n == 0 || b->data == NULL || strstr(b->data, needle) == NULL)
+	if (n == 0 || needle[strspn(needle, "*")] == '\0' || b->data == NULL ||
+	    strstr(b->data, needle) == NULL)
 		return;
 	for (p = b->data; (q = strstr(p, needle)) != NULL; p = q + n) {
 		dbrev_buf_add(&out, p, (size_t)(q - p));
@@ -113,84 +122,212 @@ replace_all(struct dbrev_buf *b, const char *needle)
 }
 
 /*
+ * Scrub the password (as libpq decoded it) and the URL's secrets from b
+ * until none is left: a replacement can join text into a new occurrence.
+ */
+static void
+scrub_all(struct dbrev_buf *b, const char *url, const char *password)
+{
+	struct dbrev_buf before = { 0 };
+
+	do {
+		dbrev_buf_reset(&before);
+		dbrev_buf_puts(&before, b->data);
+		if (password != NULL)
+			replace_all(b, password);
+		if (url != NULL)
+			dbrev_url_scrub(url, b->data);	/* never longer */
+		b->len = strlen(b->data);
+	} while (strcmp(before.data, b->data) != 0);
+	dbrev_buf_free(&before);
+}
+
+/*
  * A message from libpq or the server made safe and printable on one
  * line: the password removed (as the URL spells it and as libpq decoded
- * it), line breaks (and the tabs after them) joined, "FATAL:  x" made
- * "FATAL: x".
+ * it), line breaks (and the blanks after them) joined, "FATAL:  x" made
+ * "FATAL: x".  Written into a new string: joining a line after a word
+ * adds a character ('.').  Scrubbed before the joining (a password may
+ * hold a line break) and after it (joining may make one appear).
  */
-static char *
-clean_message(const char *url, const char *password, const char *msg)
+char *
+dbrev_pg_clean_message(const char *url, const char *password,
+    const char *msg)
 {
-	struct dbrev_buf b = { 0 }, o = { 0 };
+	struct dbrev_buf in = { 0 }, out = { 0 };
 	const char *s;
-	char c;
+	char ch;
 
-	dbrev_buf_puts(&b, msg != NULL ? msg : "");
-	if (password != NULL)
-		replace_all(&b, password);
-	if (url != NULL)
-		dbrev_url_scrub(url, b.data);	/* in place, never longer */
-	/* Into o: a line break may become two bytes (". "). */
-	for (s = b.data; *s != '\0'; s++) {
+	dbrev_buf_puts(&in, msg != NULL ? msg : "");
+	scrub_all(&in, url, password);
+	dbrev_buf_puts(&out, "");
+	for (s = in.data; *s != '\0'; s++) {
 		if (*s == '\n' || *s == '\r') {
 			while (s[1] == '\n' || s[1] == '\r' || s[1] == '\t' ||
 			    s[1] == ' ')
 				s++;
-			if (o.len == 0 || s[1] == '\0')
+			if (out.len == 0 || s[1] == '\0')
 				continue;
 			/* "refused\n\tIs the server..." reads as two sentences. */
-			if (isalnum((unsigned char)o.data[o.len - 1]))
-				dbrev_buf_add(&o, ".", 1);
-			dbrev_buf_add(&o, " ", 1);
+			if (isalnum((unsigned char)out.data[out.len - 1]))
+				dbrev_buf_puts(&out, ".");
+			if (out.data[out.len - 1] != ' ')
+				dbrev_buf_puts(&out, " ");
 			continue;
 		}
-		if (*s == ' ' && o.len >= 2 && o.data[o.len - 1] == ' ' &&
-		    o.data[o.len - 2] == ':')
+		if (*s == ' ' && out.len >= 2 && out.data[out.len - 1] == ' ' &&
+		    out.data[out.len - 2] == ':')
 			continue;
-		c = *s == '\t' ? ' ' : *s;
-		dbrev_buf_add(&o, &c, 1);
+		ch = *s == '\t' ? ' ' : *s;
+		dbrev_buf_add(&out, &ch, 1);
 	}
-	while (o.len > 0 && o.data[o.len - 1] == ' ')
-		o.data[--o.len] = '\0';
-	dbrev_buf_free(&b);
-	return dbrev_buf_take(&o);
+	dbrev_buf_free(&in);
+	scrub_all(&out, url, password);
+	while (out.len > 0 && out.data[out.len - 1] == ' ')
+		out.data[--out.len] = '\0';
+	return dbrev_buf_take(&out);
+}
+
+/* Bytes that separate the words of a URL or keyword string. */
+static int
+url_sep(unsigned char ch)
+{
+	return ch != '\0' && (isspace(ch) || strchr("='\":/@?&#[],", ch));
+}
+
+static int
+word_char(unsigned char ch)
+{
+	return isalnum(ch) || ch == '_' || ch >= 0x80;
 }
 
 /*
- * libpq's 'missing "=" after "WORD"' echoes a word of the connection
- * string, which may be a mistyped password ("password secret"): show it
- * only when it is a connection keyword.
+ * Replace each occurrence of w in b that is a whole word (not glued to
+ * a letter or digit on a side where w has one) by "***".  Returns
+ * whether it replaced any.
  */
-static void
-hide_stray_word(char *msg)
+static int
+replace_word(struct dbrev_buf *b, const char *w)
 {
-	static const char pre[] = "missing \"=\" after \"";
-	PQconninfoOption *defs, *o;
-	char *w, *e;
-	int known = 0;
+	struct dbrev_buf out = { 0 };
+	size_t n = strlen(w);
+	const char *p = b->data, *q;
+	int any = 0;
 
-	if ((w = strstr(msg, pre)) == NULL)
-		return;
-	w += sizeof(pre) - 1;
-	if ((e = strchr(w, '"')) == NULL)
-		return;
-	if ((defs = PQconndefaults()) != NULL) {
-		for (o = defs; o->keyword != NULL; o++)
-			if (strlen(o->keyword) == (size_t)(e - w) &&
-			    strncmp(o->keyword, w, (size_t)(e - w)) == 0)
-				known = 1;
-		PQconninfoFree(defs);
+	if (n == 0 || w[strspn(w, "*")] == '\0')
+		return 0;
+	while ((q = strstr(p, w)) != NULL) {
+		int whole = (q == b->data || !word_char((unsigned char)w[0]) ||
+		    !word_char((unsigned char)q[-1])) &&
+		    (!word_char((unsigned char)w[n - 1]) ||
+		    !word_char((unsigned char)q[n]));
+
+		dbrev_buf_add(&out, p, (size_t)(q - p));
+		if (whole) {
+			dbrev_buf_puts(&out, "***");
+			any = 1;
+			p = q + n;
+		} else {
+			dbrev_buf_add(&out, q, 1);
+			p = q + 1;
+		}
 	}
-	if (!known && e - w >= 3) {
-		memcpy(w, "***", 3);
-		memmove(w + 3, e, strlen(e) + 1);
+	dbrev_buf_puts(&out, p);
+	dbrev_buf_free(b);
+	*b = out;
+	return any;
+}
+
+/* Whether [w, w + n) is a connection keyword or a URI scheme. */
+static int
+known_word(const PQconninfoOption *defs, const char *w, size_t n)
+{
+	static const char *const schemes[] = { "postgresql", "postgres" };
+	const PQconninfoOption *o;
+	size_t i;
+
+	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+		if (strlen(schemes[i]) == n && strncmp(schemes[i], w, n) == 0)
+			return 1;
+	for (o = defs; o != NULL && o->keyword != NULL; o++)
+		if (strlen(o->keyword) == n && strncmp(o->keyword, w, n) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+longer_first(const void *a, const void *b)
+{
+	size_t la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
+
+	return la < lb ? 1 : la > lb ? -1 : 0;
+}
+
+/*
+ * When libpq cannot parse a URL, its message may echo a piece of it
+ * (a word where a keyword was expected, the whole URI), and the piece
+ * may be a mistyped password ("host=h secret").  No password can be
+ * found in what libpq cannot parse, so: a copy of msg in which every
+ * word of the URL is replaced by "***" (as written, percent-decoded
+ * and unescaped), except connection keywords, the scheme and words in
+ * a name's place (followed by '='), which say what is wrong.
+ */
+char *
+dbrev_pg_hide_url_words(const char *url, const char *msg)
+{
+	struct dbrev_buf b = { 0 }, words = { 0 };
+	PQconninfoOption *defs = PQconndefaults();
+	const char *p, *w, *e, *after;
+	const char **v;
+	char *form;
+	size_t n, i;
+	int changed;
+
+	/* The words to hide, NUL-separated: each as written and decoded. */
+	for (p = url != NULL ? url : ""; *p != '\0'; p = e) {
+		for (w = p; url_sep((unsigned char)*w); w++)
+			;
+		for (e = w; *e != '\0' && !url_sep((unsigned char)*e); e++)
+			;
+		for (after = e; isspace((unsigned char)*after); after++)
+			;
+		if (e == w || *after == '=' || known_word(defs, w,
+		    (size_t)(e - w)))
+			continue;
+		dbrev_buf_add(&words, w, (size_t)(e - w));
+		dbrev_buf_add(&words, "", 1);
+		form = dbrev_url_decode(w, e);
+		dbrev_buf_add(&words, form, strlen(form) + 1);
+		free(form);
+		form = dbrev_url_unescape(w, e);
+		dbrev_buf_add(&words, form, strlen(form) + 1);
+		free(form);
 	}
+	PQconninfoFree(defs);
+	for (w = words.data, n = 0; w != NULL && w < words.data + words.len;
+	    w += strlen(w) + 1)
+		n++;
+	v = dbrev_xmalloc((n ? n : 1) * sizeof(*v));
+	for (i = 0, w = words.data; i < n; i++, w += strlen(w) + 1)
+		v[i] = w;
+	/* The longest first: a short word may be part of a longer one. */
+	qsort(v, n, sizeof(*v), longer_first);
+	dbrev_buf_puts(&b, msg != NULL ? msg : "");
+	/* Until none is left: a replacement can make a neighbour whole. */
+	do {
+		changed = 0;
+		for (i = 0; i < n; i++)
+			changed |= replace_word(&b, v[i]);
+	} while (changed);
+	free(v);
+	dbrev_buf_free(&words);
+	return dbrev_buf_take(&b);
 }
 
 static char *
 conn_message(struct dbrev_conn *c, const char *msg)
 {
-	return clean_message(c->url, c->password, msg);
+	return dbrev_pg_clean_message(c->url, c->password, msg);
 }
 
 /* Fill err from the connection's last libpq error. */
@@ -351,13 +488,42 @@ conn_free(struct dbrev_conn *c)
 	free(c);
 }
 
+/* The value of option kw in libpq's reading of a URL, or NULL. */
+static char *
+opts_value(const PQconninfoOption *opts, const char *kw)
+{
+	const PQconninfoOption *o;
+
+	for (o = opts; o->keyword != NULL; o++)
+		if (strcmp(o->keyword, kw) == 0 && o->val != NULL &&
+		    *o->val != '\0')
+			return dbrev_xstrdup(o->val);
+	return NULL;
+}
+
+int
+dbrev_pg_url_option(const char *url, const char *kw, char **val)
+{
+	PQconninfoOption *opts;
+	char *perr = NULL;
+
+	*val = NULL;
+	if ((opts = PQconninfoParse(url, &perr)) == NULL) {
+		PQfreemem(perr);
+		return -1;
+	}
+	*val = opts_value(opts, kw);
+	PQconninfoFree(opts);
+	return 0;
+}
+
 static int
 pg_open(const char *url, struct dbrev_conn **out, struct dbrev_error *err)
 {
 	/* Later entries win: the URL's own application_name wins over ours. */
 	const char *kw[] = { "fallback_application_name", "dbname", NULL };
 	const char *val[] = { "dbrev", url, NULL };
-	PQconninfoOption *opts, *o;
+	PQconninfoOption *opts;
 	struct dbrev_conn *c;
 	char *perr = NULL, *m, *safe;
 	const char *s;
@@ -372,9 +538,11 @@ pg_open(const char *url, struct dbrev_conn **out, struct dbrev_error *err)
 
 	/* Parse first: to know the password to scrub, and to fail early. */
 	if ((opts = PQconninfoParse(url, &perr)) == NULL) {
-		m = clean_message(url, NULL, perr != NULL ? perr :
+		/* Hidden last: scrubbing can make a word whole. */
+		safe = dbrev_pg_clean_message(url, NULL, perr != NULL ? perr :
 		    "out of memory");
-		hide_stray_word(m);
+		m = dbrev_pg_hide_url_words(url, safe);
+		free(safe);
 		/* Not shown: redacting a string libpq cannot parse is a guess. */
 		dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
 		    "write postgresql://user@host:port/dbname?param=value or "
@@ -385,15 +553,12 @@ pg_open(const char *url, struct dbrev_conn **out, struct dbrev_error *err)
 		conn_free(c);
 		return -1;
 	}
-	for (o = opts; o->keyword != NULL; o++)
-		if (strcmp(o->keyword, "password") == 0 && o->val != NULL &&
-		    *o->val != '\0')
-			c->password = dbrev_xstrdup(o->val);
+	c->password = opts_value(opts, "password");
 	PQconninfoFree(opts);
 
 	c->pg = PQconnectdbParams(kw, val, 1);
 	if (c->pg == NULL || PQstatus(c->pg) != CONNECTION_OK) {
-		m = clean_message(url, c->password, c->pg != NULL ?
+		m = dbrev_pg_clean_message(url, c->password, c->pg != NULL ?
 		    PQerrorMessage(c->pg) : "out of memory");
 		safe = dbrev_url_redact(url);
 		dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
@@ -564,12 +729,9 @@ send_one(struct dbrev_conn *c, const struct pending *p)
 	if (p->which == ST_COMMIT)
 		return PQsendQueryParams(c->pg, "COMMIT", 0, NULL, NULL,
 		    NULL, NULL, 0);
-	if (p->which == ST_RESET)
-		return PQsendQueryParams(c->pg, "RESET ALL", 0, NULL, NULL,
+	if (p->which == ST_SQL)
+		return PQsendQueryParams(c->pg, p->params[0], 0, NULL, NULL,
 		    NULL, NULL, 0);
-	if (p->which == ST_CHECK_INTERVAL)
-		return PQsendQueryParams(c->pg, CHECK_INTERVAL_SQL, 0, NULL,
-		    NULL, NULL, NULL, 0);
 	stmt_name(c, p->which, name, sizeof name);
 	return PQsendQueryPrepared(c->pg, name, p->nparams, params, NULL,
 	    NULL, 0);
@@ -1044,6 +1206,181 @@ ends_tx(const char *p, const char *e)
 	return word_at(p, e, "TO") == 0;
 }
 
+/* The refusal of a statement that ends the revision's transaction. */
+static int
+ends_tx_error(struct dbrev_error *err, const char *file, unsigned line)
+{
+	return dbrev_error_set(err, DBREV_ERR_INPUT, file, line, "remove it "
+	    "(each revision runs in a transaction of its own), or mark the "
+	    "revision '-- transaction: none'", "a statement that ends the "
+	    "revision's transaction (BEGIN, COMMIT, END, ROLLBACK and the "
+	    "like)");
+}
+
+/* Whether the statement [p, e) begins a transaction (BEGIN, START). */
+static int
+begins_tx(const char *p, const char *e)
+{
+	return word_at(p, e, "BEGIN") != 0 || word_at(p, e, "START") != 0;
+}
+
+/* Whether the statement [p, e) is COPY ... FROM STDIN. */
+static int
+copy_from_stdin(const char *p, const char *e)
+{
+	const char *q;
+
+	if (word_at(p, e, "COPY") == 0)
+		return 0;
+	for (q = p; q < e; q++)
+		if ((q == p || !ident_cont((unsigned char)q[-1])) &&
+		    word_at(q, e, "STDIN") != 0)
+			return 1;
+	return 0;
+}
+
+/* After the quote at i: the index past its close, or SIZE_MAX. */
+static size_t
+quote_end(const char *s, size_t len, size_t i, char q, int backslash)
+{
+	for (i++; i < len; i++) {
+		if (backslash && s[i] == '\\') {
+			i++;
+			continue;
+		}
+		if (s[i] == q) {
+			if (i + 1 < len && s[i + 1] == q) {
+				i++;
+				continue;
+			}
+			return i + 1;
+		}
+	}
+	return SIZE_MAX;
+}
+
+/*
+ * psql's reading of a script where the server's differs (offline, with
+ * standard_conforming_strings on, the default): the offset of the first
+ * backslash outside quotes and comments (psql runs a meta-command from
+ * it; the server refuses it), and of the start of a quote, dollar quote
+ * or comment left open at the end (psql reads what follows as part of
+ * it); SIZE_MAX for none.
+ */
+static void
+psql_scan(const char *s, size_t len, size_t *backslash, size_t *open)
+{
+	size_t i = 0, j, tag;
+	const char *close;
+	int nest;
+
+	*backslash = *open = SIZE_MAX;
+	while (i < len && *open == SIZE_MAX) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch == '-' && i + 1 < len && s[i + 1] == '-') {
+			while (i < len && s[i] != '\n')
+				i++;
+		} else if (ch == '/' && i + 1 < len && s[i + 1] == '*') {
+			for (j = i + 2, nest = 1; j < len && nest > 0; j++) {
+				if (s[j] == '/' && j + 1 < len &&
+				    s[j + 1] == '*') {
+					nest++;
+					j++;
+				} else if (s[j] == '*' && j + 1 < len &&
+				    s[j + 1] == '/') {
+					nest--;
+					j++;
+				}
+			}
+			if (nest > 0)
+				*open = i;
+			i = j;
+		} else if (ch == '\'' || ch == '"') {
+			if ((j = quote_end(s, len, i, (char)ch, 0)) == SIZE_MAX)
+				*open = i;
+			i = j;
+		} else if (ch == '$' && (j = skip_dollar(s, len, i)) != i) {
+			/* skip_dollar: past the tag's close, or len. */
+			for (tag = i + 1; s[tag] != '$'; tag++)
+				;
+			tag = tag + 1 - i;
+			close = memmem(s + i + tag, len - i - tag, s + i, tag);
+			if (close == NULL)
+				*open = i;
+			i = j;
+		} else if (ident_start(ch)) {
+			j = i;
+			while (j < len && ident_cont((unsigned char)s[j]))
+				j++;
+			if (j - i == 1 && (ch == 'e' || ch == 'E') && j < len &&
+			    s[j] == '\'') {
+				if ((j = quote_end(s, len, j, '\'', 1)) ==
+				    SIZE_MAX)
+					*open = i;
+			}
+			i = j;
+		} else {
+			if (ch == '\\' && *backslash == SIZE_MAX)
+				*backslash = i;
+			i++;
+		}
+	}
+}
+
+/*
+ * Offline: the revision's text for psql, refused (file:line) where the
+ * online run would refuse it or psql would read it otherwise than the
+ * server, and terminated so that what follows is a statement of its own.
+ */
+static int
+pg_script_sql(struct dbrev_buf *out, const char *sql, const char *file,
+    unsigned first_line, int in_tx, struct dbrev_error *err)
+{
+	struct splitter sp = { sql, strlen(sql), 0, 1 };
+	size_t start, end = 0, bs, open, began = SIZE_MAX;
+
+	psql_scan(sql, sp.len, &bs, &open);
+	if (open != SIZE_MAX)
+		return dbrev_error_set(err, DBREV_ERR_INPUT, file,
+		    line_at(sql, open, first_line), "close it",
+		    "a quoted string, dollar quote or comment that is not "
+		    "closed");
+	if (bs != SIZE_MAX)
+		return dbrev_error_set(err, DBREV_ERR_INPUT, file,
+		    line_at(sql, bs, first_line), "remove it, or put it in a "
+		    "string", "a backslash outside quotes: psql would run it "
+		    "as a meta-command, the server refuses it");
+	while (next_statement(&sp, &start, &end)) {
+		const char *p = sql + start, *e = sql + end;
+
+		if (in_tx && ends_tx(p, e))
+			return ends_tx_error(err, file,
+			    line_at(sql, start, first_line));
+		if (!in_tx && begins_tx(p, e))
+			began = start;
+		else if (!in_tx && ends_tx(p, e))
+			began = SIZE_MAX;
+		if (copy_from_stdin(p, e))
+			return dbrev_error_set(err, DBREV_ERR_INPUT, file,
+			    line_at(sql, start, first_line), "load the rows "
+			    "with INSERT, or COPY from a file on the server",
+			    "COPY FROM STDIN: a revision has no data to give "
+			    "it");
+	}
+	if (began != SIZE_MAX)
+		return dbrev_error_set(err, DBREV_ERR_INPUT, file,
+		    line_at(sql, began, first_line), "end it with COMMIT",
+		    "the revision begins a transaction and does not end it");
+	dbrev_buf_puts(out, sql);
+	/* The last statement's ';' (after a line comment, on a line). */
+	if (end > 0 && sql[end - 1] != ';')
+		dbrev_buf_puts(out, "\n;");
+	if (out->len > 0 && out->data[out->len - 1] != '\n')
+		dbrev_buf_puts(out, "\n");
+	return 0;
+}
+
 /* In a transaction: the whole script in one round trip. */
 static int
 exec_script(struct dbrev_conn *c, const char *sql, const char *file,
@@ -1057,12 +1394,8 @@ exec_script(struct dbrev_conn *c, const char *sql, const char *file,
 	/* Refused before anything runs: the transaction is dbrev's. */
 	while (next_statement(&sp, &start, &end))
 		if (ends_tx(sql + start, sql + end))
-			return dbrev_error_set(err, DBREV_ERR_INPUT, file,
-			    line_at(sql, start, first_line), "remove it (each "
-			    "revision runs in a transaction of its own), or "
-			    "mark the revision '-- transaction: none'",
-			    "a statement that ends the revision's transaction "
-			    "(BEGIN, COMMIT, END, ROLLBACK and the like)");
+			return ends_tx_error(err, file,
+			    line_at(sql, start, first_line));
 	sp.pos = 0;
 	start = 0;
 	if (run_query(c, sql, &ndone, &r, NULL) != 0)
@@ -1077,8 +1410,34 @@ exec_script(struct dbrev_conn *c, const char *sql, const char *file,
 			break;
 		}
 	rc = script_error(c, r, sql, 0, start, file, first_line, err);
+	/* "VACUUM cannot run inside a transaction block" and the like. */
+	if (strcmp(sqlstate(r), "25001") == 0)
+		dbrev_error_hint(err, "mark the revision '-- transaction: none' "
+		    "to run it outside a transaction");
 	PQclear(r);
 	return rc;
+}
+
+/* Whether the statement [p, e) ends a transaction by rolling it back. */
+static int
+rolls_back(const char *p, const char *e)
+{
+	return (word_at(p, e, "ROLLBACK") != 0 || word_at(p, e, "ABORT") != 0) &&
+	    ends_tx(p, e);
+}
+
+/* Whether the statement [p, e) changes no more than the session. */
+static int
+session_only(const char *p, const char *e)
+{
+	static const char *const kw[] = { "BEGIN", "START", "SET", "RESET",
+	    "SHOW", "ROLLBACK", "ABORT" };
+	size_t i;
+
+	for (i = 0; i < sizeof(kw) / sizeof(kw[0]); i++)
+		if (word_at(p, e, kw[i]) != 0)
+			return 1;
+	return 0;
 }
 
 /* Outside a transaction: statement by statement, each committed alone. */
@@ -1093,9 +1452,21 @@ exec_each(struct dbrev_conn *c, const char *sql, const char *file,
 	int rc;
 
 	while (next_statement(&sp, &start, &end)) {
+		PGTransactionStatusType before = PQtransactionStatus(c->pg);
+
 		stmt = dbrev_xstrndup(sql + start, end - start);
 		rc = run_query(c, stmt, &ndone, &r, NULL);
 		free(stmt);
+		/*
+		 * Kept whatever follows: a statement that changes more than
+		 * the session run outside a transaction, a transaction ended
+		 * but not rolled back (a failing statement changes nothing).
+		 */
+		if (rc == 0 && r == NULL && (before == PQTRANS_IDLE ?
+		    !session_only(sql + start, sql + end) :
+		    PQtransactionStatus(c->pg) == PQTRANS_IDLE &&
+		    !rolls_back(sql + start, sql + end)))
+			c->kept = 1;
 		if (rc != 0)
 			return conn_error(c, err, file != NULL ? file :
 			    "cannot run SQL");
@@ -1109,11 +1480,98 @@ exec_each(struct dbrev_conn *c, const char *sql, const char *file,
 	return 0;
 }
 
+/*
+ * What a revision's script can leave in the session beyond what RESET
+ * ALL undoes, and the statements that undo it (each allowed in a
+ * transaction block, unlike DISCARD ALL).  The role, the session user
+ * and what currval() and lastval() know always (any INSERT may call
+ * nextval()); the rest when the script has the word that makes it (a
+ * rough scan: a false hit costs one cheap statement).  Not undone:
+ * session advisory locks (pg_advisory_unlock_all would drop the
+ * migration lock) and the random seed.
+ */
+static const char *const undo_always[] = {
+	"RESET SESSION AUTHORIZATION", "RESET ROLE", "RESET ALL",
+	"DISCARD SEQUENCES"	/* currval, lastval: any INSERT may set them */
+};
+static const struct {
+	const char	*word;
+	const char	*sql;
+} undo_if[] = {
+	{ "temp", "DISCARD TEMP" },	/* TEMP, TEMPORARY tables */
+	{ "listen", "UNLISTEN *" },
+	{ "cursor", "CLOSE ALL" },	/* WITH HOLD cursors */
+};
+#define NUNDO_IF	(sizeof(undo_if) / sizeof(undo_if[0]))
+
+/* The script's own prepared statements (not ours): DEALLOCATE each. */
+static int
+undo_prepared(struct dbrev_conn *c, struct dbrev_buf *list,
+    struct dbrev_error *err)
+{
+	PGresult *r;
+	char *q;
+	int i, rc = 0;
+
+	r = PQexec(c->pg, "SELECT name FROM pg_prepared_statements "
+	    "WHERE name !~ '^dbrev_[0-9]+_[0-9]+$'");
+	if (r == NULL)
+		return conn_error(c, err, "cannot reset the session");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		rc = result_error(c, r, NULL, 0, "cannot reset the session",
+		    err);
+	for (i = 0; rc == 0 && i < PQntuples(r); i++) {
+		q = PQescapeIdentifier(c->pg, PQgetvalue(r, i, 0),
+		    (size_t)PQgetlength(r, i, 0));
+		if (q == NULL) {
+			rc = conn_error(c, err, "cannot reset the session");
+			break;
+		}
+		dbrev_buf_printf(list, "DEALLOCATE %s", q);
+		dbrev_buf_add(list, "", 1);
+		PQfreemem(q);
+	}
+	PQclear(r);
+	return rc;
+}
+
+/*
+ * The statements that put the session back after script `sql` ran,
+ * NUL-separated into list: as in a run of its own, the revisions after
+ * it run as the connecting user, with its settings.
+ */
+static int
+undo_list(struct dbrev_conn *c, const char *sql, struct dbrev_buf *list,
+    struct dbrev_error *err)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(undo_always) / sizeof(undo_always[0]); i++)
+		dbrev_buf_add(list, undo_always[i], strlen(undo_always[i]) + 1);
+	if (c->check_interval)
+		dbrev_buf_add(list, CHECK_INTERVAL_SQL,
+		    sizeof(CHECK_INTERVAL_SQL));
+	for (i = 0; i < NUNDO_IF; i++)
+		if (strcasestr(sql, undo_if[i].word) != NULL)
+			dbrev_buf_add(list, undo_if[i].sql,
+			    strlen(undo_if[i].sql) + 1);
+	/* DEALLOCATE ALL or DISCARD ALL in the script drop ours too. */
+	if (strcasestr(sql, "deallocate") != NULL ||
+	    strcasestr(sql, "discard") != NULL)
+		c->t_prepared = 0;
+	if (strcasestr(sql, "prepare") != NULL)
+		return undo_prepared(c, list, err);
+	return 0;
+}
+
 static int
 pg_exec(struct dbrev_conn *c, const char *sql, const char *file,
     unsigned first_line, struct dbrev_error *err)
 {
+	struct dbrev_buf list = { 0 }, joined = { 0 };
+	struct dbrev_error ignore = { 0 };
 	PGTransactionStatusType ts;
+	const char *u;
 	int rc;
 
 	if (flush(c, err) != 0)
@@ -1122,17 +1580,21 @@ pg_exec(struct dbrev_conn *c, const char *sql, const char *file,
 		if (exec_script(c, sql, file, first_line, err) != 0)
 			return -1;
 		/*
-		 * Undo the revision's SETs (search_path, role, ...) inside
-		 * its transaction, sent with the statements that follow (no
-		 * round trip of its own): the revisions after it run as they
-		 * would in a run of their own, --single-transaction too.
+		 * Undo what the revision left in the session inside its
+		 * transaction, sent with the statements that follow (no
+		 * round trip of its own): the version table's row is
+		 * written as the connecting user, and the revisions after
+		 * it run as in a run of their own, --single-transaction too.
 		 */
-		pend_add(c, ST_RESET, NULL, 0, "cannot reset the session", 0);
-		if (c->check_interval)
-			pend_add(c, ST_CHECK_INTERVAL, NULL, 0,
-			    "cannot reset the session", 0);
-		return 0;
+		rc = undo_list(c, sql, &list, err);
+		for (u = list.data; rc == 0 && u != NULL &&
+		    u < list.data + list.len; u += strlen(u) + 1)
+			pend_add(c, ST_SQL, &u, 1, "cannot reset the session",
+			    0);
+		dbrev_buf_free(&list);
+		return rc;
 	}
+	c->kept = 0;
 	rc = exec_each(c, sql, file, first_line, err);
 	ts = PQtransactionStatus(c->pg);
 	if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR) {
@@ -1149,20 +1611,32 @@ pg_exec(struct dbrev_conn *c, const char *sql, const char *file,
 			    "the revision begins a transaction and does not "
 			    "end it; it was rolled back");
 	}
-	if (rc == 0) {
-		/* As after a revision in a transaction, above. */
-		rc = simple(c, c->check_interval ? "RESET ALL; "
-		    CHECK_INTERVAL_SQL : "RESET ALL",
-		    "cannot reset the session", err);
-	}
+	/* As above (one round trip), after a failure too: its row is next. */
+	if (undo_list(c, sql, &list, rc == 0 ? err : &ignore) != 0)
+		rc = -1;
+	for (u = list.data; u != NULL && u < list.data + list.len;
+	    u += strlen(u) + 1)
+		dbrev_buf_printf(&joined, "%s%s", joined.len ? "; " : "", u);
+	if (joined.len > 0 && simple(c, joined.data, "cannot reset the "
+	    "session", rc == 0 ? err : &ignore) != 0)
+		rc = -1;
+	dbrev_error_clear(&ignore);
+	dbrev_buf_free(&list);
+	dbrev_buf_free(&joined);
 	return rc;
+}
+
+static int
+pg_exec_kept(struct dbrev_conn *c)
+{
+	return c->kept;
 }
 
 /* --- the version table's name -------------------------------------- */
 
 /* Quote an identifier without a connection (offline scripts). */
-static void
-quote_ident(struct dbrev_buf *b, const char *s, size_t n)
+void
+dbrev_pg_quote_ident(struct dbrev_buf *b, const char *s, size_t n)
 {
 	dbrev_buf_puts(b, "\"");
 	for (size_t i = 0; i < n; i++) {
@@ -1382,7 +1856,7 @@ pg_lock(struct dbrev_conn *c, const char *table, double timeout,
 		    wait * 1.5;
 	}
 	holder = lock_holder(c, key);
-	m = clean_message(c->url, c->password, holder);
+	m = dbrev_pg_clean_message(c->url, c->password, holder);
 	dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
 	    "another runner is migrating this database: wait for it, or "
 	    "raise --lock-timeout",
@@ -1734,21 +2208,25 @@ script_names(const char *table, struct dbrev_buf *qtable,
 	table = table_or_default(table);
 	dot = strchr(table, '.');
 	if (dot != NULL && dot != table && dot[1] != '\0') {
-		quote_ident(qschema, table, (size_t)(dot - table));
+		dbrev_pg_quote_ident(qschema, table, (size_t)(dot - table));
 		dbrev_buf_printf(qtable, "%s.", qschema->data);
 		table = dot + 1;
 	}
-	quote_ident(qtable, table, strlen(table));
+	dbrev_pg_quote_ident(qtable, table, strlen(table));
 }
 
-/* A string literal (standard_conforming_strings, the default). */
-static void
-quote_literal(struct dbrev_buf *b, const char *s)
+/*
+ * A string literal that reads the same whatever the server's
+ * standard_conforming_strings (the script runs on any server): E'...'
+ * with backslashes doubled when there is one, as PQescapeLiteral does.
+ */
+void
+dbrev_pg_quote_literal(struct dbrev_buf *b, const char *s)
 {
-	dbrev_buf_puts(b, "'");
+	dbrev_buf_puts(b, strchr(s, '\\') != NULL ? "E'" : "'");
 	for (; *s != '\0'; s++) {
-		if (*s == '\'')
-			dbrev_buf_puts(b, "'");
+		if (*s == '\'' || *s == '\\')
+			dbrev_buf_add(b, s, 1);
 		dbrev_buf_add(b, s, 1);
 	}
 	dbrev_buf_puts(b, "'");
@@ -1774,9 +2252,9 @@ pg_script_insert(struct dbrev_buf *out, const char *table,
 	script_names(table, &t, &s);
 	dbrev_buf_printf(out, "INSERT INTO %s (revision, checksum, state) "
 	    "VALUES (", t.data);
-	quote_literal(out, revision);
+	dbrev_pg_quote_literal(out, revision);
 	dbrev_buf_puts(out, ", ");
-	quote_literal(out, checksum);
+	dbrev_pg_quote_literal(out, checksum);
 	dbrev_buf_puts(out, ", 'applied');\n");
 	dbrev_buf_free(&t);
 	dbrev_buf_free(&s);
@@ -1790,10 +2268,27 @@ pg_script_delete(struct dbrev_buf *out, const char *table,
 
 	script_names(table, &t, &s);
 	dbrev_buf_printf(out, "DELETE FROM %s WHERE revision = ", t.data);
-	quote_literal(out, revision);
+	dbrev_pg_quote_literal(out, revision);
 	dbrev_buf_puts(out, ";\n");
 	dbrev_buf_free(&t);
 	dbrev_buf_free(&s);
+}
+
+/* As pg_exec() does after a revision; no statements of ours to keep. */
+static void
+pg_script_reset(struct dbrev_buf *out, const char *sql)
+{
+	size_t i;
+
+	if (sql == NULL)
+		sql = "";
+	for (i = 0; i < sizeof(undo_always) / sizeof(undo_always[0]); i++)
+		dbrev_buf_printf(out, "%s;\n", undo_always[i]);
+	for (i = 0; i < NUNDO_IF; i++)
+		if (strcasestr(sql, undo_if[i].word) != NULL)
+			dbrev_buf_printf(out, "%s;\n", undo_if[i].sql);
+	if (strcasestr(sql, "prepare") != NULL)
+		dbrev_buf_puts(out, "DEALLOCATE ALL;\n");
 }
 
 const struct dbrev_driver dbrev_driver_postgres = {
@@ -1807,6 +2302,7 @@ const struct dbrev_driver dbrev_driver_postgres = {
 	.commit = pg_commit,
 	.rollback = pg_rollback,
 	.exec = pg_exec,
+	.exec_kept = pg_exec_kept,
 	.table_ensure = pg_table_ensure,
 	.table_read = pg_table_read,
 	.table_insert = pg_table_insert,
@@ -1815,6 +2311,8 @@ const struct dbrev_driver dbrev_driver_postgres = {
 	.script_table_ensure = pg_script_table_ensure,
 	.script_insert = pg_script_insert,
 	.script_delete = pg_script_delete,
+	.script_reset = pg_script_reset,
+	.script_sql = pg_script_sql,
 	.table_get = pg_table_get,
 	.set_notice = pg_set_notice,
 	.set_lock_timeout = pg_set_lock_timeout,

@@ -23,6 +23,7 @@
 #include <sqlite3.h>
 
 #include "dbrev/driver.h"
+#include "../private.h"
 
 /* Cached statements on the version table, prepared once per connection. */
 enum {
@@ -69,28 +70,80 @@ struct dbrev_conn {
 					 * read before the first script
 					 * that has a PRAGMA */
 	int		 pragmas[NPRAGMAS];
+	int		 kept;		/* the last exec() outside a transaction
+					 * changed something that was kept */
 };
 
 #define TIMESTAMP_SQL "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
+/*
+ * SQLite says only "attempt to write a readonly database" when the file
+ * or its directory (where the journal goes) cannot be written: say
+ * which, about the database rather than the statement that wrote first.
+ * Returns 0 when the last error was another one.
+ */
+static int
+readonly_error(struct dbrev_conn *c, struct dbrev_error *err)
+{
+	struct dbrev_buf why = { 0 };
+	char *dir, *slash;
+	int e = 0;
+
+	if (sqlite3_errcode(c->db) != SQLITE_READONLY)
+		return 0;
+	dir = dbrev_xstrdup(c->path);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	else
+		strcpy(dir, ".");
+	if (sqlite3_db_readonly(c->db, "main") == 1 ||
+	    access(c->path, W_OK) == -1) {
+		e = access(c->path, W_OK) == -1 ? errno : EACCES;
+		dbrev_buf_puts(&why, e == EROFS ? "it is on a read-only file "
+		    "system" : "the file is read-only for this user");
+	} else if (access(dir, W_OK) == -1) {
+		e = errno;
+		if (e == EROFS)
+			dbrev_buf_puts(&why, "it is on a read-only file system");
+		else
+			dbrev_buf_printf(&why, "its directory %s is read-only "
+			    "for this user, and SQLite writes its journal "
+			    "there", dir);
+	} else
+		dbrev_buf_puts(&why, sqlite3_errmsg(c->db));
+	dbrev_error_set(err, DBREV_ERR_RUNTIME, c->path, 0, e == EROFS ?
+	    "copy it to a writable file system" : "give this user the right "
+	    "to write the file and its directory, or run as one who has it",
+	    "the database cannot be written: %s", why.data);
+	dbrev_buf_free(&why);
+	free(dir);
+	return -1;
+}
+
 static int
 db_error(struct dbrev_conn *c, struct dbrev_error *err, const char *what)
 {
+	if (readonly_error(c, err) != 0)
+		return -1;
 	return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
 	    "%s: %s", what, sqlite3_errmsg(c->db));
 }
 
-/* "name" or "schema"."name", each part quoted as an identifier. */
-static void
-quote_table(struct dbrev_buf *b, const char *table)
+/*
+ * "name" or "schema"."name" (split at the first '.', as the PostgreSQL
+ * driver does), each part quoted as an identifier.
+ */
+void
+dbrev_sqlite_quote_table(struct dbrev_buf *b, const char *table)
 {
 	const char *p;
+	int split = 0;
 
 	dbrev_buf_puts(b, "\"");
 	for (p = table; *p != '\0'; p++) {
 		if (*p == '"')
 			dbrev_buf_puts(b, "\"\"");
-		else if (*p == '.')
+		else if (*p == '.' && !split++)
 			dbrev_buf_puts(b, "\".\"");
 		else
 			dbrev_buf_add(b, p, 1);
@@ -98,8 +151,8 @@ quote_table(struct dbrev_buf *b, const char *table)
 	dbrev_buf_puts(b, "\"");
 }
 
-static void
-quote_literal(struct dbrev_buf *b, const char *s)
+void
+dbrev_sqlite_quote_literal(struct dbrev_buf *b, const char *s)
 {
 	dbrev_buf_puts(b, "'");
 	for (; *s != '\0'; s++) {
@@ -162,30 +215,30 @@ stmt(struct dbrev_conn *c, int which, const char *table,
 		break;
 	case ST_GET:
 		dbrev_buf_puts(&b, "SELECT state FROM ");
-		quote_table(&b, table);
+		dbrev_sqlite_quote_table(&b, table);
 		dbrev_buf_puts(&b, " WHERE revision = ?1");
 		break;
 	case ST_INSERT:
 		dbrev_buf_puts(&b, "INSERT INTO ");
-		quote_table(&b, table);
+		dbrev_sqlite_quote_table(&b, table);
 		dbrev_buf_puts(&b, " (revision, checksum, state, applied_at) "
 		    "VALUES (?1, ?2, ?3, " TIMESTAMP_SQL ")");
 		break;
 	case ST_SET_STATE:
 		dbrev_buf_puts(&b, "UPDATE ");
-		quote_table(&b, table);
+		dbrev_sqlite_quote_table(&b, table);
 		dbrev_buf_puts(&b, " SET state = ?2, applied_at = "
 		    TIMESTAMP_SQL " WHERE revision = ?1");
 		break;
 	case ST_DELETE:
 		dbrev_buf_puts(&b, "DELETE FROM ");
-		quote_table(&b, table);
+		dbrev_sqlite_quote_table(&b, table);
 		dbrev_buf_puts(&b, " WHERE revision = ?1");
 		break;
 	case ST_READ:
 		dbrev_buf_puts(&b, "SELECT revision, checksum, state, "
 		    "applied_at FROM ");
-		quote_table(&b, table);
+		dbrev_sqlite_quote_table(&b, table);
 		dbrev_buf_puts(&b, " ORDER BY applied_at, revision");
 		break;
 	}
@@ -407,7 +460,7 @@ skip_space(const char *p, const char *end, unsigned *line)
 			(*line)++;
 			p++;
 		} else if (*p == ' ' || *p == '\t' || *p == '\r' ||
-		    *p == '\f' || *p == '\v')
+		    *p == '\f')	/* SQLite's blanks (not \v) */
 			p++;
 		else if (p[0] == '-' && p + 1 < end && p[1] == '-') {
 			while (p < end && *p != '\n')
@@ -472,6 +525,202 @@ ends_tx(const char *p)
 	return word_is(p, "TO") == 0;
 }
 
+/* The refusal of a statement that ends the revision's transaction. */
+static int
+ends_tx_error(struct dbrev_error *err, const char *file, unsigned line)
+{
+	return dbrev_error_set(err, DBREV_ERR_INPUT, file, line, "remove it "
+	    "(each revision runs in a transaction of its own), or mark the "
+	    "revision '-- transaction: none'", "a statement that ends the "
+	    "revision's transaction (BEGIN, COMMIT, END or ROLLBACK)");
+}
+
+/* Past the quote that opens at p (' " ` or [): past its close, or NULL. */
+static const char *
+quote_end(const char *p, const char *end)
+{
+	char close = *p == '[' ? ']' : *p;
+
+	for (p++; p < end; p++)
+		if (*p == close) {
+			if (close != ']' && p + 1 < end && p[1] == close) {
+				p++;
+				continue;
+			}
+			return p + 1;
+		}
+	return NULL;
+}
+
+/* Whether [p, e) with blanks and comments left out is a whole statement. */
+static int
+complete(const char *p, const char *e)
+{
+	char *s = dbrev_xstrndup(p, (size_t)(e - p));
+	int yes = sqlite3_complete(s);
+
+	free(s);
+	return yes;
+}
+
+/* Whether stmt (to its end), with a ';' after it, is a whole statement. */
+static int
+complete_semicolon(const char *stmt, int open_comment)
+{
+	struct dbrev_buf b = { 0 };
+	int yes;
+
+	dbrev_buf_printf(&b, "%s%s\n;", stmt, open_comment ? " */" : "");
+	yes = sqlite3_complete(b.data);
+	dbrev_buf_free(&b);
+	return yes;
+}
+
+/*
+ * Whether the line at p is one the sqlite3 shell reads as ';' (Oracle's
+ * "/", SQL Server's "go", alone on the line but for blanks and a
+ * comment), which SQLite refuses.
+ */
+static int
+shell_terminator(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\f')
+		p++;
+	if (*p == '/' && p[1] != '*')
+		p++;
+	else if (strncasecmp(p, "go", 2) == 0)
+		p += 2;
+	else
+		return 0;
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\f')
+		p++;
+	return *p == '\0' || *p == '\n' || strncmp(p, "--", 2) == 0 ||
+	    strncmp(p, "/*", 2) == 0;
+}
+
+/*
+ * One statement of the offline script, at stmt (its first token, line
+ * `line`): refused as exec() refuses it, and *began kept: the line of a
+ * BEGIN not ended yet (transaction: none), or 0.
+ */
+static int
+script_stmt(const char *stmt, const char *file, unsigned line, int in_tx,
+    unsigned *began, struct dbrev_error *err)
+{
+	if (in_tx && ends_tx(stmt))
+		return ends_tx_error(err, file, line);
+	if (!in_tx && word_is(stmt, "BEGIN"))
+		*began = line;
+	else if (!in_tx && ends_tx(stmt))
+		*began = 0;
+	return 0;
+}
+
+/*
+ * Offline: the revision's text as the sqlite3 shell reads it, refused
+ * (file:line) where the online run would refuse it or the shell would
+ * read it otherwise than SQLite: a line starting with '.' or '#' where
+ * no statement is pending (a dot-command, a comment), an unclosed quote
+ * (the shell reads the script after it as part of it).  Terminated so
+ * that what follows is a statement of its own: a block comment left
+ * open (SQLite ends it at the end of the text) is closed, a last
+ * statement without ';' gets one.
+ */
+static int
+sq_script_sql(struct dbrev_buf *out, const char *sql, const char *file,
+    unsigned first_line, int in_tx, struct dbrev_error *err)
+{
+	const char *p = sql, *end = sql + strlen(sql), *stmt = NULL, *q;
+	unsigned line = first_line, stmt_line = 0, began = 0;
+	int open_comment = 0;
+
+	while (p < end) {
+		if ((p == sql || p[-1] == '\n') && stmt == NULL &&
+		    (*p == '.' || *p == '#'))
+			return dbrev_error_set(err, DBREV_ERR_INPUT, file, line,
+			    "indent it, or remove it", "a line that starts "
+			    "with '%c': the sqlite3 shell would read it as %s, "
+			    "SQLite refuses it", *p, *p == '.' ?
+			    "a dot-command" : "a comment");
+		if ((p == sql || p[-1] == '\n') && shell_terminator(p))
+			return dbrev_error_set(err, DBREV_ERR_INPUT, file, line,
+			    "end statements with ';'", "a line of only '/' or "
+			    "'go': the sqlite3 shell would read it as ';', "
+			    "SQLite refuses it");
+		if (*p == '\n') {
+			line++;
+			p++;
+		} else if (p[0] == '-' && p + 1 < end && p[1] == '-') {
+			while (p < end && *p != '\n')
+				p++;
+		} else if (p[0] == '/' && p + 1 < end && p[1] == '*') {
+			if ((q = strstr(p + 2, "*/")) == NULL) {
+				open_comment = 1;
+				break;
+			}
+			line += count_lines(p, q);
+			p = q + 2;
+		} else if (strchr("'\"`[", *p) != NULL) {
+			if (stmt == NULL) {
+				stmt = p;
+				stmt_line = line;
+			}
+			if ((q = quote_end(p, end)) == NULL)
+				return dbrev_error_set(err, DBREV_ERR_INPUT,
+				    file, line, "close it", "a quoted string or "
+				    "name that is not closed");
+			line += count_lines(p, q);
+			p = q;
+		} else if (*p == ';') {
+			p++;
+			if (stmt != NULL && complete(stmt, p)) {
+				if (script_stmt(stmt, file, stmt_line, in_tx,
+				    &began, err) != 0)
+					return -1;
+				stmt = NULL;
+			}
+		} else {
+			/*
+			 * SQLite's tokenizer refuses a control character
+			 * (a vertical tab is no blank to it; the shell
+			 * skips a line of them).
+			 */
+			if ((unsigned char)*p < 0x20 &&
+			    strchr("\t\r\f", *p) == NULL)
+				return dbrev_error_set(err, DBREV_ERR_INPUT,
+				    file, line, "remove it", "a control "
+				    "character (0x%02x) outside quotes",
+				    (unsigned char)*p);
+			if (stmt == NULL && strchr(" \t\r\f", *p) == NULL) {
+				stmt = p;
+				stmt_line = line;
+			}
+			p++;
+		}
+	}
+	if (stmt != NULL && script_stmt(stmt, file, stmt_line, in_tx, &began,
+	    err) != 0)
+		return -1;
+	/* A ';' cannot end it (a trigger without END): SQLite refuses it. */
+	if (stmt != NULL && !complete_semicolon(stmt, open_comment))
+		return dbrev_error_set(err, DBREV_ERR_INPUT, file, stmt_line,
+		    "end it (a trigger with END;)", "a statement that does not "
+		    "end: the sqlite3 shell would read the rest of the script "
+		    "into it");
+	if (began != 0)
+		return dbrev_error_set(err, DBREV_ERR_INPUT, file, began,
+		    "end it with COMMIT",
+		    "the revision begins a transaction and does not end it");
+	dbrev_buf_puts(out, sql);
+	if (open_comment)
+		dbrev_buf_puts(out, " */");
+	if (stmt != NULL)
+		dbrev_buf_puts(out, "\n;");
+	if (out->len > 0 && out->data[out->len - 1] != '\n')
+		dbrev_buf_puts(out, "\n");
+	return 0;
+}
+
 /* Read the session pragmas into v: 0, or -1 with err. */
 static int
 pragmas_read(struct dbrev_conn *c, int v[NPRAGMAS], struct dbrev_error *err)
@@ -517,6 +766,23 @@ pragmas_restore(struct dbrev_conn *c, struct dbrev_error *err)
 	return 0;
 }
 
+/*
+ * Whether the last error says the statement cannot run in a transaction
+ * (VACUUM, a change of journal mode or synchronous level, ATTACH).
+ */
+static int
+not_in_tx(struct dbrev_conn *c)
+{
+	const char *m = sqlite3_errmsg(c->db);
+
+	return strstr(m, "within a transaction") != NULL ||
+	    strstr(m, "within transaction") != NULL ||
+	    strstr(m, "inside a transaction") != NULL;
+}
+
+#define NOT_IN_TX_HINT	"mark the revision '-- transaction: none' to run " \
+	"it outside a transaction"
+
 /* Run a script statement by statement (in_tx: inside the caller's). */
 static int
 exec_script(struct dbrev_conn *c, const char *sql, const char *file,
@@ -531,28 +797,43 @@ exec_script(struct dbrev_conn *c, const char *sql, const char *file,
 		start = skip_space(p, end, &line);
 		if (start >= end)
 			break;
-		rc = sqlite3_prepare_v2(c->db, start, (int)(end - start),
+		/*
+		 * The length counts the terminating NUL: without it SQLite
+		 * copies the rest of the script to terminate it, on every
+		 * statement (quadratic in a large data migration).
+		 */
+		rc = sqlite3_prepare_v2(c->db, start, (int)(end - start) + 1,
 		    &st, &tail);
 		if (rc != SQLITE_OK)
 			return dbrev_error_set(err, DBREV_ERR_RUNTIME, file,
 			    line, NULL, "%s", sqlite3_errmsg(c->db));
 		if (st != NULL && in_tx && ends_tx(start)) {
 			sqlite3_finalize(st);
-			return dbrev_error_set(err, DBREV_ERR_INPUT, file, line,
-			    "remove it (each revision runs in a transaction of "
-			    "its own), or mark the revision '-- transaction: "
-			    "none'", "a statement that ends the revision's "
-			    "transaction (BEGIN, COMMIT, END or ROLLBACK)");
+			return ends_tx_error(err, file, line);
 		}
 		if (st != NULL) {
+			int was_auto = sqlite3_get_autocommit(c->db);
+
 			while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 				;
 			if (rc != SQLITE_DONE) {
-				dbrev_error_set(err, DBREV_ERR_RUNTIME, file,
-				    line, NULL, "%s", sqlite3_errmsg(c->db));
+				if (readonly_error(c, err) == 0)
+					dbrev_error_set(err, DBREV_ERR_RUNTIME,
+					    file, line, in_tx &&
+					    not_in_tx(c) ? NOT_IN_TX_HINT : NULL,
+					    "%s", sqlite3_errmsg(c->db));
 				sqlite3_finalize(st);
 				return -1;
 			}
+			/*
+			 * Kept whatever follows: a change made outside a
+			 * transaction (a failing statement changes nothing),
+			 * a transaction ended but not rolled back.
+			 */
+			if (was_auto ? !sqlite3_stmt_readonly(st) :
+			    sqlite3_get_autocommit(c->db) &&
+			    !word_is(start, "ROLLBACK"))
+				c->kept = 1;
 			sqlite3_finalize(st);
 		}
 		if (tail == NULL || tail <= start)
@@ -576,6 +857,7 @@ sq_exec(struct dbrev_conn *c, const char *sql, const char *file,
 	 */
 	int pragmas = strcasestr(sql, "pragma") != NULL;
 
+	c->kept = 0;
 	if (pragmas && !c->pragmas_known) {
 		if (pragmas_read(c, c->pragmas, err) == -1)
 			return -1;
@@ -600,11 +882,17 @@ sq_exec(struct dbrev_conn *c, const char *sql, const char *file,
 	return rc;
 }
 
+static int
+sq_exec_kept(struct dbrev_conn *c)
+{
+	return c->kept;
+}
+
 static void
 ddl(struct dbrev_buf *b, const char *table)
 {
 	dbrev_buf_puts(b, "CREATE TABLE IF NOT EXISTS ");
-	quote_table(b, table);
+	dbrev_sqlite_quote_table(b, table);
 	dbrev_buf_puts(b, " (\n"
 	    "    revision   TEXT PRIMARY KEY,\n"
 	    "    checksum   TEXT NOT NULL,\n"
@@ -625,6 +913,10 @@ sq_table_ensure(struct dbrev_conn *c, const char *table,
 	ddl(&b, table);
 	rc = sqlite3_exec(c->db, b.data, NULL, NULL, &msg);
 	dbrev_buf_free(&b);
+	if (rc != SQLITE_OK && readonly_error(c, err) != 0) {
+		sqlite3_free(msg);
+		return -1;
+	}
 	if (rc != SQLITE_OK) {
 		dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
 		    "cannot create version table %s: %s", table,
@@ -794,11 +1086,11 @@ sq_script_insert(struct dbrev_buf *out, const char *table,
     const char *revision, const char *checksum)
 {
 	dbrev_buf_puts(out, "INSERT INTO ");
-	quote_table(out, table);
+	dbrev_sqlite_quote_table(out, table);
 	dbrev_buf_puts(out, " (revision, checksum, state, applied_at) VALUES (");
-	quote_literal(out, revision);
+	dbrev_sqlite_quote_literal(out, revision);
 	dbrev_buf_puts(out, ", ");
-	quote_literal(out, checksum);
+	dbrev_sqlite_quote_literal(out, checksum);
 	dbrev_buf_puts(out, ", 'applied', " TIMESTAMP_SQL ");\n");
 }
 
@@ -807,10 +1099,36 @@ sq_script_delete(struct dbrev_buf *out, const char *table,
     const char *revision)
 {
 	dbrev_buf_puts(out, "DELETE FROM ");
-	quote_table(out, table);
+	dbrev_sqlite_quote_table(out, table);
 	dbrev_buf_puts(out, " WHERE revision = ");
-	quote_literal(out, revision);
+	dbrev_sqlite_quote_literal(out, revision);
 	dbrev_buf_puts(out, ";\n");
+}
+
+/*
+ * After a revision with a PRAGMA, set the session PRAGMAs back as
+ * sq_exec() does online: to the values a connection starts with, which
+ * this library tells on a connection of its own (dbrev sets none, and
+ * the sqlite3 shell starts with the library's defaults too).  Inside the
+ * revision's transaction, as online (foreign_keys cannot change there).
+ */
+static void
+sq_script_reset(struct dbrev_buf *out, const char *sql)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	size_t i;
+
+	if (sql == NULL || strcasestr(sql, "pragma") == NULL)
+		return;
+	if (sqlite3_open(":memory:", &db) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, PRAGMAS_SQL, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		for (i = 0; i < NPRAGMAS; i++)
+			dbrev_buf_printf(out, "PRAGMA %s = %d;\n",
+			    session_pragmas[i], sqlite3_column_int(st, (int)i));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
 }
 
 const struct dbrev_driver dbrev_driver_sqlite = {
@@ -824,6 +1142,7 @@ const struct dbrev_driver dbrev_driver_sqlite = {
 	.commit = sq_commit,
 	.rollback = sq_rollback,
 	.exec = sq_exec,
+	.exec_kept = sq_exec_kept,
 	.table_ensure = sq_table_ensure,
 	.table_read = sq_table_read,
 	.table_insert = sq_table_insert,
@@ -832,6 +1151,8 @@ const struct dbrev_driver dbrev_driver_sqlite = {
 	.script_table_ensure = sq_script_table_ensure,
 	.script_insert = sq_script_insert,
 	.script_delete = sq_script_delete,
+	.script_reset = sq_script_reset,
+	.script_sql = sq_script_sql,
 	.table_get = sq_table_get,
 	.set_lock_timeout = sq_set_lock_timeout,
 };

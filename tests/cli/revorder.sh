@@ -243,6 +243,27 @@ run revorder -d
 status_is 2
 stderr_has "usage: revorder"
 
+tcase "a versions/*.sql that is not a regular file, or over 1 GiB, is refused without hanging"
+cp -r "$M" "$T/nr"
+mkfifo "$T/nr/versions/zz_fifo.sql"
+run timeout 20 revorder -d "$T/nr"
+status_is 2
+stderr_is "revorder: $T/nr/versions/zz_fifo.sql: a FIFO, not a regular file; a revision is a file: move this out of the directory"
+stdout_is ""
+rm "$T/nr/versions/zz_fifo.sql"
+ln -s /dev/null "$T/nr/versions/zz_null.sql"
+run timeout 20 revorder --heads -d "$T/nr"
+status_is 2
+stderr_has "zz_null.sql: a character device, not a regular file"
+rm "$T/nr/versions/zz_null.sql"
+truncate -s 1073741825 "$T/nr/versions/zz_big.sql"
+run timeout 20 revorder -d "$T/nr"
+status_is 2
+stderr_has "zz_big.sql: 1073741825 bytes, over the limit of 1073741824 bytes for this file"
+rm "$T/nr/versions/zz_big.sql"
+run revorder -d "$T/nr"
+status_is 0
+
 tcase "quiet and verbose options are accepted everywhere"
 run revorder -q -v --heads -d "$M"
 status_is 0
