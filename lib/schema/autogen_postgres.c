@@ -32,6 +32,7 @@
 #include "dbrev/schema_postgres.h"
 #include "dbrev/url.h"
 #include "dbrev/util.h"
+#include "pgtext.h"
 
 #define DEV_HINT "pass --dev-url URL naming a PostgreSQL server where " \
 	"this role may create databases (CREATEDB), or grant it with " \
@@ -439,19 +440,129 @@ needs_autocommit(const char *text)
 	return 0;
 }
 
+/* ------------------------------------------------ psql meta-commands */
+
+static int
+ident_char(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
+}
+
+/* Past the quoted text that opens at p (q the quote; bs: E'' escapes). */
+static char *
+skip_quote(char *p, char q, int bs)
+{
+	for (p++; *p != '\0'; p++) {
+		if (bs && *p == '\\' && p[1] != '\0')
+			p++;
+		else if (*p == q) {
+			if (p[1] != q)
+				return p + 1;
+			p++;
+		}
+	}
+	return p;
+}
+
+/* Past the dollar quote that opens at p, or p itself when none does. */
+static char *
+skip_dollar(char *p)
+{
+	char *t = p + 1, *close;
+	size_t n;
+
+	if (*t != '$') {
+		if (!isalpha((unsigned char)*t) && *t != '_' &&
+		    (unsigned char)*t < 0x80)
+			return p;
+		while (ident_char((unsigned char)*t) && *t != '$')
+			t++;
+		if (*t != '$')
+			return p;
+	}
+	n = (size_t)(t - p + 1);
+	for (close = t + 1; *close != '\0'; close++)
+		if (*close == '$' && strncmp(close, p, n) == 0)
+			return close + n;
+	return close;
+}
+
+unsigned
+dbrev_pg_strip_meta(char *text, char *cmd, size_t size)
+{
+	char *p = text, *e;
+	unsigned line = 1;
+	size_t n;
+
+	while (*p != '\0') {
+		char *q = p;
+
+		if (*p == '-' && p[1] == '-') {
+			while (*p != '\0' && *p != '\n')
+				p++;
+		} else if (*p == '/' && p[1] == '*') {
+			int depth = 1;
+
+			for (p += 2; *p != '\0' && depth > 0; p++)
+				if (*p == '/' && p[1] == '*')
+					depth++, p++;
+				else if (*p == '*' && p[1] == '/')
+					depth--, p++;
+		} else if (*p == '\'' || *p == '"')
+			p = skip_quote(p, *p, 0);
+		else if ((*p == 'e' || *p == 'E') && p[1] == '\'' &&
+		    (p == text || !ident_char((unsigned char)p[-1])))
+			p = skip_quote(p + 1, '\'', 1);
+		else if (*p == '$' && (p == text ||
+		    !ident_char((unsigned char)p[-1])) && skip_dollar(p) != p)
+			p = skip_dollar(p);
+		else if (*p == '\\') {
+			for (e = p + 1; *e != '\0' && !isspace((unsigned char)*e);
+			    e++)
+				;
+			n = (size_t)(e - p - 1);
+			if ((n == 8 && strncmp(p + 1, "restrict", 8) == 0) ||
+			    (n == 10 && strncmp(p + 1, "unrestrict", 10) == 0)) {
+				while (*p != '\0' && *p != '\n')
+					*p++ = ' ';
+			} else {
+				if (size > 0)
+					snprintf(cmd, size, "%.*s", (int)n,
+					    p + 1);
+				return line;
+			}
+		} else
+			p++;
+		for (; q < p; q++)
+			if (*q == '\n')
+				line++;
+	}
+	return 0;
+}
+
 /*
  * Load the schema file as psql would: statement by statement, each
  * committed; in one transaction (one round trip) when nothing in it
  * needs otherwise.
  */
 static int
-load_schema(struct dbrev_db *db, const char *path, const char *text,
+load_schema(struct dbrev_db *db, const char *path, char *text,
     struct dbrev_error *err)
 {
 	const struct dbrev_driver *d = db->driver;
 	struct dbrev_error e2 = { 0 };
-	int tx = !needs_autocommit(text);
+	char cmd[64];
+	unsigned line;
+	int tx;
 
+	/* A pg_dump is a schema file: its \restrict pair goes. */
+	if ((line = dbrev_pg_strip_meta(text, cmd, sizeof(cmd))) != 0)
+		return dbrev_error_set(err, DBREV_ERR_INPUT, path, line,
+		    "remove it: the schema file is loaded as SQL, without "
+		    "psql (pg_dump's \\restrict and \\unrestrict are "
+		    "understood)", "psql meta-command \\%s is not supported "
+		    "in a schema file", cmd);
+	tx = !needs_autocommit(text);
 	if (tx && d->begin(db->conn, err) == -1)
 		return -1;
 	if (d->exec(db->conn, text, path, 1, err) == -1) {

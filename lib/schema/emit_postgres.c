@@ -23,6 +23,8 @@
 #include "dbrev/schema.h"
 #include "dbrev/schema_postgres.h"
 #include "dbrev/util.h"
+#include "pgtext.h"
+#include "sqltok.h"
 
 /* Kinds the emitter changes in place (dbrev_diff_options.alterable_kinds). */
 #define PG_ALTERABLE ((1u << DBREV_OBJ_ENUM) | (1u << DBREV_OBJ_SEQUENCE) | \
@@ -54,6 +56,86 @@ dbrev_postgres_diff_options(struct dbrev_diff_options *o)
 	memset(o, 0, sizeof(*o));
 	o->invalidates = pg_invalidates;
 	o->alterable_kinds = PG_ALTERABLE;
+}
+
+/* ------------------------------------------------ text */
+
+void
+dbrev_pg_dollar(struct dbrev_buf *b, const char *body)
+{
+	struct dbrev_buf t = { 0 }, all = { 0 };
+	const char *hit;
+	unsigned n;
+
+	/* The first "$tag$" in body + "$tag$" must be the closing one. */
+	for (n = 0;; n++) {
+		dbrev_buf_reset(&t);
+		dbrev_buf_reset(&all);
+		if (n == 0)
+			dbrev_buf_puts(&t, "$dbrev$");
+		else
+			dbrev_buf_printf(&t, "$dbrev%u$", n);
+		dbrev_buf_puts(&all, body);
+		dbrev_buf_puts(&all, t.data);
+		hit = strstr(all.data, t.data);
+		if (hit == all.data + strlen(body))
+			break;
+	}
+	dbrev_buf_printf(b, "%s%s%s", t.data, body, t.data);
+	dbrev_buf_free(&t);
+	dbrev_buf_free(&all);
+}
+
+char *
+dbrev_pg_type_base(const char *type)
+{
+	struct dbrev_buf b = { 0 };
+	struct dbrev_tok *tv;
+	size_t n, i, j, depth;
+
+	dbrev_sqltok_all(type, &tv, &n);
+	/* The modifier: the first "(...)" after a name, before any "[". */
+	for (i = 0; i < n; i++) {
+		if (tv[i].type == T_QUOTED && *tv[i].s == '[')
+			break;
+		if (dbrev_tok_punct(&tv[i], '(') && i > 0 &&
+		    (tv[i - 1].type == T_WORD || tv[i - 1].type == T_QUOTED))
+			break;
+	}
+	if (i < n && dbrev_tok_punct(&tv[i], '(')) {
+		for (j = i, depth = 0; j < n; j++) {
+			if (dbrev_tok_punct(&tv[j], '('))
+				depth++;
+			else if (dbrev_tok_punct(&tv[j], ')') && --depth == 0)
+				break;
+		}
+		dbrev_buf_add(&b, type, (size_t)(tv[i].s - type));
+		while (b.len > 0 && b.data[b.len - 1] == ' ')
+			b.data[--b.len] = '\0';
+		if (j < n) {
+			/* Keep one space before what follows a word. */
+			if (j + 1 < n && tv[j + 1].type == T_WORD)
+				dbrev_buf_puts(&b, " ");
+			dbrev_buf_puts(&b, j + 1 < n ? tv[j + 1].s : "");
+		}
+	} else
+		dbrev_buf_puts(&b, type);
+	/* "character" and "bit" alone mean a length of one. */
+	if (n > 0 && tv[0].s == type && (dbrev_tok_is(&tv[0], "character") ||
+	    dbrev_tok_is(&tv[0], "bit")) && !(n > 1 &&
+	    dbrev_tok_is(&tv[1], "varying"))) {
+		struct dbrev_buf r = { 0 };
+
+		dbrev_buf_puts(&r, dbrev_tok_is(&tv[0], "bit") ? "\"bit\"" :
+		    "bpchar");
+		dbrev_buf_puts(&r, b.data + (tv[0].e - tv[0].s));
+		dbrev_buf_free(&b);
+		b = r;
+	}
+	free(tv);
+	if (b.data == NULL)
+		dbrev_buf_puts(&b, "");
+	return dbrev_buf_take(&b);
 }
 
 /* ------------------------------------------------ helpers */

@@ -88,10 +88,10 @@ pg_is_keyword(const char *s)
 	return 0;
 }
 
-const char *
-dbrev_pg_ident(const char *name, char *buf, size_t size)
+/* name, quoted when PostgreSQL would fold or refuse it, appended to b. */
+static void
+ident_add(struct dbrev_buf *b, const char *name)
 {
-	struct dbrev_buf b = { 0 };
 	const char *p;
 	int plain;
 
@@ -101,16 +101,24 @@ dbrev_pg_ident(const char *name, char *buf, size_t size)
 		    *p != '_' && *p != '$')
 			plain = 0;
 	if (plain && !pg_is_keyword(name)) {
-		snprintf(buf, size, "%s", name);
-		return buf;
+		dbrev_buf_puts(b, name);
+		return;
 	}
-	dbrev_buf_puts(&b, "\"");
+	dbrev_buf_puts(b, "\"");
 	for (p = name; *p != '\0'; p++) {
 		if (*p == '"')
-			dbrev_buf_puts(&b, "\"");
-		dbrev_buf_add(&b, p, 1);
+			dbrev_buf_puts(b, "\"");
+		dbrev_buf_add(b, p, 1);
 	}
-	dbrev_buf_puts(&b, "\"");
+	dbrev_buf_puts(b, "\"");
+}
+
+const char *
+dbrev_pg_ident(const char *name, char *buf, size_t size)
+{
+	struct dbrev_buf b = { 0 };
+
+	ident_add(&b, name);
 	snprintf(buf, size, "%s", b.data);
 	dbrev_buf_free(&b);
 	return buf;
@@ -119,11 +127,11 @@ dbrev_pg_ident(const char *name, char *buf, size_t size)
 void
 dbrev_pg_qident(struct dbrev_buf *b, const char *schema, const char *name)
 {
-	char q[600];
-
-	if (schema != NULL)
-		dbrev_buf_printf(b, "%s.", dbrev_pg_ident(schema, q, sizeof(q)));
-	dbrev_buf_puts(b, dbrev_pg_ident(name, q, sizeof(q)));
+	if (schema != NULL) {
+		ident_add(b, schema);
+		dbrev_buf_puts(b, ".");
+	}
+	ident_add(b, name);
 }
 
 void

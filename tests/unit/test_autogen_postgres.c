@@ -23,6 +23,7 @@
 #include "dbrev/schema.h"
 #include "dbrev/schema_postgres.h"
 #include "dbrev/util.h"
+#include "../../lib/schema/pgtext.h"
 
 /* ------------------------------------------------ helpers */
 
@@ -176,6 +177,72 @@ test_literal(void **state)
 	dbrev_pg_literal(&b, "a\\b");
 	assert_string_equal(b.data, "E'a\\\\b'");
 	dbrev_buf_free(&b);
+}
+
+static void
+test_dollar(void **state)
+{
+	struct dbrev_buf b = { 0 };
+
+	(void)state;
+	dbrev_pg_dollar(&b, "SELECT 'x'");
+	assert_string_equal(b.data, "$dbrev$SELECT 'x'$dbrev$");
+	dbrev_buf_reset(&b);
+	dbrev_pg_dollar(&b, "a $dbrev$ b");
+	assert_string_equal(b.data, "$dbrev1$a $dbrev$ b$dbrev1$");
+	/* A body ending in part of the tag would close early. */
+	dbrev_buf_reset(&b);
+	dbrev_pg_dollar(&b, "x$dbrev");
+	assert_string_equal(b.data, "$dbrev1$x$dbrev$dbrev1$");
+	dbrev_buf_free(&b);
+}
+
+static void
+type_base_is(const char *type, const char *want)
+{
+	char *got = dbrev_pg_type_base(type);
+
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void
+test_type_base(void **state)
+{
+	(void)state;
+	type_base_is("character varying(10)", "character varying");
+	type_base_is("character varying(10)[]", "character varying[]");
+	type_base_is("character(2)", "bpchar");
+	type_base_is("character(2)[]", "bpchar[]");
+	type_base_is("bit(3)", "\"bit\"");
+	type_base_is("bit varying(5)", "bit varying");
+	type_base_is("numeric(12,2)", "numeric");
+	type_base_is("timestamp(3) with time zone",
+	    "timestamp with time zone");
+	type_base_is("integer", "integer");
+	type_base_is("public.\"My(Type)\"[]", "public.\"My(Type)\"[]");
+	type_base_is("app.mood", "app.mood");
+}
+
+static void
+test_strip_meta(void **state)
+{
+	char dump[] = "--\n-- PostgreSQL database dump\n--\n\n"
+	    "\\restrict AbC123\n\nSET x = 1;\n"
+	    "CREATE FUNCTION f() RETURNS text LANGUAGE sql AS $$\n"
+	    "\\not a command$$;\nSELECT '\\x', E'\\'\\q';\n"
+	    "/* \\no */ \"\\x\";\n\\unrestrict AbC123\n";
+	char bad[] = "CREATE TABLE a ();\n-- \\x in a comment\n"
+	    "SELECT 1;\n  \\connect other\n";
+	char cmd[8];
+
+	(void)state;
+	assert_int_equal(dbrev_pg_strip_meta(dump, cmd, sizeof(cmd)), 0);
+	assert_non_null(strstr(dump, "\n                \n\nSET x"));
+	assert_non_null(strstr(dump, "\\not a command"));
+	assert_null(strstr(dump, "restrict"));
+	assert_int_equal(dbrev_pg_strip_meta(bad, cmd, sizeof(cmd)), 4);
+	assert_string_equal(cmd, "connect");
 }
 
 static void
@@ -569,6 +636,91 @@ test_introspect(void **state)
 	dbrev_schema_free(s);
 }
 
+/* The one value sql returns on c. */
+static char *
+value_of(PGconn *c, const char *sql)
+{
+	PGresult *r = PQexec(c, sql);
+	char *v;
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
+		fail_msg("%s: %s", sql, PQerrorMessage(c));
+	v = strdup(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return v;
+}
+
+/*
+ * What the quoting functions write reads back as the value itself on
+ * the real server: names as tables and columns, strings as literals and
+ * dollar quotes; and a name is quoted exactly when quote_ident quotes
+ * it (every keyword of pg_get_keywords included).
+ */
+static void
+test_quoting_through_server(void **state)
+{
+	static const char *const nasty[] = { "a;b", "sp ace", "$(rm -rf /)",
+	    "q'uote", "d\"q", "new\nline", "#hash", "back\\slash", "$$",
+	    "$dbrev$", "x$dbrev", "\xc3\x9c" "n\xc3\xaf" "c\xc3\xb6" "de", "UPPER",
+	    "select", "x--y", "/*c*/", "'; DROP TABLE x; --", "E'x'", "_ok$",
+	    "tab\tand\rreturn", "trailing\\" };
+	PGconn *c = PQconnectdb(dburl);
+	struct dbrev_buf b = { 0 };
+	PGresult *r;
+	char q[256], *v;
+	size_t i;
+	int k;
+
+	(void)state;
+	assert_int_equal(PQstatus(c), CONNECTION_OK);
+	PQsetNoticeProcessor(c, quiet, NULL);
+	for (i = 0; i < sizeof(nasty) / sizeof(nasty[0]); i++) {
+		dbrev_buf_reset(&b);
+		dbrev_buf_puts(&b, "CREATE TABLE ");
+		dbrev_pg_qident(&b, "public", nasty[i]);
+		dbrev_buf_printf(&b, " (%s text)", dbrev_pg_ident(nasty[i], q,
+		    sizeof(q)));
+		PQclear(r = PQexec(c, b.data));
+		dbrev_buf_reset(&b);
+		dbrev_buf_puts(&b, "SELECT c.relname || '|' || a.attname FROM "
+		    "pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND "
+		    "a.attnum = 1 WHERE c.oid = ");
+		dbrev_pg_literal(&b, dbrev_pg_ident(nasty[i], q, sizeof(q)));
+		dbrev_buf_puts(&b, "::regclass");
+		v = value_of(c, b.data);
+		dbrev_buf_reset(&b);
+		dbrev_buf_printf(&b, "%s|%s", nasty[i], nasty[i]);
+		assert_string_equal(v, b.data);
+		free(v);
+		dbrev_buf_reset(&b);
+		dbrev_buf_printf(&b, "DROP TABLE public.%s", dbrev_pg_ident(
+		    nasty[i], q, sizeof(q)));
+		PQclear(PQexec(c, b.data));
+		/* As a string literal and dollar-quoted. */
+		dbrev_buf_reset(&b);
+		dbrev_buf_puts(&b, "SELECT ");
+		dbrev_pg_literal(&b, nasty[i]);
+		dbrev_buf_puts(&b, " || ");
+		dbrev_pg_dollar(&b, nasty[i]);
+		v = value_of(c, b.data);
+		dbrev_buf_reset(&b);
+		dbrev_buf_printf(&b, "%s%s", nasty[i], nasty[i]);
+		assert_string_equal(v, b.data);
+		free(v);
+	}
+	r = PQexec(c, "SELECT word, quote_ident(word) FROM pg_get_keywords()");
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	assert_true(PQntuples(r) > 400);
+	for (k = 0; k < PQntuples(r); k++)
+		if (strcmp(dbrev_pg_ident(PQgetvalue(r, k, 0), q, sizeof(q)),
+		    PQgetvalue(r, k, 1)) != 0)
+			fail_msg("keyword %s: dbrev_pg_ident gives %s, quote_ident "
+			    "%s", PQgetvalue(r, k, 0), q, PQgetvalue(r, k, 1));
+	PQclear(r);
+	dbrev_buf_free(&b);
+	PQfinish(c);
+}
+
 /* A migrations directory with no revision, and a schema file. */
 static void
 scratch_dir(char *dir, size_t n, const char *schema)
@@ -689,6 +841,9 @@ main(void)
 	const struct CMUnitTest offline[] = {
 		cmocka_unit_test(test_ident),
 		cmocka_unit_test(test_literal),
+		cmocka_unit_test(test_dollar),
+		cmocka_unit_test(test_type_base),
+		cmocka_unit_test(test_strip_meta),
 		cmocka_unit_test(test_enum_values_added_in_position),
 		cmocka_unit_test(test_enum_reordered),
 		cmocka_unit_test(test_foreign_keys_after_both_tables),
@@ -698,6 +853,7 @@ main(void)
 	};
 	const struct CMUnitTest server[] = {
 		cmocka_unit_test(test_introspect),
+		cmocka_unit_test(test_quoting_through_server),
 		cmocka_unit_test(test_pipeline),
 		cmocka_unit_test(test_no_createdb),
 	};

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "dbrev/schema.h"
+#include "../../lib/schema/sqltok.h"
 
 static struct dbrev_table *
 table(struct dbrev_schema *s, const char *schema, const char *name,
@@ -318,6 +319,53 @@ test_ident(void **state)
 	    "\"my col\"");
 }
 
+/* The value of the only token of sql, of type t. */
+static void
+tok_is(const char *sql, enum dbrev_tok_type t, const char *value)
+{
+	struct dbrev_tok *tv;
+	size_t n;
+	char *v;
+
+	dbrev_sqltok_all(sql, &tv, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(tv[0].type, t);
+	v = dbrev_tok_text(&tv[0]);
+	assert_string_equal(v, value);
+	free(v);
+	free(tv);
+}
+
+static void
+test_tokens(void **state)
+{
+	struct dbrev_tok *tv;
+	size_t n;
+
+	(void)state;
+	tok_is("'it''s'", T_STRING, "it's");
+	tok_is("E'a\\\\b\\'c\\n'", T_STRING, "a\\b'c\n");
+	tok_is("e'\\x41\\101'", T_STRING, "AA");
+	tok_is("$$a 'b' -- c$$", T_STRING, "a 'b' -- c");
+	tok_is("$f$ $$ $g$ $f$", T_STRING, " $$ $g$ ");
+	tok_is("\"a\"\"b\"", T_QUOTED, "a\"b");
+	tok_is("[x y]", T_QUOTED, "x y");
+	tok_is("Name", T_WORD, "Name");
+	/* $1 is a parameter, not a dollar quote; a quote inside E'' ends
+	   only when not escaped. */
+	dbrev_sqltok_all("$1 E'\\'' x", &tv, &n);
+	assert_int_equal(n, 3);
+	assert_int_equal(tv[0].type, T_WORD);
+	assert_int_equal(tv[1].type, T_STRING);
+	assert_int_equal(tv[2].type, T_WORD);
+	free(tv);
+	/* Unterminated: everything to the end, no overread. */
+	tok_is("$q$ never closed", T_STRING, " never closed");
+	dbrev_sqltok_all("E'open", &tv, &n);
+	assert_int_equal(n, 1);
+	free(tv);
+}
+
 int
 main(void)
 {
@@ -330,6 +378,7 @@ main(void)
 		cmocka_unit_test(test_alterable_kinds),
 		cmocka_unit_test(test_constraints),
 		cmocka_unit_test(test_ident),
+		cmocka_unit_test(test_tokens),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,41 @@
+/*
+ * pgtext.h - internal to lib/schema: the PostgreSQL text helpers that
+ * quote, rewrite or take apart SQL (emit_postgres.c, autogen_postgres.c),
+ * declared here for the unit tests and tests/fuzz/fuzz_emit_postgres.c.
+ * The identifier and literal quoting are in dbrev/schema_postgres.h.
+ */
+#ifndef DBREV_PGTEXT_H
+#define DBREV_PGTEXT_H
+
+#include <stddef.h>
+
+#include "dbrev/util.h"
+
+/*
+ * body dollar-quoted ($dbrev$...$dbrev$, the tag numbered until its
+ * closing delimiter cannot occur early), appended to b.  PostgreSQL
+ * reads it back as exactly body.
+ */
+void	 dbrev_pg_dollar(struct dbrev_buf *b, const char *body);
+
+/*
+ * A type as format_type prints it, without its type modifier, as a
+ * name a cast can use: "character varying(10)" -> "character varying",
+ * "numeric(12,2)[]" -> "numeric[]", "character(2)" -> "bpchar" (plain
+ * "character" is character(1)), "bit(3)" -> "\"bit\"",
+ * "timestamp(3) with time zone" -> "timestamp with time zone".
+ * Caller frees.
+ */
+char	*dbrev_pg_type_base(const char *type);
+
+/*
+ * The psql meta-commands of a schema file (a line's backslash command
+ * outside quotes, comments and dollar quotes).  pg_dump's
+ * \restrict KEY and \unrestrict KEY are blanked out in place (their
+ * bytes become spaces, newlines stay, so lines keep their numbers).
+ * Returns 0, or the 1-based line of the first other meta-command with
+ * its name (without the backslash, at most size - 1 bytes) in cmd.
+ */
+unsigned dbrev_pg_strip_meta(char *text, char *cmd, size_t size);
+
+#endif /* DBREV_PGTEXT_H */
