@@ -77,6 +77,15 @@ struct dbrev_column {
 	 * COLUMN).  Not compared.  May be NULL when the dialect builds it.
 	 */
 	char		*definition;
+	/*
+	 * PostgreSQL, not compared: the columns of the same table its
+	 * generation expression reads, and the qualified names of the
+	 * functions its default or generation expression calls.
+	 */
+	char		**reads;
+	size_t		 nreads;
+	char		**calls;
+	size_t		 ncalls;
 };
 
 enum dbrev_constraint_kind {
@@ -180,6 +189,13 @@ struct dbrev_object {
 	char		**values;	/* ENUM labels in order, else none */
 	size_t		 nvalues;
 	int		 unique;	/* INDEX: unique */
+	/*
+	 * PostgreSQL, not compared: the table columns it reads or is on,
+	 * as "schema.table.column" (index, view, trigger, column grant),
+	 * so that a change of one column reaches just what uses it.
+	 */
+	char		**colrefs;
+	size_t		 ncolrefs;
 };
 
 /*
@@ -434,9 +450,16 @@ void	 dbrev_sqlite_emit_rename_column(struct dbrev_buf *out,
 struct pg_conn;
 int	 dbrev_postgres_introspect(struct pg_conn *conn,
 	    struct dbrev_schema **out, struct dbrev_error *err);
-void	 dbrev_postgres_diff_options(struct dbrev_diff_options *);
-void	 dbrev_postgres_emit(const struct dbrev_diff *, struct dbrev_buf *out,
-	    int *transactional, char ***warnings, size_t *nwarnings);
+/*
+ * server_version (PQserverVersion, e.g. 150004) is the server the
+ * revision is written for: it picks statements the server has
+ * (PostgreSQL 17: ALTER COLUMN ... SET EXPRESSION).
+ */
+void	 dbrev_postgres_diff_options(struct dbrev_diff_options *,
+	    int server_version);
+void	 dbrev_postgres_emit(const struct dbrev_diff *, int server_version,
+	    struct dbrev_buf *out, int *transactional, char ***warnings,
+	    size_t *nwarnings);
 #endif
 
 #endif /* DBREV_SCHEMA_H */

@@ -852,13 +852,123 @@ unmodelled_presence(const struct dbrev_schema *built,
 	dbrev_buf_free(&b);
 }
 
+/* ------------------------------------------------ the self-check */
+
+/* A warning about one direction: on stderr and atop its SQL. */
+static void
+check_warn(struct dbrev_autogen_result *res, char **sql, const char *line)
+{
+	struct dbrev_buf b = { 0 };
+
+	dbrev_strv_add(&res->warnings, &res->nwarnings, line);
+	dbrev_buf_printf(&b, "-- WARNING: %s\n%s", line, *sql);
+	free(*sql);
+	*sql = dbrev_buf_take(&b);
+}
+
+/* Run one direction as revapply would; 0, or -1 with a warning. */
+static int
+check_run(struct dbrev_db *db, char **sql, int transactional,
+    const char *what, struct dbrev_autogen_result *res)
+{
+	const struct dbrev_driver *d = db->driver;
+	struct dbrev_error e = { 0 }, e2 = { 0 };
+	struct dbrev_buf w = { 0 };
+
+	if ((!transactional || d->begin(db->conn, &e) == 0) &&
+	    d->exec(db->conn, *sql, what, 1, &e) == 0 &&
+	    (!transactional || d->commit(db->conn, &e) == 0))
+		return 0;
+	if (transactional)
+		(void)d->rollback(db->conn, &e2);
+	dbrev_buf_printf(&w, "self-check: the %s fails on a scratch database "
+	    "built by the revisions", what);
+	if (e.line > 0)
+		dbrev_buf_printf(&w, ", at line %u of the %s", e.line, what);
+	dbrev_buf_printf(&w, ": %s; fix the revision before applying it",
+	    e.message != NULL ? e.message : "unknown error");
+	check_warn(res, sql, w.data);
+	dbrev_buf_free(&w);
+	dbrev_error_clear(&e);
+	dbrev_error_clear(&e2);
+	return -1;
+}
+
+/* Does the scratch database now read as `want`?  If not, a warning. */
+static int
+check_schema(PGconn *c, const struct dbrev_schema *want, char **sql,
+    const char *what, const char *wanted_name,
+    struct dbrev_autogen_result *res)
+{
+	struct dbrev_schema *got = NULL;
+	struct dbrev_diff d = { 0 };
+	struct dbrev_diff_options o;
+	struct dbrev_error e = { 0 };
+	struct dbrev_buf w = { 0 };
+	size_t i;
+	int rc;
+
+	dbrev_postgres_diff_options(&o, PQserverVersion(c));
+	if (dbrev_postgres_introspect(c, &got, &e) == -1 ||
+	    dbrev_schema_diff(got, want, &o, &d, &e) == -1) {
+		dbrev_error_clear(&e);
+		dbrev_schema_free(got);
+		return -1;
+	}
+	for (i = 0; i < d.nchanges && d.changes[i].description == NULL; i++)
+		;
+	if (d.nchanges > 0) {
+		dbrev_buf_printf(&w, "self-check: after the %s a scratch "
+		    "database is not %s (%s); fix the revision before "
+		    "applying it", what, wanted_name, i < d.nchanges ?
+		    d.changes[i].description : "an object that depends on "
+		    "another");
+		check_warn(res, sql, w.data);
+		dbrev_buf_free(&w);
+	}
+	rc = d.nchanges > 0 ? -1 : 0;
+	dbrev_diff_free(&d);
+	dbrev_schema_free(got);
+	return rc;
+}
+
+/*
+ * Run what was written on the scratch database of the revisions (its
+ * renames undone first): the upgrade must give the schema file's
+ * schema, the downgrade the revisions' one again.  A failure is a
+ * warning, said on stderr and in the revision, which is still written
+ * to be fixed by hand.
+ */
+static void
+self_check(struct dbrev_db *db, PGconn *c, const char *undo,
+    const struct dbrev_schema *built, const struct dbrev_schema *wanted,
+    struct dbrev_autogen_result *res)
+{
+	char *u = dbrev_xstrdup(undo != NULL ? undo : "");
+
+	if (*u != '\0' && check_run(db, &u, 1, "renaming back", res) == -1) {
+		free(u);
+		return;
+	}
+	free(u);
+	if (check_run(db, &res->upgrade, res->transactional, "upgrade",
+	    res) == -1 || check_schema(c, wanted, &res->upgrade, "upgrade",
+	    "the schema file's", res) == -1)
+		return;
+	if (check_run(db, &res->downgrade, res->transactional, "downgrade",
+	    res) == -1)
+		return;
+	(void)check_schema(c, built, &res->downgrade, "downgrade",
+	    "the revisions' again", res);
+}
+
 int
 dbrev_autogen_postgres(const struct dbrev_autogen_options *opts,
     const struct dbrev_pg_rename *renames, size_t nrenames,
     struct dbrev_autogen_result *res, struct dbrev_error *err)
 {
 	struct scratch sc;
-	struct dbrev_schema *built = NULL, *wanted = NULL;
+	struct dbrev_schema *built = NULL, *wanted = NULL, *built0 = NULL;
 	struct dbrev_diff dup = { 0 }, ddown = { 0 };
 	struct dbrev_diff_options dopts;
 	struct dbrev_buf text = { 0 }, up = { 0 }, down = { 0 };
@@ -900,10 +1010,9 @@ dbrev_autogen_postgres(const struct dbrev_autogen_options *opts,
 		goto out;
 	if (load_schema(wdb, opts->schema_path, text.data, err) == -1)
 		goto out;
-	/* Done with the drivers: close before the databases are dropped. */
-	dbrev_db_close(bdb);
+	/* The revisions' database stays open for the self-check. */
 	dbrev_db_close(wdb);
-	bdb = wdb = NULL;
+	wdb = NULL;
 	if ((bc = connect_to(ci[0], sc.base, "a scratch database", err)) ==
 	    NULL || (wc = connect_to(ci[1], sc.base, "a scratch database",
 	    err)) == NULL)
@@ -913,11 +1022,14 @@ dbrev_autogen_postgres(const struct dbrev_autogen_options *opts,
 	    dbrev_postgres_introspect(wc, &wanted, err) == -1 ||
 	    interrupted(&oldmask, err))
 		goto out;
+	/* Before the renames, for the self-check of the downgrade. */
+	if (nrenames > 0 && dbrev_postgres_introspect(bc, &built0, err) == -1)
+		goto out;
 	if (apply_hints(bc, sc.base, &built, wanted, renames, nrenames, &rup,
 	    &rdown, res, err) == -1)
 		goto out;
 
-	dbrev_postgres_diff_options(&dopts);
+	dbrev_postgres_diff_options(&dopts, PQserverVersion(bc));
 	if (dbrev_schema_diff(built, wanted, &dopts, &dup, err) == -1 ||
 	    dbrev_schema_diff(wanted, built, &dopts, &ddown, err) == -1)
 		goto out;
@@ -940,9 +1052,11 @@ dbrev_autogen_postgres(const struct dbrev_autogen_options *opts,
 		}
 		dbrev_buf_puts(&up, hand.data ? hand.data : "");
 		dbrev_buf_puts(&up, rup.data ? rup.data : "");
-		dbrev_postgres_emit(&dup, &up, &t_up, &res->warnings,
+		dbrev_postgres_emit(&dup, PQserverVersion(bc), &up, &t_up,
+		    &res->warnings,
 		    &res->nwarnings);
-		dbrev_postgres_emit(&ddown, &down, &t_down, &dw, &ndw);
+		dbrev_postgres_emit(&ddown, PQserverVersion(bc), &down,
+		    &t_down, &dw, &ndw);
 		dbrev_buf_puts(&down, rdown.data ? rdown.data : "");
 		/* What the downgrade cannot do is worth saying now. */
 		for (i = 0; i < ndw; i++)
@@ -962,6 +1076,11 @@ dbrev_autogen_postgres(const struct dbrev_autogen_options *opts,
 		res->upgrade = dbrev_xstrdup("");
 	if (res->downgrade == NULL)
 		res->downgrade = dbrev_xstrdup("");
+	if (res->ndifferences > 0 && !interrupted(&oldmask, err))
+		self_check(bdb, bc, rdown.data, built0 != NULL ? built0 : built,
+		    wanted, res);
+	if (interrupted(&oldmask, err))
+		goto out;
 	rc = 0;
 out:
 	dbrev_db_close(bdb);
@@ -975,6 +1094,7 @@ out:
 	dbrev_diff_free(&dup);
 	dbrev_diff_free(&ddown);
 	dbrev_schema_free(built);
+	dbrev_schema_free(built0);
 	dbrev_schema_free(wanted);
 	for (i = 0; i < ndw; i++)
 		free(dw[i]);

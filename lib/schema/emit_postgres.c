@@ -16,6 +16,7 @@
  */
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,30 +32,132 @@
 	(1u << DBREV_OBJ_FUNCTION) | (1u << DBREV_OBJ_PROCEDURE) | \
 	(1u << DBREV_OBJ_DOMAIN) | (1u << DBREV_OBJ_COMMENT))
 
+/* "schema.table.column" of a column of t, in buf. */
+static const char *
+colref(const struct dbrev_table *t, const char *col, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s.%s.%s", t->schema ? t->schema : "", t->name, col);
+	return buf;
+}
+
 static int
-pg_invalidates(const struct dbrev_change *tc, const struct dbrev_object *dep,
-    void *arg)
+in_strv(char *const *v, size_t n, const char *s)
 {
 	size_t i;
 
-	(void)arg;
-	/* A view pins the type of every column it reads, and its columns. */
-	if (dep->kind != DBREV_OBJ_VIEW && dep->kind != DBREV_OBJ_MATVIEW)
-		return 0;
-	for (i = 0; i < tc->ncolumns; i++)
-		if (tc->columns[i].kind == DBREV_COLUMN_DROP ||
-		    (tc->columns[i].kind == DBREV_COLUMN_ALTER &&
-		    (tc->columns[i].what & (DBREV_COL_TYPE |
-		    DBREV_COL_COLLATION | DBREV_COL_GENERATED))))
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i], s) == 0)
 			return 1;
 	return 0;
 }
 
+/* The change of column `name` in a table change, or NULL. */
+static const struct dbrev_column_change *
+col_change(const struct dbrev_change *tc, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < tc->ncolumns; i++) {
+		const struct dbrev_column *c = tc->columns[i].from != NULL ?
+		    tc->columns[i].from : tc->columns[i].to;
+
+		if (strcmp(c->name, name) == 0)
+			return &tc->columns[i];
+	}
+	return NULL;
+}
+
+static int
+type_changes(const struct dbrev_change *tc, char *const *cols, size_t n)
+{
+	const struct dbrev_column_change *r;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((r = col_change(tc, cols[i])) != NULL &&
+		    r->kind == DBREV_COLUMN_ALTER &&
+		    (r->what & (DBREV_COL_TYPE | DBREV_COL_COLLATION)))
+			return 1;
+	return 0;
+}
+
+/* What becomes of a column of the old table in a table change. */
+enum fate {
+	KEPT,			/* as it was, or changed in place */
+	DROPPED,
+	RETYPED,		/* type, collation or expression changes */
+	RECREATED		/* dropped and added again */
+};
+
+/*
+ * A column is dropped and added again when it becomes generated; when
+ * it is generated and its expression changes, before PostgreSQL 17
+ * (no SET EXPRESSION); when it is generated and reads a column whose
+ * type changes (PostgreSQL refuses that type change while it is
+ * there).  A generated column's values are derived, so nothing is lost.
+ */
+static enum fate
+col_fate(const struct dbrev_change *tc, const char *name, int version)
+{
+	const struct dbrev_column_change *cc = col_change(tc, name);
+	const struct dbrev_column *x = dbrev_table_column(tc->from, name);
+	const struct dbrev_column *y = dbrev_table_column(tc->to, name);
+
+	if (x == NULL || y == NULL)
+		return x == NULL ? KEPT : DROPPED;
+	if (y->generated != NULL) {
+		if (cc != NULL && (cc->what & DBREV_COL_GENERATED) &&
+		    (x->generated == NULL || version < 170000))
+			return RECREATED;
+		if (type_changes(tc, x->reads, x->nreads) ||
+		    type_changes(tc, y->reads, y->nreads))
+			return RECREATED;
+	}
+	if (cc != NULL && (cc->what & (DBREV_COL_TYPE | DBREV_COL_COLLATION |
+	    DBREV_COL_GENERATED)))
+		return RETYPED;
+	return KEPT;
+}
+
+/*
+ * Which objects on a changed table must be dropped before and created
+ * after: a view over a table whose columns are dropped or change type
+ * (it pins them); a trigger reading a column that is dropped, changes
+ * type or is added again (PostgreSQL refuses to change it under one);
+ * an index on a column added again (it went with it).
+ */
+static int
+pg_invalidates(const struct dbrev_change *tc, const struct dbrev_object *dep,
+    void *arg)
+{
+	int version = (int)(intptr_t)arg;
+	char q[1600];
+	enum fate f;
+	size_t i;
+
+	for (i = 0; i < tc->from->ncolumns; i++) {
+		const char *name = tc->from->columns[i].name;
+
+		if ((f = col_fate(tc, name, version)) == KEPT)
+			continue;
+		if (dep->kind == DBREV_OBJ_VIEW || dep->kind == DBREV_OBJ_MATVIEW)
+			return 1;
+		if (!in_strv(dep->colrefs, dep->ncolrefs, colref(tc->from, name,
+		    q, sizeof(q))))
+			continue;
+		if (dep->kind == DBREV_OBJ_TRIGGER ||
+		    (dep->kind == DBREV_OBJ_INDEX && f == RECREATED))
+			return 1;
+	}
+	return 0;
+}
+
 void
-dbrev_postgres_diff_options(struct dbrev_diff_options *o)
+dbrev_postgres_diff_options(struct dbrev_diff_options *o, int server_version)
 {
 	memset(o, 0, sizeof(*o));
 	o->invalidates = pg_invalidates;
+	o->arg = (void *)(intptr_t)server_version;
 	o->alterable_kinds = PG_ALTERABLE;
 }
 
@@ -148,6 +251,7 @@ struct emit {
 	char		      ***warnings;
 	size_t			*nwarnings;
 	int			 notx;	/* needs transaction: none */
+	int			 version; /* the server's, PQserverVersion */
 };
 
 static void
@@ -653,21 +757,15 @@ alter_column(struct emit *e, struct dbrev_buf *b, const struct dbrev_table *t,
 
 	(void)e;
 	id(y->name, q, sizeof(q));
-	if (w & DBREV_COL_GENERATED) {
-		if (x->generated != NULL && y->generated == NULL) {
-			alter_prefix(b, t);
+	/* (A column added again is not altered: see recreate_columns.) */
+	if ((w & DBREV_COL_GENERATED) && x->generated != NULL) {
+		alter_prefix(b, t);
+		if (y->generated == NULL)
 			dbrev_buf_printf(b, "ALTER COLUMN %s DROP EXPRESSION;\n",
 			    q);
-		} else {
-			/* No way to change it in place: its values are derived. */
-			alter_prefix(b, t);
-			dbrev_buf_printf(b, "DROP COLUMN %s;\n", q);
-			alter_prefix(b, t);
-			dbrev_buf_printf(b, "ADD COLUMN %s;\n", y->definition);
-			if (y->comment != NULL)
-				comment_column(b, t, y);
-			return;
-		}
+		else	/* PostgreSQL 17 */
+			dbrev_buf_printf(b, "ALTER COLUMN %s SET EXPRESSION AS "
+			    "(%s);\n", q, y->generated);
 	}
 	if (w & DBREV_COL_IDENTITY) {
 		if (x->identity != DBREV_IDENTITY_NONE &&
@@ -808,6 +906,72 @@ alter_options(struct dbrev_buf *b, const struct dbrev_table *x,
 	free(ky);
 }
 
+/* Is constraint k of the new table added by the change itself? */
+static int
+con_added(const struct dbrev_change *c, const struct dbrev_constraint *k)
+{
+	size_t i;
+
+	for (i = 0; i < c->nconstraints; i++)
+		if (c->constraints[i].add && c->constraints[i].con == k)
+			return 1;
+	return 0;
+}
+
+/*
+ * Columns dropped and added again (col_fate): dropped before the other
+ * columns change (pass 0), added after (pass 1) with the constraints
+ * that went with them and that the change does not add itself; their
+ * indexes come back with the diff's invalidated objects.
+ */
+static void
+recreate_columns(struct emit *e, struct dbrev_buf *b,
+    const struct dbrev_change *c, int pass)
+{
+	const struct dbrev_table *t = pass ? c->to : c->from;
+	char q[600], tq[1024];
+	size_t i, k, m;
+
+	dbrev_qname(t->schema, t->name, tq, sizeof(tq));
+	for (i = 0; i < t->ncolumns; i++) {
+		const struct dbrev_column *col = &t->columns[i];
+
+		if (col_fate(c, col->name, e->version) != RECREATED)
+			continue;
+		if (pass == 0) {
+			if (col->generated == NULL)
+				warn(e, b, "converts data: column %s.%s becomes "
+				    "generated: its values are replaced by those "
+				    "of %s", tq, col->name, dbrev_table_column(
+				    c->to, col->name)->generated);
+			alter_prefix(b, t);
+			dbrev_buf_printf(b, "DROP COLUMN %s;\n",
+			    id(col->name, q, sizeof(q)));
+			continue;
+		}
+		alter_prefix(b, t);
+		dbrev_buf_printf(b, "ADD COLUMN %s;\n", col->definition);
+		if (col->comment != NULL)
+			comment_column(b, t, col);
+		for (k = 0; k < t->nconstraints; k++) {
+			const struct dbrev_constraint *con = &t->constraints[k];
+
+			for (m = 0; m < con->ncolumns; m++)
+				if (strcmp(con->columns[m], col->name) == 0)
+					break;
+			if (m == con->ncolumns || con_added(c, con))
+				continue;
+			if (con->kind == DBREV_CON_FOREIGN_KEY)
+				add_fk(e, t, con);
+			else {
+				alter_prefix(b, t);
+				dbrev_buf_printf(b, "ADD CONSTRAINT %s %s;\n",
+				    id(con->name, q, sizeof(q)), con->expr);
+			}
+		}
+	}
+}
+
 static void
 alter_table(struct emit *e, struct dbrev_buf *b, const struct dbrev_change *c)
 {
@@ -857,6 +1021,7 @@ alter_table(struct emit *e, struct dbrev_buf *b, const struct dbrev_change *c)
 			    id(k->name, q, sizeof(q)));
 		}
 	}
+	recreate_columns(e, b, c, 0);
 	for (i = 0; i < c->ncolumns; i++) {
 		const struct dbrev_column_change *cc = &c->columns[i];
 
@@ -885,8 +1050,11 @@ alter_table(struct emit *e, struct dbrev_buf *b, const struct dbrev_change *c)
 			comment_column(b, y, cc->to);
 	}
 	for (i = 0; i < c->ncolumns; i++)
-		if (c->columns[i].kind == DBREV_COLUMN_ALTER)
+		if (c->columns[i].kind == DBREV_COLUMN_ALTER &&
+		    col_fate(c, c->columns[i].to->name, e->version) !=
+		    RECREATED)
 			alter_column(e, b, y, &c->columns[i]);
+	recreate_columns(e, b, c, 1);
 	for (i = 0; i < c->nconstraints; i++) {
 		const struct dbrev_constraint *k = c->constraints[i].con;
 
@@ -910,13 +1078,15 @@ alter_table(struct emit *e, struct dbrev_buf *b, const struct dbrev_change *c)
 /* ------------------------------------------------ the script */
 
 void
-dbrev_postgres_emit(const struct dbrev_diff *d, struct dbrev_buf *out,
-    int *transactional, char ***warnings, size_t *nwarnings)
+dbrev_postgres_emit(const struct dbrev_diff *d, int server_version,
+    struct dbrev_buf *out, int *transactional, char ***warnings,
+    size_t *nwarnings)
 {
 	struct emit e;
 	size_t i, k;
 
 	memset(&e, 0, sizeof(e));
+	e.version = server_version;
 	e.out = out;
 	e.warnings = warnings;
 	e.nwarnings = nwarnings;

@@ -732,7 +732,16 @@ read_relations(struct ctx *x)
 	    "c.relpersistence, array_to_string(c.reloptions, ', '), "
 	    "obj_description(c.oid, 'pg_class'), c.reltype, c.relispartition, "
 	    "CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END, "
-	    "EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid) "
+	    "EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid), "
+	    /* The table columns a view reads. */
+	    "CASE WHEN c.relkind IN ('v', 'm') THEN (SELECT string_agg(DISTINCT "
+	    "rn.nspname || '.' || rc.relname || '.' || ra.attname, E'" SEP "') "
+	    "FROM pg_rewrite rw JOIN pg_depend dd ON dd.classid = "
+	    "'pg_rewrite'::regclass AND dd.objid = rw.oid JOIN pg_class rc ON "
+	    "rc.oid = dd.refobjid JOIN pg_namespace rn ON rn.oid = "
+	    "rc.relnamespace JOIN pg_attribute ra ON ra.attrelid = dd.refobjid "
+	    "AND ra.attnum = dd.refobjsubid WHERE rw.ev_class = c.oid AND "
+	    "dd.refclassid = 'pg_class'::regclass AND dd.refobjsubid > 0) END "
 	    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
 	    "WHERE " USER_NSP("n") " AND " NOT_EXT("pg_class", "c.oid") " AND "
 	    "c.relkind IN ('r', 'p', 'v', 'm', 'f') AND c.relname <> '"
@@ -780,6 +789,7 @@ read_relations(struct ctx *x)
 
 			o = dbrev_schema_add_object(x->s, kind == 'v' ?
 			    DBREV_OBJ_VIEW : DBREV_OBJ_MATVIEW, nsp, name);
+			split_list(val(r, i, 11), &o->colrefs, &o->ncolrefs);
 			dbrev_buf_puts(&d, val(r, i, 9));
 			n = d.len;
 			while (n > 0 && (isspace((unsigned char)d.data[n - 1]) ||
@@ -823,7 +833,20 @@ read_relations(struct ctx *x)
 	    "co.collnamespace WHERE co.oid = a.attcollation) END, "
 	    "a.attidentity, a.attgenerated, col_description(a.attrelid, "
 	    "a.attnum), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, "
-	    "s.seqcache, s.seqcycle, c.relkind, n.nspname, c.relname "
+	    "s.seqcache, s.seqcycle, c.relkind, n.nspname, c.relname, "
+	    /* The columns and functions its expression uses. */
+	    "(SELECT string_agg(ra.attname, E'" SEP "' ORDER BY ra.attnum) "
+	    "FROM pg_depend dd JOIN pg_attribute ra ON ra.attrelid = "
+	    "dd.refobjid AND ra.attnum = dd.refobjsubid WHERE dd.classid = "
+	    "'pg_attrdef'::regclass AND dd.objid = d.oid AND dd.refclassid = "
+	    "'pg_class'::regclass AND dd.refobjid = a.attrelid AND "
+	    "dd.refobjsubid <> a.attnum AND dd.deptype = 'n'), "
+	    "(SELECT string_agg(pn.nspname || '.' || p.proname || '(' || "
+	    "pg_get_function_identity_arguments(p.oid) || ')', E'" SEP "' "
+	    "ORDER BY 1) FROM pg_depend dd JOIN pg_proc p ON p.oid = "
+	    "dd.refobjid JOIN pg_namespace pn ON pn.oid = p.pronamespace "
+	    "WHERE dd.classid = 'pg_attrdef'::regclass AND dd.objid = d.oid "
+	    "AND dd.refclassid = 'pg_proc'::regclass) "
 	    "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
 	    "JOIN pg_namespace n ON n.oid = c.relnamespace "
 	    "JOIN pg_type t ON t.oid = a.atttypid "
@@ -865,6 +888,8 @@ read_relations(struct ctx *x)
 		col->notnull = bval(r, i, 3);
 		col->collation = dup_or_null(val(r, i, 5));
 		col->comment = dup_or_null(val(r, i, 8));
+		split_list(val(r, i, 18), &col->reads, &col->nreads);
+		split_list(val(r, i, 19), &col->calls, &col->ncalls);
 		if (val(r, i, 7)[0] == 's') {
 			col->generated = dup_or_null(val(r, i, 4));
 			col->generated_stored = 1;
@@ -987,7 +1012,13 @@ read_relations(struct ctx *x)
 	/* Indexes not behind a constraint. */
 	rk = query(x, "SELECT i.indexrelid, n.nspname, ic.relname, "
 	    "tn.nspname || '.' || tc.relname, pg_get_indexdef(i.indexrelid), "
-	    "i.indisunique, obj_description(i.indexrelid, 'pg_class') "
+	    "i.indisunique, obj_description(i.indexrelid, 'pg_class'), "
+	    "(SELECT string_agg(tn.nspname || '.' || tc.relname || '.' || "
+	    "a.attname, E'" SEP "' ORDER BY a.attnum) FROM pg_depend dd "
+	    "JOIN pg_attribute a ON a.attrelid = dd.refobjid AND a.attnum = "
+	    "dd.refobjsubid WHERE dd.classid = 'pg_class'::regclass AND "
+	    "dd.objid = i.indexrelid AND dd.refclassid = 'pg_class'::regclass "
+	    "AND dd.refobjid = i.indrelid AND dd.refobjsubid > 0) "
 	    "FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid "
 	    "JOIN pg_namespace n ON n.oid = ic.relnamespace "
 	    "JOIN pg_class tc ON tc.oid = i.indrelid JOIN pg_namespace tn ON "
@@ -1009,6 +1040,7 @@ read_relations(struct ctx *x)
 		o->definition = dbrev_xstrdup(val(rk, i, 4));
 		o->sql = dbrev_xstrdup(val(rk, i, 4));
 		o->unique = bval(rk, i, 5);
+		split_list(val(rk, i, 7), &o->colrefs, &o->ncolrefs);
 		dbrev_strv_add(&o->deps, &o->ndeps, o->table);
 		q = qn(o->schema, o->name);
 		dm_put(&x->map, 'c', uval(rk, i, 0), q, &o->deps, &o->ndeps);
@@ -1142,7 +1174,12 @@ read_triggers(struct ctx *x)
 
 	r = query(x, "SELECT t.oid, n.nspname, c.relname, t.tgname, "
 	    "pg_get_triggerdef(t.oid), obj_description(t.oid, 'pg_trigger'), "
-	    "t.tgenabled FROM pg_trigger t JOIN pg_class c ON c.oid = "
+	    "t.tgenabled, (SELECT string_agg(n.nspname || '.' || c.relname || "
+	    "'.' || a.attname, E'" SEP "' ORDER BY a.attnum) FROM pg_depend dd "
+	    "JOIN pg_attribute a ON a.attrelid = dd.refobjid AND a.attnum = "
+	    "dd.refobjsubid WHERE dd.classid = 'pg_trigger'::regclass AND "
+	    "dd.objid = t.oid AND dd.refclassid = 'pg_class'::regclass AND "
+	    "dd.refobjsubid > 0) FROM pg_trigger t JOIN pg_class c ON c.oid = "
 	    "t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE "
 	    "NOT t.tgisinternal AND " USER_NSP("n") " AND "
 	    NOT_EXT("pg_class", "c.oid") " ORDER BY 2, 3, 4");
@@ -1160,6 +1197,7 @@ read_triggers(struct ctx *x)
 		o = dbrev_schema_add_object(x->s, DBREV_OBJ_TRIGGER, nsp, t);
 		free(t);
 		o->table = qn(nsp, tab);
+		split_list(val(r, i, 7), &o->colrefs, &o->ncolrefs);
 		dbrev_buf_puts(&b, val(r, i, 4));
 		if (val(r, i, 6)[0] == 'D') {
 			dbrev_buf_puts(&b, ";\nALTER TABLE ");

@@ -248,6 +248,23 @@ sed -i -e '/^-- +upgrade/a CREATE RULE no_delete AS ON DELETE TO books DO INSTEA
 run revgen -d "$M" check --schema schema.sql
 status_is 0
 
+tcase "a revision that cannot apply is still written, the self-check's failure said in it and on stderr"
+# A rule (not modelled) pins the column's type: ALTER TYPE fails.
+mkdir -p "$T/m9" && revgen -q -d "$T/m9" init >/dev/null
+echo 'CREATE TABLE r (id integer PRIMARY KEY, a integer);' >r0.sql
+revgen -q -d "$T/m9" -m r0 --autogenerate --schema r0.sql >/dev/null 2>&1
+rev=$(revgen -q -d "$T/m9" -m "rule by hand")
+sed -i -e '/^-- +upgrade/a CREATE RULE r_big AS ON INSERT TO r WHERE NEW.a > 5 DO INSTEAD NOTHING;' \
+    -e '/^-- +downgrade/a DROP RULE r_big ON r;' "$rev"
+{ echo 'CREATE TABLE r (id integer PRIMARY KEY, a bigint);'
+  echo 'CREATE RULE r_big AS ON INSERT TO r WHERE NEW.a > 5 DO INSTEAD NOTHING;'; } >r1.sql
+run revgen -d "$T/m9" -m widen --autogenerate --schema r1.sql
+status_is 0
+stderr_has "warning: self-check: the upgrade fails on a scratch database built by the revisions, at line"
+stderr_has "cannot alter type of a column used by a view or rule"
+grep -q "^-- WARNING: self-check: the upgrade fails" "$(cat "$OUT")" || fail "not said in the revision: $(cat "$(cat "$OUT")")"
+[ "$(tmpdbs)" = 0 ] || fail "scratch databases left: $(tmpdbs)"
+
 tcase "a schema file that does not load names schema.sql:LINE, writes nothing, leaves no scratch database"
 cat >bad.sql <<'EOF'
 CREATE TABLE a (id integer PRIMARY KEY);

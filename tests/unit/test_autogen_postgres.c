@@ -45,6 +45,9 @@ emitted_free(struct emitted *e)
 	free(e->warnings);
 }
 
+/* The server the emitter writes for (tests of PostgreSQL 17 set it). */
+static int server_version = 150000;
+
 /* Diff a -> b with PostgreSQL's options and emit. */
 static void
 emit(const struct dbrev_schema *a, const struct dbrev_schema *b,
@@ -57,9 +60,10 @@ emit(const struct dbrev_schema *a, const struct dbrev_schema *b,
 
 	memset(out, 0, sizeof(*out));
 	out->transactional = 1;
-	dbrev_postgres_diff_options(&o);
+	dbrev_postgres_diff_options(&o, server_version);
 	assert_int_equal(dbrev_schema_diff(a, b, &o, &d, &err), 0);
-	dbrev_postgres_emit(&d, &buf, &out->transactional, &out->warnings,
+	dbrev_postgres_emit(&d, server_version, &buf, &out->transactional,
+	    &out->warnings,
 	    &out->nwarnings);
 	out->sql = dbrev_buf_take(&buf);
 	if (out->sql == NULL)
@@ -365,6 +369,71 @@ test_column_type_with_using(void **state)
 	    "n::integer;");
 	after(p, "ALTER TABLE public.t ALTER COLUMN n SET DEFAULT 1;");
 	assert_int_equal(e.transactional, 1);
+	emitted_free(&e);
+	dbrev_schema_free(a);
+	dbrev_schema_free(b);
+}
+
+/* t (id, a integer, g generated from a, unique) with g's expression. */
+static struct dbrev_schema *
+generated_schema(const char *expr)
+{
+	struct dbrev_schema *s = dbrev_schema_new(DBREV_DIALECT_POSTGRES);
+	struct dbrev_table *t = add_table(s, "t");
+	struct dbrev_column *g;
+	struct dbrev_constraint *k;
+	struct dbrev_object *ix;
+	struct dbrev_buf b = { 0 };
+
+	add_column(t, "a", "integer", NULL);
+	g = add_column(t, "g", "integer", NULL);
+	g->generated = strdup(expr);
+	g->generated_stored = 1;
+	dbrev_strv_add(&g->reads, &g->nreads, "a");
+	free(g->definition);
+	dbrev_buf_printf(&b, "g integer GENERATED ALWAYS AS (%s) STORED", expr);
+	g->definition = dbrev_buf_take(&b);
+	k = dbrev_table_add_constraint(t, DBREV_CON_UNIQUE, "t_g_key");
+	dbrev_strv_add(&k->columns, &k->ncolumns, "g");
+	k->expr = strdup("UNIQUE (g)");
+	ix = dbrev_schema_add_object(s, DBREV_OBJ_INDEX, "public", "t_g");
+	ix->table = strdup("public.t");
+	ix->definition = strdup("CREATE INDEX t_g ON public.t USING btree (g)");
+	ix->sql = strdup(ix->definition);
+	dbrev_strv_add(&ix->deps, &ix->ndeps, "public.t");
+	dbrev_strv_add(&ix->colrefs, &ix->ncolrefs, "public.t.g");
+	dbrev_schema_sort(s);
+	return s;
+}
+
+static void
+test_generated_expression(void **state)
+{
+	struct dbrev_schema *a = generated_schema("(a * 2)");
+	struct dbrev_schema *b = generated_schema("(a * 3)");
+	struct emitted e;
+	const char *p;
+
+	(void)state;
+	/* Before 17: dropped and added, its index and unique key again. */
+	emit(a, b, &e);
+	p = after(e.sql, "DROP INDEX IF EXISTS public.t_g;");
+	p = after(p, "ALTER TABLE public.t DROP COLUMN g;");
+	p = after(p, "ALTER TABLE public.t ADD COLUMN g integer GENERATED "
+	    "ALWAYS AS ((a * 3)) STORED;");
+	p = after(p, "ALTER TABLE public.t ADD CONSTRAINT t_g_key UNIQUE (g);");
+	after(p, "CREATE INDEX t_g ON public.t USING btree (g);");
+	assert_null(strstr(e.sql, "SET EXPRESSION"));
+	emitted_free(&e);
+	/* 17: in place, the index and key stay. */
+	server_version = 170000;
+	emit(a, b, &e);
+	server_version = 150000;
+	after(e.sql, "ALTER TABLE public.t ALTER COLUMN g SET EXPRESSION AS "
+	    "((a * 3));");
+	assert_null(strstr(e.sql, "DROP COLUMN"));
+	assert_null(strstr(e.sql, "t_g_key"));
+	assert_null(strstr(e.sql, "INDEX"));
 	emitted_free(&e);
 	dbrev_schema_free(a);
 	dbrev_schema_free(b);
@@ -849,6 +918,7 @@ main(void)
 		cmocka_unit_test(test_foreign_keys_after_both_tables),
 		cmocka_unit_test(test_column_type_with_using),
 		cmocka_unit_test(test_view_dropped_around_column_change),
+		cmocka_unit_test(test_generated_expression),
 		cmocka_unit_test(test_constraint_renamed_not_recreated),
 	};
 	const struct CMUnitTest server[] = {
