@@ -299,6 +299,10 @@ stderr_has "already exists"
 [ "$(tmpdbs)" = 0 ] || fail "scratch databases left: $(tmpdbs)"
 
 tcase "killed while it works: the scratch databases are dropped first"
+# The revision waits, in a scratch database, until the test creates the
+# role h8_go (roles are seen from every database): the kill arrives while
+# it works, however slow the machine.
+psqlq -d postgres -c "DROP ROLE IF EXISTS h8_go"
 mkdir -p "$T/m3" && revgen -q -d "$T/m3" init >/dev/null
 cat >"$T/m3/versions/bbbbbbbbbbbb_slow.sql" <<'EOF'
 -- revision: bbbbbbbbbbbb
@@ -307,17 +311,26 @@ cat >"$T/m3/versions/bbbbbbbbbbbb_slow.sql" <<'EOF'
 
 -- +upgrade
 CREATE TABLE a (id integer);
-SELECT pg_sleep(1.5);
+DO $$BEGIN
+    FOR i IN 1..6000 LOOP
+        EXIT WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'h8_go');
+        PERFORM pg_sleep(0.05);
+    END LOOP;
+END$$;
 
 -- +downgrade
 DROP TABLE a;
 EOF
 sh -c 'echo $$ >>"$0"; exec revgen "$@"' "$PIDS" -d "$T/m3" check --schema schema.sql >"$OUT" 2>"$ERR" &
 bgpid=$!
-sleep 0.7
+for i in $(seq 600); do
+	[ "$(psqlq -d postgres -c "SELECT count(*) FROM pg_stat_activity WHERE datname LIKE 'dbrev\_tmp\_${bgpid}\_%' AND query LIKE '%h8_go%'")" = 1 ] && break
+	sleep 0.1
+done
 [ "$(psqlq -d postgres -c "SELECT count(*) FROM pg_database WHERE datname LIKE 'dbrev\_tmp\_${bgpid}\_%'")" = 2 ] ||
     fail "the scratch databases were not there while it worked"
 kill -TERM "$bgpid"
+psqlq -d postgres -c "CREATE ROLE h8_go"
 wait "$bgpid"
 STATUS=$?
 status_is 143
