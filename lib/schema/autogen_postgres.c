@@ -854,6 +854,9 @@ unmodelled_presence(const struct dbrev_schema *built,
 
 /* ------------------------------------------------ the self-check */
 
+/* What the emitter writes of what it leaves to people. */
+#define HAND "needs a hand-written revision"
+
 /* A warning about one direction: on stderr and atop its SQL. */
 static void
 check_warn(struct dbrev_autogen_result *res, char **sql, const char *line)
@@ -951,12 +954,14 @@ self_check(struct dbrev_db *db, PGconn *c, const char *undo,
 		return;
 	}
 	free(u);
+	/* What is left to a hand-written revision is already said. */
 	if (check_run(db, &res->upgrade, res->transactional, "upgrade",
-	    res) == -1 || check_schema(c, wanted, &res->upgrade, "upgrade",
-	    "the schema file's", res) == -1)
+	    res) == -1 || (strstr(res->upgrade, HAND) == NULL &&
+	    check_schema(c, wanted, &res->upgrade, "upgrade",
+	    "the schema file's", res) == -1))
 		return;
 	if (check_run(db, &res->downgrade, res->transactional, "downgrade",
-	    res) == -1)
+	    res) == -1 || strstr(res->downgrade, HAND) != NULL)
 		return;
 	(void)check_schema(c, built, &res->downgrade, "downgrade",
 	    "the revisions' again", res);
@@ -1058,9 +1063,10 @@ dbrev_autogen_postgres(const struct dbrev_autogen_options *opts,
 		dbrev_postgres_emit(&ddown, PQserverVersion(bc), &down,
 		    &t_down, &dw, &ndw);
 		dbrev_buf_puts(&down, rdown.data ? rdown.data : "");
-		/* What the downgrade cannot do is worth saying now. */
+		/* What the downgrade cannot do or converts: said now. */
 		for (i = 0; i < ndw; i++)
-			if (strstr(dw[i], "hand-written") != NULL) {
+			if (strstr(dw[i], "hand-written") != NULL ||
+			    strncmp(dw[i], "converts data: ", 15) == 0) {
 				struct dbrev_buf w = { 0 };
 
 				dbrev_buf_printf(&w, "downgrade: %s", dw[i]);

@@ -252,6 +252,7 @@ struct emit {
 	size_t			*nwarnings;
 	int			 notx;	/* needs transaction: none */
 	int			 version; /* the server's, PQserverVersion */
+	const struct dbrev_diff	*d;
 };
 
 static void
@@ -746,6 +747,154 @@ identity_set(struct dbrev_buf *b, const char *opts)
 	}
 }
 
+/* The numbers of a type's modifier ("numeric(12,2)": 12, 2); how many. */
+static int
+typmods(const char *type, long v[2])
+{
+	struct dbrev_tok *tv;
+	size_t n, i;
+	int k = 0;
+
+	dbrev_sqltok_all(type, &tv, &n);
+	for (i = 1; i < n; i++)
+		if (dbrev_tok_punct(&tv[i], '(') && tv[i - 1].type == T_WORD)
+			break;
+	for (i++; i < n && k < 2 && tv[i].type == T_NUMBER; i += 2) {
+		v[k++] = strtol(tv[i].s, NULL, 10);
+		if (i + 1 >= n || !dbrev_tok_punct(&tv[i + 1], ','))
+			break;
+	}
+	free(tv);
+	return k;
+}
+
+/* Does the type name one of the words, or an array of one? */
+static int
+base_is(const char *base, const char *const *names)
+{
+	size_t n = strcspn(base, "[");
+
+	for (; *names != NULL; names++)
+		if (strlen(*names) == n && strncmp(base, *names, n) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *const texts[] = { "text", "character varying", NULL };
+static const char *const times[] = { "timestamp without time zone",
+    "timestamp with time zone", "time without time zone",
+    "time with time zone", "interval", NULL };
+
+/* Is `type` (as format_type prints it) an enum or domain of the diff? */
+static int
+user_type(const struct dbrev_schema *s, const char *type)
+{
+	char q[1200];
+	size_t i, n = strcspn(type, "[");
+
+	for (i = 0; s != NULL && i < s->nobjects; i++) {
+		const struct dbrev_object *o = s->objects[i];
+		struct dbrev_buf b = { 0 };
+		int hit;
+
+		if (o->kind != DBREV_OBJ_ENUM && o->kind != DBREV_OBJ_DOMAIN)
+			continue;
+		dbrev_pg_qident(&b, o->schema, o->name);
+		hit = (strlen(b.data) == n && strncmp(b.data, type, n) == 0) ||
+		    (strlen(id(o->name, q, sizeof(q))) == n &&
+		    strncmp(q, type, n) == 0);
+		dbrev_buf_free(&b);
+		if (hit)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Does changing a column from type x to type y change values that fit
+ * (rather than keep them or fail)?  Then *why says how.  Within one
+ * type, only a smaller numeric scale or fractional-seconds precision
+ * rounds (a shorter length fails on a longer value, no USING cast
+ * truncating it).  Across types, what is known to keep every value
+ * (widening numbers, anything to text, an enum or domain from or to
+ * its text) passes; anything else is said.
+ */
+static int
+type_converts(const struct emit *e, const char *x, const char *y, char *why,
+    size_t n)
+{
+	static const char *const ints[] = { "smallint", "integer", "bigint",
+	    NULL };
+	static const char *const wider[][4] = {
+		{ "smallint", "integer", "bigint", "numeric" },
+		{ "integer", "bigint", "numeric", "double precision" },
+		{ "bigint", "numeric", NULL, NULL },
+		{ "real", "double precision", NULL, NULL },
+		{ "date", "timestamp without time zone", NULL, NULL },
+		{ "jsonb", "json", NULL, NULL },
+	};
+	char *bx = dbrev_pg_type_base(x), *by = dbrev_pg_type_base(y);
+	long mx[2] = { 0, 0 }, my[2] = { 0, 0 };
+	int kx = typmods(x, mx), ky = typmods(y, my), rc = 0;
+	size_t i, k;
+
+	*why = '\0';
+	if ((strchr(bx, '[') == NULL) != (strchr(by, '[') == NULL)) {
+		snprintf(why, n, "turns values into arrays or back");
+		rc = 1;
+	} else if (strcmp(bx, by) == 0) {
+		if (base_is(bx, (const char *const[]){ "numeric", NULL }) &&
+		    ky > 0 && (kx == 0 || (ky < 2 ? 0 : my[1]) <
+		    (kx < 2 ? 0 : mx[1]))) {
+			snprintf(why, n, "rounds to %ld decimal places",
+			    ky < 2 ? 0 : my[1]);
+			rc = 1;
+		} else if (base_is(bx, times) && ky > 0 && (kx == 0 ||
+		    my[0] < mx[0])) {
+			snprintf(why, n, "rounds to %ld fractional digits of "
+			    "a second", my[0]);
+			rc = 1;
+		}
+	} else if (base_is(by, texts) || (user_type(e->d->to, by) &&
+	    (base_is(bx, texts) || user_type(e->d->from, bx))))
+		rc = 0;
+	else {
+		for (i = 0; i < sizeof(wider) / sizeof(wider[0]); i++)
+			for (k = 1; k < 4 && wider[i][k] != NULL; k++)
+				if (base_is(bx, (const char *const[]){
+				    wider[i][0], NULL }) && base_is(by,
+				    (const char *const[]){ wider[i][k], NULL }))
+					goto out;
+		rc = 1;
+		if (base_is(by, (const char *const[]){ "bpchar", NULL }))
+			snprintf(why, n, "pads values with blanks, which do not "
+			    "read back");
+		else if (base_is(bx, texts) || base_is(bx,
+		    (const char *const[]){ "bpchar", NULL }))
+			snprintf(why, n, "parses the text: its spelling is not "
+			    "kept ('007' becomes 7, ' x' may lose its blank)");
+		else if (base_is(by, ints))
+			snprintf(why, n, "rounds to whole numbers");
+		else if (base_is(bx, times) && base_is(by, times))
+			snprintf(why, n, "reads the times in the session's "
+			    "TimeZone");
+		else if (base_is(by, (const char *const[]){ "date", NULL }))
+			snprintf(why, n, "drops the time of day");
+		else if (base_is(by, (const char *const[]){ "jsonb", NULL }))
+			snprintf(why, n, "keeps neither key order, duplicate "
+			    "keys nor white space");
+		else if (base_is(by, (const char *const[]){ "real", NULL }))
+			snprintf(why, n, "keeps 6 significant digits");
+		else
+			snprintf(why, n, "casts every value (check what each "
+			    "becomes)");
+	}
+out:
+	free(bx);
+	free(by);
+	return rc;
+}
+
 static void
 alter_column(struct emit *e, struct dbrev_buf *b, const struct dbrev_table *t,
     const struct dbrev_column_change *cc)
@@ -755,7 +904,6 @@ alter_column(struct emit *e, struct dbrev_buf *b, const struct dbrev_table *t,
 	char q[600];
 	int dropped_default = 0;
 
-	(void)e;
 	id(y->name, q, sizeof(q));
 	/* (A column added again is not altered: see recreate_columns.) */
 	if ((w & DBREV_COL_GENERATED) && x->generated != NULL) {
@@ -783,13 +931,30 @@ alter_column(struct emit *e, struct dbrev_buf *b, const struct dbrev_table *t,
 		dropped_default = 1;
 	}
 	if (w & (DBREV_COL_TYPE | DBREV_COL_COLLATION)) {
+		char *bx = dbrev_pg_type_base(x->type);
+		char *by = dbrev_pg_type_base(y->type), why[300], tq[1024];
+
+		dbrev_qname(t->schema, t->name, tq, sizeof(tq));
+		if ((w & DBREV_COL_TYPE) && type_converts(e, x->type, y->type,
+		    why, sizeof(why)))
+			warn(e, b, "converts data: column %s.%s %s -> %s %s", tq,
+			    y->name, x->type, y->type, why);
 		alter_prefix(b, t);
 		dbrev_buf_printf(b, "ALTER COLUMN %s TYPE %s", q, y->type);
 		if (y->collation != NULL)
 			dbrev_buf_printf(b, " COLLATE %s", y->collation);
-		if (w & DBREV_COL_TYPE)
-			dbrev_buf_printf(b, " USING %s::%s", q, y->type);
+		/*
+		 * Within a type the assignment cast does it: it fails on a
+		 * value too long for a shorter length, where an explicit
+		 * cast to the new type would cut it.  Across types the
+		 * value is cast to the new type without its modifier, which
+		 * the assignment then checks the same way.
+		 */
+		if ((w & DBREV_COL_TYPE) && strcmp(bx, by) != 0)
+			dbrev_buf_printf(b, " USING %s::%s", q, by);
 		dbrev_buf_puts(b, ";\n");
+		free(bx);
+		free(by);
 	}
 	if ((w & DBREV_COL_DEFAULT) || dropped_default) {
 		if (y->default_expr != NULL) {
@@ -1087,6 +1252,7 @@ dbrev_postgres_emit(const struct dbrev_diff *d, int server_version,
 
 	memset(&e, 0, sizeof(e));
 	e.version = server_version;
+	e.d = d;
 	e.out = out;
 	e.warnings = warnings;
 	e.nwarnings = nwarnings;

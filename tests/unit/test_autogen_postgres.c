@@ -439,6 +439,80 @@ test_generated_expression(void **state)
 	dbrev_schema_free(b);
 }
 
+/* Emit t.c from type x to type y: the SQL, and the warnings' count. */
+static void
+type_change(const char *x, const char *y, struct emitted *e)
+{
+	struct dbrev_schema *a = dbrev_schema_new(DBREV_DIALECT_POSTGRES);
+	struct dbrev_schema *b = dbrev_schema_new(DBREV_DIALECT_POSTGRES);
+
+	add_column(add_table(a, "t"), "c", x, NULL);
+	add_column(add_table(b, "t"), "c", y, NULL);
+	emit(a, b, e);
+	dbrev_schema_free(a);
+	dbrev_schema_free(b);
+}
+
+static void
+test_type_change_casts(void **state)
+{
+	static const struct {
+		const char *x, *y, *sql, *warning;
+	} cases[] = {
+		/* A shorter length: no cast that would cut, the assignment
+		   fails on a longer value. */
+		{ "character varying(100)", "character varying(10)",
+		    "ALTER COLUMN c TYPE character varying(10);", NULL },
+		{ "character(5)", "character(2)",
+		    "ALTER COLUMN c TYPE character(2);", NULL },
+		{ "character varying(20)[]", "character varying(5)[]",
+		    "ALTER COLUMN c TYPE character varying(5)[];", NULL },
+		{ "text", "character varying(10)", "ALTER COLUMN c TYPE "
+		    "character varying(10) USING c::character varying;", NULL },
+		{ "text", "character(2)", "USING c::bpchar;", "pads values" },
+		{ "integer", "bigint", "USING c::bigint;", NULL },
+		{ "integer", "numeric(10,2)", "USING c::numeric;", NULL },
+		{ "numeric(12,4)", "numeric(12,2)", "TYPE numeric(12,2);",
+		    "converts data: column public.t.c numeric(12,4) -> "
+		    "numeric(12,2) rounds to 2 decimal places" },
+		{ "numeric", "numeric(12,2)", "TYPE numeric(12,2);",
+		    "rounds to 2 decimal places" },
+		{ "numeric(12,2)", "numeric(20,4)", "TYPE numeric(20,4);", NULL },
+		{ "timestamp(6) without time zone",
+		    "timestamp(0) without time zone", "TYPE timestamp(0) without "
+		    "time zone;", "rounds to 0 fractional digits" },
+		{ "text", "integer", "USING c::integer;", "parses the text" },
+		{ "numeric(10,2)", "integer", "USING c::integer;",
+		    "rounds to whole numbers" },
+		{ "double precision", "real", "USING c::real;",
+		    "keeps 6 significant digits" },
+		{ "timestamp without time zone", "timestamp with time zone",
+		    "USING c::timestamp with time zone;", "TimeZone" },
+		{ "json", "jsonb", "USING c::jsonb;", "key order" },
+		{ "integer", "text", "USING c::text;", NULL },
+		{ "bit(3)", "bit varying(3)", "USING c::bit varying;",
+		    "casts every value" },
+	};
+	struct emitted e;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		type_change(cases[i].x, cases[i].y, &e);
+		if (strstr(e.sql, cases[i].sql) == NULL)
+			fail_msg("%s -> %s: no '%s' in:\n%s", cases[i].x,
+			    cases[i].y, cases[i].sql, e.sql);
+		if (cases[i].warning == NULL ? e.nwarnings != 0 :
+		    e.nwarnings != 1 || strstr(e.warnings[0],
+		    cases[i].warning) == NULL)
+			fail_msg("%s -> %s: warnings: %s", cases[i].x, cases[i].y,
+			    e.nwarnings ? e.warnings[0] : "(none)");
+		if (cases[i].warning != NULL)
+			after(e.sql, "-- WARNING: converts data: column public.t.c");
+		emitted_free(&e);
+	}
+}
+
 static void
 test_view_dropped_around_column_change(void **state)
 {
@@ -919,6 +993,7 @@ main(void)
 		cmocka_unit_test(test_column_type_with_using),
 		cmocka_unit_test(test_view_dropped_around_column_change),
 		cmocka_unit_test(test_generated_expression),
+		cmocka_unit_test(test_type_change_casts),
 		cmocka_unit_test(test_constraint_renamed_not_recreated),
 	};
 	const struct CMUnitTest server[] = {
