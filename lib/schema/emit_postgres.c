@@ -722,6 +722,238 @@ create_table(struct emit *e, struct dbrev_buf *b, const struct dbrev_table *t)
 			add_fk(e, t, &t->constraints[i]);
 }
 
+/* ------------------------------------------------ sequences of columns */
+
+/*
+ * A sequence named in SQL ("public.t_id_seq", "\"T\"_seq") taken apart:
+ * schema (public when not given) and name, as the catalogs spell them.
+ */
+static void
+seq_parse(const char *sql, char **schema, char **name)
+{
+	struct dbrev_tok *tv;
+	size_t n, i;
+	char *part[2] = { NULL, NULL };
+	int k = 0;
+
+	dbrev_sqltok_all(sql, &tv, &n);
+	for (i = 0; i < n && k < 2; i++) {
+		if (dbrev_tok_punct(&tv[i], '.'))
+			continue;
+		if (k == 1 && !dbrev_tok_punct(&tv[i - 1], '.'))
+			break;
+		part[k++] = tv[i].type == T_QUOTED ? dbrev_tok_text(&tv[i]) :
+		    dbrev_tok_ident(&tv[i]);
+	}
+	free(tv);
+	*schema = k == 2 ? part[0] : dbrev_xstrdup("public");
+	*name = k == 2 ? part[1] : part[0] != NULL ? part[0] :
+	    dbrev_xstrdup("");
+}
+
+/* Do two SQL names name the same sequence? */
+static int
+same_seq(const char *a, const char *b)
+{
+	char *sa, *na, *sb, *nb;
+	int r;
+
+	seq_parse(a, &sa, &na);
+	seq_parse(b, &sb, &nb);
+	r = strcmp(sa, sb) == 0 && strcmp(na, nb) == 0;
+	free(sa);
+	free(na);
+	free(sb);
+	free(nb);
+	return r;
+}
+
+/* The sequence object of s that a SQL name names, or NULL. */
+static const struct dbrev_object *
+seq_object(const struct dbrev_schema *s, const char *sql)
+{
+	const struct dbrev_object *o;
+	char *sc, *nm, q[1200];
+
+	seq_parse(sql, &sc, &nm);
+	o = dbrev_schema_object(s, DBREV_OBJ_SEQUENCE, dbrev_qname(sc, nm, q,
+	    sizeof(q)));
+	free(sc);
+	free(nm);
+	return o;
+}
+
+/* The sequence of nextval('...'::regclass), a column's default; or NULL. */
+static char *
+nextval_seq(const struct dbrev_column *c)
+{
+	struct dbrev_tok *tv;
+	size_t n;
+	char *r = NULL;
+
+	if (c->default_expr == NULL)
+		return NULL;
+	dbrev_sqltok_all(c->default_expr, &tv, &n);
+	if (n >= 3 && dbrev_tok_is(&tv[0], "nextval") &&
+	    dbrev_tok_punct(&tv[1], '(') && tv[2].type == T_STRING)
+		r = dbrev_tok_text(&tv[2]);
+	free(tv);
+	return r;
+}
+
+/*
+ * An identity's sequence, the SQL name of "SEQUENCE NAME x START ...",
+ * or NULL; *rest is the options after it.
+ */
+static char *
+identity_seq(const struct dbrev_column *c, const char **rest)
+{
+	const char *o = c->identity_options, *p;
+
+	*rest = o;
+	if (o == NULL || strncmp(o, "SEQUENCE NAME ", 14) != 0 ||
+	    (p = strstr(o + 14, " START ")) == NULL)
+		return NULL;
+	*rest = p + 1;
+	return dbrev_xstrndup(o + 14, (size_t)(p - o - 14));
+}
+
+/*
+ * Rename sequence `sql` out of the way (to NAME_dbrev_old, within
+ * PostgreSQL's 63 bytes), into b; its new SQL name is returned.
+ */
+static char *
+seq_aside(struct dbrev_buf *b, const char *sql)
+{
+	struct dbrev_buf r = { 0 };
+	char *sc, *nm, q[600];
+
+	seq_parse(sql, &sc, &nm);
+	if (strlen(nm) > 63 - 10)
+		nm[63 - 10] = '\0';
+	dbrev_buf_printf(&r, "%s_dbrev_old", nm);
+	dbrev_buf_printf(b, "ALTER SEQUENCE %s RENAME TO %s;\n", sql,
+	    id(r.data, q, sizeof(q)));
+	free(nm);
+	nm = dbrev_buf_take(&r);
+	dbrev_pg_qident(&r, sc, nm);
+	free(sc);
+	free(nm);
+	return dbrev_buf_take(&r);
+}
+
+/* Does a column change of the diff turn sequence o's serial to identity? */
+static int
+seq_taken_over(const struct dbrev_diff *d, const struct dbrev_object *o)
+{
+	size_t i, k;
+
+	for (i = 0; i < d->nchanges; i++) {
+		const struct dbrev_change *c = &d->changes[i];
+
+		if (c->kind != DBREV_CHANGE_ALTER_TABLE)
+			continue;
+		for (k = 0; k < c->ncolumns; k++) {
+			const struct dbrev_column_change *cc = &c->columns[k];
+			char *s;
+			int hit;
+
+			if (cc->kind != DBREV_COLUMN_ALTER ||
+			    cc->from->identity != DBREV_IDENTITY_NONE ||
+			    cc->to->identity == DBREV_IDENTITY_NONE ||
+			    (s = nextval_seq(cc->from)) == NULL)
+				continue;
+			hit = seq_object(d->from, s) == o;
+			free(s);
+			if (hit)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A serial (or plain) column becomes an identity: numbering goes on
+ * where it was.  The identity's sequence takes the serial one's
+ * position; when it takes its name too, the serial one is renamed out
+ * of the way first and dropped here (not where the diff drops it).
+ */
+static void
+serial_to_identity(struct emit *e, struct dbrev_buf *b,
+    const struct dbrev_table *t, const struct dbrev_column *x,
+    const struct dbrev_column *y)
+{
+	char *old = nextval_seq(x), *nn, *src = NULL, q[600];
+	const char *rest;
+	struct dbrev_buf tn = { 0 };
+	int gone;
+
+	id(y->name, q, sizeof(q));
+	nn = identity_seq(y, &rest);
+	gone = old != NULL && seq_object(e->d->from, old) != NULL &&
+	    seq_object(e->d->to, old) == NULL;
+	if (gone && nn != NULL && same_seq(old, nn))
+		src = seq_aside(b, old);
+	alter_prefix(b, t);
+	dbrev_buf_printf(b, "ALTER COLUMN %s ADD GENERATED %s AS IDENTITY", q,
+	    y->identity == DBREV_IDENTITY_ALWAYS ? "ALWAYS" : "BY DEFAULT");
+	if (y->identity_options != NULL)
+		dbrev_buf_printf(b, " (%s)", y->identity_options);
+	dbrev_buf_puts(b, ";\nSELECT setval(");
+	table_q(&tn, t);
+	if (nn != NULL)
+		dbrev_pg_literal(b, nn);
+	else {
+		dbrev_buf_puts(b, "pg_get_serial_sequence(");
+		dbrev_pg_literal(b, tn.data);
+		dbrev_buf_puts(b, ", ");
+		dbrev_pg_literal(b, y->name);
+		dbrev_buf_puts(b, ")");
+	}
+	if (old != NULL)
+		/* Where the serial sequence was, used or not. */
+		dbrev_buf_printf(b, ", last_value, is_called) FROM %s;\n",
+		    src != NULL ? src : old);
+	else
+		/* Rows exist: go on numbering after them. */
+		dbrev_buf_printf(b, ", max(%s)) FROM %s HAVING max(%s) IS NOT "
+		    "NULL;\n", q, tn.data, q);
+	if (gone)
+		dbrev_buf_printf(b, "DROP SEQUENCE %s;\n", src != NULL ? src :
+		    old);
+	dbrev_buf_free(&tn);
+	free(old);
+	free(nn);
+	free(src);
+}
+
+/*
+ * An identity column becomes a serial one: its sequence's position
+ * goes to the serial sequence before DROP IDENTITY drops it (renamed out
+ * of the way first when the serial sequence, created by this change,
+ * takes its name).
+ */
+static void
+identity_to_serial(struct emit *e, struct dbrev_buf *b,
+    const struct dbrev_column *x, const struct dbrev_column *y)
+{
+	char *ns = nextval_seq(y), *nn, *src = NULL;
+	const char *rest;
+
+	nn = identity_seq(x, &rest);
+	if (ns != NULL && nn != NULL) {
+		if (same_seq(ns, nn) && seq_object(e->d->from, ns) == NULL)
+			src = seq_aside(&e->head, nn);
+		dbrev_buf_puts(b, "SELECT setval(");
+		dbrev_pg_literal(b, ns);
+		dbrev_buf_printf(b, ", last_value, is_called) FROM %s;\n",
+		    src != NULL ? src : nn);
+	}
+	free(ns);
+	free(nn);
+	free(src);
+}
+
 /* "START WITH 1 INCREMENT BY 1 ..." -> "SET START WITH 1 SET ..." */
 static void
 identity_set(struct dbrev_buf *b, const char *opts)
@@ -918,6 +1150,7 @@ alter_column(struct emit *e, struct dbrev_buf *b, const struct dbrev_table *t,
 	if (w & DBREV_COL_IDENTITY) {
 		if (x->identity != DBREV_IDENTITY_NONE &&
 		    y->identity == DBREV_IDENTITY_NONE) {
+			identity_to_serial(e, b, x, y);
 			alter_prefix(b, t);
 			dbrev_buf_printf(b, "ALTER COLUMN %s DROP IDENTITY;\n",
 			    q);
@@ -973,33 +1206,34 @@ alter_column(struct emit *e, struct dbrev_buf *b, const struct dbrev_table *t,
 		    y->notnull ? "SET" : "DROP");
 	}
 	if ((w & DBREV_COL_IDENTITY) && y->identity != DBREV_IDENTITY_NONE) {
-		const char *how = y->identity == DBREV_IDENTITY_ALWAYS ?
-		    "ALWAYS" : "BY DEFAULT";
+		const char *rx, *ry;
+		char *nx, *ny;
 
-		alter_prefix(b, t);
-		if (x->identity == DBREV_IDENTITY_NONE) {
-			struct dbrev_buf tn = { 0 };
+		if (x->identity == DBREV_IDENTITY_NONE)
+			serial_to_identity(e, b, t, x, y);
+		else {
+			/* Its sequence's name counts: a fresh build's. */
+			nx = identity_seq(x, &rx);
+			ny = identity_seq(y, &ry);
+			if (nx != NULL && ny != NULL && !same_seq(nx, ny)) {
+				char *sc, *nm, q2[600];
 
-			dbrev_buf_printf(b, "ALTER COLUMN %s ADD GENERATED %s "
-			    "AS IDENTITY", q, how);
-			if (y->identity_options != NULL)
-				dbrev_buf_printf(b, " (%s)", y->identity_options);
-			/* Rows exist: go on numbering after them. */
-			table_q(&tn, t);
-			dbrev_buf_puts(b, ";\nSELECT setval(pg_get_serial_sequence(");
-			dbrev_pg_literal(b, tn.data);
-			dbrev_buf_puts(b, ", ");
-			dbrev_pg_literal(b, y->name);
-			dbrev_buf_printf(b, "), max(%s)) FROM %s HAVING max(%s) "
-			    "IS NOT NULL", q, tn.data, q);
-			dbrev_buf_free(&tn);
-		} else {
+				seq_parse(ny, &sc, &nm);
+				dbrev_buf_printf(b, "ALTER SEQUENCE %s RENAME TO "
+				    "%s;\n", nx, id(nm, q2, sizeof(q2)));
+				free(sc);
+				free(nm);
+			}
+			alter_prefix(b, t);
 			dbrev_buf_printf(b, "ALTER COLUMN %s SET GENERATED %s",
-			    q, how);
-			if (y->identity_options != NULL)
-				identity_set(b, y->identity_options);
+			    q, y->identity == DBREV_IDENTITY_ALWAYS ? "ALWAYS" :
+			    "BY DEFAULT");
+			if (ry != NULL)
+				identity_set(b, ry);
+			dbrev_buf_puts(b, ";\n");
+			free(nx);
+			free(ny);
 		}
-		dbrev_buf_puts(b, ";\n");
 	}
 	if (w & DBREV_COL_COMMENT)
 		comment_column(b, t, y);
@@ -1261,6 +1495,15 @@ dbrev_postgres_emit(const struct dbrev_diff *d, int server_version,
 		struct dbrev_buf *b = &e.body;
 		char q[1024];
 
+		/* A serial's sequence an identity took over went with it. */
+		if (c->kind == DBREV_CHANGE_DROP_OBJECT &&
+		    c->obj_from->kind == DBREV_OBJ_SEQUENCE &&
+		    seq_taken_over(d, c->obj_from)) {
+			dbrev_buf_printf(b, "-- %s: dropped above, where its "
+			    "column became an identity\n", c->description ?
+			    c->description : "its sequence");
+			continue;
+		}
 		if (c->description != NULL)
 			dbrev_buf_printf(b, "-- %s\n", c->description);
 		switch (c->kind) {
@@ -1299,8 +1542,8 @@ dbrev_postgres_emit(const struct dbrev_diff *d, int server_version,
 		    "transaction block before PostgreSQL 12, and a value it\n"
 		    "-- adds cannot be used in the transaction that adds it.\n");
 	if (e.head.len > 0)
-		dbrev_buf_printf(out, "-- foreign keys and sequence ownership "
-		    "released first\n%s", e.head.data);
+		dbrev_buf_printf(out, "-- foreign keys, sequence ownership and "
+		    "names released first\n%s", e.head.data);
 	if (e.body.len > 0)
 		dbrev_buf_puts(out, e.body.data);
 	if (e.tail.len > 0)

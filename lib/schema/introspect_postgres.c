@@ -846,7 +846,11 @@ read_relations(struct ctx *x)
 	    "ORDER BY 1) FROM pg_depend dd JOIN pg_proc p ON p.oid = "
 	    "dd.refobjid JOIN pg_namespace pn ON pn.oid = p.pronamespace "
 	    "WHERE dd.classid = 'pg_attrdef'::regclass AND dd.objid = d.oid "
-	    "AND dd.refclassid = 'pg_proc'::regclass) "
+	    "AND dd.refclassid = 'pg_proc'::regclass), "
+	    /* An identity column's sequence: its name counts too. */
+	    "(SELECT quote_ident(sn.nspname) || '.' || quote_ident(sc.relname) "
+	    "FROM pg_class sc JOIN pg_namespace sn ON sn.oid = sc.relnamespace "
+	    "WHERE sc.oid = sd.objid) "
 	    "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
 	    "JOIN pg_namespace n ON n.oid = c.relnamespace "
 	    "JOIN pg_type t ON t.oid = a.atttypid "
@@ -899,6 +903,9 @@ read_relations(struct ctx *x)
 			col->identity = val(r, i, 6)[0] == 'a' ?
 			    DBREV_IDENTITY_ALWAYS : DBREV_IDENTITY_BY_DEFAULT;
 			if (val(r, i, 9) != NULL) {
+				if (val(r, i, 20) != NULL)
+					dbrev_buf_printf(&b, "SEQUENCE NAME %s ",
+					    val(r, i, 20));
 				seq_options(&b, r, i, 9);
 				col->identity_options = dbrev_buf_take(&b);
 			}

@@ -4,7 +4,8 @@
 # The corpus tests/autogen/postgres/NN_name/{s0.sql,s1.sql} is checked
 # for the round-trip property (optional files: seed.sql, rows loaded at
 # S0; args, extra revgen arguments such as --rename; check1.sql, a query
-# that must print "t" at S1; manual_downgrade / manual_upgrade, that
+# that must print "t" at S1; check0.sql, the same at S0 again after the
+# downgrade; manual_downgrade / manual_upgrade, that
 # direction must name a hand-written revision instead; no_changes, S0 and
 # S1 are the same schema spelled differently; upgrade_fails, text the
 # failing upgrade must print, the database left at S0 with every row;
@@ -162,6 +163,10 @@ roundtrip() {
 	data_sums "$db" "$w/kept" >"$w/sums2"
 	cmp -s "$w/sums0" "$w/sums2" ||
 	    echo "FAIL rows in kept columns changed by the downgrade: $(diff "$w/sums0" "$w/sums2" | head -5)"
+	if [ -f "$d/check0.sql" ]; then
+		[ "$(psqlq -d "$db" -f "$d/check0.sql" 2>&1)" = t ] ||
+		    echo "FAIL check0.sql at S0 again: $(psqlq -d "$db" -f "$d/check0.sql" 2>&1 | head -c 300)"
+	fi
 }
 
 tcase "corpus: at least 30 schema pairs"
