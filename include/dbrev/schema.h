@@ -363,6 +363,15 @@ struct dbrev_diff_options {
 	/* Object kinds whose change is ALTER_OBJECT rather than drop +
 	   create: bit (1u << kind).  0 for SQLite. */
 	unsigned alterable_kinds;
+	/*
+	 * Must `o`, an object of `from` the diff would keep or alter in
+	 * place, be dropped before and created again after all the same
+	 * (what depends on it too)?  NULL: no.  PostgreSQL: what uses an
+	 * enum that is replaced by a new type.
+	 */
+	int	(*replaces)(const struct dbrev_object *o,
+		    const struct dbrev_schema *from,
+		    const struct dbrev_schema *to, void *arg);
 };
 
 /*

@@ -152,11 +152,15 @@ pg_invalidates(const struct dbrev_change *tc, const struct dbrev_object *dep,
 	return 0;
 }
 
+static int pg_replaces(const struct dbrev_object *,
+    const struct dbrev_schema *, const struct dbrev_schema *, void *);
+
 void
 dbrev_postgres_diff_options(struct dbrev_diff_options *o, int server_version)
 {
 	memset(o, 0, sizeof(*o));
 	o->invalidates = pg_invalidates;
+	o->replaces = pg_replaces;
 	o->arg = (void *)(intptr_t)server_version;
 	o->alterable_kinds = PG_ALTERABLE;
 }
@@ -250,9 +254,11 @@ struct emit {
 	struct dbrev_buf	 tail;	/* foreign keys added, OWNED BY */
 	char		      ***warnings;
 	size_t			*nwarnings;
-	int			 notx;	/* needs transaction: none */
+	struct dbrev_buf	 pre;	/* checks that fail before any change */
 	int			 version; /* the server's, PQserverVersion */
 	const struct dbrev_diff	*d;
+	char			**done;	/* domains the enum swaps remade */
+	size_t			 ndone;
 };
 
 static void
@@ -431,51 +437,6 @@ in_list(char **v, size_t n, const char *s)
 	return 0;
 }
 
-static void
-alter_enum(struct emit *e, struct dbrev_buf *b, const struct dbrev_object *x,
-    const struct dbrev_object *y)
-{
-	char q[1024];
-	size_t j, k;
-
-	dbrev_qname(x->schema, x->name, q, sizeof(q));
-	if (!subsequence(x->values, x->nvalues, y->values, y->nvalues)) {
-		struct dbrev_buf why = { 0 };
-
-		for (k = 0; k < x->nvalues; k++)
-			if (!in_list(y->values, y->nvalues, x->values[k]))
-				dbrev_buf_printf(&why, "%s'%s'", why.len ?
-				    ", " : "", x->values[k]);
-		warn(e, b, "enum %s: %s%s needs a hand-written revision "
-		    "(PostgreSQL cannot remove or reorder enum values): "
-		    "%s -> %s", q, why.len ? "removing " : "reordering values",
-		    why.len ? why.data : "", x->definition, y->definition);
-		dbrev_buf_free(&why);
-		return;
-	}
-	for (j = 0; j < y->nvalues; j++) {
-		if (in_list(x->values, x->nvalues, y->values[j]))
-			continue;
-		e->notx = 1;
-		dbrev_buf_puts(b, "ALTER TYPE ");
-		dbrev_pg_qident(b, y->schema, y->name);
-		dbrev_buf_puts(b, " ADD VALUE ");
-		dbrev_pg_literal(b, y->values[j]);
-		/* In position: before the next old value, or after the last. */
-		for (k = j + 1; k < y->nvalues; k++)
-			if (in_list(x->values, x->nvalues, y->values[k]))
-				break;
-		if (k < y->nvalues) {
-			dbrev_buf_puts(b, " BEFORE ");
-			dbrev_pg_literal(b, y->values[k]);
-		} else if (j > 0) {
-			dbrev_buf_puts(b, " AFTER ");
-			dbrev_pg_literal(b, y->values[j - 1]);
-		}
-		dbrev_buf_puts(b, ";\n");
-	}
-}
-
 /* The line of a domain definition that starts with key, or NULL. */
 static char *
 dom_line(const char *def, const char *key)
@@ -506,6 +467,534 @@ has_line(const char *def, const char *line, size_t n)
 			return 1;
 	}
 	return 0;
+}
+
+/* ------------------------------------------------ enums */
+
+static void alter_prefix(struct dbrev_buf *, const struct dbrev_table *);
+static void add_fk(struct emit *, const struct dbrev_table *,
+    const struct dbrev_constraint *);
+static void drop_fk(struct emit *, const struct dbrev_table *,
+    const struct dbrev_constraint *);
+static char *aside_name(const char *);
+
+/*
+ * Does a type as format_type prints it ("status", "app.mood[]") name
+ * object o?  1: o itself, 2: an array of it, 0: neither.
+ */
+static int
+type_names(const char *type, const struct dbrev_object *o)
+{
+	struct dbrev_buf b = { 0 };
+	size_t n = strcspn(type, "[");
+	char q[600];
+	int hit;
+
+	dbrev_pg_qident(&b, o->schema, o->name);
+	hit = (strlen(b.data) == n && strncmp(b.data, type, n) == 0) ||
+	    (strlen(id(o->name, q, sizeof(q))) == n &&
+	    strncmp(q, type, n) == 0);
+	dbrev_buf_free(&b);
+	return hit ? (type[n] == '\0' ? 1 : 2) : 0;
+}
+
+/* Is o a domain of s over enum en? */
+static int
+domain_over(const struct dbrev_object *o, const struct dbrev_object *en)
+{
+	char *as;
+	int r;
+
+	if (o->kind != DBREV_OBJ_DOMAIN ||
+	    (as = dom_line(o->definition, "AS ")) == NULL)
+		return 0;
+	r = type_names(as + 3, en) != 0;
+	free(as);
+	return r;
+}
+
+/* Does a column of type `type` hold enum en (itself, in an array or a
+   domain of s over it)? */
+static int
+holds_enum(const char *type, const struct dbrev_object *en,
+    const struct dbrev_schema *s)
+{
+	size_t i;
+
+	if (type_names(type, en))
+		return 1;
+	for (i = 0; i < s->nobjects; i++)
+		if (domain_over(s->objects[i], en) &&
+		    type_names(type, s->objects[i]))
+			return 1;
+	return 0;
+}
+
+/* Is one of the labels a string literal of text? */
+static int
+label_in(const char *text, char *const *labels, size_t n)
+{
+	struct dbrev_tok *tv;
+	size_t nt, i;
+	int hit = 0;
+
+	if (text == NULL || n == 0)
+		return 0;
+	dbrev_sqltok_all(text, &tv, &nt);
+	for (i = 0; i < nt && !hit; i++)
+		if (tv[i].type == T_STRING) {
+			char *v = dbrev_tok_text(&tv[i]);
+
+			hit = in_strv(labels, n, v);
+			free(v);
+		}
+	free(tv);
+	return hit;
+}
+
+/* Is the constraint k of a table also, as it is, on table t (or NULL)? */
+static int
+con_kept(const struct dbrev_table *t, const struct dbrev_constraint *k)
+{
+	size_t i;
+
+	for (i = 0; t != NULL && i < t->nconstraints; i++)
+		if (t->constraints[i].kind == k->kind &&
+		    strcmp(t->constraints[i].name ? t->constraints[i].name : "",
+		    k->name ? k->name : "") == 0 &&
+		    strcmp(t->constraints[i].expr ? t->constraints[i].expr : "",
+		    k->expr ? k->expr : "") == 0)
+			return 1;
+	return 0;
+}
+
+static int
+streq0(const char *a, const char *b)
+{
+	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
+/*
+ * Does the revision use a value that enum x -> y gains?  A value added
+ * by ALTER TYPE ... ADD VALUE cannot be used in the transaction that
+ * adds it (PostgreSQL 12 and later allow the ADD VALUE itself there).
+ * Used: as a string in a default, expression, constraint or object
+ * that is new or changed, or as data, by a column converted to it.
+ */
+static int
+enum_gains_used(const struct dbrev_object *x, const struct dbrev_object *y,
+    const struct dbrev_schema *from, const struct dbrev_schema *to)
+{
+	char **nv = NULL, q[1200];
+	size_t nn = 0, i, k;
+	int used = 0;
+
+	for (i = 0; i < y->nvalues; i++)
+		if (!in_strv(x->values, x->nvalues, y->values[i]))
+			dbrev_strv_add(&nv, &nn, y->values[i]);
+	for (i = 0; i < to->ntables && nn > 0 && !used; i++) {
+		const struct dbrev_table *t = to->tables[i], *f;
+
+		f = dbrev_schema_table(from, dbrev_qname(t->schema, t->name, q,
+		    sizeof(q)));
+		for (k = 0; k < t->ncolumns && !used; k++) {
+			const struct dbrev_column *c = &t->columns[k];
+			const struct dbrev_column *fc = f != NULL ?
+			    dbrev_table_column(f, c->name) : NULL;
+
+			used = (holds_enum(c->type, y, to) && (fc == NULL ||
+			    strcmp(fc->type, c->type) != 0)) ||
+			    ((fc == NULL || !streq0(fc->default_expr,
+			    c->default_expr)) && label_in(c->default_expr, nv,
+			    nn)) || ((fc == NULL || !streq0(fc->generated,
+			    c->generated)) && label_in(c->generated, nv, nn));
+		}
+		for (k = 0; k < t->nconstraints && !used; k++)
+			used = !con_kept(f, &t->constraints[k]) &&
+			    label_in(t->constraints[k].expr, nv, nn);
+	}
+	for (i = 0; i < to->nobjects && nn > 0 && !used; i++) {
+		const struct dbrev_object *o = to->objects[i], *fo;
+
+		if (o == y)
+			continue;
+		fo = dbrev_schema_object(from, o->kind, dbrev_qname(o->schema,
+		    o->name, q, sizeof(q)));
+		used = (fo == NULL || !streq0(fo->definition, o->definition)) &&
+		    label_in(o->definition, nv, nn);
+	}
+	for (i = 0; i < nn; i++)
+		free(nv[i]);
+	free(nv);
+	return used;
+}
+
+/*
+ * Is enum x -> y done by swapping in a new type (rather than ADD
+ * VALUE)?  When values go or move, and when a value it gains is used in
+ * the same revision: values listed in CREATE TYPE may be used at once.
+ */
+static int
+enum_swapped(const struct dbrev_object *x, const struct dbrev_object *y,
+    const struct dbrev_schema *from, const struct dbrev_schema *to)
+{
+	return !subsequence(x->values, x->nvalues, y->values, y->nvalues) ||
+	    enum_gains_used(x, y, from, to);
+}
+
+/* The enum of `from` named qname that this diff swaps, or NULL. */
+static const struct dbrev_object *
+swapped_enum(const char *qname, const struct dbrev_schema *from,
+    const struct dbrev_schema *to)
+{
+	const struct dbrev_object *x, *y;
+
+	x = dbrev_schema_object(from, DBREV_OBJ_ENUM, qname);
+	if (x == NULL || (y = dbrev_schema_object(to, DBREV_OBJ_ENUM,
+	    qname)) == NULL || streq0(x->definition, y->definition))
+		return NULL;
+	return enum_swapped(x, y, from, to) ? x : NULL;
+}
+
+/* Is a column named by colref ("schema.table.column") of a swapped enum? */
+static int
+colref_swapped(const char *ref, const struct dbrev_schema *from,
+    const struct dbrev_schema *to)
+{
+	char q[1200];
+	size_t i, k, m;
+
+	for (i = 0; i < from->ntables; i++) {
+		const struct dbrev_table *t = from->tables[i];
+
+		for (k = 0; k < t->ncolumns; k++) {
+			if (strcmp(colref(t, t->columns[k].name, q, sizeof(q)),
+			    ref) != 0)
+				continue;
+			for (m = 0; m < from->nobjects; m++)
+				if (from->objects[m]->kind == DBREV_OBJ_ENUM &&
+				    holds_enum(t->columns[k].type,
+				    from->objects[m], from) &&
+				    swapped_enum(dbrev_qname(
+				    from->objects[m]->schema,
+				    from->objects[m]->name, q, sizeof(q)), from,
+				    to) != NULL)
+					return 1;
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/* Does any enum of `from` change?  (A quick no for most diffs.) */
+static int
+enums_change(const struct dbrev_schema *from, const struct dbrev_schema *to)
+{
+	const struct dbrev_object *o, *y;
+	char q[1200];
+	size_t i;
+
+	for (i = 0; i < from->nobjects; i++) {
+		o = from->objects[i];
+		if (o->kind != DBREV_OBJ_ENUM)
+			continue;
+		y = dbrev_schema_object(to, DBREV_OBJ_ENUM, dbrev_qname(o->schema,
+		    o->name, q, sizeof(q)));
+		if (y != NULL && !streq0(o->definition, y->definition))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * What uses an enum swapped for a new type goes before the swap and
+ * comes back after: what depends on it (views, functions, indexes,
+ * triggers, its comment and grants) or on a domain over it, and views
+ * and triggers reading a column of it.  Domains over it are swapped
+ * with it; tables are converted in place.
+ */
+static int
+pg_replaces(const struct dbrev_object *o, const struct dbrev_schema *from,
+    const struct dbrev_schema *to, void *arg)
+{
+	size_t i, k;
+
+	(void)arg;
+	switch (o->kind) {
+	case DBREV_OBJ_ENUM:
+	case DBREV_OBJ_DOMAIN:
+	case DBREV_OBJ_TYPE:
+	case DBREV_OBJ_SEQUENCE:
+	case DBREV_OBJ_SCHEMA:
+	case DBREV_OBJ_EXTENSION:
+		return 0;
+	default:
+		break;
+	}
+	for (i = 0; i < o->ndeps; i++) {
+		const struct dbrev_object *d;
+
+		if (swapped_enum(o->deps[i], from, to) != NULL)
+			return 1;
+		d = dbrev_schema_object(from, DBREV_OBJ_DOMAIN, o->deps[i]);
+		for (k = 0; d != NULL && k < d->ndeps; k++)
+			if (swapped_enum(d->deps[k], from, to) != NULL)
+				return 1;
+	}
+	if (o->kind == DBREV_OBJ_VIEW || o->kind == DBREV_OBJ_MATVIEW ||
+	    o->kind == DBREV_OBJ_TRIGGER)
+		for (i = 0; i < o->ncolrefs && enums_change(from, to); i++)
+			if (colref_swapped(o->colrefs[i], from, to))
+				return 1;
+	return 0;
+}
+
+/* Add the ALTER TYPE ... ADD VALUE statements of enum x -> y to b. */
+static void
+enum_add_values(struct dbrev_buf *b, const struct dbrev_object *x,
+    const struct dbrev_object *y)
+{
+	size_t j, k;
+
+	for (j = 0; j < y->nvalues; j++) {
+		if (in_list(x->values, x->nvalues, y->values[j]))
+			continue;
+		dbrev_buf_puts(b, "ALTER TYPE ");
+		dbrev_pg_qident(b, y->schema, y->name);
+		dbrev_buf_puts(b, " ADD VALUE ");
+		dbrev_pg_literal(b, y->values[j]);
+		/* In position: before the next old value, or after the last. */
+		for (k = j + 1; k < y->nvalues; k++)
+			if (in_list(x->values, x->nvalues, y->values[k]))
+				break;
+		if (k < y->nvalues) {
+			dbrev_buf_puts(b, " BEFORE ");
+			dbrev_pg_literal(b, y->values[k]);
+		} else if (j > 0) {
+			dbrev_buf_puts(b, " AFTER ");
+			dbrev_pg_literal(b, y->values[j - 1]);
+		}
+		dbrev_buf_puts(b, ";\n");
+	}
+}
+
+/*
+ * Fail, naming the table, column and value, when a row of t holds a
+ * value of enum en that the new type lacks (a DO block, before anything
+ * changes); appended to b.
+ */
+static void
+enum_check_rows(struct dbrev_buf *b, const struct dbrev_table *t,
+    const struct dbrev_column *c, const struct dbrev_object *en,
+    char *const *gone, size_t ngone, int array)
+{
+	struct dbrev_buf body = { 0 }, tq = { 0 };
+	char q[600], eq[1200];
+	size_t i;
+
+	table_q(&tq, t);
+	id(c->name, q, sizeof(q));
+	dbrev_buf_puts(&body, "\nDECLARE v text;\nBEGIN\n    SELECT x INTO v "
+	    "FROM ");
+	if (array)
+		dbrev_buf_printf(&body, "(SELECT u::text AS x FROM %s, unnest(%s)"
+		    " AS u) s", tq.data, q);
+	else
+		dbrev_buf_printf(&body, "(SELECT %s::text AS x FROM %s) s", q,
+		    tq.data);
+	dbrev_buf_puts(&body, " WHERE x IN (");
+	for (i = 0; i < ngone; i++) {
+		dbrev_buf_puts(&body, i ? ", " : "");
+		dbrev_pg_literal(&body, gone[i]);
+	}
+	dbrev_buf_puts(&body, ") LIMIT 1;\n    IF FOUND THEN\n        RAISE "
+	    "EXCEPTION USING MESSAGE = format('table %s holds %L in column "
+	    "%s, a value enum %s no longer has', ");
+	dbrev_pg_literal(&body, tq.data);
+	dbrev_buf_puts(&body, ", v, ");
+	dbrev_pg_literal(&body, q);
+	dbrev_buf_puts(&body, ", ");
+	dbrev_pg_literal(&body, dbrev_qname(en->schema, en->name, eq,
+	    sizeof(eq)));
+	dbrev_buf_puts(&body, "),\n            HINT = 'change or delete those "
+	    "rows, then apply the revision again';\n    END IF;\nEND\n");
+	dbrev_buf_puts(b, "DO ");
+	dbrev_pg_dollar(b, body.data);
+	dbrev_buf_puts(b, ";\n");
+	dbrev_buf_free(&body);
+	dbrev_buf_free(&tq);
+}
+
+/* "ALTER <kind> x RENAME TO name_dbrev_old" into b; the new SQL name. */
+static char *
+rename_aside(struct dbrev_buf *b, const char *kind,
+    const struct dbrev_object *o)
+{
+	struct dbrev_buf r = { 0 };
+	char *aside = aside_name(o->name), q[600];
+
+	dbrev_buf_printf(b, "ALTER %s ", kind);
+	dbrev_pg_qident(b, o->schema, o->name);
+	dbrev_buf_printf(b, " RENAME TO %s;\n", id(aside, q, sizeof(q)));
+	dbrev_pg_qident(&r, o->schema, aside);
+	free(aside);
+	return dbrev_buf_take(&r);
+}
+
+/* Convert the columns of table t that hold enum en to the new type. */
+static void
+enum_convert_table(struct emit *e, struct dbrev_buf *b,
+    const struct dbrev_table *t, const struct dbrev_object *en)
+{
+	const struct dbrev_table *tt;
+	char q[600], tq[1200];
+	size_t i, k, m;
+	int any = 0;
+
+	tt = dbrev_schema_table(e->d->to, dbrev_qname(t->schema, t->name, tq,
+	    sizeof(tq)));
+	/* Checks on those columns are parsed again by ALTER TYPE, the old
+	   type's name in them: they go first and come back after. */
+	for (k = 0; k < t->nconstraints; k++) {
+		const struct dbrev_constraint *con = &t->constraints[k];
+
+		for (m = 0; m < con->ncolumns; m++) {
+			const struct dbrev_column *c = dbrev_table_column(t,
+			    con->columns[m]);
+
+			if (c != NULL && holds_enum(c->type, en, e->d->from))
+				break;
+		}
+		if (m == con->ncolumns || (con->kind != DBREV_CON_CHECK &&
+		    con->kind != DBREV_CON_FOREIGN_KEY))
+			continue;
+		if (con->kind == DBREV_CON_FOREIGN_KEY) {
+			drop_fk(e, t, con);
+			if (con_kept(tt, con))
+				add_fk(e, t, con);
+			continue;
+		}
+		alter_prefix(b, t);
+		dbrev_buf_printf(b, "DROP CONSTRAINT %s;\n", id(con->name, q,
+		    sizeof(q)));
+	}
+	for (i = 0; i < t->ncolumns; i++) {
+		const struct dbrev_column *c = &t->columns[i], *tc;
+
+		if (!holds_enum(c->type, en, e->d->from))
+			continue;
+		any = 1;
+		id(c->name, q, sizeof(q));
+		if (c->default_expr != NULL) {
+			alter_prefix(b, t);
+			dbrev_buf_printf(b, "ALTER COLUMN %s DROP DEFAULT;\n", q);
+		}
+		alter_prefix(b, t);
+		dbrev_buf_printf(b, "ALTER COLUMN %s TYPE %s USING %s::text::%s;"
+		    "\n", q, c->type, q, c->type);
+		tc = tt != NULL ? dbrev_table_column(tt, c->name) : NULL;
+		if (tc != NULL && tc->default_expr != NULL &&
+		    strcmp(tc->type, c->type) == 0) {
+			alter_prefix(b, t);
+			dbrev_buf_printf(b, "ALTER COLUMN %s SET DEFAULT %s;\n", q,
+			    tc->default_expr);
+		}
+	}
+	for (k = 0; any && k < t->nconstraints; k++) {
+		const struct dbrev_constraint *con = &t->constraints[k];
+
+		for (m = 0; m < con->ncolumns; m++) {
+			const struct dbrev_column *c = dbrev_table_column(t,
+			    con->columns[m]);
+
+			if (c != NULL && holds_enum(c->type, en, e->d->from))
+				break;
+		}
+		if (m == con->ncolumns || con->kind != DBREV_CON_CHECK ||
+		    !con_kept(tt, con))
+			continue;
+		alter_prefix(b, t);
+		dbrev_buf_printf(b, "ADD CONSTRAINT %s %s;\n", id(con->name, q,
+		    sizeof(q)), con->expr);
+	}
+}
+
+/*
+ * The type swap, in the revision's transaction: rows holding a value
+ * the new type lacks fail it first, naming table and value; the old
+ * type (and each domain over it) is renamed aside, the new one created
+ * under its name, every column holding it (as itself, an array or a
+ * domain) converted through text, defaults and checks put back, and
+ * the old ones dropped.  What depends on the type was dropped before
+ * and is created after (pg_replaces).  Tables are rewritten.
+ */
+static void
+enum_swap(struct emit *e, struct dbrev_buf *b, const struct dbrev_object *x,
+    const struct dbrev_object *y)
+{
+	const struct dbrev_schema *from = e->d->from, *to = e->d->to;
+	char **gone = NULL, **doms = NULL, *old, *aside, q[1200];
+	size_t ngone = 0, ndoms = 0, i, k;
+
+	for (i = 0; i < x->nvalues; i++)
+		if (!in_strv(y->values, y->nvalues, x->values[i]))
+			dbrev_strv_add(&gone, &ngone, x->values[i]);
+	dbrev_buf_printf(b, "-- enum %s: %s, so a new type replaces it in this "
+	    "transaction\n-- and the columns holding it are converted (their "
+	    "tables rewritten)\n", dbrev_qname(x->schema, x->name, q,
+	    sizeof(q)), ngone > 0 ? "values go" : !subsequence(x->values,
+	    x->nvalues, y->values, y->nvalues) ? "values move" : "a value it "
+	    "gains is used in this revision, which PostgreSQL allows only for "
+	    "a type created in the same transaction");
+	for (i = 0; ngone > 0 && i < from->ntables; i++) {
+		const struct dbrev_table *t = from->tables[i];
+
+		for (k = 0; k < t->ncolumns; k++) {
+			const struct dbrev_column *c = &t->columns[k];
+
+			if (holds_enum(c->type, x, from))
+				enum_check_rows(&e->pre, t, c, x, gone, ngone,
+				    strchr(c->type, '[') != NULL);
+		}
+	}
+	old = rename_aside(b, "TYPE", x);
+	dbrev_buf_printf(b, "%s;\n", y->sql);
+	for (i = 0; i < from->nobjects; i++) {
+		const struct dbrev_object *d = from->objects[i], *nd;
+
+		if (!domain_over(d, x))
+			continue;
+		aside = rename_aside(b, "DOMAIN", d);
+		dbrev_strv_add(&doms, &ndoms, aside);
+		free(aside);
+		nd = dbrev_schema_object(to, DBREV_OBJ_DOMAIN, dbrev_qname(
+		    d->schema, d->name, q, sizeof(q)));
+		dbrev_buf_printf(b, "%s;\n", (nd != NULL ? nd : d)->sql);
+		dbrev_strv_add(&e->done, &e->ndone, q);
+	}
+	for (i = 0; i < from->ntables; i++)
+		enum_convert_table(e, b, from->tables[i], x);
+	for (i = 0; i < ndoms; i++) {
+		dbrev_buf_printf(b, "DROP DOMAIN %s;\n", doms[i]);
+		free(doms[i]);
+	}
+	dbrev_buf_printf(b, "DROP TYPE %s;\n", old);
+	for (i = 0; i < ngone; i++)
+		free(gone[i]);
+	free(gone);
+	free(doms);
+	free(old);
+}
+
+static void
+alter_enum(struct emit *e, struct dbrev_buf *b, const struct dbrev_object *x,
+    const struct dbrev_object *y)
+{
+	if (enum_swapped(x, y, e->d->from, e->d->to))
+		enum_swap(e, b, x, y);
+	else
+		/* In the revision's transaction (PostgreSQL 12 and later). */
+		enum_add_values(b, x, y);
 }
 
 static void
@@ -595,12 +1084,17 @@ static void
 alter_object(struct emit *e, struct dbrev_buf *b, const struct dbrev_object *x,
     const struct dbrev_object *y)
 {
+	char q[1200];
+
 	switch (y->kind) {
 	case DBREV_OBJ_ENUM:
 		alter_enum(e, b, x, y);
 		break;
 	case DBREV_OBJ_DOMAIN:
-		alter_domain(e, b, x, y);
+		/* Made anew by the swap of the enum it is over. */
+		if (!in_strv(e->done, e->ndone, dbrev_qname(y->schema, y->name,
+		    q, sizeof(q))))
+			alter_domain(e, b, x, y);
 		break;
 	case DBREV_OBJ_SEQUENCE: {
 		size_t nx, ny;
@@ -819,23 +1313,41 @@ identity_seq(const struct dbrev_column *c, const char **rest)
 }
 
 /*
- * Rename sequence `sql` out of the way (to NAME_dbrev_old, within
- * PostgreSQL's 63 bytes), into b; its new SQL name is returned.
+ * NAME_dbrev_old, a name to move something out of the way to, within
+ * PostgreSQL's 63 bytes (cut at a character boundary).  Caller frees.
+ */
+static char *
+aside_name(const char *name)
+{
+	struct dbrev_buf b = { 0 };
+	size_t n = strlen(name);
+
+	if (n > 63 - 10) {
+		n = 63 - 10;
+		while (n > 0 && ((unsigned char)name[n] & 0xc0) == 0x80)
+			n--;
+	}
+	dbrev_buf_add(&b, name, n);
+	dbrev_buf_puts(&b, "_dbrev_old");
+	return dbrev_buf_take(&b);
+}
+
+/*
+ * Rename sequence `sql` out of the way (aside_name), into b; its new
+ * SQL name is returned.
  */
 static char *
 seq_aside(struct dbrev_buf *b, const char *sql)
 {
 	struct dbrev_buf r = { 0 };
-	char *sc, *nm, q[600];
+	char *sc, *nm, *aside, q[600];
 
 	seq_parse(sql, &sc, &nm);
-	if (strlen(nm) > 63 - 10)
-		nm[63 - 10] = '\0';
-	dbrev_buf_printf(&r, "%s_dbrev_old", nm);
+	aside = aside_name(nm);
 	dbrev_buf_printf(b, "ALTER SEQUENCE %s RENAME TO %s;\n", sql,
-	    id(r.data, q, sizeof(q)));
+	    id(aside, q, sizeof(q)));
 	free(nm);
-	nm = dbrev_buf_take(&r);
+	nm = aside;
 	dbrev_pg_qident(&r, sc, nm);
 	free(sc);
 	free(nm);
@@ -1536,11 +2048,10 @@ dbrev_postgres_emit(const struct dbrev_diff *d, int server_version,
 			break;
 		}
 	}
-	if (e.notx)
-		dbrev_buf_puts(out, "-- Runs without a transaction (transaction: "
-		    "none): ALTER TYPE ... ADD VALUE\n-- cannot run inside a "
-		    "transaction block before PostgreSQL 12, and a value it\n"
-		    "-- adds cannot be used in the transaction that adds it.\n");
+	if (e.pre.len > 0)
+		dbrev_buf_printf(out, "-- rows an enum's new type cannot hold "
+		    "fail the revision before it changes anything\n%s",
+		    e.pre.data);
 	if (e.head.len > 0)
 		dbrev_buf_printf(out, "-- foreign keys, sequence ownership and "
 		    "names released first\n%s", e.head.data);
@@ -1549,8 +2060,11 @@ dbrev_postgres_emit(const struct dbrev_diff *d, int server_version,
 	if (e.tail.len > 0)
 		dbrev_buf_printf(out, "-- foreign keys and sequence ownership, "
 		    "once every table exists\n%s", e.tail.data);
-	if (transactional != NULL && e.notx)
-		*transactional = 0;
+	(void)transactional;	/* every revision it writes is transactional */
+	for (i = 0; i < e.ndone; i++)
+		free(e.done[i]);
+	free(e.done);
+	dbrev_buf_free(&e.pre);
 	dbrev_buf_free(&e.head);
 	dbrev_buf_free(&e.body);
 	dbrev_buf_free(&e.tail);

@@ -257,32 +257,45 @@ test_enum_values_added_in_position(void **state)
 	    "archived" };
 	struct dbrev_schema *a = dbrev_schema_new(DBREV_DIALECT_POSTGRES);
 	struct dbrev_schema *b = dbrev_schema_new(DBREV_DIALECT_POSTGRES);
+	struct dbrev_table *t;
 	struct emitted e;
 	const char *p;
 
 	(void)state;
 	add_enum(a, "status", v0, 2);
 	add_enum(b, "status", v1, 5);
+	t = add_table(a, "t");
+	add_column(t, "s", "status", NULL);
+	t = add_table(b, "t");
+	add_column(t, "s", "status", NULL);
 	dbrev_schema_sort(a);
 	dbrev_schema_sort(b);
+	/* Added in the revision's transaction (PostgreSQL 12+), in place. */
 	emit(a, b, &e);
-	p = after(e.sql, "(transaction: none): ALTER TYPE ... ADD VALUE");
-	p = after(p, "ALTER TYPE public.status ADD VALUE 'draft' BEFORE 'new';");
+	p = after(e.sql, "ALTER TYPE public.status ADD VALUE 'draft' BEFORE "
+	    "'new';");
 	p = after(p, "ALTER TYPE public.status ADD VALUE 'active' BEFORE "
 	    "'done';");
 	after(p, "ALTER TYPE public.status ADD VALUE 'archived' AFTER 'done';");
-	assert_int_equal(e.transactional, 0);
+	assert_int_equal(e.transactional, 1);
+	assert_null(strstr(e.sql, "transaction"));
 	assert_int_equal(e.nwarnings, 0);
 	emitted_free(&e);
 
-	/* The other way: values removed, a hand-written revision. */
+	/* The other way: values go, a new type, rows checked first. */
 	emit(b, a, &e);
-	assert_null(strstr(e.sql, "ALTER TYPE"));
 	assert_int_equal(e.transactional, 1);
-	assert_int_equal(e.nwarnings, 1);
-	assert_non_null(strstr(e.warnings[0], "removing 'draft', 'active', "
-	    "'archived' needs a hand-written revision"));
-	after(e.sql, "-- WARNING: enum public.status");
+	assert_int_equal(e.nwarnings, 0);
+	p = after(e.sql, "SELECT x INTO v FROM (SELECT s::text AS x FROM "
+	    "public.t) s WHERE x IN ('draft', 'active', 'archived') LIMIT 1;");
+	p = after(p, "RAISE EXCEPTION USING MESSAGE = format('table %s holds "
+	    "%L in column %s, a value enum %s no longer has', 'public.t', v, "
+	    "'s', 'public.status')");
+	p = after(p, "ALTER TYPE public.status RENAME TO status_dbrev_old;");
+	p = after(p, "CREATE TYPE x;");
+	p = after(p, "ALTER TABLE public.t ALTER COLUMN s TYPE status USING "
+	    "s::text::status;");
+	after(p, "DROP TYPE public.status_dbrev_old;");
 	emitted_free(&e);
 	dbrev_schema_free(a);
 	dbrev_schema_free(b);
@@ -295,16 +308,33 @@ test_enum_reordered(void **state)
 	static const char *const v1[] = { "s", "m", "l" };
 	struct dbrev_schema *a = dbrev_schema_new(DBREV_DIALECT_POSTGRES);
 	struct dbrev_schema *b = dbrev_schema_new(DBREV_DIALECT_POSTGRES);
+	struct dbrev_object *v;
 	struct emitted e;
+	const char *p;
 
 	(void)state;
 	add_enum(a, "size", v0, 3);
 	add_enum(b, "size", v1, 3);
+	/* A view over the type goes before the swap, comes back after. */
+	v = dbrev_schema_add_object(a, DBREV_OBJ_VIEW, "public", "sizes");
+	v->definition = strdup("SELECT 's'::size AS s");
+	v->sql = strdup("CREATE VIEW public.sizes AS SELECT 's'::size AS s");
+	dbrev_strv_add(&v->deps, &v->ndeps, "public.size");
+	v = dbrev_schema_add_object(b, DBREV_OBJ_VIEW, "public", "sizes");
+	v->definition = strdup("SELECT 's'::size AS s");
+	v->sql = strdup("CREATE VIEW public.sizes AS SELECT 's'::size AS s");
+	dbrev_strv_add(&v->deps, &v->ndeps, "public.size");
+	dbrev_schema_sort(a);
+	dbrev_schema_sort(b);
 	emit(a, b, &e);
-	assert_int_equal(e.nwarnings, 1);
-	assert_non_null(strstr(e.warnings[0], "reordering values needs a "
-	    "hand-written revision"));
+	assert_int_equal(e.nwarnings, 0);
 	assert_null(strstr(e.sql, "ADD VALUE"));
+	assert_null(strstr(e.sql, "DO $"));	/* nothing removed */
+	p = after(e.sql, "DROP VIEW IF EXISTS public.sizes;");
+	p = after(p, "values move, so a new type replaces it");
+	p = after(p, "ALTER TYPE public.size RENAME TO size_dbrev_old;");
+	p = after(p, "DROP TYPE public.size_dbrev_old;");
+	after(p, "CREATE VIEW public.sizes");
 	emitted_free(&e);
 	dbrev_schema_free(a);
 	dbrev_schema_free(b);

@@ -271,6 +271,49 @@ test_alterable_kinds(void **state)
 	dbrev_schema_free(b);
 }
 
+static int
+replaces_views(const struct dbrev_object *o, const struct dbrev_schema *from,
+    const struct dbrev_schema *to, void *arg)
+{
+	(void)from;
+	(void)to;
+	return o->kind == DBREV_OBJ_VIEW && arg == (void *)&replaces_views;
+}
+
+/* An object altered in place can still make what uses it be recreated. */
+static void
+test_replaces(void **state)
+{
+	struct dbrev_schema *a = dbrev_schema_new(DBREV_DIALECT_POSTGRES);
+	struct dbrev_schema *b = dbrev_schema_new(DBREV_DIALECT_POSTGRES);
+	struct dbrev_diff_options o = { 0 };
+	struct dbrev_diff d;
+
+	(void)state;
+	object(a, DBREV_OBJ_ENUM, "public", "mood", "enum(sad,ok)", NULL);
+	object(b, DBREV_OBJ_ENUM, "public", "mood", "enum(ok,sad)", NULL);
+	object(a, DBREV_OBJ_VIEW, "public", "v", "select mood", "public.mood");
+	object(b, DBREV_OBJ_VIEW, "public", "v", "select mood", "public.mood");
+	object(a, DBREV_OBJ_VIEW, "public", "w", "select v", "public.v");
+	object(b, DBREV_OBJ_VIEW, "public", "w", "select v", "public.v");
+	dbrev_schema_sort(a);
+	dbrev_schema_sort(b);
+	o.alterable_kinds = 1u << DBREV_OBJ_ENUM;
+	diff(a, b, &o, &d);
+	assert_string_equal(order(&d), "alter mood\n");
+	dbrev_diff_free(&d);
+	/* v is replaced, so is w, which reads it; dependents first. */
+	o.replaces = replaces_views;
+	o.arg = (void *)&replaces_views;
+	diff(a, b, &o, &d);
+	assert_string_equal(order(&d), "drop w\ndrop v\nalter mood\n"
+	    "create v\ncreate w\n");
+	assert_int_equal(d.ndifferences, 1);
+	dbrev_diff_free(&d);
+	dbrev_schema_free(a);
+	dbrev_schema_free(b);
+}
+
 /* Constraints compare as a set; a changed one is drop + add. */
 static void
 test_constraints(void **state)
@@ -376,6 +419,7 @@ main(void)
 		cmocka_unit_test(test_foreign_key_order),
 		cmocka_unit_test(test_views_around_alter),
 		cmocka_unit_test(test_alterable_kinds),
+		cmocka_unit_test(test_replaces),
 		cmocka_unit_test(test_constraints),
 		cmocka_unit_test(test_ident),
 		cmocka_unit_test(test_tokens),
