@@ -169,12 +169,23 @@ enum dbrev_object_kind {
 	DBREV_OBJ_PROCEDURE,
 	DBREV_OBJ_EXTENSION,
 	DBREV_OBJ_COMMENT,		/* a comment on a non-table object */
-	DBREV_OBJ_OTHER			/* e.g. SQLite virtual table */
+	DBREV_OBJ_OTHER,		/* e.g. SQLite virtual table */
+	DBREV_OBJ_GRANT			/* PostgreSQL: the privileges on an
+					   object or column that differ from
+					   its defaults (see below) */
 };
 
 /*
  * Any other object: equal normalized definitions mean the same object.
  * Objects are matched by kind and qualified name.
+ *
+ * DBREV_OBJ_GRANT: name is the target ("TABLE public.t", "TABLE
+ * public.t (c)" for a column), table the target as GRANT takes it
+ * ("TABLE public.t"), values one line per difference from the target's
+ * default privileges, "+PRIV\tGRANTEE" (granted, "\t*" appended when
+ * WITH GRANT OPTION) or "-PRIV\tGRANTEE" (a default revoked), PRIV with
+ * its column ("SELECT (c)"), GRANTEE quoted or PUBLIC; the owner's own
+ * privileges do not count.
  */
 struct dbrev_object {
 	enum dbrev_object_kind kind;

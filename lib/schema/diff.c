@@ -368,6 +368,7 @@ object_rank(enum dbrev_object_kind k)
 	case DBREV_OBJ_TRIGGER:
 		return 5;
 	case DBREV_OBJ_COMMENT:
+	case DBREV_OBJ_GRANT:
 		return 6;
 	}
 	return 4;

@@ -30,7 +30,8 @@
 /* Kinds the emitter changes in place (dbrev_diff_options.alterable_kinds). */
 #define PG_ALTERABLE ((1u << DBREV_OBJ_ENUM) | (1u << DBREV_OBJ_SEQUENCE) | \
 	(1u << DBREV_OBJ_FUNCTION) | (1u << DBREV_OBJ_PROCEDURE) | \
-	(1u << DBREV_OBJ_DOMAIN) | (1u << DBREV_OBJ_COMMENT))
+	(1u << DBREV_OBJ_DOMAIN) | (1u << DBREV_OBJ_COMMENT) | \
+	(1u << DBREV_OBJ_GRANT))
 
 /* "schema.table.column" of a column of t, in buf. */
 static const char *
@@ -145,8 +146,9 @@ pg_invalidates(const struct dbrev_change *tc, const struct dbrev_object *dep,
 		if (!in_strv(dep->colrefs, dep->ncolrefs, colref(tc->from, name,
 		    q, sizeof(q))))
 			continue;
-		if (dep->kind == DBREV_OBJ_TRIGGER ||
-		    (dep->kind == DBREV_OBJ_INDEX && f == RECREATED))
+		if (dep->kind == DBREV_OBJ_TRIGGER || (f == RECREATED &&
+		    (dep->kind == DBREV_OBJ_INDEX || dep->kind ==
+		    DBREV_OBJ_GRANT)))
 			return 1;
 	}
 	return 0;
@@ -245,6 +247,26 @@ dbrev_pg_type_base(const char *type)
 	return dbrev_buf_take(&b);
 }
 
+void
+dbrev_pg_grant(struct dbrev_buf *b, const char *target, const char *line,
+    int inverse)
+{
+	const char *priv = line + (*line != '\0'), *tab = strchr(priv, '\t');
+	const char *grantee = tab != NULL ? tab + 1 : "", *opt;
+	int plus = *line == '+', plen, glen;
+
+	plen = (int)(tab != NULL ? (size_t)(tab - priv) : strlen(priv));
+	opt = strchr(grantee, '\t');
+	glen = (int)(opt != NULL ? (size_t)(opt - grantee) : strlen(grantee));
+	if (plus != inverse)
+		dbrev_buf_printf(b, "GRANT %.*s ON %s TO %.*s%s", plen, priv,
+		    target, glen, grantee, plus && opt != NULL ?
+		    " WITH GRANT OPTION" : "");
+	else
+		dbrev_buf_printf(b, "REVOKE %.*s ON %s FROM %.*s", plen, priv,
+		    target, glen, grantee);
+}
+
 /* ------------------------------------------------ helpers */
 
 struct emit {
@@ -322,6 +344,28 @@ func_q(struct dbrev_buf *b, const struct dbrev_object *o)
 	free(n);
 }
 
+/*
+ * Privileges from x to y (either may be NULL): what only x gives is
+ * undone, then what only y gives is done.
+ */
+static void
+grants(struct dbrev_buf *b, const struct dbrev_object *x,
+    const struct dbrev_object *y)
+{
+	size_t i;
+
+	for (i = 0; x != NULL && i < x->nvalues; i++)
+		if (y == NULL || !in_strv(y->values, y->nvalues, x->values[i])) {
+			dbrev_pg_grant(b, x->table, x->values[i], 1);
+			dbrev_buf_puts(b, ";\n");
+		}
+	for (i = 0; y != NULL && i < y->nvalues; i++)
+		if (x == NULL || !in_strv(x->values, x->nvalues, y->values[i])) {
+			dbrev_pg_grant(b, y->table, y->values[i], 0);
+			dbrev_buf_puts(b, ";\n");
+		}
+}
+
 static void
 drop_object(struct emit *e, struct dbrev_buf *b, const struct dbrev_object *o)
 {
@@ -383,6 +427,9 @@ drop_object(struct emit *e, struct dbrev_buf *b, const struct dbrev_object *o)
 		break;
 	case DBREV_OBJ_OTHER:
 		warn(e, b, "cannot drop %s: not modelled", o->name);
+		return;
+	case DBREV_OBJ_GRANT:
+		grants(b, o, NULL);
 		return;
 	}
 	dbrev_buf_puts(b, ";\n");
@@ -1131,6 +1178,9 @@ alter_object(struct emit *e, struct dbrev_buf *b, const struct dbrev_object *x,
 	}
 	case DBREV_OBJ_COMMENT:
 		dbrev_buf_printf(b, "%s;\n", y->sql);
+		break;
+	case DBREV_OBJ_GRANT:
+		grants(b, x, y);
 		break;
 	default:
 		drop_object(e, b, x);
@@ -2048,6 +2098,19 @@ dbrev_postgres_emit(const struct dbrev_diff *d, int server_version,
 			break;
 		}
 	}
+	for (i = 0; i < d->nchanges; i++) {
+		const struct dbrev_object *o = d->changes[i].obj_to;
+
+		if (d->changes[i].kind != DBREV_CHANGE_DROP_OBJECT && o != NULL &&
+		    (o->kind == DBREV_OBJ_FUNCTION ||
+		    o->kind == DBREV_OBJ_PROCEDURE))
+			break;
+	}
+	if (i < d->nchanges)
+		/* The revision's own setting: reset after it runs. */
+		dbrev_buf_puts(out, "-- function bodies may use tables made "
+		    "below (as in pg_dump's scripts)\nSET check_function_bodies "
+		    "= off;\n");
 	if (e.pre.len > 0)
 		dbrev_buf_printf(out, "-- rows an enum's new type cannot hold "
 		    "fail the revision before it changes anything\n%s",

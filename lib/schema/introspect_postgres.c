@@ -23,6 +23,7 @@
 #include "dbrev/schema.h"
 #include "dbrev/schema_postgres.h"
 #include "dbrev/util.h"
+#include "pgtext.h"
 
 /* Namespaces never read. */
 #define USER_NSP(n) \
@@ -1229,6 +1230,150 @@ read_triggers(struct ctx *x)
 	return 0;
 }
 
+/*
+ * The privileges an ACL gives beyond its object's defaults ('+') and
+ * the defaults it takes away ('-'), the owner's own left out: op,
+ * privilege_type, grantee, is_grantable.
+ */
+#define ACL_DIFF(acl, kind, owner) \
+	"SELECT '+' AS op, e.privilege_type, e.grantee, e.is_grantable " \
+	"FROM aclexplode(" acl ") e WHERE e.grantee <> " owner " EXCEPT " \
+	"SELECT '+', d.privilege_type, d.grantee, d.is_grantable FROM " \
+	"aclexplode(acldefault(" kind ", " owner ")) d UNION ALL (SELECT " \
+	"'-', d.privilege_type, d.grantee, d.is_grantable FROM aclexplode(" \
+	"acldefault(" kind ", " owner ")) d WHERE d.grantee <> " owner \
+	" EXCEPT SELECT '-', e.privilege_type, e.grantee, e.is_grantable " \
+	"FROM aclexplode(" acl ") e)"
+
+/* One object's or column's privileges being read. */
+struct grant_group {
+	struct dbrev_object	*o;
+	struct dbrev_buf	 def, sql;
+};
+
+static void
+grant_flush(struct grant_group *g)
+{
+	if (g->o == NULL)
+		return;
+	g->o->definition = dbrev_buf_take(&g->def);
+	g->o->sql = dbrev_buf_take(&g->sql);
+	g->o = NULL;
+}
+
+/*
+ * Privileges on relations, columns, functions, schemas and types that
+ * differ from the defaults, as DBREV_OBJ_GRANT objects (dbrev/schema.h):
+ * what a GRANT or REVOKE in the schema file did, so that it is
+ * compared, kept when its object is made again, and written.
+ */
+static int
+read_privileges(struct ctx *x)
+{
+	struct grant_group g = { 0 };
+	char prev[2048] = "";
+	PGresult *r;
+	int i;
+
+	r = query(x, "SELECT k, nsp, name, col, a.op, a.privilege_type, CASE "
+	    "WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid("
+	    "a.grantee)) END, a.is_grantable FROM ("
+	    "SELECT CASE WHEN c.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END "
+	    "AS k, n.nspname AS nsp, c.relname AS name, NULL::name AS col, "
+	    "c.relacl AS acl, CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"
+	    "\"char\" AS dk, c.relowner AS owner FROM pg_class c JOIN "
+	    "pg_namespace n ON n.oid = c.relnamespace WHERE c.relacl IS NOT "
+	    "NULL AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND c.relname <> '" DBREV_DEFAULT_TABLE
+	    "' AND " USER_NSP("n") " AND " NOT_EXT("pg_class", "c.oid")
+	    " UNION ALL SELECT 'TABLE', n.nspname, c.relname, a.attname, "
+	    "a.attacl, NULL, c.relowner FROM pg_attribute a JOIN pg_class c ON "
+	    "c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+	    "WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped "
+	    "AND " USER_NSP("n") " AND " NOT_EXT("pg_class", "c.oid")
+	    " UNION ALL SELECT CASE WHEN p.prokind = 'p' THEN 'PROCEDURE' ELSE "
+	    "'FUNCTION' END, n.nspname, p.proname || '(' || "
+	    "pg_get_function_identity_arguments(p.oid) || ')', NULL, p.proacl, "
+	    "'f', p.proowner FROM pg_proc p JOIN pg_namespace n ON n.oid = "
+	    "p.pronamespace WHERE p.proacl IS NOT NULL AND p.prokind IN ('f', "
+	    "'p') AND " USER_NSP("n")
+	    " AND " NOT_EXT("pg_proc", "p.oid") " UNION ALL SELECT 'SCHEMA', "
+	    "NULL, n.nspname, NULL, n.nspacl, 'n', n.nspowner FROM pg_namespace "
+	    "n WHERE n.nspacl IS NOT NULL AND " USER_NSP("n") " AND "
+	    NOT_EXT("pg_namespace", "n.oid")
+	    " UNION ALL SELECT CASE WHEN t.typtype = 'd' THEN 'DOMAIN' ELSE "
+	    "'TYPE' END, n.nspname, t.typname, NULL, t.typacl, 'T', t.typowner "
+	    "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+	    "WHERE t.typacl IS NOT NULL AND (t.typtype IN ('e', 'd') OR (t.typtype = 'c' AND (SELECT "
+	    "relkind FROM pg_class WHERE oid = t.typrelid) = 'c')) AND "
+	    USER_NSP("n") " AND " NOT_EXT("pg_type", "t.oid") ") o, LATERAL ("
+	    "SELECT '+' AS op, e.privilege_type, e.grantee, e.is_grantable FROM "
+	    "aclexplode(o.acl) e WHERE o.dk IS NULL AND e.grantee <> o.owner "
+	    "UNION ALL SELECT * FROM (" ACL_DIFF("o.acl", "o.dk", "o.owner")
+	    ") d WHERE o.dk IS NOT NULL AND o.acl IS NOT NULL) a "
+	    "ORDER BY 1, 2, 3, 4 NULLS FIRST, 5, 6, 7");
+	if (r == NULL)
+		return -1;
+	for (i = 0; i < PQntuples(r); i++) {
+		const char *k = val(r, i, 0), *nsp = val(r, i, 1);
+		const char *name = val(r, i, 2), *col = val(r, i, 3);
+		struct dbrev_buf key = { 0 }, line = { 0 }, t = { 0 };
+		char cq[300];
+
+		/* The target as GRANT takes it, and the group's key. */
+		dbrev_buf_printf(&t, "%s ", k);
+		if (strcmp(k, "FUNCTION") == 0 || strcmp(k, "PROCEDURE") == 0) {
+			const char *paren = strchr(name, '(');
+			char *bare = dbrev_xstrndup(name, (size_t)(paren - name));
+
+			dbrev_pg_qident(&t, nsp, bare);
+			dbrev_buf_puts(&t, paren);
+			free(bare);
+		} else
+			dbrev_pg_qident(&t, nsp, name);
+		dbrev_buf_puts(&key, t.data);
+		if (col != NULL)
+			dbrev_buf_printf(&key, " (%s)", dbrev_pg_ident(col, cq,
+			    sizeof(cq)));
+		if (strcmp(key.data, prev) != 0) {
+			char *q;
+
+			grant_flush(&g);
+			snprintf(prev, sizeof(prev), "%s", key.data);
+			g.o = dbrev_schema_add_object(x->s, DBREV_OBJ_GRANT, NULL,
+			    key.data);
+			g.o->table = dbrev_xstrdup(t.data);
+			q = nsp != NULL ? qn(nsp, name) : dbrev_xstrdup(name);
+			dbrev_strv_add(&g.o->deps, &g.o->ndeps, q);
+			free(q);
+			if (col != NULL) {
+				dbrev_buf_printf(&line, "%s.%s.%s", nsp, name, col);
+				dbrev_strv_add(&g.o->colrefs, &g.o->ncolrefs,
+				    line.data);
+				dbrev_buf_reset(&line);
+			}
+		}
+		dbrev_buf_printf(&line, "%s%s", val(r, i, 4), val(r, i, 5));
+		if (col != NULL)
+			dbrev_buf_printf(&line, " (%s)", cq);
+		dbrev_buf_printf(&line, "\t%s%s", val(r, i, 6), bval(r, i, 7) ?
+		    "\t*" : "");
+		dbrev_strv_add(&g.o->values, &g.o->nvalues, line.data);
+		dbrev_buf_printf(&g.def, "%s%s", g.def.len ? "\n" : "",
+		    line.data);
+		if (g.sql.len > 0)
+			dbrev_buf_puts(&g.sql, ";\n");
+		dbrev_pg_grant(&g.sql, t.data, line.data, 0);
+		dbrev_buf_free(&key);
+		dbrev_buf_free(&line);
+		dbrev_buf_free(&t);
+	}
+	grant_flush(&g);
+	dbrev_buf_free(&g.def);
+	dbrev_buf_free(&g.sql);
+	PQclear(r);
+	return 0;
+}
+
 /* What else is there that the model does not express. */
 static int
 read_unmodelled(struct ctx *x)
@@ -1267,16 +1412,10 @@ read_unmodelled(struct ctx *x)
 	    " UNION ALL SELECT 'row level security on ' || n.nspname || '.' || "
 	    "c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = "
 	    "c.relnamespace WHERE c.relrowsecurity AND " USER_NSP("n")
-	    /* Privileges and owners: every scratch object is the role's own. */
-	    " UNION ALL SELECT 'privileges (GRANT) on ' || n.nspname || '.' || "
-	    "c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = "
-	    "c.relnamespace WHERE c.relacl IS NOT NULL AND " USER_NSP("n")
-	    " UNION ALL SELECT 'privileges (GRANT) on function ' || n.nspname "
-	    "|| '.' || p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = "
-	    "p.pronamespace WHERE p.proacl IS NOT NULL AND " USER_NSP("n")
-	    " UNION ALL SELECT 'privileges (GRANT) on schema ' || n.nspname "
-	    "FROM pg_namespace n WHERE n.nspacl IS NOT NULL AND "
-	    USER_NSP("n") " AND n.nspname <> 'public' UNION ALL "
+	    /* Owners: every scratch object is the role's own. */
+	    " UNION ALL SELECT 'default privileges (ALTER DEFAULT PRIVILEGES) "
+	    "of ' || pg_get_userbyid(d.defaclrole) FROM pg_default_acl d "
+	    "UNION ALL "
 	    "SELECT 'owner of ' || n.nspname || '.' || c.relname FROM pg_class "
 	    "c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relowner "
 	    "<> (SELECT oid FROM pg_roles WHERE rolname = current_user) AND "
@@ -1354,6 +1493,7 @@ dbrev_postgres_introspect(struct pg_conn *conn, struct dbrev_schema **out,
 	if (read_schemas(&x) == -1 || read_extensions(&x) == -1 ||
 	    read_types(&x) == -1 || read_functions(&x) == -1 ||
 	    read_relations(&x) == -1 || read_triggers(&x) == -1 ||
+	    read_privileges(&x) == -1 ||
 	    read_unmodelled(&x) == -1 || read_depends(&x) == -1) {
 		dm_free(&x.map);
 		dbrev_schema_free(x.s);

@@ -351,6 +351,7 @@ dbrev_object_kind_name(enum dbrev_object_kind k)
 	case DBREV_OBJ_EXTENSION:	return "extension";
 	case DBREV_OBJ_COMMENT:		return "comment";
 	case DBREV_OBJ_OTHER:		return "object";
+	case DBREV_OBJ_GRANT:		return "privileges";
 	}
 	return "object";
 }

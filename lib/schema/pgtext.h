@@ -38,4 +38,13 @@ char	*dbrev_pg_type_base(const char *type);
  */
 unsigned dbrev_pg_strip_meta(char *text, char *cmd, size_t size);
 
+/*
+ * The GRANT (or REVOKE) that one DBREV_OBJ_GRANT line ("+PRIV\tGRANTEE",
+ * "-PRIV\tGRANTEE", dbrev/schema.h) stands for on target ("TABLE
+ * public.t"), without a semicolon, appended to b; inverse: the statement
+ * that undoes it.
+ */
+void	 dbrev_pg_grant(struct dbrev_buf *b, const char *target,
+	    const char *line, int inverse);
+
 #endif /* DBREV_PGTEXT_H */

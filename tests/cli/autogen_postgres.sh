@@ -7,7 +7,8 @@
 # that must print "t" at S1; check0.sql, the same at S0 again after the
 # downgrade; manual_downgrade / manual_upgrade, that
 # direction must name a hand-written revision instead; no_changes, S0 and
-# S1 are the same schema spelled differently; upgrade_fails, text the
+# S1 are the same schema spelled differently; roles, roles (one a line)
+# the schema files grant to, created first; upgrade_fails, text the
 # failing upgrade must print, the database left at S0 with every row;
 # converts_data, "schema.table column" lines whose values the upgrade may
 # change, said with "converts data" in the revision and on stderr, their
@@ -51,8 +52,8 @@ dump_as_revision() {
 	revgen -q -d "$2" init >/dev/null 2>&1 || return 1
 	{
 		printf -- '-- revision: d0000000000d\n-- parents:\n-- message: dump\n\n-- +upgrade\n'
-		pg_dump --schema-only --no-owner --no-privileges \
-		    -T public.dbrev_revisions -d "$1" | grep -v '^\\'
+		pg_dump --schema-only --no-owner -T public.dbrev_revisions \
+		    -d "$1" | grep -v '^\\'
 	} >"$2/versions/d0000000000d_dump.sql"
 }
 
@@ -75,6 +76,12 @@ roundtrip() {
 	mkdir -p "$w"
 	db=rt_$n
 	url=$(pg_newdb "$db") || { echo "FAIL cannot create database $db"; return; }
+	if [ -f "$d/roles" ]; then
+		while read -r role; do
+			role=$(printf %s "$role" | sed 's/"/""/g')
+			psqlq -d postgres -c "DO \$\$BEGIN CREATE ROLE \"$role\"; EXCEPTION WHEN duplicate_object THEN NULL; END\$\$" >/dev/null 2>&1
+		done <"$d/roles"
+	fi
 	m=$w/m
 	revgen -q -d "$m" init >/dev/null 2>&1
 	revgen -d "$m" -u "$url" -m s0 --autogenerate --schema "$d/s0.sql" >"$w/g0.out" 2>"$w/g0.err" ||
@@ -463,7 +470,9 @@ run revgen -d "$M12" -u "$RAPP" -m "adopt the dump" --autogenerate --schema rich
 status_is 0
 rev12=$(cat "$OUT")
 [ -f "$rev12" ] || fail "no revision written: $(cat "$ERR")"
-if grep -q 'restrict\|set_config\|^SET ' "$rev12"; then fail "the dump's psql commands or settings leaked into the revision"; fi
+if grep -q 'restrict\|set_config\|^SET \(statement_timeout\|client_encoding\|xmloption\|row_security\)' "$rev12"; then
+	fail "the dump's psql commands or settings leaked into the revision"
+fi
 
 tcase "the dump's revision applies, and the database dumps as the source"
 run revapply -d "$M12" -u "$RAPP" upgrade
