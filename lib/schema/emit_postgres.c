@@ -1250,6 +1250,98 @@ comment_table(struct dbrev_buf *b, const struct dbrev_table *t)
 	dbrev_buf_puts(b, ";\n");
 }
 
+/* One setting of a column's extra ("STORAGE EXTERNAL (default ...)"). */
+static char *
+extra_get(const char *extra, const char *key, int dflt)
+{
+	const char *p, *e;
+	size_t n = strlen(key);
+
+	if (extra == NULL)
+		return NULL;
+	for (p = extra; (p = strstr(p, key)) != NULL; p++)
+		if ((p == extra || p[-1] == ' ') && p[n] == ' ')
+			break;
+	if (p == NULL)
+		return NULL;
+	p += n + 1;
+	if (dflt) {
+		if ((p = strstr(p, "(default ")) == NULL)
+			return NULL;
+		p += 9;
+		e = strchr(p, ')');
+	} else
+		e = strchr(p, ' ');
+	return dbrev_xstrndup(p, e != NULL ? (size_t)(e - p) : strlen(p));
+}
+
+/*
+ * A column's compression, storage and statistics target, from x's
+ * (NULL: a new column, at the defaults) to y's.  A type change has
+ * just put compression and storage back to the defaults.
+ */
+static void
+column_extras(struct dbrev_buf *b, const struct dbrev_table *t,
+    const struct dbrev_column *x, const struct dbrev_column *y, int retyped)
+{
+	static const char *const keys[] = { "COMPRESSION", "STORAGE",
+	    "STATISTICS" };
+	const char *xe = x != NULL && !retyped ? x->extra : NULL;
+	char q[600];
+	size_t k;
+
+	id(y->name, q, sizeof(q));
+	for (k = 0; k < 3; k++) {
+		char *a = extra_get(xe, keys[k], 0), *v = extra_get(y->extra,
+		    keys[k], 0), *to = v;
+
+		if (k == 2 && retyped && x != NULL)	/* kept by ALTER TYPE */
+			a = extra_get(x->extra, keys[k], 0);
+		if (!streq0(a, v)) {
+			if (to == NULL && k == 1)
+				to = extra_get(xe, keys[k], 1);
+			alter_prefix(b, t);
+			dbrev_buf_printf(b, "ALTER COLUMN %s SET %s %s;\n", q,
+			    keys[k], to != NULL ? to : k == 0 ? "default" :
+			    "-1");
+			if (to != v)
+				free(to);
+		}
+		free(a);
+		free(v);
+	}
+}
+
+/* "REPLICA IDENTITY ..." of table options, or NULL for DEFAULT. */
+static char *
+replica(const char *opts)
+{
+	const char *p = opts != NULL ? strstr(opts, "REPLICA IDENTITY ") : NULL,
+	    *e;
+
+	if (p == NULL)
+		return NULL;
+	p += 17;
+	e = strstr(p, " WITH (");
+	return dbrev_xstrndup(p, e != NULL ? (size_t)(e - p) : strlen(p));
+}
+
+/* REPLICA IDENTITY from x's options to y's, once indexes exist. */
+static void
+replica_identity(struct emit *e, const struct dbrev_table *x,
+    const struct dbrev_table *y)
+{
+	char *rx = replica(x != NULL ? x->options : NULL), *ry = replica(y->options);
+
+	if (!streq0(rx, ry)) {
+		alter_prefix(&e->tail, y);
+		dbrev_buf_printf(&e->tail, "REPLICA IDENTITY %s;\n", ry != NULL ?
+		    ry : "DEFAULT");
+	}
+	free(rx);
+	free(ry);
+}
+
 static void
 create_table(struct emit *e, struct dbrev_buf *b, const struct dbrev_table *t)
 {
@@ -1258,9 +1350,13 @@ create_table(struct emit *e, struct dbrev_buf *b, const struct dbrev_table *t)
 	dbrev_buf_printf(b, "%s;\n", t->sql);
 	if (t->comment != NULL)
 		comment_table(b, t);
-	for (i = 0; i < t->ncolumns; i++)
+	for (i = 0; i < t->ncolumns; i++) {
 		if (t->columns[i].comment != NULL)
 			comment_column(b, t, &t->columns[i]);
+		if (t->columns[i].extra != NULL)
+			column_extras(b, t, NULL, &t->columns[i], 0);
+	}
+	replica_identity(e, NULL, t);
 	for (i = 0; i < t->nconstraints; i++)
 		if (t->constraints[i].kind == DBREV_CON_FOREIGN_KEY)
 			add_fk(e, t, &t->constraints[i]);
@@ -1767,6 +1863,8 @@ alter_column(struct emit *e, struct dbrev_buf *b, const struct dbrev_table *t,
 		dbrev_buf_printf(b, "ALTER COLUMN %s %s NOT NULL;\n", q,
 		    y->notnull ? "SET" : "DROP");
 	}
+	if (w & (DBREV_COL_EXTRA | DBREV_COL_TYPE))
+		column_extras(b, t, x, y, (w & DBREV_COL_TYPE) != 0);
 	if ((w & DBREV_COL_IDENTITY) && y->identity != DBREV_IDENTITY_NONE) {
 		const char *rx, *ry;
 		char *nx, *ny;
@@ -1830,7 +1928,7 @@ reloptions(const char *opts, char ***kv, size_t *n)
 }
 
 static void
-alter_options(struct dbrev_buf *b, const struct dbrev_table *x,
+alter_options(struct emit *e, struct dbrev_buf *b, const struct dbrev_table *x,
     const struct dbrev_table *y)
 {
 	int ux = x->options && strncmp(x->options, "UNLOGGED", 8) == 0;
@@ -1859,6 +1957,7 @@ alter_options(struct dbrev_buf *b, const struct dbrev_table *x,
 	}
 	if (any)
 		dbrev_buf_puts(b, ");\n");
+	replica_identity(e, x, y);
 	for (i = 0; i < nx; i++)
 		free(kx[i]);
 	for (i = 0; i < ny; i++)
@@ -1914,6 +2013,8 @@ recreate_columns(struct emit *e, struct dbrev_buf *b,
 		dbrev_buf_printf(b, "ADD COLUMN %s;\n", col->definition);
 		if (col->comment != NULL)
 			comment_column(b, t, col);
+		if (col->extra != NULL)
+			column_extras(b, t, NULL, col, 0);
 		for (k = 0; k < t->nconstraints; k++) {
 			const struct dbrev_constraint *con = &t->constraints[k];
 
@@ -2009,6 +2110,8 @@ alter_table(struct emit *e, struct dbrev_buf *b, const struct dbrev_change *c)
 		dbrev_buf_printf(b, "ADD COLUMN %s;\n", cc->to->definition);
 		if (cc->to->comment != NULL)
 			comment_column(b, y, cc->to);
+		if (cc->to->extra != NULL)
+			column_extras(b, y, NULL, cc->to, 0);
 	}
 	for (i = 0; i < c->ncolumns; i++)
 		if (c->columns[i].kind == DBREV_COLUMN_ALTER &&
@@ -2030,7 +2133,7 @@ alter_table(struct emit *e, struct dbrev_buf *b, const struct dbrev_change *c)
 		}
 	}
 	if (c->table_what & DBREV_TABLE_OPTIONS)
-		alter_options(b, x, y);
+		alter_options(e, b, x, y);
 	if (c->table_what & DBREV_TABLE_COMMENT)
 		comment_table(b, y);
 	free(renamed);
@@ -2121,8 +2224,9 @@ dbrev_postgres_emit(const struct dbrev_diff *d, int server_version,
 	if (e.body.len > 0)
 		dbrev_buf_puts(out, e.body.data);
 	if (e.tail.len > 0)
-		dbrev_buf_printf(out, "-- foreign keys and sequence ownership, "
-		    "once every table exists\n%s", e.tail.data);
+		dbrev_buf_printf(out, "-- foreign keys, sequence ownership and "
+		    "replica identity, once every table exists\n%s",
+		    e.tail.data);
 	(void)transactional;	/* every revision it writes is transactional */
 	for (i = 0; i < e.ndone; i++)
 		free(e.done[i]);

@@ -689,6 +689,37 @@ read_functions(struct ctx *x)
 	return 0;
 }
 
+/*
+ * What else a column has that is not its default (compared as the
+ * column's extra): "COMPRESSION lz4 STORAGE EXTERNAL STATISTICS 500",
+ * a storage told with its type's own ("STORAGE EXTERNAL (default
+ * EXTENDED)") so that it can be put back.  NULL when all are defaults.
+ * Columns c..c+3: attcompression, attstorage, typstorage, attstattarget.
+ */
+static char *
+column_extra(const PGresult *r, int i, int c)
+{
+	static const char letters[] = "pemx";
+	static const char *const names[] = { "PLAIN", "EXTERNAL", "MAIN",
+	    "EXTENDED" };
+	struct dbrev_buf b = { 0 };
+	const char *cm = val(r, i, c), *st = val(r, i, c + 1);
+	const char *ts = val(r, i, c + 2), *stat = val(r, i, c + 3), *p, *q;
+
+	if (cm != NULL && (cm[0] == 'p' || cm[0] == 'l'))
+		dbrev_buf_printf(&b, "COMPRESSION %s", cm[0] == 'p' ? "pglz" :
+		    "lz4");
+	if (st != NULL && ts != NULL && st[0] != ts[0] &&
+	    (p = strchr(letters, st[0])) != NULL && st[0] != '\0' &&
+	    (q = strchr(letters, ts[0])) != NULL && ts[0] != '\0')
+		dbrev_buf_printf(&b, "%sSTORAGE %s (default %s)", b.len ? " " : "",
+		    names[p - letters], names[q - letters]);
+	/* -1, or NULL from PostgreSQL 17: the default target. */
+	if (stat != NULL && strcmp(stat, "-1") != 0)
+		dbrev_buf_printf(&b, "%sSTATISTICS %s", b.len ? " " : "", stat);
+	return b.len ? dbrev_buf_take(&b) : NULL;
+}
+
 struct toid {
 	unsigned		 oid;
 	struct dbrev_table	*t;
@@ -742,7 +773,10 @@ read_relations(struct ctx *x)
 	    "rc.oid = dd.refobjid JOIN pg_namespace rn ON rn.oid = "
 	    "rc.relnamespace JOIN pg_attribute ra ON ra.attrelid = dd.refobjid "
 	    "AND ra.attnum = dd.refobjsubid WHERE rw.ev_class = c.oid AND "
-	    "dd.refclassid = 'pg_class'::regclass AND dd.refobjsubid > 0) END "
+	    "dd.refclassid = 'pg_class'::regclass AND dd.refobjsubid > 0) END, "
+	    "c.relreplident, (SELECT quote_ident(ic.relname) FROM pg_index ri "
+	    "JOIN pg_class ic ON ic.oid = ri.indexrelid WHERE ri.indrelid = "
+	    "c.oid AND ri.indisreplident) "
 	    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
 	    "WHERE " USER_NSP("n") " AND " NOT_EXT("pg_class", "c.oid") " AND "
 	    "c.relkind IN ('r', 'p', 'v', 'm', 'f') AND c.relname <> '"
@@ -771,6 +805,14 @@ read_relations(struct ctx *x)
 			tb = dbrev_schema_add_table(x->s, nsp, name);
 			if (val(r, i, 4)[0] == 'u')
 				dbrev_buf_puts(&b, "UNLOGGED");
+			/* REPLICA IDENTITY other than DEFAULT, before WITH. */
+			if (val(r, i, 12)[0] != 'd' && (val(r, i, 12)[0] != 'i' ||
+			    val(r, i, 13) != NULL))
+				dbrev_buf_printf(&b, "%sREPLICA IDENTITY %s%s",
+				    b.len ? " " : "", val(r, i, 12)[0] == 'f' ?
+				    "FULL" : val(r, i, 12)[0] == 'n' ? "NOTHING" :
+				    "USING INDEX ", val(r, i, 12)[0] == 'i' ?
+				    val(r, i, 13) : "");
 			if (val(r, i, 5) != NULL && *val(r, i, 5) != '\0')
 				dbrev_buf_printf(&b, "%sWITH (%s)",
 				    b.len ? " " : "", val(r, i, 5));
@@ -851,7 +893,8 @@ read_relations(struct ctx *x)
 	    /* An identity column's sequence: its name counts too. */
 	    "(SELECT quote_ident(sn.nspname) || '.' || quote_ident(sc.relname) "
 	    "FROM pg_class sc JOIN pg_namespace sn ON sn.oid = sc.relnamespace "
-	    "WHERE sc.oid = sd.objid) "
+	    "WHERE sc.oid = sd.objid), "
+	    "a.attcompression, a.attstorage, t.typstorage, a.attstattarget "
 	    "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
 	    "JOIN pg_namespace n ON n.oid = c.relnamespace "
 	    "JOIN pg_type t ON t.oid = a.atttypid "
@@ -892,6 +935,7 @@ read_relations(struct ctx *x)
 		col->type = dbrev_xstrdup(val(r, i, 2));
 		col->notnull = bval(r, i, 3);
 		col->collation = dup_or_null(val(r, i, 5));
+		col->extra = column_extra(r, i, 21);
 		col->comment = dup_or_null(val(r, i, 8));
 		split_list(val(r, i, 18), &col->reads, &col->nreads);
 		split_list(val(r, i, 19), &col->calls, &col->ncalls);
