@@ -267,6 +267,49 @@ dbrev_pg_grant(struct dbrev_buf *b, const char *target, const char *line,
 		    target, glen, grantee);
 }
 
+char *
+dbrev_pg_option(const char *options, const char *key)
+{
+	static const char *const parts[] = { " PARTITION OF ",
+	    " PARTITION BY ", " REPLICA IDENTITY ", " WITH (" };
+	const char *p, *end, *e;
+	size_t n = strlen(key), i;
+
+	if (options == NULL)
+		return NULL;
+	for (p = options; (p = strstr(p, key)) != NULL; p++)
+		if ((p == options || p[-1] == ' ') && p[n] == ' ')
+			break;
+	if (p == NULL)
+		return NULL;
+	p += n + 1;
+	end = p + strlen(p);
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		if (strncmp(parts[i] + 1, key, n) != 0 &&
+		    (e = strstr(p, parts[i])) != NULL && e < end)
+			end = e;
+	return dbrev_xstrndup(p, (size_t)(end - p));
+}
+
+void
+dbrev_pg_partition_of(const char *part, char **parent, char **bound)
+{
+	struct dbrev_tok *tv;
+	size_t n, k = 0;
+	const char *e = part;
+
+	dbrev_sqltok_all(part, &tv, &n);
+	if (n > 0) {
+		k = n > 2 && dbrev_tok_punct(&tv[1], '.') ? 2 : 0;
+		e = tv[k].e;
+	}
+	*parent = dbrev_xstrndup(part, (size_t)(e - part));
+	while (*e == ' ')
+		e++;
+	*bound = dbrev_xstrdup(e);
+	free(tv);
+}
+
 /* ------------------------------------------------ helpers */
 
 struct emit {
@@ -894,10 +937,15 @@ enum_convert_table(struct emit *e, struct dbrev_buf *b,
     const struct dbrev_table *t, const struct dbrev_object *en)
 {
 	const struct dbrev_table *tt;
-	char q[600], tq[1200];
+	char q[600], tq[1200], *part;
 	size_t i, k, m;
 	int any = 0;
 
+	/* A partition's columns change with its parent's. */
+	if ((part = dbrev_pg_option(t->options, "PARTITION OF")) != NULL) {
+		free(part);
+		return;
+	}
 	tt = dbrev_schema_table(e->d->to, dbrev_qname(t->schema, t->name, tq,
 	    sizeof(tq)));
 	/* Checks on those columns are parsed again by ALTER TYPE, the old
@@ -996,6 +1044,10 @@ enum_swap(struct emit *e, struct dbrev_buf *b, const struct dbrev_object *x,
 	for (i = 0; ngone > 0 && i < from->ntables; i++) {
 		const struct dbrev_table *t = from->tables[i];
 
+		/* Its parent's check reads its rows. */
+		if (t->options != NULL && strstr(t->options, "PARTITION OF ") !=
+		    NULL)
+			continue;
 		for (k = 0; k < t->ncolumns; k++) {
 			const struct dbrev_column *c = &t->columns[k];
 
@@ -2087,6 +2139,86 @@ con_added(const struct dbrev_change *c, const struct dbrev_constraint *k)
 	return 0;
 }
 
+/* ------------------------------------------------ partitions */
+
+/* The table change of partition t's parent in this diff, or NULL. */
+static const struct dbrev_change *
+parent_change(const struct emit *e, const struct dbrev_table *t)
+{
+	char *po = dbrev_pg_option(t->options, "PARTITION OF"), *par, *bnd;
+	char *sc, *nm, q[1200];
+	const struct dbrev_change *pc = NULL;
+	size_t i;
+
+	if (po == NULL)
+		return NULL;
+	dbrev_pg_partition_of(po, &par, &bnd);
+	seq_parse(par, &sc, &nm);
+	dbrev_qname(sc, nm, q, sizeof(q));
+	for (i = 0; i < e->d->nchanges && pc == NULL; i++) {
+		const struct dbrev_change *c = &e->d->changes[i];
+		char q2[1200];
+
+		if (c->kind == DBREV_CHANGE_ALTER_TABLE &&
+		    strcmp(dbrev_qname(c->to->schema, c->to->name, q2,
+		    sizeof(q2)), q) == 0)
+			pc = c;
+	}
+	free(po);
+	free(par);
+	free(bnd);
+	free(sc);
+	free(nm);
+	return pc;
+}
+
+/*
+ * Is the change of column col of a partition, one both before and
+ * after, its parent's too?  Then the parent's ALTER TABLE makes it (it
+ * recurses; a partition's inherited column cannot be altered alone).
+ */
+static int
+from_parent(const struct emit *e, const struct dbrev_change *c,
+    const char *col)
+{
+	char *xo = dbrev_pg_option(c->from->options, "PARTITION OF");
+	char *yo = dbrev_pg_option(c->to->options, "PARTITION OF");
+	const struct dbrev_change *pc = xo != NULL && yo != NULL &&
+	    strcmp(xo, yo) == 0 ? parent_change(e, c->to) : NULL;
+
+	free(xo);
+	free(yo);
+	return pc != NULL && col_change(pc, col) != NULL;
+}
+
+/*
+ * A table's partitioning cannot change in place: a partition key
+ * changed, a table becoming a partition or no longer one, a partition
+ * bound or parent changed (DETACH and ATTACH leave the indexes and
+ * constraints the parent gave as the table's own, and need those of
+ * the new parent first) -- each is said as a hand-written revision.
+ */
+static void
+partitioning(struct emit *e, struct dbrev_buf *b, const struct dbrev_change *c)
+{
+	static const char *const keys[] = { "PARTITION BY", "PARTITION OF" };
+	char *xv, *yv, tq[1200];
+	size_t k;
+
+	dbrev_qname(c->to->schema, c->to->name, tq, sizeof(tq));
+	for (k = 0; k < 2; k++) {
+		xv = dbrev_pg_option(c->from->options, keys[k]);
+		yv = dbrev_pg_option(c->to->options, keys[k]);
+		if (!streq0(xv, yv))
+			warn(e, b, "table %s: changing %s (%s -> %s) needs a "
+			    "hand-written revision (PostgreSQL cannot change "
+			    "a table's partitioning in place)", tq, keys[k],
+			    xv != NULL ? xv : "none", yv != NULL ? yv : "none");
+		free(xv);
+		free(yv);
+	}
+}
+
 /*
  * Columns dropped and added again (col_fate): dropped before the other
  * columns change (pass 0), added after (pass 1) with the constraints
@@ -2105,7 +2237,8 @@ recreate_columns(struct emit *e, struct dbrev_buf *b,
 	for (i = 0; i < t->ncolumns; i++) {
 		const struct dbrev_column *col = &t->columns[i];
 
-		if (col_fate(c, col->name, e->version) != RECREATED)
+		if (col_fate(c, col->name, e->version) != RECREATED ||
+		    from_parent(e, c, col->name))
 			continue;
 		if (pass == 0) {
 			if (col->generated == NULL)
@@ -2192,11 +2325,13 @@ alter_table(struct emit *e, struct dbrev_buf *b, const struct dbrev_change *c)
 			    id(k->name, q, sizeof(q)));
 		}
 	}
+	partitioning(e, b, c);
 	recreate_columns(e, b, c, 0);
 	for (i = 0; i < c->ncolumns; i++) {
 		const struct dbrev_column_change *cc = &c->columns[i];
 
-		if (cc->kind != DBREV_COLUMN_DROP)
+		if (cc->kind != DBREV_COLUMN_DROP ||
+		    from_parent(e, c, cc->from->name))
 			continue;
 		warn(e, b, "drop column %s.%s drops data", tq, cc->from->name);
 		alter_prefix(b, x);
@@ -2206,7 +2341,8 @@ alter_table(struct emit *e, struct dbrev_buf *b, const struct dbrev_change *c)
 	for (i = 0; i < c->ncolumns; i++) {
 		const struct dbrev_column_change *cc = &c->columns[i];
 
-		if (cc->kind != DBREV_COLUMN_ADD)
+		if (cc->kind != DBREV_COLUMN_ADD ||
+		    from_parent(e, c, cc->to->name))
 			continue;
 		if (cc->to->notnull && cc->to->default_expr == NULL &&
 		    cc->to->generated == NULL &&
@@ -2225,7 +2361,7 @@ alter_table(struct emit *e, struct dbrev_buf *b, const struct dbrev_change *c)
 	for (i = 0; i < c->ncolumns; i++)
 		if (c->columns[i].kind == DBREV_COLUMN_ALTER &&
 		    col_fate(c, c->columns[i].to->name, e->version) !=
-		    RECREATED)
+		    RECREATED && !from_parent(e, c, c->columns[i].to->name))
 			alter_column(e, b, y, &c->columns[i]);
 	recreate_columns(e, b, c, 1);
 	for (i = 0; i < c->nconstraints; i++) {

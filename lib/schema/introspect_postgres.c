@@ -720,6 +720,34 @@ column_extra(const PGresult *r, int i, int c)
 	return b.len ? dbrev_buf_take(&b) : NULL;
 }
 
+/*
+ * pg_get_indexdef's text, except that a partitioned table's index is
+ * made ON the table, not ON ONLY it: without ONLY it is made on every
+ * partition too, which is what a partition's part of it (not read, see
+ * the query) needs.
+ */
+static char *
+index_def(const char *def, const char *name)
+{
+	struct dbrev_buf b = { 0 };
+	const char *p = strstr(def, "INDEX ");
+	char q[300];
+
+	if (p == NULL)
+		return dbrev_xstrdup(def);
+	p += 6;
+	if (strncmp(p, "CONCURRENTLY ", 13) == 0)
+		p += 13;
+	dbrev_pg_ident(name, q, sizeof(q));
+	if (strncmp(p, q, strlen(q)) != 0 || strncmp(p + strlen(q),
+	    " ON ONLY ", 9) != 0)
+		return dbrev_xstrdup(def);
+	p += strlen(q) + 4;
+	dbrev_buf_add(&b, def, (size_t)(p - def));
+	dbrev_buf_puts(&b, p + 5);
+	return dbrev_buf_take(&b);
+}
+
 struct toid {
 	unsigned		 oid;
 	struct dbrev_table	*t;
@@ -776,7 +804,14 @@ read_relations(struct ctx *x)
 	    "dd.refclassid = 'pg_class'::regclass AND dd.refobjsubid > 0) END, "
 	    "c.relreplident, (SELECT quote_ident(ic.relname) FROM pg_index ri "
 	    "JOIN pg_class ic ON ic.oid = ri.indexrelid WHERE ri.indrelid = "
-	    "c.oid AND ri.indisreplident) "
+	    "c.oid AND ri.indisreplident), "
+	    /* Partitioning: the key, the parent (SQL, model name), bound. */
+	    "CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END, "
+	    "(SELECT quote_ident(pn.nspname) || '.' || quote_ident(pc.relname) "
+	    "|| E'" SEP "' || pn.nspname || '.' || pc.relname FROM pg_inherits "
+	    "pi JOIN pg_class pc ON pc.oid = pi.inhparent JOIN pg_namespace pn "
+	    "ON pn.oid = pc.relnamespace WHERE c.relispartition AND "
+	    "pi.inhrelid = c.oid), pg_get_expr(c.relpartbound, c.oid) "
 	    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
 	    "WHERE " USER_NSP("n") " AND " NOT_EXT("pg_class", "c.oid") " AND "
 	    "c.relkind IN ('r', 'p', 'v', 'm', 'f') AND c.relname <> '"
@@ -791,20 +826,31 @@ read_relations(struct ctx *x)
 		struct dbrev_buf b = { 0 };
 
 		q = qn(nsp, name);
-		if (kind == 'p' || kind == 'f' || bval(r, i, 8) ||
-		    bval(r, i, 10))
+		/* Partitions and partitioned tables are modelled; not so
+		   inheritance and foreign tables. */
+		if (kind == 'f' || (!bval(r, i, 8) && bval(r, i, 10)))
 			dbrev_schema_add_unmodelled(x->s, "%s %s is not fully "
-			    "compared (%s): write its partitioning or "
-			    "inheritance changes by hand", kind == 'f' ?
-			    "foreign table" : "table", q, kind == 'p' ?
-			    "partitioned" : kind == 'f' ? "foreign" :
-			    "partition or inheritance child");
+			    "compared (%s): write its inheritance changes by "
+			    "hand", kind == 'f' ? "foreign table" : "table", q,
+			    kind == 'f' ? "foreign" : "inheritance child");
 		if (kind == 'r' || kind == 'p') {
 			struct dbrev_table *tb;
 
 			tb = dbrev_schema_add_table(x->s, nsp, name);
 			if (val(r, i, 4)[0] == 'u')
 				dbrev_buf_puts(&b, "UNLOGGED");
+			/* PARTITION OF parent bound, PARTITION BY key. */
+			if (val(r, i, 15) != NULL && val(r, i, 16) != NULL) {
+				const char *sep = strchr(val(r, i, 15), SEP[0]);
+
+				dbrev_buf_printf(&b, "%sPARTITION OF %.*s %s",
+				    b.len ? " " : "", (int)(sep - val(r, i, 15)),
+				    val(r, i, 15), val(r, i, 16));
+				dep_add(&tb->deps, &tb->ndeps, NULL, sep + 1);
+			}
+			if (val(r, i, 14) != NULL)
+				dbrev_buf_printf(&b, "%sPARTITION BY %s",
+				    b.len ? " " : "", val(r, i, 14));
 			/* REPLICA IDENTITY other than DEFAULT, before WITH. */
 			if (val(r, i, 12)[0] != 'd' && (val(r, i, 12)[0] != 'i' ||
 			    val(r, i, 13) != NULL))
@@ -1079,7 +1125,8 @@ read_relations(struct ctx *x)
 	    DBREV_DEFAULT_TABLE "' AND " NOT_EXT("pg_class", "tc.oid")
 	    " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE "
 	    "c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x')) "
-	    "ORDER BY 2, 3");
+	    /* A partition's part of a partitioned index comes with it. */
+	    "AND NOT ic.relispartition ORDER BY 2, 3");
 	if (rk == NULL)
 		goto fail;
 	for (i = 0; i < PQntuples(rk); i++) {
@@ -1089,8 +1136,8 @@ read_relations(struct ctx *x)
 		o = dbrev_schema_add_object(x->s, DBREV_OBJ_INDEX, val(rk, i, 1),
 		    val(rk, i, 2));
 		o->table = dbrev_xstrdup(val(rk, i, 3));
-		o->definition = dbrev_xstrdup(val(rk, i, 4));
-		o->sql = dbrev_xstrdup(val(rk, i, 4));
+		o->definition = index_def(val(rk, i, 4), o->name);
+		o->sql = dbrev_xstrdup(o->definition);
 		o->unique = bval(rk, i, 5);
 		split_list(val(rk, i, 7), &o->colrefs, &o->ncolrefs);
 		dbrev_strv_add(&o->deps, &o->ndeps, o->table);
@@ -1154,12 +1201,21 @@ read_relations(struct ctx *x)
 	for (ti = 0; ti < ntabs; ti++) {
 		struct dbrev_table *tb = tabs[ti].t;
 		struct dbrev_buf b = { 0 };
-		size_t k, pass;
+		char *part_of, *part_by, *parent = NULL, *bound = NULL;
+		size_t k, pass, head;
 		int any = 0;
 
+		part_of = dbrev_pg_option(tb->options, "PARTITION OF");
+		part_by = dbrev_pg_option(tb->options, "PARTITION BY");
 		dbrev_buf_printf(&b, "CREATE %sTABLE ", tb->options != NULL &&
 		    strncmp(tb->options, "UNLOGGED", 8) == 0 ? "UNLOGGED " : "");
 		dbrev_pg_qident(&b, tb->schema, tb->name);
+		/* A partition: its columns are its parent's. */
+		if (part_of != NULL) {
+			dbrev_pg_partition_of(part_of, &parent, &bound);
+			dbrev_buf_printf(&b, " PARTITION OF %s", parent);
+		}
+		head = b.len;
 		dbrev_buf_puts(&b, " (");
 		for (k = 0; k < tb->ncolumns; k++) {
 			struct dbrev_column *c = &tb->columns[k];
@@ -1187,6 +1243,8 @@ read_relations(struct ctx *x)
 					    c->identity_options);
 			}
 			c->definition = dbrev_buf_take(&d);
+			if (part_of != NULL)
+				continue;
 			dbrev_buf_printf(&b, "%s\n    %s", any ? "," : "",
 			    c->definition);
 			any = 1;
@@ -1206,10 +1264,25 @@ read_relations(struct ctx *x)
 				any = 1;
 			}
 		dbrev_buf_puts(&b, "\n)");
+		if (part_of != NULL && !any) {
+			/* PARTITION OF p FOR VALUES ...: no list at all. */
+			b.len = head;
+			b.data[b.len] = '\0';
+		}
+		if (part_of != NULL)
+			dbrev_buf_printf(&b, " %s", bound);
+		if (part_by != NULL)
+			dbrev_buf_printf(&b, " PARTITION BY %s", part_by);
 		if (tb->options != NULL && strstr(tb->options, "WITH (") != NULL)
 			dbrev_buf_printf(&b, " %s", strstr(tb->options,
 			    "WITH ("));
 		tb->sql = dbrev_buf_take(&b);
+		free(part_of);
+		free(part_by);
+		if (part_of != NULL) {
+			free(parent);
+			free(bound);
+		}
 	}
 	free(tabs);
 	return 0;

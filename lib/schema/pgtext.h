@@ -47,4 +47,15 @@ unsigned dbrev_pg_strip_meta(char *text, char *cmd, size_t size);
 void	 dbrev_pg_grant(struct dbrev_buf *b, const char *target,
 	    const char *line, int inverse);
 
+/*
+ * One part of a table's options as introspection writes them,
+ * "[UNLOGGED] [PARTITION OF parent bound] [PARTITION BY key]
+ * [REPLICA IDENTITY how] [WITH (params)]": the text after key ("PARTITION
+ * OF", ...) up to the next part, or NULL.  Caller frees.
+ */
+char	*dbrev_pg_option(const char *options, const char *key);
+
+/* "parent FOR VALUES ..." (a PARTITION OF part) split in two; free both. */
+void	 dbrev_pg_partition_of(const char *part, char **parent, char **bound);
+
 #endif /* DBREV_PGTEXT_H */
