@@ -731,6 +731,7 @@ teardown(void **state)
 	    dbname);
 	exec_on(admin_url(), sql);
 	exec_on(admin_url(), "DROP ROLE IF EXISTS dbrev_unit_nocreatedb");
+	exec_on(admin_url(), "DROP ROLE IF EXISTS dbrev_unit_reader");
 	return 0;
 }
 
@@ -785,7 +786,22 @@ test_introspect(void **state)
 	    "CREATE RULE r AS ON DELETE TO c DO INSTEAD NOTHING;"
 	    "COMMENT ON COLUMN t.name IS 'who';"
 	    "COMMENT ON INDEX c_t IS 'partial';"
-	    "CREATE TABLE dbrev_revisions (revision text);");
+	    "CREATE TABLE dbrev_revisions (revision text);"
+	    /* What issue 18 added: column uses, privileges, storage... */
+	    "CREATE FUNCTION twice(x integer) RETURNS integer LANGUAGE sql "
+	    "IMMUTABLE AS 'SELECT x * 2';"
+	    "CREATE TABLE u (a integer, b integer GENERATED ALWAYS AS "
+	    "(twice(a)) STORED, note text) PARTITION BY RANGE (a);"
+	    "CREATE TABLE u1 PARTITION OF u FOR VALUES FROM (0) TO (10);"
+	    "CREATE INDEX u_note ON u (note);"
+	    "ALTER TABLE u ALTER COLUMN note SET STORAGE EXTERNAL, "
+	    "ALTER COLUMN note SET STATISTICS 50;"
+	    "ALTER TABLE c REPLICA IDENTITY FULL;"
+	    "DO $$BEGIN CREATE ROLE dbrev_unit_reader; EXCEPTION WHEN "
+	    "duplicate_object THEN NULL; END$$;"
+	    "GRANT SELECT ON v TO dbrev_unit_reader;"
+	    "GRANT UPDATE (name) ON t TO dbrev_unit_reader;"
+	    "REVOKE EXECUTE ON FUNCTION twice(integer) FROM PUBLIC;");
 	pg = PQconnectdb(dburl);
 	assert_int_equal(PQstatus(pg), CONNECTION_OK);
 	if (dbrev_postgres_introspect(pg, &s, &err) == -1)
@@ -844,12 +860,51 @@ test_introspect(void **state)
 	find(s, DBREV_OBJ_COMMENT, "INDEX public.c_t");
 	/* What belongs to the extension is not read. */
 	for (i = 0; i < s->nobjects; i++)
-		if (s->objects[i]->kind == DBREV_OBJ_FUNCTION)
+		if (s->objects[i]->kind == DBREV_OBJ_FUNCTION &&
+		    strcmp(s->objects[i]->name, "twice(x integer)") != 0)
 			assert_string_equal(s->objects[i]->name, "f()");
 	for (i = 0; i < s->nunmodelled; i++)
 		if (strstr(s->unmodelled[i], "rule r on public.c") != NULL)
 			break;
 	assert_true(i < s->nunmodelled);
+
+	/* The identity's sequence by name; what a column's expression uses. */
+	col = dbrev_table_column(t, "id");
+	assert_non_null(strstr(col->identity_options, "SEQUENCE NAME "
+	    "public.t_id_seq START WITH 5"));
+	col = dbrev_table_column(dbrev_schema_table(s, "public.u"), "b");
+	assert_true(has(col->reads, col->nreads, "a"));
+	assert_true(has(col->calls, col->ncalls, "public.twice(x integer)"));
+	col = dbrev_table_column(dbrev_schema_table(s, "public.u"), "note");
+	assert_string_equal(col->extra, "STORAGE EXTERNAL (default EXTENDED) "
+	    "STATISTICS 50");
+	/* Columns that indexes, views and triggers read. */
+	o = find(s, DBREV_OBJ_INDEX, "public.c_t");
+	assert_true(has(o->colrefs, o->ncolrefs, "public.c.t_id"));
+	o = find(s, DBREV_OBJ_VIEW, "public.v");
+	assert_true(has(o->colrefs, o->ncolrefs, "public.t.name"));
+	/* Partitioning and replica identity in the options. */
+	assert_string_equal(dbrev_schema_table(s, "public.u")->options,
+	    "PARTITION BY RANGE (a)");
+	assert_string_equal(dbrev_schema_table(s, "public.u1")->options,
+	    "PARTITION OF public.u FOR VALUES FROM (0) TO (10)");
+	assert_string_equal(dbrev_schema_table(s, "public.c")->options,
+	    "REPLICA IDENTITY FULL");
+	assert_null(dbrev_schema_object(s, DBREV_OBJ_INDEX, "public.u1_note_idx"));
+	o = find(s, DBREV_OBJ_INDEX, "public.u_note");
+	assert_null(strstr(o->sql, " ONLY "));
+	/* Privileges beyond the defaults. */
+	o = find(s, DBREV_OBJ_GRANT, "TABLE public.v");
+	assert_string_equal(o->definition, "+SELECT\tdbrev_unit_reader");
+	assert_string_equal(o->sql, "GRANT SELECT ON TABLE public.v TO "
+	    "dbrev_unit_reader");
+	o = find(s, DBREV_OBJ_GRANT, "TABLE public.t (name)");
+	assert_string_equal(o->definition, "+UPDATE (name)\tdbrev_unit_reader");
+	o = find(s, DBREV_OBJ_GRANT, "FUNCTION public.twice(x integer)");
+	assert_string_equal(o->definition, "-EXECUTE\tPUBLIC");
+	assert_string_equal(o->sql, "REVOKE EXECUTE ON FUNCTION "
+	    "public.twice(x integer) FROM PUBLIC");
+	assert_true(has(o->deps, o->ndeps, "public.twice(x integer)"));
 	dbrev_schema_free(s);
 }
 
