@@ -779,6 +779,99 @@ table_by_oid(const struct toid *tabs, size_t n, unsigned oid)
 	return NULL;
 }
 
+/*
+ * The CREATE TABLE of tb (foreign keys are added later), and each
+ * column's definition: a partition is made PARTITION OF its parent, with
+ * its own constraints only; a partitioned table is made PARTITION BY.
+ */
+static void
+table_sql(struct dbrev_table *tb)
+{
+	struct dbrev_buf b = { 0 };
+	char *part_of, *part_by, *parent = NULL, *bound = NULL;
+	size_t k, pass, head;
+	int any = 0;
+
+	part_of = dbrev_pg_option(tb->options, "PARTITION OF");
+	part_by = dbrev_pg_option(tb->options, "PARTITION BY");
+	dbrev_buf_printf(&b, "CREATE %sTABLE ", tb->options != NULL &&
+	    strncmp(tb->options, "UNLOGGED", 8) == 0 ? "UNLOGGED " : "");
+	dbrev_pg_qident(&b, tb->schema, tb->name);
+	/* A partition: its columns are its parent's. */
+	if (part_of != NULL) {
+		dbrev_pg_partition_of(part_of, &parent, &bound);
+		dbrev_buf_printf(&b, " PARTITION OF %s", parent);
+	}
+	head = b.len;
+	dbrev_buf_puts(&b, " (");
+	for (k = 0; k < tb->ncolumns; k++) {
+		struct dbrev_column *c = &tb->columns[k];
+		struct dbrev_buf d = { 0 };
+		char cq[300];
+
+		dbrev_buf_printf(&d, "%s %s", dbrev_pg_ident(c->name, cq,
+		    sizeof(cq)), c->type);
+		if (c->collation != NULL)
+			dbrev_buf_printf(&d, " COLLATE %s", c->collation);
+		if (c->generated != NULL)
+			dbrev_buf_printf(&d, " GENERATED ALWAYS AS (%s) "
+			    "STORED", c->generated);
+		if (c->default_expr != NULL)
+			dbrev_buf_printf(&d, " DEFAULT %s",
+			    c->default_expr);
+		if (c->notnull)
+			dbrev_buf_puts(&d, " NOT NULL");
+		if (c->identity != DBREV_IDENTITY_NONE) {
+			dbrev_buf_printf(&d, " GENERATED %s AS IDENTITY",
+			    c->identity == DBREV_IDENTITY_ALWAYS ?
+			    "ALWAYS" : "BY DEFAULT");
+			if (c->identity_options != NULL)
+				dbrev_buf_printf(&d, " (%s)",
+				    c->identity_options);
+		}
+		c->definition = dbrev_buf_take(&d);
+		if (part_of != NULL)
+			continue;
+		dbrev_buf_printf(&b, "%s\n    %s", any ? "," : "",
+		    c->definition);
+		any = 1;
+	}
+	/* Primary key, unique, exclusion, then checks. */
+	for (pass = 0; pass < 2; pass++)
+		for (k = 0; k < tb->nconstraints; k++) {
+			struct dbrev_constraint *c = &tb->constraints[k];
+			char cq[300];
+
+			if (c->kind == DBREV_CON_FOREIGN_KEY ||
+			    (c->kind == DBREV_CON_CHECK) != (pass == 1))
+				continue;
+			dbrev_buf_printf(&b, "%s\n    CONSTRAINT %s %s",
+			    any ? "," : "", dbrev_pg_ident(c->name, cq,
+			    sizeof(cq)), c->expr);
+			any = 1;
+		}
+	dbrev_buf_puts(&b, "\n)");
+	if (part_of != NULL && !any) {
+		/* PARTITION OF p FOR VALUES ...: no list at all. */
+		b.len = head;
+		b.data[b.len] = '\0';
+	}
+	if (part_of != NULL)
+		dbrev_buf_printf(&b, " %s", bound);
+	if (part_by != NULL)
+		dbrev_buf_printf(&b, " PARTITION BY %s", part_by);
+	if (tb->options != NULL && strstr(tb->options, "WITH (") != NULL)
+		dbrev_buf_printf(&b, " %s", strstr(tb->options,
+		    "WITH ("));
+	tb->sql = dbrev_buf_take(&b);
+	free(part_of);
+	free(part_by);
+	if (part_of != NULL) {
+		free(parent);
+		free(bound);
+	}
+}
+
 /* Tables, views, materialized views and sequences. */
 static int
 read_relations(struct ctx *x)
@@ -1197,93 +1290,8 @@ read_relations(struct ctx *x)
 	}
 	PQclear(rs);
 
-	/* Build each table's CREATE TABLE (foreign keys are added later). */
-	for (ti = 0; ti < ntabs; ti++) {
-		struct dbrev_table *tb = tabs[ti].t;
-		struct dbrev_buf b = { 0 };
-		char *part_of, *part_by, *parent = NULL, *bound = NULL;
-		size_t k, pass, head;
-		int any = 0;
-
-		part_of = dbrev_pg_option(tb->options, "PARTITION OF");
-		part_by = dbrev_pg_option(tb->options, "PARTITION BY");
-		dbrev_buf_printf(&b, "CREATE %sTABLE ", tb->options != NULL &&
-		    strncmp(tb->options, "UNLOGGED", 8) == 0 ? "UNLOGGED " : "");
-		dbrev_pg_qident(&b, tb->schema, tb->name);
-		/* A partition: its columns are its parent's. */
-		if (part_of != NULL) {
-			dbrev_pg_partition_of(part_of, &parent, &bound);
-			dbrev_buf_printf(&b, " PARTITION OF %s", parent);
-		}
-		head = b.len;
-		dbrev_buf_puts(&b, " (");
-		for (k = 0; k < tb->ncolumns; k++) {
-			struct dbrev_column *c = &tb->columns[k];
-			struct dbrev_buf d = { 0 };
-			char cq[300];
-
-			dbrev_buf_printf(&d, "%s %s", dbrev_pg_ident(c->name, cq,
-			    sizeof(cq)), c->type);
-			if (c->collation != NULL)
-				dbrev_buf_printf(&d, " COLLATE %s", c->collation);
-			if (c->generated != NULL)
-				dbrev_buf_printf(&d, " GENERATED ALWAYS AS (%s) "
-				    "STORED", c->generated);
-			if (c->default_expr != NULL)
-				dbrev_buf_printf(&d, " DEFAULT %s",
-				    c->default_expr);
-			if (c->notnull)
-				dbrev_buf_puts(&d, " NOT NULL");
-			if (c->identity != DBREV_IDENTITY_NONE) {
-				dbrev_buf_printf(&d, " GENERATED %s AS IDENTITY",
-				    c->identity == DBREV_IDENTITY_ALWAYS ?
-				    "ALWAYS" : "BY DEFAULT");
-				if (c->identity_options != NULL)
-					dbrev_buf_printf(&d, " (%s)",
-					    c->identity_options);
-			}
-			c->definition = dbrev_buf_take(&d);
-			if (part_of != NULL)
-				continue;
-			dbrev_buf_printf(&b, "%s\n    %s", any ? "," : "",
-			    c->definition);
-			any = 1;
-		}
-		/* Primary key, unique, exclusion, then checks. */
-		for (pass = 0; pass < 2; pass++)
-			for (k = 0; k < tb->nconstraints; k++) {
-				struct dbrev_constraint *c = &tb->constraints[k];
-				char cq[300];
-
-				if (c->kind == DBREV_CON_FOREIGN_KEY ||
-				    (c->kind == DBREV_CON_CHECK) != (pass == 1))
-					continue;
-				dbrev_buf_printf(&b, "%s\n    CONSTRAINT %s %s",
-				    any ? "," : "", dbrev_pg_ident(c->name, cq,
-				    sizeof(cq)), c->expr);
-				any = 1;
-			}
-		dbrev_buf_puts(&b, "\n)");
-		if (part_of != NULL && !any) {
-			/* PARTITION OF p FOR VALUES ...: no list at all. */
-			b.len = head;
-			b.data[b.len] = '\0';
-		}
-		if (part_of != NULL)
-			dbrev_buf_printf(&b, " %s", bound);
-		if (part_by != NULL)
-			dbrev_buf_printf(&b, " PARTITION BY %s", part_by);
-		if (tb->options != NULL && strstr(tb->options, "WITH (") != NULL)
-			dbrev_buf_printf(&b, " %s", strstr(tb->options,
-			    "WITH ("));
-		tb->sql = dbrev_buf_take(&b);
-		free(part_of);
-		free(part_by);
-		if (part_of != NULL) {
-			free(parent);
-			free(bound);
-		}
-	}
+	for (ti = 0; ti < ntabs; ti++)
+		table_sql(tabs[ti].t);
 	free(tabs);
 	return 0;
 fail:
