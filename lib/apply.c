@@ -234,7 +234,9 @@ session_start(struct session *s, const struct dbrev_apply_options *o,
 		if (s->drv->lock(s->c, s->table, o->lock_timeout, err) == -1)
 			return -1;
 		s->locked = 1;
-	}
+	} else if (dbrev_db_set_lock_timeout(s->db, o->lock_timeout,
+	    err) == -1)
+		return -1;	/* only looking: bound the wait to read */
 	return s->drv->table_read(s->c, s->table, &s->rows, &s->nrows, err);
 }
 

@@ -23,6 +23,7 @@
 #include "dbrev/schema.h"
 #include "dbrev/url.h"
 #include "dbrev/util.h"
+#include "schema/sqlite_text.h"
 
 /*
  * PostgreSQL (issue 7) plugs in here: once dbrev/schema_postgres.h
@@ -193,15 +194,19 @@ hints_from_file(const char *path, const char *text, struct hints *hs,
 /*
  * Run a script statement by statement; on an error fill err with
  * file:line of the failing statement (first_line is the file line of
- * the script's first line).
+ * the script's first line).  A schema file (schema_file 1) may be what
+ * `sqlite3 DB .schema` prints: the CREATE TABLE of the tables SQLite
+ * (and dbrev) make themselves are skipped, as sqlite3's .dump does.
  */
 static int
 run_script(sqlite3 *db, const char *sql, const char *file,
-    unsigned first_line, const char *hint, struct dbrev_error *err)
+    unsigned first_line, const char *hint, int schema_file,
+    struct dbrev_error *err)
 {
 	const char *p = sql, *tail, *q;
 	unsigned line = first_line;
 	sqlite3_stmt *st;
+	size_t skip;
 	int rc;
 
 	while (*p != '\0') {
@@ -227,8 +232,11 @@ run_script(sqlite3 *db, const char *sql, const char *file,
 		}
 		if (*p == '\0')
 			break;
-		rc = sqlite3_prepare_v2(db, p, -1, &st, &tail);
-		if (rc != SQLITE_OK)
+		if (schema_file && (skip = dbrev_sqlite_internal_table(p)) > 0) {
+			tail = p + skip;
+			st = NULL;
+		} else if ((rc = sqlite3_prepare_v2(db, p, -1, &st, &tail)) !=
+		    SQLITE_OK)
 			return dbrev_error_set(err, DBREV_ERR_INPUT, file, line,
 			    hint, "%s", sqlite3_errmsg(db));
 		if (st != NULL) {
@@ -283,7 +291,7 @@ replay(sqlite3 *db, const char *dir, struct dbrev_error *err)
 			continue;
 		if (run_script(db, r->upgrade, r->path, r->upgrade_line,
 		    "fix the revision so that it applies to the schema "
-		    "its parents build", err) == -1) {
+		    "its parents build", 0, err) == -1) {
 			dbrev_graph_free(g);
 			return -1;
 		}
@@ -405,7 +413,7 @@ apply_hints(sqlite3 *db, struct dbrev_schema **built,
 				snprintf(line, sizeof(line), "rename column "
 				    "%s.%s to %s", h->table, h->from, h->to);
 			}
-			if (run_script(db, sql.data, NULL, 0, NULL, &e) == -1) {
+			if (run_script(db, sql.data, NULL, 0, NULL, 0, &e) == -1) {
 				/* Name the hint, not the SQL made from it. */
 				dbrev_error_set(err, DBREV_ERR_INPUT, h->line ?
 				    h->origin : NULL, h->line, "check the rename "
@@ -511,7 +519,7 @@ verify_run(sqlite3 *db, const char *sql, int transactional,
 
 	if (transactional)
 		sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
-	if (run_script(db, sql, NULL, 0, NULL, &e) == -1) {
+	if (run_script(db, sql, NULL, 0, NULL, 0, &e) == -1) {
 		if (!sqlite3_get_autocommit(db))
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		snprintf(line, sizeof(line), "self-check: the %s fails on the "
@@ -604,6 +612,36 @@ verify_cost(const struct dbrev_autogen_result *res,
 	return alters * (s->ntables + s->nobjects);
 }
 
+/* A difference, on one line (a newline in a name written as \n). */
+static void
+add_line(struct dbrev_autogen_result *res, const char *text)
+{
+	struct dbrev_buf b = { 0 };
+	const char *p;
+
+	dbrev_buf_puts(&b, "");
+	for (p = text; *p != '\0'; p++)
+		if (*p == '\n')
+			dbrev_buf_puts(&b, "\\n");
+		else if (*p == '\r')
+			dbrev_buf_puts(&b, "\\r");
+		else
+			dbrev_buf_add(&b, p, 1);
+	dbrev_strv_add(&res->differences, &res->ndifferences, b.data);
+	dbrev_buf_free(&b);
+}
+
+static void
+add_prefixed(struct dbrev_autogen_result *res, const char *prefix,
+    const char *line)
+{
+	struct dbrev_buf b = { 0 };
+
+	dbrev_buf_printf(&b, "%s%s", prefix, line);
+	dbrev_strv_add(&res->warnings, &res->nwarnings, b.data);
+	dbrev_buf_free(&b);
+}
+
 static int
 autogen_sqlite(const struct dbrev_autogen_options *opts,
     const struct dbrev_buf *text, struct hints *hs,
@@ -624,7 +662,7 @@ autogen_sqlite(const struct dbrev_autogen_options *opts,
 	if (replay(bdb, opts->dir, err) == -1)
 		goto out;
 	if (run_script(wdb, text->data, opts->schema_path, 1,
-	    "fix the schema file so that sqlite3 can load it", err) == -1)
+	    "fix the schema file so that sqlite3 can load it", 1, err) == -1)
 		goto out;
 	if (dbrev_sqlite_introspect(bdb, &built, err) == -1 ||
 	    dbrev_sqlite_introspect(wdb, &wanted, err) == -1)
@@ -644,17 +682,22 @@ autogen_sqlite(const struct dbrev_autogen_options *opts,
 		goto out;
 	for (i = 0; i < dup.nchanges; i++)
 		if (dup.changes[i].description != NULL)
-			dbrev_strv_add(&res->differences, &res->ndifferences,
-			    dup.changes[i].description);
+			add_line(res, dup.changes[i].description);
 	if (res->ndifferences > 0) {
 		fk_off = dbrev_sqlite_needs_fk_off(&dup) ||
 		    dbrev_sqlite_needs_fk_off(&ddown);
 		res->transactional = !fk_off;
 		dbrev_sqlite_emit(&dup, fk_off, rup.data, NULL, &up,
 		    &res->warnings, &res->nwarnings);
-		/* Data the downgrade drops is what the upgrade added. */
+		/*
+		 * Data the downgrade drops is what the upgrade added; what it
+		 * converts is said, as the upgrade's conversions are.
+		 */
 		dbrev_sqlite_emit(&ddown, fk_off, NULL, rdown.data, &down,
 		    &dw, &ndw);
+		for (i = 0; i < ndw; i++)
+			if (strncmp(dw[i], "converts data", 13) == 0)
+				add_prefixed(res, "downgrade: ", dw[i]);
 	}
 	/* What the model cannot express is named even when nothing changed. */
 	for (i = 0; i < wanted->nunmodelled; i++)

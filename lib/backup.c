@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -290,9 +291,43 @@ join_path(const char *dir, const char *name)
 	return dbrev_buf_take(&b);
 }
 
+/*
+ * Read the record of entry e (best effort: a file that cannot be read
+ * counts as one without a record).
+ */
+static void
+entry_record(struct dbrev_backup_entry *e)
+{
+	struct dbrev_backup_record r;
+	struct dbrev_error ignore;
+
+	dbrev_error_init(&ignore);
+	e->database = NULL;
+	e->record = dbrev_backup_record_read(e->path, &r, NULL, &ignore);
+	if (e->record == -1)
+		e->record = DBREV_RECORD_NONE;
+	if (e->record == DBREV_RECORD_OK) {
+		e->database = r.database;
+		r.database = NULL;
+	}
+	dbrev_backup_record_free(&r);
+	dbrev_error_clear(&ignore);
+}
+
+/* Is e a backup of database id, or one without a record labelled so? */
+static int
+entry_of(const struct dbrev_backup_entry *e, const char *id,
+    const char *label)
+{
+	if (e->record == DBREV_RECORD_OK)
+		return strcmp(e->database, id) == 0;
+	return label != NULL && strcmp(e->name.db, label) == 0;
+}
+
 int
-dbrev_backup_list(const char *dir, const char *db, enum dbrev_backup_kind kind,
-    struct dbrev_backup_entry **out, size_t *n, struct dbrev_error *err)
+dbrev_backup_list(const char *dir, const char *id, const char *label,
+    enum dbrev_backup_kind kind, struct dbrev_backup_entry **out, size_t *n,
+    struct dbrev_error *err)
 {
 	struct dbrev_backup_entry *v = NULL;
 	size_t cnt = 0, cap = 0;
@@ -317,8 +352,7 @@ dbrev_backup_list(const char *dir, const char *db, enum dbrev_backup_kind kind,
 
 		if (dbrev_backup_name_parse(de->d_name, &nm) == -1)
 			continue;
-		if ((db != NULL && strcmp(nm.db, db) != 0) ||
-		    (kind != DBREV_BACKUP_NONE && nm.kind != kind)) {
+		if (kind != DBREV_BACKUP_NONE && nm.kind != kind) {
 			dbrev_backup_name_free(&nm);
 			continue;
 		}
@@ -336,6 +370,13 @@ dbrev_backup_list(const char *dir, const char *db, enum dbrev_backup_kind kind,
 		v[cnt].path = path;
 		v[cnt].name = nm;
 		v[cnt].size = st.st_size;
+		entry_record(&v[cnt]);
+		if (id != NULL && !entry_of(&v[cnt], id, label)) {
+			free(v[cnt].path);
+			free(v[cnt].database);
+			dbrev_backup_name_free(&v[cnt].name);
+			continue;
+		}
 		cnt++;
 	}
 	closedir(d);
@@ -355,33 +396,43 @@ dbrev_backup_entries_free(struct dbrev_backup_entry *v, size_t n)
 		return;
 	for (i = 0; i < n; i++) {
 		free(v[i].path);
+		free(v[i].database);
 		dbrev_backup_name_free(&v[i].name);
 	}
 	free(v);
 }
 
+/* Is entry e one retention may remove: its record names id? */
+static int
+prunable(const struct dbrev_backup_entry *e, const char *id,
+    enum dbrev_backup_kind kind)
+{
+	return e->record == DBREV_RECORD_OK && e->name.kind == kind &&
+	    strcmp(e->database, id) == 0;
+}
+
 size_t
 dbrev_backup_prune_select(const struct dbrev_backup_entry *v, size_t n,
-    const char *db, enum dbrev_backup_kind kind, size_t keep, size_t *out)
+    const char *id, enum dbrev_backup_kind kind, size_t keep, size_t *out)
 {
 	size_t i, mine = 0, drop, k = 0;
 
 	for (i = 0; i < n; i++)
-		if (strcmp(v[i].name.db, db) == 0 && v[i].name.kind == kind)
+		if (prunable(&v[i], id, kind))
 			mine++;
 	if (mine <= keep)
 		return 0;
 	drop = mine - keep;
 	for (i = 0; i < n && k < drop; i++)
-		if (strcmp(v[i].name.db, db) == 0 && v[i].name.kind == kind)
+		if (prunable(&v[i], id, kind))
 			out[k++] = i;
 	return k;
 }
 
 int
-dbrev_backup_prune(const char *dir, const char *db,
+dbrev_backup_prune(const char *dir, const char *id, const char *label,
     enum dbrev_backup_kind kind, size_t keep, char ***removed,
-    struct dbrev_error *err)
+    size_t *unrecorded, struct dbrev_error *err)
 {
 	struct dbrev_backup_entry *v;
 	size_t n, k, i, nrem = 0;
@@ -391,11 +442,13 @@ dbrev_backup_prune(const char *dir, const char *db,
 
 	if (removed != NULL)
 		*removed = NULL;
-	if (dbrev_backup_list(dir, db, kind, &v, &n, err) == -1)
+	if (unrecorded != NULL)
+		*unrecorded = 0;
+	if (dbrev_backup_list(dir, id, label, kind, &v, &n, err) == -1)
 		return -1;
 	idx = dbrev_xcalloc(n + 1, sizeof(*idx));
 	rem = dbrev_xcalloc(n + 1, sizeof(*rem));
-	k = dbrev_backup_prune_select(v, n, db, kind, keep, idx);
+	k = dbrev_backup_prune_select(v, n, id, kind, keep, idx);
 	for (i = 0; i < k; i++) {
 		const char *p = v[idx[i]].path;
 
@@ -407,6 +460,9 @@ dbrev_backup_prune(const char *dir, const char *db,
 		}
 		rem[nrem++] = dbrev_xstrdup(p);
 	}
+	for (i = 0; i < n && unrecorded != NULL; i++)
+		if (v[i].record != DBREV_RECORD_OK)
+			(*unrecorded)++;
 	free(idx);
 	dbrev_backup_entries_free(v, n);
 	if (removed != NULL)
@@ -487,11 +543,34 @@ opt_table(const struct dbrev_backup_opts *o)
 	return o != NULL && o->table != NULL ? o->table : DBREV_DEFAULT_TABLE;
 }
 
-static double
-opt_timeout(const struct dbrev_backup_opts *o)
+void
+dbrev_backup_opts_init(struct dbrev_backup_opts *o)
 {
-	return o != NULL && o->lock_timeout > 0 ? o->lock_timeout :
-	    DBREV_DEFAULT_LOCK_TIMEOUT;
+	memset(o, 0, sizeof *o);
+	o->lock_timeout = DBREV_DEFAULT_LOCK_TIMEOUT;
+}
+
+double
+dbrev_backup_timeout(const struct dbrev_backup_opts *o)
+{
+	/* !(x >= 0) is also true of nan. */
+	return o == NULL || !(o->lock_timeout >= 0) ?
+	    DBREV_DEFAULT_LOCK_TIMEOUT : o->lock_timeout;
+}
+
+int
+dbrev_backup_db_open(const char *url, const struct dbrev_backup_opts *o,
+    struct dbrev_db **db, struct dbrev_error *err)
+{
+	if (dbrev_db_open(url, db, err) == -1)
+		return -1;
+	if (dbrev_db_set_lock_timeout(*db, dbrev_backup_timeout(o),
+	    err) == -1) {
+		dbrev_db_close(*db);
+		*db = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -531,11 +610,72 @@ dbrev_backup_read_revision(const char *url, const struct dbrev_backup_opts *o,
 	int rc;
 
 	*revision = NULL;
-	if (dbrev_db_open(url, &db, err) == -1)
+	if (dbrev_backup_db_open(url, o, &db, err) == -1)
 		return -1;
 	rc = dbrev_backup_db_revision(db, o, revision, err);
 	dbrev_db_close(db);
 	return rc;
+}
+
+char *
+dbrev_backup_oneline(const char *s, int join)
+{
+	static const char hex[] = "0123456789abcdef";
+	struct dbrev_buf b = { 0 };
+	const unsigned char *p;
+	int brk = 0;
+
+	dbrev_buf_puts(&b, "");
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (join && (*p == '\n' || *p == '\r')) {
+			brk = b.len > 0;
+			continue;
+		}
+		if (brk) {
+			dbrev_buf_puts(&b, "; ");
+			brk = 0;
+		}
+		if (*p >= 0x20 && *p != 0x7f)
+			dbrev_buf_add(&b, p, 1);
+		else if (*p == '\t')
+			dbrev_buf_puts(&b, join ? " " : "\\t");
+		else if (*p == '\n')
+			dbrev_buf_puts(&b, "\\n");
+		else if (*p == '\r')
+			dbrev_buf_puts(&b, "\\r");
+		else
+			dbrev_buf_printf(&b, "\\x%c%c", hex[*p >> 4],
+			    hex[*p & 15]);
+	}
+	return dbrev_buf_take(&b);
+}
+
+int
+dbrev_backup_file_error(struct dbrev_error *err, enum dbrev_error_kind kind,
+    const char *file, const char *hint, const char *fmt, ...)
+{
+	char *text, *f, *m, *h;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	text = dbrev_xcalloc(n > 0 ? (size_t)n + 1 : 1, 1);
+	if (n > 0) {
+		va_start(ap, fmt);
+		vsnprintf(text, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	f = dbrev_backup_oneline(file, 0);
+	m = dbrev_backup_oneline(text, 1);
+	h = hint != NULL ? dbrev_backup_oneline(hint, 1) : NULL;
+	dbrev_error_set(err, kind, f, 0, h, "%s", m);
+	free(text);
+	free(f);
+	free(m);
+	free(h);
+	return -1;
 }
 
 void
@@ -548,6 +688,9 @@ dbrev_backup_result_free(struct dbrev_backup_result *r)
 	free(r->program);
 	free(r->detail);
 	free(r->note);
+	free(r->database);
+	free(r->taken);
+	free(r->safety);
 	memset(r, 0, sizeof *r);
 }
 
@@ -878,12 +1021,13 @@ next_seq(const char *dir, const char *db, enum dbrev_backup_kind kind,
 	size_t n, i;
 
 	dbrev_error_init(&e);
-	if (dbrev_backup_list(dir, db, kind, &v, &n, &e) == -1) {
+	if (dbrev_backup_list(dir, NULL, NULL, kind, &v, &n, &e) == -1) {
 		dbrev_error_clear(&e);
 		return 0;
 	}
 	for (i = 0; i < n; i++)
-		if (v[i].name.time == t && v[i].name.seq + 1 > seq)
+		if (strcmp(v[i].name.db, db) == 0 && v[i].name.time == t &&
+		    v[i].name.seq + 1 > seq)
 			seq = v[i].name.seq + 1;
 	dbrev_backup_entries_free(v, n);
 	return seq;
@@ -905,6 +1049,87 @@ kind_take(enum dbrev_backup_kind kind, const char *url,
 	    "no backup support for this database");
 }
 
+/* The page size a SQLite file's header gives (0 when unreadable). */
+static size_t
+sqlite_page_size(int fd)
+{
+	unsigned char h[2];
+	size_t ps;
+
+	if (pread(fd, h, sizeof h, 16) != (ssize_t)sizeof h)
+		return 0;
+	ps = (size_t)h[0] << 8 | h[1];
+	return ps == 1 ? 65536 : ps;
+}
+
+/*
+ * Append the record (database id, revision rev, taken at t) to the
+ * backup being written, and read it back.  A SQLite backup stays a
+ * whole number of pages.
+ */
+static int
+append_record(struct dbrev_tmpfile *tmp, enum dbrev_backup_kind kind,
+    const char *id, const char *rev, time_t t, char **when,
+    struct dbrev_error *err)
+{
+	struct dbrev_backup_record r, back;
+	char taken[32];
+	struct tm tm;
+	int rc;
+
+	gmtime_r(&t, &tm);
+	strftime(taken, sizeof taken, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	memset(&r, 0, sizeof r);
+	r.database = (char *)id;
+	r.revision = (char *)rev;
+	r.taken = taken;
+	r.dbrev = (char *)DBREV_VERSION;
+	if (dbrev_backup_record_append(tmp->fd, &r, kind ==
+	    DBREV_BACKUP_SQLITE ? sqlite_page_size(tmp->fd) : 0, err) == -1)
+		return -1;
+	if ((rc = dbrev_backup_record_read(tmp->path, &back, NULL, err)) == -1)
+		return -1;
+	if (rc != DBREV_RECORD_OK || strcmp(back.database, id) != 0)
+		rc = dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+		    "cannot write backup to %s: its record does not read "
+		    "back", tmp->dir);
+	dbrev_backup_record_free(&back);
+	if (rc == -1)
+		return -1;
+	*when = dbrev_xstrdup(taken);
+	return 0;
+}
+
+/*
+ * Name the backup dir/db-time-revision[-N].ext.  Within one second,
+ * the backups of a database are numbered in the order taken, whatever
+ * their revisions, so that names sort in time order (retention relies
+ * on it).  *final is the name given.
+ */
+static int
+commit_named(struct dbrev_tmpfile *tmp, const char *dir, const char *db,
+    time_t t, const char *rev, enum dbrev_backup_kind kind, char **final,
+    struct dbrev_error *err)
+{
+	unsigned seq;
+	char *name;
+	int r;
+
+	for (seq = next_seq(dir, db, kind, t); ; seq++) {
+		if (seq > MAX_SEQ)
+			return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
+			    "wait a second, or prune with --keep",
+			    "too many backups of %s taken within one second "
+			    "in %s", db, dir);
+		name = dbrev_backup_name_format(db, t, rev, seq, kind);
+		free(*final);
+		*final = join_path(dir, name);
+		free(name);
+		if ((r = dbrev_tmpfile_commit(tmp, *final, err)) != 1)
+			return r;
+	}
+}
+
 int
 dbrev_backup_take(const char *url, const char *out_file, const char *dir,
     const struct dbrev_backup_opts *o, struct dbrev_backup_result *res,
@@ -912,24 +1137,24 @@ dbrev_backup_take(const char *url, const char *out_file, const char *dir,
 {
 	struct dbrev_tmpfile tmp = { -1, NULL, NULL };
 	enum dbrev_backup_kind kind;
-	char *rev = NULL, *dbname = NULL, *outdir, *final = NULL;
-	char *created = NULL;
+	char *rev = NULL, *dbname = NULL, *id = NULL, *outdir = NULL;
+	char *final = NULL, *created = NULL;
 	struct stat st;
-	unsigned seq;
 	time_t now;
 	int r;
 
 	memset(res, 0, sizeof *res);
 	if (url_kind(url, &kind, err) == -1 ||
-	    dbrev_backup_url_label(url, &dbname, err) == -1)
-		return -1;
+	    dbrev_backup_url_label(url, &dbname, err) == -1 ||
+	    dbrev_backup_identity(url, &id, err) == -1)
+		goto fail;
 	if (out_file != NULL) {
 		if (lstat(out_file, &st) == 0) {
-			free(dbname);
-			return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
+			dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
 			    "remove it or choose another name",
 			    "%s already exists; dbbackup never overwrites a file",
 			    out_file);
+			goto fail;
 		}
 		outdir = dir_of(out_file);
 	} else {
@@ -939,9 +1164,9 @@ dbrev_backup_take(const char *url, const char *out_file, const char *dir,
 			goto fail;
 	}
 	now = time(NULL);
-	if (dbrev_tmpfile_open(outdir, &tmp, err) == -1)
-		goto fail;
-	if (kind_take(kind, url, &tmp, o, &rev, res, err) == -1)
+	if (dbrev_tmpfile_open(outdir, &tmp, err) == -1 ||
+	    kind_take(kind, url, &tmp, o, &rev, res, err) == -1 ||
+	    append_record(&tmp, kind, id, rev, now, &res->taken, err) == -1)
 		goto fail;
 	if (out_file != NULL) {
 		final = dbrev_xstrdup(out_file);
@@ -953,38 +1178,15 @@ dbrev_backup_take(const char *url, const char *out_file, const char *dir,
 			    out_file);
 		if (r != 0)
 			goto fail;
-	} else {
-		/*
-		 * Within one second, number the backups of this database in
-		 * the order taken, whatever their revisions, so that names
-		 * sort in time order (retention relies on it).
-		 */
-		seq = next_seq(outdir, dbname, kind, now);
-		for (;; seq++) {
-			char *name;
-
-			if (seq > MAX_SEQ) {
-				dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL,
-				    0, "wait a second, or prune with --keep",
-				    "too many backups of %s taken within one "
-				    "second in %s", dbname, outdir);
-				goto fail;
-			}
-			name = dbrev_backup_name_format(dbname, now, rev, seq,
-			    kind);
-			free(final);
-			final = join_path(outdir, name);
-			free(name);
-			if ((r = dbrev_tmpfile_commit(&tmp, final, err)) != 1)
-				break;
-		}
-		if (r != 0)
-			goto fail;
-	}
+	} else if (commit_named(&tmp, outdir, dbname, now, rev, kind, &final,
+	    err) != 0)
+		goto fail;
 	dbrev_tmpfile_discard(&tmp);
 	res->path = final;
 	res->revision = rev;
 	res->kind = kind;
+	res->record = DBREV_RECORD_OK;
+	res->database = id;
 	if (stat(final, &st) == 0)
 		res->size = (unsigned long long)st.st_size;
 	free(created);
@@ -1001,6 +1203,7 @@ fail:
 	dbrev_backup_result_free(res);
 	free(final);
 	free(rev);
+	free(id);
 	free(dbname);
 	free(outdir);
 	return -1;
@@ -1018,12 +1221,12 @@ dbrev_backup_sniff(const char *path, enum dbrev_backup_kind *kind,
 
 	*kind = DBREV_BACKUP_NONE;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
-		    "cannot open backup %s: %s", path, strerror(errno));
+		return dbrev_backup_file_error(err, DBREV_ERR_RUNTIME, path,
+		    NULL, "cannot open backup: %s", strerror(errno));
 	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
 		close(fd);
-		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0, NULL,
-		    "backup %s is not a regular file", path);
+		return dbrev_backup_file_error(err, DBREV_ERR_INPUT, path,
+		    "give a file dbbackup wrote", "not a regular file");
 	}
 	n = read(fd, head, sizeof head);
 	close(fd);
@@ -1047,36 +1250,91 @@ check_kind(const char *url, const char *file, enum dbrev_backup_kind *kind,
 	if (dbrev_backup_sniff(file, kind, err) == -1)
 		return -1;
 	if (*kind == DBREV_BACKUP_NONE)
-		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
-		    "give a file dbbackup wrote",
-		    "%s is not a backup: neither a SQLite database nor a "
-		    "pg_dump custom-format archive", file);
+		return dbrev_backup_file_error(err, DBREV_ERR_INPUT, file,
+		    "give a file dbbackup wrote", "not a backup: neither a "
+		    "SQLite database nor a pg_dump custom-format archive");
 	if (want != DBREV_BACKUP_NONE && want != *kind)
-		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+		return dbrev_backup_file_error(err, DBREV_ERR_INPUT, file,
 		    want == DBREV_BACKUP_SQLITE ?
 		    "restore it into a postgresql:// URL" :
 		    "restore it into a sqlite: URL",
-		    "%s is a %s, not a backup of a %s database", file,
+		    "a %s, not a backup of a %s database",
 		    dbrev_backup_kind_name(*kind),
 		    want == DBREV_BACKUP_SQLITE ? "SQLite" : "PostgreSQL");
 #if !DBREV_WITH_POSTGRES
 	if (*kind == DBREV_BACKUP_PGDUMP)
-		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+		return dbrev_backup_file_error(err, DBREV_ERR_INPUT, file,
 		    "reconfigure without --without-postgres",
-		    "%s is a PostgreSQL dump: built without PostgreSQL "
-		    "support", file);
+		    "a PostgreSQL dump: built without PostgreSQL support");
 #endif
 	return 0;
 }
 
-int
-dbrev_backup_verify(const char *url, const char *file,
+/* Tell the caller about something worth a warning (one line). */
+static void __attribute__((format(printf, 2, 3)))
+warn(const struct dbrev_backup_opts *o, const char *fmt, ...)
+{
+	char *text, *line;
+	va_list ap;
+	int n;
+
+	if (o == NULL || o->warn == NULL)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	text = dbrev_xcalloc((size_t)n + 1, 1);
+	va_start(ap, fmt);
+	vsnprintf(text, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	line = dbrev_backup_oneline(text, 1);
+	o->warn(o->warn_arg, line);
+	free(line);
+	free(text);
+}
+
+/*
+ * What the file's record says, in res: record, database, revision and
+ * taken; without a record, the revision its name says (if it has one).
+ */
+static int
+read_record(const char *file, struct dbrev_backup_result *res,
+    struct dbrev_error *err)
+{
+	struct dbrev_backup_record r;
+	struct dbrev_backup_name nm;
+
+	if ((res->record = dbrev_backup_record_read(file, &r, NULL,
+	    err)) == -1)
+		return -1;
+	if (res->record == DBREV_RECORD_OK) {
+		res->database = r.database;
+		res->revision = r.revision;
+		res->taken = r.taken;
+		r.database = r.revision = r.taken = NULL;
+	} else if (dbrev_backup_name_parse(file, &nm) == 0) {
+		res->revision = nm.revision;
+		nm.revision = NULL;
+		dbrev_backup_name_free(&nm);
+	}
+	dbrev_backup_record_free(&r);
+	return 0;
+}
+
+/*
+ * The checks of dbrev_backup_verify, but a damaged record is left for
+ * the caller to judge (res->record).  res is filled either way; the
+ * caller frees it.
+ */
+static int
+verify_file(const char *url, const char *file,
     const struct dbrev_backup_opts *o, struct dbrev_backup_result *res,
     struct dbrev_error *err)
 {
 	enum dbrev_backup_kind kind;
 	struct stat st;
-	int rc = -1;
 
 	memset(res, 0, sizeof *res);
 	if (check_kind(url, file, &kind, err) == -1)
@@ -1085,48 +1343,186 @@ dbrev_backup_verify(const char *url, const char *file,
 	res->kind = kind;
 	if (stat(file, &st) == 0)
 		res->size = (unsigned long long)st.st_size;
+	if (read_record(file, res, err) == -1)
+		return -1;
 	if (kind == DBREV_BACKUP_SQLITE)
-		rc = dbrev_backup_sqlite_verify(file, res, err);
+		return dbrev_backup_sqlite_verify(file, res, err);
 #if DBREV_WITH_POSTGRES
-	else
-		rc = dbrev_backup_pg_verify(url, file, o, res, err);
+	return dbrev_backup_pg_verify(url, file, o, res, err);
 #else
 	(void)o;
+	return -1;	/* check_kind refused it */
 #endif
+}
+
+static int
+damaged_record(const char *file, struct dbrev_error *err)
+{
+	return dbrev_backup_file_error(err, DBREV_ERR_RUNTIME, file,
+	    "take a new backup, or restore it with --force",
+	    "damaged backup record: it no longer says which database it is "
+	    "of");
+}
+
+int
+dbrev_backup_verify(const char *url, const char *file,
+    const struct dbrev_backup_opts *o, struct dbrev_backup_result *res,
+    struct dbrev_error *err)
+{
+	int rc = verify_file(url, file, o, res, err);
+
+	if (rc == 0 && res->record == DBREV_RECORD_DAMAGED)
+		rc = damaged_record(file, err);
 	/* The result is the caller's only on success. */
 	if (rc == -1)
 		dbrev_backup_result_free(res);
 	return rc;
 }
 
-int
-dbrev_backup_restore(const char *url, const char *file,
-    const struct dbrev_backup_opts *o, struct dbrev_backup_result *res,
+/*
+ * May backup b (of file) be restored into database id (the URL's)?
+ * Not when its record names another database or is damaged, unless
+ * o->force; with a warning when it has no record.
+ */
+static int
+check_database(const char *url, const char *file, const char *id,
+    const struct dbrev_backup_result *b, const struct dbrev_backup_opts *o,
     struct dbrev_error *err)
 {
-	struct dbrev_backup_result vres;
-	struct dbrev_error uerr;
-	struct dbrev_db *db;
-	enum dbrev_backup_kind kind;
+	struct dbrev_backup_name nm;
+	struct dbrev_error ignore;
+	char *label = NULL;
+	int force = o != NULL && o->force;
+
+	if (b->record == DBREV_RECORD_OK) {
+		if (strcmp(b->database, id) == 0)
+			return 0;
+		if (!force)
+			return dbrev_backup_file_error(err, DBREV_ERR_INPUT,
+			    file, "restore it into that database, or pass "
+			    "--force to restore it into this one",
+			    "a backup of %s, not of %s", b->database, id);
+		warn(o, "%s is a backup of %s: restoring it into %s, as "
+		    "--force says", file, b->database, id);
+		return 0;
+	}
+	if (b->record == DBREV_RECORD_DAMAGED) {
+		if (!force)
+			return damaged_record(file, err);
+		warn(o, "%s has a damaged record: restoring it into %s, as "
+		    "--force says", file, id);
+		return 0;
+	}
+	dbrev_error_init(&ignore);
+	if (dbrev_backup_name_parse(file, &nm) == 0 &&
+	    dbrev_backup_url_label(url, &label, &ignore) == 0 &&
+	    strcmp(nm.db, label) != 0)
+		warn(o, "%s does not record which database it is of (an "
+		    "older dbbackup wrote it), and its name says %s: "
+		    "restoring it into %s all the same", file, nm.db, id);
+	else
+		warn(o, "%s does not record which database it is of (an "
+		    "older dbbackup wrote it): restoring it into %s as its "
+		    "own", file, id);
+	dbrev_backup_name_free(&nm);
+	dbrev_error_clear(&ignore);
+	free(label);
+	return 0;
+}
+
+/* Warn when the migrations directory lacks the backup's revision. */
+static void
+check_revision(const char *file, const char *rev,
+    const struct dbrev_backup_opts *o)
+{
+	struct dbrev_graph *g = NULL;
+	struct dbrev_error gerr;
+	struct dbrev_buf missing = { 0 };
+	const char *dir, *p;
+
+	if (rev == NULL || strcmp(rev, "base") == 0 || o == NULL ||
+	    o->warn == NULL)
+		return;
+	dir = o->migrations_dir != NULL ? o->migrations_dir : "migrations";
+	dbrev_error_init(&gerr);
+	if (dbrev_graph_load(dir, DBREV_PARSE_HEADER_ONLY, &g, &gerr) == -1) {
+		warn(o, "%s is at revision %s, which cannot be checked "
+		    "against %s: %s", file, rev, dir, gerr.message != NULL ?
+		    gerr.message : "it cannot be loaded");
+		dbrev_error_clear(&gerr);
+		return;
+	}
+	for (p = rev; *p != '\0'; ) {
+		size_t n = strcspn(p, "+");
+		char *id = dbrev_xstrndup(p, n);
+
+		if (dbrev_graph_index(g, id) < 0)
+			dbrev_buf_printf(&missing, "%s%s",
+			    missing.len > 0 ? ", " : "", id);
+		free(id);
+		p += n + (p[n] == '+');
+	}
+	if (missing.len > 0)
+		warn(o, "%s is at revision %s, which %s does not have: "
+		    "revapply cannot upgrade or downgrade the database from "
+		    "there until it does", file, missing.data, dir);
+	dbrev_buf_free(&missing);
+	dbrev_graph_free(g);
+}
+
+/* A SQLite file that is not there or empty has nothing to lose. */
+static int
+nothing_to_save(const char *url)
+{
+	struct dbrev_error ignore;
+	struct stat st;
+	char *path;
+	int none;
+
+	if (dbrev_url_dialect(url) != DBREV_DIALECT_SQLITE)
+		return 0;
+	dbrev_error_init(&ignore);
+	if ((path = dbrev_url_sqlite_path(url, &ignore)) == NULL) {
+		dbrev_error_clear(&ignore);
+		return 0;
+	}
+	none = (stat(path, &st) == -1 && errno == ENOENT) ||
+	    (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0);
+	free(path);
+	return none;
+}
+
+/* Keep the database as it is before a restore overwrites it. */
+static int
+safety_backup(const char *url, const struct dbrev_backup_opts *o,
+    struct dbrev_backup_result *res, struct dbrev_error *err)
+{
+	struct dbrev_backup_result sres;
+
+	if ((o != NULL && o->no_safety_backup) || nothing_to_save(url))
+		return 0;
+	if (dbrev_backup_take(url, NULL, o != NULL ? o->backup_dir : NULL,
+	    o, &sres, err) == -1)
+		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
+		    "pass --no-safety-backup to restore without one",
+		    "nothing was restored: the backup of the database as it "
+		    "is failed");
+	res->safety = sres.path;
+	sres.path = NULL;
+	dbrev_backup_result_free(&sres);
+	return 0;
+}
+
+/* Under the lock on db: the safety backup, the restore, the revision. */
+static int
+restore_locked(struct dbrev_db *db, const char *url, const char *file,
+    enum dbrev_backup_kind kind, const struct dbrev_backup_opts *o,
+    struct dbrev_backup_result *res, struct dbrev_error *err)
+{
 	int rc;
 
-	memset(res, 0, sizeof *res);
-	if (url_kind(url, &kind, err) == -1)
+	if (safety_backup(url, o, res, err) == -1)
 		return -1;
-	/* Never touch the database with a backup that does not verify. */
-	if (dbrev_backup_verify(url, file, o, &vres, err) == -1)
-		return -1;
-	*res = vres;
-	if (dbrev_db_open(url, &db, err) == -1) {
-		dbrev_backup_result_free(res);
-		return -1;
-	}
-	if (db->driver->lock(db->conn, opt_table(o), opt_timeout(o),
-	    err) == -1) {
-		dbrev_db_close(db);
-		dbrev_backup_result_free(res);
-		return -1;
-	}
 	if (kind == DBREV_BACKUP_SQLITE)
 		rc = dbrev_backup_sqlite_restore(db, url, file, o, err);
 #if DBREV_WITH_POSTGRES
@@ -1141,6 +1537,40 @@ dbrev_backup_restore(const char *url, const char *file,
 		free(res->revision);
 		rc = dbrev_backup_db_revision(db, o, &res->revision, err);
 	}
+	return rc;
+}
+
+int
+dbrev_backup_restore(const char *url, const char *file,
+    const struct dbrev_backup_opts *o, struct dbrev_backup_result *res,
+    struct dbrev_error *err)
+{
+	struct dbrev_error uerr;
+	struct dbrev_db *db;
+	enum dbrev_backup_kind kind;
+	char *id = NULL;
+	int rc;
+
+	memset(res, 0, sizeof *res);
+	if (url_kind(url, &kind, err) == -1 ||
+	    dbrev_backup_identity(url, &id, err) == -1)
+		return -1;
+	/* Never touch the database with a backup that does not verify. */
+	rc = verify_file(url, file, o, res, err) == -1 ||
+	    check_database(url, file, id, res, o, err) == -1 ? -1 : 0;
+	free(id);
+	if (rc == -1 || dbrev_backup_db_open(url, o, &db, err) == -1) {
+		dbrev_backup_result_free(res);
+		return -1;
+	}
+	check_revision(file, res->revision, o);
+	if (db->driver->lock(db->conn, opt_table(o), dbrev_backup_timeout(o),
+	    err) == -1) {
+		dbrev_db_close(db);
+		dbrev_backup_result_free(res);
+		return -1;
+	}
+	rc = restore_locked(db, url, file, kind, o, res, err);
 	dbrev_error_init(&uerr);
 	if (db->driver->unlock(db->conn, opt_table(o), &uerr) == -1 &&
 	    rc == 0) {

@@ -210,6 +210,217 @@ dbrev_backup_pg_dbname(const char *url, char **name, struct dbrev_error *err)
 	return 0;
 }
 
+/* --- which database: dbrev_backup_identity ------------------------ */
+
+/* The value of keyword kw in opts, or NULL when unset or empty. */
+static const char *
+opt_val(const PQconninfoOption *opts, const char *kw)
+{
+	for (; opts != NULL && opts->keyword != NULL; opts++)
+		if (strcmp(opts->keyword, kw) == 0)
+			return opts->val != NULL && *opts->val != '\0' ?
+			    opts->val : NULL;
+	return NULL;
+}
+
+/* Append s %-encoded but for the characters a URI leaves as they are. */
+static void
+uri_put(struct dbrev_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~", *p) != NULL)
+			dbrev_buf_add(b, p, 1);
+		else
+			dbrev_buf_printf(b, "%%%c%c", hex[*p >> 4],
+			    hex[*p & 15]);
+	}
+}
+
+/* Part i of a comma-separated libpq list ("" past its end). */
+static char *
+list_item(const char *list, size_t i)
+{
+	const char *p = list != NULL ? list : "";
+
+	while (i-- > 0) {
+		p = strchr(p, ',');
+		if (p == NULL)
+			return dbrev_xstrdup("");
+		p++;
+	}
+	return dbrev_xstrndup(p, strcspn(p, ","));
+}
+
+static size_t
+list_len(const char *list)
+{
+	size_t n = 1;
+
+	for (; list != NULL && *list != '\0'; list++)
+		n += *list == ',';
+	return n;
+}
+
+/*
+ * One server as the identity spells it, "host:port": see
+ * dbrev_backup_identity.  An empty host is libpq's default socket
+ * directory.
+ */
+static char *
+server_part(const char *host, const char *port)
+{
+	struct dbrev_buf b = { 0 }, h = { 0 };
+	char real[PATH_MAX], *end;
+	long pn;
+	size_t n;
+
+	if (host[0] == '/') {
+		dbrev_buf_puts(&h, realpath(host, real) != NULL ? real : host);
+		while (h.len > 1 && h.data[h.len - 1] == '/')
+			h.data[--h.len] = '\0';
+		uri_put(&b, h.data);
+	} else if (host[0] != '\0') {
+		dbrev_buf_puts(&h, host);
+		for (n = 0; n < h.len; n++)
+			if (h.data[n] >= 'A' && h.data[n] <= 'Z')
+				h.data[n] = (char)(h.data[n] - 'A' + 'a');
+		while (h.len > 1 && h.data[h.len - 1] == '.')
+			h.data[--h.len] = '\0';
+		if (strcmp(h.data, "127.0.0.1") == 0 ||
+		    strcmp(h.data, "::1") == 0)
+			dbrev_buf_puts(&b, "localhost");
+		else if (strchr(h.data, ':') != NULL) {
+			dbrev_buf_puts(&b, "[");
+			uri_put(&b, h.data);
+			dbrev_buf_puts(&b, "]");
+		} else
+			uri_put(&b, h.data);
+	}
+	dbrev_buf_free(&h);
+	pn = strtol(port, &end, 10);
+	if (*port != '\0' && *end == '\0' && pn >= 0 && pn <= 65535)
+		dbrev_buf_printf(&b, ":%ld", pn);
+	else {
+		dbrev_buf_puts(&b, ":");
+		uri_put(&b, port);
+	}
+	return dbrev_buf_take(&b);
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * "host:port,..." sorted, duplicates once, from the host, hostaddr and
+ * port lists libpq would use; -1 when their lengths disagree.
+ */
+static int
+servers(const char *hosts, const char *addrs, const char *ports,
+    struct dbrev_buf *out)
+{
+	size_t n, np, i;
+	char **v;
+
+	n = list_len(hosts != NULL ? hosts : addrs);
+	np = list_len(ports);
+	if ((hosts != NULL && addrs != NULL && list_len(addrs) != n) ||
+	    (np != 1 && np != n))
+		return -1;
+	v = dbrev_xcalloc(n, sizeof(*v));
+	for (i = 0; i < n; i++) {
+		char *h = list_item(hosts, i), *a = list_item(addrs, i);
+		char *p = list_item(ports, np == 1 ? 0 : i);
+
+		/* The name, when there is one, names the server. */
+		v[i] = server_part(*h != '\0' ? h : a,
+		    *p != '\0' ? p : "5432");
+		free(h);
+		free(a);
+		free(p);
+	}
+	qsort(v, n, sizeof(*v), str_cmp);
+	for (i = 0; i < n; i++)
+		if (i == 0 || strcmp(v[i], v[i - 1]) != 0)
+			dbrev_buf_printf(out, "%s%s", i > 0 ? "," : "", v[i]);
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	return 0;
+}
+
+int
+dbrev_backup_pg_identity(const char *url, char **id, struct dbrev_error *err)
+{
+	PQconninfoOption *opts, *def;
+	struct dbrev_buf b = { 0 };
+	const char *service, *host, *addr, *port, *dbname, *user;
+	char *errmsg = NULL, *safe;
+
+	*id = NULL;
+	if (dbrev_libpq_load(err) == -1)
+		return -1;
+	if ((opts = PQconninfoParse(url, &errmsg)) == NULL) {
+		safe = dbrev_url_redact(url);
+		if (errmsg != NULL)
+			dbrev_url_scrub(url, errmsg);
+		dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+		    "write postgresql://user@host:port/dbname or "
+		    "\"host=... dbname=...\"", "bad database URL '%s': %s",
+		    safe, errmsg != NULL ? strtok(errmsg, "\n") : "unparsable");
+		free(safe);
+		PQfreemem(errmsg);
+		return -1;
+	}
+	/*
+	 * libpq's defaults (PGHOST, PGPORT, PGDATABASE, PGUSER, PGSERVICE's
+	 * entry), but not under a service the URL names: that file's entry
+	 * comes before them, and only libpq reads it.
+	 */
+	service = opt_val(opts, "service");
+	def = service == NULL ? PQconndefaults() : NULL;
+	host = opt_val(opts, "host");
+	addr = opt_val(opts, "hostaddr");
+	if (host == NULL && addr == NULL) {
+		host = opt_val(def, "host");
+		addr = opt_val(def, "hostaddr");
+	}
+	port = opt_val(opts, "port") != NULL ? opt_val(opts, "port") :
+	    opt_val(def, "port");
+	user = opt_val(opts, "user") != NULL ? opt_val(opts, "user") :
+	    opt_val(def, "user");
+	dbname = opt_val(opts, "dbname") != NULL ? opt_val(opts, "dbname") :
+	    opt_val(def, "dbname") != NULL ? opt_val(def, "dbname") : user;
+	dbrev_buf_puts(&b, "postgresql://");
+	if (servers(host, addr, port, &b) == -1) {
+		safe = dbrev_url_redact(url);
+		dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+		    "give one port, or one per host",
+		    "bad database URL '%s': the hosts, host addresses and "
+		    "ports do not pair up", safe);
+		free(safe);
+		dbrev_buf_free(&b);
+	} else {
+		dbrev_buf_puts(&b, "/");
+		uri_put(&b, dbname != NULL ? dbname : "");
+		if (service != NULL) {
+			dbrev_buf_puts(&b, "?service=");
+			uri_put(&b, service);
+		}
+		*id = dbrev_buf_take(&b);
+	}
+	PQconninfoFree(opts);
+	if (def != NULL)
+		PQconninfoFree(def);
+	return *id != NULL ? 0 : -1;
+}
+
 /* Remove the password from text a child or libpq wrote. */
 static void
 scrub(const char *url, const struct pgconn_info *ci, struct dbrev_buf *b)
@@ -229,16 +440,105 @@ scrub(const char *url, const struct pgconn_info *ci, struct dbrev_buf *b)
 	b->len = strlen(b->data);
 }
 
+/* --- watching a child's session for lock waits ----------------------- */
+
+/*
+ * pg_dump and pg_restore wait for table locks as long as it takes
+ * (pg_restore even sets lock_timeout = 0 itself).  While one runs, our
+ * own session looks every WATCH_MS at the child's (found by the
+ * application_name given it), and cancels its statement once it has
+ * waited for a lock longer than --lock-timeout: the child fails, and
+ * its transaction rolls back.
+ */
+#define WATCH_MS	100.0
+
+struct lockwatch {
+	PGconn		*pg;		/* ours; NULL: not watching */
+	char		 appname[64];	/* the child's application_name */
+	double		 timeout_ms;
+	double		 since;		/* first seen waiting (ms), or 0 */
+	double		 last;		/* last looked (ms) */
+	char		*what;		/* what it waited for: cancelled */
+};
+
+/*
+ * Look once.  Best effort: a failing look stops the watch, it never
+ * fails the child.
+ */
+static void
+watch_tick(struct lockwatch *w)
+{
+	static const char look[] =
+	    "SELECT pid FROM pg_stat_activity WHERE application_name = $1 "
+	    "AND wait_event_type = 'Lock' LIMIT 1";
+	/*
+	 * What it waits for and who holds it; the cancel in the same
+	 * statement, only while it still waits.
+	 */
+	static const char cancel[] =
+	    "SELECT coalesce((SELECT CASE WHEN l.relation IS NOT NULL "
+	    "THEN 'a lock on ' || l.relation::regclass::text "
+	    "ELSE 'a ' || l.locktype || ' lock' END "
+	    "FROM pg_locks l WHERE l.pid = a.pid AND NOT l.granted LIMIT 1), "
+	    "'a lock'), coalesce((SELECT ' held by server process ' || "
+	    "b.pid || coalesce(', application ' || "
+	    "nullif(b.application_name, ''), '') FROM pg_stat_activity b "
+	    "WHERE b.pid = (pg_blocking_pids(a.pid))[1]), ''), "
+	    "pg_cancel_backend(a.pid) FROM pg_stat_activity a "
+	    "WHERE a.pid = $1::int AND a.wait_event_type = 'Lock'";
+	const char *params[1];
+	PGresult *r;
+	double now = dbrev_now_ms();
+	char pid[16];
+
+	if (w == NULL || w->pg == NULL || w->what != NULL ||
+	    now - w->last < WATCH_MS)
+		return;
+	w->last = now;
+	params[0] = w->appname;
+	r = PQexecParams(w->pg, look, 1, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		PQclear(r);
+		PQfinish(w->pg);
+		w->pg = NULL;
+		return;
+	}
+	if (PQntuples(r) == 0) {
+		w->since = 0;
+		PQclear(r);
+		return;
+	}
+	if (w->since == 0)
+		w->since = now;
+	snprintf(pid, sizeof pid, "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	/* A wait seen at one look may have begun up to a look before. */
+	if (now - w->since + WATCH_MS < w->timeout_ms)
+		return;
+	params[0] = pid;
+	r = PQexecParams(w->pg, cancel, 1, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+		struct dbrev_buf b = { 0 };
+
+		dbrev_buf_printf(&b, "%s%s", PQgetvalue(r, 0, 0),
+		    PQgetvalue(r, 0, 1));
+		w->what = dbrev_buf_take(&b);
+	}
+	PQclear(r);
+}
+
 /* --- running a child ------------------------------------------------- */
 
 /*
  * Run argv (searched on PATH when it has no '/') with env.  Its stdout
  * goes to *out when out is not NULL (else /dev/null), its stderr to
  * *errtext (the last STDERR_KEEP bytes).  *status is the wait status.
+ * With watch, its session's lock waits are watched meanwhile.
  */
 static int
 run(char *const argv[], char *const env[], struct dbrev_buf *out,
-    struct dbrev_buf *errtext, int *status, struct dbrev_error *err)
+    struct dbrev_buf *errtext, int *status, struct lockwatch *watch,
+    struct dbrev_error *err)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
@@ -296,7 +596,9 @@ run(char *const argv[], char *const env[], struct dbrev_buf *out,
 	while (pf[0].fd != -1 || pf[1].fd != -1) {
 		int i;
 
-		if (poll(pf, 2, -1) == -1) {
+		watch_tick(watch);
+		if (poll(pf, 2, watch != NULL && watch->pg != NULL ?
+		    (int)WATCH_MS : -1) == -1) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -463,7 +765,7 @@ prog_version(const char *path, struct prog *p)
 	dbrev_error_init(&e);
 	p->major = 0;
 	p->version = NULL;
-	if (run(argv, environ, &out, NULL, &status, &e) == -1 ||
+	if (run(argv, environ, &out, NULL, &status, NULL, &e) == -1 ||
 	    !WIFEXITED(status) || WEXITSTATUS(status) != 0 || out.data == NULL) {
 		dbrev_error_clear(&e);
 		dbrev_buf_free(&out);
@@ -675,10 +977,13 @@ no_notice(void *arg, const char *message)
 	(void)message;
 }
 
-/* The server's major version (one short connection), or -1 with err. */
+/*
+ * The server's major version, or -1 with err.  The connection is kept
+ * in *keep (the lock watch's) when keep is not NULL, else closed.
+ */
 static int
 server_version(const char *url, const struct pgconn_info *ci, int *major,
-    struct dbrev_error *err)
+    PGconn **keep, struct dbrev_error *err)
 {
 	struct dbrev_buf msg = { 0 };
 	PGconn *c;
@@ -702,8 +1007,65 @@ server_version(const char *url, const struct pgconn_info *ci, int *major,
 		return -1;
 	}
 	*major = server_major(PQserverVersion(c));
-	PQfinish(c);
+	if (keep != NULL)
+		*keep = c;
+	else
+		PQfinish(c);
 	return 0;
+}
+
+/* Set variable name to value in the child's environment. */
+static void
+env_set(struct pgconn_info *ci, const char *name, const char *value)
+{
+	struct dbrev_buf b = { 0 };
+	size_t i;
+
+	dbrev_buf_printf(&b, "%s=%s", name, value);
+	for (i = 0; ci->env[i] != NULL; i++)
+		if (env_is(ci->env[i], name)) {
+			free(ci->env[i]);
+			ci->env[i] = dbrev_buf_take(&b);
+			return;
+		}
+	ci->env = dbrev_xrealloc(ci->env, (i + 2) * sizeof(*ci->env));
+	ci->env[i] = dbrev_buf_take(&b);
+	ci->env[i + 1] = NULL;
+}
+
+/*
+ * Watch the children run with ci's environment from connection pg
+ * (taken over): each is named "dbbackup PID PROG" for the server.
+ */
+static void
+watch_start(struct lockwatch *w, PGconn *pg, struct pgconn_info *ci,
+    const char *prog, const struct dbrev_backup_opts *o)
+{
+	memset(w, 0, sizeof *w);
+	w->pg = pg;
+	snprintf(w->appname, sizeof w->appname, "dbbackup %ld %s",
+	    (long)getpid(), prog);
+	w->timeout_ms = dbrev_backup_timeout(o) * 1000;
+	env_set(ci, "PGAPPNAME", w->appname);
+}
+
+static void
+watch_end(struct lockwatch *w)
+{
+	if (w->pg != NULL)
+		PQfinish(w->pg);
+	free(w->what);
+	memset(w, 0, sizeof *w);
+}
+
+/* The child was stopped for waiting too long: say for what. */
+static int
+watch_failed(const struct lockwatch *w, const char *prog, const char *hint,
+    struct dbrev_error *err)
+{
+	return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, hint,
+	    "timed out: %s waited more than %g s for %s", prog,
+	    w->timeout_ms / 1000, w->what);
 }
 
 static int
@@ -718,6 +1080,23 @@ child_failed(const char *url, const struct pgconn_info *ci, const char *what,
 	m = child_message(errtext, status);
 	dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, hint, "%s: %s", what,
 	    m);
+	free(m);
+	return -1;
+}
+
+/* pg_restore failed to read the archive file, in doing `what`. */
+static int
+damaged(const char *url, const struct pgconn_info *ci, const char *file,
+    const char *what, struct dbrev_buf *errtext, int status,
+    struct dbrev_error *err)
+{
+	char *m;
+
+	scrub(url, ci, errtext);
+	m = child_message(errtext, status);
+	dbrev_backup_file_error(err, DBREV_ERR_RUNTIME, file,
+	    "take a new backup; this one cannot be trusted",
+	    "damaged backup (%s): %s", what, m);
 	free(m);
 	return -1;
 }
@@ -737,18 +1116,12 @@ list_archive(const char *url, const struct pgconn_info *ci,
 	argv[2] = (char *)"--";
 	argv[3] = (char *)file;
 	argv[4] = NULL;
-	if (run(argv, env, NULL, &et, &status, err) == -1) {
+	if (run(argv, env, NULL, &et, &status, NULL, err) == -1) {
 		dbrev_buf_free(&et);
 		return -1;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		struct dbrev_buf w = { 0 };
-
-		dbrev_buf_printf(&w, "backup %s is damaged (pg_restore --list)",
-		    file);
-		child_failed(url, ci, w.data, pr, &et, status,
-		    "take a new backup; this one cannot be trusted", err);
-		dbrev_buf_free(&w);
+		damaged(url, ci, file, "pg_restore --list", &et, status, err);
 		dbrev_buf_free(&et);
 		return -1;
 	}
@@ -766,13 +1139,16 @@ dbrev_backup_pg_take(const char *url, struct dbrev_tmpfile *tmp,
 	struct dbrev_buf et = { 0 }, fileopt = { 0 }, dbopt = { 0 };
 	char *r1 = NULL, *r2 = NULL, *argv[8];
 	struct dbrev_db *db = NULL;
+	struct lockwatch w = { 0 };
+	PGconn *pg = NULL;
 	int major, status, attempt, rc = -1;
 
 	*revision = NULL;
 	if (conn_info(url, &ci, err) == -1)
 		return -1;
-	if (server_version(url, &ci, &major, err) == -1)
+	if (server_version(url, &ci, &major, &pg, err) == -1)
 		goto out;
+	watch_start(&w, pg, &ci, "pg_dump", o);
 	if (choose("pg_dump", o != NULL ? o->pg_dump : NULL, major, NULL,
 	    &dump, err) == -1)
 		goto out;
@@ -780,7 +1156,7 @@ dbrev_backup_pg_take(const char *url, struct dbrev_tmpfile *tmp,
 	    dump.path, &rest, err) == -1)
 		goto out;
 	/* One connection reads the revision before and after the dump. */
-	if (dbrev_db_open(url, &db, err) == -1)
+	if (dbrev_backup_db_open(url, o, &db, err) == -1)
 		goto out;
 	dbrev_buf_printf(&fileopt, "--file=%s", tmp->path);
 	dbrev_buf_printf(&dbopt, "--dbname=%s", ci.dbarg);
@@ -794,8 +1170,14 @@ dbrev_backup_pg_take(const char *url, struct dbrev_tmpfile *tmp,
 		if (dbrev_backup_db_revision(db, o, &r1, err) == -1)
 			goto out;
 		dbrev_buf_reset(&et);
-		if (run(argv, ci.env, NULL, &et, &status, err) == -1)
+		if (run(argv, ci.env, NULL, &et, &status, &w, err) == -1)
 			goto out;
+		if (w.what != NULL && (!WIFEXITED(status) ||
+		    WEXITSTATUS(status) != 0)) {
+			watch_failed(&w, "pg_dump", "wait for it to finish, or "
+			    "raise --lock-timeout", err);
+			goto out;
+		}
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 			child_failed(url, &ci, "pg_dump failed", &dump, &et,
 			    status,
@@ -834,6 +1216,7 @@ dbrev_backup_pg_take(const char *url, struct dbrev_tmpfile *tmp,
 	    "pg_dump");
 	rc = 0;
 out:
+	watch_end(&w);
 	dbrev_db_close(db);
 	free(r1);
 	free(r2);
@@ -873,16 +1256,10 @@ dbrev_backup_pg_verify(const char *url, const char *file,
 	argv[2] = (char *)"--";
 	argv[3] = (char *)file;
 	argv[4] = NULL;
-	if (run(argv, environ, NULL, &et, &status, err) == -1)
+	if (run(argv, environ, NULL, &et, &status, NULL, err) == -1)
 		goto out;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		struct dbrev_buf w = { 0 };
-
-		dbrev_buf_printf(&w, "backup %s is damaged (reading its data)",
-		    file);
-		child_failed(url, &ci, w.data, &rest, &et, status,
-		    "take a new backup; this one cannot be trusted", err);
-		dbrev_buf_free(&w);
+		damaged(url, &ci, file, "reading its data", &et, status, err);
 		goto out;
 	}
 	res->program = dbrev_xstrdup(rest.path);
@@ -933,7 +1310,7 @@ left_in_place(const char *url, const struct prog *pr, const char *file,
 	argv[2] = (char *)"--";
 	argv[3] = (char *)file;
 	argv[4] = NULL;
-	if (run(argv, env, &toc, NULL, &status, &e) == -1 ||
+	if (run(argv, env, &toc, NULL, &status, NULL, &e) == -1 ||
 	    !WIFEXITED(status) || WEXITSTATUS(status) != 0 || toc.data == NULL)
 		goto out;
 	c = PQconnectdb(url);
@@ -971,14 +1348,17 @@ dbrev_backup_pg_restore(struct dbrev_db *db, const char *url,
 	struct pgconn_info ci;
 	struct prog rest = { 0 };
 	struct dbrev_buf et = { 0 }, dbopt = { 0 };
+	struct lockwatch w = { 0 };
+	PGconn *pg = NULL;
 	char *argv[10];
 	int major, status, rc = -1;
 
 	(void)db;	/* holds revapply's advisory lock meanwhile */
 	if (conn_info(url, &ci, err) == -1)
 		return -1;
-	if (server_version(url, &ci, &major, err) == -1)
+	if (server_version(url, &ci, &major, &pg, err) == -1)
 		goto out;
+	watch_start(&w, pg, &ci, "pg_restore", o);
 	if (choose("pg_restore", o != NULL ? o->pg_restore : NULL, major,
 	    NULL, &rest, err) == -1)
 		goto out;
@@ -992,8 +1372,15 @@ dbrev_backup_pg_restore(struct dbrev_db *db, const char *url,
 	argv[6] = (char *)"--";
 	argv[7] = (char *)file;
 	argv[8] = NULL;
-	if (run(argv, ci.env, NULL, &et, &status, err) == -1)
+	if (run(argv, ci.env, NULL, &et, &status, &w, err) == -1)
 		goto out;
+	if (w.what != NULL && (!WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0)) {
+		watch_failed(&w, "pg_restore", "nothing was restored: the "
+		    "database is as it was; wait for it to finish, or raise "
+		    "--lock-timeout", err);
+		goto out;
+	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		child_failed(url, &ci, "pg_restore failed", &rest, &et,
 		    status, "nothing was restored: the database is as it was",
@@ -1006,6 +1393,7 @@ dbrev_backup_pg_restore(struct dbrev_db *db, const char *url,
 	res->note = left_in_place(url, &rest, file, ci.env);
 	rc = 0;
 out:
+	watch_end(&w);
 	dbrev_buf_free(&et);
 	dbrev_buf_free(&dbopt);
 	free(rest.path);

@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,11 @@
 #define WCHUNK_BYTES	(124u << 10)	/* most the unix VFS writes at once */
 #define MMAP_MAX	((sqlite3_int64)1 << 40)
 #define MAX_ATTEMPTS	5
+
+/* What to do about a backup that does not check. */
+#define UNTRUSTED	"take a new backup; this one cannot be trusted"
+/* How PRAGMA integrity_check's report of the main database begins. */
+#define IC_HEADING	"*** in database main ***"
 
 /* --- a VFS shim that gathers consecutive writes --- */
 
@@ -355,6 +361,14 @@ immutable_uri(const char *path)
 	return dbrev_buf_take(&b);
 }
 
+/* Wait timeout seconds (0: not at all) for another connection's lock. */
+static void
+set_busy(sqlite3 *db, double timeout)
+{
+	sqlite3_busy_timeout(db, timeout * 1000 < INT_MAX ?
+	    (int)(timeout * 1000) : INT_MAX);
+}
+
 static int
 exec_sql(sqlite3 *db, const char *sql)
 {
@@ -420,14 +434,40 @@ progress(const struct dbrev_backup_opts *o, sqlite3_backup *b, int ps)
 }
 
 /*
+ * How many bytes of the file the database takes: all but its record and
+ * the padding before it, which fill its last ps-byte page (best effort:
+ * all of them when the record cannot be read).
+ */
+static off_t
+data_size(const char *path, off_t size, unsigned ps)
+{
+	struct dbrev_backup_record r;
+	struct dbrev_error ignore;
+	off_t end = size;
+	int rc;
+
+	dbrev_error_init(&ignore);
+	rc = dbrev_backup_record_read(path, &r, &end, &ignore);
+	if (rc != DBREV_RECORD_OK)
+		end = size;
+	else
+		end -= end % ps;
+	dbrev_backup_record_free(&r);
+	dbrev_error_clear(&ignore);
+	return end;
+}
+
+/*
  * Check a SQLite file without changing it: its header against its size
- * (a truncated copy), then PRAGMA integrity_check.
+ * (a truncated copy), then PRAGMA integrity_check.  The record at its
+ * end, if any, is not part of the database.
  */
 static int
 check_file(const char *path, char **detail, struct dbrev_error *err)
 {
 	unsigned char h[100];
 	struct stat st;
+	off_t size;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st_ic = NULL;
 	unsigned ps, npages, change, valid;
@@ -437,16 +477,16 @@ check_file(const char *path, char **detail, struct dbrev_error *err)
 	ssize_t n;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
-		    "cannot open backup %s: %s", path, strerror(errno));
+		return dbrev_backup_file_error(err, DBREV_ERR_RUNTIME, path,
+		    NULL, "cannot open backup: %s", strerror(errno));
 	n = pread(fd, h, sizeof h, 0);
 	if (fstat(fd, &st) == -1)
 		st.st_size = 0;
 	close(fd);
 	if (n != (ssize_t)sizeof h)
-		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
-		    "take a new backup", "backup %s is truncated: %lld bytes",
-		    path, (long long)st.st_size);
+		return dbrev_backup_file_error(err, DBREV_ERR_RUNTIME, path,
+		    UNTRUSTED, "truncated backup: %lld bytes",
+		    (long long)st.st_size);
 	ps = (unsigned)h[16] << 8 | h[17];
 	if (ps == 1)
 		ps = 65536;
@@ -457,23 +497,20 @@ check_file(const char *path, char **detail, struct dbrev_error *err)
 	valid = (unsigned)h[92] << 24 | (unsigned)h[93] << 16 |
 	    (unsigned)h[94] << 8 | h[95];
 	if (ps < 512 || ps > 65536 || (ps & (ps - 1)) != 0)
-		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
-		    "take a new backup",
-		    "backup %s is corrupt: bad page size %u in its header",
-		    path, ps);
+		return dbrev_backup_file_error(err, DBREV_ERR_RUNTIME, path,
+		    UNTRUSTED, "corrupt backup: bad page size %u in its "
+		    "header", ps);
+	size = data_size(path, st.st_size, ps);
 	if (npages > 0 && change == valid &&
-	    (unsigned long long)st.st_size < (unsigned long long)npages * ps)
-		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
-		    "take a new backup",
-		    "backup %s is truncated: %lld bytes, its header says "
-		    "%llu", path, (long long)st.st_size,
+	    (unsigned long long)size < (unsigned long long)npages * ps)
+		return dbrev_backup_file_error(err, DBREV_ERR_RUNTIME, path,
+		    UNTRUSTED, "truncated backup: %lld bytes, its header "
+		    "says %llu", (long long)size,
 		    (unsigned long long)npages * ps);
-	if (st.st_size % ps != 0)
-		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
-		    "take a new backup",
-		    "backup %s is truncated: %lld bytes is not a whole "
-		    "number of %u-byte pages", path, (long long)st.st_size,
-		    ps);
+	if (size % ps != 0)
+		return dbrev_backup_file_error(err, DBREV_ERR_RUNTIME, path,
+		    UNTRUSTED, "truncated backup: %lld bytes is not a whole "
+		    "number of %u-byte pages", (long long)size, ps);
 
 	uri = immutable_uri(path);
 	rc = sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
@@ -490,9 +527,13 @@ check_file(const char *path, char **detail, struct dbrev_error *err)
 		goto bad;
 	ic = (const char *)sqlite3_column_text(st_ic, 0);
 	if (ic == NULL || strcmp(ic, "ok") != 0) {
-		dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
-		    "take a new backup; this one cannot be trusted",
-		    "backup %s is corrupt: %s", path,
+		/* "*** in database main ***\nPage 4: ...": the page says it. */
+		if (ic != NULL && strncmp(ic, IC_HEADING,
+		    strlen(IC_HEADING)) == 0)
+			ic += strspn(ic + strlen(IC_HEADING), "\n") +
+			    strlen(IC_HEADING);
+		dbrev_backup_file_error(err, DBREV_ERR_RUNTIME, path,
+		    UNTRUSTED, "corrupt backup: %s",
 		    ic != NULL ? ic : sqlite3_errmsg(db));
 		sqlite3_finalize(st_ic);
 		close_db(db);
@@ -504,16 +545,15 @@ check_file(const char *path, char **detail, struct dbrev_error *err)
 		struct dbrev_buf b = { 0 };
 
 		dbrev_buf_printf(&b, "integrity_check ok, %lld pages of %u bytes",
-		    (long long)(st.st_size / ps), ps);
+		    (long long)(size / ps), ps);
 		free(*detail);
 		*detail = dbrev_buf_take(&b);
 	}
 	return 0;
 
 bad:
-	dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
-	    "take a new backup; this one cannot be trusted",
-	    "backup %s is corrupt: %s", path,
+	dbrev_backup_file_error(err, DBREV_ERR_RUNTIME, path, UNTRUSTED,
+	    "corrupt backup: %s",
 	    db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
 	sqlite3_finalize(st_ic);
 	close_db(db);
@@ -563,8 +603,7 @@ open_snapshot(const char *url, const char *path, off_t size,
 
 	*srcp = NULL;
 	*rev = NULL;
-	timeout = o != NULL && o->lock_timeout > 0 ? o->lock_timeout :
-	    DBREV_DEFAULT_LOCK_TIMEOUT;
+	timeout = dbrev_backup_timeout(o);
 	rc = sqlite3_open_v2(path, &src, SQLITE_OPEN_READWRITE, NULL);
 	if (rc != SQLITE_OK) {
 		dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
@@ -573,9 +612,9 @@ open_snapshot(const char *url, const char *path, off_t size,
 		close_db(src);
 		return -1;
 	}
-	sqlite3_busy_timeout(src, (int)(timeout * 1000));
+	set_busy(src, timeout);
 	set_mmap(src, size);
-	if (dbrev_db_open(url, &db, err) == -1)
+	if (dbrev_backup_db_open(url, o, &db, err) == -1)
 		goto fail;
 	for (attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
 		if (dbrev_backup_db_revision(db, o, &r1, err) == -1)
@@ -749,15 +788,14 @@ dbrev_backup_sqlite_restore(struct dbrev_db *db, const char *url,
 	(void)db;	/* holds revapply's lock meanwhile */
 	if ((path = dbrev_url_sqlite_path(url, err)) == NULL)
 		return -1;
-	timeout = o != NULL && o->lock_timeout > 0 ? o->lock_timeout :
-	    DBREV_DEFAULT_LOCK_TIMEOUT;
+	timeout = dbrev_backup_timeout(o);
 	uri = immutable_uri(file);
 	rc = sqlite3_open_v2(uri, &src, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
 	    NULL);
 	free(uri);
 	if (rc != SQLITE_OK) {
-		dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
-		    "cannot open backup %s: %s", file,
+		dbrev_backup_file_error(err, DBREV_ERR_RUNTIME, file, NULL,
+		    "cannot open backup: %s",
 		    src != NULL ? sqlite3_errmsg(src) : sqlite3_errstr(rc));
 		goto fail;
 	}
@@ -771,7 +809,7 @@ dbrev_backup_sqlite_restore(struct dbrev_db *db, const char *url,
 		    dst != NULL ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
 		goto fail;
 	}
-	sqlite3_busy_timeout(dst, (int)(timeout * 1000));
+	set_busy(dst, timeout);
 	ps = page_size_of(src, "main");
 	nstep = step_pages(ps);
 	if ((b = sqlite3_backup_init(dst, "main", src, "main")) == NULL) {

@@ -8,8 +8,11 @@
 # Targets:
 #   db-backup            take a backup now into $(DB_BACKUP_DIR); print its path
 #   db-restore BACKUP=F  restore backup file F (make db-restore alone lists
-#                        them); the database's stamps are removed, so the
-#                        next db-upgrade runs again
+#                        this database's backups) after a safety backup of
+#                        the database into $(DB_BACKUP_DIR); FORCE=yes
+#                        restores a backup of another database; the next
+#                        db-upgrade sees a restored SQLite file as changed,
+#                        and asks a server anyway
 #
 # For the other fragments it defines $(DBREV_BACKUP_AUTO), the recipe
 # line that backs up before an upgrade or downgrade (nothing when
@@ -21,20 +24,16 @@ DBREV_BACKUP_GOAL := $(.DEFAULT_GOAL)
 
 include $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))/dbrev-vars.mk
 
-export DBREV_KEEP	= $(DB_BACKUP_KEEP)
-export DBREV_SQLITE_DB	= $(DBREV_SQLITE_FILE)
-
-DBREV_TABLE_OPT		= $(if $(strip $(DB_TABLE)), --table "$$DBREV_TABLE")
-DBREV_BACKUP_RUN	= $(DBREV_DBBACKUP) -d "$$DBREV_DIR" --dir "$$DBREV_BACKUP_TO"$(DBREV_TABLE_OPT)$(if $(strip $(DB_BACKUP_KEEP)), --keep "$$DBREV_KEEP")
+DBREV_TABLE_OPT		= $(if $(DBREV_HAS_TABLE), --table "$$DBREV_TABLE")
+DBREV_BACKUP_RUN	= $(DBREV_DBBACKUP) -d "$$DBREV_DIR" --dir "$$DBREV_BACKUP_TO"$(DBREV_TABLE_OPT)$(if $(DBREV_HAS_KEEP), --keep "$$DBREV_KEEP")
 DBREV_SAY_SH		= $(if $(DBREV_SAYING),printf '  %-8s %s\n' '$1' "$$DBREV_URL_SAFE";)
-DBREV_STAMPS		= $(DBREV_STATE)/upgrade.stamp $(DBREV_STATE)/backup.stamp
 
 # `make db-backup db-upgrade` (the deploy line): the backup asked for is
 # the one before the change.  The upgrade or downgrade waits for it (an
 # order-only prerequisite, so -j too) and takes no second one.
-DBREV_BACKUP_ASKED	:= $(filter db-backup,$(MAKECMDGOALS))
+DBREV_BACKUP_ASKED	?= $(filter db-backup,$(MAKECMDGOALS))
 
-ifeq ($(if $(filter no,$(DB_BACKUP)),no)$(DBREV_BACKUP_ASKED),)
+ifeq ($(if $(filter no,$(DBREV_BACKUP_MODE)),no)$(DBREV_BACKUP_ASKED),)
 DBREV_BACKUP_AUTO	= $(DBREV_Q)if [ -n "$$DBREV_SQLITE_DB" ] && [ ! -e "$$DBREV_SQLITE_DB" ]; then :; \
 			  else $(call DBREV_SAY_SH,BACKUP) $(DBREV_BACKUP_RUN); fi
 else
@@ -55,9 +54,8 @@ db-restore:
 	    echo 'dbrev: db-restore needs BACKUP=FILE, one of these (newest last):' >&2; \
 	    $(DBREV_DBBACKUP) --list --dir "$$DBREV_BACKUP_TO" >&2; \
 	    exit 2; fi
-	$(DBREV_Q)rm -f $(DBREV_STAMPS)
 	$(call dbrev_say,RESTORE)
-	$(DBREV_Q)$(DBREV_DBBACKUP) -d "$$DBREV_DIR"$(DBREV_TABLE_OPT) --restore "$$DBREV_BACKUP"
+	$(DBREV_Q)$(DBREV_DBBACKUP) -d "$$DBREV_DIR" --dir "$$DBREV_BACKUP_TO"$(DBREV_TABLE_OPT)$(if $(filter yes,$(value FORCE)), --force) --restore "$$DBREV_BACKUP"
 
 .DEFAULT_GOAL := $(DBREV_BACKUP_GOAL)
 endif # DBREV_BACKUP_MK_INCLUDED

@@ -22,21 +22,27 @@
 #   db-show         one revision's file                       REV= (head)
 #   db-stamp        set the version table, run no SQL         REV=
 #   db-merge        merge revision of all heads               M=
+#   db-lint         revorder --lint: dangerous operations in the revisions,
+#                   for DATABASE_URL's kind of database (never opened)  SINCE= (all)
 #   db-check        fail when the graph is invalid or has several heads,
+#                   when db-lint finds an error (with DATABASE_URL set),
 #                   or when $(DB_SCHEMA) and the revisions differ (CI)
 #   db-sql          upgrade SQL, offline, on stdout           FROM= (base) REV= (head)
 #   db-help         list the targets and knobs
 #
-# Dependency tracking.  db-upgrade (with REV unset, head or heads) is
-# the stamp $(DB_STATE_DIR)/<database>/upgrade.stamp, which depends on
-# the revision files (listed by `revorder --format=make`, cached in
-# graph.mk next to it and remade when $(DB_DIR)/versions changes), on
-# the SQLite database file for sqlite: URLs, and on backup.stamp, which
-# depends on the same and takes the backup.  When nothing changed,
-# db-upgrade runs no tool and opens no connection.  db-downgrade,
-# db-stamp, db-restore and db-upgrade REV=<other> remove the stamps.
-# <database> is DATABASE_URL without any password, / : ? & = and other
-# unsafe characters mapped to _.
+# Tracking.  db-upgrade with REV unset, head or heads does nothing when
+# the database is at head: every revision applied, with its file's
+# checksum.  revapply current --exit-code --state-dir $(DB_STATE_DIR)
+# decides, without loading the graph while no revision file changed and
+# without opening a SQLite file while it is the file last found at head
+# (same inode, ctime, size and header: a copy put back with cp -p, mv,
+# rsync -a or tar x is another file); a server database is asked, one
+# read of the version table under no lock.  When revisions are pending,
+# a backup is taken (unless DB_BACKUP=no, or db-backup is a goal too:
+# then that one, run first, is the backup), then the upgrade runs.  With
+# another REV it always runs.  No file name or knob value is ever make
+# syntax: make lists no revision file, and values reach the tools
+# through the environment.
 
 ifndef DBREV_MIGRATE_MK_INCLUDED
 DBREV_MIGRATE_MK_INCLUDED := 1
@@ -48,17 +54,10 @@ include $(DBREV_MIGRATE_DIR)/dbrev-backup.mk
 
 .PHONY: db-init db-revision db-migrate db-upgrade db-downgrade db-current \
 	db-history db-heads db-branches db-show db-stamp db-merge db-check \
-	db-sql db-help
+	db-lint db-sql db-help
 .DELETE_ON_ERROR:
 
-DBREV_VERSIONS	:= $(DB_DIR)/versions
-DBREV_GRAPH	:= $(DBREV_STATE)/graph.mk
 DBREV_APPLY	 = $(DBREV_REVAPPLY) -d "$$DBREV_DIR"$(DBREV_TABLE_OPT)
-
-# Goals that never need the graph: do not run revorder for them.
-DBREV_NOGRAPH_GOALS := clean distclean mostlyclean maintainer-clean \
-	db-init db-help db-revision db-migrate db-merge db-heads db-branches \
-	db-show db-check db-sql db-current db-history db-backup db-restore
 
 # db-upgrade is tracked when REV is unset, head or heads.
 DBREV_UP_REV	:= $(strip $(value REV))
@@ -70,90 +69,51 @@ db-upgrade db-downgrade db-current db-stamp:
 	$(dbrev_need_url)
 else
 
-# --- The graph, from revorder, and the stamps resting on it. ---
-# Not for goals that do not need it, nor while the tools are not built
-# (the including Makefile's own targets must work then).
-DBREV_HAVE_TOOLS := $(if $(strip $(DBREV_BINDIR)),$(wildcard $(DBREV_REVORDER)),yes)
-ifneq ($(wildcard $(DBREV_VERSIONS)),)
-ifneq ($(if $(MAKECMDGOALS),$(filter-out $(DBREV_NOGRAPH_GOALS),$(MAKECMDGOALS)),all),)
-ifneq ($(DBREV_HAVE_TOOLS),)
--include $(DBREV_GRAPH)
-endif
-endif
-# graph.mk records the directory it describes: another DB_DIR remakes it.
-$(DBREV_GRAPH): $(DBREV_VERSIONS) $(wildcard $(DBREV_VERSIONS)/*.sql) \
-    $(if $(filter-out $(DB_DIR),$(DBREV_GRAPH_DIR)),dbrev-force)
-	@$(if $(DBREV_HAVE_TOOLS),:,echo 'dbrev: $(DBREV_REVORDER) not found: build dbrev first (make in its source tree) or set DBREV_BINDIR' >&2; exit 2)
-	@mkdir -p $(@D)
-	$(DBREV_Q)if $(DBREV_REVORDER) -d "$$DBREV_DIR" --format=make > $@.tmp 2>/dev/null; \
-	then printf 'DBREV_GRAPH_DIR := %s\n' "$$DBREV_DIR" >> $@.tmp; \
-	else printf 'DBREV_GRAPH_BAD := yes\nDBREV_GRAPH_DIR := %s\n' "$$DBREV_DIR" > $@.tmp; fi
-	@mv -f $@.tmp $@
-else
-$(DBREV_GRAPH):
-	@echo 'dbrev: no $(DBREV_VERSIONS) directory: make db-init creates one (or set DB_DIR)' >&2
-	@exit 2
-endif
-
-.PHONY: dbrev-force dbrev-graph-bad
-dbrev-force:
-
-# An invalid graph is recorded in graph.mk (an include that fails would
-# stop make with a misleading message); what depends on it reports it.
-dbrev-graph-bad:
-	@$(DBREV_REVORDER) -d "$$DBREV_DIR" --check >/dev/null
-	@echo 'dbrev: revorder failed on $(DBREV_VERSIONS)' >&2; exit 2
-
-# A missing SQLite file counts as changed (a rule without a recipe).
-ifneq ($(DBREV_SQLITE_FILE),)
-$(DBREV_SQLITE_FILE):
-endif
-
-DBREV_DEPS	:= $(DBREV_GRAPH) $(DBREV_FILES) $(DBREV_SQLITE_FILE) \
-		   $(if $(DBREV_GRAPH_BAD),dbrev-graph-bad)
-
-# The backup is taken only when something is to be applied: the stamps
-# are stale, but a database whose applied heads are already the graph's
-# (an edit of a comment, a git checkout) is not backed up again.
-ifeq ($(if $(filter no,$(DB_BACKUP)),no)$(DBREV_BACKUP_ASKED),)
-DBREV_BACKUP_PENDING = $(DBREV_Q)if [ -n "$$DBREV_SQLITE_DB" ] && [ ! -e "$$DBREV_SQLITE_DB" ]; then :; \
-	elif cur=$$($(DBREV_APPLY) -q current 2>/dev/null) && \
-	    [ "$$(echo $$(printf '%s\n' "$$cur" | awk '{ print $$1 }' | LC_ALL=C sort))" = "$(sort $(DBREV_HEADS))" ]; then :; \
-	else $(call DBREV_SAY_SH,BACKUP) $(DBREV_BACKUP_RUN); fi
-endif
-
-# Several heads and no REV=heads: revapply would refuse, so say it in
-# make's terms before a backup is taken for nothing (and fail, so that
-# the backup stamp is not refreshed without a backup).
-DBREV_SEVERAL_HEADS = $(if $(and $(word 2,$(DBREV_HEADS)),$(if $(filter heads,$(DBREV_UP_REV)),,yes)),@echo 'dbrev: several heads ($(DBREV_HEADS)): join them with make db-merge M="Merge ..."$(DBREV_COMMA) or upgrade to all of them with make db-upgrade REV=heads' >&2; exit 2)
-
-$(DBREV_STATE)/backup.stamp: $(DBREV_DEPS) | $(DBREV_BACKUP_ASKED)
-	$(DBREV_SEVERAL_HEADS)
-	@mkdir -p $(@D)
-	$(DBREV_BACKUP_PENDING)
-	@touch $@
-
-# The upgrade changes the database file too: backup.stamp is refreshed
-# with it, or the next run would take a backup of nothing new.
-$(DBREV_STATE)/upgrade.stamp: $(DBREV_STATE)/backup.stamp $(DBREV_DEPS)
-	$(call dbrev_say,UPGRADE)
-	$(DBREV_Q)$(DBREV_APPLY) upgrade$(if $(filter heads,$(DBREV_UP_REV)), heads)
-	@touch $(DBREV_STATE)/backup.stamp $@
+# --- The tracked upgrade. ---
+# One question first: is the database at head?  revapply answers from
+# $(DB_STATE_DIR) without loading the graph while no revision file
+# changed, and without opening a SQLite file while it is as it was when
+# last found at head; a server is asked (one read, no lock).  Only when
+# revisions are pending does a make of its own (so that -n shows it and
+# runs nothing) check the heads, back up and upgrade.  revapply's line
+# runs under make -n too (+): it only reads.
+DBREV_CHECK	 = $(DBREV_APPLY) -q current --exit-code --state-dir "$$DBREV_STATE_DIR" >/dev/null
+DBREV_SUBMAKE	 = $(MAKE) --no-print-directory -f $(DBREV_MKDIR)/dbrev.mk \
+		   DBREV_BINDIR="$$DBREV_TOOLDIR" DB_DIR="$$DBREV_DIR" \
+		   DB_TABLE="$$DBREV_TABLE" DB_BACKUP_DIR="$$DBREV_BACKUP_TO" \
+		   DB_BACKUP_KEEP="$$DBREV_KEEP" DB_STATE_DIR="$$DBREV_STATE_DIR" \
+		   $(if $(filter no,$(DBREV_BACKUP_MODE)),DB_BACKUP=no) \
+		   $(if $(DBREV_BACKUP_ASKED),DBREV_BACKUP_ASKED=db-backup) \
+		   $(if $(DBREV_Q),,V=1) $(if $(filter heads,$(DBREV_UP_REV)),REV=heads)
+DBREV_HAVE_TOOLS = $(if $(DBREV_TOOLDIR),$(wildcard $(DBREV_REVAPPLY)),yes)
 
 ifeq ($(DBREV_UP_TRACKED),yes)
-db-upgrade: $(DBREV_STATE)/upgrade.stamp
+db-upgrade: | $(DBREV_BACKUP_ASKED)
+	$(if $(DBREV_HAVE_TOOLS),,@echo 'dbrev: $(DBREV_REVAPPLY) not found: build dbrev first (make in its source tree) or set DBREV_BINDIR' >&2; exit 2)
+	+$(DBREV_Q)if [ ! -d "$$DBREV_DIR/versions" ]; then \
+	    echo "dbrev: no $$DBREV_DIR/versions directory: make db-init creates one (or set DB_DIR)" >&2; exit 2; fi; \
+	$(DBREV_CHECK); s=$$?; \
+	if [ $$s = 3 ]; then $(DBREV_SUBMAKE) dbrev-upgrade-pending; else exit $$s; fi
 else
 db-upgrade: | $(DBREV_BACKUP_ASKED)
 	$(call dbrev_check_rev,REV)
-	@rm -f $(DBREV_STAMPS)
 	$(DBREV_BACKUP_AUTO)
 	$(call dbrev_say,UPGRADE)
 	$(DBREV_Q)$(DBREV_APPLY) -- upgrade "$$DBREV_REV"
 endif
 
+# Several heads and no REV=heads: revapply would refuse, so say it in
+# make's terms before a backup is taken for nothing.
+.PHONY: dbrev-upgrade-pending
+dbrev-upgrade-pending:
+	$(if $(filter heads,$(DBREV_UP_REV)),,$(DBREV_Q)$(DBREV_REVORDER) -q -d "$$DBREV_DIR" --check --single-head || \
+	    { echo 'dbrev: join the heads with make db-merge M="Merge ..."$(DBREV_COMMA) or upgrade to all of them with make db-upgrade REV=heads' >&2; exit 2; })
+	$(DBREV_BACKUP_AUTO)
+	$(call dbrev_say,UPGRADE)
+	$(DBREV_Q)$(DBREV_APPLY) upgrade$(if $(filter heads,$(DBREV_UP_REV)), heads)
+
 db-downgrade: | $(DBREV_BACKUP_ASKED)
 	$(if $(value REV),$(call dbrev_check_rev,REV))
-	@rm -f $(DBREV_STAMPS)
 	$(DBREV_BACKUP_AUTO)
 	$(call dbrev_say,DOWNGRADE)
 	$(DBREV_Q)$(DBREV_APPLY) -- downgrade$(if $(value REV), "$$DBREV_REV")
@@ -163,7 +123,6 @@ db-current:
 
 db-stamp:
 	$(call dbrev_need_rev,REV)
-	@rm -f $(DBREV_STAMPS)
 	$(call dbrev_say,STAMP)
 	$(DBREV_Q)$(DBREV_APPLY) -- stamp "$$DBREV_REV"
 
@@ -217,15 +176,24 @@ db-show:
 	    if [ $$# != 1 ]; then echo "dbrev: several heads ($$*): say which, REV=..." >&2; exit 2; fi; \
 	    rev=$$1; fi; \
 	order=$$($(DBREV_REVORDER) -d "$$DBREV_DIR") || exit $$?; \
-	file=$$(printf '%s\n' "$$order" | awk -v r="$$rev" '$$1 == r { print $$2; exit }'); \
-	[ -n "$$file" ] || file=$$(printf '%s\n' "$$order" | awk -v r="$$rev" 'index($$1, r) == 1 { print $$2 }'); \
+	file=$$(printf '%s\n' "$$order" | awk -F '\t' -v r="$$rev" '$$1 == r { print $$2; exit }'); \
+	[ -n "$$file" ] || file=$$(printf '%s\n' "$$order" | awk -F '\t' -v r="$$rev" 'index($$1, r) == 1 { print $$2 }'); \
 	n=$$(printf '%s' "$$file" | grep -c .); \
 	if [ "$$n" != 1 ]; then echo "dbrev: REV=$$rev matches $$n revisions: give an id or a unique prefix" >&2; exit 2; fi; \
 	cat "$$file"
 
+# The lint reads DATABASE_URL for its kind of database only.
+DBREV_LINT	 = $(DBREV_REVORDER) -d "$$DBREV_DIR" --lint$(if $(value SINCE), --since "$$DBREV_SINCE")
+
+db-lint:
+	$(dbrev_need_url)$(if $(value SINCE),$(call dbrev_check_rev,SINCE))
+	$(call dbrev_say,LINT,"$$DBREV_DIR")
+	$(DBREV_Q)$(DBREV_LINT)
+
 db-check:
 	$(call dbrev_say,CHECK,"$$DBREV_DIR")
 	$(DBREV_Q)$(DBREV_REVORDER) -d "$$DBREV_DIR" --check --single-head
+	$(DBREV_Q)$(if $(DBREV_URL),$(DBREV_LINT),echo "dbrev: no DATABASE_URL: the lint is skipped (it needs the kind of database)" >&2)
 	$(DBREV_Q)if [ -f "$$DBREV_SCHEMA_FILE" ]; then \
 	    $(DBREV_REVGEN) -d "$$DBREV_DIR" check --schema "$$DBREV_SCHEMA_FILE"; \
 	else echo "dbrev: no $$DBREV_SCHEMA_FILE: the schema comparison is skipped (set DB_SCHEMA)" >&2; fi
@@ -244,9 +212,9 @@ db-help:
 
 define DBREV_HELP
 dbrev make targets (man dbrev.mk):
-  db-init        scaffold $(DB_DIR)/
+  db-init        scaffold $(call dbrev_knob,DB_DIR)/
   db-revision    new empty revision                       M="message" [REV=parent]
-  db-migrate     revision autogenerated from $(DB_SCHEMA)   M="message"
+  db-migrate     revision autogenerated from $(call dbrev_knob,DB_SCHEMA)   M="message"
   db-upgrade     back up, then upgrade (nothing if up to date)  [REV=head]
   db-downgrade   back up, then downgrade                  [REV=-1]
   db-current     current revision of the database
@@ -256,14 +224,15 @@ dbrev make targets (man dbrev.mk):
   db-show        show a revision                          [REV=head]
   db-stamp       set the version table, run no SQL        REV=
   db-merge       merge revision of all heads              M="message"
-  db-check       graph valid, single head, $(DB_SCHEMA) matches (CI)
+  db-lint        dangerous operations in the revisions     [SINCE=rev]
+  db-check       graph valid, single head, lint clean, $(call dbrev_knob,DB_SCHEMA) matches (CI)
   db-sql         upgrade SQL, offline, on stdout          [FROM=base] [REV=head]
-  db-backup      back up now, into $(DB_BACKUP_DIR)/
-  db-restore     restore a backup                         BACKUP=file
-knobs: DATABASE_URL=$(or $(DBREV_URL_SAFE),(unset)) DB_DIR=$(DB_DIR) DB_SCHEMA=$(DB_SCHEMA)
-       DB_BACKUP=$(DB_BACKUP) DB_BACKUP_DIR=$(DB_BACKUP_DIR) DB_BACKUP_KEEP=$(or $(DB_BACKUP_KEEP),(all))
-       DB_STATE_DIR=$(DB_STATE_DIR) DB_TABLE=$(or $(DB_TABLE),(dbrev_revisions))
-       DBREV_BINDIR=$(or $(DBREV_BINDIR),(PATH)) V=1 shows commands
+  db-backup      back up now, into $(call dbrev_knob,DB_BACKUP_DIR)/
+  db-restore     restore a backup                         BACKUP=file [FORCE=yes]
+knobs: DATABASE_URL=$(or $(DBREV_URL_SAFE),(unset)) DB_DIR=$(call dbrev_knob,DB_DIR) DB_SCHEMA=$(call dbrev_knob,DB_SCHEMA)
+       DB_BACKUP=$(DBREV_BACKUP_MODE) DB_BACKUP_DIR=$(call dbrev_knob,DB_BACKUP_DIR) DB_BACKUP_KEEP=$(or $(DBREV_HAS_KEEP),(all))
+       DB_STATE_DIR=$(call dbrev_knob,DB_STATE_DIR) DB_TABLE=$(or $(DBREV_HAS_TABLE),(dbrev_revisions))
+       DBREV_BINDIR=$(or $(DBREV_TOOLDIR),(PATH)) V=1 shows commands
 endef
 
 .DEFAULT_GOAL := $(DBREV_MIGRATE_GOAL)

@@ -2,9 +2,9 @@
 #
 # Included by dbrev.mk, dbrev-migrate.mk and dbrev-backup.mk; a Makefile
 # rarely includes it by itself.  Set the knobs BEFORE the include line
-# (they name files that rules are made of when the fragment is read);
-# M=, REV=, FROM=, BACKUP= are read when a target runs and belong on the
-# command line.
+# (some decide what the fragments define when they are read); M=, REV=,
+# FROM=, BACKUP= are read when a target runs and belong on the command
+# line.
 #
 # Knobs (default):
 #   DATABASE_URL    the database: sqlite:app.db, sqlite:///abs/app.db,
@@ -17,15 +17,16 @@
 #   DB_BACKUP       yes: back up before upgrade and downgrade; no: never (yes)
 #   DB_BACKUP_DIR   where backups go (backups)
 #   DB_BACKUP_KEEP  keep only the N newest backups after each one (all)
-#   DB_STATE_DIR    stamps, one subdirectory per database (.dbrev)
+#   DB_STATE_DIR    what db-upgrade remembers between runs (.dbrev)
 #   DB_TABLE        version table (the tools' default, dbrev_revisions)
 #   DBREV_BINDIR    directory of revgen, revorder, revapply, dbbackup
 #                   (the install's bindir; in a source tree its build/bin
 #                   when built, else found on PATH)
 #   V               V=1 shows the commands instead of one line per step
 #
-# Internal names start with DBREV_ / dbrev_.  Paths must not contain
-# spaces (make cannot name such files in rules).
+# Internal names start with DBREV_ / dbrev_.  No knob value becomes make
+# syntax: values reach the tools through the environment, so any of them
+# may hold spaces, quotes, '$', '#' or ';'.
 
 ifndef DBREV_VARS_MK_INCLUDED
 DBREV_VARS_MK_INCLUDED := 1
@@ -47,16 +48,36 @@ DB_BACKUP_KEEP	?=
 DB_STATE_DIR	?= .dbrev
 DB_TABLE	?=
 
+# --- Knob values: text, never syntax. ---
+# A knob given in the environment or on make's command line is text and
+# is taken as it is, $(value ...): make expands nothing in it, so a
+# password holding '$(' or '$(shell ...)' is just characters.  A knob set
+# in the including Makefile is make syntax its author wrote ('$$' for a
+# '$'), expanded like any variable.  make would export a command-line
+# variable to every recipe, expanding it to do so: those are replaced by
+# simple variables holding their text, exported as such.
+DBREV_KNOBS	:= DATABASE_URL DB_DIR DB_SCHEMA DB_BACKUP DB_BACKUP_DIR \
+		   DB_BACKUP_KEEP DB_STATE_DIR DB_TABLE DBREV_BINDIR V
+dbrev_knob	 = $(if $(filter environment command,$(firstword $(origin $1))),$(value $1),$($1))
+define dbrev_literal
+ifeq ($$(firstword $$(origin $1)),command)
+override $1 := $$(value $1)
+export $1
+endif
+endef
+$(foreach k,$(DBREV_KNOBS),$(eval $(call dbrev_literal,$k)))
+
 # `make install` substitutes the installed bindir for the marker below.
 # Unsubstituted (in a source tree) the tree's own build/bin is used when
 # the tools are built there, else they are looked up on PATH.
 DBREV_BINDIR	?= @DBREV_BINDIR@
 DBREV_UNSUBST	:= @DBREV_$(DBREV_EMPTY)BINDIR@
-ifeq ($(DBREV_BINDIR),$(DBREV_UNSUBST))
+ifeq ($(call dbrev_knob,DBREV_BINDIR),$(DBREV_UNSUBST))
 override DBREV_BINDIR := $(patsubst %/revapply,%,$(wildcard $(DBREV_MKDIR)/../build/bin/revapply))
 endif
+DBREV_TOOLDIR	:= $(strip $(call dbrev_knob,DBREV_BINDIR))
 
-dbrev_tool	 = $(if $(strip $(DBREV_BINDIR)),$(strip $(DBREV_BINDIR))/)$1
+dbrev_tool	 = $(if $(DBREV_TOOLDIR),$(DBREV_TOOLDIR)/)$1
 DBREV_REVGEN	?= $(call dbrev_tool,revgen)
 DBREV_REVORDER	?= $(call dbrev_tool,revorder)
 DBREV_REVAPPLY	?= $(call dbrev_tool,revapply)
@@ -64,7 +85,7 @@ DBREV_DBBACKUP	?= $(call dbrev_tool,dbbackup)
 
 # Quiet by default: one "  VERB     what" line per step (Kbuild's habit);
 # V=1 shows the commands instead, make -s neither.
-ifeq ($(V),1)
+ifeq ($(call dbrev_knob,V),1)
 DBREV_Q		:=
 DBREV_SAYING	:=
 else
@@ -75,54 +96,59 @@ endif
 # and the database (or SHELLWORD) when quiet; empty, so no line, if V=1.
 dbrev_say	 = $(if $(DBREV_SAYING),@printf '  %-8s %s\n' '$1' $(or $2,"$$DBREV_URL_SAFE"))
 
-# --- The database URL, a form safe to print, and a key for the stamps. ---
+# --- The database URL and a form of it safe to print. ---
 # Computed with make's text functions only, when the fragment is read.
-DBREV_URL	:= $(strip $(DATABASE_URL))
+# The tools read DATABASE_URL from the environment: it never appears in
+# a command line (V=1 shows "$DATABASE_URL", not the password).
+DBREV_URL	:= $(call dbrev_knob,DATABASE_URL)
 
-# A URI's user:password@ goes (everything between "//" and the last "@"),
-# and of its query and of a keyword string only the parameters that name
-# the database stay: a password never reaches a file name or the output.
+# Shown in the step lines: a URI's user:password@ goes (everything
+# between "//" and the last "@"), and of its query and of a keyword
+# string only the parameters that name the database stay; a keyword
+# string with quotes or backslashes is not taken apart at all.
 DBREV_KEEP_PARAMS := host=% hostaddr=% port=% dbname=% user=% service=%
 dbrev_uri_noauth = $(if $(and $(findstring //,$1),$(findstring @,$1)),$(firstword $(subst //, ,$1))//$(lastword $(subst @, ,$(subst $(firstword $(subst //, ,$1))//,,$1))),$1)
 dbrev_uri_safe	 = $(call dbrev_uri_q,$(subst ?, ?,$(call dbrev_uri_noauth,$1)))
 dbrev_uri_q	 = $(firstword $1)$(if $(word 2,$1),$(subst $(DBREV_SPACE),&,$(strip ?$(filter $(DBREV_KEEP_PARAMS),$(subst &, ,$(patsubst ?%,%,$(word 2,$1)))))))
-dbrev_kw_safe	 = $(filter $(DBREV_KEEP_PARAMS),$(subst $(DBREV_SPACE)=,=,$(subst =$(DBREV_SPACE),=,$(subst =$(DBREV_SPACE),=,$1))))
-dbrev_url_safe	 = $(strip $(if $(filter sqlite:%,$1),$1,$(if $(filter 1,$(words $1)),$(patsubst %?,%,$(call dbrev_uri_safe,$1)),$(call dbrev_kw_safe,$1))))
-
-DBREV_KEYCHARS	:= / : ? & = % * [ ] ' " ; $(DBREV_LP) $(DBREV_RP) \ $(DBREV_HASH) $(DBREV_COMMA) @ ! < > | { } ~ ^ `
-dbrev_map	 = $(if $2,$(call dbrev_map,$(subst $(firstword $2),_,$1),$(wordlist 2,$(words $2),$2)),$1)
-dbrev_key	 = $(or $(call dbrev_map,$(subst $(DBREV_SPACE),_,$(strip $1)),$(DBREV_KEYCHARS)),_)
-
+dbrev_kw_safe	 = $(if $(or $(findstring ',$1),$(findstring \,$1)),(libpq keyword string),$(filter $(DBREV_KEEP_PARAMS),$(subst $(DBREV_SPACE)=,=,$(subst =$(DBREV_SPACE),=,$(subst =$(DBREV_SPACE),=,$1)))))
+dbrev_url_safe	 = $(strip $(if $(filter sqlite:%,$(firstword $1)),$1,$(if $(filter 1,$(words $1)),$(patsubst %?,%,$(call dbrev_uri_safe,$1)),$(call dbrev_kw_safe,$1))))
 DBREV_URL_SAFE	:= $(call dbrev_url_safe,$(DBREV_URL))
-DBREV_KEY	:= $(call dbrev_key,$(DBREV_URL_SAFE))
-DBREV_STATE	:= $(DB_STATE_DIR)/$(DBREV_KEY)
 
-# The file of a sqlite: URL (sqlite:app.db, sqlite:///abs/app.db), so
-# that a database deleted or replaced makes the stamps stale.
-DBREV_SQLITE_PATH := $(if $(filter sqlite:%,$(DBREV_URL)),$(patsubst //%,%,$(patsubst sqlite:%,%,$(DBREV_URL))))
-DBREV_SQLITE_FILE := $(if $(and $(filter 1,$(words $(DBREV_SQLITE_PATH))),$(if $(findstring :,$(DBREV_SQLITE_PATH)),,1),$(if $(findstring ?,$(DBREV_SQLITE_PATH)),,1)),$(DBREV_SQLITE_PATH))
+# The file of a sqlite: URL as revapply reads it (sqlite:rel/app.db,
+# sqlite:///abs/app.db; spaces and all), so that a database not created
+# yet is not backed up.  dbrev_unprefix removes a leading $1 only.
+dbrev_unprefix	 = $(subst @@dbrev@@$1,,@@dbrev@@$2)
+dbrev_unslash	 = $(if $(filter //%,$(firstword $1)),$(call dbrev_unprefix,/,$(call dbrev_unprefix,/,$1)),$1)
+DBREV_SQLITE_FILE := $(if $(filter sqlite:%,$(firstword $(DBREV_URL))),$(call dbrev_unslash,$(call dbrev_unprefix,sqlite:,$(DBREV_URL))))
 
-# The tools read the URL from the environment: it never appears in a
-# command line (V=1 shows "$DATABASE_URL", not the password).
-ifneq ($(DBREV_URL),)
+ifneq ($(strip $(DBREV_URL)),)
 export DATABASE_URL
 endif
 
-# --- Knobs given per run reach the tools through the environment, as ---
-# single arguments that no shell re-parses.  $(value ...) so that make
-# does not expand them either: M='$(shell touch x)' is a message.
-# make would export M, REV, ... given on its command line itself, and
-# expand them to do so: they are kept out of the environment.
-unexport M REV FROM BACKUP
+# --- Knob values reach the tools through the environment, as single ---
+# arguments that no shell re-parses ("$$DBREV_DIR").  Recursive, so that
+# a knob set after the include line still reaches the targets that need
+# no state.  M=, REV=, FROM=, BACKUP= are per-run text, read with
+# $(value ...); make would export them, expanded, had they come from the
+# command line: they are kept out of the environment.
+unexport M REV FROM BACKUP FORCE SINCE
 export DBREV_URL_SAFE
-export DBREV_DIR	 = $(DB_DIR)
-export DBREV_SCHEMA_FILE = $(DB_SCHEMA)
-export DBREV_BACKUP_TO	 = $(DB_BACKUP_DIR)
-export DBREV_TABLE	 = $(DB_TABLE)
+export DBREV_DIR	 = $(call dbrev_knob,DB_DIR)
+export DBREV_SCHEMA_FILE = $(call dbrev_knob,DB_SCHEMA)
+export DBREV_BACKUP_TO	 = $(call dbrev_knob,DB_BACKUP_DIR)
+export DBREV_STATE_DIR	 = $(call dbrev_knob,DB_STATE_DIR)
+export DBREV_TABLE	 = $(call dbrev_knob,DB_TABLE)
+export DBREV_KEEP	 = $(call dbrev_knob,DB_BACKUP_KEEP)
+export DBREV_TOOLDIR
+export DBREV_SQLITE_DB	 = $(DBREV_SQLITE_FILE)
 export DBREV_M		 = $(value M)
 export DBREV_REV	 = $(value REV)
 export DBREV_FROM	 = $(value FROM)
+export DBREV_SINCE	 = $(value SINCE)
 export DBREV_BACKUP	 = $(value BACKUP)
+DBREV_BACKUP_MODE	:= $(strip $(call dbrev_knob,DB_BACKUP))
+DBREV_HAS_TABLE		:= $(strip $(call dbrev_knob,DB_TABLE))
+DBREV_HAS_KEEP		:= $(strip $(call dbrev_knob,DB_BACKUP_KEEP))
 
 
 # --- Checks, expanded at the top of a recipe (they print nothing). ---
@@ -136,6 +162,6 @@ dbrev_check_rev	 = $(if $(or $(call dbrev_del,$(subst $(DBREV_SPACE),x,$(value $
 dbrev_need_rev	 = $(if $(value $1),$(call dbrev_check_rev,$1),$(error dbrev: $@ needs $1=, e.g. make $@ $1=head (an id or unique prefix, head, heads, base)))
 dbrev_need_m	 = $(if $(strip $(value M)),,$(error dbrev: $@ needs a message: make $@ M="Add users table"))
 DBREV_URL_HELP	 = dbrev: $@ needs DATABASE_URL, the database to work on. Set it before the include line of your Makefile (DATABASE_URL ?= sqlite:app.db), on the command line (make $@ DATABASE_URL=sqlite:app.db) or in the environment (export DATABASE_URL=postgresql://user@host/dbname)
-dbrev_need_url	 = $(if $(DBREV_URL),,$(error $(DBREV_URL_HELP)$(if $(strip $(DATABASE_URL)),: it is set now$(DBREV_COMMA) but after the include line$(DBREV_COMMA) where the rules could not see it)))
+dbrev_need_url	 = $(if $(DBREV_URL),,$(error $(DBREV_URL_HELP)$(if $(strip $(call dbrev_knob,DATABASE_URL)),: it is set now$(DBREV_COMMA) but after the include line$(DBREV_COMMA) where the rules could not see it)))
 
 endif # DBREV_VARS_MK_INCLUDED

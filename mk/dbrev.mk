@@ -15,7 +15,7 @@
 #   dbrev-backup.mk   db-backup db-restore
 #   dbrev-migrate.mk  db-init db-revision db-migrate db-upgrade db-downgrade
 #                     db-current db-history db-heads db-branches db-show
-#                     db-stamp db-merge db-check db-sql db-help
+#                     db-stamp db-merge db-check db-lint db-sql db-help
 #
 # Knobs (set them before the include; defaults in parentheses):
 #   DATABASE_URL    the database (no default; only the targets that
@@ -25,7 +25,7 @@
 #   DB_BACKUP       back up before upgrade/downgrade: yes or no (yes)
 #   DB_BACKUP_DIR   backup directory (backups)
 #   DB_BACKUP_KEEP  keep only the N newest backups (all)
-#   DB_STATE_DIR    stamps, one subdirectory per database (.dbrev)
+#   DB_STATE_DIR    what db-upgrade remembers between runs (.dbrev)
 #   DB_TABLE        version table (dbrev_revisions)
 #   DBREV_BINDIR    where the tools are (the install's bindir)
 #   V               V=1 shows the commands
@@ -34,22 +34,26 @@
 #   REV=      revision: db-upgrade (head) db-downgrade (-1) db-stamp
 #             db-show (head) db-sql (head) db-revision (the parent)
 #   FROM=     db-sql's start (base)
+#   SINCE=    db-lint: only the revisions an upgrade from it applies
 #   BACKUP=   db-restore's file
+#   FORCE=yes db-restore: restore a backup of another database
 #
 # Targets:
 #   db-init db-revision db-migrate db-upgrade db-downgrade db-current
-#   db-history db-heads db-branches db-show db-stamp db-merge db-check
+#   db-history db-heads db-branches db-show db-stamp db-merge db-check db-lint
 #   db-sql db-backup db-restore db-help      (all .PHONY)
 #
-# db-upgrade is tracked: when neither the revision files nor (for SQLite)
-# the database file changed since the last successful upgrade, it runs
-# no tool and opens no connection, and `make -n db-upgrade` shows nothing
-# to do.  When something changed, a backup is taken first (unless
-# DB_BACKUP=no, or db-backup is a goal too: then that one, run first,
-# is the backup).  db-downgrade, db-stamp and db-restore drop the stamps.
-# Stamps live in $(DB_STATE_DIR)/<database>/, the key being DATABASE_URL
-# without its password.  Knob values reach the tools as single arguments
-# through the environment, never re-read by a shell or by make.
+# db-upgrade is tracked: it does nothing when the database is at head
+# (every revision applied, with its file's checksum), which one check
+# answers (revapply current --exit-code --state-dir $(DB_STATE_DIR)):
+# without reading the revisions while none changed, without opening a
+# SQLite file while it is the file last found at head (a copy put back
+# by any means is another file), with one read of a server's version
+# table.  When revisions are pending, a backup is taken first (unless
+# DB_BACKUP=no, or db-backup is a goal too: then that one, run first, is
+# the backup).  Knob values reach the tools as single arguments through
+# the environment, never re-read by a shell or by make; no file name is
+# ever part of a rule.
 #
 # Including this file does not change the including Makefile's default
 # goal.  See dbrev.mk(7) and docs/migrations.md.

@@ -34,19 +34,23 @@ usage(FILE *f, int status)
 	    "                [--table NAME] [--lock-timeout SEC] "
 	    "[--pg-dump PATH] [--pg-restore PATH]\n"
 	    "       dbbackup [-q] [-u URL] --prune --keep N [--dir DIR]\n"
-	    "       dbbackup [-q] --list [--dir DIR]\n"
+	    "       dbbackup [-q] [-u URL] --list [--dir DIR]\n"
 	    "       dbbackup [-qv] [-u URL] [--pg-restore PATH] --verify FILE\n"
-	    "       dbbackup [-qv] [-u URL] [-d DIR] [--table NAME] "
-	    "[--lock-timeout SEC]\n"
-	    "                [--pg-restore PATH] --restore FILE\n");
+	    "       dbbackup [-qv] [-u URL] [-d DIR] [--dir DIR] "
+	    "[--table NAME]\n"
+	    "                [--lock-timeout SEC] [--pg-dump PATH] "
+	    "[--pg-restore PATH]\n"
+	    "                [--force] [--no-safety-backup] --restore FILE\n");
 	if (f == stdout)
 		fprintf(f,
 		    "\n"
 		    "  (no mode)            take a backup, print its path\n"
-		    "  --list               the backups in --dir, oldest first:\n"
+		    "  --list               the database's backups in --dir (all\n"
+		    "                       without a URL), oldest first:\n"
 		    "                       time, revision, size in bytes, path\n"
 		    "  --verify FILE        check a backup thoroughly\n"
-		    "  --restore FILE       verify, then restore FILE into the database\n"
+		    "  --restore FILE       verify, back up the database into\n"
+		    "                       --dir, then restore FILE into it\n"
 		    "  --prune              with --keep: prune only, take no backup\n"
 		    "\n"
 		    "  -u, --url URL           database (default $DATABASE_URL)\n"
@@ -59,10 +63,12 @@ usage(FILE *f, int status)
 		    "                          database's backups in --dir, remove older ones\n"
 		    "      --table NAME        version table (default "
 		    DBREV_DEFAULT_TABLE ")\n"
-		    "      --lock-timeout SEC  wait this long for a lock: a running\n"
-		    "                          revapply, a writer (default 60)\n"
+		    "      --lock-timeout SEC  wait this long for another connection's\n"
+		    "                          lock (default 60; 0: do not wait)\n"
 		    "      --pg-dump PATH      pg_dump to run (default: searched)\n"
 		    "      --pg-restore PATH   pg_restore to run (default: searched)\n"
+		    "      --force             restore a backup of another database too\n"
+		    "      --no-safety-backup  restore without backing up the database first\n"
 		    "  -q, --quiet             no progress or notes\n"
 		    "  -v, --verbose           more detail\n"
 		    "      --help              this text\n"
@@ -127,6 +133,18 @@ human(char *buf, size_t size, unsigned long long n)
 		snprintf(buf, size, "%.1f %s", v, unit[u]);
 }
 
+/* Warnings show even with -q: they are about the user's data. */
+static void
+on_warn(void *arg, const char *msg)
+{
+	(void)arg;
+	if (progress_shown) {
+		fputs("\r\033[K", stderr);
+		progress_shown = 0;
+	}
+	fprintf(stderr, "dbbackup: warning: %s\n", msg);
+}
+
 static void
 on_progress(void *arg, unsigned long long done, unsigned long long total)
 {
@@ -170,13 +188,35 @@ parse_keep(const char *s, size_t *out)
 	return 0;
 }
 
+/*
+ * Which database url names, for --list and --keep: its identity, its
+ * label (for backups without a record) and kind.  Without a URL, id and
+ * label are NULL: every database.
+ */
 static void
-do_list(const char *dir, struct dbrev_error *err)
+which_db(const char *url, char **id, char **label,
+    enum dbrev_backup_kind *kind, struct dbrev_error *err)
+{
+	*id = *label = NULL;
+	*kind = DBREV_BACKUP_NONE;
+	if (url == NULL)
+		return;
+	if (dbrev_backup_identity(url, id, err) == -1 ||
+	    dbrev_backup_url_label(url, label, err) == -1)
+		fail(err);
+	*kind = dbrev_backup_kind_for(dbrev_url_dialect(url));
+}
+
+static void
+do_list(const char *dir, const char *url, struct dbrev_error *err)
 {
 	struct dbrev_backup_entry *v;
-	size_t n, i;
+	enum dbrev_backup_kind kind;
+	size_t n, i, unrecorded = 0;
+	char *id, *label;
 
-	if (dbrev_backup_list(dir, NULL, DBREV_BACKUP_NONE, &v, &n, err) == -1)
+	which_db(url, &id, &label, &kind, err);
+	if (dbrev_backup_list(dir, id, label, kind, &v, &n, err) == -1)
 		fail(err);
 	for (i = 0; i < n; i++) {
 		struct tm tm;
@@ -186,10 +226,21 @@ do_list(const char *dir, struct dbrev_error *err)
 		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
 		printf("%s  %-14s %12lld  %s\n", when, v[i].name.revision,
 		    (long long)v[i].size, v[i].path);
+		unrecorded += v[i].record != DBREV_RECORD_OK;
 	}
 	if (n == 0 && !quiet)
-		fprintf(stderr, "dbbackup: no backups in %s\n", dir);
+		fprintf(stderr, "dbbackup: no backups %sin %s\n",
+		    id != NULL ? "of this database " : "", dir);
+	if (id != NULL && unrecorded > 0)
+		on_warn(NULL, unrecorded == 1 ?
+		    "1 of these is listed by its name only: it does not "
+		    "record which database it is of (an older dbbackup "
+		    "wrote it)" : "some of these are listed by their name "
+		    "only: they do not record which database they are of "
+		    "(an older dbbackup wrote them)");
 	dbrev_backup_entries_free(v, n);
+	free(id);
+	free(label);
 }
 
 /* Remove this database's backups beyond the newest keep. */
@@ -197,20 +248,19 @@ static int
 prune(const char *url, const char *dir, size_t keep, struct dbrev_error *err)
 {
 	enum dbrev_backup_kind kind;
-	size_t i;
+	size_t i, unrecorded = 0;
 	char **removed = NULL;
-	char *db = NULL;
+	char *id = NULL, *label = NULL;
 	int rc;
 
 	/* Which files are this database's needs no connection. */
-	kind = dbrev_backup_kind_for(dbrev_url_dialect(url));
-	if (kind == DBREV_BACKUP_NONE)
+	if (url == NULL || dbrev_url_dialect(url) == DBREV_DIALECT_UNKNOWN)
 		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
 		    "set DATABASE_URL or pass -u URL",
 		    "--keep needs the database's URL to know its backups");
-	if (dbrev_backup_url_label(url, &db, err) == -1)
-		return -1;
-	rc = dbrev_backup_prune(dir, db, kind, keep, &removed, err);
+	which_db(url, &id, &label, &kind, err);
+	rc = dbrev_backup_prune(dir, id, label, kind, keep, &removed,
+	    &unrecorded, err);
 	if (removed != NULL) {
 		for (i = 0; removed[i] != NULL; i++) {
 			if (!quiet)
@@ -220,8 +270,30 @@ prune(const char *url, const char *dir, size_t keep, struct dbrev_error *err)
 		}
 		free(removed);
 	}
-	free(db);
+	if (unrecorded > 0 && !quiet)
+		fprintf(stderr, "dbbackup: left alone: %zu backup(s) named "
+		    "like this database's that do not record which database "
+		    "they are of (an older dbbackup wrote them); remove them "
+		    "by hand when no longer needed\n", unrecorded);
+	free(id);
+	free(label);
 	return rc;
+}
+
+/* -v: what a backup's record says. */
+static void
+record_detail(const struct dbrev_backup_result *res)
+{
+	if (res->record == DBREV_RECORD_OK) {
+		char *db = dbrev_backup_oneline(res->database, 0);
+
+		fprintf(stderr, "dbbackup: a backup of %s at %s, taken %s\n",
+		    db, res->revision != NULL ? res->revision : "?",
+		    res->taken != NULL ? res->taken : "?");
+		free(db);
+	} else
+		fprintf(stderr, "dbbackup: it does not record which database "
+		    "it is of (an older dbbackup wrote it)\n");
 }
 
 enum mode { M_TAKE, M_LIST, M_VERIFY, M_RESTORE, M_PRUNE };
@@ -229,7 +301,7 @@ enum mode { M_TAKE, M_LIST, M_VERIFY, M_RESTORE, M_PRUNE };
 enum {
 	OPT_DIR = 256, OPT_LIST, OPT_KEEP, OPT_VERIFY, OPT_RESTORE, OPT_PRUNE,
 	OPT_TABLE, OPT_LOCK_TIMEOUT, OPT_PG_DUMP, OPT_PG_RESTORE, OPT_HELP,
-	OPT_VERSION
+	OPT_VERSION, OPT_FORCE, OPT_NO_SAFETY
 };
 
 int
@@ -250,6 +322,8 @@ main(int argc, char *argv[])
 		{ "pg-restore", required_argument, NULL, OPT_PG_RESTORE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "no-safety-backup", no_argument, NULL, OPT_NO_SAFETY },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 }
@@ -266,7 +340,7 @@ main(int argc, char *argv[])
 	double start;
 	char *end;
 
-	memset(&o, 0, sizeof o);
+	dbrev_backup_opts_init(&o);
 	dbrev_error_init(&err);
 	while ((ch = getopt_long(argc, argv, "d:o:qu:v", longopts,
 	    NULL)) != -1) {
@@ -324,16 +398,18 @@ main(int argc, char *argv[])
 			    o.lock_timeout > 1e6)
 				usage_error("bad --lock-timeout (seconds, 0 to "
 				    "1000000):", optarg);
-			/* 0: do not wait, as for revapply (the library reads
-			   0 as its default). */
-			if (o.lock_timeout == 0)
-				o.lock_timeout = 0.001;
 			break;
 		case OPT_PG_DUMP:
 			o.pg_dump = optarg;
 			break;
 		case OPT_PG_RESTORE:
 			o.pg_restore = optarg;
+			break;
+		case OPT_FORCE:
+			o.force = 1;
+			break;
+		case OPT_NO_SAFETY:
+			o.no_safety_backup = 1;
 			break;
 		case OPT_HELP:
 			usage(stdout, 0);
@@ -360,6 +436,11 @@ main(int argc, char *argv[])
 		usage_error("-o wants a file name", NULL);
 	if (*dir == '\0')
 		usage_error("--dir wants a directory", NULL);
+	if ((o.force || o.no_safety_backup) && mode != M_RESTORE)
+		usage_error("--force and --no-safety-backup go with --restore",
+		    NULL);
+	o.backup_dir = dir;
+	o.warn = on_warn;
 	o.migrations_dir = migdir != NULL && *migdir != '\0' ? migdir :
 	    "migrations";
 	if (url != NULL && *url == '\0')
@@ -379,7 +460,7 @@ main(int argc, char *argv[])
 	start = dbrev_now_ms();
 	switch (mode) {
 	case M_LIST:
-		do_list(dir, &err);
+		do_list(dir, url, &err);
 		return stdout_done();
 	case M_PRUNE:
 		if (prune(url, dir, keep, &err) == -1)
@@ -390,19 +471,24 @@ main(int argc, char *argv[])
 			fail(&err);
 		progress_done();
 		printf("%s: ok\n", res.path);
-		if (verbose)
+		if (verbose) {
 			fprintf(stderr, "dbbackup: %s, %llu bytes%s%s%s%s\n",
 			    dbrev_backup_kind_name(res.kind), res.size,
 			    res.detail != NULL ? "; " : "",
 			    res.detail != NULL ? res.detail : "",
 			    res.program != NULL ? "; checked with " : "",
 			    res.program != NULL ? res.program : "");
+			record_detail(&res);
+		}
 		dbrev_backup_result_free(&res);
 		return stdout_done();
 	case M_RESTORE:
 		if (dbrev_backup_restore(url, file, &o, &res, &err) == -1)
 			fail(&err);
 		progress_done();
+		if (res.safety != NULL && !quiet)
+			fprintf(stderr, "dbbackup: the database as it was is in "
+			    "%s\n", res.safety);
 		printf("restored %s; the database is at %s\n", res.path,
 		    res.revision != NULL ? res.revision : "base");
 		if (res.note != NULL && !quiet)
@@ -433,6 +519,7 @@ main(int argc, char *argv[])
 			    res.detail != NULL ? res.detail : "",
 			    res.program != NULL ? "; made with " : "",
 			    res.program != NULL ? res.program : "");
+			record_detail(&res);
 		}
 		dbrev_backup_result_free(&res);
 		if (have_keep && prune(url, dir, keep, &err) == -1)

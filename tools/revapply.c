@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dbrev/apply.h"
+#include "dbrev/track.h"
 
 static int	 quiet, verbose;
 static char	**args, **rel;	/* argv without, and with only, -N/+N */
@@ -26,7 +27,11 @@ usage(FILE *f, int status)
 	    "[--table NAME] --sql\n"
 	    "                upgrade|downgrade [FROM:]TO\n"
 	    "       revapply [-qv] [-d DIR] [-u URL] [--table NAME] "
-	    "current | history\n"
+	    "[--lock-timeout SECONDS]\n"
+	    "                current | history\n"
+	    "       revapply [-qv] [-d DIR] [-u URL] [--table NAME] "
+	    "current --exit-code\n"
+	    "                [--state-dir DIR]\n"
 	    "       revapply [-qv] [-d DIR] [-u URL] [--table NAME] "
 	    "[--lock-timeout SECONDS]\n"
 	    "                stamp TARGET | resolve REVISION "
@@ -39,6 +44,11 @@ usage(FILE *f, int status)
 		    "  downgrade [TARGET]   revert down to TARGET (default -1): base, a\n"
 		    "                       revision or prefix, -N\n"
 		    "  current              the applied heads\n"
+		    "    --exit-code        exit 0 at head, 3 when revisions are pending,\n"
+		    "                       1 when the database is in the way of an upgrade\n"
+		    "    --state-dir DIR    remember in DIR what was found, so that when\n"
+		    "                       neither the files nor a SQLite database changed\n"
+		    "                       the answer needs neither (make's db-upgrade)\n"
 		    "  history              the graph, newest first, applied ones marked\n"
 		    "  stamp TARGET         set the version table to TARGET, running no SQL\n"
 		    "  resolve REV applied|reverted\n"
@@ -50,7 +60,8 @@ usage(FILE *f, int status)
 		    "      --sql               print the SQL instead of running it; no connection\n"
 		    "      --dialect NAME      sqlite or postgresql, for --sql without a URL\n"
 		    "      --table NAME        version table (default " DBREV_DEFAULT_TABLE ")\n"
-		    "      --lock-timeout SEC  wait this long for another run (default 60)\n"
+		    "      --lock-timeout SEC  wait this long for another connection's lock\n"
+		    "                          (default 60; 0: do not wait)\n"
 		    "      --single-transaction  all revisions in one transaction\n"
 		    "  -q, --quiet             no progress\n"
 		    "  -v, --verbose           more detail\n"
@@ -333,6 +344,41 @@ cmd_current(struct dbrev_apply_options *o)
 	dbrev_status_free(&st);
 }
 
+/*
+ * current --exit-code: the same output, and the exit status says whether
+ * the database is at head (0), has revisions pending (3) or is in the way
+ * of an upgrade (1: a row in progress, an edited revision, an unknown
+ * row; the warnings say which).  At head, the heads are printed without
+ * loading the graph or, with --state-dir, opening an unchanged database.
+ */
+static void __attribute__((noreturn))
+cmd_current_exit(struct dbrev_apply_options *o, const char *state_dir)
+{
+	struct dbrev_track t;
+	struct dbrev_error e = { 0 };
+	size_t i;
+	int status;
+
+	if (dbrev_track_check(o, state_dir, &t, &e) == -1)
+		fail(&e);
+	if (t.verdict == DBREV_TRACK_AT_HEAD) {
+		for (i = 0; i < t.nheads; i++)
+			printf("%s (head)\n", t.heads[i]);
+		if (verbose && !quiet)
+			fprintf(stderr, "at head%s\n", t.known ? " (unchanged "
+			    "since last looked at: not opened)" : "");
+	} else
+		cmd_current(o);
+	status = t.verdict == DBREV_TRACK_AT_HEAD ? 0 :
+	    t.verdict == DBREV_TRACK_PENDING ? 3 : 1;
+	dbrev_track_free(&t);
+	free(args);
+	free(rel);
+	if (fflush(stdout) == EOF)
+		err(1, "stdout");
+	exit(status);
+}
+
 static void
 print_history_line(const struct dbrev_graph *g, size_t i,
     const struct dbrev_status *st, const unsigned char *current)
@@ -451,14 +497,16 @@ main(int argc, char *argv[])
 		{ "table",		required_argument, NULL, 'T' },
 		{ "lock-timeout",	required_argument, NULL, 'L' },
 		{ "single-transaction",	no_argument,	   NULL, '1' },
+		{ "exit-code",		no_argument,	   NULL, 'E' },
+		{ "state-dir",		required_argument, NULL, 'Z' },
 		{ "help",		no_argument,	   NULL, 'h' },
 		{ "version",		no_argument,	   NULL, 'V' },
 		{ NULL,			0,		   NULL, 0 }
 	};
 	struct dbrev_apply_options o;
-	const char *dialect = NULL, *verb, *arg1, *arg2;
+	const char *dialect = NULL, *verb, *arg1, *arg2, *state_dir = NULL;
 	char *end;
-	int c, sql = 0, nargs = 0, nrel = 0, i, n;
+	int c, sql = 0, nargs = 0, nrel = 0, i, n, exit_code = 0;
 
 	dbrev_apply_options_init(&o);
 	if ((o.dir = getenv("DBREV_DIR")) == NULL || o.dir[0] == '\0')
@@ -507,11 +555,17 @@ main(int argc, char *argv[])
 			/* !(x >= 0 && x <= 1e6) also refuses nan. */
 			if (*optarg == '\0' || *end != '\0' ||
 			    !(o.lock_timeout >= 0 && o.lock_timeout <= 1e6))
-				usage_error("bad --lock-timeout (seconds):",
-				    optarg);
+				usage_error("bad --lock-timeout (seconds, 0 "
+				    "to 1000000):", optarg);
 			break;
 		case '1':
 			o.single_transaction = 1;
+			break;
+		case 'E':
+			exit_code = 1;
+			break;
+		case 'Z':
+			state_dir = optarg;
 			break;
 		case 'h':
 			usage(stdout, 0);
@@ -540,6 +594,10 @@ main(int argc, char *argv[])
 		usage_error("--sql goes with upgrade or downgrade, not", verb);
 	if (dialect != NULL && !sql)
 		usage_error("--dialect goes with --sql", NULL);
+	if (exit_code && strcmp(verb, "current") != 0)
+		usage_error("--exit-code goes with current, not", verb);
+	if (state_dir != NULL && !exit_code)
+		usage_error("--state-dir goes with current --exit-code", NULL);
 
 	if (strcmp(verb, "upgrade") == 0 || strcmp(verb, "downgrade") == 0) {
 		enum dbrev_direction dir = verb[0] == 'u' ? DBREV_UPGRADE :
@@ -552,6 +610,8 @@ main(int argc, char *argv[])
 	} else if (strcmp(verb, "current") == 0) {
 		if (arg1 != NULL)
 			usage_error("current takes no argument:", arg1);
+		if (exit_code)
+			cmd_current_exit(&o, state_dir);
 		cmd_current(&o);
 	} else if (strcmp(verb, "history") == 0) {
 		if (arg1 != NULL)

@@ -15,11 +15,12 @@
 #include "dbrev/autogen.h"
 #include "dbrev/error.h"
 #include "dbrev/graph.h"
+#include "dbrev/import.h"
 #include "dbrev/revision.h"
 #include "dbrev/scaffold.h"
 #include "dbrev/util.h"
 
-enum command { CMD_NEW, CMD_INIT, CMD_MERGE, CMD_CHECK };
+enum command { CMD_NEW, CMD_INIT, CMD_MERGE, CMD_CHECK, CMD_IMPORT };
 
 /* Which options were given, to refuse the ones a command ignores. */
 enum {
@@ -30,12 +31,13 @@ enum {
 	O_RENAME	= 1 << 4,
 	O_DEVURL	= 1 << 5,
 	O_NOTXN		= 1 << 6,
-	O_URL		= 1 << 7
+	O_URL		= 1 << 7,
+	O_FROM		= 1 << 8
 };
 
 static const char *const option_names[] = {
 	"-m", "--head", "--autogenerate", "--schema", "--rename", "--dev-url",
-	"--no-transaction", "-u"
+	"--no-transaction", "-u", "--from"
 };
 
 struct opts {
@@ -48,6 +50,9 @@ struct opts {
 	const char	*head;
 	const char	*schema;
 	const char	*dev_url;
+	const char	*from;		/* import: the source kind */
+	const char     **args;		/* import: the source paths */
+	size_t		 nargs;
 	const char     **renames;
 	size_t		 nrenames;
 	int		 quiet;
@@ -61,7 +66,10 @@ static const char usage_text[] =
     "       revgen [-qv] [-d DIR] merge -m MSG\n"
     "       revgen [-qv] [-d DIR] init\n"
     "       revgen [-qv] [-d DIR] [-u URL] check [--schema FILE]\n"
-    "              [--rename HINT]... [--dev-url URL]\n";
+    "              [--rename HINT]... [--dev-url URL]\n"
+    "       revgen [-qv] [-d DIR] import --from KIND SOURCE_DIR\n"
+    "       revgen [-qv] [-d DIR] import --from alembic UPGRADE.sql "
+    "[DOWNGRADE.sql]\n";
 
 static const char help_text[] =
     "\n"
@@ -80,6 +88,9 @@ static const char help_text[] =
     "  merge                a revision whose parents are all the heads\n"
     "  check                exit 1 listing the differences when the revisions\n"
     "                       do not build the schema in FILE\n"
+    "  import --from KIND   revisions from another tool's migrations: KIND\n"
+    "                       is alembic, dbmate, diesel, flyway,\n"
+    "                       golang-migrate, goose or sqitch\n"
     "  -d, --dir DIR        migrations directory (default $DBREV_DIR or\n"
     "                       migrations)\n"
     "  -u, --url URL        database URL (default $DATABASE_URL); autogenerate\n"
@@ -124,7 +135,7 @@ static void
 parse_args(int argc, char **argv, struct opts *o)
 {
 	enum { OPT_HEAD = 256, OPT_SCHEMA, OPT_RENAME, OPT_DEVURL, OPT_NOTXN,
-	    OPT_HELP, OPT_VERSION };
+	    OPT_HELP, OPT_VERSION, OPT_FROM };
 	static const struct option longopts[] = {
 		{ "dir",		required_argument, NULL, 'd' },
 		{ "url",		required_argument, NULL, 'u' },
@@ -137,6 +148,7 @@ parse_args(int argc, char **argv, struct opts *o)
 		{ "rename",		required_argument, NULL, OPT_RENAME },
 		{ "dev-url",		required_argument, NULL, OPT_DEVURL },
 		{ "no-transaction",	no_argument,	   NULL, OPT_NOTXN },
+		{ "from",		required_argument, NULL, OPT_FROM },
 		{ "help",		no_argument,	   NULL, OPT_HELP },
 		{ "version",		no_argument,	   NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 }
@@ -151,6 +163,7 @@ parse_args(int argc, char **argv, struct opts *o)
 	o->url = getenv("DATABASE_URL");
 	o->schema = "schema.sql";
 	o->renames = dbrev_xcalloc((size_t)argc, sizeof(*o->renames));
+	o->args = dbrev_xcalloc((size_t)argc, sizeof(*o->args));
 
 	/*
 	 * Options may come before and after the command word: parse up to
@@ -200,6 +213,10 @@ parse_args(int argc, char **argv, struct opts *o)
 			case OPT_NOTXN:
 				o->given |= O_NOTXN;
 				break;
+			case OPT_FROM:
+				o->from = optarg;
+				o->given |= O_FROM;
+				break;
 			case 'h':
 			case OPT_HELP:
 				fputs(usage_text, stdout);
@@ -215,9 +232,12 @@ parse_args(int argc, char **argv, struct opts *o)
 		}
 		if (optind >= argc)
 			break;
-		if (pos != NULL)
+		if (pos != NULL && strcmp(pos, "import") == 0)
+			o->args[o->nargs++] = argv[optind];	/* its sources */
+		else if (pos != NULL)
 			usage_error("unexpected argument '%s'", argv[optind]);
-		pos = argv[optind];
+		else
+			pos = argv[optind];
 		argc -= optind;
 		argv += optind;
 		optind = 0;
@@ -236,9 +256,12 @@ parse_args(int argc, char **argv, struct opts *o)
 	} else if (strcmp(pos, "check") == 0) {
 		o->cmd = CMD_CHECK;
 		o->cmdname = "check";
+	} else if (strcmp(pos, "import") == 0) {
+		o->cmd = CMD_IMPORT;
+		o->cmdname = "import";
 	} else
 		usage_error("unknown command '%s' (commands: init, merge, "
-		    "check; a new revision needs only -m MSG)", pos);
+		    "check, import; a new revision needs only -m MSG)", pos);
 	if (*o->dir == '\0')
 		usage_error("-d needs a directory");
 }
@@ -534,6 +557,37 @@ cmd_check(const struct opts *o)
 	return 1;
 }
 
+static int
+cmd_import(const struct opts *o)
+{
+	struct dbrev_import_options io = { 0 };
+	struct dbrev_import_result res = { 0 };
+	struct dbrev_error e = { 0 };
+	size_t i;
+
+	only_options(o, O_FROM);
+	if (o->from == NULL)
+		usage_error("import needs the source's kind: --from KIND");
+	if (o->nargs == 0)
+		usage_error("import needs the source: %s",
+		    strcmp(o->from, "alembic") == 0 ?
+		    "UPGRADE.sql [DOWNGRADE.sql]" : "the migrations directory");
+	io.kind = o->from;
+	io.paths = o->args;
+	io.npaths = o->nargs;
+	io.dir = o->dir;
+	if (dbrev_import(&io, &res, &e) == -1)
+		fail(&e);
+	for (i = 0; i < res.nwritten; i++)
+		printf("%s\n", res.written[i]);
+	if (!o->quiet)
+		warnx("imported %zu revision%s from %s into %s (%zu already "
+		    "there)", res.nwritten, res.nwritten == 1 ? "" : "s",
+		    o->from, o->dir, res.nunchanged);
+	dbrev_import_result_free(&res);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -553,6 +607,9 @@ main(int argc, char **argv)
 	case CMD_CHECK:
 		rc = cmd_check(&o);
 		break;
+	case CMD_IMPORT:
+		rc = cmd_import(&o);
+		break;
 	default:
 		if (o.message == NULL)
 			usage_error("a new revision needs a message: -m MSG");
@@ -569,6 +626,7 @@ main(int argc, char **argv)
 		break;
 	}
 	free(o.renames);
+	free(o.args);
 	if (fflush(stdout) == EOF || ferror(stdout))
 		err(1, "stdout");
 	return rc;

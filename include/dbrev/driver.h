@@ -132,6 +132,20 @@ struct dbrev_driver {
 	 */
 	void	(*set_notice)(struct dbrev_conn *,
 		    void (*fn)(void *arg, const char *msg), void *arg);
+
+	/*
+	 * Optional (NULL: the database makes nobody wait).  Bound every
+	 * later wait of this connection for a lock that another connection
+	 * holds to timeout seconds: 0 does not wait, a negative timeout is
+	 * DBREV_DEFAULT_LOCK_TIMEOUT (the same as lock()'s).  SQLite: the
+	 * busy timeout, which lock() also sets.  PostgreSQL: the session's
+	 * lock_timeout, for a connection that runs no revision (a
+	 * revision's RESET ALL ends it): reports such as revapply current
+	 * and dbbackup's reads of the version table.  Callers use
+	 * dbrev_db_set_lock_timeout.
+	 */
+	int	(*set_lock_timeout)(struct dbrev_conn *, double timeout,
+		    struct dbrev_error *);
 };
 
 /* A connection with its driver. */
@@ -163,5 +177,13 @@ const struct dbrev_driver *dbrev_driver_for(enum dbrev_dialect);
 int	 dbrev_db_open(const char *url, struct dbrev_db **out,
 	    struct dbrev_error *err);
 void	 dbrev_db_close(struct dbrev_db *);
+
+/*
+ * Bound the waits of db for other connections' locks (see the driver's
+ * set_lock_timeout): timeout seconds, 0 does not wait, negative is the
+ * default.  A driver without the operation makes nobody wait: 0.
+ */
+int	 dbrev_db_set_lock_timeout(struct dbrev_db *db, double timeout,
+	    struct dbrev_error *err);
 
 #endif /* DBREV_DRIVER_H */

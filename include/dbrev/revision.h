@@ -42,6 +42,13 @@ struct dbrev_revision {
 	unsigned  parents_line;
 	unsigned  depends_line;
 	/*
+	 * The "lint:" header lines (any number; read by revorder --lint),
+	 * in file order: each value and its line.
+	 */
+	char	**lint;
+	unsigned *lint_line;
+	size_t	  nlint;
+	/*
 	 * Internal: the parser allocates the struct and its header strings
 	 * in one block of this size; dbrev_revision_free frees separately
 	 * only the pointers outside it, so a hand-built revision (every

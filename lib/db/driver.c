@@ -85,6 +85,15 @@ dbrev_db_close(struct dbrev_db *db)
 	free(db);
 }
 
+int
+dbrev_db_set_lock_timeout(struct dbrev_db *db, double timeout,
+    struct dbrev_error *err)
+{
+	if (db->driver->set_lock_timeout == NULL)
+		return 0;
+	return db->driver->set_lock_timeout(db->conn, timeout, err);
+}
+
 void
 dbrev_applied_free(struct dbrev_applied *rows, size_t n)
 {

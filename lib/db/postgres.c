@@ -1390,6 +1390,32 @@ pg_lock(struct dbrev_conn *c, const char *table, double timeout,
 	return -1;
 }
 
+/*
+ * The session's lock_timeout.  To the server 0 means no limit, so not
+ * waiting is the least it takes, 1 ms: it only counts once a statement
+ * waits for a lock, so an uncontended statement never trips it.
+ */
+static int
+pg_set_lock_timeout(struct dbrev_conn *c, double timeout,
+    struct dbrev_error *err)
+{
+	char sql[64];
+	double ms;
+	int rc;
+
+	if (!(timeout >= 0))
+		timeout = DBREV_DEFAULT_LOCK_TIMEOUT;
+	ms = timeout * 1000 < 1 ? 1 : timeout * 1000;
+	snprintf(sql, sizeof sql, "SET lock_timeout = %.0f",
+	    ms < INT32_MAX ? ms : (double)INT32_MAX);
+	if (flush(c, err) != 0)
+		return -1;
+	c->quiet = 1;
+	rc = simple(c, sql, "cannot set lock_timeout", err);
+	c->quiet = 0;
+	return rc;
+}
+
 static int
 pg_unlock(struct dbrev_conn *c, const char *table, struct dbrev_error *err)
 {
@@ -1585,6 +1611,11 @@ pg_table_read(struct dbrev_conn *c, const char *table,
 		    strcmp(sqlstate(r), "3F000") != 0)
 			rc = result_error(c, r, NULL, 0,
 			    "cannot read the version table", err);
+		/* lock_not_available: set_lock_timeout's limit was reached. */
+		if (strcmp(sqlstate(r), "55P03") == 0)
+			dbrev_error_hint(err, "another session holds a lock "
+			    "on it: wait for it to finish, or raise "
+			    "--lock-timeout");
 		PQclear(r);
 		return rc;
 	}
@@ -1783,4 +1814,5 @@ const struct dbrev_driver dbrev_driver_postgres = {
 	.script_delete = pg_script_delete,
 	.table_get = pg_table_get,
 	.set_notice = pg_set_notice,
+	.set_lock_timeout = pg_set_lock_timeout,
 };

@@ -61,6 +61,7 @@ struct dbrev_conn {
 	char		*path;		/* file, or ":memory:" */
 	int		 lockfd;	/* for flock, -1 until lock() */
 	int		 locked;
+	double		 timeout;	/* busy timeout, seconds */
 	char		*table;		/* the table the cache was made for */
 	sqlite3_stmt	*st[ST_COUNT];
 	sqlite3_stmt	*pragmas_st;	/* PRAGMAS_SQL */
@@ -217,6 +218,30 @@ run_stmt(struct dbrev_conn *c, sqlite3_stmt *st, struct dbrev_error *err,
 	return 0;
 }
 
+/*
+ * The busy timeout: how long a statement waits for a lock another
+ * connection holds.  Negative or nan is the default, 0 does not wait,
+ * more milliseconds than an int holds is as good as forever.
+ */
+static void
+set_busy(struct dbrev_conn *c, double timeout)
+{
+	if (!(timeout >= 0))
+		timeout = DBREV_DEFAULT_LOCK_TIMEOUT;
+	c->timeout = timeout;
+	sqlite3_busy_timeout(c->db, timeout * 1000 < INT_MAX ?
+	    (int)(timeout * 1000) : INT_MAX);
+}
+
+static int
+sq_set_lock_timeout(struct dbrev_conn *c, double timeout,
+    struct dbrev_error *err)
+{
+	(void)err;
+	set_busy(c, timeout);
+	return 0;
+}
+
 static int
 sq_open(const char *url, struct dbrev_conn **out, struct dbrev_error *err)
 {
@@ -244,7 +269,7 @@ sq_open(const char *url, struct dbrev_conn **out, struct dbrev_error *err)
 		return -1;
 	}
 	sqlite3_extended_result_codes(c->db, 0);
-	sqlite3_busy_timeout(c->db, (int)(DBREV_DEFAULT_LOCK_TIMEOUT * 1000));
+	set_busy(c, DBREV_DEFAULT_LOCK_TIMEOUT);
 	*out = c;
 	return 0;
 }
@@ -284,11 +309,8 @@ sq_lock(struct dbrev_conn *c, const char *table, double timeout,
 	long nap = 1;
 
 	(void)table;
-	if (!(timeout >= 0))	/* negative or nan */
-		timeout = DBREV_DEFAULT_LOCK_TIMEOUT;
-	/* Milliseconds in an int: a longer wait is as good as forever. */
-	sqlite3_busy_timeout(c->db, timeout * 1000 < INT_MAX ?
-	    (int)(timeout * 1000) : INT_MAX);
+	set_busy(c, timeout);
+	timeout = c->timeout;
 	if (c->locked)
 		return 0;
 	file = sqlite3_db_filename(c->db, "main");
@@ -634,6 +656,19 @@ missing_table(struct dbrev_conn *c)
 	return strncmp(sqlite3_errmsg(c->db), "no such table", 13) == 0;
 }
 
+/* Reading the version table failed: a lock not had in time, or else. */
+static int
+read_error(struct dbrev_conn *c, const char *table, struct dbrev_error *err)
+{
+	if (sqlite3_errcode(c->db) == SQLITE_BUSY)
+		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
+		    "wait for it to finish, or raise --lock-timeout",
+		    "cannot read version table %s: another connection has "
+		    "%s locked (waited %g s)", table, c->path, c->timeout);
+	return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+	    "cannot read version table %s: %s", table, sqlite3_errmsg(c->db));
+}
+
 static int
 sq_table_read(struct dbrev_conn *c, const char *table,
     struct dbrev_applied **rows, size_t *nrows, struct dbrev_error *err)
@@ -651,9 +686,7 @@ sq_table_read(struct dbrev_conn *c, const char *table,
 			dbrev_error_clear(&e2);
 			return 0;	/* nothing applied yet */
 		}
-		dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
-		    "cannot read version table %s: %s", table,
-		    sqlite3_errmsg(c->db));
+		read_error(c, table, err);
 		dbrev_error_clear(&e2);
 		return -1;
 	}
@@ -669,9 +702,7 @@ sq_table_read(struct dbrev_conn *c, const char *table,
 		n++;
 	}
 	if (rc != SQLITE_DONE) {
-		dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
-		    "cannot read version table %s: %s", table,
-		    sqlite3_errmsg(c->db));
+		read_error(c, table, err);
 		sqlite3_reset(st);
 		dbrev_applied_free(v, n);
 		return -1;
@@ -802,4 +833,5 @@ const struct dbrev_driver dbrev_driver_sqlite = {
 	.script_insert = sq_script_insert,
 	.script_delete = sq_script_delete,
 	.table_get = sq_table_get,
+	.set_lock_timeout = sq_set_lock_timeout,
 };

@@ -15,8 +15,10 @@
 
 #include <sqlite3.h>
 
+#include "dbrev/driver.h"
 #include "dbrev/schema.h"
 #include "dbrev/util.h"
+#include "sqlite_text.h"
 #include "sqltok.h"
 
 /* Normalized text of tokens [a, b) of tv. */
@@ -497,6 +499,64 @@ add_name_deps(const struct dbrev_schema *s, const char *self, const char *sql,
 		free(id);
 	}
 	free(tv);
+}
+
+size_t
+dbrev_sqlite_internal_table(const char *sql)
+{
+	static const char *const names[] = { "sqlite_sequence", "sqlite_stat1",
+	    "sqlite_stat2", "sqlite_stat3", "sqlite_stat4",
+	    DBREV_DEFAULT_TABLE };
+	struct dbrev_tok tok[7];
+	const char *p = sql, *s, *e;
+	enum dbrev_tok_type t;
+	size_t n = 0, i = 2, k;
+	char *name, *stmt;
+	int hit = 0, whole;
+
+	/* CREATE TABLE [IF NOT EXISTS] [main.]name */
+	while (n < 7 && (t = dbrev_sqltok_scan(&p, &s, &e)) != T_END) {
+		tok[n].type = t;
+		tok[n].s = s;
+		tok[n++].e = e;
+	}
+	if (n < 3 || !dbrev_tok_is(&tok[0], "create") ||
+	    !dbrev_tok_is(&tok[1], "table"))
+		return 0;
+	if (n > 5 && dbrev_tok_is(&tok[2], "if") &&
+	    dbrev_tok_is(&tok[3], "not") && dbrev_tok_is(&tok[4], "exists"))
+		i = 5;
+	if (i + 2 < n && dbrev_tok_punct(&tok[i + 1], '.')) {
+		name = dbrev_tok_ident(&tok[i]);
+		hit = strcmp(name, "main") == 0;
+		free(name);
+		if (!hit)
+			return 0;
+		i += 2;
+	}
+	if (tok[i].type != T_WORD && tok[i].type != T_QUOTED &&
+	    tok[i].type != T_STRING)
+		return 0;
+	name = dbrev_tok_ident(&tok[i]);
+	for (hit = 0, k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+		hit |= strcmp(name, names[k]) == 0;
+	free(name);
+	if (!hit)
+		return 0;
+	/*
+	 * The statement ends at the first ";" outside quotes and comments;
+	 * one that SQLite would not read as whole (an unclosed quote) is
+	 * left for SQLite to report.
+	 */
+	for (p = sql; (t = dbrev_sqltok_scan(&p, &s, &e)) != T_END;)
+		if (t == T_PUNCT && e - s == 1 && *s == ';')
+			break;
+	stmt = dbrev_xmalloc((size_t)(p - sql) + 3);
+	memcpy(stmt, sql, (size_t)(p - sql));
+	memcpy(stmt + (p - sql), "\n;", 3);
+	whole = sqlite3_complete(stmt);
+	free(stmt);
+	return whole ? (size_t)(p - sql) : 0;
 }
 
 int

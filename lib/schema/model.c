@@ -488,6 +488,7 @@ dbrev_sql_normalize(const char *sql)
 			dbrev_buf_puts(&out, w.data);
 			break;
 		case T_QUOTED:
+			dbrev_buf_puts(&w, "");	/* "" is a name too */
 			unquote(&w, s, e);
 			for (i = 0; i < w.len; i++)
 				w.data[i] = (char)tolower((unsigned char)w.data[i]);

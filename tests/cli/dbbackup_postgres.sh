@@ -223,7 +223,8 @@ q dbbackup_shop "DROP TABLE pairs"
 tcase "--keep N keeps exactly this database's newest N and nothing else"
 mkdir k
 for i in 1 2 3 4; do dbbackup --dir k >/dev/null || fail "backup $i"; done
-cp "$b1" k/other-20200101T000000Z-base.pgdump
+other=$(pg_newdb dbbackup_other) || fail "cannot create a database"
+dbbackup -q -u "$other" -o k/other-20200101T000000Z-base.pgdump || fail "other's backup"
 touch k/dbbackup_shop-20200101T000000Z-base.sqlite3 k/notes
 # Oldest first, as dbbackup orders them (a "-1" suffix sorts after none).
 newest=$(dbbackup --list --dir k | awk '{ print $4 }' | grep '^k/dbbackup_shop-.*pgdump$' | tail -n 2)
@@ -233,9 +234,11 @@ status_is 0
 for f in $newest $(cat "$OUT") k/other-20200101T000000Z-base.pgdump k/dbbackup_shop-20200101T000000Z-base.sqlite3 k/notes; do
 	[ -f "$f" ] || fail "removed $f"
 done
-run dbbackup --list --dir k
+run env -u DATABASE_URL dbbackup --list --dir k
 status_is 0
 [ "$(wc -l <"$OUT")" = 5 ] || fail "list: $(cat "$OUT")"
+run dbbackup --list --dir k
+[ "$(wc -l <"$OUT")" = 3 ] || fail "this database's: $(cat "$OUT")"
 
 big=$(dbbackup -q --dir v) || fail "backup for the damage cases"
 live=$(pgdump dbbackup_shop)
@@ -245,7 +248,9 @@ size=$(stat -c %s "$big")
 head -c $((size / 2)) "$big" >trunc.pgdump
 run dbbackup --verify trunc.pgdump
 status_is 1
-stderr_has "trunc.pgdump"
+stderr_has "dbbackup: trunc.pgdump: damaged backup ("
+stderr_has "; take a new backup; this one cannot be trusted"
+[ "$(wc -l <"$ERR")" = 1 ] || fail "not one line: $(cat "$ERR")"
 run dbbackup --restore trunc.pgdump
 status_is 1
 [ "$(pgdump dbbackup_shop)" = "$live" ] || fail "live database changed"
@@ -255,7 +260,8 @@ cp "$big" corrupt.pgdump
 head -c 4096 /dev/urandom | dd of=corrupt.pgdump bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
 run dbbackup --verify corrupt.pgdump
 status_is 1
-stderr_has "corrupt.pgdump"
+stderr_has "dbbackup: corrupt.pgdump: damaged backup ("
+[ "$(wc -l <"$ERR")" = 1 ] || fail "not one line: $(cat "$ERR")"
 run dbbackup --restore corrupt.pgdump
 status_is 1
 [ "$(pgdump dbbackup_shop)" = "$live" ] || fail "live database changed"
@@ -264,14 +270,14 @@ tcase "a backup of the other kind, or not a backup, is refused"
 sqlite3 x.db "CREATE TABLE a (b)"
 run dbbackup --restore x.db
 status_is 2
-stderr_has "x.db is a SQLite database, not a backup of a PostgreSQL database"
+stderr_has "x.db: a SQLite database, not a backup of a PostgreSQL database"
 echo "SELECT 1;" >x.sql
 run dbbackup --restore x.sql
 status_is 2
-stderr_has "x.sql is not a backup"
+stderr_has "x.sql: not a backup"
 run dbbackup --restore "$big" -u sqlite:app.db
 status_is 2
-stderr_has "is a PostgreSQL dump, not a backup of a SQLite database"
+stderr_has ": a PostgreSQL dump, not a backup of a SQLite database"
 [ ! -e app.db ] || fail "the SQLite database was created"
 [ "$(pgdump dbbackup_shop)" = "$live" ] || fail "live database changed"
 
@@ -389,7 +395,7 @@ mkdir kt
 dbbackup --dir kt --pg-dump "$T/term_pg_dump" >/dev/null 2>&1 &
 bpid=$!
 i=0
-until [ "$(q postgres "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pg_dump' AND wait_event_type = 'Lock'")" = 1 ]; do
+until [ "$(q postgres "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'dbbackup % pg_dump' AND wait_event_type = 'Lock'")" = 1 ]; do
 	i=$((i + 1))
 	[ $i -lt 250 ] || { fail "pg_dump never waited for the lock"; break; }
 	sleep 0.02
@@ -408,5 +414,109 @@ done
 exec 8>&-
 kill $lpid 2>/dev/null
 wait $lpid 2>/dev/null
+
+
+# --- which database a backup is of ---------------------------------------
+
+# A second private server, so that "shop" lives on two servers (as on two
+# hosts): its socket directory tells them apart.
+. "$DBREV_SRCDIR/tests/lib/pg.sh"
+trap 'pg_stop "$T/pg2"; rm -rf "$T"' EXIT
+A_HOST=$PGHOST A_PORT=$PGPORT
+if ! s2=$(pg_start "$T/pg2" >"$T/pg2.log" 2>&1 && echo "$PGHOST $PGPORT"); then
+	fail "a second server did not start: $(tail -n 5 "$T/pg2.log")"
+	finish
+fi
+B_HOST=${s2% *} B_PORT=${s2#* }
+qa() { psql -X -q -At -v ON_ERROR_STOP=1 -h "$A_HOST" -p "$A_PORT" -d "$1" -c "$2"; }
+qb() { psql -X -q -At -v ON_ERROR_STOP=1 -h "$B_HOST" -p "$B_PORT" -d "$1" -c "$2"; }
+qa postgres "DROP DATABASE IF EXISTS shop" && qa postgres "CREATE DATABASE shop" || fail "shop on A"
+qb postgres "CREATE DATABASE shop" || fail "shop on B"
+UA="postgresql:///shop?host=$A_HOST&port=$A_PORT&user=postgres"
+UB="postgresql:///shop?host=$B_HOST&port=$B_PORT&user=postgres"
+for u in "$UA" "$UB"; do
+	revapply -q -u "$u" upgrade aaaa00000001 || fail "upgrade $u"
+done
+qa shop "INSERT INTO t VALUES (1, 1, 'server a')"
+qb shop "INSERT INTO t VALUES (1, 1, 'server b')"
+mkdir shared
+
+tcase "shop on two servers, one backup directory: --keep 1 of one never touches the other's"
+run dbbackup -u "$UA" --dir shared
+status_is 0
+abk=$(cat "$OUT")
+for i in 1 2; do
+	run dbbackup -u "$UB" --dir shared --keep 1
+	status_is 0
+done
+bbk=$(cat "$OUT")
+[ -f "$abk" ] || fail "server A's only backup was pruned: $(ls shared)"
+[ "$(ls shared | wc -l)" = 2 ] || fail "expected one each: $(ls shared)"
+run dbbackup -u "$UA" --list --dir shared
+stdout_has "$abk"
+stdout_lacks "$bbk"
+run dbbackup --verify "$abk" -v
+stderr_has "a backup of postgresql://$(printf %s "$A_HOST" | sed 's|/|%2F|g'):$A_PORT/shop at aaaa00000001"
+
+tcase "one server spelled several ways (URI, keywords, PGHOST, a linked socket directory) is one database"
+ln -s "$A_HOST" "$T/socklink"
+for u in "host=$A_HOST port=$A_PORT dbname=shop user=postgres" \
+    "postgresql://postgres@$(printf %s "$A_HOST" | sed 's|/|%2F|g'):$A_PORT/shop" \
+    "host=$T/socklink/ port=0$A_PORT dbname=shop"; do
+	run dbbackup -u "$u" --dir shared -q
+	status_is 0
+	run dbbackup -u "$u" --dir shared --prune --keep 1
+	[ "$(dbbackup -u "$UA" --list --dir shared | wc -l)" = 1 ] || fail "$u: not pruned as A's: $(ls shared)"
+	[ -f "$bbk" ] || fail "$u: server B's was pruned"
+done
+PGHOST=$A_HOST PGPORT=$A_PORT run dbbackup -u "postgresql:///shop?user=postgres" --dir shared --prune --keep 1
+status_is 0
+abk=$(dbbackup -u "$UA" --list --dir shared | awk '{print $4}')
+run dbbackup --restore "$abk" -u "host=$T/socklink port=$A_PORT dbname=shop" --dir shared --no-safety-backup
+status_is 0
+stderr_lacks "warning"
+
+tcase "restore refuses server A's backup into server B, touching nothing"
+bdump=$(pg_dump -h "$B_HOST" -p "$B_PORT" --no-owner -d shop | grep -v '^\\')
+n=$(ls shared | wc -l)
+run dbbackup --restore "$abk" -u "$UB" --dir shared
+status_is 2
+[ "$(wc -l <"$ERR")" = 1 ] || fail "not one line: $(cat "$ERR")"
+stderr_has ": a backup of postgresql://"
+stderr_has ", not of postgresql://"
+stderr_has "; restore it into that database, or pass --force to restore it into this one"
+[ "$(qb shop "SELECT pad FROM t")" = "server b" ] || fail "B changed"
+[ "$(ls shared | wc -l)" = "$n" ] || fail "files made: $(ls shared)"
+
+tcase "--force restores it, after a safety backup (pg_dump) of B as it was"
+run dbbackup --restore "$abk" -u "$UB" --dir shared --force
+status_is 0
+stderr_has "dbbackup: warning: $abk is a backup of postgresql://"
+[ "$(qb shop "SELECT pad FROM t")" = "server a" ] || fail "not restored"
+safety=$(sed -n 's/^dbbackup: the database as it was is in //p' "$ERR")
+[ -f "$safety" ] || fail "no safety backup named: $(cat "$ERR")"
+qb postgres "CREATE DATABASE chk2" || fail "chk2"
+pg_restore -h "$B_HOST" -p "$B_PORT" -d chk2 "$safety" 2>/dev/null || fail "the safety backup does not restore"
+[ "$(qb chk2 "SELECT pad FROM t")" = "server b" ] || fail "the safety backup is not B as it was"
+run dbbackup -u "$UB" --list --dir shared
+stdout_has "$safety"
+run dbbackup --restore "$safety" -u "$UB" --dir shared --no-safety-backup
+status_is 0
+stderr_lacks "warning"
+[ "$(qb shop "SELECT pad FROM t")" = "server b" ] || fail "not put back"
+
+tcase "a dump an older dbbackup wrote (plain pg_dump -Fc) lists and restores with a warning, never pruned"
+old=shared/shop-20200101T000000Z-aaaa00000001.pgdump
+pg_dump -h "$B_HOST" -p "$B_PORT" -Fc -f "$old" shop || fail "pg_dump"
+run dbbackup -u "$UB" --list --dir shared
+stdout_has "$old"
+stderr_has "listed by its name only"
+run dbbackup --restore "$old" -u "$UB" --dir shared --no-safety-backup
+status_is 0
+stderr_has "dbbackup: warning: $old does not record which database it is of (an older dbbackup wrote it): restoring it into postgresql://"
+run dbbackup -u "$UB" --dir shared --prune --keep 1
+status_is 0
+[ -f "$old" ] || fail "pruned a backup that does not say whose it is"
+stderr_has "left alone: 1 backup(s)"
 
 finish

@@ -203,7 +203,8 @@ stderr_has "integrity_check ok"
 tcase "--list shows time, revision and size of dbbackup's own files"
 echo "notes" >b2/notes.txt
 echo "x" >b2/app-old.sqlite3
-run dbbackup --list --dir b2
+# Without a URL: every database's.
+run env -u DATABASE_URL dbbackup --list --dir b2
 status_is 0
 [ "$(wc -l <"$OUT")" = 3 ] || fail "expected 3 lines: $(cat "$OUT")"
 stdout_has "aaaa00000002"
@@ -213,15 +214,26 @@ stdout_lacks "app-old"
 f=$(head -n 1 "$OUT" | awk '{print $4}')
 [ "$(head -n 1 "$OUT" | awk '{print $3}')" = "$(stat -c %s "$f")" ] || fail "size column wrong: $(head -n 1 "$OUT")"
 head -n 1 "$OUT" | grep -Eq '^20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-9:]{8}Z ' || fail "time column: $(head -n 1 "$OUT")"
-run dbbackup --list --dir nowhere
+run env -u DATABASE_URL dbbackup --list --dir nowhere
 status_is 0
 stderr_has "no backups in nowhere"
+
+tcase "--list with a URL shows that database's backups only"
+run dbbackup --list --dir b2
+status_is 0
+[ "$(wc -l <"$OUT")" = 2 ] || fail "expected app.db's 2: $(cat "$OUT")"
+stdout_lacks "fresh-"
+run dbbackup --list --dir b2 -u sqlite:fresh.db
+[ "$(wc -l <"$OUT")" = 1 ] || fail "expected fresh.db's 1: $(cat "$OUT")"
+stdout_has "b2/fresh-"
+run dbbackup --list --dir nowhere
+stderr_has "no backups of this database in nowhere"
 
 tcase "--keep N keeps exactly this database's newest N and nothing else"
 mkdir k
 for i in 1 2 3 4 5; do dbbackup --dir k >/dev/null || fail "backup $i"; done
 touch k/app-20200101T000000Z-zzzz.pgdump		# another kind
-cp "$b1" k/other-20200101T000000Z-base.sqlite3		# another database
+dbbackup -q -u sqlite:fresh.db -o k/other-20200101T000000Z-base.sqlite3	# another database
 echo x >k/README
 echo x >k/app.sqlite3
 newest=$(dbbackup --list --dir k | grep ' k/app-' | grep -v pgdump | tail -n 2 | awk '{print $4}' | sort)
@@ -266,10 +278,14 @@ run revapply current
 stdout_has "aaaa00000002"
 [ "$(sql app.db 'PRAGMA integrity_check')" = ok ] || fail "restored database not ok"
 
-tcase "restore into a database that does not exist yet"
+tcase "restore into a database that does not exist yet: --force (another database's backup)"
 run dbbackup --restore "$bk" -u sqlite:new.db
+status_is 2
+[ ! -e new.db ] || fail "new.db was created"
+run dbbackup --restore "$bk" -u sqlite:new.db --force
 status_is 0
 [ "$(dump new.db)" = "$before" ] || fail "new database differs"
+stderr_lacks "as it was is in"		# nothing to keep
 
 tcase "restore waits for revapply's lock, and gives up cleanly"
 live=$(sum_file app.db)
@@ -484,7 +500,7 @@ size=$(stat -c %s "$bk")
 head -c $((size / 2)) "$bk" >trunc.sqlite3
 run dbbackup --verify trunc.sqlite3
 status_is 1
-stderr_has "trunc.sqlite3 is truncated"
+stderr_has "trunc.sqlite3: truncated backup: "
 run dbbackup --restore trunc.sqlite3
 status_is 1
 stderr_has "truncated"
@@ -505,22 +521,41 @@ root=$(sql corrupt.sqlite3 "SELECT rootpage FROM sqlite_schema WHERE name = 't'"
 head -c "$ps" /dev/urandom | dd of=corrupt.sqlite3 bs="$ps" seek=$((root - 1)) conv=notrunc 2>/dev/null
 run dbbackup --verify corrupt.sqlite3
 status_is 1
-stderr_has "corrupt.sqlite3 is corrupt"
+stderr_has "corrupt.sqlite3: corrupt backup: "
+stderr_has "; take a new backup; this one cannot be trusted"
 run dbbackup --restore corrupt.sqlite3
 status_is 1
 stderr_has "corrupt"
 [ "$(sum_file app.db)" = "$live" ] || fail "live database changed"
 [ "$(dump app.db)" = "$livedump" ] || fail "live database differs"
 
+tcase "a corrupt or truncated backup is one line: file: what is wrong; what to do"
+# integrity_check reports on two lines ("*** in database main ***" and
+# the page); the name holds a newline and a tab.
+evil=$(printf 'evil\nname\t.sqlite3')
+cp corrupt.sqlite3 "$evil"
+for mode in --verify --restore; do
+	run dbbackup $mode "$evil"
+	status_is 1
+	[ "$(wc -l <"$ERR")" = 1 ] || fail "$mode: not one line: $(cat "$ERR")"
+	stderr_has 'dbbackup: evil\nname\t.sqlite3: corrupt backup: Page '
+	stderr_lacks "*** in database"
+done
+cp trunc.sqlite3 "$evil"
+run dbbackup --verify "$evil"
+status_is 1
+stderr_is 'dbbackup: evil\nname\t.sqlite3: truncated backup: '"$(stat -c %s trunc.sqlite3)"' bytes, its header says '"$(($(sql "$bk" 'PRAGMA page_count') * $(sql "$bk" 'PRAGMA page_size')))"'; take a new backup; this one cannot be trusted'
+[ "$(sum_file app.db)" = "$live" ] || fail "live database changed"
+
 tcase "a backup of the other kind, or not a backup at all, is refused"
 printf 'PGDMP\001\016\000\004\010\001\001' >x.pgdump
 run dbbackup --restore x.pgdump
 status_is 2
-stderr_has "x.pgdump is a PostgreSQL dump, not a backup of a SQLite database"
+stderr_is "dbbackup: x.pgdump: a PostgreSQL dump, not a backup of a SQLite database; restore it into a postgresql:// URL"
 echo "CREATE TABLE t (x);" >x.sql
 run dbbackup --restore x.sql
 status_is 2
-stderr_has "x.sql is not a backup"
+stderr_is "dbbackup: x.sql: not a backup: neither a SQLite database nor a pg_dump custom-format archive; give a file dbbackup wrote"
 run dbbackup --verify x.sql
 status_is 2
 : >empty.sqlite3
@@ -535,11 +570,156 @@ tcase "a SQLite backup restored into a PostgreSQL URL is refused before connecti
 run dbbackup --restore "$bk" -u "postgresql://u:hunter2@127.0.0.1:1/db"
 status_is 2
 if [ "${DBREV_WITH_POSTGRES:-yes}" = yes ]; then
-	stderr_has "is a SQLite database, not a backup of a PostgreSQL database"
+	stderr_has ": a SQLite database, not a backup of a PostgreSQL database"
 else
 	stderr_has "built without PostgreSQL support"
 fi
 stderr_lacks "hunter2"
+
+# --- which database a backup is of ---------------------------------------
+
+# Two databases of one file name, in directories whose names a shell, make
+# or a message would trip on, backed up into one shared directory.
+mkdir -p "w/staging ;\$(x)'\"#" w/prod w/shared
+ST="w/staging ;\$(x)'\"#/app.db" PR=w/prod/app.db
+revapply -q -u "sqlite:$ST" upgrade || fail "upgrade staging"
+revapply -q -u "sqlite:$PR" upgrade || fail "upgrade prod"
+sql "$ST" "INSERT INTO u (note) VALUES ('staging')"
+sql "$PR" "INSERT INTO u (note) VALUES ('prod')"
+
+tcase "staging and prod share a backup directory: --keep 1 of one never touches the other's"
+run dbbackup -u "sqlite:$PR" --dir w/shared
+status_is 0
+prodbk=$(cat "$OUT")
+for i in 1 2 3; do
+	run dbbackup -u "sqlite:$ST" --dir w/shared --keep 1
+	status_is 0
+done
+stagebk=$(cat "$OUT")
+[ -f "$prodbk" ] || fail "prod's only backup was pruned: $(ls w/shared)"
+[ "$(ls w/shared | wc -l)" = 2 ] || fail "expected one each: $(ls w/shared)"
+run dbbackup -u "sqlite:$PR" --dir w/shared --prune --keep 1
+[ -f "$prodbk" ] && [ -f "$stagebk" ] || fail "pruned: $(ls w/shared)"
+run dbbackup --list --dir w/shared -u "sqlite:$PR"
+stdout_is "$(env -u DATABASE_URL dbbackup --list --dir w/shared | grep -F "$prodbk")"
+run dbbackup --list --dir w/shared -u "sqlite:$ST"
+[ "$(wc -l <"$OUT")" = 1 ] && stdout_has "$stagebk"
+
+tcase "the same database spelled another way, or through a symbolic link, is one database"
+ln -s prod w/prodlink
+for u in "sqlite:w/../w/prod/./app.db" "sqlite://$T/w/prod/app.db" "sqlite:w/prodlink/app.db"; do
+	run dbbackup -u "$u" --dir w/shared -q
+	status_is 0
+	run dbbackup -u "$u" --dir w/shared --prune --keep 1
+	status_is 0
+	[ "$(dbbackup --list --dir w/shared -u "sqlite:$PR" | wc -l)" = 1 ] || fail "$u: not pruned as prod's: $(ls w/shared)"
+	[ -f "$stagebk" ] || fail "$u: staging's was pruned"
+done
+prodbk=$(dbbackup --list --dir w/shared -u "sqlite:$PR" | awk '{print $4}')
+
+tcase "the record says which database, and survives a copy and a rename"
+mkdir -p w/elsewhere
+cp "$prodbk" w/elsewhere/renamed.bin
+run dbbackup --verify w/elsewhere/renamed.bin -v
+status_is 0
+stderr_has "a backup of sqlite://$T/w/prod/app.db at aaaa00000002, taken 20"
+# The file is still a SQLite database that sqlite3 opens as it is.
+[ "$(sql w/elsewhere/renamed.bin "SELECT note FROM u")" = prod ] || fail "sqlite3 does not read it"
+[ "$(sql w/elsewhere/renamed.bin "PRAGMA integrity_check")" = ok ] || fail "integrity_check"
+
+tcase "restore refuses a backup of another database, in one line, and touches nothing"
+live=$(sum_file "$ST")
+n=$(ls w/shared | wc -l)
+run dbbackup --restore w/elsewhere/renamed.bin -u "sqlite:$ST" --dir w/shared
+status_is 2
+[ "$(wc -l <"$ERR")" = 1 ] || fail "not one line: $(cat "$ERR")"
+stderr_is "dbbackup: w/elsewhere/renamed.bin: a backup of sqlite://$T/w/prod/app.db, not of sqlite://$T/w/staging ;\$(x)'\"#/app.db; restore it into that database, or pass --force to restore it into this one"
+[ "$(sum_file "$ST")" = "$live" ] || fail "staging changed"
+[ "$(ls w/shared | wc -l)" = "$n" ] || fail "files made: $(ls w/shared)"
+
+tcase "--force restores it, with a warning, after a safety backup of what it overwrites"
+before=$(dump "$ST")
+run dbbackup --restore w/elsewhere/renamed.bin -u "sqlite:$ST" --dir w/shared --force
+status_is 0
+stderr_has "dbbackup: warning: w/elsewhere/renamed.bin is a backup of sqlite://$T/w/prod/app.db: restoring it into sqlite://$T/w/staging ;\$(x)'\"#/app.db, as --force says"
+[ "$(sql "$ST" "SELECT note FROM u")" = prod ] || fail "not restored"
+safety=$(sed -n 's/^dbbackup: the database as it was is in //p' "$ERR")
+[ -f "$safety" ] || fail "no safety backup named: $(cat "$ERR")"
+[ "$(dump "$safety")" = "$before" ] || fail "the safety backup is not the database as it was"
+run dbbackup --list --dir w/shared -u "sqlite:$ST"
+stdout_has "$safety"
+
+tcase "restore puts staging's own safety backup back without a word about it; --no-safety-backup takes none"
+n=$(ls w/shared | wc -l)
+run dbbackup --restore "$safety" -u "sqlite:$ST" --dir w/shared --no-safety-backup
+status_is 0
+stderr_lacks "warning"
+[ "$(dump "$ST")" = "$before" ] || fail "not put back"
+[ "$(ls w/shared | wc -l)" = "$n" ] || fail "a backup was taken: $(ls w/shared)"
+
+tcase "the safety backup failing stops the restore"
+live=$(sum_file "$ST")
+echo x >w/notadir
+run dbbackup --restore "$safety" -u "sqlite:$ST" --dir w/notadir
+status_is 1
+stderr_has "nothing was restored: the backup of the database as it is failed; pass --no-safety-backup"
+[ "$(sum_file "$ST")" = "$live" ] || fail "staging changed"
+
+tcase "a backup whose revision the migrations directory lacks restores with a warning"
+mkdir -p w/short/versions
+cp m/versions/a1_create.sql w/short/versions/
+run dbbackup --restore "$safety" -u "sqlite:$ST" --dir w/shared -d w/short
+status_is 0
+stderr_has "dbbackup: warning: $safety is at revision aaaa00000002, which w/short does not have: revapply cannot upgrade or downgrade the database from there until it does"
+run dbbackup --restore "$safety" -u "sqlite:$ST" --dir w/shared -d w/nowhere
+status_is 0
+stderr_has "which cannot be checked against w/nowhere"
+
+tcase "a backup an older dbbackup wrote (no record) lists, restores with a warning, and is never pruned"
+# What an older dbbackup wrote is the database's pages alone.
+oldname=w/shared/app-20200101T000000Z-aaaa00000002.sqlite3
+head -c $(($(sql "$safety" 'PRAGMA page_count') * $(sql "$safety" 'PRAGMA page_size'))) "$safety" >"$oldname"
+run dbbackup --verify "$oldname" -v
+status_is 0
+stderr_has "it does not record which database it is of"
+run dbbackup --list --dir w/shared -u "sqlite:$ST"
+stdout_has "$oldname"
+stderr_has "listed by its name only"
+run dbbackup --list --dir w/shared -u "sqlite:$PR"
+stdout_has "$oldname"		# its name could be either's
+run dbbackup --restore "$oldname" -u "sqlite:$ST" --dir w/shared --no-safety-backup
+status_is 0
+stderr_has "dbbackup: warning: $oldname does not record which database it is of (an older dbbackup wrote it): restoring it into sqlite://$T/w/staging"
+[ "$(dump "$ST")" = "$before" ] || fail "not restored"
+run dbbackup -u "sqlite:$ST" --dir w/shared --prune --keep 1
+status_is 0
+[ -f "$oldname" ] || fail "pruned a backup that does not say whose it is"
+stderr_has "left alone: 1 backup(s) named like this database's"
+cp "$oldname" w/shared/other-20200101T000000Z-base.sqlite3
+run dbbackup --restore w/shared/other-20200101T000000Z-base.sqlite3 -u "sqlite:$ST" --dir w/shared --no-safety-backup
+status_is 0
+stderr_has "and its name says other"
+
+tcase "a damaged record: verify fails in one line, restore refuses unless --force"
+cp "$prodbk" w/damaged.sqlite3
+size=$(stat -c %s w/damaged.sqlite3)
+printf 'X' | dd of=w/damaged.sqlite3 bs=1 seek=$((size - 80)) conv=notrunc 2>/dev/null
+run dbbackup --verify w/damaged.sqlite3
+status_is 1
+stderr_is "dbbackup: w/damaged.sqlite3: damaged backup record: it no longer says which database it is of; take a new backup, or restore it with --force"
+live=$(sum_file "$ST")
+run dbbackup --restore w/damaged.sqlite3 -u "sqlite:$ST" --dir w/shared
+status_is 1
+[ "$(sum_file "$ST")" = "$live" ] || fail "staging changed"
+run dbbackup --restore w/damaged.sqlite3 -u "sqlite:$ST" --dir w/shared --force
+status_is 0
+stderr_has "has a damaged record: restoring it into"
+[ "$(sql "$ST" "SELECT note FROM u")" = prod ] || fail "not restored"
+
+tcase "--force and --no-safety-backup go with --restore only"
+run dbbackup --force -u "sqlite:$ST" --dir w/shared
+status_is 2
+stderr_has "--force and --no-safety-backup go with --restore"
 
 tcase "progress shows on a terminal for a large copy, not otherwise"
 if command -v script >/dev/null 2>&1; then

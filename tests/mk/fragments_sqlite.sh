@@ -1,7 +1,8 @@
-# The make fragments, in-tree, on SQLite: every target, the stamps, the
-# knobs' safety, -j, and the sqlite-app example.
+# The make fragments, in-tree, on SQLite: every target, the tracked
+# db-upgrade, the knobs' safety, -j, and the sqlite-app example.
 . "$DBREV_SRCDIR/tests/lib/test.sh"
 . "$DBREV_SRCDIR/tests/mk/helpers.inc"
+. "$DBREV_SRCDIR/tests/lib/chain.sh"
 
 BIN=$T/bin
 recording_bindir "$BIN"
@@ -70,34 +71,41 @@ calls_clear
 mk db-upgrade
 status_is 0
 stdout_has "  UPGRADE  sqlite:app.db"
-calls_has "revorder -d migrations --format=make"
+calls_has "revapply -d migrations -q current --exit-code --state-dir .dbrev"
 calls_has "revapply -d migrations upgrade"
 calls_lacks "dbbackup"
 [ -f "$P/app.db" ] || fail "no app.db"
 run sqlite3 "$P/app.db" "select name from sqlite_master where name='users'"
 stdout_is users
-[ -f "$P/.dbrev/sqlite_app.db/upgrade.stamp" ] || fail "no upgrade stamp"
 
-tcase "nothing changed: db-upgrade runs no tool"
+tcase "nothing changed: db-upgrade runs one check and nothing else"
+settle
+mk db-upgrade
 calls_clear
 mk db-upgrade
 status_is 0
 stdout_lacks UPGRADE
-calls_none
+stdout_is ""
+[ "$(cat "$CALLS")" = "revapply -d migrations -q current --exit-code --state-dir .dbrev" ] ||
+    fail "calls: $(cat "$CALLS")"
+[ -f "$P/.dbrev/db-sqlite_3aapp.db" ] || fail "no state for app.db: $(ls -a "$P/.dbrev")"
 
-tcase "nothing changed: make -n db-upgrade shows nothing to run"
+tcase "nothing changed: make -n db-upgrade shows the check, nothing else to run"
+calls_clear
 mk -n db-upgrade
 status_is 0
-stdout_lacks revapply
+stdout_has "current --exit-code"
+stdout_lacks "UPGRADE"
+stdout_lacks 'revapply -d "$DBREV_DIR" upgrade'
 stdout_lacks dbbackup
 stdout_lacks revorder
-stdout_has "Nothing to be done"
-calls_none
+calls_lacks upgrade
 
-tcase "nothing changed: a broken revapply is not even started"
+tcase "nothing changed: no backup, no upgrade is even started"
 mkdir -p "$T/broken"
 cp "$BIN"/* "$T/broken/"
-printf '#!/bin/sh\necho broken-revapply-ran >&2\nexit 99\n' >"$T/broken/revapply"
+printf '#!/bin/sh\ncase "$*" in *"current --exit-code"*) exec "%s/revapply" "$@";; esac\necho broken-revapply-ran >&2\nexit 99\n' \
+    "$DBREV_BINDIR" >"$T/broken/revapply"
 printf '#!/bin/sh\necho broken-dbbackup-ran >&2\nexit 99\n' >"$T/broken/dbbackup"
 chmod +x "$T/broken/revapply" "$T/broken/dbbackup"
 run "$MAKE_CMD" --no-print-directory -C "$P" DBREV_BINDIR="$T/broken" db-upgrade
@@ -115,17 +123,18 @@ mk db-upgrade
 status_is 0
 stdout_has "  BACKUP   sqlite:app.db"
 stdout_has "  UPGRADE  sqlite:app.db"
-calls_has "revorder -d migrations --format=make"
+calls_order "revapply -d migrations -q current --exit-code" "dbbackup"
 calls_order "dbbackup" "revapply -d migrations upgrade"
 [ -n "$(ls "$P/backups" 2>/dev/null)" ] || fail "no file in backups/"
 run sqlite3 "$P/app.db" "select count(*) from pragma_table_info('users') where name='email'"
 stdout_is 1
 
-tcase "up to date again: no tool"
+tcase "up to date again: only the check"
 calls_clear
 mk db-upgrade
 status_is 0
-calls_none
+calls_lacks dbbackup
+calls_lacks "migrations upgrade"
 
 tcase "a touched but unchanged revision: no backup of an up-to-date database"
 sleep 0.01
@@ -190,13 +199,14 @@ for r in base heads -1 +1; do
 	stdout_is ""
 done
 
-tcase "db-downgrade: backup, downgrade one step, stamps gone"
+tcase "db-downgrade: backup, downgrade one step"
+settle
+mk db-upgrade
 calls_clear
 mk db-downgrade
 status_is 0
 stdout_has "DOWNGRADE"
 calls_order dbbackup "revapply -d migrations -- downgrade"
-[ ! -e "$P/.dbrev/sqlite_app.db/upgrade.stamp" ] || fail "upgrade stamp kept"
 run sqlite3 "$P/app.db" "select count(*) from sqlite_master where name='posts'"
 stdout_is 0
 
@@ -219,7 +229,6 @@ mk db-upgrade REV="$id2"
 status_is 0
 mk db-current
 stdout_has "$id2"
-[ ! -e "$P/.dbrev/sqlite_app.db/upgrade.stamp" ] || fail "stamp made for a partial upgrade"
 
 tcase "db-upgrade REV=heads"
 mk db-upgrade REV=heads
@@ -227,7 +236,7 @@ status_is 0
 mk db-current
 stdout_has "$id3"
 
-tcase "a deleted database file makes the stamp stale"
+tcase "a deleted database file is noticed"
 rm -f "$P/app.db"
 calls_clear
 mk db-upgrade
@@ -241,14 +250,17 @@ mk db-stamp
 status_is 2
 stderr_has "needs REV="
 
-tcase "db-stamp REV=: version table set, no SQL, stamps gone"
+tcase "db-stamp REV=: version table set, no SQL, the next db-upgrade sees it"
+settle
+mk db-upgrade
 mk db-stamp REV="$id1"
 status_is 0
 mk db-current
 stdout_has "$id1"
 run sqlite3 "$P/app.db" "select count(*) from sqlite_master where name='posts'"
 stdout_is 1
-[ ! -e "$P/.dbrev/sqlite_app.db/upgrade.stamp" ] || fail "stamp kept"
+mk -n db-upgrade
+stdout_has 'revapply -d "$DBREV_DIR" upgrade'
 mk db-stamp REV=head
 status_is 0
 
@@ -269,7 +281,7 @@ stdout_has "ADD COLUMN email"
 stdout_lacks "CREATE TABLE users"
 stdout_lacks "CREATE TABLE posts"
 
-tcase "db-backup prints the backup's path; db-restore puts it back and drops the stamps"
+tcase "db-backup prints the backup's path; db-restore puts it back"
 mk db-backup
 status_is 0
 b=$(grep -v '^  ' "$OUT" | tail -n 1)
@@ -281,7 +293,6 @@ status_is 0
 stdout_has RESTORE
 run sqlite3 "$P/app.db" "select count(*) from users where name='later'"
 stdout_is 0
-[ ! -e "$P/.dbrev/sqlite_app.db/upgrade.stamp" ] || fail "stamp kept after restore"
 
 tcase "DB_BACKUP_KEEP=1 keeps the newest backup only"
 mk db-backup DB_BACKUP_KEEP=1
@@ -292,10 +303,13 @@ b=$(grep -v '^  ' "$OUT" | tail -n 1)
 [ "$(ls "$P/backups" | wc -l)" = 1 ] || fail "backups: $(ls "$P/backups")"
 [ -f "$P/$b" ] || fail "the newest ($b) is not the one kept"
 
-tcase "DB_STATE_DIR and DB_BACKUP_DIR move the stamps and the backups"
+tcase "DB_STATE_DIR and DB_BACKUP_DIR move the state and the backups"
 mk db-upgrade DB_STATE_DIR=state DB_BACKUP_DIR=bk REV=heads
 status_is 0
-[ -f "$P/state/sqlite_app.db/upgrade.stamp" ] || fail "no state/sqlite_app.db/upgrade.stamp"
+settle
+mk db-upgrade DB_STATE_DIR=state DB_BACKUP_DIR=bk REV=heads
+status_is 0
+[ -f "$P/state/db-sqlite_3aapp.db" ] || fail "no state/db-sqlite_3aapp.db: $(ls -a "$P/state")"
 mk db-backup DB_BACKUP_DIR=bk
 status_is 0
 [ -n "$(ls "$P/bk" 2>/dev/null)" ] || fail "nothing in bk/"
@@ -304,6 +318,44 @@ tcase "db-restore without BACKUP= lists the backups"
 mk db-restore
 status_is 2
 stderr_has "needs BACKUP="
+
+tcase "db-restore keeps its safety backup in DB_BACKUP_DIR; another database's backup needs FORCE=yes"
+mkdir -p "$T/other"
+sqlite3 "$T/other/app.db" "create table other_only (x)"
+"$BIN/dbbackup" -u "sqlite:$T/other/app.db" --dir "$T/other/bk" >"$T/other.out" 2>&1 || fail "other backup: $(cat "$T/other.out")"
+ob=$(ls "$T/other/bk"/* | head -n 1)
+rm -rf "$P/safe"
+mk db-restore BACKUP="$ob" DB_BACKUP_DIR=safe
+status_is 2
+stderr_has "force"
+run sqlite3 "$P/app.db" "select count(*) from sqlite_master where name='other_only'"
+stdout_is 0
+mk db-restore BACKUP="$ob" DB_BACKUP_DIR=safe FORCE=yes
+status_is 0
+run sqlite3 "$P/app.db" "select count(*) from sqlite_master where name='other_only'"
+stdout_is 1
+[ -n "$(ls "$P/safe" 2>/dev/null)" ] || fail "no safety backup in safe/: $(ls "$P")"
+[ ! -d "$P/backups" ] || [ -z "$(find "$P/backups" -newer "$ob" -type f)" ] || fail "a safety backup went to backups/"
+mk db-upgrade REV=heads
+
+tcase "db-lint lints for DATABASE_URL's database; db-check fails on a lint error; SINCE= narrows"
+mkdir -p "$T/lintp/migrations/versions"
+printf 'DATABASE_URL = sqlite:app.db\ninclude %s/mk/dbrev.mk\n' "$DBREV_SRCDIR" >"$T/lintp/Makefile"
+revision "$T/lintp/migrations/versions/a1_t.sql" a1 "" "t" "CREATE TABLE t (a INTEGER);"
+revision "$T/lintp/migrations/versions/a2_v.sql" a2 a1 "vacuum" "VACUUM;"
+run "$MAKE_CMD" --no-print-directory -C "$T/lintp" DBREV_BINDIR="$DBREV_BINDIR" db-lint
+status_is 2
+stdout_has "a2_v.sql:6: require-transaction-none"
+run "$MAKE_CMD" --no-print-directory -C "$T/lintp" DBREV_BINDIR="$DBREV_BINDIR" db-check
+status_is 2
+stdout_has "require-transaction-none"
+run "$MAKE_CMD" --no-print-directory -C "$T/lintp" DBREV_BINDIR="$DBREV_BINDIR" db-lint SINCE=a2
+status_is 0
+stdout_lacks "require-transaction-none"
+run "$MAKE_CMD" --no-print-directory -C "$T/lintp" DBREV_BINDIR="$DBREV_BINDIR" db-lint SINCE='a1;touch pwned'
+status_is 2
+stderr_has "SINCE= takes a revision"
+[ ! -e "$T/lintp/pwned" ] || fail "SINCE= ran a command"
 
 tcase "a hostile M= is a message, nothing more"
 rm -f "$T/pwned" "$P/pwned" "$HOME/.dbrev-pwned"
@@ -340,7 +392,7 @@ mk db-upgrade
 status_is 2
 stderr_has "duplicate revision id"
 calls_lacks dbbackup
-calls_lacks revapply
+calls_lacks "migrations upgrade"
 mk db-upgrade
 status_is 2
 rm -f "$P/migrations/versions/dup.sql"
@@ -363,7 +415,7 @@ status_is 2
 stderr_has "several heads"
 stderr_has "make db-merge"
 calls_lacks dbbackup
-calls_lacks revapply
+calls_lacks "migrations upgrade"
 mk db-merge M="Merge side branch"
 status_is 0
 stdout_has MERGE
@@ -417,7 +469,7 @@ stdout_is default-goal
 stderr_is ""
 run "$MAKE_CMD" --no-print-directory -C "$P" DBREV_BINDIR="$T/nonexistent" db-upgrade
 status_is 2
-stderr_has "revorder not found: build dbrev first"
+stderr_has "revapply not found: build dbrev first"
 
 tcase "make -s: no step lines, only the tools' output"
 mk -s db-sql
@@ -425,14 +477,19 @@ status_is 0
 stderr_lacks "  SQL"
 stdout_has "CREATE TABLE"
 
-tcase "make -q db-upgrade answers whether the database is up to date"
+tcase "make -q db-upgrade answers whether the database is at head"
 mk db-upgrade
 mk -q db-upgrade
 status_is 0
 sleep 0.01
 touch "$P"/migrations/versions/*.sql
 mk -q db-upgrade
-status_is 1
+status_is 0
+mk db-revision M="Pending one"
+mk -q db-upgrade
+[ "$STATUS" != 0 ] || fail "make -q said a database with a pending revision is at head"
+mk db-upgrade
+status_is 0
 
 cat >"$P/schema.sql" <<'EOF'
 CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT);

@@ -13,7 +13,11 @@
  * `expect` lines: "diff TEXT", "warn TEXT", "nowarn", "up TEXT",
  * "noup TEXT", "down TEXT", "txn", "notxn", "ndiff N",
  * "after SQL => ROWS", "before SQL => ROWS" (rows joined by ";",
- * columns by "|"), "seed_after FILE.sql" (run after the upgrade).
+ * columns by "|"), "seed_after FILE.sql" (run after the upgrade),
+ * "converts TABLE.COLUMN" (its values may change: the upgrade says so;
+ * check them with "after"), "upfails TEXT" (the upgrade must fail with
+ * an error holding TEXT and leave the schema and every row as they
+ * were; nothing after it is run).
  * Other cases: errors with file:line, hints, the URL never opened.
  */
 #include <stdarg.h>
@@ -281,14 +285,33 @@ query(sqlite3 *db, const char *sql)
 			    t ? (const char *)t : "NULL");
 		}
 	}
+	if (rc != SQLITE_DONE)
+		fail_msg("query %s: %s", sql, sqlite3_errmsg(db));
 	sqlite3_finalize(st);
 	return dbrev_buf_take(&b);
 }
 
-/* The rows of every column both schemas have (not generated). */
+/* Does expect hold the line "converts TABLE.COLUMN"? */
+static int
+converts(const char *expect, const char *table, const char *column)
+{
+	char line[1200];
+
+	if (expect == NULL)
+		return 0;
+	snprintf(line, sizeof line, "\nconverts %s.%s\n", table, column);
+	if (strncmp(expect, line + 1, strlen(line + 1)) == 0)
+		return 1;
+	return strstr(expect, line) != NULL;
+}
+
+/*
+ * The rows of every column both schemas have (not generated, not
+ * named by a "converts" line of expect).
+ */
 static char *
 kept_rows(sqlite3 *db, const struct dbrev_schema *a,
-    const struct dbrev_schema *b)
+    const struct dbrev_schema *b, const char *expect)
 {
 	struct dbrev_buf out = { 0 }, q = { 0 };
 	char id[512];
@@ -308,7 +331,8 @@ kept_rows(sqlite3 *db, const struct dbrev_schema *a,
 
 			cb = dbrev_table_column(tb, ta->columns[k].name);
 			if (cb == NULL || cb->generated != NULL ||
-			    ta->columns[k].generated != NULL)
+			    ta->columns[k].generated != NULL ||
+			    converts(expect, ta->name, ta->columns[k].name))
 				continue;
 			dbrev_buf_printf(&q, "%s%s", n++ ? ", " : "",
 			    dbrev_sql_ident(ta->columns[k].name, id,
@@ -453,6 +477,41 @@ check_expect(const char *expect, const struct dbrev_autogen_result *r,
 	free(copy);
 }
 
+/*
+ * The upgrade must fail with an error holding `want` and leave the
+ * database as it was: schema m0 and the rows `before`.
+ */
+static void
+upgrade_fails(sqlite3 *db, const struct dbrev_autogen_result *r,
+    const char *want, const struct dbrev_schema *m0,
+    const struct dbrev_schema *m1, const char *before, const char *expect,
+    const char *cname)
+{
+	struct dbrev_schema *got;
+	char *msg = NULL, *after;
+	int rc;
+
+	if (r->transactional)
+		db_exec(db, "BEGIN", cname);
+	rc = sqlite3_exec(db, r->upgrade, NULL, NULL, &msg);
+	if (rc == SQLITE_OK)
+		fail_msg("%s: the upgrade did not fail", cname);
+	if (strstr(msg, want) == NULL)
+		fail_msg("%s: the upgrade failed with '%s', expected '%s'",
+		    cname, msg, want);
+	sqlite3_free(msg);
+	if (!sqlite3_get_autocommit(db))
+		db_exec(db, "ROLLBACK", cname);
+	got = introspect(db);
+	assert_same(got, m0, cname);
+	dbrev_schema_free(got);
+	after = kept_rows(db, m0, m1, expect);
+	if (strcmp(before, after) != 0)
+		fail_msg("%s: a failed upgrade changed rows\nbefore:\n%s"
+		    "after:\n%s", cname, before, after);
+	free(after);
+}
+
 /* The round trip on one corpus pair. */
 /*
  * The round trip from the schema in file p0 to the one in p1 (seed and
@@ -462,7 +521,7 @@ static void
 roundtrip(const char *cname, const char *p0, const char *p1,
     const char *seed, const char *expect)
 {
-	char *s0, *tmp, *before = NULL, *after = NULL;
+	char *s0, *tmp, *before = NULL, *after = NULL, *fails;
 	struct dbrev_autogen_result r = { 0 }, r2 = { 0 };
 	struct dbrev_error e = { 0 };
 	struct dbrev_schema *m0, *m1, *got;
@@ -503,16 +562,25 @@ roundtrip(const char *cname, const char *p0, const char *p1,
 	db_exec(db, s0, "load s0");
 	if (seed != NULL)
 		db_exec(db, seed, "seed");
-	before = kept_rows(db, m0, m1);
+	before = kept_rows(db, m0, m1, expect);
 
 	snprintf(what, sizeof what, "%s: upgrade", cname);
+	if (expect != NULL && (fails = strstr(expect, "upfails ")) != NULL &&
+	    (fails == expect || fails[-1] == '\n')) {
+		char *want = strndup(fails + 8, strcspn(fails + 8, "\n"));
+
+		upgrade_fails(db, &r, want, m0, m1, before, expect, what);
+		free(want);
+		sqlite3_close(db);
+		goto out;
+	}
 	apply(db, r.upgrade, r.transactional, what);
 	got = introspect(db);
 	assert_same(got, m1, what);
 	dbrev_schema_free(got);
 	assert_same_fingerprint(db, f1, what);
 	check_fk(db, what);
-	after = kept_rows(db, m0, m1);
+	after = kept_rows(db, m0, m1, expect);
 	if (strcmp(before, after) != 0)
 		fail_msg("%s: rows changed\nbefore:\n%safter:\n%s", what, before,
 		    after);
@@ -526,7 +594,7 @@ roundtrip(const char *cname, const char *p0, const char *p1,
 	assert_same_fingerprint(db, f0, what);
 	check_fk(db, what);
 	free(after);
-	after = kept_rows(db, m0, m1);
+	after = kept_rows(db, m0, m1, expect);
 	if (strcmp(before, after) != 0)
 		fail_msg("%s: rows changed\nbefore:\n%safter:\n%s", what, before,
 		    after);
@@ -545,7 +613,7 @@ roundtrip(const char *cname, const char *p0, const char *p1,
 		fail_msg("%s: second autogenerate found '%s'", cname,
 		    r2.differences[0]);
 	assert_string_equal(r2.upgrade, "");
-
+out:
 	dbrev_autogen_result_free(&r);
 	dbrev_autogen_result_free(&r2);
 	dbrev_schema_free(m0);
@@ -834,6 +902,46 @@ test_broken_view_warned(void **state)
 	dbrev_autogen_result_free(&r);
 }
 
+/*
+ * What `sqlite3 DB .schema` prints for tables SQLite makes itself (and
+ * for dbrev's version table) is skipped; any other sqlite_ name is
+ * still refused with its line.
+ */
+static void
+test_dot_schema_internal_tables(void **state)
+{
+	struct fixture *f = *state;
+	struct dbrev_autogen_result r = { 0 };
+	struct dbrev_error e = { 0 };
+
+	write_rev(f->dir, "r0base", NULL, "SELECT 1;", "", 1);
+	spit(f->schema, "CREATE TABLE IF NOT EXISTS \"Orders\" (id INTEGER "
+	    "PRIMARY KEY AUTOINCREMENT, ref TEXT);\n"
+	    "CREATE TABLE sqlite_sequence(name,seq);\n"
+	    "CREATE INDEX orders_ref ON \"Orders\" (ref);\n"
+	    "CREATE TABLE IF NOT EXISTS \"dbrev_revisions\" (\n"
+	    "    revision TEXT PRIMARY KEY,\n    note TEXT DEFAULT 'a;b'\n);\n"
+	    "CREATE TABLE sqlite_stat1(tbl,idx,stat);\n"
+	    "CREATE TABLE IF NOT EXISTS sqlite_stat4(tbl,idx,neq,nlt,ndlt,"
+	    "sample);\n"
+	    "CREATE TABLE t2 (a);\n");
+	assert_int_equal(autogen(f->dir, f->schema, NULL, NULL, 0, &r, &e), 0);
+	assert_int_equal(r.ndifferences, 3);
+	assert_non_null(strstr(r.upgrade, "CREATE TABLE \"Orders\""));
+	assert_non_null(strstr(r.upgrade, "CREATE TABLE t2 (a);"));
+	assert_null(strstr(r.upgrade, "sqlite_"));
+	assert_null(strstr(r.upgrade, "dbrev_revisions"));
+	assert_int_equal(r.nwarnings, 0);
+	dbrev_autogen_result_free(&r);
+	/* Any other name SQLite reserves: the error names the line. */
+	spit(f->schema, "CREATE TABLE a (x);\n\nCREATE TABLE sqlite_foo(x);\n");
+	assert_int_equal(autogen(f->dir, f->schema, NULL, NULL, 0, &r, &e), -1);
+	assert_int_equal(e.kind, DBREV_ERR_INPUT);
+	assert_int_equal(e.line, 3);
+	assert_non_null(strstr(e.message, "reserved for internal use"));
+	dbrev_error_clear(&e);
+}
+
 static void
 test_missing_schema_file(void **state)
 {
@@ -859,6 +967,10 @@ test_normalize(void **state)
 	free(n);
 	n = dbrev_sql_normalize("SELECT \"order\" FROM t");
 	assert_string_equal(n, "select \"order\" from t");
+	free(n);
+	/* An empty quoted name first (SQLite takes "" as a name). */
+	n = dbrev_sql_normalize("\"\" > 0 AND [] < ``");
+	assert_string_equal(n, "\"\" > 0 and \"\" < \"\"");
 	free(n);
 }
 
@@ -894,6 +1006,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_broken_view_warned,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_schema_file,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dot_schema_internal_tables,
 		    setup, teardown),
 	};
 	struct CMUnitTest *tests;

@@ -208,6 +208,33 @@ test_parse_rejects(void **state)
 	dbrev_backup_name_free(&n);
 }
 
+/* touch, then append a record naming database db (NULL: none). */
+static void
+touch_rec(const char *dir, const char *name, const char *content,
+    const char *db)
+{
+	struct dbrev_backup_record r;
+	struct dbrev_error e;
+	char path[512];
+	int fd;
+
+	touch(dir, name, content);
+	if (db == NULL)
+		return;
+	memset(&r, 0, sizeof r);
+	r.database = (char *)db;
+	r.revision = (char *)"a";
+	dbrev_error_init(&e);
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	fd = open(path, O_WRONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(dbrev_backup_record_append(fd, &r, 0, &e), 0);
+	close(fd);
+}
+
+#define PROD	"sqlite:///srv/prod/app.db"
+#define STAGING	"sqlite:///srv/staging/app.db"
+
 static void
 test_list(void **state)
 {
@@ -218,11 +245,11 @@ test_list(void **state)
 
 	(void)state;
 	dbrev_error_init(&e);
-	touch(tmpdir, "app-20261124T010205Z-b.sqlite3", "22");
+	touch_rec(tmpdir, "app-20261124T010205Z-b.sqlite3", "22", PROD);
 	touch(tmpdir, "app-20261124T010203Z-a.sqlite3", "1");
-	touch(tmpdir, "app-20261124T010203Z-a-1.sqlite3", "333");
+	touch_rec(tmpdir, "app-20261124T010203Z-a-1.sqlite3", "333", STAGING);
 	touch(tmpdir, "shop-20261124T010204Z-a.pgdump", "4444");
-	touch(tmpdir, "other-20261124T010201Z-a.sqlite3", "5");
+	touch_rec(tmpdir, "other-20261124T010201Z-a.sqlite3", "5", PROD);
 	touch(tmpdir, "app.db", "not a backup");
 	touch(tmpdir, "notes.txt", "x");
 	touch(tmpdir, ".dbbackup-abcdef.tmp", "partial");
@@ -234,38 +261,56 @@ test_list(void **state)
 	snprintf(link_to, sizeof link_to, "%s/notes.txt", tmpdir);
 	assert_int_equal(symlink(link_to, path), 0); /* a link: skipped */
 
-	assert_int_equal(dbrev_backup_list(tmpdir, NULL, DBREV_BACKUP_NONE,
-	    &v, &n, &e), 0);
+	assert_int_equal(dbrev_backup_list(tmpdir, NULL, NULL,
+	    DBREV_BACKUP_NONE, &v, &n, &e), 0);
 	assert_int_equal(n, 5);
 	/* Oldest first; within a second, by suffix. */
 	assert_non_null(strstr(v[0].path, "other-20261124T010201Z-a"));
 	assert_non_null(strstr(v[1].path, "app-20261124T010203Z-a.sqlite3"));
 	assert_non_null(strstr(v[2].path, "app-20261124T010203Z-a-1"));
-	assert_int_equal(v[2].size, 3);
+	assert_true(v[2].size > 3);	/* its record counts */
 	assert_non_null(strstr(v[3].path, "shop-"));
 	assert_non_null(strstr(v[4].path, "app-20261124T010205Z-b"));
 	assert_int_equal(strncmp(v[0].path, tmpdir, strlen(tmpdir)), 0);
+	/* What the records say. */
+	assert_int_equal(v[0].record, DBREV_RECORD_OK);
+	assert_string_equal(v[0].database, PROD);
+	assert_int_equal(v[1].record, DBREV_RECORD_NONE);
+	assert_null(v[1].database);
+	assert_string_equal(v[2].database, STAGING);
 	dbrev_backup_entries_free(v, n);
 
-	assert_int_equal(dbrev_backup_list(tmpdir, "app", DBREV_BACKUP_SQLITE,
-	    &v, &n, &e), 0);
+	/*
+	 * One database's: those its record names, whatever their label,
+	 * and those without a record that bear its label.
+	 */
+	assert_int_equal(dbrev_backup_list(tmpdir, PROD, "app",
+	    DBREV_BACKUP_SQLITE, &v, &n, &e), 0);
 	assert_int_equal(n, 3);
+	assert_non_null(strstr(v[0].path, "other-"));
+	assert_non_null(strstr(v[1].path, "app-20261124T010203Z-a.sqlite3"));
+	assert_non_null(strstr(v[2].path, "app-20261124T010205Z-b"));
 	dbrev_backup_entries_free(v, n);
-	assert_int_equal(dbrev_backup_list(tmpdir, "app", DBREV_BACKUP_PGDUMP,
-	    &v, &n, &e), 0);
+	assert_int_equal(dbrev_backup_list(tmpdir, STAGING, NULL,
+	    DBREV_BACKUP_SQLITE, &v, &n, &e), 0);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(v[0].path, "app-20261124T010203Z-a-1"));
+	dbrev_backup_entries_free(v, n);
+	assert_int_equal(dbrev_backup_list(tmpdir, PROD, "app",
+	    DBREV_BACKUP_PGDUMP, &v, &n, &e), 0);
 	assert_int_equal(n, 0);
 	dbrev_backup_entries_free(v, n);
 
 	/* A directory that does not exist holds no backups. */
 	snprintf(path, sizeof path, "%s/nope", tmpdir);
-	assert_int_equal(dbrev_backup_list(path, NULL, DBREV_BACKUP_NONE, &v,
-	    &n, &e), 0);
+	assert_int_equal(dbrev_backup_list(path, NULL, NULL,
+	    DBREV_BACKUP_NONE, &v, &n, &e), 0);
 	assert_int_equal(n, 0);
 	assert_false(dbrev_error_isset(&e));
 }
 
 static struct dbrev_backup_entry
-entry(const char *name)
+entry(const char *name, const char *db)
 {
 	struct dbrev_backup_entry x;
 
@@ -273,53 +318,61 @@ entry(const char *name)
 	x.path = dbrev_xstrdup(name);
 	if (dbrev_backup_name_parse(name, &x.name) != 0)
 		fail_msg("bad test name %s", name);
+	x.record = db != NULL ? DBREV_RECORD_OK : DBREV_RECORD_NONE;
+	x.database = db != NULL ? dbrev_xstrdup(db) : NULL;
 	return x;
 }
 
 static void
 test_prune_select(void **state)
 {
-	static const char *names[] = {
-		"app-20261124T010201Z-a.sqlite3",	/* 0 */
-		"app-20261124T010201Z-a.pgdump",	/* 1: another kind */
-		"shop-20261124T010202Z-a.sqlite3",	/* 2: another db */
-		"app-20261124T010203Z-b.sqlite3",	/* 3 */
-		"app-20261124T010203Z-b-1.sqlite3",	/* 4 */
-		"app-20261124T010204Z-c.sqlite3",	/* 5 */
+	static const struct { const char *name, *db; } names[] = {
+		{ "app-20261124T010201Z-a.sqlite3", PROD },	/* 0 */
+		{ "app-20261124T010201Z-a.pgdump", PROD },	/* 1: kind */
+		{ "shop-20261124T010202Z-a.sqlite3", PROD },	/* 2: renamed */
+		{ "app-20261124T010203Z-b.sqlite3", PROD },	/* 3 */
+		{ "app-20261124T010203Z-b-1.sqlite3", STAGING }, /* 4 */
+		{ "app-20261124T010203Z-b-2.sqlite3", NULL },	/* 5: no record */
+		{ "app-20261124T010204Z-c.sqlite3", PROD },	/* 6 */
 	};
-	struct dbrev_backup_entry v[6];
-	size_t out[6], k, i;
+	struct dbrev_backup_entry v[7];
+	size_t out[7], k, i;
 
 	(void)state;
-	for (i = 0; i < 6; i++)
-		v[i] = entry(names[i]);
-	k = dbrev_backup_prune_select(v, 6, "app", DBREV_BACKUP_SQLITE, 2,
+	for (i = 0; i < 7; i++)
+		v[i] = entry(names[i].name, names[i].db);
+	k = dbrev_backup_prune_select(v, 7, PROD, DBREV_BACKUP_SQLITE, 2,
 	    out);
 	assert_int_equal(k, 2);
 	assert_int_equal(out[0], 0);
-	assert_int_equal(out[1], 3);
-	k = dbrev_backup_prune_select(v, 6, "app", DBREV_BACKUP_SQLITE, 1,
+	assert_int_equal(out[1], 2);
+	k = dbrev_backup_prune_select(v, 7, PROD, DBREV_BACKUP_SQLITE, 1,
 	    out);
 	assert_int_equal(k, 3);
-	assert_int_equal(out[2], 4);
-	k = dbrev_backup_prune_select(v, 6, "app", DBREV_BACKUP_SQLITE, 4,
+	assert_int_equal(out[2], 3);
+	k = dbrev_backup_prune_select(v, 7, PROD, DBREV_BACKUP_SQLITE, 4,
 	    out);
 	assert_int_equal(k, 0);
-	k = dbrev_backup_prune_select(v, 6, "app", DBREV_BACKUP_SQLITE, 9,
+	/* Staging's only backup, whatever its name. */
+	k = dbrev_backup_prune_select(v, 7, STAGING, DBREV_BACKUP_SQLITE, 1,
 	    out);
 	assert_int_equal(k, 0);
-	k = dbrev_backup_prune_select(v, 6, "shop", DBREV_BACKUP_SQLITE, 1,
+	k = dbrev_backup_prune_select(v, 7, STAGING, DBREV_BACKUP_SQLITE, 0,
 	    out);
-	assert_int_equal(k, 0);
-	k = dbrev_backup_prune_select(v, 6, "app", DBREV_BACKUP_PGDUMP, 0,
+	assert_int_equal(k, 1);
+	assert_int_equal(out[0], 4);
+	k = dbrev_backup_prune_select(v, 7, PROD, DBREV_BACKUP_PGDUMP, 0,
 	    out);
 	assert_int_equal(k, 1);
 	assert_int_equal(out[0], 1);
-	k = dbrev_backup_prune_select(v, 6, "nobody", DBREV_BACKUP_SQLITE, 0,
-	    out);
+	/* Without a record, never. */
+	k = dbrev_backup_prune_select(v, 7, "sqlite:///nobody",
+	    DBREV_BACKUP_SQLITE, 0, out);
 	assert_int_equal(k, 0);
-	for (i = 0; i < 6; i++) {
+	dbrev_backup_entries_free(NULL, 0);
+	for (i = 0; i < 7; i++) {
 		free(v[i].path);
+		free(v[i].database);
 		dbrev_backup_name_free(&v[i].name);
 	}
 }
@@ -329,19 +382,22 @@ test_prune(void **state)
 {
 	struct dbrev_error e;
 	char **removed = NULL;
-	size_t i;
+	size_t i, unrecorded = 9;
 
 	(void)state;
 	dbrev_error_init(&e);
-	touch(tmpdir, "app-20261124T010201Z-a.sqlite3", "1");
-	touch(tmpdir, "app-20261124T010202Z-b.sqlite3", "2");
-	touch(tmpdir, "app-20261124T010203Z-c.sqlite3", "3");
-	touch(tmpdir, "app-20261124T010200Z-z.pgdump", "4");
-	touch(tmpdir, "shop-20261124T010100Z-a.sqlite3", "5");
+	/* staging/app.db and prod/app.db share a directory and a label. */
+	touch_rec(tmpdir, "app-20261124T010201Z-a.sqlite3", "1", STAGING);
+	touch_rec(tmpdir, "app-20261124T010202Z-b.sqlite3", "2", STAGING);
+	touch_rec(tmpdir, "app-20261124T010203Z-c.sqlite3", "3", STAGING);
+	touch_rec(tmpdir, "app-20261124T010100Z-a.sqlite3", "p", PROD);
+	touch(tmpdir, "app-20261124T010000Z-a.sqlite3", "old");
+	touch_rec(tmpdir, "app-20261124T010200Z-z.pgdump", "4", STAGING);
+	touch_rec(tmpdir, "shop-20261124T010100Z-a.sqlite3", "5", PROD);
 	touch(tmpdir, "app-old.sqlite3", "6");
 	touch(tmpdir, "app.db", "7");
-	assert_int_equal(dbrev_backup_prune(tmpdir, "app", DBREV_BACKUP_SQLITE,
-	    2, &removed, &e), 0);
+	assert_int_equal(dbrev_backup_prune(tmpdir, STAGING, "app",
+	    DBREV_BACKUP_SQLITE, 2, &removed, &unrecorded, &e), 0);
 	assert_non_null(removed);
 	assert_non_null(removed[0]);
 	assert_non_null(strstr(removed[0], "app-20261124T010201Z-a.sqlite3"));
@@ -349,17 +405,28 @@ test_prune(void **state)
 	for (i = 0; removed[i] != NULL; i++)
 		free(removed[i]);
 	free(removed);
+	assert_int_equal(unrecorded, 1);
 	assert_false(exists(tmpdir, "app-20261124T010201Z-a.sqlite3"));
 	assert_true(exists(tmpdir, "app-20261124T010202Z-b.sqlite3"));
 	assert_true(exists(tmpdir, "app-20261124T010203Z-c.sqlite3"));
+	assert_true(exists(tmpdir, "app-20261124T010100Z-a.sqlite3"));
+	assert_true(exists(tmpdir, "app-20261124T010000Z-a.sqlite3"));
 	assert_true(exists(tmpdir, "app-20261124T010200Z-z.pgdump"));
 	assert_true(exists(tmpdir, "shop-20261124T010100Z-a.sqlite3"));
 	assert_true(exists(tmpdir, "app-old.sqlite3"));
 	assert_true(exists(tmpdir, "app.db"));
-	/* Again: nothing more to do. */
-	assert_int_equal(dbrev_backup_prune(tmpdir, "app", DBREV_BACKUP_SQLITE,
-	    2, NULL, &e), 0);
-	assert_true(exists(tmpdir, "app-20261124T010202Z-b.sqlite3"));
+	/* Prod's only backup stays at --keep 1 of staging; prod's own... */
+	assert_int_equal(dbrev_backup_prune(tmpdir, STAGING, "app",
+	    DBREV_BACKUP_SQLITE, 1, NULL, NULL, &e), 0);
+	assert_true(exists(tmpdir, "app-20261124T010100Z-a.sqlite3"));
+	assert_false(exists(tmpdir, "app-20261124T010202Z-b.sqlite3"));
+	/* ...goes by its record, not its name. */
+	assert_int_equal(dbrev_backup_prune(tmpdir, PROD, "app",
+	    DBREV_BACKUP_SQLITE, 1, NULL, NULL, &e), 0);
+	assert_false(exists(tmpdir, "app-20261124T010100Z-a.sqlite3"));
+	assert_true(exists(tmpdir, "shop-20261124T010100Z-a.sqlite3"));
+	assert_true(exists(tmpdir, "app-20261124T010203Z-c.sqlite3"));
+	assert_true(exists(tmpdir, "app-20261124T010000Z-a.sqlite3"));
 	assert_false(dbrev_error_isset(&e));
 }
 
@@ -656,6 +723,281 @@ test_url_label(void **state)
 	dbrev_error_clear(&e);
 }
 
+static void
+test_record(void **state)
+{
+	struct dbrev_backup_record r, back;
+	struct dbrev_error e;
+	char path[512], *text, *buf;
+	size_t len, start = 99;
+	struct stat st;
+	off_t end;
+	int fd;
+
+	(void)state;
+	dbrev_error_init(&e);
+	memset(&r, 0, sizeof r);
+	/* A path may hold anything but a NUL; it reads back the same. */
+	r.database = (char *)"sqlite:///srv/a b/50%\n\r\t\001\177\303\251.db";
+	r.revision = (char *)"a1+b2";
+	r.taken = (char *)"2026-11-24T01:02:03Z";
+	text = dbrev_backup_record_encode(&r, &len);
+	assert_int_equal(strlen(text), len);
+	assert_non_null(strstr(text, "database: sqlite:///srv/a b/50%25%0A"
+	    "%0D%09%01%7F\303\251.db\n"));
+	assert_null(strstr(text, "dbrev:"));	/* NULL: left out */
+	buf = dbrev_xcalloc(len + 10, 1);
+	memcpy(buf, "0123456789", 10);
+	memcpy(buf + 10, text, len);
+	assert_int_equal(dbrev_backup_record_decode(buf, len + 10, &back,
+	    &start), 1);
+	assert_int_equal(start, 10);
+	assert_string_equal(back.database, r.database);
+	assert_string_equal(back.revision, "a1+b2");
+	assert_string_equal(back.taken, r.taken);
+	assert_null(back.dbrev);
+	dbrev_backup_record_free(&back);
+	/* No record; then a record damaged in its body, in its last line. */
+	assert_int_equal(dbrev_backup_record_decode(buf, 10, &back, NULL), 0);
+	buf[10 + 30] ^= 1;
+	assert_int_equal(dbrev_backup_record_decode(buf, len + 10, &back,
+	    NULL), -1);
+	buf[10 + 30] ^= 1;
+	buf[len + 10 - 3] = buf[len + 10 - 3] == '0' ? '1' : '0';
+	assert_int_equal(dbrev_backup_record_decode(buf, len + 10, &back,
+	    NULL), -1);
+	/* Cut: no record at all. */
+	assert_int_equal(dbrev_backup_record_decode(buf, len + 9, &back,
+	    NULL), 0);
+	free(buf);
+	free(text);
+
+	/* Appended to a file, padded to whole 4096-byte pages. */
+	touch(tmpdir, "b.sqlite3", "0123456789");
+	snprintf(path, sizeof path, "%s/b.sqlite3", tmpdir);
+	fd = open(path, O_RDWR);
+	assert_true(fd >= 0);
+	assert_int_equal(dbrev_backup_record_append(fd, &r, 4096, &e), 0);
+	close(fd);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size % 4096, 0);
+	assert_int_equal(dbrev_backup_record_read(path, &back, &end, &e),
+	    DBREV_RECORD_OK);
+	assert_string_equal(back.database, r.database);
+	assert_true(end >= 10 && end < 4096);
+	dbrev_backup_record_free(&back);
+	/* A file without one: all of it is data. */
+	touch(tmpdir, "old.sqlite3", "0123456789");
+	snprintf(path, sizeof path, "%s/old.sqlite3", tmpdir);
+	assert_int_equal(dbrev_backup_record_read(path, &back, &end, &e),
+	    DBREV_RECORD_NONE);
+	assert_int_equal(end, 10);
+	/* One whose body was overwritten. */
+	touch_rec(tmpdir, "bad.sqlite3", "xx", PROD);
+	snprintf(path, sizeof path, "%s/bad.sqlite3", tmpdir);
+	fd = open(path, O_WRONLY);
+	assert_int_equal(pwrite(fd, "X", 1, 20), 1);
+	close(fd);
+	assert_int_equal(dbrev_backup_record_read(path, &back, &end, &e),
+	    DBREV_RECORD_DAMAGED);
+	snprintf(path, sizeof path, "%s/nope.sqlite3", tmpdir);
+	assert_int_equal(dbrev_backup_record_read(path, &back, &end, &e), -1);
+	dbrev_error_clear(&e);
+}
+
+/* The identity of url, or NULL; the error is dropped. */
+static char *
+ident(const char *url)
+{
+	struct dbrev_error e;
+	char *id = NULL;
+
+	dbrev_error_init(&e);
+	if (dbrev_backup_identity(url, &id, &e) == -1)
+		id = NULL;
+	dbrev_error_clear(&e);
+	return id;
+}
+
+static void
+assert_ident(const char *url, const char *want)
+{
+	char *id = ident(url);
+
+	if (id == NULL || strcmp(id, want) != 0)
+		fail_msg("identity of %s: %s, expected %s", url,
+		    id != NULL ? id : "(error)", want);
+	free(id);
+}
+
+static void
+test_identity_sqlite(void **state)
+{
+	char real[512], url[1024], want[1024], cwd[512];
+	char *id;
+
+	(void)state;
+	assert_non_null(realpath(tmpdir, real));
+	touch(tmpdir, "app.db", "x");
+	snprintf(url, sizeof url, "sqlite:%s/app.db", tmpdir);
+	snprintf(want, sizeof want, "sqlite://%s/app.db", real);
+	assert_ident(url, want);
+	snprintf(url, sizeof url, "sqlite://%s/./sub/../app.db", tmpdir);
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	/* sub does not exist: resolved by name below what does. */
+	assert_ident(url, want);
+	/* A relative path, from the current directory. */
+	assert_int_equal(chdir(tmpdir), 0);
+	assert_ident("sqlite:app.db", want);
+	assert_ident("sqlite:./app.db", want);
+	/* A symbolic link names the file it points to. */
+	assert_int_equal(symlink("app.db", "link.db"), 0);
+	assert_ident("sqlite:link.db", want);
+	/* Also one pointing to a file not there yet. */
+	assert_int_equal(symlink("later.db", "dangling.db"), 0);
+	snprintf(want, sizeof want, "sqlite://%s/later.db", real);
+	assert_ident("sqlite:dangling.db", want);
+	assert_ident("sqlite:later.db", want);
+	/* Staging and prod are two databases. */
+	assert_int_equal(mkdir("staging", 0700), 0);
+	assert_int_equal(mkdir("prod", 0700), 0);
+	snprintf(want, sizeof want, "sqlite://%s/staging/app.db", real);
+	assert_ident("sqlite:staging/app.db", want);
+	snprintf(want, sizeof want, "sqlite://%s/prod/app.db", real);
+	assert_ident("sqlite:prod/app.db", want);
+	assert_int_equal(chdir(cwd), 0);
+	assert_null(ident("sqlite::memory:"));
+	assert_null(ident("sqlite:///."));
+	assert_null(ident(NULL));
+	assert_null(ident("mysql://h/db"));
+	id = ident("sqlite:///no/such/dir/x.db");
+	assert_string_equal(id, "sqlite:///no/such/dir/x.db");
+	free(id);
+}
+
+#if DBREV_WITH_POSTGRES
+static void
+test_identity_postgres(void **state)
+{
+	static const char *const vars[] = {
+		"PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER",
+		"PGSERVICE", NULL
+	};
+	char url[1024], real[512];
+	size_t i;
+
+	(void)state;
+	for (i = 0; vars[i] != NULL; i++)
+		unsetenv(vars[i]);
+	setenv("PGUSER", "me", 1);
+	/* One server and database, spelled many ways. */
+	assert_ident("postgresql://db.example.com/shop",
+	    "postgresql://db.example.com:5432/shop");
+	assert_ident("postgres://u:secret@DB.Example.COM.:05432/shop"
+	    "?sslmode=require&application_name=x",
+	    "postgresql://db.example.com:5432/shop");
+	assert_ident("host=db.example.com port=5432 dbname=shop user=u "
+	    "password=secret", "postgresql://db.example.com:5432/shop");
+	assert_ident("postgresql://localhost/shop",
+	    "postgresql://localhost:5432/shop");
+	assert_ident("postgresql://127.0.0.1/shop",
+	    "postgresql://localhost:5432/shop");
+	assert_ident("postgresql://[::1]/shop",
+	    "postgresql://localhost:5432/shop");
+	assert_ident("hostaddr=127.0.0.1 dbname=shop",
+	    "postgresql://localhost:5432/shop");
+	assert_ident("postgresql://[fe80::1]:6000/shop",
+	    "postgresql://[fe80%3A%3A1]:6000/shop");
+	/* Two servers, two databases of one name. */
+	assert_ident("postgresql://db1/shop", "postgresql://db1:5432/shop");
+	assert_ident("postgresql://db1:5433/shop",
+	    "postgresql://db1:5433/shop");
+	/* Several hosts, in any order. */
+	assert_ident("postgresql://b:2,a:1/x", "postgresql://a:1,b:2/x");
+	assert_ident("host=b,a port=2,1 dbname=x", "postgresql://a:1,b:2/x");
+	assert_ident("host=a,b port=7 dbname=x", "postgresql://a:7,b:7/x");
+	assert_null(ident("host=a,b port=1,2,3 dbname=x"));
+	/* A socket directory, resolved like a path. */
+	assert_non_null(realpath(tmpdir, real));
+	snprintf(url, sizeof url, "postgresql:///shop?host=%s/", tmpdir);
+	{
+		struct dbrev_buf b = { 0 };
+		const char *p;
+
+		dbrev_buf_puts(&b, "postgresql://");
+		for (p = real; *p != '\0'; p++)
+			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' &&
+			    *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+			    strchr("-._~", *p) != NULL)
+				dbrev_buf_add(&b, p, 1);
+			else
+				dbrev_buf_printf(&b, "%%%02X",
+				    (unsigned char)*p);
+		dbrev_buf_puts(&b, ":5432/shop");
+		assert_ident(url, b.data);
+		snprintf(url, sizeof url, "host=%s/. dbname=shop", tmpdir);
+		assert_ident(url, b.data);
+		/* The same from PGHOST, and its identity is itself. */
+		setenv("PGHOST", tmpdir, 1);
+		assert_ident("postgresql:///shop", b.data);
+		assert_ident(b.data, b.data);
+		unsetenv("PGHOST");
+		dbrev_buf_free(&b);
+	}
+	/* libpq's defaults: PGPORT, PGDATABASE, else the user's name. */
+	assert_ident("postgresql://h", "postgresql://h:5432/me");
+	setenv("PGPORT", "6432", 1);
+	setenv("PGDATABASE", "envdb", 1);
+	assert_ident("postgresql://h", "postgresql://h:6432/envdb");
+	assert_ident("postgresql://h:1/d", "postgresql://h:1/d");
+	unsetenv("PGPORT");
+	unsetenv("PGDATABASE");
+	/* No host: libpq's own socket directory. */
+	assert_ident("postgresql:///shop", "postgresql://:5432/shop");
+	/* A service file's entry is only libpq's to read. */
+	assert_ident("postgresql:///shop?service=prod",
+	    "postgresql://:5432/shop?service=prod");
+	/* Names that need quoting stay one identity. */
+	assert_ident("host=h dbname='my db/x'", "postgresql://h:5432/my%20db%2Fx");
+	assert_null(ident("postgresql://h:5432/shop?nosuchoption=1"));
+}
+#endif
+
+static void
+test_oneline(void **state)
+{
+	static const struct { const char *in; int join; const char *out; }
+	    cases[] = {
+		{ "backups/app.sqlite3", 0, "backups/app.sqlite3" },
+		{ "evil\nname\t.db", 0, "evil\\nname\\t.db" },
+		{ "a\rb\001c\177", 0, "a\\rb\\x01c\\x7f" },
+		{ "*** x ***\nPage 4: bad\r\nPage 5: worse\n", 1,
+		    "*** x ***; Page 4: bad; Page 5: worse" },
+		{ "\n\nlead", 1, "lead" },
+		{ "tab\there\001", 1, "tab here\\x01" },
+		{ "", 1, "" },
+	};
+	struct dbrev_error e = { 0 };
+	char buf[256];
+	size_t i;
+	char *s;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		s = dbrev_backup_oneline(cases[i].in, cases[i].join);
+		assert_string_equal(s, cases[i].out);
+		free(s);
+	}
+	/* file: what is wrong; what to do, on one line. */
+	assert_int_equal(dbrev_backup_file_error(&e, DBREV_ERR_RUNTIME,
+	    "b\nx.sqlite3", "take\na new one", "corrupt backup: %s",
+	    "*** in\nPage 2"), -1);
+	assert_string_equal(dbrev_error_format(&e, buf, sizeof buf),
+	    "b\\nx.sqlite3: corrupt backup: *** in; Page 2; take; a new one");
+	assert_int_equal(e.kind, DBREV_ERR_RUNTIME);
+	dbrev_error_clear(&e);
+}
+
 int
 main(void)
 {
@@ -676,6 +1018,15 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sniff, setup_dir,
 		    teardown_dir),
 		cmocka_unit_test(test_url_label),
+		cmocka_unit_test(test_oneline),
+		cmocka_unit_test_setup_teardown(test_record, setup_dir,
+		    teardown_dir),
+		cmocka_unit_test_setup_teardown(test_identity_sqlite,
+		    setup_dir, teardown_dir),
+#if DBREV_WITH_POSTGRES
+		cmocka_unit_test_setup_teardown(test_identity_postgres,
+		    setup_dir, teardown_dir),
+#endif
 		cmocka_unit_test_setup_teardown(test_result_on_failure,
 		    setup_dir, teardown_dir),
 	};

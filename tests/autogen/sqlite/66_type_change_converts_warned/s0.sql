@@ -1,0 +1,9 @@
+CREATE TABLE codes (
+    id     INTEGER PRIMARY KEY,
+    code   TEXT,
+    n      TEXT,
+    amount INTEGER,
+    ratio  REAL,
+    tag    TEXT,
+    size   INT
+);

@@ -1,0 +1,1 @@
+CREATE TABLE "Stock" (id INTEGER PRIMARY KEY, qty INTEGER, note TEXT);
