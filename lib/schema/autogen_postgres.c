@@ -32,6 +32,7 @@
 #include "dbrev/schema_postgres.h"
 #include "dbrev/url.h"
 #include "dbrev/util.h"
+#include "pgtext.h"
 
 #define DEV_HINT "pass --dev-url URL naming a PostgreSQL server where " \
 	"this role may create databases (CREATEDB), or grant it with " \
@@ -439,19 +440,129 @@ needs_autocommit(const char *text)
 	return 0;
 }
 
+/* ------------------------------------------------ psql meta-commands */
+
+static int
+ident_char(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
+}
+
+/* Past the quoted text that opens at p (q the quote; bs: E'' escapes). */
+static char *
+skip_quote(char *p, char q, int bs)
+{
+	for (p++; *p != '\0'; p++) {
+		if (bs && *p == '\\' && p[1] != '\0')
+			p++;
+		else if (*p == q) {
+			if (p[1] != q)
+				return p + 1;
+			p++;
+		}
+	}
+	return p;
+}
+
+/* Past the dollar quote that opens at p, or p itself when none does. */
+static char *
+skip_dollar(char *p)
+{
+	char *t = p + 1, *close;
+	size_t n;
+
+	if (*t != '$') {
+		if (!isalpha((unsigned char)*t) && *t != '_' &&
+		    (unsigned char)*t < 0x80)
+			return p;
+		while (ident_char((unsigned char)*t) && *t != '$')
+			t++;
+		if (*t != '$')
+			return p;
+	}
+	n = (size_t)(t - p + 1);
+	for (close = t + 1; *close != '\0'; close++)
+		if (*close == '$' && strncmp(close, p, n) == 0)
+			return close + n;
+	return close;
+}
+
+unsigned
+dbrev_pg_strip_meta(char *text, char *cmd, size_t size)
+{
+	char *p = text, *e;
+	unsigned line = 1;
+	size_t n;
+
+	while (*p != '\0') {
+		char *q = p;
+
+		if (*p == '-' && p[1] == '-') {
+			while (*p != '\0' && *p != '\n')
+				p++;
+		} else if (*p == '/' && p[1] == '*') {
+			int depth = 1;
+
+			for (p += 2; *p != '\0' && depth > 0; p++)
+				if (*p == '/' && p[1] == '*')
+					depth++, p++;
+				else if (*p == '*' && p[1] == '/')
+					depth--, p++;
+		} else if (*p == '\'' || *p == '"')
+			p = skip_quote(p, *p, 0);
+		else if ((*p == 'e' || *p == 'E') && p[1] == '\'' &&
+		    (p == text || !ident_char((unsigned char)p[-1])))
+			p = skip_quote(p + 1, '\'', 1);
+		else if (*p == '$' && (p == text ||
+		    !ident_char((unsigned char)p[-1])) && skip_dollar(p) != p)
+			p = skip_dollar(p);
+		else if (*p == '\\') {
+			for (e = p + 1; *e != '\0' && !isspace((unsigned char)*e);
+			    e++)
+				;
+			n = (size_t)(e - p - 1);
+			if ((n == 8 && strncmp(p + 1, "restrict", 8) == 0) ||
+			    (n == 10 && strncmp(p + 1, "unrestrict", 10) == 0)) {
+				while (*p != '\0' && *p != '\n')
+					*p++ = ' ';
+			} else {
+				if (size > 0)
+					snprintf(cmd, size, "%.*s", (int)n,
+					    p + 1);
+				return line;
+			}
+		} else
+			p++;
+		for (; q < p; q++)
+			if (*q == '\n')
+				line++;
+	}
+	return 0;
+}
+
 /*
  * Load the schema file as psql would: statement by statement, each
  * committed; in one transaction (one round trip) when nothing in it
  * needs otherwise.
  */
 static int
-load_schema(struct dbrev_db *db, const char *path, const char *text,
+load_schema(struct dbrev_db *db, const char *path, char *text,
     struct dbrev_error *err)
 {
 	const struct dbrev_driver *d = db->driver;
 	struct dbrev_error e2 = { 0 };
-	int tx = !needs_autocommit(text);
+	char cmd[64];
+	unsigned line;
+	int tx;
 
+	/* A pg_dump is a schema file: its \restrict pair goes. */
+	if ((line = dbrev_pg_strip_meta(text, cmd, sizeof(cmd))) != 0)
+		return dbrev_error_set(err, DBREV_ERR_INPUT, path, line,
+		    "remove it: the schema file is loaded as SQL, without "
+		    "psql (pg_dump's \\restrict and \\unrestrict are "
+		    "understood)", "psql meta-command \\%s is not supported "
+		    "in a schema file", cmd);
+	tx = !needs_autocommit(text);
 	if (tx && d->begin(db->conn, err) == -1)
 		return -1;
 	if (d->exec(db->conn, text, path, 1, err) == -1) {
@@ -741,13 +852,128 @@ unmodelled_presence(const struct dbrev_schema *built,
 	dbrev_buf_free(&b);
 }
 
+/* ------------------------------------------------ the self-check */
+
+/* What the emitter writes of what it leaves to people. */
+#define HAND "needs a hand-written revision"
+
+/* A warning about one direction: on stderr and atop its SQL. */
+static void
+check_warn(struct dbrev_autogen_result *res, char **sql, const char *line)
+{
+	struct dbrev_buf b = { 0 };
+
+	dbrev_strv_add(&res->warnings, &res->nwarnings, line);
+	dbrev_buf_printf(&b, "-- WARNING: %s\n%s", line, *sql);
+	free(*sql);
+	*sql = dbrev_buf_take(&b);
+}
+
+/* Run one direction as revapply would; 0, or -1 with a warning. */
+static int
+check_run(struct dbrev_db *db, char **sql, int transactional,
+    const char *what, struct dbrev_autogen_result *res)
+{
+	const struct dbrev_driver *d = db->driver;
+	struct dbrev_error e = { 0 }, e2 = { 0 };
+	struct dbrev_buf w = { 0 };
+
+	if ((!transactional || d->begin(db->conn, &e) == 0) &&
+	    d->exec(db->conn, *sql, what, 1, &e) == 0 &&
+	    (!transactional || d->commit(db->conn, &e) == 0))
+		return 0;
+	if (transactional)
+		(void)d->rollback(db->conn, &e2);
+	dbrev_buf_printf(&w, "self-check: the %s fails on a scratch database "
+	    "built by the revisions", what);
+	if (e.line > 0)
+		dbrev_buf_printf(&w, ", at line %u of the %s", e.line, what);
+	dbrev_buf_printf(&w, ": %s; fix the revision before applying it",
+	    e.message != NULL ? e.message : "unknown error");
+	check_warn(res, sql, w.data);
+	dbrev_buf_free(&w);
+	dbrev_error_clear(&e);
+	dbrev_error_clear(&e2);
+	return -1;
+}
+
+/* Does the scratch database now read as `want`?  If not, a warning. */
+static int
+check_schema(PGconn *c, const struct dbrev_schema *want, char **sql,
+    const char *what, const char *wanted_name,
+    struct dbrev_autogen_result *res)
+{
+	struct dbrev_schema *got = NULL;
+	struct dbrev_diff d = { 0 };
+	struct dbrev_diff_options o;
+	struct dbrev_error e = { 0 };
+	struct dbrev_buf w = { 0 };
+	size_t i;
+	int rc;
+
+	dbrev_postgres_diff_options(&o, PQserverVersion(c));
+	if (dbrev_postgres_introspect(c, &got, &e) == -1 ||
+	    dbrev_schema_diff(got, want, &o, &d, &e) == -1) {
+		dbrev_error_clear(&e);
+		dbrev_schema_free(got);
+		return -1;
+	}
+	for (i = 0; i < d.nchanges && d.changes[i].description == NULL; i++)
+		;
+	if (d.nchanges > 0) {
+		dbrev_buf_printf(&w, "self-check: after the %s a scratch "
+		    "database is not %s (%s); fix the revision before "
+		    "applying it", what, wanted_name, i < d.nchanges ?
+		    d.changes[i].description : "an object that depends on "
+		    "another");
+		check_warn(res, sql, w.data);
+		dbrev_buf_free(&w);
+	}
+	rc = d.nchanges > 0 ? -1 : 0;
+	dbrev_diff_free(&d);
+	dbrev_schema_free(got);
+	return rc;
+}
+
+/*
+ * Run what was written on the scratch database of the revisions (its
+ * renames undone first): the upgrade must give the schema file's
+ * schema, the downgrade the revisions' one again.  A failure is a
+ * warning, said on stderr and in the revision, which is still written
+ * to be fixed by hand.
+ */
+static void
+self_check(struct dbrev_db *db, PGconn *c, const char *undo,
+    const struct dbrev_schema *built, const struct dbrev_schema *wanted,
+    struct dbrev_autogen_result *res)
+{
+	char *u = dbrev_xstrdup(undo != NULL ? undo : "");
+
+	if (*u != '\0' && check_run(db, &u, 1, "renaming back", res) == -1) {
+		free(u);
+		return;
+	}
+	free(u);
+	/* What is left to a hand-written revision is already said. */
+	if (check_run(db, &res->upgrade, res->transactional, "upgrade",
+	    res) == -1 || (strstr(res->upgrade, HAND) == NULL &&
+	    check_schema(c, wanted, &res->upgrade, "upgrade",
+	    "the schema file's", res) == -1))
+		return;
+	if (check_run(db, &res->downgrade, res->transactional, "downgrade",
+	    res) == -1 || strstr(res->downgrade, HAND) != NULL)
+		return;
+	(void)check_schema(c, built, &res->downgrade, "downgrade",
+	    "the revisions' again", res);
+}
+
 int
 dbrev_autogen_postgres(const struct dbrev_autogen_options *opts,
     const struct dbrev_pg_rename *renames, size_t nrenames,
     struct dbrev_autogen_result *res, struct dbrev_error *err)
 {
 	struct scratch sc;
-	struct dbrev_schema *built = NULL, *wanted = NULL;
+	struct dbrev_schema *built = NULL, *wanted = NULL, *built0 = NULL;
 	struct dbrev_diff dup = { 0 }, ddown = { 0 };
 	struct dbrev_diff_options dopts;
 	struct dbrev_buf text = { 0 }, up = { 0 }, down = { 0 };
@@ -789,10 +1015,9 @@ dbrev_autogen_postgres(const struct dbrev_autogen_options *opts,
 		goto out;
 	if (load_schema(wdb, opts->schema_path, text.data, err) == -1)
 		goto out;
-	/* Done with the drivers: close before the databases are dropped. */
-	dbrev_db_close(bdb);
+	/* The revisions' database stays open for the self-check. */
 	dbrev_db_close(wdb);
-	bdb = wdb = NULL;
+	wdb = NULL;
 	if ((bc = connect_to(ci[0], sc.base, "a scratch database", err)) ==
 	    NULL || (wc = connect_to(ci[1], sc.base, "a scratch database",
 	    err)) == NULL)
@@ -802,11 +1027,14 @@ dbrev_autogen_postgres(const struct dbrev_autogen_options *opts,
 	    dbrev_postgres_introspect(wc, &wanted, err) == -1 ||
 	    interrupted(&oldmask, err))
 		goto out;
+	/* Before the renames, for the self-check of the downgrade. */
+	if (nrenames > 0 && dbrev_postgres_introspect(bc, &built0, err) == -1)
+		goto out;
 	if (apply_hints(bc, sc.base, &built, wanted, renames, nrenames, &rup,
 	    &rdown, res, err) == -1)
 		goto out;
 
-	dbrev_postgres_diff_options(&dopts);
+	dbrev_postgres_diff_options(&dopts, PQserverVersion(bc));
 	if (dbrev_schema_diff(built, wanted, &dopts, &dup, err) == -1 ||
 	    dbrev_schema_diff(wanted, built, &dopts, &ddown, err) == -1)
 		goto out;
@@ -829,13 +1057,16 @@ dbrev_autogen_postgres(const struct dbrev_autogen_options *opts,
 		}
 		dbrev_buf_puts(&up, hand.data ? hand.data : "");
 		dbrev_buf_puts(&up, rup.data ? rup.data : "");
-		dbrev_postgres_emit(&dup, &up, &t_up, &res->warnings,
+		dbrev_postgres_emit(&dup, PQserverVersion(bc), &up, &t_up,
+		    &res->warnings,
 		    &res->nwarnings);
-		dbrev_postgres_emit(&ddown, &down, &t_down, &dw, &ndw);
+		dbrev_postgres_emit(&ddown, PQserverVersion(bc), &down,
+		    &t_down, &dw, &ndw);
 		dbrev_buf_puts(&down, rdown.data ? rdown.data : "");
-		/* What the downgrade cannot do is worth saying now. */
+		/* What the downgrade cannot do or converts: said now. */
 		for (i = 0; i < ndw; i++)
-			if (strstr(dw[i], "hand-written") != NULL) {
+			if (strstr(dw[i], "hand-written") != NULL ||
+			    strncmp(dw[i], "converts data: ", 15) == 0) {
 				struct dbrev_buf w = { 0 };
 
 				dbrev_buf_printf(&w, "downgrade: %s", dw[i]);
@@ -851,6 +1082,11 @@ dbrev_autogen_postgres(const struct dbrev_autogen_options *opts,
 		res->upgrade = dbrev_xstrdup("");
 	if (res->downgrade == NULL)
 		res->downgrade = dbrev_xstrdup("");
+	if (res->ndifferences > 0 && !interrupted(&oldmask, err))
+		self_check(bdb, bc, rdown.data, built0 != NULL ? built0 : built,
+		    wanted, res);
+	if (interrupted(&oldmask, err))
+		goto out;
 	rc = 0;
 out:
 	dbrev_db_close(bdb);
@@ -864,6 +1100,7 @@ out:
 	dbrev_diff_free(&dup);
 	dbrev_diff_free(&ddown);
 	dbrev_schema_free(built);
+	dbrev_schema_free(built0);
 	dbrev_schema_free(wanted);
 	for (i = 0; i < ndw; i++)
 		free(dw[i]);

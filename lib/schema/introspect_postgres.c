@@ -23,6 +23,7 @@
 #include "dbrev/schema.h"
 #include "dbrev/schema_postgres.h"
 #include "dbrev/util.h"
+#include "pgtext.h"
 
 /* Namespaces never read. */
 #define USER_NSP(n) \
@@ -88,10 +89,10 @@ pg_is_keyword(const char *s)
 	return 0;
 }
 
-const char *
-dbrev_pg_ident(const char *name, char *buf, size_t size)
+/* name, quoted when PostgreSQL would fold or refuse it, appended to b. */
+static void
+ident_add(struct dbrev_buf *b, const char *name)
 {
-	struct dbrev_buf b = { 0 };
 	const char *p;
 	int plain;
 
@@ -101,16 +102,24 @@ dbrev_pg_ident(const char *name, char *buf, size_t size)
 		    *p != '_' && *p != '$')
 			plain = 0;
 	if (plain && !pg_is_keyword(name)) {
-		snprintf(buf, size, "%s", name);
-		return buf;
+		dbrev_buf_puts(b, name);
+		return;
 	}
-	dbrev_buf_puts(&b, "\"");
+	dbrev_buf_puts(b, "\"");
 	for (p = name; *p != '\0'; p++) {
 		if (*p == '"')
-			dbrev_buf_puts(&b, "\"");
-		dbrev_buf_add(&b, p, 1);
+			dbrev_buf_puts(b, "\"");
+		dbrev_buf_add(b, p, 1);
 	}
-	dbrev_buf_puts(&b, "\"");
+	dbrev_buf_puts(b, "\"");
+}
+
+const char *
+dbrev_pg_ident(const char *name, char *buf, size_t size)
+{
+	struct dbrev_buf b = { 0 };
+
+	ident_add(&b, name);
 	snprintf(buf, size, "%s", b.data);
 	dbrev_buf_free(&b);
 	return buf;
@@ -119,11 +128,11 @@ dbrev_pg_ident(const char *name, char *buf, size_t size)
 void
 dbrev_pg_qident(struct dbrev_buf *b, const char *schema, const char *name)
 {
-	char q[600];
-
-	if (schema != NULL)
-		dbrev_buf_printf(b, "%s.", dbrev_pg_ident(schema, q, sizeof(q)));
-	dbrev_buf_puts(b, dbrev_pg_ident(name, q, sizeof(q)));
+	if (schema != NULL) {
+		ident_add(b, schema);
+		dbrev_buf_puts(b, ".");
+	}
+	ident_add(b, name);
 }
 
 void
@@ -680,6 +689,65 @@ read_functions(struct ctx *x)
 	return 0;
 }
 
+/*
+ * What else a column has that is not its default (compared as the
+ * column's extra): "COMPRESSION lz4 STORAGE EXTERNAL STATISTICS 500",
+ * a storage told with its type's own ("STORAGE EXTERNAL (default
+ * EXTENDED)") so that it can be put back.  NULL when all are defaults.
+ * Columns c..c+3: attcompression, attstorage, typstorage, attstattarget.
+ */
+static char *
+column_extra(const PGresult *r, int i, int c)
+{
+	static const char letters[] = "pemx";
+	static const char *const names[] = { "PLAIN", "EXTERNAL", "MAIN",
+	    "EXTENDED" };
+	struct dbrev_buf b = { 0 };
+	const char *cm = val(r, i, c), *st = val(r, i, c + 1);
+	const char *ts = val(r, i, c + 2), *stat = val(r, i, c + 3), *p, *q;
+
+	if (cm != NULL && (cm[0] == 'p' || cm[0] == 'l'))
+		dbrev_buf_printf(&b, "COMPRESSION %s", cm[0] == 'p' ? "pglz" :
+		    "lz4");
+	if (st != NULL && ts != NULL && st[0] != ts[0] &&
+	    (p = strchr(letters, st[0])) != NULL && st[0] != '\0' &&
+	    (q = strchr(letters, ts[0])) != NULL && ts[0] != '\0')
+		dbrev_buf_printf(&b, "%sSTORAGE %s (default %s)", b.len ? " " : "",
+		    names[p - letters], names[q - letters]);
+	/* -1, or NULL from PostgreSQL 17: the default target. */
+	if (stat != NULL && strcmp(stat, "-1") != 0)
+		dbrev_buf_printf(&b, "%sSTATISTICS %s", b.len ? " " : "", stat);
+	return b.len ? dbrev_buf_take(&b) : NULL;
+}
+
+/*
+ * pg_get_indexdef's text, except that a partitioned table's index is
+ * made ON the table, not ON ONLY it: without ONLY it is made on every
+ * partition too, which is what a partition's part of it (not read, see
+ * the query) needs.
+ */
+static char *
+index_def(const char *def, const char *name)
+{
+	struct dbrev_buf b = { 0 };
+	const char *p = strstr(def, "INDEX ");
+	char q[300];
+
+	if (p == NULL)
+		return dbrev_xstrdup(def);
+	p += 6;
+	if (strncmp(p, "CONCURRENTLY ", 13) == 0)
+		p += 13;
+	dbrev_pg_ident(name, q, sizeof(q));
+	if (strncmp(p, q, strlen(q)) != 0 || strncmp(p + strlen(q),
+	    " ON ONLY ", 9) != 0)
+		return dbrev_xstrdup(def);
+	p += strlen(q) + 4;
+	dbrev_buf_add(&b, def, (size_t)(p - def));
+	dbrev_buf_puts(&b, p + 5);
+	return dbrev_buf_take(&b);
+}
+
 struct toid {
 	unsigned		 oid;
 	struct dbrev_table	*t;
@@ -711,6 +779,99 @@ table_by_oid(const struct toid *tabs, size_t n, unsigned oid)
 	return NULL;
 }
 
+/*
+ * The CREATE TABLE of tb (foreign keys are added later), and each
+ * column's definition: a partition is made PARTITION OF its parent, with
+ * its own constraints only; a partitioned table is made PARTITION BY.
+ */
+static void
+table_sql(struct dbrev_table *tb)
+{
+	struct dbrev_buf b = { 0 };
+	char *part_of, *part_by, *parent = NULL, *bound = NULL;
+	size_t k, pass, head;
+	int any = 0;
+
+	part_of = dbrev_pg_option(tb->options, "PARTITION OF");
+	part_by = dbrev_pg_option(tb->options, "PARTITION BY");
+	dbrev_buf_printf(&b, "CREATE %sTABLE ", tb->options != NULL &&
+	    strncmp(tb->options, "UNLOGGED", 8) == 0 ? "UNLOGGED " : "");
+	dbrev_pg_qident(&b, tb->schema, tb->name);
+	/* A partition: its columns are its parent's. */
+	if (part_of != NULL) {
+		dbrev_pg_partition_of(part_of, &parent, &bound);
+		dbrev_buf_printf(&b, " PARTITION OF %s", parent);
+	}
+	head = b.len;
+	dbrev_buf_puts(&b, " (");
+	for (k = 0; k < tb->ncolumns; k++) {
+		struct dbrev_column *c = &tb->columns[k];
+		struct dbrev_buf d = { 0 };
+		char cq[300];
+
+		dbrev_buf_printf(&d, "%s %s", dbrev_pg_ident(c->name, cq,
+		    sizeof(cq)), c->type);
+		if (c->collation != NULL)
+			dbrev_buf_printf(&d, " COLLATE %s", c->collation);
+		if (c->generated != NULL)
+			dbrev_buf_printf(&d, " GENERATED ALWAYS AS (%s) "
+			    "STORED", c->generated);
+		if (c->default_expr != NULL)
+			dbrev_buf_printf(&d, " DEFAULT %s",
+			    c->default_expr);
+		if (c->notnull)
+			dbrev_buf_puts(&d, " NOT NULL");
+		if (c->identity != DBREV_IDENTITY_NONE) {
+			dbrev_buf_printf(&d, " GENERATED %s AS IDENTITY",
+			    c->identity == DBREV_IDENTITY_ALWAYS ?
+			    "ALWAYS" : "BY DEFAULT");
+			if (c->identity_options != NULL)
+				dbrev_buf_printf(&d, " (%s)",
+				    c->identity_options);
+		}
+		c->definition = dbrev_buf_take(&d);
+		if (part_of != NULL)
+			continue;
+		dbrev_buf_printf(&b, "%s\n    %s", any ? "," : "",
+		    c->definition);
+		any = 1;
+	}
+	/* Primary key, unique, exclusion, then checks. */
+	for (pass = 0; pass < 2; pass++)
+		for (k = 0; k < tb->nconstraints; k++) {
+			struct dbrev_constraint *c = &tb->constraints[k];
+			char cq[300];
+
+			if (c->kind == DBREV_CON_FOREIGN_KEY ||
+			    (c->kind == DBREV_CON_CHECK) != (pass == 1))
+				continue;
+			dbrev_buf_printf(&b, "%s\n    CONSTRAINT %s %s",
+			    any ? "," : "", dbrev_pg_ident(c->name, cq,
+			    sizeof(cq)), c->expr);
+			any = 1;
+		}
+	dbrev_buf_puts(&b, "\n)");
+	if (part_of != NULL && !any) {
+		/* PARTITION OF p FOR VALUES ...: no list at all. */
+		b.len = head;
+		b.data[b.len] = '\0';
+	}
+	if (part_of != NULL)
+		dbrev_buf_printf(&b, " %s", bound);
+	if (part_by != NULL)
+		dbrev_buf_printf(&b, " PARTITION BY %s", part_by);
+	if (tb->options != NULL && strstr(tb->options, "WITH (") != NULL)
+		dbrev_buf_printf(&b, " %s", strstr(tb->options,
+		    "WITH ("));
+	tb->sql = dbrev_buf_take(&b);
+	free(part_of);
+	free(part_by);
+	if (part_of != NULL) {
+		free(parent);
+		free(bound);
+	}
+}
+
 /* Tables, views, materialized views and sequences. */
 static int
 read_relations(struct ctx *x)
@@ -724,7 +885,26 @@ read_relations(struct ctx *x)
 	    "c.relpersistence, array_to_string(c.reloptions, ', '), "
 	    "obj_description(c.oid, 'pg_class'), c.reltype, c.relispartition, "
 	    "CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END, "
-	    "EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid) "
+	    "EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid), "
+	    /* The table columns a view reads. */
+	    "CASE WHEN c.relkind IN ('v', 'm') THEN (SELECT string_agg(DISTINCT "
+	    "rn.nspname || '.' || rc.relname || '.' || ra.attname, E'" SEP "') "
+	    "FROM pg_rewrite rw JOIN pg_depend dd ON dd.classid = "
+	    "'pg_rewrite'::regclass AND dd.objid = rw.oid JOIN pg_class rc ON "
+	    "rc.oid = dd.refobjid JOIN pg_namespace rn ON rn.oid = "
+	    "rc.relnamespace JOIN pg_attribute ra ON ra.attrelid = dd.refobjid "
+	    "AND ra.attnum = dd.refobjsubid WHERE rw.ev_class = c.oid AND "
+	    "dd.refclassid = 'pg_class'::regclass AND dd.refobjsubid > 0) END, "
+	    "c.relreplident, (SELECT quote_ident(ic.relname) FROM pg_index ri "
+	    "JOIN pg_class ic ON ic.oid = ri.indexrelid WHERE ri.indrelid = "
+	    "c.oid AND ri.indisreplident), "
+	    /* Partitioning: the key, the parent (SQL, model name), bound. */
+	    "CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END, "
+	    "(SELECT quote_ident(pn.nspname) || '.' || quote_ident(pc.relname) "
+	    "|| E'" SEP "' || pn.nspname || '.' || pc.relname FROM pg_inherits "
+	    "pi JOIN pg_class pc ON pc.oid = pi.inhparent JOIN pg_namespace pn "
+	    "ON pn.oid = pc.relnamespace WHERE c.relispartition AND "
+	    "pi.inhrelid = c.oid), pg_get_expr(c.relpartbound, c.oid) "
 	    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
 	    "WHERE " USER_NSP("n") " AND " NOT_EXT("pg_class", "c.oid") " AND "
 	    "c.relkind IN ('r', 'p', 'v', 'm', 'f') AND c.relname <> '"
@@ -739,20 +919,39 @@ read_relations(struct ctx *x)
 		struct dbrev_buf b = { 0 };
 
 		q = qn(nsp, name);
-		if (kind == 'p' || kind == 'f' || bval(r, i, 8) ||
-		    bval(r, i, 10))
+		/* Partitions and partitioned tables are modelled; not so
+		   inheritance and foreign tables. */
+		if (kind == 'f' || (!bval(r, i, 8) && bval(r, i, 10)))
 			dbrev_schema_add_unmodelled(x->s, "%s %s is not fully "
-			    "compared (%s): write its partitioning or "
-			    "inheritance changes by hand", kind == 'f' ?
-			    "foreign table" : "table", q, kind == 'p' ?
-			    "partitioned" : kind == 'f' ? "foreign" :
-			    "partition or inheritance child");
+			    "compared (%s): write its inheritance changes by "
+			    "hand", kind == 'f' ? "foreign table" : "table", q,
+			    kind == 'f' ? "foreign" : "inheritance child");
 		if (kind == 'r' || kind == 'p') {
 			struct dbrev_table *tb;
 
 			tb = dbrev_schema_add_table(x->s, nsp, name);
 			if (val(r, i, 4)[0] == 'u')
 				dbrev_buf_puts(&b, "UNLOGGED");
+			/* PARTITION OF parent bound, PARTITION BY key. */
+			if (val(r, i, 15) != NULL && val(r, i, 16) != NULL) {
+				const char *sep = strchr(val(r, i, 15), SEP[0]);
+
+				dbrev_buf_printf(&b, "%sPARTITION OF %.*s %s",
+				    b.len ? " " : "", (int)(sep - val(r, i, 15)),
+				    val(r, i, 15), val(r, i, 16));
+				dep_add(&tb->deps, &tb->ndeps, NULL, sep + 1);
+			}
+			if (val(r, i, 14) != NULL)
+				dbrev_buf_printf(&b, "%sPARTITION BY %s",
+				    b.len ? " " : "", val(r, i, 14));
+			/* REPLICA IDENTITY other than DEFAULT, before WITH. */
+			if (val(r, i, 12)[0] != 'd' && (val(r, i, 12)[0] != 'i' ||
+			    val(r, i, 13) != NULL))
+				dbrev_buf_printf(&b, "%sREPLICA IDENTITY %s%s",
+				    b.len ? " " : "", val(r, i, 12)[0] == 'f' ?
+				    "FULL" : val(r, i, 12)[0] == 'n' ? "NOTHING" :
+				    "USING INDEX ", val(r, i, 12)[0] == 'i' ?
+				    val(r, i, 13) : "");
 			if (val(r, i, 5) != NULL && *val(r, i, 5) != '\0')
 				dbrev_buf_printf(&b, "%sWITH (%s)",
 				    b.len ? " " : "", val(r, i, 5));
@@ -772,6 +971,7 @@ read_relations(struct ctx *x)
 
 			o = dbrev_schema_add_object(x->s, kind == 'v' ?
 			    DBREV_OBJ_VIEW : DBREV_OBJ_MATVIEW, nsp, name);
+			split_list(val(r, i, 11), &o->colrefs, &o->ncolrefs);
 			dbrev_buf_puts(&d, val(r, i, 9));
 			n = d.len;
 			while (n > 0 && (isspace((unsigned char)d.data[n - 1]) ||
@@ -815,7 +1015,25 @@ read_relations(struct ctx *x)
 	    "co.collnamespace WHERE co.oid = a.attcollation) END, "
 	    "a.attidentity, a.attgenerated, col_description(a.attrelid, "
 	    "a.attnum), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, "
-	    "s.seqcache, s.seqcycle, c.relkind, n.nspname, c.relname "
+	    "s.seqcache, s.seqcycle, c.relkind, n.nspname, c.relname, "
+	    /* The columns and functions its expression uses. */
+	    "(SELECT string_agg(ra.attname, E'" SEP "' ORDER BY ra.attnum) "
+	    "FROM pg_depend dd JOIN pg_attribute ra ON ra.attrelid = "
+	    "dd.refobjid AND ra.attnum = dd.refobjsubid WHERE dd.classid = "
+	    "'pg_attrdef'::regclass AND dd.objid = d.oid AND dd.refclassid = "
+	    "'pg_class'::regclass AND dd.refobjid = a.attrelid AND "
+	    "dd.refobjsubid <> a.attnum AND dd.deptype = 'n'), "
+	    "(SELECT string_agg(pn.nspname || '.' || p.proname || '(' || "
+	    "pg_get_function_identity_arguments(p.oid) || ')', E'" SEP "' "
+	    "ORDER BY 1) FROM pg_depend dd JOIN pg_proc p ON p.oid = "
+	    "dd.refobjid JOIN pg_namespace pn ON pn.oid = p.pronamespace "
+	    "WHERE dd.classid = 'pg_attrdef'::regclass AND dd.objid = d.oid "
+	    "AND dd.refclassid = 'pg_proc'::regclass), "
+	    /* An identity column's sequence: its name counts too. */
+	    "(SELECT quote_ident(sn.nspname) || '.' || quote_ident(sc.relname) "
+	    "FROM pg_class sc JOIN pg_namespace sn ON sn.oid = sc.relnamespace "
+	    "WHERE sc.oid = sd.objid), "
+	    "a.attcompression, a.attstorage, t.typstorage, a.attstattarget "
 	    "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
 	    "JOIN pg_namespace n ON n.oid = c.relnamespace "
 	    "JOIN pg_type t ON t.oid = a.atttypid "
@@ -856,7 +1074,10 @@ read_relations(struct ctx *x)
 		col->type = dbrev_xstrdup(val(r, i, 2));
 		col->notnull = bval(r, i, 3);
 		col->collation = dup_or_null(val(r, i, 5));
+		col->extra = column_extra(r, i, 21);
 		col->comment = dup_or_null(val(r, i, 8));
+		split_list(val(r, i, 18), &col->reads, &col->nreads);
+		split_list(val(r, i, 19), &col->calls, &col->ncalls);
 		if (val(r, i, 7)[0] == 's') {
 			col->generated = dup_or_null(val(r, i, 4));
 			col->generated_stored = 1;
@@ -866,6 +1087,9 @@ read_relations(struct ctx *x)
 			col->identity = val(r, i, 6)[0] == 'a' ?
 			    DBREV_IDENTITY_ALWAYS : DBREV_IDENTITY_BY_DEFAULT;
 			if (val(r, i, 9) != NULL) {
+				if (val(r, i, 20) != NULL)
+					dbrev_buf_printf(&b, "SEQUENCE NAME %s ",
+					    val(r, i, 20));
 				seq_options(&b, r, i, 9);
 				col->identity_options = dbrev_buf_take(&b);
 			}
@@ -979,7 +1203,13 @@ read_relations(struct ctx *x)
 	/* Indexes not behind a constraint. */
 	rk = query(x, "SELECT i.indexrelid, n.nspname, ic.relname, "
 	    "tn.nspname || '.' || tc.relname, pg_get_indexdef(i.indexrelid), "
-	    "i.indisunique, obj_description(i.indexrelid, 'pg_class') "
+	    "i.indisunique, obj_description(i.indexrelid, 'pg_class'), "
+	    "(SELECT string_agg(tn.nspname || '.' || tc.relname || '.' || "
+	    "a.attname, E'" SEP "' ORDER BY a.attnum) FROM pg_depend dd "
+	    "JOIN pg_attribute a ON a.attrelid = dd.refobjid AND a.attnum = "
+	    "dd.refobjsubid WHERE dd.classid = 'pg_class'::regclass AND "
+	    "dd.objid = i.indexrelid AND dd.refclassid = 'pg_class'::regclass "
+	    "AND dd.refobjid = i.indrelid AND dd.refobjsubid > 0) "
 	    "FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid "
 	    "JOIN pg_namespace n ON n.oid = ic.relnamespace "
 	    "JOIN pg_class tc ON tc.oid = i.indrelid JOIN pg_namespace tn ON "
@@ -988,7 +1218,8 @@ read_relations(struct ctx *x)
 	    DBREV_DEFAULT_TABLE "' AND " NOT_EXT("pg_class", "tc.oid")
 	    " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE "
 	    "c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x')) "
-	    "ORDER BY 2, 3");
+	    /* A partition's part of a partitioned index comes with it. */
+	    "AND NOT ic.relispartition ORDER BY 2, 3");
 	if (rk == NULL)
 		goto fail;
 	for (i = 0; i < PQntuples(rk); i++) {
@@ -998,9 +1229,10 @@ read_relations(struct ctx *x)
 		o = dbrev_schema_add_object(x->s, DBREV_OBJ_INDEX, val(rk, i, 1),
 		    val(rk, i, 2));
 		o->table = dbrev_xstrdup(val(rk, i, 3));
-		o->definition = dbrev_xstrdup(val(rk, i, 4));
-		o->sql = dbrev_xstrdup(val(rk, i, 4));
+		o->definition = index_def(val(rk, i, 4), o->name);
+		o->sql = dbrev_xstrdup(o->definition);
 		o->unique = bval(rk, i, 5);
+		split_list(val(rk, i, 7), &o->colrefs, &o->ncolrefs);
 		dbrev_strv_add(&o->deps, &o->ndeps, o->table);
 		q = qn(o->schema, o->name);
 		dm_put(&x->map, 'c', uval(rk, i, 0), q, &o->deps, &o->ndeps);
@@ -1058,67 +1290,8 @@ read_relations(struct ctx *x)
 	}
 	PQclear(rs);
 
-	/* Build each table's CREATE TABLE (foreign keys are added later). */
-	for (ti = 0; ti < ntabs; ti++) {
-		struct dbrev_table *tb = tabs[ti].t;
-		struct dbrev_buf b = { 0 };
-		size_t k, pass;
-		int any = 0;
-
-		dbrev_buf_printf(&b, "CREATE %sTABLE ", tb->options != NULL &&
-		    strncmp(tb->options, "UNLOGGED", 8) == 0 ? "UNLOGGED " : "");
-		dbrev_pg_qident(&b, tb->schema, tb->name);
-		dbrev_buf_puts(&b, " (");
-		for (k = 0; k < tb->ncolumns; k++) {
-			struct dbrev_column *c = &tb->columns[k];
-			struct dbrev_buf d = { 0 };
-			char cq[300];
-
-			dbrev_buf_printf(&d, "%s %s", dbrev_pg_ident(c->name, cq,
-			    sizeof(cq)), c->type);
-			if (c->collation != NULL)
-				dbrev_buf_printf(&d, " COLLATE %s", c->collation);
-			if (c->generated != NULL)
-				dbrev_buf_printf(&d, " GENERATED ALWAYS AS (%s) "
-				    "STORED", c->generated);
-			if (c->default_expr != NULL)
-				dbrev_buf_printf(&d, " DEFAULT %s",
-				    c->default_expr);
-			if (c->notnull)
-				dbrev_buf_puts(&d, " NOT NULL");
-			if (c->identity != DBREV_IDENTITY_NONE) {
-				dbrev_buf_printf(&d, " GENERATED %s AS IDENTITY",
-				    c->identity == DBREV_IDENTITY_ALWAYS ?
-				    "ALWAYS" : "BY DEFAULT");
-				if (c->identity_options != NULL)
-					dbrev_buf_printf(&d, " (%s)",
-					    c->identity_options);
-			}
-			c->definition = dbrev_buf_take(&d);
-			dbrev_buf_printf(&b, "%s\n    %s", any ? "," : "",
-			    c->definition);
-			any = 1;
-		}
-		/* Primary key, unique, exclusion, then checks. */
-		for (pass = 0; pass < 2; pass++)
-			for (k = 0; k < tb->nconstraints; k++) {
-				struct dbrev_constraint *c = &tb->constraints[k];
-				char cq[300];
-
-				if (c->kind == DBREV_CON_FOREIGN_KEY ||
-				    (c->kind == DBREV_CON_CHECK) != (pass == 1))
-					continue;
-				dbrev_buf_printf(&b, "%s\n    CONSTRAINT %s %s",
-				    any ? "," : "", dbrev_pg_ident(c->name, cq,
-				    sizeof(cq)), c->expr);
-				any = 1;
-			}
-		dbrev_buf_puts(&b, "\n)");
-		if (tb->options != NULL && strstr(tb->options, "WITH (") != NULL)
-			dbrev_buf_printf(&b, " %s", strstr(tb->options,
-			    "WITH ("));
-		tb->sql = dbrev_buf_take(&b);
-	}
+	for (ti = 0; ti < ntabs; ti++)
+		table_sql(tabs[ti].t);
 	free(tabs);
 	return 0;
 fail:
@@ -1134,7 +1307,12 @@ read_triggers(struct ctx *x)
 
 	r = query(x, "SELECT t.oid, n.nspname, c.relname, t.tgname, "
 	    "pg_get_triggerdef(t.oid), obj_description(t.oid, 'pg_trigger'), "
-	    "t.tgenabled FROM pg_trigger t JOIN pg_class c ON c.oid = "
+	    "t.tgenabled, (SELECT string_agg(n.nspname || '.' || c.relname || "
+	    "'.' || a.attname, E'" SEP "' ORDER BY a.attnum) FROM pg_depend dd "
+	    "JOIN pg_attribute a ON a.attrelid = dd.refobjid AND a.attnum = "
+	    "dd.refobjsubid WHERE dd.classid = 'pg_trigger'::regclass AND "
+	    "dd.objid = t.oid AND dd.refclassid = 'pg_class'::regclass AND "
+	    "dd.refobjsubid > 0) FROM pg_trigger t JOIN pg_class c ON c.oid = "
 	    "t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE "
 	    "NOT t.tgisinternal AND " USER_NSP("n") " AND "
 	    NOT_EXT("pg_class", "c.oid") " ORDER BY 2, 3, 4");
@@ -1152,6 +1330,7 @@ read_triggers(struct ctx *x)
 		o = dbrev_schema_add_object(x->s, DBREV_OBJ_TRIGGER, nsp, t);
 		free(t);
 		o->table = qn(nsp, tab);
+		split_list(val(r, i, 7), &o->colrefs, &o->ncolrefs);
 		dbrev_buf_puts(&b, val(r, i, 4));
 		if (val(r, i, 6)[0] == 'D') {
 			dbrev_buf_puts(&b, ";\nALTER TABLE ");
@@ -1172,6 +1351,150 @@ read_triggers(struct ctx *x)
 		free(t);
 		free(q);
 	}
+	PQclear(r);
+	return 0;
+}
+
+/*
+ * The privileges an ACL gives beyond its object's defaults ('+') and
+ * the defaults it takes away ('-'), the owner's own left out: op,
+ * privilege_type, grantee, is_grantable.
+ */
+#define ACL_DIFF(acl, kind, owner) \
+	"SELECT '+' AS op, e.privilege_type, e.grantee, e.is_grantable " \
+	"FROM aclexplode(" acl ") e WHERE e.grantee <> " owner " EXCEPT " \
+	"SELECT '+', d.privilege_type, d.grantee, d.is_grantable FROM " \
+	"aclexplode(acldefault(" kind ", " owner ")) d UNION ALL (SELECT " \
+	"'-', d.privilege_type, d.grantee, d.is_grantable FROM aclexplode(" \
+	"acldefault(" kind ", " owner ")) d WHERE d.grantee <> " owner \
+	" EXCEPT SELECT '-', e.privilege_type, e.grantee, e.is_grantable " \
+	"FROM aclexplode(" acl ") e)"
+
+/* One object's or column's privileges being read. */
+struct grant_group {
+	struct dbrev_object	*o;
+	struct dbrev_buf	 def, sql;
+};
+
+static void
+grant_flush(struct grant_group *g)
+{
+	if (g->o == NULL)
+		return;
+	g->o->definition = dbrev_buf_take(&g->def);
+	g->o->sql = dbrev_buf_take(&g->sql);
+	g->o = NULL;
+}
+
+/*
+ * Privileges on relations, columns, functions, schemas and types that
+ * differ from the defaults, as DBREV_OBJ_GRANT objects (dbrev/schema.h):
+ * what a GRANT or REVOKE in the schema file did, so that it is
+ * compared, kept when its object is made again, and written.
+ */
+static int
+read_privileges(struct ctx *x)
+{
+	struct grant_group g = { 0 };
+	char prev[2048] = "";
+	PGresult *r;
+	int i;
+
+	r = query(x, "SELECT k, nsp, name, col, a.op, a.privilege_type, CASE "
+	    "WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid("
+	    "a.grantee)) END, a.is_grantable FROM ("
+	    "SELECT CASE WHEN c.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END "
+	    "AS k, n.nspname AS nsp, c.relname AS name, NULL::name AS col, "
+	    "c.relacl AS acl, CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"
+	    "\"char\" AS dk, c.relowner AS owner FROM pg_class c JOIN "
+	    "pg_namespace n ON n.oid = c.relnamespace WHERE c.relacl IS NOT "
+	    "NULL AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND c.relname <> '" DBREV_DEFAULT_TABLE
+	    "' AND " USER_NSP("n") " AND " NOT_EXT("pg_class", "c.oid")
+	    " UNION ALL SELECT 'TABLE', n.nspname, c.relname, a.attname, "
+	    "a.attacl, NULL, c.relowner FROM pg_attribute a JOIN pg_class c ON "
+	    "c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+	    "WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped "
+	    "AND " USER_NSP("n") " AND " NOT_EXT("pg_class", "c.oid")
+	    " UNION ALL SELECT CASE WHEN p.prokind = 'p' THEN 'PROCEDURE' ELSE "
+	    "'FUNCTION' END, n.nspname, p.proname || '(' || "
+	    "pg_get_function_identity_arguments(p.oid) || ')', NULL, p.proacl, "
+	    "'f', p.proowner FROM pg_proc p JOIN pg_namespace n ON n.oid = "
+	    "p.pronamespace WHERE p.proacl IS NOT NULL AND p.prokind IN ('f', "
+	    "'p') AND " USER_NSP("n")
+	    " AND " NOT_EXT("pg_proc", "p.oid") " UNION ALL SELECT 'SCHEMA', "
+	    "NULL, n.nspname, NULL, n.nspacl, 'n', n.nspowner FROM pg_namespace "
+	    "n WHERE n.nspacl IS NOT NULL AND " USER_NSP("n") " AND "
+	    NOT_EXT("pg_namespace", "n.oid")
+	    " UNION ALL SELECT CASE WHEN t.typtype = 'd' THEN 'DOMAIN' ELSE "
+	    "'TYPE' END, n.nspname, t.typname, NULL, t.typacl, 'T', t.typowner "
+	    "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+	    "WHERE t.typacl IS NOT NULL AND (t.typtype IN ('e', 'd') OR (t.typtype = 'c' AND (SELECT "
+	    "relkind FROM pg_class WHERE oid = t.typrelid) = 'c')) AND "
+	    USER_NSP("n") " AND " NOT_EXT("pg_type", "t.oid") ") o, LATERAL ("
+	    "SELECT '+' AS op, e.privilege_type, e.grantee, e.is_grantable FROM "
+	    "aclexplode(o.acl) e WHERE o.dk IS NULL AND e.grantee <> o.owner "
+	    "UNION ALL SELECT * FROM (" ACL_DIFF("o.acl", "o.dk", "o.owner")
+	    ") d WHERE o.dk IS NOT NULL AND o.acl IS NOT NULL) a "
+	    "ORDER BY 1, 2, 3, 4 NULLS FIRST, 5, 6, 7");
+	if (r == NULL)
+		return -1;
+	for (i = 0; i < PQntuples(r); i++) {
+		const char *k = val(r, i, 0), *nsp = val(r, i, 1);
+		const char *name = val(r, i, 2), *col = val(r, i, 3);
+		struct dbrev_buf key = { 0 }, line = { 0 }, t = { 0 };
+		char cq[300];
+
+		/* The target as GRANT takes it, and the group's key. */
+		dbrev_buf_printf(&t, "%s ", k);
+		if (strcmp(k, "FUNCTION") == 0 || strcmp(k, "PROCEDURE") == 0) {
+			const char *paren = strchr(name, '(');
+			char *bare = dbrev_xstrndup(name, (size_t)(paren - name));
+
+			dbrev_pg_qident(&t, nsp, bare);
+			dbrev_buf_puts(&t, paren);
+			free(bare);
+		} else
+			dbrev_pg_qident(&t, nsp, name);
+		dbrev_buf_puts(&key, t.data);
+		if (col != NULL)
+			dbrev_buf_printf(&key, " (%s)", dbrev_pg_ident(col, cq,
+			    sizeof(cq)));
+		if (strcmp(key.data, prev) != 0) {
+			char *q;
+
+			grant_flush(&g);
+			snprintf(prev, sizeof(prev), "%s", key.data);
+			g.o = dbrev_schema_add_object(x->s, DBREV_OBJ_GRANT, NULL,
+			    key.data);
+			g.o->table = dbrev_xstrdup(t.data);
+			q = nsp != NULL ? qn(nsp, name) : dbrev_xstrdup(name);
+			dbrev_strv_add(&g.o->deps, &g.o->ndeps, q);
+			free(q);
+			if (col != NULL) {
+				dbrev_buf_printf(&line, "%s.%s.%s", nsp, name, col);
+				dbrev_strv_add(&g.o->colrefs, &g.o->ncolrefs,
+				    line.data);
+				dbrev_buf_reset(&line);
+			}
+		}
+		dbrev_buf_printf(&line, "%s%s", val(r, i, 4), val(r, i, 5));
+		if (col != NULL)
+			dbrev_buf_printf(&line, " (%s)", cq);
+		dbrev_buf_printf(&line, "\t%s%s", val(r, i, 6), bval(r, i, 7) ?
+		    "\t*" : "");
+		dbrev_strv_add(&g.o->values, &g.o->nvalues, line.data);
+		dbrev_buf_printf(&g.def, "%s%s", g.def.len ? "\n" : "",
+		    line.data);
+		if (g.sql.len > 0)
+			dbrev_buf_puts(&g.sql, ";\n");
+		dbrev_pg_grant(&g.sql, t.data, line.data, 0);
+		dbrev_buf_free(&key);
+		dbrev_buf_free(&line);
+		dbrev_buf_free(&t);
+	}
+	grant_flush(&g);
+	dbrev_buf_free(&g.def);
+	dbrev_buf_free(&g.sql);
 	PQclear(r);
 	return 0;
 }
@@ -1214,16 +1537,10 @@ read_unmodelled(struct ctx *x)
 	    " UNION ALL SELECT 'row level security on ' || n.nspname || '.' || "
 	    "c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = "
 	    "c.relnamespace WHERE c.relrowsecurity AND " USER_NSP("n")
-	    /* Privileges and owners: every scratch object is the role's own. */
-	    " UNION ALL SELECT 'privileges (GRANT) on ' || n.nspname || '.' || "
-	    "c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = "
-	    "c.relnamespace WHERE c.relacl IS NOT NULL AND " USER_NSP("n")
-	    " UNION ALL SELECT 'privileges (GRANT) on function ' || n.nspname "
-	    "|| '.' || p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = "
-	    "p.pronamespace WHERE p.proacl IS NOT NULL AND " USER_NSP("n")
-	    " UNION ALL SELECT 'privileges (GRANT) on schema ' || n.nspname "
-	    "FROM pg_namespace n WHERE n.nspacl IS NOT NULL AND "
-	    USER_NSP("n") " AND n.nspname <> 'public' UNION ALL "
+	    /* Owners: every scratch object is the role's own. */
+	    " UNION ALL SELECT 'default privileges (ALTER DEFAULT PRIVILEGES) "
+	    "of ' || pg_get_userbyid(d.defaclrole) FROM pg_default_acl d "
+	    "UNION ALL "
 	    "SELECT 'owner of ' || n.nspname || '.' || c.relname FROM pg_class "
 	    "c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relowner "
 	    "<> (SELECT oid FROM pg_roles WHERE rolname = current_user) AND "
@@ -1301,6 +1618,7 @@ dbrev_postgres_introspect(struct pg_conn *conn, struct dbrev_schema **out,
 	if (read_schemas(&x) == -1 || read_extensions(&x) == -1 ||
 	    read_types(&x) == -1 || read_functions(&x) == -1 ||
 	    read_relations(&x) == -1 || read_triggers(&x) == -1 ||
+	    read_privileges(&x) == -1 ||
 	    read_unmodelled(&x) == -1 || read_depends(&x) == -1) {
 		dm_free(&x.map);
 		dbrev_schema_free(x.s);
