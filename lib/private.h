@@ -22,7 +22,7 @@ char	*dbrev_url_decode(const char *s, const char *e);
 /* A copy of [s, e) without backslash escapes (libpq's keyword values). */
 char	*dbrev_url_unescape(const char *s, const char *e);
 
-/* --- lib/db/sqlite.c ------------------------------------------------ */
+/* --- lib/db/sqlite/driver.c ------------------------------------------------ */
 
 /*
  * "name" or "schema"."name" (split at the first '.'), each part an
@@ -33,7 +33,7 @@ void	 dbrev_sqlite_quote_table(struct dbrev_buf *, const char *table);
 /* An SQLite string literal that reads back as s. */
 void	 dbrev_sqlite_quote_literal(struct dbrev_buf *, const char *s);
 
-/* --- lib/db/postgres.c and lib/backup_postgres.c (with libpq) ------- */
+/* --- lib/db/postgres/driver.c and lib/db/postgres/backup.c (with libpq) ------- */
 
 /*
  * A message from libpq or the server made one printable line with no

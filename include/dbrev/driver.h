@@ -184,11 +184,11 @@ struct dbrev_db {
 };
 
 /* The drivers, one file each in lib/db/. */
-extern const struct dbrev_driver dbrev_driver_sqlite;	/* lib/db/sqlite.c */
-extern const struct dbrev_driver dbrev_driver_postgres;	/* lib/db/postgres.c */
+extern const struct dbrev_driver dbrev_driver_sqlite;	/* lib/db/sqlite/driver.c */
+extern const struct dbrev_driver dbrev_driver_postgres;	/* lib/db/postgres/driver.c */
 
 /*
- * libpq is loaded when first used (lib/db/postgres_libpq.c, so that runs
+ * libpq is loaded when first used (lib/db/postgres/libpq.c, so that runs
  * that never touch PostgreSQL do not pay for loading it).  Load it now;
  * fills err when it cannot be loaded.  Only with PostgreSQL support.
  */

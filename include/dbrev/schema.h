@@ -461,7 +461,7 @@ void	 dbrev_sqlite_emit_rename_column(struct dbrev_buf *out,
 /* ------------------------------------------------------- PostgreSQL */
 
 /*
- * Issue 7 (lib/schema/introspect_postgres.c, emit_postgres.c) fills
+ * Issue 7 (lib/db/postgres/introspect.c, lib/db/postgres/emit.c) fills
  * the same model from the catalogs (format_type, pg_get_expr,
  * pg_get_constraintdef, pg_get_indexdef, pg_get_viewdef,
  * pg_get_functiondef, ...) with `schema` set on every name.

@@ -17,7 +17,7 @@
 
 #include "dbrev/schema_postgres.h"
 #include "dbrev/util.h"
-#include "../../lib/schema/pgtext.h"
+#include "../../lib/db/postgres/text.h"
 #include "../../lib/schema/sqltok.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);

@@ -1,7 +1,7 @@
 /*
  * fuzz_postgres_message.c - libFuzzer target for how the PostgreSQL
  * driver makes libpq's and the server's messages safe to print
- * (lib/db/postgres.c).
+ * (lib/db/postgres/driver.c).
  *
  * Input: URL \0 PASSWORD \0 MESSAGE.  Properties, on every input:
  *   - the cleaned message is one line (no CR, LF or tab), ends in no

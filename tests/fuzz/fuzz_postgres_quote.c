@@ -1,8 +1,8 @@
 /*
  * fuzz_postgres_quote.c - libFuzzer target for the PostgreSQL quoting
  * done without a connection: identifiers and literals of the offline
- * script (lib/db/postgres.c) and keyword='value' of a libpq keyword
- * string (lib/backup_postgres.c).
+ * script (lib/db/postgres/driver.c) and keyword='value' of a libpq keyword
+ * string (lib/db/postgres/backup.c).
  *
  * PostgreSQL's parser is not at hand in process, so a literal and an
  * identifier are read back by the lexer's rules, written out here from

@@ -1,6 +1,6 @@
 /*
  * fuzz_sqlite_quote.c - libFuzzer target for the SQLite driver's quoting
- * of identifiers and literals (lib/db/sqlite.c), with SQLite's own
+ * of identifiers and literals (lib/db/sqlite/driver.c), with SQLite's own
  * parser, in process, as the judge.
  *
  * Input: NAME \0 TEXT.  Properties, on every input:

@@ -23,7 +23,7 @@
 #include "dbrev/schema.h"
 #include "dbrev/schema_postgres.h"
 #include "dbrev/util.h"
-#include "../../lib/schema/pgtext.h"
+#include "../../lib/db/postgres/text.h"
 
 /* ------------------------------------------------ helpers */
 

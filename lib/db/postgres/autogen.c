@@ -1,5 +1,5 @@
 /*
- * autogen_postgres.c - autogenerate on PostgreSQL: two scratch databases
+ * autogen.c - autogenerate on PostgreSQL: two scratch databases
  * on the dev server, one built from the revisions and one from the
  * schema file, read back from the catalogs, diffed both ways.
  *
@@ -22,7 +22,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "../db/postgres_libpq.h"
+#include "libpq.h"
 
 #include "dbrev/autogen.h"
 #include "dbrev/driver.h"
@@ -32,7 +32,7 @@
 #include "dbrev/schema_postgres.h"
 #include "dbrev/url.h"
 #include "dbrev/util.h"
-#include "pgtext.h"
+#include "text.h"
 
 #define DEV_HINT "pass --dev-url URL naming a PostgreSQL server where " \
 	"this role may create databases (CREATEDB), or grant it with " \

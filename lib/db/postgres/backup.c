@@ -1,5 +1,5 @@
 /*
- * backup_postgres.c - PostgreSQL backups with pg_dump and pg_restore.
+ * backup.c - PostgreSQL backups with pg_dump and pg_restore.
  *
  * pg_dump --format=custom writes into backup.c's temporary file, which
  * is verified with pg_restore --list before it gets its name.  Restore
@@ -29,10 +29,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "db/postgres_libpq.h"
+#include "libpq.h"
 
 #include "dbrev/backup.h"
-#include "private.h"
+#include "../../private.h"
 
 extern char **environ;
 

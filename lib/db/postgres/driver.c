@@ -1,5 +1,5 @@
 /*
- * postgres.c - the PostgreSQL driver, through libpq.
+ * driver.c - the PostgreSQL driver, through libpq.
  *
  * URLs and keyword strings go to libpq as they are (expand_dbname), so
  * PG* variables and .pgpass work; application_name defaults to "dbrev".
@@ -30,8 +30,8 @@
 #include <strings.h>
 #include <time.h>
 
-#include "postgres_libpq.h"
-#include "../private.h"
+#include "libpq.h"
+#include "../../private.h"
 
 #include "dbrev/driver.h"
 

@@ -1,5 +1,5 @@
 /*
- * emit_postgres.c - SQL for PostgreSQL from the diff's change list.
+ * emit.c - SQL for PostgreSQL from the diff's change list.
  *
  * The diff gives the order (types and functions before the tables that
  * use them, views dropped before what they read changes and created
@@ -24,8 +24,8 @@
 #include "dbrev/schema.h"
 #include "dbrev/schema_postgres.h"
 #include "dbrev/util.h"
-#include "pgtext.h"
-#include "sqltok.h"
+#include "text.h"
+#include "../../schema/sqltok.h"
 
 /* Kinds the emitter changes in place (dbrev_diff_options.alterable_kinds). */
 #define PG_ALTERABLE ((1u << DBREV_OBJ_ENUM) | (1u << DBREV_OBJ_SEQUENCE) | \

@@ -1,5 +1,5 @@
 /*
- * introspect_postgres.c - read a PostgreSQL database from its catalogs
+ * introspect.c - read a PostgreSQL database from its catalogs
  * into the schema model.
  *
  * Everything is read as the server itself prints it (format_type,
@@ -17,13 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../db/postgres_libpq.h"
+#include "libpq.h"
 
 #include "dbrev/driver.h"
 #include "dbrev/schema.h"
 #include "dbrev/schema_postgres.h"
 #include "dbrev/util.h"
-#include "pgtext.h"
+#include "text.h"
 
 /* Namespaces never read. */
 #define USER_NSP(n) \

@@ -1,12 +1,12 @@
 /*
- * postgres_libpq.c - libpq, loaded when first used.
+ * libpq.c - libpq, loaded when first used.
  *
  * libpq drags in some twenty shared libraries (Kerberos, LDAP, GnuTLS,
  * ...) whose loading and constructors cost a few milliseconds at every
  * start of every tool, although most runs (any SQLite database, revorder,
  * a nothing-to-do upgrade) never talk to PostgreSQL.  So libdbrev calls
  * the libpq functions it uses through thin forwarders that dlopen libpq on
- * the first call.  postgres_libpq.h renames each to dbrev_<name>, so
+ * the first call.  libpq.c renames each to dbrev_<name>, so
  * libdbrev defines none of libpq's own symbols and makes no reference to
  * them: the -lpq on the link line is then dropped by --as-needed (Debian's
  * default), and a program that links libpq itself is unaffected.  The
@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "postgres_libpq.h"
+#include "libpq.h"
 
 #include "dbrev/driver.h"
 

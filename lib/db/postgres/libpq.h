@@ -1,12 +1,12 @@
 /*
- * postgres_libpq.h - libpq for libdbrev's own files, loaded on first use.
+ * libpq.h - libpq for libdbrev's own files, loaded on first use.
  *
  * Include this instead of <libpq-fe.h>.  It renames every libpq function
  * libdbrev calls to dbrev_<name> before libpq's header declares it, so
- * the declarations, the calls and the forwarders in postgres_libpq.c
+ * the declarations, the calls and the forwarders in libpq.c
  * all use the prefixed names: libdbrev.a defines no symbol of libpq's
  * own and cannot clash with a program that links libpq too.  A function
- * used here must be listed here and forwarded in postgres_libpq.c;
+ * used here must be listed here and forwarded in libpq.c;
  * tests/cli/build.sh fails when libdbrev.a calls libpq directly.
  */
 #ifndef DBREV_POSTGRES_LIBPQ_H

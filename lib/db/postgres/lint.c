@@ -1,5 +1,5 @@
 /*
- * lint_postgres.c - PostgreSQL's lint rules and syntax (see
+ * lint.c - PostgreSQL's lint rules and syntax (see
  * lint_impl.h).  The names follow squawk's where it has the rule.
  *
  * What makes a PostgreSQL migration dangerous is mostly a lock: ALTER
@@ -18,7 +18,7 @@
 #include <strings.h>
 
 #include "dbrev/util.h"
-#include "lint_impl.h"
+#include "../../lint_impl.h"
 
 #define ONE_REVISION "in a revision of its own marked '-- transaction: none'"
 #define LATER "in a later revision"

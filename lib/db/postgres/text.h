@@ -1,7 +1,7 @@
 /*
- * pgtext.h - internal to lib/schema: the PostgreSQL text helpers that
- * quote, rewrite or take apart SQL (emit_postgres.c, autogen_postgres.c),
- * declared here for the unit tests and tests/fuzz/fuzz_emit_postgres.c.
+ * text.h - internal to lib/db/postgres: the PostgreSQL text helpers that
+ * quote, rewrite or take apart SQL (lib/db/postgres/emit.c, autogen.c),
+ * declared here for the unit tests and tests/fuzz/fuzz_emit.c.
  * The identifier and literal quoting are in dbrev/schema_postgres.h.
  */
 #ifndef DBREV_PGTEXT_H

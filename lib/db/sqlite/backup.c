@@ -1,5 +1,5 @@
 /*
- * backup_sqlite.c - SQLite backups through sqlite3's online backup API.
+ * backup.c - SQLite backups through sqlite3's online backup API.
  *
  * Taking: one read transaction is held on the source for the whole copy,
  * so the copy is one consistent snapshot however much other connections

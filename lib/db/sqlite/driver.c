@@ -1,5 +1,5 @@
 /*
- * sqlite.c - the SQLite driver (libsqlite3).
+ * driver.c - the SQLite driver (libsqlite3).
  *
  * Runners serialise on an exclusive flock(2) on the database file for
  * the whole run (it dies with the process) and write in BEGIN IMMEDIATE
@@ -23,7 +23,7 @@
 #include <sqlite3.h>
 
 #include "dbrev/driver.h"
-#include "../private.h"
+#include "../../private.h"
 
 /* Cached statements on the version table, prepared once per connection. */
 enum {

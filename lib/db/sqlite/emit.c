@@ -1,5 +1,5 @@
 /*
- * emit_sqlite.c - SQL for SQLite from a schema diff.
+ * emit.c - SQL for SQLite from a schema diff.
  *
  * Tables and objects are created from the text the engine stored for
  * the wanted side, so what is built is exactly what the schema file
@@ -29,8 +29,8 @@
 
 #include "dbrev/schema.h"
 #include "dbrev/util.h"
-#include "sqlite_text.h"
-#include "sqltok.h"
+#include "text.h"
+#include "../../schema/sqltok.h"
 
 #define REBUILD_PREFIX "_dbrev_new_"
 

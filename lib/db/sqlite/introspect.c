@@ -1,5 +1,5 @@
 /*
- * introspect_sqlite.c - read an SQLite database's schema into the model.
+ * introspect.c - read an SQLite database's schema into the model.
  *
  * Columns come from PRAGMA table_xinfo (name, declared type, NOT NULL,
  * default as the engine stores it, primary key position, generated).
@@ -18,8 +18,8 @@
 #include "dbrev/driver.h"
 #include "dbrev/schema.h"
 #include "dbrev/util.h"
-#include "sqlite_text.h"
-#include "sqltok.h"
+#include "text.h"
+#include "../../schema/sqltok.h"
 
 /* Normalized text of tokens [a, b) of tv. */
 static char *

@@ -1,5 +1,5 @@
 /*
- * lint_sqlite.c - SQLite's lint rules and syntax (see lint_impl.h).
+ * lint.c - SQLite's lint rules and syntax (see lint_impl.h).
  *
  * SQLite locks the whole database for writing while a transaction
  * writes: a statement that reads or rewrites every row of a big table
@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "lint_impl.h"
+#include "../../lint_impl.h"
 
 #define QUIET_TIME "run it when the database is quiet (readers go on in " \
 	"WAL mode, writers wait up to their busy timeout), or allow it " \

@@ -1,8 +1,8 @@
 /*
- * sqlite_text.h - internal to libdbrev: the SQLite text helpers that
- * quote or rewrite SQL (lib/schema/emit_sqlite.c) and recognise what a
+ * text.h - internal to libdbrev: the SQLite text helpers that
+ * quote or rewrite SQL (lib/db/sqlite/emit.c) and recognise what a
  * schema file may hold that SQLite makes itself
- * (lib/schema/introspect_sqlite.c).  Exposed for tests/fuzz only; not
+ * (lib/db/sqlite/introspect.c).  Exposed for tests/fuzz only; not
  * installed.
  */
 #ifndef DBREV_SQLITE_TEXT_H
