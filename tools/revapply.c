@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dbrev/adopt.h"
 #include "dbrev/apply.h"
 #include "dbrev/track.h"
 
@@ -35,7 +36,10 @@ usage(FILE *f, int status)
 	    "       revapply [-qv] [-d DIR] [-u URL] [--table NAME] "
 	    "[--lock-timeout SECONDS]\n"
 	    "                stamp TARGET | resolve REVISION "
-	    "applied|reverted\n");
+	    "applied|reverted\n"
+	    "       revapply [-qv] [-d DIR] [-u URL] [--table NAME] "
+	    "[--lock-timeout SECONDS]\n"
+	    "                adopt --from KIND\n");
 	if (f == stdout)
 		fprintf(f,
 		    "\n"
@@ -54,6 +58,9 @@ usage(FILE *f, int status)
 		    "  resolve REV applied|reverted\n"
 		    "                       settle REV's row by hand (after an interrupted\n"
 		    "                       transaction: none revision, or an edited file)\n"
+		    "  adopt --from KIND    record as applied the imported revisions that\n"
+		    "                       KIND's version table records (alembic, dbmate,\n"
+		    "                       diesel, flyway, golang-migrate, goose, sqitch)\n"
 		    "\n"
 		    "  -d, --dir DIR           migrations directory (default $DBREV_DIR or migrations)\n"
 		    "  -u, --url URL           database (default $DATABASE_URL)\n"
@@ -486,6 +493,32 @@ cmd_stamp(struct dbrev_apply_options *o, const char *target)
 }
 
 static void
+cmd_adopt(struct dbrev_apply_options *o, const char *kind)
+{
+	struct dbrev_apply_result res;
+	struct dbrev_error e = { 0 };
+
+	if (verbose && !quiet)
+		say_where(o);
+	if (dbrev_apply_adopt(o, kind, &res, &e) == -1) {
+		dbrev_apply_result_free(&res);
+		fail(&e);
+	}
+	if (!quiet) {
+		if (res.napplied == 0)
+			fprintf(stderr, "nothing to adopt: the version table "
+			    "already records what %s's does; at ", kind);
+		else
+			fprintf(stderr, "adopted from %s: %zu revision%s "
+			    "recorded as applied; at ", kind, res.napplied,
+			    res.napplied == 1 ? "" : "s");
+		put_ids(stderr, res.current, res.ncurrent);
+		fputc('\n', stderr);
+	}
+	dbrev_apply_result_free(&res);
+}
+
+static void
 cmd_resolve(struct dbrev_apply_options *o, const char *rev, const char *how)
 {
 	struct dbrev_error e = { 0 };
@@ -520,12 +553,14 @@ main(int argc, char *argv[])
 		{ "single-transaction",	no_argument,	   NULL, '1' },
 		{ "exit-code",		no_argument,	   NULL, 'E' },
 		{ "state-dir",		required_argument, NULL, 'Z' },
+		{ "from",		required_argument, NULL, 'F' },
 		{ "help",		no_argument,	   NULL, 'h' },
 		{ "version",		no_argument,	   NULL, 'V' },
 		{ NULL,			0,		   NULL, 0 }
 	};
 	struct dbrev_apply_options o;
 	const char *dialect = NULL, *verb, *arg1, *arg2, *state_dir = NULL;
+	const char *from = NULL;
 	char *end;
 	int c, sql = 0, nargs = 0, nrel = 0, i, n, exit_code = 0;
 
@@ -588,6 +623,9 @@ main(int argc, char *argv[])
 		case 'Z':
 			state_dir = optarg;
 			break;
+		case 'F':
+			from = optarg;
+			break;
 		case 'h':
 			usage(stdout, 0);
 		case 'V':
@@ -617,6 +655,8 @@ main(int argc, char *argv[])
 		usage_error("--dialect goes with --sql", NULL);
 	if (exit_code && strcmp(verb, "current") != 0)
 		usage_error("--exit-code goes with current, not", verb);
+	if (from != NULL && strcmp(verb, "adopt") != 0)
+		usage_error("--from goes with adopt, not", verb);
 	if (state_dir != NULL && !exit_code)
 		usage_error("--state-dir goes with current --exit-code", NULL);
 
@@ -648,6 +688,14 @@ main(int argc, char *argv[])
 			usage_error("resolve needs REVISION and 'applied' or "
 			    "'reverted'", NULL);
 		cmd_resolve(&o, arg1, arg2);
+	} else if (strcmp(verb, "adopt") == 0) {
+		if (arg1 != NULL)
+			usage_error("adopt takes no argument:", arg1);
+		if (from == NULL)
+			usage_error("adopt needs --from KIND (alembic, dbmate, "
+			    "diesel, flyway, golang-migrate, goose, sqitch)",
+			    NULL);
+		cmd_adopt(&o, from);
 	} else
 		usage_error("unknown command:", verb);
 	free(args);

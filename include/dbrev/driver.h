@@ -46,6 +46,21 @@ struct dbrev_applied {
 
 void	 dbrev_applied_free(struct dbrev_applied *, size_t n);
 
+/*
+ * One row of another tool's version table, read for revapply adopt
+ * (lib/adopt.c gives the rows their meaning, dbrev/adopt.h).
+ */
+struct dbrev_foreign_row {
+	char	*version;	/* version, change or revision as the tool
+				   records it; NULL for an SQL NULL */
+	char	*type;		/* flyway: type; else NULL */
+	char	*name;		/* flyway: script; sqitch: project; else NULL */
+	int	 flag;		/* golang-migrate: dirty; goose: is_applied;
+				   flyway: success; else 1 */
+};
+
+void	 dbrev_foreign_rows_free(struct dbrev_foreign_row *, size_t n);
+
 struct dbrev_conn;	/* a driver's own connection, opaque */
 
 struct dbrev_driver {
@@ -173,6 +188,17 @@ struct dbrev_driver {
 	 * dbrev_db_set_lock_timeout.
 	 */
 	int	(*set_lock_timeout)(struct dbrev_conn *, double timeout,
+		    struct dbrev_error *);
+
+	/*
+	 * Optional (NULL: adopt is refused on this database).  Read the
+	 * version table of another tool, kind as in dbrev/import.h, in
+	 * the order the tool wrote it, outside a transaction, writing
+	 * nothing.  Returns 0 with the rows, 1 when the table is not
+	 * there, -1 on an error.
+	 */
+	int	(*foreign_read)(struct dbrev_conn *, const char *kind,
+		    struct dbrev_foreign_row **rows, size_t *nrows,
 		    struct dbrev_error *);
 };
 

@@ -2291,6 +2291,88 @@ pg_script_reset(struct dbrev_buf *out, const char *sql)
 		dbrev_buf_puts(out, "DEALLOCATE ALL;\n");
 }
 
+/*
+ * Other tools' version tables, for revapply adopt: the query that gives
+ * version, type, name and flag (see struct dbrev_foreign_row) as text,
+ * in the order the tool wrote the rows.  Names are unqualified, found on
+ * the search_path as each tool finds them (Sqitch's registry is its
+ * schema "sqitch").
+ */
+static const struct {
+	const char	*kind;
+	const char	*sql;
+} foreign_sql[] = {
+	{ "dbmate", "SELECT version::text, NULL, NULL, 1 FROM "
+	    "schema_migrations ORDER BY version" },
+	{ "golang-migrate", "SELECT version::text, NULL, NULL, dirty::int "
+	    "FROM schema_migrations" },
+	{ "goose", "SELECT version_id::text, NULL, NULL, is_applied::int "
+	    "FROM goose_db_version ORDER BY id" },
+	{ "flyway", "SELECT version, type, script, success::int FROM "
+	    "flyway_schema_history ORDER BY installed_rank" },
+	{ "diesel", "SELECT version::text, NULL, NULL, 1 FROM "
+	    "__diesel_schema_migrations ORDER BY version" },
+	{ "sqitch", "SELECT change, NULL, project, 1 FROM sqitch.changes "
+	    "ORDER BY committed_at, change_id" },
+	{ "alembic", "SELECT version_num::text, NULL, NULL, 1 FROM "
+	    "alembic_version ORDER BY version_num" },
+};
+
+static char *
+value_or_null(const PGresult *r, int i, int j)
+{
+	return PQgetisnull(r, i, j) ? NULL : dbrev_xstrdup(PQgetvalue(r, i,
+	    j));
+}
+
+static int
+pg_foreign_read(struct dbrev_conn *c, const char *kind,
+    struct dbrev_foreign_row **rows, size_t *nrows, struct dbrev_error *err)
+{
+	struct dbrev_foreign_row *v;
+	PGresult *r;
+	size_t i;
+	int n, j;
+
+	*rows = NULL;
+	*nrows = 0;
+	for (i = 0; i < sizeof(foreign_sql) / sizeof(foreign_sql[0]); i++)
+		if (strcmp(foreign_sql[i].kind, kind) == 0)
+			break;
+	if (i == sizeof(foreign_sql) / sizeof(foreign_sql[0]))
+		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0, NULL,
+		    "unknown kind '%s'", kind);
+	if (c->in_tx)	/* a missing table would abort the transaction */
+		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+		    "internal: foreign_read inside a transaction");
+	if (flush(c, err) != 0)
+		return -1;
+	if ((r = PQexec(c->pg, foreign_sql[i].sql)) == NULL)
+		return conn_error(c, err, "cannot read the other tool's table");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		/* undefined_table, invalid_schema_name: not there. */
+		n = strcmp(sqlstate(r), "42P01") == 0 ||
+		    strcmp(sqlstate(r), "3F000") == 0 ? 1 :
+		    result_error(c, r, NULL, 0, "cannot read the other "
+		    "tool's table", err);
+		PQclear(r);
+		return n;
+	}
+	n = PQntuples(r);
+	v = dbrev_xcalloc((size_t)n + 1, sizeof(*v));
+	for (j = 0; j < n; j++) {
+		v[j].version = value_or_null(r, j, 0);
+		v[j].type = value_or_null(r, j, 1);
+		v[j].name = value_or_null(r, j, 2);
+		v[j].flag = !PQgetisnull(r, j, 3) &&
+		    strcmp(PQgetvalue(r, j, 3), "0") != 0;
+	}
+	PQclear(r);
+	*rows = v;
+	*nrows = (size_t)n;
+	return 0;
+}
+
 const struct dbrev_driver dbrev_driver_postgres = {
 	.name = "postgresql",
 	.dialect = DBREV_DIALECT_POSTGRES,
@@ -2316,4 +2398,5 @@ const struct dbrev_driver dbrev_driver_postgres = {
 	.table_get = pg_table_get,
 	.set_notice = pg_set_notice,
 	.set_lock_timeout = pg_set_lock_timeout,
+	.foreign_read = pg_foreign_read,
 };
