@@ -314,6 +314,41 @@ dbrev_graph_build(struct dbrev_revision **in, size_t nin,
 			indeg[i]++;
 		}
 	}
+	/*
+	 * A baseline (revgen squash) stands for revisions that are no
+	 * longer in the directory, from the start of the history: it has
+	 * no parents, and neither revision it names is here.
+	 */
+	for (i = 0; i < n; i++) {
+		const char *rep[2];
+
+		r = revs[i];
+		if (r->replaces_first == NULL)
+			continue;
+		if (r->nparents > 0) {
+			dbrev_error_set(err, DBREV_ERR_INPUT, r->path,
+			    r->parents_line, "a baseline starts the history: "
+			    "remove its parents, or its replaces line",
+			    "baseline '%s' (replaces: %s %s) has parents",
+			    r->id, r->replaces_first, r->replaces_last);
+			bad = 1;
+		}
+		rep[0] = r->replaces_first;
+		rep[1] = r->replaces_last;
+		for (j = 0; j < 2; j++) {
+			slot = hash_slot(tab, cap, revs, rep[j]);
+			if (tab[slot] == 0 || (j == 1 && rep[1] == rep[0]))
+				continue;
+			dbrev_error_set(err, DBREV_ERR_INPUT,
+			    revs[tab[slot] - 1]->path, 0, "move the squashed "
+			    "files to versions/squashed/ (upgrade a database "
+			    "with them from another directory: revapply -d)",
+			    "revision '%s' is in the directory, but baseline "
+			    "'%s' (%s:%u) replaces it", rep[j], r->id,
+			    r->path, r->replaces_line);
+			bad = 1;
+		}
+	}
 	/* Missing prerequisites (errors) were left out: recount offsets. */
 	if (k != nedges) {
 		for (k = 0, i = 0; i < n; i++) {
