@@ -279,50 +279,81 @@ render(const struct dbrev_squash_options *o, const char *id,
 	dbrev_buf_puts(out, ag->upgrade);
 }
 
-/*
- * Replace the word `from` by `to` in the parents and depends lines of
- * file r (write to a temporary file, then rename over it).
- */
+/* Copy [s, e) with every blank-delimited word `from` made `to`. */
+static size_t
+swap_words(const char *s, const char *e, const char *from, const char *to,
+    struct dbrev_buf *out)
+{
+	size_t flen = strlen(from), n = 0;
+	const char *w;
+
+	while (s < e) {
+		if (*s == ' ' || *s == '\t' || *s == '\r') {
+			dbrev_buf_add(out, s++, 1);
+			continue;
+		}
+		for (w = s; w < e && *w != ' ' && *w != '\t' && *w != '\r';
+		    w++)
+			;
+		if ((size_t)(w - s) == flen && memcmp(s, from, flen) == 0) {
+			dbrev_buf_puts(out, to);
+			n++;
+		} else
+			dbrev_buf_add(out, s, (size_t)(w - s));
+		s = w;
+	}
+	return n;
+}
+
+int
+dbrev_squash_repoint(const char *path, const char *text, size_t len,
+    const char *from, const char *to, struct dbrev_buf *out,
+    struct dbrev_error *err)
+{
+	struct dbrev_revision *r = NULL;
+	const char *p, *nl, *end = text + len, *colon;
+	unsigned line = 0;
+
+	if (dbrev_revision_parse(path, text, len, DBREV_PARSE_HEADER_ONLY, &r,
+	    err) == -1)
+		return -1;
+	for (p = text; p < end; p = nl) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		nl = nl != NULL ? nl + 1 : end;
+		line++;
+		if ((line != r->parents_line && line != r->depends_line) ||
+		    (colon = memchr(p, ':', (size_t)(nl - p))) == NULL) {
+			dbrev_buf_add(out, p, (size_t)(nl - p));
+			continue;
+		}
+		dbrev_buf_add(out, p, (size_t)(colon + 1 - p));
+		swap_words(colon + 1, nl[-1] == '\n' ? nl - 1 : nl, from, to,
+		    out);
+		if (nl[-1] == '\n')
+			dbrev_buf_puts(out, "\n");
+	}
+	dbrev_revision_free(r);
+	return 0;
+}
+
+/* Point file r at `to` instead of `from` (a temporary file, renamed). */
 static int
 repoint(const struct dbrev_revision *r, const char *from, const char *to,
     struct dbrev_error *err)
 {
-	struct dbrev_buf text = { 0 }, out = { 0 };
-	const char *p, *nl, *end, *w;
-	size_t flen = strlen(from);
+	struct dbrev_buf text = { 0 }, out = { 0 }, t = { 0 };
 	char *tmp;
-	int rc, hdr;
+	int rc;
 
 	if (dbrev_read_file(r->path, &text, err) == -1)
 		return -1;
-	end = text.data + text.len;
-	for (p = text.data, hdr = 1; p < end; p = nl) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		nl = nl != NULL ? nl + 1 : end;
-		if (hdr && strncmp(p, "-- ", 3) != 0)
-			hdr = 0;
-		if (!hdr || !(strncmp(p, "-- parents:", 11) == 0 ||
-		    strncmp(p, "-- depends:", 11) == 0)) {
-			dbrev_buf_add(&out, p, (size_t)(nl - p));
-			continue;
-		}
-		for (w = p; w < nl; ) {
-			if ((w[-1] == ' ' || w[-1] == '\t') &&
-			    (size_t)(nl - w) >= flen &&
-			    memcmp(w, from, flen) == 0 &&
-			    strchr(" \t\r\n", w[flen]) != NULL) {
-				dbrev_buf_puts(&out, to);
-				w += flen;
-			} else
-				dbrev_buf_add(&out, w++, 1);
-		}
+	if (dbrev_squash_repoint(r->path, text.data != NULL ? text.data : "",
+	    text.len, from, to, &out, err) == -1) {
+		dbrev_buf_free(&text);
+		return -1;
 	}
-	{
-		struct dbrev_buf t = { 0 };
-
-		dbrev_buf_printf(&t, "%s.squash.tmp", r->path);
-		tmp = dbrev_buf_take(&t);
-	}
+	dbrev_buf_printf(&t, "%s.squash.tmp", r->path);
+	tmp = dbrev_buf_take(&t);
 	rc = put_file(tmp, out.data != NULL ? out.data : "", out.len, 0, err);
 	if (rc == 0 && rename(tmp, r->path) == -1) {
 		rc = dbrev_error_set(err, DBREV_ERR_RUNTIME, r->path, 0, NULL,

@@ -651,10 +651,9 @@ cmd_squash(const struct opts *o)
 		warnx("warning: %s", res.warnings[i]);
 	printf("%s\n", res.path);
 	if (!o->quiet) {
-		warnx("squashed %zu revision%s (%s to %s) into baseline %s%s; "
-		    "%s", res.nsquashed, res.nsquashed == 1 ? "" : "s",
-		    res.first, res.last, res.id, so.keep_data ? "" : "",
-		    so.delete_files ? "their files are deleted" :
+		warnx("squashed %zu revision%s (%s to %s) into baseline %s; %s",
+		    res.nsquashed, res.nsquashed == 1 ? "" : "s",
+		    res.first, res.last, res.id, so.delete_files ? "their files are deleted" :
 		    "their files are in versions/squashed/");
 		if (so.keep_data)
 			warnx("kept %zu data statement%s", res.ndata,

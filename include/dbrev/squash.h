@@ -20,6 +20,7 @@
 
 #include "dbrev/error.h"
 #include "dbrev/revision.h"
+#include "dbrev/util.h"
 
 struct dbrev_squash_options {
 	const char	*dir;		/* migrations directory */
@@ -55,5 +56,16 @@ int	 dbrev_squash(const struct dbrev_squash_options *,
 	    struct dbrev_squash_result *, struct dbrev_error *);
 
 void	 dbrev_squash_result_free(struct dbrev_squash_result *);
+
+/*
+ * Append to out the revision file text[0, len) (read from path, for
+ * messages) with every id `from` in its parents and depends lines made
+ * `to`, every other byte as it was: the revision squash points at the
+ * baseline.  A text that does not parse is an error (INPUT), appending
+ * nothing.
+ */
+int	 dbrev_squash_repoint(const char *path, const char *text, size_t len,
+	    const char *from, const char *to, struct dbrev_buf *out,
+	    struct dbrev_error *err);
 
 #endif /* DBREV_SQUASH_H */
