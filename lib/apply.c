@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "dbrev/apply.h"
+#include "db/driver.h"
 
 void
 dbrev_apply_options_init(struct dbrev_apply_options *o)
@@ -164,6 +165,7 @@ struct session {
 	size_t			 nrows;
 	struct dbrev_revset	 applied;
 	int			 no_database;
+	char			*missing;	/* no_database: its file */
 };
 
 static void
@@ -178,31 +180,34 @@ session_end(struct session *s)
 	dbrev_applied_free(s->rows, s->nrows);
 	dbrev_revset_free(&s->applied);
 	dbrev_graph_free(s->g);
+	free(s->missing);
 	memset(s, 0, sizeof(*s));
 }
 
 /*
- * A sqlite: URL naming a file that is not there.  Only looking must not
- * create it: a mistyped path would leave an empty database behind.
+ * The database a URL names is one local file, and it is not there: its
+ * path (caller frees), else NULL.  Only looking must not create it: a
+ * mistyped path would leave an empty database behind.  A bad URL is
+ * left to the open to report.
  */
-static int
-sqlite_file_missing(const char *url)
+static char *
+file_missing(const char *url, const struct dbrev_driver **drv)
 {
 	struct dbrev_error ignore = { 0 };
 	struct stat st;
 	char *path;
-	int missing;
 
-	if (url == NULL || dbrev_url_dialect(url) != DBREV_DIALECT_SQLITE)
-		return 0;
-	if ((path = dbrev_url_sqlite_path(url, &ignore)) == NULL) {
+	if (url == NULL || dbrev_driver_of_url(url, "open", drv,
+	    &ignore) == -1) {
 		dbrev_error_clear(&ignore);
-		return 0;	/* the open says what is wrong */
+		return NULL;
 	}
-	missing = strcmp(path, ":memory:") != 0 && stat(path, &st) == -1 &&
-	    errno == ENOENT;
+	if ((*drv)->file_of == NULL || (path = (*drv)->file_of(url)) == NULL)
+		return NULL;
+	if (stat(path, &st) == -1 && errno == ENOENT)
+		return path;
 	free(path);
-	return missing;
+	return NULL;
 }
 
 /*
@@ -221,7 +226,7 @@ session_start(struct session *s, const struct dbrev_apply_options *o,
 	if (load_graph(o, flags, &s->g, err) == -1)
 		return -1;
 	dbrev_revset_init(&s->applied, s->g);
-	if (!create && sqlite_file_missing(o->url)) {
+	if (!create && (s->missing = file_missing(o->url, &s->drv)) != NULL) {
 		s->no_database = 1;
 		return 0;
 	}
@@ -628,12 +633,9 @@ dbrev_apply_resolve(const struct dbrev_apply_options *o, const char *rev,
 	if (session_start(&s, o, DBREV_PARSE_HEADER_ONLY, 1, 0, err) == -1)
 		goto out;
 	if (s.no_database) {
-		char *path = dbrev_url_sqlite_path(o->url, err);
-
-		dbrev_error_set(err, DBREV_ERR_INPUT, path, 0, "check the "
-		    "URL (--url or DATABASE_URL)", "no such SQLite database: "
-		    "there is no row to resolve");
-		free(path);
+		dbrev_error_set(err, DBREV_ERR_INPUT, s.missing, 0, "check the "
+		    "URL (--url or DATABASE_URL)", "no such %s database: "
+		    "there is no row to resolve", s.drv->title);
 		goto out;
 	}
 	/* An exact row id first: it may name a file that is gone. */
@@ -795,10 +797,10 @@ dbrev_apply_sql(const struct dbrev_apply_options *o, enum dbrev_dialect dia,
 	size_t i;
 
 	if ((d = dbrev_driver_for(dia)) == NULL) {
-		if (dia == DBREV_DIALECT_POSTGRES)
+		if (dbrev_dialect_unbuilt_hint(dia) != NULL)
 			return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
-			    "reconfigure without --without-postgres",
-			    "built without PostgreSQL support");
+			    dbrev_dialect_unbuilt_hint(dia),
+			    "built without %s support", dbrev_dialect_title(dia));
 		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
 		    "give a database URL or --dialect sqlite|postgresql",
 		    "no SQL dialect known for the offline script");
@@ -830,12 +832,7 @@ dbrev_apply_sql(const struct dbrev_apply_options *o, enum dbrev_dialect dia,
 	    to != NULL && *to ? to : (dir == DBREV_UPGRADE ? "head" : "-1"),
 	    dbrev_dialect_name(dia), plan.nsteps, plan.nsteps == 1 ? "" :
 	    "s");
-	if (dia == DBREV_DIALECT_SQLITE)
-		dbrev_buf_puts(out, "-- run with: sqlite3 DATABASE < FILE\n"
-		    ".bail on\n");
-	else
-		dbrev_buf_puts(out, "-- run with: psql -d DATABASE -f FILE\n"
-		    "\\set ON_ERROR_STOP on\n");
+	dbrev_buf_puts(out, d->script_preamble);
 	d->script_table_ensure(out, table);
 	if (outer)
 		dbrev_buf_puts(out, "\nBEGIN;\n");

@@ -29,7 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "dbrev/driver.h"
+#include "db/driver.h"
 #include "dbrev/graph.h"
 #include "dbrev/track.h"
 #include "dbrev/url.h"
@@ -681,7 +681,7 @@ classify(const struct dbrev_apply_options *o, struct dbrev_track *out,
 }
 
 /*
- * The state file of a SQLite database's version table: db-<URL without
+ * The state file of a database file's version table: db-<URL without
  * password>, and "_t" and the table's name unless it is the default (no
  * escape starts "_t": 't' is not a hex digit).
  */
@@ -696,7 +696,7 @@ db_state_name(struct dbrev_buf *name, const char *url, const char *table)
 	free(safe);
 }
 
-/* What looking at a SQLite file without opening it found. */
+/* What looking at a database file without opening it found. */
 struct look {
 	int		 done;		/* the verdict is known */
 	int		 have_fid;	/* fid may be remembered */
@@ -705,24 +705,22 @@ struct look {
 };
 
 /*
- * A SQLite file's verdict without opening it: done when the file is
- * missing (pending) or is as remembered at head of this graph; else its
- * identity, to remember once it is found at head.
+ * The verdict on a database that is one local file (path) without
+ * opening it: done when the file is missing (pending) or is as
+ * remembered at head of this graph; else its identity, to remember once
+ * it is found at head.
  */
-static int
-sqlite_look(const struct dbrev_apply_options *o, const char *state_dir,
-    const struct timespec *now, const char *gdigest, struct dbrev_track *out,
-    struct look *lk, struct dbrev_error *err)
+static void
+file_look(const struct dbrev_apply_options *o, char *path,
+    const char *state_dir, const struct timespec *now, const char *gdigest,
+    struct dbrev_track *out, struct look *lk)
 {
 	static const char *const keys[] = { "graph", "file" };
 	const char *vals[2];
-	char *path, *copy;
+	char *copy;
 	int recent, e;
 
-	if ((path = dbrev_url_sqlite_path(o->url, err)) == NULL)
-		return -1;
-	e = strcmp(path, ":memory:") == 0 ? EINVAL :
-	    file_identity(path, now, &recent, &lk->fid);
+	e = file_identity(path, now, &recent, &lk->fid);
 	if (e == ENOENT) {
 		/* Not created by looking: nothing is applied. */
 		out->verdict = out->nheads > 0 ? DBREV_TRACK_PENDING :
@@ -742,22 +740,21 @@ sqlite_look(const struct dbrev_apply_options *o, const char *state_dir,
 		}
 	}
 	free(path);
-	return 0;
 }
 
 static int
-db_state(const struct dbrev_apply_options *o, const char *state_dir,
-    const struct timespec *now, const char *gdigest, struct dbrev_track *out,
-    struct dbrev_error *err)
+db_state(const struct dbrev_apply_options *o, const struct dbrev_driver *drv,
+    const char *state_dir, const struct timespec *now, const char *gdigest,
+    struct dbrev_track *out, struct dbrev_error *err)
 {
 	struct look lk = { 0 };
+	char *path;
 	struct dbrev_buf text = { 0 };
 	char tdigest[DBREV_CHECKSUM_LEN + 1];
 	int busy, rc = -1;
 
-	if (dbrev_url_dialect(o->url) == DBREV_DIALECT_SQLITE &&
-	    sqlite_look(o, state_dir, now, gdigest, out, &lk, err) == -1)
-		goto out;
+	if (drv->file_of != NULL && (path = drv->file_of(o->url)) != NULL)
+		file_look(o, path, state_dir, now, gdigest, out, &lk);
 	if (lk.done) {
 		rc = 0;
 		goto out;
@@ -790,6 +787,7 @@ int
 dbrev_track_check(const struct dbrev_apply_options *o, const char *state_dir,
     struct dbrev_track *out, struct dbrev_error *err)
 {
+	const struct dbrev_driver *drv;
 	char gdigest[DBREV_CHECKSUM_LEN + 1];
 	struct timespec now;
 
@@ -797,21 +795,14 @@ dbrev_track_check(const struct dbrev_apply_options *o, const char *state_dir,
 	if (o->url == NULL || *o->url == '\0')
 		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
 		    "set DATABASE_URL or give -u URL", "no database named");
-	if (dbrev_url_dialect(o->url) == DBREV_DIALECT_UNKNOWN) {
-		char *safe = dbrev_url_redact(o->url);
-
-		dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
-		    "use sqlite:... or postgresql://...",
-		    "bad database URL '%s': unknown scheme", safe);
-		free(safe);
+	if (dbrev_driver_of_url(o->url, "open", &drv, err) == -1)
 		return -1;
-	}
 	if (state_dir != NULL && *state_dir == '\0')
 		state_dir = NULL;
 	/* Realtime, as file timestamps are. */
 	clock_gettime(CLOCK_REALTIME, &now);
 	if (graph_state(o, state_dir, &now, gdigest, out, err) == -1 ||
-	    db_state(o, state_dir, &now, gdigest, out, err) == -1) {
+	    db_state(o, drv, state_dir, &now, gdigest, out, err) == -1) {
 		scrub(o->url, err);
 		dbrev_track_free(out);
 		return -1;

@@ -15,7 +15,7 @@
 
 #include <stddef.h>
 
-#include "dbrev/driver.h"
+#include "dbrev/db.h"
 #include "dbrev/error.h"
 #include "dbrev/graph.h"
 #include "dbrev/revision.h"

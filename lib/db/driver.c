@@ -1,75 +1,28 @@
-/* driver.c - pick the driver a URL names, open and close connections. */
+/* driver.c - open and close connections through the driver a URL names. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "dbrev/driver.h"
-
-const struct dbrev_driver *
-dbrev_driver_for(enum dbrev_dialect d)
-{
-	switch (d) {
-	case DBREV_DIALECT_SQLITE:
-		return &dbrev_driver_sqlite;
-	case DBREV_DIALECT_POSTGRES:
-#if DBREV_WITH_POSTGRES
-		return &dbrev_driver_postgres;
-#else
-		return NULL;
-#endif
-	default:
-		return NULL;
-	}
-}
+#include "driver.h"
 
 int
 dbrev_db_open(const char *url, struct dbrev_db **out,
     struct dbrev_error *err)
 {
 	const struct dbrev_driver *drv;
-	enum dbrev_dialect d;
 	struct dbrev_conn *conn = NULL;
 	struct dbrev_db *db;
-	char *safe;
 
 	*out = NULL;
-	if (url == NULL || *url == '\0')
-		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
-		    "set DATABASE_URL or pass -u URL "
-		    "(e.g. sqlite:app.db or postgresql://host/db)",
-		    "no database URL given");
-	d = dbrev_url_dialect(url);
-	safe = dbrev_url_redact(url);
-	if (d == DBREV_DIALECT_UNKNOWN) {
-		dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
-		    "use sqlite:path.db, sqlite:///abs/path.db, "
-		    "postgresql://... or a libpq keyword string",
-		    "bad database URL '%s': unknown scheme", safe);
-		free(safe);
+	if (dbrev_driver_of_url(url, "open", &drv, err) == -1)
 		return -1;
-	}
-	drv = dbrev_driver_for(d);
-	if (drv == NULL) {
-		dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
-		    "reconfigure without --without-postgres",
-		    "cannot open '%s': built without PostgreSQL support",
-		    safe);
-		free(safe);
+	if (drv->load != NULL && drv->load(err) == -1)
 		return -1;
-	}
-#if DBREV_WITH_POSTGRES
-	if (d == DBREV_DIALECT_POSTGRES && dbrev_libpq_load(err) == -1) {
-		free(safe);
+	if (drv->open(url, &conn, err) == -1)
 		return -1;
-	}
-#endif
-	if (drv->open(url, &conn, err) == -1) {
-		free(safe);
-		return -1;
-	}
 	db = dbrev_xcalloc(1, sizeof(*db));
 	db->driver = drv;
 	db->conn = conn;
-	db->url_redacted = safe;
+	db->url_redacted = dbrev_url_redact(url);
 	*out = db;
 	return 0;
 }
