@@ -62,6 +62,13 @@ scrub(const char *url, struct dbrev_error *err)
 	}
 }
 
+/* The URL, for scrubbing messages. */
+static const char *
+url_of(const struct dbrev_apply_options *o)
+{
+	return o->target != NULL ? dbrev_target_url(o->target) : o->url;
+}
+
 static int
 load_graph(const struct dbrev_apply_options *o, unsigned flags,
     struct dbrev_graph **g, struct dbrev_error *err)
@@ -164,8 +171,9 @@ struct session {
 	struct dbrev_applied	*rows;
 	size_t			 nrows;
 	struct dbrev_revset	 applied;
-	int			 no_database;
-	char			*missing;	/* no_database: its file */
+	int			 no_database;	/* dbrev_target_file(t) is not there */
+	const struct dbrev_target *t;		/* the database */
+	struct dbrev_target	*own;		/* t, when made from o->url */
 };
 
 static void
@@ -180,34 +188,22 @@ session_end(struct session *s)
 	dbrev_applied_free(s->rows, s->nrows);
 	dbrev_revset_free(&s->applied);
 	dbrev_graph_free(s->g);
-	free(s->missing);
+	dbrev_target_free(s->own);
 	memset(s, 0, sizeof(*s));
 }
 
 /*
- * The database a URL names is one local file, and it is not there: its
- * path (caller frees), else NULL.  Only looking must not create it: a
- * mistyped path would leave an empty database behind.  A bad URL is
- * left to the open to report.
+ * The database is one local file, and it is not there.  Only looking
+ * must not create it: a mistyped path would leave an empty database
+ * behind.
  */
-static char *
-file_missing(const char *url, const struct dbrev_driver **drv)
+static int
+file_missing(const struct dbrev_target *t)
 {
-	struct dbrev_error ignore = { 0 };
 	struct stat st;
-	char *path;
 
-	if (url == NULL || dbrev_driver_of_url(url, "open", drv,
-	    &ignore) == -1) {
-		dbrev_error_clear(&ignore);
-		return NULL;
-	}
-	if ((*drv)->file_of == NULL || (path = (*drv)->file_of(url)) == NULL)
-		return NULL;
-	if (stat(path, &st) == -1 && errno == ENOENT)
-		return path;
-	free(path);
-	return NULL;
+	return dbrev_target_file(t) != NULL &&
+	    stat(dbrev_target_file(t), &st) == -1 && errno == ENOENT;
 }
 
 /*
@@ -226,11 +222,14 @@ session_start(struct session *s, const struct dbrev_apply_options *o,
 	if (load_graph(o, flags, &s->g, err) == -1)
 		return -1;
 	dbrev_revset_init(&s->applied, s->g);
-	if (!create && (s->missing = file_missing(o->url, &s->drv)) != NULL) {
+	if (o->target == NULL)
+		s->own = dbrev_target_new(o->url);
+	s->t = o->target != NULL ? o->target : s->own;
+	if (!create && file_missing(s->t)) {
 		s->no_database = 1;
 		return 0;
 	}
-	if (dbrev_db_open(o->url, &s->db, err) == -1)
+	if (dbrev_db_connect(s->t, &s->db, err) == -1)
 		return -1;
 	s->drv = s->db->driver;
 	s->c = s->db->conn;
@@ -543,7 +542,7 @@ out:
 	free(before);
 	dbrev_plan_free(&plan);
 	session_end(&s);
-	scrub(o->url, err);
+	scrub(url_of(o), err);
 	return rc;
 }
 
@@ -614,7 +613,7 @@ out:
 	dbrev_revset_free(&want);
 	res->ms = dbrev_now_ms() - t0;
 	session_end(&s);
-	scrub(o->url, err);
+	scrub(url_of(o), err);
 	return rc;
 }
 
@@ -633,9 +632,9 @@ dbrev_apply_resolve(const struct dbrev_apply_options *o, const char *rev,
 	if (session_start(&s, o, DBREV_PARSE_HEADER_ONLY, 1, 0, err) == -1)
 		goto out;
 	if (s.no_database) {
-		dbrev_error_set(err, DBREV_ERR_INPUT, s.missing, 0, "check the "
-		    "URL (--url or DATABASE_URL)", "no such %s database: "
-		    "there is no row to resolve", s.drv->title);
+		dbrev_error_set(err, DBREV_ERR_INPUT, dbrev_target_file(s.t), 0,
+		    "check the URL (--url or DATABASE_URL)", "no such %s "
+		    "database: there is no row to resolve", s.t->driver->title);
 		goto out;
 	}
 	/* An exact row id first: it may name a file that is gone. */
@@ -688,7 +687,7 @@ dbrev_apply_resolve(const struct dbrev_apply_options *o, const char *rev,
 	rc = 0;
 out:
 	session_end(&s);
-	scrub(o->url, err);
+	scrub(url_of(o), err);
 	return rc;
 }
 
@@ -739,7 +738,7 @@ dbrev_apply_status(const struct dbrev_apply_options *o, struct dbrev_status *st,
 	rc = 0;
 out:
 	session_end(&s);
-	scrub(o->url, err);
+	scrub(url_of(o), err);
 	return rc;
 }
 

@@ -646,7 +646,7 @@ table_digest(const struct dbrev_apply_options *o, int *busy,
 	size_t n;
 	int rc;
 
-	if (dbrev_db_open(o->url, &db, err) == -1)
+	if (dbrev_db_connect(o->target, &db, err) == -1)
 		return -1;
 	rc = db->driver->table_read(db->conn, table, &rows, &n, err);
 	dbrev_db_close(db);
@@ -686,14 +686,12 @@ classify(const struct dbrev_apply_options *o, struct dbrev_track *out,
  * escape starts "_t": 't' is not a hex digit).
  */
 static void
-db_state_name(struct dbrev_buf *name, const char *url, const char *table)
+db_state_name(struct dbrev_buf *name, const struct dbrev_target *t,
+    const char *table)
 {
-	char *safe = dbrev_url_redact(url);
-
-	dbrev_track_state_name(name, "db-", safe);
+	dbrev_track_state_name(name, "db-", dbrev_target_display(t));
 	if (strcmp(table, DBREV_DEFAULT_TABLE) != 0)
 		dbrev_track_state_name(name, "_t", table);
-	free(safe);
 }
 
 /* What looking at a database file without opening it found. */
@@ -711,7 +709,7 @@ struct look {
  * it is found at head.
  */
 static void
-file_look(const struct dbrev_apply_options *o, char *path,
+file_look(const struct dbrev_apply_options *o, const char *path,
     const char *state_dir, const struct timespec *now, const char *gdigest,
     struct dbrev_track *out, struct look *lk)
 {
@@ -728,7 +726,7 @@ file_look(const struct dbrev_apply_options *o, char *path,
 		out->known = lk->done = 1;
 	} else if (e == 0 && state_dir != NULL) {
 		lk->have_fid = !recent && lk->fid.len <= ID_HEX_MAX;
-		db_state_name(&lk->name, o->url, table_of(o));
+		db_state_name(&lk->name, o->target, table_of(o));
 		if (state_read(state_dir, lk->name.data, keys, 2, vals,
 		    &copy, NULL) == 0) {
 			if (strcmp(vals[0], gdigest) == 0 &&
@@ -739,21 +737,20 @@ file_look(const struct dbrev_apply_options *o, char *path,
 			free(copy);
 		}
 	}
-	free(path);
 }
 
 static int
-db_state(const struct dbrev_apply_options *o, const struct dbrev_driver *drv,
-    const char *state_dir, const struct timespec *now, const char *gdigest,
-    struct dbrev_track *out, struct dbrev_error *err)
+db_state(const struct dbrev_apply_options *o, const char *state_dir,
+    const struct timespec *now, const char *gdigest, struct dbrev_track *out,
+    struct dbrev_error *err)
 {
 	struct look lk = { 0 };
-	char *path;
+	const char *path = dbrev_target_file(o->target);
 	struct dbrev_buf text = { 0 };
 	char tdigest[DBREV_CHECKSUM_LEN + 1];
 	int busy, rc = -1;
 
-	if (drv->file_of != NULL && (path = drv->file_of(o->url)) != NULL)
+	if (path != NULL)
 		file_look(o, path, state_dir, now, gdigest, out, &lk);
 	if (lk.done) {
 		rc = 0;
@@ -787,27 +784,36 @@ int
 dbrev_track_check(const struct dbrev_apply_options *o, const char *state_dir,
     struct dbrev_track *out, struct dbrev_error *err)
 {
-	const struct dbrev_driver *drv;
+	struct dbrev_apply_options to = *o;
+	struct dbrev_target *own = NULL;
 	char gdigest[DBREV_CHECKSUM_LEN + 1];
 	struct timespec now;
+	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	if (o->url == NULL || *o->url == '\0')
-		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+	if (to.target == NULL)
+		to.target = own = dbrev_target_new(o->url);
+	if (dbrev_target_url(to.target) == NULL) {
+		dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
 		    "set DATABASE_URL or give -u URL", "no database named");
-	if (dbrev_driver_of_url(o->url, "open", &drv, err) == -1)
-		return -1;
+		goto out;
+	}
+	if (dbrev_target_check(to.target, "open", err) == -1)
+		goto out;
 	if (state_dir != NULL && *state_dir == '\0')
 		state_dir = NULL;
 	/* Realtime, as file timestamps are. */
 	clock_gettime(CLOCK_REALTIME, &now);
-	if (graph_state(o, state_dir, &now, gdigest, out, err) == -1 ||
-	    db_state(o, drv, state_dir, &now, gdigest, out, err) == -1) {
-		scrub(o->url, err);
+	if (graph_state(&to, state_dir, &now, gdigest, out, err) == -1 ||
+	    db_state(&to, state_dir, &now, gdigest, out, err) == -1) {
+		scrub(dbrev_target_url(to.target), err);
 		dbrev_track_free(out);
-		return -1;
+		goto out;
 	}
-	return 0;
+	rc = 0;
+out:
+	dbrev_target_free(own);
+	return rc;
 }
 
 void

@@ -189,6 +189,23 @@ struct dbrev_driver {
 	const struct lint_dialect	*lint;		/* lib/db/<name>/lint.c */
 };
 
+/* A database URL, read once (dbrev/url.h). */
+struct dbrev_target {
+	const struct dbrev_driver	*driver;	/* NULL: see dbrev_target_check */
+	enum dbrev_dialect		 dialect;	/* known even when not built */
+	char				*url;		/* as given; may be NULL */
+	char				*display;	/* no secrets */
+	char				*file;		/* driver->file_of(url) */
+};
+
+/*
+ * The target's driver: 0, or -1 with err saying what is wrong with the
+ * URL (none given, unknown scheme, not compiled in; see
+ * dbrev_driver_of_url for `doing`).
+ */
+int	 dbrev_target_check(const struct dbrev_target *, const char *doing,
+	    struct dbrev_error *err);
+
 /* A connection with its driver. */
 struct dbrev_db {
 	const struct dbrev_driver	*driver;
@@ -236,6 +253,9 @@ int	 dbrev_driver_of_url(const char *url, const char *doing,
 int	 dbrev_db_open(const char *url, struct dbrev_db **out,
 	    struct dbrev_error *err);
 void	 dbrev_db_close(struct dbrev_db *);
+/* The same for a target. */
+int	 dbrev_db_connect(const struct dbrev_target *, struct dbrev_db **out,
+	    struct dbrev_error *err);
 
 /*
  * Bound the waits of db for other connections' locks (see the driver's
