@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 
 #include "dbrev/adopt.h"
-#include "dbrev/driver.h"
+#include "db/driver.h"
 #include "dbrev/import.h"
 #include "dbrev/url.h"
 

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dbrev/driver.h"
+#include "db/driver.h"
 #include "dbrev/graph.h"
 #include "baseline.h"
 

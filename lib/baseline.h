@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "dbrev/driver.h"
+#include "db/driver.h"
 #include "dbrev/graph.h"
 
 /*
