@@ -135,22 +135,6 @@ dbrev_pg_qident(struct dbrev_buf *b, const char *schema, const char *name)
 	ident_add(b, name);
 }
 
-void
-dbrev_pg_literal(struct dbrev_buf *b, const char *s)
-{
-	const char *p;
-
-	if (strchr(s, '\\') != NULL)
-		dbrev_buf_puts(b, "E");
-	dbrev_buf_puts(b, "'");
-	for (p = s; *p != '\0'; p++) {
-		if (*p == '\'' || *p == '\\')
-			dbrev_buf_add(b, p, 1);
-		dbrev_buf_add(b, p, 1);
-	}
-	dbrev_buf_puts(b, "'");
-}
-
 /* ------------------------------------------------ dependency map */
 
 /*
