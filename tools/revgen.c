@@ -21,6 +21,8 @@
 #include "dbrev/squash.h"
 #include "dbrev/util.h"
 
+#include "front.h"
+
 enum command { CMD_NEW, CMD_INIT, CMD_MERGE, CMD_CHECK, CMD_IMPORT,
     CMD_SQUASH };
 
@@ -112,36 +114,13 @@ static const char help_text[] =
     "  -q, --quiet          say less;  -v, --verbose  say more\n"
     "      --help           this text;  --version  the version\n";
 
-static void
-usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2),
-    noreturn));
-
-static void
-usage_error(const char *fmt, ...)
+/* The synopsis (and on stdout, the whole help), then exit(status). */
+void
+usage(FILE *f, int status)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	vwarnx(fmt, ap);
-	va_end(ap);
-	fputs(usage_text, stderr);
-	exit(2);
-}
-
-/* Print every entry of the chain once, then exit with its status. */
-static void
-fail(struct dbrev_error *e) __attribute__((noreturn));
-
-static void
-fail(struct dbrev_error *e)
-{
-	char buf[8192];
-	const struct dbrev_error *p;
-	int status = dbrev_error_exit_status(e);
-
-	for (p = e; p != NULL && p->kind != DBREV_ERR_NONE; p = p->next)
-		warnx("%s", dbrev_error_format(p, buf, sizeof(buf)));
-	dbrev_error_clear(e);
+	fputs(usage_text, f);
+	if (f == stdout)
+		fputs(help_text, f);
 	exit(status);
 }
 
@@ -247,12 +226,9 @@ parse_args(int argc, char **argv, struct opts *o)
 				break;
 			case 'h':
 			case OPT_HELP:
-				fputs(usage_text, stdout);
-				fputs(help_text, stdout);
-				exit(0);
+				usage(stdout, 0);
 			case OPT_VERSION:
-				puts("revgen dbrev " DBREV_VERSION);
-				exit(0);
+				version("revgen");
 			default:
 				fputs(usage_text, stderr);
 				exit(2);
@@ -714,7 +690,6 @@ main(int argc, char **argv)
 	}
 	free(o.renames);
 	free(o.args);
-	if (fflush(stdout) == EOF || ferror(stdout))
-		err(1, "stdout");
+	stdout_done();
 	return rc;
 }

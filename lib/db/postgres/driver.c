@@ -35,6 +35,7 @@
 
 #include "../driver.h"
 #include "postgres.h"
+#include "dbrev/schema_postgres.h"
 
 #define LOCK_POLL_FIRST_MS	10.0	/* first wait between lock attempts */
 #define LOCK_POLL_MAX_MS	100.0	/* backoff ceiling */
@@ -1635,19 +1636,6 @@ pg_exec_kept(struct dbrev_conn *c)
 
 /* --- the version table's name -------------------------------------- */
 
-/* Quote an identifier without a connection (offline scripts). */
-void
-dbrev_pg_quote_ident(struct dbrev_buf *b, const char *s, size_t n)
-{
-	dbrev_buf_puts(b, "\"");
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '"')
-			dbrev_buf_puts(b, "\"");
-		dbrev_buf_add(b, s + i, 1);
-	}
-	dbrev_buf_puts(b, "\"");
-}
-
 /* The table argument, where NULL means the default. */
 static const char *
 table_or_default(const char *table)
@@ -2216,23 +2204,6 @@ script_names(const char *table, struct dbrev_buf *qtable,
 	dbrev_pg_quote_ident(qtable, table, strlen(table));
 }
 
-/*
- * A string literal that reads the same whatever the server's
- * standard_conforming_strings (the script runs on any server): E'...'
- * with backslashes doubled when there is one, as PQescapeLiteral does.
- */
-void
-dbrev_pg_quote_literal(struct dbrev_buf *b, const char *s)
-{
-	dbrev_buf_puts(b, strchr(s, '\\') != NULL ? "E'" : "'");
-	for (; *s != '\0'; s++) {
-		if (*s == '\'' || *s == '\\')
-			dbrev_buf_add(b, s, 1);
-		dbrev_buf_add(b, s, 1);
-	}
-	dbrev_buf_puts(b, "'");
-}
-
 static void
 pg_script_table_ensure(struct dbrev_buf *out, const char *table)
 {
@@ -2253,9 +2224,9 @@ pg_script_insert(struct dbrev_buf *out, const char *table,
 	script_names(table, &t, &s);
 	dbrev_buf_printf(out, "INSERT INTO %s (revision, checksum, state) "
 	    "VALUES (", t.data);
-	dbrev_pg_quote_literal(out, revision);
+	dbrev_pg_literal(out, revision);
 	dbrev_buf_puts(out, ", ");
-	dbrev_pg_quote_literal(out, checksum);
+	dbrev_pg_literal(out, checksum);
 	dbrev_buf_puts(out, ", 'applied');\n");
 	dbrev_buf_free(&t);
 	dbrev_buf_free(&s);
@@ -2269,7 +2240,7 @@ pg_script_delete(struct dbrev_buf *out, const char *table,
 
 	script_names(table, &t, &s);
 	dbrev_buf_printf(out, "DELETE FROM %s WHERE revision = ", t.data);
-	dbrev_pg_quote_literal(out, revision);
+	dbrev_pg_literal(out, revision);
 	dbrev_buf_puts(out, ";\n");
 	dbrev_buf_free(&t);
 	dbrev_buf_free(&s);
