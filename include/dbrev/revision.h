@@ -29,6 +29,8 @@ struct dbrev_revision {
 	char	 *path;		/* the file it came from */
 	int	  transactional; /* 0 for "transaction: none" */
 	int	  has_downgrade; /* 0: irreversible */
+	int	  repeatable;	/* "repeatable: yes": no parents, re-applied
+				 * when its checksum changes (graph.h) */
 	/*
 	 * Section text, each exactly as in the file (NULL when parsed with
 	 * DBREV_PARSE_HEADER_ONLY).  *_line is the file line on which the
