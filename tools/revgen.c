@@ -32,12 +32,13 @@ enum {
 	O_DEVURL	= 1 << 5,
 	O_NOTXN		= 1 << 6,
 	O_URL		= 1 << 7,
-	O_FROM		= 1 << 8
+	O_FROM		= 1 << 8,
+	O_REPEAT	= 1 << 9
 };
 
 static const char *const option_names[] = {
 	"-m", "--head", "--autogenerate", "--schema", "--rename", "--dev-url",
-	"--no-transaction", "-u", "--from"
+	"--no-transaction", "-u", "--from", "--repeatable"
 };
 
 struct opts {
@@ -61,6 +62,7 @@ struct opts {
 
 static const char usage_text[] =
     "usage: revgen [-qv] [-d DIR] -m MSG [--head REV] [--no-transaction]\n"
+    "       revgen [-qv] [-d DIR] -m MSG --repeatable\n"
     "       revgen [-qv] [-d DIR] [-u URL] -m MSG --autogenerate [--schema FILE]\n"
     "              [--rename HINT]... [--dev-url URL]\n"
     "       revgen [-qv] [-d DIR] merge -m MSG\n"
@@ -79,6 +81,8 @@ static const char help_text[] =
     "      --head REV       parent: REV (id or unique prefix, or 'base' for a\n"
     "                       new root) instead of the single head\n"
     "      --no-transaction mark the revision 'transaction: none'\n"
+    "      --repeatable     a repeatable revision: no parents, run again\n"
+    "                       whenever its file changes (views, functions)\n"
     "  -a, --autogenerate   write the SQL that turns the schema the revisions\n"
     "                       build into the one FILE builds\n"
     "      --schema FILE    the wanted schema (default schema.sql)\n"
@@ -135,7 +139,7 @@ static void
 parse_args(int argc, char **argv, struct opts *o)
 {
 	enum { OPT_HEAD = 256, OPT_SCHEMA, OPT_RENAME, OPT_DEVURL, OPT_NOTXN,
-	    OPT_HELP, OPT_VERSION, OPT_FROM };
+	    OPT_HELP, OPT_VERSION, OPT_FROM, OPT_REPEAT };
 	static const struct option longopts[] = {
 		{ "dir",		required_argument, NULL, 'd' },
 		{ "url",		required_argument, NULL, 'u' },
@@ -149,6 +153,7 @@ parse_args(int argc, char **argv, struct opts *o)
 		{ "dev-url",		required_argument, NULL, OPT_DEVURL },
 		{ "no-transaction",	no_argument,	   NULL, OPT_NOTXN },
 		{ "from",		required_argument, NULL, OPT_FROM },
+		{ "repeatable",		no_argument,	   NULL, OPT_REPEAT },
 		{ "help",		no_argument,	   NULL, OPT_HELP },
 		{ "version",		no_argument,	   NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 }
@@ -216,6 +221,9 @@ parse_args(int argc, char **argv, struct opts *o)
 			case OPT_FROM:
 				o->from = optarg;
 				o->given |= O_FROM;
+				break;
+			case OPT_REPEAT:
+				o->given |= O_REPEAT;
 				break;
 			case 'h':
 			case OPT_HELP:
@@ -418,9 +426,16 @@ cmd_new(const struct opts *o)
 	struct dbrev_graph *g;
 	const char *parent;
 
-	only_options(o, O_MESSAGE | O_HEAD | O_NOTXN);
+	if ((o->given & O_REPEAT) && (o->given & (O_HEAD | O_NOTXN)))
+		usage_error("%s does not go with --repeatable (a repeatable "
+		    "has no parents and runs in a transaction)",
+		    (o->given & O_HEAD) ? "--head" : "--no-transaction");
+	only_options(o, O_MESSAGE | O_HEAD | O_NOTXN | O_REPEAT);
 	g = load_graph(o->dir);
-	pick_parent(g, o, &parent, &rev.nparents);
+	if (o->given & O_REPEAT)
+		rev.repeatable = 1;
+	else
+		pick_parent(g, o, &parent, &rev.nparents);
 	rev.parents = &parent;
 	rev.message = o->message;
 	rev.no_transaction = (o->given & O_NOTXN) != 0;
