@@ -76,6 +76,8 @@ difference(const struct dbrev_revision *old, const struct dbrev_revision *new)
 		return "depends";
 	if (old->transactional != new->transactional)
 		return "transaction";
+	if (old->repeatable != new->repeatable)
+		return "repeatable";
 	if (strcmp(old->upgrade, new->upgrade) != 0)
 		return "upgrade section";
 	if (old->has_downgrade != new->has_downgrade ||
@@ -139,7 +141,12 @@ plan_rev(const struct dbrev_import_list *l, size_t i,
 		dbrev_buf_free(&text);
 		return -1;
 	}
-	if ((old = dbrev_graph_find(g, r->id)) != NULL) {
+	old = dbrev_graph_find(g, r->id);
+	if (old == NULL && g != NULL &&
+	    dbrev_graph_repeatable_index(g, r->id) >= 0)
+		old = dbrev_graph_repeatable(g,
+		    (size_t)dbrev_graph_repeatable_index(g, r->id));
+	if (old != NULL) {
 		if ((what = difference(old, p)) == NULL)
 			rc = 1;
 		else

@@ -59,6 +59,7 @@ struct dbrev_import_rev {
 	char	 *down_path;
 	unsigned  down_line;
 	int	  transactional; /* 0: "transaction: none" */
+	int	  repeatable;	/* "repeatable: yes": never in the chain */
 	char	**parents;	/* ids */
 	size_t	  nparents;
 	char	**depends;	/* ids of extra prerequisites */
