@@ -74,18 +74,33 @@ struct heap {
 	int			  by_path;
 };
 
-/* A repeatable's place among the ready ones: its file, else its id. */
-static const char *
-path_key(const struct dbrev_revision *r)
+/*
+ * Repeatables' file-name order: their paths (one directory) without
+ * ".sql", so that a name comes before its extensions (R__view before
+ * R__view_2, as Flyway orders descriptions); the id without a path.
+ */
+static int
+path_cmp(const struct dbrev_revision *a, const struct dbrev_revision *b)
 {
-	return r->path != NULL ? r->path : r->id;
+	const char *x = a->path != NULL ? a->path : a->id;
+	const char *y = b->path != NULL ? b->path : b->id;
+	size_t n = strlen(x), m = strlen(y);
+	int c;
+
+	if (n >= 4 && strcmp(x + n - 4, ".sql") == 0)
+		n -= 4;
+	if (m >= 4 && strcmp(y + m - 4, ".sql") == 0)
+		m -= 4;
+	if ((c = memcmp(x, y, n < m ? n : m)) != 0)
+		return c;
+	return n < m ? -1 : n > m ? 1 : strcmp(a->id, b->id);
 }
 
 static int
 heap_less(const struct heap *h, uint32_t x, uint32_t y)
 {
 	if (h->by_path)
-		return strcmp(path_key(h->revs[x]), path_key(h->revs[y])) < 0;
+		return path_cmp(h->revs[x], h->revs[y]) < 0;
 	return strcmp(h->revs[x]->id, h->revs[y]->id) < 0;
 }
 

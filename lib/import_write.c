@@ -163,8 +163,12 @@ plan_rev(const struct dbrev_import_list *l, size_t i,
 		rc = -1;
 		goto out;
 	}
-	dbrev_buf_printf(&name, "%s_%s.sql", r->id,
-	    dbrev_scaffold_slug(r->message, slug));
+	/* Repeatables run in file-name order: the id's (Flyway's). */
+	if (r->repeatable)
+		dbrev_buf_printf(&name, "%s.sql", r->id);
+	else
+		dbrev_buf_printf(&name, "%s_%s.sql", r->id,
+		    dbrev_scaffold_slug(r->message, slug));
 	st->path = join(versions, name.data);
 	if (lstat(st->path, &sb) == 0) {
 		rc = dbrev_error_set(err, DBREV_ERR_INPUT, st->path, 0,
