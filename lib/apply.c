@@ -501,20 +501,21 @@ plan_reaches_all(const struct dbrev_graph *g, const struct dbrev_revset *applied
 }
 
 /*
- * Run one repeatable (its row's checksum recorded before, or NULL) in
- * its own transaction, unless `outer`, with its row replaced.  The row
- * is read again inside the transaction: *skipped when another runner
- * has already run this text.
+ * Run one repeatable in its own transaction, unless `outer`, with its
+ * row replaced.  seen is the checksum its row had when the run began
+ * (NULL: no row).  The row is read again inside the transaction: when
+ * it is no longer the one seen, another runner has run the repeatable
+ * since, and *skipped is set.
  */
 static int
-run_repeatable(struct session *s, const struct dbrev_revision *r, int outer,
-    int *skipped, struct dbrev_error *err)
+run_repeatable(struct session *s, const struct dbrev_revision *r,
+    const char *seen, int outer, int *skipped, struct dbrev_error *err)
 {
 	const struct dbrev_driver *d = s->drv;
 	struct dbrev_error e = { 0 };
 	struct dbrev_applied *rows = NULL;
 	size_t n = 0, i;
-	int found = 0, same = 0;
+	int found = 0, same = seen == NULL;
 
 	*skipped = 0;
 	if (!outer && d->begin(s->c, err) == -1)
@@ -524,11 +525,12 @@ run_repeatable(struct session *s, const struct dbrev_revision *r, int outer,
 	for (i = 0; i < n; i++)
 		if (strcmp(rows[i].revision, r->id) == 0) {
 			found = 1;
-			same = rows[i].state == DBREV_ROW_APPLIED &&
-			    strcmp(rows[i].checksum, r->checksum) == 0;
+			same = seen != NULL &&
+			    rows[i].state == DBREV_ROW_APPLIED &&
+			    strcmp(rows[i].checksum, seen) == 0;
 		}
 	dbrev_applied_free(rows, n);
-	if (same) {
+	if (!same) {
 		*skipped = 1;
 		return outer ? 0 : d->commit(s->c, err) == -1 ? -1 : 0;
 	}
@@ -654,7 +656,8 @@ dbrev_apply_run(const struct dbrev_apply_options *o, enum dbrev_direction dir,
 	for (i = 0; i < nreps; i++) {
 		r = dbrev_graph_repeatable(s.g, reps[i]);
 		t = dbrev_now_ms();
-		if (run_repeatable(&s, r, outer, &skipped, err) == -1) {
+		if (run_repeatable(&s, r, sums[reps[i]], outer, &skipped,
+		    err) == -1) {
 			if (outer) {
 				struct dbrev_error ignore = { 0 };
 
