@@ -512,11 +512,17 @@ order_repeatables(struct dbrev_graph *g, struct dbrev_revision **reps,
 	for (i = 0; i < n; i++) {
 		r = reps[byid[i]];
 		if (i > 0 && strcmp(r->id, reps[byid[i - 1]]->id) == 0) {
-			dbrev_error_set(err, DBREV_ERR_INPUT, r->path,
-			    r->revision_line, "give one of them a new id "
+			/* The later file is the duplicate, as in the chain. */
+			struct dbrev_revision *o = reps[byid[i - 1]], *d = r;
+
+			if (path_cmp(o, d) > 0) {
+				d = o;
+				o = r;
+			}
+			dbrev_error_set(err, DBREV_ERR_INPUT, d->path,
+			    d->revision_line, "give one of them a new id "
 			    "(revgen makes unique ones)", "duplicate revision "
-			    "id '%s' (also in %s)", r->id,
-			    reps[byid[i - 1]]->path);
+			    "id '%s' (also in %s)", d->id, o->path);
 			bad = 1;
 		} else if ((x = find_index(g, r->id)) >= 0) {
 			dbrev_error_set(err, DBREV_ERR_INPUT, r->path,
