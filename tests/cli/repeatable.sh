@@ -232,6 +232,17 @@ backend_cases() {
 	status_is 0
 	stdout_lacks "repeatable"
 
+	tcase "$B: the schema the revisions build (revgen check, autogenerate) has the repeatables' views"
+	history "chk_$B"
+	# The schema file: every upgrade section in run order, as written.
+	revorder -d "chk_$B" | cut -f2 | while IFS= read -r f; do
+		awk '/^-- \+upgrade/ { u = 1; next } /^-- \+downgrade/ { u = 0 } u' "$f"
+	done >"chk_$B.sql"
+	grep -q "CREATE VIEW a_named" "chk_$B.sql" || fail "schema file: $(cat "chk_$B.sql")"
+	run revgen -d "chk_$B" -u "$(url one)" check --schema "chk_$B.sql"
+	status_is 0
+	stdout_lacks "VIEW"
+
 	tcase "$B: online upgrade and the offline script agree (schema, rows, version table)"
 	history "off_$B"
 	offline_same "$B" "off_$B" "repeatables"
