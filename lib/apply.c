@@ -503,9 +503,10 @@ plan_reaches_all(const struct dbrev_graph *g, const struct dbrev_revset *applied
 /*
  * Run one repeatable in its own transaction, unless `outer`, with its
  * row replaced.  seen is the checksum its row had when the run began
- * (NULL: no row).  The row is read again inside the transaction: when
- * it is no longer the one seen, another runner has run the repeatable
- * since, and *skipped is set.
+ * (NULL: no row).  The row is looked up again inside the transaction
+ * (one cheap read, as for a versioned revision): a row that came or
+ * went since then means another runner has been at it, and *skipped is
+ * set (the run's lock keeps that from happening between revapply runs).
  */
 static int
 run_repeatable(struct session *s, const struct dbrev_revision *r,
@@ -513,24 +514,15 @@ run_repeatable(struct session *s, const struct dbrev_revision *r,
 {
 	const struct dbrev_driver *d = s->drv;
 	struct dbrev_error e = { 0 };
-	struct dbrev_applied *rows = NULL;
-	size_t n = 0, i;
-	int found = 0, same = seen == NULL;
+	enum dbrev_row_state state = DBREV_ROW_APPLIED;
+	int found = 0;
 
 	*skipped = 0;
 	if (!outer && d->begin(s->c, err) == -1)
 		return -1;
-	if (d->table_read(s->c, s->table, &rows, &n, err) == -1)
+	if (row_get(s, r->id, &found, &state, err) == -1)
 		goto fail;
-	for (i = 0; i < n; i++)
-		if (strcmp(rows[i].revision, r->id) == 0) {
-			found = 1;
-			same = seen != NULL &&
-			    rows[i].state == DBREV_ROW_APPLIED &&
-			    strcmp(rows[i].checksum, seen) == 0;
-		}
-	dbrev_applied_free(rows, n);
-	if (!same) {
+	if (found != (seen != NULL) || state != DBREV_ROW_APPLIED) {
 		*skipped = 1;
 		return outer ? 0 : d->commit(s->c, err) == -1 ? -1 : 0;
 	}
