@@ -119,6 +119,10 @@ check_rows(const struct dbrev_apply_options *o, const struct dbrev_graph *g,
 
 	for (i = 0; i < nrows; i++) {
 		k = dbrev_graph_index(g, rows[i].revision);
+		/* A repeatable's row is a record of what ran, never in the way. */
+		if (k < 0 && dbrev_graph_repeatable_index(g,
+		    rows[i].revision) >= 0)
+			continue;
 		if (k < 0) {
 			rc = dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
 			    NULL, "version table %s records revision '%s', "
@@ -445,6 +449,114 @@ fail:
 }
 
 /*
+ * The checksum recorded for each repeatable (run order; NULL: no row
+ * in state applied), pointing into rows.
+ */
+static const char **
+recorded_sums(const struct dbrev_graph *g, const struct dbrev_applied *rows,
+    size_t nrows)
+{
+	size_t n = dbrev_graph_nrepeatable(g), i;
+	const char **sum = dbrev_xcalloc(n + 1, sizeof(*sum));
+	long k;
+
+	for (i = 0; i < nrows; i++)
+		if (rows[i].state == DBREV_ROW_APPLIED &&
+		    (k = dbrev_graph_repeatable_index(g, rows[i].revision)) >= 0)
+			sum[k] = rows[i].checksum;
+	return sum;
+}
+
+/*
+ * The repeatables to run, in run order, into due[]: each whose text
+ * differs from what ran (sums[i], NULL: never ran), and each that
+ * depends on one of those, since re-creating an object may drop what
+ * was built on it (DROP VIEW ... CASCADE).  Returns how many.
+ */
+static size_t
+repeatables_due(const struct dbrev_graph *g, const char **sums, size_t *due)
+{
+	size_t n = dbrev_graph_nrepeatable(g), i, j, k = 0;
+	unsigned char *run = dbrev_xcalloc(n + 1, 1);
+	const struct dbrev_revision *r;
+	long x;
+
+	/* Run order puts a repeatable after those it depends on. */
+	for (i = 0; i < n; i++) {
+		r = dbrev_graph_repeatable(g, i);
+		run[i] = sums[i] == NULL || strcmp(sums[i], r->checksum) != 0;
+		for (j = 0; j < r->ndepends && !run[i]; j++)
+			run[i] = (x = dbrev_graph_repeatable_index(g,
+			    r->depends[j])) >= 0 && run[x];
+		if (run[i])
+			due[k++] = i;
+	}
+	free(run);
+	return k;
+}
+
+/* Whether every versioned revision is applied once the plan has run. */
+static int
+plan_reaches_all(const struct dbrev_graph *g, const struct dbrev_revset *applied,
+    const struct dbrev_plan *plan)
+{
+	size_t i, n = 0;
+
+	if (plan->direction != DBREV_UPGRADE)
+		return 0;
+	for (i = 0; i < applied->n; i++)
+		n += applied->in[i] != 0;
+	return n + plan->nsteps == dbrev_graph_count(g);
+}
+
+/*
+ * Run one repeatable in its own transaction, unless `outer`, with its
+ * row replaced.  seen is the checksum its row had when the run began
+ * (NULL: no row).  The row is looked up again inside the transaction
+ * (one cheap read, as for a versioned revision): a row that came or
+ * went since then means another runner has been at it, and *skipped is
+ * set (the run's lock keeps that from happening between revapply runs).
+ */
+static int
+run_repeatable(struct session *s, const struct dbrev_revision *r,
+    const char *seen, int outer, int *skipped, struct dbrev_error *err)
+{
+	const struct dbrev_driver *d = s->drv;
+	struct dbrev_error e = { 0 };
+	enum dbrev_row_state state = DBREV_ROW_APPLIED;
+	int found = 0;
+
+	*skipped = 0;
+	if (!outer && d->begin(s->c, err) == -1)
+		return -1;
+	if (row_get(s, r->id, &found, &state, err) == -1)
+		goto fail;
+	if (found != (seen != NULL) || state != DBREV_ROW_APPLIED) {
+		*skipped = 1;
+		return outer ? 0 : d->commit(s->c, err) == -1 ? -1 : 0;
+	}
+	if (d->exec(s->c, r->upgrade != NULL ? r->upgrade : "", path_of(r),
+	    r->upgrade_line, &e) == -1 ||
+	    (found && d->table_delete(s->c, s->table, r->id, &e) == -1) ||
+	    d->table_insert(s->c, s->table, r->id, r->checksum,
+	    DBREV_ROW_APPLIED, &e) == -1 ||
+	    (!outer && d->commit(s->c, &e) == -1)) {
+		sql_error(err, &e, r);
+		goto fail;
+	}
+	return 0;
+fail:
+	{
+		struct dbrev_error ignore = { 0 };
+
+		if (!outer)
+			d->rollback(s->c, &ignore);
+		dbrev_error_clear(&ignore);
+	}
+	return -1;
+}
+
+/*
  * --single-transaction failed after reporting steps [0, done): they were
  * rolled back with it.  Say so, and put the applied set back as before.
  */
@@ -483,7 +595,8 @@ dbrev_apply_run(const struct dbrev_apply_options *o, enum dbrev_direction dir,
 	const struct dbrev_revision *r;
 	double t0 = dbrev_now_ms(), t;
 	char *before = NULL;
-	size_t i;
+	const char **sums = NULL;
+	size_t *reps = NULL, nreps = 0, i;
 	int rc = -1, skipped, outer = o->single_transaction;
 
 	memset(res, 0, sizeof(*res));
@@ -494,6 +607,12 @@ dbrev_apply_run(const struct dbrev_apply_options *o, enum dbrev_direction dir,
 		goto out;
 	if (dbrev_graph_plan(s.g, &s.applied, dir, target, &plan, err) == -1)
 		goto out;
+	/* Repeatables: once every versioned one is, each whose text changed. */
+	reps = dbrev_xcalloc(dbrev_graph_nrepeatable(s.g) + 1, sizeof(*reps));
+	if (plan_reaches_all(s.g, &s.applied, &plan)) {
+		sums = recorded_sums(s.g, s.rows, s.nrows);
+		nreps = repeatables_due(s.g, sums, reps);
+	}
 	if (outer)
 		for (i = 0; i < plan.nsteps; i++) {
 			r = dbrev_graph_at(s.g, plan.steps[i]);
@@ -506,10 +625,10 @@ dbrev_apply_run(const struct dbrev_apply_options *o, enum dbrev_direction dir,
 				goto out;
 			}
 		}
-	if (plan.nsteps > 0 && dir == DBREV_UPGRADE &&
+	if (plan.nsteps + nreps > 0 && dir == DBREV_UPGRADE &&
 	    s.drv->table_ensure(s.c, s.table, err) == -1)
 		goto out;
-	if (outer && plan.nsteps > 0 && s.drv->begin(s.c, err) == -1)
+	if (outer && plan.nsteps + nreps > 0 && s.drv->begin(s.c, err) == -1)
 		goto out;
 	if (outer) {
 		before = dbrev_xmalloc(s.applied.n + 1);
@@ -535,7 +654,29 @@ dbrev_apply_run(const struct dbrev_apply_options *o, enum dbrev_direction dir,
 			res->napplied++;
 		report(o, dir, r, dbrev_now_ms() - t, skipped);
 	}
-	if (outer && plan.nsteps > 0 && s.drv->commit(s.c, err) == -1) {
+	for (i = 0; i < nreps; i++) {
+		r = dbrev_graph_repeatable(s.g, reps[i]);
+		t = dbrev_now_ms();
+		if (run_repeatable(&s, r, sums[reps[i]], outer, &skipped,
+		    err) == -1) {
+			if (outer) {
+				struct dbrev_error ignore = { 0 };
+
+				s.drv->rollback(s.c, &ignore);
+				dbrev_error_clear(&ignore);
+				undone(&s, before, &plan, plan.nsteps, dir,
+				    res, err);
+			}
+			goto out;
+		}
+		if (skipped)
+			res->nskipped++;
+		else
+			res->napplied++;
+		report(o, dir, r, dbrev_now_ms() - t, skipped);
+	}
+	if (outer && plan.nsteps + nreps > 0 &&
+	    s.drv->commit(s.c, err) == -1) {
 		undone(&s, before, &plan, plan.nsteps, dir, res, err);
 		goto out;
 	}
@@ -545,6 +686,8 @@ out:
 		set_current(s.g, &s.applied, res);
 	res->ms = dbrev_now_ms() - t0;
 	free(before);
+	free(sums);
+	free(reps);
 	dbrev_plan_free(&plan);
 	session_end(&s);
 	scrub(url_of(o), err);
@@ -577,6 +720,10 @@ dbrev_apply_stamp(const struct dbrev_apply_options *o, const char *target,
 	/* Rows to drop: outside the target, in progress, or edited. */
 	for (i = 0; i < s.nrows; i++) {
 		k = dbrev_graph_index(s.g, s.rows[i].revision);
+		/* Stamping moves the chain only: repeatables keep their rows. */
+		if (k < 0 && dbrev_graph_repeatable_index(s.g,
+		    s.rows[i].revision) >= 0)
+			continue;
 		ok = k >= 0 && want.in[k] &&
 		    s.rows[i].state == DBREV_ROW_APPLIED &&
 		    strcmp(s.rows[i].checksum,
@@ -646,7 +793,10 @@ dbrev_apply_resolve(const struct dbrev_apply_options *o, const char *rev,
 	for (i = 0; i < s.nrows; i++)
 		if (strcmp(s.rows[i].revision, rev) == 0)
 			found = 1;
-	if (!found || applied) {
+	if ((k = dbrev_graph_repeatable_index(s.g, rev)) >= 0) {
+		r = dbrev_graph_repeatable(s.g, (size_t)k);
+		id = r->id;
+	} else if (!found || applied) {
 		if ((k = dbrev_graph_lookup(s.g, rev, &e)) < 0) {
 			if (!found) {
 				dbrev_error_set(err, e.kind, e.file, e.line,
@@ -696,6 +846,22 @@ out:
 	return rc;
 }
 
+/* Each repeatable's state against the rows. */
+static void
+rep_status(const struct dbrev_graph *g, const struct dbrev_applied *rows,
+    size_t nrows, struct dbrev_status *st)
+{
+	const char **sums = recorded_sums(g, rows, nrows);
+	size_t i, n = dbrev_graph_nrepeatable(g);
+
+	st->rep_state = dbrev_xcalloc(n + 1, 1);
+	for (i = 0; i < n; i++)
+		st->rep_state[i] = sums[i] == NULL ? DBREV_REP_NEW :
+		    strcmp(sums[i], dbrev_graph_repeatable(g, i)->checksum) ?
+		    DBREV_REP_CHANGED : DBREV_REP_CURRENT;
+	free(sums);
+}
+
 int
 dbrev_apply_status(const struct dbrev_apply_options *o, struct dbrev_status *st,
     struct dbrev_error *err)
@@ -713,8 +879,12 @@ dbrev_apply_status(const struct dbrev_apply_options *o, struct dbrev_status *st,
 	st->edited = dbrev_xcalloc(n + 1, 1);
 	st->current = dbrev_xcalloc(n + 1, sizeof(*st->current));
 	st->unknown = dbrev_xcalloc(s.nrows + 1, sizeof(*st->unknown));
+	rep_status(s.g, s.rows, s.nrows, st);
 	for (i = 0; i < s.nrows; i++) {
 		k = dbrev_graph_index(s.g, s.rows[i].revision);
+		if (k < 0 && dbrev_graph_repeatable_index(s.g,
+		    s.rows[i].revision) >= 0)
+			continue;
 		if (k < 0) {
 			st->unknown[st->nunknown++] =
 			    dbrev_xstrdup(s.rows[i].revision);
@@ -759,6 +929,7 @@ dbrev_status_free(struct dbrev_status *st)
 	free(st->unknown);
 	free(st->in_progress);
 	free(st->edited);
+	free(st->rep_state);
 	free(st->current);
 	dbrev_applied_free(st->rows, st->nrows);
 	dbrev_revset_free(&st->applied);
@@ -773,6 +944,11 @@ script_comment(struct dbrev_buf *out, enum dbrev_direction dir,
 {
 	size_t i;
 
+	if (r->repeatable) {
+		dbrev_buf_printf(out, "\n-- upgrade (repeatable) %s%s%s (%s)\n",
+		    r->id, *r->message ? ", " : "", r->message, path_of(r));
+		return;
+	}
 	dbrev_buf_printf(out, "\n-- %s ", dir == DBREV_UPGRADE ? "upgrade" :
 	    "downgrade");
 	if (dir == DBREV_DOWNGRADE)
@@ -784,6 +960,29 @@ script_comment(struct dbrev_buf *out, enum dbrev_direction dir,
 	if (dir == DBREV_UPGRADE)
 		dbrev_buf_printf(out, " -> %s", r->id);
 	dbrev_buf_printf(out, ", %s (%s)\n", r->message, path_of(r));
+}
+
+/* A repeatable in the offline script: run, then its row replaced. */
+static int
+script_repeatable(struct dbrev_buf *out, const struct dbrev_driver *d,
+    const char *table, const struct dbrev_revision *r, int outer,
+    struct dbrev_error *err)
+{
+	const char *sql = r->upgrade != NULL ? r->upgrade : "";
+
+	script_comment(out, DBREV_UPGRADE, r);
+	if (!outer)
+		dbrev_buf_puts(out, "BEGIN;\n");
+	if (d->script_sql(out, sql, path_of(r), r->upgrade_line, 1,
+	    err) == -1)
+		return -1;
+	if (d->script_reset != NULL)
+		d->script_reset(out, sql);
+	d->script_delete(out, table, r->id);
+	d->script_insert(out, table, r->id, r->checksum);
+	if (!outer)
+		dbrev_buf_puts(out, "COMMIT;\n");
+	return 0;
 }
 
 int
@@ -798,7 +997,7 @@ dbrev_apply_sql(const struct dbrev_apply_options *o, enum dbrev_dialect dia,
 	struct dbrev_plan plan = { 0 };
 	const char *table = table_of(o), *sql;
 	int rc = -1, outer = o->single_transaction, tx;
-	size_t i;
+	size_t i, nreps = 0;
 
 	if ((d = dbrev_driver_for(dia)) == NULL) {
 		if (dbrev_dialect_unbuilt_hint(dia) != NULL)
@@ -817,6 +1016,8 @@ dbrev_apply_sql(const struct dbrev_apply_options *o, enum dbrev_dialect dia,
 		goto out;
 	if (dbrev_graph_plan(g, &applied, dir, to, &plan, err) == -1)
 		goto out;
+	if (plan_reaches_all(g, &applied, &plan))
+		nreps = dbrev_graph_nrepeatable(g);
 	if (outer)
 		for (i = 0; i < plan.nsteps; i++) {
 			r = dbrev_graph_at(g, plan.steps[i]);
@@ -831,11 +1032,15 @@ dbrev_apply_sql(const struct dbrev_apply_options *o, enum dbrev_dialect dia,
 		}
 
 	dbrev_buf_printf(out, "-- dbrev %s: %s from %s to %s (%s), "
-	    "%zu revision%s\n", DBREV_VERSION, dir == DBREV_UPGRADE ?
+	    "%zu revision%s", DBREV_VERSION, dir == DBREV_UPGRADE ?
 	    "upgrade" : "downgrade", from != NULL && *from ? from : "base",
 	    to != NULL && *to ? to : (dir == DBREV_UPGRADE ? "head" : "-1"),
 	    dbrev_dialect_name(dia), plan.nsteps, plan.nsteps == 1 ? "" :
 	    "s");
+	if (nreps > 0)
+		dbrev_buf_printf(out, " and %zu repeatable%s", nreps,
+		    nreps == 1 ? "" : "s");
+	dbrev_buf_puts(out, "\n");
 	dbrev_buf_puts(out, d->script_preamble);
 	d->script_table_ensure(out, table);
 	if (outer)
@@ -862,6 +1067,10 @@ dbrev_apply_sql(const struct dbrev_apply_options *o, enum dbrev_dialect dia,
 		if (tx)
 			dbrev_buf_puts(out, "COMMIT;\n");
 	}
+	for (i = 0; i < nreps; i++)
+		if (script_repeatable(out, d, table,
+		    dbrev_graph_repeatable(g, i), outer, err) == -1)
+			goto out;
 	if (outer)
 		dbrev_buf_puts(out, "\nCOMMIT;\n");
 	rc = 0;

@@ -274,7 +274,7 @@ open_memory(sqlite3 **db, struct dbrev_error *err)
 	return 0;
 }
 
-/* Replay every revision's upgrade, in apply order. */
+/* Replay every revision's upgrade, in apply order, repeatables last. */
 static int
 replay(sqlite3 *db, const char *dir, struct dbrev_error *err)
 {
@@ -284,8 +284,9 @@ replay(sqlite3 *db, const char *dir, struct dbrev_error *err)
 	if (dbrev_graph_load(dir, 0, &g, err) == -1)
 		return -1;
 	n = dbrev_graph_count(g);
-	for (i = 0; i < n; i++) {
-		const struct dbrev_revision *r = dbrev_graph_at(g, i);
+	for (i = 0; i < n + dbrev_graph_nrepeatable(g); i++) {
+		const struct dbrev_revision *r = i < n ? dbrev_graph_at(g, i) :
+		    dbrev_graph_repeatable(g, i - n);
 
 		if (r->upgrade == NULL)
 			continue;

@@ -490,7 +490,8 @@ dbrev_backup_revision_of(const struct dbrev_applied *rows, size_t n,
 	long last = -1;
 
 	for (i = 0; i < n; i++)
-		if (rows[i].state == DBREV_ROW_APPLIED) {
+		if (rows[i].state == DBREV_ROW_APPLIED && (g == NULL ||
+		    dbrev_graph_repeatable_index(g, rows[i].revision) < 0)) {
 			napplied++;
 			last = (long)i;	/* rows come ordered by applied_at */
 		}
@@ -503,6 +504,9 @@ dbrev_backup_revision_of(const struct dbrev_applied *rows, size_t n,
 		long ix;
 
 		if (rows[i].state != DBREV_ROW_APPLIED)
+			continue;
+		/* A repeatable is no revision to be at. */
+		if (dbrev_graph_repeatable_index(g, rows[i].revision) >= 0)
 			continue;
 		if ((ix = dbrev_graph_index(g, rows[i].revision)) < 0) {
 			/* The directory does not know it: trust the table. */

@@ -28,6 +28,9 @@ struct dbrev_graph {
 	uint32_t		 *hash;		/* index + 1; 0 is empty */
 	size_t			  hcap;		/* power of two */
 	uint32_t		 *sorted;	/* indices sorted by id */
+	struct dbrev_revision	**reps;		/* repeatables, in run order */
+	size_t			  nreps;
+	uint32_t		 *reps_byid;	/* their indices sorted by id */
 };
 
 static uint32_t
@@ -63,16 +66,41 @@ find_index(const struct dbrev_graph *g, const char *id)
 	return g->hash[i] != 0 ? (long)g->hash[i] - 1 : -1;
 }
 
-/* Min-heap of indices ordered by id. */
+/* Min-heap of indices ordered by id (or by file, for repeatables). */
 struct heap {
 	uint32_t		 *a;
 	size_t			  n;
 	struct dbrev_revision	**revs;
+	int			  by_path;
 };
+
+/*
+ * Repeatables' file-name order: their paths (one directory) without
+ * ".sql", so that a name comes before its extensions (R__view before
+ * R__view_2, as Flyway orders descriptions); the id without a path.
+ */
+static int
+path_cmp(const struct dbrev_revision *a, const struct dbrev_revision *b)
+{
+	const char *x = a->path != NULL ? a->path : a->id;
+	const char *y = b->path != NULL ? b->path : b->id;
+	size_t n = strlen(x), m = strlen(y);
+	int c;
+
+	if (n >= 4 && strcmp(x + n - 4, ".sql") == 0)
+		n -= 4;
+	if (m >= 4 && strcmp(y + m - 4, ".sql") == 0)
+		m -= 4;
+	if ((c = memcmp(x, y, n < m ? n : m)) != 0)
+		return c;
+	return n < m ? -1 : n > m ? 1 : strcmp(a->id, b->id);
+}
 
 static int
 heap_less(const struct heap *h, uint32_t x, uint32_t y)
 {
+	if (h->by_path)
+		return path_cmp(h->revs[x], h->revs[y]) < 0;
 	return strcmp(h->revs[x]->id, h->revs[y]->id) < 0;
 }
 
@@ -241,6 +269,26 @@ free_revs(struct dbrev_revision **revs, size_t n)
 		dbrev_revision_free(revs[i]);
 }
 
+/* The repeatable with this id (reps_byid: indices sorted by id), or -1. */
+static long
+rep_find(struct dbrev_revision **reps, const uint32_t *byid, size_t n,
+    const char *id)
+{
+	size_t lo = 0, hi = n, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcmp(id, reps[byid[mid]]->id)) == 0)
+			return (long)byid[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}
+
 /* What dbrev_graph_build works on, step to step. */
 struct build {
 	struct dbrev_revision	**revs;		/* by first appearance */
@@ -252,6 +300,9 @@ struct build {
 	uint32_t		 *indeg;
 	uint32_t		 *fill;		/* scratch, n + 1 entries */
 	uint32_t		 *order;	/* apply order: old indices */
+	struct dbrev_revision	**reps;		/* repeatables: only to name */
+	const uint32_t		 *reps_byid;
+	size_t			  nreps;
 };
 
 /* Ids: hash them, rejecting duplicates (naming both files).  1: bad. */
@@ -309,6 +360,19 @@ build_edges(struct build *b, struct dbrev_error *err)
 			    r->depends[j - r->nparents];
 
 			slot = hash_slot(b->tab, b->cap, b->revs, id);
+			if (b->tab[slot] == 0 &&
+			    rep_find(b->reps, b->reps_byid, b->nreps, id) >= 0) {
+				dbrev_error_set(err, DBREV_ERR_INPUT, r->path,
+				    j < r->nparents ? r->parents_line :
+				    r->depends_line, "repeatables run after "
+				    "every versioned revision; remove the id, "
+				    "or make it a versioned revision", "%s '%s' "
+				    "of revision '%s' is a repeatable revision",
+				    j < r->nparents ? "parent" : "dependency",
+				    id, r->id);
+				bad = 1;
+				continue;
+			}
 			if (b->tab[slot] == 0) {
 				dbrev_error_set(err, DBREV_ERR_INPUT, r->path,
 				    j < r->nparents ? r->parents_line :
@@ -410,6 +474,7 @@ build_order(struct build *b, unsigned char *done)
 	h.a = dbrev_xmalloc((n ? n : 1) * sizeof(*h.a));
 	h.n = 0;
 	h.revs = b->revs;
+	h.by_path = 0;
 	for (i = 0; i < n; i++)
 		if (b->indeg[i] == 0)
 			heap_push(&h, (uint32_t)i);
@@ -497,8 +562,10 @@ build_graph(struct build *b)
 	return g;
 }
 
-int
-dbrev_graph_build(struct dbrev_revision **in, size_t nin,
+/* The versioned revisions' graph (repeatables: only to name them). */
+static int
+build_chain(struct dbrev_revision **in, size_t nin,
+    struct dbrev_revision **reps, const uint32_t *reps_byid, size_t nreps,
     struct dbrev_graph **out, struct dbrev_error *err)
 {
 	struct build b;
@@ -513,6 +580,9 @@ dbrev_graph_build(struct dbrev_revision **in, size_t nin,
 		    "too many revisions (%zu)", nin);
 	}
 	memset(&b, 0, sizeof b);
+	b.reps = reps;
+	b.reps_byid = reps_byid;
+	b.nreps = nreps;
 	bad = build_ids(&b, in, nin, err);
 	bad |= build_edges(&b, err);
 	bad |= check_baselines(&b, err);
@@ -537,6 +607,182 @@ dbrev_graph_build(struct dbrev_revision **in, size_t nin,
 	}
 	*out = build_graph(&b);
 	return 0;
+}
+
+/*
+ * Put the repeatables in run order: their depends on each other first
+ * (Kahn's algorithm), ties by file name.  Checks ids unique among them
+ * and against the chain, and every depends known.  Owns reps.
+ */
+static int
+order_repeatables(struct dbrev_graph *g, struct dbrev_revision **reps,
+    size_t n, uint32_t *byid, struct dbrev_error *err)
+{
+	uint32_t *pre_off, *pre, *indeg, *order, *dep_off, *dep, *fill;
+	unsigned char *done;
+	struct dbrev_revision *r;
+	struct heap h;
+	size_t i, j, k, nedges = 0;
+	long x;
+	int bad = 0;
+
+	for (i = 0; i < n; i++) {
+		r = reps[byid[i]];
+		if (i > 0 && strcmp(r->id, reps[byid[i - 1]]->id) == 0) {
+			/* The later file is the duplicate, as in the chain. */
+			struct dbrev_revision *o = reps[byid[i - 1]], *d = r;
+
+			if (path_cmp(o, d) > 0) {
+				d = o;
+				o = r;
+			}
+			dbrev_error_set(err, DBREV_ERR_INPUT, d->path,
+			    d->revision_line, "give one of them a new id "
+			    "(revgen makes unique ones)", "duplicate revision "
+			    "id '%s' (also in %s)", d->id, o->path);
+			bad = 1;
+		} else if ((x = find_index(g, r->id)) >= 0) {
+			dbrev_error_set(err, DBREV_ERR_INPUT, r->path,
+			    r->revision_line, "give one of them a new id "
+			    "(revgen makes unique ones)", "duplicate revision "
+			    "id '%s' (also in %s)", r->id, g->revs[x]->path);
+			bad = 1;
+		}
+		nedges += r->ndepends;
+	}
+	/* Edges: a repeatable's depends on other repeatables. */
+	pre_off = dbrev_xmalloc((n + 1) * sizeof(*pre_off));
+	pre = dbrev_xmalloc((nedges ? nedges : 1) * sizeof(*pre));
+	indeg = dbrev_xcalloc(n + 1, sizeof(*indeg));
+	for (k = 0, i = 0; i < n; i++) {
+		r = reps[i];
+		pre_off[i] = (uint32_t)k;
+		for (j = 0; j < r->ndepends; j++) {
+			if (find_index(g, r->depends[j]) >= 0)
+				continue;	/* a versioned one: ran before */
+			if ((x = rep_find(reps, byid, n, r->depends[j])) < 0) {
+				dbrev_error_set(err, DBREV_ERR_INPUT, r->path,
+				    r->depends_line, "fix the id, or add the "
+				    "missing revision file", "dependency '%s' "
+				    "of revision '%s' does not exist",
+				    r->depends[j], r->id);
+				bad = 1;
+				continue;
+			}
+			pre[k++] = (uint32_t)x;
+			indeg[i]++;
+		}
+	}
+	pre_off[n] = (uint32_t)k;
+	nedges = k;
+	dep_off = dbrev_xcalloc(n + 1, sizeof(*dep_off));
+	dep = dbrev_xmalloc((nedges ? nedges : 1) * sizeof(*dep));
+	fill = dbrev_xcalloc(n + 1, sizeof(*fill));
+	for (k = 0; k < nedges; k++)
+		dep_off[pre[k] + 1]++;
+	for (i = 0; i < n; i++)
+		dep_off[i + 1] += dep_off[i];
+	for (i = 0; i < n; i++)
+		for (k = pre_off[i]; k < pre_off[i + 1]; k++)
+			dep[dep_off[pre[k]] + fill[pre[k]]++] = (uint32_t)i;
+	order = dbrev_xmalloc((n ? n : 1) * sizeof(*order));
+	done = dbrev_xcalloc(n + 1, 1);
+	h.a = dbrev_xmalloc((n ? n : 1) * sizeof(*h.a));
+	h.n = 0;
+	h.revs = reps;
+	h.by_path = 1;
+	for (i = 0; i < n; i++)
+		if (indeg[i] == 0)
+			heap_push(&h, (uint32_t)i);
+	for (k = 0; h.n > 0; k++) {
+		uint32_t v = heap_pop(&h);
+
+		order[k] = v;
+		done[v] = 1;
+		for (j = dep_off[v]; j < dep_off[v + 1]; j++)
+			if (--indeg[dep[j]] == 0)
+				heap_push(&h, dep[j]);
+	}
+	if (k != n && !bad) {
+		report_cycles(reps, n, pre_off, pre, done, byid, err);
+		bad = 1;
+	}
+	if (!bad) {
+		g->reps = dbrev_xmalloc((n ? n : 1) * sizeof(*g->reps));
+		for (i = 0; i < n; i++)
+			g->reps[i] = reps[order[i]];
+		g->nreps = n;
+		/* byid now in run-order indices: invert order. */
+		for (i = 0; i < n; i++)
+			fill[order[i]] = (uint32_t)i;
+		for (i = 0; i < n; i++)
+			byid[i] = fill[byid[i]];
+		g->reps_byid = byid;
+	} else {
+		free_revs(reps, n);
+		free(byid);
+	}
+	free(h.a);
+	free(done);
+	free(order);
+	free(fill);
+	free(dep);
+	free(dep_off);
+	free(indeg);
+	free(pre);
+	free(pre_off);
+	return bad ? -1 : 0;
+}
+
+int
+dbrev_graph_build(struct dbrev_revision **in, size_t nin,
+    struct dbrev_graph **out, struct dbrev_error *err)
+{
+	struct dbrev_revision **chain, **reps;
+	size_t i, nchain = 0, nreps = 0;
+	uint32_t *byid;
+	int rc;
+
+	*out = NULL;
+	chain = dbrev_xmalloc((nin ? nin : 1) * sizeof(*chain));
+	reps = dbrev_xmalloc((nin ? nin : 1) * sizeof(*reps));
+	for (i = 0; i < nin; i++) {
+		if (in[i]->repeatable)
+			reps[nreps++] = in[i];
+		else
+			chain[nchain++] = in[i];
+	}
+	byid = sort_by_id(reps, nreps);
+	rc = build_chain(chain, nchain, reps, byid, nreps, out, err);
+	free(chain);
+	if (rc == 0 && order_repeatables(*out, reps, nreps, byid, err) == -1) {
+		dbrev_graph_free(*out);
+		*out = NULL;
+		rc = -1;
+	} else if (rc != 0) {
+		free_revs(reps, nreps);
+		free(byid);
+	}
+	free(reps);
+	return rc;
+}
+
+size_t
+dbrev_graph_nrepeatable(const struct dbrev_graph *g)
+{
+	return g->nreps;
+}
+
+const struct dbrev_revision *
+dbrev_graph_repeatable(const struct dbrev_graph *g, size_t i)
+{
+	return i < g->nreps ? g->reps[i] : NULL;
+}
+
+long
+dbrev_graph_repeatable_index(const struct dbrev_graph *g, const char *id)
+{
+	return rep_find(g->reps, g->reps_byid, g->nreps, id);
 }
 
 static int
@@ -661,6 +907,9 @@ dbrev_graph_free(struct dbrev_graph *g)
 	free(g->nchild);
 	free(g->hash);
 	free(g->sorted);
+	free_revs(g->reps, g->nreps);
+	free(g->reps);
+	free(g->reps_byid);
 	free(g);
 }
 

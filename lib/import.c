@@ -463,7 +463,11 @@ dbrev_import_render(const struct dbrev_import_rev *r, struct dbrev_buf *out)
 	size_t i;
 
 	dbrev_buf_reset(out);
-	dbrev_buf_printf(out, "-- revision: %s\n-- parents:", r->id);
+	dbrev_buf_printf(out, "-- revision: %s\n", r->id);
+	if (r->repeatable)
+		dbrev_buf_puts(out, "-- repeatable: yes");
+	else
+		dbrev_buf_puts(out, "-- parents:");
 	for (i = 0; i < r->nparents; i++)
 		dbrev_buf_printf(out, " %s", r->parents[i]);
 	dbrev_buf_printf(out, "\n-- message: %s\n", r->message);
@@ -511,6 +515,7 @@ round_trip(const struct dbrev_import_rev *r, struct dbrev_error *err)
 	    &e) == 0 && strcmp(p->id, r->id) == 0 &&
 	    p->nparents == r->nparents && p->ndepends == r->ndepends &&
 	    p->transactional == r->transactional &&
+	    p->repeatable == r->repeatable &&
 	    same_section(r->up, p->upgrade) &&
 	    (r->down == NULL ? !p->has_downgrade :
 	    p->has_downgrade && same_section(r->down, p->downgrade));
@@ -606,23 +611,29 @@ dbrev_import_parse(const struct dbrev_import_source *src,
 {
 	const struct dbrev_import_kind *k;
 	struct dbrev_import_rev *r;
-	size_t before = dbrev_error_count(err), i;
+	size_t before = dbrev_error_count(err), i, last = 0;
+	int chained = 0;
 
 	memset(out, 0, sizeof(*out));
 	if ((k = find_kind(src->kind, err)) == NULL)
 		return -1;
 	if (k->parse(src, out, err) == -1)
 		goto fail;
+	/* The chain: each versioned revision on the one before; no repeatable. */
 	for (i = 0; k->chain && i < out->n; i++) {
 		r = &out->revs[i];
 		free_ids(r->parents, r->nparents);
 		r->parents = NULL;
 		r->nparents = 0;
-		if (i > 0) {
+		if (r->repeatable)
+			continue;
+		if (chained) {
 			r->parents = dbrev_xcalloc(1, sizeof(char *));
-			r->parents[0] = dbrev_xstrdup(out->revs[i - 1].id);
+			r->parents[0] = dbrev_xstrdup(out->revs[last].id);
 			r->nparents = 1;
 		}
+		last = i;
+		chained = 1;
 	}
 	check_ids(out, err);
 	for (i = 0; i < out->n; i++)

@@ -8,8 +8,11 @@
  * <migration>.sql.conf with executeInTransaction=false, or a statement
  * that Flyway itself runs outside a transaction (CREATE INDEX
  * CONCURRENTLY, VACUUM, ...), makes it "transaction: none".
- * Refused, each naming its file: repeatable migrations (R__), which
- * dbrev does not support yet; baseline migrations (B); callbacks
+ * Repeatable migrations R__<description>.sql become repeatable revisions
+ * (id "R__" and the description, as dbrev_import_id makes an id of it),
+ * after the versioned ones, in Flyway's order (by description).
+ * Refused, each naming its file: a repeatable that Flyway would run
+ * outside a transaction (dbrev runs each in one); baseline migrations (B); callbacks
  * (beforeMigrate.sql, ...); placeholders ${...}, which Flyway would
  * replace and dbrev would not.  Other files are ignored, as by Flyway.
  */
@@ -63,12 +66,19 @@ split_name(const struct dbrev_import_file *f, struct mig *m,
 	if (strchr("VURB", b[0]) == NULL || b[0] == '\0' ||
 	    (sep = strstr(b, "__")) == NULL || (size_t)(sep - b) > n)
 		return 0;
-	if (b[0] == 'R')
-		return dbrev_error_set(err, DBREV_ERR_INPUT, f->path, 1,
-		    "make it a versioned migration (V<version>__...) or move "
-		    "it out of the directory, then import again",
-		    "a Flyway repeatable migration: dbrev does not support "
-		    "repeatable revisions yet");
+	if (b[0] == 'R') {
+		if (sep != b + 1)
+			return dbrev_error_set(err, DBREV_ERR_INPUT, f->path, 1,
+			    "name it R__<description>.sql (Flyway refuses "
+			    "this too)", "a repeatable migration has no "
+			    "version");
+		m->prefix = 'R';
+		m->version = dbrev_xstrndup(b, n);	/* "R__desc" */
+		m->desc = sep + 2;
+		m->desc_len = n - 3;
+		m->f = f;
+		return 1;
+	}
 	if (b[0] == 'B')
 		return dbrev_error_set(err, DBREV_ERR_INPUT, f->path, 1,
 		    "import the versioned migrations it stands for, and move "
@@ -231,12 +241,49 @@ add_rev(const struct dbrev_import_source *src, const struct mig *v,
 		r->transactional = 0;
 }
 
+/* A repeatable: no parents (not in the chain), no downgrade. */
+static int
+add_repeatable(const struct dbrev_import_source *src, const struct mig *m,
+    struct dbrev_import_list *out, struct dbrev_error *err)
+{
+	struct dbrev_import_rev *r;
+	char id[DBREV_ID_MAX + 1];
+
+	if (conf_no_tx(src, m->f->rel) || needs_no_tx(m->f->text, m->f->len))
+		return dbrev_error_set(err, DBREV_ERR_INPUT, m->f->path, 1,
+		    "move the statements that cannot run in a transaction "
+		    "into a versioned migration, then import again", "a "
+		    "repeatable migration that Flyway runs outside a "
+		    "transaction: dbrev runs each repeatable in one");
+	r = imp_add(out);
+	r->version = dbrev_xstrdup(m->version);
+	r->id = dbrev_xstrdup(dbrev_import_id(m->version, id));
+	r->message = imp_message(m->desc, m->desc_len, "Flyway %s",
+	    m->version);
+	r->created = dbrev_xstrdup("");
+	r->origin = imp_origin("flyway", m->f->rel);
+	r->repeatable = 1;
+	imp_set_up(r, m->f, m->f->text, m->f->len, 1);
+	return 0;
+}
+
+/* Flyway runs repeatables in the order of their descriptions. */
+static int
+rep_cmp(const void *x, const void *y)
+{
+	const struct mig *a = x, *b = y;
+	int c = strcmp(a->version, b->version);
+
+	return c != 0 ? c : strcmp(a->f->rel, b->f->rel);
+}
+
 static int
 parse(const struct dbrev_import_source *src, struct dbrev_import_list *out,
     struct dbrev_error *err)
 {
 	struct mig *m = dbrev_xcalloc(src->nfiles, sizeof(*m)), *u;
-	size_t i, k, n = 0;
+	struct mig *reps = dbrev_xcalloc(src->nfiles, sizeof(*reps));
+	size_t i, k, n = 0, nreps = 0;
 	int rc = 0;
 
 	for (i = 0; i < src->nfiles; i++) {
@@ -247,7 +294,10 @@ parse(const struct dbrev_import_source *src, struct dbrev_import_list *out,
 		case 1:
 			if (placeholders(m[n].f, err) == -1)
 				rc = -1;
-			n++;
+			if (m[n].prefix == 'R')
+				reps[nreps++] = m[n];
+			else
+				n++;
 			break;
 		case -1:
 			rc = -1;
@@ -277,9 +327,16 @@ parse(const struct dbrev_import_source *src, struct dbrev_import_list *out,
 		}
 		add_rev(src, &m[i], k - i == 2 ? &m[i + 1] : NULL, out);
 	}
+	qsort(reps, nreps, sizeof(*reps), rep_cmp);
+	for (i = 0; i < nreps; i++)
+		if (add_repeatable(src, &reps[i], out, err) == -1)
+			rc = -1;
 	for (i = 0; i < n; i++)
 		free(m[i].version);
+	for (i = 0; i < nreps; i++)
+		free(reps[i].version);
 	free(m);
+	free(reps);
 	return rc;
 }
 

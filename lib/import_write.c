@@ -64,6 +64,8 @@ difference(const struct dbrev_revision *old, const struct dbrev_revision *new)
 		return "depends";
 	if (old->transactional != new->transactional)
 		return "transaction";
+	if (old->repeatable != new->repeatable)
+		return "repeatable";
 	if (strcmp(old->upgrade, new->upgrade) != 0)
 		return "upgrade section";
 	if (old->has_downgrade != new->has_downgrade ||
@@ -127,7 +129,12 @@ plan_rev(const struct dbrev_import_list *l, size_t i,
 		dbrev_buf_free(&text);
 		return -1;
 	}
-	if ((old = dbrev_graph_find(g, r->id)) != NULL) {
+	old = dbrev_graph_find(g, r->id);
+	if (old == NULL && g != NULL &&
+	    dbrev_graph_repeatable_index(g, r->id) >= 0)
+		old = dbrev_graph_repeatable(g,
+		    (size_t)dbrev_graph_repeatable_index(g, r->id));
+	if (old != NULL) {
 		if ((what = difference(old, p)) == NULL)
 			rc = 1;
 		else
@@ -144,8 +151,12 @@ plan_rev(const struct dbrev_import_list *l, size_t i,
 		rc = -1;
 		goto out;
 	}
-	dbrev_buf_printf(&name, "%s_%s.sql", r->id,
-	    dbrev_scaffold_slug(r->message, slug));
+	/* Repeatables run in file-name order: the id's (Flyway's). */
+	if (r->repeatable)
+		dbrev_buf_printf(&name, "%s.sql", r->id);
+	else
+		dbrev_buf_printf(&name, "%s_%s.sql", r->id,
+		    dbrev_scaffold_slug(r->message, slug));
 	st->path = dbrev_fs_join(versions, name.data);
 	if (lstat(st->path, &sb) == 0) {
 		rc = dbrev_error_set(err, DBREV_ERR_INPUT, st->path, 0,

@@ -23,17 +23,18 @@ enum key {
 	K_TRANSACTION,
 	K_LINT,		/* may repeat: one per rule allowed */
 	K_REPLACES,
+	K_REPEATABLE,
 	K_NKEYS
 };
 
 static const char *const key_names[K_NKEYS] = {
 	"revision", "parents", "message", "created", "depends", "transaction",
-	"lint", "replaces"
+	"lint", "replaces", "repeatable"
 };
 
 #define KNOWN_KEYS \
 	"the header keys are revision, parents, message, created, depends, " \
-	"transaction, lint and replaces"
+	"transaction, lint, replaces and repeatable"
 #define ID_RULE "an id is 1 to 32 of A-Z a-z 0-9 _"
 
 /* A slice of the input text. */
@@ -346,6 +347,37 @@ header_key(struct parse *p, unsigned line, struct span key, struct span val)
 	return 0;
 }
 
+/*
+ * A repeatable revision stands outside the chain and is re-run whole,
+ * in a transaction, whenever its file changes: no parents, no
+ * "transaction: none" (dbrev-revision(5)).
+ */
+static int
+repeatable_check(struct parse *p)
+{
+	struct span v = p->val[K_REPEATABLE];
+
+	if (!(v.len == 3 && memcmp(v.s, "yes", 3) == 0))
+		return dbrev_error_set(p->err, DBREV_ERR_INPUT, p->path,
+		    p->keyline[K_REPEATABLE], "the only value is 'yes'; remove "
+		    "the line for a versioned revision", "repeatable: '%.*s' "
+		    "is not a valid value", (int)(v.len > 40 ? 40 : v.len),
+		    v.s);
+	if (p->keyline[K_PARENTS] != 0 && p->nparents > 0)
+		return dbrev_error_set(p->err, DBREV_ERR_INPUT, p->path,
+		    p->keyline[K_PARENTS], "remove the parents line (order "
+		    "repeatables with 'depends'), or the repeatable line",
+		    "a repeatable revision has no parents: it is not in the "
+		    "chain, it runs after the versioned revisions");
+	if (p->keyline[K_TRANSACTION] != 0)
+		return dbrev_error_set(p->err, DBREV_ERR_INPUT, p->path,
+		    p->keyline[K_TRANSACTION], "remove the transaction line "
+		    "(put such statements in a versioned revision)",
+		    "a repeatable revision runs in a transaction: "
+		    "'transaction: none' is not allowed");
+	return 0;
+}
+
 /* Whole-header checks, once the header has ended. */
 static int
 header_done(struct parse *p)
@@ -388,7 +420,7 @@ header_done(struct parse *p)
 			    "revisions the baseline stands for",
 			    "replaces: takes two revision ids");
 	}
-	return 0;
+	return p->keyline[K_REPEATABLE] != 0 ? repeatable_check(p) : 0;
 }
 
 /* Copy a span as a string into the block at *cur. */
@@ -470,6 +502,7 @@ make_revision(struct parse *p, const char *text)
 	}
 	r->replaces_line = p->keyline[K_REPLACES];
 	r->transactional = p->keyline[K_TRANSACTION] == 0;
+	r->repeatable = p->keyline[K_REPEATABLE] != 0;
 	r->revision_line = p->keyline[K_REVISION];
 	r->parents_line = p->keyline[K_PARENTS];
 	r->depends_line = p->keyline[K_DEPENDS];
@@ -556,6 +589,12 @@ dbrev_revision_parse(const char *path, const char *text, size_t len,
 				    path, line, "keep one upgrade section",
 				    "'-- +upgrade' repeated (first on line %u)",
 				    up_line - 1);
+			if (m == M_DOWNGRADE && p.keyline[K_REPEATABLE] != 0)
+				return dbrev_error_set(err, DBREV_ERR_INPUT,
+				    path, line, "remove the section: a "
+				    "downgrade leaves repeatables as they are",
+				    "a repeatable revision has no "
+				    "'-- +downgrade' section");
 			if (m == M_DOWNGRADE) {
 				state = S_DOWN;
 				up_end = (size_t)(s - text);

@@ -35,6 +35,18 @@ const char dbrev_scaffold_default_template[] =
     "-- +downgrade\n"
     "${downgrade}\n";
 
+const char dbrev_scaffold_repeatable_template[] =
+    "-- revision: ${revision}\n"
+    "-- repeatable: yes\n"
+    "-- message: ${message}\n"
+    "-- created: ${created}\n"
+    "\n"
+    "-- +upgrade\n"
+    "-- Run again, after the versioned revisions, whenever this file\n"
+    "-- changes: write it so that it can run over itself (CREATE OR\n"
+    "-- REPLACE VIEW, or DROP ... IF EXISTS first).\n"
+    "${upgrade}\n";
+
 /* Written above the template by `revgen init`; dropped when rendering. */
 static const char template_comment[] =
     "## script.sql.tmpl - the template revgen fills in for every new revision.\n"
@@ -284,8 +296,9 @@ id_clashes(const struct dbrev_graph *g, const char *id)
 	if (g == NULL)
 		return 0;
 	n = dbrev_graph_count(g);
-	for (i = 0; i < n; i++) {
-		other = dbrev_graph_at(g, i)->id;
+	for (i = 0; i < n + dbrev_graph_nrepeatable(g); i++) {
+		other = i < n ? dbrev_graph_at(g, i)->id :
+		    dbrev_graph_repeatable(g, i - n)->id;
 		l = strlen(other);
 		if (strncmp(other, id, l < idlen ? l : idlen) == 0)
 			return 1;
@@ -650,6 +663,12 @@ check_rendered(const char *text, size_t len, const char *path,
 	for (i = 0; i < r->nparents; i++)
 		if (strcmp(r->parents[i], rev->parents[i]) != 0)
 			goto parents;
+	if (r->repeatable != (rev->repeatable != 0)) {
+		rc = dbrev_error_set(err, DBREV_ERR_INPUT, tmpl_path, 0, fix,
+		    "the new revision would %sbe repeatable; nothing was "
+		    "written", r->repeatable ? "" : "not ");
+		goto out;
+	}
 	if (r->transactional == rev->no_transaction) {
 		rc = dbrev_error_set(err, DBREV_ERR_INPUT, tmpl_path, 0, fix,
 		    "the new revision would %srun in a transaction; nothing "
@@ -729,7 +748,8 @@ dbrev_scaffold_write(const char *dir, const struct dbrev_graph *g,
 			return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
 			    "use 1 to 32 of A-Z a-z 0-9 _",
 			    "'%s' is not a valid revision id", rev->id);
-		if (g != NULL && dbrev_graph_find(g, rev->id) != NULL)
+		if (g != NULL && (dbrev_graph_find(g, rev->id) != NULL ||
+		    dbrev_graph_repeatable_index(g, rev->id) >= 0))
 			return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
 			    NULL, "revision '%s' already exists", rev->id);
 		snprintf(id, sizeof(id), "%s", rev->id);
@@ -743,7 +763,9 @@ dbrev_scaffold_write(const char *dir, const struct dbrev_graph *g,
 
 	versions = dbrev_fs_join(dir, "versions");
 	tmpl_path = dbrev_fs_join(dir, DBREV_TEMPLATE_NAME);
-	if (stat(tmpl_path, &st) == 0) {
+	if (rev->repeatable)
+		dbrev_buf_puts(&tmpl, dbrev_scaffold_repeatable_template);
+	else if (stat(tmpl_path, &st) == 0) {
 		if (dbrev_read_file(tmpl_path, &tmpl, err) == -1)
 			goto out;
 		tp = tmpl_path;
@@ -763,9 +785,20 @@ dbrev_scaffold_write(const char *dir, const struct dbrev_graph *g,
 	    "built-in template", &r, &text, err) == -1)
 		goto out;
 
-	dbrev_buf_printf(&fname, "%s_%s.sql", id,
-	    dbrev_scaffold_slug(r.message, slug));
+	/* Repeatables run in file-name order: named after the message. */
+	if (rev->repeatable)
+		dbrev_buf_printf(&fname, "R__%s.sql",
+		    dbrev_scaffold_slug(r.message, slug));
+	else
+		dbrev_buf_printf(&fname, "%s_%s.sql", id,
+		    dbrev_scaffold_slug(r.message, slug));
 	path = dbrev_fs_join(versions, fname.data);
+	if (rev->repeatable && lstat(path, &st) == 0) {
+		dbrev_error_set(err, DBREV_ERR_INPUT, path, 0, "choose another "
+		    "message: a repeatable's file is named after it",
+		    "already exists");
+		goto out;
+	}
 	if (check_rendered(text.data != NULL ? text.data : "", text.len, path,
 	    tp, &r, err) == -1)
 		goto out;

@@ -79,18 +79,22 @@ dbrev_track_digest(char *const *ids, char *const *checksums, size_t n,
 	free(p);
 }
 
+/* At head, every revision has its row: the repeatables' too. */
 static void
 graph_digest(const struct dbrev_graph *g, char out[DBREV_CHECKSUM_LEN + 1])
 {
-	size_t i, n = dbrev_graph_count(g);
-	char **ids = dbrev_xmalloc((n ? n : 1) * sizeof(*ids));
-	char **sums = dbrev_xmalloc((n ? n : 1) * sizeof(*sums));
+	size_t i, n = dbrev_graph_count(g), nr = dbrev_graph_nrepeatable(g);
+	char **ids = dbrev_xmalloc((n + nr + 1) * sizeof(*ids));
+	char **sums = dbrev_xmalloc((n + nr + 1) * sizeof(*sums));
+	const struct dbrev_revision *r;
 
-	for (i = 0; i < n; i++) {
-		ids[i] = dbrev_graph_at(g, i)->id;
-		sums[i] = (char *)dbrev_graph_at(g, i)->checksum;
+	for (i = 0; i < n + nr; i++) {
+		r = i < n ? dbrev_graph_at(g, i) :
+		    dbrev_graph_repeatable(g, i - n);
+		ids[i] = r->id;
+		sums[i] = (char *)r->checksum;
 	}
-	dbrev_track_digest(ids, sums, n, out);
+	dbrev_track_digest(ids, sums, n + nr, out);
 	free(ids);
 	free(sums);
 }
@@ -661,6 +665,8 @@ classify(const struct dbrev_apply_options *o, struct dbrev_track *out,
 		trouble |= st.in_progress[i] | st.edited[i];
 		pending |= !st.applied.in[i];
 	}
+	for (i = 0; i < dbrev_graph_nrepeatable(st.graph); i++)
+		pending |= st.rep_state[i] != DBREV_REP_CURRENT;
 	out->verdict = trouble ? DBREV_TRACK_TROUBLE : pending ?
 	    DBREV_TRACK_PENDING : DBREV_TRACK_AT_HEAD;
 	dbrev_status_free(&st);
@@ -708,8 +714,11 @@ file_look(const struct dbrev_apply_options *o, const char *path,
 	e = file_identity(path, now, &recent, &lk->fid);
 	if (e == ENOENT) {
 		/* Not created by looking: nothing is applied. */
-		out->verdict = out->nheads > 0 ? DBREV_TRACK_PENDING :
-		    DBREV_TRACK_AT_HEAD;
+		char none[DBREV_CHECKSUM_LEN + 1];
+
+		dbrev_track_digest(NULL, NULL, 0, none);
+		out->verdict = strcmp(gdigest, none) != 0 ?
+		    DBREV_TRACK_PENDING : DBREV_TRACK_AT_HEAD;
 		out->known = lk->done = 1;
 	} else if (e == 0 && state_dir != NULL) {
 		lk->have_fid = !recent && lk->fid.len <= ID_HEX_MAX;

@@ -105,6 +105,13 @@ on_step(void *arg, const struct dbrev_step_report *r)
 		    up ? "upgrade" : "downgrade", rev->id);
 		return;
 	}
+	if (rev->repeatable) {
+		fprintf(stderr, "upgrade (repeatable) %s", rev->id);
+		if (rev->message[0] != '\0')
+			fprintf(stderr, ", %s", rev->message);
+		fprintf(stderr, " (%.0f ms)\n", r->ms);
+		return;
+	}
 	fprintf(stderr, "%s ", up ? "upgrade" : "downgrade");
 	if (!up)
 		fprintf(stderr, "%s -> ", rev->id);
@@ -290,6 +297,39 @@ note_no_database(const struct dbrev_apply_options *o,
 		note_missing(o);
 }
 
+/*
+ * The repeatables: each pending one (all with -v, or for history), as
+ * "ID (repeatable...)" for current and "<repeatable> -> ID ..." for
+ * history, newest first as the history is (they run last).
+ */
+static void
+print_repeatables(const struct dbrev_status *st, int history)
+{
+	static const char *const state[] = { "", ", pending: never applied",
+	    ", pending: changed since applied" };
+	static const char *const hstate[] = { " [applied]", "",
+	    " [changed]" };
+	const struct dbrev_revision *r;
+	size_t i;
+	unsigned char k;
+
+	for (i = dbrev_graph_nrepeatable(st->graph); i > 0; i--) {
+		r = dbrev_graph_repeatable(st->graph, i - 1);
+		k = st->rep_state[i - 1];
+		if (!history && k == DBREV_REP_CURRENT && !verbose)
+			continue;
+		if (history)
+			printf("<repeatable> -> %s%s", r->id, hstate[k]);
+		else
+			printf("%s (repeatable%s)", r->id, state[k]);
+		if ((history || verbose) && r->message[0] != '\0')
+			printf(", %s", r->message);
+		putchar('\n');
+		if (history && verbose)
+			printf("    file: %s\n", r->path);
+	}
+}
+
 static void
 cmd_current(struct dbrev_apply_options *o)
 {
@@ -325,6 +365,7 @@ cmd_current(struct dbrev_apply_options *o)
 			    "applied, or run 'revapply resolve %s applied' if "
 			    "the database matches it", r->path, r->id, r->id);
 	}
+	print_repeatables(&st, 0);
 	warn_unknown(o, &st);
 	if (st.no_database)
 		note_no_database(o, &st);
@@ -412,6 +453,11 @@ cmd_history(struct dbrev_apply_options *o)
 		if (dbrev_graph_load(o->dir, DBREV_PARSE_HEADER_ONLY, &g,
 		    &e) == -1)
 			fail(&e);
+		for (i = dbrev_graph_nrepeatable(g); i > 0; i--)
+			printf("<repeatable> -> %s%s%s\n",
+			    dbrev_graph_repeatable(g, i - 1)->id,
+			    *dbrev_graph_repeatable(g, i - 1)->message ? ", " :
+			    "", dbrev_graph_repeatable(g, i - 1)->message);
 		for (i = dbrev_graph_count(g); i > 0; i--)
 			print_history_line(g, i - 1, NULL, NULL);
 		dbrev_graph_free(g);
@@ -423,6 +469,7 @@ cmd_history(struct dbrev_apply_options *o)
 	current = dbrev_xcalloc(n + 1, 1);
 	for (i = 0; i < st.ncurrent; i++)
 		current[st.current[i]] = 1;
+	print_repeatables(&st, 1);
 	for (i = n; i > 0; i--)
 		print_history_line(st.graph, i - 1, &st, current);
 	warn_unknown(o, &st);

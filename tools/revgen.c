@@ -39,12 +39,14 @@ enum {
 	O_FROM		= 1 << 8,
 	O_UPTO		= 1 << 9,
 	O_KEEPDATA	= 1 << 10,
-	O_DELETE	= 1 << 11
+	O_DELETE	= 1 << 11,
+	O_REPEAT	= 1 << 12
 };
 
 static const char *const option_names[] = {
 	"-m", "--head", "--autogenerate", "--schema", "--rename", "--dev-url",
-	"--no-transaction", "-u", "--from", "--upto", "--keep-data", "--delete"
+	"--no-transaction", "-u", "--from", "--upto", "--keep-data", "--delete",
+	"--repeatable"
 };
 
 struct opts {
@@ -69,6 +71,7 @@ struct opts {
 
 static const char usage_text[] =
     "usage: revgen [-qv] [-d DIR] -m MSG [--head REV] [--no-transaction]\n"
+    "       revgen [-qv] [-d DIR] -m MSG --repeatable\n"
     "       revgen [-qv] [-d DIR] [-u URL] -m MSG --autogenerate [--schema FILE]\n"
     "              [--rename HINT]... [--dev-url URL]\n"
     "       revgen [-qv] [-d DIR] merge -m MSG\n"
@@ -90,6 +93,8 @@ static const char help_text[] =
     "      --head REV       parent: REV (id or unique prefix, or 'base' for a\n"
     "                       new root) instead of the single head\n"
     "      --no-transaction mark the revision 'transaction: none'\n"
+    "      --repeatable     a repeatable revision: no parents, run again\n"
+    "                       whenever its file changes (views, functions)\n"
     "  -a, --autogenerate   write the SQL that turns the schema the revisions\n"
     "                       build into the one FILE builds\n"
     "      --schema FILE    the wanted schema (default schema.sql)\n"
@@ -129,7 +134,7 @@ parse_args(int argc, char **argv, struct opts *o)
 {
 	enum { OPT_HEAD = 256, OPT_SCHEMA, OPT_RENAME, OPT_DEVURL, OPT_NOTXN,
 	    OPT_HELP, OPT_VERSION, OPT_FROM, OPT_UPTO, OPT_KEEPDATA,
-	    OPT_DELETE };
+	    OPT_DELETE, OPT_REPEAT };
 	static const struct option longopts[] = {
 		{ "dir",		required_argument, NULL, 'd' },
 		{ "url",		required_argument, NULL, 'u' },
@@ -146,6 +151,7 @@ parse_args(int argc, char **argv, struct opts *o)
 		{ "upto",		required_argument, NULL, OPT_UPTO },
 		{ "keep-data",		no_argument,	   NULL, OPT_KEEPDATA },
 		{ "delete",		no_argument,	   NULL, OPT_DELETE },
+		{ "repeatable",		no_argument,	   NULL, OPT_REPEAT },
 		{ "help",		no_argument,	   NULL, OPT_HELP },
 		{ "version",		no_argument,	   NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 }
@@ -223,6 +229,9 @@ parse_args(int argc, char **argv, struct opts *o)
 				break;
 			case OPT_DELETE:
 				o->given |= O_DELETE;
+				break;
+			case OPT_REPEAT:
+				o->given |= O_REPEAT;
 				break;
 			case 'h':
 			case OPT_HELP:
@@ -425,9 +434,16 @@ cmd_new(const struct opts *o)
 	struct dbrev_graph *g;
 	const char *parent;
 
-	only_options(o, O_MESSAGE | O_HEAD | O_NOTXN);
+	if ((o->given & O_REPEAT) && (o->given & (O_HEAD | O_NOTXN)))
+		usage_error("%s does not go with --repeatable (a repeatable "
+		    "has no parents and runs in a transaction)",
+		    (o->given & O_HEAD) ? "--head" : "--no-transaction");
+	only_options(o, O_MESSAGE | O_HEAD | O_NOTXN | O_REPEAT);
 	g = load_graph(o->dir);
-	pick_parent(g, o, &parent, &rev.nparents);
+	if (o->given & O_REPEAT)
+		rev.repeatable = 1;
+	else
+		pick_parent(g, o, &parent, &rev.nparents);
 	rev.parents = &parent;
 	rev.message = o->message;
 	rev.no_transaction = (o->given & O_NOTXN) != 0;

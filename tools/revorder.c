@@ -44,7 +44,8 @@ usage(FILE *f, int status)
 		    "      --heads       the heads, in apply order\n"
 		    "      --history     newest first: parents -> revision, message\n"
 		    "      --check       validate only (exit 0 valid, 2 invalid)\n"
-		    "      --format=make a make include: DBREV_REVISIONS, DBREV_HEADS, DBREV_FILES\n"
+		    "      --format=make a make include: DBREV_REVISIONS, DBREV_HEADS,\n"
+		    "                    DBREV_REPEATABLES, DBREV_FILES\n"
 		    "      --single-head several heads are an error\n"
 		    "      --lint        find dangerous SQL (findings on stdout; exit 1 on an error)\n"
 		    "      --since REV   lint only the revisions an upgrade from REV applies\n"
@@ -70,9 +71,10 @@ check_names(const char *dir, const struct dbrev_graph *g, int for_make)
 	    "line", "make" };
 	struct dbrev_error e = { 0 };
 	struct dbrev_buf path = { 0 }, c = { 0 };
+	const struct dbrev_revision *r;
 	const char *bad, *name;
 	char one[2] = { 0 };
-	size_t i, n = dbrev_graph_count(g);
+	size_t i, n = dbrev_graph_count(g), nr = dbrev_graph_nrepeatable(g);
 	int dir_bad;
 
 	bad = for_make ? dbrev_mkname_bad(dir) : dbrev_name_control(dir);
@@ -85,9 +87,11 @@ check_names(const char *dir, const struct dbrev_graph *g, int for_make)
 		    "the directory name holds '%s', which %s cannot handle",
 		    c.data, what[for_make]);
 	}
-	for (i = 0; !dir_bad && i < n; i++) {
-		name = strrchr(dbrev_graph_at(g, i)->path, '/');
-		name = name != NULL ? name + 1 : dbrev_graph_at(g, i)->path;
+	for (i = 0; !dir_bad && i < n + nr; i++) {
+		r = i < n ? dbrev_graph_at(g, i) :
+		    dbrev_graph_repeatable(g, i - n);
+		name = strrchr(r->path, '/');
+		name = name != NULL ? name + 1 : r->path;
 		bad = for_make ? dbrev_mkname_bad(name) :
 		    dbrev_name_control(name);
 		if (bad == NULL)
@@ -95,7 +99,7 @@ check_names(const char *dir, const struct dbrev_graph *g, int for_make)
 		one[0] = *bad;
 		dbrev_buf_reset(&path);
 		dbrev_buf_reset(&c);
-		dbrev_mkname_show(&path, dbrev_graph_at(g, i)->path);
+		dbrev_mkname_show(&path, r->path);
 		dbrev_mkname_show(&c, one);
 		dbrev_error_set(&e, DBREV_ERR_INPUT, path.data, 0, "rename it",
 		    "the file name holds '%s', which %s cannot handle", c.data,
@@ -124,6 +128,31 @@ print_heads(const struct dbrev_graph *g, const size_t *heads, size_t nheads)
 	}
 }
 
+/* Repeatables run last: newest first, they head the history. */
+static void
+print_repeatables(const struct dbrev_graph *g)
+{
+	const struct dbrev_revision *r;
+	size_t i, j;
+
+	for (i = dbrev_graph_nrepeatable(g); i > 0; i--) {
+		r = dbrev_graph_repeatable(g, i - 1);
+		printf("<repeatable> -> %s", r->id);
+		if (r->message[0] != '\0')
+			printf(", %s", r->message);
+		putchar('\n');
+		if (verbose) {
+			printf("    file: %s\n", r->path);
+			if (r->ndepends > 0) {
+				fputs("    depends:", stdout);
+				for (j = 0; j < r->ndepends; j++)
+					printf(" %s", r->depends[j]);
+				putchar('\n');
+			}
+		}
+	}
+}
+
 static void
 print_history(const struct dbrev_graph *g)
 {
@@ -131,6 +160,7 @@ print_history(const struct dbrev_graph *g)
 	const struct dbrev_revision *r;
 	size_t i, j, n = dbrev_graph_count(g);
 
+	print_repeatables(g);
 	for (i = n; i > 0; i--) {
 		r = dbrev_graph_at(g, i - 1);
 		dbrev_buf_reset(&line);
@@ -167,9 +197,14 @@ print_make(const struct dbrev_graph *g, const size_t *heads, size_t nheads)
 	fputs("\nDBREV_HEADS :=", stdout);
 	for (i = 0; i < nheads; i++)
 		printf(" %s", dbrev_graph_at(g, heads[i])->id);
+	fputs("\nDBREV_REPEATABLES :=", stdout);
+	for (i = 0; i < dbrev_graph_nrepeatable(g); i++)
+		printf(" %s", dbrev_graph_repeatable(g, i)->id);
 	fputs("\nDBREV_FILES :=", stdout);
 	for (i = 0; i < n; i++)
 		printf(" %s", dbrev_graph_at(g, i)->path);
+	for (i = 0; i < dbrev_graph_nrepeatable(g); i++)
+		printf(" %s", dbrev_graph_repeatable(g, i)->path);
 	putchar('\n');
 }
 
@@ -403,6 +438,9 @@ main(int argc, char *argv[])
 		for (i = 0; i < n; i++)
 			printf("%s\t%s\n", dbrev_graph_at(g, i)->id,
 			    dbrev_graph_at(g, i)->path);
+		for (i = 0; i < dbrev_graph_nrepeatable(g); i++)
+			printf("%s\t%s\n", dbrev_graph_repeatable(g, i)->id,
+			    dbrev_graph_repeatable(g, i)->path);
 		break;
 	case M_HEADS:
 		print_heads(g, heads, nheads);
@@ -411,9 +449,16 @@ main(int argc, char *argv[])
 		print_history(g);
 		break;
 	case M_CHECK:
-		if (verbose)
-			printf("%s: %zu revision%s, %zu head%s: valid\n", dir, n,
+		if (verbose) {
+			size_t nr = dbrev_graph_nrepeatable(g);
+
+			printf("%s: %zu revision%s, %zu head%s", dir, n,
 			    n == 1 ? "" : "s", nheads, nheads == 1 ? "" : "s");
+			if (nr > 0)
+				printf(", %zu repeatable%s", nr,
+				    nr == 1 ? "" : "s");
+			puts(": valid");
+		}
 		break;
 	case M_MAKE:
 		print_make(g, heads, nheads);

@@ -69,7 +69,11 @@ void	 dbrev_apply_result_free(struct dbrev_apply_result *);
 
 /*
  * Upgrade or downgrade to target (see dbrev_graph_plan for the forms;
- * NULL: "head" for upgrade, "-1" for downgrade).  Refuses to start
+ * NULL: "head" for upgrade, "-1" for downgrade).  An upgrade after which
+ * every versioned revision is applied then runs each repeatable whose
+ * checksum differs from its row's (or that has none), in run order,
+ * each in its own transaction with its row replaced; the steps report
+ * them too (rev->repeatable).  A downgrade leaves repeatables alone.  Refuses to start
  * when a row is left in progress, an applied revision's file changed
  * (checksum), a row names a revision not in the directory, or the plan
  * would downgrade across an irreversible revision.  An SQL error rolls
@@ -83,6 +87,7 @@ int	 dbrev_apply_run(const struct dbrev_apply_options *,
 /*
  * Set the version table to exactly the target and its ancestors
  * (head, heads, base, id or prefix), running no migration SQL.
+ * Repeatables' rows are left as they are (resolve sets one).
  */
 int	 dbrev_apply_stamp(const struct dbrev_apply_options *,
 	    const char *target, struct dbrev_apply_result *,
@@ -97,6 +102,13 @@ int	 dbrev_apply_stamp(const struct dbrev_apply_options *,
 int	 dbrev_apply_resolve(const struct dbrev_apply_options *,
 	    const char *revision, int applied, struct dbrev_error *);
 
+/* A repeatable revision against the version table. */
+enum dbrev_rep_state {
+	DBREV_REP_CURRENT = 0,	/* recorded with its file's checksum */
+	DBREV_REP_NEW,		/* no row: never run here */
+	DBREV_REP_CHANGED	/* its file changed since it last ran */
+};
+
 /* Where a database stands, for current and history. */
 struct dbrev_status {
 	struct dbrev_graph	*graph;
@@ -107,6 +119,11 @@ struct dbrev_status {
 	unsigned char		*edited;  /* applied, checksum differs */
 	size_t			*current; /* apply-order indices */
 	size_t			 ncurrent;
+	/*
+	 * Per repeatable (run order, dbrev_graph_repeatable): what the next
+	 * upgrade to head does with it.
+	 */
+	unsigned char		*rep_state; /* enum dbrev_rep_state */
 	char			**unknown; /* row ids not in the directory */
 	size_t			 nunknown;
 	int			 no_database; /* sqlite: file not there (not
@@ -126,8 +143,10 @@ void	 dbrev_status_free(struct dbrev_status *);
  * dialect) that takes a database from `from` (a target whose closure
  * is taken as applied; NULL or "base": nothing) to `to`, version-table
  * DDL and rows included, each revision in BEGIN/COMMIT unless it is
- * "transaction: none" (or all in one with single_transaction).  No
- * connection is made.
+ * "transaction: none" (or all in one with single_transaction).  When
+ * `to` leaves every versioned revision applied (an upgrade), every
+ * repeatable follows, each with its row replaced (what ran before is
+ * not known offline).  No connection is made.
  */
 int	 dbrev_apply_sql(const struct dbrev_apply_options *,
 	    enum dbrev_dialect, enum dbrev_direction, const char *from,

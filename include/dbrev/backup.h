@@ -204,7 +204,8 @@ int	 dbrev_backup_prune(const char *dir, const char *id,
  * current heads per the graph of migrations directory dir, joined with
  * '+' in apply order, or "base" when nothing is applied or the version
  * table is missing.  When the graph cannot be loaded (or does not know
- * an applied revision), the most recently applied row is used.
+ * an applied revision), the most recently applied row is used.  Rows
+ * of the graph's repeatable revisions are no revision to be at: left out.
  */
 char	*dbrev_backup_revision_of(const struct dbrev_applied *rows, size_t n,
 	    const struct dbrev_graph *g);

@@ -45,6 +45,23 @@ size_t	 dbrev_graph_count(const struct dbrev_graph *);
 const struct dbrev_revision *
 	 dbrev_graph_at(const struct dbrev_graph *, size_t i);
 
+/*
+ * Repeatable revisions ("repeatable: yes") stand outside the chain: no
+ * parents, and no versioned revision names one.  They are not counted
+ * by dbrev_graph_count nor seen by the functions that take apply-order
+ * indices (heads, plans, closures, current).  Kept in run order: after
+ * each other as their depends say (a depends on a versioned revision
+ * is always met: repeatables run after all of them), ties in file-name
+ * order.  The graph's checks cover them: ids unique across both kinds,
+ * depends known, no cycle.
+ */
+size_t	 dbrev_graph_nrepeatable(const struct dbrev_graph *);
+const struct dbrev_revision *
+	 dbrev_graph_repeatable(const struct dbrev_graph *, size_t i);
+/* Run-order position of the repeatable with this exact id, or -1. */
+long	 dbrev_graph_repeatable_index(const struct dbrev_graph *,
+	    const char *id);
+
 /* Position in apply order of the revision with this exact id, or -1. */
 long	 dbrev_graph_index(const struct dbrev_graph *, const char *id);
 

@@ -59,6 +59,7 @@ struct dbrev_import_rev {
 	char	 *down_path;
 	unsigned  down_line;
 	int	  transactional; /* 0: "transaction: none" */
+	int	  repeatable;	/* "repeatable: yes": never in the chain */
 	char	**parents;	/* ids */
 	size_t	  nparents;
 	char	**depends;	/* ids of extra prerequisites */
@@ -139,7 +140,8 @@ struct dbrev_import_result {
 /*
  * Load, parse and write: every revision of the source whose id is not in
  * dir yet is rendered, checked with the revision parser and published
- * into dir/versions/<id>_<slug>.sql; one whose id is there with the same
+ * into dir/versions/<id>_<slug>.sql (a repeatable: <id>.sql, so that
+ * file-name order is the source's); one whose id is there with the same
  * parents, depends, transaction and sections is left as it is; one whose
  * id is there with other content is an error.  Files are staged first
  * and published all or none: on any error nothing is written.

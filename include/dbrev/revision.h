@@ -29,6 +29,8 @@ struct dbrev_revision {
 	char	 *path;		/* the file it came from */
 	int	  transactional; /* 0 for "transaction: none" */
 	int	  has_downgrade; /* 0: irreversible */
+	int	  repeatable;	/* "repeatable: yes": no parents, re-applied
+				 * when its checksum changes (graph.h) */
 	/*
 	 * A baseline ("replaces: FIRST LAST", revgen squash): the first and
 	 * last revisions of the squashed range, which are no longer in the

@@ -25,6 +25,8 @@
  * `revgen init` writes (there preceded by "##" comment lines).
  */
 extern const char dbrev_scaffold_default_template[];
+/* The one every repeatable revision is written from. */
+extern const char dbrev_scaffold_repeatable_template[];
 
 /*
  * Scaffold a migrations directory: create DIR (and missing parents),
@@ -95,6 +97,10 @@ struct dbrev_newrev {
 	const char		 *upgrade;	/* SQL, or NULL for none */
 	const char		 *downgrade;	/* SQL, or NULL for none */
 	int			  no_transaction; /* "transaction: none" */
+	int			  repeatable;	/* "repeatable: yes": no
+						 * parents; written from
+						 * the built-in repeatable
+						 * template */
 };
 
 /*
@@ -118,6 +124,10 @@ int	 dbrev_scaffold_render(const char *tmpl, const char *tmpl_path,
  * temporary file, fsync, then linked into place, which fails rather
  * than replace a file).  On success *path is the new file's path (the
  * caller frees it) and, when idout is not NULL, the id is copied there.
+ * A repeatable is rendered from dbrev_scaffold_repeatable_template (a
+ * project's template has parents and a downgrade section) into
+ * versions/R__<slug>.sql, as Flyway names them (they run in file-name
+ * order); an existing file of that name is an error.
  */
 int	 dbrev_scaffold_write(const char *dir, const struct dbrev_graph *g,
 	    const struct dbrev_newrev *rev, char **path,

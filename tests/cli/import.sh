@@ -277,14 +277,42 @@ grep -qx -- "-- message: create person" m_fw/versions/1_1_create_person.sql ||
 grep -qx -- "-- transaction: none" m_fw/versions/2_view.sql ||
 	fail "executeInTransaction=false lost"
 
-tcase "flyway: a repeatable migration is refused, naming the file"
-mkdir -p fw_r && cp fw/*.sql fw_r/ &&
-    printf 'CREATE VIEW v AS SELECT 1;\n' >fw_r/R__views.sql
+tcase "flyway: R__ files are repeatable revisions after the chain, as Flyway runs them"
+# Flyway runs repeatables after the versioned migrations, by description:
+# person_view before person_view_2 although its file sorts later here.
+mkdir -p fw_r/z && cp fw/*.sql fw/*.conf fw_r/ && cp -r fw/sub fw_r/ &&
+    printf 'DROP VIEW IF EXISTS pv;\nCREATE VIEW pv AS SELECT name FROM person;\n' >fw_r/z/R__person_view.sql &&
+    printf 'DROP VIEW IF EXISTS pv2;\nCREATE VIEW pv2 AS SELECT name FROM pv;\n' >fw_r/R__person_view_2.sql
+native native_fwr.db fw/V1.1__create_person.sql fw/V1_2__add_email.sql \
+    fw/sub/V1.10__index_email.sql fw/V2__view.sql fw_r/z/R__person_view.sql \
+    fw_r/R__person_view_2.sql
 fresh m_fwr
 run revgen -d m_fwr import --from flyway fw_r
+status_is 0
+[ "$(revorder -d m_fwr | cut -f1 | tr '\n' ' ')" = "1_1 1_2 1_10 2 R__person_view R__person_view_2 " ] ||
+	fail "order: $(revorder -d m_fwr)"
+f=m_fwr/versions/R__person_view.sql
+grep -qx -- "-- repeatable: yes" "$f" || fail "not repeatable: $(cat "$f")"
+grep -q -- "-- parents" "$f" && fail "a repeatable with parents: $(cat "$f")"
+grep -q -- "+downgrade" "$f" && fail "a repeatable with a downgrade: $(cat "$f")"
+grep -qx -- "-- parents: 1_10" m_fwr/versions/2_view.sql || fail "chain broken"
+run revapply -d m_fwr -u sqlite:fwr.db upgrade
+status_is 0
+stderr_has "upgrade (repeatable) R__person_view, person view"
+[ "$(schema fwr.db)" = "$(schema native_fwr.db)" ] ||
+	fail "schemas differ: $(schema fwr.db) --- native: $(schema native_fwr.db)"
+run revgen -d m_fwr import --from flyway fw_r
+status_is 0
+stderr_has "imported 0 revisions from flyway"
+
+tcase "flyway: a repeatable Flyway runs outside a transaction is refused, naming the file"
+mkdir -p fw_rn && cp fw/*.sql fw_rn/ &&
+    printf 'VACUUM;\n' >fw_rn/R__vacuum.sql
+fresh m_fwrn
+run revgen -d m_fwrn import --from flyway fw_rn
 status_is 2
-stderr_has "fw_r/R__views.sql:1: a Flyway repeatable migration: dbrev does not support repeatable revisions yet"
-[ -z "$(ls m_fwr/versions)" ] || fail "something was written"
+stderr_has "fw_rn/R__vacuum.sql:1: a repeatable migration that Flyway runs outside a transaction: dbrev runs each repeatable in one"
+[ -z "$(ls m_fwrn/versions)" ] || fail "something was written"
 
 tcase "flyway: 1.0 and 1 are one version; a placeholder is refused at its line"
 mkdir -p fw_d fw_p

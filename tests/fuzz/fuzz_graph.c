@@ -7,7 +7,9 @@
  * loaded with dbrev_graph_load, which must agree.  On a valid graph it checks the
  * apply order, lookups, and that every plan keeps the applied set
  * closed and runs each revision after (or, reverting, before) the ones
- * it rests on.  Built and run by `make fuzz`.
+ * it rests on; repeatables stay out of the chain (no parents, named by
+ * no versioned revision) and run after the repeatables they depend on.
+ * Built and run by `make fuzz`.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -101,6 +103,41 @@ run_plan(const struct dbrev_graph *g, struct dbrev_revset *s,
 	return 0;
 }
 
+/* Repeatables: out of the chain, each after those it depends on. */
+static void
+check_repeatables(const struct dbrev_graph *g)
+{
+	const struct dbrev_revision *r;
+	size_t i, j, n = dbrev_graph_nrepeatable(g);
+	long x;
+
+	for (i = 0; i < n; i++) {
+		r = dbrev_graph_repeatable(g, i);
+		if (!r->repeatable || r->nparents != 0 || !r->transactional ||
+		    r->has_downgrade ||
+		    dbrev_graph_repeatable_index(g, r->id) != (long)i ||
+		    dbrev_graph_index(g, r->id) != -1)
+			abort();
+		for (j = 0; j < r->ndepends; j++) {
+			x = dbrev_graph_repeatable_index(g, r->depends[j]);
+			if (x >= (long)i || (x < 0 &&
+			    dbrev_graph_index(g, r->depends[j]) < 0))
+				abort();
+		}
+	}
+	for (i = 0; i < dbrev_graph_count(g); i++) {
+		r = dbrev_graph_at(g, i);
+		if (r->repeatable)
+			abort();
+		for (j = 0; j < r->nparents; j++)
+			if (dbrev_graph_repeatable_index(g, r->parents[j]) >= 0)
+				abort();
+		for (j = 0; j < r->ndepends; j++)
+			if (dbrev_graph_repeatable_index(g, r->depends[j]) >= 0)
+				abort();
+	}
+}
+
 static void
 exercise(const struct dbrev_graph *g, const uint8_t *data, size_t size)
 {
@@ -116,6 +153,7 @@ exercise(const struct dbrev_graph *g, const uint8_t *data, size_t size)
 	long x;
 
 	dbrev_error_init(&e);
+	check_repeatables(g);
 	out = malloc((n ? n : 1) * sizeof(*out));
 	/* Apply order: parents and depends come first. */
 	for (i = 0; i < n; i++) {
@@ -207,7 +245,8 @@ load_dir(char **piece, size_t *plen, size_t np, int build_ok, size_t count)
 	}
 	dbrev_error_init(&e);
 	if (dbrev_graph_load(dir, DBREV_PARSE_HEADER_ONLY, &g, &e) == 0) {
-		if (!build_ok || dbrev_graph_count(g) != count)
+		if (!build_ok || dbrev_graph_count(g) +
+		    dbrev_graph_nrepeatable(g) != count)
 			abort();
 		dbrev_graph_free(g);
 	} else if (!dbrev_error_isset(&e) || g != NULL || build_ok)
@@ -250,7 +289,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dbrev_error_clear(&e);
 	rc = dbrev_graph_build(revs, nrev, &g, &e);
 	if (rc == 0) {
-		if (dbrev_error_isset(&e) || dbrev_graph_count(g) != nrev)
+		if (dbrev_error_isset(&e) || dbrev_graph_count(g) +
+		    dbrev_graph_nrepeatable(g) != nrev)
 			abort();
 		exercise(g, data, size);
 	} else if (g != NULL || !dbrev_error_isset(&e))
@@ -258,7 +298,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dbrev_error_clear(&e);
 	if ((size & 3) == 0)
 		load_dir(piece, plen, np, rc == 0 && !bad,
-		    rc == 0 ? dbrev_graph_count(g) : 0);
+		    rc == 0 ? dbrev_graph_count(g) +
+		    dbrev_graph_nrepeatable(g) : 0);
 	dbrev_graph_free(g);
 	for (i = 0; i < np; i++)
 		free(piece[i]);

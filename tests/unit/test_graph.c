@@ -943,10 +943,176 @@ test_baseline(void **state)
 	dbrev_error_clear(&e);
 }
 
+/* A repeatable revision in file `name`, resting on depends. */
+static struct dbrev_revision *
+rpt(const char *name, const char *id, const char *depends)
+{
+	struct dbrev_revision *r = NULL;
+	struct dbrev_error e;
+	char text[512], path[128];
+
+	snprintf(text, sizeof text, "-- revision: %s\n-- repeatable: yes\n"
+	    "-- depends: %s\n\n-- +upgrade\nSELECT '%s';\n", id, depends, id);
+	snprintf(path, sizeof path, "versions/%s", name);
+	dbrev_error_init(&e);
+	if (dbrev_revision_parse(path, text, strlen(text), 0, &r, &e) != 0)
+		fail_msg("bad test repeatable %s: %s", id, e.message);
+	return r;
+}
+
+/*
+ * Repeatables stand apart: not counted, not heads, not planned; in run
+ * order by their depends on each other, ties by file name without
+ * ".sql" (R__v before R__v_2), whatever their ids.
+ */
+static void
+test_repeatables(void **state)
+{
+	struct dbrev_revision *in[6];
+	struct dbrev_graph *g = NULL;
+	struct dbrev_error e;
+	struct dbrev_revset s;
+	struct dbrev_plan p;
+	size_t out[4];
+
+	(void)state;
+	dbrev_error_init(&e);
+	in[0] = rpt("R__v_2.sql", "aaa", "");
+	in[1] = rev("b", "a", "", 1);
+	in[2] = rpt("R__v.sql", "zzz", "b");
+	in[3] = rpt("R__a.sql", "mmm", "aaa");
+	in[4] = rev("a", "", "", 1);
+	in[5] = rpt("R__c.sql", "ccc", "");
+	assert_int_equal(dbrev_graph_build(in, 6, &g, &e), 0);
+	assert_int_equal(dbrev_graph_count(g), 2);
+	assert_int_equal(dbrev_graph_nrepeatable(g), 4);
+	assert_string_equal(dbrev_graph_repeatable(g, 0)->id, "ccc");
+	assert_string_equal(dbrev_graph_repeatable(g, 1)->id, "zzz");
+	assert_string_equal(dbrev_graph_repeatable(g, 2)->id, "aaa");
+	assert_string_equal(dbrev_graph_repeatable(g, 3)->id, "mmm");
+	assert_null(dbrev_graph_repeatable(g, 4));
+	assert_int_equal(dbrev_graph_repeatable_index(g, "mmm"), 3);
+	assert_int_equal(dbrev_graph_repeatable_index(g, "zzz"), 1);
+	assert_int_equal(dbrev_graph_repeatable_index(g, "b"), -1);
+	assert_int_equal(dbrev_graph_index(g, "mmm"), -1);
+	assert_int_equal(dbrev_graph_heads(g, out), 1);
+	assert_string_equal(dbrev_graph_at(g, out[0])->id, "b");
+	dbrev_revset_init(&s, g);
+	assert_int_equal(dbrev_graph_plan(g, &s, DBREV_UPGRADE, "head", &p,
+	    &e), 0);
+	assert_int_equal(p.nsteps, 2);
+	dbrev_plan_free(&p);
+	dbrev_revset_free(&s);
+	dbrev_graph_free(g);
+}
+
+/* build IN: expect failure, return the errors as one string. */
+static char *
+build_fails(struct dbrev_revision **in, size_t n)
+{
+	struct dbrev_graph *g = NULL;
+	struct dbrev_error e, *p;
+	static char all[2048];
+	char buf[512];
+
+	dbrev_error_init(&e);
+	assert_int_equal(dbrev_graph_build(in, n, &g, &e), -1);
+	assert_null(g);
+	all[0] = '\0';
+	for (p = &e; p != NULL && p->kind != DBREV_ERR_NONE; p = p->next) {
+		strncat(all, dbrev_error_format(p, buf, sizeof buf),
+		    sizeof all - strlen(all) - 2);
+		strcat(all, "\n");
+	}
+	dbrev_error_clear(&e);
+	return all;
+}
+
+static void
+test_repeatable_errors(void **state)
+{
+	struct dbrev_revision *in[4];
+
+	(void)state;
+	/* A versioned revision names a repeatable: parent or depends. */
+	in[0] = rev("a", "", "", 1);
+	in[1] = rev("b", "a", "r", 1);
+	in[2] = rpt("R__r.sql", "r", "");
+	in[3] = rev("c", "r", "", 1);
+	assert_string_equal(build_fails(in, 4),
+	    "versions/b.sql:3: dependency 'r' of revision 'b' is a repeatable "
+	    "revision; repeatables run after every versioned revision; remove "
+	    "the id, or make it a versioned revision\n"
+	    "versions/c.sql:2: parent 'r' of revision 'c' is a repeatable "
+	    "revision; repeatables run after every versioned revision; remove "
+	    "the id, or make it a versioned revision\n");
+	/* Ids unique across both kinds and among repeatables. */
+	in[0] = rev("a", "", "", 1);
+	in[1] = rpt("R__a.sql", "a", "");
+	in[2] = rpt("R__x.sql", "x", "");
+	in[3] = rpt("R__y.sql", "x", "");
+	assert_string_equal(build_fails(in, 4),
+	    "versions/R__a.sql:1: duplicate revision id 'a' (also in "
+	    "versions/a.sql); give one of them a new id (revgen makes unique "
+	    "ones)\n"
+	    "versions/R__y.sql:1: duplicate revision id 'x' (also in "
+	    "versions/R__x.sql); give one of them a new id (revgen makes "
+	    "unique ones)\n");
+	/* Depends unknown; a cycle among repeatables. */
+	in[0] = rpt("R__p.sql", "p", "q");
+	in[1] = rpt("R__q.sql", "q", "p");
+	assert_string_equal(build_fails(in, 2),
+	    "versions/R__p.sql:3: revisions form a cycle: p -> q -> p; a "
+	    "revision must come after its parents and depends; remove one of "
+	    "these links\n");
+	in[0] = rpt("R__p.sql", "p", "nope");
+	assert_string_equal(build_fails(in, 1),
+	    "versions/R__p.sql:3: dependency 'nope' of revision 'p' does not "
+	    "exist; fix the id, or add the missing revision file\n");
+}
+
+/* 10,000 repeatables, each on the next: ordered, in O(n log n). */
+static void
+test_repeatables_many(void **state)
+{
+	enum { N = 10000 };
+	struct dbrev_revision **in = calloc(N, sizeof(*in));
+	struct dbrev_graph *g = NULL;
+	struct dbrev_error e;
+	char name[32], id[32], dep[32];
+	size_t i;
+
+	(void)state;
+	dbrev_error_init(&e);
+	for (i = 0; i < N; i++) {
+		snprintf(name, sizeof name, "R__%05zu.sql", i);
+		snprintf(id, sizeof id, "r%zu", i);
+		if (i + 1 < N)
+			snprintf(dep, sizeof dep, "r%zu", i + 1);
+		else
+			dep[0] = '\0';
+		in[i] = rpt(name, id, dep);
+	}
+	assert_int_equal(dbrev_graph_build(in, N, &g, &e), 0);
+	assert_int_equal(dbrev_graph_nrepeatable(g), N);
+	assert_string_equal(dbrev_graph_repeatable(g, 0)->id, "r9999");
+	assert_string_equal(dbrev_graph_repeatable(g, N - 1)->id, "r0");
+	for (i = 0; i < N; i += 997) {
+		snprintf(id, sizeof id, "r%zu", i);
+		assert_int_equal(dbrev_graph_repeatable_index(g, id),
+		    (long)(N - 1 - i));
+	}
+	dbrev_graph_free(g);
+	free(in);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_repeatables),
+		cmocka_unit_test(test_repeatable_errors),
+		cmocka_unit_test(test_repeatables_many),
 		cmocka_unit_test(test_linear),
 		cmocka_unit_test(test_baseline),
 		cmocka_unit_test(test_empty_graph),

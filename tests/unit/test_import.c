@@ -380,7 +380,8 @@ test_flyway_refusals(void **state)
 {
 	(void)state;
 	kind("flyway");
-	add("R__views.sql", "SELECT 1;");
+	add("R1__views.sql", "SELECT 1;");
+	add("R__idx.sql", "CREATE INDEX CONCURRENTLY i ON t (x);");
 	add("V1__a.sql", "SELECT 1;");
 	add("V1.0.0__b.sql", "SELECT 1;");
 	add("V1.x__c.sql", "SELECT 1;");
@@ -388,18 +389,50 @@ test_flyway_refusals(void **state)
 	add("B5__base.sql", "SELECT 1;");
 	add("U7__undo.sql", "SELECT 1;");
 	assert_int_equal(parse(), -1);
-	assert_int_equal(dbrev_error_count(&err), 6);
+	assert_int_equal(dbrev_error_count(&err), 7);
 	assert_string_equal(error_text(), "src/B5__base.sql:1: a Flyway "
 	    "baseline migration: dbrev has none; import the versioned "
 	    "migrations it stands for, and move it out of the directory");
-	assert_non_null(strstr(err.next->message, "repeatable"));
-	assert_string_equal(err.next->file, "src/R__views.sql");
+	assert_string_equal(err.next->message,
+	    "a repeatable migration has no version");
+	assert_string_equal(err.next->file, "src/R1__views.sql");
 	assert_non_null(strstr(err.next->next->message, "invalid version"));
 	assert_non_null(strstr(err.next->next->next->message, "callback"));
 	assert_non_null(strstr(err.next->next->next->next->message,
 	    "version 1 is also that of src/V1.0.0__b.sql"));
 	assert_non_null(strstr(err.next->next->next->next->next->message,
 	    "undo migration without"));
+	/* Repeatables come after the chain, and so do their refusals. */
+	assert_string_equal(err.next->next->next->next->next->next->file,
+	    "src/R__idx.sql");
+	assert_non_null(strstr(err.next->next->next->next->next->next->message,
+	    "runs outside a transaction"));
+}
+
+/*
+ * R__ files: repeatable revisions after the versioned ones, without
+ * parents, in Flyway's order (by description), the chain unbroken.
+ */
+static void
+test_flyway_repeatable(void **state)
+{
+	(void)state;
+	kind("flyway");
+	add("views/R__b_view.sql", "CREATE VIEW b AS SELECT 1;");
+	add("V2__two.sql", "SELECT 2;");
+	add("R__a_func.sql", "SELECT 'a';");
+	add("V1__one.sql", "SELECT 1;");
+	assert_int_equal(parse(), 0);
+	assert_string_equal(ids(), "1 2 R__a_func R__b_view");
+	assert_int_equal(list.revs[0].nparents, 0);
+	assert_int_equal(list.revs[1].nparents, 1);
+	assert_string_equal(list.revs[1].parents[0], "1");
+	assert_int_equal(list.revs[2].repeatable, 1);
+	assert_int_equal(list.revs[2].nparents, 0);
+	assert_null(list.revs[2].down);
+	assert_string_equal(list.revs[2].message, "a func");
+	assert_string_equal(list.revs[3].up, "CREATE VIEW b AS SELECT 1;");
+	assert_int_equal(list.revs[3].repeatable, 1);
 }
 
 static void
@@ -762,6 +795,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_flyway, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flyway_refusals, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_flyway_repeatable, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_diesel, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sqitch, setup, teardown),

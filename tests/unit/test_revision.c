@@ -508,6 +508,47 @@ test_replaces(void **state)
 	    "replaced revision 'b-c' has the invalid character '-'");
 }
 
+static void
+test_repeatable(void **state)
+{
+	struct dbrev_revision *r;
+
+	(void)state;
+	r = parse_ok(HDR "-- repeatable: yes\n-- depends: other\n-- +upgrade\n"
+	    "CREATE VIEW v AS SELECT 1;\n", 0);
+	assert_int_equal(r->repeatable, 1);
+	assert_int_equal(r->transactional, 1);
+	assert_int_equal(r->nparents, 0);
+	assert_int_equal(r->ndepends, 1);
+	dbrev_revision_free(r);
+	/* An empty parents line is no parent. */
+	r = parse_ok(HDR "-- parents:\n-- repeatable: yes\n-- +upgrade\n", 0);
+	assert_int_equal(r->repeatable, 1);
+	dbrev_revision_free(r);
+	r = parse_ok(HDR "-- +upgrade\n", 0);
+	assert_int_equal(r->repeatable, 0);
+	dbrev_revision_free(r);
+}
+
+static void
+test_bad_repeatable(void **state)
+{
+	(void)state;
+	BADH(HDR "-- repeatable: no\n-- +upgrade\n", 2,
+	    "repeatable: 'no' is not a valid value", "'yes'");
+	BADH(HDR "-- parents: a\n-- repeatable: yes\n-- +upgrade\n", 2,
+	    "a repeatable revision has no parents: it is not in the chain, "
+	    "it runs after the versioned revisions", "depends");
+	BAD(HDR "-- repeatable: yes\n-- transaction: none\n-- +upgrade\n", 3,
+	    "a repeatable revision runs in a transaction: 'transaction: none' "
+	    "is not allowed");
+	BAD(HDR "-- repeatable: yes\n\n-- +upgrade\nSELECT 1;\n"
+	    "-- +downgrade\nSELECT 2;\n", 6,
+	    "a repeatable revision has no '-- +downgrade' section");
+	BAD(HDR "-- repeatable: yes\n-- repeatable: yes\n-- +upgrade\n", 3,
+	    "header key 'repeatable' repeated (first on line 2)");
+}
+
 int
 main(void)
 {
@@ -527,6 +568,8 @@ main(void)
 		cmocka_unit_test(test_bad_lists),
 		cmocka_unit_test(test_duplicate_key),
 		cmocka_unit_test(test_bad_transaction),
+		cmocka_unit_test(test_repeatable),
+		cmocka_unit_test(test_bad_repeatable),
 		cmocka_unit_test(test_missing_upgrade),
 		cmocka_unit_test(test_sql_before_upgrade),
 		cmocka_unit_test(test_misplaced_sections),

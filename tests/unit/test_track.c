@@ -526,6 +526,61 @@ test_errors(void **st)
 	dbrev_error_clear(&e);
 }
 
+static void
+write_rpt(const char *id, const char *up)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/versions/R__%s.sql", dir, id);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "-- revision: %s\n-- repeatable: yes\n\n-- +upgrade\n%s\n",
+	    id, up);
+	fclose(f);
+}
+
+/*
+ * A repeatable is part of "at head": never run, or its file edited
+ * since it ran (a repeatable's edit is pending, not trouble), and the
+ * remembered state does not hide either; a directory of repeatables
+ * alone and no database file is pending too.
+ */
+static void
+test_repeatables(void **st)
+{
+	char path[512];
+	int known;
+
+	(void)st;
+	upgrade(NULL);
+	settle();
+	assert_int_equal(check(state, NULL), DBREV_TRACK_AT_HEAD);
+	assert_int_equal(check(state, &known), DBREV_TRACK_AT_HEAD);
+	assert_true(known);
+	write_rpt("view_v", "CREATE VIEW v AS SELECT x FROM a;");
+	assert_int_equal(check(state, &known), DBREV_TRACK_PENDING);
+	assert_false(known);
+	upgrade(NULL);
+	settle();
+	assert_int_equal(check(state, NULL), DBREV_TRACK_AT_HEAD);
+	assert_int_equal(check(state, &known), DBREV_TRACK_AT_HEAD);
+	assert_true(known);
+	write_rpt("view_v", "DROP VIEW v; CREATE VIEW v AS SELECT 1 AS x;");
+	assert_int_equal(check(state, &known), DBREV_TRACK_PENDING);
+	assert_int_equal(check(NULL, NULL), DBREV_TRACK_PENDING);
+	upgrade(NULL);
+	assert_int_equal(check(state, NULL), DBREV_TRACK_AT_HEAD);
+	/* Only repeatables, no database: pending. */
+	snprintf(path, sizeof(path), "%s/versions/aaa_x.sql", dir);
+	assert_int_equal(unlink(path), 0);
+	snprintf(path, sizeof(path), "%s/versions/bbb_x.sql", dir);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(unlink(dbfile), 0);
+	assert_int_equal(check(state, &known), DBREV_TRACK_PENDING);
+	assert_true(known);
+}
+
 int
 main(void)
 {
@@ -544,6 +599,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_state_not_trusted, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_repeatables, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

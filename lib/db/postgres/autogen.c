@@ -363,7 +363,7 @@ interrupted(const sigset_t *old, struct dbrev_error *err)
 	return 0;
 }
 
-/* Replay every revision's upgrade, in apply order. */
+/* Replay every revision's upgrade, in apply order, repeatables last. */
 static int
 replay(struct dbrev_db *db, const char *dir, const sigset_t *old,
     struct dbrev_error *err)
@@ -376,8 +376,9 @@ replay(struct dbrev_db *db, const char *dir, const sigset_t *old,
 	if (dbrev_graph_load(dir, 0, &g, err) == -1)
 		return -1;
 	n = dbrev_graph_count(g);
-	for (i = 0; i < n; i++) {
-		const struct dbrev_revision *r = dbrev_graph_at(g, i);
+	for (i = 0; i < n + dbrev_graph_nrepeatable(g); i++) {
+		const struct dbrev_revision *r = i < n ? dbrev_graph_at(g, i) :
+		    dbrev_graph_repeatable(g, i - n);
 		int rc;
 
 		if (interrupted(old, err))
