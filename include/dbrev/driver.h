@@ -47,6 +47,21 @@ struct dbrev_applied {
 void	 dbrev_applied_free(struct dbrev_applied *, size_t n);
 
 struct dbrev_conn;	/* a driver's own connection, opaque */
+struct dbrev_schema;
+struct dbrev_diff;
+struct dbrev_diff_options;
+
+/*
+ * A scratch database (stairway test, drift): a fresh, empty database
+ * the driver made and drops again.  url opens it with dbrev_db_open;
+ * the other fields are the driver's own.
+ */
+struct dbrev_scratch {
+	const struct dbrev_driver *driver;
+	char		*url;		/* may hold a password: never print */
+	char		*name;		/* driver's: file or database name */
+	char		*admin;		/* driver's: where to drop it from */
+};
 
 struct dbrev_driver {
 	const char		*name;		/* "sqlite", "postgresql" */
@@ -174,6 +189,36 @@ struct dbrev_driver {
 	 */
 	int	(*set_lock_timeout)(struct dbrev_conn *, double timeout,
 		    struct dbrev_error *);
+
+	/*
+	 * Schema group, for the stairway test and drift (optional: NULL
+	 * when the database has no introspection).
+	 *
+	 * scratch_create makes a fresh empty database of this kind, never
+	 * the one url names: SQLite a temporary file; PostgreSQL a
+	 * database dbrev_tmp_<pid>_<random> created from template0 on
+	 * dev_url (NULL: url's server, maintenance database postgres).
+	 * scratch_drop removes it (errors cannot be reported better than
+	 * by leaving it) and frees the fields.
+	 */
+	int	(*scratch_create)(const char *url, const char *dev_url,
+		    struct dbrev_scratch *, struct dbrev_error *);
+	void	(*scratch_drop)(struct dbrev_scratch *);
+	/* Read the schema of the open database (nothing is written). */
+	int	(*introspect)(struct dbrev_conn *, struct dbrev_schema **,
+		    struct dbrev_error *);
+	/* dbrev_schema_diff options for schemas read from this database. */
+	void	(*diff_options)(struct dbrev_conn *,
+		    struct dbrev_diff_options *);
+	/* Append the SQL that takes diff->from to diff->to, to show. */
+	void	(*diff_sql)(struct dbrev_conn *, const struct dbrev_diff *,
+		    struct dbrev_buf *out);
+	/*
+	 * Make the connection refuse every write from now on (SQLite:
+	 * PRAGMA query_only; PostgreSQL: default_transaction_read_only),
+	 * so that a report that must not write cannot.
+	 */
+	int	(*read_only)(struct dbrev_conn *, struct dbrev_error *);
 };
 
 /* A connection with its driver. */

@@ -34,6 +34,7 @@
 #include "../../private.h"
 
 #include "dbrev/driver.h"
+#include "hooks.h"
 
 #define LOCK_POLL_FIRST_MS	10.0	/* first wait between lock attempts */
 #define LOCK_POLL_MAX_MS	100.0	/* backoff ceiling */
@@ -2291,6 +2292,12 @@ pg_script_reset(struct dbrev_buf *out, const char *sql)
 		dbrev_buf_puts(out, "DEALLOCATE ALL;\n");
 }
 
+struct pg_conn *
+dbrev_pg_conn_pg(struct dbrev_conn *c)
+{
+	return c->pg;
+}
+
 const struct dbrev_driver dbrev_driver_postgres = {
 	.name = "postgresql",
 	.dialect = DBREV_DIALECT_POSTGRES,
@@ -2316,4 +2323,10 @@ const struct dbrev_driver dbrev_driver_postgres = {
 	.table_get = pg_table_get,
 	.set_notice = pg_set_notice,
 	.set_lock_timeout = pg_set_lock_timeout,
+	.scratch_create = dbrev_pg_scratch_create,
+	.scratch_drop = dbrev_pg_scratch_drop,
+	.introspect = dbrev_pg_conn_introspect,
+	.diff_options = dbrev_pg_conn_diff_options,
+	.diff_sql = dbrev_pg_diff_sql,
+	.read_only = dbrev_pg_read_only,
 };

@@ -24,6 +24,7 @@
 
 #include "dbrev/driver.h"
 #include "../../private.h"
+#include "hooks.h"
 
 /* Cached statements on the version table, prepared once per connection. */
 enum {
@@ -1131,6 +1132,12 @@ sq_script_reset(struct dbrev_buf *out, const char *sql)
 	sqlite3_close(db);
 }
 
+sqlite3 *
+dbrev_sqlite_conn_db(struct dbrev_conn *c)
+{
+	return c->db;
+}
+
 const struct dbrev_driver dbrev_driver_sqlite = {
 	.name = "sqlite",
 	.dialect = DBREV_DIALECT_SQLITE,
@@ -1155,4 +1162,10 @@ const struct dbrev_driver dbrev_driver_sqlite = {
 	.script_sql = sq_script_sql,
 	.table_get = sq_table_get,
 	.set_lock_timeout = sq_set_lock_timeout,
+	.scratch_create = dbrev_sqlite_scratch_create,
+	.scratch_drop = dbrev_sqlite_scratch_drop,
+	.introspect = dbrev_sqlite_conn_introspect,
+	.diff_options = dbrev_sqlite_conn_diff_options,
+	.diff_sql = dbrev_sqlite_diff_sql,
+	.read_only = dbrev_sqlite_read_only,
 };
