@@ -225,6 +225,19 @@ dbrev_schema_match_invented_names(const struct dbrev_schema *from,
 	}
 }
 
+/* A copy of s without leading and trailing blank lines. */
+static char *
+trimmed(const char *s)
+{
+	const char *e = s + strlen(s);
+
+	while (*s == '\n' || *s == ' ')
+		s++;
+	while (e > s && (e[-1] == '\n' || e[-1] == ' '))
+		e--;
+	return dbrev_xstrndup(s, (size_t)(e - s));
+}
+
 /*
  * Compare the schema found with the one expected; on a difference fill
  * *detail (one line per difference) and *sql (what takes found to
@@ -257,7 +270,8 @@ dbrev_stair_compare(struct dbrev_stair_db *s, const struct dbrev_schema *want,
 	s->db->driver->diff_sql(s->db->conn, &d, &q);
 	dbrev_diff_free(&d);
 	*detail = dbrev_buf_take(&b);
-	*sql = q.data != NULL ? dbrev_buf_take(&q) : dbrev_xstrdup("");
+	*sql = trimmed(q.data != NULL ? q.data : "");
+	dbrev_buf_free(&q);
 	return 1;
 }
 

@@ -4,15 +4,18 @@
  * the SQL offline (--sql).  All the work is in libdbrev (dbrev/apply.h).
  */
 #include <err.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dbrev/apply.h"
+#include "dbrev/json.h"
+#include "dbrev/stairway.h"
 #include "dbrev/track.h"
 
-static int	 quiet, verbose;
+static int	 quiet, verbose, json;
 static char	**args, **rel;	/* argv without, and with only, -N/+N */
 
 static void __attribute__((noreturn))
@@ -35,7 +38,17 @@ usage(FILE *f, int status)
 	    "       revapply [-qv] [-d DIR] [-u URL] [--table NAME] "
 	    "[--lock-timeout SECONDS]\n"
 	    "                stamp TARGET | resolve REVISION "
-	    "applied|reverted\n");
+	    "applied|reverted\n"
+	    "       revapply [-qv] [-d DIR] [-u URL] [--dev-url URL] "
+	    "[--strict] [--keep-going]\n"
+	    "                [--data-hook PATH] [--jobs N] [--exact-names] "
+	    "test [FROM:TO]\n"
+	    "       revapply [-qv] [-d DIR] [-u URL] [--table NAME] "
+	    "status [--exit-code]\n"
+	    "       revapply [-qv] [-d DIR] [-u URL] [--table NAME] "
+	    "[--dev-url URL] drift\n"
+	    "       (current, history, status, test and drift take "
+	    "--format=json)\n");
 	if (f == stdout)
 		fprintf(f,
 		    "\n"
@@ -54,6 +67,20 @@ usage(FILE *f, int status)
 		    "  resolve REV applied|reverted\n"
 		    "                       settle REV's row by hand (after an interrupted\n"
 		    "                       transaction: none revision, or an edited file)\n"
+		    "  test [FROM:TO]       stairway test on a scratch database: up, down, up\n"
+		    "                       per revision, schemas compared (never DATABASE_URL)\n"
+		    "    --strict           irreversible revisions fail the test\n"
+		    "    --keep-going       go on after a failing revision\n"
+		    "    --data-hook PATH   SQL file run after each upgrade, or a directory\n"
+		    "                       of REVISION.sql files\n"
+		    "    --jobs N           N scratch databases side by side (PostgreSQL)\n"
+		    "    --exact-names      constraint names the database invents count\n"
+		    "  status               pending, in progress, edited and unknown rows\n"
+		    "  drift                live schema vs the one the applied revisions build;\n"
+		    "                       exit 1 with the SQL both ways when they differ\n"
+		    "      --dev-url URL    PostgreSQL server for scratch databases\n"
+		    "                       (default: DATABASE_URL's server)\n"
+		    "      --format=json    a JSON document on stdout (see revapply(1))\n"
 		    "\n"
 		    "  -d, --dir DIR           migrations directory (default $DBREV_DIR or migrations)\n"
 		    "  -u, --url URL           database (default $DATABASE_URL)\n"
@@ -292,6 +319,181 @@ cmd_sql(struct dbrev_apply_options *o, enum dbrev_direction dir,
 	free(to);
 }
 
+/* Write a JSON document to stdout. */
+static void
+put_json(struct dbrev_buf *b)
+{
+	if (b->len > 0 && fwrite(b->data, 1, b->len, stdout) != b->len)
+		err(1, "stdout");
+	dbrev_buf_free(b);
+}
+
+/* Text lines indented, each line of s on its own. */
+static void
+put_indented(const char *s, const char *indent)
+{
+	const char *nl;
+
+	for (; s != NULL && *s != '\0'; s = nl + 1) {
+		nl = strchr(s, '\n');
+		if (nl == NULL)
+			nl = s + strlen(s);
+		printf("%s%.*s\n", indent, (int)(nl - s), s);
+		if (*nl == '\0')
+			break;
+	}
+}
+
+static void
+on_stair(void *arg, const struct dbrev_stair_step *st)
+{
+	const struct dbrev_revision *r = st->rev;
+
+	(void)arg;
+	printf("%s %s", r->id, dbrev_stair_verdict_name(st->verdict));
+	if (st->verdict == DBREV_STAIR_DOWNGRADE_FAILS ||
+	    st->verdict == DBREV_STAIR_UPGRADE_FAILS ||
+	    (st->verdict == DBREV_STAIR_REUPGRADE_FAILS && st->sql == NULL))
+		printf(": %s\n", st->detail);
+	else {
+		if (r->message[0] != '\0')
+			printf(", %s", r->message);
+		if (verbose)
+			printf(" (%.0f ms)", st->ms);
+		putchar('\n');
+	}
+	if (st->sql != NULL) {
+		printf("    %s; what would make it equal:\n",
+		    st->verdict == DBREV_STAIR_DOWNGRADE_DIFFERS ?
+		    "after the downgrade the schema differs from the one "
+		    "before the upgrade" : "after the second upgrade the "
+		    "schema differs from the one after the first");
+		put_indented(st->detail, "      ");
+		printf("    as SQL:\n");
+		put_indented(st->sql, "      ");
+	}
+	fflush(stdout);
+}
+
+static void __attribute__((noreturn))
+cmd_test(struct dbrev_stairway_options *so, const struct dbrev_apply_options *o,
+    const char *range)
+{
+	struct dbrev_stairway_result res;
+	struct dbrev_error e = { 0 };
+	struct dbrev_buf b = { 0 };
+	int v, status;
+
+	so->dir = o->dir;
+	so->url = o->url;
+	so->range = range;
+	so->on_step = json ? NULL : on_stair;
+	if (dbrev_stairway_run(so, &res, &e) == -1)
+		fail(&e);
+	if (json) {
+		dbrev_json_stairway(&b, &res, so->strict);
+		put_json(&b);
+	} else {
+		printf("%zu revision%s tested: ", res.nsteps - res.untried,
+		    res.nsteps - res.untried == 1 ? "" : "s");
+		for (v = 0; v < DBREV_STAIR_NVERDICTS; v++)
+			if (res.count[v] > 0 || v == DBREV_STAIR_OK)
+				printf("%s%zu %s", v ? ", " : "", res.count[v],
+				    dbrev_stair_verdict_name(v));
+		if (res.untried > 0)
+			printf(", %zu not tried (stopped at the first "
+			    "failure; --keep-going goes on)", res.untried);
+		printf("; %s\n", res.failed > 0 ? "FAILED" : "passed");
+	}
+	status = res.failed > 0 ? 1 : 0;
+	dbrev_stairway_result_free(&res);
+	if (fflush(stdout) == EOF)
+		err(1, "stdout");
+	free(args);
+	free(rel);
+	exit(status);
+}
+
+/* 0 at head, 3 pending, 1 in the way (current --exit-code's meaning). */
+static int
+status_code(const struct dbrev_status *st)
+{
+	size_t i, n = dbrev_graph_count(st->graph);
+	int pending = 0;
+
+	if (st->nunknown > 0)
+		return 1;
+	for (i = 0; i < n; i++) {
+		if (st->in_progress[i] || st->edited[i])
+			return 1;
+		if (!st->applied.in[i])
+			pending = 1;
+	}
+	return pending ? 3 : 0;
+}
+
+static void
+status_list(const struct dbrev_status *st, const char *what,
+    const unsigned char *flags, int want)
+{
+	const struct dbrev_revision *r;
+	size_t i, n = dbrev_graph_count(st->graph), k = 0;
+
+	for (i = 0; i < n; i++)
+		k += (flags[i] != 0) == want;
+	printf("%s: %zu\n", what, k);
+	for (i = 0; i < n; i++)
+		if ((flags[i] != 0) == want) {
+			r = dbrev_graph_at(st->graph, i);
+			printf("  %s %s%s%s\n", r->id, r->path,
+			    r->message[0] != '\0' ? ", " : "", r->message);
+		}
+}
+
+static void __attribute__((noreturn))
+cmd_status(struct dbrev_apply_options *o, int exit_code)
+{
+	struct dbrev_status st;
+	struct dbrev_error e = { 0 };
+	struct dbrev_buf b = { 0 };
+	unsigned char *pend;
+	size_t i, n;
+	int code;
+
+	if (dbrev_apply_status(o, &st, &e) == -1)
+		fail(&e);
+	code = status_code(&st);
+	n = dbrev_graph_count(st.graph);
+	if (json) {
+		dbrev_json_status(&b, "status", &st, NULL, code);
+		put_json(&b);
+	} else {
+		pend = dbrev_xcalloc(n + 1, 1);
+		for (i = 0; i < n; i++)
+			pend[i] = !st.applied.in[i] && !st.in_progress[i];
+		printf("current:");
+		for (i = 0; i < st.ncurrent; i++)
+			printf(" %s", dbrev_graph_at(st.graph,
+			    st.current[i])->id);
+		printf("%s\n", st.ncurrent == 0 ? " <base>" : "");
+		status_list(&st, "pending", pend, 1);
+		status_list(&st, "in progress", st.in_progress, 1);
+		status_list(&st, "edited", st.edited, 1);
+		printf("unknown: %zu\n", st.nunknown);
+		for (i = 0; i < st.nunknown; i++)
+			printf("  %s\n", st.unknown[i]);
+		printf("state: %s\n", code == 0 ? "at head" : code == 3 ?
+		    "pending" : "in the way of an upgrade");
+		free(pend);
+	}
+	dbrev_status_free(&st);
+	if (fflush(stdout) == EOF)
+		err(1, "stdout");
+	free(args);
+	free(rel);
+	exit(exit_code ? code : 0);
+}
+
 /* Rows naming revisions that are not in the directory. */
 static void
 warn_unknown(const struct dbrev_apply_options *o, const struct dbrev_status *st)
@@ -325,6 +527,17 @@ cmd_current(struct dbrev_apply_options *o)
 
 	if (dbrev_apply_status(o, &st, &e) == -1)
 		fail(&e);
+	if (json) {
+		struct dbrev_buf b = { 0 };
+		int code = st.nunknown > 0 ? 1 : 0;
+
+		dbrev_json_status(&b, "current", &st, NULL, code);
+		put_json(&b);
+		dbrev_status_free(&st);
+		if (code)
+			exit(1);
+		return;
+	}
 	n = dbrev_graph_count(st.graph);
 	for (i = 0; i < st.ncurrent; i++) {
 		r = dbrev_graph_at(st.graph, st.current[i]);
@@ -380,6 +593,22 @@ cmd_current_exit(struct dbrev_apply_options *o, const char *state_dir)
 	size_t i;
 	int status;
 
+	if (json) {
+		struct dbrev_status st;
+		struct dbrev_buf b = { 0 };
+
+		if (dbrev_apply_status(o, &st, &e) == -1)
+			fail(&e);
+		status = status_code(&st);
+		dbrev_json_status(&b, "current", &st, NULL, status);
+		put_json(&b);
+		dbrev_status_free(&st);
+		free(args);
+		free(rel);
+		if (fflush(stdout) == EOF)
+			err(1, "stdout");
+		exit(status);
+	}
 	if (dbrev_track_check(o, state_dir, &t, &e) == -1)
 		fail(&e);
 	if (t.verdict == DBREV_TRACK_AT_HEAD) {
@@ -445,6 +674,14 @@ cmd_history(struct dbrev_apply_options *o)
 		if (dbrev_graph_load(o->dir, DBREV_PARSE_HEADER_ONLY, &g,
 		    &e) == -1)
 			fail(&e);
+		if (json) {
+			struct dbrev_buf b = { 0 };
+
+			dbrev_json_status(&b, "history", NULL, g, 0);
+			put_json(&b);
+			dbrev_graph_free(g);
+			return;
+		}
 		for (i = dbrev_graph_count(g); i > 0; i--)
 			print_history_line(g, i - 1, NULL, NULL);
 		dbrev_graph_free(g);
@@ -452,6 +689,14 @@ cmd_history(struct dbrev_apply_options *o)
 	}
 	if (dbrev_apply_status(o, &st, &e) == -1)
 		fail(&e);
+	if (json) {
+		struct dbrev_buf b = { 0 };
+
+		dbrev_json_status(&b, "history", &st, NULL, 0);
+		put_json(&b);
+		dbrev_status_free(&st);
+		return;
+	}
 	n = dbrev_graph_count(st.graph);
 	current = dbrev_xcalloc(n + 1, 1);
 	for (i = 0; i < st.ncurrent; i++)
@@ -520,14 +765,25 @@ main(int argc, char *argv[])
 		{ "single-transaction",	no_argument,	   NULL, '1' },
 		{ "exit-code",		no_argument,	   NULL, 'E' },
 		{ "state-dir",		required_argument, NULL, 'Z' },
+		{ "format",		required_argument, NULL, 'F' },
+		{ "dev-url",		required_argument, NULL, 'U' },
+		{ "strict",		no_argument,	   NULL, 's' },
+		{ "keep-going",		no_argument,	   NULL, 'k' },
+		{ "data-hook",		required_argument, NULL, 'H' },
+		{ "jobs",		required_argument, NULL, 'j' },
+		{ "exact-names",	no_argument,	   NULL, 'x' },
 		{ "help",		no_argument,	   NULL, 'h' },
 		{ "version",		no_argument,	   NULL, 'V' },
 		{ NULL,			0,		   NULL, 0 }
 	};
 	struct dbrev_apply_options o;
+	struct dbrev_stairway_options so;
 	const char *dialect = NULL, *verb, *arg1, *arg2, *state_dir = NULL;
 	char *end;
-	int c, sql = 0, nargs = 0, nrel = 0, i, n, exit_code = 0;
+	int c, sql = 0, nargs = 0, nrel = 0, i, n, exit_code = 0, test_opt = 0;
+	unsigned long jobs;
+
+	memset(&so, 0, sizeof(so));
 
 	dbrev_apply_options_init(&o);
 	if ((o.dir = getenv("DBREV_DIR")) == NULL || o.dir[0] == '\0')
@@ -588,6 +844,38 @@ main(int argc, char *argv[])
 		case 'Z':
 			state_dir = optarg;
 			break;
+		case 'F':
+			if (strcmp(optarg, "json") == 0)
+				json = 1;
+			else if (strcmp(optarg, "text") != 0)
+				usage_error("bad --format (text or json):",
+				    optarg);
+			break;
+		case 'U':
+			so.dev_url = optarg;
+			break;
+		case 's':
+			so.strict = test_opt = 1;
+			break;
+		case 'k':
+			so.keep_going = test_opt = 1;
+			break;
+		case 'H':
+			so.data_hook = optarg;
+			test_opt = 1;
+			break;
+		case 'j':
+			errno = 0;
+			jobs = strtoul(optarg, &end, 10);
+			if (*optarg < '1' || *optarg > '9' || *end != '\0' ||
+			    errno != 0 || jobs > 64)
+				usage_error("bad --jobs (1 to 64):", optarg);
+			so.jobs = (unsigned)jobs;
+			test_opt = 1;
+			break;
+		case 'x':
+			so.exact_names = 1;
+			break;
 		case 'h':
 			usage(stdout, 0);
 		case 'V':
@@ -615,8 +903,18 @@ main(int argc, char *argv[])
 		usage_error("--sql goes with upgrade or downgrade, not", verb);
 	if (dialect != NULL && !sql)
 		usage_error("--dialect goes with --sql", NULL);
-	if (exit_code && strcmp(verb, "current") != 0)
-		usage_error("--exit-code goes with current, not", verb);
+	if (exit_code && strcmp(verb, "current") != 0 &&
+	    strcmp(verb, "status") != 0)
+		usage_error("--exit-code goes with current or status, not",
+		    verb);
+	if (test_opt && strcmp(verb, "test") != 0)
+		usage_error("--strict, --keep-going, --data-hook and --jobs go "
+		    "with test, not", verb);
+	if (json && strcmp(verb, "current") != 0 && strcmp(verb, "history") !=
+	    0 && strcmp(verb, "status") != 0 && strcmp(verb, "test") != 0 &&
+	    strcmp(verb, "drift") != 0)
+		usage_error("--format=json goes with current, history, status, "
+		    "test or drift, not", verb);
 	if (state_dir != NULL && !exit_code)
 		usage_error("--state-dir goes with current --exit-code", NULL);
 
@@ -634,6 +932,12 @@ main(int argc, char *argv[])
 		if (exit_code)
 			cmd_current_exit(&o, state_dir);
 		cmd_current(&o);
+	} else if (strcmp(verb, "test") == 0) {
+		cmd_test(&so, &o, arg1);
+	} else if (strcmp(verb, "status") == 0) {
+		if (arg1 != NULL)
+			usage_error("status takes no argument:", arg1);
+		cmd_status(&o, exit_code);
 	} else if (strcmp(verb, "history") == 0) {
 		if (arg1 != NULL)
 			usage_error("history takes no argument:", arg1);

@@ -50,4 +50,29 @@ void	 dbrev_json_number(struct dbrev_json *, const char *key, double v);
 void	 dbrev_json_bool(struct dbrev_json *, const char *key, int v);
 void	 dbrev_json_null(struct dbrev_json *, const char *key);
 
+/*
+ * The documents of --format=json (lib/json_report.c), one JSON object
+ * and a newline appended to out, schema in revapply(1) "JSON OUTPUT".
+ * Every document has "format_version" (DBREV_JSON_FORMAT_VERSION) and
+ * "command".
+ */
+struct dbrev_graph;
+struct dbrev_status;
+struct dbrev_stairway_result;
+struct dbrev_drift_result;
+
+/* revorder: "order" (apply order), "heads" or "history" of the graph;
+   heads lists apply-order indices (NULL: every revision). */
+void	 dbrev_json_graph(struct dbrev_buf *out, const char *command,
+	    const struct dbrev_graph *g, const size_t *which, size_t n);
+/* revapply current, status, history (st->graph may be NULL: history
+   without a database, from g). */
+void	 dbrev_json_status(struct dbrev_buf *out, const char *command,
+	    const struct dbrev_status *st, const struct dbrev_graph *g,
+	    int exit_status);
+void	 dbrev_json_stairway(struct dbrev_buf *out,
+	    const struct dbrev_stairway_result *res, int strict);
+void	 dbrev_json_drift(struct dbrev_buf *out,
+	    const struct dbrev_drift_result *res);
+
 #endif /* DBREV_JSON_H */
