@@ -125,16 +125,90 @@ fail_step(struct dbrev_stair_step *st, enum dbrev_stair_verdict v,
 }
 
 /*
- * Up, down, up for one revision; *before is the schema before it and
- * becomes the schema after it.  Returns where the database is left, or
- * -1 with err when the test itself cannot go on.
+ * A state of the scratch database: its fingerprint when the driver has
+ * one (the schema is then read only when fingerprints differ), else its
+ * schema; upto: the apply-order index the state is "every needed
+ * revision before", to rebuild it on a second scratch database.
  */
+struct snap {
+	struct dbrev_buf	 fp;
+	int			 has_fp;
+	struct dbrev_schema	*schema;
+	size_t			 upto;
+};
+
+static void
+snap_free(struct snap *p)
+{
+	dbrev_buf_free(&p->fp);
+	dbrev_schema_free(p->schema);
+	memset(p, 0, sizeof(*p));
+}
+
+/* Take the state the database is in now. */
 static int
-try_one(struct run *R, struct dbrev_stair_db *s, const struct dbrev_revision *r,
-    struct dbrev_schema **before, struct dbrev_stair_step *st,
+snap_take(struct dbrev_stair_db *s, size_t upto, struct snap *p,
     struct dbrev_error *err)
 {
-	struct dbrev_schema *after = NULL, *mid = NULL, *again = NULL;
+	const struct dbrev_driver *d = s->db->driver;
+
+	snap_free(p);
+	p->upto = upto;
+	if (d->fingerprint != NULL) {
+		p->has_fp = 1;
+		return d->fingerprint(s->db->conn, &p->fp, err);
+	}
+	return dbrev_stair_schema(s, &p->schema, err);
+}
+
+/* The schema of a past state, built again on another scratch database. */
+static int
+snap_rebuild(struct run *R, struct snap *p, struct dbrev_error *err)
+{
+	struct dbrev_stair_db h;
+	int rc;
+
+	if (p->schema != NULL)
+		return 0;
+	if (dbrev_stair_open(&h, R->o->url, R->o->dev_url, err) == -1)
+		return -1;
+	rc = replay(R, &h, 0, p->upto, err) == -1 ||
+	    dbrev_stair_schema(&h, &p->schema, err) == -1 ? -1 : 0;
+	dbrev_stair_close(&h);
+	return rc;
+}
+
+/*
+ * Compare a past state `want` with `got`, the state the database is in
+ * now: 0 equal, 1 different (st->detail and st->sql filled), -1 error.
+ */
+static int
+snap_compare(struct run *R, struct dbrev_stair_db *s, struct snap *want,
+    struct snap *got, struct dbrev_stair_step *st, struct dbrev_error *err)
+{
+	if (want->has_fp && got->has_fp && want->fp.len == got->fp.len &&
+	    memcmp(want->fp.data, got->fp.data, want->fp.len) == 0)
+		return 0;
+	if (got->schema == NULL && dbrev_stair_schema(s, &got->schema,
+	    err) == -1)
+		return -1;
+	if (snap_rebuild(R, want, err) == -1)
+		return -1;
+	return dbrev_stair_compare(s, want->schema, got->schema,
+	    R->o->exact_names, &st->detail, &st->sql, err);
+}
+
+/*
+ * Up, down, up for one revision (apply-order index idx); *before is the
+ * state before it and becomes the state after it.  Returns where the
+ * database is left, or -1 with err when the test itself cannot go on.
+ */
+static int
+try_one(struct run *R, struct dbrev_stair_db *s, size_t idx,
+    struct snap *before, struct dbrev_stair_step *st, struct dbrev_error *err)
+{
+	const struct dbrev_revision *r = dbrev_graph_at(R->g, idx);
+	struct snap after = { 0 }, now = { 0 };
 	struct dbrev_stair_hook h;
 	struct dbrev_error e = { 0 };
 	const char *up = r->upgrade != NULL ? r->upgrade : "";
@@ -147,7 +221,7 @@ try_one(struct run *R, struct dbrev_stair_db *s, const struct dbrev_revision *r,
 		rc = fail_step(st, DBREV_STAIR_UPGRADE_FAILS, &e, STOPPED);
 		goto out;
 	}
-	if (dbrev_stair_schema(s, &after, err) == -1)
+	if (snap_take(s, idx + 1, &after, err) == -1)
 		goto out;
 	if (!r->has_downgrade || r->downgrade == NULL) {
 		st->verdict = DBREV_STAIR_IRREVERSIBLE;
@@ -161,9 +235,8 @@ try_one(struct run *R, struct dbrev_stair_db *s, const struct dbrev_revision *r,
 		    r->transactional ? AT_AFTER : AT_UNKNOWN);
 		goto done;
 	}
-	if (dbrev_stair_schema(s, &mid, err) == -1 ||
-	    (c = dbrev_stair_compare(s, *before, mid, R->o->exact_names,
-	    &st->detail, &st->sql, err)) == -1)
+	if (snap_take(s, idx, &now, err) == -1 ||
+	    (c = snap_compare(R, s, before, &now, st, err)) == -1)
 		goto out;
 	if (c == 1) {
 		st->verdict = DBREV_STAIR_DOWNGRADE_DIFFERS;
@@ -174,9 +247,8 @@ try_one(struct run *R, struct dbrev_stair_db *s, const struct dbrev_revision *r,
 		rc = fail_step(st, DBREV_STAIR_REUPGRADE_FAILS, &e, AT_UNKNOWN);
 		goto out;
 	}
-	if (dbrev_stair_schema(s, &again, err) == -1 ||
-	    (c = dbrev_stair_compare(s, after, again, R->o->exact_names,
-	    &st->detail, &st->sql, err)) == -1)
+	if (snap_take(s, idx + 1, &now, err) == -1 ||
+	    (c = snap_compare(R, s, &after, &now, st, err)) == -1)
 		goto out;
 	if (c == 1) {
 		st->verdict = DBREV_STAIR_REUPGRADE_FAILS;
@@ -186,13 +258,12 @@ try_one(struct run *R, struct dbrev_stair_db *s, const struct dbrev_revision *r,
 	st->verdict = DBREV_STAIR_OK;
 	rc = AT_AFTER;
 done:
-	dbrev_schema_free(*before);
+	snap_free(before);
 	*before = after;
-	after = NULL;
+	memset(&after, 0, sizeof(after));
 out:
-	dbrev_schema_free(after);
-	dbrev_schema_free(mid);
-	dbrev_schema_free(again);
+	snap_free(&after);
+	snap_free(&now);
 	dbrev_stair_hook_free(&h);
 	return rc;
 }
@@ -204,18 +275,16 @@ is_failure(const struct run *R, const struct dbrev_stair_step *st)
 	    (st->verdict != DBREV_STAIR_IRREVERSIBLE || R->o->strict);
 }
 
-/* A fresh scratch database at the state after order[k]'s revision. */
+/* A fresh scratch database at the state after revision idx. */
 static int
 rebuild(struct run *R, struct dbrev_stair_db *s, size_t idx,
-    struct dbrev_schema **before, struct dbrev_error *err)
+    struct snap *before, struct dbrev_error *err)
 {
 	dbrev_stair_close(s);
-	dbrev_schema_free(*before);
-	*before = NULL;
 	if (dbrev_stair_open(s, R->o->url, R->o->dev_url, err) == -1 ||
 	    replay(R, s, 0, idx + 1, err) == -1)
 		return -1;
-	return dbrev_stair_schema(s, before, err);
+	return snap_take(s, idx + 1, before, err);
 }
 
 /*
@@ -227,14 +296,14 @@ run_range(struct run *R, size_t lo, size_t hi, struct dbrev_stair_step *steps,
     int report, struct dbrev_error *err)
 {
 	struct dbrev_stair_db s;
-	struct dbrev_schema *before = NULL;
-	size_t k;
+	struct snap before = { 0 };
+	size_t k, start = lo < hi ? R->order[lo] : 0;
 	int at, n, rc = -1;
 
 	if (dbrev_stair_open(&s, R->o->url, R->o->dev_url, err) == -1)
 		return -1;
-	if (replay(R, &s, 0, lo < hi ? R->order[lo] : 0, err) == -1 ||
-	    dbrev_stair_schema(&s, &before, err) == -1)
+	if (replay(R, &s, 0, start, err) == -1 ||
+	    snap_take(&s, start, &before, err) == -1)
 		goto out;
 	for (k = lo; k < hi; k++) {
 		struct dbrev_stair_step *st = &steps[k];
@@ -244,14 +313,10 @@ run_range(struct run *R, size_t lo, size_t hi, struct dbrev_stair_step *steps,
 			goto out;
 		/* Revisions of FROM's closure that come between (branches). */
 		if (k > lo && (n = replay(R, &s, R->order[k - 1] + 1,
-		    R->order[k], err)) != 0) {
-			dbrev_schema_free(before);
-			before = NULL;
-			if (n == -1 || dbrev_stair_schema(&s, &before, err) == -1)
-				goto out;
-		}
-		at = try_one(R, &s, dbrev_graph_at(R->g, R->order[k]), &before,
-		    st, err);
+		    R->order[k], err)) != 0 && (n == -1 || snap_take(&s,
+		    R->order[k], &before, err) == -1))
+			goto out;
+		at = try_one(R, &s, R->order[k], &before, st, err);
 		if (at == -1)
 			goto out;
 		st->ms = dbrev_now_ms() - t0;
@@ -265,7 +330,7 @@ run_range(struct run *R, size_t lo, size_t hi, struct dbrev_stair_step *steps,
 	}
 	rc = 0;
 out:
-	dbrev_schema_free(before);
+	snap_free(&before);
 	dbrev_stair_close(&s);
 	return rc;
 }

@@ -219,6 +219,15 @@ struct dbrev_driver {
 	 * so that a report that must not write cannot.
 	 */
 	int	(*read_only)(struct dbrev_conn *, struct dbrev_error *);
+	/*
+	 * Optional.  Replace out's contents with a text that changes
+	 * whenever anything introspect reads changes: equal texts mean
+	 * equal schemas (different texts may still introspect equal, e.g.
+	 * column order).  A cheap first comparison of states of one
+	 * database; NULL: always introspect.
+	 */
+	int	(*fingerprint)(struct dbrev_conn *, struct dbrev_buf *out,
+		    struct dbrev_error *);
 };
 
 /* A connection with its driver. */

@@ -2329,4 +2329,5 @@ const struct dbrev_driver dbrev_driver_postgres = {
 	.diff_options = dbrev_pg_conn_diff_options,
 	.diff_sql = dbrev_pg_diff_sql,
 	.read_only = dbrev_pg_read_only,
+	.fingerprint = dbrev_pg_fingerprint,
 };

@@ -22,6 +22,8 @@ void	 dbrev_pg_conn_diff_options(struct dbrev_conn *,
 	    struct dbrev_diff_options *);
 void	 dbrev_pg_diff_sql(struct dbrev_conn *, const struct dbrev_diff *,
 	    struct dbrev_buf *);
+int	 dbrev_pg_fingerprint(struct dbrev_conn *, struct dbrev_buf *,
+	    struct dbrev_error *);
 int	 dbrev_pg_read_only(struct dbrev_conn *, struct dbrev_error *);
 
 #endif /* DBREV_POSTGRES_HOOKS_H */

@@ -1168,4 +1168,5 @@ const struct dbrev_driver dbrev_driver_sqlite = {
 	.diff_options = dbrev_sqlite_conn_diff_options,
 	.diff_sql = dbrev_sqlite_diff_sql,
 	.read_only = dbrev_sqlite_read_only,
+	.fingerprint = dbrev_sqlite_fingerprint,
 };

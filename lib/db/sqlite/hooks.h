@@ -21,6 +21,8 @@ void	 dbrev_sqlite_conn_diff_options(struct dbrev_conn *,
 	    struct dbrev_diff_options *);
 void	 dbrev_sqlite_diff_sql(struct dbrev_conn *, const struct dbrev_diff *,
 	    struct dbrev_buf *);
+int	 dbrev_sqlite_fingerprint(struct dbrev_conn *, struct dbrev_buf *,
+	    struct dbrev_error *);
 int	 dbrev_sqlite_read_only(struct dbrev_conn *, struct dbrev_error *);
 
 #endif /* DBREV_SQLITE_HOOKS_H */

@@ -104,3 +104,37 @@ dbrev_sqlite_read_only(struct dbrev_conn *c, struct dbrev_error *err)
 		    sqlite3_errmsg(db));
 	return 0;
 }
+
+/*
+ * Everything the introspection reads is derived from sqlite_schema's
+ * rows (the pragmas describe what the stored CREATE text declares).
+ */
+int
+dbrev_sqlite_fingerprint(struct dbrev_conn *c, struct dbrev_buf *out,
+    struct dbrev_error *err)
+{
+	sqlite3 *db = dbrev_sqlite_conn_db(c);
+	sqlite3_stmt *st;
+	const unsigned char *v;
+	int rc, i;
+
+	dbrev_buf_reset(out);
+	dbrev_buf_puts(out, "");
+	if (sqlite3_prepare_v2(db, "SELECT type, name, tbl_name, sql FROM "
+	    "sqlite_schema ORDER BY type, name", -1, &st, NULL) != SQLITE_OK)
+		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+		    "cannot read the schema: %s", sqlite3_errmsg(db));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		for (i = 0; i < 4; i++) {
+			v = sqlite3_column_text(st, i);
+			/* Counted, so that no text can forge a boundary. */
+			dbrev_buf_printf(out, "%zu:%s", v != NULL ?
+			    strlen((const char *)v) : (size_t)0, v != NULL ?
+			    (const char *)v : "");
+		}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+		    "cannot read the schema: %s", sqlite3_errmsg(db));
+	return 0;
+}
