@@ -225,9 +225,8 @@ dbrev_schema_match_invented_names(const struct dbrev_schema *from,
 	}
 }
 
-/* A copy of s without leading and trailing blank lines. */
-static char *
-trimmed(const char *s)
+char *
+dbrev_stair_trimmed(const char *s)
 {
 	const char *e = s + strlen(s);
 
@@ -270,7 +269,7 @@ dbrev_stair_compare(struct dbrev_stair_db *s, const struct dbrev_schema *want,
 	s->db->driver->diff_sql(s->db->conn, &d, &q);
 	dbrev_diff_free(&d);
 	*detail = dbrev_buf_take(&b);
-	*sql = trimmed(q.data != NULL ? q.data : "");
+	*sql = dbrev_stair_trimmed(q.data != NULL ? q.data : "");
 	dbrev_buf_free(&q);
 	return 1;
 }

@@ -40,6 +40,9 @@ int	 dbrev_stair_compare(struct dbrev_stair_db *,
 	    const struct dbrev_schema *want, struct dbrev_schema *got,
 	    int exact_names, char **detail, char **sql, struct dbrev_error *);
 
+/* A copy of s without leading and trailing blank lines. */
+char	*dbrev_stair_trimmed(const char *s);
+
 void	 dbrev_stair_signals_hold(sigset_t *old);
 int	 dbrev_stair_interrupted(const sigset_t *old, struct dbrev_error *);
 

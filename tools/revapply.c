@@ -494,6 +494,60 @@ cmd_status(struct dbrev_apply_options *o, int exit_code)
 	exit(exit_code ? code : 0);
 }
 
+/* drift exits 0 (none), 1 (drift) or 2 (could not tell). */
+static void __attribute__((noreturn))
+cmd_drift(const struct dbrev_apply_options *o, const char *dev_url,
+    int exact_names)
+{
+	struct dbrev_drift_options d;
+	struct dbrev_drift_result res;
+	struct dbrev_error e = { 0 };
+	struct dbrev_buf b = { 0 };
+	char buf[8192];
+	const struct dbrev_error *p;
+	size_t i;
+	int status;
+
+	memset(&d, 0, sizeof(d));
+	d.dir = o->dir;
+	d.url = o->url;
+	d.dev_url = dev_url;
+	d.table = o->table;
+	d.exact_names = exact_names;
+	if (dbrev_drift_run(&d, &res, &e) == -1) {
+		for (p = &e; p != NULL; p = p->next)
+			warnx("%s", dbrev_error_format(p, buf, sizeof buf));
+		dbrev_error_clear(&e);
+		exit(2);
+	}
+	status = res.ndifferences > 0 ? 1 : 0;
+	if (json) {
+		dbrev_json_drift(&b, &res);
+		put_json(&b);
+	} else if (status == 0) {
+		if (!quiet)
+			printf("no drift: the schema is the one the %zu applied "
+			    "revision%s build\n", res.napplied,
+			    res.napplied == 1 ? "" : "s");
+	} else {
+		printf("drift: the schema differs from the one the %zu applied "
+		    "revision%s build; changed by hand:\n", res.napplied,
+		    res.napplied == 1 ? "" : "s");
+		for (i = 0; i < res.ndifferences; i++)
+			printf("  %s\n", res.differences[i]);
+		printf("\n-- SQL that brings the database back to its "
+		    "revisions:\n%s\n", res.repair);
+		printf("\n-- SQL that makes the revisions' schema the "
+		    "database's (for a new revision):\n%s\n", res.reverse);
+	}
+	dbrev_drift_result_free(&res);
+	if (fflush(stdout) == EOF)
+		err(2, "stdout");
+	free(args);
+	free(rel);
+	exit(status);
+}
+
 /* Rows naming revisions that are not in the directory. */
 static void
 warn_unknown(const struct dbrev_apply_options *o, const struct dbrev_status *st)
@@ -934,6 +988,10 @@ main(int argc, char *argv[])
 		cmd_current(&o);
 	} else if (strcmp(verb, "test") == 0) {
 		cmd_test(&so, &o, arg1);
+	} else if (strcmp(verb, "drift") == 0) {
+		if (arg1 != NULL)
+			usage_error("drift takes no argument:", arg1);
+		cmd_drift(&o, so.dev_url, so.exact_names);
 	} else if (strcmp(verb, "status") == 0) {
 		if (arg1 != NULL)
 			usage_error("status takes no argument:", arg1);
