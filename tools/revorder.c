@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "dbrev/graph.h"
+#include "dbrev/json.h"
 #include "dbrev/lint.h"
 #include "dbrev/mkname.h"
 
@@ -23,7 +24,7 @@ enum mode {
 	M_LINT
 };
 
-static int	 quiet, verbose;
+static int	 quiet, verbose, json;
 
 static void __attribute__((noreturn))
 usage(FILE *f, int status)
@@ -43,6 +44,7 @@ usage(FILE *f, int status)
 		    "      --history     newest first: parents -> revision, message\n"
 		    "      --check       validate only (exit 0 valid, 2 invalid)\n"
 		    "      --format=make a make include: DBREV_REVISIONS, DBREV_HEADS, DBREV_FILES\n"
+		    "      --format=json the listing (order, --heads, --history) as JSON\n"
 		    "      --single-head several heads are an error\n"
 		    "      --lint        find dangerous SQL (findings on stdout; exit 1 on an error)\n"
 		    "      --since REV   lint only the revisions an upgrade from REV applies\n"
@@ -355,12 +357,18 @@ main(int argc, char *argv[])
 			want = M_CHECK;
 			break;
 		case 'f':
+			if (strcmp(optarg, "json") == 0) {
+				/* A form of the listing, not a mode. */
+				json = 1;
+				continue;
+			}
 			if (strcmp(optarg, "make") == 0)
 				want = M_MAKE;
 			else if (strcmp(optarg, "text") == 0)
 				want = M_ORDER;
 			else
-				usage_error("unknown format (make or text):",
+				usage_error("unknown format (make, json or "
+				    "text):",
 				    optarg);
 			break;
 		case 'h':
@@ -386,13 +394,17 @@ main(int argc, char *argv[])
 		usage_error("--since, --dialect and --table go with --lint",
 		    NULL);
 
+	if (json && mode != M_ORDER && mode != M_HEADS && mode != M_HISTORY)
+		usage_error("--format=json goes with the listings (apply order, "
+		    "--heads, --history)", NULL);
+
 	dbrev_error_init(&e);
 	/* Everything is checked, but no SQL text is kept in memory. */
 	if (dbrev_graph_load(dir, DBREV_PARSE_HEADER_ONLY, &g, &e) == -1)
 		fail(&e);
 	/* Only where paths are printed (--check prints none). */
-	if (mode == M_MAKE || mode == M_ORDER ||
-	    (verbose && (mode == M_HEADS || mode == M_HISTORY)))
+	if (!json && (mode == M_MAKE || mode == M_ORDER ||
+	    (verbose && (mode == M_HEADS || mode == M_HISTORY))))
 		check_names(dir, g, mode == M_MAKE);
 	n = dbrev_graph_count(g);
 	heads = dbrev_xmalloc((n ? n : 1) * sizeof(*heads));
@@ -416,6 +428,15 @@ main(int argc, char *argv[])
 	}
 	dbrev_buf_free(&list);
 
+	if (json) {
+		dbrev_json_graph(&list, mode == M_ORDER ? "order" :
+		    mode == M_HEADS ? "heads" : "history", g,
+		    mode == M_HEADS ? heads : NULL, nheads);
+		if (fwrite(list.data, 1, list.len, stdout) != list.len)
+			err(1, "stdout");
+		dbrev_buf_free(&list);
+		mode = M_LINT;	/* printed */
+	}
 	switch (mode) {
 	case M_ORDER:
 		for (i = 0; i < n; i++)

@@ -181,6 +181,26 @@ status_cases() {
 	sed -i '/^-- edited$/d' ok/versions/g2.sql
 }
 
+tcase "revorder --format=json: apply order, heads, history; a hostile file name is escaped"
+cp ok/versions/g3.sql "ok/versions/g3 \"new
+line\" \$(x).sql"
+rm ok/versions/g3.sql
+run revorder -d ok --format=json
+status_is 0
+jq -e '.format_version == 1 and .command == "order" and ([.revisions[].revision] == ["g1", "g2", "g3"])' \
+    "$OUT" >/dev/null || fail "order: $(head -c 400 "$OUT")"
+[ "$(jq -r '.revisions[2].file' "$OUT")" = 'ok/versions/g3 "new
+line" $(x).sql' ] || fail "file: $(jq '.revisions[2].file' "$OUT")"
+run revorder -d ok --heads --format=json
+jq -e '([.revisions[].revision] == ["g3"]) and .revisions[0].head' "$OUT" >/dev/null ||
+	fail "heads: $(head -c 400 "$OUT")"
+run revorder -d ok --history --format=json
+jq -e '.command == "history" and (.revisions | length) == 3' "$OUT" >/dev/null ||
+	fail "history: $(head -c 400 "$OUT")"
+run revorder -d ok --check --format=json
+status_is 2
+mv ok/versions/g3*.sql ok/versions/g3.sql
+
 stairway sqlite "sqlite:$T/live.db"
 tcase "sqlite: revapply test never creates or opens the live database"
 [ ! -e "$T/live.db" ] || fail "live.db was created"
