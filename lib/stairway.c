@@ -65,7 +65,9 @@ dbrev_stair_open(struct dbrev_stair_db *s, const char *url,
 	if (d->scratch_create(url, dev_url, &s->scratch, err) == -1)
 		return -1;
 	s->made = 1;
-	if (dbrev_db_open(s->scratch.url, &s->db, err) == -1) {
+	if (dbrev_db_open(s->scratch.url, &s->db, err) == -1 ||
+	    (d->scratch_fast != NULL && d->scratch_fast(s->db->conn,
+	    err) == -1)) {
 		dbrev_stair_close(s);
 		return -1;
 	}

@@ -804,6 +804,61 @@ cmd_resolve(struct dbrev_apply_options *o, const char *rev, const char *how)
 		    "recorded as applied" : "row removed, not applied");
 }
 
+/* The options of the reports (test, drift, --format). */
+static void
+report_option(int c, struct dbrev_stairway_options *so, int *test_opt)
+{
+	unsigned long jobs;
+	char *end;
+
+	switch (c) {
+	case 'F':
+		if (strcmp(optarg, "json") == 0)
+			json = 1;
+		else if (strcmp(optarg, "text") != 0)
+			usage_error("bad --format (text or json):", optarg);
+		break;
+	case 'U':
+		so->dev_url = optarg;
+		break;
+	case 's':
+		so->strict = *test_opt = 1;
+		break;
+	case 'k':
+		so->keep_going = *test_opt = 1;
+		break;
+	case 'H':
+		so->data_hook = optarg;
+		*test_opt = 1;
+		break;
+	case 'j':
+		errno = 0;
+		jobs = strtoul(optarg, &end, 10);
+		if (*optarg < '1' || *optarg > '9' || *end != '\0' ||
+		    errno != 0 || jobs > 64)
+			usage_error("bad --jobs (1 to 64):", optarg);
+		so->jobs = (unsigned)jobs;
+		*test_opt = 1;
+		break;
+	case 'x':
+		so->exact_names = 1;
+		break;
+	}
+}
+
+static void
+report_verb_check(const char *verb, int test_opt)
+{
+	if (test_opt && strcmp(verb, "test") != 0)
+		usage_error("--strict, --keep-going, --data-hook and --jobs go "
+		    "with test, not", verb);
+	if (json && strcmp(verb, "current") != 0 && strcmp(verb, "history") !=
+	    0 && strcmp(verb, "status") != 0 && strcmp(verb, "test") != 0 &&
+	    strcmp(verb, "drift") != 0)
+		usage_error("--format=json goes with current, history, status, "
+		    "test or drift, not", verb);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -835,7 +890,6 @@ main(int argc, char *argv[])
 	const char *dialect = NULL, *verb, *arg1, *arg2, *state_dir = NULL;
 	char *end;
 	int c, sql = 0, nargs = 0, nrel = 0, i, n, exit_code = 0, test_opt = 0;
-	unsigned long jobs;
 
 	memset(&so, 0, sizeof(so));
 
@@ -898,37 +952,9 @@ main(int argc, char *argv[])
 		case 'Z':
 			state_dir = optarg;
 			break;
-		case 'F':
-			if (strcmp(optarg, "json") == 0)
-				json = 1;
-			else if (strcmp(optarg, "text") != 0)
-				usage_error("bad --format (text or json):",
-				    optarg);
-			break;
-		case 'U':
-			so.dev_url = optarg;
-			break;
-		case 's':
-			so.strict = test_opt = 1;
-			break;
-		case 'k':
-			so.keep_going = test_opt = 1;
-			break;
-		case 'H':
-			so.data_hook = optarg;
-			test_opt = 1;
-			break;
-		case 'j':
-			errno = 0;
-			jobs = strtoul(optarg, &end, 10);
-			if (*optarg < '1' || *optarg > '9' || *end != '\0' ||
-			    errno != 0 || jobs > 64)
-				usage_error("bad --jobs (1 to 64):", optarg);
-			so.jobs = (unsigned)jobs;
-			test_opt = 1;
-			break;
+		case 'F': case 'U': case 's': case 'k': case 'H': case 'j':
 		case 'x':
-			so.exact_names = 1;
+			report_option(c, &so, &test_opt);
 			break;
 		case 'h':
 			usage(stdout, 0);
@@ -961,14 +987,7 @@ main(int argc, char *argv[])
 	    strcmp(verb, "status") != 0)
 		usage_error("--exit-code goes with current or status, not",
 		    verb);
-	if (test_opt && strcmp(verb, "test") != 0)
-		usage_error("--strict, --keep-going, --data-hook and --jobs go "
-		    "with test, not", verb);
-	if (json && strcmp(verb, "current") != 0 && strcmp(verb, "history") !=
-	    0 && strcmp(verb, "status") != 0 && strcmp(verb, "test") != 0 &&
-	    strcmp(verb, "drift") != 0)
-		usage_error("--format=json goes with current, history, status, "
-		    "test or drift, not", verb);
+	report_verb_check(verb, test_opt);
 	if (state_dir != NULL && !exit_code)
 		usage_error("--state-dir goes with current --exit-code", NULL);
 

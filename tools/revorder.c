@@ -128,6 +128,21 @@ check_names(const char *dir, const struct dbrev_graph *g, int for_make)
 		fail(&e);
 }
 
+/* --format=json: the listing of mode; returns M_LINT (nothing left). */
+static enum mode
+print_json(enum mode mode, const struct dbrev_graph *g, const size_t *heads,
+    size_t nheads)
+{
+	struct dbrev_buf b = { 0 };
+
+	dbrev_json_graph(&b, mode == M_ORDER ? "order" : mode == M_HEADS ?
+	    "heads" : "history", g, mode == M_HEADS ? heads : NULL, nheads);
+	if (fwrite(b.data, 1, b.len, stdout) != b.len)
+		err(1, "stdout");
+	dbrev_buf_free(&b);
+	return M_LINT;
+}
+
 static void
 print_heads(const struct dbrev_graph *g, const size_t *heads, size_t nheads)
 {
@@ -428,15 +443,8 @@ main(int argc, char *argv[])
 	}
 	dbrev_buf_free(&list);
 
-	if (json) {
-		dbrev_json_graph(&list, mode == M_ORDER ? "order" :
-		    mode == M_HEADS ? "heads" : "history", g,
-		    mode == M_HEADS ? heads : NULL, nheads);
-		if (fwrite(list.data, 1, list.len, stdout) != list.len)
-			err(1, "stdout");
-		dbrev_buf_free(&list);
-		mode = M_LINT;	/* printed */
-	}
+	if (json)
+		mode = print_json(mode, g, heads, nheads);
 	switch (mode) {
 	case M_ORDER:
 		for (i = 0; i < n; i++)

@@ -228,6 +228,13 @@ struct dbrev_driver {
 	 */
 	int	(*fingerprint)(struct dbrev_conn *, struct dbrev_buf *out,
 		    struct dbrev_error *);
+	/*
+	 * Optional.  For a scratch database only: trade durability for
+	 * speed on this connection (SQLite: no fsync, the journal in
+	 * memory).  PostgreSQL's scratch_create does it for the whole
+	 * database (synchronous_commit off), so it needs none.
+	 */
+	int	(*scratch_fast)(struct dbrev_conn *, struct dbrev_error *);
 };
 
 /* A connection with its driver. */

@@ -1159,6 +1159,10 @@ dbrev_pg_scratch_create(const char *url, const char *dev_url,
 	PQclear(r);
 	s->name = dbrev_xstrdup(name);
 	s->admin = dbrev_xstrdup(sc.ci);
+	/* Thrown away after: commits need not wait for the disk. */
+	snprintf(sql, sizeof(sql), "ALTER DATABASE \"%s\" SET "
+	    "synchronous_commit = off", name);
+	PQclear(PQexec(sc.admin, sql));
 	if ((s->url = conninfo(sc.base, name, err)) == NULL)
 		goto out;
 	rc = 0;

@@ -1169,4 +1169,5 @@ const struct dbrev_driver dbrev_driver_sqlite = {
 	.diff_sql = dbrev_sqlite_diff_sql,
 	.read_only = dbrev_sqlite_read_only,
 	.fingerprint = dbrev_sqlite_fingerprint,
+	.scratch_fast = dbrev_sqlite_scratch_fast,
 };

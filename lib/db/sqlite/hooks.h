@@ -23,6 +23,7 @@ void	 dbrev_sqlite_diff_sql(struct dbrev_conn *, const struct dbrev_diff *,
 	    struct dbrev_buf *);
 int	 dbrev_sqlite_fingerprint(struct dbrev_conn *, struct dbrev_buf *,
 	    struct dbrev_error *);
+int	 dbrev_sqlite_scratch_fast(struct dbrev_conn *, struct dbrev_error *);
 int	 dbrev_sqlite_read_only(struct dbrev_conn *, struct dbrev_error *);
 
 #endif /* DBREV_SQLITE_HOOKS_H */

@@ -138,3 +138,16 @@ dbrev_sqlite_fingerprint(struct dbrev_conn *c, struct dbrev_buf *out,
 		    "cannot read the schema: %s", sqlite3_errmsg(db));
 	return 0;
 }
+
+int
+dbrev_sqlite_scratch_fast(struct dbrev_conn *c, struct dbrev_error *err)
+{
+	sqlite3 *db = dbrev_sqlite_conn_db(c);
+
+	if (sqlite3_exec(db, "PRAGMA synchronous = OFF; PRAGMA journal_mode "
+	    "= MEMORY", NULL, NULL, NULL) != SQLITE_OK)
+		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+		    "cannot set up the scratch database: %s",
+		    sqlite3_errmsg(db));
+	return 0;
+}
