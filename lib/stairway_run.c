@@ -527,6 +527,7 @@ dbrev_stairway_run(const struct dbrev_stairway_options *o,
 {
 	struct run R;
 	double t0 = dbrev_now_ms();
+	size_t k;
 	int rc = -1;
 
 	memset(res, 0, sizeof(*res));
@@ -541,9 +542,12 @@ dbrev_stairway_run(const struct dbrev_stairway_options *o,
 	res->nsteps = R.norder;
 	res->steps = dbrev_xcalloc(R.norder + 1, sizeof(*res->steps));
 	dbrev_stair_signals_hold(&R.old);
-	if (o->jobs > 1 && R.norder > 1)
+	if (o->jobs > 1 && R.norder > 1) {
 		rc = run_jobs(&R, o->jobs, err);
-	else
+		for (k = 0; rc == 0 && o->on_step != NULL && k < R.norder; k++)
+			if (res->steps[k].rev != NULL)
+				o->on_step(o->arg, &res->steps[k]);
+	} else
 		rc = run_range(&R, 0, R.norder, res->steps, 1, err);
 	sigprocmask(SIG_SETMASK, &R.old, NULL);
 	if (rc == 0)

@@ -234,6 +234,11 @@ run revapply -d m test --keep-going --format=json --jobs 3
 status_is 1
 jq -c '[.revisions[] | [.revision, .result, .detail]]' "$OUT" >three.json
 cmp -s one.json three.json || fail "one job: $(cat one.json); three: $(cat three.json)"
+run revapply -d m test --keep-going --jobs 2
+status_is 1
+stdout_has "s1 ok, good"
+stdout_has "s5 upgrade after downgrade fails: m/versions/s5.sql:6: "
+stdout_has "5 revisions tested"
 [ "$(tmpdbs)" = 0 ] || fail "scratch databases left: $(tmpdbs)"
 
 tcase "postgresql: --dev-url names the scratch server"
