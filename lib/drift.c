@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "dbrev/apply.h"
-#include "dbrev/driver.h"
+#include "db/driver.h"
 #include "dbrev/schema.h"
 #include "dbrev/stairway.h"
 #include "dbrev/util.h"

@@ -20,7 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dbrev/driver.h"
+#include "db/driver.h"
 #include "dbrev/graph.h"
 #include "dbrev/schema.h"
 #include "dbrev/stairway.h"

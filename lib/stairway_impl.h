@@ -8,7 +8,7 @@
 
 #include <signal.h>
 
-#include "dbrev/driver.h"
+#include "db/driver.h"
 #include "dbrev/schema.h"
 #include "dbrev/stairway.h"
 

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "dbrev/driver.h"
+#include "../../lib/db/driver.h"
 #include "dbrev/json.h"
 #include "dbrev/schema.h"
 #include "dbrev/stairway.h"

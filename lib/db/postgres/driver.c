@@ -33,7 +33,8 @@
 #include "libpq.h"
 #include "../../private.h"
 
-#include "dbrev/driver.h"
+#include "../driver.h"
+#include "postgres.h"
 #include "hooks.h"
 
 #define LOCK_POLL_FIRST_MS	10.0	/* first wait between lock attempts */
@@ -2300,7 +2301,12 @@ dbrev_pg_conn_pg(struct dbrev_conn *c)
 
 const struct dbrev_driver dbrev_driver_postgres = {
 	.name = "postgresql",
+	.title = "PostgreSQL",
 	.dialect = DBREV_DIALECT_POSTGRES,
+	.load = dbrev_libpq_load,
+	.script_preamble = "-- run with: psql -d DATABASE -f FILE\n"
+	    "\\set ON_ERROR_STOP on\n",
+	.lint = &dbrev_lint_postgres,
 	.open = pg_open,
 	.close = pg_close,
 	.lock = pg_lock,

@@ -6,7 +6,7 @@
 #ifndef DBREV_POSTGRES_HOOKS_H
 #define DBREV_POSTGRES_HOOKS_H
 
-#include "dbrev/driver.h"
+#include "../driver.h"
 
 struct pg_conn;
 

@@ -7,7 +7,7 @@
 
 #include <sqlite3.h>
 
-#include "dbrev/driver.h"
+#include "../driver.h"
 
 /* The connection's SQLite handle (lib/db/sqlite/driver.c). */
 sqlite3	*dbrev_sqlite_conn_db(struct dbrev_conn *);
