@@ -28,6 +28,11 @@
 #                   when db-lint finds an error (with DATABASE_URL set),
 #                   or when $(DB_SCHEMA) and the revisions differ (CI)
 #   db-sql          upgrade SQL, offline, on stdout           FROM= (base) REV= (head)
+#   db-test         stairway test: up, down, up per revision on a scratch
+#                   database, never DATABASE_URL's   FROM= (base) REV= (heads)
+#   db-status       pending, in progress, edited revisions and unknown rows
+#   db-drift        the database's schema vs the one its applied revisions
+#                   build; fails (with the SQL both ways) when they differ
 #   db-help         list the targets and knobs
 #
 # Tracking.  db-upgrade with REV unset, head or heads does nothing when
@@ -54,7 +59,7 @@ include $(DBREV_MIGRATE_DIR)/dbrev-backup.mk
 
 .PHONY: db-init db-revision db-migrate db-upgrade db-downgrade db-current \
 	db-history db-heads db-branches db-show db-stamp db-merge db-check \
-	db-lint db-sql db-help
+	db-lint db-sql db-test db-status db-drift db-help
 .DELETE_ON_ERROR:
 
 DBREV_APPLY	 = $(DBREV_REVAPPLY) -d "$$DBREV_DIR"$(DBREV_TABLE_OPT)
@@ -65,7 +70,7 @@ DBREV_UP_TRACKED := $(if $(or $(filter-out head heads,$(DBREV_UP_REV)),$(word 2,
 
 ifeq ($(DBREV_URL),)
 # Without a database the targets that need one explain how to name it.
-db-upgrade db-downgrade db-current db-stamp:
+db-upgrade db-downgrade db-current db-stamp db-test db-status db-drift:
 	$(dbrev_need_url)
 else
 
@@ -125,6 +130,23 @@ db-stamp:
 	$(call dbrev_need_rev,REV)
 	$(call dbrev_say,STAMP)
 	$(DBREV_Q)$(DBREV_APPLY) -- stamp "$$DBREV_REV"
+
+# Scratch databases on DB_DEV_URL's server when set (PostgreSQL).
+DBREV_DEV_OPT	 = $${DBREV_DEV_URL:+--dev-url "$$DBREV_DEV_URL"}
+
+# The URL gives the kind of database (and its server): the test runs on
+# a scratch database only.
+db-test:
+	$(if $(value FROM),$(call dbrev_check_rev,FROM))$(if $(value REV),$(call dbrev_check_rev,REV))
+	$(call dbrev_say,TEST,"$$DBREV_DIR")
+	$(DBREV_Q)$(DBREV_APPLY) $(DBREV_DEV_OPT) test$(if $(or $(value FROM),$(value REV)), "$${DBREV_FROM:-base}:$${DBREV_REV:-heads}")
+
+db-status:
+	$(DBREV_Q)$(DBREV_APPLY) status
+
+db-drift:
+	$(call dbrev_say,DRIFT,"$$DBREV_URL_SAFE")
+	$(DBREV_Q)$(DBREV_APPLY) $(DBREV_DEV_OPT) drift
 
 endif # DATABASE_URL
 
@@ -227,11 +249,15 @@ dbrev make targets (man dbrev.mk):
   db-lint        dangerous operations in the revisions     [SINCE=rev]
   db-check       graph valid, single head, lint clean, $(call dbrev_knob,DB_SCHEMA) matches (CI)
   db-sql         upgrade SQL, offline, on stdout          [FROM=base] [REV=head]
+  db-test        stairway test on a scratch database      [FROM=base] [REV=heads]
+  db-status      pending, in progress, edited, unknown revisions
+  db-drift       schema changed by hand? (SQL both ways)
   db-backup      back up now, into $(call dbrev_knob,DB_BACKUP_DIR)/
   db-restore     restore a backup                         BACKUP=file [FORCE=yes]
 knobs: DATABASE_URL=$(or $(DBREV_URL_SAFE),(unset)) DB_DIR=$(call dbrev_knob,DB_DIR) DB_SCHEMA=$(call dbrev_knob,DB_SCHEMA)
        DB_BACKUP=$(DBREV_BACKUP_MODE) DB_BACKUP_DIR=$(call dbrev_knob,DB_BACKUP_DIR) DB_BACKUP_KEEP=$(or $(DBREV_HAS_KEEP),(all))
        DB_STATE_DIR=$(call dbrev_knob,DB_STATE_DIR) DB_TABLE=$(or $(DBREV_HAS_TABLE),(dbrev_revisions))
+       DB_DEV_URL=$(if $(strip $(call dbrev_knob,DB_DEV_URL)),(set),(DATABASE_URL's server))
        DBREV_BINDIR=$(or $(DBREV_TOOLDIR),(PATH)) V=1 shows commands
 endef
 

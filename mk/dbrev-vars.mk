@@ -19,6 +19,8 @@
 #   DB_BACKUP_KEEP  keep only the N newest backups after each one (all)
 #   DB_STATE_DIR    what db-upgrade remembers between runs (.dbrev)
 #   DB_TABLE        version table (the tools' default, dbrev_revisions)
+#   DB_DEV_URL      PostgreSQL server for db-test's and db-drift's scratch
+#                   databases (DATABASE_URL's server)
 #   DBREV_BINDIR    directory of revgen, revorder, revapply, dbbackup
 #                   (the install's bindir; in a source tree its build/bin
 #                   when built, else found on PATH)
@@ -47,6 +49,7 @@ DB_BACKUP_DIR	?= backups
 DB_BACKUP_KEEP	?=
 DB_STATE_DIR	?= .dbrev
 DB_TABLE	?=
+DB_DEV_URL	?=
 
 # --- Knob values: text, never syntax. ---
 # A knob given in the environment or on make's command line is text and
@@ -57,7 +60,7 @@ DB_TABLE	?=
 # variable to every recipe, expanding it to do so: those are replaced by
 # simple variables holding their text, exported as such.
 DBREV_KNOBS	:= DATABASE_URL DB_DIR DB_SCHEMA DB_BACKUP DB_BACKUP_DIR \
-		   DB_BACKUP_KEEP DB_STATE_DIR DB_TABLE DBREV_BINDIR V
+		   DB_BACKUP_KEEP DB_STATE_DIR DB_TABLE DB_DEV_URL DBREV_BINDIR V
 dbrev_knob	 = $(if $(filter environment command,$(firstword $(origin $1))),$(value $1),$($1))
 define dbrev_literal
 ifeq ($$(firstword $$(origin $1)),command)
@@ -139,6 +142,7 @@ export DBREV_BACKUP_TO	 = $(call dbrev_knob,DB_BACKUP_DIR)
 export DBREV_STATE_DIR	 = $(call dbrev_knob,DB_STATE_DIR)
 export DBREV_TABLE	 = $(call dbrev_knob,DB_TABLE)
 export DBREV_KEEP	 = $(call dbrev_knob,DB_BACKUP_KEEP)
+export DBREV_DEV_URL	 = $(call dbrev_knob,DB_DEV_URL)
 export DBREV_TOOLDIR
 export DBREV_SQLITE_DB	 = $(DBREV_SQLITE_FILE)
 export DBREV_M		 = $(value M)

@@ -15,7 +15,8 @@
 #   dbrev-backup.mk   db-backup db-restore
 #   dbrev-migrate.mk  db-init db-revision db-migrate db-upgrade db-downgrade
 #                     db-current db-history db-heads db-branches db-show
-#                     db-stamp db-merge db-check db-lint db-sql db-help
+#                     db-stamp db-merge db-check db-lint db-sql db-test
+#                     db-status db-drift db-help
 #
 # Knobs (set them before the include; defaults in parentheses):
 #   DATABASE_URL    the database (no default; only the targets that
@@ -27,13 +28,15 @@
 #   DB_BACKUP_KEEP  keep only the N newest backups (all)
 #   DB_STATE_DIR    what db-upgrade remembers between runs (.dbrev)
 #   DB_TABLE        version table (dbrev_revisions)
+#   DB_DEV_URL      scratch server for db-test, db-drift (DATABASE_URL's)
 #   DBREV_BINDIR    where the tools are (the install's bindir)
 #   V               V=1 shows the commands
 # Per run, on the command line:
 #   M=        message: db-revision db-migrate db-merge
 #   REV=      revision: db-upgrade (head) db-downgrade (-1) db-stamp
 #             db-show (head) db-sql (head) db-revision (the parent)
-#   FROM=     db-sql's start (base)
+#             db-test (heads)
+#   FROM=     db-sql's and db-test's start (base)
 #   SINCE=    db-lint: only the revisions an upgrade from it applies
 #   BACKUP=   db-restore's file
 #   FORCE=yes db-restore: restore a backup of another database
@@ -41,7 +44,8 @@
 # Targets:
 #   db-init db-revision db-migrate db-upgrade db-downgrade db-current
 #   db-history db-heads db-branches db-show db-stamp db-merge db-check db-lint
-#   db-sql db-backup db-restore db-help      (all .PHONY)
+#   db-sql db-test db-status db-drift db-backup db-restore db-help
+#   (all .PHONY)
 #
 # db-upgrade is tracked: it does nothing when the database is at head
 # (every revision applied, with its file's checksum), which one check

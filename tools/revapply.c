@@ -4,6 +4,7 @@
  * the SQL offline (--sql).  All the work is in libdbrev (dbrev/apply.h).
  */
 #include <err.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,11 +12,13 @@
 
 #include "dbrev/adopt.h"
 #include "dbrev/apply.h"
+#include "dbrev/json.h"
+#include "dbrev/stairway.h"
 #include "dbrev/track.h"
 
 #include "front.h"
 
-static int	 quiet, verbose;
+static int	 quiet, verbose, json;
 static char	**args, **rel;	/* argv without, and with only, -N/+N */
 
 void
@@ -41,7 +44,17 @@ usage(FILE *f, int status)
 	    "applied|reverted\n"
 	    "       revapply [-qv] [-d DIR] [-u URL] [--table NAME] "
 	    "[--lock-timeout SECONDS]\n"
-	    "                adopt --from KIND\n");
+	    "                adopt --from KIND\n"
+	    "       revapply [-qv] [-d DIR] [-u URL] [--dev-url URL] "
+	    "[--strict] [--keep-going]\n"
+	    "                [--data-hook PATH] [--jobs N] [--exact-names] "
+	    "test [FROM:TO]\n"
+	    "       revapply [-qv] [-d DIR] [-u URL] [--table NAME] "
+	    "status [--exit-code]\n"
+	    "       revapply [-qv] [-d DIR] [-u URL] [--table NAME] "
+	    "[--dev-url URL] drift\n"
+	    "       (current, history, status, test and drift take "
+	    "--format=json)\n");
 	if (f == stdout)
 		fprintf(f,
 		    "\n"
@@ -63,6 +76,20 @@ usage(FILE *f, int status)
 		    "  adopt --from KIND    record as applied the imported revisions that\n"
 		    "                       KIND's version table records (alembic, dbmate,\n"
 		    "                       diesel, flyway, golang-migrate, goose, sqitch)\n"
+		    "  test [FROM:TO]       stairway test on a scratch database: up, down, up\n"
+		    "                       per revision, schemas compared (never DATABASE_URL)\n"
+		    "    --strict           irreversible revisions fail the test\n"
+		    "    --keep-going       go on after a failing revision\n"
+		    "    --data-hook PATH   SQL file run after each upgrade, or a directory\n"
+		    "                       of REVISION.sql files\n"
+		    "    --jobs N           N scratch databases side by side (PostgreSQL)\n"
+		    "    --exact-names      constraint names the database invents count\n"
+		    "  status               pending, in progress, edited and unknown rows\n"
+		    "  drift                live schema vs the one the applied revisions build;\n"
+		    "                       exit 1 with the SQL both ways when they differ\n"
+		    "      --dev-url URL    PostgreSQL server for scratch databases\n"
+		    "                       (default: DATABASE_URL's server)\n"
+		    "      --format=json    a JSON document on stdout (see revapply(1))\n"
 		    "\n"
 		    "  -d, --dir DIR           migrations directory (default $DBREV_DIR or migrations)\n"
 		    "  -u, --url URL           database (default $DATABASE_URL)\n"
@@ -274,6 +301,235 @@ cmd_sql(struct dbrev_apply_options *o, enum dbrev_direction dir,
 	free(to);
 }
 
+/* Write a JSON document to stdout. */
+static void
+put_json(struct dbrev_buf *b)
+{
+	if (b->len > 0 && fwrite(b->data, 1, b->len, stdout) != b->len)
+		err(1, "stdout");
+	dbrev_buf_free(b);
+}
+
+/* Text lines indented, each line of s on its own. */
+static void
+put_indented(const char *s, const char *indent)
+{
+	const char *nl;
+
+	for (; s != NULL && *s != '\0'; s = nl + 1) {
+		nl = strchr(s, '\n');
+		if (nl == NULL)
+			nl = s + strlen(s);
+		printf("%s%.*s\n", indent, (int)(nl - s), s);
+		if (*nl == '\0')
+			break;
+	}
+}
+
+static void
+on_stair(void *arg, const struct dbrev_stair_step *st)
+{
+	const struct dbrev_revision *r = st->rev;
+
+	(void)arg;
+	printf("%s %s", r->id, dbrev_stair_verdict_name(st->verdict));
+	if (st->verdict == DBREV_STAIR_DOWNGRADE_FAILS ||
+	    st->verdict == DBREV_STAIR_UPGRADE_FAILS ||
+	    (st->verdict == DBREV_STAIR_REUPGRADE_FAILS && st->sql == NULL))
+		printf(": %s\n", st->detail);
+	else {
+		if (r->message[0] != '\0')
+			printf(", %s", r->message);
+		if (verbose)
+			printf(" (%.0f ms)", st->ms);
+		putchar('\n');
+	}
+	if (st->sql != NULL) {
+		printf("    %s; what would make it equal:\n",
+		    st->verdict == DBREV_STAIR_DOWNGRADE_DIFFERS ?
+		    "after the downgrade the schema differs from the one "
+		    "before the upgrade" : "after the second upgrade the "
+		    "schema differs from the one after the first");
+		put_indented(st->detail, "      ");
+		printf("    as SQL:\n");
+		put_indented(st->sql, "      ");
+	}
+	fflush(stdout);
+}
+
+static void __attribute__((noreturn))
+cmd_test(struct dbrev_stairway_options *so, const struct dbrev_apply_options *o,
+    const char *range)
+{
+	struct dbrev_stairway_result res;
+	struct dbrev_error e = { 0 };
+	struct dbrev_buf b = { 0 };
+	int v, status;
+
+	so->dir = o->dir;
+	so->url = o->url;
+	so->range = range;
+	so->on_step = json ? NULL : on_stair;
+	if (dbrev_stairway_run(so, &res, &e) == -1)
+		fail(&e);
+	if (json) {
+		dbrev_json_stairway(&b, &res, so->strict);
+		put_json(&b);
+	} else {
+		printf("%zu revision%s tested: ", res.nsteps - res.untried,
+		    res.nsteps - res.untried == 1 ? "" : "s");
+		for (v = 0; v < DBREV_STAIR_NVERDICTS; v++)
+			if (res.count[v] > 0 || v == DBREV_STAIR_OK)
+				printf("%s%zu %s", v ? ", " : "", res.count[v],
+				    dbrev_stair_verdict_name(v));
+		if (res.untried > 0)
+			printf(", %zu not tried (stopped at the first "
+			    "failure; --keep-going goes on)", res.untried);
+		printf("; %s\n", res.failed > 0 ? "FAILED" : "passed");
+	}
+	status = res.failed > 0 ? 1 : 0;
+	dbrev_stairway_result_free(&res);
+	if (fflush(stdout) == EOF)
+		err(1, "stdout");
+	free(args);
+	free(rel);
+	exit(status);
+}
+
+/* 0 at head, 3 pending, 1 in the way (current --exit-code's meaning). */
+static int
+status_code(const struct dbrev_status *st)
+{
+	size_t i, n = dbrev_graph_count(st->graph);
+	int pending = 0;
+
+	if (st->nunknown > 0)
+		return 1;
+	for (i = 0; i < n; i++) {
+		if (st->in_progress[i] || st->edited[i])
+			return 1;
+		if (!st->applied.in[i])
+			pending = 1;
+	}
+	return pending ? 3 : 0;
+}
+
+static void
+status_list(const struct dbrev_status *st, const char *what,
+    const unsigned char *flags, int want)
+{
+	const struct dbrev_revision *r;
+	size_t i, n = dbrev_graph_count(st->graph), k = 0;
+
+	for (i = 0; i < n; i++)
+		k += (flags[i] != 0) == want;
+	printf("%s: %zu\n", what, k);
+	for (i = 0; i < n; i++)
+		if ((flags[i] != 0) == want) {
+			r = dbrev_graph_at(st->graph, i);
+			printf("  %s %s%s%s\n", r->id, r->path,
+			    r->message[0] != '\0' ? ", " : "", r->message);
+		}
+}
+
+static void __attribute__((noreturn))
+cmd_status(struct dbrev_apply_options *o, int exit_code)
+{
+	struct dbrev_status st;
+	struct dbrev_error e = { 0 };
+	struct dbrev_buf b = { 0 };
+	unsigned char *pend;
+	size_t i, n;
+	int code;
+
+	if (dbrev_apply_status(o, &st, &e) == -1)
+		fail(&e);
+	code = status_code(&st);
+	n = dbrev_graph_count(st.graph);
+	if (json) {
+		dbrev_json_status(&b, "status", &st, NULL, code);
+		put_json(&b);
+	} else {
+		pend = dbrev_xcalloc(n + 1, 1);
+		for (i = 0; i < n; i++)
+			pend[i] = !st.applied.in[i] && !st.in_progress[i];
+		printf("current:");
+		for (i = 0; i < st.ncurrent; i++)
+			printf(" %s", dbrev_graph_at(st.graph,
+			    st.current[i])->id);
+		printf("%s\n", st.ncurrent == 0 ? " <base>" : "");
+		status_list(&st, "pending", pend, 1);
+		status_list(&st, "in progress", st.in_progress, 1);
+		status_list(&st, "edited", st.edited, 1);
+		printf("unknown: %zu\n", st.nunknown);
+		for (i = 0; i < st.nunknown; i++)
+			printf("  %s\n", st.unknown[i]);
+		printf("state: %s\n", code == 0 ? "at head" : code == 3 ?
+		    "pending" : "in the way of an upgrade");
+		free(pend);
+	}
+	dbrev_status_free(&st);
+	if (fflush(stdout) == EOF)
+		err(1, "stdout");
+	free(args);
+	free(rel);
+	exit(exit_code ? code : 0);
+}
+
+/* drift exits 0 (none), 1 (drift) or 2 (could not tell). */
+static void __attribute__((noreturn))
+cmd_drift(const struct dbrev_apply_options *o, const char *dev_url,
+    int exact_names)
+{
+	struct dbrev_drift_options d;
+	struct dbrev_drift_result res;
+	struct dbrev_error e = { 0 };
+	struct dbrev_buf b = { 0 };
+	char buf[8192];
+	const struct dbrev_error *p;
+	size_t i;
+	int status;
+
+	memset(&d, 0, sizeof(d));
+	d.dir = o->dir;
+	d.url = o->url;
+	d.dev_url = dev_url;
+	d.table = o->table;
+	d.exact_names = exact_names;
+	if (dbrev_drift_run(&d, &res, &e) == -1) {
+		for (p = &e; p != NULL; p = p->next)
+			warnx("%s", dbrev_error_format(p, buf, sizeof buf));
+		dbrev_error_clear(&e);
+		exit(2);
+	}
+	status = res.ndifferences > 0 ? 1 : 0;
+	if (json) {
+		dbrev_json_drift(&b, &res);
+		put_json(&b);
+	} else if (status == 0) {
+		if (!quiet)
+			printf("no drift: the schema is the one the %zu applied "
+			    "revision%s build\n", res.napplied,
+			    res.napplied == 1 ? "" : "s");
+	} else {
+		printf("drift: the schema differs from the one the %zu applied "
+		    "revision%s build; changed by hand:\n", res.napplied,
+		    res.napplied == 1 ? "" : "s");
+		for (i = 0; i < res.ndifferences; i++)
+			printf("  %s\n", res.differences[i]);
+		printf("\n-- SQL that brings the database back to its "
+		    "revisions:\n%s\n", res.repair);
+		printf("\n-- SQL that makes the revisions' schema the "
+		    "database's (for a new revision):\n%s\n", res.reverse);
+	}
+	dbrev_drift_result_free(&res);
+	if (fflush(stdout) == EOF)
+		err(2, "stdout");
+	free(args);
+	free(rel);
+	exit(status);
+}
+
 /* Rows naming revisions that are not in the directory. */
 static void
 warn_unknown(const struct dbrev_apply_options *o, const struct dbrev_status *st)
@@ -340,6 +596,17 @@ cmd_current(struct dbrev_apply_options *o)
 
 	if (dbrev_apply_status(o, &st, &e) == -1)
 		fail(&e);
+	if (json) {
+		struct dbrev_buf b = { 0 };
+		int code = st.nunknown > 0 ? 1 : 0;
+
+		dbrev_json_status(&b, "current", &st, NULL, code);
+		put_json(&b);
+		dbrev_status_free(&st);
+		if (code)
+			exit(1);
+		return;
+	}
 	n = dbrev_graph_count(st.graph);
 	for (i = 0; i < st.ncurrent; i++) {
 		r = dbrev_graph_at(st.graph, st.current[i]);
@@ -396,6 +663,22 @@ cmd_current_exit(struct dbrev_apply_options *o, const char *state_dir)
 	size_t i;
 	int status;
 
+	if (json) {
+		struct dbrev_status st;
+		struct dbrev_buf b = { 0 };
+
+		if (dbrev_apply_status(o, &st, &e) == -1)
+			fail(&e);
+		status = status_code(&st);
+		dbrev_json_status(&b, "current", &st, NULL, status);
+		put_json(&b);
+		dbrev_status_free(&st);
+		free(args);
+		free(rel);
+		if (fflush(stdout) == EOF)
+			err(1, "stdout");
+		exit(status);
+	}
 	if (dbrev_track_check(o, state_dir, &t, &e) == -1)
 		fail(&e);
 	if (t.verdict == DBREV_TRACK_AT_HEAD) {
@@ -453,6 +736,14 @@ cmd_history(struct dbrev_apply_options *o)
 		if (dbrev_graph_load(o->dir, DBREV_PARSE_HEADER_ONLY, &g,
 		    &e) == -1)
 			fail(&e);
+		if (json) {
+			struct dbrev_buf b = { 0 };
+
+			dbrev_json_status(&b, "history", NULL, g, 0);
+			put_json(&b);
+			dbrev_graph_free(g);
+			return;
+		}
 		for (i = dbrev_graph_nrepeatable(g); i > 0; i--)
 			printf("<repeatable> -> %s%s%s\n",
 			    dbrev_graph_repeatable(g, i - 1)->id,
@@ -465,6 +756,14 @@ cmd_history(struct dbrev_apply_options *o)
 	}
 	if (dbrev_apply_status(o, &st, &e) == -1)
 		fail(&e);
+	if (json) {
+		struct dbrev_buf b = { 0 };
+
+		dbrev_json_status(&b, "history", &st, NULL, 0);
+		put_json(&b);
+		dbrev_status_free(&st);
+		return;
+	}
 	n = dbrev_graph_count(st.graph);
 	current = dbrev_xcalloc(n + 1, 1);
 	for (i = 0; i < st.ncurrent; i++)
@@ -545,6 +844,61 @@ cmd_resolve(struct dbrev_apply_options *o, const char *rev, const char *how)
 		    "recorded as applied" : "row removed, not applied");
 }
 
+/* The options of the reports (test, drift, --format). */
+static void
+report_option(int c, struct dbrev_stairway_options *so, int *test_opt)
+{
+	unsigned long jobs;
+	char *end;
+
+	switch (c) {
+	case 'F':
+		if (strcmp(optarg, "json") == 0)
+			json = 1;
+		else if (strcmp(optarg, "text") != 0)
+			usage_error("bad --format (text or json): %s", optarg);
+		break;
+	case 'U':
+		so->dev_url = optarg;
+		break;
+	case 's':
+		so->strict = *test_opt = 1;
+		break;
+	case 'k':
+		so->keep_going = *test_opt = 1;
+		break;
+	case 'H':
+		so->data_hook = optarg;
+		*test_opt = 1;
+		break;
+	case 'j':
+		errno = 0;
+		jobs = strtoul(optarg, &end, 10);
+		if (*optarg < '1' || *optarg > '9' || *end != '\0' ||
+		    errno != 0 || jobs > 64)
+			usage_error("bad --jobs (1 to 64): %s", optarg);
+		so->jobs = (unsigned)jobs;
+		*test_opt = 1;
+		break;
+	case 'x':
+		so->exact_names = 1;
+		break;
+	}
+}
+
+static void
+report_verb_check(const char *verb, int test_opt)
+{
+	if (test_opt && strcmp(verb, "test") != 0)
+		usage_error("--strict, --keep-going, --data-hook and --jobs go "
+		    "with test, not %s", verb);
+	if (json && strcmp(verb, "current") != 0 && strcmp(verb, "history") !=
+	    0 && strcmp(verb, "status") != 0 && strcmp(verb, "test") != 0 &&
+	    strcmp(verb, "drift") != 0)
+		usage_error("--format=json goes with current, history, status, "
+		    "test or drift, not %s", verb);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -560,17 +914,27 @@ main(int argc, char *argv[])
 		{ "single-transaction",	no_argument,	   NULL, '1' },
 		{ "exit-code",		no_argument,	   NULL, 'E' },
 		{ "state-dir",		required_argument, NULL, 'Z' },
-		{ "from",		required_argument, NULL, 'F' },
+		{ "from",		required_argument, NULL, 'f' },
+		{ "format",		required_argument, NULL, 'F' },
+		{ "dev-url",		required_argument, NULL, 'U' },
+		{ "strict",		no_argument,	   NULL, 's' },
+		{ "keep-going",		no_argument,	   NULL, 'k' },
+		{ "data-hook",		required_argument, NULL, 'H' },
+		{ "jobs",		required_argument, NULL, 'j' },
+		{ "exact-names",	no_argument,	   NULL, 'x' },
 		{ "help",		no_argument,	   NULL, 'h' },
 		{ "version",		no_argument,	   NULL, 'V' },
 		{ NULL,			0,		   NULL, 0 }
 	};
 	struct dbrev_apply_options o;
+	struct dbrev_stairway_options so;
 	struct dbrev_target *target;
 	const char *dialect = NULL, *verb, *arg1, *arg2, *state_dir = NULL;
 	const char *from = NULL;
 	char *end;
-	int c, sql = 0, nargs = 0, nrel = 0, i, n, exit_code = 0;
+	int c, sql = 0, nargs = 0, nrel = 0, i, n, exit_code = 0, test_opt = 0;
+
+	memset(&so, 0, sizeof(so));
 
 	dbrev_apply_options_init(&o);
 	if ((o.dir = getenv("DBREV_DIR")) == NULL || o.dir[0] == '\0')
@@ -631,8 +995,12 @@ main(int argc, char *argv[])
 		case 'Z':
 			state_dir = optarg;
 			break;
-		case 'F':
+		case 'f':
 			from = optarg;
+			break;
+		case 'F': case 'U': case 's': case 'k': case 'H': case 'j':
+		case 'x':
+			report_option(c, &so, &test_opt);
 			break;
 		case 'h':
 			usage(stdout, 0);
@@ -661,10 +1029,13 @@ main(int argc, char *argv[])
 		    verb);
 	if (dialect != NULL && !sql)
 		usage_error("--dialect goes with --sql");
-	if (exit_code && strcmp(verb, "current") != 0)
-		usage_error("--exit-code goes with current, not %s", verb);
+	if (exit_code && strcmp(verb, "current") != 0 &&
+	    strcmp(verb, "status") != 0)
+		usage_error("--exit-code goes with current or status, not %s",
+		    verb);
 	if (from != NULL && strcmp(verb, "adopt") != 0)
 		usage_error("--from goes with adopt, not %s", verb);
+	report_verb_check(verb, test_opt);
 	if (state_dir != NULL && !exit_code)
 		usage_error("--state-dir goes with current --exit-code");
 
@@ -684,6 +1055,16 @@ main(int argc, char *argv[])
 		if (exit_code)
 			cmd_current_exit(&o, state_dir);
 		cmd_current(&o);
+	} else if (strcmp(verb, "test") == 0) {
+		cmd_test(&so, &o, arg1);
+	} else if (strcmp(verb, "drift") == 0) {
+		if (arg1 != NULL)
+			usage_error("drift takes no argument: %s", arg1);
+		cmd_drift(&o, so.dev_url, so.exact_names);
+	} else if (strcmp(verb, "status") == 0) {
+		if (arg1 != NULL)
+			usage_error("status takes no argument: %s", arg1);
+		cmd_status(&o, exit_code);
 	} else if (strcmp(verb, "history") == 0) {
 		if (arg1 != NULL)
 			usage_error("history takes no argument: %s", arg1);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "dbrev/graph.h"
+#include "dbrev/json.h"
 #include "dbrev/lint.h"
 #include "dbrev/mkname.h"
 
@@ -25,7 +26,7 @@ enum mode {
 	M_LINT
 };
 
-static int	 quiet, verbose;
+static int	 quiet, verbose, json;
 
 void
 usage(FILE *f, int status)
@@ -46,6 +47,7 @@ usage(FILE *f, int status)
 		    "      --check       validate only (exit 0 valid, 2 invalid)\n"
 		    "      --format=make a make include: DBREV_REVISIONS, DBREV_HEADS,\n"
 		    "                    DBREV_REPEATABLES, DBREV_FILES\n"
+		    "      --format=json the listing (order, --heads, --history) as JSON\n"
 		    "      --single-head several heads are an error\n"
 		    "      --lint        find dangerous SQL (findings on stdout; exit 1 on an error)\n"
 		    "      --since REV   lint only the revisions an upgrade from REV applies\n"
@@ -109,6 +111,21 @@ check_names(const char *dir, const struct dbrev_graph *g, int for_make)
 	dbrev_buf_free(&c);
 	if (dbrev_error_isset(&e))
 		fail(&e);
+}
+
+/* --format=json: the listing of mode; returns M_LINT (nothing left). */
+static enum mode
+print_json(enum mode mode, const struct dbrev_graph *g, const size_t *heads,
+    size_t nheads)
+{
+	struct dbrev_buf b = { 0 };
+
+	dbrev_json_graph(&b, mode == M_ORDER ? "order" : mode == M_HEADS ?
+	    "heads" : "history", g, mode == M_HEADS ? heads : NULL, nheads);
+	if (fwrite(b.data, 1, b.len, stdout) != b.len)
+		err(1, "stdout");
+	dbrev_buf_free(&b);
+	return M_LINT;
 }
 
 static void
@@ -389,12 +406,18 @@ main(int argc, char *argv[])
 			want = M_CHECK;
 			break;
 		case 'f':
+			if (strcmp(optarg, "json") == 0) {
+				/* A form of the listing, not a mode. */
+				json = 1;
+				continue;
+			}
 			if (strcmp(optarg, "make") == 0)
 				want = M_MAKE;
 			else if (strcmp(optarg, "text") == 0)
 				want = M_ORDER;
 			else
-				usage_error("unknown format (make or text): %s",
+				usage_error("unknown format (make, json or "
+				    "text): %s",
 				    optarg);
 			break;
 		case 'h':
@@ -418,13 +441,17 @@ main(int argc, char *argv[])
 	if (la.since != NULL || la.dialect != NULL || la.table != NULL)
 		usage_error("--since, --dialect and --table go with --lint");
 
+	if (json && mode != M_ORDER && mode != M_HEADS && mode != M_HISTORY)
+		usage_error("--format=json goes with the listings (apply order, "
+		    "--heads, --history)");
+
 	dbrev_error_init(&e);
 	/* Everything is checked, but no SQL text is kept in memory. */
 	if (dbrev_graph_load(dir, DBREV_PARSE_HEADER_ONLY, &g, &e) == -1)
 		fail(&e);
 	/* Only where paths are printed (--check prints none). */
-	if (mode == M_MAKE || mode == M_ORDER ||
-	    (verbose && (mode == M_HEADS || mode == M_HISTORY)))
+	if (!json && (mode == M_MAKE || mode == M_ORDER ||
+	    (verbose && (mode == M_HEADS || mode == M_HISTORY))))
 		check_names(dir, g, mode == M_MAKE);
 	n = dbrev_graph_count(g);
 	heads = dbrev_xmalloc((n ? n : 1) * sizeof(*heads));
@@ -433,6 +460,8 @@ main(int argc, char *argv[])
 		several_heads(dir, g, heads, nheads, single_head,
 		    mode == M_CHECK);
 
+	if (json)
+		mode = print_json(mode, g, heads, nheads);
 	switch (mode) {
 	case M_ORDER:
 		for (i = 0; i < n; i++)

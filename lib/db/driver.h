@@ -16,6 +16,8 @@
  *   script     the offline script (revapply --sql), no connection
  *   backup     take, verify, restore (lib/db/<name>/backup.c)
  *   schema     autogenerate (lib/db/<name>/autogen.c)
+ *   reads      scratch databases, introspection, fingerprints: the
+ *              stairway test and drift (lib/db/<name>/schema.c)
  *   lint       the rule table (lib/db/<name>/lint.c)
  * An optional hook or group is NULL when the database has none.
  *
@@ -49,6 +51,10 @@ struct dbrev_foreign_row {
 };
 
 void	 dbrev_foreign_rows_free(struct dbrev_foreign_row *, size_t n);
+struct dbrev_schema;
+struct dbrev_diff;
+struct dbrev_diff_options;
+struct dbrev_scratch;
 struct dbrev_backup_ops;
 struct dbrev_schema_ops;
 struct lint_dialect;
@@ -209,10 +215,68 @@ struct dbrev_driver {
 		    const char *file, unsigned first_line, int in_tx,
 		    struct dbrev_error *err);
 
+	/* --- reads: the stairway test and drift ---------------------- */
+	/*
+	 * Optional (NULL when the database has no introspection).
+	 *
+	 * scratch_create makes a fresh empty database of this kind, never
+	 * the one url names: SQLite a temporary file; PostgreSQL a
+	 * database dbrev_tmp_<pid>_<random> created from template0 on
+	 * dev_url (NULL: url's server, maintenance database postgres).
+	 * scratch_drop removes it (errors cannot be reported better than
+	 * by leaving it) and frees the fields.
+	 */
+	int	(*scratch_create)(const char *url, const char *dev_url,
+		    struct dbrev_scratch *, struct dbrev_error *);
+	void	(*scratch_drop)(struct dbrev_scratch *);
+	/*
+	 * Optional.  For a scratch database only: trade durability for
+	 * speed on this connection (SQLite: no fsync, the journal in
+	 * memory).  PostgreSQL's scratch_create does it for the whole
+	 * database (synchronous_commit off), so it needs none.
+	 */
+	int	(*scratch_fast)(struct dbrev_conn *, struct dbrev_error *);
+	/* Read the schema of the open database (nothing is written). */
+	int	(*introspect)(struct dbrev_conn *, struct dbrev_schema **,
+		    struct dbrev_error *);
+	/* dbrev_schema_diff options for schemas read from this database. */
+	void	(*diff_options)(struct dbrev_conn *,
+		    struct dbrev_diff_options *);
+	/* Append the SQL that takes diff->from to diff->to, to show. */
+	void	(*diff_sql)(struct dbrev_conn *, const struct dbrev_diff *,
+		    struct dbrev_buf *out);
+	/*
+	 * Optional.  Replace out's contents with a text that changes
+	 * whenever anything introspect reads changes: equal texts mean
+	 * equal schemas (different texts may still introspect equal, e.g.
+	 * column order).  A cheap first comparison of states of one
+	 * database; NULL: always introspect.
+	 */
+	int	(*fingerprint)(struct dbrev_conn *, struct dbrev_buf *out,
+		    struct dbrev_error *);
+	/*
+	 * Make the connection refuse every write from now on (SQLite:
+	 * PRAGMA query_only; PostgreSQL: default_transaction_read_only),
+	 * so that a report that must not write cannot.
+	 */
+	int	(*read_only)(struct dbrev_conn *, struct dbrev_error *);
+
 	/* --- the other groups ---------------------------------------- */
 	const struct dbrev_backup_ops	*backup;	/* lib/db/<name>/backup.c */
 	const struct dbrev_schema_ops	*schema;	/* lib/db/<name>/autogen.c */
 	const struct lint_dialect	*lint;		/* lib/db/<name>/lint.c */
+};
+
+/*
+ * A scratch database (stairway test, drift): a fresh, empty database
+ * the driver made and drops again.  url opens it with dbrev_db_open;
+ * the other fields are the driver's own.
+ */
+struct dbrev_scratch {
+	const struct dbrev_driver *driver;
+	char		*url;		/* may hold a password: never print */
+	char		*name;		/* driver's: file or database name */
+	char		*admin;		/* driver's: where to drop it from */
 };
 
 /* A database URL, read once (dbrev/url.h). */

@@ -232,9 +232,9 @@ run revorder --bogus
 status_is 2
 stderr_has "usage: revorder"
 stdout_is ""
-run revorder --format=json -d "$M"
+run revorder --format=yaml -d "$M"
 status_is 2
-stderr_has "revorder: unknown format (make or text): json"
+stderr_has "revorder: unknown format (make, json or text): yaml"
 run revorder -d "$M" extra
 status_is 2
 stderr_has "revorder: unexpected argument: extra"

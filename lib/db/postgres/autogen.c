@@ -34,6 +34,7 @@
 #include "dbrev/util.h"
 #include "text.h"
 #include "../../private.h"
+#include "hooks.h"
 
 #define DEV_HINT "pass --dev-url URL naming a PostgreSQL server where " \
 	"this role may create databases (CREATEDB), or grant it with " \
@@ -1101,4 +1102,83 @@ out:
 	dbrev_buf_free(&rdown);
 	dbrev_buf_free(&hand);
 	return rc;
+}
+
+/*
+ * The driver's scratch_create (stairway test, drift): one database
+ * dbrev_tmp_<pid>_<random> from template0 on the dev server, as
+ * autogenerate makes its two.  s->admin keeps the maintenance
+ * database's connection string for scratch_drop.
+ */
+int
+dbrev_pg_scratch_create(const char *url, const char *dev_url,
+    struct dbrev_scratch *s, struct dbrev_error *err)
+{
+	struct dbrev_autogen_options o;
+	struct scratch sc;
+	unsigned char rnd[4];
+	char name[64], sql[160];
+	PGresult *r;
+	int rc = -1;
+
+	memset(s, 0, sizeof(*s));
+	memset(&o, 0, sizeof(o));
+	o.url = url;
+	o.dev_url = dev_url;
+	s->driver = &dbrev_driver_postgres;
+	if (scratch_open(&sc, &o, err) == -1)
+		goto out;
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
+		unsigned v = (unsigned)dbrev_now_ms() * 2654435761u;
+
+		memcpy(rnd, &v, sizeof(rnd));
+	}
+	snprintf(name, sizeof(name), "dbrev_tmp_%ld_%02x%02x%02x%02x",
+	    (long)getpid(), rnd[0], rnd[1], rnd[2], rnd[3]);
+	snprintf(sql, sizeof(sql), "CREATE DATABASE \"%s\" TEMPLATE template0",
+	    name);
+	r = PQexec(sc.admin, sql);
+	if (r == NULL || PQresultStatus(r) != PGRES_COMMAND_OK) {
+		create_error(&sc, r, err);
+		PQclear(r);
+		goto out;
+	}
+	PQclear(r);
+	s->name = dbrev_xstrdup(name);
+	s->admin = dbrev_xstrdup(sc.ci);
+	/* Thrown away after: commits need not wait for the disk. */
+	snprintf(sql, sizeof(sql), "ALTER DATABASE \"%s\" SET "
+	    "synchronous_commit = off", name);
+	PQclear(PQexec(sc.admin, sql));
+	if ((s->url = conninfo(sc.base, name, err)) == NULL)
+		goto out;
+	rc = 0;
+out:
+	/* scratch_close drops only what sc.names lists: nothing. */
+	scratch_close(&sc);
+	if (rc == -1)
+		dbrev_pg_scratch_drop(s);
+	return rc;
+}
+
+void
+dbrev_pg_scratch_drop(struct dbrev_scratch *s)
+{
+	char sql[160];
+	PGconn *c;
+
+	if (s->name != NULL && s->admin != NULL) {
+		c = PQconnectdb(s->admin);
+		if (c != NULL && PQstatus(c) == CONNECTION_OK) {
+			PQsetNoticeProcessor(c, quiet_notices, NULL);
+			snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS "
+			    "\"%s\" WITH (FORCE)", s->name);
+			PQclear(PQexec(c, sql));
+		}
+		PQfinish(c);
+	}
+	free(s->url);
+	free(s->name);
+	free(s->admin);
+	memset(s, 0, sizeof(*s));
 }

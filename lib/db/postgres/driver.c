@@ -36,6 +36,7 @@
 #include "../driver.h"
 #include "postgres.h"
 #include "dbrev/schema_postgres.h"
+#include "hooks.h"
 
 #define LOCK_POLL_FIRST_MS	10.0	/* first wait between lock attempts */
 #define LOCK_POLL_MAX_MS	100.0	/* backoff ceiling */
@@ -2345,6 +2346,12 @@ pg_foreign_read(struct dbrev_conn *c, const char *kind,
 	return 0;
 }
 
+struct pg_conn *
+dbrev_pg_conn_pg(struct dbrev_conn *c)
+{
+	return c->pg;
+}
+
 const struct dbrev_driver dbrev_driver_postgres = {
 	.name = "postgresql",
 	.title = "PostgreSQL",
@@ -2376,4 +2383,11 @@ const struct dbrev_driver dbrev_driver_postgres = {
 	.set_notice = pg_set_notice,
 	.set_lock_timeout = pg_set_lock_timeout,
 	.foreign_read = pg_foreign_read,
+	.scratch_create = dbrev_pg_scratch_create,
+	.scratch_drop = dbrev_pg_scratch_drop,
+	.introspect = dbrev_pg_conn_introspect,
+	.diff_options = dbrev_pg_conn_diff_options,
+	.diff_sql = dbrev_pg_diff_sql,
+	.read_only = dbrev_pg_read_only,
+	.fingerprint = dbrev_pg_fingerprint,
 };

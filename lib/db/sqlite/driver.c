@@ -25,6 +25,7 @@
 #include "../driver.h"
 #include "sqlite.h"
 #include "../../private.h"
+#include "hooks.h"
 
 /* Cached statements on the version table, prepared once per connection. */
 enum {
@@ -1269,6 +1270,12 @@ done:
 	return rc;
 }
 
+sqlite3 *
+dbrev_sqlite_conn_db(struct dbrev_conn *c)
+{
+	return c->db;
+}
+
 /* The database file of a sqlite: URL; none for :memory: or a bad URL. */
 static char *
 sq_file_of(const char *url)
@@ -1317,4 +1324,12 @@ const struct dbrev_driver dbrev_driver_sqlite = {
 	.table_get = sq_table_get,
 	.set_lock_timeout = sq_set_lock_timeout,
 	.foreign_read = sq_foreign_read,
+	.scratch_create = dbrev_sqlite_scratch_create,
+	.scratch_drop = dbrev_sqlite_scratch_drop,
+	.introspect = dbrev_sqlite_conn_introspect,
+	.diff_options = dbrev_sqlite_conn_diff_options,
+	.diff_sql = dbrev_sqlite_diff_sql,
+	.read_only = dbrev_sqlite_read_only,
+	.fingerprint = dbrev_sqlite_fingerprint,
+	.scratch_fast = dbrev_sqlite_scratch_fast,
 };

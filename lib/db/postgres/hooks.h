@@ -1,0 +1,29 @@
+/*
+ * hooks.h - the PostgreSQL driver's schema group, private to
+ * lib/db/postgres/ (scratch databases in autogen.c, the rest in
+ * schema.c).
+ */
+#ifndef DBREV_POSTGRES_HOOKS_H
+#define DBREV_POSTGRES_HOOKS_H
+
+#include "../driver.h"
+
+struct pg_conn;
+
+/* The connection's libpq handle (lib/db/postgres/driver.c). */
+struct pg_conn *dbrev_pg_conn_pg(struct dbrev_conn *);
+
+int	 dbrev_pg_scratch_create(const char *url, const char *dev_url,
+	    struct dbrev_scratch *, struct dbrev_error *);
+void	 dbrev_pg_scratch_drop(struct dbrev_scratch *);
+int	 dbrev_pg_conn_introspect(struct dbrev_conn *,
+	    struct dbrev_schema **, struct dbrev_error *);
+void	 dbrev_pg_conn_diff_options(struct dbrev_conn *,
+	    struct dbrev_diff_options *);
+void	 dbrev_pg_diff_sql(struct dbrev_conn *, const struct dbrev_diff *,
+	    struct dbrev_buf *);
+int	 dbrev_pg_fingerprint(struct dbrev_conn *, struct dbrev_buf *,
+	    struct dbrev_error *);
+int	 dbrev_pg_read_only(struct dbrev_conn *, struct dbrev_error *);
+
+#endif /* DBREV_POSTGRES_HOOKS_H */

@@ -1,0 +1,253 @@
+# tests/cli/revapply_test.sh - revapply test (the stairway test) and
+# revapply status / --format=json, on SQLite and on the private
+# PostgreSQL cluster, as a user types them.
+#
+# One history holds each kind of revision the stairway test names: a
+# good one, an irreversible one, a downgrade that forgets an index, a
+# downgrade that fails, and one whose upgrade fails after its downgrade
+# (the downgrade leaves a row behind).  Every case runs on both
+# databases with the same expectations, except where noted.
+. "$DBREV_SRCDIR/tests/lib/test.sh"
+
+cd "$T" || exit 1
+export PGOPTIONS='-c client_min_messages=warning'
+
+rev() {	# rev DIR ID PARENT MESSAGE UPGRADE [DOWNGRADE]
+	local f=$1/versions/$2.sql
+	mkdir -p "$1/versions"
+	{
+		printf -- '-- revision: %s\n-- parents: %s\n-- message: %s\n\n-- +upgrade\n%s\n' \
+		    "$2" "$3" "$4" "$5"
+		[ $# -ge 6 ] && printf -- '\n-- +downgrade\n%s\n' "$6"
+	} >"$f"
+}
+
+# The five kinds; line numbers below are those of these files.
+rev m s1 "" "good" \
+    "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT);" \
+    "DROP TABLE settings;
+DROP TABLE users;"
+rev m s2 s1 "backfill, irreversible" "UPDATE users SET email = lower(email);"
+rev m s3 s2 "forgets an index" \
+    "CREATE INDEX ix_users_email ON users (email);
+ALTER TABLE users ADD COLUMN name TEXT;" \
+    "ALTER TABLE users DROP COLUMN name;"
+rev m s4 s3 "downgrade fails" \
+    "CREATE TABLE posts (id INTEGER PRIMARY KEY, body TEXT);" \
+    "DROP TABLE post;"
+rev m s5 s4 "re-upgrade fails" \
+    "INSERT INTO settings (key, value) VALUES ('theme', 'light');
+CREATE TABLE tags (id INTEGER PRIMARY KEY);" \
+    "DROP TABLE tags;"
+
+# A history that passes, with an irreversible revision for --strict.
+rev ok g1 "" 'good "one" $(touch pwned) caf'$'\xc3\xa9' \
+    "CREATE TABLE a (id INTEGER PRIMARY KEY, b TEXT UNIQUE CHECK (b <> ''));" \
+    "DROP TABLE a;"
+rev ok g2 g1 "data only" "INSERT INTO a (id, b) VALUES (1, 'x');"
+rev ok g3 g2 "an index" "CREATE INDEX a_b ON a (b);" "DROP INDEX a_b;"
+
+# A downgrade that breaks on data the data hook puts in.
+rev d h1 "" "table" "CREATE TABLE u (id INTEGER PRIMARY KEY, email TEXT);
+CREATE UNIQUE INDEX u_email ON u (email);" "DROP TABLE u;"
+rev d h2 h1 "drop the unique index" "DROP INDEX u_email;" \
+    "CREATE UNIQUE INDEX u_email ON u (email);"
+mkdir hooks
+printf "INSERT INTO u (id, email) VALUES (1, 'a@x'), (2, 'a@x');\n" >hooks/h2.sql
+
+# stairway KIND URL: every case on one database.
+stairway() {
+	local kind=$1 url=$2
+	export DATABASE_URL=$url
+
+	tcase "$kind: revapply test names each kind of revision exactly"
+	run revapply -d m test --keep-going
+	status_is 1
+	stdout_has "s1 ok, good"
+	stdout_has "s2 irreversible, backfill, irreversible"
+	stdout_has "s3 downgrade differs, forgets an index"
+	stdout_has "DROP INDEX"
+	stdout_has "ix_users_email"
+	stdout_has "s4 downgrade fails: m/versions/s4.sql:9: "
+	stdout_has "post"
+	stdout_has "s5 upgrade after downgrade fails: m/versions/s5.sql:6: "
+	stdout_has "5 revisions tested: 1 ok, 1 irreversible, 1 downgrade differs, 1 downgrade fails, 1 upgrade after downgrade fails; FAILED"
+
+	tcase "$kind: revapply test stops at the first failure without --keep-going"
+	run revapply -d m test
+	status_is 1
+	stdout_has "s3 downgrade differs"
+	stdout_lacks "s4 "
+	stdout_has "2 not tried"
+
+	tcase "$kind: revapply test FROM:TO tests only that range"
+	run revapply -d m test s3:s4
+	status_is 1
+	stdout_lacks "s1 "
+	stdout_lacks "s3 "
+	stdout_has "s4 downgrade fails"
+	stdout_has "1 revision tested"
+
+	tcase "$kind: a history that passes exits 0; --strict fails the irreversible revision"
+	run revapply -d ok test
+	status_is 0
+	stdout_has "g2 irreversible"
+	stdout_has "passed"
+	run revapply -d ok test --strict
+	status_is 1
+	stdout_has "FAILED"
+
+	tcase "$kind: the data hook makes a downgrade that breaks on data fail"
+	run revapply -d d test
+	status_is 0
+	run revapply -d d test --data-hook hooks
+	status_is 1
+	stdout_has "h2 downgrade fails: d/versions/h2.sql:"
+
+	tcase "$kind: revapply test --format=json is valid and names each result"
+	run revapply -d m test --keep-going --format=json
+	status_is 1
+	jq -e '.format_version == 1 and .command == "test" and .passed == false' "$OUT" >/dev/null ||
+		fail "bad document: $(head -c 400 "$OUT")"
+	[ "$(jq -r '[.revisions[].result] | join(",")' "$OUT")" = \
+	    "ok,irreversible,downgrade differs,downgrade fails,upgrade after downgrade fails" ] ||
+		fail "results: $(jq -c '[.revisions[].result]' "$OUT")"
+	jq -e '.summary.failed == 3 and .summary.tested == 5' "$OUT" >/dev/null ||
+		fail "summary: $(jq -c .summary "$OUT")"
+	run revapply -d ok test --format=json
+	[ "$(jq -r '.revisions[0].message' "$OUT")" = 'good "one" $(touch pwned) caf'$'\xc3\xa9' ] ||
+		fail "message did not read back: $(jq -r '.revisions[0].message' "$OUT")"
+	[ ! -e pwned ] || fail "a message ran as a command"
+
+	tcase "$kind: usage errors exit 2"
+	run revapply -d m test --jobs 0
+	status_is 2
+	run revapply -d m current --strict
+	status_is 2
+	run revapply -d m upgrade --format=json
+	status_is 2
+}
+
+# status_cases KIND URL: revapply status / current / history for machines.
+status_cases() {
+	local kind=$1 url=$2
+	export DATABASE_URL=$url
+
+	tcase "$kind: revapply status lists pending revisions; --exit-code 3"
+	run revapply -d ok status --exit-code
+	status_is 3
+	stdout_has "pending: 3"
+	stdout_has "state: pending"
+	run revapply -q -d ok upgrade g2
+	run revapply -d ok status --exit-code --format=json
+	status_is 3
+	jq -e '.format_version == 1 and .command == "status" and .exit_status == 3 and
+	    ([.pending[].revision] == ["g3"]) and ([.current[].revision] == ["g2"])' "$OUT" >/dev/null ||
+		fail "status document: $(head -c 600 "$OUT")"
+	run revapply -d ok status
+	status_is 0
+
+	tcase "$kind: at head: status --exit-code 0, current --format=json"
+	run revapply -q -d ok upgrade
+	run revapply -d ok status --exit-code
+	status_is 0
+	stdout_has "state: at head"
+	run revapply -d ok current --format=json --exit-code
+	status_is 0
+	jq -e '.command == "current" and .exit_status == 0 and ([.current[].revision] == ["g3"])' \
+	    "$OUT" >/dev/null || fail "current document: $(head -c 600 "$OUT")"
+
+	tcase "$kind: status shows an edited revision and an unknown row; --exit-code 1"
+	printf -- '-- edited\n' >>ok/versions/g2.sql
+	cp -r ok ok2
+	rm ok2/versions/g3.sql
+	run revapply -d ok status --exit-code
+	status_is 1
+	stdout_has "edited: 1"
+	stdout_has "  g2 ok/versions/g2.sql"
+	run revapply -d ok2 status --exit-code --format=json
+	status_is 1
+	jq -e '.unknown == ["g3"] and ([.edited[].revision] == ["g2"])' "$OUT" >/dev/null ||
+		fail "status document: $(head -c 600 "$OUT")"
+
+	tcase "$kind: history --format=json lists every revision, applied ones marked"
+	run revapply -d ok history --format=json
+	status_is 0
+	jq -e '.command == "history" and ([.revisions[] | select(.applied)] | length) == 3 and
+	    ([.revisions[] | select(.current) | .revision] == ["g3"])' "$OUT" >/dev/null ||
+		fail "history document: $(head -c 600 "$OUT")"
+	rm -rf ok2
+	sed -i '/^-- edited$/d' ok/versions/g2.sql
+}
+
+tcase "revorder --format=json: apply order, heads, history; a hostile file name is escaped"
+cp ok/versions/g3.sql "ok/versions/g3 \"new
+line\" \$(x).sql"
+rm ok/versions/g3.sql
+run revorder -d ok --format=json
+status_is 0
+jq -e '.format_version == 1 and .command == "order" and ([.revisions[].revision] == ["g1", "g2", "g3"])' \
+    "$OUT" >/dev/null || fail "order: $(head -c 400 "$OUT")"
+[ "$(jq -r '.revisions[2].file' "$OUT")" = 'ok/versions/g3 "new
+line" $(x).sql' ] || fail "file: $(jq '.revisions[2].file' "$OUT")"
+run revorder -d ok --heads --format=json
+jq -e '([.revisions[].revision] == ["g3"]) and .revisions[0].head' "$OUT" >/dev/null ||
+	fail "heads: $(head -c 400 "$OUT")"
+run revorder -d ok --history --format=json
+jq -e '.command == "history" and (.revisions | length) == 3' "$OUT" >/dev/null ||
+	fail "history: $(head -c 400 "$OUT")"
+run revorder -d ok --check --format=json
+status_is 2
+mv ok/versions/g3*.sql ok/versions/g3.sql
+
+stairway sqlite "sqlite:$T/live.db"
+tcase "sqlite: revapply test never creates or opens the live database"
+[ ! -e "$T/live.db" ] || fail "live.db was created"
+status_cases sqlite "sqlite:$T/status.db"
+
+if ! pg_available; then
+	skip "revapply test on PostgreSQL" "${DBREV_TEST_PG_SKIP:-no private PostgreSQL}"
+	finish
+fi
+pgurl() { printf 'postgresql:///%s?host=%s&port=%s&user=%s\n' "$1" "$PGHOST" "$PGPORT" "$PGUSER"; }
+# revapply, its pid noted: scratch databases are named after it.
+PIDS=$T/.pids
+: >"$PIDS"
+revapply() { sh -c 'echo $$ >>"$0"; exec revapply "$@"' "$PIDS" "$@"; }
+tmpdbs() {
+	psql -X -At -d postgres -c "SELECT count(*) FROM pg_database WHERE datname ~ '^dbrev_tmp_($(sort -u "$PIDS" | paste -sd '|' -))_'"
+}
+
+# The live database does not exist: the test must neither need nor make it.
+stairway postgresql "$(pgurl stairway_never_created)"
+tcase "postgresql: revapply test never creates the live database, drops its scratch databases"
+[ "$(psql -X -At -d postgres -c "SELECT count(*) FROM pg_database WHERE datname = 'stairway_never_created'")" = 0 ] ||
+	fail "the live database was created"
+[ "$(tmpdbs)" = 0 ] || fail "scratch databases left: $(tmpdbs)"
+
+tcase "postgresql: --jobs 3 gives the same results as one job"
+export DATABASE_URL=$(pgurl stairway_never_created)
+run revapply -d m test --keep-going --format=json
+jq -c '[.revisions[] | [.revision, .result, .detail]]' "$OUT" >one.json
+run revapply -d m test --keep-going --format=json --jobs 3
+status_is 1
+jq -c '[.revisions[] | [.revision, .result, .detail]]' "$OUT" >three.json
+cmp -s one.json three.json || fail "one job: $(cat one.json); three: $(cat three.json)"
+run revapply -d m test --keep-going --jobs 2
+status_is 1
+stdout_has "s1 ok, good"
+stdout_has "s5 upgrade after downgrade fails: m/versions/s5.sql:6: "
+stdout_has "5 revisions tested"
+[ "$(tmpdbs)" = 0 ] || fail "scratch databases left: $(tmpdbs)"
+
+tcase "postgresql: --dev-url names the scratch server"
+run revapply -d ok test --dev-url "$(pgurl postgres)"
+status_is 0
+run revapply -d ok test --dev-url "postgresql:///postgres?host=$T/nowhere&port=1"
+status_is 1
+stderr_has "--dev-url"
+
+db=$(pg_newdb stairway_status) || fail "cannot create a database"
+status_cases postgresql "$db"
+finish
