@@ -1,4 +1,5 @@
 # dbbackup against each database (tests/lib/db_*.sh), as a user types it:
+# per-database
 # take, name, list, keep, verify, restore (under revapply's lock);
 # consistency under a concurrent writer; kill -9, a write that fails part
 # way, corrupt, truncated and wrong-kind backups; on PostgreSQL secrets
@@ -8,7 +9,6 @@
 # PostgreSQL one pg_dump's custom archive: the cases differ in what they
 # check, so each database's run keeps its own, and the usage cases, which
 # need no database, run once.
-# per-database
 SUITE=cli/dbbackup
 . "$DBREV_SRCDIR/tests/lib/test.sh"
 . "$DBREV_SRCDIR/tests/lib/chain.sh"
