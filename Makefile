@@ -79,11 +79,12 @@ FRONT_OBJ	:= $(O)/tools/front.o
 TOOL_BINS	:= $(TOOLS:%=$(O)/bin/%)
 TEST_SRCS	:= $(call only_pg,$(sort $(wildcard tests/unit/test_*.c)))
 TEST_BINS	:= $(TEST_SRCS:tests/unit/%.c=$(O)/tests/bin/%)
+TEST_HELPERS	:= $(O)/tests/unit/helpers.o
 HEADERS		:= $(wildcard include/dbrev/*.h)
 MANPAGES	:= $(wildcard man/*.[157])
 MKFRAGS		:= $(wildcard mk/*.mk)
 OBJS		:= $(LIB_OBJS) $(TOOLS:%=$(O)/tools/%.o) $(FRONT_OBJ) \
-		   $(TEST_SRCS:%.c=$(O)/%.o)
+		   $(TEST_SRCS:%.c=$(O)/%.o) $(TEST_HELPERS)
 
 # sq TEXT: TEXT as one single-quoted shell word.
 sq		 = '$(subst ','\'',$(1))'
@@ -118,10 +119,10 @@ $(O)/bin/%: $(O)/tools/%.o $(FRONT_OBJ) $(O)/libdbrev.a $(O)/flags
 	@$(if $(Q),echo '  LD      $@')
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(FRONT_OBJ) $(O)/libdbrev.a $(LIBS)
 
-$(O)/tests/bin/%: $(O)/tests/unit/%.o $(O)/libdbrev.a $(O)/flags
+$(O)/tests/bin/%: $(O)/tests/unit/%.o $(TEST_HELPERS) $(O)/libdbrev.a $(O)/flags
 	@mkdir -p $(@D)
 	@$(if $(Q),echo '  LD      $@')
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(O)/libdbrev.a $(CMOCKA_LIBS) $(LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(TEST_HELPERS) $(O)/libdbrev.a $(CMOCKA_LIBS) $(LIBS)
 
 $(O)/tests/unit/%.o: private ALL_CFLAGS += $(CMOCKA_CFLAGS)
 

@@ -32,8 +32,8 @@ list=()
 for b in "$DBREV_BUILD"/tests/bin/test_*; do
 	[ -x "$b" ] && list+=("$(basename "$b")	$b")
 done
-# A suite marked "# per-database" (tests/lib/db.sh) runs once per
-# adapter tests/lib/db_NAME.sh, as SUITE[NAME].
+# A suite marked "# per-database" in its first ten lines (tests/lib/db.sh)
+# runs once per adapter tests/lib/db_NAME.sh, as SUITE[NAME].
 adapters=()
 for a in tests/lib/db_*.sh; do
 	a=${a#tests/lib/db_}

@@ -10,7 +10,7 @@ SUITE=cli/revapply
 cd "$T" || exit 1
 unset DATABASE_URL DBREV_DIR
 # Databases are named $P<name>: other tests share the server.
-P=rp_
+P=rp_ DB_PREFIX=rp_
 . "$DBREV_SRCDIR/tests/lib/db.sh"
 
 # The helpers of the cases written for one database.

@@ -27,7 +27,7 @@
 #   only NAME WHY       the same; WHY says why the case is NAME's alone
 # Names are short words; adapters keep them apart from other tests'
 # (SQLite: files NAME.db in the current directory, which a suite keeps in
-# $T; PostgreSQL: databases $P$NAME, P set by the suite).
+# $T; PostgreSQL: databases $DB_PREFIX$NAME, DB_PREFIX set by the suite).
 
 : "${DBREV_TEST_DB:=sqlite}"
 case $DBREV_TEST_DB in

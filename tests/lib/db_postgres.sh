@@ -1,5 +1,5 @@
 # tests/lib/db_postgres.sh - the PostgreSQL adapter of tests/lib/db.sh: a
-# database NAME is $P$NAME on the private cluster tests/run.sh started
+# database NAME is $DB_PREFIX$NAME on the private cluster tests/run.sh started
 # (tests/lib/pg.sh), read and written with psql; revapply's lock is a
 # session advisory lock keyed from the version table's name.
 DB=postgres
@@ -8,18 +8,18 @@ DB_UNAVAILABLE=
 [ "${DBREV_WITH_POSTGRES:-yes}" = yes ] || DB_UNAVAILABLE="built --without-postgres"
 [ -n "$DB_UNAVAILABLE" ] || pg_available ||
     DB_UNAVAILABLE=${DBREV_TEST_PG_SKIP:-no private PostgreSQL}
-: "${P:?a suite on PostgreSQL sets P, the prefix of its databases}"
+: "${DB_PREFIX:?a suite on PostgreSQL sets DB_PREFIX, the prefix of its databases}"
 
 db_url() {
-	printf 'postgresql:///%s?host=%s&port=%s&user=%s\n' "$P$1" "$PGHOST" "$PGPORT" "$PGUSER"
+	printf 'postgresql:///%s?host=%s&port=%s&user=%s\n' "$DB_PREFIX$1" "$PGHOST" "$PGPORT" "$PGUSER"
 }
-db_new() { pg_newdb "$P$1" || { echo "cannot create database $P$1" >&2; exit 1; }; }
-db_q() { psql -X -At -d "$P$1" -c "$2" 2>&1; }
-db_script() { psql -X -q -v ON_ERROR_STOP=1 -d "$P$1" -f "$2" >/dev/null 2>&1; }
+db_new() { pg_newdb "$DB_PREFIX$1" || { echo "cannot create database $DB_PREFIX$1" >&2; exit 1; }; }
+db_q() { psql -X -At -d "$DB_PREFIX$1" -c "$2" 2>&1; }
+db_script() { psql -X -q -v ON_ERROR_STOP=1 -d "$DB_PREFIX$1" -f "$2" >/dev/null 2>&1; }
 # pg_dump's schema, its comments and the random \restrict keys of recent
 # pg_dump left out.
 db_schema() {
-	pg_dump --schema-only -d "$P$1" 2>&1 |
+	pg_dump --schema-only -d "$DB_PREFIX$1" 2>&1 |
 	    grep -v -e '^--' -e '^$' -e '^\\restrict ' -e '^\\unrestrict '
 }
 db_has() { db_q "$1" "select count(*) from pg_class where relname = '$2'"; }
@@ -28,7 +28,7 @@ db_rows() {
 	    tr '\n' ' '
 }
 db_drop() {
-	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS \"$P$1\"" >/dev/null 2>&1
+	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS \"$DB_PREFIX$1\"" >/dev/null 2>&1
 }
 
 # The key revapply takes (lib/db/postgres/driver.c, lock_key): the first
@@ -45,7 +45,7 @@ db_lock_hold() {
 	_db_lock_db=$1
 	rm -f "$T/.db_lock.fifo"
 	mkfifo "$T/.db_lock.fifo"
-	psql -X -q -d "$P$1" <"$T/.db_lock.fifo" >/dev/null 2>&1 &
+	psql -X -q -d "$DB_PREFIX$1" <"$T/.db_lock.fifo" >/dev/null 2>&1 &
 	_db_lock_job=$!
 	exec 7>"$T/.db_lock.fifo"
 	echo "SELECT pg_advisory_lock($_db_lock_key);" >&7

@@ -21,27 +21,12 @@
 
 #include "dbrev/apply.h"
 
+#include "helpers.h"
+
 static char	 tmp[256];
 static char	 dir[300];
 static char	 dbfile[300];
 static char	 url[320];
-
-static void
-write_rev(const char *id, const char *parent, const char *up,
-    const char *down)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/versions/%s_x.sql", dir, id);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fprintf(f, "-- revision: %s\n-- parents: %s\n-- message: msg %s\n\n"
-	    "-- +upgrade\n%s\n", id, parent, id, up);
-	if (down != NULL)
-		fprintf(f, "\n-- +downgrade\n%s\n", down);
-	fclose(f);
-}
 
 static int
 setup(void **state)
@@ -58,26 +43,17 @@ setup(void **state)
 	assert_int_equal(mkdir(path, 0755), 0);
 	snprintf(dbfile, sizeof(dbfile), "%s/app.db", tmp);
 	snprintf(url, sizeof(url), "sqlite:%s", dbfile);
-	write_rev("aaa", "", "CREATE TABLE a (x);", "DROP TABLE a;");
-	write_rev("bbb", "aaa", "CREATE TABLE b (x);", "DROP TABLE b;");
-	write_rev("ccc", "bbb", "CREATE TABLE c (x);", "DROP TABLE c;");
+	th_write_rev(dir, "aaa", "", "CREATE TABLE a (x);", "DROP TABLE a;");
+	th_write_rev(dir, "bbb", "aaa", "CREATE TABLE b (x);", "DROP TABLE b;");
+	th_write_rev(dir, "ccc", "bbb", "CREATE TABLE c (x);", "DROP TABLE c;");
 	return 0;
-}
-
-static int
-rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
 }
 
 static int
 teardown(void **state)
 {
 	(void)state;
-	nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	th_rmtree(tmp);
 	return 0;
 }
 
@@ -241,7 +217,7 @@ test_recheck_stops_at_in_progress(void **state)
 	assert_int_equal(dbrev_apply_run(&o, DBREV_UPGRADE, NULL, &res, &e),
 	    -1);
 	assert_int_equal(e.kind, DBREV_ERR_RUNTIME);
-	assert_non_null(strstr(e.message, "in progress"));
+	th_error_has(&e, "in progress");
 	assert_non_null(strstr(e.hint, "revapply resolve bbb"));
 	assert_int_equal(res.napplied, 1);
 	dbrev_apply_result_free(&res);

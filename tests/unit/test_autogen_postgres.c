@@ -23,6 +23,8 @@
 #include "dbrev/schema.h"
 #include "dbrev/schema_postgres.h"
 #include "dbrev/util.h"
+
+#include "helpers.h"
 #include "../../lib/db/postgres/text.h"
 
 /* ------------------------------------------------ helpers */
@@ -648,21 +650,6 @@ test_constraint_renamed_not_recreated(void **state)
 static char dbname[64];
 static char dburl[1024];
 
-static const char *
-admin_url(void)
-{
-	const char *u = getenv("DBREV_TEST_PG_URL");
-
-	return u != NULL && *u != '\0' ? u : NULL;
-}
-
-static void
-quiet(void *arg, const char *msg)
-{
-	(void)arg;
-	(void)msg;
-}
-
 static void
 exec_on(const char *conninfo, const char *sql)
 {
@@ -670,7 +657,7 @@ exec_on(const char *conninfo, const char *sql)
 	PGresult *r;
 
 	assert_int_equal(PQstatus(pg), CONNECTION_OK);
-	PQsetNoticeProcessor(pg, quiet, NULL);
+	PQsetNoticeProcessor(pg, th_pg_quiet, NULL);
 	r = PQexec(pg, sql);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK &&
 	    PQresultStatus(r) != PGRES_TUPLES_OK)
@@ -682,7 +669,7 @@ exec_on(const char *conninfo, const char *sql)
 static int
 count_tmp(void)
 {
-	PGconn *pg = PQconnectdb(admin_url());
+	PGconn *pg = PQconnectdb(th_pg_url());
 	PGresult *r;
 	char sql[200];
 	int n;
@@ -702,7 +689,7 @@ count_tmp(void)
 static int
 setup(void **state)
 {
-	const char *a = admin_url(), *p;
+	const char *a = th_pg_url(), *p;
 	char sql[160];
 
 	(void)state;
@@ -725,13 +712,13 @@ teardown(void **state)
 	char sql[160];
 
 	(void)state;
-	if (admin_url() == NULL)
+	if (th_pg_url() == NULL)
 		return 0;
 	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)",
 	    dbname);
-	exec_on(admin_url(), sql);
-	exec_on(admin_url(), "DROP ROLE IF EXISTS dbrev_unit_nocreatedb");
-	exec_on(admin_url(), "DROP ROLE IF EXISTS dbrev_unit_reader");
+	exec_on(th_pg_url(), sql);
+	exec_on(th_pg_url(), "DROP ROLE IF EXISTS dbrev_unit_nocreatedb");
+	exec_on(th_pg_url(), "DROP ROLE IF EXISTS dbrev_unit_reader");
 	return 0;
 }
 
@@ -945,7 +932,7 @@ test_quoting_through_server(void **state)
 
 	(void)state;
 	assert_int_equal(PQstatus(c), CONNECTION_OK);
-	PQsetNoticeProcessor(c, quiet, NULL);
+	PQsetNoticeProcessor(c, th_pg_quiet, NULL);
 	for (i = 0; i < sizeof(nasty) / sizeof(nasty[0]); i++) {
 		dbrev_buf_reset(&b);
 		dbrev_buf_puts(&b, "CREATE TABLE ");
@@ -1056,7 +1043,7 @@ test_pipeline(void **state)
 	assert_int_equal(err.kind, DBREV_ERR_INPUT);
 	assert_string_equal(err.file, schema);
 	assert_int_equal(err.line, 3);
-	assert_non_null(strstr(err.message, "nosuchtype"));
+	th_error_has(&err, "nosuchtype");
 	dbrev_error_clear(&err);
 	assert_int_equal(count_tmp(), 0);
 	rm_dir(dir);
@@ -1069,12 +1056,12 @@ test_no_createdb(void **state)
 	struct dbrev_autogen_result r;
 	struct dbrev_error err = { 0 };
 	char dir[1024], schema[1200], url[1200];
-	const char *q = strchr(admin_url(), '?');
+	const char *q = strchr(th_pg_url(), '?');
 	char *u, *p;
 
 	(void)state;
-	exec_on(admin_url(), "DROP ROLE IF EXISTS dbrev_unit_nocreatedb");
-	exec_on(admin_url(), "CREATE ROLE dbrev_unit_nocreatedb LOGIN "
+	exec_on(th_pg_url(), "DROP ROLE IF EXISTS dbrev_unit_nocreatedb");
+	exec_on(th_pg_url(), "CREATE ROLE dbrev_unit_nocreatedb LOGIN "
 	    "NOCREATEDB");
 	/* Same server, that role. */
 	u = strdup(q != NULL ? q : "");
@@ -1092,13 +1079,13 @@ test_no_createdb(void **state)
 	o.url = url;
 	assert_int_equal(dbrev_autogen_diff(&o, &r, &err), -1);
 	assert_int_equal(err.kind, DBREV_ERR_RUNTIME);
-	assert_non_null(strstr(err.message, "may not create databases"));
+	th_error_has(&err, "may not create databases");
 	assert_non_null(err.hint);
 	assert_non_null(strstr(err.hint, "--dev-url"));
 	dbrev_error_clear(&err);
 
 	/* --dev-url on a server where it may: works. */
-	o.dev_url = admin_url();
+	o.dev_url = th_pg_url();
 	if (dbrev_autogen_diff(&o, &r, &err) == -1)
 		fail_msg("autogen with --dev-url: %s", err.message);
 	assert_int_equal(r.ndifferences, 1);
@@ -1139,7 +1126,7 @@ main(void)
 	 * cmocka 1.1 reports a skipped test as "not ok ... # SKIP", which
 	 * tests/run.sh counts as a failure: say it in plain TAP instead.
 	 */
-	if (admin_url() == NULL) {
+	if (th_pg_url() == NULL) {
 		printf("ok - test_autogen_postgres server cases # SKIP no "
 		    "private PostgreSQL (DBREV_TEST_PG_URL unset)%s%s\n",
 		    getenv("DBREV_TEST_PG_SKIP") != NULL ? ": " : "",

@@ -41,6 +41,8 @@
 #if defined(DBREV_WITH_POSTGRES) && defined(__has_include)
 #if __has_include("dbrev/schema_postgres.h")
 #include "dbrev/schema_postgres.h"
+
+#include "helpers.h"
 #endif
 #endif
 
@@ -79,29 +81,6 @@ mktempdir(void)
 	snprintf(tmpl, sizeof tmpl, "%s/dbrev-ag.XXXXXX", t ? t : "/tmp");
 	assert_non_null(mkdtemp(tmpl));
 	return strdup(tmpl);
-}
-
-static void
-rmtree(const char *dir)
-{
-	char cmd[1024];
-	DIR *d;
-	struct dirent *de;
-	char p[1024];
-
-	/* Two levels at most: dir/versions/x.sql, dir/x. */
-	if ((d = opendir(dir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
-		if (unlink(p) == -1)
-			rmtree(p);
-	}
-	closedir(d);
-	rmdir(dir);
-	(void)cmd;
 }
 
 /* A migrations directory under tmp with s0 as its root revision. */
@@ -620,7 +599,7 @@ out:
 	dbrev_schema_free(m1);
 	free(f0);
 	free(f1);
-	rmtree(tmp);
+	th_rmtree(tmp);
 	free(tmp);
 	free(s0);
 	free(before);
@@ -676,7 +655,7 @@ teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	rmtree(f->dir);
+	th_rmtree(f->dir);
 	free(f->dir);
 	free(f);
 	return 0;
@@ -697,7 +676,7 @@ test_bad_schema_names_line(void **state)
 	assert_int_equal(e.kind, DBREV_ERR_INPUT);
 	assert_string_equal(e.file, f->schema);
 	assert_int_equal(e.line, 4);
-	assert_non_null(strstr(e.message, "syntax error"));
+	th_error_has(&e, "syntax error");
 	assert_null(r.upgrade);
 	dbrev_error_clear(&e);
 }
@@ -721,7 +700,7 @@ test_bad_revision_names_line(void **state)
 	assert_string_equal(e.file, want);
 	/* header 3 lines, blank, "-- +upgrade" on 5, statements on 6, 7 */
 	assert_int_equal(e.line, 7);
-	assert_non_null(strstr(e.message, "no such table: nosuch"));
+	th_error_has(&e, "no such table: nosuch");
 	dbrev_error_clear(&e);
 }
 
@@ -763,7 +742,7 @@ test_postgres_not_yet(void **state)
 	spit(f->schema, "CREATE TABLE a (x);\n");
 	assert_int_equal(autogen(f->dir, f->schema,
 	    "postgresql://nobody@/nodb", NULL, 0, &r, &e), -1);
-	assert_non_null(strstr(e.message, "PostgreSQL autogenerate"));
+	th_error_has(&e, "PostgreSQL autogenerate");
 	assert_null(r.upgrade);
 	dbrev_error_clear(&e);
 }
@@ -828,7 +807,7 @@ test_rename_option(void **state)
 	/* A hint that is not a hint. */
 	assert_int_equal(autogen(f->dir, f->schema, NULL, bad, 1, &r, &e), -1);
 	assert_int_equal(e.kind, DBREV_ERR_INPUT);
-	assert_non_null(strstr(e.message, "--rename"));
+	th_error_has(&e, "--rename");
 	dbrev_error_clear(&e);
 	/* A --rename that fits nothing is named. */
 	assert_int_equal(autogen(f->dir, f->schema, NULL, stale, 1, &r, &e), 0);
@@ -848,7 +827,7 @@ test_bad_hint_in_file(void **state)
 	assert_int_equal(autogen(f->dir, f->schema, NULL, NULL, 0, &r, &e), -1);
 	assert_int_equal(e.kind, DBREV_ERR_INPUT);
 	assert_int_equal(e.line, 2);
-	assert_non_null(strstr(e.message, "hint"));
+	th_error_has(&e, "hint");
 	dbrev_error_clear(&e);
 }
 
@@ -868,8 +847,8 @@ test_failing_hint(void **state)
 	assert_int_equal(e.kind, DBREV_ERR_INPUT);
 	assert_string_equal(e.file, f->schema);
 	assert_int_equal(e.line, 3);
-	assert_non_null(strstr(e.message, "rename column a.x to z"));
-	assert_non_null(strstr(e.message, "error in view v"));
+	th_error_has(&e, "rename column a.x to z");
+	th_error_has(&e, "error in view v");
 	assert_null(r.upgrade);
 	dbrev_error_clear(&e);
 }
@@ -938,7 +917,7 @@ test_dot_schema_internal_tables(void **state)
 	assert_int_equal(autogen(f->dir, f->schema, NULL, NULL, 0, &r, &e), -1);
 	assert_int_equal(e.kind, DBREV_ERR_INPUT);
 	assert_int_equal(e.line, 3);
-	assert_non_null(strstr(e.message, "reserved for internal use"));
+	th_error_has(&e, "reserved for internal use");
 	dbrev_error_clear(&e);
 }
 

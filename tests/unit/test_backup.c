@@ -23,6 +23,8 @@
 #include "dbrev/graph.h"
 #include "dbrev/revision.h"
 
+#include "helpers.h"
+
 /* 2026-11-24T01:02:03Z */
 #define T0	((time_t)1795482123)
 
@@ -39,23 +41,11 @@ setup_dir(void **state)
 	return 0;
 }
 
-static void
-rm_rf(const char *dir)
-{
-	char cmd[512];
-	int r;
-
-	/* Only ever our own mkdtemp directory. */
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	r = system(cmd);
-	(void)r;
-}
-
 static int
 teardown_dir(void **state)
 {
 	(void)state;
-	rm_rf(tmpdir);
+	th_rmtree(tmpdir);
 	return 0;
 }
 
@@ -557,7 +547,7 @@ test_tmpfile(void **state)
 	/* A directory that is not there: a clear error. */
 	snprintf(final, sizeof final, "%s/missing/dir", tmpdir);
 	assert_int_equal(dbrev_tmpfile_open(final, &t, &e), -1);
-	assert_non_null(strstr(e.message, "cannot create a file in"));
+	th_error_has(&e, "cannot create a file in");
 	dbrev_error_clear(&e);
 }
 
@@ -669,7 +659,7 @@ test_result_on_failure(void **state)
 	assert_int_equal(dbrev_backup_verify(NULL, bad, NULL, &res, &e), -1);
 	assert_null(res.path);
 	assert_null(res.detail);
-	assert_non_null(strstr(e.message, "truncated"));
+	th_error_has(&e, "truncated");
 	dbrev_error_clear(&e);
 
 	/* Verifies, but the database cannot be opened. */

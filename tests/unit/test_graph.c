@@ -13,6 +13,8 @@
 
 #include "dbrev/graph.h"
 
+#include "helpers.h"
+
 /* A revision "id" resting on parents and depends (space separated). */
 static struct dbrev_revision *
 rev(const char *id, const char *parents, const char *depends, int reversible)
@@ -714,15 +716,6 @@ put(const char *dir, const char *name, const char *text)
 }
 
 static void
-rm_rf(const char *dir)
-{
-	char cmd[600];
-
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-}
-
-static void
 test_load_dir(void **state)
 {
 	char dir[] = "/tmp/dbrev-test-graph.XXXXXX", v[256], buf[1024];
@@ -803,7 +796,7 @@ test_load_dir(void **state)
 	assert_string_equal(e.message, buf);
 	assert_null(e.next);
 	dbrev_error_clear(&e);
-	rm_rf(dir);
+	th_rmtree(dir);
 }
 
 /*

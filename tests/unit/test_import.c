@@ -18,6 +18,8 @@
 #include "dbrev/revision.h"
 #include "dbrev/util.h"
 
+#include "helpers.h"
+
 /* The splitter is internal: its symbols are declared here. */
 int	 dbrev_imp_stmt(const char *, size_t, size_t *, size_t *, size_t *);
 int	 dbrev_imp_stmt_txn(const char *, const char *);
@@ -557,7 +559,7 @@ test_sqitch_refusals(void **state)
 	/* Every problem: the lines' first, then the plan's. */
 	assert_int_equal(parse(), -1);
 	assert_int_equal(err.line, 6);
-	assert_non_null(strstr(err.message, "timestamp"));
+	th_error_has(&err, "timestamp");
 	assert_int_equal(err.next->line, 4);
 	assert_non_null(strstr(err.next->message,
 	    "planned twice without a tag"));
@@ -730,7 +732,7 @@ test_alembic_refusals(void **state)
 	assert_int_equal(parse(), -1);
 	assert_string_equal(err.file, "src/0up.sql");
 	assert_int_equal(err.line, 1);
-	assert_non_null(strstr(err.message, "belongs to no revision"));
+	th_error_has(&err, "belongs to no revision");
 	teardown(NULL);
 	setup(NULL);
 	kind("alembic");

@@ -21,6 +21,8 @@
 #include "dbrev/lint.h"
 #include "dbrev/revision.h"
 
+#include "helpers.h"
+
 #define SQ DBREV_DIALECT_SQLITE
 #define PG DBREV_DIALECT_POSTGRES
 
@@ -676,7 +678,7 @@ test_bad_allow_lines(void **state)
 		assert_int_equal(p->line, lines[i]);
 		assert_non_null(p->hint);
 	}
-	assert_non_null(strstr(e.message, "needs a reason"));
+	th_error_has(&e, "needs a reason");
 	assert_non_null(strstr(e.next->message, "unknown rule 'no-such-rule'"));
 	assert_int_equal(res.nfindings, 0);
 	dbrev_error_clear(&e);
@@ -792,13 +794,10 @@ test_check_mask(void **state)
 static void
 put_file(const char *dir, const char *name, const char *text)
 {
-	char path[512];
-	FILE *f;
+	char path[1024];
 
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	assert_non_null(f = fopen(path, "w"));
-	fputs(text, f);
-	fclose(f);
+	th_put_file(path, text);
 }
 
 static void

@@ -19,34 +19,20 @@
 #include "dbrev/schema_postgres.h"
 #include "../../lib/private.h"
 
+#include "helpers.h"
+
 static const struct dbrev_driver *D = &dbrev_driver_postgres;
 static char dbname[64];
 static char url[1024];		/* the test database */
 
-/* The admin URL, or NULL (the test is then skipped). */
-static const char *
-admin_url(void)
-{
-	const char *u = getenv("DBREV_TEST_PG_URL");
-
-	return u != NULL && *u != '\0' ? u : NULL;
-}
-
-static void
-quiet(void *arg, const char *msg)
-{
-	(void)arg;
-	(void)msg;
-}
-
 static void
 admin_exec(const char *sql)
 {
-	PGconn *pg = PQconnectdb(admin_url());
+	PGconn *pg = PQconnectdb(th_pg_url());
 	PGresult *r;
 
 	assert_int_equal(PQstatus(pg), CONNECTION_OK);
-	PQsetNoticeProcessor(pg, quiet, NULL);
+	PQsetNoticeProcessor(pg, th_pg_quiet, NULL);
 	r = PQexec(pg, sql);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK)
 		fail_msg("%s: %s", sql, PQerrorMessage(pg));
@@ -58,7 +44,7 @@ admin_exec(const char *sql)
 static int
 setup(void **state)
 {
-	const char *a = admin_url(), *p;
+	const char *a = th_pg_url(), *p;
 	char sql[128];
 
 	(void)state;
@@ -82,7 +68,7 @@ teardown(void **state)
 	char sql[128];
 
 	(void)state;
-	if (admin_url() == NULL)
+	if (th_pg_url() == NULL)
 		return 0;
 	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)",
 	    dbname);
@@ -91,7 +77,7 @@ teardown(void **state)
 }
 
 #define NEED_SERVER() do {						\
-	if (admin_url() == NULL) {					\
+	if (th_pg_url() == NULL) {					\
 		print_message("no private PostgreSQL "			\
 		    "(DBREV_TEST_PG_URL unset)\n");			\
 		skip();							\
@@ -167,8 +153,8 @@ test_open_bad_url(void **state)
 	    &c, &err), -1);
 	assert_null(c);
 	assert_int_equal(err.kind, DBREV_ERR_INPUT);
-	assert_non_null(strstr(err.message, "bogus"));
-	assert_null(strstr(err.message, "s3cretpw"));
+	th_error_has(&err, "bogus");
+	th_error_lacks(&err, "s3cretpw");
 	assert_null(strchr(err.message, '\n'));
 	dbrev_error_clear(&err);
 }
@@ -183,7 +169,7 @@ test_open_no_database_hides_password(void **state)
 
 	(void)state;
 	NEED_SERVER();
-	q = strchr(admin_url(), '?');
+	q = strchr(th_pg_url(), '?');
 	snprintf(bad, sizeof bad,
 	    "postgresql://postgres:Xy%%7Ezzy9w@/no_such_db_here%s", q);
 	assert_int_equal(D->open(bad, &c, &err), -1);
@@ -222,9 +208,9 @@ test_lock_two_connections(void **state)
 	assert_int_equal(D->lock(b, NULL, 0.3, &err), -1);
 	ms = dbrev_now_ms() - t0;
 	assert_true(ms >= 290 && ms < 2000);
-	assert_non_null(strstr(err.message, "lock timeout"));
-	assert_non_null(strstr(err.message, "0.3 s"));
-	assert_non_null(strstr(err.message, "application dbrev"));
+	th_error_has(&err, "lock timeout");
+	th_error_has(&err, "0.3 s");
+	th_error_has(&err, "application dbrev");
 	assert_non_null(strstr(err.hint, "--lock-timeout"));
 	dbrev_error_clear(&err);
 
@@ -364,7 +350,7 @@ test_commit_of_failed_transaction(void **state)
 	assert_int_equal(D->exec(c, "SELECT 1/0", "f.sql", 1, &err), -1);
 	dbrev_error_clear(&err);
 	assert_int_equal(D->commit(c, &err), -1);
-	assert_non_null(strstr(err.message, "rolled back"));
+	th_error_has(&err, "rolled back");
 	dbrev_error_clear(&err);
 	D->close(c);
 }
@@ -481,7 +467,7 @@ test_offline_quoting_on_server(void **state)
 	NEED_SERVER();
 	pg = PQconnectdb(url);
 	assert_int_equal(PQstatus(pg), CONNECTION_OK);
-	PQsetNoticeProcessor(pg, quiet, NULL);
+	PQsetNoticeProcessor(pg, th_pg_quiet, NULL);
 	for (scs = 0; scs <= 1; scs++) {
 		PQclear(PQexec(pg, scs ? "SET standard_conforming_strings = on" :
 		    "SET standard_conforming_strings = off"));
@@ -552,12 +538,12 @@ table_roundtrip(struct dbrev_conn *c, const char *table, const char *qual)
 
 	assert_int_equal(D->table_delete(c, table, "aaa", &err), 0);
 	assert_int_equal(D->table_delete(c, table, "aaa", &err), -1);
-	assert_non_null(strstr(err.message, "not recorded"));
+	th_error_has(&err, "not recorded");
 	dbrev_error_clear(&err);
 	/* A duplicate row is refused (the primary key). */
 	assert_int_equal(D->table_insert(c, table, "bbb", "c2",
 	    DBREV_ROW_APPLIED, &err), -1);
-	assert_non_null(strstr(err.message, "duplicate key"));
+	th_error_has(&err, "duplicate key");
 	dbrev_error_clear(&err);
 	/* In a transaction the row goes with the COMMIT, which then fails. */
 	assert_int_equal(D->begin(c, &err), 0);
@@ -566,8 +552,8 @@ table_roundtrip(struct dbrev_conn *c, const char *table, const char *qual)
 	assert_int_equal(D->table_insert(c, table, "bbb", "c2",
 	    DBREV_ROW_APPLIED, &err), 0);
 	assert_int_equal(D->commit(c, &err), -1);
-	assert_non_null(strstr(err.message, "cannot record the revision"));
-	assert_non_null(strstr(err.message, "duplicate key"));
+	th_error_has(&err, "cannot record the revision");
+	th_error_has(&err, "duplicate key");
 	dbrev_error_clear(&err);
 	assert_int_equal(D->rollback(c, &err), 0);
 	/* A deferred change of a missing row fails the commit: nothing kept. */
@@ -578,13 +564,13 @@ table_roundtrip(struct dbrev_conn *c, const char *table, const char *qual)
 	    DBREV_ROW_IN_PROGRESS, &err), 0);
 	assert_int_equal(D->table_delete(c, table, "zzz", &err), 0);
 	assert_int_equal(D->commit(c, &err), -1);
-	assert_non_null(strstr(err.message, "revision zzz is not recorded"));
+	th_error_has(&err, "revision zzz is not recorded");
 	dbrev_error_clear(&err);
 	assert_int_equal(D->rollback(c, &err), 0);
 	assert_query("SELECT to_regclass('side_effect') IS NULL", "t");
 	assert_int_equal(D->table_set_state(c, table, "zzz",
 	    DBREV_ROW_APPLIED, &err), -1);
-	assert_non_null(strstr(err.message, "revision zzz is not recorded"));
+	th_error_has(&err, "revision zzz is not recorded");
 	dbrev_error_clear(&err);
 	/* An empty transaction, committed or rolled back. */
 	assert_int_equal(D->begin(c, &err), 0);
@@ -701,7 +687,7 @@ test_script_hooks(void **state)
 	assert_int_equal(D->exec(c, b.data, "offline", 1, &err), 0);
 	assert_int_equal(D->begin(c, &err), 0);
 	assert_int_equal(D->exec(c, b.data, "offline", 1, &err), -1);
-	assert_non_null(strstr(err.message, "duplicate key"));
+	th_error_has(&err, "duplicate key");
 	assert_int_equal(err.line, 10);	/* INSERT ... 'r''2' */
 	dbrev_error_clear(&err);
 	assert_int_equal(D->rollback(c, &err), 0);
@@ -744,7 +730,7 @@ main(void)
 	 * cmocka 1.1 reports a skipped test as "not ok ... # SKIP", which
 	 * tests/run.sh counts as a failure: say it in plain TAP instead.
 	 */
-	if (admin_url() == NULL) {
+	if (th_pg_url() == NULL) {
 		printf("ok 1 - test_postgres_driver # SKIP no private "
 		    "PostgreSQL (DBREV_TEST_PG_URL unset)%s%s\n",
 		    getenv("DBREV_TEST_PG_SKIP") != NULL ? ": " : "",
@@ -754,3 +740,4 @@ main(void)
 	}
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
+

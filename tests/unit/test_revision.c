@@ -11,6 +11,8 @@
 
 #include "dbrev/revision.h"
 
+#include "helpers.h"
+
 #define HDR "-- revision: 1a2b3c4d5e6f\n"
 
 /* Parse text (with its length, NULs included) and expect one error. */
@@ -451,7 +453,7 @@ test_load(void **state)
 	assert_null(r);
 	assert_int_equal(e.kind, DBREV_ERR_RUNTIME);
 	assert_string_equal(e.file, path);
-	assert_non_null(strstr(e.message, "cannot open"));
+	th_error_has(&e, "cannot open");
 	dbrev_error_clear(&e);
 	rmdir(dir);
 }

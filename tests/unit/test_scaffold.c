@@ -26,6 +26,8 @@
 #include "dbrev/scaffold.h"
 #include "dbrev/util.h"
 
+#include "helpers.h"
+
 /* ---- helpers ---- */
 
 static char *
@@ -40,19 +42,10 @@ tmpdir(void)
 	return strdup(path);
 }
 
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static void
 rmtree(char *path)
 {
-	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	th_rmtree(path);
 	free(path);
 }
 
@@ -68,16 +61,6 @@ pathf(const char *fmt, ...)
 	va_end(ap);
 	dbrev_buf_puts(&b, tmp);
 	return dbrev_buf_take(&b);
-}
-
-static void
-put_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
 }
 
 static char *
@@ -376,13 +359,13 @@ test_id_gives_up(void **state)
 	assert_int_equal(dbrev_scaffold_new_id_from(g, scripted, &s, id, &e),
 	    -1);
 	assert_int_equal(e.kind, DBREV_ERR_RUNTIME);
-	assert_non_null(strstr(e.message, "no new revision id"));
+	th_error_has(&e, "no new revision id");
 	dbrev_error_clear(&e);
 
 	s.fail = 1;
 	assert_int_equal(dbrev_scaffold_new_id_from(NULL, scripted, &s, id,
 	    &e), -1);
-	assert_non_null(strstr(e.message, "random"));
+	th_error_has(&e, "random");
 	dbrev_error_clear(&e);
 	dbrev_graph_free(g);
 }
@@ -592,7 +575,7 @@ test_render_bad_template(void **state)
 	s = render("ok\n-- ${revision\n", &rev, -1, &e);
 	free(s);
 	assert_int_equal(e.line, 2);
-	assert_non_null(strstr(e.message, "unterminated"));
+	th_error_has(&e, "unterminated");
 	dbrev_error_clear(&e);
 
 	rev.id = NULL;
@@ -707,7 +690,7 @@ test_write_never_overwrites(void **state)
 	/* A file someone else put there by hand is not replaced either. */
 	rev.id = "fixed0000002";
 	other = pathf("%s/versions/fixed0000002_first.sql", t.dir);
-	put_file(other, "precious\n");
+	th_put_file(other, "precious\n");
 	assert_int_equal(dbrev_scaffold_write(t.dir, NULL, &rev, &path2, NULL,
 	    &e), -1);
 	dbrev_error_clear(&e);
@@ -741,13 +724,13 @@ test_write_refuses_bad_input(void **state)
 	assert_int_equal(dbrev_scaffold_write(t.dir, NULL, &rev, &path, NULL,
 	    &e), -1);
 	assert_int_equal(e.kind, DBREV_ERR_INPUT);
-	assert_non_null(strstr(e.message, "more than one line"));
+	th_error_has(&e, "more than one line");
 	dbrev_error_clear(&e);
 
 	rev.message = "";
 	assert_int_equal(dbrev_scaffold_write(t.dir, NULL, &rev, &path, NULL,
 	    &e), -1);
-	assert_non_null(strstr(e.message, "empty"));
+	th_error_has(&e, "empty");
 	dbrev_error_clear(&e);
 
 	rev.message = "ok";
@@ -762,7 +745,7 @@ test_write_refuses_bad_input(void **state)
 	rev.id = "bad id";
 	assert_int_equal(dbrev_scaffold_write(t.dir, NULL, &rev, &path, NULL,
 	    &e), -1);
-	assert_non_null(strstr(e.message, "not a valid revision id"));
+	th_error_has(&e, "not a valid revision id");
 	dbrev_error_clear(&e);
 	assert_int_equal(count_entries(versions), 0);
 
@@ -779,7 +762,7 @@ test_write_refuses_bad_input(void **state)
 	assert_int_equal(mkdir(nodir, 0777), 0);
 	assert_int_equal(dbrev_scaffold_write(nodir, NULL, &rev, &path, NULL,
 	    &e), -1);
-	assert_non_null(strstr(e.message, "no versions/"));
+	th_error_has(&e, "no versions/");
 	dbrev_error_clear(&e);
 	assert_null(path);
 
@@ -808,7 +791,7 @@ test_write_uses_dir_template(void **state)
 	free(text);
 
 	unlink(tmpl);
-	put_file(tmpl, "-- revision: ${revision}\n-- parents: ${parents}\n"
+	th_put_file(tmpl, "-- revision: ${revision}\n-- parents: ${parents}\n"
 	    "-- message: ${message}\n-- created: ${created}\n\n"
 	    "-- +upgrade\n-- house style: ${message}\n${upgrade}\n");
 	rev.message = "styled";
@@ -824,7 +807,7 @@ test_write_uses_dir_template(void **state)
 
 	/* A template whose output would not parse: nothing is written. */
 	unlink(tmpl);
-	put_file(tmpl, "-- revision: ${revision}\n-- colour: blue\n\n"
+	th_put_file(tmpl, "-- revision: ${revision}\n-- colour: blue\n\n"
 	    "-- +upgrade\n");
 	assert_int_equal(dbrev_scaffold_write(t.dir, NULL, &rev, &path, NULL,
 	    &e), -1);
@@ -834,7 +817,7 @@ test_write_uses_dir_template(void **state)
 
 	/* A template that drops the parents: refused. */
 	unlink(tmpl);
-	put_file(tmpl, "-- revision: ${revision}\n\n-- +upgrade\n");
+	th_put_file(tmpl, "-- revision: ${revision}\n\n-- +upgrade\n");
 	{
 		static const char *const parents[] = { "1a2b3c4d5e6f" };
 
@@ -842,14 +825,14 @@ test_write_uses_dir_template(void **state)
 		rev.nparents = 1;
 		assert_int_equal(dbrev_scaffold_write(t.dir, NULL, &rev,
 		    &path, NULL, &e), -1);
-		assert_non_null(strstr(e.message, "parents"));
+		th_error_has(&e, "parents");
 		dbrev_error_clear(&e);
 		rev.nparents = 0;
 	}
 
 	/* An unknown placeholder names the template's line. */
 	unlink(tmpl);
-	put_file(tmpl, "-- revision: ${revision}\n${author}\n");
+	th_put_file(tmpl, "-- revision: ${revision}\n${author}\n");
 	assert_int_equal(dbrev_scaffold_write(t.dir, NULL, &rev, &path, NULL,
 	    &e), -1);
 	assert_string_equal(e.file, tmpl);
@@ -903,13 +886,13 @@ test_init(void **state)
 	free(text);
 
 	/* Again: refused, naming what exists, nothing touched. */
-	put_file(readme, "mine\n");
+	th_put_file(readme, "mine\n");
 	assert_int_equal(dbrev_scaffold_init(dir, &created, &e), -1);
 	assert_null(created);
 	assert_int_equal(e.kind, DBREV_ERR_INPUT);
-	assert_non_null(strstr(e.message, "versions"));
-	assert_non_null(strstr(e.message, "README"));
-	assert_non_null(strstr(e.message, DBREV_TEMPLATE_NAME));
+	th_error_has(&e, "versions");
+	th_error_has(&e, "README");
+	th_error_has(&e, DBREV_TEMPLATE_NAME);
 	dbrev_error_clear(&e);
 	text = get_file(readme);
 	assert_string_equal(text, "mine\n");
@@ -921,10 +904,10 @@ test_init(void **state)
 	dir = pathf("%s/partial", root);
 	assert_int_equal(mkdir(dir, 0777), 0);
 	readme = pathf("%s/README", dir);
-	put_file(readme, "x\n");
+	th_put_file(readme, "x\n");
 	assert_int_equal(dbrev_scaffold_init(dir, NULL, &e), -1);
-	assert_non_null(strstr(e.message, "README exists"));
-	assert_null(strstr(e.message, "versions"));
+	th_error_has(&e, "README exists");
+	th_error_lacks(&e, "versions");
 	dbrev_error_clear(&e);
 	assert_int_equal(count_entries(dir), 1);
 	free(readme);
@@ -939,7 +922,7 @@ test_init(void **state)
 
 	/* A file in the way. */
 	dir = pathf("%s/file", root);
-	put_file(dir, "");
+	th_put_file(dir, "");
 	assert_int_equal(dbrev_scaffold_init(dir, NULL, &e), -1);
 	assert_string_equal(e.message, "exists and is not a directory");
 	dbrev_error_clear(&e);

@@ -26,26 +26,13 @@
 #include "dbrev/apply.h"
 #include "dbrev/track.h"
 
+#include "helpers.h"
+
 static char	 tmp[256];
 static char	 dir[300];
 static char	 dbfile[300];
 static char	 state[300];
 static char	 url[320];
-
-static void
-write_rev(const char *id, const char *parent, const char *up)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/versions/%s_x.sql", dir, id);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fprintf(f, "-- revision: %s\n-- parents: %s\n-- message: msg %s\n\n"
-	    "-- +upgrade\n%s\n\n-- +downgrade\nSELECT 1;\n", id, parent, id,
-	    up);
-	fclose(f);
-}
 
 static int
 setup(void **st)
@@ -63,25 +50,16 @@ setup(void **st)
 	snprintf(dbfile, sizeof(dbfile), "%s/app.db", tmp);
 	snprintf(url, sizeof(url), "sqlite:%s", dbfile);
 	snprintf(state, sizeof(state), "%s/state", tmp);
-	write_rev("aaa", "", "CREATE TABLE a (x);");
-	write_rev("bbb", "aaa", "CREATE TABLE b (x);");
+	th_write_rev(dir, "aaa", "", "CREATE TABLE a (x);", "SELECT 1;");
+	th_write_rev(dir, "bbb", "aaa", "CREATE TABLE b (x);", "SELECT 1;");
 	return 0;
-}
-
-static int
-rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
 }
 
 static int
 teardown(void **st)
 {
 	(void)st;
-	nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	th_rmtree(tmp);
 	return 0;
 }
 
@@ -352,7 +330,7 @@ test_known_when_unchanged(void **st)
 	assert_int_equal(check(state, &known), DBREV_TRACK_AT_HEAD);
 	assert_false(known);
 	/* A new revision: the graph is read again, and it is pending. */
-	write_rev("ccc", "bbb", "CREATE TABLE c (x);");
+	th_write_rev(dir, "ccc", "bbb", "CREATE TABLE c (x);", "SELECT 1;");
 	assert_int_equal(check(state, &known), DBREV_TRACK_PENDING);
 	assert_false(known);
 	upgrade(NULL);
@@ -371,7 +349,7 @@ test_known_when_unchanged(void **st)
 	assert_int_equal(check(state, &known), DBREV_TRACK_AT_HEAD);
 	assert_true(known);
 	/* An applied revision edited, the same size: not at head. */
-	write_rev("ccc", "bbb", "CREATE TABLE d (x);");
+	th_write_rev(dir, "ccc", "bbb", "CREATE TABLE d (x);", "SELECT 1;");
 	assert_int_equal(check(state, &known), DBREV_TRACK_TROUBLE);
 	assert_false(known);
 }
@@ -388,7 +366,7 @@ test_replaced_by_older_copy(void **st)
 	int known, how;
 
 	(void)st;
-	write_rev("ccc", "bbb", "INSERT INTO a VALUES (1);");
+	th_write_rev(dir, "ccc", "bbb", "INSERT INTO a VALUES (1);", "SELECT 1;");
 	snprintf(old, sizeof(old), "%s/old.db", tmp);
 	snprintf(tmpf, sizeof(tmpf), "%s/.app.db.tmp", tmp);
 	for (how = 0; how < 2; how++) {
@@ -519,10 +497,10 @@ test_errors(void **st)
 	/* An invalid graph is the graph's error, named by file. */
 	options(&o);
 	snprintf(path, sizeof(path), "%s/versions/aaa_x.sql", dir);
-	write_rev("ddd", "nope", "SELECT 1;");
+	th_write_rev(dir, "ddd", "nope", "SELECT 1;", "SELECT 1;");
 	assert_int_equal(dbrev_track_check(&o, state, &t, &e), -1);
 	assert_int_equal(e.kind, DBREV_ERR_INPUT);
-	assert_non_null(strstr(e.message, "nope"));
+	th_error_has(&e, "nope");
 	dbrev_error_clear(&e);
 }
 

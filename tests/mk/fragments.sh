@@ -1,12 +1,39 @@
-# The make fragments, in-tree, on SQLite: every target, the tracked
-# db-upgrade, the knobs' safety, -j, and the sqlite-app example.
+# The make fragments against each database (tests/lib/db_*.sh): every
+# target, the tracked db-upgrade (one check when nothing is pending; a
+# server that is not there is an error, never "nothing to do"), the
+# knobs' safety, passwords kept out, -j, and the sqlite-app and
+# postgres-app examples.
+# per-database
+SUITE=mk/fragments
 . "$DBREV_SRCDIR/tests/lib/test.sh"
 . "$DBREV_SRCDIR/tests/mk/helpers.inc"
 . "$DBREV_SRCDIR/tests/lib/chain.sh"
+DB_PREFIX=dbrev_mk_
+. "$DBREV_SRCDIR/tests/lib/db.sh"
 
 BIN=$T/bin
 recording_bindir "$BIN"
-project "$T/p" sqlite:app.db
+# URL: the project's DATABASE_URL; SHOWN: how the steps show it;
+# USERS_SQL: the first revision's table; has_column TABLE COLUMN: 1 or 0.
+if on sqlite; then
+	URL=sqlite:app.db
+	SHOWN=$URL
+	USERS_SQL="CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);"
+	EMAIL_TYPE=TEXT
+	has_column() { sqlite3 "$P/app.db" "select count(*) from pragma_table_info('$1') where name='$2'"; }
+else
+	db_new pg >/dev/null
+	# Host and port come from PGHOST/PGPORT: pointing PGPORT elsewhere
+	# shows whether make connects.  The password (ignored by the trust
+	# cluster) must never be shown.
+	URL="postgresql:///dbrev_mk_pg?user=postgres&password=sekrit"
+	SHOWN="postgresql:///dbrev_mk_pg?user=postgres"
+	USERS_SQL="CREATE TABLE users (id bigint PRIMARY KEY, name text NOT NULL);"
+	EMAIL_TYPE=text
+	psql_db() { psql -X -At -d dbrev_mk_pg -c "$1"; }
+	has_column() { psql_db "select count(*) from information_schema.columns where table_name='$1' and column_name='$2'"; }
+fi
+project "$T/p" "$URL"
 
 tcase "include first: the project's default goal stays its own"
 mk
@@ -14,6 +41,8 @@ status_is 0
 stdout_is default-goal
 calls_none
 
+
+if only sqlite "fragments included alone or twice: make only, run once"; then
 tcase "a fragment alone, and fragments included twice"
 mkdir -p "$T/alone"
 printf 'DATABASE_URL = sqlite:app.db\ninclude %s/mk/dbrev-backup.mk\ninclude %s/mk/dbrev-backup.mk\nall:\n\t@echo mine\n' \
@@ -32,6 +61,7 @@ stdout_is mine
 run "$MAKE_CMD" --no-print-directory -C "$T/alone" DBREV_BINDIR="$BIN" db-help
 status_is 0
 stderr_is ""
+fi
 
 tcase "db-help lists every target and knob"
 mk db-help
@@ -62,21 +92,40 @@ status_is 0
 stdout_has "REVISION"
 r1=$(ls "$P"/migrations/versions/*_create_users_table.sql 2>/dev/null)
 [ -f "$r1" ] || fail "no revision file"
-fill "$r1" "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);" \
-    "DROP TABLE users;"
+fill "$r1" "$USERS_SQL" "DROP TABLE users;"
 id1=$(basename "$r1" | cut -c1-12)
 
-tcase "first db-upgrade: nothing to back up yet, upgrade"
+tcase "first db-upgrade: upgrade, a backup first only of a database that exists"
 calls_clear
 mk db-upgrade
 status_is 0
-stdout_has "  UPGRADE  sqlite:app.db"
+stdout_has "  UPGRADE  $SHOWN"
 calls_has "revapply -d migrations -q current --exit-code --state-dir .dbrev"
 calls_has "revapply -d migrations upgrade"
-calls_lacks "dbbackup"
-[ -f "$P/app.db" ] || fail "no app.db"
-run sqlite3 "$P/app.db" "select name from sqlite_master where name='users'"
-stdout_is users
+if on sqlite; then
+	# Nothing to back up yet: the file is not there.
+	calls_lacks "dbbackup"
+	[ -f "$P/app.db" ] || fail "no app.db"
+	run sqlite3 "$P/app.db" "select name from sqlite_master where name='users'"
+	stdout_is users
+else
+	# The database exists, empty: backed up first.
+	stdout_has "  BACKUP   $SHOWN"
+	calls_order dbbackup "revapply -d migrations upgrade"
+	run psql_db "select count(*) from users"
+	stdout_is 0
+fi
+
+if only postgres "a URL with a password"; then
+tcase "the password is in no output and no file name"
+mk db-upgrade V=1
+stdout_lacks sekrit
+stderr_lacks sekrit
+mk db-help
+stdout_lacks sekrit
+[ -z "$(find "$P" -name '*sekrit*')" ] || fail "a file is named after the password"
+! grep -rq sekrit "$P/.dbrev" || fail "the password is in .dbrev"
+fi
 
 tcase "nothing changed: db-upgrade runs one check and nothing else"
 settle
@@ -88,7 +137,9 @@ stdout_lacks UPGRADE
 stdout_is ""
 [ "$(cat "$CALLS")" = "revapply -d migrations -q current --exit-code --state-dir .dbrev" ] ||
     fail "calls: $(cat "$CALLS")"
-[ -f "$P/.dbrev/db-sqlite_3aapp.db" ] || fail "no state for app.db: $(ls -a "$P/.dbrev")"
+if on sqlite; then
+	[ -f "$P/.dbrev/db-sqlite_3aapp.db" ] || fail "no state for app.db: $(ls -a "$P/.dbrev")"
+fi
 
 tcase "nothing changed: make -n db-upgrade shows the check, nothing else to run"
 calls_clear
@@ -112,23 +163,34 @@ run "$MAKE_CMD" --no-print-directory -C "$P" DBREV_BINDIR="$T/broken" db-upgrade
 status_is 0
 stderr_lacks broken
 
+if only postgres "a server that is not there"; then
+tcase "nothing changed but the server is not there: an error, not 'nothing to do'"
+calls_clear
+PGHOST=$T/nowhere PGPORT=1 mk db-upgrade
+[ "$STATUS" != 0 ] || fail "db-upgrade said nothing to do without reaching the server"
+stderr_has "cannot connect"
+stderr_lacks sekrit
+calls_lacks dbbackup
+calls_lacks "migrations upgrade"
+fi
+
 tcase "a new revision: backup first, then upgrade"
 mk db-revision M="Add email to users"
 r2=$(ls "$P"/migrations/versions/*_add_email_to_users.sql)
-fill "$r2" "ALTER TABLE users ADD COLUMN email TEXT;" \
+fill "$r2" "ALTER TABLE users ADD COLUMN email $EMAIL_TYPE;" \
     "ALTER TABLE users DROP COLUMN email;"
 id2=$(basename "$r2" | cut -c1-12)
 calls_clear
 mk db-upgrade
 status_is 0
-stdout_has "  BACKUP   sqlite:app.db"
-stdout_has "  UPGRADE  sqlite:app.db"
+stdout_has "  BACKUP   $SHOWN"
+stdout_has "  UPGRADE  $SHOWN"
 calls_order "revapply -d migrations -q current --exit-code" "dbbackup"
 calls_order "dbbackup" "revapply -d migrations upgrade"
 [ -n "$(ls "$P/backups" 2>/dev/null)" ] || fail "no file in backups/"
-run sqlite3 "$P/app.db" "select count(*) from pragma_table_info('users') where name='email'"
-stdout_is 1
+[ "$(has_column users email)" = 1 ] || fail "no column users.email"
 
+if only sqlite "SQLite's run of the targets, knobs, state key and the sqlite-app example"; then
 tcase "up to date again: only the check"
 calls_clear
 mk db-upgrade
@@ -651,6 +713,152 @@ if grep -q "not built yet" "$ERR"; then
 else
 	tcase "the sqlite-app example: schema.sql matches"
 	status_is 0
+fi
+fi
+
+if only postgres "PostgreSQL's run of the targets and the postgres-app example"; then
+tcase "db-current, db-history, db-heads, db-branches, db-show"
+mk db-current
+status_is 0
+stdout_has "$id2"
+mk db-history
+status_is 0
+stdout_has "$id1"
+mk db-heads
+stdout_has "$id2"
+mk db-branches
+status_is 0
+mk db-show REV="$id1"
+status_is 0
+stdout_has "CREATE TABLE users"
+
+tcase "db-sql prints SQL that psql runs"
+mk db-sql
+status_is 0
+stdout_has "CREATE TABLE users"
+pg_newdb dbrev_mk_pg_sql >/dev/null
+run psql -X -q -v ON_ERROR_STOP=1 -d dbrev_mk_pg_sql -f "$OUT"
+status_is 0
+
+tcase "db-downgrade, then db-upgrade runs again"
+mk db-downgrade
+status_is 0
+run psql_db "select count(*) from information_schema.columns where column_name='email'"
+stdout_is 0
+calls_clear
+mk db-upgrade
+status_is 0
+calls_has "revapply -d migrations upgrade"
+
+tcase "db-stamp"
+mk db-stamp REV="$id1"
+status_is 0
+mk db-current
+stdout_has "$id1"
+mk db-stamp REV=head
+status_is 0
+
+tcase "db-backup, db-restore"
+mk db-backup
+status_is 0
+b=$(grep -v '^  ' "$OUT" | tail -n 1)
+psql_db "insert into users values (1, 'later')" >/dev/null
+mk db-restore BACKUP="$b"
+status_is 0
+run psql_db "select count(*) from users"
+stdout_is 0
+
+tcase "db-merge, db-check"
+mk db-revision M="Side" REV="$id1"
+status_is 0
+mk db-check
+[ "$STATUS" != 0 ] || fail "db-check passed with two heads"
+mk db-merge M="Merge side"
+status_is 0
+mk db-upgrade
+status_is 0
+mk db-heads
+[ "$(grep -c . "$OUT")" = 1 ] || fail "expected one head"
+
+tcase "make -j4 across several targets"
+mk db-revision M="More"
+mk -j4 db-upgrade db-current db-heads db-history db-branches
+status_is 0
+
+tcase "DB_TABLE names the version table"
+pg_newdb dbrev_mk_pg_t >/dev/null
+mk db-upgrade DATABASE_URL="postgresql:///dbrev_mk_pg_t?user=postgres" DB_TABLE=my_versions DB_BACKUP=no
+status_is 0
+run psql -X -At -d dbrev_mk_pg_t -c "select count(*) from my_versions"
+[ "$(cat "$OUT")" -ge 1 ] 2>/dev/null || fail "no rows in my_versions: $(cat "$OUT" "$ERR")"
+
+tcase "the postgres-app example builds, migrates and runs"
+pg_newdb dbrev_mk_example >/dev/null
+mkdir -p "$T/tree/examples"
+ln -s "$DBREV_SRCDIR/mk" "$T/tree/mk"
+cp -R "$DBREV_SRCDIR/examples/postgres-app" "$T/tree/examples/"
+rm -rf "$T/tree/examples/postgres-app/app" "$T/tree/examples/postgres-app/.dbrev" \
+    "$T/tree/examples/postgres-app/backups"
+ex_url="postgresql:///dbrev_mk_example?host=$PGHOST&port=$PGPORT&user=$PGUSER"
+DATABASE_URL=$ex_url run "$MAKE_CMD" --no-print-directory \
+    -C "$T/tree/examples/postgres-app" DBREV_BINDIR="$DBREV_BINDIR" run
+status_is 0
+stdout_has "Ada Lovelace"
+stdout_has "3 users"
+run psql -X -At -d dbrev_mk_example -c "select count(*) from pg_indexes where indexname='ix_posts_user_id'"
+stdout_is 1
+
+tcase "the postgres-app example never shows a password libpq quotes"
+DATABASE_URL="postgresql://$PGUSER:s3cr%zzet@/dbrev_mk_example?host=$PGHOST" \
+    run "$T/tree/examples/postgres-app/app"
+status_is 2
+stderr_has "not a valid connection string"
+stderr_lacks "s3cr"
+DATABASE_URL="postgresql:///no_such_db?host=$PGHOST&port=$PGPORT&user=$PGUSER&password=s3cr3t" \
+    run "$T/tree/examples/postgres-app/app"
+status_is 1
+stderr_has "no_such_db"
+stderr_lacks "s3cr3t"
+
+tcase "the postgres-app example: down to base and up again"
+DATABASE_URL=$ex_url run "$MAKE_CMD" --no-print-directory \
+    -C "$T/tree/examples/postgres-app" DBREV_BINDIR="$DBREV_BINDIR" db-downgrade REV=base
+status_is 0
+DATABASE_URL=$ex_url run "$MAKE_CMD" --no-print-directory \
+    -C "$T/tree/examples/postgres-app" DBREV_BINDIR="$DBREV_BINDIR" run
+status_is 0
+stdout_has "Grace Hopper"
+
+DATABASE_URL=$ex_url run "$MAKE_CMD" --no-print-directory \
+    -C "$T/tree/examples/postgres-app" DBREV_BINDIR="$DBREV_BINDIR" db-check
+if grep -q "not available yet" "$ERR"; then
+	skip "the postgres-app example: schema.sql matches" "PostgreSQL autogenerate not built yet"
+else
+	tcase "the postgres-app example: schema.sql matches"
+	status_is 0
+
+	tcase "db-migrate on PostgreSQL, then db-check"
+	cat >"$P/schema.sql" <<'EOF'
+CREATE TABLE users (id bigint PRIMARY KEY, name text NOT NULL, email text);
+CREATE TABLE tags (id bigint PRIMARY KEY, name text NOT NULL);
+EOF
+	mk db-migrate M="Add tags"
+	status_is 0
+	[ -n "$(ls "$P"/migrations/versions/*_add_tags.sql 2>/dev/null)" ] || fail "no revision"
+	mk db-check
+	status_is 0
+	mk db-upgrade
+	status_is 0
+	run psql_db "select count(*) from tags"
+	stdout_is 0
+fi
+
+tcase "the postgres-app example without DATABASE_URL: builds, run explains"
+(unset DATABASE_URL; run "$MAKE_CMD" --no-print-directory \
+    -C "$T/tree/examples/postgres-app" DBREV_BINDIR="$DBREV_BINDIR" run
+    echo "$STATUS" >"$T/st")
+[ "$(cat "$T/st")" = 2 ] || fail "status $(cat "$T/st")"
+stderr_has "needs DATABASE_URL"
 fi
 
 finish
