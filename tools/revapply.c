@@ -169,6 +169,9 @@ is_relative(const char *s)
 	return 1;
 }
 
+/* The database URL, read once (main) and passed down in the options. */
+static struct dbrev_target *url_target;
+
 /* -v: which database, table and directory a run works on. */
 static void
 say_where(const struct dbrev_apply_options *o)
@@ -513,7 +516,6 @@ main(int argc, char *argv[])
 		{ NULL,			0,		   NULL, 0 }
 	};
 	struct dbrev_apply_options o;
-	struct dbrev_target *target;
 	const char *dialect = NULL, *verb, *arg1, *arg2, *state_dir = NULL;
 	char *end;
 	int c, sql = 0, nargs = 0, nrel = 0, i, n, exit_code = 0;
@@ -609,8 +611,7 @@ main(int argc, char *argv[])
 	if (state_dir != NULL && !exit_code)
 		usage_error("--state-dir goes with current --exit-code", NULL);
 
-	/* The URL, read once. */
-	o.target = target = dbrev_target_new(o.url);
+	o.target = url_target = dbrev_target_new(o.url);
 	if (strcmp(verb, "upgrade") == 0 || strcmp(verb, "downgrade") == 0) {
 		enum dbrev_direction dir = verb[0] == 'u' ? DBREV_UPGRADE :
 		    DBREV_DOWNGRADE;
@@ -641,7 +642,7 @@ main(int argc, char *argv[])
 		cmd_resolve(&o, arg1, arg2);
 	} else
 		usage_error("unknown command:", verb);
-	dbrev_target_free(target);
+	dbrev_target_free(url_target);
 	free(args);
 	free(rel);
 	return 0;

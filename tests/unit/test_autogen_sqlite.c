@@ -39,8 +39,8 @@
 #include "dbrev/schema.h"
 #include "dbrev/util.h"
 #if defined(DBREV_WITH_POSTGRES) && defined(__has_include)
-#if __has_include("dbrev/schema_postgres.h")
-#include "dbrev/schema_postgres.h"
+#if __has_include("../../lib/db/postgres/schema.h")
+#include "../../lib/db/postgres/schema.h"
 #endif
 #endif
 

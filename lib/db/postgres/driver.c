@@ -2295,10 +2295,13 @@ pg_script_reset(struct dbrev_buf *out, const char *sql)
 const struct dbrev_driver dbrev_driver_postgres = {
 	.name = "postgresql",
 	.title = "PostgreSQL",
+	.url_example = "postgresql://",
 	.dialect = DBREV_DIALECT_POSTGRES,
 	.load = dbrev_libpq_load,
 	.script_preamble = "-- run with: psql -d DATABASE -f FILE\n"
 	    "\\set ON_ERROR_STOP on\n",
+	.backup = &dbrev_postgres_backup,
+	.schema = &dbrev_postgres_schema,
 	.lint = &dbrev_lint_postgres,
 	.open = pg_open,
 	.close = pg_close,
