@@ -1,7 +1,8 @@
 /*
  * backup.c - backups: names, listing, retention, atomic writing, and
- * the take / verify / restore operations that dispatch on the kind of
- * database (lib/db/sqlite/backup.c, lib/db/postgres/backup.c).
+ * the take / verify / restore pipelines, which call the backup group of
+ * the database's table of operations (backup_impl.h) and nothing of a
+ * database by name.
  */
 #include <sys/stat.h>
 
@@ -16,8 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "dbrev/backup.h"
-#include "db/driver.h"
+#include "backup_impl.h"
 #include "dbrev/graph.h"
 #include "dbrev/revision.h"
 
@@ -27,10 +27,6 @@
 #define TMP_SUFFIX	".tmp"
 #define MAX_SEQ		9999
 
-/* What the signal handler cleans up: one temporary file, one child. */
-static char			 sig_tmp[4096];
-static volatile sig_atomic_t	 sig_tmp_set;
-static volatile pid_t		 sig_child;
 
 const char *
 dbrev_backup_ext(enum dbrev_backup_kind kind)
@@ -48,14 +44,23 @@ dbrev_backup_ext(enum dbrev_backup_kind kind)
 enum dbrev_backup_kind
 dbrev_backup_kind_for(enum dbrev_dialect d)
 {
-	switch (d) {
-	case DBREV_DIALECT_SQLITE:
-		return DBREV_BACKUP_SQLITE;
-	case DBREV_DIALECT_POSTGRES:
-		return DBREV_BACKUP_PGDUMP;
-	default:
-		return DBREV_BACKUP_NONE;
-	}
+	const struct dbrev_driver *drv = dbrev_driver_for(d);
+
+	return drv != NULL && drv->backup != NULL ? drv->backup->kind :
+	    DBREV_BACKUP_NONE;
+}
+
+/* The driver whose backups are of a kind, or NULL. */
+static const struct dbrev_driver *
+driver_of_kind(enum dbrev_backup_kind kind)
+{
+	const struct dbrev_driver *drv;
+	size_t i;
+
+	for (i = 0; (drv = dbrev_driver_at(i)) != NULL; i++)
+		if (drv->backup != NULL && drv->backup->kind == kind)
+			return drv;
+	return NULL;
 }
 
 const char *
@@ -69,37 +74,6 @@ dbrev_backup_kind_name(enum dbrev_backup_kind kind)
 	default:
 		return "unknown file";
 	}
-}
-
-static int
-label_char(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
-}
-
-static int
-rev_char(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '_';
-}
-
-char *
-dbrev_backup_db_label(const char *name)
-{
-	char *s, *p;
-
-	if (name == NULL || *name == '\0')
-		return dbrev_xstrdup("db");
-	s = dbrev_xstrdup(name);
-	for (p = s; *p != '\0'; p++)
-		if (!label_char((unsigned char)*p))
-			*p = '_';
-	/* A leading '.' would hide the file; a leading '-' reads as an option. */
-	if (s[0] == '.' || s[0] == '-')
-		s[0] = '_';
-	return s;
 }
 
 char *
@@ -178,7 +152,7 @@ valid_revision_part(const char *s, size_t n)
 			if (run == 0)
 				return 0;
 			run = 0;
-		} else if (rev_char((unsigned char)s[i])) {
+		} else if (dbrev_backup_rev_char((unsigned char)s[i])) {
 			if (++run > DBREV_ID_MAX)
 				return 0;
 		} else
@@ -225,7 +199,7 @@ dbrev_backup_name_parse(const char *filename, struct dbrev_backup_name *out)
 	if (name[0] == '.')
 		return -1;	/* hidden: our temporary files, never ours */
 	for (size_t k = 0; k < i; k++)
-		if (!label_char((unsigned char)name[k]))
+		if (!dbrev_backup_label_char((unsigned char)name[k]))
 			return -1;
 	rev = name + i + 2 + DBREV_BACKUP_STAMP_LEN;
 	dash = memchr(rev, '-', (size_t)(name + stemlen - rev));
@@ -465,269 +439,7 @@ dbrev_backup_prune(const char *dir, const char *id, const char *label,
 	return rc;
 }
 
-/* A copy of the revision id s with anything unsafe for a name made '_'. */
-static char *
-safe_revision(const char *s)
-{
-	char *r, *p;
-
-	if (s == NULL || *s == '\0')
-		return dbrev_xstrdup("base");
-	r = dbrev_xstrndup(s, strnlen(s, DBREV_ID_MAX));
-	for (p = r; *p != '\0'; p++)
-		if (!rev_char((unsigned char)*p))
-			*p = '_';
-	return r;
-}
-
-char *
-dbrev_backup_revision_of(const struct dbrev_applied *rows, size_t n,
-    const struct dbrev_graph *g)
-{
-	struct dbrev_revset set;
-	struct dbrev_buf b = { 0 };
-	size_t i, napplied = 0, ncur, *cur;
-	long last = -1;
-
-	for (i = 0; i < n; i++)
-		if (rows[i].state == DBREV_ROW_APPLIED && (g == NULL ||
-		    dbrev_graph_repeatable_index(g, rows[i].revision) < 0)) {
-			napplied++;
-			last = (long)i;	/* rows come ordered by applied_at */
-		}
-	if (napplied == 0)
-		return dbrev_xstrdup("base");
-	if (g == NULL)
-		return safe_revision(rows[last].revision);
-	dbrev_revset_init(&set, g);
-	for (i = 0; i < n; i++) {
-		long ix;
-
-		if (rows[i].state != DBREV_ROW_APPLIED)
-			continue;
-		/* A repeatable is no revision to be at. */
-		if (dbrev_graph_repeatable_index(g, rows[i].revision) >= 0)
-			continue;
-		if ((ix = dbrev_graph_index(g, rows[i].revision)) < 0) {
-			/* The directory does not know it: trust the table. */
-			dbrev_revset_free(&set);
-			return safe_revision(rows[last].revision);
-		}
-		set.in[ix] = 1;
-	}
-	cur = dbrev_xcalloc(dbrev_graph_count(g) + 1, sizeof(*cur));
-	ncur = dbrev_graph_current(g, &set, cur);
-	for (i = 0; i < ncur; i++) {
-		if (i > 0)
-			dbrev_buf_puts(&b, "+");
-		dbrev_buf_puts(&b, dbrev_graph_at(g, cur[i])->id);
-	}
-	free(cur);
-	dbrev_revset_free(&set);
-	if (b.len == 0) {
-		dbrev_buf_free(&b);
-		return safe_revision(rows[last].revision);
-	}
-	return dbrev_buf_take(&b);
-}
-
-static const char *
-opt_table(const struct dbrev_backup_opts *o)
-{
-	return o != NULL && o->table != NULL ? o->table : DBREV_DEFAULT_TABLE;
-}
-
-void
-dbrev_backup_opts_init(struct dbrev_backup_opts *o)
-{
-	memset(o, 0, sizeof *o);
-	o->lock_timeout = DBREV_DEFAULT_LOCK_TIMEOUT;
-}
-
-double
-dbrev_backup_timeout(const struct dbrev_backup_opts *o)
-{
-	/* !(x >= 0) is also true of nan. */
-	return o == NULL || !(o->lock_timeout >= 0) ?
-	    DBREV_DEFAULT_LOCK_TIMEOUT : o->lock_timeout;
-}
-
-int
-dbrev_backup_db_open(const char *url, const struct dbrev_backup_opts *o,
-    struct dbrev_db **db, struct dbrev_error *err)
-{
-	if (dbrev_db_open(url, db, err) == -1)
-		return -1;
-	if (dbrev_db_set_lock_timeout(*db, dbrev_backup_timeout(o),
-	    err) == -1) {
-		dbrev_db_close(*db);
-		*db = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-int
-dbrev_backup_db_revision(struct dbrev_db *db,
-    const struct dbrev_backup_opts *o, char **revision,
-    struct dbrev_error *err)
-{
-	struct dbrev_applied *rows = NULL;
-	struct dbrev_graph *g = NULL;
-	struct dbrev_error gerr;
-	size_t n = 0;
-	const char *dir;
-
-	*revision = NULL;
-	if (db->driver->table_read(db->conn, opt_table(o), &rows, &n,
-	    err) == -1)
-		return -1;
-	dir = o != NULL && o->migrations_dir != NULL ? o->migrations_dir :
-	    "migrations";
-	dbrev_error_init(&gerr);
-	/* A directory that cannot be loaded only costs the naming precision. */
-	if (n > 0 && dbrev_graph_load(dir, DBREV_PARSE_HEADER_ONLY, &g,
-	    &gerr) == -1)
-		g = NULL;
-	dbrev_error_clear(&gerr);
-	*revision = dbrev_backup_revision_of(rows, n, g);
-	dbrev_graph_free(g);
-	dbrev_applied_free(rows, n);
-	return 0;
-}
-
-int
-dbrev_backup_read_revision(const char *url, const struct dbrev_backup_opts *o,
-    char **revision, struct dbrev_error *err)
-{
-	struct dbrev_db *db;
-	int rc;
-
-	*revision = NULL;
-	if (dbrev_backup_db_open(url, o, &db, err) == -1)
-		return -1;
-	rc = dbrev_backup_db_revision(db, o, revision, err);
-	dbrev_db_close(db);
-	return rc;
-}
-
-char *
-dbrev_backup_oneline(const char *s, int join)
-{
-	static const char hex[] = "0123456789abcdef";
-	struct dbrev_buf b = { 0 };
-	const unsigned char *p;
-	int brk = 0;
-
-	dbrev_buf_puts(&b, "");
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (join && (*p == '\n' || *p == '\r')) {
-			brk = b.len > 0;
-			continue;
-		}
-		if (brk) {
-			dbrev_buf_puts(&b, "; ");
-			brk = 0;
-		}
-		if (*p >= 0x20 && *p != 0x7f)
-			dbrev_buf_add(&b, p, 1);
-		else if (*p == '\t')
-			dbrev_buf_puts(&b, join ? " " : "\\t");
-		else if (*p == '\n')
-			dbrev_buf_puts(&b, "\\n");
-		else if (*p == '\r')
-			dbrev_buf_puts(&b, "\\r");
-		else
-			dbrev_buf_printf(&b, "\\x%c%c", hex[*p >> 4],
-			    hex[*p & 15]);
-	}
-	return dbrev_buf_take(&b);
-}
-
-int
-dbrev_backup_file_error(struct dbrev_error *err, enum dbrev_error_kind kind,
-    const char *file, const char *hint, const char *fmt, ...)
-{
-	char *text, *f, *m, *h;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	text = dbrev_xcalloc(n > 0 ? (size_t)n + 1 : 1, 1);
-	if (n > 0) {
-		va_start(ap, fmt);
-		vsnprintf(text, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-	}
-	f = dbrev_backup_oneline(file, 0);
-	m = dbrev_backup_oneline(text, 1);
-	h = hint != NULL ? dbrev_backup_oneline(hint, 1) : NULL;
-	dbrev_error_set(err, kind, f, 0, h, "%s", m);
-	free(text);
-	free(f);
-	free(m);
-	free(h);
-	return -1;
-}
-
-void
-dbrev_backup_result_free(struct dbrev_backup_result *r)
-{
-	if (r == NULL)
-		return;
-	free(r->path);
-	free(r->revision);
-	free(r->program);
-	free(r->detail);
-	free(r->note);
-	free(r->database);
-	free(r->taken);
-	free(r->safety);
-	memset(r, 0, sizeof *r);
-}
-
 /* --- writing a file atomically --- */
-
-void
-dbrev_backup_interrupted(void)
-{
-	pid_t c = sig_child;
-
-	if (c > 0)
-		kill(c, SIGTERM);
-	if (sig_tmp_set)
-		unlink(sig_tmp);
-}
-
-void
-dbrev_backup_set_child(pid_t pid)
-{
-	sig_child = pid;
-}
-
-void
-dbrev_backup_block_signals(sigset_t *old)
-{
-	sigset_t s;
-
-	sigemptyset(&s);
-	sigaddset(&s, SIGINT);
-	sigaddset(&s, SIGTERM);
-	sigaddset(&s, SIGHUP);
-	sigprocmask(SIG_BLOCK, &s, old);
-}
-
-static void
-sig_remember(const char *path)
-{
-	sig_tmp_set = 0;
-	if (path != NULL && strlen(path) < sizeof sig_tmp) {
-		memcpy(sig_tmp, path, strlen(path) + 1);
-		sig_tmp_set = 1;
-	}
-}
 
 int
 dbrev_tmpfile_open(const char *dir, struct dbrev_tmpfile *t,
@@ -762,7 +474,7 @@ dbrev_tmpfile_open(const char *dir, struct dbrev_tmpfile *t,
 	}
 	/* mkstemp already makes 0600; say it, whatever the libc. */
 	(void)fchmod(t->fd, 0600);
-	sig_remember(t->path);
+	dbrev_backup_sig_remember(t->path);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return 0;
 }
@@ -793,7 +505,7 @@ dbrev_tmpfile_commit(struct dbrev_tmpfile *t, const char *final,
 	if (r == -1)
 		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
 		    "cannot name the backup %s: %s", final, strerror(errno));
-	sig_tmp_set = 0;
+	dbrev_backup_sig_remember(NULL);
 	free(t->path);
 	t->path = NULL;
 	/*
@@ -816,7 +528,7 @@ dbrev_tmpfile_discard(struct dbrev_tmpfile *t)
 	t->fd = -1;
 	if (t->path != NULL) {
 		(void)unlink(t->path);
-		sig_tmp_set = 0;
+		dbrev_backup_sig_remember(NULL);
 	}
 	free(t->path);
 	free(t->dir);
@@ -886,76 +598,30 @@ dir_of(const char *path)
 	return dbrev_xstrndup(path, (size_t)(s - path));
 }
 
-/* The dialect of a URL, or an error saying what is wrong with it. */
+/* The backup group of the URL's database, or an error saying why none. */
 static int
-url_kind(const char *url, enum dbrev_backup_kind *kind,
+url_ops(const char *url, const struct dbrev_backup_ops **ops,
     struct dbrev_error *err)
 {
-	enum dbrev_dialect d;
-	char *safe;
+	const struct dbrev_driver *drv;
 
-	if (url == NULL || *url == '\0')
-		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
-		    "set DATABASE_URL or pass -u URL "
-		    "(e.g. sqlite:app.db or postgresql://host/db)",
-		    "no database URL given");
-	d = dbrev_url_dialect(url);
-	if (d == DBREV_DIALECT_UNKNOWN) {
-		safe = dbrev_url_redact(url);
-		dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
-		    "use sqlite:path.db, sqlite:///abs/path.db or "
-		    "postgresql://...", "bad database URL '%s': unknown scheme",
-		    safe);
-		free(safe);
+	if (dbrev_driver_of_url(url, "back up", &drv, err) == -1)
 		return -1;
-	}
-#if !DBREV_WITH_POSTGRES
-	if (d == DBREV_DIALECT_POSTGRES) {
-		safe = dbrev_url_redact(url);
-		dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
-		    "reconfigure without --without-postgres",
-		    "cannot back up '%s': built without PostgreSQL support",
-		    safe);
-		free(safe);
-		return -1;
-	}
-#endif
-	*kind = dbrev_backup_kind_for(d);
+	if ((*ops = drv->backup) == NULL)
+		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0, NULL,
+		    "no backup support for %s databases", drv->title);
 	return 0;
 }
 
 int
 dbrev_backup_url_label(const char *url, char **label, struct dbrev_error *err)
 {
-	enum dbrev_backup_kind kind;
-	const char *base, *dot;
-	char *path, *name;
+	const struct dbrev_backup_ops *ops;
 
 	*label = NULL;
-	if (url_kind(url, &kind, err) == -1)
+	if (url_ops(url, &ops, err) == -1)
 		return -1;
-#if DBREV_WITH_POSTGRES
-	if (kind == DBREV_BACKUP_PGDUMP) {
-		if (dbrev_backup_pg_dbname(url, &name, err) == -1)
-			return -1;
-		*label = dbrev_backup_db_label(name);
-		free(name);
-		return 0;
-	}
-#endif
-	if ((path = dbrev_url_sqlite_path(url, err)) == NULL)
-		return -1;
-	base = strrchr(path, '/');
-	base = base != NULL ? base + 1 : path;
-	dot = strrchr(base, '.');
-	if (dot != NULL && dot != base)
-		name = dbrev_xstrndup(base, (size_t)(dot - base));
-	else
-		name = dbrev_xstrdup(base);
-	*label = dbrev_backup_db_label(name);
-	free(name);
-	free(path);
-	return 0;
+	return ops->label(url, label, err);
 }
 
 /* The first free "-N" for a backup of db taken in second t. */
@@ -981,42 +647,13 @@ next_seq(const char *dir, const char *db, enum dbrev_backup_kind kind,
 	return seq;
 }
 
-static int
-kind_take(enum dbrev_backup_kind kind, const char *url,
-    struct dbrev_tmpfile *tmp, const struct dbrev_backup_opts *o,
-    char **rev, struct dbrev_backup_result *res,
-    struct dbrev_error *err)
-{
-	if (kind == DBREV_BACKUP_SQLITE)
-		return dbrev_backup_sqlite_take(url, tmp, o, rev, res, err);
-#if DBREV_WITH_POSTGRES
-	if (kind == DBREV_BACKUP_PGDUMP)
-		return dbrev_backup_pg_take(url, tmp, o, rev, res, err);
-#endif
-	return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0, NULL,
-	    "no backup support for this database");
-}
-
-/* The page size a SQLite file's header gives (0 when unreadable). */
-static size_t
-sqlite_page_size(int fd)
-{
-	unsigned char h[2];
-	size_t ps;
-
-	if (pread(fd, h, sizeof h, 16) != (ssize_t)sizeof h)
-		return 0;
-	ps = (size_t)h[0] << 8 | h[1];
-	return ps == 1 ? 65536 : ps;
-}
-
 /*
  * Append the record (database id, revision rev, taken at t) to the
- * backup being written, and read it back.  A SQLite backup stays a
- * whole number of pages.
+ * backup being written, and read it back, padded as ops says (a SQLite
+ * backup stays a whole number of pages).
  */
 static int
-append_record(struct dbrev_tmpfile *tmp, enum dbrev_backup_kind kind,
+append_record(struct dbrev_tmpfile *tmp, const struct dbrev_backup_ops *ops,
     const char *id, const char *rev, time_t t, char **when,
     struct dbrev_error *err)
 {
@@ -1032,8 +669,8 @@ append_record(struct dbrev_tmpfile *tmp, enum dbrev_backup_kind kind,
 	r.revision = (char *)rev;
 	r.taken = taken;
 	r.dbrev = (char *)DBREV_VERSION;
-	if (dbrev_backup_record_append(tmp->fd, &r, kind ==
-	    DBREV_BACKUP_SQLITE ? sqlite_page_size(tmp->fd) : 0, err) == -1)
+	if (dbrev_backup_record_append(tmp->fd, &r, ops->record_pad != NULL ?
+	    ops->record_pad(tmp->fd) : 0, err) == -1)
 		return -1;
 	if ((rc = dbrev_backup_record_read(tmp->path, &back, NULL, err)) == -1)
 		return -1;
@@ -1084,7 +721,7 @@ dbrev_backup_take(const char *url, const char *out_file, const char *dir,
     struct dbrev_error *err)
 {
 	struct dbrev_tmpfile tmp = { -1, NULL, NULL };
-	enum dbrev_backup_kind kind;
+	const struct dbrev_backup_ops *ops;
 	char *rev = NULL, *dbname = NULL, *id = NULL, *outdir = NULL;
 	char *final = NULL, *created = NULL;
 	struct stat st;
@@ -1092,9 +729,9 @@ dbrev_backup_take(const char *url, const char *out_file, const char *dir,
 	int r;
 
 	memset(res, 0, sizeof *res);
-	if (url_kind(url, &kind, err) == -1 ||
-	    dbrev_backup_url_label(url, &dbname, err) == -1 ||
-	    dbrev_backup_identity(url, &id, err) == -1)
+	if (url_ops(url, &ops, err) == -1 ||
+	    ops->label(url, &dbname, err) == -1 ||
+	    ops->identity(url, &id, err) == -1)
 		goto fail;
 	if (out_file != NULL) {
 		if (lstat(out_file, &st) == 0) {
@@ -1113,8 +750,8 @@ dbrev_backup_take(const char *url, const char *out_file, const char *dir,
 	}
 	now = time(NULL);
 	if (dbrev_tmpfile_open(outdir, &tmp, err) == -1 ||
-	    kind_take(kind, url, &tmp, o, &rev, res, err) == -1 ||
-	    append_record(&tmp, kind, id, rev, now, &res->taken, err) == -1)
+	    ops->take(url, &tmp, o, &rev, res, err) == -1 ||
+	    append_record(&tmp, ops, id, rev, now, &res->taken, err) == -1)
 		goto fail;
 	if (out_file != NULL) {
 		final = dbrev_xstrdup(out_file);
@@ -1126,13 +763,13 @@ dbrev_backup_take(const char *url, const char *out_file, const char *dir,
 			    out_file);
 		if (r != 0)
 			goto fail;
-	} else if (commit_named(&tmp, outdir, dbname, now, rev, kind, &final,
-	    err) != 0)
+	} else if (commit_named(&tmp, outdir, dbname, now, rev, ops->kind,
+	    &final, err) != 0)
 		goto fail;
 	dbrev_tmpfile_discard(&tmp);
 	res->path = final;
 	res->revision = rev;
-	res->kind = kind;
+	res->kind = ops->kind;
 	res->record = DBREV_RECORD_OK;
 	res->database = id;
 	if (stat(final, &st) == 0)
@@ -1157,64 +794,42 @@ fail:
 	return -1;
 }
 
-int
-dbrev_backup_sniff(const char *path, enum dbrev_backup_kind *kind,
-    struct dbrev_error *err)
-{
-	static const char sqlite_magic[16] = "SQLite format 3";
-	unsigned char head[16];
-	struct stat st;
-	ssize_t n;
-	int fd;
-
-	*kind = DBREV_BACKUP_NONE;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return dbrev_backup_file_error(err, DBREV_ERR_RUNTIME, path,
-		    NULL, "cannot open backup: %s", strerror(errno));
-	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
-		close(fd);
-		return dbrev_backup_file_error(err, DBREV_ERR_INPUT, path,
-		    "give a file dbbackup wrote", "not a regular file");
-	}
-	n = read(fd, head, sizeof head);
-	close(fd);
-	if (n == (ssize_t)sizeof head &&
-	    memcmp(head, sqlite_magic, sizeof sqlite_magic) == 0)
-		*kind = DBREV_BACKUP_SQLITE;
-	else if (n >= 5 && memcmp(head, "PGDMP", 5) == 0)
-		*kind = DBREV_BACKUP_PGDUMP;
-	return 0;
-}
-
-/* Sniff the file and check it suits the URL's database. */
+/*
+ * Sniff the file and check it suits the URL's database (any database
+ * when url is NULL): *ops is the backup group that reads it.
+ */
 static int
-check_kind(const char *url, const char *file, enum dbrev_backup_kind *kind,
-    struct dbrev_error *err)
+check_kind(const char *url, const char *file,
+    const struct dbrev_backup_ops **ops, struct dbrev_error *err)
 {
-	enum dbrev_backup_kind want = DBREV_BACKUP_NONE;
+	const struct dbrev_driver *want = NULL, *got;
+	enum dbrev_backup_kind kind;
 
-	if (url != NULL && url_kind(url, &want, err) == -1)
+	if (url != NULL && (dbrev_driver_of_url(url, "back up", &want,
+	    err) == -1 || url_ops(url, ops, err) == -1))
 		return -1;
-	if (dbrev_backup_sniff(file, kind, err) == -1)
+	if (dbrev_backup_sniff(file, &kind, err) == -1)
 		return -1;
-	if (*kind == DBREV_BACKUP_NONE)
+	if (kind == DBREV_BACKUP_NONE)
 		return dbrev_backup_file_error(err, DBREV_ERR_INPUT, file,
 		    "give a file dbbackup wrote", "not a backup: neither a "
 		    "SQLite database nor a pg_dump custom-format archive");
-	if (want != DBREV_BACKUP_NONE && want != *kind)
+	got = driver_of_kind(kind);
+	if (want != NULL && want != got) {
+		char hint[64];
+
+		snprintf(hint, sizeof hint, "restore it into a %s URL",
+		    got != NULL ? got->url_example : "matching");
 		return dbrev_backup_file_error(err, DBREV_ERR_INPUT, file,
-		    want == DBREV_BACKUP_SQLITE ?
-		    "restore it into a postgresql:// URL" :
-		    "restore it into a sqlite: URL",
-		    "a %s, not a backup of a %s database",
-		    dbrev_backup_kind_name(*kind),
-		    want == DBREV_BACKUP_SQLITE ? "SQLite" : "PostgreSQL");
-#if !DBREV_WITH_POSTGRES
-	if (*kind == DBREV_BACKUP_PGDUMP)
+		    hint, "a %s, not a backup of a %s database",
+		    dbrev_backup_kind_name(kind), want->title);
+	}
+	if (got == NULL)
 		return dbrev_backup_file_error(err, DBREV_ERR_INPUT, file,
-		    "reconfigure without --without-postgres",
-		    "a PostgreSQL dump: built without PostgreSQL support");
-#endif
+		    "rebuild dbrev with that database's support",
+		    "a %s: built without its support",
+		    dbrev_backup_kind_name(kind));
+	*ops = got->backup;
 	return 0;
 }
 
@@ -1281,26 +896,19 @@ verify_file(const char *url, const char *file,
     const struct dbrev_backup_opts *o, struct dbrev_backup_result *res,
     struct dbrev_error *err)
 {
-	enum dbrev_backup_kind kind;
+	const struct dbrev_backup_ops *ops;
 	struct stat st;
 
 	memset(res, 0, sizeof *res);
-	if (check_kind(url, file, &kind, err) == -1)
+	if (check_kind(url, file, &ops, err) == -1)
 		return -1;
 	res->path = dbrev_xstrdup(file);
-	res->kind = kind;
+	res->kind = ops->kind;
 	if (stat(file, &st) == 0)
 		res->size = (unsigned long long)st.st_size;
 	if (read_record(file, res, err) == -1)
 		return -1;
-	if (kind == DBREV_BACKUP_SQLITE)
-		return dbrev_backup_sqlite_verify(file, res, err);
-#if DBREV_WITH_POSTGRES
-	return dbrev_backup_pg_verify(url, file, o, res, err);
-#else
-	(void)o;
-	return -1;	/* check_kind refused it */
-#endif
+	return ops->verify(url, file, o, res, err);
 }
 
 static int
@@ -1418,25 +1026,18 @@ check_revision(const char *file, const char *rev,
 	dbrev_graph_free(g);
 }
 
-/* A SQLite file that is not there or empty has nothing to lose. */
+/* A database file that is not there or empty has nothing to lose. */
 static int
 nothing_to_save(const char *url)
 {
-	struct dbrev_error ignore;
+	struct dbrev_target *t = dbrev_target_new(url);
+	const char *path = dbrev_target_file(t);
 	struct stat st;
-	char *path;
 	int none;
 
-	if (dbrev_url_dialect(url) != DBREV_DIALECT_SQLITE)
-		return 0;
-	dbrev_error_init(&ignore);
-	if ((path = dbrev_url_sqlite_path(url, &ignore)) == NULL) {
-		dbrev_error_clear(&ignore);
-		return 0;
-	}
-	none = (stat(path, &st) == -1 && errno == ENOENT) ||
-	    (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0);
-	free(path);
+	none = path != NULL && ((stat(path, &st) == -1 && errno == ENOENT) ||
+	    (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0));
+	dbrev_target_free(t);
 	return none;
 }
 
@@ -1464,23 +1065,14 @@ safety_backup(const char *url, const struct dbrev_backup_opts *o,
 /* Under the lock on db: the safety backup, the restore, the revision. */
 static int
 restore_locked(struct dbrev_db *db, const char *url, const char *file,
-    enum dbrev_backup_kind kind, const struct dbrev_backup_opts *o,
+    const struct dbrev_backup_ops *ops, const struct dbrev_backup_opts *o,
     struct dbrev_backup_result *res, struct dbrev_error *err)
 {
 	int rc;
 
 	if (safety_backup(url, o, res, err) == -1)
 		return -1;
-	if (kind == DBREV_BACKUP_SQLITE)
-		rc = dbrev_backup_sqlite_restore(db, url, file, o, err);
-#if DBREV_WITH_POSTGRES
-	else
-		rc = dbrev_backup_pg_restore(db, url, file, o, res, err);
-#else
-	else
-		rc = dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0, NULL,
-		    "built without PostgreSQL support");
-#endif
+	rc = ops->restore(db, url, file, o, res, err);
 	if (rc == 0) {
 		free(res->revision);
 		rc = dbrev_backup_db_revision(db, o, &res->revision, err);
@@ -1495,13 +1087,13 @@ dbrev_backup_restore(const char *url, const char *file,
 {
 	struct dbrev_error uerr;
 	struct dbrev_db *db;
-	enum dbrev_backup_kind kind;
+	const struct dbrev_backup_ops *ops;
 	char *id = NULL;
 	int rc;
 
 	memset(res, 0, sizeof *res);
-	if (url_kind(url, &kind, err) == -1 ||
-	    dbrev_backup_identity(url, &id, err) == -1)
+	if (url_ops(url, &ops, err) == -1 ||
+	    ops->identity(url, &id, err) == -1)
 		return -1;
 	/* Never touch the database with a backup that does not verify. */
 	rc = verify_file(url, file, o, res, err) == -1 ||
@@ -1512,15 +1104,15 @@ dbrev_backup_restore(const char *url, const char *file,
 		return -1;
 	}
 	check_revision(file, res->revision, o);
-	if (db->driver->lock(db->conn, opt_table(o), dbrev_backup_timeout(o),
+	if (db->driver->lock(db->conn, dbrev_backup_table(o), dbrev_backup_timeout(o),
 	    err) == -1) {
 		dbrev_db_close(db);
 		dbrev_backup_result_free(res);
 		return -1;
 	}
-	rc = restore_locked(db, url, file, kind, o, res, err);
+	rc = restore_locked(db, url, file, ops, o, res, err);
 	dbrev_error_init(&uerr);
-	if (db->driver->unlock(db->conn, opt_table(o), &uerr) == -1 &&
+	if (db->driver->unlock(db->conn, dbrev_backup_table(o), &uerr) == -1 &&
 	    rc == 0) {
 		/* Restored, but say so if the lock would not let go. */
 		dbrev_error_set(err, uerr.kind, NULL, 0, NULL, "%s",

@@ -30,8 +30,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dbrev/backup.h"
-#include "db/driver.h"
+#include "backup_impl.h"
 
 #define REC_HEAD	"dbbackup record "
 #define REC_FOOT	"end of dbbackup record: "
@@ -392,8 +391,8 @@ append_lexical(struct dbrev_buf *b, const char *rest)
  * the rest appended by name.  A symbolic link is followed (up to 40),
  * also when it points to a file not there yet.
  */
-static char *
-canonical_path(const char *path)
+char *
+dbrev_backup_canonical_path(const char *path)
 {
 	struct dbrev_buf b = { 0 };
 	char real[PATH_MAX], *cur, *s, *slash;
@@ -452,49 +451,18 @@ canonical_path(const char *path)
 	return dbrev_buf_take(&b);
 }
 
-static int
-sqlite_identity(const char *url, char **id, struct dbrev_error *err)
-{
-	struct dbrev_buf b = { 0 };
-	char *path, *canon;
-
-	if ((path = dbrev_url_sqlite_path(url, err)) == NULL)
-		return -1;
-	if (strcmp(path, ":memory:") == 0) {
-		free(path);
-		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0, NULL,
-		    "an in-memory database cannot be backed up");
-	}
-	canon = canonical_path(path);
-	if (strcmp(canon, "/") == 0) {
-		dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0, NULL,
-		    "bad URL %s: it names the root directory, not a file",
-		    url);
-		free(canon);
-		free(path);
-		return -1;
-	}
-	dbrev_buf_printf(&b, "sqlite://%s", canon);
-	free(canon);
-	free(path);
-	*id = dbrev_buf_take(&b);
-	return 0;
-}
-
 int
 dbrev_backup_identity(const char *url, char **id, struct dbrev_error *err)
 {
+	const struct dbrev_driver *drv = NULL;
+	struct dbrev_error ignore = { 0 };
+
 	*id = NULL;
-	switch (url != NULL ? dbrev_url_dialect(url) : DBREV_DIALECT_UNKNOWN) {
-	case DBREV_DIALECT_SQLITE:
-		return sqlite_identity(url, id, err);
-#if DBREV_WITH_POSTGRES
-	case DBREV_DIALECT_POSTGRES:
-		return dbrev_backup_pg_identity(url, id, err);
-#endif
-	default:
+	dbrev_driver_of_url(url, "back up", &drv, &ignore);
+	dbrev_error_clear(&ignore);
+	if (drv == NULL || drv->backup == NULL)
 		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
 		    "set DATABASE_URL or pass -u URL",
 		    "no database URL to name the database by");
-	}
+	return drv->backup->identity(url, id, err);
 }

@@ -57,7 +57,7 @@ char	*dbrev_pg_hide_url_words(const char *url, const char *msg);
 /*
  * lib/db/postgres/quote.c, without a connection: a PostgreSQL
  * identifier ("..." of n bytes) that reads back as the given bytes.
- * The string literal is dbrev_pg_literal (dbrev/schema_postgres.h).
+ * The string literal is dbrev_pg_literal (lib/db/postgres/schema.h).
  */
 void	 dbrev_pg_quote_ident(struct dbrev_buf *, const char *s, size_t n);
 

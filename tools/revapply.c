@@ -191,6 +191,9 @@ is_relative(const char *s)
 	return 1;
 }
 
+/* The database URL, read once (main) and passed down in the options. */
+static struct dbrev_target *url_target;
+
 /* -v: which database, table and directory a run works on. */
 static void
 say_where(const struct dbrev_apply_options *o)
@@ -928,7 +931,6 @@ main(int argc, char *argv[])
 	};
 	struct dbrev_apply_options o;
 	struct dbrev_stairway_options so;
-	struct dbrev_target *target;
 	const char *dialect = NULL, *verb, *arg1, *arg2, *state_dir = NULL;
 	const char *from = NULL;
 	char *end;
@@ -1039,8 +1041,7 @@ main(int argc, char *argv[])
 	if (state_dir != NULL && !exit_code)
 		usage_error("--state-dir goes with current --exit-code");
 
-	/* The URL, read once. */
-	o.target = target = dbrev_target_new(o.url);
+	o.target = url_target = dbrev_target_new(o.url);
 	if (strcmp(verb, "upgrade") == 0 || strcmp(verb, "downgrade") == 0) {
 		enum dbrev_direction dir = verb[0] == 'u' ? DBREV_UPGRADE :
 		    DBREV_DOWNGRADE;
@@ -1088,7 +1089,7 @@ main(int argc, char *argv[])
 		cmd_adopt(&o, from);
 	} else
 		usage_error("unknown command: %s", verb);
-	dbrev_target_free(target);
+	dbrev_target_free(url_target);
 	free(args);
 	free(rel);
 	return 0;

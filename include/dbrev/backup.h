@@ -29,7 +29,6 @@
 #include "dbrev/error.h"
 
 struct dbrev_graph;
-struct dbrev_db;
 
 #define DBREV_BACKUP_DEFAULT_DIR "backups"
 #define DBREV_BACKUP_STAMP_LEN	16	/* YYYYMMDDTHHMMSSZ */
@@ -346,55 +345,6 @@ int	 dbrev_backup_url_label(const char *url, char **label,
 	    struct dbrev_error *err);
 
 /*
- * Per database, used by backup.c (lib/db/sqlite/backup.c and
- * lib/db/postgres/backup.c).  *_take writes the backup of url into the
- * open temporary file tmp and sets *revision, read through the driver
- * and consistent with the copy.
- */
-int	 dbrev_backup_sqlite_take(const char *url, struct dbrev_tmpfile *tmp,
-	    const struct dbrev_backup_opts *, char **revision,
-	    struct dbrev_backup_result *, struct dbrev_error *err);
-int	 dbrev_backup_sqlite_verify(const char *file,
-	    struct dbrev_backup_result *, struct dbrev_error *err);
-int	 dbrev_backup_sqlite_restore(struct dbrev_db *, const char *url,
-	    const char *file, const struct dbrev_backup_opts *,
-	    struct dbrev_error *err);
-
-int	 dbrev_backup_pg_dbname(const char *url, char **name,
-	    struct dbrev_error *err);
-int	 dbrev_backup_pg_identity(const char *url, char **id,
-	    struct dbrev_error *err);
-int	 dbrev_backup_pg_take(const char *url, struct dbrev_tmpfile *tmp,
-	    const struct dbrev_backup_opts *, char **revision,
-	    struct dbrev_backup_result *, struct dbrev_error *err);
-int	 dbrev_backup_pg_verify(const char *url, const char *file,
-	    const struct dbrev_backup_opts *, struct dbrev_backup_result *,
-	    struct dbrev_error *err);
-int	 dbrev_backup_pg_restore(struct dbrev_db *, const char *url,
-	    const char *file, const struct dbrev_backup_opts *,
-	    struct dbrev_backup_result *, struct dbrev_error *err);
-
-/*
- * The revision the database at url is at (opens it through its driver;
- * see dbrev_backup_revision_of).  Used by the per-database code.
- */
-int	 dbrev_backup_read_revision(const char *url,
-	    const struct dbrev_backup_opts *, char **revision,
-	    struct dbrev_error *err);
-/* The same on an open connection. */
-int	 dbrev_backup_db_revision(struct dbrev_db *,
-	    const struct dbrev_backup_opts *, char **revision,
-	    struct dbrev_error *err);
-
-/* The lock timeout of o in seconds, >= 0 (see dbrev_backup_opts). */
-double	 dbrev_backup_timeout(const struct dbrev_backup_opts *o);
-
-/* dbrev_db_open, with the waits of the connection bounded by o. */
-int	 dbrev_backup_db_open(const char *url,
-	    const struct dbrev_backup_opts *o, struct dbrev_db **db,
-	    struct dbrev_error *err);
-
-/*
  * A copy of s that prints on one line (caller frees): control
  * characters and DEL become C escapes (\n, \t, \x01); with join, line
  * breaks instead end a part ("; " between parts, none at either end)
@@ -410,15 +360,5 @@ char	*dbrev_backup_oneline(const char *s, int join);
 int	 dbrev_backup_file_error(struct dbrev_error *err,
 	    enum dbrev_error_kind kind, const char *file, const char *hint,
 	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-/* For the signal handler: the child being run (0: none). */
-void	 dbrev_backup_set_child(pid_t);
-
-/*
- * Block SIGINT, SIGTERM and SIGHUP (the old mask in *old) while what
- * the handler cleans up is being created or recorded, so that it never
- * misses a file just made or a child just started.
- */
-void	 dbrev_backup_block_signals(sigset_t *old);
 
 #endif /* DBREV_BACKUP_H */

@@ -458,28 +458,4 @@ void	 dbrev_sqlite_emit_rename_table(struct dbrev_buf *out,
 void	 dbrev_sqlite_emit_rename_column(struct dbrev_buf *out,
 	    const char *table, const char *from, const char *to);
 
-/* ------------------------------------------------------- PostgreSQL */
-
-/*
- * Issue 7 (lib/db/postgres/introspect.c, lib/db/postgres/emit.c) fills
- * the same model from the catalogs (format_type, pg_get_expr,
- * pg_get_constraintdef, pg_get_indexdef, pg_get_viewdef,
- * pg_get_functiondef, ...) with `schema` set on every name.
- */
-#ifdef DBREV_WITH_POSTGRES
-struct pg_conn;
-int	 dbrev_postgres_introspect(struct pg_conn *conn,
-	    struct dbrev_schema **out, struct dbrev_error *err);
-/*
- * server_version (PQserverVersion, e.g. 150004) is the server the
- * revision is written for: it picks statements the server has
- * (PostgreSQL 17: ALTER COLUMN ... SET EXPRESSION).
- */
-void	 dbrev_postgres_diff_options(struct dbrev_diff_options *,
-	    int server_version);
-void	 dbrev_postgres_emit(const struct dbrev_diff *, int server_version,
-	    struct dbrev_buf *out, int *transactional, char ***warnings,
-	    size_t *nwarnings);
-#endif
-
 #endif /* DBREV_SCHEMA_H */

@@ -63,6 +63,7 @@ struct dbrev_driver {
 	/* --- identity ------------------------------------------------- */
 	const char		*name;	/* "sqlite": --dialect, messages */
 	const char		*title;	/* "SQLite": in sentences */
+	const char		*url_example;	/* "sqlite:": in hints */
 	enum dbrev_dialect	 dialect;
 	/*
 	 * Optional.  The database file a URL of this driver names when
@@ -321,7 +322,11 @@ const char *dbrev_dialect_title(enum dbrev_dialect);
  */
 const char *dbrev_dialect_unbuilt_hint(enum dbrev_dialect);
 
-/* The i-th compiled-in driver (from 0), or NULL past the last. */
+/*
+ * The i-th compiled-in driver (from 0), or NULL past the last.  The
+ * first is the default database (SQLite, embedded): autogenerate uses
+ * it when no URL is given.
+ */
 const struct dbrev_driver *dbrev_driver_at(size_t i);
 
 /*

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dbrev/schema_postgres.h"
+#include "../../lib/db/postgres/schema.h"
 #include "dbrev/util.h"
 #include "../../lib/db/postgres/text.h"
 #include "../../lib/schema/sqltok.h"

@@ -22,7 +22,7 @@
  */
 #include "fuzz.h"
 
-#include "dbrev/schema_postgres.h"
+#include "../../lib/db/postgres/schema.h"
 
 #include "../../lib/private.h"
 

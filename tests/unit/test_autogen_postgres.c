@@ -21,7 +21,7 @@
 
 #include "dbrev/autogen.h"
 #include "dbrev/schema.h"
-#include "dbrev/schema_postgres.h"
+#include "../../lib/db/postgres/schema.h"
 #include "dbrev/util.h"
 
 #include "helpers.h"

@@ -39,12 +39,12 @@
 #include "dbrev/schema.h"
 #include "dbrev/util.h"
 #if defined(DBREV_WITH_POSTGRES) && defined(__has_include)
-#if __has_include("dbrev/schema_postgres.h")
-#include "dbrev/schema_postgres.h"
+#if __has_include("../../lib/db/postgres/schema.h")
+#include "../../lib/db/postgres/schema.h"
+#endif
+#endif
 
 #include "helpers.h"
-#endif
-#endif
 
 static char *
 slurp(const char *path)

@@ -16,7 +16,7 @@
 #include <libpq-fe.h>
 
 #include "../../lib/db/driver.h"
-#include "dbrev/schema_postgres.h"
+#include "../../lib/db/postgres/schema.h"
 #include "../../lib/private.h"
 
 #include "helpers.h"

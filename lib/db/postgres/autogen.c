@@ -29,12 +29,14 @@
 #include "dbrev/graph.h"
 #include "dbrev/revision.h"
 #include "dbrev/schema.h"
-#include "dbrev/schema_postgres.h"
+#include "schema.h"
 #include "dbrev/url.h"
 #include "dbrev/util.h"
 #include "text.h"
+#include "../../autogen_impl.h"
 #include "../../private.h"
 #include "hooks.h"
+#include "postgres.h"
 
 #define DEV_HINT "pass --dev-url URL naming a PostgreSQL server where " \
 	"this role may create databases (CREATEDB), or grant it with " \
@@ -672,7 +674,7 @@ out:
 
 static int
 apply_hints(PGconn *bc, const char *url, struct dbrev_schema **built,
-    const struct dbrev_schema *wanted, const struct dbrev_pg_rename *hs,
+    const struct dbrev_schema *wanted, const struct dbrev_rename *hs,
     size_t nh, struct dbrev_buf *up, struct dbrev_buf *down,
     struct dbrev_autogen_result *res, struct dbrev_error *err)
 {
@@ -683,7 +685,7 @@ apply_hints(PGconn *bc, const char *url, struct dbrev_schema **built,
 
 	for (pass = 0; pass < 2; pass++)
 		for (i = 0; i < nh; i++) {
-			const struct dbrev_pg_rename *h = &hs[i];
+			const struct dbrev_rename *h = &hs[i];
 			const struct dbrev_table *bt, *wt;
 			int fits = 0;
 
@@ -715,17 +717,7 @@ apply_hints(PGconn *bc, const char *url, struct dbrev_schema **built,
 				    dbrev_table_column(wt, h->from) == NULL;
 			}
 			if (!fits) {
-				if (h->line == 0) {
-					snprintf(line, sizeof(line), "--rename "
-					    "%s%s%s%s->%s matches nothing to "
-					    "rename; ignored",
-					    h->is_table ? "table " : "",
-					    h->is_table ? "" : h->table,
-					    h->is_table ? "" : ".", h->from,
-					    h->to);
-					dbrev_strv_add(&res->warnings,
-					    &res->nwarnings, line);
-				}
+				dbrev_autogen_unmatched(res, h, h->table);
 				continue;
 			}
 			dbrev_buf_reset(&sql);
@@ -955,16 +947,29 @@ self_check(struct dbrev_db *db, PGconn *c, const char *undo,
 	    "the revisions' again", res);
 }
 
-int
-dbrev_autogen_postgres(const struct dbrev_autogen_options *opts,
-    const struct dbrev_pg_rename *renames, size_t nrenames,
+/*
+ * The schema group's autogenerate (autogen_impl.h) on PostgreSQL: on the scratch server (opts->dev_url,
+ * default the server of opts->url with dbname=postgres) create two
+ * temporary databases named dbrev_tmp_<pid>_<random>, replay the
+ * revisions into one, load the schema file into the other, apply the
+ * rename hints to the first, introspect, diff and emit both directions
+ * into *res.  Both databases are dropped on every path.  The database
+ * opts->url names is never opened.  A role that may not create
+ * databases gets an error naming --dev-url.  SIGINT, SIGTERM and SIGHUP
+ * are held (blocked) meanwhile and looked for between steps: one that
+ * arrives stops the work, the databases are dropped, the caller's mask
+ * is restored and the signal then takes its course.
+ */
+static int
+pg_autogen(const struct dbrev_autogen_options *opts, char *text,
+    const struct dbrev_rename *renames, size_t nrenames,
     struct dbrev_autogen_result *res, struct dbrev_error *err)
 {
 	struct scratch sc;
 	struct dbrev_schema *built = NULL, *wanted = NULL, *built0 = NULL;
 	struct dbrev_diff dup = { 0 }, ddown = { 0 };
 	struct dbrev_diff_options dopts;
-	struct dbrev_buf text = { 0 }, up = { 0 }, down = { 0 };
+	struct dbrev_buf up = { 0 }, down = { 0 };
 	struct dbrev_buf rup = { 0 }, rdown = { 0 }, hand = { 0 };
 	struct dbrev_db *bdb = NULL, *wdb = NULL;
 	PGconn *bc = NULL, *wc = NULL;
@@ -974,10 +979,6 @@ dbrev_autogen_postgres(const struct dbrev_autogen_options *opts,
 	int t_up = 1, t_down = 1, rc = -1, held = 0;
 
 	memset(&sc, 0, sizeof(sc));
-	if (dbrev_read_file(opts->schema_path, &text, err) == -1) {
-		err->kind = DBREV_ERR_INPUT;
-		goto out;
-	}
 	if (opts->url == NULL || *opts->url == '\0') {
 		dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
 		    "set DATABASE_URL or pass -u URL", "no PostgreSQL URL");
@@ -1001,7 +1002,7 @@ dbrev_autogen_postgres(const struct dbrev_autogen_options *opts,
 	if (replay(bdb, opts->dir, &oldmask, err) == -1 ||
 	    interrupted(&oldmask, err))
 		goto out;
-	if (load_schema(wdb, opts->schema_path, text.data, err) == -1)
+	if (load_schema(wdb, opts->schema_path, text, err) == -1)
 		goto out;
 	/* The revisions' database stays open for the self-check. */
 	dbrev_db_close(wdb);
@@ -1095,7 +1096,6 @@ out:
 	free(dw);
 	free(ci[0]);
 	free(ci[1]);
-	dbrev_buf_free(&text);
 	dbrev_buf_free(&up);
 	dbrev_buf_free(&down);
 	dbrev_buf_free(&rup);
@@ -1182,3 +1182,7 @@ dbrev_pg_scratch_drop(struct dbrev_scratch *s)
 	free(s->admin);
 	memset(s, 0, sizeof(*s));
 }
+
+const struct dbrev_schema_ops dbrev_postgres_schema = {
+	.autogen = pg_autogen,
+};

@@ -31,8 +31,8 @@
 
 #include "libpq.h"
 
-#include "dbrev/backup.h"
-#include "../driver.h"
+#include "../../backup_impl.h"
+#include "postgres.h"
 #include "../../private.h"
 
 extern char **environ;
@@ -184,8 +184,8 @@ conn_info(const char *url, struct pgconn_info *ci, struct dbrev_error *err)
 	return 0;
 }
 
-int
-dbrev_backup_pg_dbname(const char *url, char **name, struct dbrev_error *err)
+static int
+pg_backup_dbname(const char *url, char **name, struct dbrev_error *err)
 {
 	struct pgconn_info ci;
 
@@ -343,8 +343,8 @@ servers(const char *hosts, const char *addrs, const char *ports,
 	return 0;
 }
 
-int
-dbrev_backup_pg_identity(const char *url, char **id, struct dbrev_error *err)
+static int
+pg_backup_identity(const char *url, char **id, struct dbrev_error *err)
 {
 	PQconninfoOption *opts, *def;
 	struct dbrev_buf b = { 0 };
@@ -1117,8 +1117,8 @@ list_archive(const char *url, const struct pgconn_info *ci,
 	return 0;
 }
 
-int
-dbrev_backup_pg_take(const char *url, struct dbrev_tmpfile *tmp,
+static int
+pg_backup_take(const char *url, struct dbrev_tmpfile *tmp,
     const struct dbrev_backup_opts *o, char **revision,
     struct dbrev_backup_result *res, struct dbrev_error *err)
 {
@@ -1219,8 +1219,8 @@ out:
 	return rc;
 }
 
-int
-dbrev_backup_pg_verify(const char *url, const char *file,
+static int
+pg_backup_verify(const char *url, const char *file,
     const struct dbrev_backup_opts *o, struct dbrev_backup_result *res,
     struct dbrev_error *err)
 {
@@ -1328,8 +1328,8 @@ out:
 	return out.len > 0 ? dbrev_buf_take(&out) : NULL;
 }
 
-int
-dbrev_backup_pg_restore(struct dbrev_db *db, const char *url,
+static int
+pg_backup_restore(struct dbrev_db *db, const char *url,
     const char *file, const struct dbrev_backup_opts *o,
     struct dbrev_backup_result *res, struct dbrev_error *err)
 {
@@ -1389,3 +1389,25 @@ out:
 	info_free(&ci);
 	return rc;
 }
+
+/* The database's name, as libpq picks it. */
+static int
+pg_backup_label(const char *url, char **label, struct dbrev_error *err)
+{
+	char *name;
+
+	if (pg_backup_dbname(url, &name, err) == -1)
+		return -1;
+	*label = dbrev_backup_db_label(name);
+	free(name);
+	return 0;
+}
+
+const struct dbrev_backup_ops dbrev_postgres_backup = {
+	.kind = DBREV_BACKUP_PGDUMP,
+	.label = pg_backup_label,
+	.identity = pg_backup_identity,
+	.take = pg_backup_take,
+	.verify = pg_backup_verify,
+	.restore = pg_backup_restore,
+};

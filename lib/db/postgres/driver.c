@@ -35,7 +35,7 @@
 
 #include "../driver.h"
 #include "postgres.h"
-#include "dbrev/schema_postgres.h"
+#include "schema.h"
 #include "hooks.h"
 
 #define LOCK_POLL_FIRST_MS	10.0	/* first wait between lock attempts */
@@ -2355,10 +2355,13 @@ dbrev_pg_conn_pg(struct dbrev_conn *c)
 const struct dbrev_driver dbrev_driver_postgres = {
 	.name = "postgresql",
 	.title = "PostgreSQL",
+	.url_example = "postgresql://",
 	.dialect = DBREV_DIALECT_POSTGRES,
 	.load = dbrev_libpq_load,
 	.script_preamble = "-- run with: psql -d DATABASE -f FILE\n"
 	    "\\set ON_ERROR_STOP on\n",
+	.backup = &dbrev_postgres_backup,
+	.schema = &dbrev_postgres_schema,
 	.lint = &dbrev_lint_postgres,
 	.open = pg_open,
 	.close = pg_close,

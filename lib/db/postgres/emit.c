@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "dbrev/schema.h"
-#include "dbrev/schema_postgres.h"
+#include "schema.h"
 #include "dbrev/util.h"
 #include "text.h"
 #include "../../schema/sqltok.h"

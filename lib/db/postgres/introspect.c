@@ -21,7 +21,7 @@
 
 #include "../driver.h"
 #include "dbrev/schema.h"
-#include "dbrev/schema_postgres.h"
+#include "schema.h"
 #include "dbrev/util.h"
 #include "text.h"
 

@@ -9,5 +9,7 @@
 #include "../driver.h"
 
 extern const struct lint_dialect dbrev_lint_postgres;	/* lint.c */
+extern const struct dbrev_backup_ops dbrev_postgres_backup;	/* backup.c */
+extern const struct dbrev_schema_ops dbrev_postgres_schema;	/* autogen.c */
 
 #endif

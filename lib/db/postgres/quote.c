@@ -8,7 +8,7 @@
  */
 #include <string.h>
 
-#include "dbrev/schema_postgres.h"
+#include "schema.h"
 #include "dbrev/util.h"
 
 #include "../../private.h"

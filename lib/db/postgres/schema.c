@@ -10,6 +10,7 @@
 
 #include "dbrev/schema.h"
 #include "hooks.h"
+#include "schema.h"
 
 int
 dbrev_pg_conn_introspect(struct dbrev_conn *c, struct dbrev_schema **out,

@@ -2,7 +2,7 @@
  * text.h - internal to lib/db/postgres: the PostgreSQL text helpers that
  * quote, rewrite or take apart SQL (lib/db/postgres/emit.c, autogen.c),
  * declared here for the unit tests and tests/fuzz/fuzz_emit.c.
- * The identifier and literal quoting are in dbrev/schema_postgres.h.
+ * The identifier and literal quoting are in schema.h (this directory).
  */
 #ifndef DBREV_PGTEXT_H
 #define DBREV_PGTEXT_H

@@ -28,8 +28,8 @@
 
 #include <sqlite3.h>
 
-#include "dbrev/backup.h"
-#include "../driver.h"
+#include "../../backup_impl.h"
+#include "sqlite.h"
 
 #define STEP_BYTES	(64u << 20)	/* copy this much between progress calls */
 #define WBUF_BYTES	(8u << 20)	/* gather page writes into this much */
@@ -561,10 +561,13 @@ bad:
 	return -1;
 }
 
-int
-dbrev_backup_sqlite_verify(const char *file, struct dbrev_backup_result *res,
+static int
+sq_backup_verify(const char *url, const char *file,
+    const struct dbrev_backup_opts *o, struct dbrev_backup_result *res,
     struct dbrev_error *err)
 {
+	(void)url;
+	(void)o;
 	return check_file(file, &res->detail, err);
 }
 
@@ -655,8 +658,8 @@ fail:
 	return -1;
 }
 
-int
-dbrev_backup_sqlite_take(const char *url, struct dbrev_tmpfile *tmp,
+static int
+sq_backup_take(const char *url, struct dbrev_tmpfile *tmp,
     const struct dbrev_backup_opts *o, char **revision,
     struct dbrev_backup_result *res, struct dbrev_error *err)
 {
@@ -774,10 +777,10 @@ fail:
 	return -1;
 }
 
-int
-dbrev_backup_sqlite_restore(struct dbrev_db *db, const char *url,
+static int
+sq_backup_restore(struct dbrev_db *db, const char *url,
     const char *file, const struct dbrev_backup_opts *o,
-    struct dbrev_error *err)
+    struct dbrev_backup_result *res, struct dbrev_error *err)
 {
 	sqlite3 *src = NULL, *dst = NULL;
 	sqlite3_backup *b;
@@ -787,6 +790,7 @@ dbrev_backup_sqlite_restore(struct dbrev_db *db, const char *url,
 	int rc, ps, nstep;
 
 	(void)db;	/* holds revapply's lock meanwhile */
+	(void)res;
 	if ((path = dbrev_url_sqlite_path(url, err)) == NULL)
 		return -1;
 	timeout = dbrev_backup_timeout(o);
@@ -861,3 +865,78 @@ fail:
 	free(path);
 	return -1;
 }
+
+/* The page size a SQLite file's header gives (0 when unreadable). */
+static size_t
+sq_page_size(int fd)
+{
+	unsigned char h[2];
+	size_t ps;
+
+	if (pread(fd, h, sizeof h, 16) != (ssize_t)sizeof h)
+		return 0;
+	ps = (size_t)h[0] << 8 | h[1];
+	return ps == 1 ? 65536 : ps;
+}
+
+/* The database file's name less its extension. */
+static int
+sq_backup_label(const char *url, char **label, struct dbrev_error *err)
+{
+	const char *base, *dot;
+	char *path, *name;
+
+	if ((path = dbrev_url_sqlite_path(url, err)) == NULL)
+		return -1;
+	base = strrchr(path, '/');
+	base = base != NULL ? base + 1 : path;
+	dot = strrchr(base, '.');
+	if (dot != NULL && dot != base)
+		name = dbrev_xstrndup(base, (size_t)(dot - base));
+	else
+		name = dbrev_xstrdup(base);
+	*label = dbrev_backup_db_label(name);
+	free(name);
+	free(path);
+	return 0;
+}
+
+/* sqlite:// and the file's canonical absolute path. */
+static int
+sq_backup_identity(const char *url, char **id, struct dbrev_error *err)
+{
+	struct dbrev_buf b = { 0 };
+	char *path, *canon;
+
+	if ((path = dbrev_url_sqlite_path(url, err)) == NULL)
+		return -1;
+	if (strcmp(path, ":memory:") == 0) {
+		free(path);
+		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0, NULL,
+		    "an in-memory database cannot be backed up");
+	}
+	canon = dbrev_backup_canonical_path(path);
+	if (strcmp(canon, "/") == 0) {
+		dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0, NULL,
+		    "bad URL %s: it names the root directory, not a file",
+		    url);
+		free(canon);
+		free(path);
+		return -1;
+	}
+	dbrev_buf_printf(&b, "sqlite://%s", canon);
+	free(canon);
+	free(path);
+	*id = dbrev_buf_take(&b);
+	return 0;
+}
+
+const struct dbrev_backup_ops dbrev_sqlite_backup = {
+	.kind = DBREV_BACKUP_SQLITE,
+	.label = sq_backup_label,
+	.identity = sq_backup_identity,
+	.record_pad = sq_page_size,
+	.take = sq_backup_take,
+	.verify = sq_backup_verify,
+	.restore = sq_backup_restore,
+};

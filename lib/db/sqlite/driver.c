@@ -1297,10 +1297,13 @@ sq_file_of(const char *url)
 const struct dbrev_driver dbrev_driver_sqlite = {
 	.name = "sqlite",
 	.title = "SQLite",
+	.url_example = "sqlite:",
 	.dialect = DBREV_DIALECT_SQLITE,
 	.file_of = sq_file_of,
 	.script_preamble = "-- run with: sqlite3 DATABASE < FILE\n"
 	    ".bail on\n",
+	.backup = &dbrev_sqlite_backup,
+	.schema = &dbrev_sqlite_schema,
 	.lint = &dbrev_lint_sqlite,
 	.open = sq_open,
 	.close = sq_close,
