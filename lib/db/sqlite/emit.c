@@ -477,11 +477,11 @@ warn_converts(struct dbrev_buf *out, const struct dbrev_change *c,
 	static const char *const how[] = {
 	    [AFF_BLOB] = "",
 	    [AFF_TEXT] = "numbers are stored as text (7 becomes '7')",
-	    [AFF_NUMERIC] = "text that reads as a number is stored as a number "
-		"('007' becomes 7, '1e3' becomes 1000, digits past 64 bits are "
-		"rounded off) and whole REAL values as integers",
-	    [AFF_REAL] = "integers and text that reads as a number are stored "
-		"as REAL (exact up to 2^53)" };
+	    [AFF_NUMERIC] = ("text that reads as a number is stored as a "
+		"number ('007' becomes 7, '1e3' becomes 1000, digits past 64 "
+		"bits are rounded off) and whole REAL values as integers"),
+	    [AFF_REAL] = ("integers and text that reads as a number are "
+		"stored as REAL (exact up to 2^53)") };
 	struct dbrev_buf m = { 0 };
 	enum affinity ax, ay;
 	size_t start;
