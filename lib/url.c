@@ -127,9 +127,10 @@ dbrev_url_sqlite_path(const char *url, struct dbrev_error *err)
 
 /*
  * Where the password of a URI's user:password@ stands: [*start, *end).
- * The authority ends at the first '/' (or '?', '#'); the userinfo at
- * the last '@' within it, so that an unencoded '@' in a password is
- * still removed.  Returns 0 when there is none.
+ * As libpq reads it, the userinfo is what precedes an '@' before the
+ * first '/' ('?' and '#' included); the last '@' there ends it, so that
+ * an unencoded '@' in a password is still removed.  Returns 0 when
+ * there is none.
  */
 static int
 uri_password(const char *url, size_t *start, size_t *end)
@@ -140,7 +141,7 @@ uri_password(const char *url, size_t *start, size_t *end)
 	if (auth == NULL)
 		return 0;
 	auth += 3;
-	stop = auth + strcspn(auth, "/?#");
+	stop = auth + strcspn(auth, "/");
 	at = NULL;
 	for (p = auth; p < stop; p++)
 		if (*p == '@')
