@@ -832,3 +832,29 @@ dbrev_track_free(struct dbrev_track *t)
 	t->heads = NULL;
 	t->nheads = 0;
 }
+
+int
+dbrev_track_known(const struct dbrev_apply_options *o, const char *state_dir,
+    struct dbrev_track *out, struct dbrev_error *err)
+{
+	char gdigest[DBREV_CHECKSUM_LEN + 1];
+	struct look lk = { 0 };
+	struct timespec now;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (state_dir == NULL || *state_dir == '\0' || o->url == NULL ||
+	    dbrev_url_dialect(o->url) != DBREV_DIALECT_SQLITE)
+		return 0;
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (graph_state(o, state_dir, &now, gdigest, out, err) == 0 &&
+	    sqlite_look(o, state_dir, &now, gdigest, out, &lk, err) == 0)
+		rc = lk.done && out->verdict == DBREV_TRACK_AT_HEAD;
+	if (rc == -1)
+		scrub(o->url, err);
+	if (rc != 1)
+		dbrev_track_free(out);
+	dbrev_buf_free(&lk.name);
+	dbrev_buf_free(&lk.fid);
+	return rc;
+}
