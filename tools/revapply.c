@@ -5,11 +5,14 @@
  */
 #include <err.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dbrev/apply.h"
+#include "dbrev/backup.h"
+#include "dbrev/fleet.h"
 #include "dbrev/track.h"
 
 static int	 quiet, verbose;
@@ -35,7 +38,17 @@ usage(FILE *f, int status)
 	    "       revapply [-qv] [-d DIR] [-u URL] [--table NAME] "
 	    "[--lock-timeout SECONDS]\n"
 	    "                stamp TARGET | resolve REVISION "
-	    "applied|reverted\n");
+	    "applied|reverted\n"
+	    "       revapply [-qv] [-d DIR] [--table NAME] "
+	    "[--lock-timeout SECONDS]\n"
+	    "                --fleet FILE | --fleet-cmd COMMAND [--name NAME] "
+	    "[--shard K/N]\n"
+	    "                [--canary NAMES] [--stop] [--jobs N] "
+	    "[--state-dir DIR]\n"
+	    "                [--backup-dir DIR [--backup-keep N]]\n"
+	    "                upgrade | current | status | check | "
+	    "list [--format=make] | plan VERB\n"
+	    "       revapply [-qv] --run-dir DIR (--name NAME VERB | report)\n");
 	if (f == stdout)
 		fprintf(f,
 		    "\n"
@@ -54,6 +67,21 @@ usage(FILE *f, int status)
 		    "  resolve REV applied|reverted\n"
 		    "                       settle REV's row by hand (after an interrupted\n"
 		    "                       transaction: none revision, or an edited file)\n"
+		    "\n"
+		    "Many databases (a fleet file: NAME URL [schema=S] [table=T] per line):\n"
+		    "      --fleet FILE        the databases of FILE (${VAR} from the environment)\n"
+		    "      --fleet-cmd CMD     the databases the shell command CMD prints\n"
+		    "      --name NAME         only this one\n"
+		    "      --shard K/N         only those whose name hashes to shard K of N\n"
+		    "      --canary NAMES      these first; the others only if they succeed\n"
+		    "      --stop              start no database after one failed\n"
+		    "      --jobs N            N databases at once (default 1)\n"
+		    "      --backup-dir DIR    back up each to DIR/NAME/ before upgrading it\n"
+		    "      --backup-keep N     keep the N newest backups there\n"
+		    "      --run-dir DIR       a run of make's db-fleet-* targets (plan, report)\n"
+		    "  list [--format=make]   the databases (make: their names as make reads them)\n"
+		    "  plan VERB              start a run of make: print its run directory\n"
+		    "  report                 end it: the summary, and its exit status\n"
 		    "\n"
 		    "  -d, --dir DIR           migrations directory (default $DBREV_DIR or migrations)\n"
 		    "  -u, --url URL           database (default $DATABASE_URL)\n"
@@ -484,6 +512,297 @@ cmd_resolve(struct dbrev_apply_options *o, const char *rev, const char *how)
 		    "recorded as applied" : "row removed, not applied");
 }
 
+/* --- Many databases: --fleet, --fleet-cmd, --run-dir. --- */
+
+static struct fleet_args {
+	const char	*file, *cmd, *name, *canary, *run_dir, *format;
+	const char	*backup_dir;
+	unsigned	 shard_k, shard_n, jobs, keep;
+	int		 stop, have_keep;
+} fa;
+
+/* SIGINT and the like: a backup being written is removed, then die. */
+static void
+fleet_on_signal(int sig)
+{
+	dbrev_backup_interrupted();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static unsigned
+fleet_number(const char *what, const char *s, unsigned min, unsigned max)
+{
+	char *end;
+	unsigned long v;
+
+	if (*s < '0' || *s > '9')
+		usage_error(what, s);
+	v = strtoul(s, &end, 10);
+	if (*end != '\0' || v < min || v > max)
+		usage_error(what, s);
+	return (unsigned)v;
+}
+
+static void
+fleet_shard(const char *s)
+{
+	const char *slash = strchr(s, '/');
+	char *k;
+
+	if (slash == NULL)
+		usage_error("bad --shard (K/N, 1 <= K <= N):", s);
+	k = dbrev_xstrndup(s, (size_t)(slash - s));
+	fa.shard_k = fleet_number("bad --shard (K/N, 1 <= K <= N):", k, 1,
+	    100000);
+	free(k);
+	fa.shard_n = fleet_number("bad --shard (K/N, 1 <= K <= N):", slash + 1,
+	    1, 100000);
+	if (fa.shard_k > fa.shard_n)
+		usage_error("bad --shard (K/N, 1 <= K <= N):", s);
+}
+
+static void
+fleet_print(FILE *f, struct dbrev_buf *b)
+{
+	if (b->len > 0)
+		fprintf(f, "%s\n", b->data);
+	dbrev_buf_reset(b);
+}
+
+static void
+fleet_progress(void *arg, size_t done, size_t total,
+    const struct dbrev_fleet_result *r)
+{
+	struct dbrev_buf b = { 0 };
+
+	(void)arg;
+	if (quiet && r->outcome != DBREV_FLEET_FAILED)
+		return;
+	dbrev_fleet_progress_line(&b, done, total, r, verbose);
+	fleet_print(stderr, &b);
+	dbrev_buf_free(&b);
+}
+
+/* The report lines (stdout) and the summary (stderr); the exit status. */
+static int
+fleet_report(const struct dbrev_fleet *f, const struct dbrev_fleet_result *r,
+    enum dbrev_fleet_verb v)
+{
+	struct dbrev_buf b = { 0 };
+	int status = dbrev_fleet_status(f, r);
+	size_t i;
+
+	if (v != DBREV_FLEET_UPGRADE)
+		for (i = 0; i < f->n; i++) {
+			if (!f->db[i].selected)
+				continue;
+			dbrev_fleet_report_line(&b, v, &r[i]);
+			fleet_print(stdout, &b);
+		}
+	if (!quiet || status != 0) {
+		dbrev_fleet_summary(&b, f, r, v);
+		fflush(stdout);
+		fleet_print(stderr, &b);
+	}
+	dbrev_buf_free(&b);
+	if (fflush(stdout) == EOF)
+		err(1, "stdout");
+	return status;
+}
+
+static void
+fleet_free_results(const struct dbrev_fleet *f, struct dbrev_fleet_result *r)
+{
+	size_t i;
+
+	for (i = 0; r != NULL && i < f->n; i++)
+		dbrev_fleet_result_free(&r[i]);
+	free(r);
+}
+
+/* Make is running us with -n: its recipes only show what they would do. */
+static int
+make_dry_run(void)
+{
+	const char *m = getenv("MAKEFLAGS");
+	size_t n;
+
+	if (m == NULL || *m == '-' || *m == ' ')
+		return 0;
+	n = strcspn(m, " ");
+	return memchr(m, 'n', n) != NULL;
+}
+
+/* One database of a make run: its result recorded, its line printed. */
+static void __attribute__((noreturn))
+fleet_one_of_run(const char *verb)
+{
+	struct dbrev_fleet_plan plan;
+	struct dbrev_fleet *f;
+	struct dbrev_fleet_db *db;
+	struct dbrev_fleet_result r;
+	struct dbrev_error e = { 0 };
+	enum dbrev_fleet_verb v;
+	size_t done;
+	int status;
+
+	if (dbrev_fleet_verb_parse(verb, &v) == -1)
+		usage_error("--run-dir --name NAME takes a verb (upgrade, "
+		    "current, status, check), not", verb);
+	if (dbrev_fleet_plan_read(fa.run_dir, &plan, &f, &e) == -1)
+		fail(&e);
+	if (plan.verb != v)
+		usage_error("this run's verb is another:",
+		    dbrev_fleet_verb_name(plan.verb));
+	if ((db = dbrev_fleet_find(f, fa.name)) == NULL || !db->selected)
+		usage_error("no database of this run is called", fa.name);
+	dbrev_fleet_one(db, v, &plan.opts, &r);
+	if (dbrev_fleet_record(fa.run_dir, &r, &done, &e) == -1)
+		fail(&e);
+	fleet_progress(NULL, done, plan.total, &r);
+	/* A failure stops make only where it must: a canary, or --stop. */
+	status = r.outcome == DBREV_FLEET_FAILED && (db->canary ||
+	    plan.opts.stop);
+	dbrev_fleet_result_free(&r);
+	dbrev_fleet_free(f);
+	dbrev_fleet_plan_free(&plan);
+	exit(status);
+}
+
+/* The end of a make run: the report, and the run directory removed. */
+static void __attribute__((noreturn))
+fleet_end_of_run(void)
+{
+	struct dbrev_fleet_plan plan;
+	struct dbrev_fleet *f;
+	struct dbrev_fleet_result *r;
+	struct dbrev_error e = { 0 };
+	int status = 0;
+
+	if (dbrev_fleet_plan_read(fa.run_dir, &plan, &f, &e) == -1)
+		fail(&e);
+	if (!make_dry_run()) {
+		dbrev_fleet_collect(fa.run_dir, f, &r);
+		if (plan.verb == DBREV_FLEET_UPGRADE)
+			dbrev_fleet_remember(f, r, &plan.opts);
+		status = fleet_report(f, r, plan.verb);
+		fleet_free_results(f, r);
+	}
+	dbrev_fleet_plan_remove(fa.run_dir);
+	dbrev_fleet_free(f);
+	dbrev_fleet_plan_free(&plan);
+	exit(status);
+}
+
+static void
+fleet_list(const struct dbrev_fleet *f, const struct dbrev_fleet_opts *fo)
+{
+	struct dbrev_fleet_result *known;
+	struct dbrev_buf b = { 0 };
+	size_t i;
+
+	if (fa.format != NULL && strcmp(fa.format, "make") == 0) {
+		/* Known ones (at head, from --state-dir) need no target. */
+		known = dbrev_xcalloc(f->n + 1, sizeof(*known));
+		for (i = 0; i < f->n; i++)
+			if (f->db[i].selected)
+				(void)dbrev_fleet_known(&f->db[i], fo, &known[i]);
+		dbrev_fleet_make(&b, f, known);
+		fputs(b.data, stdout);
+		fleet_free_results(f, known);
+	} else
+		for (i = 0; i < f->n; i++)
+			if (f->db[i].selected)
+				printf("%s\t%s%s%s\n", f->db[i].name,
+				    f->db[i].safe_url, f->db[i].table != NULL ?
+				    "\ttable=" : "", f->db[i].table != NULL ?
+				    f->db[i].table : "");
+	dbrev_buf_free(&b);
+	if (fflush(stdout) == EOF)
+		err(1, "stdout");
+}
+
+/* revapply --fleet FILE VERB [ARG]: never returns. */
+static void __attribute__((noreturn))
+fleet_main(const struct dbrev_apply_options *o, const char *state_dir,
+    const char *verb, const char *arg)
+{
+	struct dbrev_fleet_parse_opts po = { 0 };
+	struct dbrev_fleet_opts fo;
+	struct dbrev_fleet_result *r;
+	struct dbrev_fleet *f;
+	struct dbrev_buf text = { 0 };
+	struct dbrev_error e = { 0 };
+	enum dbrev_fleet_verb v;
+	char *run;
+	int status, plan = strcmp(verb, "plan") == 0;
+
+	signal(SIGINT, fleet_on_signal);
+	signal(SIGTERM, fleet_on_signal);
+	signal(SIGHUP, fleet_on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	if (fa.run_dir != NULL) {
+		if (fa.file != NULL || fa.cmd != NULL)
+			usage_error("--run-dir takes the fleet of its plan: no "
+			    "--fleet or --fleet-cmd", NULL);
+		if (strcmp(verb, "report") == 0 && arg == NULL && fa.name == NULL)
+			fleet_end_of_run();
+		if (fa.name == NULL || arg != NULL)
+			usage_error("--run-dir goes with --name NAME VERB, or "
+			    "report", NULL);
+		fleet_one_of_run(verb);
+	}
+	if (fa.file != NULL && fa.cmd != NULL)
+		usage_error("--fleet and --fleet-cmd: give one", NULL);
+	if (plan ? arg == NULL || dbrev_fleet_verb_parse(arg, &v) == -1 :
+	    arg != NULL || (strcmp(verb, "list") != 0 &&
+	    dbrev_fleet_verb_parse(verb, &v) == -1))
+		usage_error("with --fleet: upgrade, current, status, check, "
+		    "list or plan VERB, not", plan && arg != NULL ? arg : verb);
+	if (fa.format != NULL && (strcmp(verb, "list") != 0 ||
+	    strcmp(fa.format, "make") != 0))
+		usage_error("--format=make goes with list, not", fa.format);
+	po.table = o->table;
+	if ((fa.file != NULL ? dbrev_fleet_load(fa.file, &po, &f, &text, &e) :
+	    dbrev_fleet_load_cmd(fa.cmd, &po, &f, &text, &e)) == -1 ||
+	    dbrev_fleet_select(f, fa.name, fa.shard_k, fa.shard_n, fa.canary,
+	    &e) == -1)
+		fail(&e);
+	dbrev_fleet_opts_init(&fo);
+	fo.dir = o->dir;
+	fo.state_dir = state_dir;
+	fo.backup_dir = fa.backup_dir;
+	fo.backup_keep = fa.keep;
+	fo.lock_timeout = o->lock_timeout;
+	fo.jobs = fa.jobs;
+	fo.stop = fa.stop;
+	fo.on_result = fleet_progress;
+	if (strcmp(verb, "list") == 0) {
+		fleet_list(f, &fo);
+		status = 0;
+	} else if (plan) {
+		if (dbrev_fleet_plan(f, text.data != NULL ? text.data : "",
+		    text.len, v, &fo, &run, &e) == -1)
+			fail(&e);
+		printf("%s\n", run);
+		free(run);
+		status = fflush(stdout) == EOF;
+	} else {
+		if (dbrev_fleet_run(f, v, &fo, &r, &e) == -1) {
+			fleet_free_results(f, r);
+			fail(&e);
+		}
+		status = fleet_report(f, r, v);
+		fleet_free_results(f, r);
+	}
+	dbrev_buf_free(&text);
+	dbrev_fleet_free(f);
+	free(args);
+	free(rel);
+	exit(status);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -499,6 +818,17 @@ main(int argc, char *argv[])
 		{ "single-transaction",	no_argument,	   NULL, '1' },
 		{ "exit-code",		no_argument,	   NULL, 'E' },
 		{ "state-dir",		required_argument, NULL, 'Z' },
+		{ "fleet",		required_argument, NULL, 'F' },
+		{ "fleet-cmd",		required_argument, NULL, 'C' },
+		{ "name",		required_argument, NULL, 'N' },
+		{ "shard",		required_argument, NULL, 'K' },
+		{ "canary",		required_argument, NULL, 'Y' },
+		{ "stop",		no_argument,	   NULL, 'P' },
+		{ "jobs",		required_argument, NULL, 'J' },
+		{ "backup-dir",		required_argument, NULL, 'B' },
+		{ "backup-keep",	required_argument, NULL, 'k' },
+		{ "run-dir",		required_argument, NULL, 'R' },
+		{ "format",		required_argument, NULL, 'f' },
 		{ "help",		no_argument,	   NULL, 'h' },
 		{ "version",		no_argument,	   NULL, 'V' },
 		{ NULL,			0,		   NULL, 0 }
@@ -507,6 +837,7 @@ main(int argc, char *argv[])
 	const char *dialect = NULL, *verb, *arg1, *arg2, *state_dir = NULL;
 	char *end;
 	int c, sql = 0, nargs = 0, nrel = 0, i, n, exit_code = 0;
+	int url_given = 0;
 
 	dbrev_apply_options_init(&o);
 	if ((o.dir = getenv("DBREV_DIR")) == NULL || o.dir[0] == '\0')
@@ -530,6 +861,7 @@ main(int argc, char *argv[])
 			break;
 		case 'u':
 			o.url = optarg;
+			url_given = 1;
 			break;
 		case 'q':
 			quiet = 1;
@@ -567,6 +899,42 @@ main(int argc, char *argv[])
 		case 'Z':
 			state_dir = optarg;
 			break;
+		case 'F':
+			fa.file = optarg;
+			break;
+		case 'C':
+			fa.cmd = optarg;
+			break;
+		case 'N':
+			fa.name = optarg;
+			break;
+		case 'K':
+			fleet_shard(optarg);
+			break;
+		case 'Y':
+			fa.canary = optarg;
+			break;
+		case 'P':
+			fa.stop = 1;
+			break;
+		case 'J':
+			fa.jobs = fleet_number("bad --jobs (1 to 1024):",
+			    optarg, 1, 1024);
+			break;
+		case 'B':
+			fa.backup_dir = optarg;
+			break;
+		case 'k':
+			fa.keep = fleet_number("bad --backup-keep (1 to "
+			    "1000000):", optarg, 1, 1000000);
+			fa.have_keep = 1;
+			break;
+		case 'R':
+			fa.run_dir = optarg;
+			break;
+		case 'f':
+			fa.format = optarg;
+			break;
 		case 'h':
 			usage(stdout, 0);
 		case 'V':
@@ -588,6 +956,22 @@ main(int argc, char *argv[])
 		usage_error("too many arguments", NULL);
 	if (o.dir[0] == '\0')
 		usage_error("empty directory name for -d", NULL);
+	if (fa.file != NULL || fa.cmd != NULL || fa.run_dir != NULL) {
+		if (nrel > 0 || sql || exit_code || o.single_transaction ||
+		    url_given)
+			usage_error("with a fleet, the fleet names the databases "
+			    "(no -u) and a run is upgrade to head, current, "
+			    "status or check", NULL);
+		if (fa.have_keep && fa.backup_dir == NULL)
+			usage_error("--backup-keep goes with --backup-dir", NULL);
+		fleet_main(&o, state_dir, verb, arg1);
+	}
+	if (fa.name != NULL || fa.shard_n != 0 || fa.canary != NULL ||
+	    fa.stop || fa.jobs != 0 || fa.backup_dir != NULL ||
+	    fa.have_keep || fa.format != NULL)
+		usage_error("--name, --shard, --canary, --stop, --jobs, "
+		    "--backup-dir, --backup-keep and --format go with --fleet",
+		    NULL);
 
 	if (sql && strcmp(verb, "upgrade") != 0 &&
 	    strcmp(verb, "downgrade") != 0)
