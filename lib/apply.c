@@ -206,13 +206,14 @@ sqlite_file_missing(const char *url)
 }
 
 /*
- * Load, connect, lock and read the version table.  Without lock (only
- * looking), a SQLite file that does not exist is read as an empty
- * database, and not created: s->no_database is set, s->db stays NULL.
+ * Load, connect, (lock) and read the version table.  Unless `create`
+ * (only upgrade and stamp create a database), a SQLite file that does
+ * not exist is read as an empty database, and not created:
+ * s->no_database is set, s->db stays NULL.
  */
 static int
 session_start(struct session *s, const struct dbrev_apply_options *o,
-    unsigned flags, int lock, struct dbrev_error *err)
+    unsigned flags, int lock, int create, struct dbrev_error *err)
 {
 	memset(s, 0, sizeof(*s));
 	s->o = o;
@@ -220,7 +221,7 @@ session_start(struct session *s, const struct dbrev_apply_options *o,
 	if (load_graph(o, flags, &s->g, err) == -1)
 		return -1;
 	dbrev_revset_init(&s->applied, s->g);
-	if (!lock && sqlite_file_missing(o->url)) {
+	if (!create && sqlite_file_missing(o->url)) {
 		s->no_database = 1;
 		return 0;
 	}
@@ -295,6 +296,29 @@ report(const struct dbrev_apply_options *o, enum dbrev_direction dir,
 }
 
 /*
+ * Take back the in-progress mark of a transaction: none revision that
+ * failed having changed nothing: its row goes (upgrade) or is applied
+ * again (downgrade).  The driver's error is dropped: the mark stays.
+ */
+static int
+unmark(struct session *s, const struct dbrev_revision *r, int up)
+{
+	const struct dbrev_driver *d = s->drv;
+	struct dbrev_error ignore = { 0 };
+	int rc = -1;
+
+	if (d->begin(s->c, &ignore) == 0 &&
+	    (up ? d->table_delete(s->c, s->table, r->id, &ignore) :
+	    d->table_set_state(s->c, s->table, r->id, DBREV_ROW_APPLIED,
+	    &ignore)) == 0 && d->commit(s->c, &ignore) == 0)
+		rc = 0;
+	else
+		d->rollback(s->c, &ignore);
+	dbrev_error_clear(&ignore);
+	return rc;
+}
+
+/*
  * Run one revision.  In its own transaction unless `outer` (single
  * transaction) or the revision is transaction: none.  Returns 0 (done,
  * *skipped set when another runner had done it) or -1.
@@ -366,6 +390,14 @@ run_step(struct session *s, enum dbrev_direction dir,
 		int server_hint = e.hint != NULL;
 
 		sql_error(err, &e, r);
+		if (d->exec_kept != NULL && !d->exec_kept(s->c) &&
+		    unmark(s, r, up) == 0) {
+			dbrev_error_set(err, DBREV_ERR_RUNTIME, path_of(r), 0,
+			    NULL, "revision '%s' was rolled back whole (it "
+			    "changed nothing outside its own transaction): the "
+			    "database is as before it", r->id);
+			return -1;
+		}
 		if (server_hint)
 			dbrev_error_set(err, DBREV_ERR_RUNTIME, path_of(r), 0,
 			    NULL, "revision '%s' is left in progress", r->id);
@@ -403,6 +435,35 @@ fail:
 	return -1;
 }
 
+/*
+ * --single-transaction failed after reporting steps [0, done): they were
+ * rolled back with it.  Say so, and put the applied set back as before.
+ */
+static void
+undone(struct session *s, const char *before, const struct dbrev_plan *plan,
+    size_t done, enum dbrev_direction dir, struct dbrev_apply_result *res,
+    struct dbrev_error *err)
+{
+	struct dbrev_buf ids = { 0 };
+	size_t i;
+
+	memcpy(s->applied.in, before, s->applied.n);
+	res->napplied = res->nskipped = 0;
+	if (done == 0)
+		return;
+	for (i = 0; i < done && i < 10; i++)
+		dbrev_buf_printf(&ids, "%s%s", i ? ", " : "",
+		    dbrev_graph_at(s->g, plan->steps[i])->id);
+	if (done > 10)
+		dbrev_buf_puts(&ids, ", ...");
+	dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+	    "--single-transaction: the %s of the %zu revision%s reported "
+	    "before it (%s) %s rolled back with it: the database is as "
+	    "before the run", dir == DBREV_UPGRADE ? "upgrade" : "downgrade",
+	    done, done == 1 ? "" : "s", ids.data, done == 1 ? "was" : "were");
+	dbrev_buf_free(&ids);
+}
+
 int
 dbrev_apply_run(const struct dbrev_apply_options *o, enum dbrev_direction dir,
     const char *target, struct dbrev_apply_result *res,
@@ -412,12 +473,14 @@ dbrev_apply_run(const struct dbrev_apply_options *o, enum dbrev_direction dir,
 	struct dbrev_plan plan = { 0 };
 	const struct dbrev_revision *r;
 	double t0 = dbrev_now_ms(), t;
+	char *before = NULL;
 	size_t i;
 	int rc = -1, skipped, outer = o->single_transaction;
 
 	memset(res, 0, sizeof(*res));
-	if (session_start(&s, o, 0, 1, err) == -1)
+	if (session_start(&s, o, 0, 1, dir == DBREV_UPGRADE, err) == -1)
 		goto out;
+	res->no_database = s.no_database;
 	if (check_rows(o, s.g, s.rows, s.nrows, &s.applied, err) == -1)
 		goto out;
 	if (dbrev_graph_plan(s.g, &s.applied, dir, target, &plan, err) == -1)
@@ -439,6 +502,10 @@ dbrev_apply_run(const struct dbrev_apply_options *o, enum dbrev_direction dir,
 		goto out;
 	if (outer && plan.nsteps > 0 && s.drv->begin(s.c, err) == -1)
 		goto out;
+	if (outer) {
+		before = dbrev_xmalloc(s.applied.n + 1);
+		memcpy(before, s.applied.in, s.applied.n);
+	}
 	for (i = 0; i < plan.nsteps; i++) {
 		r = dbrev_graph_at(s.g, plan.steps[i]);
 		t = dbrev_now_ms();
@@ -448,7 +515,7 @@ dbrev_apply_run(const struct dbrev_apply_options *o, enum dbrev_direction dir,
 
 				s.drv->rollback(s.c, &ignore);
 				dbrev_error_clear(&ignore);
-				res->napplied = 0;
+				undone(&s, before, &plan, i, dir, res, err);
 			}
 			goto out;
 		}
@@ -460,7 +527,7 @@ dbrev_apply_run(const struct dbrev_apply_options *o, enum dbrev_direction dir,
 		report(o, dir, r, dbrev_now_ms() - t, skipped);
 	}
 	if (outer && plan.nsteps > 0 && s.drv->commit(s.c, err) == -1) {
-		res->napplied = 0;
+		undone(&s, before, &plan, plan.nsteps, dir, res, err);
 		goto out;
 	}
 	rc = 0;
@@ -468,6 +535,7 @@ out:
 	if (s.g != NULL)
 		set_current(s.g, &s.applied, res);
 	res->ms = dbrev_now_ms() - t0;
+	free(before);
 	dbrev_plan_free(&plan);
 	session_end(&s);
 	scrub(o->url, err);
@@ -488,7 +556,7 @@ dbrev_apply_stamp(const struct dbrev_apply_options *o, const char *target,
 	int rc = -1, ok;
 
 	memset(res, 0, sizeof(*res));
-	if (session_start(&s, o, DBREV_PARSE_HEADER_ONLY, 1, err) == -1)
+	if (session_start(&s, o, DBREV_PARSE_HEADER_ONLY, 1, 1, err) == -1)
 		goto out;
 	dbrev_revset_init(&want, s.g);
 	if (dbrev_graph_closure(s.g, target, &want, err) == -1)
@@ -557,8 +625,17 @@ dbrev_apply_resolve(const struct dbrev_apply_options *o, const char *rev,
 	long k;
 	int rc = -1, found = 0;
 
-	if (session_start(&s, o, DBREV_PARSE_HEADER_ONLY, 1, err) == -1)
+	if (session_start(&s, o, DBREV_PARSE_HEADER_ONLY, 1, 0, err) == -1)
 		goto out;
+	if (s.no_database) {
+		char *path = dbrev_url_sqlite_path(o->url, err);
+
+		dbrev_error_set(err, DBREV_ERR_INPUT, path, 0, "check the "
+		    "URL (--url or DATABASE_URL)", "no such SQLite database: "
+		    "there is no row to resolve");
+		free(path);
+		goto out;
+	}
 	/* An exact row id first: it may name a file that is gone. */
 	for (i = 0; i < s.nrows; i++)
 		if (strcmp(s.rows[i].revision, rev) == 0)
@@ -623,7 +700,7 @@ dbrev_apply_status(const struct dbrev_apply_options *o, struct dbrev_status *st,
 	int rc = -1;
 
 	memset(st, 0, sizeof(*st));
-	if (session_start(&s, o, DBREV_PARSE_HEADER_ONLY, 0, err) == -1)
+	if (session_start(&s, o, DBREV_PARSE_HEADER_ONLY, 0, 0, err) == -1)
 		goto out;
 	n = dbrev_graph_count(s.g);
 	st->in_progress = dbrev_xcalloc(n + 1, 1);
@@ -703,20 +780,6 @@ script_comment(struct dbrev_buf *out, enum dbrev_direction dir,
 	dbrev_buf_printf(out, ", %s (%s)\n", r->message, path_of(r));
 }
 
-/* Append SQL text, ending it with a newline. */
-static void
-script_sql(struct dbrev_buf *out, const char *sql)
-{
-	size_t n;
-
-	if (sql == NULL)
-		return;
-	n = strlen(sql);
-	dbrev_buf_add(out, sql, n);
-	if (n > 0 && sql[n - 1] != '\n')
-		dbrev_buf_puts(out, "\n");
-}
-
 int
 dbrev_apply_sql(const struct dbrev_apply_options *o, enum dbrev_dialect dia,
     enum dbrev_direction dir, const char *from, const char *to,
@@ -727,7 +790,7 @@ dbrev_apply_sql(const struct dbrev_apply_options *o, enum dbrev_dialect dia,
 	struct dbrev_graph *g = NULL;
 	struct dbrev_revset applied = { 0 };
 	struct dbrev_plan plan = { 0 };
-	const char *table = table_of(o);
+	const char *table = table_of(o), *sql;
 	int rc = -1, outer = o->single_transaction, tx;
 	size_t i;
 
@@ -779,14 +842,18 @@ dbrev_apply_sql(const struct dbrev_apply_options *o, enum dbrev_dialect dia,
 	for (i = 0; i < plan.nsteps; i++) {
 		r = dbrev_graph_at(g, plan.steps[i]);
 		tx = r->transactional && !outer;
+		sql = dir == DBREV_UPGRADE ? r->upgrade : r->downgrade;
 		script_comment(out, dir, r);
 		if (tx)
 			dbrev_buf_puts(out, "BEGIN;\n");
-		script_sql(out, dir == DBREV_UPGRADE ? r->upgrade :
-		    r->downgrade);
-		/* As online: a revision's SETs end with it. */
-		if (dia == DBREV_DIALECT_POSTGRES)
-			dbrev_buf_puts(out, "RESET ALL;\n");
+		/* Refused as online, or terminated for what follows. */
+		if (d->script_sql(out, sql != NULL ? sql : "", path_of(r),
+		    dir == DBREV_UPGRADE ? r->upgrade_line : r->downgrade_line,
+		    r->transactional || outer, err) == -1)
+			goto out;
+		/* As online: what a revision sets in the session ends with it. */
+		if (d->script_reset != NULL)
+			d->script_reset(out, sql);
 		if (dir == DBREV_UPGRADE)
 			d->script_insert(out, table, r->id, r->checksum);
 		else

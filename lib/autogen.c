@@ -23,7 +23,7 @@
 #include "dbrev/schema.h"
 #include "dbrev/url.h"
 #include "dbrev/util.h"
-#include "schema/sqlite_text.h"
+#include "db/sqlite/text.h"
 
 /*
  * PostgreSQL (issue 7) plugs in here: once dbrev/schema_postgres.h

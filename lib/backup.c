@@ -1,7 +1,7 @@
 /*
  * backup.c - backups: names, listing, retention, atomic writing, and
  * the take / verify / restore operations that dispatch on the kind of
- * database (backup_sqlite.c, backup_postgres.c).
+ * database (lib/db/sqlite/backup.c, lib/db/postgres/backup.c).
  */
 #include <sys/stat.h>
 

@@ -505,8 +505,12 @@ dbrev_graph_load(const char *dir, unsigned flags, struct dbrev_graph **out,
 	for (i = 0; i < nnames; i++) {
 		path.len = base;
 		dbrev_buf_puts(&path, names[i]);
-		/* One buffer for every file: no allocation per read. */
-		if (dbrev_read_file(path.data, &text, err) == -1) {
+		/*
+		 * One buffer for every file: no allocation per read.  A
+		 * FIFO or device is refused, not read (no hang).
+		 */
+		if (dbrev_read_regular_file(path.data, DBREV_REVISION_MAX,
+		    &text, err) == -1) {
 			bad = 1;
 			continue;
 		}

@@ -160,42 +160,119 @@ read_source(struct dbrev_import_source *src, const char *path,
 	return 0;
 }
 
-/* Read the files of dir (rel below the source) that k wants. */
+/* The directories from the source down to the one being read. */
+struct ancestors {
+	dev_t	dev[DBREV_IMPORT_MAX_DEPTH + 2];
+	ino_t	ino[DBREV_IMPORT_MAX_DEPTH + 2];
+	size_t	n;
+};
+
+/* Whether st is one of the directories being read (a link loop). */
 static int
-load_dir(const struct dbrev_import_kind *k, const char *top, const char *rel,
-    int depth, struct dbrev_import_source *src, struct dbrev_error *err)
+is_ancestor(const struct ancestors *a, const struct stat *st)
 {
-	char *dir = *rel ? join(top, rel) : dbrev_xstrdup(top), *path, *r;
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		if (a->dev[i] == st->st_dev && a->ino[i] == st->st_ino)
+			return 1;
+	return 0;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names in dir that are not hidden, sorted; NULL (err set) on error. */
+static char **
+list_dir(const char *dir, size_t *np, struct dbrev_error *err)
+{
 	struct dirent *de;
-	struct stat st;
+	char **v = NULL;
+	size_t n = 0;
 	DIR *d;
-	int rc = 0;
 
 	if ((d = opendir(dir)) == NULL) {
-		rc = dbrev_error_set(err, DBREV_ERR_INPUT, dir, 0, NULL,
+		dbrev_error_set(err, DBREV_ERR_INPUT, dir, 0, NULL,
 		    "cannot read directory: %s", strerror(errno));
-		free(dir);
-		return rc;
+		return NULL;
 	}
-	while (rc == 0 && (de = readdir(d)) != NULL) {
+	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;	/* hidden, . and .. */
-		path = join(dir, de->d_name);
-		r = *rel ? join(rel, de->d_name) : dbrev_xstrdup(de->d_name);
-		if (stat(path, &st) == -1)
+		if ((n & (n - 1)) == 0)
+			v = dbrev_xrealloc(v, (n ? 2 * n : 1) * sizeof(*v));
+		v[n++] = dbrev_xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (n > 0)
+		qsort(v, n, sizeof(*v), name_cmp);
+	*np = n;
+	return v != NULL ? v : dbrev_xcalloc(1, sizeof(*v));
+}
+
+/* How many entries dir holds besides . and .. (0 when unreadable). */
+static size_t
+count_entries(const char *dir)
+{
+	struct dirent *de;
+	size_t n = 0;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+/*
+ * Read the files of dir (rel below the source) that k wants, in name
+ * order.  A symbolic link to dir itself or to a directory above it is
+ * a loop and is not followed.
+ */
+static int
+load_dir(const struct dbrev_import_kind *k, const char *top, const char *rel,
+    int depth, struct ancestors *an, struct dbrev_import_source *src,
+    struct dbrev_error *err)
+{
+	char *dir = *rel ? join(top, rel) : dbrev_xstrdup(top), *path, *r;
+	char **names;
+	struct stat st;
+	size_t n, i;
+	int rc = 0;
+
+	if ((names = list_dir(dir, &n, err)) == NULL) {
+		free(dir);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		path = join(dir, names[i]);
+		r = *rel ? join(rel, names[i]) : dbrev_xstrdup(names[i]);
+		if (rc != 0 || stat(path, &st) == -1)
 			;	/* a dangling link: nothing to read */
-		else if (S_ISDIR(st.st_mode)) {
+		else if (S_ISDIR(st.st_mode) && !is_ancestor(an, &st)) {
 			if (k->wants(r, 1))
 				add_file(src, dbrev_xstrdup(path),
-				    dbrev_xstrdup(r), NULL, 0);
-			if (depth < k->depth)
-				rc = load_dir(k, top, r, depth + 1, src, err);
+				    dbrev_xstrdup(r), NULL, count_entries(path));
+			if (depth < k->depth) {
+				an->dev[an->n] = st.st_dev;
+				an->ino[an->n++] = st.st_ino;
+				rc = load_dir(k, top, r, depth + 1, an, src,
+				    err);
+				an->n--;
+			}
 		} else if (S_ISREG(st.st_mode) && k->wants(r, 0))
 			rc = read_source(src, path, r, err);
 		free(path);
 		free(r);
+		free(names[i]);
 	}
-	closedir(d);
+	free(names);
 	free(dir);
 	return rc;
 }
@@ -212,6 +289,7 @@ dbrev_import_load(const char *kind, const char *const *paths, size_t npaths,
     struct dbrev_import_source *src, struct dbrev_error *err)
 {
 	const struct dbrev_import_kind *k;
+	struct ancestors an;
 	struct stat st;
 	size_t i;
 
@@ -221,10 +299,10 @@ dbrev_import_load(const char *kind, const char *const *paths, size_t npaths,
 	src->kind = dbrev_xstrdup(k->name);
 	if (k->wants == NULL) {
 		/* Files given one by one, kept in the order given. */
-		if (npaths < 1 || npaths > 2)
+		if (npaths < 1)
 			return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
-			    "give UPGRADE.sql [DOWNGRADE.sql]", "%s takes one "
-			    "or two script files", k->name);
+			    "give UPGRADE.sql [DOWNGRADE.sql ...]", "%s takes "
+			    "an upgrade script and downgrade scripts", k->name);
 		for (i = 0; i < npaths; i++)
 			if (read_source(src, paths[i], imp_base(paths[i]),
 			    err) == -1)
@@ -246,7 +324,10 @@ dbrev_import_load(const char *kind, const char *const *paths, size_t npaths,
 		    "migrations (%s)", k->name, k->where);
 		goto fail;
 	}
-	if (load_dir(k, paths[0], "", 0, src, err) == -1)
+	an.dev[0] = st.st_dev;
+	an.ino[0] = st.st_ino;
+	an.n = 1;
+	if (load_dir(k, paths[0], "", 0, &an, src, err) == -1)
 		goto fail;
 	if (src->nfiles > 0)
 		qsort(src->files, src->nfiles, sizeof(*src->files), file_cmp);
@@ -356,10 +437,11 @@ check_section(const char *text, const char *path, unsigned first,
     struct dbrev_error *err)
 {
 	struct imp_line l;
+	size_t len = strlen(text);
 	const char *m;
 
 	imp_line_init(&l);
-	while (imp_line_next(text, strlen(text), &l))
+	while (imp_line_next(text, len, &l))
 		if ((m = marker(l.s, l.len)) != NULL)
 			return dbrev_error_set(err, DBREV_ERR_INPUT, path,
 			    first + l.no - 1, "reword the comment (dbrev would "

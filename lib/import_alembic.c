@@ -1,7 +1,9 @@
 /*
  * import_alembic.c - Alembic's offline scripts: what `alembic upgrade
- * base:head --sql` prints (files[0]) and, optionally, what `alembic
- * downgrade head:base --sql` prints (files[1]).
+ * base:heads --sql` prints (files[0]) and what `alembic downgrade
+ * HEAD:base --sql` prints (files[1] on, one per head: Alembic refuses
+ * heads:base).  A revision downgraded in several must be downgraded
+ * the same in each.
  *
  * "-- Running upgrade A, B -> X" starts revision X, whose parents are A
  * and B (none after an empty left side): Alembic's ids, branches and
@@ -27,36 +29,64 @@
 
 enum kind { S_USER, S_BEGIN, S_COMMIT, S_VERSION };
 
-/* The table name after `n` keywords of statement words w, unquoted. */
+#define NWORDS	12	/* enough for CREATE TABLE IF NOT EXISTS s.t ( x */
+
+/* Past "IF [NOT] EXISTS" at word i of w, if it stands there. */
+static size_t
+past_if(const char **w, const size_t *wl, size_t nw, size_t i)
+{
+	if (i < nw && imp_word_is(w[i], wl[i], "IF")) {
+		i++;
+		if (i < nw && imp_word_is(w[i], wl[i], "NOT"))
+			i++;
+		if (i < nw && imp_word_is(w[i], wl[i], "EXISTS"))
+			i++;
+	}
+	return i;
+}
+
+/*
+ * The table name starting at word i (schema.table: the last part),
+ * unquoted, as [*s, *s + *len); returns the index of the word after
+ * it, or 0 when there is none.
+ */
+static size_t
+table_at(const char **w, const size_t *wl, size_t nw, size_t i,
+    const char **s, size_t *len)
+{
+	if (i >= nw)
+		return 0;
+	while (i + 2 < nw && wl[i + 1] == 1 && *w[i + 1] == '.')
+		i += 2;
+	*s = w[i];
+	*len = wl[i];
+	if (*len >= 2 && (**s == '"' || **s == '`' || **s == '[')) {
+		(*s)++;
+		*len -= 2;
+	}
+	return i + 1;
+}
+
+/* Whether the table name at word i is `table`. */
 static int
-table_is(const char **w, const size_t *wl, size_t nw, size_t n,
+table_is(const char **w, const size_t *wl, size_t nw, size_t i,
     const char *table)
 {
 	const char *s;
-	size_t len, i = n;
+	size_t len;
 
-	if (nw <= i)
-		return 0;
-	/* schema.table: the last part counts. */
-	while (i + 2 < nw && wl[i + 1] == 1 && *w[i + 1] == '.')
-		i += 2;
-	s = w[i];
-	len = wl[i];
-	if (len >= 2 && (*s == '"' || *s == '`' || *s == '[')) {
-		s++;
-		len -= 2;
-	}
-	return imp_word_is(s, len, table);
+	return table_at(w, wl, nw, i, &s, &len) != 0 &&
+	    imp_word_is(s, len, table);
 }
 
 /* What statement [s, e) is to Alembic. */
 static enum kind
 classify(const char *s, const char *e, const char *table)
 {
-	const char *w[8];
-	size_t wl[8], n;
+	const char *w[NWORDS];
+	size_t wl[NWORDS], n;
 
-	n = imp_words(s, e, w, wl, 8);
+	n = imp_words(s, e, w, wl, NWORDS);
 	if (n == 0)
 		return S_USER;
 	if (n <= 2 && (n == 1 || *w[1] == ';')) {
@@ -68,10 +98,12 @@ classify(const char *s, const char *e, const char *table)
 	if (n >= 3 && ((imp_word_is(w[0], wl[0], "INSERT") &&
 	    imp_word_is(w[1], wl[1], "INTO")) ||
 	    (imp_word_is(w[0], wl[0], "DELETE") &&
-	    imp_word_is(w[1], wl[1], "FROM")) ||
-	    ((imp_word_is(w[0], wl[0], "CREATE") ||
+	    imp_word_is(w[1], wl[1], "FROM"))) && table_is(w, wl, n, 2, table))
+		return S_VERSION;
+	if (n >= 3 && (imp_word_is(w[0], wl[0], "CREATE") ||
 	    imp_word_is(w[0], wl[0], "DROP")) &&
-	    imp_word_is(w[1], wl[1], "TABLE"))) && table_is(w, wl, n, 2, table))
+	    imp_word_is(w[1], wl[1], "TABLE") &&
+	    table_is(w, wl, n, past_if(w, wl, n, 2), table))
 		return S_VERSION;
 	if (n >= 2 && imp_word_is(w[0], wl[0], "UPDATE") &&
 	    table_is(w, wl, n, 1, table))
@@ -79,24 +111,35 @@ classify(const char *s, const char *e, const char *table)
 	return S_USER;
 }
 
-/* The version table: the one the preamble creates with version_num. */
+/*
+ * The version table: the one the preamble creates with a version_num
+ * column, or (for a script that starts partway, without the CREATE)
+ * the one a statement inserts or updates version_num in.
+ */
 static char *
 version_table(const char *sql, size_t len)
 {
-	const char *w[8];
-	size_t wl[8], n, pos = 0, s, e, i;
+	const char *w[NWORDS], *t;
+	size_t wl[NWORDS], n, pos = 0, s, e, i, tl;
 
 	while (imp_stmt(sql, len, &pos, &s, &e)) {
-		n = imp_words(sql + s, sql + e, w, wl, 8);
-		if (n < 4 || !imp_word_is(w[0], wl[0], "CREATE") ||
-		    !imp_word_is(w[1], wl[1], "TABLE") ||
-		    memmem(sql + s, e - s, "version_num", 11) == NULL)
-			continue;
-		for (i = 2; i + 2 < n && wl[i + 1] == 1 && *w[i + 1] == '.'; )
-			i += 2;
-		if (wl[i] >= 2 && (*w[i] == '"' || *w[i] == '`'))
-			return dbrev_xstrndup(w[i] + 1, wl[i] - 2);
-		return dbrev_xstrndup(w[i], wl[i]);
+		n = imp_words(sql + s, sql + e, w, wl, NWORDS);
+		i = 0;
+		if (n >= 4 && imp_word_is(w[0], wl[0], "CREATE") &&
+		    imp_word_is(w[1], wl[1], "TABLE") &&
+		    memmem(sql + s, e - s, "version_num", 11) != NULL)
+			i = table_at(w, wl, n, past_if(w, wl, n, 2), &t, &tl);
+		else if (n >= 5 && imp_word_is(w[0], wl[0], "INSERT") &&
+		    imp_word_is(w[1], wl[1], "INTO") &&
+		    (i = table_at(w, wl, n, 2, &t, &tl)) != 0)
+			i = i + 1 < n && *w[i] == '(' &&
+			    imp_word_is(w[i + 1], wl[i + 1], "version_num") ? i : 0;
+		else if (n >= 4 && imp_word_is(w[0], wl[0], "UPDATE") &&
+		    (i = table_at(w, wl, n, 1, &t, &tl)) != 0)
+			i = i + 1 < n && imp_word_is(w[i], wl[i], "SET") &&
+			    imp_word_is(w[i + 1], wl[i + 1], "version_num") ? i : 0;
+		if (i != 0)
+			return dbrev_xstrndup(t, tl);
 	}
 	return dbrev_xstrdup("alembic_version");
 }
@@ -144,7 +187,39 @@ struct chunk {
 	struct dbrev_buf		 out;
 	unsigned			 out_line;
 	int				 autocommit;
+	/* The versions its version statements replace or delete, each
+	 * followed by a NUL. */
+	struct dbrev_buf		 gone;
 };
+
+/*
+ * The version a DELETE or UPDATE of the version table replaces: the
+ * last "version_num = 'X'" of [s, e) (the WHERE clause), added to gone.
+ */
+static void
+replaced(const char *s, const char *e, struct dbrev_buf *gone)
+{
+	const char *p = NULL, *q = s, *v, *end;
+
+	while ((q = memmem(q, (size_t)(e - q), "version_num", 11)) != NULL) {
+		p = q;
+		q += 11;
+	}
+	if (p == NULL)
+		return;
+	for (v = p + 11; v < e && (*v == ' ' || *v == '\t' || *v == '\n' ||
+	    *v == '\r'); v++)
+		;
+	if (v >= e || *v++ != '=')
+		return;
+	while (v < e && (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r'))
+		v++;
+	if (v >= e || *v++ != '\'' ||
+	    (end = memchr(v, '\'', (size_t)(e - v))) == NULL)
+		return;
+	dbrev_buf_add(gone, v, (size_t)(end - v));
+	dbrev_buf_add(gone, "", 1);
+}
 
 /*
  * Copy the chunk without Alembic's statements into c->out.  In the
@@ -160,6 +235,7 @@ filter(struct chunk *c, const char *table, int preamble,
 	enum kind k;
 
 	dbrev_buf_reset(&c->out);
+	dbrev_buf_reset(&c->gone);
 	while (imp_stmt(t, len, &pos, &s, &e)) {
 		k = classify(t + s, t + e, table);
 		if (k == S_USER) {
@@ -174,6 +250,9 @@ filter(struct chunk *c, const char *table, int preamble,
 			continue;
 		}
 		committed |= k == S_COMMIT;
+		if (k == S_VERSION && (imp_word_is(t + s, 6, "DELETE") ||
+		    imp_word_is(t + s, 6, "UPDATE")))
+			replaced(t + s, t + e, &c->gone);
 		/* Its whole line when nothing else stands on it. */
 		a = line_start(t, s);
 		own = a >= from && imp_blank(t + a, s - a);
@@ -233,8 +312,12 @@ markers(const struct dbrev_import_file *f, size_t **at, unsigned **no)
 	while (imp_line_next(f->text, f->len, &l)) {
 		if (l.len < 11 || memcmp(l.s, "-- Running ", 11) != 0)
 			continue;
-		*at = dbrev_xrealloc(*at, (n + 1) * sizeof(**at));
-		*no = dbrev_xrealloc(*no, (n + 1) * sizeof(**no));
+		if ((n & (n - 1)) == 0) {
+			*at = dbrev_xrealloc(*at, (n ? 2 * n : 1) *
+			    sizeof(**at));
+			*no = dbrev_xrealloc(*no, (n ? 2 * n : 1) *
+			    sizeof(**no));
+		}
 		(*at)[n] = l.off;
 		(*no)[n++] = l.no;
 	}
@@ -262,7 +345,8 @@ marker_sides(const char *s, size_t len, const char *mark, char **left,
 		else
 			return -1;
 	}
-	for (p = s + m; p < arrow && *p == ' '; p++)
+	/* "upgrade -> X" (one blank) has its arrow inside the mark. */
+	for (p = arrow < s + m ? arrow : s + m; p < arrow && *p == ' '; p++)
 		;
 	*left = dbrev_xstrndup(p, (size_t)(arrow - p));
 	p = arrow + 3;
@@ -313,23 +397,36 @@ bad:
 	return -1;
 }
 
-/* The downgrade chunk c of revision `version`. */
+/* The downgrade chunk c of revision `version`; ix: the upgrades' versions. */
 static int
 add_down(const struct chunk *c, const char *version, unsigned line,
-    struct dbrev_import_list *out, struct dbrev_error *err)
+    const struct imp_index *ix, struct dbrev_import_list *out,
+    struct dbrev_error *err)
 {
 	struct dbrev_import_rev *r;
-	size_t k;
+	long v = imp_index_before(ix, version, strlen(version), (size_t)-1);
+	size_t k = v < 0 ? out->n : (size_t)v;
 
-	for (k = 0; k < out->n; k++)
-		if (strcmp(out->revs[k].version, version) == 0)
-			break;
-	if (k == out->n || out->revs[k].down != NULL)
+	if (k == out->n || (out->revs[k].down != NULL &&
+	    strcmp(out->revs[k].down_path, c->f->path) == 0))
 		return dbrev_error_set(err, DBREV_ERR_INPUT, c->f->path, line,
-		    "give the two scripts of one history, each generated once",
+		    "give the scripts of one history, each generated once",
 		    "revision %s is %s", version, k == out->n ?
 		    "not in the upgrade script" : "downgraded twice");
 	r = &out->revs[k];
+	if (r->down != NULL) {
+		/* Also in an earlier downgrade script (of another head). */
+		if (strlen(r->down) == c->out.len && memcmp(r->down,
+		    c->out.len > 0 ? c->out.data : "", c->out.len) == 0) {
+			if (c->autocommit)
+				r->transactional = 0;
+			return 0;
+		}
+		return dbrev_error_set(err, DBREV_ERR_INPUT, c->f->path, line,
+		    "give the scripts of one history, each generated once",
+		    "revision %s is downgraded otherwise in %s", version,
+		    r->down_path);
+	}
 	imp_set_down(r, c->f, c->out.data != NULL ? c->out.data : "",
 	    c->out.len, c->out_line);
 	if (c->autocommit)
@@ -337,11 +434,47 @@ add_down(const struct chunk *c, const char *version, unsigned line,
 	return 0;
 }
 
-/* One script's revisions: upgrades (down == 0) into out, or downgrades. */
-static int
-script(const struct dbrev_import_file *f, const char *table, int down,
-    struct dbrev_import_list *out, struct dbrev_error *err)
+/*
+ * Alembic's depends_on, where the script shows it: a version the step
+ * replaces in the version table that is not a parent (the step runs
+ * after a head of another branch that it depends on, and absorbs it).
+ */
+static void
+depends_of(const struct chunk *c, struct dbrev_import_rev *r)
 {
+	char id[DBREV_ID_MAX + 1];
+	const char *v;
+	size_t i;
+
+	for (v = c->gone.data; v != NULL && v < c->gone.data + c->gone.len;
+	    v += strlen(v) + 1) {
+		dbrev_import_id(v, id);
+		for (i = 0; i < r->nparents; i++)
+			if (strcmp(r->parents[i], id) == 0)
+				break;
+		if (i < r->nparents || strcmp(r->id, id) == 0)
+			continue;
+		for (i = 0; i < r->ndepends; i++)
+			if (strcmp(r->depends[i], id) == 0)
+				break;
+		if (i < r->ndepends)
+			continue;
+		r->depends = dbrev_xrealloc(r->depends,
+		    (r->ndepends + 1) * sizeof(char *));
+		r->depends[r->ndepends++] = dbrev_xstrdup(id);
+	}
+}
+
+/*
+ * One script's revisions: upgrades into out (ix NULL), or downgrades of
+ * those (ix: an index of their versions).
+ */
+static int
+script(const struct dbrev_import_file *f, const char *table,
+    const struct imp_index *ix, struct dbrev_import_list *out,
+    struct dbrev_error *err)
+{
+	int down = ix != NULL;
 	const char *mark = down ? MARK_DOWN : MARK_UP;
 	struct chunk c = { 0 };
 	struct dbrev_import_rev *r;
@@ -389,7 +522,7 @@ script(const struct dbrev_import_file *f, const char *table, int down,
 		}
 		trim(&c);
 		if (down)
-			rc = add_down(&c, left, no[i], out, err);
+			rc = add_down(&c, left, no[i], ix, out, err);
 		else {
 			r = imp_add(out);
 			r->version = dbrev_xstrdup(right);
@@ -408,6 +541,7 @@ script(const struct dbrev_import_file *f, const char *table, int down,
 			r->parents = ids;
 			r->nparents = (size_t)nids;
 			ids = NULL;
+			depends_of(&c, r);
 		}
 		for (k = 0; ids != NULL && k < (size_t)nids; k++)
 			free(ids[k]);
@@ -419,6 +553,7 @@ script(const struct dbrev_import_file *f, const char *table, int down,
 	free(at);
 	free(no);
 	dbrev_buf_free(&c.out);
+	dbrev_buf_free(&c.gone);
 	return rc;
 }
 
@@ -426,16 +561,24 @@ static int
 parse(const struct dbrev_import_source *src, struct dbrev_import_list *out,
     struct dbrev_error *err)
 {
+	struct imp_index ix = { 0 };
 	char *table;
+	size_t k;
 	int rc;
 
 	if (src->nfiles < 1 || src->files[0].text == NULL)
 		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
 		    "give UPGRADE.sql [DOWNGRADE.sql]", "no upgrade script");
 	table = version_table(src->files[0].text, src->files[0].len);
-	rc = script(&src->files[0], table, 0, out, err);
-	if (rc == 0 && src->nfiles > 1 && src->files[1].text != NULL)
-		rc = script(&src->files[1], table, 1, out, err);
+	rc = script(&src->files[0], table, NULL, out, err);
+	for (k = 0; k < out->n; k++)
+		imp_index_add(&ix, out->revs[k].version,
+		    strlen(out->revs[k].version), k);
+	imp_index_sort(&ix);
+	for (k = 1; rc == 0 && k < src->nfiles; k++)
+		if (src->files[k].text != NULL)
+			rc = script(&src->files[k], table, &ix, out, err);
+	imp_index_free(&ix);
 	free(table);
 	return rc;
 }

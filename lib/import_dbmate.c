@@ -1,5 +1,6 @@
 /*
- * import_dbmate.c - dbmate's migrations: DIR/<digits><anything>.sql,
+ * import_dbmate.c - dbmate's migrations: DIR/<digits><anything>.sql
+ * (no line break in the name: dbmate's pattern does not match it),
  * applied in file name order (byte order, as dbmate sorts them), the
  * version being the leading digits.  A file holds "-- migrate:up" and
  * usually "-- migrate:down" lines; "transaction:false" after either
@@ -12,13 +13,14 @@
 #include "dbrev/util.h"
 #include "import_kind.h"
 
+/* dbmate's ^(\d+).*\.sql$, whose '.' matches no line break. */
 static int
 wants(const char *rel, int is_dir)
 {
 	size_t n = strlen(rel);
 
 	return !is_dir && isdigit((unsigned char)rel[0]) && n > 4 &&
-	    strcmp(rel + n - 4, ".sql") == 0;
+	    strcmp(rel + n - 4, ".sql") == 0 && strchr(rel, '\n') == NULL;
 }
 
 enum directive { D_NONE, D_UP, D_DOWN };

@@ -3,8 +3,10 @@
  * up.sql, optionally down.sql and metadata.toml.  The version is the
  * directory name up to its first '_' without its dashes (2015-12-09-
  * 135212 is 20151209135212, as __diesel_schema_migrations records it);
- * diesel applies them in version order, compared as strings.  Every
- * directory must hold up.sql (diesel refuses the source otherwise).  A
+ * diesel applies them in version order, compared as strings.  An empty
+ * directory is skipped, as by diesel (a checkout of another branch
+ * leaves them behind); any other must hold up.sql (diesel refuses the
+ * source otherwise).  A
  * down.sql that is missing or empty (diesel refuses to run an empty
  * one) makes the revision irreversible.  metadata.toml's
  * run_in_transaction = false makes it "transaction: none"; as in
@@ -157,8 +159,9 @@ parse(const struct dbrev_import_source *src, struct dbrev_import_list *out,
 
 	for (i = 0; i < src->nfiles; i++) {
 		f = &src->files[i];
-		if (f->text != NULL || strchr(f->rel, '/') != NULL)
-			continue;
+		if (f->text != NULL || strchr(f->rel, '/') != NULL ||
+		    f->len == 0)
+			continue;	/* a file, or an empty directory */
 		len = strcspn(f->rel, "_");
 		m[n].version = dbrev_xmalloc(len + 1);
 		for (k = 0, len = 0; f->rel[k] != '\0' && f->rel[k] != '_'; k++)

@@ -285,5 +285,5 @@ parse(const struct dbrev_import_source *src, struct dbrev_import_list *out,
 
 const struct dbrev_import_kind dbrev_import_flyway = {
 	"flyway", "its location, e.g. sql/ or src/main/resources/db/migration",
-	16, wants, parse, 1
+	DBREV_IMPORT_MAX_DEPTH, wants, parse, 1
 };

@@ -1,8 +1,8 @@
 /*
  * import_golang_migrate.c - golang-migrate's migrations: DIR/
  * <version>_<title>.up.<ext> and .down.<ext> (its regular expression
- * ^([0-9]+)_(.*)\.(down|up)\.(.*)$), the version an unsigned 64-bit
- * number, applied in numeric order.  Each file is one script run as it
+ * ^([0-9]+)_(.*)\.(down|up)\.(.*)$, whose '.' matches no line break),
+ * the version an unsigned 64-bit number, applied in numeric order.  Each file is one script run as it
  * is; golang-migrate has no transaction setting (a script that holds its
  * own BEGIN/COMMIT becomes "transaction: none", see import.c).
  */
@@ -46,7 +46,8 @@ parse_name(const char *rel, struct name *nm)
 	if (p == (size_t)-1 || p < nm->title)
 		return 0;
 	nm->title_end = p;
-	return strchr(rel, '/') == NULL;
+	/* Its '.' matches no line break. */
+	return strchr(rel, '/') == NULL && strchr(rel, '\n') == NULL;
 }
 
 static int

@@ -18,11 +18,15 @@
 #include "dbrev/error.h"
 #include "dbrev/import.h"
 
+/* The deepest any kind reads below its source directory. */
+#define DBREV_IMPORT_MAX_DEPTH	16
+
 struct dbrev_import_kind {
 	const char	*name;
 	/* Where the tool keeps its migrations, for the hint of a bad DIR. */
 	const char	*where;
-	/* Depth of directories read below DIR (0: DIR's files only). */
+	/* Depth of directories read below DIR (0: DIR's files only), at
+	 * most DBREV_IMPORT_MAX_DEPTH. */
 	int		 depth;
 	/* Whether to read rel (is_dir: a directory, listed without text). */
 	int		(*wants)(const char *rel, int is_dir);
@@ -50,6 +54,11 @@ extern const struct dbrev_import_kind dbrev_import_alembic;
 #define imp_created_digits   dbrev_imp_created_digits
 #define imp_find             dbrev_imp_find
 #define imp_has_txn          dbrev_imp_has_txn
+#define imp_index_add        dbrev_imp_index_add
+#define imp_index_after      dbrev_imp_index_after
+#define imp_index_before     dbrev_imp_index_before
+#define imp_index_free       dbrev_imp_index_free
+#define imp_index_sort       dbrev_imp_index_sort
 #define imp_line_init        dbrev_imp_line_init
 #define imp_line_next        dbrev_imp_line_next
 #define imp_message          dbrev_imp_message
@@ -118,6 +127,34 @@ const struct dbrev_import_file *imp_find(const struct dbrev_import_source *,
 
 /* Compare two strings of decimal digits by value (leading zeros ignored). */
 int	 imp_numcmp(const char *a, size_t alen, const char *b, size_t blen);
+
+/*
+ * A sorted index from names to positions, so that finding a name among
+ * n costs O(log n): add every (name, position), sort once, then ask for
+ * the position of a name nearest below or above a given one.  The names
+ * are not copied.
+ */
+struct imp_key {
+	const char	*s;
+	size_t		 len;
+	size_t		 pos;
+};
+struct imp_index {
+	struct imp_key	*k;
+	size_t		 n;
+};
+
+void	 imp_index_add(struct imp_index *, const char *s, size_t len,
+	    size_t pos);
+void	 imp_index_sort(struct imp_index *);
+/* The greatest position below pos (any: (size_t)-1) held by name
+ * [s, s + len), or -1 when there is none. */
+long	 imp_index_before(const struct imp_index *, const char *s, size_t len,
+	    size_t pos);
+/* The least position above pos held by the name, or -1. */
+long	 imp_index_after(const struct imp_index *, const char *s, size_t len,
+	    size_t pos);
+void	 imp_index_free(struct imp_index *);
 
 /* "imported from KIND: WHAT", for the comment above "-- +upgrade". */
 char	*imp_origin(const char *kind, const char *what);

@@ -56,6 +56,8 @@ struct plan {
 	size_t				 nc;
 	struct tag			*t;
 	size_t				 nt;
+	struct imp_index		 names;	/* of the changes */
+	struct imp_index		 tags;
 	struct dbrev_error		*err;
 };
 
@@ -147,7 +149,7 @@ header(struct plan *p, struct imp_line *l)
 static int
 tag_line(struct plan *p, const char *s, size_t n, unsigned line)
 {
-	size_t k, i;
+	size_t k;
 
 	for (k = 1; k < n && !blank(s[k]); k++)
 		;
@@ -158,12 +160,9 @@ tag_line(struct plan *p, const char *s, size_t n, unsigned line)
 	if (p->nc == 0)
 		return perr(p, line, "tag a change: put the tag after one",
 		    "%s", "a tag before any change");
-	for (i = 0; i < p->nt; i++)
-		if (strlen(p->t[i].name) == k - 1 &&
-		    memcmp(p->t[i].name, s + 1, k - 1) == 0)
-			return perr(p, line, "give it another name", "tag '%s' "
-			    "is already declared", p->t[i].name);
-	p->t = dbrev_xrealloc(p->t, (p->nt + 1) * sizeof(*p->t));
+	if ((p->nt & (p->nt - 1)) == 0)
+		p->t = dbrev_xrealloc(p->t, (p->nt ? 2 * p->nt : 1) *
+		    sizeof(*p->t));
 	p->t[p->nt].name = dbrev_xstrndup(s + 1, k - 1);
 	p->t[p->nt].change = p->nc - 1;
 	p->t[p->nt].line = line;
@@ -205,14 +204,34 @@ change_rest(struct plan *p, struct change *c, const char *s, size_t n)
 	return 0;
 }
 
+/* A note as Sqitch reads it: \\n, \\r and \\\\ stand for a line break, a
+ * carriage return and a backslash. */
+static char *
+unescape(const char *s, size_t n)
+{
+	struct dbrev_buf b = { 0 };
+	size_t i;
+
+	dbrev_buf_puts(&b, "");
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\\' && i + 1 < n && (s[i + 1] == 'n' ||
+		    s[i + 1] == 'r' || s[i + 1] == '\\')) {
+			i++;
+			dbrev_buf_add(&b, s[i] == 'n' ? "\n" : s[i] == 'r' ?
+			    "\r" : "\\", 1);
+		} else
+			dbrev_buf_add(&b, s + i, 1);
+	}
+	return dbrev_buf_take(&b);
+}
+
 /* A change line: [+]name [deps] time planner <email> [# note]. */
 static int
 change_line(struct plan *p, const char *s, size_t n, const char *note,
     size_t notelen, unsigned line)
 {
 	struct change *c;
-	size_t k, i;
-	unsigned inst = 1;
+	size_t k;
 
 	if (s[0] == '-')
 		return perr(p, line, "remove the line: dbrev imports plans that "
@@ -226,24 +245,16 @@ change_line(struct plan *p, const char *s, size_t n, const char *note,
 		return perr(p, line, "a change name has no blanks, ':', '@', "
 		    "'#', '\\', and neither starts nor ends with punctuation",
 		    "%s", "invalid change name");
-	for (i = p->nc; i-- > 0; ) {
-		if (strlen(p->c[i].name) != k || memcmp(p->c[i].name, s, k))
-			continue;
-		if (p->nt == 0 || p->t[p->nt - 1].change < i)
-			return perr(p, line, "tag the plan before reworking a "
-			    "change (sqitch rework does)", "change '%s' "
-			    "planned twice without a tag between", p->c[i].name);
-		inst = p->c[i].instance + 1;
-		break;
-	}
-	p->c = dbrev_xrealloc(p->c, (p->nc + 1) * sizeof(*p->c));
+	if ((p->nc & (p->nc - 1)) == 0)
+		p->c = dbrev_xrealloc(p->c, (p->nc ? 2 * p->nc : 1) *
+		    sizeof(*p->c));
 	c = &p->c[p->nc++];
 	memset(c, 0, sizeof(*c));
 	c->name = dbrev_xstrndup(s, k);
 	c->line = line;
-	c->instance = inst;
+	c->instance = 1;	/* see instances() */
 	c->first_tag = p->nt;
-	c->note = dbrev_xstrndup(note != NULL ? note : "", notelen);
+	c->note = unescape(note != NULL ? note : "", notelen);
 	return change_rest(p, c, s + k, n - k);
 }
 
@@ -285,6 +296,43 @@ read_plan(struct plan *p)
 	return rc ? -1 : 0;
 }
 
+/*
+ * Index the names, refuse a tag declared twice, and number each
+ * change's instances: a change planned again must have a tag between
+ * (sqitch rework puts one there).
+ */
+static int
+instances(struct plan *p)
+{
+	size_t i;
+	long k;
+	int rc = 0;
+
+	for (i = 0; i < p->nc; i++)
+		imp_index_add(&p->names, p->c[i].name, strlen(p->c[i].name), i);
+	for (i = 0; i < p->nt; i++)
+		imp_index_add(&p->tags, p->t[i].name, strlen(p->t[i].name), i);
+	imp_index_sort(&p->names);
+	imp_index_sort(&p->tags);
+	for (i = 0; i < p->nt; i++)
+		if (imp_index_before(&p->tags, p->t[i].name,
+		    strlen(p->t[i].name), i) >= 0)
+			rc = perr(p, p->t[i].line, "give it another name",
+			    "tag '%s' is already declared", p->t[i].name);
+	for (i = 0; i < p->nc; i++) {
+		if ((k = imp_index_before(&p->names, p->c[i].name,
+		    strlen(p->c[i].name), i)) < 0)
+			continue;
+		if (p->c[i].first_tag == p->c[k].first_tag)
+			rc = perr(p, p->c[i].line, "tag the plan before "
+			    "reworking a change (sqitch rework does)", "change "
+			    "'%s' planned twice without a tag between",
+			    p->c[i].name);
+		p->c[i].instance = p->c[k].instance + 1;
+	}
+	return rc;
+}
+
 static void
 plan_free(struct plan *p)
 {
@@ -301,31 +349,24 @@ plan_free(struct plan *p)
 	free(p->c);
 	free(p->t);
 	free(p->project);
+	imp_index_free(&p->names);
+	imp_index_free(&p->tags);
 }
 
 /* The index of the latest instance of name[0, n) before change `before`. */
 static long
 latest(const struct plan *p, const char *name, size_t n, size_t before)
 {
-	size_t i;
-
-	for (i = before; i-- > 0; )
-		if (strlen(p->c[i].name) == n &&
-		    memcmp(p->c[i].name, name, n) == 0)
-			return (long)i;
-	return -1;
+	return imp_index_before(&p->names, name, n, before);
 }
 
 /* The tag named [s, s + n) declared before change `before`, or NULL. */
 static const struct tag *
 find_tag(const struct plan *p, const char *s, size_t n, size_t before)
 {
-	size_t i;
+	long k = imp_index_before(&p->tags, s, n, (size_t)-1);
 
-	for (i = 0; i < p->nt && p->t[i].change < before; i++)
-		if (strlen(p->t[i].name) == n && memcmp(p->t[i].name, s, n) == 0)
-			return &p->t[i];
-	return NULL;
+	return k >= 0 && p->t[k].change < before ? &p->t[k] : NULL;
 }
 
 /* The change a requirement names, as an index, or -1 (err set). */
@@ -352,11 +393,11 @@ requirement(struct plan *p, size_t ci, const char *d, size_t n)
 		k = cn == 0 ? (long)ci - 1 : latest(p, d, cn, ci);
 	else if (n - cn == 5 && memcmp(at, "@ROOT", 5) == 0) {
 		/* The first change, or the first instance of the name. */
-		for (k = 0; cn > 0 && (size_t)k < ci; k++)
-			if (strlen(p->c[k].name) == cn &&
-			    memcmp(p->c[k].name, d, cn) == 0)
-				break;
-		if ((size_t)k >= ci)
+		if (cn == 0)
+			k = 0;
+		else if ((k = imp_index_before(&p->names, d, cn, 1)) != 0)
+			k = imp_index_after(&p->names, d, cn, 0);
+		if (k < 0 || (size_t)k >= ci)
 			k = -1;
 	} else if ((t = find_tag(p, at + 1, n - cn - 1, ci)) == NULL)
 		k = -1;
@@ -372,8 +413,9 @@ requirement(struct plan *p, size_t ci, const char *d, size_t n)
 /*
  * The script of change ci in dir ("deploy" or "revert"): <name>.sql for
  * the latest instance of a name; for an earlier one <name>@<tag>.sql,
- * the latest tag from it up to the next instance whose deploy script
- * exists.  Sets *tagp to that tag (NULL for the latest instance).
+ * the first tag in Sqitch's order (see below) whose deploy script
+ * exists, else the first.  Sets *tagp to that tag (NULL for the latest
+ * instance).
  */
 static const struct dbrev_import_file *
 script(const struct dbrev_import_source *src, const struct plan *p,
@@ -382,11 +424,9 @@ script(const struct dbrev_import_source *src, const struct plan *p,
 	const struct change *c = &p->c[ci];
 	const struct dbrev_import_file *f = NULL;
 	struct dbrev_buf b = { 0 };
-	size_t next, t;
+	long nx = imp_index_after(&p->names, c->name, strlen(c->name), ci);
+	size_t next = nx < 0 ? p->nc : (size_t)nx, ch, t;
 
-	for (next = ci + 1; next < p->nc; next++)
-		if (strcmp(p->c[next].name, c->name) == 0)
-			break;
 	if (next == p->nc) {
 		*tagp = NULL;
 		dbrev_buf_printf(&b, "%s/%s.sql", dir, c->name);
@@ -400,17 +440,19 @@ script(const struct dbrev_import_source *src, const struct plan *p,
 		dbrev_buf_free(&b);
 		return f;
 	}
-	for (t = p->c[next].first_tag; t-- > c->first_tag; ) {
-		dbrev_buf_reset(&b);
-		dbrev_buf_printf(&b, "%s/%s@%s.sql", dir, c->name,
-		    p->t[t].name);
-		if (*tagp == NULL)
-			*tagp = p->t[t].name;	/* the one Sqitch expects */
-		if ((f = imp_find(src, b.data)) != NULL) {
-			*tagp = p->t[t].name;
-			break;
+	/* Sqitch's order: from the change before the rework back to this
+	 * one, each change's tags in the order they were declared. */
+	for (ch = next; f == NULL && ch-- > ci; )
+		for (t = p->c[ch].first_tag; f == NULL &&
+		    t < p->c[ch].first_tag + p->c[ch].ntags; t++) {
+			dbrev_buf_reset(&b);
+			dbrev_buf_printf(&b, "%s/%s@%s.sql", dir, c->name,
+			    p->t[t].name);
+			if (*tagp == NULL)
+				*tagp = p->t[t].name;	/* what Sqitch expects */
+			if ((f = imp_find(src, b.data)) != NULL)
+				*tagp = p->t[t].name;
 		}
-	}
 	dbrev_buf_free(&b);
 	return f;
 }
@@ -507,7 +549,8 @@ parse(const struct dbrev_import_source *src, struct dbrev_import_list *out,
 		return dbrev_error_set(err, DBREV_ERR_INPUT, "sqitch.plan", 0,
 		    "give the directory of the Sqitch project (it holds "
 		    "sqitch.plan, deploy/ and revert/)", "no sqitch.plan");
-	if (read_plan(&p) == -1) {
+	/* Both, to report every problem: the lines', then the plan's. */
+	if ((read_plan(&p) | instances(&p)) != 0) {
 		plan_free(&p);
 		return -1;
 	}

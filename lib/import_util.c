@@ -241,3 +241,92 @@ imp_text(const char *s, size_t len)
 	dbrev_buf_free(&b);
 	return m;
 }
+
+void
+imp_index_add(struct imp_index *x, const char *s, size_t len, size_t pos)
+{
+	if ((x->n & (x->n - 1)) == 0)
+		x->k = dbrev_xrealloc(x->k, (x->n ? 2 * x->n : 1) *
+		    sizeof(*x->k));
+	x->k[x->n].s = s;
+	x->k[x->n].len = len;
+	x->k[x->n++].pos = pos;
+}
+
+/* By name (bytes, then length), then position. */
+static int
+key_cmp(const char *s, size_t len, const struct imp_key *k)
+{
+	int c = memcmp(s, k->s, len < k->len ? len : k->len);
+
+	if (c != 0)
+		return c;
+	return len < k->len ? -1 : len > k->len;
+}
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	const struct imp_key *x = a, *y = b;
+	int c = key_cmp(x->s, x->len, y);
+
+	if (c != 0)
+		return c;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+void
+imp_index_sort(struct imp_index *x)
+{
+	if (x->n > 0)
+		qsort(x->k, x->n, sizeof(*x->k), entry_cmp);
+}
+
+/* Index of the first entry not below (s, len, pos). */
+static size_t
+lower_bound(const struct imp_index *x, const char *s, size_t len, size_t pos)
+{
+	size_t lo = 0, hi = x->n, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = key_cmp(s, len, &x->k[mid]);
+		if (c > 0 || (c == 0 && x->k[mid].pos < pos))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+long
+imp_index_before(const struct imp_index *x, const char *s, size_t len,
+    size_t pos)
+{
+	size_t i = lower_bound(x, s, len, pos);
+
+	if (i == 0 || key_cmp(s, len, &x->k[i - 1]) != 0)
+		return -1;
+	return (long)x->k[i - 1].pos;
+}
+
+long
+imp_index_after(const struct imp_index *x, const char *s, size_t len,
+    size_t pos)
+{
+	size_t i = lower_bound(x, s, len, pos);
+
+	if (i < x->n && x->k[i].pos == pos && key_cmp(s, len, &x->k[i]) == 0)
+		i++;
+	if (i >= x->n || key_cmp(s, len, &x->k[i]) != 0)
+		return -1;
+	return (long)x->k[i].pos;
+}
+
+void
+imp_index_free(struct imp_index *x)
+{
+	free(x->k);
+	memset(x, 0, sizeof(*x));
+}

@@ -85,24 +85,25 @@ difference(const struct dbrev_revision *old, const struct dbrev_revision *new)
 	return NULL;
 }
 
-/* Each parent and dependency is imported before r or already in g. */
+/*
+ * Each parent and dependency is imported before r or already in g; ix
+ * indexes the ids of l.
+ */
 static int
 check_links(const struct dbrev_import_list *l, size_t i,
-    const struct dbrev_graph *g, struct dbrev_error *err)
+    const struct imp_index *ix, const struct dbrev_graph *g,
+    struct dbrev_error *err)
 {
 	const struct dbrev_import_rev *r = &l->revs[i];
-	size_t k, j, n = r->nparents + r->ndepends;
+	size_t k, n = r->nparents + r->ndepends;
 	const char *id;
 	int rc = 0;
 
 	for (k = 0; k < n; k++) {
 		id = k < r->nparents ? r->parents[k] :
 		    r->depends[k - r->nparents];
-		/* From the nearest: a parent is most often the one before. */
-		for (j = i; j > 0; j--)
-			if (strcmp(l->revs[j - 1].id, id) == 0)
-				break;
-		if (j > 0 || dbrev_graph_find(g, id) != NULL)
+		if (imp_index_before(ix, id, strlen(id), i) >= 0 ||
+		    dbrev_graph_find(g, id) != NULL)
 			continue;
 		rc = dbrev_error_set(err, DBREV_ERR_INPUT, r->up_path,
 		    r->up_line, "import a source that starts at the base (for "
@@ -120,8 +121,8 @@ check_links(const struct dbrev_import_list *l, size_t i,
  */
 static int
 plan_rev(const struct dbrev_import_list *l, size_t i,
-    const struct dbrev_graph *g, const char *versions, struct staged *st,
-    struct dbrev_error *err)
+    const struct imp_index *ix, const struct dbrev_graph *g,
+    const char *versions, struct staged *st, struct dbrev_error *err)
 {
 	const struct dbrev_import_rev *r = &l->revs[i];
 	const struct dbrev_revision *old;
@@ -151,7 +152,7 @@ plan_rev(const struct dbrev_import_list *l, size_t i,
 			    what, r->up_path, r->up_line);
 		goto out;
 	}
-	if (check_links(l, i, g, err) == -1) {
+	if (check_links(l, i, ix, g, err) == -1) {
 		rc = -1;
 		goto out;
 	}
@@ -307,6 +308,7 @@ dbrev_import(const struct dbrev_import_options *o,
 {
 	struct dbrev_import_source src = { 0 };
 	struct dbrev_import_list l = { 0 };
+	struct imp_index ix = { 0 };
 	struct dbrev_graph *g = NULL;
 	struct staged *st = NULL;
 	size_t before = dbrev_error_count(err), i, n = 0;
@@ -323,8 +325,11 @@ dbrev_import(const struct dbrev_import_options *o,
 		goto out;
 	versions = join(o->dir, "versions");
 	st = dbrev_xcalloc(l.n, sizeof(*st));
+	for (i = 0; i < l.n; i++)
+		imp_index_add(&ix, l.revs[i].id, strlen(l.revs[i].id), i);
+	imp_index_sort(&ix);
 	for (i = 0; i < l.n; i++) {
-		k = plan_rev(&l, i, g, versions, &st[n], err);
+		k = plan_rev(&l, i, &ix, g, versions, &st[n], err);
 		if (k == 0)
 			n++;
 		else if (k == 1)
@@ -354,6 +359,7 @@ out:
 	}
 	free(st);
 	free(versions);
+	imp_index_free(&ix);
 	dbrev_graph_free(g);
 	dbrev_import_list_free(&l);
 	dbrev_import_source_free(&src);

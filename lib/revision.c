@@ -21,16 +21,18 @@ enum key {
 	K_CREATED,
 	K_DEPENDS,
 	K_TRANSACTION,
+	K_LINT,		/* may repeat: one per rule allowed */
 	K_NKEYS
 };
 
 static const char *const key_names[K_NKEYS] = {
-	"revision", "parents", "message", "created", "depends", "transaction"
+	"revision", "parents", "message", "created", "depends", "transaction",
+	"lint"
 };
 
 #define KNOWN_KEYS \
-	"the header keys are revision, parents, message, created, depends " \
-	"and transaction"
+	"the header keys are revision, parents, message, created, depends, " \
+	"transaction and lint"
 #define ID_RULE "an id is 1 to 32 of A-Z a-z 0-9 _"
 
 /* A slice of the input text. */
@@ -46,6 +48,9 @@ struct parse {
 	unsigned	 keyline[K_NKEYS];
 	size_t		 nparents;
 	size_t		 ndepends;
+	size_t		 nlint;		/* lint lines, and their values' */
+	size_t		 lint_len;	/* total length */
+	size_t		 hdr_start, hdr_end; /* the header's bytes */
 };
 
 enum id_problem {
@@ -324,6 +329,12 @@ header_key(struct parse *p, unsigned line, struct span key, struct span val)
 		    KNOWN_KEYS " (a comment needs a blank line after the "
 		    "header)", "unknown header key '%.*s'",
 		    (int)(key.len > 40 ? 40 : key.len), key.s);
+	if (k == K_LINT) {
+		p->nlint++;
+		p->lint_len += val.len + 1;
+		p->keyline[k] = line;
+		return 0;
+	}
 	if (p->keyline[k] != 0)
 		return dbrev_error_set(p->err, DBREV_ERR_INPUT, p->path, line,
 		    "keep one of the two lines", "header key '%s' repeated "
@@ -379,9 +390,33 @@ put(char **cur, struct span sp)
 	return s;
 }
 
+/* Copy the values of the header's "lint:" lines into r, at *cur. */
+static void
+put_lint(struct parse *p, const char *text, struct dbrev_revision *r,
+    char **cur)
+{
+	struct span key, val;
+	const char *s, *nl;
+	size_t off = p->hdr_start, llen;
+	unsigned line = 0;
+
+	while (off < p->hdr_end && r->nlint < p->nlint) {
+		s = text + off;
+		nl = memchr(s, '\n', p->hdr_end - off);
+		llen = nl != NULL ? (size_t)(nl - s) : p->hdr_end - off;
+		off += llen + 1;
+		line++;
+		if (header_line(s, llen, &key, &val) && key.len == 4 &&
+		    memcmp(key.s, "lint", 4) == 0) {
+			r->lint_line[r->nlint] = line;
+			r->lint[r->nlint++] = put(cur, val);
+		}
+	}
+}
+
 /* Build the struct and its header strings as one allocation. */
 static struct dbrev_revision *
-make_revision(struct parse *p)
+make_revision(struct parse *p, const char *text)
 {
 	struct dbrev_revision *r;
 	struct span w, pathsp;
@@ -390,7 +425,8 @@ make_revision(struct parse *p)
 
 	pathsp.s = p->path;
 	pathsp.len = strlen(p->path);
-	size = sizeof(*r) + (p->nparents + p->ndepends) * sizeof(char *);
+	size = sizeof(*r) + (p->nparents + p->ndepends + p->nlint) *
+	    sizeof(char *) + p->nlint * sizeof(unsigned) + p->lint_len;
 	for (i = 0; i < K_NKEYS; i++)
 		size += p->val[i].len + 1;	/* lists: words fit in it */
 	size += pathsp.len + 1;
@@ -399,7 +435,10 @@ make_revision(struct parse *p)
 	r->block_size = size;
 	r->parents = (char **)(r + 1);
 	r->depends = r->parents + p->nparents;
-	cur = (char *)(r->depends + p->ndepends);
+	r->lint = r->depends + p->ndepends;
+	r->lint_line = (unsigned *)(r->lint + p->nlint);
+	cur = (char *)(r->lint_line + p->nlint);
+	put_lint(p, text, r, &cur);
 	r->id = put(&cur, p->val[K_REVISION]);
 	r->message = put(&cur, p->val[K_MESSAGE]);
 	r->created = put(&cur, p->val[K_CREATED]);
@@ -446,6 +485,8 @@ dbrev_revision_parse(const char *path, const char *text, size_t len,
 	/* A byte order mark some editors write: skip it. */
 	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
 		off = 3;
+	p.hdr_start = off;
+	p.hdr_end = len;
 
 	while (off < len) {
 		s = text + off;
@@ -463,6 +504,7 @@ dbrev_revision_parse(const char *path, const char *text, size_t len,
 			}
 			if (header_done(&p) == -1)
 				return -1;
+			p.hdr_end = (size_t)(s - text);
 			state = S_PRE;
 		}
 		m = marker(s, llen);
@@ -523,7 +565,7 @@ dbrev_revision_parse(const char *path, const char *text, size_t len,
 	if (state == S_UP)
 		up_end = len;
 
-	r = make_revision(&p);
+	r = make_revision(&p, text);
 	r->has_downgrade = state == S_DOWN;
 	r->upgrade_line = up_line;
 	r->downgrade_line = state == S_DOWN ? down_line : 0;
@@ -546,7 +588,8 @@ dbrev_revision_load(const char *path, unsigned flags,
 	int rc;
 
 	*out = NULL;
-	if (dbrev_read_file(path, &buf, err) == -1) {
+	if (dbrev_read_regular_file(path, DBREV_REVISION_MAX, &buf,
+	    err) == -1) {
 		dbrev_buf_free(&buf);
 		return -1;
 	}
@@ -576,8 +619,12 @@ dbrev_revision_free(struct dbrev_revision *r)
 		free_outside(r, r->parents[i]);
 	for (i = 0; i < r->ndepends; i++)
 		free_outside(r, r->depends[i]);
+	for (i = 0; i < r->nlint; i++)
+		free_outside(r, r->lint[i]);
 	free_outside(r, r->parents);
 	free_outside(r, r->depends);
+	free_outside(r, r->lint);
+	free_outside(r, r->lint_line);
 	free_outside(r, r->id);
 	free_outside(r, r->message);
 	free_outside(r, r->created);

@@ -452,13 +452,17 @@ dbrev_scaffold_slug(const char *message, char out[DBREV_SLUG_MAX + 1])
 	return out;
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0 when it is not one. */
+/*
+ * Length of the valid UTF-8 sequence at s, or 0 when it is not one; its
+ * code point in *out.
+ */
 static size_t
-utf8_len(const unsigned char *s)
+utf8_len(const unsigned char *s, unsigned *out)
 {
 	size_t n, i;
 	unsigned cp;
 
+	*out = s[0];
 	if (s[0] < 0x80)
 		return 1;
 	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
@@ -480,34 +484,51 @@ utf8_len(const unsigned char *s)
 	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
 	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 		return 0;
+	*out = cp;
 	return n;
+}
+
+/*
+ * Whether code point cp is a control character in a message: C0 (tab
+ * too), DEL, C1 (U+0080-U+009F: a terminal reads U+009B as ESC [), the
+ * line and paragraph separators, and the bidirectional embeddings,
+ * overrides and isolates, which make text show in another order than it
+ * is written.
+ */
+static int
+control_char(unsigned cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 ||
+	    cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069);
 }
 
 int
 dbrev_scaffold_check_message(const char *message, struct dbrev_error *err)
 {
 	const unsigned char *s;
+	unsigned cp;
 	size_t n;
 	int blank = 1;
 
 	if (message == NULL)
 		message = "";
 	for (s = (const unsigned char *)message; *s != '\0'; s += n) {
-		if (*s == '\n' || *s == '\r')
+		if ((n = utf8_len(s, &cp)) == 0)
+			return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+			    "give the message in UTF-8",
+			    "the message is not valid UTF-8");
+		if (cp == '\n' || cp == '\r' || cp == 0x2028 || cp == 0x2029)
 			return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
 			    "give a one-line message; put details in a comment "
 			    "in the revision file",
 			    "the message has more than one line");
-		if ((*s < 0x20 && *s != '\t') || *s == 0x7f)
+		if (control_char(cp))
 			return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
-			    "give a message of printable text",
-			    "the message holds a control character (0x%02x)",
-			    *s);
-		if ((n = utf8_len(s)) == 0)
-			return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
-			    "give the message in UTF-8",
-			    "the message is not valid UTF-8");
-		if (*s != ' ' && *s != '\t')
+			    "give a message of printable text (spaces, not "
+			    "tabs)", "the message holds a control character "
+			    "(U+%04X)", cp);
+		if (*s != ' ')
 			blank = 0;
 	}
 	if (blank)

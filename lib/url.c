@@ -5,6 +5,7 @@
 
 #include "dbrev/url.h"
 #include "dbrev/util.h"
+#include "private.h"
 
 static int
 has_prefix(const char *s, const char *prefix)
@@ -126,14 +127,15 @@ dbrev_url_sqlite_path(const char *url, struct dbrev_error *err)
 }
 
 /*
- * Where the password of a URI's user:password@ stands: [*start, *end).
- * As libpq reads it, the userinfo is what precedes an '@' before the
- * first '/' ('?' and '#' included); the last '@' there ends it, so that
- * an unencoded '@' in a password is still removed.  Returns 0 when
- * there is none.
+ * Where the password of a URI's user:password@ stands: [*start, *end),
+ * the ':' included.  libpq looks for the userinfo up to the first '/'
+ * (a '?' or '#' before it belongs to the password) and ends it at the
+ * first '@'; with `last`, at the last '@' before that '/' instead, which
+ * also covers an unencoded '@' in a password.  Returns 0 when there is
+ * none.
  */
 static int
-uri_password(const char *url, size_t *start, size_t *end)
+uri_password(const char *url, int last, size_t *start, size_t *end)
 {
 	const char *auth, *stop, *at, *colon, *p;
 
@@ -143,7 +145,7 @@ uri_password(const char *url, size_t *start, size_t *end)
 	auth += 3;
 	stop = auth + strcspn(auth, "/");
 	at = NULL;
-	for (p = auth; p < stop; p++)
+	for (p = auth; p < stop && (at == NULL || last); p++)
 		if (*p == '@')
 			at = p;
 	if (at == NULL)
@@ -151,28 +153,37 @@ uri_password(const char *url, size_t *start, size_t *end)
 	colon = memchr(auth, ':', (size_t)(at - auth));
 	if (colon == NULL)
 		return 0;
-	*start = (size_t)(colon - url);	/* includes the ':' */
+	*start = (size_t)(colon - url);
 	*end = (size_t)(at - url);
 	return 1;
 }
 
 /*
  * Whether [kw, kw + n) is a keyword whose value is secret: password, or
- * sslpassword (the passphrase of the client's key).
+ * sslpassword (the passphrase of the client's key).  libpq decodes a
+ * URI's parameter names: "pass%77ord" is the password too.
  */
 static int
-secret_kw(const char *kw, size_t n)
+secret_kw(const char *kw, size_t n, int decode)
 {
 	static const char *const secret[] = { "password", "sslpassword" };
+	char *name = decode ? dbrev_url_decode(kw, kw + n) :
+	    dbrev_xstrndup(kw, n);
 	size_t i;
+	int yes = 0;
 
 	for (i = 0; i < sizeof(secret) / sizeof(secret[0]); i++)
-		if (n == strlen(secret[i]) && strncmp(kw, secret[i], n) == 0)
-			return 1;
-	return 0;
+		if (strcmp(name, secret[i]) == 0)
+			yes = 1;
+	free(name);
+	return yes;
 }
 
-/* Query parameters of a URI: [start, end) of each "password=..." item. */
+/*
+ * The first "password=..." item of the query parameters starting at q
+ * (items separated by '&', names percent-decoded as libpq does): the
+ * item's start, its value in [*vstart, *vend); NULL when none.
+ */
 static const char *
 query_password(const char *q, const char **vstart, const char **vend)
 {
@@ -182,7 +193,7 @@ query_password(const char *q, const char **vstart, const char **vend)
 		const char *next = strchr(item, '&');
 		size_t kw = strcspn(item, "=&");
 
-		if (item[kw] == '=' && secret_kw(item, kw)) {
+		if (item[kw] == '=' && secret_kw(item, kw, 1)) {
 			*vstart = item + kw + 1;
 			*vend = next != NULL ? next : item + strlen(item);
 			return item;
@@ -242,7 +253,7 @@ keyword_password(const char *s, const char **vstart, const char **vend,
 			}
 			ve = p;
 		}
-		if (secret_kw(kw, (size_t)(kwend - kw))) {
+		if (secret_kw(kw, (size_t)(kwend - kw), 0)) {
 			*vstart = vs;
 			*vend = ve;
 			*iend = p;
@@ -251,33 +262,46 @@ keyword_password(const char *s, const char **vstart, const char **vend,
 	}
 }
 
+/*
+ * The first password item of the parameters after any '?' of url: a
+ * '?' can sit in a password, and libpq's query starts at a later one.
+ */
+static const char *
+after_any_query(const char *url, const char **vstart, const char **vend)
+{
+	const char *q, *item;
+
+	for (q = strchr(url, '?'); q != NULL; q = strchr(q + 1, '?'))
+		if ((item = query_password(q + 1, vstart, vend)) != NULL)
+			return item;
+	return NULL;
+}
+
 char *
 dbrev_url_redact(const char *url)
 {
 	struct dbrev_buf b = { 0 };
 	size_t s, e;
-	const char *q, *item, *vs, *ve, *ie, *p;
+	const char *item, *vs, *ve, *ie, *p;
 
 	if (url == NULL)
 		return dbrev_xstrdup("");
 	if (is_any_uri(url)) {
-		if (uri_password(url, &s, &e)) {
+		if (uri_password(url, 1, &s, &e)) {
 			dbrev_buf_add(&b, url, s);
 			dbrev_buf_puts(&b, url + e);
 		} else
 			dbrev_buf_puts(&b, url);
-		/* Drop every password=... query parameter. */
-		while ((q = strchr(b.data, '?')) != NULL &&
-		    (item = query_password(q + 1, &vs, &ve)) != NULL) {
+		/* Drop every password=... parameter after any '?'. */
+		while ((item = after_any_query(b.data, &vs, &ve)) != NULL) {
 			size_t from = (size_t)(item - b.data);
 			size_t to = (size_t)(ve - b.data);
 
 			if (b.data[to] == '&')
 				to++;		/* "password=x&a=b" -> "a=b" */
-			else if (b.data[from - 1] == '&')
-				from--;		/* "a=b&password=x" -> "a=b" */
 			else
-				from--;		/* "?password=x" -> "" */
+				from--;		/* "a=b&password=x" -> "a=b", */
+					/* "?password=x" -> "" */
 			memmove(b.data + from, b.data + to, b.len - to + 1);
 			b.len -= to - from;
 		}
@@ -315,8 +339,8 @@ hexval(int c)
 }
 
 /* A percent-decoded copy of [s, e). */
-static char *
-pct_decode(const char *s, const char *e)
+char *
+dbrev_url_decode(const char *s, const char *e)
 {
 	char *out = dbrev_xmalloc((size_t)(e - s) + 1), *o = out;
 
@@ -333,29 +357,34 @@ pct_decode(const char *s, const char *e)
 }
 
 /* A copy of a keyword value with libpq's backslash escapes removed. */
-static char *
-unescape(const char *s, const char *e)
+char *
+dbrev_url_unescape(const char *s, const char *e)
 {
 	char *out = dbrev_xmalloc((size_t)(e - s) + 1), *o = out;
 
 	while (s < e) {
-		if (*s == '\\' && s + 1 < e)
-			s++;
+		if (*s == '\\' && ++s == e)
+			break;		/* a backslash at the end is dropped */
 		*o++ = *s++;
 	}
 	*o = '\0';
 	return out;
 }
 
-/* Replace every occurrence of secret in msg, in place. */
-static void
+/*
+ * Replace every occurrence of secret in msg, in place; returns whether
+ * it replaced any.  A secret of stars only is left alone: it reads as
+ * the replacement already.
+ */
+static int
 scrub_one(char *msg, const char *secret)
 {
 	size_t n = strlen(secret), r;
 	char *p;
+	int any = 0;
 
-	if (n == 0)
-		return;
+	if (n == 0 || secret[strspn(secret, "*")] == '\0')
+		return 0;
 	/* "***" when it fits; a shorter secret becomes as many stars. */
 	r = n >= 3 ? 3 : n;
 	p = msg;
@@ -363,46 +392,85 @@ scrub_one(char *msg, const char *secret)
 		memset(p, '*', r);
 		memmove(p + r, p + n, strlen(p + n) + 1);
 		p += r;
+		any = 1;
+	}
+	return any;
+}
+
+/* Add [vs, ve) to the list, as written and as libpq decodes it. */
+static void
+secret_add(struct dbrev_buf *list, const char *vs, const char *ve,
+    char *(*decode)(const char *, const char *))
+{
+	char *d = decode(vs, ve);
+
+	dbrev_buf_add(list, vs, (size_t)(ve - vs));
+	dbrev_buf_add(list, "", 1);
+	dbrev_buf_add(list, d, strlen(d) + 1);
+	free(d);
+}
+
+/*
+ * The secrets of a URL, NUL-separated: wherever libpq may read a
+ * password or sslpassword, and the wider readings redaction removes.
+ */
+static void
+url_secrets(const char *url, struct dbrev_buf *list)
+{
+	const char *q, *p, *vs, *ve, *ie;
+	size_t s, e;
+	int last;
+
+	if (is_any_uri(url)) {
+		for (last = 0; last <= 1; last++)
+			if (uri_password(url, last, &s, &e) && e > s + 1)
+				secret_add(list, url + s + 1, url + e,
+				    dbrev_url_decode);
+		for (q = strchr(url, '?'); q != NULL; q = strchr(q + 1, '?'))
+			for (p = q + 1; query_password(p, &vs, &ve) != NULL;
+			    p = ve)
+				secret_add(list, vs, ve, dbrev_url_decode);
+	} else if (is_keywords(url)) {
+		for (p = url; keyword_password(p, &vs, &ve, &ie) != NULL;
+		    p = ie)
+			secret_add(list, vs, ve, dbrev_url_unescape);
 	}
 }
 
-/* Scrub [vs, ve) from msg both as written and as libpq decodes it. */
-static void
-scrub_value(char *msg, const char *vs, const char *ve,
-    char *(*decode)(const char *, const char *))
+static int
+longer_first(const void *a, const void *b)
 {
-	char *secret = dbrev_xstrndup(vs, (size_t)(ve - vs));
+	size_t la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
 
-	scrub_one(msg, secret);
-	free(secret);
-	secret = decode(vs, ve);
-	scrub_one(msg, secret);
-	free(secret);
+	return la < lb ? 1 : la > lb ? -1 : 0;
 }
 
 void
 dbrev_url_scrub(const char *url, char *message)
 {
-	const char *q, *vs, *ve, *ie, *p;
-	size_t s, e;
+	struct dbrev_buf list = { 0 };
+	const char *sec;
+	const char **v;
+	size_t n = 0, i;
+	int changed;
 
 	if (url == NULL || message == NULL)
 		return;
-	if (is_any_uri(url)) {
-		if (uri_password(url, &s, &e) && e > s + 1)
-			scrub_value(message, url + s + 1, url + e, pct_decode);
-		q = strchr(url, '?');
-		while (q != NULL && query_password(q + 1, &vs, &ve) != NULL) {
-			scrub_value(message, vs, ve, pct_decode);
-			q = *ve == '&' ? ve : NULL;
-		}
-		return;
-	}
-	if (is_keywords(url)) {
-		p = url;
-		while (keyword_password(p, &vs, &ve, &ie) != NULL) {
-			scrub_value(message, vs, ve, unescape);
-			p = ie;
-		}
-	}
+	url_secrets(url, &list);
+	for (sec = list.data; sec != NULL && sec < list.data + list.len;
+	    sec += strlen(sec) + 1)
+		n++;
+	v = dbrev_xmalloc((n ? n : 1) * sizeof(*v));
+	for (i = 0, sec = list.data; i < n; i++, sec += strlen(sec) + 1)
+		v[i] = sec;
+	/* The longest first: a short one may be part of a longer one. */
+	qsort(v, n, sizeof(*v), longer_first);
+	/* Until none is left: a replacement can make a new occurrence. */
+	do {
+		changed = 0;
+		for (i = 0; i < n; i++)
+			changed |= scrub_one(message, v[i]);
+	} while (changed);
+	free(v);
+	dbrev_buf_free(&list);
 }

@@ -179,6 +179,87 @@ dbrev_read_file(const char *path, struct dbrev_buf *b, struct dbrev_error *err)
 	return 0;
 }
 
+/* What a file that is not a regular one is, for a message. */
+static const char *
+file_kind(mode_t m)
+{
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISCHR(m))
+		return "a character device";
+	if (S_ISBLK(m))
+		return "a block device";
+	if (S_ISSOCK(m))
+		return "a socket";
+	return "not a regular file";
+}
+
+int
+dbrev_read_regular_file(const char *path, size_t max, struct dbrev_buf *b,
+    struct dbrev_error *err)
+{
+	struct stat st;
+	ssize_t n;
+	int fd, flags;
+
+	dbrev_buf_reset(b);
+	/* Non-blocking: opening a FIFO would wait for a writer. */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
+		return dbrev_error_set(err, DBREV_ERR_RUNTIME, path, 0, NULL,
+		    "cannot open: %s", strerror(errno));
+	if (fstat(fd, &st) == -1) {
+		close(fd);
+		return dbrev_error_set(err, DBREV_ERR_RUNTIME, path, 0, NULL,
+		    "cannot read: %s", strerror(errno));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return dbrev_error_set(err, DBREV_ERR_INPUT, path, 0,
+		    "a revision is a file: move this out of the directory",
+		    "%s, not a regular file", file_kind(st.st_mode));
+	}
+	if ((unsigned long long)st.st_size > max) {
+		close(fd);
+		return dbrev_error_set(err, DBREV_ERR_INPUT, path, 0,
+		    "split it, or load data outside migrations",
+		    "%lld bytes, over the limit of %zu bytes for this file",
+		    (long long)st.st_size, max);
+	}
+	if ((flags = fcntl(fd, F_GETFL)) != -1)
+		(void)fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+	buf_reserve(b, (size_t)st.st_size + 1);
+	/* Read one byte past the limit: the file may grow meanwhile. */
+	while (b->len <= max) {
+		size_t want = b->cap - b->len - 1;
+
+		if (want == 0) {
+			buf_reserve(b, b->cap);
+			continue;
+		}
+		if (want > max + 1 - b->len)
+			want = max + 1 - b->len;
+		if ((n = read(fd, b->data + b->len, want)) == 0)
+			break;
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			close(fd);
+			return dbrev_error_set(err, DBREV_ERR_RUNTIME, path, 0,
+			    NULL, "cannot read: %s", strerror(errno));
+		}
+		b->len += (size_t)n;
+	}
+	close(fd);
+	b->data[b->len] = '\0';
+	if (b->len > max)
+		return dbrev_error_set(err, DBREV_ERR_INPUT, path, 0,
+		    "split it, or load data outside migrations",
+		    "over the limit of %zu bytes for this file", max);
+	return 0;
+}
+
 void
 dbrev_checksum(const void *data, size_t len, char out[DBREV_CHECKSUM_LEN + 1])
 {

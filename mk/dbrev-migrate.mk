@@ -22,7 +22,10 @@
 #   db-show         one revision's file                       REV= (head)
 #   db-stamp        set the version table, run no SQL         REV=
 #   db-merge        merge revision of all heads               M=
+#   db-lint         revorder --lint: dangerous operations in the revisions,
+#                   for DATABASE_URL's kind of database (never opened)  SINCE= (all)
 #   db-check        fail when the graph is invalid or has several heads,
+#                   when db-lint finds an error (with DATABASE_URL set),
 #                   or when $(DB_SCHEMA) and the revisions differ (CI)
 #   db-sql          upgrade SQL, offline, on stdout           FROM= (base) REV= (head)
 #   db-help         list the targets and knobs
@@ -51,7 +54,7 @@ include $(DBREV_MIGRATE_DIR)/dbrev-backup.mk
 
 .PHONY: db-init db-revision db-migrate db-upgrade db-downgrade db-current \
 	db-history db-heads db-branches db-show db-stamp db-merge db-check \
-	db-sql db-help
+	db-lint db-sql db-help
 .DELETE_ON_ERROR:
 
 DBREV_APPLY	 = $(DBREV_REVAPPLY) -d "$$DBREV_DIR"$(DBREV_TABLE_OPT)
@@ -179,9 +182,18 @@ db-show:
 	if [ "$$n" != 1 ]; then echo "dbrev: REV=$$rev matches $$n revisions: give an id or a unique prefix" >&2; exit 2; fi; \
 	cat "$$file"
 
+# The lint reads DATABASE_URL for its kind of database only.
+DBREV_LINT	 = $(DBREV_REVORDER) -d "$$DBREV_DIR" --lint$(if $(value SINCE), --since "$$DBREV_SINCE")
+
+db-lint:
+	$(dbrev_need_url)$(if $(value SINCE),$(call dbrev_check_rev,SINCE))
+	$(call dbrev_say,LINT,"$$DBREV_DIR")
+	$(DBREV_Q)$(DBREV_LINT)
+
 db-check:
 	$(call dbrev_say,CHECK,"$$DBREV_DIR")
 	$(DBREV_Q)$(DBREV_REVORDER) -d "$$DBREV_DIR" --check --single-head
+	$(DBREV_Q)$(if $(DBREV_URL),$(DBREV_LINT),echo "dbrev: no DATABASE_URL: the lint is skipped (it needs the kind of database)" >&2)
 	$(DBREV_Q)if [ -f "$$DBREV_SCHEMA_FILE" ]; then \
 	    $(DBREV_REVGEN) -d "$$DBREV_DIR" check --schema "$$DBREV_SCHEMA_FILE"; \
 	else echo "dbrev: no $$DBREV_SCHEMA_FILE: the schema comparison is skipped (set DB_SCHEMA)" >&2; fi
@@ -212,7 +224,8 @@ dbrev make targets (man dbrev.mk):
   db-show        show a revision                          [REV=head]
   db-stamp       set the version table, run no SQL        REV=
   db-merge       merge revision of all heads              M="message"
-  db-check       graph valid, single head, $(call dbrev_knob,DB_SCHEMA) matches (CI)
+  db-lint        dangerous operations in the revisions     [SINCE=rev]
+  db-check       graph valid, single head, lint clean, $(call dbrev_knob,DB_SCHEMA) matches (CI)
   db-sql         upgrade SQL, offline, on stdout          [FROM=base] [REV=head]
   db-backup      back up now, into $(call dbrev_knob,DB_BACKUP_DIR)/
   db-restore     restore a backup                         BACKUP=file [FORCE=yes]

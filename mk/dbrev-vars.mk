@@ -131,7 +131,7 @@ endif
 # no state.  M=, REV=, FROM=, BACKUP= are per-run text, read with
 # $(value ...); make would export them, expanded, had they come from the
 # command line: they are kept out of the environment.
-unexport M REV FROM BACKUP FORCE
+unexport M REV FROM BACKUP FORCE SINCE
 export DBREV_URL_SAFE
 export DBREV_DIR	 = $(call dbrev_knob,DB_DIR)
 export DBREV_SCHEMA_FILE = $(call dbrev_knob,DB_SCHEMA)
@@ -144,6 +144,7 @@ export DBREV_SQLITE_DB	 = $(DBREV_SQLITE_FILE)
 export DBREV_M		 = $(value M)
 export DBREV_REV	 = $(value REV)
 export DBREV_FROM	 = $(value FROM)
+export DBREV_SINCE	 = $(value SINCE)
 export DBREV_BACKUP	 = $(value BACKUP)
 DBREV_BACKUP_MODE	:= $(strip $(call dbrev_knob,DB_BACKUP))
 DBREV_HAS_TABLE		:= $(strip $(call dbrev_knob,DB_TABLE))

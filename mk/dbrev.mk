@@ -15,7 +15,7 @@
 #   dbrev-backup.mk   db-backup db-restore
 #   dbrev-migrate.mk  db-init db-revision db-migrate db-upgrade db-downgrade
 #                     db-current db-history db-heads db-branches db-show
-#                     db-stamp db-merge db-check db-sql db-help
+#                     db-stamp db-merge db-check db-lint db-sql db-help
 #   dbrev-fleet.mk    db-fleet-upgrade db-fleet-current db-fleet-status
 #                     db-fleet-check: many databases (DB_FLEET), a make
 #                     target each (dbrev-fleet-run.mk is its make)
@@ -39,13 +39,14 @@
 #   REV=      revision: db-upgrade (head) db-downgrade (-1) db-stamp
 #             db-show (head) db-sql (head) db-revision (the parent)
 #   FROM=     db-sql's start (base)
+#   SINCE=    db-lint: only the revisions an upgrade from it applies
 #   BACKUP=   db-restore's file
 #   FORCE=yes db-restore: restore a backup of another database
 #   FLEET_STOP=1 FLEET_CANARY=names FLEET_SHARD=K/N   db-fleet-*
 #
 # Targets:
 #   db-init db-revision db-migrate db-upgrade db-downgrade db-current
-#   db-history db-heads db-branches db-show db-stamp db-merge db-check
+#   db-history db-heads db-branches db-show db-stamp db-merge db-check db-lint
 #   db-sql db-backup db-restore db-help db-fleet-upgrade db-fleet-current
 #   db-fleet-status db-fleet-check          (all .PHONY)
 #

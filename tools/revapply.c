@@ -208,6 +208,24 @@ say_where(const struct dbrev_apply_options *o)
 	free(safe);
 }
 
+/* A SQLite file that is not there was only looked at: say so, once. */
+static void
+note_missing(const struct dbrev_apply_options *o)
+{
+	struct dbrev_error e = { 0 };
+	char *path;
+
+	if (quiet)
+		return;
+	if ((path = dbrev_url_sqlite_path(o->url, &e)) == NULL) {
+		dbrev_error_clear(&e);
+		return;
+	}
+	fprintf(stderr, "at <base>: %s does not exist yet; revapply upgrade "
+	    "creates it\n", path);
+	free(path);
+}
+
 static void
 cmd_run(struct dbrev_apply_options *o, enum dbrev_direction dir,
     const char *target)
@@ -221,6 +239,8 @@ cmd_run(struct dbrev_apply_options *o, enum dbrev_direction dir,
 	if (verbose && !quiet)
 		say_where(o);
 	if (dbrev_apply_run(o, dir, target, &res, &e) == -1) {
+		if (res.no_database)
+			note_missing(o);
 		dbrev_apply_result_free(&res);
 		fail(&e);
 	}
@@ -236,6 +256,8 @@ cmd_run(struct dbrev_apply_options *o, enum dbrev_direction dir,
 			fprintf(stderr, " in %.0f ms", res.ms);
 		fputc('\n', stderr);
 	}
+	if (res.no_database)
+		note_missing(o);
 	dbrev_apply_result_free(&res);
 }
 
@@ -306,8 +328,10 @@ warn_unknown(const struct dbrev_apply_options *o, const struct dbrev_status *st)
 
 	for (i = 0; i < st->nunknown; i++)
 		warnx("version table records revision '%s', which is not in "
-		    "%s/versions; restore its file, or run 'revapply resolve "
-		    "%s reverted'", st->unknown[i], o->dir, st->unknown[i]);
+		    "%s/versions: the database was migrated with revisions "
+		    "this directory lacks; restore its file (another branch, "
+		    "a newer checkout?), or run 'revapply resolve %s "
+		    "reverted'", st->unknown[i], o->dir, st->unknown[i]);
 }
 
 /* Only looking at a SQLite file that is not there: say so, once. */
@@ -315,18 +339,8 @@ static void
 note_no_database(const struct dbrev_apply_options *o,
     const struct dbrev_status *st)
 {
-	struct dbrev_error e = { 0 };
-	char *path;
-
-	if (!st->no_database || quiet)
-		return;
-	if ((path = dbrev_url_sqlite_path(o->url, &e)) == NULL) {
-		dbrev_error_clear(&e);
-		return;
-	}
-	fprintf(stderr, "at <base>: %s does not exist yet; revapply upgrade "
-	    "creates it\n", path);
-	free(path);
+	if (st->no_database)
+		note_missing(o);
 }
 
 static void
@@ -335,7 +349,7 @@ cmd_current(struct dbrev_apply_options *o)
 	struct dbrev_status st;
 	struct dbrev_error e = { 0 };
 	const struct dbrev_revision *r;
-	size_t i, n;
+	size_t i, n, unknown;
 
 	if (dbrev_apply_status(o, &st, &e) == -1)
 		fail(&e);
@@ -367,9 +381,16 @@ cmd_current(struct dbrev_apply_options *o)
 	warn_unknown(o, &st);
 	if (st.no_database)
 		note_no_database(o, &st);
-	else if (st.ncurrent == 0 && !quiet && n > 0)
+	else if (st.ncurrent == 0 && st.nunknown == 0 && !quiet && n > 0)
 		fputs("at <base>: no revision applied\n", stderr);
+	/*
+	 * A row of a revision this directory lacks: where the database
+	 * stands is not known here (a newer checkout, another branch).
+	 */
+	unknown = st.nunknown;
 	dbrev_status_free(&st);
+	if (unknown > 0)
+		exit(1);
 }
 
 /*

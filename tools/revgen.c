@@ -69,7 +69,7 @@ static const char usage_text[] =
     "              [--rename HINT]... [--dev-url URL]\n"
     "       revgen [-qv] [-d DIR] import --from KIND SOURCE_DIR\n"
     "       revgen [-qv] [-d DIR] import --from alembic UPGRADE.sql "
-    "[DOWNGRADE.sql]\n";
+    "[DOWNGRADE.sql ...]\n";
 
 static const char help_text[] =
     "\n"
@@ -571,7 +571,7 @@ cmd_import(const struct opts *o)
 	if (o->nargs == 0)
 		usage_error("import needs the source: %s",
 		    strcmp(o->from, "alembic") == 0 ?
-		    "UPGRADE.sql [DOWNGRADE.sql]" : "the migrations directory");
+		    "UPGRADE.sql [DOWNGRADE.sql ...]" : "the migrations directory");
 	io.kind = o->from;
 	io.paths = o->args;
 	io.npaths = o->nargs;
@@ -595,6 +595,13 @@ main(int argc, char **argv)
 	int rc;
 
 	parse_args(argc, argv, &o);
+	/* A bad message is refused before anything else is looked at. */
+	if (o.message != NULL) {
+		struct dbrev_error e = { 0 };
+
+		if (dbrev_scaffold_check_message(o.message, &e) == -1)
+			fail(&e);
+	}
 	switch (o.cmd) {
 	case CMD_INIT:
 		rc = cmd_init(&o);

@@ -1,7 +1,8 @@
 /*
  * revorder - read a migrations directory, validate its revision graph
  * and print it: in apply order (default), its heads, its history, or a
- * make include.  All the work is in libdbrev (dbrev/graph.h).
+ * make include; or lint the revisions' SQL.  All the work is in
+ * libdbrev (dbrev/graph.h, dbrev/lint.h).
  */
 #include <err.h>
 #include <getopt.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "dbrev/graph.h"
+#include "dbrev/lint.h"
 #include "dbrev/mkname.h"
 
 enum mode {
@@ -17,7 +19,8 @@ enum mode {
 	M_HEADS,
 	M_HISTORY,
 	M_CHECK,
-	M_MAKE
+	M_MAKE,
+	M_LINT
 };
 
 static int	 quiet, verbose;
@@ -26,7 +29,9 @@ static void __attribute__((noreturn))
 usage(FILE *f, int status)
 {
 	fprintf(f, "usage: revorder [-qv] [-d DIR] [--heads | --history | --check | "
-	    "--format=make] [--single-head]\n");
+	    "--format=make] [--single-head]\n"
+	    "       revorder [-qv] [-d DIR] --lint [--since REV] "
+	    "[-u URL [--table NAME] | --dialect NAME]\n");
 	if (f == stdout)
 		fprintf(f,
 		    "\n"
@@ -39,6 +44,11 @@ usage(FILE *f, int status)
 		    "      --check       validate only (exit 0 valid, 2 invalid)\n"
 		    "      --format=make a make include: DBREV_REVISIONS, DBREV_HEADS, DBREV_FILES\n"
 		    "      --single-head several heads are an error\n"
+		    "      --lint        find dangerous SQL (findings on stdout; exit 1 on an error)\n"
+		    "      --since REV   lint only the revisions an upgrade from REV applies\n"
+		    "  -u, --url URL     lint only the revisions not applied there\n"
+		    "      --table NAME  its version table (default dbrev_revisions)\n"
+		    "      --dialect NAME sqlite or postgresql (default: $DATABASE_URL's)\n"
 		    "  -q, --quiet       no notes\n"
 		    "  -v, --verbose     more detail\n"
 		    "      --help        this text\n"
@@ -191,6 +201,88 @@ print_make(const struct dbrev_graph *g, const size_t *heads, size_t nheads)
 	putchar('\n');
 }
 
+/* Lint arguments, kept for after the mode is known. */
+struct lint_args {
+	const char	*url;		/* -u */
+	const char	*dialect;	/* --dialect */
+	const char	*since;		/* --since */
+	const char	*table;		/* --table */
+};
+
+/*
+ * --lint: one finding per line on stdout, a summary on stderr.  Only an
+ * explicit -u URL is read for what is applied; $DATABASE_URL only names
+ * the dialect (so every revision is linted unless asked otherwise).
+ */
+static int
+lint(const char *dir, const struct lint_args *a)
+{
+	struct dbrev_lint_options o;
+	struct dbrev_lint_result res;
+	const struct dbrev_lint_finding *f;
+	struct dbrev_buf line = { 0 };
+	struct dbrev_error e;
+	const char *env = getenv("DATABASE_URL");
+	size_t i;
+
+	dbrev_lint_options_init(&o);
+	o.dir = dir;
+	o.url = a->url;
+	o.since = a->since;
+	o.table = a->table;
+	if (a->url != NULL && (a->dialect != NULL || a->since != NULL))
+		usage_error("-u names the database to compare with; leave out "
+		    "--dialect and --since", NULL);
+	if (a->table != NULL && a->url == NULL)
+		usage_error("--table goes with -u", NULL);
+	if (a->dialect != NULL &&
+	    (o.dialect = dbrev_dialect_from_name(a->dialect)) ==
+	    DBREV_DIALECT_UNKNOWN)
+		usage_error("unknown dialect (sqlite or postgresql):",
+		    a->dialect);
+	if (a->url == NULL && a->dialect == NULL && env != NULL)
+		o.dialect = dbrev_url_dialect(env);
+	if (a->url == NULL && o.dialect == DBREV_DIALECT_UNKNOWN)
+		usage_error("--lint needs the database: --dialect sqlite|"
+		    "postgresql, -u URL or DATABASE_URL", NULL);
+	dbrev_error_init(&e);
+	if (dbrev_lint_run(&o, &res, &e) == -1)
+		fail(&e);
+	/* One line each: a control character in a name is shown escaped. */
+	for (i = 0; i < res.nfindings; i++) {
+		f = &res.findings[i];
+		dbrev_buf_reset(&line);
+		dbrev_mkname_show(&line, f->file);
+		dbrev_buf_printf(&line, ":%u: %s: %s", f->line, f->rule,
+		    f->level == DBREV_LINT_WARNING ? "warning: " : "");
+		dbrev_mkname_show(&line, f->message);
+		if (f->hint != NULL) {
+			dbrev_buf_puts(&line, "; ");
+			dbrev_mkname_show(&line, f->hint);
+		}
+		puts(line.data);
+	}
+	dbrev_buf_free(&line);
+	if (!quiet && res.nallowed > 0)
+		warnx("lint: %zu revision%s checked: %zu error%s, %zu "
+		    "warning%s, %zu allowed by 'lint: allow' lines",
+		    res.nrevisions, res.nrevisions == 1 ? "" : "s", res.nerrors,
+		    res.nerrors == 1 ? "" : "s", res.nwarnings,
+		    res.nwarnings == 1 ? "" : "s", res.nallowed);
+	else if (!quiet)
+		warnx("lint: %zu revision%s checked: %zu error%s, %zu "
+		    "warning%s", res.nrevisions, res.nrevisions == 1 ? "" :
+		    "s", res.nerrors, res.nerrors == 1 ? "" : "s",
+		    res.nwarnings, res.nwarnings == 1 ? "" : "s");
+	i = res.nerrors;
+	dbrev_lint_result_free(&res);
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		warn("stdout");
+		return 1;
+	}
+	return i > 0 ? 1 : 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -204,6 +296,10 @@ main(int argc, char *argv[])
 		{ "check",	 no_argument,	    NULL, 'C' },
 		{ "format",	 required_argument, NULL, 'f' },
 		{ "single-head", no_argument,	    NULL, 'S' },
+		{ "lint",	 no_argument,	    NULL, 'L' },
+		{ "since",	 required_argument, NULL, 's' },
+		{ "dialect",	 required_argument, NULL, 'D' },
+		{ "table",	 required_argument, NULL, 'T' },
 		{ "help",	 no_argument,	    NULL, 'h' },
 		{ "version",	 no_argument,	    NULL, 'V' },
 		{ NULL,		 0,		    NULL, 0 }
@@ -211,6 +307,7 @@ main(int argc, char *argv[])
 	struct dbrev_error e;
 	struct dbrev_graph *g;
 	struct dbrev_buf list = { 0 };
+	struct lint_args la = { NULL, NULL, NULL, NULL };
 	const char *dir = getenv("DBREV_DIR");
 	enum mode mode = M_ORDER, want;
 	int c, single_head = 0, modes = 0;
@@ -224,8 +321,21 @@ main(int argc, char *argv[])
 		case 'd':
 			dir = optarg;
 			continue;
-		case 'u':	/* common option; revorder needs no database */
+		case 'u':	/* common option; only --lint reads it */
+			la.url = optarg;
 			continue;
+		case 's':
+			la.since = optarg;
+			continue;
+		case 'D':
+			la.dialect = optarg;
+			continue;
+		case 'T':
+			la.table = optarg;
+			continue;
+		case 'L':
+			want = M_LINT;
+			break;
 		case 'q':
 			quiet = 1;
 			continue;
@@ -262,14 +372,19 @@ main(int argc, char *argv[])
 			usage(stderr, 2);
 		}
 		if (modes++ > 0 && want != mode)
-			usage_error("choose one of --heads, --history, --check "
-			    "and --format", NULL);
+			usage_error("choose one of --heads, --history, --check, "
+			    "--format and --lint", NULL);
 		mode = want;
 	}
 	if (optind < argc)
 		usage_error("unexpected argument:", argv[optind]);
 	if (dir[0] == '\0')
 		usage_error("empty directory name for -d", NULL);
+	if (mode == M_LINT)
+		return lint(dir, &la);
+	if (la.since != NULL || la.dialect != NULL || la.table != NULL)
+		usage_error("--since, --dialect and --table go with --lint",
+		    NULL);
 
 	dbrev_error_init(&e);
 	/* Everything is checked, but no SQL text is kept in memory. */
@@ -320,6 +435,8 @@ main(int argc, char *argv[])
 		break;
 	case M_MAKE:
 		print_make(g, heads, nheads);
+		break;
+	case M_LINT:	/* handled before the graph is loaded */
 		break;
 	}
 	free(heads);

@@ -56,6 +56,8 @@ struct dbrev_apply_result {
 	double	  ms;		/* the whole run */
 	char	**current;	/* ids of the current revisions afterwards */
 	size_t	  ncurrent;	/* 0: at base */
+	int	  no_database;	/* downgrade: the SQLite file is not there
+				 * (not created): at base */
 };
 
 void	 dbrev_apply_result_free(struct dbrev_apply_result *);

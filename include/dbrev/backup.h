@@ -344,8 +344,8 @@ int	 dbrev_backup_url_label(const char *url, char **label,
 	    struct dbrev_error *err);
 
 /*
- * Per database, used by backup.c (lib/backup_sqlite.c and
- * lib/backup_postgres.c).  *_take writes the backup of url into the
+ * Per database, used by backup.c (lib/db/sqlite/backup.c and
+ * lib/db/postgres/backup.c).  *_take writes the backup of url into the
  * open temporary file tmp and sets *revision, read through the driver
  * and consistent with the copy.
  */

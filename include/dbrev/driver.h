@@ -83,6 +83,13 @@ struct dbrev_driver {
 	 */
 	int	(*exec)(struct dbrev_conn *, const char *sql, const char *file,
 		    unsigned first_line, struct dbrev_error *);
+	/*
+	 * Optional (NULL: assume 1).  After exec() outside a transaction:
+	 * whether anything it ran was kept, 0 when every change it made ran
+	 * in a transaction of the script's own that was rolled back (its
+	 * session settings aside, which exec() puts back anyway).
+	 */
+	int	(*exec_kept)(struct dbrev_conn *);
 
 	/* Version table: create when missing, read, add, mark, remove. */
 	int	(*table_ensure)(struct dbrev_conn *, const char *table,
@@ -109,6 +116,27 @@ struct dbrev_driver {
 		    const char *revision, const char *checksum);
 	void	(*script_delete)(struct dbrev_buf *out, const char *table,
 		    const char *revision);
+	/*
+	 * Optional.  Append what puts the session back after a revision
+	 * whose text is sql, as exec() does online (PostgreSQL: the role,
+	 * the settings, ...; SQLite: the session PRAGMAs), so that the
+	 * script does what the online run does.
+	 */
+	void	(*script_reset)(struct dbrev_buf *out, const char *sql);
+	/*
+	 * Append a revision's text (upgrade or downgrade section, its first
+	 * line first_line of file) to out, terminated so that what follows
+	 * starts a statement of its own; in_tx: it runs inside a
+	 * transaction of the script's.  Refuses (DBREV_ERR_INPUT,
+	 * file:line), appending nothing, what exec() would refuse before
+	 * running it and what the database's shell (psql, sqlite3) would
+	 * read otherwise than the database: a statement that ends the
+	 * transaction, a transaction begun and not ended, an unclosed quote,
+	 * a meta-command.
+	 */
+	int	(*script_sql)(struct dbrev_buf *out, const char *sql,
+		    const char *file, unsigned first_line, int in_tx,
+		    struct dbrev_error *err);
 
 	/*
 	 * Added for revapply (optional: NULL makes callers fall back to
@@ -156,11 +184,11 @@ struct dbrev_db {
 };
 
 /* The drivers, one file each in lib/db/. */
-extern const struct dbrev_driver dbrev_driver_sqlite;	/* lib/db/sqlite.c */
-extern const struct dbrev_driver dbrev_driver_postgres;	/* lib/db/postgres.c */
+extern const struct dbrev_driver dbrev_driver_sqlite;	/* lib/db/sqlite/driver.c */
+extern const struct dbrev_driver dbrev_driver_postgres;	/* lib/db/postgres/driver.c */
 
 /*
- * libpq is loaded when first used (lib/db/postgres_libpq.c, so that runs
+ * libpq is loaded when first used (lib/db/postgres/libpq.c, so that runs
  * that never touch PostgreSQL do not pay for loading it).  Load it now;
  * fills err when it cannot be loaded.  Only with PostgreSQL support.
  */

@@ -33,7 +33,9 @@ struct dbrev_import_file {
 	char	*path;		/* as shown in messages: DIR/REL, or as given */
 	char	*rel;		/* relative to the source directory */
 	char	*text;		/* NUL-terminated; NULL for a directory */
-	size_t	 len;		/* bytes of text (no NUL inside: checked) */
+	size_t	 len;		/* bytes of text (no NUL inside: checked);
+				   for a directory, how many entries it
+				   holds, hidden ones included */
 };
 
 /* A source: the files a kind reads, sorted by rel (bytewise). */
@@ -74,9 +76,9 @@ const char *const *dbrev_import_kinds(void);
 
 /*
  * Read a source of `kind` into src.  For every kind but alembic, paths
- * holds one directory; for alembic the upgrade script and optionally
- * the downgrade script (`alembic upgrade base:head --sql` and
- * `alembic downgrade head:base --sql`).  Only the files the kind looks
+ * holds one directory; for alembic the upgrade script and any number
+ * of downgrade scripts (`alembic upgrade base:heads --sql`, and
+ * `alembic downgrade HEAD:base --sql` for each head).  Only the files the kind looks
  * at are read; hidden names are skipped.  A file that is not UTF-8 text
  * (a NUL byte, an invalid sequence) is an INPUT error with its line.  A
  * byte order mark at the start of a file is dropped.  An unknown kind

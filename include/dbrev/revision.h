@@ -14,6 +14,8 @@
 #include "dbrev/util.h"
 
 #define DBREV_ID_MAX 32		/* longest revision id */
+/* The largest revision file read: data belongs in data loads. */
+#define DBREV_REVISION_MAX ((size_t)1 << 30)	/* 1 GiB */
 
 /* A parsed revision.  Owned by whoever created it; see revision_free. */
 struct dbrev_revision {
@@ -42,6 +44,13 @@ struct dbrev_revision {
 	unsigned  parents_line;
 	unsigned  depends_line;
 	/*
+	 * The "lint:" header lines (any number; read by revorder --lint),
+	 * in file order: each value and its line.
+	 */
+	char	**lint;
+	unsigned *lint_line;
+	size_t	  nlint;
+	/*
 	 * Internal: the parser allocates the struct and its header strings
 	 * in one block of this size; dbrev_revision_free frees separately
 	 * only the pointers outside it, so a hand-built revision (every
@@ -65,7 +74,10 @@ int	 dbrev_revision_parse(const char *path, const char *text, size_t len,
 	    unsigned flags, struct dbrev_revision **out,
 	    struct dbrev_error *err);
 
-/* Read and parse the file at path. */
+/*
+ * Read and parse the file at path: a regular file of at most
+ * DBREV_REVISION_MAX bytes (a FIFO or device is refused, not read).
+ */
 int	 dbrev_revision_load(const char *path, unsigned flags,
 	    struct dbrev_revision **out, struct dbrev_error *err);
 

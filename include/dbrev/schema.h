@@ -77,6 +77,15 @@ struct dbrev_column {
 	 * COLUMN).  Not compared.  May be NULL when the dialect builds it.
 	 */
 	char		*definition;
+	/*
+	 * PostgreSQL, not compared: the columns of the same table its
+	 * generation expression reads, and the qualified names of the
+	 * functions its default or generation expression calls.
+	 */
+	char		**reads;
+	size_t		 nreads;
+	char		**calls;
+	size_t		 ncalls;
 };
 
 enum dbrev_constraint_kind {
@@ -160,12 +169,23 @@ enum dbrev_object_kind {
 	DBREV_OBJ_PROCEDURE,
 	DBREV_OBJ_EXTENSION,
 	DBREV_OBJ_COMMENT,		/* a comment on a non-table object */
-	DBREV_OBJ_OTHER			/* e.g. SQLite virtual table */
+	DBREV_OBJ_OTHER,		/* e.g. SQLite virtual table */
+	DBREV_OBJ_GRANT			/* PostgreSQL: the privileges on an
+					   object or column that differ from
+					   its defaults (see below) */
 };
 
 /*
  * Any other object: equal normalized definitions mean the same object.
  * Objects are matched by kind and qualified name.
+ *
+ * DBREV_OBJ_GRANT: name is the target ("TABLE public.t", "TABLE
+ * public.t (c)" for a column), table the target as GRANT takes it
+ * ("TABLE public.t"), values one line per difference from the target's
+ * default privileges, "+PRIV\tGRANTEE" (granted, "\t*" appended when
+ * WITH GRANT OPTION) or "-PRIV\tGRANTEE" (a default revoked), PRIV with
+ * its column ("SELECT (c)"), GRANTEE quoted or PUBLIC; the owner's own
+ * privileges do not count.
  */
 struct dbrev_object {
 	enum dbrev_object_kind kind;
@@ -180,6 +200,13 @@ struct dbrev_object {
 	char		**values;	/* ENUM labels in order, else none */
 	size_t		 nvalues;
 	int		 unique;	/* INDEX: unique */
+	/*
+	 * PostgreSQL, not compared: the table columns it reads or is on,
+	 * as "schema.table.column" (index, view, trigger, column grant),
+	 * so that a change of one column reaches just what uses it.
+	 */
+	char		**colrefs;
+	size_t		 ncolrefs;
 };
 
 /*
@@ -347,6 +374,15 @@ struct dbrev_diff_options {
 	/* Object kinds whose change is ALTER_OBJECT rather than drop +
 	   create: bit (1u << kind).  0 for SQLite. */
 	unsigned alterable_kinds;
+	/*
+	 * Must `o`, an object of `from` the diff would keep or alter in
+	 * place, be dropped before and created again after all the same
+	 * (what depends on it too)?  NULL: no.  PostgreSQL: what uses an
+	 * enum that is replaced by a new type.
+	 */
+	int	(*replaces)(const struct dbrev_object *o,
+		    const struct dbrev_schema *from,
+		    const struct dbrev_schema *to, void *arg);
 };
 
 /*
@@ -425,7 +461,7 @@ void	 dbrev_sqlite_emit_rename_column(struct dbrev_buf *out,
 /* ------------------------------------------------------- PostgreSQL */
 
 /*
- * Issue 7 (lib/schema/introspect_postgres.c, emit_postgres.c) fills
+ * Issue 7 (lib/db/postgres/introspect.c, lib/db/postgres/emit.c) fills
  * the same model from the catalogs (format_type, pg_get_expr,
  * pg_get_constraintdef, pg_get_indexdef, pg_get_viewdef,
  * pg_get_functiondef, ...) with `schema` set on every name.
@@ -434,9 +470,16 @@ void	 dbrev_sqlite_emit_rename_column(struct dbrev_buf *out,
 struct pg_conn;
 int	 dbrev_postgres_introspect(struct pg_conn *conn,
 	    struct dbrev_schema **out, struct dbrev_error *err);
-void	 dbrev_postgres_diff_options(struct dbrev_diff_options *);
-void	 dbrev_postgres_emit(const struct dbrev_diff *, struct dbrev_buf *out,
-	    int *transactional, char ***warnings, size_t *nwarnings);
+/*
+ * server_version (PQserverVersion, e.g. 150004) is the server the
+ * revision is written for: it picks statements the server has
+ * (PostgreSQL 17: ALTER COLUMN ... SET EXPRESSION).
+ */
+void	 dbrev_postgres_diff_options(struct dbrev_diff_options *,
+	    int server_version);
+void	 dbrev_postgres_emit(const struct dbrev_diff *, int server_version,
+	    struct dbrev_buf *out, int *transactional, char ***warnings,
+	    size_t *nwarnings);
 #endif
 
 #endif /* DBREV_SCHEMA_H */

@@ -42,6 +42,15 @@ char	*dbrev_xstrndup(const char *, size_t);
 int	 dbrev_read_file(const char *path, struct dbrev_buf *buf,
 	    struct dbrev_error *err);
 
+/*
+ * The same for a file that must be a regular file of at most max bytes
+ * (a revision): anything else (a FIFO, a device, a directory; a larger
+ * file) fills err (kind INPUT) without waiting for a writer or reading
+ * without bound.
+ */
+int	 dbrev_read_regular_file(const char *path, size_t max,
+	    struct dbrev_buf *buf, struct dbrev_error *err);
+
 /* Hex SHA-256 of data, written as 64 characters and a NUL into out. */
 #define DBREV_CHECKSUM_LEN 64
 void	 dbrev_checksum(const void *data, size_t len,

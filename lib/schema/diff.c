@@ -368,6 +368,7 @@ object_rank(enum dbrev_object_kind k)
 	case DBREV_OBJ_TRIGGER:
 		return 5;
 	case DBREV_OBJ_COMMENT:
+	case DBREV_OBJ_GRANT:
 		return 6;
 	}
 	return 4;
@@ -616,7 +617,8 @@ dbrev_schema_diff(const struct dbrev_schema *from,
     const struct dbrev_schema *to, const struct dbrev_diff_options *opts,
     struct dbrev_diff *out, struct dbrev_error *err)
 {
-	struct dbrev_diff_options defopts = { default_invalidates, NULL, 0 };
+	struct dbrev_diff_options defopts = { default_invalidates, NULL, 0,
+	    NULL };
 	struct clist tab = { 0 }, obj = { 0 };
 	struct graph gf = { 0 }, gt = { 0 };
 	struct dbrev_change **order = NULL, *c;
@@ -633,6 +635,8 @@ dbrev_schema_diff(const struct dbrev_schema *from,
 		opts = &defopts;
 	if (opts->invalidates == NULL) {
 		defopts.alterable_kinds = opts->alterable_kinds;
+		defopts.replaces = opts->replaces;
+		defopts.arg = opts->arg;
 		opts = &defopts;
 	}
 
@@ -693,6 +697,9 @@ dbrev_schema_diff(const struct dbrev_schema *from,
 	for (i = 0; i < from->nobjects; i++) {
 		const struct dbrev_object *o = from->objects[i];
 
+		if (!drop[i] && opts->replaces != NULL &&
+		    opts->replaces(o, from, to, opts->arg))
+			drop[i] = 1;
 		for (k = 0; k < tab.n && !drop[i]; k++) {
 			const struct dbrev_table *t = tab.v[k].from;
 

@@ -48,6 +48,8 @@ column_free(struct dbrev_column *c)
 	free(c->comment);
 	free(c->extra);
 	free(c->definition);
+	strv_free(c->reads, c->nreads);
+	strv_free(c->calls, c->ncalls);
 }
 
 static void
@@ -94,6 +96,7 @@ object_free(struct dbrev_object *o)
 	free(o->sql);
 	strv_free(o->deps, o->ndeps);
 	strv_free(o->values, o->nvalues);
+	strv_free(o->colrefs, o->ncolrefs);
 	free(o);
 }
 
@@ -348,6 +351,7 @@ dbrev_object_kind_name(enum dbrev_object_kind k)
 	case DBREV_OBJ_EXTENSION:	return "extension";
 	case DBREV_OBJ_COMMENT:		return "comment";
 	case DBREV_OBJ_OTHER:		return "object";
+	case DBREV_OBJ_GRANT:		return "privileges";
 	}
 	return "object";
 }

@@ -9,6 +9,26 @@
 
 
 /*
+ * Length of the dollar-quote delimiter ($$ or $tag$, the tag a letter or
+ * _ then letters, digits or _) that opens at p, or 0.
+ */
+static int
+dollar_tag(const char *p)
+{
+	const char *t = p + 1;
+
+	if (*t == '$')
+		return 2;
+	if (!isalpha((unsigned char)*t) && *t != '_' &&
+	    (unsigned char)*t < 0x80)
+		return 0;
+	while (isalnum((unsigned char)*t) || *t == '_' ||
+	    (unsigned char)*t >= 0x80)
+		t++;
+	return *t == '$' && t - p < 1000 ? (int)(t - p + 1) : 0;
+}
+
+/*
  * Scan one token at *pp: returns its class, sets [*start, *end) and
  * advances *pp.  Comments and white space are skipped.
  */
@@ -16,7 +36,7 @@ enum dbrev_tok_type
 dbrev_sqltok_scan(const char **pp, const char **start, const char **end)
 {
 	const char *p = *pp;
-	char q;
+	int q;
 
 	for (;;) {
 		while (isspace((unsigned char)*p))
@@ -41,6 +61,34 @@ dbrev_sqltok_scan(const char **pp, const char **start, const char **end)
 		*end = *pp = p;
 		return T_END;
 	}
+	/* PostgreSQL's E'...': a backslash escapes the next character. */
+	if ((*p == 'e' || *p == 'E') && p[1] == '\'') {
+		for (p += 2; *p != '\0'; p++) {
+			if (*p == '\\' && p[1] != '\0')
+				p++;
+			else if (*p == '\'') {
+				if (p[1] == '\'')
+					p++;
+				else {
+					p++;
+					break;
+				}
+			}
+		}
+		*end = *pp = p;
+		return T_STRING;
+	}
+	/* PostgreSQL's dollar quotes: $$...$$, $tag$...$tag$. */
+	if (*p == '$' && (q = dollar_tag(p)) > 0) {
+		const char *close;
+
+		for (close = p + q; *close != '\0'; close++)
+			if (*close == '$' && strncmp(close, p, (size_t)q) == 0)
+				break;
+		p = *close != '\0' ? close + q : close;
+		*end = *pp = p;
+		return T_STRING;
+	}
 	if (*p == '\'' || ((*p == 'x' || *p == 'X') && p[1] == '\'')) {
 		if (*p != '\'')
 			p++;
@@ -57,7 +105,7 @@ dbrev_sqltok_scan(const char **pp, const char **start, const char **end)
 		return T_STRING;
 	}
 	if (*p == '"' || *p == '`' || *p == '[') {
-		q = *p == '[' ? ']' : *p;
+		q = *p == '[' ? ']' : (unsigned char)*p;
 		for (p++; *p != '\0'; p++)
 			if (*p == q) {
 				if (q != ']' && p[1] == q)
@@ -158,5 +206,75 @@ dbrev_tok_ident(const struct dbrev_tok *t)
 		dbrev_buf_add(&b, s, (size_t)(e - s));
 	for (i = 0; i < b.len; i++)
 		b.data[i] = (char)tolower((unsigned char)b.data[i]);
+	return dbrev_buf_take(&b);
+}
+
+/* The value of one escape of an E'...' string at p (after the \\). */
+static const char *
+e_escape(const char *p, const char *e, struct dbrev_buf *b)
+{
+	static const char from[] = "bfnrt", to[] = "\b\f\n\r\t";
+	const char *k;
+	unsigned v = 0;
+	int n = 0;
+
+	if ((k = strchr(from, *p)) != NULL && *p != '\0') {
+		dbrev_buf_add(b, &to[k - from], 1);
+		return p + 1;
+	}
+	if (*p >= '0' && *p <= '7') {
+		for (; n < 3 && p < e && *p >= '0' && *p <= '7'; n++, p++)
+			v = v * 8 + (unsigned)(*p - '0');
+	} else if (*p == 'x' && p + 1 < e && isxdigit((unsigned char)p[1])) {
+		for (p++; n < 2 && p < e && isxdigit((unsigned char)*p); n++, p++)
+			v = v * 16 + (unsigned)(isdigit((unsigned char)*p) ?
+			    *p - '0' : (tolower((unsigned char)*p) - 'a' + 10));
+	} else {
+		dbrev_buf_add(b, p, 1);
+		return p + 1;
+	}
+	{
+		char c = (char)(v & 0xff);
+
+		dbrev_buf_add(b, &c, 1);
+	}
+	return p;
+}
+
+char *
+dbrev_tok_text(const struct dbrev_tok *t)
+{
+	struct dbrev_buf b = { 0 };
+	const char *s = t->s, *e = t->e;
+	char q;
+	int n;
+
+	dbrev_buf_puts(&b, "");
+	if (t->type == T_STRING && *s == '$' && (n = dollar_tag(s)) > 0) {
+		if (e - s >= 2 * n && memcmp(e - n, s, (size_t)n) == 0)
+			dbrev_buf_add(&b, s + n, (size_t)(e - s - 2 * n));
+		else
+			dbrev_buf_add(&b, s + n, (size_t)(e - s - n));
+	} else if (t->type == T_STRING && (*s == 'e' || *s == 'E')) {
+		for (s += 2, e--; s < e;) {
+			if (*s == '\\' && s + 1 < e)
+				s = e_escape(s + 1, e, &b);
+			else {
+				if (*s == '\'' && s + 1 < e && s[1] == '\'')
+					s++;
+				dbrev_buf_add(&b, s++, 1);
+			}
+		}
+	} else if ((t->type == T_QUOTED || t->type == T_STRING) && e - s >= 2) {
+		if (*s == 'x' || *s == 'X')
+			s++;
+		q = *s == '[' ? ']' : *s;
+		for (s++, e--; s < e; s++) {
+			if (*s == q && q != ']' && s + 1 < e && s[1] == q)
+				s++;
+			dbrev_buf_add(&b, s, 1);
+		}
+	} else
+		dbrev_buf_add(&b, s, (size_t)(e - s));
 	return dbrev_buf_take(&b);
 }

@@ -1,6 +1,8 @@
 /*
  * sqltok.h - internal to lib/schema: an SQL tokenizer good enough for
- * SQLite's and PostgreSQL's stored definitions (not a parser).
+ * SQLite's and PostgreSQL's stored definitions (not a parser).  Strings
+ * are '...', x'...' and PostgreSQL's E'...' and $tag$...$tag$ (all
+ * T_STRING); quoted identifiers "...", `...`, [...] (T_QUOTED).
  */
 #ifndef DBREV_SQLTOK_H
 #define DBREV_SQLTOK_H
@@ -34,5 +36,13 @@ int	 dbrev_tok_punct(const struct dbrev_tok *, char c);
 
 /* Identifier text of a token: unquoted and lowercased.  Caller frees. */
 char	*dbrev_tok_ident(const struct dbrev_tok *);
+
+/*
+ * The exact value a token stands for: a quoted identifier or string
+ * unquoted (doubled quotes undone, E'...' escapes decoded, a dollar
+ * quote's body as is), any other token its text.  An unterminated
+ * quote gives what is inside it.  Caller frees.
+ */
+char	*dbrev_tok_text(const struct dbrev_tok *);
 
 #endif /* DBREV_SQLTOK_H */

@@ -53,9 +53,9 @@ stdout_has "wrote config.mk"
 [ "$(cksum <"$S/Makefile")" = "$before" ] || fail "configure changed Makefile"
 
 # sqltok.h is a private header (lib/schema/): only -MMD tells make that
-# emit_sqlite.c includes it.
+# lib/db/sqlite/emit.c includes it.
 tcase "editing a private header rebuilds the objects that include it, only those"
-inc=$T/o/lib/schema/emit_sqlite.o other=$T/o/lib/graph.o
+inc=$T/o/lib/db/sqlite/emit.o other=$T/o/lib/graph.o
 smake O="$T/o" "$inc" "$other"
 status_is 0
 smake -q O="$T/o" "$inc" "$other"
@@ -86,9 +86,9 @@ grep -q '^prefix = /opt/dbrev-test$' "$S/config.mk" || fail "prefix lost: $(grep
 smake -q O="$T/o" "$other"
 status_is 0
 
-# The library's sources will live in nested directories, one per database.
+# The library's sources live in nested directories, one per database.
 tcase "sources in nested lib/ directories are built; --without-postgres leaves out lib/db/postgres/ and *postgres* files"
-mkdir -p "$S/lib/db/sqlite/deeper" "$S/lib/db/postgres"
+mkdir -p "$S/lib/db/sqlite/deeper"
 for f in lib/db/sqlite/deeper/nested_probe.c lib/db/postgres/conn_probe.c; do
 	echo 'int dbrev_probe_unused(void);' >"$S/$f"
 done
@@ -96,18 +96,19 @@ smake -n V=1 O="$T/o2" "$T/o2/libdbrev.a"
 status_is 0
 stdout_has "lib/db/sqlite/deeper/nested_probe.c"
 stdout_has "lib/db/postgres/conn_probe.c"
-stdout_has "lib/db/postgres_libpq.c"
+stdout_has "lib/db/postgres/libpq.c"
 run sh -c "cd '$S' && ./configure --without-postgres"
 status_is 0
 smake -n V=1 O="$T/o3" "$T/o3/libdbrev.a"
 status_is 0
 stdout_has "lib/db/sqlite/deeper/nested_probe.c"
 stdout_lacks "lib/db/postgres/"
-stdout_lacks "postgres_libpq.c"
 stdout_lacks "_postgres.c"
-rm -rf "$S/lib/db/sqlite" "$S/lib/db/postgres"
+rm -rf "$S/lib/db/sqlite/deeper" "$S/lib/db/postgres/conn_probe.c"
 
 tcase "make fuzz builds and runs every tests/fuzz/fuzz_*.c"
+run sh -c "cd '$S' && ./configure"
+status_is 0
 cp "$S/tests/fuzz/fuzz_graph.c" "$S/tests/fuzz/fuzz_zz_probe.c"
 smake -n V=1 fuzz FUZZ_CC=clang FUZZ_TIME=7
 status_is 0

@@ -33,6 +33,8 @@ sqlite_hold() {
 	sqlite3 -batch "$1" <"$T/ctl" >/dev/null 2>&1 &
 	holder=$!
 	exec 9>"$T/ctl"
+	# The probe's own read lock must not make the holder's BEGIN fail.
+	echo ".timeout 30000" >&9
 	echo "$2" >&9
 	_i=0
 	while sqlite3 -batch "$1" "$3" >/dev/null 2>&1; do

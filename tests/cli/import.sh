@@ -97,18 +97,24 @@ grep -qx -- "-- created: 2020-03-01T00:00:00Z" "$f" || fail "created"
 grep -qx -- "-- parents:" m_dbmate/versions/20151129054053_create_users.sql ||
 	fail "the first is not a root"
 
-tcase "dbmate: a newline in a file name is a space in the message"
-mkdir -p dbm_nl
+tcase "dbmate, golang-migrate: a line break in a name is not a migration, as for them"
+# Their patterns' '.' matches no line break: they never ran such a file,
+# so an import (and an adopt after it) must not run it either.
+mkdir -p dbm_nl gm_nl
 printf -- '-- migrate:up\nSELECT 1;\n' >"dbm_nl/1_two
 lines.sql"
+printf -- '-- migrate:up\nSELECT 2;\n' >dbm_nl/2_one_line.sql
+printf 'SELECT 1;\n' >"gm_nl/1_two
+lines.up.sql"
+printf 'SELECT 2;\n' >gm_nl/2_one_line.up.sql
 fresh m_nl
 run revgen -d m_nl import --from dbmate dbm_nl
 status_is 0
-stdout_is "m_nl/versions/1_two_lines.sql"
-grep -qx -- "-- message: two lines" m_nl/versions/1_two_lines.sql ||
-	fail "$(head -4 m_nl/versions/1_two_lines.sql)"
-grep -qx -- "-- imported from dbmate: 1_two?lines.sql" m_nl/versions/1_two_lines.sql ||
-	fail "origin comment: $(grep imported m_nl/versions/1_two_lines.sql)"
+stdout_is "m_nl/versions/2_one_line.sql"
+fresh m_nl
+run revgen -d m_nl import --from golang-migrate gm_nl
+status_is 0
+stdout_is "m_nl/versions/2_one_line.sql"
 
 tcase "dbmate: sections are the source's bytes"
 sed -n '/^-- +upgrade$/,/^-- +downgrade$/p' \
@@ -293,6 +299,22 @@ run revgen -d m_fwd import --from flyway fw_p
 status_is 2
 stderr_has "fw_p/V1__a.sql:2: Flyway placeholder '\${prefix}'"
 
+tcase "flyway: symbolic links to the location or above it are loops, not followed"
+# Three links to the location made 3^16 paths (the import never ended);
+# one made each file appear 16 times (duplicate versions).
+mkdir -p fw_ln/sub
+cp fw/*.sql fw/*.conf fw_ln/ && cp fw/sub/*.sql fw_ln/sub/
+ln -s . fw_ln/x && ln -s .. fw_ln/sub/y && ln -s "$PWD/fw_ln" fw_ln/sub/z
+ln -s ../fw/sub fw_ln/linked
+rm fw_ln/sub/*.sql
+fresh m_fwl
+run revgen -d m_fwl import --from flyway fw_ln
+status_is 0
+[ "$(revorder -d m_fwl | cut -f1 | tr '\n' ' ')" = "1_1 1_2 1_10 2 " ] ||
+	fail "order: $(revorder -d m_fwl)"
+grep -qx -- "-- imported from flyway: linked/V1.10__index_email.sql" \
+    m_fwl/versions/1_10_index_email.sql || fail "a link to another directory is read"
+
 # --- diesel -------------------------------------------------------------
 mkdir -p ds/2015-12-09-135212_create_posts ds/2016-01-10-101010_add_tags \
     ds/2016-02-01-000000_index_tags
@@ -323,6 +345,18 @@ fresh m_dse
 run revgen -d m_dse import --from diesel ds_e
 status_is 0
 grep -q -- "-- +downgrade" m_dse/versions/1_a.sql && fail "has a downgrade"
+
+tcase "diesel: an empty directory is skipped, one with a file but no up.sql refused"
+# git leaves emptied directories behind on a checkout of another branch.
+mkdir -p ds_e/0_left_behind ds_e/2_b
+fresh m_dse2
+run revgen -d m_dse2 import --from diesel ds_e
+status_is 0
+stdout_is "m_dse2/versions/1_a.sql"
+touch ds_e/2_b/.gitkeep
+run revgen -d m_dse2 import --from diesel ds_e
+status_is 2
+stderr_has "ds_e/2_b: a migration directory without up.sql"
 
 # --- sqitch -------------------------------------------------------------
 mkdir -p sq/deploy sq/revert sq/verify
@@ -484,6 +518,29 @@ fresh m_al1
 run revgen -d m_al1 import --from alembic up.sql
 status_is 0
 grep -l -- "-- +downgrade" m_al1/versions/* && fail "a downgrade section"
+
+tcase "alembic: two heads, a downgrade script for each (Alembic refuses heads:base)"
+sed '/^-- Running upgrade ae1027a6acf, 27c6a30d7c24/,$d' up.sql >up_heads.sql
+# block FROM: the downgrade of revision FROM in down.sql
+block() { awk -v m="-- Running downgrade $1 ->" 'index($0, "-- Running") == 1 { on = index($0, m) == 1 } on' down.sql; }
+{ block ae1027a6acf; block 1975ea83b712; } >down_ae.sql
+{ block 27c6a30d7c24; block 1975ea83b712; } >down_27.sql
+fresh m_alh
+run revgen -d m_alh import --from alembic up_heads.sql down_ae.sql down_27.sql
+status_is 0
+[ "$(wc -l <"$OUT")" = 3 ] || fail "wrote: $(cat "$OUT")"
+run revapply -d m_alh -u sqlite:alh.db upgrade heads
+status_is 0
+rm -f native_alh.db && native native_alh.db up_heads.sql
+[ "$(schema alh.db)" = "$(schema native_alh.db)" ] || fail "schemas differ"
+run revapply -d m_alh -u sqlite:alh.db downgrade base
+status_is 0
+[ -z "$(schema alh.db)" ] || fail "left: $(schema alh.db)"
+sed 's/DROP TABLE account;/DROP TABLE account; -- edited/' down_27.sql >down_27e.sql
+fresh m_alh
+run revgen -d m_alh import --from alembic up_heads.sql down_ae.sql down_27e.sql
+status_is 2
+stderr_has "down_27e.sql:7: revision 1975ea83b712 is downgraded otherwise in down_ae.sql"
 
 tcase "alembic: a script that starts partway names the missing revision"
 sed -n '/^-- Running upgrade ae1027a6acf, 27c6a30d7c24/,$p' up.sql >part.sql

@@ -5,6 +5,7 @@
 # revapply_concurrency_postgres.sh.)
 . "$DBREV_SRCDIR/tests/lib/test.sh"
 . "$DBREV_SRCDIR/tests/lib/chain.sh"	# rev
+. "$DBREV_SRCDIR/tests/lib/offline.sh"	# offline_same
 cd "$T" || exit 1
 unset DATABASE_URL DBREV_DIR
 
@@ -34,6 +35,8 @@ wait_for() {
 	done
 }
 newdb() { pg_newdb "$P$1" || { echo "cannot create database $1" >&2; exit 1; }; }
+# url DB: the URL of an existing database.
+url() { printf 'postgresql:///%s?host=%s&port=%s&user=%s' "$P$1" "$PGHOST" "$PGPORT" "$PGUSER"; }
 
 # A chain a1 -> b2 -> c3.
 rev m a1aaaaaaaaaa "" "Create users" \
@@ -236,10 +239,18 @@ status_is 1
 stderr_has 'f/versions/b2bbbbbbbbbb_rev.sql:11: relation "nosuch" does not exist'
 [ "$(rows fs)" = "" ] || fail "rows: $(rows fs)"
 [ "$(has fs one)" = 0 ] || fail "one kept"
+stderr_has "revapply: --single-transaction: the upgrade of the 1 revision reported before it (a1aaaaaaaaaa) was rolled back with it: the database is as before the run"
 run revapply -d m -u "$(newdb single)" --single-transaction upgrade
 status_is 0
 stderr_has "upgraded 3 revisions"
 [ "$(rows single)" = "a1aaaaaaaaaa b2bbbbbbbbbb c3cccccccccc " ] || fail "rows: $(rows single)"
+
+tcase "a statement that cannot run in a transaction suggests transaction: none"
+rev vac a1aaaaaaaaaa "" "vacuum" "CREATE TABLE vac_t (x int);
+VACUUM vac_t;" "DROP TABLE vac_t;"
+run revapply -d vac -u "$(newdb vac)" upgrade
+status_is 1
+stderr_is "revapply: vac/versions/a1aaaaaaaaaa_rev.sql:7: VACUUM cannot run inside a transaction block (revision a1aaaaaaaaaa); mark the revision '-- transaction: none' to run it outside a transaction"
 
 tcase "a revision that ends its own transaction is refused before anything of it runs"
 rev tx a1aaaaaaaaaa "" "one" "CREATE TABLE one (x int);" "DROP TABLE one;"
@@ -408,9 +419,29 @@ COMMIT;" "DROP TABLE tn_two;" "transaction: none"
 run revapply -d tn -u "$(newdb tn)" upgrade
 status_is 1
 stderr_has 'tn/versions/a1aaaaaaaaaa_rev.sql:9: relation "nosuch" does not exist (revision a1aaaaaaaaaa)'
+stderr_has "revision 'a1aaaaaaaaaa' was rolled back whole (it changed nothing outside its own transaction): the database is as before it"
 [ "$(has tn tn_two)" = 0 ] || fail "tn_two kept"
-[ "$(q tn "select state from dbrev_revisions where revision = 'a1aaaaaaaaaa'")" = in_progress ] ||
-	fail "not left in progress"
+[ "$(rows tn)" = "" ] || fail "rows: $(rows tn)"
+# What ran before its BEGIN was kept: left in progress, as before.
+rev tk a1aaaaaaaaaa "" "fails" "CREATE TABLE tk_kept (x int);
+SET search_path = public;
+BEGIN;
+INSERT INTO nosuch VALUES (1);
+COMMIT;" "DROP TABLE tk_kept;" "transaction: none"
+run revapply -d tk -u "$(newdb tk)" upgrade
+status_is 1
+stderr_lacks "rolled back whole"
+[ "$(q tk "select state from dbrev_revisions")" = in_progress ] || fail "not left in progress"
+# A SET before the BEGIN changes only the session: rolled back whole.
+rev ts a1aaaaaaaaaa "" "fails" "SET lock_timeout = '5s';
+BEGIN;
+CREATE TABLE ts_two (x int);
+INSERT INTO nosuch VALUES (1);
+COMMIT;" "DROP TABLE ts_two;" "transaction: none"
+run revapply -d ts -u "$(newdb ts)" upgrade
+status_is 1
+stderr_has "rolled back whole"
+[ "$(rows ts)" = "" ] || fail "rows: $(rows ts)"
 
 tcase "a transaction: none revision that never ends its BEGIN: an error, rolled back"
 rev to a1aaaaaaaaaa "" "open" "BEGIN;
@@ -418,9 +449,9 @@ CREATE TABLE to_two (x int);" "DROP TABLE to_two;" "transaction: none"
 run revapply -d to -u "$(newdb to)" upgrade
 status_is 2
 stderr_has "revapply: to/versions/a1aaaaaaaaaa_rev.sql: the revision begins a transaction and does not end it; it was rolled back (revision a1aaaaaaaaaa); end it with COMMIT"
+stderr_has "rolled back whole"
 [ "$(has to to_two)" = 0 ] || fail "to_two kept"
-[ "$(q to "select state from dbrev_revisions where revision = 'a1aaaaaaaaaa'")" = in_progress ] ||
-	fail "not left in progress"
+[ "$(rows to)" = "" ] || fail "rows: $(rows to)"
 
 tcase "a revision's SET does not carry over: one run does what a run per revision does"
 rev sp a1aaaaaaaaaa "" "schema" "CREATE SCHEMA other;
@@ -459,6 +490,92 @@ run psql -X -q -v ON_ERROR_STOP=1 -d ${P}ssoff -f ss.sql
 status_is 0
 [ "$(q ssoff "select relnamespace::regnamespace from pg_class where relname = 't'")" = public ] ||
 	fail "offline: t not in public"
+
+tcase "a revision's SET ROLE and SET SESSION AUTHORIZATION end with it: online, per revision, single transaction, offline"
+# The role may create tables, but not write the version table: the row
+# is written as the connecting user.
+psql -X -q -d postgres -c "CREATE ROLE ${P}mig_role NOLOGIN" >/dev/null 2>&1
+rev ro a1aaaaaaaaaa "" "as role" "SET ROLE ${P}mig_role;
+CREATE TABLE ro_x (id int);" "DROP TABLE ro_x;"
+rev ro b2bbbbbbbbbb a1aaaaaaaaaa "plain" "CREATE TABLE ro_y (id int);" "DROP TABLE ro_y;"
+rev ro c3cccccccccc b2bbbbbbbbbb "as session user" "SET SESSION AUTHORIZATION ${P}mig_role;
+CREATE TABLE ro_z (id int);" "DROP TABLE ro_z;" "transaction: none"
+rev ro d4dddddddddd c3cccccccccc "local" "SET LOCAL ROLE ${P}mig_role;
+CREATE TABLE ro_w (id int);" "DROP TABLE ro_w;"
+rev ro e5eeeeeeeeee d4dddddddddd "plain again" "CREATE TABLE ro_v (id int);" "DROP TABLE ro_v;"
+owners() {
+	q "$1" "select string_agg(relname || '=' || pg_get_userbyid(relowner), ' ' order by relname) from pg_class where relname like 'ro\_%'"
+}
+want="ro_v=postgres ro_w=${P}mig_role ro_x=${P}mig_role ro_y=postgres ro_z=${P}mig_role"
+for db in ro1 ro5 roall rooff; do
+	newdb $db >/dev/null
+	psql -X -q -d "$P$db" -c "GRANT CREATE ON SCHEMA public TO ${P}mig_role" >/dev/null
+done
+run revapply -d ro -u "$(url ro1)" upgrade
+status_is 0
+[ "$(owners ro1)" = "$want" ] || fail "one run: $(owners ro1)"
+for i in 1 2 3 4 5; do
+	run revapply -d ro -u "$(url ro5)" upgrade +1
+	status_is 0
+done
+[ "$(owners ro5)" = "$want" ] || fail "a run per revision: $(owners ro5)"
+[ "$(q ro1 "select count(*) from dbrev_revisions")" = 5 ] || fail "rows: $(rows ro1)"
+run revapply -d ro -u "$(url ro1)" downgrade base
+status_is 0
+[ "$(owners ro1)" = "" ] || fail "after downgrade: $(owners ro1)"
+rm ro/versions/c3cccccccccc_rev.sql
+sed -i 's/^-- parents: c3cccccccccc$/-- parents: b2bbbbbbbbbb/' ro/versions/d4dddddddddd_rev.sql
+run revapply -d ro -u "$(url roall)" --single-transaction upgrade
+status_is 0
+[ "$(owners roall)" = "ro_v=postgres ro_w=${P}mig_role ro_x=${P}mig_role ro_y=postgres" ] ||
+	fail "--single-transaction: $(owners roall)"
+run revapply -d ro --dialect postgresql --sql upgrade head
+status_is 0
+cp "$OUT" ro.sql
+run psql -X -q -v ON_ERROR_STOP=1 -d ${P}rooff -f ro.sql
+status_is 0
+[ "$(owners rooff)" = "$(owners roall)" ] || fail "offline: $(owners rooff)"
+
+tcase "a revision's temporary tables, prepared statements, cursors, LISTEN and currval end with it"
+rev se a1aaaaaaaaaa "" "leaves things" "CREATE TEMP TABLE scratch (x int);
+PREPARE stmt AS SELECT 1;
+DECLARE held CURSOR WITH HOLD FOR SELECT 1;
+LISTEN chan;
+CREATE SEQUENCE se_seq;
+SELECT nextval('se_seq');" "DROP SEQUENCE se_seq;"
+rev se b2bbbbbbbbbb a1aaaaaaaaaa "does the same" "CREATE TEMP TABLE scratch (x int);
+PREPARE stmt AS SELECT 1;
+DECLARE held CURSOR WITH HOLD FOR SELECT 1;
+DO \$\$BEGIN PERFORM currval('se_seq'); RAISE EXCEPTION 'currval known';
+EXCEPTION WHEN object_not_in_prerequisite_state THEN NULL; END\$\$;
+CREATE TABLE se_done (x int);" "DROP TABLE se_done;"
+for mode in "" --single-transaction; do
+	run revapply -d se -u "$(newdb se)" $mode upgrade
+	status_is 0
+	[ "$(has se se_done)" = 1 ] || fail "$mode: se_done missing"
+done
+run revapply -d se --dialect postgresql --sql upgrade head
+status_is 0
+cp "$OUT" se.sql
+newdb seoff >/dev/null
+run psql -X -q -v ON_ERROR_STOP=1 -d ${P}seoff -f se.sql
+status_is 0
+[ "$(has seoff se_done)" = 1 ] || fail "offline: se_done missing: $(cat "$ERR")"
+# A serial column's default calls nextval(): currval() ends with it too.
+rev sq a1aaaaaaaaaa "" "serial" "CREATE TABLE sq_t (id serial, x int);
+INSERT INTO sq_t (x) SELECT 1;" "DROP TABLE sq_t;"
+rev sq b2bbbbbbbbbb a1aaaaaaaaaa "currval" "DO \$\$BEGIN PERFORM currval('sq_t_id_seq'); RAISE EXCEPTION 'currval known';
+EXCEPTION WHEN object_not_in_prerequisite_state THEN NULL; END\$\$;" "SELECT 1;"
+run revapply -d sq -u "$(newdb sq)" upgrade
+status_is 0
+
+tcase "a revision's DEALLOCATE ALL does not break the version table's statements"
+rev da a1aaaaaaaaaa "" "deallocate" "DEALLOCATE ALL;
+CREATE TABLE da_one (x int);" "DROP TABLE da_one;"
+rev da b2bbbbbbbbbb a1aaaaaaaaaa "more" "CREATE TABLE da_two (x int);" "DROP TABLE da_two;"
+run revapply -d da -u "$(newdb da)" upgrade
+status_is 0
+[ "$(rows da)" = "a1aaaaaaaaaa b2bbbbbbbbbb " ] || fail "rows: $(rows da)"
 
 tcase "--single-transaction refuses transaction: none revisions"
 rm n/versions/e5eeeeeeeeee_rev.sql
@@ -656,5 +773,10 @@ check_secret "sslpassword"; status_is 0; stderr_has "database postgresql://rp_se
 run revapply -d m -u "postgresql:///nodb?host=$PGHOST&port=$PGPORT&user=rp_sekrit&password=$pw" history
 check_secret "query password, missing database"; status_is 1
 psql -X -q -d postgres -c "drop owned by rp_sekrit" -c "drop role rp_sekrit" >/dev/null 2>&1
+
+tcase "every migrations directory of this script: the offline script does what the online run does"
+for d in "$T"/*/versions; do
+	offline_same postgresql "${d%/versions}" "$(basename "${d%/versions}")"
+done
 
 finish

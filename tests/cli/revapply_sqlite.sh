@@ -2,6 +2,7 @@
 # and merges, failures and how they are reported, offline SQL.
 . "$DBREV_SRCDIR/tests/lib/test.sh"
 . "$DBREV_SRCDIR/tests/lib/chain.sh"	# rev
+. "$DBREV_SRCDIR/tests/lib/offline.sh"	# offline_same
 cd "$T" || exit 1
 unset DATABASE_URL DBREV_DIR
 
@@ -272,6 +273,9 @@ status_is 1
 stderr_has "f/versions/b2bbbbbbbbbb_rev.sql:10: no such table: nosuch"
 [ "$(rows f.db)" = "" ] || fail "rows: $(rows f.db)"
 [ "$(q f.db "select count(*) from sqlite_master where name='one'")" = 0 ] || fail "one kept"
+# The revision reported before the failure is said to be rolled back.
+stderr_has "upgrade <base> -> a1aaaaaaaaaa"
+stderr_has "revapply: --single-transaction: the upgrade of the 1 revision reported before it (a1aaaaaaaaaa) was rolled back with it: the database is as before the run"
 run revapply -d m -u sqlite:single.db --single-transaction upgrade
 status_is 0
 stderr_has "upgraded 3 revisions"
@@ -303,13 +307,61 @@ COMMIT;" "DROP TABLE two;" "transaction: none"
 run revapply -d tn -u sqlite:tn.db upgrade
 status_is 1
 stderr_has "revapply: tn/versions/b2bbbbbbbbbb_rev.sql:9: no such table: nosuch (revision b2bbbbbbbbbb)"
+# Nothing of it was kept: it is not left in progress (issue 18, item 13).
+stderr_has "revapply: tn/versions/b2bbbbbbbbbb_rev.sql: revision 'b2bbbbbbbbbb' was rolled back whole (it changed nothing outside its own transaction): the database is as before it"
 [ "$(q tn.db "select count(*) from sqlite_master where name = 'two'")" = 0 ] || fail "two kept"
-[ "$(q tn.db "select state from dbrev_revisions where revision = 'b2bbbbbbbbbb'")" = in_progress ] ||
-	fail "not left in progress"
+[ "$(rows tn.db)" = "a1aaaaaaaaaa " ] || fail "rows: $(rows tn.db)"
 # The connection is usable afterwards: the next command reads it.
 run revapply -d tn -u sqlite:tn.db current
 status_is 0
-stdout_has "b2bbbbbbbbbb (in progress)"
+stdout_is "a1aaaaaaaaaa"
+# A foreign-keys-off rebuild that fails, both ways.
+rev fr a1aaaaaaaaaa "" "one" "CREATE TABLE p (id INTEGER PRIMARY KEY);
+CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p (id));" "DROP TABLE c; DROP TABLE p;"
+rev fr b2bbbbbbbbbb a1aaaaaaaaaa "rebuild p" "PRAGMA foreign_keys = OFF;
+BEGIN;
+CREATE TABLE _n (id INTEGER PRIMARY KEY, x TEXT NOT NULL);
+INSERT INTO _n (id) SELECT id FROM p;
+DROP TABLE p;
+ALTER TABLE _n RENAME TO p;
+PRAGMA foreign_key_check;
+COMMIT;
+PRAGMA foreign_keys = ON;" "PRAGMA foreign_keys = OFF;
+BEGIN;
+CREATE TABLE _o (id INTEGER PRIMARY KEY, y TEXT NOT NULL);
+INSERT INTO _o (id) SELECT id FROM p;
+DROP TABLE p;
+ALTER TABLE _o RENAME TO p;
+COMMIT;
+PRAGMA foreign_keys = ON;" "transaction: none"
+revapply -q -d fr -u sqlite:fr.db upgrade a1aaaaaaaaaa
+q fr.db "INSERT INTO p VALUES (1)" >/dev/null
+run revapply -d fr -u sqlite:fr.db upgrade
+status_is 1
+stderr_has "NOT NULL constraint failed: _n.x"
+stderr_has "rolled back whole"
+[ "$(rows fr.db)" = "a1aaaaaaaaaa " ] || fail "upgrade: rows: $(rows fr.db)"
+[ "$(q fr.db "select sql from sqlite_master where name = 'p'")" = "CREATE TABLE p (id INTEGER PRIMARY KEY)" ] ||
+	fail "p changed"
+q fr.db "DELETE FROM p" >/dev/null
+run revapply -d fr -u sqlite:fr.db upgrade
+status_is 0
+q fr.db "INSERT INTO p VALUES (1, 'x')" >/dev/null
+run revapply -d fr -u sqlite:fr.db downgrade -1
+status_is 1
+stderr_has "rolled back whole"
+[ "$(q fr.db "select revision, state from dbrev_revisions order by revision" | tr '\n' ' ')" = "a1aaaaaaaaaa|applied b2bbbbbbbbbb|applied " ] ||
+	fail "downgrade: rows: $(q fr.db "select revision, state from dbrev_revisions")"
+# What ran before its BEGIN was kept: left in progress, as before.
+rev tk a1aaaaaaaaaa "" "fails" "CREATE TABLE kept (x);
+BEGIN;
+INSERT INTO nosuch VALUES (1);
+COMMIT;" "DROP TABLE kept;" "transaction: none"
+run revapply -d tk -u sqlite:tk.db upgrade
+status_is 1
+stderr_lacks "rolled back whole"
+stderr_has "revapply resolve a1aaaaaaaaaa"
+[ "$(q tk.db "select state from dbrev_revisions")" = in_progress ] || fail "not left in progress"
 
 tcase "a transaction: none revision that never ends its BEGIN: an error, rolled back"
 rev to a1aaaaaaaaaa "" "one" "CREATE TABLE one (x);" "DROP TABLE one;"
@@ -318,9 +370,9 @@ CREATE TABLE two (x);" "DROP TABLE two;" "transaction: none"
 run revapply -d to -u sqlite:to.db upgrade
 status_is 2
 stderr_has "revapply: to/versions/b2bbbbbbbbbb_rev.sql: the revision begins a transaction and does not end it; it was rolled back (revision b2bbbbbbbbbb); end it with COMMIT"
+stderr_has "rolled back whole"
 [ "$(q to.db "select count(*) from sqlite_master where name = 'two'")" = 0 ] || fail "two kept"
-[ "$(q to.db "select state from dbrev_revisions where revision = 'b2bbbbbbbbbb'")" = in_progress ] ||
-	fail "not left in progress"
+[ "$(rows to.db)" = "a1aaaaaaaaaa " ] || fail "rows: $(rows to.db)"
 
 tcase "a revision's PRAGMA does not carry over: one run does what a run per revision does"
 # A table rebuild turns foreign keys on at its end; the connection had
@@ -339,10 +391,15 @@ PRAGMA foreign_keys = ON;
 PRAGMA recursive_triggers = ON;" "SELECT 1;" "transaction: none"
 rev fk c3cccccccccc b2bbbbbbbbbb "rows" "INSERT INTO c VALUES (1, 42);
 CREATE TABLE settings AS SELECT * FROM pragma_foreign_keys, pragma_recursive_triggers;" "DROP TABLE settings; DELETE FROM c;"
+# A later DELETE cascades only with foreign keys on.
+rev fk d4dddddddddd c3cccccccccc "cascade" "INSERT INTO p (id) VALUES (7);
+CREATE TABLE k (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p (id) ON DELETE CASCADE);
+INSERT INTO k VALUES (1, 7);
+DELETE FROM p WHERE id = 7;" "DROP TABLE k;"
 run revapply -d fk -u sqlite:fk1.db upgrade
 status_is 0
 [ "$(q fk1.db "select * from c")" = "1|42" ] || fail "row: $(q fk1.db 'select * from c')"
-for i in 1 2 3; do
+for i in 1 2 3 4; do
 	run revapply -d fk -u sqlite:fk3.db upgrade +1
 	status_is 0
 done
@@ -350,6 +407,15 @@ done
 	fail "settings in one run: $(q fk1.db 'select * from settings')"
 [ "$(q fk1.db "select * from settings")" = "$(q fk3.db "select * from settings")" ] ||
 	fail "one run and three differ"
+[ "$(q fk1.db "select count(*) from k")" = 1 ] || fail "cascaded online"
+# The offline script does the same through sqlite3.
+run revapply -d fk --dialect sqlite --sql upgrade head
+status_is 0
+cp "$OUT" fk.sql
+sqlite3 -bail fkoff.db <fk.sql >/dev/null 2>&1 || fail "sqlite3 failed on the script"
+[ "$(q fkoff.db "select * from settings")" = "0|0" ] ||
+	fail "settings offline: $(q fkoff.db 'select * from settings')"
+[ "$(q fkoff.db "select count(*) from k")" = 1 ] || fail "cascaded offline"
 
 tcase "an edited applied revision is refused with both checksums"
 cp -r m e
@@ -387,9 +453,16 @@ status_is 1
 stderr_has "records revision 'gone00000000', which is not in e/versions"
 for verb in current history; do
 	run revapply -d e -u sqlite:e.db $verb
-	status_is 0
-	stderr_has "revapply: version table records revision 'gone00000000', which is not in e/versions; restore its file, or run 'revapply resolve gone00000000 reverted'"
+	[ $verb = current ] && status_is 1 || status_is 0
+	stderr_has "revapply: version table records revision 'gone00000000', which is not in e/versions: the database was migrated with revisions this directory lacks; restore its file (another branch, a newer checkout?), or run 'revapply resolve gone00000000 reverted'"
 done
+# Only such a row: current says what it is, not "at <base>", and fails.
+revapply -q -d e -u sqlite:unknown.db stamp base
+q unknown.db "insert into dbrev_revisions values ('f00000000000', 'x', 'applied', 'now')" >/dev/null
+run revapply -d e -u sqlite:unknown.db current
+status_is 1
+stdout_is ""
+stderr_is "revapply: version table records revision 'f00000000000', which is not in e/versions: the database was migrated with revisions this directory lacks; restore its file (another branch, a newer checkout?), or run 'revapply resolve f00000000000 reverted'"
 run revapply -d e -u sqlite:e.db resolve gone00000000 reverted
 status_is 0
 run revapply -d e -u sqlite:e.db upgrade
@@ -462,9 +535,17 @@ status_is 2
 stderr_has "ffffffffffff"
 run revapply -d n -u sqlite:n.db resolve ffffffffffff reverted
 status_is 2
+revapply -q -d n -u sqlite:fresh.db stamp base
 run revapply -d n -u sqlite:fresh.db resolve a1aaaaaaaaaa reverted
 status_is 2
 stderr_has "has no row in version table dbrev_revisions"
+# Neither way creates a database that is not there.
+for how in reverted applied; do
+	run revapply -d n -u sqlite:nofile.db resolve a1aaaaaaaaaa $how
+	status_is 2
+	stderr_has "nofile.db: no such SQLite database"
+done
+[ ! -e nofile.db ] || fail "resolve created nofile.db"
 run revapply -d n -u sqlite:n.db resolve a1aaaaaaaaaa maybe
 status_is 2
 stderr_has "'applied' or 'reverted'"
@@ -647,6 +728,75 @@ status_is 0
 	fail "upgrade did not create it: $(rows typo.db)"
 rm -f typo.db
 
+tcase "downgrade and resolve on a file that is not there: nothing created"
+run revapply -d m -u sqlite:typo.db downgrade base
+status_is 0
+stderr_is "nothing to do: at <base>
+at <base>: typo.db does not exist yet; revapply upgrade creates it"
+run revapply -d m -u sqlite:typo.db downgrade
+status_is 2
+stderr_has "typo.db does not exist yet"
+run revapply -d m -u sqlite:typo.db resolve a1aaaaaaaaaa reverted
+status_is 2
+stderr_is "revapply: typo.db: no such SQLite database: there is no row to resolve; check the URL (--url or DATABASE_URL)"
+[ ! -e typo.db ] || fail "typo.db created"
+
+tcase "a read-only database or directory: the database cannot be written, and why"
+# As root, permissions hold for another user only.
+as_user() {
+	if [ "$(id -u)" = 0 ]; then
+		runuser -u nobody -- "$@"
+	else
+		"$@"
+	fi
+}
+mkdir -p rodir
+cp -r m rodir/m
+revapply -q -d rodir/m -u sqlite:rodir/app.db upgrade a1aaaaaaaaaa
+chmod 755 rodir
+chmod 444 rodir/app.db
+cd rodir || exit 1
+run as_user "$DBREV_BINDIR/revapply" -d m -u sqlite:app.db upgrade
+status_is 1
+stderr_is "revapply: app.db: the database cannot be written: the file is read-only for this user (revision b2bbbbbbbbbb); give this user the right to write the file and its directory, or run as one who has it"
+run as_user "$DBREV_BINDIR/revapply" -d m -u sqlite:app.db stamp head
+status_is 1
+stderr_has "revapply: app.db: the database cannot be written: the file is read-only for this user"
+chmod 666 app.db
+chmod 555 .
+run as_user "$DBREV_BINDIR/revapply" -d m -u sqlite:app.db upgrade
+status_is 1
+stderr_is "revapply: app.db: the database cannot be written: its directory . is read-only for this user, and SQLite writes its journal there (revision b2bbbbbbbbbb); give this user the right to write the file and its directory, or run as one who has it"
+chmod 755 .
+cd "$T" || exit 1
+[ "$(rows rodir/app.db)" = "a1aaaaaaaaaa " ] || fail "rows: $(rows rodir/app.db)"
+
+tcase "a statement SQLite refuses in a transaction suggests transaction: none"
+rev vac a1aaaaaaaaaa "" "vacuum" "CREATE TABLE v (x);
+VACUUM;" "DROP TABLE v;"
+run revapply -d vac -u sqlite:vac.db upgrade
+status_is 1
+stderr_is "revapply: vac/versions/a1aaaaaaaaaa_rev.sql:7: cannot VACUUM from within a transaction (revision a1aaaaaaaaaa); mark the revision '-- transaction: none' to run it outside a transaction"
+
+tcase "a versions/*.sql that is not a regular file, or over 1 GiB, is refused without hanging"
+cp -r m nr
+mkfifo nr/versions/zz_fifo.sql
+run timeout 20 revapply -d nr -u sqlite:nr.db upgrade
+status_is 2
+stderr_is "revapply: nr/versions/zz_fifo.sql: a FIFO, not a regular file; a revision is a file: move this out of the directory"
+rm nr/versions/zz_fifo.sql
+ln -s /dev/zero nr/versions/zz_zero.sql
+run timeout 20 revapply -d nr -u sqlite:nr.db current
+status_is 2
+stderr_is "revapply: nr/versions/zz_zero.sql: a character device, not a regular file; a revision is a file: move this out of the directory"
+rm nr/versions/zz_zero.sql
+truncate -s 1073741825 nr/versions/zz_big.sql
+run timeout 20 revapply -d nr -u sqlite:nr.db upgrade
+status_is 2
+stderr_is "revapply: nr/versions/zz_big.sql: 1073741825 bytes, over the limit of 1073741824 bytes for this file; split it, or load data outside migrations"
+rm nr/versions/zz_big.sql
+[ ! -e nr.db ] || fail "nr.db created"
+
 tcase "no password in any output"
 if [ "${DBREV_WITH_POSTGRES:-yes}" = yes ]; then
 	run revapply -d m -u 'postgresql://alice:s3cretpw@127.0.0.1:1/db?connect_timeout=2' upgrade
@@ -670,5 +820,10 @@ else
 	stderr_has "built without PostgreSQL support"
 	stderr_lacks "s3cretpw"
 fi
+
+tcase "every migrations directory of this script: the offline script does what the online run does"
+for d in "$T"/*/versions; do
+	offline_same sqlite "${d%/versions}" "$(basename "${d%/versions}")"
+done
 
 finish

@@ -155,6 +155,19 @@ status_is 2
 stderr_has "more than one line"
 [ "$(nfiles migrations)" = "$before" ] || fail "a file was written"
 
+tcase "a message with a control character is refused with exit 2, for every command"
+before=$(nfiles migrations)
+for m in "$(printf 'tab\there')" "$(printf 'esc \033[31mred')" "$(printf 'csi \302\23331m')" \
+    "$(printf 'rlo \342\200\256 txt')" "$(printf 'line\342\200\250sep')"; do
+	for verb in "" merge; do
+		run revgen $verb -m "$m"
+		status_is 2
+		stderr_has "revgen: the message"
+		[ "$(wc -l <"$ERR")" = 1 ] || fail "not one line: $(cat "$ERR")"
+	done
+done
+[ "$(nfiles migrations)" = "$before" ] || fail "a file was written"
+
 tcase "an empty message is refused"
 run revgen -m "   "
 status_is 2

@@ -159,7 +159,7 @@ rev "$B" a.sql aaaa ""
 printf -- '-- revision: bbbb\n-- parents: aaaa\n-- author: me\n-- +upgrade\n' >"$B/versions/b.sql"
 run revorder -d "$B"
 status_is 2
-stderr_is "revorder: $B/versions/b.sql:3: unknown header key 'author'; the header keys are revision, parents, message, created, depends and transaction (a comment needs a blank line after the header)"
+stderr_is "revorder: $B/versions/b.sql:3: unknown header key 'author'; the header keys are revision, parents, message, created, depends, transaction and lint (a comment needs a blank line after the header)"
 stdout_is ""
 run revorder --check -d "$B"
 status_is 2
@@ -175,7 +175,7 @@ printf -- '-- revision: hhhh\n-- +downgrade\n-- +upgrade\n' >"$B/versions/h.sql"
 printf -- '-- revision: iiii\n\n' >"$B/versions/i.sql"
 run revorder --check -d "$B"
 status_is 2
-stderr_is "revorder: $B/versions/b.sql:3: unknown header key 'author'; the header keys are revision, parents, message, created, depends and transaction (a comment needs a blank line after the header)
+stderr_is "revorder: $B/versions/b.sql:3: unknown header key 'author'; the header keys are revision, parents, message, created, depends, transaction and lint (a comment needs a blank line after the header)
 revorder: $B/versions/c.sql:1: revision id 'cc-cc' has the invalid character '-'; an id is 1 to 32 of A-Z a-z 0-9 _
 revorder: $B/versions/d.sql:1: empty file; a revision file starts with '-- revision: ID' (revgen writes one)
 revorder: $B/versions/e.sql:2: SQL before '-- +upgrade'; put SQL after the '-- +upgrade' line (only blank lines and -- comments may come before it)
@@ -242,6 +242,27 @@ stderr_has "choose one of"
 run revorder -d
 status_is 2
 stderr_has "usage: revorder"
+
+tcase "a versions/*.sql that is not a regular file, or over 1 GiB, is refused without hanging"
+cp -r "$M" "$T/nr"
+mkfifo "$T/nr/versions/zz_fifo.sql"
+run timeout 20 revorder -d "$T/nr"
+status_is 2
+stderr_is "revorder: $T/nr/versions/zz_fifo.sql: a FIFO, not a regular file; a revision is a file: move this out of the directory"
+stdout_is ""
+rm "$T/nr/versions/zz_fifo.sql"
+ln -s /dev/null "$T/nr/versions/zz_null.sql"
+run timeout 20 revorder --heads -d "$T/nr"
+status_is 2
+stderr_has "zz_null.sql: a character device, not a regular file"
+rm "$T/nr/versions/zz_null.sql"
+truncate -s 1073741825 "$T/nr/versions/zz_big.sql"
+run timeout 20 revorder -d "$T/nr"
+status_is 2
+stderr_has "zz_big.sql: 1073741825 bytes, over the limit of 1073741824 bytes for this file"
+rm "$T/nr/versions/zz_big.sql"
+run revorder -d "$T/nr"
+status_is 0
 
 tcase "quiet and verbose options are accepted everywhere"
 run revorder -q -v --heads -d "$M"

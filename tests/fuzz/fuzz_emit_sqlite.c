@@ -1,6 +1,6 @@
 /*
  * fuzz_emit_sqlite.c - libFuzzer target for the functions that quote or
- * rewrite SQL for SQLite (lib/schema/sqlite_text.h, dbrev_sql_ident_add),
+ * rewrite SQL for SQLite (lib/db/sqlite/text.h, dbrev_sql_ident_add),
  * each checked by a round trip through SQLite's own parser, in process.
  *
  * The first byte picks the function, the rest (up to a NUL) is its text:
@@ -31,7 +31,7 @@
 
 #include "dbrev/schema.h"
 #include "dbrev/util.h"
-#include "../../lib/schema/sqlite_text.h"
+#include "../../lib/db/sqlite/text.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -2,12 +2,14 @@
  * fuzz_import.c - libFuzzer target for the import parsers.
  *
  * Input: the first byte picks the kind; the rest is a source, files
- * separated by lines "@@@ NAME" (a NAME ending in '/' is a directory);
+ * separated by lines "@@@ NAME" (a NAME ending in '/' is a directory,
+ * in "//" an empty one);
  * text before the first such line is the kind's usual first file.  NUL
  * bytes become spaces (the loader refuses them).  What must hold:
  * nothing crashes or leaks; parsing twice gives the same revisions; on
  * success every id is valid and unique, every parent and dependency is
- * an earlier revision (Alembic's may be in the migrations directory),
+ * an earlier revision (Alembic's may be in the migrations directory:
+ * a script may start partway),
  * and each rendered revision parses back with dbrev's own parser to
  * the same id, parents, transaction and sections; on failure every
  * error is an input error with a message and a hint.
@@ -50,6 +52,7 @@ add(struct dbrev_import_source *s, const char *name, size_t nlen,
 	f->len = 0;
 	if (nlen > 0 && name[nlen - 1] == '/') {
 		f->rel[nlen - 1] = '\0';	/* a directory */
+		f->len = nlen > 1 && name[nlen - 2] == '/' ? 0 : 1;
 		return;
 	}
 	f->text = malloc(len + 1);
@@ -129,7 +132,7 @@ check_rev(const struct dbrev_import_list *l, size_t i, int alembic)
 		if (!alembic && !earlier(l, i, r->parents[k]))
 			abort();
 	for (k = 0; k < r->ndepends; k++)
-		if (!earlier(l, i, r->depends[k]))
+		if (!alembic && !earlier(l, i, r->depends[k]))
 			abort();
 	dbrev_import_render(r, &b);
 	if (dbrev_revision_parse("f.sql", b.data, b.len, 0, &p, &e) == -1)

@@ -3,7 +3,7 @@
 # seconds, seeded with tests/fuzz/corpus/NAME/ (NAME: the binary's base
 # name).  New corpus entries go to a temporary directory, not the repo.
 # A crash leaves its input in DIR-OF-BINARY/crashes/ and exits non-zero;
-# turn it into a unit test (tests/unit/test_revision.c or test_graph.c).
+# turn it into a unit test in tests/unit/ and keep the input as a seed.
 set -u
 [ $# -eq 2 ] || { echo "usage: tests/fuzz/run.sh BINARY SECONDS" >&2; exit 2; }
 bin=$1 secs=$2

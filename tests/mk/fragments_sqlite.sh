@@ -2,6 +2,7 @@
 # db-upgrade, the knobs' safety, -j, and the sqlite-app example.
 . "$DBREV_SRCDIR/tests/lib/test.sh"
 . "$DBREV_SRCDIR/tests/mk/helpers.inc"
+. "$DBREV_SRCDIR/tests/lib/chain.sh"
 
 BIN=$T/bin
 recording_bindir "$BIN"
@@ -336,6 +337,25 @@ stdout_is 1
 [ -n "$(ls "$P/safe" 2>/dev/null)" ] || fail "no safety backup in safe/: $(ls "$P")"
 [ ! -d "$P/backups" ] || [ -z "$(find "$P/backups" -newer "$ob" -type f)" ] || fail "a safety backup went to backups/"
 mk db-upgrade REV=heads
+
+tcase "db-lint lints for DATABASE_URL's database; db-check fails on a lint error; SINCE= narrows"
+mkdir -p "$T/lintp/migrations/versions"
+printf 'DATABASE_URL = sqlite:app.db\ninclude %s/mk/dbrev.mk\n' "$DBREV_SRCDIR" >"$T/lintp/Makefile"
+revision "$T/lintp/migrations/versions/a1_t.sql" a1 "" "t" "CREATE TABLE t (a INTEGER);"
+revision "$T/lintp/migrations/versions/a2_v.sql" a2 a1 "vacuum" "VACUUM;"
+run "$MAKE_CMD" --no-print-directory -C "$T/lintp" DBREV_BINDIR="$DBREV_BINDIR" db-lint
+status_is 2
+stdout_has "a2_v.sql:6: require-transaction-none"
+run "$MAKE_CMD" --no-print-directory -C "$T/lintp" DBREV_BINDIR="$DBREV_BINDIR" db-check
+status_is 2
+stdout_has "require-transaction-none"
+run "$MAKE_CMD" --no-print-directory -C "$T/lintp" DBREV_BINDIR="$DBREV_BINDIR" db-lint SINCE=a2
+status_is 0
+stdout_lacks "require-transaction-none"
+run "$MAKE_CMD" --no-print-directory -C "$T/lintp" DBREV_BINDIR="$DBREV_BINDIR" db-lint SINCE='a1;touch pwned'
+status_is 2
+stderr_has "SINCE= takes a revision"
+[ ! -e "$T/lintp/pwned" ] || fail "SINCE= ran a command"
 
 tcase "a hostile M= is a message, nothing more"
 rm -f "$T/pwned" "$P/pwned" "$HOME/.dbrev-pwned"

@@ -23,6 +23,24 @@ int	 dbrev_imp_stmt(const char *, size_t, size_t *, size_t *, size_t *);
 int	 dbrev_imp_stmt_txn(const char *, const char *);
 int	 dbrev_imp_stmt_notxn(const char *, const char *);
 
+struct dbrev_imp_key {
+	const char	*s;
+	size_t		 len;
+	size_t		 pos;
+};
+struct dbrev_imp_index {
+	struct dbrev_imp_key	*k;
+	size_t			 n;
+};
+void	 dbrev_imp_index_add(struct dbrev_imp_index *, const char *, size_t,
+	    size_t);
+void	 dbrev_imp_index_sort(struct dbrev_imp_index *);
+long	 dbrev_imp_index_before(const struct dbrev_imp_index *, const char *,
+	    size_t, size_t);
+long	 dbrev_imp_index_after(const struct dbrev_imp_index *, const char *,
+	    size_t, size_t);
+void	 dbrev_imp_index_free(struct dbrev_imp_index *);
+
 /* ---- helpers ---- */
 
 static struct dbrev_import_source src;
@@ -72,7 +90,19 @@ add(const char *rel, const char *text)
 	f->path = malloc(strlen(rel) + 5);
 	sprintf(f->path, "src/%s", rel);
 	f->text = text != NULL ? strdup(text) : NULL;
-	f->len = text != NULL ? strlen(text) : 0;
+	f->len = text != NULL ? strlen(text) : 1;	/* a directory's entries */
+}
+
+/* An empty directory. */
+static void
+add_empty_dir(const char *rel)
+{
+	size_t i;
+
+	add(rel, NULL);
+	for (i = 0; i < src.nfiles; i++)
+		if (strcmp(src.files[i].rel, rel) == 0)
+			src.files[i].len = 0;
 }
 
 static int
@@ -147,6 +177,33 @@ stmts(const char *sql)
 		    dbrev_imp_stmt_txn(sql + s, sql + e) ? "*" : "");
 	}
 	return buf;
+}
+
+/* The name index: nearest positions below and above, prefixes apart. */
+static void
+test_index(void **state)
+{
+	static const char *const names[] = { "b", "a", "ab", "b", "a", "b" };
+	struct dbrev_imp_index x = { 0 };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 6; i++)
+		dbrev_imp_index_add(&x, names[i], strlen(names[i]), i);
+	dbrev_imp_index_sort(&x);
+	assert_int_equal(dbrev_imp_index_before(&x, "b", 1, 3), 0);
+	assert_int_equal(dbrev_imp_index_before(&x, "b", 1, 0), -1);
+	assert_int_equal(dbrev_imp_index_before(&x, "b", 1, (size_t)-1), 5);
+	assert_int_equal(dbrev_imp_index_after(&x, "b", 1, 0), 3);
+	assert_int_equal(dbrev_imp_index_after(&x, "b", 1, 4), 5);
+	assert_int_equal(dbrev_imp_index_after(&x, "b", 1, 5), -1);
+	assert_int_equal(dbrev_imp_index_before(&x, "a", 1, 2), 1);
+	assert_int_equal(dbrev_imp_index_after(&x, "a", 1, 1), 4);
+	assert_int_equal(dbrev_imp_index_before(&x, "ab", 2, 6), 2);
+	assert_int_equal(dbrev_imp_index_before(&x, "abc", 2, 6), 2);
+	assert_int_equal(dbrev_imp_index_before(&x, "c", 1, 6), -1);
+	assert_int_equal(dbrev_imp_index_after(&x, "", 0, 0), -1);
+	dbrev_imp_index_free(&x);
 }
 
 static void
@@ -363,6 +420,8 @@ test_diesel(void **state)
 	add("2016-01-01-000000_b/down.sql", "");
 	add("2016-01-01-000000_b/metadata.toml",
 	    "run_in_transaction = true # yes\n");
+	/* Left behind by a checkout of another branch: diesel skips it. */
+	add_empty_dir("2015-06-01-000000_gone");
 	assert_int_equal(parse(), 0);
 	assert_string_equal(ids(), "00000000000000 20151209135212 "
 	    "20160101000000");
@@ -422,6 +481,36 @@ test_sqitch(void **state)
 	assert_string_equal(list.revs[0].created, "2020-01-01T00:00:00Z");
 }
 
+/*
+ * Sqitch's choices: of a reworked change's scripts, the one of the
+ * first tag declared on the latest tagged change (with @v1 and @v2 on
+ * one change, @v1); notes unescaped (\\n, \\\\) before they become
+ * one-line messages.
+ */
+static void
+test_sqitch_rework_tags(void **state)
+{
+	(void)state;
+	kind("sqitch");
+	add("sqitch.plan", "%project=p\n\n"
+	    "b 2020-01-01T00:00:00Z A <a@x> # Two lines:\\nsecond \\\\ one.\n"
+	    "c 2020-01-02T00:00:00Z A <a@x>\n"
+	    "@v1 2020-01-03T00:00:00Z A <a@x>\n"
+	    "@v2 2020-01-03T00:00:01Z A <a@x>\n"
+	    "b [b@v1] 2020-01-04T00:00:00Z A <a@x> # Rework.\n");
+	add("deploy/b@v1.sql", "SELECT 'b at v1';");
+	add("deploy/b@v2.sql", "SELECT 'b at v2';");
+	add("deploy/b.sql", "SELECT 'b';");
+	add("deploy/c.sql", "SELECT 'c';");
+	add("revert/b@v1.sql", "SELECT '-b at v1';");
+	add("revert/b@v2.sql", "SELECT '-b at v2';");
+	assert_int_equal(parse(), 0);
+	assert_string_equal(list.revs[0].version, "b@v1");
+	assert_string_equal(list.revs[0].up, "SELECT 'b at v1';");
+	assert_string_equal(list.revs[0].down, "SELECT '-b at v1';");
+	assert_string_equal(list.revs[0].message, "Two lines: second \\ one.");
+}
+
 static void
 test_sqitch_refusals(void **state)
 {
@@ -432,11 +521,13 @@ test_sqitch_refusals(void **state)
 	    "b [q:x] 2020-01-02T00:00:00Z A <a@x>\n"
 	    "c 2020-01-02 A <a@x>\n");
 	add("deploy/a.sql", "SELECT 1;");
+	/* Every problem: the lines' first, then the plan's. */
 	assert_int_equal(parse(), -1);
-	assert_int_equal(err.line, 4);
-	assert_non_null(strstr(err.message, "planned twice without a tag"));
-	assert_int_equal(err.next->line, 6);
-	assert_non_null(strstr(err.next->message, "timestamp"));
+	assert_int_equal(err.line, 6);
+	assert_non_null(strstr(err.message, "timestamp"));
+	assert_int_equal(err.next->line, 4);
+	assert_non_null(strstr(err.next->message,
+	    "planned twice without a tag"));
 }
 
 static const char up_pg[] =
@@ -481,6 +572,122 @@ test_alembic(void **state)
 	    "imported from alembic: upgrade aa -> bb");
 }
 
+/*
+ * The version table, however the script names it: created IF NOT EXISTS
+ * (a committed script edited by hand), or never created (a script that
+ * starts partway) under a name of the project's.
+ */
+static void
+test_alembic_version_table(void **state)
+{
+	(void)state;
+	kind("alembic");
+	add("0up.sql", "BEGIN;\n\nCREATE TABLE IF NOT EXISTS alembic_version "
+	    "(\n    version_num VARCHAR(32) NOT NULL\n);\n\n"
+	    "-- Running upgrade  -> aa\n\nCREATE TABLE t (a int);\n\n"
+	    "INSERT INTO alembic_version (version_num) VALUES ('aa');\n\n"
+	    "-- Running upgrade aa -> bb\n\nCREATE TABLE u (a int);\n\n"
+	    "UPDATE alembic_version SET version_num='bb' WHERE "
+	    "alembic_version.version_num = 'aa';\n\nCOMMIT;\n");
+	assert_int_equal(parse(), 0);
+	assert_string_equal(list.revs[0].up, "CREATE TABLE t (a int);\n");
+	assert_string_equal(list.revs[1].up, "CREATE TABLE u (a int);\n");
+	teardown(NULL);
+	setup(NULL);
+	kind("alembic");
+	add("0up.sql", "BEGIN;\n\n-- Running upgrade  -> aa\n\n"
+	    "CREATE TABLE t (a int);\n\nINSERT INTO meta.\"app_versions\" "
+	    "(version_num) VALUES ('aa') RETURNING meta.app_versions."
+	    "version_num;\n\nCOMMIT;\n");
+	add("1down.sql", "BEGIN;\n\n-- Running downgrade aa -> \n\n"
+	    "DROP TABLE t;\n\nDELETE FROM meta.app_versions WHERE "
+	    "meta.app_versions.version_num = 'aa';\n\n"
+	    "DROP TABLE IF EXISTS meta.app_versions;\n\nCOMMIT;\n");
+	assert_int_equal(parse(), 0);
+	assert_string_equal(list.revs[0].up, "CREATE TABLE t (a int);\n");
+	assert_string_equal(list.revs[0].down, "DROP TABLE t;\n");
+}
+
+/*
+ * Two heads: Alembic prints no downgrade from both (heads:base is
+ * refused), so each head's script is given; what they share must agree.
+ */
+static const char up_heads[] =
+    "-- Running upgrade  -> a1\n\nCREATE TABLE t (a int);\n\n"
+    "INSERT INTO alembic_version (version_num) VALUES ('a1');\n\n"
+    "-- Running upgrade a1 -> b1\n\nCREATE TABLE u (a int);\n\n"
+    "UPDATE alembic_version SET version_num='b1' WHERE "
+    "alembic_version.version_num = 'a1';\n\n"
+    "-- Running upgrade a1 -> b2\n\nCREATE TABLE v (a int);\n\n"
+    "INSERT INTO alembic_version (version_num) VALUES ('b2');\n\n";
+
+static void
+test_alembic_heads(void **state)
+{
+	(void)state;
+	kind("alembic");
+	add("0up.sql", up_heads);
+	add("1down.sql", "-- Running downgrade b1 -> a1\n\nDROP TABLE u;\n\n"
+	    "-- Running downgrade a1 -> \n\nDROP TABLE t;\n\n");
+	add("2down.sql", "-- Running downgrade b2 -> a1\n\nDROP TABLE v;\n\n"
+	    "-- Running downgrade a1 -> \n\nDROP TABLE t;\n\n");
+	assert_int_equal(parse(), 0);
+	assert_string_equal(ids(), "a1 b1 b2");
+	assert_string_equal(list.revs[0].down, "DROP TABLE t;\n");
+	assert_string_equal(list.revs[0].down_path, "src/1down.sql");
+	assert_string_equal(list.revs[1].down, "DROP TABLE u;\n");
+	assert_string_equal(list.revs[2].down, "DROP TABLE v;\n");
+	teardown(NULL);
+	setup(NULL);
+	kind("alembic");
+	add("0up.sql", up_heads);
+	add("1down.sql", "-- Running downgrade a1 -> \n\nDROP TABLE t;\n\n");
+	add("2down.sql", "-- Running downgrade a1 -> \n\nDROP TABLE t2;\n\n");
+	assert_int_equal(parse(), -1);
+	assert_string_equal(error_text(), "src/2down.sql:1: revision a1 is "
+	    "downgraded otherwise in src/1down.sql; give the scripts of one "
+	    "history, each generated once");
+}
+
+/*
+ * depends_on, as Alembic 1.8 prints it when the dependency is a head of
+ * another branch: x2 (down_revision x1, depends_on b2) deletes x1's row
+ * and moves b2's to itself.
+ */
+static void
+test_alembic_depends(void **state)
+{
+	(void)state;
+	kind("alembic");
+	add("0up.sql", "-- Running upgrade  -> a1\n\nSELECT 1;\n\n"
+	    "INSERT INTO alembic_version (version_num) VALUES ('a1');\n\n"
+	    "-- Running upgrade a1 -> b2\n\nSELECT 2;\n\n"
+	    "UPDATE alembic_version SET version_num='b2' WHERE "
+	    "alembic_version.version_num = 'a1';\n\n"
+	    "-- Running upgrade  -> x1\n\nSELECT 3;\n\n"
+	    "INSERT INTO alembic_version (version_num) VALUES ('x1');\n\n"
+	    "-- Running upgrade x1 -> x2\n\nSELECT 4;\n\n"
+	    "DELETE FROM alembic_version WHERE alembic_version.version_num = "
+	    "'x1';\n\nUPDATE alembic_version SET version_num='x2' WHERE "
+	    "alembic_version.version_num = 'b2';\n\n");
+	assert_int_equal(parse(), 0);
+	assert_string_equal(ids(), "a1 b2 x1 x2");
+	assert_int_equal(list.revs[3].nparents, 1);
+	assert_string_equal(list.revs[3].parents[0], "x1");
+	assert_int_equal(list.revs[3].ndepends, 1);
+	assert_string_equal(list.revs[3].depends[0], "b2");
+	assert_int_equal(list.revs[1].ndepends, 0);
+	assert_string_equal(list.revs[3].up, "SELECT 4;\n");
+	teardown(NULL);
+	setup(NULL);
+	/* One blank before the arrow (edited by hand): still a root. */
+	kind("alembic");
+	add("0up.sql", "-- Running upgrade -> a1\n\nSELECT 1;\n");
+	assert_int_equal(parse(), 0);
+	assert_string_equal(ids(), "a1");
+	assert_int_equal(list.revs[0].nparents, 0);
+}
+
 static void
 test_alembic_refusals(void **state)
 {
@@ -499,7 +706,7 @@ test_alembic_refusals(void **state)
 	    "-- Running downgrade aa -> \n");
 	assert_int_equal(parse(), -1);
 	assert_string_equal(error_text(), "src/1down.sql:2: revision aa is "
-	    "downgraded twice; give the two scripts of one history, each "
+	    "downgraded twice; give the scripts of one history, each "
 	    "generated once");
 }
 
@@ -544,6 +751,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_splitter),
+		cmocka_unit_test(test_index),
 		cmocka_unit_test_setup_teardown(test_dbmate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dbmate_refusals, setup,
 		    teardown),
@@ -557,9 +765,17 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_diesel, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sqitch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sqitch_rework_tags, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_sqitch_refusals, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_alembic, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_alembic_version_table,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_alembic_heads, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_alembic_depends, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_alembic_refusals, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_render, setup, teardown),

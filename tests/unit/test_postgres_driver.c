@@ -16,6 +16,7 @@
 #include <libpq-fe.h>
 
 #include "dbrev/driver.h"
+#include "../../lib/private.h"
 
 static const struct dbrev_driver *D = &dbrev_driver_postgres;
 static char dbname[64];
@@ -430,7 +431,7 @@ test_commit_of_failed_transaction(void **state)
 
 struct notices {
 	int	 n;
-	char	 last[256];
+	char	 last[8192];
 };
 
 static void
@@ -464,11 +465,100 @@ test_notices(void **state)
 	    "n.sql", 1, &err), 0);
 	assert_int_equal(ns.n, 2);
 	assert_non_null(strstr(ns.last, "does not exist, skipping"));
+	/*
+	 * A DETAIL of many short lines (DROP ... CASCADE lists every
+	 * object) joins into one line; each line break gives ". ", two
+	 * bytes for one, so the text is not rewritten in place.
+	 */
+	assert_int_equal(D->exec(c, "DO $$BEGIN RAISE NOTICE 'many' USING "
+	    "DETAIL = repeat(E'drop cascades to view v\\n', 200) || 'end'; "
+	    "END$$", "n.sql", 1, &err), 0);
+	assert_int_equal(ns.n, 3);
+	assert_non_null(strstr(ns.last, "NOTICE: many; DETAIL: drop cascades "
+	    "to view v. drop cascades to view v. drop"));
+	assert_non_null(strstr(ns.last, "to view v. end"));
 	/* The driver's own statements raise none. */
 	assert_int_equal(D->table_ensure(c, "ns.revs", &err), 0);
 	assert_int_equal(D->table_ensure(c, "ns.revs", &err), 0);
-	assert_int_equal(ns.n, 2);
+	assert_int_equal(ns.n, 3);
 	D->close(c);
+}
+
+/*
+ * A DROP ... CASCADE over three views: the server's NOTICE has a DETAIL
+ * of three lines, which reaches the callback as one line naming all
+ * three (cleaning it used to run off the end of its buffer).
+ */
+static void
+test_notice_multiline_detail(void **state)
+{
+	struct dbrev_conn *c;
+	struct dbrev_error err = { 0 };
+	struct notices ns = { 0 };
+
+	(void)state;
+	NEED_SERVER();
+	c = open_ok();
+	D->set_notice(c, on_notice, &ns);
+	if (D->exec(c, "CREATE TABLE cascade_base (id int, name text);\n"
+	    "CREATE VIEW cascade_v1 AS SELECT id FROM cascade_base;\n"
+	    "CREATE VIEW cascade_v2 AS SELECT name FROM cascade_base;\n"
+	    "CREATE VIEW cascade_v3 AS SELECT id, name FROM cascade_base;\n",
+	    "v.sql", 1, &err) != 0)
+		fail_msg("%s", err.message);
+	assert_int_equal(ns.n, 0);
+	if (D->exec(c, "DROP TABLE cascade_base CASCADE", "v.sql", 5,
+	    &err) != 0)
+		fail_msg("%s", err.message);
+	assert_int_equal(ns.n, 1);
+	assert_string_equal(ns.last, "NOTICE: drop cascades to 3 other "
+	    "objects; DETAIL: drop cascades to view cascade_v1. drop "
+	    "cascades to view cascade_v2. drop cascades to view cascade_v3");
+	D->close(c);
+}
+
+/*
+ * The offline script's quoting, read back by the real server: a literal
+ * gives its text back whether standard_conforming_strings is on or off
+ * (psql runs the script on whatever server it is given), an identifier
+ * names the column.
+ */
+static void
+test_offline_quoting_on_server(void **state)
+{
+	static const char *const texts[] = { "plain", "it's", "C:\\dir\\",
+	    "\\'; DROP TABLE x; --", "two\nlines\ttab", "$$ $q$ /* -- */",
+	    "\"quoted\"", "caf\xc3\xa9 \xe2\x82\xac", "\\\\''\\" };
+	struct dbrev_buf sql = { 0 };
+	PGconn *pg;
+	PGresult *r;
+	size_t i;
+	int scs;
+
+	(void)state;
+	NEED_SERVER();
+	pg = PQconnectdb(url);
+	assert_int_equal(PQstatus(pg), CONNECTION_OK);
+	PQsetNoticeProcessor(pg, quiet, NULL);
+	for (scs = 0; scs <= 1; scs++) {
+		PQclear(PQexec(pg, scs ? "SET standard_conforming_strings = on" :
+		    "SET standard_conforming_strings = off"));
+		for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+			dbrev_buf_reset(&sql);
+			dbrev_buf_puts(&sql, "SELECT ");
+			dbrev_pg_quote_literal(&sql, texts[i]);
+			dbrev_buf_puts(&sql, " AS ");
+			dbrev_pg_quote_ident(&sql, texts[i], strlen(texts[i]));
+			r = PQexec(pg, sql.data);
+			if (PQresultStatus(r) != PGRES_TUPLES_OK)
+				fail_msg("%s: %s", sql.data, PQerrorMessage(pg));
+			assert_string_equal(PQgetvalue(r, 0, 0), texts[i]);
+			assert_string_equal(PQfname(r, 0), texts[i]);
+			PQclear(r);
+		}
+	}
+	dbrev_buf_free(&sql);
+	PQfinish(pg);
 }
 
 /* --- the version table --------------------------------------------- */
@@ -701,6 +791,8 @@ main(void)
 		cmocka_unit_test(test_exec_no_transaction_concurrently),
 		cmocka_unit_test(test_commit_of_failed_transaction),
 		cmocka_unit_test(test_notices),
+		cmocka_unit_test(test_notice_multiline_detail),
+		cmocka_unit_test(test_offline_quoting_on_server),
 		cmocka_unit_test(test_table_default),
 		cmocka_unit_test(test_table_schema_qualified),
 		cmocka_unit_test(test_table_pinned_against_search_path),

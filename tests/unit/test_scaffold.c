@@ -414,7 +414,7 @@ test_message_check(void **state)
 	assert_int_equal(dbrev_scaffold_check_message("$(touch pwned)", &e),
 	    0);
 	assert_int_equal(dbrev_scaffold_check_message(
-	    "caf\xc3\xa9 \xe2\x9c\x93 tab\there", &e), 0);
+	    "caf\xc3\xa9 \xe2\x9c\x93 \xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d", &e), 0);
 	assert_false(dbrev_error_isset(&e));
 
 	message_refused("two\nlines", "more than one line");
@@ -422,10 +422,17 @@ test_message_check(void **state)
 	message_refused("carriage\rreturn", "more than one line");
 	message_refused("", "empty");
 	message_refused(NULL, "empty");
-	message_refused("  \t ", "empty");
-	message_refused("bell\a", "control character (0x07)");
-	message_refused("esc\x1b[31m", "control character (0x1b)");
-	message_refused("del\x7f", "control character (0x7f)");
+	message_refused("    ", "empty");
+	message_refused("bell\a", "control character (U+0007)");
+	message_refused("esc\x1b[31m", "control character (U+001B)");
+	message_refused("del\x7f", "control character (U+007F)");
+	/* Control characters as the man page says: tab, C1, separators, bidi. */
+	message_refused("tab\there", "control character (U+0009)");
+	message_refused("c1 \xc2\x9b" "31m", "control character (U+009B)");
+	message_refused("line\xe2\x80\xa8sep", "more than one line");
+	message_refused("para\xe2\x80\xa9sep", "more than one line");
+	message_refused("rlo \xe2\x80\xae txt", "control character (U+202E)");
+	message_refused("isolate \xe2\x81\xa6 x", "control character (U+2066)");
 	message_refused("bad \xff byte", "UTF-8");
 	message_refused("overlong \xc0\xaf", "UTF-8");
 	message_refused("cut \xe2\x9c", "UTF-8");

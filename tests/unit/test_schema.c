@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "dbrev/schema.h"
+#include "../../lib/schema/sqltok.h"
 
 static struct dbrev_table *
 table(struct dbrev_schema *s, const char *schema, const char *name,
@@ -270,6 +271,49 @@ test_alterable_kinds(void **state)
 	dbrev_schema_free(b);
 }
 
+static int
+replaces_views(const struct dbrev_object *o, const struct dbrev_schema *from,
+    const struct dbrev_schema *to, void *arg)
+{
+	(void)from;
+	(void)to;
+	return o->kind == DBREV_OBJ_VIEW && arg == (void *)&replaces_views;
+}
+
+/* An object altered in place can still make what uses it be recreated. */
+static void
+test_replaces(void **state)
+{
+	struct dbrev_schema *a = dbrev_schema_new(DBREV_DIALECT_POSTGRES);
+	struct dbrev_schema *b = dbrev_schema_new(DBREV_DIALECT_POSTGRES);
+	struct dbrev_diff_options o = { 0 };
+	struct dbrev_diff d;
+
+	(void)state;
+	object(a, DBREV_OBJ_ENUM, "public", "mood", "enum(sad,ok)", NULL);
+	object(b, DBREV_OBJ_ENUM, "public", "mood", "enum(ok,sad)", NULL);
+	object(a, DBREV_OBJ_VIEW, "public", "v", "select mood", "public.mood");
+	object(b, DBREV_OBJ_VIEW, "public", "v", "select mood", "public.mood");
+	object(a, DBREV_OBJ_VIEW, "public", "w", "select v", "public.v");
+	object(b, DBREV_OBJ_VIEW, "public", "w", "select v", "public.v");
+	dbrev_schema_sort(a);
+	dbrev_schema_sort(b);
+	o.alterable_kinds = 1u << DBREV_OBJ_ENUM;
+	diff(a, b, &o, &d);
+	assert_string_equal(order(&d), "alter mood\n");
+	dbrev_diff_free(&d);
+	/* v is replaced, so is w, which reads it; dependents first. */
+	o.replaces = replaces_views;
+	o.arg = (void *)&replaces_views;
+	diff(a, b, &o, &d);
+	assert_string_equal(order(&d), "drop w\ndrop v\nalter mood\n"
+	    "create v\ncreate w\n");
+	assert_int_equal(d.ndifferences, 1);
+	dbrev_diff_free(&d);
+	dbrev_schema_free(a);
+	dbrev_schema_free(b);
+}
+
 /* Constraints compare as a set; a changed one is drop + add. */
 static void
 test_constraints(void **state)
@@ -318,6 +362,53 @@ test_ident(void **state)
 	    "\"my col\"");
 }
 
+/* The value of the only token of sql, of type t. */
+static void
+tok_is(const char *sql, enum dbrev_tok_type t, const char *value)
+{
+	struct dbrev_tok *tv;
+	size_t n;
+	char *v;
+
+	dbrev_sqltok_all(sql, &tv, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(tv[0].type, t);
+	v = dbrev_tok_text(&tv[0]);
+	assert_string_equal(v, value);
+	free(v);
+	free(tv);
+}
+
+static void
+test_tokens(void **state)
+{
+	struct dbrev_tok *tv;
+	size_t n;
+
+	(void)state;
+	tok_is("'it''s'", T_STRING, "it's");
+	tok_is("E'a\\\\b\\'c\\n'", T_STRING, "a\\b'c\n");
+	tok_is("e'\\x41\\101'", T_STRING, "AA");
+	tok_is("$$a 'b' -- c$$", T_STRING, "a 'b' -- c");
+	tok_is("$f$ $$ $g$ $f$", T_STRING, " $$ $g$ ");
+	tok_is("\"a\"\"b\"", T_QUOTED, "a\"b");
+	tok_is("[x y]", T_QUOTED, "x y");
+	tok_is("Name", T_WORD, "Name");
+	/* $1 is a parameter, not a dollar quote; a quote inside E'' ends
+	   only when not escaped. */
+	dbrev_sqltok_all("$1 E'\\'' x", &tv, &n);
+	assert_int_equal(n, 3);
+	assert_int_equal(tv[0].type, T_WORD);
+	assert_int_equal(tv[1].type, T_STRING);
+	assert_int_equal(tv[2].type, T_WORD);
+	free(tv);
+	/* Unterminated: everything to the end, no overread. */
+	tok_is("$q$ never closed", T_STRING, " never closed");
+	dbrev_sqltok_all("E'open", &tv, &n);
+	assert_int_equal(n, 1);
+	free(tv);
+}
+
 int
 main(void)
 {
@@ -328,8 +419,10 @@ main(void)
 		cmocka_unit_test(test_foreign_key_order),
 		cmocka_unit_test(test_views_around_alter),
 		cmocka_unit_test(test_alterable_kinds),
+		cmocka_unit_test(test_replaces),
 		cmocka_unit_test(test_constraints),
 		cmocka_unit_test(test_ident),
+		cmocka_unit_test(test_tokens),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -142,6 +142,16 @@ test_redact(void **state)
 	redacts("mysql://u:pw@h/d", "mysql://u@h/d");
 	redacts("sqlite:app.db", "sqlite:app.db");
 	redacts("", "");
+	/*
+	 * As libpq reads them: the userinfo runs to the first '/', so a
+	 * '?' or '#' before it is in the password; a parameter's name is
+	 * percent-decoded.
+	 */
+	redacts("postgresql://user:s3c?ret@host/db", "postgresql://user@host/db");
+	redacts("postgresql://user:s3c#ret@host/db", "postgresql://user@host/db");
+	redacts("postgresql://h/db?pass%77ord=s3cret&port=5",
+	    "postgresql://h/db?port=5");
+	redacts("postgresql://h/db?a=?&password=x", "postgresql://h/db?a=?");
 }
 
 static void
@@ -183,6 +193,19 @@ test_scrub(void **state)
 	scrubs("postgresql://u@h/d", "nothing secret", "nothing secret");
 	scrubs("postgresql://u:pa#ss?w@h/d", "was pa#ss?w", "was ***");
 	scrubs("sqlite:app.db", "no such table", "no such table");
+	/* Wherever libpq may find a password, as libpq decodes it. */
+	scrubs("postgresql://user:s3c?ret@host/db", "for s3c?ret",
+	    "for ***");
+	scrubs("postgresql://h/db?pass%77ord=s3cret", "s3cret", "***");
+	/* libpq ends the userinfo at the first '@': password "a". */
+	scrubs("postgresql://u:a@b?password=x1y@h/db",
+	    "x1y@h/db a@b?password=x1y a", "*** *** *");
+	/* A backslash at the end of a keyword value is dropped by libpq. */
+	scrubs("host=h password=abc\\", "abc", "***");
+	/* Replacing one occurrence makes another: scrubbed until none. */
+	scrubs("postgresql://u:b**@h/d", "bb**", "****");
+	/* A password of stars only reads as scrubbed already. */
+	scrubs("postgresql://u:***@h/d", "a *** b", "a *** b");
 }
 
 static void

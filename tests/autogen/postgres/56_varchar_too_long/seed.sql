@@ -1,0 +1,1 @@
+INSERT INTO codes VALUES (1, 'abc', 'ab'), (2, 'longer than ten', 'abcd');

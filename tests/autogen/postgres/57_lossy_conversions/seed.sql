@@ -1,0 +1,1 @@
+INSERT INTO prices VALUES (1, 1.2351, '2024-01-02 03:04:05.678', '007', 'kept'), (2, NULL, NULL, NULL, NULL);

@@ -1,0 +1,1 @@
+INSERT INTO app.items (name, price) VALUES ('x', 2);

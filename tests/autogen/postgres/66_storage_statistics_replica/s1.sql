@@ -1,0 +1,9 @@
+-- Issue 18.14: COMPRESSION, SET STORAGE, SET STATISTICS and REPLICA
+-- IDENTITY are compared and written (a type change resets the first two).
+CREATE TABLE docs (id integer PRIMARY KEY, title text COMPRESSION lz4, body text COMPRESSION pglz, tags text);
+ALTER TABLE docs ALTER COLUMN title SET STORAGE EXTERNAL, ALTER COLUMN body SET STORAGE MAIN,
+    ALTER COLUMN tags SET STATISTICS 500, ALTER COLUMN id SET STATISTICS 0;
+ALTER TABLE docs REPLICA IDENTITY FULL;
+CREATE TABLE events (id integer NOT NULL, at timestamptz NOT NULL);
+CREATE UNIQUE INDEX events_id ON events (id);
+ALTER TABLE events REPLICA IDENTITY USING INDEX events_id;

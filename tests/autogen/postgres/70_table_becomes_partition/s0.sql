@@ -1,0 +1,4 @@
+-- Issue 18.15: a table that becomes a partition (or stops being one)
+-- is said as a hand-written revision, never made as a plain table.
+CREATE TABLE m (id integer NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);
+CREATE TABLE m_old (id integer NOT NULL, at date NOT NULL);

@@ -1,0 +1,1 @@
+((((((((((((((((((((((;))))))))))))))))))))) ALTER TABLE ALTER TABLE , , ADD ADD COLUMN ; ; ;

@@ -1,0 +1,1 @@
+INSERT INTO t VALUES ('never closed); DROP TABLE t;
