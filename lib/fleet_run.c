@@ -440,10 +440,11 @@ phase(struct run *run, int c, struct dbrev_error *err)
 		if (!db->selected || db->canary != c ||
 		    run->r[i].outcome != DBREV_FLEET_NOT_RUN)
 			continue;
-		if (run->o->stop && run->failures > 0)
-			break;
+		/* Wait for a free slot first: what ends meanwhile counts. */
 		while (run->nkids >= run->jobs)
 			wait_one(run);
+		if (run->o->stop && run->failures > 0)
+			break;
 		if (start(run, i, err) == -1)
 			break;
 	}
