@@ -826,13 +826,15 @@ mark_canaries(struct dbrev_fleet *f, const char *list, struct dbrev_error *err)
 			    "name canaries among the databases this run takes",
 			    "canary '%s' is not in this run (another shard "
 			    "takes it)", name);
-		else
+		else if (dbrev_fleet_name_valid(name))
 			rc = dbrev_error_set(err, DBREV_ERR_INPUT, f->source, 0,
-			    "name databases of the fleet", "a canary names no "
-			    "database of the fleet%s%s%s",
-			    dbrev_fleet_name_valid(name) ? " ('" : "",
-			    dbrev_fleet_name_valid(name) ? name : "",
-			    dbrev_fleet_name_valid(name) ? "')" : "");
+			    "name databases of the fleet", "canary '%s' is no "
+			    "database of the fleet", name);
+		else	/* not shown: it may be any text */
+			rc = dbrev_error_set(err, DBREV_ERR_INPUT, f->source, 0,
+			    "give names of the fleet, separated by blanks or "
+			    "commas", "a canary is not a database name (1 to "
+			    "64 of A-Z a-z 0-9 . _ -)");
 		free(name);
 	}
 	return rc;

@@ -54,10 +54,10 @@ log_of() {
 }
 # all_logs_are TEXT [EXCEPT]: every database's log is TEXT (but EXCEPT's).
 all_logs_are() {
-	bad=
+	wrong=
 	for i in $(seq -w 1 200); do
 		[ "s$i" = "${2:-}" ] && continue
-		[ "$(log_of "s$i")" = "$1" ] || bad="$bad s$i:$(log_of "s$i")"
+		[ "$(log_of "s$i")" = "$1" ] || wrong="$wrong s$i:$(log_of "s$i")"
 	done
 	if [ "$NPG" != 0 ]; then
 		# One query for the 50 schemas.
@@ -66,9 +66,9 @@ all_logs_are() {
 			[ "p$i" = "${2:-}" ] && continue
 			printf "SELECT 'p%s' AS n, r FROM p%s.log UNION ALL " "$i" "$i"
 		    done) SELECT NULL, NULL WHERE false) x GROUP BY n HAVING string_agg(r, ' ' ORDER BY r) <> '$1'")
-		[ -z "$got" ] || bad="$bad $got"
+		[ -z "$got" ] || wrong="$wrong $got"
 	fi
-	[ -z "$bad" ] || fail "logs not '$1':$(printf '%s' "$bad" | head -c 400)"
+	[ -z "$wrong" ] || fail "logs not '$1':$(printf '%s' "$wrong" | head -c 400)"
 }
 
 tcase "make -j4 db-fleet-upgrade brings $N databases to head"
