@@ -579,3 +579,61 @@ dbrev_fleet_plan_remove(const char *run_dir)
 	rmdir(run_dir);
 	dbrev_buf_free(&p);
 }
+
+int
+dbrev_fleet_plan_one(const char *run_dir, const char *name,
+    enum dbrev_fleet_verb v, struct dbrev_fleet_result *out, size_t *done,
+    size_t *total, int *fail_target, struct dbrev_error *err)
+{
+	struct dbrev_fleet_plan plan;
+	struct dbrev_fleet *f;
+	struct dbrev_fleet_db *db;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (dbrev_fleet_plan_read(run_dir, &plan, &f, err) == -1)
+		return -1;
+	if (plan.verb != v)
+		dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0, "run the "
+		    "verb it was planned for", "this run is %s, not %s",
+		    dbrev_fleet_verb_name(plan.verb), dbrev_fleet_verb_name(v));
+	else if ((db = dbrev_fleet_find(f, name)) == NULL || !db->selected)
+		dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0, "name a "
+		    "database of the run's targets.mk", "no database of this "
+		    "run is called %s", dbrev_fleet_name_valid(name) ? name :
+		    "so");
+	else {
+		dbrev_fleet_one(db, v, &plan.opts, out);
+		*total = plan.total;
+		/* A failure stops make only where it must. */
+		*fail_target = out->outcome == DBREV_FLEET_FAILED &&
+		    (db->canary || plan.opts.stop);
+		rc = dbrev_fleet_record(run_dir, out, done, err);
+		if (rc == -1)
+			dbrev_fleet_result_free(out);
+	}
+	dbrev_fleet_free(f);
+	dbrev_fleet_plan_free(&plan);
+	return rc;
+}
+
+int
+dbrev_fleet_plan_end(const char *run_dir, int dry_run,
+    struct dbrev_fleet **fleet, struct dbrev_fleet_result **results,
+    enum dbrev_fleet_verb *verb, struct dbrev_error *err)
+{
+	struct dbrev_fleet_plan plan;
+
+	*results = NULL;
+	if (dbrev_fleet_plan_read(run_dir, &plan, fleet, err) == -1)
+		return -1;
+	*verb = plan.verb;
+	if (!dry_run) {
+		dbrev_fleet_collect(run_dir, *fleet, results);
+		if (plan.verb == DBREV_FLEET_UPGRADE)
+			dbrev_fleet_remember(*fleet, *results, &plan.opts);
+	}
+	dbrev_fleet_plan_remove(run_dir);
+	dbrev_fleet_plan_free(&plan);
+	return 0;
+}

@@ -659,60 +659,40 @@ make_dry_run(void)
 static void __attribute__((noreturn))
 fleet_one_of_run(const char *verb)
 {
-	struct dbrev_fleet_plan plan;
-	struct dbrev_fleet *f;
-	struct dbrev_fleet_db *db;
 	struct dbrev_fleet_result r;
 	struct dbrev_error e = { 0 };
 	enum dbrev_fleet_verb v;
-	size_t done;
-	int status;
+	size_t done = 0, total = 0;
+	int fail_target = 0;
 
 	if (dbrev_fleet_verb_parse(verb, &v) == -1)
 		usage_error("--run-dir --name NAME takes a verb (upgrade, "
 		    "current, status, check), not", verb);
-	if (dbrev_fleet_plan_read(fa.run_dir, &plan, &f, &e) == -1)
+	if (dbrev_fleet_plan_one(fa.run_dir, fa.name, v, &r, &done, &total,
+	    &fail_target, &e) == -1)
 		fail(&e);
-	if (plan.verb != v)
-		usage_error("this run's verb is another:",
-		    dbrev_fleet_verb_name(plan.verb));
-	if ((db = dbrev_fleet_find(f, fa.name)) == NULL || !db->selected)
-		usage_error("no database of this run is called", fa.name);
-	dbrev_fleet_one(db, v, &plan.opts, &r);
-	if (dbrev_fleet_record(fa.run_dir, &r, &done, &e) == -1)
-		fail(&e);
-	fleet_progress(NULL, done, plan.total, &r);
-	/* A failure stops make only where it must: a canary, or --stop. */
-	status = r.outcome == DBREV_FLEET_FAILED && (db->canary ||
-	    plan.opts.stop);
+	fleet_progress(NULL, done, total, &r);
 	dbrev_fleet_result_free(&r);
-	dbrev_fleet_free(f);
-	dbrev_fleet_plan_free(&plan);
-	exit(status);
+	exit(fail_target);
 }
 
 /* The end of a make run: the report, and the run directory removed. */
 static void __attribute__((noreturn))
 fleet_end_of_run(void)
 {
-	struct dbrev_fleet_plan plan;
 	struct dbrev_fleet *f;
 	struct dbrev_fleet_result *r;
 	struct dbrev_error e = { 0 };
+	enum dbrev_fleet_verb v;
 	int status = 0;
 
-	if (dbrev_fleet_plan_read(fa.run_dir, &plan, &f, &e) == -1)
+	if (dbrev_fleet_plan_end(fa.run_dir, make_dry_run(), &f, &r, &v,
+	    &e) == -1)
 		fail(&e);
-	if (!make_dry_run()) {
-		dbrev_fleet_collect(fa.run_dir, f, &r);
-		if (plan.verb == DBREV_FLEET_UPGRADE)
-			dbrev_fleet_remember(f, r, &plan.opts);
-		status = fleet_report(f, r, plan.verb);
-		fleet_free_results(f, r);
-	}
-	dbrev_fleet_plan_remove(fa.run_dir);
+	if (r != NULL)
+		status = fleet_report(f, r, v);
+	fleet_free_results(f, r);
 	dbrev_fleet_free(f);
-	dbrev_fleet_plan_free(&plan);
 	exit(status);
 }
 

@@ -352,4 +352,28 @@ void	 dbrev_fleet_collect(const char *run_dir, const struct dbrev_fleet *,
 /* Remove a run directory: only the names a run writes in it. */
 void	 dbrev_fleet_plan_remove(const char *run_dir);
 
+/*
+ * One target of a make run (revapply --run-dir DIR --name NAME VERB):
+ * the plan read back, NAME run (dbrev_fleet_one) and its result
+ * recorded.  Returns 0 with *out (free it), *done of *total, and
+ * *fail_target set when make must see a failure (a canary failed, or
+ * the run stops at the first failure); or -1 with err: the plan is
+ * unreadable, or the verb or the name is not the plan's (INPUT).
+ */
+int	 dbrev_fleet_plan_one(const char *run_dir, const char *name,
+	    enum dbrev_fleet_verb, struct dbrev_fleet_result *out,
+	    size_t *done, size_t *total, int *fail_target,
+	    struct dbrev_error *err);
+
+/*
+ * The end of a make run: the results collected (one per database of
+ * *fleet; the SQLite ones upgraded remembered in the state directory)
+ * and the run directory removed.  Under make -n (dry_run) nothing ran:
+ * the directory is only removed and *results is NULL.  Returns 0 with
+ * *fleet and *results (free both) and *verb, or -1 with err.
+ */
+int	 dbrev_fleet_plan_end(const char *run_dir, int dry_run,
+	    struct dbrev_fleet **fleet, struct dbrev_fleet_result **results,
+	    enum dbrev_fleet_verb *verb, struct dbrev_error *err);
+
 #endif /* DBREV_FLEET_H */

@@ -783,9 +783,11 @@ test_plan(void **st)
 	struct dbrev_fleet_plan p;
 	struct dbrev_fleet_opts o;
 	struct dbrev_error e = { 0 };
-	struct dbrev_buf b = { 0 }, path = { 0 };
+	struct dbrev_buf b = { 0 }, path = { 0 }, ft = { 0 };
 	char *run_dir;
-	size_t done;
+	size_t done, total;
+	enum dbrev_fleet_verb v;
+	int fail_target;
 	struct stat sb;
 	FILE *fp;
 
@@ -794,9 +796,9 @@ test_plan(void **st)
 	o.backup_dir = "b $(x)";
 	o.stop = 1;
 	assert_int_equal(dbrev_fleet_select(f, NULL, 0, 0, "d2", &e), 3);
-	dbrev_buf_printf(&b, "d0 sqlite:%s/d0.db\nd1 sqlite:%s/d1.db\n"
+	dbrev_buf_printf(&ft, "d0 sqlite:%s/d0.db\nd1 sqlite:%s/d1.db\n"
 	    "d2 sqlite:%s/d2.db\n", tmp, tmp, tmp);
-	assert_int_equal(dbrev_fleet_plan(f, b.data, b.len,
+	assert_int_equal(dbrev_fleet_plan(f, ft.data, ft.len,
 	    DBREV_FLEET_UPGRADE, &o, &run_dir, &e), 0);
 	assert_non_null(strstr(run_dir, "/st ate/fleet-run."));
 	dbrev_buf_printf(&path, "%s/targets.mk", run_dir);
@@ -828,6 +830,42 @@ test_plan(void **st)
 	dbrev_fleet_free(g);
 	dbrev_fleet_plan_free(&p);
 
+	/* A make target: the plan's verb and names only. */
+	assert_int_equal(dbrev_fleet_plan_one(run_dir, "d0",
+	    DBREV_FLEET_STATUS, &one, &done, &total, &fail_target, &e), -1);
+	assert_int_equal(dbrev_error_exit_status(&e), 2);
+	dbrev_error_clear(&e);
+	assert_int_equal(dbrev_fleet_plan_one(run_dir, "d9",
+	    DBREV_FLEET_UPGRADE, &one, &done, &total, &fail_target, &e), -1);
+	assert_non_null(strstr(e.message, "d9"));
+	dbrev_error_clear(&e);
+	assert_int_equal(dbrev_fleet_plan_one(run_dir, "d2",
+	    DBREV_FLEET_UPGRADE, &one, &done, &total, &fail_target, &e), 0);
+	assert_int_equal(one.outcome, DBREV_FLEET_UPGRADED);
+	assert_int_equal(done, 2);
+	assert_int_equal(total, 3);
+	assert_false(fail_target);
+	dbrev_fleet_result_free(&one);
+
+	/* Under make -n only the directory goes; else the results too. */
+	assert_int_equal(dbrev_fleet_plan_end(run_dir, 0, &g, &r, &v, &e), 0);
+	assert_int_equal(v, DBREV_FLEET_UPGRADE);
+	assert_int_equal(r[2].outcome, DBREV_FLEET_UPGRADED);
+	assert_int_equal(r[0].outcome, DBREV_FLEET_NOT_RUN);
+	assert_int_equal(stat(run_dir, &sb), -1);
+	free_results(g, r);
+	dbrev_fleet_free(g);
+	free(run_dir);
+	assert_int_equal(dbrev_fleet_plan(f, ft.data, ft.len,
+	    DBREV_FLEET_UPGRADE, &o, &run_dir, &e), 0);
+	assert_int_equal(dbrev_fleet_plan_end(run_dir, 1, &g, &r, &v, &e), 0);
+	assert_null(r);
+	assert_int_equal(stat(run_dir, &sb), -1);
+	dbrev_fleet_free(g);
+	free(run_dir);
+	assert_int_equal(dbrev_fleet_plan(f, ft.data, ft.len,
+	    DBREV_FLEET_UPGRADE, &o, &run_dir, &e), 0);
+
 	/* A plan that is not what plan wrote is not trusted. */
 	dbrev_buf_reset(&path);
 	dbrev_buf_printf(&path, "%s/plan", run_dir);
@@ -842,6 +880,7 @@ test_plan(void **st)
 	free(run_dir);
 	dbrev_fleet_free(f);
 	dbrev_buf_free(&b);
+	dbrev_buf_free(&ft);
 	dbrev_buf_free(&path);
 }
 
