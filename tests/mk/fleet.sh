@@ -106,6 +106,9 @@ hold_all() {
 		done
 	done
 }
+# closed CMD...: CMD without the holders' pipes, so that releasing them
+# (closing ours) ends the holders even while CMD or its children run.
+closed() { ( for fd in ${FDS:-}; do exec {fd}>&-; done; exec "$@" ); }
 release_all() {
 	for fd in $FDS; do exec {fd}>&-; done
 	FDS=
@@ -116,7 +119,7 @@ tcase "a second run does nothing, and opens no SQLite file (all 200 held under e
 settle
 hold_all
 calls_clear
-run timeout 120 "$MAKE_CMD" --no-print-directory -C "$P" DBREV_BINDIR="$BIN" -j4 db-fleet-upgrade
+run closed timeout 120 "$MAKE_CMD" --no-print-directory -C "$P" DBREV_BINDIR="$BIN" -j4 db-fleet-upgrade
 cat "$OUT" "$ERR" >>"$ALL"
 status_is 0
 stderr_has "fleet: $N at head"
@@ -127,7 +130,7 @@ calls_lacks "--name s"
 [ "$(grep -c -- '--name p' "$CALLS")" = "$NPG" ] || fail "not $NPG tenants asked: $(grep -c -- '--name' "$CALLS")"
 # The same run, made to look at one file: it waits on the lock.
 rm -f "$P/.dbrev/db-sqlite_3adb_2fs007.db"
-run timeout 5 "$MAKE_CMD" --no-print-directory -C "$P" -j4 db-fleet-upgrade
+run closed timeout 5 "$MAKE_CMD" --no-print-directory -C "$P" -j4 db-fleet-upgrade
 status_is 124
 release_all
 rm -rf "$P"/.dbrev/fleet-run.*
@@ -188,9 +191,9 @@ new_rev "$P/migrations" r5 r4 "INSERT INTO log VALUES ('r5');"
 settle
 # Both wait on the locks held here, then race for every database.
 hold_all
-"$MAKE_CMD" --no-print-directory -C "$P" -j4 db-fleet-upgrade >"$T/run1.out" 2>&1 &
+closed "$MAKE_CMD" --no-print-directory -C "$P" -j4 db-fleet-upgrade >"$T/run1.out" 2>&1 &
 r1=$!
-"$MAKE_CMD" --no-print-directory -C "$P" -j4 db-fleet-upgrade >"$T/run2.out" 2>&1 &
+closed "$MAKE_CMD" --no-print-directory -C "$P" -j4 db-fleet-upgrade >"$T/run2.out" 2>&1 &
 r2=$!
 while [ "$(ls -d "$P"/.dbrev/fleet-run.* 2>/dev/null | wc -l)" -lt 2 ]; do
 	kill -0 $r1 2>/dev/null || kill -0 $r2 2>/dev/null || break
