@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dbrev/driver.h"
+#include "dbrev/db.h"
 #include "dbrev/fleet.h"
 #include "dbrev/url.h"
 

@@ -834,24 +834,36 @@ int
 dbrev_track_known(const struct dbrev_apply_options *o, const char *state_dir,
     struct dbrev_track *out, struct dbrev_error *err)
 {
+	struct dbrev_apply_options to = *o;
+	struct dbrev_target *own = NULL;
 	char gdigest[DBREV_CHECKSUM_LEN + 1];
 	struct look lk = { 0 };
 	struct timespec now;
-	int rc = -1;
+	const char *path;
+	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (state_dir == NULL || *state_dir == '\0' || o->url == NULL ||
-	    dbrev_url_dialect(o->url) != DBREV_DIALECT_SQLITE)
+	if (state_dir == NULL || *state_dir == '\0')
 		return 0;
+	if (to.target == NULL)
+		to.target = own = dbrev_target_new(o->url);
+	/* Only a database that is one local file can be known unopened. */
+	if (dbrev_target_url(to.target) == NULL ||
+	    (path = dbrev_target_file(to.target)) == NULL)
+		goto out;
 	clock_gettime(CLOCK_REALTIME, &now);
-	if (graph_state(o, state_dir, &now, gdigest, out, err) == 0 &&
-	    sqlite_look(o, state_dir, &now, gdigest, out, &lk, err) == 0)
+	if (graph_state(&to, state_dir, &now, gdigest, out, err) == -1) {
+		scrub(dbrev_target_url(to.target), err);
+		rc = -1;
+	} else {
+		file_look(&to, path, state_dir, &now, gdigest, out, &lk);
 		rc = lk.done && out->verdict == DBREV_TRACK_AT_HEAD;
-	if (rc == -1)
-		scrub(o->url, err);
+	}
+out:
 	if (rc != 1)
 		dbrev_track_free(out);
 	dbrev_buf_free(&lk.name);
 	dbrev_buf_free(&lk.fid);
+	dbrev_target_free(own);
 	return rc;
 }
