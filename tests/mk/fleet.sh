@@ -110,7 +110,10 @@ hold_all() {
 }
 # closed CMD...: CMD without the holders' pipes, so that releasing them
 # (closing ours) ends the holders even while CMD or its children run.
-closed() { ( for fd in ${FDS:-}; do exec {fd}>&-; done; exec "$@" ); }
+# (Backgrounded with &, call nofds in the subshell itself instead: the
+# subshell & makes would keep them.)
+nofds() { for fd in ${FDS:-}; do exec {fd}>&-; done; }
+closed() { ( nofds; exec "$@" ); }
 release_all() {
 	for fd in $FDS; do exec {fd}>&-; done
 	FDS=
@@ -194,9 +197,9 @@ new_rev "$P/migrations" r5 r4 "INSERT INTO log VALUES ('r5');"
 settle
 # Both wait on the locks held here, then race for every database.
 hold_all
-closed "$MAKE_CMD" --no-print-directory -C "$P" -j4 db-fleet-upgrade >"$T/run1.out" 2>&1 &
+(nofds; exec "$MAKE_CMD" --no-print-directory -C "$P" -j4 db-fleet-upgrade) >"$T/run1.out" 2>&1 &
 r1=$!
-closed "$MAKE_CMD" --no-print-directory -C "$P" -j4 db-fleet-upgrade >"$T/run2.out" 2>&1 &
+(nofds; exec "$MAKE_CMD" --no-print-directory -C "$P" -j4 db-fleet-upgrade) >"$T/run2.out" 2>&1 &
 r2=$!
 while [ "$(ls -d "$P"/.dbrev/fleet-run.* 2>/dev/null | wc -l)" -lt 2 ]; do
 	kill -0 $r1 2>/dev/null || kill -0 $r2 2>/dev/null || break
