@@ -825,3 +825,41 @@ dbrev_track_free(struct dbrev_track *t)
 	t->heads = NULL;
 	t->nheads = 0;
 }
+
+int
+dbrev_track_known(const struct dbrev_apply_options *o, const char *state_dir,
+    struct dbrev_track *out, struct dbrev_error *err)
+{
+	struct dbrev_apply_options to = *o;
+	struct dbrev_target *own = NULL;
+	char gdigest[DBREV_CHECKSUM_LEN + 1];
+	struct look lk = { 0 };
+	struct timespec now;
+	const char *path;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (state_dir == NULL || *state_dir == '\0')
+		return 0;
+	if (to.target == NULL)
+		to.target = own = dbrev_target_new(o->url);
+	/* Only a database that is one local file can be known unopened. */
+	if (dbrev_target_url(to.target) == NULL ||
+	    (path = dbrev_target_file(to.target)) == NULL)
+		goto out;
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (graph_state(&to, state_dir, &now, gdigest, out, err) == -1) {
+		scrub(dbrev_target_url(to.target), err);
+		rc = -1;
+	} else {
+		file_look(&to, path, state_dir, &now, gdigest, out, &lk);
+		rc = lk.done && out->verdict == DBREV_TRACK_AT_HEAD;
+	}
+out:
+	if (rc != 1)
+		dbrev_track_free(out);
+	dbrev_buf_free(&lk.name);
+	dbrev_buf_free(&lk.fid);
+	dbrev_target_free(own);
+	return rc;
+}

@@ -254,6 +254,9 @@ dbrev make targets (man dbrev.mk):
   db-drift       schema changed by hand? (SQL both ways)
   db-backup      back up now, into $(call dbrev_knob,DB_BACKUP_DIR)/
   db-restore     restore a backup                         BACKUP=file [FORCE=yes]
+  db-fleet-upgrade  db-upgrade for each database of $(call dbrev_knob,DB_FLEET) (make -jN)
+                 [FLEET_STOP=1] [FLEET_CANARY=names] [FLEET_SHARD=K/N]
+  db-fleet-current db-fleet-status db-fleet-check   the same, per database
 knobs: DATABASE_URL=$(or $(DBREV_URL_SAFE),(unset)) DB_DIR=$(call dbrev_knob,DB_DIR) DB_SCHEMA=$(call dbrev_knob,DB_SCHEMA)
        DB_BACKUP=$(DBREV_BACKUP_MODE) DB_BACKUP_DIR=$(call dbrev_knob,DB_BACKUP_DIR) DB_BACKUP_KEEP=$(or $(DBREV_HAS_KEEP),(all))
        DB_STATE_DIR=$(call dbrev_knob,DB_STATE_DIR) DB_TABLE=$(or $(DBREV_HAS_TABLE),(dbrev_revisions))

@@ -17,6 +17,9 @@
 #                     db-current db-history db-heads db-branches db-show
 #                     db-stamp db-merge db-check db-lint db-sql db-test
 #                     db-status db-drift db-help
+#   dbrev-fleet.mk    db-fleet-upgrade db-fleet-current db-fleet-status
+#                     db-fleet-check: many databases (DB_FLEET), a make
+#                     target each (dbrev-fleet-run.mk is its make)
 #
 # Knobs (set them before the include; defaults in parentheses):
 #   DATABASE_URL    the database (no default; only the targets that
@@ -29,6 +32,8 @@
 #   DB_STATE_DIR    what db-upgrade remembers between runs (.dbrev)
 #   DB_TABLE        version table (dbrev_revisions)
 #   DB_DEV_URL      scratch server for db-test, db-drift (DATABASE_URL's)
+#   DB_FLEET        fleet file for db-fleet-* (databases.list)
+#   DB_FLEET_CMD    a command printing the fleet instead (unset)
 #   DBREV_BINDIR    where the tools are (the install's bindir)
 #   V               V=1 shows the commands
 # Per run, on the command line:
@@ -40,11 +45,13 @@
 #   SINCE=    db-lint: only the revisions an upgrade from it applies
 #   BACKUP=   db-restore's file
 #   FORCE=yes db-restore: restore a backup of another database
+#   FLEET_STOP=1 FLEET_CANARY=names FLEET_SHARD=K/N   db-fleet-*
 #
 # Targets:
 #   db-init db-revision db-migrate db-upgrade db-downgrade db-current
 #   db-history db-heads db-branches db-show db-stamp db-merge db-check db-lint
 #   db-sql db-test db-status db-drift db-backup db-restore db-help
+#   db-fleet-upgrade db-fleet-current db-fleet-status db-fleet-check
 #   (all .PHONY)
 #
 # db-upgrade is tracked: it does nothing when the database is at head
@@ -70,6 +77,7 @@ DBREV_MKDIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 include $(DBREV_MKDIR)/dbrev-vars.mk
 include $(DBREV_MKDIR)/dbrev-backup.mk
 include $(DBREV_MKDIR)/dbrev-migrate.mk
+include $(DBREV_MKDIR)/dbrev-fleet.mk
 
 .DEFAULT_GOAL := $(DBREV_MK_GOAL)
 endif # DBREV_MK_INCLUDED

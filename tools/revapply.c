@@ -6,12 +6,15 @@
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dbrev/adopt.h"
 #include "dbrev/apply.h"
+#include "dbrev/backup.h"
+#include "dbrev/fleet.h"
 #include "dbrev/json.h"
 #include "dbrev/stairway.h"
 #include "dbrev/track.h"
@@ -19,6 +22,7 @@
 #include "front.h"
 
 static int	 quiet, verbose, json;
+static const char *fleet_format;	/* --format=make */
 static char	**args, **rel;	/* argv without, and with only, -N/+N */
 
 void
@@ -54,7 +58,17 @@ usage(FILE *f, int status)
 	    "       revapply [-qv] [-d DIR] [-u URL] [--table NAME] "
 	    "[--dev-url URL] drift\n"
 	    "       (current, history, status, test and drift take "
-	    "--format=json)\n");
+	    "--format=json)\n"
+	    "       revapply [-qv] [-d DIR] [--table NAME] "
+	    "[--lock-timeout SECONDS]\n"
+	    "                --fleet FILE | --fleet-cmd COMMAND [--name NAME] "
+	    "[--shard K/N]\n"
+	    "                [--canary NAMES] [--stop] [--jobs N] "
+	    "[--state-dir DIR]\n"
+	    "                [--backup-dir DIR [--backup-keep N]]\n"
+	    "                upgrade | current | status | check | "
+	    "list [--format=make] | plan VERB\n"
+	    "       revapply [-qv] --run-dir DIR (--name NAME VERB | report)\n");
 	if (f == stdout)
 		fprintf(f,
 		    "\n"
@@ -90,6 +104,21 @@ usage(FILE *f, int status)
 		    "      --dev-url URL    PostgreSQL server for scratch databases\n"
 		    "                       (default: DATABASE_URL's server)\n"
 		    "      --format=json    a JSON document on stdout (see revapply(1))\n"
+		    "\n"
+		    "Many databases (a fleet file: NAME URL [schema=S] [table=T] per line):\n"
+		    "      --fleet FILE        the databases of FILE (${VAR} from the environment)\n"
+		    "      --fleet-cmd CMD     the databases the shell command CMD prints\n"
+		    "      --name NAME         only this one\n"
+		    "      --shard K/N         only those whose name hashes to shard K of N\n"
+		    "      --canary NAMES      these first; the others only if they succeed\n"
+		    "      --stop              start no database after one failed\n"
+		    "      --jobs N            N databases at once (default 1)\n"
+		    "      --backup-dir DIR    back up each to DIR/NAME/ before upgrading it\n"
+		    "      --backup-keep N     keep the N newest backups there\n"
+		    "      --run-dir DIR       a run of make's db-fleet-* targets (plan, report)\n"
+		    "  list [--format=make]   the databases (make: their names as make reads them)\n"
+		    "  plan VERB              start a run of make: print its run directory\n"
+		    "  report                 end it: the summary, and its exit status\n"
 		    "\n"
 		    "  -d, --dir DIR           migrations directory (default $DBREV_DIR or migrations)\n"
 		    "  -u, --url URL           database (default $DATABASE_URL)\n"
@@ -856,10 +885,14 @@ report_option(int c, struct dbrev_stairway_options *so, int *test_opt)
 
 	switch (c) {
 	case 'F':
+		/* make: revapply --fleet's listing, for its make fragment. */
 		if (strcmp(optarg, "json") == 0)
 			json = 1;
+		else if (strcmp(optarg, "make") == 0)
+			fleet_format = optarg;
 		else if (strcmp(optarg, "text") != 0)
-			usage_error("bad --format (text or json): %s", optarg);
+			usage_error("bad --format (text, json or make): %s",
+			    optarg);
 		break;
 	case 'U':
 		so->dev_url = optarg;
@@ -878,8 +911,8 @@ report_option(int c, struct dbrev_stairway_options *so, int *test_opt)
 		errno = 0;
 		jobs = strtoul(optarg, &end, 10);
 		if (*optarg < '1' || *optarg > '9' || *end != '\0' ||
-		    errno != 0 || jobs > 64)
-			usage_error("bad --jobs (1 to 64): %s", optarg);
+		    errno != 0 || jobs > 1024)
+			usage_error("bad --jobs (1 to 1024): %s", optarg);
 		so->jobs = (unsigned)jobs;
 		*test_opt = 1;
 		break;
@@ -892,6 +925,8 @@ report_option(int c, struct dbrev_stairway_options *so, int *test_opt)
 static void
 report_verb_check(const char *verb, int test_opt)
 {
+	if (fleet_format != NULL)
+		usage_error("--format=make goes with --fleet");
 	if (test_opt && strcmp(verb, "test") != 0)
 		usage_error("--strict, --keep-going, --data-hook and --jobs go "
 		    "with test, not %s", verb);
@@ -900,6 +935,276 @@ report_verb_check(const char *verb, int test_opt)
 	    strcmp(verb, "drift") != 0)
 		usage_error("--format=json goes with current, history, status, "
 		    "test or drift, not %s", verb);
+}
+
+/* --- Many databases: --fleet, --fleet-cmd, --run-dir. --- */
+
+static struct fleet_args {
+	const char	*file, *cmd, *name, *canary, *run_dir, *format;
+	const char	*backup_dir;
+	unsigned	 shard_k, shard_n, jobs, keep;
+	int		 stop, have_keep;
+} fa;
+
+/* SIGINT and the like: a backup being written is removed, then die. */
+static void
+fleet_on_signal(int sig)
+{
+	dbrev_backup_interrupted();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static unsigned
+fleet_number(const char *what, const char *s, unsigned min, unsigned max)
+{
+	char *end;
+	unsigned long v;
+
+	if (*s < '0' || *s > '9')
+		usage_error("%s %s", what, s);
+	v = strtoul(s, &end, 10);
+	if (*end != '\0' || v < min || v > max)
+		usage_error("%s %s", what, s);
+	return (unsigned)v;
+}
+
+static void
+fleet_shard(const char *s)
+{
+	const char *slash = strchr(s, '/');
+	char *k;
+
+	if (slash == NULL)
+		usage_error("bad --shard (K/N, 1 <= K <= N): %s", s);
+	k = dbrev_xstrndup(s, (size_t)(slash - s));
+	fa.shard_k = fleet_number("bad --shard (K/N, 1 <= K <= N):", k, 1,
+	    100000);
+	free(k);
+	fa.shard_n = fleet_number("bad --shard (K/N, 1 <= K <= N):", slash + 1,
+	    1, 100000);
+	if (fa.shard_k > fa.shard_n)
+		usage_error("bad --shard (K/N, 1 <= K <= N): %s", s);
+}
+
+static void
+fleet_print(FILE *f, struct dbrev_buf *b)
+{
+	if (b->len > 0)
+		fprintf(f, "%s\n", b->data);
+	dbrev_buf_reset(b);
+}
+
+static void
+fleet_progress(void *arg, size_t done, size_t total,
+    const struct dbrev_fleet_result *r)
+{
+	struct dbrev_buf b = { 0 };
+
+	(void)arg;
+	if (quiet && r->outcome != DBREV_FLEET_FAILED)
+		return;
+	dbrev_fleet_progress_line(&b, done, total, r, verbose);
+	fleet_print(stderr, &b);
+	dbrev_buf_free(&b);
+}
+
+/* The report lines (stdout) and the summary (stderr); the exit status. */
+static int
+fleet_report(const struct dbrev_fleet *f, const struct dbrev_fleet_result *r,
+    enum dbrev_fleet_verb v)
+{
+	struct dbrev_buf b = { 0 };
+	int status = dbrev_fleet_status(f, r);
+	size_t i;
+
+	if (v != DBREV_FLEET_UPGRADE)
+		for (i = 0; i < f->n; i++) {
+			if (!f->db[i].selected)
+				continue;
+			dbrev_fleet_report_line(&b, v, &r[i]);
+			fleet_print(stdout, &b);
+		}
+	if (!quiet || status != 0) {
+		dbrev_fleet_summary(&b, f, r, v);
+		fflush(stdout);
+		fleet_print(stderr, &b);
+	}
+	dbrev_buf_free(&b);
+	if (fflush(stdout) == EOF)
+		err(1, "stdout");
+	return status;
+}
+
+static void
+fleet_free_results(const struct dbrev_fleet *f, struct dbrev_fleet_result *r)
+{
+	size_t i;
+
+	for (i = 0; r != NULL && i < f->n; i++)
+		dbrev_fleet_result_free(&r[i]);
+	free(r);
+}
+
+/* Make is running us with -n: its recipes only show what they would do. */
+static int
+make_dry_run(void)
+{
+	const char *m = getenv("MAKEFLAGS");
+	size_t n;
+
+	if (m == NULL || *m == '-' || *m == ' ')
+		return 0;
+	n = strcspn(m, " ");
+	return memchr(m, 'n', n) != NULL;
+}
+
+/* One database of a make run: its result recorded, its line printed. */
+static void __attribute__((noreturn))
+fleet_one_of_run(const char *verb)
+{
+	struct dbrev_fleet_result r;
+	struct dbrev_error e = { 0 };
+	enum dbrev_fleet_verb v;
+	size_t done = 0, total = 0;
+	int fail_target = 0;
+
+	if (dbrev_fleet_verb_parse(verb, &v) == -1)
+		usage_error("--run-dir --name NAME takes a verb (upgrade, "
+		    "current, status, check), not %s", verb);
+	if (dbrev_fleet_plan_one(fa.run_dir, fa.name, v, &r, &done, &total,
+	    &fail_target, &e) == -1)
+		fail(&e);
+	fleet_progress(NULL, done, total, &r);
+	dbrev_fleet_result_free(&r);
+	exit(fail_target);
+}
+
+/* The end of a make run: the report, and the run directory removed. */
+static void __attribute__((noreturn))
+fleet_end_of_run(void)
+{
+	struct dbrev_fleet *f;
+	struct dbrev_fleet_result *r;
+	struct dbrev_error e = { 0 };
+	enum dbrev_fleet_verb v;
+	int status = 0;
+
+	if (dbrev_fleet_plan_end(fa.run_dir, make_dry_run(), &f, &r, &v,
+	    &e) == -1)
+		fail(&e);
+	if (r != NULL)
+		status = fleet_report(f, r, v);
+	fleet_free_results(f, r);
+	dbrev_fleet_free(f);
+	exit(status);
+}
+
+static void
+fleet_list(const struct dbrev_fleet *f, const struct dbrev_fleet_opts *fo)
+{
+	struct dbrev_fleet_result *known;
+	struct dbrev_buf b = { 0 };
+	size_t i;
+
+	if (fa.format != NULL && strcmp(fa.format, "make") == 0) {
+		/* Known ones (at head, from --state-dir) need no target. */
+		known = dbrev_xcalloc(f->n + 1, sizeof(*known));
+		for (i = 0; i < f->n; i++)
+			if (f->db[i].selected)
+				(void)dbrev_fleet_known(&f->db[i], fo, &known[i]);
+		dbrev_fleet_make(&b, f, known);
+		fputs(b.data, stdout);
+		fleet_free_results(f, known);
+	} else
+		for (i = 0; i < f->n; i++)
+			if (f->db[i].selected)
+				printf("%s\t%s%s%s\n", f->db[i].name,
+				    f->db[i].safe_url, f->db[i].table != NULL ?
+				    "\ttable=" : "", f->db[i].table != NULL ?
+				    f->db[i].table : "");
+	dbrev_buf_free(&b);
+	if (fflush(stdout) == EOF)
+		err(1, "stdout");
+}
+
+/* revapply --fleet FILE VERB [ARG]: never returns. */
+static void __attribute__((noreturn))
+fleet_main(const struct dbrev_apply_options *o, const char *state_dir,
+    const char *verb, const char *arg)
+{
+	struct dbrev_fleet_parse_opts po = { 0 };
+	struct dbrev_fleet_opts fo;
+	struct dbrev_fleet_result *r;
+	struct dbrev_fleet *f;
+	struct dbrev_buf text = { 0 };
+	struct dbrev_error e = { 0 };
+	enum dbrev_fleet_verb v;
+	char *run;
+	int status, plan = strcmp(verb, "plan") == 0;
+
+	signal(SIGINT, fleet_on_signal);
+	signal(SIGTERM, fleet_on_signal);
+	signal(SIGHUP, fleet_on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	if (fa.run_dir != NULL) {
+		if (fa.file != NULL || fa.cmd != NULL)
+			usage_error("--run-dir takes the fleet of its plan: no "
+			    "--fleet or --fleet-cmd");
+		if (strcmp(verb, "report") == 0 && arg == NULL && fa.name == NULL)
+			fleet_end_of_run();
+		if (fa.name == NULL || arg != NULL)
+			usage_error("--run-dir goes with --name NAME VERB, or "
+			    "report");
+		fleet_one_of_run(verb);
+	}
+	if (fa.file != NULL && fa.cmd != NULL)
+		usage_error("--fleet and --fleet-cmd: give one");
+	if (plan ? arg == NULL || dbrev_fleet_verb_parse(arg, &v) == -1 :
+	    arg != NULL || (strcmp(verb, "list") != 0 &&
+	    dbrev_fleet_verb_parse(verb, &v) == -1))
+		usage_error("with --fleet: upgrade, current, status, check, "
+		    "list or plan VERB, not %s", plan && arg != NULL ? arg : verb);
+	if (fa.format != NULL && strcmp(verb, "list") != 0)
+		usage_error("--format=make goes with list, not %s", verb);
+	po.table = o->table;
+	if ((fa.file != NULL ? dbrev_fleet_load(fa.file, &po, &f, &text, &e) :
+	    dbrev_fleet_load_cmd(fa.cmd, &po, &f, &text, &e)) == -1 ||
+	    dbrev_fleet_select(f, fa.name, fa.shard_k, fa.shard_n, fa.canary,
+	    &e) == -1)
+		fail(&e);
+	dbrev_fleet_opts_init(&fo);
+	fo.dir = o->dir;
+	fo.state_dir = state_dir;
+	fo.backup_dir = fa.backup_dir;
+	fo.backup_keep = fa.keep;
+	fo.lock_timeout = o->lock_timeout;
+	fo.jobs = fa.jobs;
+	fo.stop = fa.stop;
+	fo.on_result = fleet_progress;
+	if (strcmp(verb, "list") == 0) {
+		fleet_list(f, &fo);
+		status = 0;
+	} else if (plan) {
+		if (dbrev_fleet_plan(f, text.data != NULL ? text.data : "",
+		    text.len, v, &fo, &run, &e) == -1)
+			fail(&e);
+		printf("%s\n", run);
+		free(run);
+		status = fflush(stdout) == EOF;
+	} else {
+		if (dbrev_fleet_run(f, v, &fo, &r, &e) == -1) {
+			fleet_free_results(f, r);
+			fail(&e);
+		}
+		status = fleet_report(f, r, v);
+		fleet_free_results(f, r);
+	}
+	dbrev_buf_free(&text);
+	dbrev_fleet_free(f);
+	free(args);
+	free(rel);
+	exit(status);
 }
 
 int
@@ -925,6 +1230,15 @@ main(int argc, char *argv[])
 		{ "data-hook",		required_argument, NULL, 'H' },
 		{ "jobs",		required_argument, NULL, 'j' },
 		{ "exact-names",	no_argument,	   NULL, 'x' },
+		{ "fleet",		required_argument, NULL, 'W' },
+		{ "fleet-cmd",		required_argument, NULL, 'C' },
+		{ "name",		required_argument, NULL, 'N' },
+		{ "shard",		required_argument, NULL, 'K' },
+		{ "canary",		required_argument, NULL, 'Y' },
+		{ "stop",		no_argument,	   NULL, 'P' },
+		{ "backup-dir",		required_argument, NULL, 'B' },
+		{ "backup-keep",	required_argument, NULL, 'G' },
+		{ "run-dir",		required_argument, NULL, 'R' },
 		{ "help",		no_argument,	   NULL, 'h' },
 		{ "version",		no_argument,	   NULL, 'V' },
 		{ NULL,			0,		   NULL, 0 }
@@ -935,6 +1249,7 @@ main(int argc, char *argv[])
 	const char *from = NULL;
 	char *end;
 	int c, sql = 0, nargs = 0, nrel = 0, i, n, exit_code = 0, test_opt = 0;
+	int url_given = 0;
 
 	memset(&so, 0, sizeof(so));
 
@@ -960,6 +1275,7 @@ main(int argc, char *argv[])
 			break;
 		case 'u':
 			o.url = optarg;
+			url_given = 1;
 			break;
 		case 'q':
 			quiet = 1;
@@ -1004,6 +1320,35 @@ main(int argc, char *argv[])
 		case 'x':
 			report_option(c, &so, &test_opt);
 			break;
+		case 'W':
+			fa.file = optarg;
+			break;
+		case 'C':
+			fa.cmd = optarg;
+			break;
+		case 'N':
+			fa.name = optarg;
+			break;
+		case 'K':
+			fleet_shard(optarg);
+			break;
+		case 'Y':
+			fa.canary = optarg;
+			break;
+		case 'P':
+			fa.stop = 1;
+			break;
+		case 'B':
+			fa.backup_dir = optarg;
+			break;
+		case 'G':
+			fa.keep = fleet_number("bad --backup-keep (1 to "
+			    "1000000):", optarg, 1, 1000000);
+			fa.have_keep = 1;
+			break;
+		case 'R':
+			fa.run_dir = optarg;
+			break;
 		case 'h':
 			usage(stdout, 0);
 		case 'V':
@@ -1024,6 +1369,24 @@ main(int argc, char *argv[])
 		usage_error("too many arguments");
 	if (o.dir[0] == '\0')
 		usage_error("empty directory name for -d");
+	if (fa.file != NULL || fa.cmd != NULL || fa.run_dir != NULL) {
+		if (nrel > 0 || sql || exit_code || o.single_transaction ||
+		    url_given)
+			usage_error("with a fleet, the fleet names the databases "
+			    "(no -u) and a run is upgrade to head, current, "
+			    "status or check");
+		if (fa.have_keep && fa.backup_dir == NULL)
+			usage_error("--backup-keep goes with --backup-dir");
+		fa.jobs = so.jobs;
+		fa.format = fleet_format;
+		fleet_main(&o, state_dir, verb, arg1);
+	}
+	if (fa.name != NULL || fa.shard_n != 0 || fa.canary != NULL ||
+	    fa.stop || fa.backup_dir != NULL || fa.have_keep)
+		usage_error("--name, --shard, --canary, --stop, --backup-dir "
+		    "and --backup-keep go with --fleet");
+	if (so.jobs > 64)
+		usage_error("bad --jobs (1 to 64): %u", so.jobs);
 
 	if (sql && strcmp(verb, "upgrade") != 0 &&
 	    strcmp(verb, "downgrade") != 0)

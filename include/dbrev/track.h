@@ -67,6 +67,18 @@ int	 dbrev_track_check(const struct dbrev_apply_options *o,
 void	 dbrev_track_free(struct dbrev_track *);
 
 /*
+ * Only what state_dir proves, never opening the database: 1 when it
+ * shows the SQLite database o->url names at head (out filled as by
+ * dbrev_track_check, known), 0 when only the database could tell (a
+ * server database, a file changed or never found at head, no state),
+ * -1 with err for an invalid graph.  For runs over many databases
+ * (dbrev/fleet.h), which ask the others in parallel.
+ */
+int	 dbrev_track_known(const struct dbrev_apply_options *o,
+	    const char *state_dir, struct dbrev_track *out,
+	    struct dbrev_error *err);
+
+/*
  * The digest that "at head" compares: SHA-256 (hex) over the pairs
  * (id, checksum) sorted by id, one "id checksum\n" line each.  Exposed
  * for the tests: the graph's pairs and the applied rows' must agree.

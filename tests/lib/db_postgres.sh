@@ -32,11 +32,11 @@ db_drop() {
 }
 
 # The key revapply takes (lib/db/postgres/driver.c, lock_key): the first
-# 64 bits of SHA-256 of "dbrev-lock:" and the table's name without its
-# schema, as a signed bigint.
+# 64 bits of SHA-256 of "dbrev-lock:SCHEMA.TABLE", as a signed bigint;
+# a table named alone is in public here.
 _db_lock_key() {
 	_t=${1:-dbrev_revisions}
-	_t=${_t##*.}
+	case $_t in *.*) ;; *) _t=public.$_t ;; esac
 	echo $((16#$(printf 'dbrev-lock:%s' "$_t" | sha256sum | cut -c1-16)))
 }
 # A psql session holding the lock, fed through a FIFO.

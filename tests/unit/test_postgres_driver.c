@@ -232,6 +232,65 @@ test_lock_two_connections(void **state)
 	D->close(a);
 }
 
+/* A connection whose search_path is schema (a tenant of its own). */
+static struct dbrev_conn *
+open_tenant(const char *schema)
+{
+	struct dbrev_error err = { 0 };
+	struct dbrev_conn *c = NULL;
+	char u[1200];
+
+	snprintf(u, sizeof u, "%s&options=-csearch_path%%3D%s", url, schema);
+	if (D->open(u, &c, &err) != 0)
+		fail_msg("open: %s", err.message);
+	return c;
+}
+
+/*
+ * Schema per tenant: the lock is the version table's, schema and all.
+ * Two tenants (their search_path, or their schema named) never wait for
+ * each other; two runners of one tenant, however they name its table,
+ * do.
+ */
+static void
+test_lock_per_tenant(void **state)
+{
+	struct dbrev_conn *a, *b, *a2, *d;
+	struct dbrev_error err = { 0 };
+
+	(void)state;
+	NEED_SERVER();
+	d = open_ok();
+	assert_int_equal(D->exec(d, "CREATE SCHEMA ta; CREATE SCHEMA tb;",
+	    NULL, 1, &err), 0);
+	a = open_tenant("ta");
+	b = open_tenant("tb");
+	a2 = open_tenant("ta");
+	assert_int_equal(D->lock(a, NULL, 1, &err), 0);
+	assert_int_equal(D->lock(b, NULL, 0, &err), 0);
+	assert_int_equal(D->lock(d, "tb.other", 0, &err), 0);
+	assert_int_equal(D->unlock(d, "tb.other", &err), 0);
+	/* The same tenant: by search_path, by schema, by the default. */
+	assert_int_equal(D->lock(a2, NULL, 0, &err), -1);
+	dbrev_error_clear(&err);
+	assert_int_equal(D->lock(d, "ta.dbrev_revisions", 0, &err), -1);
+	dbrev_error_clear(&err);
+	assert_int_equal(D->lock(d, "tb.dbrev_revisions", 0, &err), -1);
+	dbrev_error_clear(&err);
+	assert_int_equal(D->lock(d, NULL, 0, &err), 0);	/* public */
+	assert_int_equal(D->lock(a2, "public.dbrev_revisions", 0, &err), -1);
+	dbrev_error_clear(&err);
+	assert_int_equal(D->unlock(d, NULL, &err), 0);
+	assert_int_equal(D->unlock(a, NULL, &err), 0);
+	assert_int_equal(D->lock(a2, NULL, 0, &err), 0);
+	assert_int_equal(D->unlock(a2, NULL, &err), 0);
+	assert_int_equal(D->unlock(b, NULL, &err), 0);
+	D->close(a);
+	D->close(a2);
+	D->close(b);
+	D->close(d);
+}
+
 /* --- exec and line mapping ----------------------------------------- */
 
 /* Drop what tricky_prefix makes (outside a transaction it stays). */
@@ -714,6 +773,7 @@ main(void)
 		cmocka_unit_test(test_open_bad_url),
 		cmocka_unit_test(test_open_no_database_hides_password),
 		cmocka_unit_test(test_lock_two_connections),
+		cmocka_unit_test(test_lock_per_tenant),
 		cmocka_unit_test(test_exec_line_mapping),
 		cmocka_unit_test(test_exec_no_transaction_concurrently),
 		cmocka_unit_test(test_commit_of_failed_transaction),

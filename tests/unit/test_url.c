@@ -108,6 +108,13 @@ test_redact(void **state)
 	/* An unencoded '@' in the password is removed too. */
 	redacts("postgresql://alice:p@ss@db/app", "postgresql://alice@db/app");
 	redacts("postgresql://alice@db/app", "postgresql://alice@db/app");
+	/*
+	 * libpq reads the userinfo up to the '@' before the first '/': a
+	 * password holding '#' or '?' is one, and goes too.
+	 */
+	redacts("postgresql://u:Xy$(9k'#;s3cr3t@h/db", "postgresql://u@h/db");
+	redacts("postgresql://u:a?b@h/db?x=1", "postgresql://u@h/db?x=1");
+	redacts("postgresql://u:a#b@h", "postgresql://u@h");
 	redacts("postgresql:///app?host=/tmp", "postgresql:///app?host=/tmp");
 	redacts("postgresql:///app?password=s3cret",
 	    "postgresql:///app");
@@ -191,6 +198,7 @@ test_scrub(void **state)
 	/* Short passwords become as many stars, never longer text. */
 	scrubs("postgresql://u:ab@h/d", "xabx", "x**x");
 	scrubs("postgresql://u@h/d", "nothing secret", "nothing secret");
+	scrubs("postgresql://u:pa#ss?w@h/d", "was pa#ss?w", "was ***");
 	scrubs("sqlite:app.db", "no such table", "no such table");
 	/* Wherever libpq may find a password, as libpq decodes it. */
 	scrubs("postgresql://user:s3c?ret@host/db", "for s3c?ret",

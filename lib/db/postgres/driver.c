@@ -17,7 +17,7 @@
  * trips: BEGIN and its row looked up; its SQL; its row and COMMIT.
  *
  * Runners serialise on a session advisory lock keyed from the version
- * table's name.  A waiting runner polls pg_try_advisory_lock instead of
+ * table's schema and name.  A waiting runner polls pg_try_advisory_lock instead of
  * blocking in a statement: a blocked statement would hold a snapshot,
  * and the holder's CREATE INDEX CONCURRENTLY would wait for it forever.
  */
@@ -88,6 +88,10 @@ struct dbrev_conn {
 	int		 t_pinned;	/* t_quoted names its schema */
 	int		 t_prepared;	/* statements prepared for t_quoted */
 	unsigned	 t_gen;		/* numbers their names */
+
+	/* The advisory lock taken, for the table named lock_table. */
+	char		*lock_table;
+	long long	 lock_key;
 
 	/*
 	 * Round trips saved: BEGIN and version-table changes wait here and
@@ -486,6 +490,7 @@ conn_free(struct dbrev_conn *c)
 	free(c->t_schema);
 	free(c->t_quoted);
 	free(c->t_qschema);
+	free(c->lock_table);
 	pend_clear(c);
 	free(c->pend);
 	free(c);
@@ -1717,22 +1722,20 @@ table_ddl(struct dbrev_buf *b, const char *qschema, const char *qtable)
 /* --- locking ------------------------------------------------------- */
 
 /*
- * The advisory lock key: 64 bits of SHA-256 of the table's name without
- * its schema, so that "revs" and "public.revs" (one table, named two
- * ways) share one lock; tables of one name in two schemas share it too,
- * which only makes their runs wait for each other.
+ * The advisory lock key: 64 bits of SHA-256 of "schema.table", the
+ * schema being the one the table is in (or, not there yet, will be
+ * created in), so that "revs" and "public.revs" (one table, named two
+ * ways) share one lock, while tenants of one database, a schema and a
+ * version table each, never wait for each other.
  */
 static long long
-lock_key(const char *table)
+lock_key(const char *schema, const char *name)
 {
 	struct dbrev_buf b = { 0 };
 	char sum[DBREV_CHECKSUM_LEN + 1];
-	const char *name = table_or_default(table), *dot;
 	uint64_t k = 0;
 
-	if ((dot = strrchr(name, '.')) != NULL && dot[1] != '\0')
-		name = dot + 1;
-	dbrev_buf_printf(&b, "dbrev-lock:%s", name);
+	dbrev_buf_printf(&b, "dbrev-lock:%s.%s", schema, name);
 	dbrev_checksum(b.data, b.len, sum);
 	dbrev_buf_free(&b);
 	for (int i = 0; i < 16; i++) {
@@ -1816,11 +1819,55 @@ lock_holder(struct dbrev_conn *c, long long key)
 	return dbrev_buf_take(&b);
 }
 
+/*
+ * The key of the version table's lock: SCHEMA.TABLE as named, or for a
+ * table named alone, the schema search_path finds it in, else the one
+ * CREATE TABLE would put it in (current_schema()).
+ */
+static int
+table_lock_key(struct dbrev_conn *c, const char *table, long long *key,
+    struct dbrev_error *err)
+{
+	const char *name = table_or_default(table), *dot = strchr(name, '.');
+	const char *params[1];
+	char *schema, *q;
+	PGresult *r;
+
+	if (dot != NULL) {
+		schema = dbrev_xstrndup(name, (size_t)(dot - name));
+		*key = lock_key(schema, dot + 1);
+		free(schema);
+		return 0;
+	}
+	if (flush(c, err) != 0)
+		return -1;
+	if ((q = PQescapeIdentifier(c->pg, name, strlen(name))) == NULL)
+		return conn_error(c, err, "invalid version table name");
+	params[0] = q;
+	r = PQexecParams(c->pg, "SELECT coalesce((SELECT n.nspname FROM "
+	    "pg_catalog.pg_class k JOIN pg_catalog.pg_namespace n ON n.oid = "
+	    "k.relnamespace WHERE k.oid = pg_catalog.to_regclass($1)), "
+	    "pg_catalog.current_schema(), '')", 1, NULL, params, NULL, NULL,
+	    0);
+	PQfreemem(q);
+	if (r == NULL)
+		return conn_error(c, err, "cannot take the migration lock");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+		result_error(c, r, NULL, 0, "cannot take the migration lock",
+		    err);
+		PQclear(r);
+		return -1;
+	}
+	*key = lock_key(PQgetvalue(r, 0, 0), name);
+	PQclear(r);
+	return 0;
+}
+
 static int
 pg_lock(struct dbrev_conn *c, const char *table, double timeout,
     struct dbrev_error *err)
 {
-	long long key = lock_key(table);
+	long long key;
 	char keys[24];
 	const char *params[1] = { keys };
 	double deadline, now, wait = LOCK_POLL_FIRST_MS;
@@ -1829,6 +1876,8 @@ pg_lock(struct dbrev_conn *c, const char *table, double timeout,
 
 	if (!(timeout >= 0))	/* negative or nan: the default, as on SQLite */
 		timeout = DBREV_DEFAULT_LOCK_TIMEOUT;
+	if (table_lock_key(c, table, &key, err) != 0)
+		return -1;
 	snprintf(keys, sizeof keys, "%lld", key);
 	deadline = dbrev_now_ms() + timeout * 1000;
 	for (;;) {
@@ -1836,8 +1885,13 @@ pg_lock(struct dbrev_conn *c, const char *table, double timeout,
 		if (query_bool(c, "SELECT pg_try_advisory_lock($1::bigint)", 1,
 		    params, "cannot take the migration lock", &got, err) != 0)
 			return -1;
-		if (got)
+		if (got) {
+			/* Released by this key, wherever the table is then. */
+			free(c->lock_table);
+			c->lock_table = dbrev_xstrdup(table_or_default(table));
+			c->lock_key = key;
 			return 0;
+		}
 		now = dbrev_now_ms();
 		if (now >= deadline)
 			break;
@@ -1888,9 +1942,15 @@ pg_unlock(struct dbrev_conn *c, const char *table, struct dbrev_error *err)
 {
 	char keys[24];
 	const char *params[1] = { keys };
+	long long key;
 	int released = 0;
 
-	snprintf(keys, sizeof keys, "%lld", lock_key(table));
+	if (c->lock_table != NULL &&
+	    strcmp(c->lock_table, table_or_default(table)) == 0)
+		key = c->lock_key;
+	else if (table_lock_key(c, table, &key, err) != 0)
+		return -1;
+	snprintf(keys, sizeof keys, "%lld", key);
 	if (query_bool(c, "SELECT pg_advisory_unlock($1::bigint)", 1, params,
 	    "cannot release the migration lock", &released, err) != 0)
 		return -1;
@@ -1899,6 +1959,8 @@ pg_unlock(struct dbrev_conn *c, const char *table, struct dbrev_error *err)
 		    "cannot release the migration lock for version table "
 		    "%s: this session does not hold it",
 		    table_or_default(table));
+	free(c->lock_table);
+	c->lock_table = NULL;
 	return 0;
 }
 
