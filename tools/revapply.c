@@ -928,8 +928,8 @@ report_verb_check(const char *verb, int test_opt)
 	if (fleet_format != NULL)
 		usage_error("--format=make goes with --fleet");
 	if (test_opt && strcmp(verb, "test") != 0)
-		usage_error("--strict, --keep-going, --data-hook and --jobs go "
-		    "with test, not %s", verb);
+		usage_error("--strict, --keep-going and --data-hook go with "
+		    "test, --jobs with test or --fleet; not %s", verb);
 	if (json && strcmp(verb, "current") != 0 && strcmp(verb, "history") !=
 	    0 && strcmp(verb, "status") != 0 && strcmp(verb, "test") != 0 &&
 	    strcmp(verb, "drift") != 0)

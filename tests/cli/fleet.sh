@@ -154,7 +154,7 @@ status_is 2
 stderr_has "nope"
 run revapply -d m --jobs 2 upgrade
 status_is 2
-stderr_has "go with --fleet"
+stderr_has "jobs with test or --fleet"
 
 if ! pg_available; then
 	skip "PostgreSQL tenants in a fleet" "${DBREV_TEST_PG_SKIP:-no private PostgreSQL}"
