@@ -74,6 +74,7 @@ struct dbrev_conn {
 	int		 check_interval; /* we SET CHECK_INTERVAL_SQL */
 	int		 kept;		/* the last exec() outside a transaction
 					 * changed something that was kept */
+	int		 lock_timed_out; /* the last server error was 55P03 */
 	void		(*notice)(void *, const char *);
 	void		*notice_arg;
 
@@ -336,10 +337,19 @@ conn_error(struct dbrev_conn *c, struct dbrev_error *err, const char *what)
 {
 	char *m = conn_message(c, PQerrorMessage(c->pg));
 
+	c->lock_timed_out = 0;
 	dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL, "%s: %s",
 	    what, *m != '\0' ? m : "unknown libpq error");
 	free(m);
 	return -1;
+}
+
+static const char *
+sqlstate(const PGresult *r)
+{
+	const char *s = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+
+	return s != NULL ? s : "";
 }
 
 /* Fill err from a failed result: the server's message and its hint. */
@@ -368,6 +378,7 @@ result_error(struct dbrev_conn *c, const PGresult *r, const char *file,
 	m = conn_message(c, b.data);
 	if (hint != NULL)
 		h = conn_message(c, hint);
+	c->lock_timed_out = strcmp(sqlstate(r), "55P03") == 0;
 	dbrev_error_set(err, DBREV_ERR_RUNTIME, file, line, h, "%s", m);
 	dbrev_buf_free(&b);
 	free(m);
@@ -375,13 +386,6 @@ result_error(struct dbrev_conn *c, const PGresult *r, const char *file,
 	return -1;
 }
 
-static const char *
-sqlstate(const PGresult *r)
-{
-	const char *s = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-
-	return s != NULL ? s : "";
-}
 
 /* Server notices go to the caller's callback, or nowhere. */
 static void
@@ -894,6 +898,7 @@ pg_commit(struct dbrev_conn *c, struct dbrev_error *err)
 	int rc = 0;
 
 	c->in_tx = 0;
+	c->lock_timed_out = 0;
 	if (pend_begin(c) && c->npend == 1) {
 		/* Nothing was sent: nothing to commit. */
 		pend_clear(c);
@@ -1574,6 +1579,7 @@ pg_exec(struct dbrev_conn *c, const char *sql, const char *file,
 	const char *u;
 	int rc;
 
+	c->lock_timed_out = 0;
 	if (flush(c, err) != 0)
 		return -1;
 	if (c->in_tx) {
@@ -1630,6 +1636,54 @@ static int
 pg_exec_kept(struct dbrev_conn *c)
 {
 	return c->kept;
+}
+
+/*
+ * SET LOCAL in a transaction (pending: it goes with BEGIN and the row's
+ * look-up), else SET for the session, which exec()'s RESET ALL ends.
+ * Milliseconds, as the server counts: 0 is no limit to it, so a
+ * positive timeout is at least 1 ms.
+ */
+static int
+pg_set_statement_timeouts(struct dbrev_conn *c, double lock_timeout,
+    double statement_timeout, struct dbrev_error *err)
+{
+	const char *scope = c->in_tx ? "SET LOCAL" : "SET";
+	double v[2] = { lock_timeout, statement_timeout }, ms;
+	char sql[2][96];
+	const char *q;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		ms = v[i] > 0 ? v[i] * 1000 : 0;
+		if (v[i] > 0 && ms < 1)
+			ms = 1;
+		snprintf(sql[i], sizeof sql[i], "%s %s = %.0f", scope,
+		    i == 0 ? "lock_timeout" : "statement_timeout",
+		    ms < INT32_MAX ? ms : (double)INT32_MAX);
+	}
+	c->lock_timed_out = 0;
+	if (c->in_tx) {
+		for (i = 0; i < 2; i++) {
+			q = sql[i];
+			pend_add(c, ST_SQL, &q, 1, "cannot set the revision's "
+			    "timeouts", 0);
+		}
+		return 0;
+	}
+	if (flush(c, err) != 0)
+		return -1;
+	c->quiet = 1;
+	i = simple(c, sql[0], "cannot set lock_timeout", err) == 0 &&
+	    simple(c, sql[1], "cannot set statement_timeout", err) == 0;
+	c->quiet = 0;
+	return i ? 0 : -1;
+}
+
+static int
+pg_lock_timed_out(struct dbrev_conn *c)
+{
+	return c->lock_timed_out;
 }
 
 /* --- the version table's name -------------------------------------- */
@@ -2316,4 +2370,6 @@ const struct dbrev_driver dbrev_driver_postgres = {
 	.table_get = pg_table_get,
 	.set_notice = pg_set_notice,
 	.set_lock_timeout = pg_set_lock_timeout,
+	.set_statement_timeouts = pg_set_statement_timeouts,
+	.lock_timed_out = pg_lock_timed_out,
 };
