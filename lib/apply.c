@@ -715,7 +715,8 @@ dbrev_apply_run(const struct dbrev_apply_options *o, enum dbrev_direction dir,
 	struct dbrev_plan plan = { 0 };
 	const struct dbrev_revision *r;
 	double t0 = dbrev_now_ms(), t;
-	unsigned seed = (unsigned)getpid() ^ (unsigned)(t0 * 1000);
+	unsigned seed = (unsigned)getpid() ^
+	    (unsigned)(unsigned long long)(t0 * 1000);
 	size_t i;
 	int rc = -1, skipped, outer = o->single_transaction;
 

@@ -197,6 +197,28 @@ wait $runner || fail "revapply failed: $(cat err.3)"
 [ "$(q main "SELECT state FROM dbrev_revisions WHERE revision = 'f0000000000f'")" = applied ] ||
 	fail "row: $(q main "SELECT * FROM dbrev_revisions")"
 
+tcase "postgresql: CREATE INDEX CONCURRENTLY timing out after its first phase left an invalid index: not tried again, left in progress"
+rev pg f1000000000f f0000000000f "index 2" "CREATE INDEX CONCURRENTLY t_id2 ON t (id);" \
+    "DROP INDEX CONCURRENTLY t_id2;" "transaction: none"
+# A writer's open transaction: the index is created (its first phase
+# commits), then it waits for the writer, and times out.
+hold main "BEGIN; INSERT INTO t (id) VALUES (100001);" RowExclusiveLock
+run timeout 120 revapply -d pg -u "$u" --statement-lock-timeout 300ms --retries 3 upgrade f1000000000f
+release
+status_is 1
+stderr_has "pg/versions/f1000000000f_rev.sql:7: canceling statement due to lock timeout (revision f1000000000f)"
+stderr_has "(revision f1000000000f); it ran without a transaction, so some statements may have taken effect"
+stderr_lacks "rolled back whole"
+stderr_lacks "lock timeout (try"
+[ "$(q main "SELECT indisvalid FROM pg_index WHERE indexrelid = 't_id2'::regclass")" = f ] ||
+	fail "expected the invalid index the server leaves behind"
+[ "$(q main "SELECT state FROM dbrev_revisions WHERE revision = 'f1000000000f'")" = in_progress ] ||
+	fail "row: $(q main "SELECT * FROM dbrev_revisions")"
+q main "DROP INDEX t_id2" >/dev/null
+run revapply -q -d pg -u "$u" resolve f1000000000f reverted
+status_is 0
+rm pg/versions/f1000000000f_rev.sql
+
 tcase "postgresql: --single-transaction is tried again whole"
 rev pg g0000000000g f0000000000f "g" "CREATE TABLE g (x int);" "DROP TABLE g;"
 rev pg h0000000000h g0000000000g "h" "ALTER TABLE t ADD COLUMN h int;" \

@@ -1445,6 +1445,48 @@ session_only(const char *p, const char *e)
 	return 0;
 }
 
+/*
+ * Whether the statement [p, e) may commit work of its own before it
+ * fails: 1 for a procedure or DO block (it may COMMIT), 2 for one with
+ * CONCURRENTLY, which commits its first phase: a CREATE INDEX, REINDEX
+ * or DROP INDEX CONCURRENTLY stopped part way leaves an index not
+ * valid, a DETACH PARTITION CONCURRENTLY a partition pending detach.
+ * A rough scan: a false hit costs a look at the catalogue (half_done).
+ */
+static int
+commits_itself(const char *p, const char *e)
+{
+	char *stmt;
+	int hit;
+
+	if (word_at(p, e, "CALL") != 0 || word_at(p, e, "DO") != 0)
+		return 1;
+	stmt = dbrev_xstrndup(p, (size_t)(e - p));
+	hit = strcasestr(stmt, "concurrently") != NULL;
+	free(stmt);
+	return hit ? 2 : 0;
+}
+
+/* What CONCURRENTLY stopped part way leaves (see above); -1: unknown. */
+static long
+half_done(struct dbrev_conn *c)
+{
+	PGresult *r;
+	long n = -1;
+
+	r = PQexec(c->pg, PQserverVersion(c->pg) >= 140000 ?
+	    "SELECT (SELECT count(*) FROM pg_catalog.pg_index "
+	    "WHERE NOT indisvalid OR NOT indisready) + (SELECT count(*) "
+	    "FROM pg_catalog.pg_inherits WHERE inhdetachpending)" :
+	    "SELECT count(*) FROM pg_catalog.pg_index "
+	    "WHERE NOT indisvalid OR NOT indisready");
+	if (r != NULL && PQresultStatus(r) == PGRES_TUPLES_OK &&
+	    PQntuples(r) == 1)
+		n = strtol(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	return n;
+}
+
 /* Outside a transaction: statement by statement, each committed alone. */
 static int
 exec_each(struct dbrev_conn *c, const char *sql, const char *file,
@@ -1458,6 +1500,9 @@ exec_each(struct dbrev_conn *c, const char *sql, const char *file,
 
 	while (next_statement(&sp, &start, &end)) {
 		PGTransactionStatusType before = PQtransactionStatus(c->pg);
+		int self = before == PQTRANS_IDLE ?
+		    commits_itself(sql + start, sql + end) : 0;
+		long left = self == 2 ? half_done(c) : 0;
 
 		stmt = dbrev_xstrndup(sql + start, end - start);
 		rc = run_query(c, stmt, &ndone, &r, NULL);
@@ -1465,12 +1510,16 @@ exec_each(struct dbrev_conn *c, const char *sql, const char *file,
 		/*
 		 * Kept whatever follows: a statement that changes more than
 		 * the session run outside a transaction, a transaction ended
-		 * but not rolled back (a failing statement changes nothing).
+		 * but not rolled back (a failing statement changes nothing,
+		 * unless it commits by itself).
 		 */
 		if (rc == 0 && r == NULL && (before == PQTRANS_IDLE ?
 		    !session_only(sql + start, sql + end) :
 		    PQtransactionStatus(c->pg) == PQTRANS_IDLE &&
 		    !rolls_back(sql + start, sql + end)))
+			c->kept = 1;
+		if (rc == 0 && r != NULL && (self == 1 || (self == 2 &&
+		    (left < 0 || half_done(c) != left))))
 			c->kept = 1;
 		if (rc != 0)
 			return conn_error(c, err, file != NULL ? file :
