@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "dbrev/apply.h"
+#include "db/driver.h"
 
 void
 dbrev_apply_options_init(struct dbrev_apply_options *o)
@@ -64,6 +65,13 @@ scrub(const char *url, struct dbrev_error *err)
 		if (e->hint != NULL)
 			dbrev_url_scrub(url, e->hint);
 	}
+}
+
+/* The URL, for scrubbing messages. */
+static const char *
+url_of(const struct dbrev_apply_options *o)
+{
+	return o->target != NULL ? dbrev_target_url(o->target) : o->url;
 }
 
 static int
@@ -168,7 +176,9 @@ struct session {
 	struct dbrev_applied	*rows;
 	size_t			 nrows;
 	struct dbrev_revset	 applied;
-	int			 no_database;
+	int			 no_database;	/* dbrev_target_file(t) is not there */
+	const struct dbrev_target *t;		/* the database */
+	struct dbrev_target	*own;		/* t, when made from o->url */
 };
 
 static void
@@ -183,31 +193,22 @@ session_end(struct session *s)
 	dbrev_applied_free(s->rows, s->nrows);
 	dbrev_revset_free(&s->applied);
 	dbrev_graph_free(s->g);
+	dbrev_target_free(s->own);
 	memset(s, 0, sizeof(*s));
 }
 
 /*
- * A sqlite: URL naming a file that is not there.  Only looking must not
- * create it: a mistyped path would leave an empty database behind.
+ * The database is one local file, and it is not there.  Only looking
+ * must not create it: a mistyped path would leave an empty database
+ * behind.
  */
 static int
-sqlite_file_missing(const char *url)
+file_missing(const struct dbrev_target *t)
 {
-	struct dbrev_error ignore = { 0 };
 	struct stat st;
-	char *path;
-	int missing;
 
-	if (url == NULL || dbrev_url_dialect(url) != DBREV_DIALECT_SQLITE)
-		return 0;
-	if ((path = dbrev_url_sqlite_path(url, &ignore)) == NULL) {
-		dbrev_error_clear(&ignore);
-		return 0;	/* the open says what is wrong */
-	}
-	missing = strcmp(path, ":memory:") != 0 && stat(path, &st) == -1 &&
-	    errno == ENOENT;
-	free(path);
-	return missing;
+	return dbrev_target_file(t) != NULL &&
+	    stat(dbrev_target_file(t), &st) == -1 && errno == ENOENT;
 }
 
 /*
@@ -226,11 +227,14 @@ session_start(struct session *s, const struct dbrev_apply_options *o,
 	if (load_graph(o, flags, &s->g, err) == -1)
 		return -1;
 	dbrev_revset_init(&s->applied, s->g);
-	if (!create && sqlite_file_missing(o->url)) {
+	if (o->target == NULL)
+		s->own = dbrev_target_new(o->url);
+	s->t = o->target != NULL ? o->target : s->own;
+	if (!create && file_missing(s->t)) {
 		s->no_database = 1;
 		return 0;
 	}
-	if (dbrev_db_open(o->url, &s->db, err) == -1)
+	if (dbrev_db_connect(s->t, &s->db, err) == -1)
 		return -1;
 	s->drv = s->db->driver;
 	s->c = s->db->conn;
@@ -768,7 +772,7 @@ out:
 	res->ms = dbrev_now_ms() - t0;
 	dbrev_plan_free(&plan);
 	session_end(&s);
-	scrub(o->url, err);
+	scrub(url_of(o), err);
 	return rc;
 }
 
@@ -839,7 +843,7 @@ out:
 	dbrev_revset_free(&want);
 	res->ms = dbrev_now_ms() - t0;
 	session_end(&s);
-	scrub(o->url, err);
+	scrub(url_of(o), err);
 	return rc;
 }
 
@@ -858,12 +862,9 @@ dbrev_apply_resolve(const struct dbrev_apply_options *o, const char *rev,
 	if (session_start(&s, o, DBREV_PARSE_HEADER_ONLY, 1, 0, err) == -1)
 		goto out;
 	if (s.no_database) {
-		char *path = dbrev_url_sqlite_path(o->url, err);
-
-		dbrev_error_set(err, DBREV_ERR_INPUT, path, 0, "check the "
-		    "URL (--url or DATABASE_URL)", "no such SQLite database: "
-		    "there is no row to resolve");
-		free(path);
+		dbrev_error_set(err, DBREV_ERR_INPUT, dbrev_target_file(s.t), 0,
+		    "check the URL (--url or DATABASE_URL)", "no such %s "
+		    "database: there is no row to resolve", s.t->driver->title);
 		goto out;
 	}
 	/* An exact row id first: it may name a file that is gone. */
@@ -916,7 +917,7 @@ dbrev_apply_resolve(const struct dbrev_apply_options *o, const char *rev,
 	rc = 0;
 out:
 	session_end(&s);
-	scrub(o->url, err);
+	scrub(url_of(o), err);
 	return rc;
 }
 
@@ -967,7 +968,7 @@ dbrev_apply_status(const struct dbrev_apply_options *o, struct dbrev_status *st,
 	rc = 0;
 out:
 	session_end(&s);
-	scrub(o->url, err);
+	scrub(url_of(o), err);
 	return rc;
 }
 
@@ -1025,10 +1026,10 @@ dbrev_apply_sql(const struct dbrev_apply_options *o, enum dbrev_dialect dia,
 	size_t i;
 
 	if ((d = dbrev_driver_for(dia)) == NULL) {
-		if (dia == DBREV_DIALECT_POSTGRES)
+		if (dbrev_dialect_unbuilt_hint(dia) != NULL)
 			return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
-			    "reconfigure without --without-postgres",
-			    "built without PostgreSQL support");
+			    dbrev_dialect_unbuilt_hint(dia),
+			    "built without %s support", dbrev_dialect_title(dia));
 		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
 		    "give a database URL or --dialect sqlite|postgresql",
 		    "no SQL dialect known for the offline script");
@@ -1060,12 +1061,7 @@ dbrev_apply_sql(const struct dbrev_apply_options *o, enum dbrev_dialect dia,
 	    to != NULL && *to ? to : (dir == DBREV_UPGRADE ? "head" : "-1"),
 	    dbrev_dialect_name(dia), plan.nsteps, plan.nsteps == 1 ? "" :
 	    "s");
-	if (dia == DBREV_DIALECT_SQLITE)
-		dbrev_buf_puts(out, "-- run with: sqlite3 DATABASE < FILE\n"
-		    ".bail on\n");
-	else
-		dbrev_buf_puts(out, "-- run with: psql -d DATABASE -f FILE\n"
-		    "\\set ON_ERROR_STOP on\n");
+	dbrev_buf_puts(out, d->script_preamble);
 	d->script_table_ensure(out, table);
 	if (outer)
 		dbrev_buf_puts(out, "\nBEGIN;\n");

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "dbrev/backup.h"
+#include "db/driver.h"
 #include "dbrev/graph.h"
 #include "dbrev/revision.h"
 

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "dbrev/backup.h"
+#include "db/driver.h"
 
 #define REC_HEAD	"dbbackup record "
 #define REC_FOOT	"end of dbbackup record: "

@@ -22,6 +22,7 @@
 #include "dbrev/apply.h"
 #include "dbrev/lint.h"
 #include "dbrev/util.h"
+#include "db/driver.h"
 #include "lint_impl.h"
 
 /* ---- A string map (chained hashing; keys are copied) ---- */
@@ -852,18 +853,9 @@ lint_report(struct lint_ctx *ctx, unsigned line, const char *hint,
 static const struct lint_dialect *
 dialect_rules(enum dbrev_dialect d)
 {
-	switch (d) {
-	case DBREV_DIALECT_SQLITE:
-		return &dbrev_lint_sqlite;
-	case DBREV_DIALECT_POSTGRES:
-#if DBREV_WITH_POSTGRES
-		return &dbrev_lint_postgres;
-#else
-		return NULL;
-#endif
-	default:
-		return NULL;
-	}
+	const struct dbrev_driver *drv = dbrev_driver_for(d);
+
+	return drv != NULL ? drv->lint : NULL;
 }
 
 size_t
@@ -913,10 +905,13 @@ rule_index(const struct lint_dialect *ld, const char *name, size_t len)
 static int
 rule_known(const char *name, size_t len)
 {
-	const struct lint_dialect *sq = dialect_rules(DBREV_DIALECT_SQLITE);
-	const struct lint_dialect *pg = dialect_rules(DBREV_DIALECT_POSTGRES);
+	const struct dbrev_driver *drv;
+	size_t i;
 
-	return rule_index(sq, name, len) >= 0 || rule_index(pg, name, len) >= 0;
+	for (i = 0; (drv = dbrev_driver_at(i)) != NULL; i++)
+		if (rule_index(drv->lint, name, len) >= 0)
+			return 1;
+	return 0;
 }
 
 struct dbrev_lint_config {
@@ -934,7 +929,7 @@ no_rules(enum dbrev_dialect d, struct dbrev_error *err)
 		    "pass --dialect sqlite|postgresql or a database URL",
 		    "lint needs to know the database");
 	return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
-	    "reconfigure without --without-postgres", "cannot lint for %s: "
+	    dbrev_dialect_unbuilt_hint(d), "cannot lint for %s: "
 	    "built without its support", dbrev_dialect_name(d));
 }
 

@@ -11,8 +11,7 @@
  *                   lines and the findings; it knows no database by
  *                   name beyond picking a rule table.
  *   lint_rules.c    rules both databases share.
- *   db/sqlite/lint.c   SQLite's syntax switches and table of rules.
- *   db/postgres/lint.c PostgreSQL's.
+ *   db/<name>/lint.c   a database's syntax switches and table of rules.
  *
  * A rule is one function, called with each statement of each revision
  * it checks, before the statement's effects are recorded: what it sees
@@ -245,8 +244,7 @@ struct lint_dialect {
 	const char	*default_schema;
 };
 
-extern const struct lint_dialect dbrev_lint_sqlite;	/* db/sqlite/lint.c */
-extern const struct lint_dialect dbrev_lint_postgres;	/* db/postgres/lint.c */
+/* Each database's table is its driver's `lint` (lib/db/<name>/lint.c). */
 
 struct lint_state;
 struct lint_map;

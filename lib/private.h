@@ -22,6 +22,9 @@ char	*dbrev_url_decode(const char *s, const char *e);
 /* A copy of [s, e) without backslash escapes (libpq's keyword values). */
 char	*dbrev_url_unescape(const char *s, const char *e);
 
+/* Whether url is a libpq keyword string ("keyword = value ..."). */
+int	 dbrev_url_is_keywords(const char *url);
+
 /* --- lib/db/sqlite/driver.c ------------------------------------------------ */
 
 /*

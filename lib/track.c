@@ -29,7 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "dbrev/driver.h"
+#include "db/driver.h"
 #include "dbrev/graph.h"
 #include "dbrev/track.h"
 #include "dbrev/url.h"
@@ -646,7 +646,7 @@ table_digest(const struct dbrev_apply_options *o, int *busy,
 	size_t n;
 	int rc;
 
-	if (dbrev_db_open(o->url, &db, err) == -1)
+	if (dbrev_db_connect(o->target, &db, err) == -1)
 		return -1;
 	rc = db->driver->table_read(db->conn, table, &rows, &n, err);
 	dbrev_db_close(db);
@@ -681,22 +681,20 @@ classify(const struct dbrev_apply_options *o, struct dbrev_track *out,
 }
 
 /*
- * The state file of a SQLite database's version table: db-<URL without
+ * The state file of a database file's version table: db-<URL without
  * password>, and "_t" and the table's name unless it is the default (no
  * escape starts "_t": 't' is not a hex digit).
  */
 static void
-db_state_name(struct dbrev_buf *name, const char *url, const char *table)
+db_state_name(struct dbrev_buf *name, const struct dbrev_target *t,
+    const char *table)
 {
-	char *safe = dbrev_url_redact(url);
-
-	dbrev_track_state_name(name, "db-", safe);
+	dbrev_track_state_name(name, "db-", dbrev_target_display(t));
 	if (strcmp(table, DBREV_DEFAULT_TABLE) != 0)
 		dbrev_track_state_name(name, "_t", table);
-	free(safe);
 }
 
-/* What looking at a SQLite file without opening it found. */
+/* What looking at a database file without opening it found. */
 struct look {
 	int		 done;		/* the verdict is known */
 	int		 have_fid;	/* fid may be remembered */
@@ -705,24 +703,22 @@ struct look {
 };
 
 /*
- * A SQLite file's verdict without opening it: done when the file is
- * missing (pending) or is as remembered at head of this graph; else its
- * identity, to remember once it is found at head.
+ * The verdict on a database that is one local file (path) without
+ * opening it: done when the file is missing (pending) or is as
+ * remembered at head of this graph; else its identity, to remember once
+ * it is found at head.
  */
-static int
-sqlite_look(const struct dbrev_apply_options *o, const char *state_dir,
-    const struct timespec *now, const char *gdigest, struct dbrev_track *out,
-    struct look *lk, struct dbrev_error *err)
+static void
+file_look(const struct dbrev_apply_options *o, const char *path,
+    const char *state_dir, const struct timespec *now, const char *gdigest,
+    struct dbrev_track *out, struct look *lk)
 {
 	static const char *const keys[] = { "graph", "file" };
 	const char *vals[2];
-	char *path, *copy;
+	char *copy;
 	int recent, e;
 
-	if ((path = dbrev_url_sqlite_path(o->url, err)) == NULL)
-		return -1;
-	e = strcmp(path, ":memory:") == 0 ? EINVAL :
-	    file_identity(path, now, &recent, &lk->fid);
+	e = file_identity(path, now, &recent, &lk->fid);
 	if (e == ENOENT) {
 		/* Not created by looking: nothing is applied. */
 		out->verdict = out->nheads > 0 ? DBREV_TRACK_PENDING :
@@ -730,7 +726,7 @@ sqlite_look(const struct dbrev_apply_options *o, const char *state_dir,
 		out->known = lk->done = 1;
 	} else if (e == 0 && state_dir != NULL) {
 		lk->have_fid = !recent && lk->fid.len <= ID_HEX_MAX;
-		db_state_name(&lk->name, o->url, table_of(o));
+		db_state_name(&lk->name, o->target, table_of(o));
 		if (state_read(state_dir, lk->name.data, keys, 2, vals,
 		    &copy, NULL) == 0) {
 			if (strcmp(vals[0], gdigest) == 0 &&
@@ -741,8 +737,6 @@ sqlite_look(const struct dbrev_apply_options *o, const char *state_dir,
 			free(copy);
 		}
 	}
-	free(path);
-	return 0;
 }
 
 static int
@@ -751,13 +745,13 @@ db_state(const struct dbrev_apply_options *o, const char *state_dir,
     struct dbrev_error *err)
 {
 	struct look lk = { 0 };
+	const char *path = dbrev_target_file(o->target);
 	struct dbrev_buf text = { 0 };
 	char tdigest[DBREV_CHECKSUM_LEN + 1];
 	int busy, rc = -1;
 
-	if (dbrev_url_dialect(o->url) == DBREV_DIALECT_SQLITE &&
-	    sqlite_look(o, state_dir, now, gdigest, out, &lk, err) == -1)
-		goto out;
+	if (path != NULL)
+		file_look(o, path, state_dir, now, gdigest, out, &lk);
 	if (lk.done) {
 		rc = 0;
 		goto out;
@@ -790,33 +784,36 @@ int
 dbrev_track_check(const struct dbrev_apply_options *o, const char *state_dir,
     struct dbrev_track *out, struct dbrev_error *err)
 {
+	struct dbrev_apply_options to = *o;
+	struct dbrev_target *own = NULL;
 	char gdigest[DBREV_CHECKSUM_LEN + 1];
 	struct timespec now;
+	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	if (o->url == NULL || *o->url == '\0')
-		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
-		    "set DATABASE_URL or give -u URL", "no database named");
-	if (dbrev_url_dialect(o->url) == DBREV_DIALECT_UNKNOWN) {
-		char *safe = dbrev_url_redact(o->url);
-
+	if (to.target == NULL)
+		to.target = own = dbrev_target_new(o->url);
+	if (dbrev_target_url(to.target) == NULL) {
 		dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
-		    "use sqlite:... or postgresql://...",
-		    "bad database URL '%s': unknown scheme", safe);
-		free(safe);
-		return -1;
+		    "set DATABASE_URL or give -u URL", "no database named");
+		goto out;
 	}
+	if (dbrev_target_check(to.target, "open", err) == -1)
+		goto out;
 	if (state_dir != NULL && *state_dir == '\0')
 		state_dir = NULL;
 	/* Realtime, as file timestamps are. */
 	clock_gettime(CLOCK_REALTIME, &now);
-	if (graph_state(o, state_dir, &now, gdigest, out, err) == -1 ||
-	    db_state(o, state_dir, &now, gdigest, out, err) == -1) {
-		scrub(o->url, err);
+	if (graph_state(&to, state_dir, &now, gdigest, out, err) == -1 ||
+	    db_state(&to, state_dir, &now, gdigest, out, err) == -1) {
+		scrub(dbrev_target_url(to.target), err);
 		dbrev_track_free(out);
-		return -1;
+		goto out;
 	}
-	return 0;
+	rc = 0;
+out:
+	dbrev_target_free(own);
+	return rc;
 }
 
 void

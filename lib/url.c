@@ -1,4 +1,4 @@
-/* url.c - database URLs: dialect, SQLite path, redaction of passwords. */
+/* url.c - database URLs: redaction of passwords, whatever the database. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,18 +6,6 @@
 #include "dbrev/url.h"
 #include "dbrev/util.h"
 #include "private.h"
-
-static int
-has_prefix(const char *s, const char *prefix)
-{
-	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
-static int
-is_uri(const char *url)
-{
-	return has_prefix(url, "postgresql://") || has_prefix(url, "postgres://");
-}
 
 /* Any "scheme://": redaction applies to URLs of unknown schemes too. */
 static int
@@ -37,8 +25,8 @@ is_any_uri(const char *url)
  * A libpq keyword string starts with "keyword =" (optional blanks);
  * that is what libpq itself checks (an '=' before any '/' or ':'...).
  */
-static int
-is_keywords(const char *url)
+int
+dbrev_url_is_keywords(const char *url)
 {
 	const char *p = url;
 
@@ -51,79 +39,6 @@ is_keywords(const char *url)
 	while (isspace((unsigned char)*p))
 		p++;
 	return *p == '=';
-}
-
-enum dbrev_dialect
-dbrev_url_dialect(const char *url)
-{
-	if (url == NULL)
-		return DBREV_DIALECT_UNKNOWN;
-	if (has_prefix(url, "sqlite:"))
-		return DBREV_DIALECT_SQLITE;
-	if (is_uri(url) || is_keywords(url))
-		return DBREV_DIALECT_POSTGRES;
-	return DBREV_DIALECT_UNKNOWN;
-}
-
-enum dbrev_dialect
-dbrev_dialect_from_name(const char *name)
-{
-	if (name == NULL)
-		return DBREV_DIALECT_UNKNOWN;
-	if (strcmp(name, "sqlite") == 0 || strcmp(name, "sqlite3") == 0)
-		return DBREV_DIALECT_SQLITE;
-	if (strcmp(name, "postgresql") == 0 || strcmp(name, "postgres") == 0 ||
-	    strcmp(name, "pg") == 0)
-		return DBREV_DIALECT_POSTGRES;
-	return DBREV_DIALECT_UNKNOWN;
-}
-
-const char *
-dbrev_dialect_name(enum dbrev_dialect d)
-{
-	switch (d) {
-	case DBREV_DIALECT_SQLITE:
-		return "sqlite";
-	case DBREV_DIALECT_POSTGRES:
-		return "postgresql";
-	default:
-		return "unknown";
-	}
-}
-
-char *
-dbrev_url_sqlite_path(const char *url, struct dbrev_error *err)
-{
-	static const char hint[] = "write sqlite:relative/path.db, "
-	    "sqlite:///absolute/path.db or sqlite::memory:";
-	const char *p;
-
-	if (url == NULL || !has_prefix(url, "sqlite:")) {
-		dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0, hint,
-		    "not a sqlite: URL");
-		return NULL;
-	}
-	p = url + strlen("sqlite:");
-	if (strcmp(p, ":memory:") == 0)
-		return dbrev_xstrdup(":memory:");
-	if (has_prefix(p, "//")) {
-		/* sqlite:///abs: the third slash starts the absolute path. */
-		p += 2;
-		if (*p != '/') {
-			dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0, hint,
-			    "bad URL sqlite:%s: a sqlite URL names no host",
-			    p);
-			return NULL;
-		}
-		while (p[0] == '/' && p[1] == '/')
-			p++;
-	}
-	if (*p == '\0' || strcmp(p, "/") == 0) {
-		dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0, hint,
-		    "bad URL %s: no database file named", url);
-		return NULL;
-	}
-	return dbrev_xstrdup(p);
 }
 
 /*
@@ -307,7 +222,7 @@ dbrev_url_redact(const char *url)
 		}
 		return dbrev_buf_take(&b);
 	}
-	if (is_keywords(url)) {
+	if (dbrev_url_is_keywords(url)) {
 		p = url;
 		while ((item = keyword_password(p, &vs, &ve, &ie)) != NULL) {
 			dbrev_buf_add(&b, p, (size_t)(item - p));
@@ -430,7 +345,7 @@ url_secrets(const char *url, struct dbrev_buf *list)
 			for (p = q + 1; query_password(p, &vs, &ve) != NULL;
 			    p = ve)
 				secret_add(list, vs, ve, dbrev_url_decode);
-	} else if (is_keywords(url)) {
+	} else if (dbrev_url_is_keywords(url)) {
 		for (p = url; keyword_password(p, &vs, &ve, &ie) != NULL;
 		    p = ie)
 			secret_add(list, vs, ve, dbrev_url_unescape);

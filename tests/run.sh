@@ -7,7 +7,8 @@
 # whole run (tests/lib/pg.sh) and stopped at the end, even on failure.
 # A skipped case says why; under CI (CI=true) a skip counts as a failure.
 #
-# Usage: tests/run.sh [NAME...]   (NAME: test_graph, cli/revorder, ...)
+# Usage: tests/run.sh [NAME...]   (NAME: test_graph, cli/revorder,
+# cli/revapply[sqlite], or cli/revapply for it under every adapter)
 set -u
 : "${DBREV_BUILD:?run with make check}" "${DBREV_SRCDIR:?run with make check}"
 export DBREV_BUILD DBREV_SRCDIR DBREV_BINDIR
@@ -31,16 +32,33 @@ list=()
 for b in "$DBREV_BUILD"/tests/bin/test_*; do
 	[ -x "$b" ] && list+=("$(basename "$b")	$b")
 done
+# A suite marked "# per-database" (tests/lib/db.sh) runs once per
+# adapter tests/lib/db_NAME.sh, as SUITE[NAME].
+adapters=()
+for a in tests/lib/db_*.sh; do
+	a=${a#tests/lib/db_}
+	adapters+=("${a%.sh}")
+done
 for s in tests/cli/*.sh tests/mk/*.sh; do
 	[ -f "$s" ] || continue
 	n=${s#tests/}
-	list+=("${n%.sh}	bash $s")
+	n=${n%.sh}
+	if head -n 10 "$s" | grep -q '^# per-database'; then
+		for a in "${adapters[@]}"; do
+			list+=("$n[$a]	env DBREV_TEST_DB=$a bash $s")
+		done
+	else
+		list+=("$n	bash $s")
+	fi
 done
+# NAME picks a test; SUITE picks a suite under every adapter.
 if [ $# -gt 0 ]; then
 	sel=()
 	for e in "${list[@]}"; do
 		for want in "$@"; do
-			[ "${e%%	*}" = "$want" ] && sel+=("$e")
+			case ${e%%	*} in
+			"$want"|"$want["*) sel+=("$e"); break ;;
+			esac
 		done
 	done
 	list=("${sel[@]}")

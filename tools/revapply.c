@@ -198,29 +198,20 @@ is_relative(const char *s)
 static void
 say_where(const struct dbrev_apply_options *o)
 {
-	char *safe = dbrev_url_redact(o->url);
-
 	fprintf(stderr, "database %s, version table %s, revisions in "
-	    "%s/versions\n", safe, o->table, o->dir);
-	free(safe);
+	    "%s/versions\n", dbrev_target_display(o->target), o->table, o->dir);
 }
 
-/* A SQLite file that is not there was only looked at: say so, once. */
+/* A database file that is not there was only looked at: say so, once. */
 static void
 note_missing(const struct dbrev_apply_options *o)
 {
-	struct dbrev_error e = { 0 };
-	char *path;
+	const char *path = dbrev_target_file(o->target);
 
-	if (quiet)
+	if (quiet || path == NULL)
 		return;
-	if ((path = dbrev_url_sqlite_path(o->url, &e)) == NULL) {
-		dbrev_error_clear(&e);
-		return;
-	}
 	fprintf(stderr, "at <base>: %s does not exist yet; revapply upgrade "
 	    "creates it\n", path);
-	free(path);
 }
 
 static void
@@ -273,15 +264,12 @@ cmd_sql(struct dbrev_apply_options *o, enum dbrev_direction dir,
 		if (d == DBREV_DIALECT_UNKNOWN)
 			usage_error("unknown dialect (sqlite or postgresql):",
 			    dialect);
-	} else if (o->url != NULL && *o->url != '\0') {
-		d = dbrev_url_dialect(o->url);
+	} else if (dbrev_target_url(o->target) != NULL) {
+		d = dbrev_target_dialect(o->target);
 		if (d == DBREV_DIALECT_UNKNOWN) {
-			char *safe = dbrev_url_redact(o->url);
-
 			warnx("bad database URL '%s': unknown scheme; use "
 			    "sqlite:... or postgresql://..., or --dialect",
-			    safe);
-			free(safe);
+			    dbrev_target_display(o->target));
 			exit(2);
 		}
 	} else
@@ -466,7 +454,7 @@ cmd_history(struct dbrev_apply_options *o)
 	unsigned char *current;
 	size_t i, n;
 
-	if (o->url == NULL || *o->url == '\0') {
+	if (dbrev_target_url(o->target) == NULL) {
 		/* No database: the graph alone, as revorder --history. */
 		if (dbrev_graph_load(o->dir, DBREV_PARSE_HEADER_ONLY, &g,
 		    &e) == -1)
@@ -554,6 +542,7 @@ main(int argc, char *argv[])
 		{ NULL,			0,		   NULL, 0 }
 	};
 	struct dbrev_apply_options o;
+	struct dbrev_target *target;
 	const char *dialect = NULL, *verb, *arg1, *arg2, *state_dir = NULL;
 	char *end;
 	int c, sql = 0, nargs = 0, nrel = 0, i, n, exit_code = 0;
@@ -671,6 +660,8 @@ main(int argc, char *argv[])
 	if (state_dir != NULL && !exit_code)
 		usage_error("--state-dir goes with current --exit-code", NULL);
 
+	/* The URL, read once. */
+	o.target = target = dbrev_target_new(o.url);
 	if (strcmp(verb, "upgrade") == 0 || strcmp(verb, "downgrade") == 0) {
 		enum dbrev_direction dir = verb[0] == 'u' ? DBREV_UPGRADE :
 		    DBREV_DOWNGRADE;
@@ -701,6 +692,7 @@ main(int argc, char *argv[])
 		cmd_resolve(&o, arg1, arg2);
 	} else
 		usage_error("unknown command:", verb);
+	dbrev_target_free(target);
 	free(args);
 	free(rel);
 	return 0;

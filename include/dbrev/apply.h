@@ -15,7 +15,7 @@
 
 #include <stddef.h>
 
-#include "dbrev/driver.h"
+#include "dbrev/db.h"
 #include "dbrev/error.h"
 #include "dbrev/graph.h"
 #include "dbrev/revision.h"
@@ -51,6 +51,11 @@ struct dbrev_retry_report {
 struct dbrev_apply_options {
 	const char	*dir;		/* migrations directory */
 	const char	*url;		/* database URL (may hold a password) */
+	/*
+	 * The database URL read once (dbrev_target_new), which the library
+	 * uses instead of url when not NULL; the caller frees it.
+	 */
+	const struct dbrev_target *target;
 	const char	*table;		/* version table; NULL: the default */
 	/*
 	 * Seconds to wait for the migration lock (the advisory lock, the

@@ -25,10 +25,11 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "dbrev/driver.h"
+#include "dbrev/db.h"
 #include "dbrev/error.h"
 
 struct dbrev_graph;
+struct dbrev_db;
 
 #define DBREV_BACKUP_DEFAULT_DIR "backups"
 #define DBREV_BACKUP_STAMP_LEN	16	/* YYYYMMDDTHHMMSSZ */

@@ -17,6 +17,31 @@ enum dbrev_dialect {
 	DBREV_DIALECT_POSTGRES
 };
 
+/*
+ * A database URL read once, at the edge (the tool), and passed down:
+ * which database it names, the URL itself (for the driver only; it may
+ * hold a password), and a display form without secrets.  Never fails:
+ * a missing URL, an unknown scheme or a database not compiled in is
+ * reported when the target is used (connected to, backed up, ...), as
+ * the operation that needs it would report it.  Free with
+ * dbrev_target_free.
+ */
+struct dbrev_target;
+
+struct dbrev_target *dbrev_target_new(const char *url);
+void	 dbrev_target_free(struct dbrev_target *);
+/* The URL as given (may hold a password: never print it). */
+const char *dbrev_target_url(const struct dbrev_target *);
+/* The URL without secrets, safe to print ("" for no URL). */
+const char *dbrev_target_display(const struct dbrev_target *);
+/* Which database it names: UNKNOWN for no URL or an unknown scheme. */
+enum dbrev_dialect dbrev_target_dialect(const struct dbrev_target *);
+/*
+ * The database file when the database is one local file (SQLite's; not
+ * for :memory: or a malformed URL), else NULL.
+ */
+const char *dbrev_target_file(const struct dbrev_target *);
+
 /* Which database the URL names, or UNKNOWN. */
 enum dbrev_dialect dbrev_url_dialect(const char *url);
 

@@ -1,77 +1,110 @@
-/* driver.c - pick the driver a URL names, open and close connections. */
+/*
+ * driver.c - a URL read once into a target, and connections opened and
+ * closed through the driver it names.
+ */
 #include <stdlib.h>
 #include <string.h>
 
-#include "dbrev/driver.h"
+#include "driver.h"
 
-const struct dbrev_driver *
-dbrev_driver_for(enum dbrev_dialect d)
+struct dbrev_target *
+dbrev_target_new(const char *url)
 {
-	switch (d) {
-	case DBREV_DIALECT_SQLITE:
-		return &dbrev_driver_sqlite;
-	case DBREV_DIALECT_POSTGRES:
-#if DBREV_WITH_POSTGRES
-		return &dbrev_driver_postgres;
-#else
-		return NULL;
-#endif
-	default:
-		return NULL;
-	}
+	struct dbrev_target *t = dbrev_xcalloc(1, sizeof(*t));
+	struct dbrev_error ignore = { 0 };
+
+	t->dialect = dbrev_url_dialect(url);
+	if (url != NULL && *url != '\0') {
+		t->url = dbrev_xstrdup(url);
+		t->display = dbrev_url_redact(url);
+	} else
+		t->display = dbrev_xstrdup("");
+	if (dbrev_driver_of_url(url, "open", &t->driver, &ignore) == 0 &&
+	    t->driver->file_of != NULL)
+		t->file = t->driver->file_of(url);
+	dbrev_error_clear(&ignore);
+	return t;
+}
+
+void
+dbrev_target_free(struct dbrev_target *t)
+{
+	if (t == NULL)
+		return;
+	free(t->url);
+	free(t->display);
+	free(t->file);
+	free(t);
+}
+
+const char *
+dbrev_target_url(const struct dbrev_target *t)
+{
+	return t->url;
+}
+
+const char *
+dbrev_target_display(const struct dbrev_target *t)
+{
+	return t->display;
+}
+
+enum dbrev_dialect
+dbrev_target_dialect(const struct dbrev_target *t)
+{
+	return t->dialect;
+}
+
+const char *
+dbrev_target_file(const struct dbrev_target *t)
+{
+	return t->file;
+}
+
+int
+dbrev_target_check(const struct dbrev_target *t, const char *doing,
+    struct dbrev_error *err)
+{
+	const struct dbrev_driver *drv;
+
+	if (t->driver != NULL)
+		return 0;
+	return dbrev_driver_of_url(t->url, doing, &drv, err);
+}
+
+int
+dbrev_db_connect(const struct dbrev_target *t, struct dbrev_db **out,
+    struct dbrev_error *err)
+{
+	const struct dbrev_driver *drv = t->driver;
+	struct dbrev_conn *conn = NULL;
+	struct dbrev_db *db;
+
+	*out = NULL;
+	if (dbrev_target_check(t, "open", err) == -1)
+		return -1;
+	if (drv->load != NULL && drv->load(err) == -1)
+		return -1;
+	if (drv->open(t->url, &conn, err) == -1)
+		return -1;
+	db = dbrev_xcalloc(1, sizeof(*db));
+	db->driver = drv;
+	db->conn = conn;
+	db->url_redacted = dbrev_xstrdup(t->display);
+	*out = db;
+	return 0;
 }
 
 int
 dbrev_db_open(const char *url, struct dbrev_db **out,
     struct dbrev_error *err)
 {
-	const struct dbrev_driver *drv;
-	enum dbrev_dialect d;
-	struct dbrev_conn *conn = NULL;
-	struct dbrev_db *db;
-	char *safe;
+	struct dbrev_target *t = dbrev_target_new(url);
+	int rc;
 
-	*out = NULL;
-	if (url == NULL || *url == '\0')
-		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
-		    "set DATABASE_URL or pass -u URL "
-		    "(e.g. sqlite:app.db or postgresql://host/db)",
-		    "no database URL given");
-	d = dbrev_url_dialect(url);
-	safe = dbrev_url_redact(url);
-	if (d == DBREV_DIALECT_UNKNOWN) {
-		dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
-		    "use sqlite:path.db, sqlite:///abs/path.db, "
-		    "postgresql://... or a libpq keyword string",
-		    "bad database URL '%s': unknown scheme", safe);
-		free(safe);
-		return -1;
-	}
-	drv = dbrev_driver_for(d);
-	if (drv == NULL) {
-		dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
-		    "reconfigure without --without-postgres",
-		    "cannot open '%s': built without PostgreSQL support",
-		    safe);
-		free(safe);
-		return -1;
-	}
-#if DBREV_WITH_POSTGRES
-	if (d == DBREV_DIALECT_POSTGRES && dbrev_libpq_load(err) == -1) {
-		free(safe);
-		return -1;
-	}
-#endif
-	if (drv->open(url, &conn, err) == -1) {
-		free(safe);
-		return -1;
-	}
-	db = dbrev_xcalloc(1, sizeof(*db));
-	db->driver = drv;
-	db->conn = conn;
-	db->url_redacted = safe;
-	*out = db;
-	return 0;
+	rc = dbrev_db_connect(t, out, err);
+	dbrev_target_free(t);
+	return rc;
 }
 
 void

@@ -16,7 +16,7 @@
 
 #include "fuzz.h"
 
-#include "dbrev/driver.h"
+#include "../../lib/db/driver.h"
 #include "../../lib/private.h"
 
 static int

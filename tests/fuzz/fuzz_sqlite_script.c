@@ -28,7 +28,7 @@
 
 #include "fuzz.h"
 
-#include "dbrev/driver.h"
+#include "../../lib/db/driver.h"
 
 /* shell.c's _all_whitespace(): blanks and complete comments only. */
 static int

@@ -24,6 +24,7 @@ STATUS=0
 _case=
 _why=
 _failed=0
+_checks=0	# assertion helpers called (finish prints the count)
 trap 'rm -rf "$T"' EXIT
 trap 'exit 130' INT TERM
 
@@ -58,26 +59,29 @@ run() {
 }
 
 status_is() {
+	_checks=$((_checks + 1))
 	[ "$STATUS" = "$1" ] ||
 		fail "exit status $STATUS, expected $1; stderr: $(head -c 600 "$ERR")"
 }
-stdout_has() { grep -qF -- "$1" "$OUT" || fail "stdout lacks '$1': $(head -c 600 "$OUT")"; }
-stderr_has() { grep -qF -- "$1" "$ERR" || fail "stderr lacks '$1': $(head -c 600 "$ERR")"; }
-stdout_lacks() { ! grep -qF -- "$1" "$OUT" || fail "stdout has '$1'"; }
-stderr_lacks() { ! grep -qF -- "$1" "$ERR" || fail "stderr has '$1'"; }
+stdout_has() { _checks=$((_checks + 1)); grep -qF -- "$1" "$OUT" || fail "stdout lacks '$1': $(head -c 600 "$OUT")"; }
+stderr_has() { _checks=$((_checks + 1)); grep -qF -- "$1" "$ERR" || fail "stderr lacks '$1': $(head -c 600 "$ERR")"; }
+stdout_lacks() { _checks=$((_checks + 1)); ! grep -qF -- "$1" "$OUT" || fail "stdout has '$1'"; }
+stderr_lacks() { _checks=$((_checks + 1)); ! grep -qF -- "$1" "$ERR" || fail "stderr has '$1'"; }
 stdout_is() {
+	_checks=$((_checks + 1))
 	[ "$(cat "$OUT")" = "$1" ] || fail "stdout is '$(head -c 600 "$OUT")', expected '$1'"
 }
 stderr_is() {
+	_checks=$((_checks + 1))
 	[ "$(cat "$ERR")" = "$1" ] || fail "stderr is '$(head -c 600 "$ERR")', expected '$1'"
 }
 # assert CMD...: the command must succeed.
-assert() { "$@" >/dev/null 2>&1 || fail "failed: $*"; }
+assert() { _checks=$((_checks + 1)); "$@" >/dev/null 2>&1 || fail "failed: $*"; }
 # refute CMD...: the command must fail.
-refute() { ! "$@" >/dev/null 2>&1 || fail "succeeded, should not: $*"; }
+refute() { _checks=$((_checks + 1)); ! "$@" >/dev/null 2>&1 || fail "succeeded, should not: $*"; }
 
 # finish: end of the script; its exit status says whether all passed.
-finish() { _flush; [ "$_failed" = 0 ]; exit $?; }
+finish() { _flush; echo "# $_checks checks"; [ "$_failed" = 0 ]; exit $?; }
 
 # pg_available: true when the runner started a private PostgreSQL.
 pg_available() { [ -n "${DBREV_TEST_PG_URL:-}" ]; }

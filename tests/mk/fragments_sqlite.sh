@@ -558,11 +558,64 @@ run "$MAKE_CMD" --no-print-directory -C "$T/late" DBREV_BINDIR="$BIN" db-upgrade
 status_is 2
 stderr_has "after the include line"
 
-tcase "the state key leaves the password out"
+tcase "db-help with a password in DATABASE_URL prints no password"
 project "$T/pw" 'sqlite:app.db'
 mk db-help DATABASE_URL='postgresql://bob:sekrit@localhost/app?password=sekrit2'
 status_is 0
 stdout_lacks sekrit
+
+tcase "the state key: one file per database and table, escaped, never shared by two"
+# lib/track.c names a SQLite database's state db-<URL>[_t<table>]: bytes
+# other than [A-Za-z0-9.+-] become _XX, '_' becomes "__".  The names below
+# differ only where that escape maps a character (' ' and "_20", '_' and
+# "__", the table suffix and a URL ending in "_ta"); each must get a file
+# of its own, holding its own database's identity.
+project "$T/sk"
+mkdir -p "$P/migrations/versions"
+new_rev "$P/migrations" a1aaaaaaaaaa "" "CREATE TABLE t (x int);"
+sk_dbs=("x y.db" "x_20y.db" "x_y.db" "x__y.db" "a;\$(b)'c\"#.db" "x.db" "x.db_ta")
+sk_keys=(db-sqlite_3ax_20y.db db-sqlite_3ax__20y.db db-sqlite_3ax__y.db
+    db-sqlite_3ax____y.db db-sqlite_3aa_3b_24_28b_29_27c_22_23.db db-sqlite_3ax.db_ta
+    db-sqlite_3ax.db__ta)
+sk_up() {	# sk_up INDEX: db-upgrade of database INDEX (x.db with DB_TABLE=a)
+	if [ "$1" = 5 ]; then
+		mk db-upgrade DB_BACKUP=no "DATABASE_URL=sqlite:${sk_dbs[$1]}" DB_TABLE=a
+	else
+		mk db-upgrade DB_BACKUP=no "DATABASE_URL=sqlite:${sk_dbs[$1]}"
+	fi
+}
+for i in "${!sk_dbs[@]}"; do
+	sk_up "$i"
+	status_is 0
+	stdout_has "UPGRADE"
+done
+settle
+# The first check of each at head remembers it, under its own key.
+for i in "${!sk_dbs[@]}"; do
+	sk_up "$i"
+	status_is 0
+	stdout_is ""
+done
+[ "$(cd "$P/.dbrev" && ls -d db-* | sort)" = "$(printf '%s\n' "${sk_keys[@]}" | sort)" ] ||
+	fail "state files: $(ls "$P/.dbrev")"
+[ "$(cat "$P"/.dbrev/db-* 2>/dev/null | grep -c '^file ')" = "${#sk_keys[@]}" ] &&
+    [ "$(cat "$P"/.dbrev/db-* | grep '^file ' | sort -u | wc -l)" = "${#sk_keys[@]}" ] ||
+	fail "state files do not each hold their own database: $(grep -H '^file ' "$P"/.dbrev/db-* | cut -c1-120)"
+# Each remembered key answers for its own database only: a run per
+# database is one check, and a database replaced behind a key is noticed.
+calls_clear
+for i in "${!sk_dbs[@]}"; do
+	sk_up "$i"
+	stdout_is ""
+done
+[ "$(grep -c 'current --exit-code' "$CALLS")" = "${#sk_dbs[@]}" ] && [ "$(wc -l <"$CALLS")" = "${#sk_dbs[@]}" ] ||
+	fail "calls: $(tr '\n' ';' <"$CALLS")"
+rm "$P/x_20y.db"
+sk_up 1
+status_is 0
+stdout_has "UPGRADE  sqlite:x_20y.db"
+[ "$(sqlite3 "$P/x_20y.db" "select revision from dbrev_revisions")" = a1aaaaaaaaaa ] ||
+	fail "x_20y.db not upgraded"
 
 tcase "the sqlite-app example builds, migrates and runs"
 mkdir -p "$T/tree/examples"

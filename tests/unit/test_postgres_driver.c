@@ -15,7 +15,7 @@
 #include <cmocka.h>
 #include <libpq-fe.h>
 
-#include "dbrev/driver.h"
+#include "../../lib/db/driver.h"
 #include "../../lib/private.h"
 
 static const struct dbrev_driver *D = &dbrev_driver_postgres;

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "dbrev/driver.h"
+#include "../../lib/db/driver.h"
 #include "../../lib/private.h"
 
 static void

@@ -14,7 +14,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "dbrev/driver.h"
+#include "../../lib/db/driver.h"
 
 static const struct dbrev_driver *D = &dbrev_driver_sqlite;
 

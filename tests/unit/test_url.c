@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "dbrev/driver.h"
+#include "../../lib/db/driver.h"
 #include "dbrev/url.h"
 
 static void

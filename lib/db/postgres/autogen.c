@@ -25,7 +25,7 @@
 #include "libpq.h"
 
 #include "dbrev/autogen.h"
-#include "dbrev/driver.h"
+#include "../driver.h"
 #include "dbrev/graph.h"
 #include "dbrev/revision.h"
 #include "dbrev/schema.h"

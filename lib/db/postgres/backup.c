@@ -32,6 +32,7 @@
 #include "libpq.h"
 
 #include "dbrev/backup.h"
+#include "../driver.h"
 #include "../../private.h"
 
 extern char **environ;

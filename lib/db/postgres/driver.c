@@ -33,7 +33,8 @@
 #include "libpq.h"
 #include "../../private.h"
 
-#include "dbrev/driver.h"
+#include "../driver.h"
+#include "postgres.h"
 
 #define LOCK_POLL_FIRST_MS	10.0	/* first wait between lock attempts */
 #define LOCK_POLL_MAX_MS	100.0	/* backoff ceiling */
@@ -2396,7 +2397,12 @@ pg_script_reset(struct dbrev_buf *out, const char *sql)
 
 const struct dbrev_driver dbrev_driver_postgres = {
 	.name = "postgresql",
+	.title = "PostgreSQL",
 	.dialect = DBREV_DIALECT_POSTGRES,
+	.load = dbrev_libpq_load,
+	.script_preamble = "-- run with: psql -d DATABASE -f FILE\n"
+	    "\\set ON_ERROR_STOP on\n",
+	.lint = &dbrev_lint_postgres,
 	.open = pg_open,
 	.close = pg_close,
 	.lock = pg_lock,

@@ -19,7 +19,7 @@
 
 #include "libpq.h"
 
-#include "dbrev/driver.h"
+#include "../driver.h"
 #include "dbrev/schema.h"
 #include "dbrev/schema_postgres.h"
 #include "dbrev/util.h"

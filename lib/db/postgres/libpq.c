@@ -27,7 +27,7 @@
 
 #include "libpq.h"
 
-#include "dbrev/driver.h"
+#include "../driver.h"
 
 
 static void	*libpq;

@@ -19,6 +19,7 @@
 
 #include "dbrev/util.h"
 #include "../../lint_impl.h"
+#include "postgres.h"
 
 #define ONE_REVISION "in a revision of its own marked '-- transaction: none'"
 #define LATER "in a later revision"

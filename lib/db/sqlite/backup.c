@@ -29,6 +29,7 @@
 #include <sqlite3.h>
 
 #include "dbrev/backup.h"
+#include "../driver.h"
 
 #define STEP_BYTES	(64u << 20)	/* copy this much between progress calls */
 #define WBUF_BYTES	(8u << 20)	/* gather page writes into this much */

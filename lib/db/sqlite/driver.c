@@ -22,7 +22,8 @@
 
 #include <sqlite3.h>
 
-#include "dbrev/driver.h"
+#include "../driver.h"
+#include "sqlite.h"
 #include "../../private.h"
 
 /* Cached statements on the version table, prepared once per connection. */
@@ -1131,9 +1132,32 @@ sq_script_reset(struct dbrev_buf *out, const char *sql)
 	sqlite3_close(db);
 }
 
+/* The database file of a sqlite: URL; none for :memory: or a bad URL. */
+static char *
+sq_file_of(const char *url)
+{
+	struct dbrev_error ignore = { 0 };
+	char *path;
+
+	if ((path = dbrev_url_sqlite_path(url, &ignore)) == NULL) {
+		dbrev_error_clear(&ignore);
+		return NULL;
+	}
+	if (strcmp(path, ":memory:") == 0) {
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
 const struct dbrev_driver dbrev_driver_sqlite = {
 	.name = "sqlite",
+	.title = "SQLite",
 	.dialect = DBREV_DIALECT_SQLITE,
+	.file_of = sq_file_of,
+	.script_preamble = "-- run with: sqlite3 DATABASE < FILE\n"
+	    ".bail on\n",
+	.lint = &dbrev_lint_sqlite,
 	.open = sq_open,
 	.close = sq_close,
 	.lock = sq_lock,

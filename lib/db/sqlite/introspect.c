@@ -15,7 +15,7 @@
 
 #include <sqlite3.h>
 
-#include "dbrev/driver.h"
+#include "../driver.h"
 #include "dbrev/schema.h"
 #include "dbrev/util.h"
 #include "text.h"

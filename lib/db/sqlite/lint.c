@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../../lint_impl.h"
+#include "sqlite.h"
 
 #define QUIET_TIME "run it when the database is quiet (readers go on in " \
 	"WAL mode, writers wait up to their busy timeout), or allow it " \
