@@ -73,14 +73,16 @@ endif
 
 LIB_SRCS	:= $(call only_pg,$(sort $(call find_c,lib)))
 LIB_OBJS	:= $(LIB_SRCS:%.c=$(O)/%.o)
-TOOLS		:= $(basename $(notdir $(wildcard tools/*.c)))
+# tools/front.c is the front end the tools share, linked into each.
+TOOLS		:= $(filter-out front,$(basename $(notdir $(wildcard tools/*.c))))
+FRONT_OBJ	:= $(O)/tools/front.o
 TOOL_BINS	:= $(TOOLS:%=$(O)/bin/%)
 TEST_SRCS	:= $(call only_pg,$(sort $(wildcard tests/unit/test_*.c)))
 TEST_BINS	:= $(TEST_SRCS:tests/unit/%.c=$(O)/tests/bin/%)
 HEADERS		:= $(wildcard include/dbrev/*.h)
 MANPAGES	:= $(wildcard man/*.[157])
 MKFRAGS		:= $(wildcard mk/*.mk)
-OBJS		:= $(LIB_OBJS) $(TOOLS:%=$(O)/tools/%.o) \
+OBJS		:= $(LIB_OBJS) $(TOOLS:%=$(O)/tools/%.o) $(FRONT_OBJ) \
 		   $(TEST_SRCS:%.c=$(O)/%.o)
 
 # sq TEXT: TEXT as one single-quoted shell word.
@@ -111,10 +113,10 @@ $(O)/libdbrev.a: $(LIB_OBJS)
 	@$(if $(Q),echo '  AR      $@')
 	$(Q)rm -f $@ && $(AR) rcs $@ $(LIB_OBJS)
 
-$(O)/bin/%: $(O)/tools/%.o $(O)/libdbrev.a $(O)/flags
+$(O)/bin/%: $(O)/tools/%.o $(FRONT_OBJ) $(O)/libdbrev.a $(O)/flags
 	@mkdir -p $(@D)
 	@$(if $(Q),echo '  LD      $@')
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(O)/libdbrev.a $(LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(FRONT_OBJ) $(O)/libdbrev.a $(LIBS)
 
 $(O)/tests/bin/%: $(O)/tests/unit/%.o $(O)/libdbrev.a $(O)/flags
 	@mkdir -p $(@D)

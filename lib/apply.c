@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "dbrev/apply.h"
+#include "baseline.h"
 #include "db/driver.h"
 
 void
@@ -247,7 +248,11 @@ session_start(struct session *s, const struct dbrev_apply_options *o,
 	} else if (dbrev_db_set_lock_timeout(s->db, o->lock_timeout,
 	    err) == -1)
 		return -1;	/* only looking: bound the wait to read */
-	return s->drv->table_read(s->c, s->table, &s->rows, &s->nrows, err);
+	if (s->drv->table_read(s->c, s->table, &s->rows, &s->nrows, err) == -1)
+		return -1;
+	/* Squashed revisions: their baseline (written only when locked). */
+	return dbrev_baseline_settle(s->g, lock ? s->drv : NULL, s->c,
+	    s->table, &s->rows, &s->nrows, err);
 }
 
 /* The row of one revision, from inside the current transaction. */

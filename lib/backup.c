@@ -21,6 +21,8 @@
 #include "dbrev/graph.h"
 #include "dbrev/revision.h"
 
+#include "fs.h"
+
 #define TMP_PREFIX	".dbbackup-"
 #define TMP_SUFFIX	".tmp"
 #define MAX_SEQ		9999
@@ -279,19 +281,6 @@ dbrev_backup_entry_cmp(const void *a, const void *b)
 	    by != NULL ? by + 1 : y->path);
 }
 
-static char *
-join_path(const char *dir, const char *name)
-{
-	struct dbrev_buf b = { 0 };
-	size_t n = strlen(dir);
-
-	if (n > 0 && dir[n - 1] == '/')
-		dbrev_buf_printf(&b, "%s%s", dir, name);
-	else
-		dbrev_buf_printf(&b, "%s/%s", dir, name);
-	return dbrev_buf_take(&b);
-}
-
 /*
  * Read the record of entry e (best effort: a file that cannot be read
  * counts as one without a record).
@@ -357,7 +346,7 @@ dbrev_backup_list(const char *dir, const char *id, const char *label,
 			dbrev_backup_name_free(&nm);
 			continue;
 		}
-		path = join_path(dir, de->d_name);
+		path = dbrev_fs_join(dir, de->d_name);
 		/* Only regular files: never follow a link to prune elsewhere. */
 		if (lstat(path, &st) == -1 || !S_ISREG(st.st_mode)) {
 			free(path);
@@ -746,7 +735,7 @@ dbrev_tmpfile_open(const char *dir, struct dbrev_tmpfile *t,
 	t->fd = -1;
 	t->dir = dbrev_xstrdup(dir);
 	/* mkstemps replaces six X's before the suffix: put them there. */
-	t->path = join_path(dir, TMP_PREFIX "......" TMP_SUFFIX);
+	t->path = dbrev_fs_join(dir, TMP_PREFIX "......" TMP_SUFFIX);
 	memset(t->path + strlen(t->path) - strlen(TMP_SUFFIX) - 6, 'X', 6);
 	/*
 	 * A signal between creating the file and recording its name for
@@ -774,37 +763,6 @@ dbrev_tmpfile_open(const char *dir, struct dbrev_tmpfile *t,
 	return 0;
 }
 
-static int
-fsync_dir(const char *dir)
-{
-	int fd, rc;
-
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
-/* Give the file the name final unless that exists: 0, 1 exists, -1. */
-static int
-link_noreplace(const char *from, const char *to)
-{
-#ifdef RENAME_NOREPLACE
-	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
-		return 0;
-	if (errno == EEXIST)
-		return 1;
-	if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
-		return -1;
-#endif
-	/* link(2) never replaces either. */
-	if (link(from, to) == -1)
-		return errno == EEXIST ? 1 : -1;
-	(void)unlink(from);
-	return 0;
-}
-
 int
 dbrev_tmpfile_commit(struct dbrev_tmpfile *t, const char *final,
     struct dbrev_error *err)
@@ -825,7 +783,7 @@ dbrev_tmpfile_commit(struct dbrev_tmpfile *t, const char *final,
 		}
 		t->fd = -1;
 	}
-	r = link_noreplace(t->path, final);
+	r = dbrev_fs_publish(t->path, final);
 	if (r == 1)
 		return 1;
 	if (r == -1)
@@ -838,7 +796,7 @@ dbrev_tmpfile_commit(struct dbrev_tmpfile *t, const char *final,
 	 * The file is whole and synced under its name; a directory that
 	 * will not sync is no reason to call the backup failed.
 	 */
-	(void)fsync_dir(t->dir);
+	(void)dbrev_fs_sync_dir(t->dir);
 	free(t->dir);
 	t->dir = NULL;
 	return 0;
@@ -885,8 +843,9 @@ unmake_dirs(const char *dir, const char *created)
 static int
 make_dirs(const char *dir, char **created, struct dbrev_error *err)
 {
-	char *p, *s;
+	char *failed;
 	struct stat st;
+	int e;
 
 	if (stat(dir, &st) == 0) {
 		if (S_ISDIR(st.st_mode))
@@ -895,31 +854,15 @@ make_dirs(const char *dir, char **created, struct dbrev_error *err)
 		    "choose a directory with --dir",
 		    "backup directory %s is not a directory", dir);
 	}
-	s = dbrev_xstrdup(dir);
-	for (p = s + 1; ; p++) {
-		char c = *p;
-
-		if (c != '/' && c != '\0')
-			continue;
-		*p = '\0';
-		if (mkdir(s, 0700) == 0) {
-			if (*created == NULL)
-				*created = dbrev_xstrdup(s);
-		} else if (errno != EEXIST) {
-			int e = errno;
-
-			dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
-			    "create it, or choose a writable directory with --dir",
-			    "cannot create backup directory %s: %s", s,
-			    strerror(e));
-			free(s);
-			return -1;
-		}
-		*p = c;
-		if (c == '\0')
-			break;
+	if (dbrev_fs_mkdirs(dir, 0700, created, &failed) == -1) {
+		e = errno;
+		dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
+		    "create it, or choose a writable directory with --dir",
+		    "cannot create backup directory %s: %s", failed,
+		    strerror(e));
+		free(failed);
+		return -1;
 	}
-	free(s);
 	if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode))
 		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0,
 		    "choose a directory with --dir",
@@ -1124,7 +1067,7 @@ commit_named(struct dbrev_tmpfile *tmp, const char *dir, const char *db,
 			    "in %s", db, dir);
 		name = dbrev_backup_name_format(db, t, rev, seq, kind);
 		free(*final);
-		*final = join_path(dir, name);
+		*final = dbrev_fs_join(dir, name);
 		free(name);
 		if ((r = dbrev_tmpfile_commit(tmp, *final, err)) != 1)
 			return r;

@@ -241,36 +241,37 @@ free_revs(struct dbrev_revision **revs, size_t n)
 		dbrev_revision_free(revs[i]);
 }
 
-int
-dbrev_graph_build(struct dbrev_revision **in, size_t nin,
-    struct dbrev_graph **out, struct dbrev_error *err)
+/* What dbrev_graph_build works on, step to step. */
+struct build {
+	struct dbrev_revision	**revs;		/* by first appearance */
+	size_t			  n;
+	uint32_t		 *tab;		/* id hash: index + 1, or 0 */
+	size_t			  cap;
+	uint32_t		 *pre_off, *pre;	/* prerequisites, by index */
+	size_t			  nedges;
+	uint32_t		 *indeg;
+	uint32_t		 *fill;		/* scratch, n + 1 entries */
+	uint32_t		 *order;	/* apply order: old indices */
+};
+
+/* Ids: hash them, rejecting duplicates (naming both files).  1: bad. */
+static int
+build_ids(struct build *b, struct dbrev_revision **in, size_t nin,
+    struct dbrev_error *err)
 {
-	struct dbrev_graph *g;
-	struct dbrev_revision **revs, *r;
-	uint32_t *tab, *pre_off, *pre, *indeg, *dep_off, *dep, *fill, *order;
-	uint32_t *pos, *byid;
-	unsigned char *done;
-	struct heap h;
-	size_t cap, i, j, n, slot, nedges, k;
+	struct dbrev_revision *r;
+	size_t i, slot;
 	int bad = 0;
 
-	*out = NULL;
-	if (nin >= UINT32_MAX / 4) {
-		free_revs(in, nin);
-		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0, NULL,
-		    "too many revisions (%zu)", nin);
-	}
-
-	/* Ids: hash them, rejecting duplicates (naming both files). */
-	for (cap = 16; cap < 2 * nin; cap *= 2)
+	for (b->cap = 16; b->cap < 2 * nin; b->cap *= 2)
 		;
-	tab = dbrev_xcalloc(cap, sizeof(*tab));
-	revs = dbrev_xmalloc((nin ? nin : 1) * sizeof(*revs));
-	n = 0;
+	b->tab = dbrev_xcalloc(b->cap, sizeof(*b->tab));
+	b->revs = dbrev_xmalloc((nin ? nin : 1) * sizeof(*b->revs));
+	b->n = 0;
 	for (i = 0; i < nin; i++) {
-		slot = hash_slot(tab, cap, revs, in[i]->id);
-		if (tab[slot] != 0) {
-			r = revs[tab[slot] - 1];
+		slot = hash_slot(b->tab, b->cap, b->revs, in[i]->id);
+		if (b->tab[slot] != 0) {
+			r = b->revs[b->tab[slot] - 1];
 			dbrev_error_set(err, DBREV_ERR_INPUT, in[i]->path,
 			    in[i]->revision_line, "give one of them a new id "
 			    "(revgen makes unique ones)", "duplicate revision "
@@ -279,27 +280,36 @@ dbrev_graph_build(struct dbrev_revision **in, size_t nin,
 			bad = 1;
 			continue;
 		}
-		revs[n] = in[i];
-		tab[slot] = (uint32_t)++n;
+		b->revs[b->n] = in[i];
+		b->tab[slot] = (uint32_t)++b->n;
 	}
+	return bad;
+}
 
-	/* Edges: each revision's prerequisites, by index. */
-	pre_off = dbrev_xmalloc((n + 1) * sizeof(*pre_off));
-	for (nedges = 0, i = 0; i < n; i++) {
-		pre_off[i] = (uint32_t)nedges;
-		nedges += revs[i]->nparents + revs[i]->ndepends;
+/* Edges: each revision's prerequisites, by index.  1: one is missing. */
+static int
+build_edges(struct build *b, struct dbrev_error *err)
+{
+	struct dbrev_revision *r;
+	size_t i, j, k, slot, n = b->n;
+	int bad = 0;
+
+	b->pre_off = dbrev_xmalloc((n + 1) * sizeof(*b->pre_off));
+	for (b->nedges = 0, i = 0; i < n; i++) {
+		b->pre_off[i] = (uint32_t)b->nedges;
+		b->nedges += b->revs[i]->nparents + b->revs[i]->ndepends;
 	}
-	pre_off[n] = (uint32_t)nedges;
-	pre = dbrev_xmalloc((nedges ? nedges : 1) * sizeof(*pre));
-	indeg = dbrev_xcalloc(n + 1, sizeof(*indeg));
+	b->pre_off[n] = (uint32_t)b->nedges;
+	b->pre = dbrev_xmalloc((b->nedges ? b->nedges : 1) * sizeof(*b->pre));
+	b->indeg = dbrev_xcalloc(n + 1, sizeof(*b->indeg));
 	for (k = 0, i = 0; i < n; i++) {
-		r = revs[i];
+		r = b->revs[i];
 		for (j = 0; j < r->nparents + r->ndepends; j++) {
 			const char *id = j < r->nparents ? r->parents[j] :
 			    r->depends[j - r->nparents];
 
-			slot = hash_slot(tab, cap, revs, id);
-			if (tab[slot] == 0) {
+			slot = hash_slot(b->tab, b->cap, b->revs, id);
+			if (b->tab[slot] == 0) {
 				dbrev_error_set(err, DBREV_ERR_INPUT, r->path,
 				    j < r->nparents ? r->parents_line :
 				    r->depends_line, "fix the id, or add the "
@@ -310,106 +320,123 @@ dbrev_graph_build(struct dbrev_revision **in, size_t nin,
 				bad = 1;
 				continue;
 			}
-			pre[k++] = tab[slot] - 1;
-			indeg[i]++;
+			b->pre[k++] = b->tab[slot] - 1;
+			b->indeg[i]++;
 		}
 	}
 	/* Missing prerequisites (errors) were left out: recount offsets. */
-	if (k != nedges) {
+	if (k != b->nedges) {
 		for (k = 0, i = 0; i < n; i++) {
-			pre_off[i] = (uint32_t)k;
-			k += indeg[i];
+			b->pre_off[i] = (uint32_t)k;
+			k += b->indeg[i];
 		}
-		pre_off[n] = (uint32_t)k;
-		nedges = k;
+		b->pre_off[n] = (uint32_t)k;
+		b->nedges = k;
 	}
+	return bad;
+}
+
+/*
+ * A baseline (revgen squash) stands for revisions that are no longer in
+ * the directory, from the start of the history: it has no parents, and
+ * neither revision it names is here.  1: one of those is wrong.
+ */
+static int
+check_baselines(struct build *b, struct dbrev_error *err)
+{
+	struct dbrev_revision *r;
+	size_t i, j, slot;
+	int bad = 0;
+
+	for (i = 0; i < b->n; i++) {
+		const char *rep[2];
+
+		r = b->revs[i];
+		if (r->replaces_first == NULL)
+			continue;
+		if (r->nparents > 0) {
+			dbrev_error_set(err, DBREV_ERR_INPUT, r->path,
+			    r->parents_line, "a baseline starts the history: "
+			    "remove its parents, or its replaces line",
+			    "baseline '%s' (replaces: %s %s) has parents",
+			    r->id, r->replaces_first, r->replaces_last);
+			bad = 1;
+		}
+		rep[0] = r->replaces_first;
+		rep[1] = r->replaces_last;
+		for (j = 0; j < 2; j++) {
+			slot = hash_slot(b->tab, b->cap, b->revs, rep[j]);
+			if (b->tab[slot] == 0 || (j == 1 && rep[1] == rep[0]))
+				continue;
+			dbrev_error_set(err, DBREV_ERR_INPUT,
+			    b->revs[b->tab[slot] - 1]->path, 0, "move the "
+			    "squashed files to versions/squashed/ (upgrade a "
+			    "database with them from another directory: "
+			    "revapply -d)",
+			    "revision '%s' is in the directory, but baseline "
+			    "'%s' (%s:%u) replaces it", rep[j], r->id,
+			    r->path, r->replaces_line);
+			bad = 1;
+		}
+	}
+	return bad;
+}
+
+/*
+ * Kahn's algorithm, the smallest id first among the ready, into
+ * b->order; done[] marks what was ordered.  Returns how many were (less
+ * than b->n: a cycle).  Frees b->indeg.
+ */
+static size_t
+build_order(struct build *b, unsigned char *done)
+{
+	uint32_t *dep_off, *dep;
+	struct heap h;
+	size_t i, j, k, n = b->n;
 
 	/* Reverse edges: who rests on each revision. */
 	dep_off = dbrev_xcalloc(n + 1, sizeof(*dep_off));
-	dep = dbrev_xmalloc((nedges ? nedges : 1) * sizeof(*dep));
-	fill = dbrev_xcalloc(n + 1, sizeof(*fill));
-	for (k = 0; k < nedges; k++)
-		dep_off[pre[k] + 1]++;
+	dep = dbrev_xmalloc((b->nedges ? b->nedges : 1) * sizeof(*dep));
+	for (k = 0; k < b->nedges; k++)
+		dep_off[b->pre[k] + 1]++;
 	for (i = 0; i < n; i++)
 		dep_off[i + 1] += dep_off[i];
 	for (i = 0; i < n; i++)
-		for (k = pre_off[i]; k < pre_off[i + 1]; k++)
-			dep[dep_off[pre[k]] + fill[pre[k]]++] = (uint32_t)i;
+		for (k = b->pre_off[i]; k < b->pre_off[i + 1]; k++)
+			dep[dep_off[b->pre[k]] + b->fill[b->pre[k]]++] =
+			    (uint32_t)i;
 
-	/* Kahn's algorithm, the smallest id first among the ready. */
-	order = dbrev_xmalloc((n ? n : 1) * sizeof(*order));
-	done = dbrev_xcalloc(n + 1, 1);
+	b->order = dbrev_xmalloc((n ? n : 1) * sizeof(*b->order));
 	h.a = dbrev_xmalloc((n ? n : 1) * sizeof(*h.a));
 	h.n = 0;
-	h.revs = revs;
+	h.revs = b->revs;
 	for (i = 0; i < n; i++)
-		if (indeg[i] == 0)
+		if (b->indeg[i] == 0)
 			heap_push(&h, (uint32_t)i);
 	for (k = 0; h.n > 0; k++) {
 		uint32_t v = heap_pop(&h);
 
-		order[k] = v;
+		b->order[k] = v;
 		done[v] = 1;
 		for (j = dep_off[v]; j < dep_off[v + 1]; j++)
-			if (--indeg[dep[j]] == 0)
+			if (--b->indeg[dep[j]] == 0)
 				heap_push(&h, dep[j]);
 	}
 	free(h.a);
-	free(indeg);
+	free(b->indeg);
+	b->indeg = NULL;
 	/* Kahn's reverse edges are done with; free before the next peak. */
 	free(dep_off);
 	free(dep);
-	if (k != n) {
-		byid = sort_by_id(revs, n);
-		report_cycles(revs, n, pre_off, pre, done, byid, err);
-		free(byid);
-		bad = 1;
-	}
-	free(done);
-	if (bad) {
-		free_revs(revs, n);
-		free(revs);
-		free(tab);
-		free(pre_off);
-		free(pre);
-		free(fill);
-		free(order);
-		return -1;
-	}
+	return k;
+}
 
-	/* Renumber everything into apply order. */
-	g = dbrev_xcalloc(1, sizeof(*g));
-	g->n = n;
-	g->revs = dbrev_xmalloc((n ? n : 1) * sizeof(*g->revs));
-	pos = fill;	/* reuse: old index -> apply-order index */
-	for (i = 0; i < n; i++) {
-		g->revs[i] = revs[order[i]];
-		pos[order[i]] = (uint32_t)i;
-	}
-	free(revs);
-	for (i = 0; i < cap; i++)
-		if (tab[i] != 0)
-			tab[i] = pos[tab[i] - 1] + 1;
-	g->hash = tab;
-	g->hcap = cap;
-	/* Prerequisites, parents first as in the file. */
-	g->pre_off = dbrev_xmalloc((n + 1) * sizeof(*g->pre_off));
-	g->pre = dbrev_xmalloc((nedges ? nedges : 1) * sizeof(*g->pre));
-	for (k = 0, i = 0; i < n; i++) {
-		g->pre_off[i] = (uint32_t)k;
-		for (j = pre_off[order[i]]; j < pre_off[order[i] + 1]; j++)
-			g->pre[k++] = pos[pre[j]];
-	}
-	g->pre_off[n] = (uint32_t)k;
-	free(pre_off);
-	free(pre);
-	free(order);
-	/* Children through parents (a parent missing was an error). */
-	g->nchild = dbrev_xcalloc(n + 1, sizeof(*g->nchild));
-	for (i = 0; i < n; i++)
-		for (j = 0; j < g->revs[i]->nparents; j++)
-			g->nchild[g->pre[g->pre_off[i] + j]]++;
-	/* Dependents: who rests on each revision, in apply order. */
+/* Dependents of g: who rests on each revision, in apply order. */
+static void
+graph_dependents(struct dbrev_graph *g, size_t nedges, uint32_t *fill)
+{
+	size_t i, k, n = g->n;
+
 	g->dep_off = dbrev_xcalloc(n + 1, sizeof(*g->dep_off));
 	g->dep = dbrev_xmalloc((nedges ? nedges : 1) * sizeof(*g->dep));
 	memset(fill, 0, (n + 1) * sizeof(*fill));
@@ -421,10 +448,94 @@ dbrev_graph_build(struct dbrev_revision **in, size_t nin,
 		for (k = g->pre_off[i]; k < g->pre_off[i + 1]; k++)
 			g->dep[g->dep_off[g->pre[k]] + fill[g->pre[k]]++] =
 			    (uint32_t)i;
-	free(fill);
+}
+
+/* The graph, everything renumbered into apply order; b is used up. */
+static struct dbrev_graph *
+build_graph(struct build *b)
+{
+	struct dbrev_graph *g;
+	uint32_t *pos;
+	size_t i, j, k, n = b->n;
+
+	g = dbrev_xcalloc(1, sizeof(*g));
+	g->n = n;
+	g->revs = dbrev_xmalloc((n ? n : 1) * sizeof(*g->revs));
+	pos = b->fill;	/* reuse: old index -> apply-order index */
+	for (i = 0; i < n; i++) {
+		g->revs[i] = b->revs[b->order[i]];
+		pos[b->order[i]] = (uint32_t)i;
+	}
+	free(b->revs);
+	for (i = 0; i < b->cap; i++)
+		if (b->tab[i] != 0)
+			b->tab[i] = pos[b->tab[i] - 1] + 1;
+	g->hash = b->tab;
+	g->hcap = b->cap;
+	/* Prerequisites, parents first as in the file. */
+	g->pre_off = dbrev_xmalloc((n + 1) * sizeof(*g->pre_off));
+	g->pre = dbrev_xmalloc((b->nedges ? b->nedges : 1) * sizeof(*g->pre));
+	for (k = 0, i = 0; i < n; i++) {
+		g->pre_off[i] = (uint32_t)k;
+		for (j = b->pre_off[b->order[i]];
+		    j < b->pre_off[b->order[i] + 1]; j++)
+			g->pre[k++] = pos[b->pre[j]];
+	}
+	g->pre_off[n] = (uint32_t)k;
+	free(b->pre_off);
+	free(b->pre);
+	free(b->order);
+	/* Children through parents (a parent missing was an error). */
+	g->nchild = dbrev_xcalloc(n + 1, sizeof(*g->nchild));
+	for (i = 0; i < n; i++)
+		for (j = 0; j < g->revs[i]->nparents; j++)
+			g->nchild[g->pre[g->pre_off[i] + j]]++;
+	graph_dependents(g, b->nedges, b->fill);
+	free(b->fill);
 	/* Ids in byte order, for prefix lookup: revisions are in place. */
 	g->sorted = sort_by_id(g->revs, n);
-	*out = g;
+	return g;
+}
+
+int
+dbrev_graph_build(struct dbrev_revision **in, size_t nin,
+    struct dbrev_graph **out, struct dbrev_error *err)
+{
+	struct build b;
+	unsigned char *done;
+	uint32_t *byid;
+	int bad;
+
+	*out = NULL;
+	if (nin >= UINT32_MAX / 4) {
+		free_revs(in, nin);
+		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0, NULL,
+		    "too many revisions (%zu)", nin);
+	}
+	memset(&b, 0, sizeof b);
+	bad = build_ids(&b, in, nin, err);
+	bad |= build_edges(&b, err);
+	bad |= check_baselines(&b, err);
+	b.fill = dbrev_xcalloc(b.n + 1, sizeof(*b.fill));
+	done = dbrev_xcalloc(b.n + 1, 1);
+	if (build_order(&b, done) != b.n) {
+		byid = sort_by_id(b.revs, b.n);
+		report_cycles(b.revs, b.n, b.pre_off, b.pre, done, byid, err);
+		free(byid);
+		bad = 1;
+	}
+	free(done);
+	if (bad) {
+		free_revs(b.revs, b.n);
+		free(b.revs);
+		free(b.tab);
+		free(b.pre_off);
+		free(b.pre);
+		free(b.fill);
+		free(b.order);
+		return -1;
+	}
+	*out = build_graph(&b);
 	return 0;
 }
 
@@ -611,6 +722,31 @@ int
 dbrev_graph_is_branchpoint(const struct dbrev_graph *g, size_t i)
 {
 	return i < g->n && g->nchild[i] >= 2;
+}
+
+void
+dbrev_graph_history_line(struct dbrev_buf *out, const struct dbrev_graph *g,
+    size_t i, const char *marks)
+{
+	const struct dbrev_revision *r = dbrev_graph_at(g, i);
+	size_t j;
+
+	if (r->nparents == 0)
+		dbrev_buf_puts(out, "<base>");
+	for (j = 0; j < r->nparents; j++)
+		dbrev_buf_printf(out, "%s%s", j ? ", " : "", r->parents[j]);
+	dbrev_buf_printf(out, " -> %s", r->id);
+	if (dbrev_graph_is_head(g, i))
+		dbrev_buf_puts(out, " (head)");
+	if (dbrev_graph_is_branchpoint(g, i))
+		dbrev_buf_puts(out, " (branchpoint)");
+	if (r->nparents >= 2)
+		dbrev_buf_puts(out, " (mergepoint)");
+	if (marks != NULL)
+		dbrev_buf_puts(out, marks);
+	if (r->message[0] != '\0')
+		dbrev_buf_printf(out, ", %s", r->message);
+	dbrev_buf_puts(out, "\n");
 }
 
 size_t

@@ -19,6 +19,7 @@
 #include "dbrev/revision.h"
 #include "dbrev/scaffold.h"
 #include "dbrev/util.h"
+#include "fs.h"
 #include "import_kind.h"
 
 /* By name; dbrev_import_kinds lists them in this order. */
@@ -54,20 +55,6 @@ find_kind(const char *name, struct dbrev_error *err)
 	dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0, "the kinds are "
 	    KIND_LIST, "unknown import kind '%s'", name != NULL ? name : "");
 	return NULL;
-}
-
-/* Join a directory and a name with one slash. */
-static char *
-join(const char *dir, const char *name)
-{
-	struct dbrev_buf b = { 0 };
-	size_t n = strlen(dir);
-
-	dbrev_buf_puts(&b, dir);
-	if (n > 0 && dir[n - 1] != '/')
-		dbrev_buf_puts(&b, "/");
-	dbrev_buf_puts(&b, name);
-	return dbrev_buf_take(&b);
 }
 
 /* Length of the valid UTF-8 sequence at s (n bytes left), or 0. */
@@ -240,7 +227,7 @@ load_dir(const struct dbrev_import_kind *k, const char *top, const char *rel,
     int depth, struct ancestors *an, struct dbrev_import_source *src,
     struct dbrev_error *err)
 {
-	char *dir = *rel ? join(top, rel) : dbrev_xstrdup(top), *path, *r;
+	char *dir = *rel ? dbrev_fs_join(top, rel) : dbrev_xstrdup(top), *path, *r;
 	char **names;
 	struct stat st;
 	size_t n, i;
@@ -251,8 +238,8 @@ load_dir(const struct dbrev_import_kind *k, const char *top, const char *rel,
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		path = join(dir, names[i]);
-		r = *rel ? join(rel, names[i]) : dbrev_xstrdup(names[i]);
+		path = dbrev_fs_join(dir, names[i]);
+		r = *rel ? dbrev_fs_join(rel, names[i]) : dbrev_xstrdup(names[i]);
 		if (rc != 0 || stat(path, &st) == -1)
 			;	/* a dangling link: nothing to read */
 		else if (S_ISDIR(st.st_mode) && !is_ancestor(an, &st)) {

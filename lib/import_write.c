@@ -24,6 +24,7 @@
 #include "dbrev/revision.h"
 #include "dbrev/scaffold.h"
 #include "dbrev/util.h"
+#include "fs.h"
 #include "import_kind.h"
 
 /* A revision to publish. */
@@ -34,19 +35,6 @@ struct staged {
 	size_t	 len;
 	int	 linked;
 };
-
-static char *
-join(const char *dir, const char *name)
-{
-	struct dbrev_buf b = { 0 };
-	size_t n = strlen(dir);
-
-	dbrev_buf_puts(&b, dir);
-	if (n > 0 && dir[n - 1] != '/')
-		dbrev_buf_puts(&b, "/");
-	dbrev_buf_puts(&b, name);
-	return dbrev_buf_take(&b);
-}
 
 static int
 same_ids(char **a, size_t na, char **b, size_t nb)
@@ -158,7 +146,7 @@ plan_rev(const struct dbrev_import_list *l, size_t i,
 	}
 	dbrev_buf_printf(&name, "%s_%s.sql", r->id,
 	    dbrev_scaffold_slug(r->message, slug));
-	st->path = join(versions, name.data);
+	st->path = dbrev_fs_join(versions, name.data);
 	if (lstat(st->path, &sb) == 0) {
 		rc = dbrev_error_set(err, DBREV_ERR_INPUT, st->path, 0,
 		    "move it away, then import again", "exists, but does not "
@@ -174,73 +162,33 @@ out:
 	return rc;
 }
 
-static int
-write_all(int fd, const char *data, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = write(fd, data, len)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Create path (it must not exist) holding text, flushed when `sync`. */
 static int
 write_new(const char *path, const char *text, size_t len, int sync,
     struct dbrev_error *err)
 {
-	int fd, e;
+	int r;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-	if (fd == -1)
-		return dbrev_error_set(err, DBREV_ERR_RUNTIME, path, 0,
-		    "nothing was written", "cannot create: %s",
-		    strerror(errno));
-	if (write_all(fd, text, len) == -1 || (sync && fsync(fd) == -1)) {
-		e = errno;
-		close(fd);
-		unlink(path);
-		return dbrev_error_set(err, DBREV_ERR_RUNTIME, path, 0,
-		    "nothing was written", "cannot write: %s", strerror(e));
-	}
-	if (close(fd) == -1) {
-		e = errno;
-		unlink(path);
-		return dbrev_error_set(err, DBREV_ERR_RUNTIME, path, 0,
-		    "nothing was written", "cannot write: %s", strerror(e));
-	}
-	return 0;
+	if ((r = dbrev_fs_write_new(path, text, len, sync)) == 0)
+		return 0;
+	return dbrev_error_set(err, DBREV_ERR_RUNTIME, path, 0,
+	    "nothing was written", "cannot %s: %s",
+	    r == -1 ? "create" : "write", strerror(errno));
 }
 
-/* Link a staged file into place, never replacing one. */
+/* Publish a staged file, never replacing one. */
 static int
 link_one(struct staged *s, struct dbrev_error *err)
 {
-	int e;
+	int r;
 
-	if (link(s->tmp, s->path) == 0) {
-		s->linked = 1;
-		return 0;
-	}
-	e = errno;
-	if (e == EPERM || e == ENOTSUP || e == ENOSYS || e == EXDEV ||
-	    e == EMLINK) {
-		/* No hard links here: an exclusive create instead. */
-		if (write_new(s->path, s->text, s->len, 1, err) == -1)
-			return -1;
+	if ((r = dbrev_fs_publish(s->tmp, s->path)) == 0) {
 		s->linked = 1;
 		return 0;
 	}
 	return dbrev_error_set(err, DBREV_ERR_RUNTIME, s->path, 0,
-	    "nothing was written", "cannot create: %s", e == EEXIST ?
-	    "it appeared meanwhile" : strerror(e));
+	    "nothing was written", "cannot create: %s", r == 1 ?
+	    "it appeared meanwhile" : strerror(errno));
 }
 
 /* Stage all, then link all; on failure undo what was linked. */
@@ -257,7 +205,7 @@ publish(const char *versions, struct staged *st, size_t n,
 		    dbrev_scaffold_random, NULL, tag, err)) == -1)
 			break;
 		snprintf(name, sizeof(name), ".import.%zu.%s.tmp", i, tag);
-		st[i].tmp = join(versions, name);
+		st[i].tmp = dbrev_fs_join(versions, name);
 		if ((rc = write_new(st[i].tmp, st[i].text, st[i].len, 0,
 		    err)) == -1) {
 			free(st[i].tmp);
@@ -281,11 +229,8 @@ publish(const char *versions, struct staged *st, size_t n,
 		if (st[i].tmp != NULL)
 			unlink(st[i].tmp);
 	}
-	if (n > 0 && (fd = open(versions, O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC)) != -1) {
-		(void)fsync(fd);
-		close(fd);
-	}
+	if (n > 0)
+		(void)dbrev_fs_sync_dir(versions);
 	return rc;
 }
 
@@ -323,7 +268,7 @@ dbrev_import(const struct dbrev_import_options *o,
 	if (dbrev_import_load(o->kind, o->paths, o->npaths, &src, err) == -1 ||
 	    dbrev_import_parse(&src, &l, err) == -1)
 		goto out;
-	versions = join(o->dir, "versions");
+	versions = dbrev_fs_join(o->dir, "versions");
 	st = dbrev_xcalloc(l.n, sizeof(*st));
 	for (i = 0; i < l.n; i++)
 		imp_index_add(&ix, l.revs[i].id, strlen(l.revs[i].id), i);

@@ -55,12 +55,11 @@ char	*dbrev_pg_clean_message(const char *url, const char *password,
 char	*dbrev_pg_hide_url_words(const char *url, const char *msg);
 
 /*
- * Without a connection: a PostgreSQL identifier ("..." of n bytes) and
- * a string literal that read back as the given text whatever
- * standard_conforming_strings is.
+ * lib/db/postgres/quote.c, without a connection: a PostgreSQL
+ * identifier ("..." of n bytes) that reads back as the given bytes.
+ * The string literal is dbrev_pg_literal (dbrev/schema_postgres.h).
  */
 void	 dbrev_pg_quote_ident(struct dbrev_buf *, const char *s, size_t n);
-void	 dbrev_pg_quote_literal(struct dbrev_buf *, const char *s);
 
 /*
  * libpq's own reading of a URL: *val is the value of option kw
@@ -69,7 +68,10 @@ void	 dbrev_pg_quote_literal(struct dbrev_buf *, const char *s);
  */
 int	 dbrev_pg_url_option(const char *url, const char *kw, char **val);
 
-/* keyword='value' for a libpq keyword string (a blank first unless b is empty). */
+/*
+ * lib/db/postgres/quote.c: keyword='value' for a libpq keyword string (a
+ * blank first unless b is empty).
+ */
 void	 dbrev_pg_quote_conninfo(struct dbrev_buf *, const char *kw,
 	    const char *val);
 

@@ -22,6 +22,7 @@ enum key {
 	K_DEPENDS,
 	K_TRANSACTION,
 	K_LINT,		/* may repeat: one per rule allowed */
+	K_REPLACES,
 	K_LOCK_TIMEOUT,
 	K_STATEMENT_TIMEOUT,
 	K_NKEYS
@@ -29,12 +30,12 @@ enum key {
 
 static const char *const key_names[K_NKEYS] = {
 	"revision", "parents", "message", "created", "depends", "transaction",
-	"lint", "lock-timeout", "statement-timeout"
+	"lint", "replaces", "lock-timeout", "statement-timeout"
 };
 
 #define KNOWN_KEYS \
 	"the header keys are revision, parents, message, created, depends, " \
-	"transaction, lint, lock-timeout and statement-timeout"
+	"transaction, lint, replaces, lock-timeout and statement-timeout"
 #define ID_RULE "an id is 1 to 32 of A-Z a-z 0-9 _"
 
 /* A slice of the input text. */
@@ -332,7 +333,8 @@ next_word(struct span sp, size_t *pos, struct span *w)
 static int
 check_list(struct parse *p, enum key k, size_t *count)
 {
-	const char *what = k == K_PARENTS ? "parent" : "dependency";
+	const char *what = k == K_PARENTS ? "parent" : k == K_DEPENDS ?
+	    "dependency" : "replaced revision";
 	struct span w, v;
 	size_t pos = 0, pos2;
 	unsigned char bad = 0;
@@ -440,6 +442,18 @@ header_done(struct parse *p)
 		    "transactional revision", "transaction: '%.*s' is not a "
 		    "valid value", (int)(p->val[K_TRANSACTION].len > 40 ? 40 :
 		    p->val[K_TRANSACTION].len), p->val[K_TRANSACTION].s);
+	if (p->keyline[K_REPLACES] != 0) {
+		size_t n;
+
+		if (check_list(p, K_REPLACES, &n) == -1)
+			return -1;
+		if (n != 2 && !(n == 1 && p->val[K_REPLACES].len > 0))
+			return dbrev_error_set(p->err, DBREV_ERR_INPUT,
+			    p->path, p->keyline[K_REPLACES], "write "
+			    "'-- replaces: FIRST LAST', the first and last "
+			    "revisions the baseline stands for",
+			    "replaces: takes two revision ids");
+	}
 	if (check_duration(p, K_LOCK_TIMEOUT, &p->lock_timeout) == -1 ||
 	    check_duration(p, K_STATEMENT_TIMEOUT, &p->statement_timeout) == -1)
 		return -1;
@@ -498,6 +512,7 @@ make_revision(struct parse *p, const char *text)
 	    sizeof(char *) + p->nlint * sizeof(unsigned) + p->lint_len;
 	for (i = 0; i < K_NKEYS; i++)
 		size += p->val[i].len + 1;	/* lists: words fit in it */
+	size += 1;	/* replaces: two words may need one byte more */
 	size += pathsp.len + 1;
 	r = dbrev_xmalloc(size);
 	memset(r, 0, sizeof(*r));
@@ -516,6 +531,13 @@ make_revision(struct parse *p, const char *text)
 		r->parents[r->nparents++] = put(&cur, w);
 	for (pos = 0; next_word(p->val[K_DEPENDS], &pos, &w); )
 		r->depends[r->ndepends++] = put(&cur, w);
+	pos = 0;
+	if (next_word(p->val[K_REPLACES], &pos, &w)) {
+		r->replaces_first = put(&cur, w);
+		r->replaces_last = next_word(p->val[K_REPLACES], &pos, &w) ?
+		    put(&cur, w) : r->replaces_first;
+	}
+	r->replaces_line = p->keyline[K_REPLACES];
 	r->transactional = p->keyline[K_TRANSACTION] == 0;
 	r->lock_timeout = p->lock_timeout;
 	r->statement_timeout = p->statement_timeout;
@@ -701,6 +723,9 @@ dbrev_revision_free(struct dbrev_revision *r)
 	free_outside(r, r->id);
 	free_outside(r, r->message);
 	free_outside(r, r->created);
+	if (r->replaces_last != r->replaces_first)
+		free_outside(r, r->replaces_last);
+	free_outside(r, r->replaces_first);
 	free_outside(r, r->path);
 	free_outside(r, r->upgrade);
 	free_outside(r, r->downgrade);

@@ -20,6 +20,8 @@
 #include "dbrev/scaffold.h"
 #include "dbrev/util.h"
 
+#include "fs.h"
+
 const char dbrev_scaffold_default_template[] =
     "-- revision: ${revision}\n"
     "-- parents: ${parents}\n"
@@ -107,71 +109,25 @@ static const char readme_text[] =
     "change their layout (its placeholders are described at its top and in\n"
     "revgen(1)).\n";
 
-/* Join dir and name with one slash. */
-static char *
-join(const char *dir, const char *name)
-{
-	struct dbrev_buf b = { 0 };
-	size_t n = strlen(dir);
-
-	dbrev_buf_puts(&b, dir);
-	if (n == 0 || dir[n - 1] != '/')
-		dbrev_buf_puts(&b, "/");
-	dbrev_buf_puts(&b, name);
-	return dbrev_buf_take(&b);
-}
-
 /* mkdir -p: create path and its missing parents. */
 static int
 mkdirs(const char *path, struct dbrev_error *err)
 {
 	struct stat st;
-	char *p, *s;
+	char *failed;
 	int rc = 0;
 
-	p = dbrev_xstrdup(path);
-	for (s = p + 1; ; s++) {
-		if (*s != '/' && *s != '\0')
-			continue;
-		{
-			char c = *s;
-
-			*s = '\0';
-			if (mkdir(p, 0777) == -1 && errno != EEXIST) {
-				rc = dbrev_error_set(err, DBREV_ERR_RUNTIME, p,
-				    0, NULL, "cannot create directory: %s",
-				    strerror(errno));
-				break;
-			}
-			*s = c;
-			if (c == '\0')
-				break;
-		}
+	if (dbrev_fs_mkdirs(path, 0777, NULL, &failed) == -1) {
+		rc = dbrev_error_set(err, DBREV_ERR_RUNTIME, failed, 0, NULL,
+		    "cannot create directory: %s", strerror(errno));
+		free(failed);
+		return rc;
 	}
-	if (rc == 0 && (stat(path, &st) == -1 || !S_ISDIR(st.st_mode)))
+	if (stat(path, &st) == -1 || !S_ISDIR(st.st_mode))
 		rc = dbrev_error_set(err, DBREV_ERR_INPUT, path, 0,
 		    "choose another directory with -d",
 		    "exists and is not a directory");
-	free(p);
 	return rc;
-}
-
-static int
-write_all(int fd, const char *data, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, data, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
 }
 
 /* Create path (it must not exist) holding text, flushed to disk. */
@@ -179,39 +135,13 @@ static int
 write_new(const char *path, const char *text, size_t len,
     struct dbrev_error *err)
 {
-	int fd, e;
+	int r;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-	if (fd == -1)
-		return dbrev_error_set(err, DBREV_ERR_RUNTIME, path, 0,
-		    errno == EEXIST ? "nothing was replaced" : NULL,
-		    "cannot create: %s", strerror(errno));
-	if (write_all(fd, text, len) == -1 || fsync(fd) == -1) {
-		e = errno;
-		close(fd);
-		unlink(path);
-		return dbrev_error_set(err, DBREV_ERR_RUNTIME, path, 0, NULL,
-		    "cannot write: %s", strerror(e));
-	}
-	if (close(fd) == -1) {
-		e = errno;
-		unlink(path);
-		return dbrev_error_set(err, DBREV_ERR_RUNTIME, path, 0, NULL,
-		    "cannot write: %s", strerror(e));
-	}
-	return 0;
-}
-
-/* Make the directory entries of dir durable (best effort). */
-static void
-sync_dir(const char *dir)
-{
-	int fd;
-
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return;
-	(void)fsync(fd);
-	close(fd);
+	if ((r = dbrev_fs_write_new(path, text, len, 1)) == 0)
+		return 0;
+	return dbrev_error_set(err, DBREV_ERR_RUNTIME, path, 0,
+	    r == -1 && errno == EEXIST ? "nothing was replaced" : NULL,
+	    "cannot %s: %s", r == -1 ? "create" : "write", strerror(errno));
 }
 
 static void
@@ -242,7 +172,7 @@ dbrev_scaffold_init(const char *dir, char ***created, struct dbrev_error *err)
 		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
 		    "give one with -d DIR", "no migrations directory named");
 	for (i = 0; i < 3; i++)
-		paths[i] = join(dir, names[i]);
+		paths[i] = dbrev_fs_join(dir, names[i]);
 
 	/* Look before touching anything: all or nothing. */
 	for (i = 0; i < 3; i++) {
@@ -274,7 +204,7 @@ dbrev_scaffold_init(const char *dir, char ***created, struct dbrev_error *err)
 		    "cannot create directory: %s", strerror(errno));
 		goto out;
 	}
-	versions_slash = join(paths[0], "");
+	versions_slash = dbrev_fs_join(paths[0], "");
 	add_created(created, &ncreated, versions_slash);
 	if (write_new(paths[1], readme_text, sizeof(readme_text) - 1,
 	    err) == -1)
@@ -285,7 +215,7 @@ dbrev_scaffold_init(const char *dir, char ***created, struct dbrev_error *err)
 	if (write_new(paths[2], tmpl.data, tmpl.len, err) == -1)
 		goto out;
 	add_created(created, &ncreated, paths[2]);
-	sync_dir(dir);
+	(void)dbrev_fs_sync_dir(dir);
 	rc = 0;
 out:
 	for (i = 0; i < 3; i++)
@@ -315,7 +245,7 @@ dbrev_scaffold_check_dir(const char *dir, struct dbrev_error *err)
 		return dbrev_error_set(err, DBREV_ERR_INPUT, dir, 0,
 		    "name the migrations directory with -d DIR",
 		    "not a directory");
-	versions = join(dir, "versions");
+	versions = dbrev_fs_join(dir, "versions");
 	if (stat(versions, &st) == -1 || !S_ISDIR(st.st_mode))
 		rc = dbrev_error_set(err, DBREV_ERR_INPUT, dir, 0,
 		    "set it up with 'revgen init', or name another with -d DIR",
@@ -743,37 +673,29 @@ publish(const char *versions, const char *path, const char *id,
     const char *text, size_t len, struct dbrev_error *err)
 {
 	char tag[DBREV_NEWID_LEN + 1], name[DBREV_ID_MAX + 64], *tmp;
-	int rc = 0, e;
+	int rc = 0, r;
 
 	if (dbrev_scaffold_new_id_from(NULL, dbrev_scaffold_random, NULL, tag,
 	    err) == -1)
 		return -1;
 	/* Not *.sql, so that a loader running meanwhile never sees it. */
 	snprintf(name, sizeof(name), ".%s.%s.tmp", id, tag);
-	tmp = join(versions, name);
+	tmp = dbrev_fs_join(versions, name);
 	if (write_new(tmp, text, len, err) == -1) {
 		free(tmp);
 		return -1;
 	}
-	/* link(2) fails with EEXIST instead of replacing: never clobbers. */
-	if (link(tmp, path) == -1) {
-		e = errno;
-		if (e == EEXIST)
-			rc = dbrev_error_set(err, DBREV_ERR_RUNTIME, path, 0,
-			    "nothing was replaced; run revgen again",
-			    "already exists");
-		else if (e == EPERM || e == ENOTSUP || e == ENOSYS ||
-		    e == EXDEV || e == EMLINK)
-			/* No hard links here: exclusive create instead. */
-			rc = write_new(path, text, len, err);
-		else
-			rc = dbrev_error_set(err, DBREV_ERR_RUNTIME, path, 0,
-			    NULL, "cannot create: %s", strerror(e));
-	}
-	unlink(tmp);
+	if ((r = dbrev_fs_publish(tmp, path)) == 1)
+		rc = dbrev_error_set(err, DBREV_ERR_RUNTIME, path, 0,
+		    "nothing was replaced; run revgen again",
+		    "already exists");
+	else if (r == -1)
+		rc = dbrev_error_set(err, DBREV_ERR_RUNTIME, path, 0,
+		    NULL, "cannot create: %s", strerror(errno));
+	(void)unlink(tmp);
 	free(tmp);
 	if (rc == 0)
-		sync_dir(versions);
+		(void)dbrev_fs_sync_dir(versions);
 	return rc;
 }
 
@@ -819,8 +741,8 @@ dbrev_scaffold_write(const char *dir, const struct dbrev_graph *g,
 	if (r.created == NULL)
 		r.created = dbrev_scaffold_timestamp(created);
 
-	versions = join(dir, "versions");
-	tmpl_path = join(dir, DBREV_TEMPLATE_NAME);
+	versions = dbrev_fs_join(dir, "versions");
+	tmpl_path = dbrev_fs_join(dir, DBREV_TEMPLATE_NAME);
 	if (stat(tmpl_path, &st) == 0) {
 		if (dbrev_read_file(tmpl_path, &tmpl, err) == -1)
 			goto out;
@@ -843,7 +765,7 @@ dbrev_scaffold_write(const char *dir, const struct dbrev_graph *g,
 
 	dbrev_buf_printf(&fname, "%s_%s.sql", id,
 	    dbrev_scaffold_slug(r.message, slug));
-	path = join(versions, fname.data);
+	path = dbrev_fs_join(versions, fname.data);
 	if (check_rendered(text.data != NULL ? text.data : "", text.len, path,
 	    tp, &r, err) == -1)
 		goto out;

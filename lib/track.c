@@ -34,6 +34,8 @@
 #include "dbrev/track.h"
 #include "dbrev/url.h"
 
+#include "fs.h"
+
 #define STATE_MAGIC	"dbrev-state 1"
 #define STATE_MAX	(1 << 20)	/* a longer header is not ours */
 #define FILES_MAX	(64 << 20)	/* nor a longer list of files */
@@ -447,22 +449,6 @@ out:
 	return rc;
 }
 
-/* mkdir -p; errors are left to the open that follows. */
-static void
-make_dirs(const char *dir)
-{
-	char *p, *copy = dbrev_xstrdup(dir);
-
-	for (p = copy + 1; *p != '\0'; p++)
-		if (*p == '/') {
-			*p = '\0';
-			(void)mkdir(copy, 0777);
-			*p = '/';
-		}
-	(void)mkdir(copy, 0777);
-	free(copy);
-}
-
 /*
  * Write DIR/NAME whole: a temporary file renamed over it, so a reader
  * sees the old text or the new one.  A failure only loses the memory.
@@ -473,7 +459,8 @@ state_write(const char *dir, const char *name, const char *text, size_t len)
 	struct dbrev_buf tmp = { 0 }, path = { 0 };
 	int fd, ok;
 
-	make_dirs(dir);
+	/* mkdir -p; errors are left to the mkstemp that follows. */
+	(void)dbrev_fs_mkdirs(dir, 0777, NULL, NULL);
 	dbrev_buf_printf(&tmp, "%s/.%s.XXXXXX", dir, name);
 	dbrev_buf_printf(&path, "%s/%s", dir, name);
 	if ((fd = mkstemp(tmp.data)) != -1) {

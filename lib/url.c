@@ -45,26 +45,32 @@ dbrev_url_is_keywords(const char *url)
  * Where the password of a URI's user:password@ stands: [*start, *end),
  * the ':' included.  libpq looks for the userinfo up to the first '/'
  * (a '?' or '#' before it belongs to the password) and ends it at the
- * first '@'; with `last`, at the last '@' before that '/' instead, which
- * also covers an unencoded '@' in a password.  Returns 0 when there is
- * none.
+ * first '@'; with `last` 1, at the last '@' before that '/' and before
+ * a '?' that follows the first '@' instead, which also covers an
+ * unencoded '@' in a password; with `last` 2, at the last '@' before the
+ * '/' (the widest reading, for scrubbing).  Returns 0 when there is none.
  */
 static int
 uri_password(const char *url, int last, size_t *start, size_t *end)
 {
-	const char *auth, *stop, *at, *colon, *p;
+	const char *auth, *stop, *at, *colon, *p, *q;
 
 	auth = strstr(url, "://");
 	if (auth == NULL)
 		return 0;
 	auth += 3;
 	stop = auth + strcspn(auth, "/");
-	at = NULL;
-	for (p = auth; p < stop && (at == NULL || last); p++)
-		if (*p == '@')
-			at = p;
+	at = memchr(auth, '@', (size_t)(stop - auth));
 	if (at == NULL)
 		return 0;
+	/* After the first '@', a '?' starts libpq's parameters: an '@'
+	 * past it belongs to them (unless `last` is 2, the widest). */
+	if (last) {
+		q = last == 1 ? memchr(at, '?', (size_t)(stop - at)) : NULL;
+		for (p = at + 1; p < (q != NULL ? q : stop); p++)
+			if (*p == '@')
+				at = p;
+	}
 	colon = memchr(auth, ':', (size_t)(at - auth));
 	if (colon == NULL)
 		return 0;
@@ -337,7 +343,7 @@ url_secrets(const char *url, struct dbrev_buf *list)
 	int last;
 
 	if (is_any_uri(url)) {
-		for (last = 0; last <= 1; last++)
+		for (last = 0; last <= 2; last++)
 			if (uri_password(url, last, &s, &e) && e > s + 1)
 				secret_add(list, url + s + 1, url + e,
 				    dbrev_url_decode);

@@ -25,7 +25,7 @@ DBREV_BACKUP_GOAL := $(.DEFAULT_GOAL)
 include $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))/dbrev-vars.mk
 
 DBREV_TABLE_OPT		= $(if $(DBREV_HAS_TABLE), --table "$$DBREV_TABLE")
-DBREV_BACKUP_RUN	= $(DBREV_DBBACKUP) -d "$$DBREV_DIR" --dir "$$DBREV_BACKUP_TO"$(DBREV_TABLE_OPT)$(if $(DBREV_HAS_KEEP), --keep "$$DBREV_KEEP")
+DBREV_BACKUP_RUN	= $(DBREV_DBBACKUP) -d "$$DBREV_DIR" --backup-dir "$$DBREV_BACKUP_TO"$(DBREV_TABLE_OPT)$(if $(DBREV_HAS_KEEP), --keep "$$DBREV_KEEP")
 DBREV_SAY_SH		= $(if $(DBREV_SAYING),printf '  %-8s %s\n' '$1' "$$DBREV_URL_SAFE";)
 
 # `make db-backup db-upgrade` (the deploy line): the backup asked for is
@@ -52,10 +52,10 @@ db-restore:
 	$(dbrev_need_url)
 	$(DBREV_Q)if [ -z "$$DBREV_BACKUP" ]; then \
 	    echo 'dbrev: db-restore needs BACKUP=FILE, one of these (newest last):' >&2; \
-	    $(DBREV_DBBACKUP) --list --dir "$$DBREV_BACKUP_TO" >&2; \
+	    $(DBREV_DBBACKUP) --list --backup-dir "$$DBREV_BACKUP_TO" >&2; \
 	    exit 2; fi
 	$(call dbrev_say,RESTORE)
-	$(DBREV_Q)$(DBREV_DBBACKUP) -d "$$DBREV_DIR" --dir "$$DBREV_BACKUP_TO"$(DBREV_TABLE_OPT)$(if $(filter yes,$(value FORCE)), --force) --restore "$$DBREV_BACKUP"
+	$(DBREV_Q)$(DBREV_DBBACKUP) -d "$$DBREV_DIR" --backup-dir "$$DBREV_BACKUP_TO"$(DBREV_TABLE_OPT)$(if $(filter yes,$(value FORCE)), --force) --restore "$$DBREV_BACKUP"
 
 .DEFAULT_GOAL := $(DBREV_BACKUP_GOAL)
 endif # DBREV_BACKUP_MK_INCLUDED

@@ -16,6 +16,8 @@
 
 #include "dbrev/backup.h"
 
+#include "front.h"
+
 static int	 quiet, verbose;
 
 /* Progress on a terminal: when it last printed, and whether it did. */
@@ -25,18 +27,18 @@ static int	 progress_shown;
 
 #define PROGRESS_MIN_BYTES	(64ULL << 20)	/* smaller copies are quick */
 
-static void __attribute__((noreturn))
+void
 usage(FILE *f, int status)
 {
 	fprintf(f,
-	    "usage: dbbackup [-qv] [-u URL] [-d DIR] [--dir DIR | -o FILE] "
+	    "usage: dbbackup [-qv] [-u URL] [-d DIR] [--backup-dir DIR | -o FILE] "
 	    "[--keep N]\n"
 	    "                [--table NAME] [--lock-timeout SEC] "
 	    "[--pg-dump PATH] [--pg-restore PATH]\n"
-	    "       dbbackup [-q] [-u URL] --prune --keep N [--dir DIR]\n"
-	    "       dbbackup [-q] [-u URL] --list [--dir DIR]\n"
+	    "       dbbackup [-q] [-u URL] --prune --keep N [--backup-dir DIR]\n"
+	    "       dbbackup [-q] [-u URL] --list [--backup-dir DIR]\n"
 	    "       dbbackup [-qv] [-u URL] [--pg-restore PATH] --verify FILE\n"
-	    "       dbbackup [-qv] [-u URL] [-d DIR] [--dir DIR] "
+	    "       dbbackup [-qv] [-u URL] [-d DIR] [--backup-dir DIR] "
 	    "[--table NAME]\n"
 	    "                [--lock-timeout SEC] [--pg-dump PATH] "
 	    "[--pg-restore PATH]\n"
@@ -45,22 +47,23 @@ usage(FILE *f, int status)
 		fprintf(f,
 		    "\n"
 		    "  (no mode)            take a backup, print its path\n"
-		    "  --list               the database's backups in --dir (all\n"
-		    "                       without a URL), oldest first:\n"
+		    "  --list               the database's backups in --backup-dir\n"
+		    "                       (all without a URL), oldest first:\n"
 		    "                       time, revision, size in bytes, path\n"
 		    "  --verify FILE        check a backup thoroughly\n"
 		    "  --restore FILE       verify, back up the database into\n"
-		    "                       --dir, then restore FILE into it\n"
+		    "                       --backup-dir, then restore FILE into it\n"
 		    "  --prune              with --keep: prune only, take no backup\n"
 		    "\n"
 		    "  -u, --url URL           database (default $DATABASE_URL)\n"
 		    "  -d DIR                  migrations directory, names the revision\n"
 		    "                          (default $DBREV_DIR or migrations)\n"
-		    "      --dir DIR           backup directory (default "
+		    "      --backup-dir DIR    backup directory (default "
 		    DBREV_BACKUP_DEFAULT_DIR ")\n"
+		    "      --dir DIR           old spelling of --backup-dir (deprecated)\n"
 		    "  -o, --output FILE       write exactly FILE (never overwritten)\n"
 		    "      --keep N            after the backup, keep the newest N of this\n"
-		    "                          database's backups in --dir, remove older ones\n"
+		    "                          database's backups in --backup-dir, remove older ones\n"
 		    "      --table NAME        version table (default "
 		    DBREV_DEFAULT_TABLE ")\n"
 		    "      --lock-timeout SEC  wait this long for another connection's\n"
@@ -76,37 +79,6 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
-static void __attribute__((noreturn))
-usage_error(const char *what, const char *arg)
-{
-	warnx("%s%s%s", what, arg != NULL ? " " : "", arg != NULL ? arg : "");
-	usage(stderr, 2);
-}
-
-/* Print every error of the chain once, and exit with its status. */
-static void __attribute__((noreturn))
-fail(struct dbrev_error *e)
-{
-	char buf[8192];
-	const struct dbrev_error *p;
-	int status = dbrev_error_exit_status(e);
-
-	if (progress_shown)
-		fputs("\r\033[K", stderr);
-	for (p = e; p != NULL; p = p->next)
-		warnx("%s", dbrev_error_format(p, buf, sizeof buf));
-	dbrev_error_clear(e);
-	exit(status);
-}
-
-/* Output that did not reach stdout (a full disk, a closed pipe) fails. */
-static int
-stdout_done(void)
-{
-	if (fflush(stdout) == EOF || ferror(stdout))
-		err(1, "stdout");
-	return 0;
-}
 
 static void
 on_signal(int sig)
@@ -298,153 +270,297 @@ record_detail(const struct dbrev_backup_result *res)
 
 enum mode { M_TAKE, M_LIST, M_VERIFY, M_RESTORE, M_PRUNE };
 
-enum {
-	OPT_DIR = 256, OPT_LIST, OPT_KEEP, OPT_VERIFY, OPT_RESTORE, OPT_PRUNE,
-	OPT_TABLE, OPT_LOCK_TIMEOUT, OPT_PG_DUMP, OPT_PG_RESTORE, OPT_HELP,
-	OPT_VERSION, OPT_FORCE, OPT_NO_SAFETY
+/* The command line, read and checked. */
+struct args {
+	struct dbrev_backup_opts o;
+	const char	*url;		/* NULL: none */
+	const char	*dir;		/* backup directory */
+	const char	*out;		/* -o FILE, or NULL */
+	const char	*file;		/* of --verify and --restore */
+	enum mode	 mode;
+	int		 have_keep;
+	size_t		 keep;
 };
+
+enum {
+	OPT_BACKUP_DIR = 256, OPT_DIR, OPT_LIST, OPT_KEEP, OPT_VERIFY,
+	OPT_RESTORE, OPT_PRUNE, OPT_TABLE, OPT_LOCK_TIMEOUT, OPT_PG_DUMP,
+	OPT_PG_RESTORE, OPT_HELP, OPT_VERSION, OPT_FORCE, OPT_NO_SAFETY
+};
+
+static const struct option longopts[] = {
+	{ "url", required_argument, NULL, 'u' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "backup-dir", required_argument, NULL, OPT_BACKUP_DIR },
+	{ "dir", required_argument, NULL, OPT_DIR },
+	{ "list", no_argument, NULL, OPT_LIST },
+	{ "keep", required_argument, NULL, OPT_KEEP },
+	{ "verify", required_argument, NULL, OPT_VERIFY },
+	{ "restore", required_argument, NULL, OPT_RESTORE },
+	{ "prune", no_argument, NULL, OPT_PRUNE },
+	{ "table", required_argument, NULL, OPT_TABLE },
+	{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
+	{ "pg-dump", required_argument, NULL, OPT_PG_DUMP },
+	{ "pg-restore", required_argument, NULL, OPT_PG_RESTORE },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "no-safety-backup", no_argument, NULL, OPT_NO_SAFETY },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+static double
+parse_lock_timeout(const char *s)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (*s == '\0' || *end != '\0' || errno != 0 || !isfinite(v) ||
+	    v < 0 || v > 1e6)
+		usage_error("bad --lock-timeout (seconds, 0 to 1000000): %s",
+		    s);
+	return v;
+}
+
+/* A mode option: at most one is given. */
+static void
+set_mode(struct args *a, enum mode m, const char *file, int *nmodes)
+{
+	a->mode = m;
+	a->file = file;
+	(*nmodes)++;
+}
+
+/*
+ * --dir is the old spelling of --backup-dir: it still works, and says
+ * so where a person reads it (a script's stderr stays as it was).
+ */
+static void
+deprecated_dir(void)
+{
+	if (!quiet && isatty(STDERR_FILENO))
+		fprintf(stderr, "dbbackup: --dir is deprecated, write "
+		    "--backup-dir (-d is the migrations directory, as in "
+		    "revgen, revapply and revorder)\n");
+}
+
+/* The options of one getopt_long answer; returns 0, or -1 for --dir. */
+static int
+parse_option(struct args *a, int ch, const char **migdir, int *nmodes)
+{
+	switch (ch) {
+	case 'd':
+		*migdir = optarg;
+		break;
+	case 'o':
+		a->out = optarg;
+		break;
+	case 'q':
+		quiet = 1;
+		break;
+	case 'u':
+		a->url = optarg;
+		break;
+	case 'v':
+		verbose = 1;
+		break;
+	case OPT_DIR:
+		a->dir = optarg;
+		return -1;
+	case OPT_BACKUP_DIR:
+		a->dir = optarg;
+		break;
+	case OPT_LIST:
+		set_mode(a, M_LIST, NULL, nmodes);
+		break;
+	case OPT_KEEP:
+		if (parse_keep(optarg, &a->keep) == -1)
+			usage_error("--keep wants a whole number of "
+			    "backups, 1 or more, not %s", optarg);
+		a->have_keep = 1;
+		break;
+	case OPT_VERIFY:
+		set_mode(a, M_VERIFY, optarg, nmodes);
+		break;
+	case OPT_RESTORE:
+		set_mode(a, M_RESTORE, optarg, nmodes);
+		break;
+	case OPT_PRUNE:
+		set_mode(a, M_PRUNE, NULL, nmodes);
+		break;
+	case OPT_TABLE:
+		a->o.table = optarg;
+		break;
+	case OPT_LOCK_TIMEOUT:
+		a->o.lock_timeout = parse_lock_timeout(optarg);
+		break;
+	case OPT_PG_DUMP:
+		a->o.pg_dump = optarg;
+		break;
+	case OPT_PG_RESTORE:
+		a->o.pg_restore = optarg;
+		break;
+	case OPT_FORCE:
+		a->o.force = 1;
+		break;
+	case OPT_NO_SAFETY:
+		a->o.no_safety_backup = 1;
+		break;
+	case OPT_HELP:
+		usage(stdout, 0);
+	case OPT_VERSION:
+		version("dbbackup");
+	default:
+		usage(stderr, 2);
+	}
+	return 0;
+}
+
+/* The options that do not go together are refused, exit 2. */
+static void
+check_args(const struct args *a, int nmodes)
+{
+	if (nmodes > 1)
+		usage_error("give at most one of --list, --verify, --restore "
+		    "and --prune");
+	if (a->mode == M_PRUNE && !a->have_keep)
+		usage_error("--prune needs --keep N");
+	if (a->have_keep && a->mode != M_TAKE && a->mode != M_PRUNE)
+		usage_error("--keep goes with taking a backup or --prune");
+	if (a->out != NULL && (a->mode != M_TAKE || a->have_keep))
+		usage_error("-o goes with taking a backup, without --keep");
+	if (a->out != NULL && *a->out == '\0')
+		usage_error("-o wants a file name");
+	if (*a->dir == '\0')
+		usage_error("--backup-dir wants a directory");
+	if ((a->o.force || a->o.no_safety_backup) && a->mode != M_RESTORE)
+		usage_error("--force and --no-safety-backup go with --restore");
+}
+
+static void
+parse_args(int argc, char *argv[], struct args *a)
+{
+	const char *migdir = getenv("DBREV_DIR");
+	int nmodes = 0, old_dir = 0, ch;
+
+	memset(a, 0, sizeof *a);
+	dbrev_backup_opts_init(&a->o);
+	a->url = getenv("DATABASE_URL");
+	a->dir = DBREV_BACKUP_DEFAULT_DIR;
+	a->mode = M_TAKE;
+	while ((ch = getopt_long(argc, argv, "d:o:qu:v", longopts,
+	    NULL)) != -1)
+		if (parse_option(a, ch, &migdir, &nmodes) == -1)
+			old_dir = 1;
+	if (optind < argc)
+		usage_error("unexpected argument %s", argv[optind]);
+	check_args(a, nmodes);
+	if (old_dir)
+		deprecated_dir();
+	a->o.backup_dir = a->dir;
+	a->o.warn = on_warn;
+	a->o.migrations_dir = migdir != NULL && *migdir != '\0' ? migdir :
+	    "migrations";
+	if (a->url != NULL && *a->url == '\0')
+		a->url = NULL;
+}
+
+static void
+do_verify(struct args *a)
+{
+	struct dbrev_backup_result res;
+	struct dbrev_error err;
+
+	dbrev_error_init(&err);
+	if (dbrev_backup_verify(a->url, a->file, &a->o, &res, &err) == -1)
+		fail(&err);
+	progress_done();
+	printf("%s: ok\n", res.path);
+	if (verbose) {
+		fprintf(stderr, "dbbackup: %s, %llu bytes%s%s%s%s\n",
+		    dbrev_backup_kind_name(res.kind), res.size,
+		    res.detail != NULL ? "; " : "",
+		    res.detail != NULL ? res.detail : "",
+		    res.program != NULL ? "; checked with " : "",
+		    res.program != NULL ? res.program : "");
+		record_detail(&res);
+	}
+	dbrev_backup_result_free(&res);
+	stdout_done();
+}
+
+static void
+do_restore(struct args *a, double start)
+{
+	struct dbrev_backup_result res;
+	struct dbrev_error err;
+
+	dbrev_error_init(&err);
+	if (dbrev_backup_restore(a->url, a->file, &a->o, &res, &err) == -1)
+		fail(&err);
+	progress_done();
+	if (res.safety != NULL && !quiet)
+		fprintf(stderr, "dbbackup: the database as it was is in "
+		    "%s\n", res.safety);
+	printf("restored %s; the database is at %s\n", res.path,
+	    res.revision != NULL ? res.revision : "base");
+	if (res.note != NULL && !quiet)
+		fprintf(stderr, "dbbackup: not in the backup, so left "
+		    "in place: %s\n", res.note);
+	if (verbose)
+		fprintf(stderr, "dbbackup: restored in %.0f ms%s%s\n",
+		    dbrev_now_ms() - start,
+		    res.program != NULL ? " with " : "",
+		    res.program != NULL ? res.program : "");
+	dbrev_backup_result_free(&res);
+	stdout_done();
+}
+
+static void
+do_take(struct args *a, double start)
+{
+	struct dbrev_backup_result res;
+	struct dbrev_error err;
+	char sz[32];
+
+	dbrev_error_init(&err);
+	if (dbrev_backup_take(a->url, a->out, a->dir, &a->o, &res,
+	    &err) == -1)
+		fail(&err);
+	progress_done();
+	printf("%s\n", res.path);
+	/* Its path is how a script finds the backup: say if lost. */
+	stdout_done();
+	if (verbose) {
+		human(sz, sizeof sz, res.size);
+		fprintf(stderr, "dbbackup: %s at %s, %s in %.0f ms%s%s"
+		    "%s%s\n", dbrev_backup_kind_name(res.kind),
+		    res.revision, sz, dbrev_now_ms() - start,
+		    res.detail != NULL ? "; " : "",
+		    res.detail != NULL ? res.detail : "",
+		    res.program != NULL ? "; made with " : "",
+		    res.program != NULL ? res.program : "");
+		record_detail(&res);
+	}
+	dbrev_backup_result_free(&res);
+	if (a->have_keep && prune(a->url, a->dir, a->keep, &err) == -1)
+		fail(&err);
+}
 
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "url", required_argument, NULL, 'u' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "dir", required_argument, NULL, OPT_DIR },
-		{ "list", no_argument, NULL, OPT_LIST },
-		{ "keep", required_argument, NULL, OPT_KEEP },
-		{ "verify", required_argument, NULL, OPT_VERIFY },
-		{ "restore", required_argument, NULL, OPT_RESTORE },
-		{ "prune", no_argument, NULL, OPT_PRUNE },
-		{ "table", required_argument, NULL, OPT_TABLE },
-		{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
-		{ "pg-dump", required_argument, NULL, OPT_PG_DUMP },
-		{ "pg-restore", required_argument, NULL, OPT_PG_RESTORE },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "force", no_argument, NULL, OPT_FORCE },
-		{ "no-safety-backup", no_argument, NULL, OPT_NO_SAFETY },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ "version", no_argument, NULL, OPT_VERSION },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct dbrev_backup_opts o;
-	struct dbrev_backup_result res;
+	struct args a;
 	struct dbrev_error err;
-	const char *url = getenv("DATABASE_URL");
-	const char *migdir = getenv("DBREV_DIR");
-	const char *dir = DBREV_BACKUP_DEFAULT_DIR, *out = NULL, *file = NULL;
-	enum mode mode = M_TAKE;
-	int nmodes = 0, have_keep = 0, ch;
-	size_t keep = 0;
 	double start;
-	char *end;
 
-	dbrev_backup_opts_init(&o);
+	front_before_message = progress_done;
+	parse_args(argc, argv, &a);
 	dbrev_error_init(&err);
-	while ((ch = getopt_long(argc, argv, "d:o:qu:v", longopts,
-	    NULL)) != -1) {
-		switch (ch) {
-		case 'd':
-			migdir = optarg;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'q':
-			quiet = 1;
-			break;
-		case 'u':
-			url = optarg;
-			break;
-		case 'v':
-			verbose = 1;
-			break;
-		case OPT_DIR:
-			dir = optarg;
-			break;
-		case OPT_LIST:
-			mode = M_LIST;
-			nmodes++;
-			break;
-		case OPT_KEEP:
-			if (parse_keep(optarg, &keep) == -1)
-				usage_error("--keep wants a whole number of "
-				    "backups, 1 or more, not", optarg);
-			have_keep = 1;
-			break;
-		case OPT_VERIFY:
-			mode = M_VERIFY;
-			file = optarg;
-			nmodes++;
-			break;
-		case OPT_RESTORE:
-			mode = M_RESTORE;
-			file = optarg;
-			nmodes++;
-			break;
-		case OPT_PRUNE:
-			mode = M_PRUNE;
-			nmodes++;
-			break;
-		case OPT_TABLE:
-			o.table = optarg;
-			break;
-		case OPT_LOCK_TIMEOUT:
-			errno = 0;
-			o.lock_timeout = strtod(optarg, &end);
-			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
-			    !isfinite(o.lock_timeout) || o.lock_timeout < 0 ||
-			    o.lock_timeout > 1e6)
-				usage_error("bad --lock-timeout (seconds, 0 to "
-				    "1000000):", optarg);
-			break;
-		case OPT_PG_DUMP:
-			o.pg_dump = optarg;
-			break;
-		case OPT_PG_RESTORE:
-			o.pg_restore = optarg;
-			break;
-		case OPT_FORCE:
-			o.force = 1;
-			break;
-		case OPT_NO_SAFETY:
-			o.no_safety_backup = 1;
-			break;
-		case OPT_HELP:
-			usage(stdout, 0);
-		case OPT_VERSION:
-			printf("dbbackup dbrev " DBREV_VERSION "\n");
-			return 0;
-		default:
-			usage(stderr, 2);
-		}
-	}
-	if (optind < argc)
-		usage_error("unexpected argument", argv[optind]);
-	if (nmodes > 1)
-		usage_error("give at most one of --list, --verify, --restore "
-		    "and --prune", NULL);
-	if (mode == M_PRUNE && !have_keep)
-		usage_error("--prune needs --keep N", NULL);
-	if (have_keep && mode != M_TAKE && mode != M_PRUNE)
-		usage_error("--keep goes with taking a backup or --prune", NULL);
-	if (out != NULL && (mode != M_TAKE || have_keep))
-		usage_error("-o goes with taking a backup, without --keep",
-		    NULL);
-	if (out != NULL && *out == '\0')
-		usage_error("-o wants a file name", NULL);
-	if (*dir == '\0')
-		usage_error("--dir wants a directory", NULL);
-	if ((o.force || o.no_safety_backup) && mode != M_RESTORE)
-		usage_error("--force and --no-safety-backup go with --restore",
-		    NULL);
-	o.backup_dir = dir;
-	o.warn = on_warn;
-	o.migrations_dir = migdir != NULL && *migdir != '\0' ? migdir :
-	    "migrations";
-	if (url != NULL && *url == '\0')
-		url = NULL;
 
 	/* A full disk or a file size limit must fail a write, not kill us. */
 	signal(SIGXFSZ, SIG_IGN);
@@ -453,78 +569,29 @@ main(int argc, char *argv[])
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
 	if (!quiet && isatty(STDERR_FILENO)) {
-		o.progress = on_progress;
+		a.o.progress = on_progress;
 		progress_start = progress_last = dbrev_now_ms();
 	}
 
 	start = dbrev_now_ms();
-	switch (mode) {
+	switch (a.mode) {
 	case M_LIST:
-		do_list(dir, url, &err);
-		return stdout_done();
+		do_list(a.dir, a.url, &err);
+		stdout_done();
+		break;
 	case M_PRUNE:
-		if (prune(url, dir, keep, &err) == -1)
+		if (prune(a.url, a.dir, a.keep, &err) == -1)
 			fail(&err);
-		return 0;
+		break;
 	case M_VERIFY:
-		if (dbrev_backup_verify(url, file, &o, &res, &err) == -1)
-			fail(&err);
-		progress_done();
-		printf("%s: ok\n", res.path);
-		if (verbose) {
-			fprintf(stderr, "dbbackup: %s, %llu bytes%s%s%s%s\n",
-			    dbrev_backup_kind_name(res.kind), res.size,
-			    res.detail != NULL ? "; " : "",
-			    res.detail != NULL ? res.detail : "",
-			    res.program != NULL ? "; checked with " : "",
-			    res.program != NULL ? res.program : "");
-			record_detail(&res);
-		}
-		dbrev_backup_result_free(&res);
-		return stdout_done();
+		do_verify(&a);
+		break;
 	case M_RESTORE:
-		if (dbrev_backup_restore(url, file, &o, &res, &err) == -1)
-			fail(&err);
-		progress_done();
-		if (res.safety != NULL && !quiet)
-			fprintf(stderr, "dbbackup: the database as it was is in "
-			    "%s\n", res.safety);
-		printf("restored %s; the database is at %s\n", res.path,
-		    res.revision != NULL ? res.revision : "base");
-		if (res.note != NULL && !quiet)
-			fprintf(stderr, "dbbackup: not in the backup, so left "
-			    "in place: %s\n", res.note);
-		if (verbose)
-			fprintf(stderr, "dbbackup: restored in %.0f ms%s%s\n",
-			    dbrev_now_ms() - start,
-			    res.program != NULL ? " with " : "",
-			    res.program != NULL ? res.program : "");
-		dbrev_backup_result_free(&res);
-		return stdout_done();
+		do_restore(&a, start);
+		break;
 	case M_TAKE:
-		if (dbrev_backup_take(url, out, dir, &o, &res, &err) == -1)
-			fail(&err);
-		progress_done();
-		printf("%s\n", res.path);
-		/* Its path is how a script finds the backup: say if lost. */
-		(void)stdout_done();
-		if (verbose) {
-			char sz[32];
-
-			human(sz, sizeof sz, res.size);
-			fprintf(stderr, "dbbackup: %s at %s, %s in %.0f ms%s%s"
-			    "%s%s\n", dbrev_backup_kind_name(res.kind),
-			    res.revision, sz, dbrev_now_ms() - start,
-			    res.detail != NULL ? "; " : "",
-			    res.detail != NULL ? res.detail : "",
-			    res.program != NULL ? "; made with " : "",
-			    res.program != NULL ? res.program : "");
-			record_detail(&res);
-		}
-		dbrev_backup_result_free(&res);
-		if (have_keep && prune(url, dir, keep, &err) == -1)
-			fail(&err);
-		return 0;
+		do_take(&a, start);
+		break;
 	}
 	return 0;
 }

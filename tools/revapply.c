@@ -9,13 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dbrev/adopt.h"
 #include "dbrev/apply.h"
 #include "dbrev/track.h"
+
+#include "front.h"
 
 static int	 quiet, verbose;
 static char	**args, **rel;	/* argv without, and with only, -N/+N */
 
-static void __attribute__((noreturn))
+void
 usage(FILE *f, int status)
 {
 	fprintf(f,
@@ -37,7 +40,10 @@ usage(FILE *f, int status)
 	    "       revapply [-qv] [-d DIR] [-u URL] [--table NAME] "
 	    "[--lock-timeout SECONDS]\n"
 	    "                stamp TARGET | resolve REVISION "
-	    "applied|reverted\n");
+	    "applied|reverted\n"
+	    "       revapply [-qv] [-d DIR] [-u URL] [--table NAME] "
+	    "[--lock-timeout SECONDS]\n"
+	    "                adopt --from KIND\n");
 	if (f == stdout)
 		fprintf(f,
 		    "\n"
@@ -56,6 +62,9 @@ usage(FILE *f, int status)
 		    "  resolve REV applied|reverted\n"
 		    "                       settle REV's row by hand (after an interrupted\n"
 		    "                       transaction: none revision, or an edited file)\n"
+		    "  adopt --from KIND    record as applied the imported revisions that\n"
+		    "                       KIND's version table records (alembic, dbmate,\n"
+		    "                       diesel, flyway, golang-migrate, goose, sqitch)\n"
 		    "\n"
 		    "  -d, --dir DIR           migrations directory (default $DBREV_DIR or migrations)\n"
 		    "  -u, --url URL           database (default $DATABASE_URL)\n"
@@ -78,27 +87,6 @@ usage(FILE *f, int status)
 		    "  -v, --verbose           more detail\n"
 		    "      --help              this text\n"
 		    "      --version           print the version\n");
-	exit(status);
-}
-
-static void __attribute__((noreturn))
-usage_error(const char *what, const char *arg)
-{
-	warnx("%s%s%s", what, arg != NULL ? " " : "", arg != NULL ? arg : "");
-	usage(stderr, 2);
-}
-
-/* Print every error of the chain once, and exit with its status. */
-static void __attribute__((noreturn))
-fail(struct dbrev_error *e)
-{
-	char buf[8192];
-	const struct dbrev_error *p;
-	int status = dbrev_error_exit_status(e);
-
-	for (p = e; p != NULL; p = p->next)
-		warnx("%s", dbrev_error_format(p, buf, sizeof buf));
-	dbrev_error_clear(e);
 	exit(status);
 }
 
@@ -262,7 +250,7 @@ cmd_sql(struct dbrev_apply_options *o, enum dbrev_direction dir,
 	if (dialect != NULL) {
 		d = dbrev_dialect_from_name(dialect);
 		if (d == DBREV_DIALECT_UNKNOWN)
-			usage_error("unknown dialect (sqlite or postgresql):",
+			usage_error("unknown dialect (sqlite or postgresql): %s",
 			    dialect);
 	} else if (dbrev_target_url(o->target) != NULL) {
 		d = dbrev_target_dialect(o->target);
@@ -274,9 +262,9 @@ cmd_sql(struct dbrev_apply_options *o, enum dbrev_direction dir,
 		}
 	} else
 		usage_error("--sql needs --dialect NAME or a database URL "
-		    "(-u or DATABASE_URL) for its dialect", NULL);
+		    "(-u or DATABASE_URL) for its dialect");
 	if (range == NULL && dir == DBREV_DOWNGRADE)
-		usage_error("downgrade --sql needs FROM:TO", NULL);
+		usage_error("downgrade --sql needs FROM:TO");
 	to = range != NULL ? dbrev_xstrdup(range) : NULL;
 	if (to != NULL && (colon = strchr(to, ':')) != NULL) {
 		*colon = '\0';
@@ -285,12 +273,12 @@ cmd_sql(struct dbrev_apply_options *o, enum dbrev_direction dir,
 		if (*from == '\0' || *to == '\0') {
 			free(from);	/* LeakSanitizer would make exit 2 a 1 */
 			free(to);
-			usage_error("FROM:TO needs both revisions:", range);
+			usage_error("FROM:TO needs both revisions: %s", range);
 		}
 	} else if (dir == DBREV_DOWNGRADE) {
 		free(to);
 		usage_error("downgrade --sql needs FROM:TO, e.g. head:-1 "
-		    "or head:base, not", range);
+		    "or head:base, not %s", range);
 	}
 	if (dbrev_apply_sql(o, d, dir, from, to, &out, &e) == -1) {
 		free(from);
@@ -299,8 +287,7 @@ cmd_sql(struct dbrev_apply_options *o, enum dbrev_direction dir,
 	}
 	if (out.len > 0 && fwrite(out.data, 1, out.len, stdout) != out.len)
 		err(1, "stdout");
-	if (fflush(stdout) == EOF)
-		err(1, "stdout");
+	stdout_done();
 	dbrev_buf_free(&out);
 	free(from);
 	free(to);
@@ -409,8 +396,7 @@ cmd_current_exit(struct dbrev_apply_options *o, const char *state_dir)
 	dbrev_track_free(&t);
 	free(args);
 	free(rel);
-	if (fflush(stdout) == EOF)
-		err(1, "stdout");
+	stdout_done();
 	exit(status);
 }
 
@@ -418,31 +404,24 @@ static void
 print_history_line(const struct dbrev_graph *g, size_t i,
     const struct dbrev_status *st, const unsigned char *current)
 {
-	const struct dbrev_revision *r = dbrev_graph_at(g, i);
+	struct dbrev_buf line = { 0 }, marks = { 0 };
 
-	put_ids(stdout, r->parents, r->nparents);
-	printf(" -> %s", r->id);
-	if (dbrev_graph_is_head(g, i))
-		fputs(" (head)", stdout);
-	if (dbrev_graph_is_branchpoint(g, i))
-		fputs(" (branchpoint)", stdout);
-	if (r->nparents >= 2)
-		fputs(" (mergepoint)", stdout);
 	if (st != NULL) {
 		if (current[i])
-			fputs(" (current)", stdout);
+			dbrev_buf_puts(&marks, " (current)");
 		else if (st->applied.in[i])
-			fputs(" [applied]", stdout);
+			dbrev_buf_puts(&marks, " [applied]");
 		if (st->in_progress[i])
-			fputs(" [in progress]", stdout);
+			dbrev_buf_puts(&marks, " [in progress]");
 		if (st->edited[i])
-			fputs(" [edited]", stdout);
+			dbrev_buf_puts(&marks, " [edited]");
 	}
-	if (r->message[0] != '\0')
-		printf(", %s", r->message);
-	putchar('\n');
+	dbrev_graph_history_line(&line, g, i, marks.data);
+	fputs(line.data, stdout);
 	if (verbose)
-		printf("    file: %s\n", r->path);
+		printf("    file: %s\n", dbrev_graph_at(g, i)->path);
+	dbrev_buf_free(&line);
+	dbrev_buf_free(&marks);
 }
 
 static void
@@ -500,6 +479,32 @@ cmd_stamp(struct dbrev_apply_options *o, const char *target)
 }
 
 static void
+cmd_adopt(struct dbrev_apply_options *o, const char *kind)
+{
+	struct dbrev_apply_result res;
+	struct dbrev_error e = { 0 };
+
+	if (verbose && !quiet)
+		say_where(o);
+	if (dbrev_apply_adopt(o, kind, &res, &e) == -1) {
+		dbrev_apply_result_free(&res);
+		fail(&e);
+	}
+	if (!quiet) {
+		if (res.napplied == 0)
+			fprintf(stderr, "nothing to adopt: the version table "
+			    "already records what %s's does; at ", kind);
+		else
+			fprintf(stderr, "adopted from %s: %zu revision%s "
+			    "recorded as applied; at ", kind, res.napplied,
+			    res.napplied == 1 ? "" : "s");
+		put_ids(stderr, res.current, res.ncurrent);
+		fputc('\n', stderr);
+	}
+	dbrev_apply_result_free(&res);
+}
+
+static void
 cmd_resolve(struct dbrev_apply_options *o, const char *rev, const char *how)
 {
 	struct dbrev_error e = { 0 };
@@ -511,7 +516,7 @@ cmd_resolve(struct dbrev_apply_options *o, const char *rev, const char *how)
 		applied = 0;
 	else
 		usage_error("resolve REVISION takes 'applied' or 'reverted', "
-		    "not", how);
+		    "not %s", how);
 	if (dbrev_apply_resolve(o, rev, applied, &e) == -1)
 		fail(&e);
 	if (!quiet)
@@ -537,6 +542,7 @@ main(int argc, char *argv[])
 		{ "single-transaction",	no_argument,	   NULL, '1' },
 		{ "exit-code",		no_argument,	   NULL, 'E' },
 		{ "state-dir",		required_argument, NULL, 'Z' },
+		{ "from",		required_argument, NULL, 'F' },
 		{ "help",		no_argument,	   NULL, 'h' },
 		{ "version",		no_argument,	   NULL, 'V' },
 		{ NULL,			0,		   NULL, 0 }
@@ -544,6 +550,7 @@ main(int argc, char *argv[])
 	struct dbrev_apply_options o;
 	struct dbrev_target *target;
 	const char *dialect = NULL, *verb, *arg1, *arg2, *state_dir = NULL;
+	const char *from = NULL;
 	char *end;
 	int c, sql = 0, nargs = 0, nrel = 0, i, n, exit_code = 0;
 
@@ -588,7 +595,7 @@ main(int argc, char *argv[])
 		case 'T':
 			if (!table_name_ok(optarg))
 				usage_error("bad --table name (letters, digits "
-				    "and _, optionally schema.table):",
+				    "and _, optionally schema.table): %s",
 				    optarg);
 			o.table = optarg;
 			break;
@@ -598,26 +605,26 @@ main(int argc, char *argv[])
 			if (*optarg == '\0' || *end != '\0' ||
 			    !(o.lock_timeout >= 0 && o.lock_timeout <= 1e6))
 				usage_error("bad --lock-timeout (seconds, 0 "
-				    "to 1000000):", optarg);
+				    "to 1000000): %s", optarg);
 			break;
 		case 'K':
 			if (dbrev_duration_parse(optarg, strlen(optarg),
 			    &o.statement_lock_timeout) == -1)
 				usage_error("bad --statement-lock-timeout (500ms, "
-				    "10s, 2min, 1h; 0: no limit):", optarg);
+				    "10s, 2min, 1h; 0: no limit): %s", optarg);
 			break;
 		case 'M':
 			if (dbrev_duration_parse(optarg, strlen(optarg),
 			    &o.statement_timeout) == -1)
 				usage_error("bad --statement-timeout (500ms, 10s, "
-				    "2min, 1h; 0: no limit):", optarg);
+				    "2min, 1h; 0: no limit): %s", optarg);
 			break;
 		case 'R':
 			o.retries = (int)strtol(optarg, &end, 10);
 			if (*optarg < '0' || *optarg > '9' || *end != '\0' ||
 			    o.retries < 0 || o.retries > 100 ||
 			    end - optarg > 3)
-				usage_error("bad --retries (0 to 100):", optarg);
+				usage_error("bad --retries (0 to 100): %s", optarg);
 			break;
 		case '1':
 			o.single_transaction = 1;
@@ -628,11 +635,13 @@ main(int argc, char *argv[])
 		case 'Z':
 			state_dir = optarg;
 			break;
+		case 'F':
+			from = optarg;
+			break;
 		case 'h':
 			usage(stdout, 0);
 		case 'V':
-			printf("revapply dbrev %s\n", DBREV_VERSION);
-			return 0;
+			version("revapply");
 		default:
 			usage(stderr, 2);
 		}
@@ -640,25 +649,28 @@ main(int argc, char *argv[])
 	/* Positional words, with the relative targets back in place. */
 	n = nargs - optind;
 	if (n + nrel == 0)
-		usage_error("missing command", NULL);
+		usage_error("missing command");
 	verb = n > 0 ? args[optind] : rel[0];
 	arg1 = n > 1 ? args[optind + 1] : (nrel > 0 ? rel[0] : NULL);
 	arg2 = n > 2 ? args[optind + 2] : NULL;
 	if (n == 0 || n + nrel > 3 || (nrel > 0 && n > 1) || (n == 3 &&
 	    strcmp(verb, "resolve") != 0))
-		usage_error("too many arguments", NULL);
+		usage_error("too many arguments");
 	if (o.dir[0] == '\0')
-		usage_error("empty directory name for -d", NULL);
+		usage_error("empty directory name for -d");
 
 	if (sql && strcmp(verb, "upgrade") != 0 &&
 	    strcmp(verb, "downgrade") != 0)
-		usage_error("--sql goes with upgrade or downgrade, not", verb);
+		usage_error("--sql goes with upgrade or downgrade, not %s",
+		    verb);
 	if (dialect != NULL && !sql)
-		usage_error("--dialect goes with --sql", NULL);
+		usage_error("--dialect goes with --sql");
 	if (exit_code && strcmp(verb, "current") != 0)
-		usage_error("--exit-code goes with current, not", verb);
+		usage_error("--exit-code goes with current, not %s", verb);
+	if (from != NULL && strcmp(verb, "adopt") != 0)
+		usage_error("--from goes with adopt, not %s", verb);
 	if (state_dir != NULL && !exit_code)
-		usage_error("--state-dir goes with current --exit-code", NULL);
+		usage_error("--state-dir goes with current --exit-code");
 
 	/* The URL, read once. */
 	o.target = target = dbrev_target_new(o.url);
@@ -672,26 +684,33 @@ main(int argc, char *argv[])
 			cmd_run(&o, dir, arg1);
 	} else if (strcmp(verb, "current") == 0) {
 		if (arg1 != NULL)
-			usage_error("current takes no argument:", arg1);
+			usage_error("current takes no argument: %s", arg1);
 		if (exit_code)
 			cmd_current_exit(&o, state_dir);
 		cmd_current(&o);
 	} else if (strcmp(verb, "history") == 0) {
 		if (arg1 != NULL)
-			usage_error("history takes no argument:", arg1);
+			usage_error("history takes no argument: %s", arg1);
 		cmd_history(&o);
 	} else if (strcmp(verb, "stamp") == 0) {
 		if (arg1 == NULL)
 			usage_error("stamp needs a TARGET (head, heads, base "
-			    "or a revision)", NULL);
+			    "or a revision)");
 		cmd_stamp(&o, arg1);
 	} else if (strcmp(verb, "resolve") == 0) {
 		if (arg1 == NULL || arg2 == NULL)
 			usage_error("resolve needs REVISION and 'applied' or "
-			    "'reverted'", NULL);
+			    "'reverted'");
 		cmd_resolve(&o, arg1, arg2);
+	} else if (strcmp(verb, "adopt") == 0) {
+		if (arg1 != NULL)
+			usage_error("adopt takes no argument: %s", arg1);
+		if (from == NULL)
+			usage_error("adopt needs --from KIND (alembic, dbmate, "
+			    "diesel, flyway, golang-migrate, goose, sqitch)");
+		cmd_adopt(&o, from);
 	} else
-		usage_error("unknown command:", verb);
+		usage_error("unknown command: %s", verb);
 	dbrev_target_free(target);
 	free(args);
 	free(rel);

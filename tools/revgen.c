@@ -18,9 +18,13 @@
 #include "dbrev/import.h"
 #include "dbrev/revision.h"
 #include "dbrev/scaffold.h"
+#include "dbrev/squash.h"
 #include "dbrev/util.h"
 
-enum command { CMD_NEW, CMD_INIT, CMD_MERGE, CMD_CHECK, CMD_IMPORT };
+#include "front.h"
+
+enum command { CMD_NEW, CMD_INIT, CMD_MERGE, CMD_CHECK, CMD_IMPORT,
+    CMD_SQUASH };
 
 /* Which options were given, to refuse the ones a command ignores. */
 enum {
@@ -32,12 +36,15 @@ enum {
 	O_DEVURL	= 1 << 5,
 	O_NOTXN		= 1 << 6,
 	O_URL		= 1 << 7,
-	O_FROM		= 1 << 8
+	O_FROM		= 1 << 8,
+	O_UPTO		= 1 << 9,
+	O_KEEPDATA	= 1 << 10,
+	O_DELETE	= 1 << 11
 };
 
 static const char *const option_names[] = {
 	"-m", "--head", "--autogenerate", "--schema", "--rename", "--dev-url",
-	"--no-transaction", "-u", "--from"
+	"--no-transaction", "-u", "--from", "--upto", "--keep-data", "--delete"
 };
 
 struct opts {
@@ -51,6 +58,7 @@ struct opts {
 	const char	*schema;
 	const char	*dev_url;
 	const char	*from;		/* import: the source kind */
+	const char	*upto;		/* squash: the last revision squashed */
 	const char     **args;		/* import: the source paths */
 	size_t		 nargs;
 	const char     **renames;
@@ -69,7 +77,10 @@ static const char usage_text[] =
     "              [--rename HINT]... [--dev-url URL]\n"
     "       revgen [-qv] [-d DIR] import --from KIND SOURCE_DIR\n"
     "       revgen [-qv] [-d DIR] import --from alembic UPGRADE.sql "
-    "[DOWNGRADE.sql ...]\n";
+    "[DOWNGRADE.sql ...]\n"
+    "       revgen [-qv] [-d DIR] [-u URL] squash --upto REV -m MSG "
+    "[--keep-data] [--delete]\n"
+    "              [--dev-url URL]\n";
 
 static const char help_text[] =
     "\n"
@@ -91,6 +102,11 @@ static const char help_text[] =
     "  import --from KIND   revisions from another tool's migrations: KIND\n"
     "                       is alembic, dbmate, diesel, flyway,\n"
     "                       golang-migrate, goose or sqitch\n"
+    "  squash --upto REV    one baseline revision that builds the schema at\n"
+    "                       REV, replacing REV and all before it (moved to\n"
+    "                       versions/squashed/)\n"
+    "      --keep-data      keep their INSERT/UPDATE/DELETE statements too\n"
+    "      --delete         delete the squashed files instead of moving them\n"
     "  -d, --dir DIR        migrations directory (default $DBREV_DIR or\n"
     "                       migrations)\n"
     "  -u, --url URL        database URL (default $DATABASE_URL); autogenerate\n"
@@ -98,36 +114,13 @@ static const char help_text[] =
     "  -q, --quiet          say less;  -v, --verbose  say more\n"
     "      --help           this text;  --version  the version\n";
 
-static void
-usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2),
-    noreturn));
-
-static void
-usage_error(const char *fmt, ...)
+/* The synopsis (and on stdout, the whole help), then exit(status). */
+void
+usage(FILE *f, int status)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	vwarnx(fmt, ap);
-	va_end(ap);
-	fputs(usage_text, stderr);
-	exit(2);
-}
-
-/* Print every entry of the chain once, then exit with its status. */
-static void
-fail(struct dbrev_error *e) __attribute__((noreturn));
-
-static void
-fail(struct dbrev_error *e)
-{
-	char buf[8192];
-	const struct dbrev_error *p;
-	int status = dbrev_error_exit_status(e);
-
-	for (p = e; p != NULL && p->kind != DBREV_ERR_NONE; p = p->next)
-		warnx("%s", dbrev_error_format(p, buf, sizeof(buf)));
-	dbrev_error_clear(e);
+	fputs(usage_text, f);
+	if (f == stdout)
+		fputs(help_text, f);
 	exit(status);
 }
 
@@ -135,7 +128,8 @@ static void
 parse_args(int argc, char **argv, struct opts *o)
 {
 	enum { OPT_HEAD = 256, OPT_SCHEMA, OPT_RENAME, OPT_DEVURL, OPT_NOTXN,
-	    OPT_HELP, OPT_VERSION, OPT_FROM };
+	    OPT_HELP, OPT_VERSION, OPT_FROM, OPT_UPTO, OPT_KEEPDATA,
+	    OPT_DELETE };
 	static const struct option longopts[] = {
 		{ "dir",		required_argument, NULL, 'd' },
 		{ "url",		required_argument, NULL, 'u' },
@@ -149,6 +143,9 @@ parse_args(int argc, char **argv, struct opts *o)
 		{ "dev-url",		required_argument, NULL, OPT_DEVURL },
 		{ "no-transaction",	no_argument,	   NULL, OPT_NOTXN },
 		{ "from",		required_argument, NULL, OPT_FROM },
+		{ "upto",		required_argument, NULL, OPT_UPTO },
+		{ "keep-data",		no_argument,	   NULL, OPT_KEEPDATA },
+		{ "delete",		no_argument,	   NULL, OPT_DELETE },
 		{ "help",		no_argument,	   NULL, OPT_HELP },
 		{ "version",		no_argument,	   NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 }
@@ -217,14 +214,21 @@ parse_args(int argc, char **argv, struct opts *o)
 				o->from = optarg;
 				o->given |= O_FROM;
 				break;
+			case OPT_UPTO:
+				o->upto = optarg;
+				o->given |= O_UPTO;
+				break;
+			case OPT_KEEPDATA:
+				o->given |= O_KEEPDATA;
+				break;
+			case OPT_DELETE:
+				o->given |= O_DELETE;
+				break;
 			case 'h':
 			case OPT_HELP:
-				fputs(usage_text, stdout);
-				fputs(help_text, stdout);
-				exit(0);
+				usage(stdout, 0);
 			case OPT_VERSION:
-				puts("revgen dbrev " DBREV_VERSION);
-				exit(0);
+				version("revgen");
 			default:
 				fputs(usage_text, stderr);
 				exit(2);
@@ -256,6 +260,9 @@ parse_args(int argc, char **argv, struct opts *o)
 	} else if (strcmp(pos, "check") == 0) {
 		o->cmd = CMD_CHECK;
 		o->cmdname = "check";
+	} else if (strcmp(pos, "squash") == 0) {
+		o->cmd = CMD_SQUASH;
+		o->cmdname = "squash";
 	} else if (strcmp(pos, "import") == 0) {
 		o->cmd = CMD_IMPORT;
 		o->cmdname = "import";
@@ -588,6 +595,52 @@ cmd_import(const struct opts *o)
 	return 0;
 }
 
+static int
+cmd_squash(const struct opts *o)
+{
+	struct dbrev_squash_options so = { 0 };
+	struct dbrev_squash_result res;
+	struct dbrev_error e = { 0 };
+	size_t i;
+
+	only_options(o, O_MESSAGE | O_UPTO | O_KEEPDATA | O_DELETE |
+	    O_DEVURL);
+	if (o->upto == NULL)
+		usage_error("squash needs the last revision to squash: "
+		    "--upto REV");
+	if (o->message == NULL)
+		usage_error("squash needs a message for the baseline: -m MSG");
+	if (dbrev_scaffold_check_dir(o->dir, &e) == -1)
+		fail(&e);
+	so.dir = o->dir;
+	so.upto = o->upto;
+	so.message = o->message;
+	so.url = o->url;
+	so.dev_url = o->dev_url;
+	so.keep_data = (o->given & O_KEEPDATA) != 0;
+	so.delete_files = (o->given & O_DELETE) != 0;
+	if (dbrev_squash(&so, &res, &e) == -1) {
+		dbrev_squash_result_free(&res);
+		fail(&e);
+	}
+	for (i = 0; i < res.nwarnings; i++)
+		warnx("warning: %s", res.warnings[i]);
+	printf("%s\n", res.path);
+	if (!o->quiet) {
+		warnx("squashed %zu revision%s (%s to %s) into baseline %s; %s",
+		    res.nsquashed, res.nsquashed == 1 ? "" : "s",
+		    res.first, res.last, res.id, so.delete_files ? "their files are deleted" :
+		    "their files are in versions/squashed/");
+		if (so.keep_data)
+			warnx("kept %zu data statement%s", res.ndata,
+			    res.ndata == 1 ? "" : "s");
+		for (i = 0; o->verbose && i < res.nrewritten; i++)
+			warnx("now rests on %s: %s", res.id, res.rewritten[i]);
+	}
+	dbrev_squash_result_free(&res);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -617,6 +670,9 @@ main(int argc, char **argv)
 	case CMD_IMPORT:
 		rc = cmd_import(&o);
 		break;
+	case CMD_SQUASH:
+		rc = cmd_squash(&o);
+		break;
 	default:
 		if (o.message == NULL)
 			usage_error("a new revision needs a message: -m MSG");
@@ -634,7 +690,6 @@ main(int argc, char **argv)
 	}
 	free(o.renames);
 	free(o.args);
-	if (fflush(stdout) == EOF || ferror(stdout))
-		err(1, "stdout");
+	stdout_done();
 	return rc;
 }

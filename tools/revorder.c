@@ -14,6 +14,8 @@
 #include "dbrev/lint.h"
 #include "dbrev/mkname.h"
 
+#include "front.h"
+
 enum mode {
 	M_ORDER,
 	M_HEADS,
@@ -25,7 +27,7 @@ enum mode {
 
 static int	 quiet, verbose;
 
-static void __attribute__((noreturn))
+void
 usage(FILE *f, int status)
 {
 	fprintf(f, "usage: revorder [-qv] [-d DIR] [--heads | --history | --check | "
@@ -53,27 +55,6 @@ usage(FILE *f, int status)
 		    "  -v, --verbose     more detail\n"
 		    "      --help        this text\n"
 		    "      --version     print the version\n");
-	exit(status);
-}
-
-static void __attribute__((noreturn))
-usage_error(const char *what, const char *arg)
-{
-	warnx("%s%s%s", what, arg != NULL ? " " : "", arg != NULL ? arg : "");
-	usage(stderr, 2);
-}
-
-/* Print every error of the chain once, and exit with its status. */
-static void __attribute__((noreturn))
-fail(struct dbrev_error *e)
-{
-	char buf[4096];
-	const struct dbrev_error *p;
-	int status = dbrev_error_exit_status(e);
-
-	for (p = e; p != NULL; p = p->next)
-		warnx("%s", dbrev_error_format(p, buf, sizeof buf));
-	dbrev_error_clear(e);
 	exit(status);
 }
 
@@ -146,25 +127,15 @@ print_heads(const struct dbrev_graph *g, const size_t *heads, size_t nheads)
 static void
 print_history(const struct dbrev_graph *g)
 {
+	struct dbrev_buf line = { 0 };
 	const struct dbrev_revision *r;
 	size_t i, j, n = dbrev_graph_count(g);
 
 	for (i = n; i > 0; i--) {
 		r = dbrev_graph_at(g, i - 1);
-		if (r->nparents == 0)
-			fputs("<base>", stdout);
-		for (j = 0; j < r->nparents; j++)
-			printf("%s%s", j ? ", " : "", r->parents[j]);
-		printf(" -> %s", r->id);
-		if (dbrev_graph_is_head(g, i - 1))
-			fputs(" (head)", stdout);
-		if (dbrev_graph_is_branchpoint(g, i - 1))
-			fputs(" (branchpoint)", stdout);
-		if (r->nparents >= 2)
-			fputs(" (mergepoint)", stdout);
-		if (r->message[0] != '\0')
-			printf(", %s", r->message);
-		putchar('\n');
+		dbrev_buf_reset(&line);
+		dbrev_graph_history_line(&line, g, i - 1, NULL);
+		fputs(line.data, stdout);
 		if (verbose) {
 			printf("    file: %s\n", r->path);
 			if (r->created[0] != '\0')
@@ -181,6 +152,7 @@ print_history(const struct dbrev_graph *g)
 				fputs("    transaction: none\n", stdout);
 		}
 	}
+	dbrev_buf_free(&line);
 }
 
 static void
@@ -232,19 +204,19 @@ lint(const char *dir, const struct lint_args *a)
 	o.table = a->table;
 	if (a->url != NULL && (a->dialect != NULL || a->since != NULL))
 		usage_error("-u names the database to compare with; leave out "
-		    "--dialect and --since", NULL);
+		    "--dialect and --since");
 	if (a->table != NULL && a->url == NULL)
-		usage_error("--table goes with -u", NULL);
+		usage_error("--table goes with -u");
 	if (a->dialect != NULL &&
 	    (o.dialect = dbrev_dialect_from_name(a->dialect)) ==
 	    DBREV_DIALECT_UNKNOWN)
-		usage_error("unknown dialect (sqlite or postgresql):",
+		usage_error("unknown dialect (sqlite or postgresql): %s",
 		    a->dialect);
 	if (a->url == NULL && a->dialect == NULL && env != NULL)
 		o.dialect = dbrev_url_dialect(env);
 	if (a->url == NULL && o.dialect == DBREV_DIALECT_UNKNOWN)
 		usage_error("--lint needs the database: --dialect sqlite|"
-		    "postgresql, -u URL or DATABASE_URL", NULL);
+		    "postgresql, -u URL or DATABASE_URL");
 	dbrev_error_init(&e);
 	if (dbrev_lint_run(&o, &res, &e) == -1)
 		fail(&e);
@@ -276,11 +248,39 @@ lint(const char *dir, const struct lint_args *a)
 		    res.nwarnings, res.nwarnings == 1 ? "" : "s");
 	i = res.nerrors;
 	dbrev_lint_result_free(&res);
-	if (fflush(stdout) == EOF || ferror(stdout)) {
-		warn("stdout");
-		return 1;
-	}
+	stdout_done();
 	return i > 0 ? 1 : 0;
+}
+
+/*
+ * Several heads: an error with --single-head (exit 2), a note with
+ * --check, else nothing.
+ */
+static void
+several_heads(const char *dir, struct dbrev_graph *g, size_t *heads,
+    size_t nheads, int single_head, int check)
+{
+	struct dbrev_buf list = { 0 };
+	struct dbrev_error e;
+	size_t i;
+
+	dbrev_error_init(&e);
+	for (i = 0; i < nheads; i++)
+		dbrev_buf_printf(&list, "%s%s", i ? ", " : "",
+		    dbrev_graph_at(g, heads[i])->id);
+	if (single_head) {
+		dbrev_error_set(&e, DBREV_ERR_INPUT, dir, 0,
+		    "merge them with 'revgen merge -m MESSAGE'",
+		    "several heads: %s", list.data);
+		free(heads);
+		dbrev_buf_free(&list);
+		dbrev_graph_free(g);
+		fail(&e);
+	}
+	if (check && !quiet)
+		warnx("note: several heads: %s; 'revgen merge' joins "
+		    "them", list.data);
+	dbrev_buf_free(&list);
 }
 
 int
@@ -306,7 +306,6 @@ main(int argc, char *argv[])
 	};
 	struct dbrev_error e;
 	struct dbrev_graph *g;
-	struct dbrev_buf list = { 0 };
 	struct lint_args la = { NULL, NULL, NULL, NULL };
 	const char *dir = getenv("DBREV_DIR");
 	enum mode mode = M_ORDER, want;
@@ -360,31 +359,29 @@ main(int argc, char *argv[])
 			else if (strcmp(optarg, "text") == 0)
 				want = M_ORDER;
 			else
-				usage_error("unknown format (make or text):",
+				usage_error("unknown format (make or text): %s",
 				    optarg);
 			break;
 		case 'h':
 			usage(stdout, 0);
 		case 'V':
-			printf("revorder dbrev %s\n", DBREV_VERSION);
-			return 0;
+			version("revorder");
 		default:
 			usage(stderr, 2);
 		}
 		if (modes++ > 0 && want != mode)
 			usage_error("choose one of --heads, --history, --check, "
-			    "--format and --lint", NULL);
+			    "--format and --lint");
 		mode = want;
 	}
 	if (optind < argc)
-		usage_error("unexpected argument:", argv[optind]);
+		usage_error("unexpected argument: %s", argv[optind]);
 	if (dir[0] == '\0')
-		usage_error("empty directory name for -d", NULL);
+		usage_error("empty directory name for -d");
 	if (mode == M_LINT)
 		return lint(dir, &la);
 	if (la.since != NULL || la.dialect != NULL || la.table != NULL)
-		usage_error("--since, --dialect and --table go with --lint",
-		    NULL);
+		usage_error("--since, --dialect and --table go with --lint");
 
 	dbrev_error_init(&e);
 	/* Everything is checked, but no SQL text is kept in memory. */
@@ -397,24 +394,9 @@ main(int argc, char *argv[])
 	n = dbrev_graph_count(g);
 	heads = dbrev_xmalloc((n ? n : 1) * sizeof(*heads));
 	nheads = dbrev_graph_heads(g, heads);
-	if (nheads > 1) {
-		for (i = 0; i < nheads; i++)
-			dbrev_buf_printf(&list, "%s%s", i ? ", " : "",
-			    dbrev_graph_at(g, heads[i])->id);
-		if (single_head) {
-			dbrev_error_set(&e, DBREV_ERR_INPUT, dir, 0,
-			    "merge them with 'revgen merge -m MESSAGE'",
-			    "several heads: %s", list.data);
-			free(heads);
-			dbrev_buf_free(&list);
-			dbrev_graph_free(g);
-			fail(&e);
-		}
-		if (mode == M_CHECK && !quiet)
-			warnx("note: several heads: %s; 'revgen merge' joins "
-			    "them", list.data);
-	}
-	dbrev_buf_free(&list);
+	if (nheads > 1)
+		several_heads(dir, g, heads, nheads, single_head,
+		    mode == M_CHECK);
 
 	switch (mode) {
 	case M_ORDER:
@@ -441,9 +423,6 @@ main(int argc, char *argv[])
 	}
 	free(heads);
 	dbrev_graph_free(g);
-	if (fflush(stdout) == EOF || ferror(stdout)) {
-		warn("stdout");
-		return 1;
-	}
+	stdout_done();
 	return 0;
 }

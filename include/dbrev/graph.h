@@ -63,6 +63,15 @@ size_t	 dbrev_graph_bases(const struct dbrev_graph *, size_t *out);
 int	 dbrev_graph_is_head(const struct dbrev_graph *, size_t i);
 int	 dbrev_graph_is_branchpoint(const struct dbrev_graph *, size_t i);
 
+/*
+ * One line of a history listing (revorder --history, revapply history),
+ * appended to out: "PARENTS -> ID" (PARENTS "a, b", or "<base>"), then
+ * " (head)", " (branchpoint)", " (mergepoint)" as they apply, then marks
+ * as given (may be NULL), then ", MESSAGE" when there is one, and "\n".
+ */
+void	 dbrev_graph_history_line(struct dbrev_buf *out,
+	    const struct dbrev_graph *, size_t i, const char *marks);
+
 /* Number of children of revision i (through parents). */
 size_t	 dbrev_graph_nchildren(const struct dbrev_graph *, size_t i);
 

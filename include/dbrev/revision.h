@@ -39,6 +39,14 @@ struct dbrev_revision {
 	unsigned  statement_timeout_line;
 	int	  has_downgrade; /* 0: irreversible */
 	/*
+	 * A baseline ("replaces: FIRST LAST", revgen squash): the first and
+	 * last revisions of the squashed range, which are no longer in the
+	 * directory; both NULL otherwise (one id: both point at it).
+	 */
+	char	 *replaces_first;
+	char	 *replaces_last;
+	unsigned  replaces_line;
+	/*
 	 * Section text, each exactly as in the file (NULL when parsed with
 	 * DBREV_PARSE_HEADER_ONLY).  *_line is the file line on which the
 	 * text's first line stands, to map an SQL error back to the file.

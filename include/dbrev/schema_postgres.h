@@ -58,7 +58,10 @@ const char *dbrev_pg_ident(const char *name, char *buf, size_t size);
 void	 dbrev_pg_qident(struct dbrev_buf *b, const char *schema,
 	    const char *name);
 
-/* A string literal ('it''s'), appended to b. */
+/*
+ * A string literal that reads back as s whatever the server's
+ * standard_conforming_strings ('it''s', E'a\\b'), appended to b.
+ */
 void	 dbrev_pg_literal(struct dbrev_buf *b, const char *s);
 
 #endif /* DBREV_SCHEMA_POSTGRES_H */

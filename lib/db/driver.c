@@ -141,3 +141,18 @@ dbrev_applied_free(struct dbrev_applied *rows, size_t n)
 	}
 	free(rows);
 }
+
+void
+dbrev_foreign_rows_free(struct dbrev_foreign_row *rows, size_t n)
+{
+	size_t i;
+
+	if (rows == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free(rows[i].version);
+		free(rows[i].type);
+		free(rows[i].name);
+	}
+	free(rows);
+}

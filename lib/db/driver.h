@@ -34,6 +34,21 @@
 #include "dbrev/util.h"
 
 struct dbrev_conn;	/* a driver's own connection, opaque */
+
+/*
+ * One row of another tool's version table, read for revapply adopt
+ * (lib/adopt.c gives the rows their meaning).
+ */
+struct dbrev_foreign_row {
+	char	*version;	/* version, change or revision as the tool
+				   records it; NULL for an SQL NULL */
+	char	*type;		/* flyway: type; else NULL */
+	char	*name;		/* flyway: script; sqitch: project; else NULL */
+	int	 flag;		/* golang-migrate: dirty; goose: is_applied;
+				   flyway: success; else 1 */
+};
+
+void	 dbrev_foreign_rows_free(struct dbrev_foreign_row *, size_t n);
 struct dbrev_backup_ops;
 struct dbrev_schema_ops;
 struct lint_dialect;
@@ -169,6 +184,17 @@ struct dbrev_driver {
 	int	(*table_get)(struct dbrev_conn *, const char *table,
 		    const char *revision, int *found,
 		    enum dbrev_row_state *state, struct dbrev_error *);
+
+	/*
+	 * Optional (NULL: adopt is refused on this database).  Read the
+	 * version table of another tool (revapply adopt; kind as in
+	 * dbrev/import.h), in the order the tool wrote it, outside a
+	 * transaction, writing nothing.  Returns 0 with the rows, 1 when
+	 * the table is not there, -1 on an error.
+	 */
+	int	(*foreign_read)(struct dbrev_conn *, const char *kind,
+		    struct dbrev_foreign_row **rows, size_t *nrows,
+		    struct dbrev_error *);
 
 	/* --- offline script ------------------------------------------ */
 	/*

@@ -612,42 +612,37 @@ mark_prereqs(const struct dbrev_schema *s, unsigned char *pre)
 	free(stack);
 }
 
-int
-dbrev_schema_diff(const struct dbrev_schema *from,
-    const struct dbrev_schema *to, const struct dbrev_diff_options *opts,
-    struct dbrev_diff *out, struct dbrev_error *err)
+/* Reverse what graph_order appends: dependents before what they need. */
+static void
+order_reversed(struct graph *g, struct dbrev_change ***order, size_t *norder)
 {
-	struct dbrev_diff_options defopts = { default_invalidates, NULL, 0,
-	    NULL };
-	struct clist tab = { 0 }, obj = { 0 };
-	struct graph gf = { 0 }, gt = { 0 };
-	struct dbrev_change **order = NULL, *c;
-	unsigned char *drop, *changed, *prereq;
-	size_t norder = 0, i, j, k;
-	char q[512];
-	int again;
+	size_t a = *norder, b;
+	struct dbrev_change *tmp;
 
-	(void)err;
-	memset(out, 0, sizeof(*out));
-	out->from = from;
-	out->to = to;
-	if (opts == NULL)
-		opts = &defopts;
-	if (opts->invalidates == NULL) {
-		defopts.alterable_kinds = opts->alterable_kinds;
-		defopts.replaces = opts->replaces;
-		defopts.arg = opts->arg;
-		opts = &defopts;
+	graph_order(g, order, norder);
+	for (b = *norder; a + 1 < b; a++, b--) {
+		tmp = (*order)[a];
+		(*order)[a] = (*order)[b - 1];
+		(*order)[b - 1] = tmp;
 	}
+}
 
-	/* Tables. */
+/* Tables dropped, altered and created, into tab. */
+static void
+diff_tables(const struct dbrev_schema *from, const struct dbrev_schema *to,
+    struct clist *tab)
+{
+	struct dbrev_change *c;
+	char q[512];
+	size_t i;
+
 	for (i = 0; i < from->ntables; i++) {
 		const struct dbrev_table *a = from->tables[i], *b;
 
 		b = dbrev_schema_table(to, dbrev_qname(a->schema, a->name, q,
 		    sizeof(q)));
 		if (b == NULL) {
-			c = clist_add(&tab, DBREV_CHANGE_DROP_TABLE);
+			c = clist_add(tab, DBREV_CHANGE_DROP_TABLE);
 			c->from = a;
 			c->destructive = 1;
 			c->description = describe("drop table", NULL,
@@ -657,7 +652,7 @@ dbrev_schema_diff(const struct dbrev_schema *from,
 
 			memset(&tmp, 0, sizeof(tmp));
 			if (table_diff(a, b, &tmp)) {
-				c = clist_add(&tab, DBREV_CHANGE_ALTER_TABLE);
+				c = clist_add(tab, DBREV_CHANGE_ALTER_TABLE);
 				*c = tmp;
 			}
 		}
@@ -667,20 +662,29 @@ dbrev_schema_diff(const struct dbrev_schema *from,
 
 		if (dbrev_schema_table(from, dbrev_qname(b->schema, b->name, q,
 		    sizeof(q))) == NULL) {
-			c = clist_add(&tab, DBREV_CHANGE_CREATE_TABLE);
+			c = clist_add(tab, DBREV_CHANGE_CREATE_TABLE);
 			c->to = b;
 			c->description = describe("create table", NULL,
 			    b->schema, b->name);
 		}
 	}
+}
 
-	/*
-	 * Objects of `from` to drop: removed, changed (unless altered in
-	 * place), invalidated by a table change, or depending on another
-	 * object dropped -- to a fixpoint.
-	 */
-	drop = dbrev_xcalloc(from->nobjects + 1, 1);
-	changed = dbrev_xcalloc(from->nobjects + 1, 1);
+/*
+ * Objects of `from` to drop: removed, changed (unless altered in place),
+ * invalidated by a table change (tab), or depending on another object
+ * dropped -- to a fixpoint.  drop[] and changed[] have one entry per
+ * object of from.
+ */
+static void
+mark_drops(const struct dbrev_schema *from, const struct dbrev_schema *to,
+    const struct dbrev_diff_options *opts, const struct clist *tab,
+    unsigned char *drop, unsigned char *changed)
+{
+	char q[512];
+	size_t i, j, k;
+	int again;
+
 	for (i = 0; i < from->nobjects; i++) {
 		const struct dbrev_object *a = from->objects[i], *b;
 
@@ -700,16 +704,16 @@ dbrev_schema_diff(const struct dbrev_schema *from,
 		if (!drop[i] && opts->replaces != NULL &&
 		    opts->replaces(o, from, to, opts->arg))
 			drop[i] = 1;
-		for (k = 0; k < tab.n && !drop[i]; k++) {
-			const struct dbrev_table *t = tab.v[k].from;
+		for (k = 0; k < tab->n && !drop[i]; k++) {
+			const struct dbrev_table *t = tab->v[k].from;
 
 			if (t == NULL)
 				continue;
 			dbrev_qname(t->schema, t->name, q, sizeof(q));
 			if (!depends_on(o->deps, o->ndeps, q))
 				continue;
-			if (tab.v[k].kind == DBREV_CHANGE_DROP_TABLE ||
-			    opts->invalidates(&tab.v[k], o, opts->arg))
+			if (tab->v[k].kind == DBREV_CHANGE_DROP_TABLE ||
+			    opts->invalidates(&tab->v[k], o, opts->arg))
 				drop[i] = 1;
 		}
 	}
@@ -733,6 +737,17 @@ dbrev_schema_diff(const struct dbrev_schema *from,
 			}
 		}
 	} while (again);
+}
+
+/* Objects dropped (and created again), altered and created, into obj. */
+static void
+diff_objects(const struct dbrev_schema *from, const struct dbrev_schema *to,
+    const unsigned char *drop, const unsigned char *changed,
+    struct clist *obj)
+{
+	struct dbrev_change *c;
+	char q[512];
+	size_t i;
 
 	for (i = 0; i < from->nobjects; i++) {
 		const struct dbrev_object *a = from->objects[i], *b;
@@ -740,7 +755,7 @@ dbrev_schema_diff(const struct dbrev_schema *from,
 		b = dbrev_schema_object(to, a->kind, dbrev_qname(a->schema,
 		    a->name, q, sizeof(q)));
 		if (drop[i]) {
-			c = clist_add(&obj, DBREV_CHANGE_DROP_OBJECT);
+			c = clist_add(obj, DBREV_CHANGE_DROP_OBJECT);
 			c->obj_from = a;
 			if (b == NULL || changed[i]) {
 				c->description = describe(b == NULL ? "drop" :
@@ -748,11 +763,11 @@ dbrev_schema_diff(const struct dbrev_schema *from,
 				    a->schema, a->name);
 			}
 			if (b != NULL) {
-				c = clist_add(&obj, DBREV_CHANGE_CREATE_OBJECT);
+				c = clist_add(obj, DBREV_CHANGE_CREATE_OBJECT);
 				c->obj_to = b;
 			}
 		} else if (changed[i]) {
-			c = clist_add(&obj, DBREV_CHANGE_ALTER_OBJECT);
+			c = clist_add(obj, DBREV_CHANGE_ALTER_OBJECT);
 			c->obj_from = a;
 			c->obj_to = b;
 			c->description = describe("change",
@@ -764,26 +779,36 @@ dbrev_schema_diff(const struct dbrev_schema *from,
 
 		if (dbrev_schema_object(from, b->kind, dbrev_qname(b->schema,
 		    b->name, q, sizeof(q))) == NULL) {
-			c = clist_add(&obj, DBREV_CHANGE_CREATE_OBJECT);
+			c = clist_add(obj, DBREV_CHANGE_CREATE_OBJECT);
 			c->obj_to = b;
 			c->description = describe("create",
 			    dbrev_object_kind_name(b->kind), b->schema, b->name);
 		}
 	}
+}
 
-	/*
-	 * Phase 1: drop objects, dependents first, except removed objects
-	 * that a table of `from` needs, directly or through other objects
-	 * (types of domains...): they go after the tables.
-	 */
+/*
+ * Phase 1: drop objects, dependents first, except removed objects that
+ * a table of `from` needs, directly or through other objects (types of
+ * domains...): they go after the tables.
+ */
+static void
+order_drops(struct graph *gf, const struct dbrev_schema *from,
+    const struct dbrev_schema *to, struct clist *obj,
+    struct dbrev_change ***order, size_t *norder)
+{
+	unsigned char *prereq;
+	char q[512];
+	size_t i, k;
+
 	prereq = dbrev_xcalloc(from->nobjects + 1, 1);
 	mark_prereqs(from, prereq);
-	graph_build(&gf, from);
-	for (i = 0; i < obj.n; i++) {
+	graph_build(gf, from);
+	for (i = 0; i < obj->n; i++) {
 		struct node *nd;
-		const struct dbrev_object *o = obj.v[i].obj_from;
+		const struct dbrev_object *o = obj->v[i].obj_from;
 
-		if (obj.v[i].kind != DBREV_CHANGE_DROP_OBJECT)
+		if (obj->v[i].kind != DBREV_CHANGE_DROP_OBJECT)
 			continue;
 		for (k = 0; k < from->nobjects; k++)
 			if (from->objects[k] == o)
@@ -792,84 +817,117 @@ dbrev_schema_diff(const struct dbrev_schema *from,
 		if (k < from->nobjects && prereq[k] &&
 		    dbrev_schema_object(to, o->kind, q) == NULL)
 			continue;
-		nd = graph_node_o(&gf, obj.v[i].obj_from);
+		nd = graph_node_o(gf, obj->v[i].obj_from);
 		if (nd != NULL)
-			nd->ch = &obj.v[i];
+			nd->ch = &obj->v[i];
 	}
-	{
-		size_t start = norder, a, b;
+	order_reversed(gf, order, norder);
+	free(prereq);
+}
 
-		graph_order(&gf, &order, &norder);
-		/* Reverse: dependents before what they depend on. */
-		for (a = start, b = norder; a + 1 < b; a++, b--) {
-			struct dbrev_change *tmp = order[a];
-			order[a] = order[b - 1];
-			order[b - 1] = tmp;
-		}
-	}
+/* Phase 2: create and alter, dependencies first. */
+static void
+order_creates(struct graph *gt, const struct dbrev_schema *to,
+    struct clist *tab, struct clist *obj, struct dbrev_change ***order,
+    size_t *norder)
+{
+	size_t i;
 
-	/* Phase 2: create and alter, dependencies first. */
-	graph_build(&gt, to);
-	for (i = 0; i < tab.n; i++) {
+	graph_build(gt, to);
+	for (i = 0; i < tab->n; i++) {
 		struct node *nd;
 
-		if (tab.v[i].kind == DBREV_CHANGE_DROP_TABLE)
+		if (tab->v[i].kind == DBREV_CHANGE_DROP_TABLE)
 			continue;
-		nd = graph_node_t(&gt, tab.v[i].to);
+		nd = graph_node_t(gt, tab->v[i].to);
 		if (nd != NULL)
-			nd->ch = &tab.v[i];
+			nd->ch = &tab->v[i];
 	}
-	for (i = 0; i < obj.n; i++) {
+	for (i = 0; i < obj->n; i++) {
 		struct node *nd;
 
-		if (obj.v[i].kind == DBREV_CHANGE_DROP_OBJECT)
+		if (obj->v[i].kind == DBREV_CHANGE_DROP_OBJECT)
 			continue;
-		nd = graph_node_o(&gt, obj.v[i].obj_to);
+		nd = graph_node_o(gt, obj->v[i].obj_to);
 		if (nd != NULL)
-			nd->ch = &obj.v[i];
+			nd->ch = &obj->v[i];
 	}
-	graph_order(&gt, &order, &norder);
+	graph_order(gt, order, norder);
+}
 
-	/* Phase 3: drop tables, then the objects only they needed. */
-	for (i = 0; i < gf.n; i++) {
-		gf.v[i].ch = NULL;
-		gf.v[i].mark = 0;
+/* Phase 3: drop tables, then the objects only they needed. */
+static void
+order_table_drops(struct graph *gf, struct clist *tab, struct clist *obj,
+    struct dbrev_change ***order, size_t *norder)
+{
+	size_t i;
+
+	for (i = 0; i < gf->n; i++) {
+		gf->v[i].ch = NULL;
+		gf->v[i].mark = 0;
 	}
-	for (i = 0; i < tab.n; i++) {
+	for (i = 0; i < tab->n; i++) {
 		struct node *nd;
 
-		if (tab.v[i].kind != DBREV_CHANGE_DROP_TABLE)
+		if (tab->v[i].kind != DBREV_CHANGE_DROP_TABLE)
 			continue;
-		nd = graph_node_t(&gf, tab.v[i].from);
+		nd = graph_node_t(gf, tab->v[i].from);
 		if (nd != NULL)
-			nd->ch = &tab.v[i];
+			nd->ch = &tab->v[i];
 	}
-	for (i = 0; i < obj.n; i++) {
+	for (i = 0; i < obj->n; i++) {
 		struct node *nd;
 		size_t m;
 		int placed = 0;
 
-		if (obj.v[i].kind != DBREV_CHANGE_DROP_OBJECT)
+		if (obj->v[i].kind != DBREV_CHANGE_DROP_OBJECT)
 			continue;
-		for (m = 0; m < norder; m++)
-			if (order[m] == &obj.v[i])
+		for (m = 0; m < *norder; m++)
+			if ((*order)[m] == &obj->v[i])
 				placed = 1;
 		if (placed)
 			continue;
-		nd = graph_node_o(&gf, obj.v[i].obj_from);
+		nd = graph_node_o(gf, obj->v[i].obj_from);
 		if (nd != NULL)
-			nd->ch = &obj.v[i];
+			nd->ch = &obj->v[i];
 	}
-	{
-		size_t start = norder, a, b;
+	order_reversed(gf, order, norder);
+}
 
-		graph_order(&gf, &order, &norder);
-		for (a = start, b = norder; a + 1 < b; a++, b--) {
-			struct dbrev_change *tmp = order[a];
-			order[a] = order[b - 1];
-			order[b - 1] = tmp;
-		}
+int
+dbrev_schema_diff(const struct dbrev_schema *from,
+    const struct dbrev_schema *to, const struct dbrev_diff_options *opts,
+    struct dbrev_diff *out, struct dbrev_error *err)
+{
+	struct dbrev_diff_options defopts = { default_invalidates, NULL, 0,
+	    NULL };
+	struct clist tab = { 0 }, obj = { 0 };
+	struct graph gf = { 0 }, gt = { 0 };
+	struct dbrev_change **order = NULL;
+	unsigned char *drop, *changed;
+	size_t norder = 0, i;
+
+	(void)err;
+	memset(out, 0, sizeof(*out));
+	out->from = from;
+	out->to = to;
+	if (opts == NULL)
+		opts = &defopts;
+	if (opts->invalidates == NULL) {
+		defopts.alterable_kinds = opts->alterable_kinds;
+		defopts.replaces = opts->replaces;
+		defopts.arg = opts->arg;
+		opts = &defopts;
 	}
+
+	diff_tables(from, to, &tab);
+	drop = dbrev_xcalloc(from->nobjects + 1, 1);
+	changed = dbrev_xcalloc(from->nobjects + 1, 1);
+	mark_drops(from, to, opts, &tab, drop, changed);
+	diff_objects(from, to, drop, changed, &obj);
+	order_drops(&gf, from, to, &obj, &order, &norder);
+	order_creates(&gt, to, &tab, &obj, &order, &norder);
+	order_table_drops(&gf, &tab, &obj, &order, &norder);
 
 	/* Copy the changes out in that order. */
 	out->changes = dbrev_xcalloc(norder + 1, sizeof(*out->changes));
@@ -893,7 +951,6 @@ dbrev_schema_diff(const struct dbrev_schema *from,
 	free(order);
 	free(drop);
 	free(changed);
-	free(prereq);
 	return 0;
 }
 

@@ -32,6 +32,7 @@
 #include "dbrev/schema.h"
 #include "dbrev/util.h"
 #include "../../lib/db/sqlite/text.h"
+#include "../../lib/private.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -135,7 +136,7 @@ check_literal(const char *text)
 	sqlite3_stmt *st;
 
 	dbrev_buf_puts(&b, "SELECT ");
-	dbrev_sqlite_put_literal(&b, text);
+	dbrev_sqlite_quote_literal(&b, text);
 	if (sqlite3_prepare_v2(db, b.data, -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_ROW ||
 	    sqlite3_column_type(st, 0) != SQLITE_TEXT ||

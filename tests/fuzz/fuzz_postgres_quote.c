@@ -1,8 +1,8 @@
 /*
  * fuzz_postgres_quote.c - libFuzzer target for the PostgreSQL quoting
- * done without a connection: identifiers and literals of the offline
- * script (lib/db/postgres/driver.c) and keyword='value' of a libpq keyword
- * string (lib/db/postgres/backup.c).
+ * done without a connection (lib/db/postgres/quote.c): identifiers and
+ * literals of the offline script and of autogenerate, and keyword='value'
+ * of a libpq keyword string (backup, autogenerate's scratch databases).
  *
  * PostgreSQL's parser is not at hand in process, so a literal and an
  * identifier are read back by the lexer's rules, written out here from
@@ -21,6 +21,8 @@
  *   - nothing reads or writes out of bounds (ASan).
  */
 #include "fuzz.h"
+
+#include "dbrev/schema_postgres.h"
 
 #include "../../lib/private.h"
 
@@ -152,7 +154,7 @@ check_literal(const char *text)
 	char *r;
 	int scs;
 
-	dbrev_pg_quote_literal(&b, text);
+	dbrev_pg_literal(&b, text);
 	for (scs = 0; scs <= 1; scs++) {
 		r = read_literal(b.data, scs);
 		PROPERTY(r != NULL && strcmp(r, text) == 0, "%s reads as '%s' "

@@ -896,11 +896,59 @@ test_deep_chain_small_stack(void **state)
 	assert_int_equal(d.down_first, n - 1);
 }
 
+/* A baseline (revgen squash): a root, beside none of what it replaces. */
+static void
+test_baseline(void **state)
+{
+	struct dbrev_revision *revs[3];
+	struct dbrev_graph *g = NULL;
+	struct dbrev_error e;
+	char buf[1024];
+	const char *base =
+	    "-- revision: b\n-- parents:%s\n-- replaces: r1 r9\n\n"
+	    "-- +upgrade\nSELECT 1;\n";
+	char text[256];
+
+	(void)state;
+	dbrev_error_init(&e);
+	snprintf(text, sizeof text, base, "");
+	assert_int_equal(dbrev_revision_parse("versions/b.sql", text,
+	    strlen(text), 0, &revs[0], &e), 0);
+	revs[1] = rev("r10", "b", "", 1);
+	assert_int_equal(dbrev_graph_build(revs, 2, &g, &e), 0);
+	assert_int_equal(dbrev_graph_count(g), 2);
+	dbrev_graph_free(g);
+	/* A replaced revision still there. */
+	assert_int_equal(dbrev_revision_parse("versions/b.sql", text,
+	    strlen(text), 0, &revs[0], &e), 0);
+	revs[1] = rev("r10", "b", "", 1);
+	revs[2] = rev("r9", "", "", 1);
+	assert_int_equal(dbrev_graph_build(revs, 3, &g, &e), -1);
+	assert_string_equal(dbrev_error_format(&e, buf, sizeof buf),
+	    "versions/r9.sql: revision 'r9' is in the directory, but baseline "
+	    "'b' (versions/b.sql:3) replaces it; move the squashed files to "
+	    "versions/squashed/ (upgrade a database with them from another "
+	    "directory: revapply -d)");
+	dbrev_error_clear(&e);
+	/* A baseline with parents. */
+	snprintf(text, sizeof text, base, " r10");
+	assert_int_equal(dbrev_revision_parse("versions/b.sql", text,
+	    strlen(text), 0, &revs[0], &e), 0);
+	revs[1] = rev("r10", "", "", 1);
+	assert_int_equal(dbrev_graph_build(revs, 2, &g, &e), -1);
+	assert_string_equal(dbrev_error_format(&e, buf, sizeof buf),
+	    "versions/b.sql:2: baseline 'b' (replaces: r1 r9) has parents; "
+	    "a baseline starts the history: remove its parents, or its "
+	    "replaces line");
+	dbrev_error_clear(&e);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_linear),
+		cmocka_unit_test(test_baseline),
 		cmocka_unit_test(test_empty_graph),
 		cmocka_unit_test(test_tie_break_and_roots),
 		cmocka_unit_test(test_branch_merge),

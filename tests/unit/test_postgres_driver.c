@@ -16,6 +16,7 @@
 #include <libpq-fe.h>
 
 #include "../../lib/db/driver.h"
+#include "dbrev/schema_postgres.h"
 #include "../../lib/private.h"
 
 static const struct dbrev_driver *D = &dbrev_driver_postgres;
@@ -552,7 +553,7 @@ test_offline_quoting_on_server(void **state)
 		for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
 			dbrev_buf_reset(&sql);
 			dbrev_buf_puts(&sql, "SELECT ");
-			dbrev_pg_quote_literal(&sql, texts[i]);
+			dbrev_pg_literal(&sql, texts[i]);
 			dbrev_buf_puts(&sql, " AS ");
 			dbrev_pg_quote_ident(&sql, texts[i], strlen(texts[i]));
 			r = PQexec(pg, sql.data);

@@ -475,6 +475,39 @@ test_free_hand_built(void **state)
 	dbrev_revision_free(NULL);
 }
 
+/* A baseline's "replaces: FIRST LAST" (revgen squash). */
+static void
+test_replaces(void **state)
+{
+	struct dbrev_revision *r;
+
+	(void)state;
+	r = parse_ok(HDR "-- parents:\n-- replaces: r1 r200\n\n"
+	    "-- +upgrade\nCREATE TABLE a (x INTEGER);\n", 0);
+	assert_string_equal(r->replaces_first, "r1");
+	assert_string_equal(r->replaces_last, "r200");
+	assert_int_equal(r->replaces_line, 3);
+	dbrev_revision_free(r);
+	/* One revision squashed: one id, both ends. */
+	r = parse_ok(HDR "-- replaces: only\n-- +upgrade\n",
+	    DBREV_PARSE_HEADER_ONLY);
+	assert_string_equal(r->replaces_first, "only");
+	assert_string_equal(r->replaces_last, "only");
+	dbrev_revision_free(r);
+	r = parse_ok(HDR "-- +upgrade\n", 0);
+	assert_null(r->replaces_first);
+	assert_null(r->replaces_last);
+	dbrev_revision_free(r);
+	BADH(HDR "-- replaces: a b c\n-- +upgrade\n", 2,
+	    "replaces: takes two revision ids", "FIRST LAST");
+	BAD(HDR "-- replaces:\n-- +upgrade\n", 2,
+	    "replaces: takes two revision ids");
+	BAD(HDR "-- replaces: a a\n-- +upgrade\n", 2,
+	    "replaced revision 'a' is listed twice");
+	BAD(HDR "-- replaces: a b-c\n-- +upgrade\n", 2,
+	    "replaced revision 'b-c' has the invalid character '-'");
+}
+
 /* The lock-timeout and statement-timeout lines: values and lines kept. */
 static void
 test_timeouts(void **state)
@@ -602,6 +635,7 @@ main(void)
 		cmocka_unit_test(test_timeouts),
 		cmocka_unit_test(test_bad_timeouts),
 		cmocka_unit_test(test_duration_parse),
+		cmocka_unit_test(test_replaces),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -130,6 +130,11 @@ test_redact(void **state)
 	    "postgresql://u@h/app?x=1");
 	redacts("host=/tmp sslpassword='k 3y' dbname=app",
 	    "host=/tmp dbname=app");
+	/*
+	 * An '@' in a parameter after the host is not the userinfo's end:
+	 * libpq reads password "a" and then password=x@h/app?h, whole.
+	 */
+	redacts("postgresql://u:a@b?password=x@h/app?h", "postgresql://u@b");
 	/* Only whole keywords: "xpassword" is not one. */
 	redacts("postgresql:///app?xpassword=1", "postgresql:///app?xpassword=1");
 	redacts("mysql://u:pw@h/d", "mysql://u@h/d");

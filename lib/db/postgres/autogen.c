@@ -33,6 +33,7 @@
 #include "dbrev/url.h"
 #include "dbrev/util.h"
 #include "text.h"
+#include "../../private.h"
 
 #define DEV_HINT "pass --dev-url URL naming a PostgreSQL server where " \
 	"this role may create databases (CREATEDB), or grant it with " \
@@ -45,21 +46,6 @@ struct scratch {
 	char	*safe;		/* dev server URL, password removed */
 	char	*ci;		/* connection string of the maintenance db */
 };
-
-/* Append kw='value' (libpq keyword syntax) to b. */
-static void
-kw_add(struct dbrev_buf *b, const char *kw, const char *v)
-{
-	const char *p;
-
-	dbrev_buf_printf(b, "%s%s='", b->len ? " " : "", kw);
-	for (p = v; *p != '\0'; p++) {
-		if (*p == '\'' || *p == '\\')
-			dbrev_buf_puts(b, "\\");
-		dbrev_buf_add(b, p, 1);
-	}
-	dbrev_buf_puts(b, "'");
-}
 
 /*
  * A libpq keyword string for url with dbname replaced (NULL: keep it).
@@ -85,12 +71,12 @@ conninfo(const char *url, const char *dbname, struct dbrev_error *err)
 			continue;
 		if (dbname != NULL && strcmp(o->keyword, "dbname") == 0)
 			continue;
-		kw_add(&b, o->keyword, o->val);
+		dbrev_pg_quote_conninfo(&b, o->keyword, o->val);
 	}
 	if (dbname != NULL)
-		kw_add(&b, "dbname", dbname);
+		dbrev_pg_quote_conninfo(&b, "dbname", dbname);
 	if (strstr(b.data ? b.data : "", "application_name=") == NULL)
-		kw_add(&b, "application_name", "revgen");
+		dbrev_pg_quote_conninfo(&b, "application_name", "revgen");
 	PQconninfoFree(opts);
 	return dbrev_buf_take(&b);
 }

@@ -83,20 +83,6 @@ secret_option(const char *kw)
 	return strcmp(kw, "password") == 0 || strcmp(kw, "sslpassword") == 0;
 }
 
-static void
-quote_conninfo(struct dbrev_buf *b, const char *kw, const char *val)
-{
-	const char *p;
-
-	dbrev_buf_printf(b, "%s%s='", b->len > 0 ? " " : "", kw);
-	for (p = val; *p != '\0'; p++) {
-		if (*p == '\'' || *p == '\\')
-			dbrev_buf_puts(b, "\\");
-		dbrev_buf_add(b, p, 1);
-	}
-	dbrev_buf_puts(b, "'");
-}
-
 /* Does environ entry e set variable name (given as "NAME")? */
 static int
 env_is(const char *e, const char *name)
@@ -163,7 +149,7 @@ conn_info(const char *url, struct pgconn_info *ci, struct dbrev_error *err)
 			dbrev_buf_printf(&e, "%s=%s", o->envvar, o->val);
 			env[k++] = dbrev_buf_take(&e);
 		} else if (!secret_option(o->keyword))
-			quote_conninfo(&arg, o->keyword, o->val);
+			dbrev_pg_quote_conninfo(&arg, o->keyword, o->val);
 	}
 	env[k] = NULL;
 	PQconninfoFree(opts);
@@ -184,11 +170,11 @@ conn_info(const char *url, struct pgconn_info *ci, struct dbrev_error *err)
 	}
 	/* The database's name is no secret; it also keeps -d from being "". */
 	if (arg.len == 0)
-		quote_conninfo(&arg, "dbname", ci->dbname);
+		dbrev_pg_quote_conninfo(&arg, "dbname", ci->dbname);
 	else {
 		struct dbrev_buf both = { 0 };
 
-		quote_conninfo(&both, "dbname", ci->dbname);
+		dbrev_pg_quote_conninfo(&both, "dbname", ci->dbname);
 		dbrev_buf_printf(&both, " %s", arg.data);
 		dbrev_buf_free(&arg);
 		arg = both;
@@ -1402,11 +1388,4 @@ out:
 	free(rest.version);
 	info_free(&ci);
 	return rc;
-}
-
-/* For the fuzz target of the quoting (lib/private.h). */
-void
-dbrev_pg_quote_conninfo(struct dbrev_buf *b, const char *kw, const char *val)
-{
-	quote_conninfo(b, kw, val);
 }

@@ -35,6 +35,7 @@
 
 #include "../driver.h"
 #include "postgres.h"
+#include "dbrev/schema_postgres.h"
 
 #define LOCK_POLL_FIRST_MS	10.0	/* first wait between lock attempts */
 #define LOCK_POLL_MAX_MS	100.0	/* backoff ceiling */
@@ -1738,19 +1739,6 @@ pg_lock_timed_out(struct dbrev_conn *c)
 
 /* --- the version table's name -------------------------------------- */
 
-/* Quote an identifier without a connection (offline scripts). */
-void
-dbrev_pg_quote_ident(struct dbrev_buf *b, const char *s, size_t n)
-{
-	dbrev_buf_puts(b, "\"");
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '"')
-			dbrev_buf_puts(b, "\"");
-		dbrev_buf_add(b, s + i, 1);
-	}
-	dbrev_buf_puts(b, "\"");
-}
-
 /* The table argument, where NULL means the default. */
 static const char *
 table_or_default(const char *table)
@@ -2319,23 +2307,6 @@ script_names(const char *table, struct dbrev_buf *qtable,
 	dbrev_pg_quote_ident(qtable, table, strlen(table));
 }
 
-/*
- * A string literal that reads the same whatever the server's
- * standard_conforming_strings (the script runs on any server): E'...'
- * with backslashes doubled when there is one, as PQescapeLiteral does.
- */
-void
-dbrev_pg_quote_literal(struct dbrev_buf *b, const char *s)
-{
-	dbrev_buf_puts(b, strchr(s, '\\') != NULL ? "E'" : "'");
-	for (; *s != '\0'; s++) {
-		if (*s == '\'' || *s == '\\')
-			dbrev_buf_add(b, s, 1);
-		dbrev_buf_add(b, s, 1);
-	}
-	dbrev_buf_puts(b, "'");
-}
-
 static void
 pg_script_table_ensure(struct dbrev_buf *out, const char *table)
 {
@@ -2356,9 +2327,9 @@ pg_script_insert(struct dbrev_buf *out, const char *table,
 	script_names(table, &t, &s);
 	dbrev_buf_printf(out, "INSERT INTO %s (revision, checksum, state) "
 	    "VALUES (", t.data);
-	dbrev_pg_quote_literal(out, revision);
+	dbrev_pg_literal(out, revision);
 	dbrev_buf_puts(out, ", ");
-	dbrev_pg_quote_literal(out, checksum);
+	dbrev_pg_literal(out, checksum);
 	dbrev_buf_puts(out, ", 'applied');\n");
 	dbrev_buf_free(&t);
 	dbrev_buf_free(&s);
@@ -2372,7 +2343,7 @@ pg_script_delete(struct dbrev_buf *out, const char *table,
 
 	script_names(table, &t, &s);
 	dbrev_buf_printf(out, "DELETE FROM %s WHERE revision = ", t.data);
-	dbrev_pg_quote_literal(out, revision);
+	dbrev_pg_literal(out, revision);
 	dbrev_buf_puts(out, ";\n");
 	dbrev_buf_free(&t);
 	dbrev_buf_free(&s);
@@ -2393,6 +2364,88 @@ pg_script_reset(struct dbrev_buf *out, const char *sql)
 			dbrev_buf_printf(out, "%s;\n", undo_if[i].sql);
 	if (strcasestr(sql, "prepare") != NULL)
 		dbrev_buf_puts(out, "DEALLOCATE ALL;\n");
+}
+
+/*
+ * Other tools' version tables, for revapply adopt: the query that gives
+ * version, type, name and flag (see struct dbrev_foreign_row) as text,
+ * in the order the tool wrote the rows.  Names are unqualified, found on
+ * the search_path as each tool finds them (Sqitch's registry is its
+ * schema "sqitch").
+ */
+static const struct {
+	const char	*kind;
+	const char	*sql;
+} foreign_sql[] = {
+	{ "dbmate", "SELECT version::text, NULL, NULL, 1 FROM "
+	    "schema_migrations ORDER BY version" },
+	{ "golang-migrate", "SELECT version::text, NULL, NULL, dirty::int "
+	    "FROM schema_migrations" },
+	{ "goose", "SELECT version_id::text, NULL, NULL, is_applied::int "
+	    "FROM goose_db_version ORDER BY id" },
+	{ "flyway", "SELECT version, type, script, success::int FROM "
+	    "flyway_schema_history ORDER BY installed_rank" },
+	{ "diesel", "SELECT version::text, NULL, NULL, 1 FROM "
+	    "__diesel_schema_migrations ORDER BY version" },
+	{ "sqitch", "SELECT change, NULL, project, 1 FROM sqitch.changes "
+	    "ORDER BY committed_at, change_id" },
+	{ "alembic", "SELECT version_num::text, NULL, NULL, 1 FROM "
+	    "alembic_version ORDER BY version_num" },
+};
+
+static char *
+value_or_null(const PGresult *r, int i, int j)
+{
+	return PQgetisnull(r, i, j) ? NULL : dbrev_xstrdup(PQgetvalue(r, i,
+	    j));
+}
+
+static int
+pg_foreign_read(struct dbrev_conn *c, const char *kind,
+    struct dbrev_foreign_row **rows, size_t *nrows, struct dbrev_error *err)
+{
+	struct dbrev_foreign_row *v;
+	PGresult *r;
+	size_t i;
+	int n, j;
+
+	*rows = NULL;
+	*nrows = 0;
+	for (i = 0; i < sizeof(foreign_sql) / sizeof(foreign_sql[0]); i++)
+		if (strcmp(foreign_sql[i].kind, kind) == 0)
+			break;
+	if (i == sizeof(foreign_sql) / sizeof(foreign_sql[0]))
+		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0, NULL,
+		    "unknown kind '%s'", kind);
+	if (c->in_tx)	/* a missing table would abort the transaction */
+		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+		    "internal: foreign_read inside a transaction");
+	if (flush(c, err) != 0)
+		return -1;
+	if ((r = PQexec(c->pg, foreign_sql[i].sql)) == NULL)
+		return conn_error(c, err, "cannot read the other tool's table");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		/* undefined_table, invalid_schema_name: not there. */
+		n = strcmp(sqlstate(r), "42P01") == 0 ||
+		    strcmp(sqlstate(r), "3F000") == 0 ? 1 :
+		    result_error(c, r, NULL, 0, "cannot read the other "
+		    "tool's table", err);
+		PQclear(r);
+		return n;
+	}
+	n = PQntuples(r);
+	v = dbrev_xcalloc((size_t)n + 1, sizeof(*v));
+	for (j = 0; j < n; j++) {
+		v[j].version = value_or_null(r, j, 0);
+		v[j].type = value_or_null(r, j, 1);
+		v[j].name = value_or_null(r, j, 2);
+		v[j].flag = !PQgetisnull(r, j, 3) &&
+		    strcmp(PQgetvalue(r, j, 3), "0") != 0;
+	}
+	PQclear(r);
+	*rows = v;
+	*nrows = (size_t)n;
+	return 0;
 }
 
 const struct dbrev_driver dbrev_driver_postgres = {
@@ -2427,4 +2480,5 @@ const struct dbrev_driver dbrev_driver_postgres = {
 	.set_lock_timeout = pg_set_lock_timeout,
 	.set_statement_timeouts = pg_set_statement_timeouts,
 	.lock_timed_out = pg_lock_timed_out,
+	.foreign_read = pg_foreign_read,
 };

@@ -135,22 +135,6 @@ dbrev_pg_qident(struct dbrev_buf *b, const char *schema, const char *name)
 	ident_add(b, name);
 }
 
-void
-dbrev_pg_literal(struct dbrev_buf *b, const char *s)
-{
-	const char *p;
-
-	if (strchr(s, '\\') != NULL)
-		dbrev_buf_puts(b, "E");
-	dbrev_buf_puts(b, "'");
-	for (p = s; *p != '\0'; p++) {
-		if (*p == '\'' || *p == '\\')
-			dbrev_buf_add(b, p, 1);
-		dbrev_buf_add(b, p, 1);
-	}
-	dbrev_buf_puts(b, "'");
-}
-
 /* ------------------------------------------------ dependency map */
 
 /*
@@ -872,15 +856,118 @@ table_sql(struct dbrev_table *tb)
 	}
 }
 
-/* Tables, views, materialized views and sequences. */
-static int
-read_relations(struct ctx *x)
+/* The options of table row i of the pg_class query (read_classes). */
+static char *
+table_options(PGresult *r, int i, struct dbrev_table *tb)
 {
-	PGresult *r, *rc, *rk, *rs;
-	struct toid *tabs = NULL;
-	size_t ntabs = 0, ti;
+	struct dbrev_buf b = { 0 };
+
+	if (val(r, i, 4)[0] == 'u')
+		dbrev_buf_puts(&b, "UNLOGGED");
+	/* PARTITION OF parent bound, PARTITION BY key. */
+	if (val(r, i, 15) != NULL && val(r, i, 16) != NULL) {
+		const char *sep = strchr(val(r, i, 15), SEP[0]);
+
+		dbrev_buf_printf(&b, "%sPARTITION OF %.*s %s",
+		    b.len ? " " : "", (int)(sep - val(r, i, 15)),
+		    val(r, i, 15), val(r, i, 16));
+		dep_add(&tb->deps, &tb->ndeps, NULL, sep + 1);
+	}
+	if (val(r, i, 14) != NULL)
+		dbrev_buf_printf(&b, "%sPARTITION BY %s",
+		    b.len ? " " : "", val(r, i, 14));
+	/* REPLICA IDENTITY other than DEFAULT, before WITH. */
+	if (val(r, i, 12)[0] != 'd' && (val(r, i, 12)[0] != 'i' ||
+	    val(r, i, 13) != NULL))
+		dbrev_buf_printf(&b, "%sREPLICA IDENTITY %s%s",
+		    b.len ? " " : "", val(r, i, 12)[0] == 'f' ?
+		    "FULL" : val(r, i, 12)[0] == 'n' ? "NOTHING" :
+		    "USING INDEX ", val(r, i, 12)[0] == 'i' ?
+		    val(r, i, 13) : "");
+	if (val(r, i, 5) != NULL && *val(r, i, 5) != '\0')
+		dbrev_buf_printf(&b, "%sWITH (%s)",
+		    b.len ? " " : "", val(r, i, 5));
+	if (b.len == 0) {
+		dbrev_buf_free(&b);
+		return NULL;
+	}
+	return dbrev_buf_take(&b);
+}
+
+/* A table (or partitioned table) of the pg_class query, row i. */
+static void
+rel_table(struct ctx *x, PGresult *r, int i, const char *q,
+    struct toid *tab)
+{
+	const char *nsp = val(r, i, 1), *name = val(r, i, 2);
+	struct dbrev_table *tb;
+
+	tb = dbrev_schema_add_table(x->s, nsp, name);
+	tb->options = table_options(r, i, tb);
+	tb->comment = dup_or_null(val(r, i, 6));
+	schema_dep(&tb->deps, &tb->ndeps, nsp);
+	dm_put(&x->map, 'c', uval(r, i, 0), q, &tb->deps,
+	    &tb->ndeps);
+	dm_put(&x->map, 't', uval(r, i, 7), q, NULL, NULL);
+	tab->t = tb;
+	tab->oid = uval(r, i, 0);
+}
+
+/* A view or materialized view of the pg_class query, row i. */
+static void
+rel_view(struct ctx *x, PGresult *r, int i, const char *q)
+{
+	const char *nsp = val(r, i, 1), *name = val(r, i, 2);
+	char kind = val(r, i, 3)[0], *t;
+	struct dbrev_buf b = { 0 };
+	struct dbrev_object *o;
+	struct dbrev_buf d = { 0 };
+	size_t n;
+
+	o = dbrev_schema_add_object(x->s, kind == 'v' ?
+	    DBREV_OBJ_VIEW : DBREV_OBJ_MATVIEW, nsp, name);
+	split_list(val(r, i, 11), &o->colrefs, &o->ncolrefs);
+	dbrev_buf_puts(&d, val(r, i, 9));
+	n = d.len;
+	while (n > 0 && (isspace((unsigned char)d.data[n - 1]) ||
+	    d.data[n - 1] == ';'))
+		d.data[--n] = '\0';
+	d.len = n;
+	if (val(r, i, 5) != NULL && *val(r, i, 5) != '\0')
+		dbrev_buf_printf(&d, "\nWITH (%s)", val(r, i, 5));
+	o->definition = dbrev_buf_take(&d);
+	dbrev_buf_printf(&b, "CREATE %s ", kind == 'v' ? "VIEW" :
+	    "MATERIALIZED VIEW");
+	dbrev_pg_qident(&b, nsp, name);
+	if (kind == 'v' && val(r, i, 5) != NULL &&
+	    *val(r, i, 5) != '\0')
+		dbrev_buf_printf(&b, " WITH (%s)", val(r, i, 5));
+	dbrev_buf_printf(&b, " AS\n%.*s", (int)n,
+	    val(r, i, 9));
+	o->sql = dbrev_buf_take(&b);
+	schema_dep(&o->deps, &o->ndeps, nsp);
+	dm_put(&x->map, 'c', uval(r, i, 0), q, &o->deps,
+	    &o->ndeps);
+	dm_put(&x->map, 't', uval(r, i, 7), q, NULL, NULL);
+	t = target(kind == 'v' ? "VIEW" : "MATERIALIZED VIEW",
+	    nsp, name, NULL);
+	add_comment(x, t, q, val(r, i, 6));
+	free(t);
+}
+
+/*
+ * Tables, views and materialized views (pg_class); the tables, with
+ * their oids, in tabs[*ntabs] (caller frees).
+ */
+static int
+read_classes(struct ctx *x, struct toid **tabsp, size_t *ntabs)
+{
+	struct toid *tabs;
+	PGresult *r;
 	int i, rows;
 
+	*tabsp = NULL;
+	*ntabs = 0;
 	r = query(x, "SELECT c.oid, n.nspname, c.relname, c.relkind, "
 	    "c.relpersistence, array_to_string(c.reloptions, ', '), "
 	    "obj_description(c.oid, 'pg_class'), c.reltype, c.relispartition, "
@@ -914,11 +1001,9 @@ read_relations(struct ctx *x)
 	rows = PQntuples(r);
 	tabs = dbrev_xcalloc((size_t)rows + 1, sizeof(*tabs));
 	for (i = 0; i < rows; i++) {
-		const char *nsp = val(r, i, 1), *name = val(r, i, 2);
-		char kind = val(r, i, 3)[0], *q, *t;
-		struct dbrev_buf b = { 0 };
+		char kind = val(r, i, 3)[0], *q;
 
-		q = qn(nsp, name);
+		q = qn(val(r, i, 1), val(r, i, 2));
 		/* Partitions and partitioned tables are modelled; not so
 		   inheritance and foreign tables. */
 		if (kind == 'f' || (!bval(r, i, 8) && bval(r, i, 10)))
@@ -926,85 +1011,25 @@ read_relations(struct ctx *x)
 			    "compared (%s): write its inheritance changes by "
 			    "hand", kind == 'f' ? "foreign table" : "table", q,
 			    kind == 'f' ? "foreign" : "inheritance child");
-		if (kind == 'r' || kind == 'p') {
-			struct dbrev_table *tb;
-
-			tb = dbrev_schema_add_table(x->s, nsp, name);
-			if (val(r, i, 4)[0] == 'u')
-				dbrev_buf_puts(&b, "UNLOGGED");
-			/* PARTITION OF parent bound, PARTITION BY key. */
-			if (val(r, i, 15) != NULL && val(r, i, 16) != NULL) {
-				const char *sep = strchr(val(r, i, 15), SEP[0]);
-
-				dbrev_buf_printf(&b, "%sPARTITION OF %.*s %s",
-				    b.len ? " " : "", (int)(sep - val(r, i, 15)),
-				    val(r, i, 15), val(r, i, 16));
-				dep_add(&tb->deps, &tb->ndeps, NULL, sep + 1);
-			}
-			if (val(r, i, 14) != NULL)
-				dbrev_buf_printf(&b, "%sPARTITION BY %s",
-				    b.len ? " " : "", val(r, i, 14));
-			/* REPLICA IDENTITY other than DEFAULT, before WITH. */
-			if (val(r, i, 12)[0] != 'd' && (val(r, i, 12)[0] != 'i' ||
-			    val(r, i, 13) != NULL))
-				dbrev_buf_printf(&b, "%sREPLICA IDENTITY %s%s",
-				    b.len ? " " : "", val(r, i, 12)[0] == 'f' ?
-				    "FULL" : val(r, i, 12)[0] == 'n' ? "NOTHING" :
-				    "USING INDEX ", val(r, i, 12)[0] == 'i' ?
-				    val(r, i, 13) : "");
-			if (val(r, i, 5) != NULL && *val(r, i, 5) != '\0')
-				dbrev_buf_printf(&b, "%sWITH (%s)",
-				    b.len ? " " : "", val(r, i, 5));
-			tb->options = b.len ? dbrev_buf_take(&b) : NULL;
-			dbrev_buf_free(&b);
-			tb->comment = dup_or_null(val(r, i, 6));
-			schema_dep(&tb->deps, &tb->ndeps, nsp);
-			dm_put(&x->map, 'c', uval(r, i, 0), q, &tb->deps,
-			    &tb->ndeps);
-			dm_put(&x->map, 't', uval(r, i, 7), q, NULL, NULL);
-			tabs[ntabs].t = tb;
-			tabs[ntabs++].oid = uval(r, i, 0);
-		} else if (kind == 'v' || kind == 'm') {
-			struct dbrev_object *o;
-			struct dbrev_buf d = { 0 };
-			size_t n;
-
-			o = dbrev_schema_add_object(x->s, kind == 'v' ?
-			    DBREV_OBJ_VIEW : DBREV_OBJ_MATVIEW, nsp, name);
-			split_list(val(r, i, 11), &o->colrefs, &o->ncolrefs);
-			dbrev_buf_puts(&d, val(r, i, 9));
-			n = d.len;
-			while (n > 0 && (isspace((unsigned char)d.data[n - 1]) ||
-			    d.data[n - 1] == ';'))
-				d.data[--n] = '\0';
-			d.len = n;
-			if (val(r, i, 5) != NULL && *val(r, i, 5) != '\0')
-				dbrev_buf_printf(&d, "\nWITH (%s)", val(r, i, 5));
-			o->definition = dbrev_buf_take(&d);
-			dbrev_buf_printf(&b, "CREATE %s ", kind == 'v' ? "VIEW" :
-			    "MATERIALIZED VIEW");
-			dbrev_pg_qident(&b, nsp, name);
-			if (kind == 'v' && val(r, i, 5) != NULL &&
-			    *val(r, i, 5) != '\0')
-				dbrev_buf_printf(&b, " WITH (%s)", val(r, i, 5));
-			dbrev_buf_printf(&b, " AS\n%.*s", (int)n,
-			    val(r, i, 9));
-			o->sql = dbrev_buf_take(&b);
-			schema_dep(&o->deps, &o->ndeps, nsp);
-			dm_put(&x->map, 'c', uval(r, i, 0), q, &o->deps,
-			    &o->ndeps);
-			dm_put(&x->map, 't', uval(r, i, 7), q, NULL, NULL);
-			t = target(kind == 'v' ? "VIEW" : "MATERIALIZED VIEW",
-			    nsp, name, NULL);
-			add_comment(x, t, q, val(r, i, 6));
-			free(t);
-		}
+		if (kind == 'r' || kind == 'p')
+			rel_table(x, r, i, q, &tabs[(*ntabs)++]);
+		else if (kind == 'v' || kind == 'm')
+			rel_view(x, r, i, q);
 		free(q);
 	}
 	PQclear(r);
-	qsort(tabs, ntabs, sizeof(*tabs), toid_cmp);
+	qsort(tabs, *ntabs, sizeof(*tabs), toid_cmp);
+	*tabsp = tabs;
+	return 0;
+}
 
-	/* Columns of tables; comments on view columns. */
+/* Columns of tables; comments on view columns. */
+static int
+read_columns(struct ctx *x, const struct toid *tabs, size_t ntabs)
+{
+	PGresult *r;
+	int i;
+
 	r = query(x, "SELECT a.attrelid, a.attname, "
 	    "format_type(a.atttypid, a.atttypmod), a.attnotnull, "
 	    "pg_get_expr(d.adbin, d.adrelid), CASE WHEN a.attcollation <> 0 "
@@ -1046,7 +1071,7 @@ read_relations(struct ctx *x)
 	    "a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm') AND "
 	    USER_NSP("n") " ORDER BY a.attrelid, a.attnum");
 	if (r == NULL)
-		goto fail;
+		return -1;
 	for (i = 0; i < PQntuples(r); i++) {
 		unsigned oid = uval(r, i, 0);
 		struct dbrev_table *tb = NULL;
@@ -1096,9 +1121,16 @@ read_relations(struct ctx *x)
 		}
 	}
 	PQclear(r);
-	r = NULL;
+	return 0;
+}
 
-	/* Constraints of tables. */
+/* Constraints of tables. */
+static int
+read_constraints(struct ctx *x, const struct toid *tabs, size_t ntabs)
+{
+	PGresult *rc;
+	int i;
+
 	rc = query(x, "SELECT c.conrelid, c.conname, c.contype, "
 	    "(SELECT string_agg(a.attname, E'" SEP "' ORDER BY k.i) FROM "
 	    "unnest(c.conkey) WITH ORDINALITY k(n, i) JOIN pg_attribute a ON "
@@ -1118,7 +1150,7 @@ read_relations(struct ctx *x)
 	    "'x') AND c.conrelid <> 0 AND " USER_NSP("n") " AND c.conislocal "
 	    "ORDER BY c.conrelid, c.conname");
 	if (rc == NULL)
-		goto fail;
+		return -1;
 	for (i = 0; i < PQntuples(rc); i++) {
 		static const char actions[] = "arcnd";
 		static const char *const anames[] = { "NO ACTION", "RESTRICT",
@@ -1199,8 +1231,16 @@ read_relations(struct ctx *x)
 		}
 	}
 	PQclear(rc);
+	return 0;
+}
 
-	/* Indexes not behind a constraint. */
+/* Indexes not behind a constraint. */
+static int
+read_indexes(struct ctx *x)
+{
+	PGresult *rk;
+	int i;
+
 	rk = query(x, "SELECT i.indexrelid, n.nspname, ic.relname, "
 	    "tn.nspname || '.' || tc.relname, pg_get_indexdef(i.indexrelid), "
 	    "i.indisunique, obj_description(i.indexrelid, 'pg_class'), "
@@ -1221,7 +1261,7 @@ read_relations(struct ctx *x)
 	    /* A partition's part of a partitioned index comes with it. */
 	    "AND NOT ic.relispartition ORDER BY 2, 3");
 	if (rk == NULL)
-		goto fail;
+		return -1;
 	for (i = 0; i < PQntuples(rk); i++) {
 		struct dbrev_object *o;
 		char *q, *t;
@@ -1242,8 +1282,16 @@ read_relations(struct ctx *x)
 		free(q);
 	}
 	PQclear(rk);
+	return 0;
+}
 
-	/* Sequences, except those behind identity columns. */
+/* Sequences, except those behind identity columns. */
+static int
+read_sequences(struct ctx *x)
+{
+	PGresult *rs;
+	int i;
+
 	rs = query(x, "SELECT c.oid, n.nspname, c.relname, "
 	    "format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, "
 	    "s.seqmin, s.seqmax, s.seqcache, s.seqcycle, "
@@ -1261,7 +1309,7 @@ read_relations(struct ctx *x)
 	    "'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'i') "
 	    "ORDER BY 2, 3");
 	if (rs == NULL)
-		goto fail;
+		return -1;
 	for (i = 0; i < PQntuples(rs); i++) {
 		struct dbrev_object *o;
 		struct dbrev_buf b = { 0 };
@@ -1289,14 +1337,29 @@ read_relations(struct ctx *x)
 		free(q);
 	}
 	PQclear(rs);
+	return 0;
+}
 
+/* Tables, views, materialized views and sequences. */
+static int
+read_relations(struct ctx *x)
+{
+	struct toid *tabs;
+	size_t ntabs, ti;
+	int rc = -1;
+
+	if (read_classes(x, &tabs, &ntabs) == -1)
+		return -1;
+	if (read_columns(x, tabs, ntabs) == -1 ||
+	    read_constraints(x, tabs, ntabs) == -1 ||
+	    read_indexes(x) == -1 || read_sequences(x) == -1)
+		goto out;
 	for (ti = 0; ti < ntabs; ti++)
 		table_sql(tabs[ti].t);
+	rc = 0;
+out:
 	free(tabs);
-	return 0;
-fail:
-	free(tabs);
-	return -1;
+	return rc;
 }
 
 static int

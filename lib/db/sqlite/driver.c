@@ -1132,6 +1132,143 @@ sq_script_reset(struct dbrev_buf *out, const char *sql)
 	sqlite3_close(db);
 }
 
+/*
+ * Other tools' version tables, for revapply adopt: the query that gives
+ * version, type, name and flag (see struct dbrev_foreign_row) in the
+ * order the tool wrote the rows.  Each tool's SQLite layout, as it
+ * creates it.
+ */
+static const struct {
+	const char	*kind;
+	const char	*table;
+	const char	*sql;
+} foreign_sql[] = {
+	{ "dbmate", "schema_migrations", "SELECT CAST(version AS TEXT), "
+	    "NULL, NULL, 1 FROM schema_migrations ORDER BY version" },
+	{ "golang-migrate", "schema_migrations", "SELECT CAST(version AS "
+	    "TEXT), NULL, NULL, dirty FROM schema_migrations" },
+	{ "goose", "goose_db_version", "SELECT CAST(version_id AS TEXT), "
+	    "NULL, NULL, is_applied FROM goose_db_version ORDER BY id" },
+	{ "flyway", "flyway_schema_history", "SELECT version, type, script, "
+	    "success FROM flyway_schema_history ORDER BY installed_rank" },
+	{ "diesel", "__diesel_schema_migrations", "SELECT CAST(version AS "
+	    "TEXT), NULL, NULL, 1 FROM __diesel_schema_migrations ORDER BY "
+	    "version" },
+	{ "sqitch", "changes", "SELECT change, NULL, project, 1 FROM changes "
+	    "ORDER BY committed_at, rowid" },
+	{ "alembic", "alembic_version", "SELECT version_num, NULL, NULL, 1 "
+	    "FROM alembic_version ORDER BY version_num" },
+};
+
+static char *
+col_or_null(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t != NULL ? dbrev_xstrdup((const char *)t) : NULL;
+}
+
+/*
+ * Sqitch keeps its registry in a database of its own beside the
+ * target's: "sqitch" with the target's extension (app.db: sqitch.db).
+ */
+static char *
+sqitch_registry(const char *path)
+{
+	struct dbrev_buf b = { 0 };
+	const char *slash = strrchr(path, '/'), *base, *dot;
+
+	base = slash != NULL ? slash + 1 : path;
+	dot = strrchr(base, '.');
+	if (slash != NULL)
+		dbrev_buf_add(&b, path, (size_t)(base - path));
+	dbrev_buf_puts(&b, "sqitch");
+	if (dot != NULL && dot != base)
+		dbrev_buf_puts(&b, dot);
+	return dbrev_buf_take(&b);
+}
+
+static int
+sq_foreign_read(struct dbrev_conn *c, const char *kind,
+    struct dbrev_foreign_row **rows, size_t *nrows, struct dbrev_error *err)
+{
+	struct dbrev_foreign_row *v = NULL;
+	sqlite3 *db = c->db;
+	sqlite3_stmt *st = NULL;
+	char *reg = NULL;
+	size_t i, n = 0, cap = 0;
+	int rc;
+
+	*rows = NULL;
+	*nrows = 0;
+	for (i = 0; i < sizeof(foreign_sql) / sizeof(foreign_sql[0]); i++)
+		if (strcmp(foreign_sql[i].kind, kind) == 0)
+			break;
+	if (i == sizeof(foreign_sql) / sizeof(foreign_sql[0]))
+		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0, NULL,
+		    "unknown kind '%s'", kind);
+	if (strcmp(kind, "sqitch") == 0) {
+		reg = sqitch_registry(c->path);
+		db = NULL;
+		if (access(reg, F_OK) == -1) {
+			free(reg);
+			return 1;
+		}
+		if (sqlite3_open_v2(reg, &db, SQLITE_OPEN_READONLY,
+		    NULL) != SQLITE_OK) {
+			dbrev_error_set(err, DBREV_ERR_RUNTIME, reg, 0, NULL,
+			    "cannot open Sqitch's registry: %s",
+			    sqlite3_errmsg(db));
+			goto fail;
+		}
+		sqlite3_busy_timeout(db, (int)(c->timeout * 1000));
+	}
+	if (sqlite3_prepare_v2(db, foreign_sql[i].sql, -1, &st,
+	    NULL) != SQLITE_OK) {
+		if (strncmp(sqlite3_errmsg(db), "no such table", 13) == 0) {
+			rc = 1;
+			goto done;
+		}
+		dbrev_error_set(err, DBREV_ERR_RUNTIME, reg, 0, "check that "
+		    "it is the table that tool made", "cannot read %s's "
+		    "table %s: %s", kind, foreign_sql[i].table,
+		    sqlite3_errmsg(db));
+		goto fail;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			v = dbrev_xrealloc(v, cap * sizeof(*v));
+		}
+		v[n].version = col_or_null(st, 0);
+		v[n].type = col_or_null(st, 1);
+		v[n].name = col_or_null(st, 2);
+		v[n].flag = sqlite3_column_int(st, 3);
+		n++;
+	}
+	if (rc != SQLITE_DONE) {
+		dbrev_error_set(err, DBREV_ERR_RUNTIME, reg, 0, NULL,
+		    "cannot read %s's table %s: %s", kind,
+		    foreign_sql[i].table, sqlite3_errmsg(db));
+		goto fail;
+	}
+	*rows = v;
+	*nrows = n;
+	v = NULL;
+	n = 0;
+	rc = 0;
+	goto done;
+fail:
+	rc = -1;
+done:
+	dbrev_foreign_rows_free(v, n);
+	sqlite3_finalize(st);
+	if (db != c->db)
+		sqlite3_close(db);
+	free(reg);
+	return rc;
+}
+
 /* The database file of a sqlite: URL; none for :memory: or a bad URL. */
 static char *
 sq_file_of(const char *url)
@@ -1179,4 +1316,5 @@ const struct dbrev_driver dbrev_driver_sqlite = {
 	.script_sql = sq_script_sql,
 	.table_get = sq_table_get,
 	.set_lock_timeout = sq_set_lock_timeout,
+	.foreign_read = sq_foreign_read,
 };

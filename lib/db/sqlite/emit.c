@@ -30,6 +30,7 @@
 #include "dbrev/schema.h"
 #include "dbrev/util.h"
 #include "text.h"
+#include "../../private.h"
 #include "../../schema/sqltok.h"
 
 #define REBUILD_PREFIX "_dbrev_new_"
@@ -295,21 +296,6 @@ dbrev_sqlite_put_statement(struct dbrev_buf *out, const char *sql)
 			end = e;
 	dbrev_buf_add(out, sql, (size_t)(end - sql));
 	dbrev_buf_puts(out, ";\n");
-}
-
-void
-dbrev_sqlite_put_literal(struct dbrev_buf *out, const char *s)
-{
-	const char *q;
-
-	dbrev_buf_puts(out, "'");
-	while ((q = strchr(s, '\'')) != NULL) {
-		dbrev_buf_add(out, s, (size_t)(q - s + 1));
-		dbrev_buf_puts(out, "'");
-		s = q + 1;
-	}
-	dbrev_buf_puts(out, s);
-	dbrev_buf_puts(out, "'");
 }
 
 void
@@ -650,12 +636,12 @@ rebuild_sequence(struct dbrev_buf *out, const struct dbrev_table *a,
 	char *old = dbrev_sqlite_create_name(a->sql);
 
 	dbrev_buf_puts(out, "DELETE FROM sqlite_sequence WHERE name = ");
-	dbrev_sqlite_put_literal(out, tmp);
+	dbrev_sqlite_quote_literal(out, tmp);
 	dbrev_buf_puts(out, ";\nINSERT INTO sqlite_sequence (name, seq) "
 	    "SELECT ");
-	dbrev_sqlite_put_literal(out, tmp);
+	dbrev_sqlite_quote_literal(out, tmp);
 	dbrev_buf_puts(out, ", seq FROM sqlite_sequence WHERE name = ");
-	dbrev_sqlite_put_literal(out, old != NULL ? old : a->name);
+	dbrev_sqlite_quote_literal(out, old != NULL ? old : a->name);
 	dbrev_buf_puts(out, ";\n");
 	free(old);
 }

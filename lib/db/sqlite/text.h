@@ -12,8 +12,7 @@
 
 #include "dbrev/util.h"
 
-/* s as an SQL string literal: 'it''s'. */
-void	 dbrev_sqlite_put_literal(struct dbrev_buf *out, const char *s);
+/* An SQL string literal is dbrev_sqlite_quote_literal (lib/private.h). */
 
 /*
  * One "-- " comment line of text, newline included.  Names may hold
