@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "dbrev/apply.h"
 #include "baseline.h"
@@ -24,6 +26,9 @@ dbrev_apply_options_init(struct dbrev_apply_options *o)
 	o->dir = "migrations";
 	o->table = DBREV_DEFAULT_TABLE;
 	o->lock_timeout = DBREV_DEFAULT_LOCK_TIMEOUT;
+	o->statement_lock_timeout = -1;
+	o->retries = -1;
+	o->retry_delay = -1;
 }
 
 void
@@ -331,15 +336,72 @@ unmark(struct session *s, const struct dbrev_revision *r, int up)
 	return rc;
 }
 
+/* A revision's header line that the database cannot honour: say so. */
+static void
+note_ignored(struct session *s, const struct dbrev_revision *r)
+{
+	const struct dbrev_apply_options *o = s->o;
+	struct dbrev_buf b = { 0 };
+
+	if (o->on_notice == NULL)
+		return;
+	if (r->lock_timeout_line != 0) {
+		dbrev_buf_printf(&b, "note: %s:%u: lock-timeout has no effect on "
+		    "%s (its busy timeout, --lock-timeout, bounds the waits "
+		    "for locks)", path_of(r), r->lock_timeout_line,
+		    s->drv->name);
+		o->on_notice(o->arg, b.data);
+		dbrev_buf_reset(&b);
+	}
+	if (r->statement_timeout_line != 0) {
+		dbrev_buf_printf(&b, "note: %s:%u: statement-timeout has no "
+		    "effect on %s", path_of(r), r->statement_timeout_line,
+		    s->drv->name);
+		o->on_notice(o->arg, b.data);
+	}
+	dbrev_buf_free(&b);
+}
+
+/*
+ * Bound the statements of revision r as its header lines, else the
+ * run's options, say; a driver that cannot is left alone.
+ */
+static int
+set_timeouts(struct session *s, const struct dbrev_revision *r,
+    struct dbrev_error *err)
+{
+	const struct dbrev_apply_options *o = s->o;
+	double lock, stmt;
+
+	if (s->drv->set_statement_timeouts == NULL) {
+		note_ignored(s, r);
+		return 0;
+	}
+	lock = r->lock_timeout_line != 0 ? r->lock_timeout :
+	    o->statement_lock_timeout >= 0 ? o->statement_lock_timeout :
+	    DBREV_DEFAULT_STATEMENT_LOCK_TIMEOUT;
+	stmt = r->statement_timeout_line != 0 ? r->statement_timeout :
+	    o->statement_timeout > 0 ? o->statement_timeout : 0;
+	return s->drv->set_statement_timeouts(s->c, lock, stmt, err);
+}
+
+/* Whether the last failure was only a lock timeout (a retry may pass). */
+static int
+lock_timed_out(const struct session *s)
+{
+	return s->drv->lock_timed_out != NULL && s->drv->lock_timed_out(s->c);
+}
+
 /*
  * Run one revision.  In its own transaction unless `outer` (single
  * transaction) or the revision is transaction: none.  Returns 0 (done,
- * *skipped set when another runner had done it) or -1.
+ * *skipped set when another runner had done it) or -1, with *timed_out
+ * set when only a lock timeout failed it and nothing of it was kept.
  */
 static int
 run_step(struct session *s, enum dbrev_direction dir,
     const struct dbrev_revision *r, int outer, int *skipped,
-    struct dbrev_error *err)
+    int *timed_out, struct dbrev_error *err)
 {
 	const struct dbrev_driver *d = s->drv;
 	struct dbrev_error e = { 0 };
@@ -349,8 +411,12 @@ run_step(struct session *s, enum dbrev_direction dir,
 	unsigned line = up ? r->upgrade_line : r->downgrade_line;
 
 	*skipped = 0;
+	*timed_out = 0;
 	if (!outer && d->begin(s->c, err) == -1)
 		return -1;
+	/* Sent with BEGIN and the row's look-up: no round trip of its own. */
+	if ((r->transactional || outer) && set_timeouts(s, r, err) == -1)
+		goto fail;
 	if (row_get(s, r->id, &found, &state, err) == -1)
 		goto fail;
 	if (found && state == DBREV_ROW_IN_PROGRESS) {
@@ -374,6 +440,7 @@ run_step(struct session *s, enum dbrev_direction dir,
 
 	if (r->transactional || outer) {
 		if (d->exec(s->c, sql, path_of(r), line, &e) == -1) {
+			*timed_out = lock_timed_out(s);
 			sql_error(err, &e, r);
 			goto fail;
 		}
@@ -385,6 +452,7 @@ run_step(struct session *s, enum dbrev_direction dir,
 		    DBREV_ROW_APPLIED, &e) : d->table_delete(s->c, s->table,
 		    r->id, &e)) == -1 ||
 		    (!outer && d->commit(s->c, &e) == -1)) {
+			*timed_out = lock_timed_out(s);
 			sql_error(err, &e, r);
 			goto fail;
 		}
@@ -398,13 +466,19 @@ run_step(struct session *s, enum dbrev_direction dir,
 		goto fail;
 	if (d->commit(s->c, err) == -1)
 		goto fail;
+	/* Session-wide for the revision: exec() puts the session back. */
+	if (set_timeouts(s, r, err) == -1) {
+		unmark(s, r, up);
+		return -1;
+	}
 	if (d->exec(s->c, sql, path_of(r), line, &e) == -1) {
 		/* The way out must show even when the server gave a hint. */
-		int server_hint = e.hint != NULL;
+		int server_hint = e.hint != NULL, to = lock_timed_out(s);
 
 		sql_error(err, &e, r);
 		if (d->exec_kept != NULL && !d->exec_kept(s->c) &&
 		    unmark(s, r, up) == 0) {
+			*timed_out = to;
 			dbrev_error_set(err, DBREV_ERR_RUNTIME, path_of(r), 0,
 			    NULL, "revision '%s' was rolled back whole (it "
 			    "changed nothing outside its own transaction): the "
@@ -447,6 +521,13 @@ fail:
 	}
 	return -1;
 }
+
+/* The repeatables a run is to replay, in run order. */
+struct due {
+	const char	**sums;	/* recorded checksum per repeatable (NULL: none) */
+	size_t		 *idx;	/* indexes of those to run */
+	size_t		  n;
+};
 
 /*
  * The checksum recorded for each repeatable (run order; NULL: no row
@@ -519,7 +600,8 @@ plan_reaches_all(const struct dbrev_graph *g, const struct dbrev_revset *applied
  */
 static int
 run_repeatable(struct session *s, const struct dbrev_revision *r,
-    const char *seen, int outer, int *skipped, struct dbrev_error *err)
+    const char *seen, int outer, int *skipped, int *timed_out,
+    struct dbrev_error *err)
 {
 	const struct dbrev_driver *d = s->drv;
 	struct dbrev_error e = { 0 };
@@ -527,9 +609,11 @@ run_repeatable(struct session *s, const struct dbrev_revision *r,
 	int found = 0;
 
 	*skipped = 0;
+	*timed_out = 0;
 	if (!outer && d->begin(s->c, err) == -1)
 		return -1;
-	if (row_get(s, r->id, &found, &state, err) == -1)
+	if (set_timeouts(s, r, err) == -1 ||
+	    row_get(s, r->id, &found, &state, err) == -1)
 		goto fail;
 	if (found != (seen != NULL) || state != DBREV_ROW_APPLIED) {
 		*skipped = 1;
@@ -541,6 +625,7 @@ run_repeatable(struct session *s, const struct dbrev_revision *r,
 	    d->table_insert(s->c, s->table, r->id, r->checksum,
 	    DBREV_ROW_APPLIED, &e) == -1 ||
 	    (!outer && d->commit(s->c, &e) == -1)) {
+		*timed_out = lock_timed_out(s);
 		sql_error(err, &e, r);
 		goto fail;
 	}
@@ -585,6 +670,230 @@ undone(struct session *s, const char *before, const struct dbrev_plan *plan,
 	dbrev_buf_free(&ids);
 }
 
+static unsigned
+tries_of(const struct dbrev_apply_options *o)
+{
+	return o->retries >= 0 && o->retries < 1000 ? (unsigned)o->retries + 1 :
+	    o->retries >= 1000 ? 1000 : DBREV_DEFAULT_RETRIES + 1;
+}
+
+static void
+sleep_s(double sec)
+{
+	struct timespec ts;
+
+	if (!(sec > 0))
+		return;
+	ts.tv_sec = (time_t)sec;
+	ts.tv_nsec = (long)((sec - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/*
+ * Try `try` of `tries` failed on a lock timeout and was rolled back:
+ * report it, forget its error, and wait: the delay doubles each try (at
+ * most a minute) plus up to half again of jitter, so that runners that
+ * collided do not collide again in step.
+ */
+static void
+wait_retry(struct session *s, const struct dbrev_revision *r, unsigned try,
+    unsigned tries, int whole_run, unsigned *seed, struct dbrev_error *err)
+{
+	const struct dbrev_apply_options *o = s->o;
+	struct dbrev_retry_report rep;
+	double d = o->retry_delay >= 0 ? o->retry_delay :
+	    DBREV_DEFAULT_RETRY_DELAY;
+	unsigned i;
+
+	for (i = 1; i < try && d < 60; i++)
+		d *= 2;
+	if (d > 60)
+		d = 60;
+	d *= 1 + 0.5 * (double)rand_r(seed) / ((double)RAND_MAX + 1);
+	if (o->on_retry != NULL) {
+		scrub(o->url, err);
+		rep.rev = r;
+		rep.try = try;
+		rep.tries = tries;
+		rep.delay = d;
+		rep.whole_run = whole_run;
+		rep.message = err->message != NULL ? err->message : "";
+		o->on_retry(o->arg, &rep);
+	}
+	dbrev_error_clear(err);
+	sleep_s(d);
+}
+
+/* The last try failed on a lock timeout too: say what to do. */
+static void
+gave_up(const struct dbrev_revision *r, unsigned tries,
+    struct dbrev_error *err)
+{
+	dbrev_error_hint(err, "another session held a lock that revision %s "
+	    "needs longer than its lock timeout, on %u tr%s: find it "
+	    "(pg_locks, pg_stat_activity) and end it, or raise the "
+	    "revision's 'lock-timeout:' line, --statement-lock-timeout or "
+	    "--retries", r->id, tries, tries == 1 ? "y" : "ies");
+}
+
+/*
+ * One revision, versioned or repeatable (seen: the checksum its row had,
+ * as run_repeatable), tried again while it fails only on its lock timeout.
+ */
+static int
+step_retried(struct session *s, enum dbrev_direction dir,
+    const struct dbrev_revision *r, const char *seen, int *skipped,
+    unsigned *seed, struct dbrev_error *err)
+{
+	unsigned try, tries = tries_of(s->o);
+	int to, rc;
+
+	for (try = 1;; try++) {
+		rc = r->repeatable ? run_repeatable(s, r, seen, 0, skipped, &to,
+		    err) : run_step(s, dir, r, 0, skipped, &to, err);
+		if (rc == 0)
+			return 0;
+		if (!to)
+			return -1;
+		if (try >= tries) {
+			gave_up(r, tries, err);
+			return -1;
+		}
+		wait_retry(s, r, try, tries, 0, seed, err);
+	}
+}
+
+/* Revision i of a run: the plan's steps, then the repeatables due. */
+static const struct dbrev_revision *
+run_at(const struct session *s, const struct dbrev_plan *plan,
+    const struct due *due, size_t i, const char **seen)
+{
+	*seen = NULL;
+	if (i < plan->nsteps)
+		return dbrev_graph_at(s->g, plan->steps[i]);
+	*seen = due->sums[due->idx[i - plan->nsteps]];
+	return dbrev_graph_repeatable(s->g, due->idx[i - plan->nsteps]);
+}
+
+/* Count and report revision i of a run, done. */
+static void
+done_at(struct session *s, const struct dbrev_plan *plan, size_t i,
+    enum dbrev_direction dir, const struct dbrev_revision *r, double t,
+    int skipped, struct dbrev_apply_result *res)
+{
+	if (i < plan->nsteps)
+		s->applied.in[plan->steps[i]] = dir == DBREV_UPGRADE;
+	if (skipped)
+		res->nskipped++;
+	else
+		res->napplied++;
+	report(s->o, dir, r, dbrev_now_ms() - t, skipped);
+}
+
+/*
+ * --single-transaction: the plan and the repeatables due in one
+ * transaction, once.  On failure everything is rolled back (undone()
+ * says so); *timed_out when only a lock timeout failed it, *failed the
+ * revision that failed (NULL: the COMMIT).
+ */
+static int
+plan_once(struct session *s, const struct dbrev_plan *plan,
+    const struct due *due, enum dbrev_direction dir, const char *before,
+    struct dbrev_apply_result *res, const struct dbrev_revision **failed,
+    int *timed_out, struct dbrev_error *err)
+{
+	const struct dbrev_revision *r;
+	struct dbrev_error ignore = { 0 };
+	const char *seen;
+	double t;
+	size_t i, n = plan->nsteps + due->n;
+	int skipped, rc;
+
+	*failed = NULL;
+	*timed_out = 0;
+	res->napplied = res->nskipped = 0;
+	if (n == 0)
+		return 0;
+	if (s->drv->begin(s->c, err) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		r = run_at(s, plan, due, i, &seen);
+		t = dbrev_now_ms();
+		rc = r->repeatable ? run_repeatable(s, r, seen, 1, &skipped,
+		    timed_out, err) : run_step(s, dir, r, 1, &skipped,
+		    timed_out, err);
+		if (rc == -1) {
+			*failed = r;
+			s->drv->rollback(s->c, &ignore);
+			dbrev_error_clear(&ignore);
+			undone(s, before, plan, i < plan->nsteps ? i :
+			    plan->nsteps, dir, res, err);
+			return -1;
+		}
+		done_at(s, plan, i, dir, r, t, skipped, res);
+	}
+	if (s->drv->commit(s->c, err) == -1) {
+		*timed_out = lock_timed_out(s);
+		undone(s, before, plan, plan->nsteps, dir, res, err);
+		return -1;
+	}
+	return 0;
+}
+
+/* The whole run in one transaction, tried again as step_retried. */
+static int
+plan_retried(struct session *s, const struct dbrev_plan *plan,
+    const struct due *due, enum dbrev_direction dir,
+    struct dbrev_apply_result *res, unsigned *seed, struct dbrev_error *err)
+{
+	const struct dbrev_revision *r;
+	const char *seen;
+	unsigned try, tries = tries_of(s->o);
+	char *before;
+	int rc, to;
+
+	before = dbrev_xmalloc(s->applied.n + 1);
+	memcpy(before, s->applied.in, s->applied.n);
+	for (try = 1;; try++) {
+		rc = plan_once(s, plan, due, dir, before, res, &r, &to, err);
+		if (rc == 0 || !to)
+			break;
+		if (r == NULL)
+			r = run_at(s, plan, due, plan->nsteps + due->n - 1,
+			    &seen);
+		if (try >= tries) {
+			gave_up(r, tries, err);
+			break;
+		}
+		wait_retry(s, r, try, tries, 1, seed, err);
+	}
+	free(before);
+	return rc;
+}
+
+/* Each revision of the run in its own transaction, each tried again. */
+static int
+steps_retried(struct session *s, const struct dbrev_plan *plan,
+    const struct due *due, enum dbrev_direction dir,
+    struct dbrev_apply_result *res, unsigned *seed, struct dbrev_error *err)
+{
+	const struct dbrev_revision *r;
+	const char *seen;
+	double t;
+	size_t i;
+	int skipped;
+
+	for (i = 0; i < plan->nsteps + due->n; i++) {
+		r = run_at(s, plan, due, i, &seen);
+		t = dbrev_now_ms();
+		if (step_retried(s, dir, r, seen, &skipped, seed, err) == -1)
+			return -1;
+		done_at(s, plan, i, dir, r, t, skipped, res);
+	}
+	return 0;
+}
+
 int
 dbrev_apply_run(const struct dbrev_apply_options *o, enum dbrev_direction dir,
     const char *target, struct dbrev_apply_result *res,
@@ -592,12 +901,13 @@ dbrev_apply_run(const struct dbrev_apply_options *o, enum dbrev_direction dir,
 {
 	struct session s;
 	struct dbrev_plan plan = { 0 };
+	struct due due = { 0 };
 	const struct dbrev_revision *r;
-	double t0 = dbrev_now_ms(), t;
-	char *before = NULL;
-	const char **sums = NULL;
-	size_t *reps = NULL, nreps = 0, i;
-	int rc = -1, skipped, outer = o->single_transaction;
+	double t0 = dbrev_now_ms();
+	unsigned seed = (unsigned)getpid() ^
+	    (unsigned)(unsigned long long)(t0 * 1000);
+	size_t i;
+	int rc = -1, outer = o->single_transaction;
 
 	memset(res, 0, sizeof(*res));
 	if (session_start(&s, o, 0, 1, dir == DBREV_UPGRADE, err) == -1)
@@ -608,10 +918,11 @@ dbrev_apply_run(const struct dbrev_apply_options *o, enum dbrev_direction dir,
 	if (dbrev_graph_plan(s.g, &s.applied, dir, target, &plan, err) == -1)
 		goto out;
 	/* Repeatables: once every versioned one is, each whose text changed. */
-	reps = dbrev_xcalloc(dbrev_graph_nrepeatable(s.g) + 1, sizeof(*reps));
+	due.idx = dbrev_xcalloc(dbrev_graph_nrepeatable(s.g) + 1,
+	    sizeof(*due.idx));
 	if (plan_reaches_all(s.g, &s.applied, &plan)) {
-		sums = recorded_sums(s.g, s.rows, s.nrows);
-		nreps = repeatables_due(s.g, sums, reps);
+		due.sums = recorded_sums(s.g, s.rows, s.nrows);
+		due.n = repeatables_due(s.g, due.sums, due.idx);
 	}
 	if (outer)
 		for (i = 0; i < plan.nsteps; i++) {
@@ -625,69 +936,17 @@ dbrev_apply_run(const struct dbrev_apply_options *o, enum dbrev_direction dir,
 				goto out;
 			}
 		}
-	if (plan.nsteps + nreps > 0 && dir == DBREV_UPGRADE &&
+	if (plan.nsteps + due.n > 0 && dir == DBREV_UPGRADE &&
 	    s.drv->table_ensure(s.c, s.table, err) == -1)
 		goto out;
-	if (outer && plan.nsteps + nreps > 0 && s.drv->begin(s.c, err) == -1)
-		goto out;
-	if (outer) {
-		before = dbrev_xmalloc(s.applied.n + 1);
-		memcpy(before, s.applied.in, s.applied.n);
-	}
-	for (i = 0; i < plan.nsteps; i++) {
-		r = dbrev_graph_at(s.g, plan.steps[i]);
-		t = dbrev_now_ms();
-		if (run_step(&s, dir, r, outer, &skipped, err) == -1) {
-			if (outer) {
-				struct dbrev_error ignore = { 0 };
-
-				s.drv->rollback(s.c, &ignore);
-				dbrev_error_clear(&ignore);
-				undone(&s, before, &plan, i, dir, res, err);
-			}
-			goto out;
-		}
-		s.applied.in[plan.steps[i]] = dir == DBREV_UPGRADE;
-		if (skipped)
-			res->nskipped++;
-		else
-			res->napplied++;
-		report(o, dir, r, dbrev_now_ms() - t, skipped);
-	}
-	for (i = 0; i < nreps; i++) {
-		r = dbrev_graph_repeatable(s.g, reps[i]);
-		t = dbrev_now_ms();
-		if (run_repeatable(&s, r, sums[reps[i]], outer, &skipped,
-		    err) == -1) {
-			if (outer) {
-				struct dbrev_error ignore = { 0 };
-
-				s.drv->rollback(s.c, &ignore);
-				dbrev_error_clear(&ignore);
-				undone(&s, before, &plan, plan.nsteps, dir,
-				    res, err);
-			}
-			goto out;
-		}
-		if (skipped)
-			res->nskipped++;
-		else
-			res->napplied++;
-		report(o, dir, r, dbrev_now_ms() - t, skipped);
-	}
-	if (outer && plan.nsteps + nreps > 0 &&
-	    s.drv->commit(s.c, err) == -1) {
-		undone(&s, before, &plan, plan.nsteps, dir, res, err);
-		goto out;
-	}
-	rc = 0;
+	rc = outer ? plan_retried(&s, &plan, &due, dir, res, &seed, err) :
+	    steps_retried(&s, &plan, &due, dir, res, &seed, err);
 out:
 	if (s.g != NULL)
 		set_current(s.g, &s.applied, res);
 	res->ms = dbrev_now_ms() - t0;
-	free(before);
-	free(sums);
-	free(reps);
+	free(due.sums);
+	free(due.idx);
 	dbrev_plan_free(&plan);
 	session_end(&s);
 	scrub(url_of(o), err);

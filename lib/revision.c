@@ -24,17 +24,21 @@ enum key {
 	K_LINT,		/* may repeat: one per rule allowed */
 	K_REPLACES,
 	K_REPEATABLE,
+	K_LOCK_TIMEOUT,
+	K_STATEMENT_TIMEOUT,
 	K_NKEYS
 };
 
 static const char *const key_names[K_NKEYS] = {
 	"revision", "parents", "message", "created", "depends", "transaction",
-	"lint", "replaces", "repeatable"
+	"lint", "replaces", "repeatable", "lock-timeout",
+	"statement-timeout"
 };
 
 #define KNOWN_KEYS \
 	"the header keys are revision, parents, message, created, depends, " \
-	"transaction, lint, replaces and repeatable"
+	"transaction, lint, replaces, repeatable, lock-timeout and " \
+	"statement-timeout"
 #define ID_RULE "an id is 1 to 32 of A-Z a-z 0-9 _"
 
 /* A slice of the input text. */
@@ -48,6 +52,7 @@ struct parse {
 	struct dbrev_error *err;
 	struct span	 val[K_NKEYS];
 	unsigned	 keyline[K_NKEYS];
+	double		 lock_timeout, statement_timeout; /* -1: absent */
 	size_t		 nparents;
 	size_t		 ndepends;
 	size_t		 nlint;		/* lint lines, and their values' */
@@ -88,6 +93,51 @@ id_check(const char *s, size_t len, unsigned char *bad)
 	    (len == 4 && memcmp(s, "base", 4) == 0))
 		return ID_RESERVED;
 	return ID_OK;
+}
+
+/*
+ * A duration: digits, optionally '.' and digits, optionally a unit.
+ * Units are those of PostgreSQL's settings and Go's durations; the
+ * longest first, so that "min" is not read as "m" and "in".
+ */
+int
+dbrev_duration_parse(const char *s, size_t len, double *seconds)
+{
+	static const struct {
+		const char	*unit;
+		double		 factor;
+	} units[] = {
+		{ "min", 60 }, { "ms", 0.001 }, { "s", 1 }, { "m", 60 },
+		{ "h", 3600 }, { "", 1 }
+	};
+	double v = 0, scale = 1;
+	size_t i = 0, u, n;
+
+	while (i < len && s[i] >= '0' && s[i] <= '9' && i < 32)
+		v = v * 10 + (s[i++] - '0');
+	if (i == 0 || i == 32)
+		return -1;
+	if (i < len && s[i] == '.') {
+		if (++i == len || s[i] < '0' || s[i] > '9')
+			return -1;
+		for (n = 0; i < len && s[i] >= '0' && s[i] <= '9'; i++, n++)
+			if (n < 15) {
+				scale /= 10;
+				v += (s[i] - '0') * scale;
+			}
+	}
+	for (u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
+		n = strlen(units[u].unit);
+		if (len - i == n && memcmp(s + i, units[u].unit, n) == 0)
+			break;
+	}
+	if (u == sizeof(units) / sizeof(units[0]))
+		return -1;
+	v *= units[u].factor;
+	if (!(v <= DBREV_DURATION_MAX))
+		return -1;
+	*seconds = v;
+	return 0;
 }
 
 int
@@ -378,6 +428,24 @@ repeatable_check(struct parse *p)
 	return 0;
 }
 
+/* A lock-timeout or statement-timeout line's value, or -1 when absent. */
+static int
+check_duration(struct parse *p, enum key k, double *out)
+{
+	struct span v = p->val[k];
+
+	*out = -1;
+	if (p->keyline[k] == 0)
+		return 0;
+	if (dbrev_duration_parse(v.s, v.len, out) == 0)
+		return 0;
+	return dbrev_error_set(p->err, DBREV_ERR_INPUT, p->path, p->keyline[k],
+	    "write a number and a unit (500ms, 10s, 2min, 1h; a number alone "
+	    "is seconds) of at most 1000000 s; 0 for no limit",
+	    "%s: '%.*s' is not a duration", key_names[k],
+	    (int)(v.len > 40 ? 40 : v.len), v.s);
+}
+
 /* Whole-header checks, once the header has ended. */
 static int
 header_done(struct parse *p)
@@ -420,6 +488,9 @@ header_done(struct parse *p)
 			    "revisions the baseline stands for",
 			    "replaces: takes two revision ids");
 	}
+	if (check_duration(p, K_LOCK_TIMEOUT, &p->lock_timeout) == -1 ||
+	    check_duration(p, K_STATEMENT_TIMEOUT, &p->statement_timeout) == -1)
+		return -1;
 	return p->keyline[K_REPEATABLE] != 0 ? repeatable_check(p) : 0;
 }
 
@@ -503,6 +574,10 @@ make_revision(struct parse *p, const char *text)
 	r->replaces_line = p->keyline[K_REPLACES];
 	r->transactional = p->keyline[K_TRANSACTION] == 0;
 	r->repeatable = p->keyline[K_REPEATABLE] != 0;
+	r->lock_timeout = p->lock_timeout;
+	r->statement_timeout = p->statement_timeout;
+	r->lock_timeout_line = p->keyline[K_LOCK_TIMEOUT];
+	r->statement_timeout_line = p->keyline[K_STATEMENT_TIMEOUT];
 	r->revision_line = p->keyline[K_REVISION];
 	r->parents_line = p->keyline[K_PARENTS];
 	r->depends_line = p->keyline[K_DEPENDS];

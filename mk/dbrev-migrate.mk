@@ -5,7 +5,8 @@
 # defaults are listed in dbrev-vars.mk and dbrev.mk(7); in short:
 # DATABASE_URL, DB_DIR (migrations), DB_SCHEMA (schema.sql), DB_BACKUP
 # (yes), DB_BACKUP_DIR (backups), DB_BACKUP_KEEP, DB_STATE_DIR (.dbrev),
-# DB_TABLE, DBREV_BINDIR, V.
+# DB_TABLE, DB_LOCK_TIMEOUT, DB_STATEMENT_TIMEOUT, DB_RETRIES, DBREV_BINDIR,
+# V.
 #
 # Targets (knobs read when they run):
 #   db-init         scaffold $(DB_DIR) (revgen init)
@@ -87,6 +88,9 @@ DBREV_SUBMAKE	 = $(MAKE) --no-print-directory -f $(DBREV_MKDIR)/dbrev.mk \
 		   DBREV_BINDIR="$$DBREV_TOOLDIR" DB_DIR="$$DBREV_DIR" \
 		   DB_TABLE="$$DBREV_TABLE" DB_BACKUP_DIR="$$DBREV_BACKUP_TO" \
 		   DB_BACKUP_KEEP="$$DBREV_KEEP" DB_STATE_DIR="$$DBREV_STATE_DIR" \
+		   DB_LOCK_TIMEOUT="$$DBREV_LOCK_TIMEOUT" \
+		   DB_STATEMENT_TIMEOUT="$$DBREV_STATEMENT_TIMEOUT" \
+		   DB_RETRIES="$$DBREV_RETRIES" \
 		   $(if $(filter no,$(DBREV_BACKUP_MODE)),DB_BACKUP=no) \
 		   $(if $(DBREV_BACKUP_ASKED),DBREV_BACKUP_ASKED=db-backup) \
 		   $(if $(DBREV_Q),,V=1) $(if $(filter heads,$(DBREV_UP_REV)),REV=heads)
@@ -104,7 +108,7 @@ db-upgrade: | $(DBREV_BACKUP_ASKED)
 	$(call dbrev_check_rev,REV)
 	$(DBREV_BACKUP_AUTO)
 	$(call dbrev_say,UPGRADE)
-	$(DBREV_Q)$(DBREV_APPLY) -- upgrade "$$DBREV_REV"
+	$(DBREV_Q)$(DBREV_APPLY)$(DBREV_RUN_OPTS) -- upgrade "$$DBREV_REV"
 endif
 
 # Several heads and no REV=heads: revapply would refuse, so say it in
@@ -115,13 +119,13 @@ dbrev-upgrade-pending:
 	    { echo 'dbrev: join the heads with make db-merge M="Merge ..."$(DBREV_COMMA) or upgrade to all of them with make db-upgrade REV=heads' >&2; exit 2; })
 	$(DBREV_BACKUP_AUTO)
 	$(call dbrev_say,UPGRADE)
-	$(DBREV_Q)$(DBREV_APPLY) upgrade$(if $(filter heads,$(DBREV_UP_REV)), heads)
+	$(DBREV_Q)$(DBREV_APPLY)$(DBREV_RUN_OPTS) upgrade$(if $(filter heads,$(DBREV_UP_REV)), heads)
 
 db-downgrade: | $(DBREV_BACKUP_ASKED)
 	$(if $(value REV),$(call dbrev_check_rev,REV))
 	$(DBREV_BACKUP_AUTO)
 	$(call dbrev_say,DOWNGRADE)
-	$(DBREV_Q)$(DBREV_APPLY) -- downgrade$(if $(value REV), "$$DBREV_REV")
+	$(DBREV_Q)$(DBREV_APPLY)$(DBREV_RUN_OPTS) -- downgrade$(if $(value REV), "$$DBREV_REV")
 
 db-current:
 	$(DBREV_Q)$(DBREV_APPLY) current
@@ -261,6 +265,7 @@ knobs: DATABASE_URL=$(or $(DBREV_URL_SAFE),(unset)) DB_DIR=$(call dbrev_knob,DB_
        DB_BACKUP=$(DBREV_BACKUP_MODE) DB_BACKUP_DIR=$(call dbrev_knob,DB_BACKUP_DIR) DB_BACKUP_KEEP=$(or $(DBREV_HAS_KEEP),(all))
        DB_STATE_DIR=$(call dbrev_knob,DB_STATE_DIR) DB_TABLE=$(or $(DBREV_HAS_TABLE),(dbrev_revisions))
        DB_DEV_URL=$(if $(strip $(call dbrev_knob,DB_DEV_URL)),(set),(DATABASE_URL's server))
+       DB_LOCK_TIMEOUT=$(or $(strip $(call dbrev_knob,DB_LOCK_TIMEOUT)),(5s)) DB_STATEMENT_TIMEOUT=$(or $(strip $(call dbrev_knob,DB_STATEMENT_TIMEOUT)),(none)) DB_RETRIES=$(or $(strip $(call dbrev_knob,DB_RETRIES)),(2))
        DBREV_BINDIR=$(or $(DBREV_TOOLDIR),(PATH)) V=1 shows commands
 endef
 

@@ -21,6 +21,14 @@
 #   DB_TABLE        version table (the tools' default, dbrev_revisions)
 #   DB_DEV_URL      PostgreSQL server for db-test's and db-drift's scratch
 #                   databases (DATABASE_URL's server)
+#   DB_LOCK_TIMEOUT PostgreSQL: how long each statement of a revision
+#                   waits for another session's lock, then the revision
+#                   is rolled back and tried again: revapply
+#                   --statement-lock-timeout (5s; 0: no limit)
+#   DB_STATEMENT_TIMEOUT  PostgreSQL: how long each statement of a
+#                   revision may run: --statement-timeout (no limit)
+#   DB_RETRIES      how many times a revision that hit its lock timeout
+#                   is tried again: --retries (2)
 #   DBREV_BINDIR    directory of revgen, revorder, revapply, dbbackup
 #                   (the install's bindir; in a source tree its build/bin
 #                   when built, else found on PATH)
@@ -50,6 +58,9 @@ DB_BACKUP_KEEP	?=
 DB_STATE_DIR	?= .dbrev
 DB_TABLE	?=
 DB_DEV_URL	?=
+DB_LOCK_TIMEOUT	?=
+DB_STATEMENT_TIMEOUT ?=
+DB_RETRIES	?=
 
 # --- Knob values: text, never syntax. ---
 # A knob given in the environment or on make's command line is text and
@@ -60,7 +71,8 @@ DB_DEV_URL	?=
 # variable to every recipe, expanding it to do so: those are replaced by
 # simple variables holding their text, exported as such.
 DBREV_KNOBS	:= DATABASE_URL DB_DIR DB_SCHEMA DB_BACKUP DB_BACKUP_DIR \
-		   DB_BACKUP_KEEP DB_STATE_DIR DB_TABLE DB_DEV_URL DBREV_BINDIR V
+		   DB_BACKUP_KEEP DB_STATE_DIR DB_TABLE DB_DEV_URL \
+		   DB_LOCK_TIMEOUT DB_STATEMENT_TIMEOUT DB_RETRIES DBREV_BINDIR V
 dbrev_knob	 = $(if $(filter environment command,$(firstword $(origin $1))),$(value $1),$($1))
 define dbrev_literal
 ifeq ($$(firstword $$(origin $1)),command)
@@ -143,6 +155,9 @@ export DBREV_STATE_DIR	 = $(call dbrev_knob,DB_STATE_DIR)
 export DBREV_TABLE	 = $(call dbrev_knob,DB_TABLE)
 export DBREV_KEEP	 = $(call dbrev_knob,DB_BACKUP_KEEP)
 export DBREV_DEV_URL	 = $(call dbrev_knob,DB_DEV_URL)
+export DBREV_LOCK_TIMEOUT = $(call dbrev_knob,DB_LOCK_TIMEOUT)
+export DBREV_STATEMENT_TIMEOUT = $(call dbrev_knob,DB_STATEMENT_TIMEOUT)
+export DBREV_RETRIES	 = $(call dbrev_knob,DB_RETRIES)
 export DBREV_TOOLDIR
 export DBREV_SQLITE_DB	 = $(DBREV_SQLITE_FILE)
 export DBREV_M		 = $(value M)
@@ -152,6 +167,8 @@ export DBREV_SINCE	 = $(value SINCE)
 export DBREV_BACKUP	 = $(value BACKUP)
 DBREV_BACKUP_MODE	:= $(strip $(call dbrev_knob,DB_BACKUP))
 DBREV_HAS_TABLE		:= $(strip $(call dbrev_knob,DB_TABLE))
+# revapply's options for the runs that apply revisions, each when set.
+DBREV_RUN_OPTS		:= $(if $(strip $(call dbrev_knob,DB_LOCK_TIMEOUT)), --statement-lock-timeout "$$DBREV_LOCK_TIMEOUT")$(if $(strip $(call dbrev_knob,DB_STATEMENT_TIMEOUT)), --statement-timeout "$$DBREV_STATEMENT_TIMEOUT")$(if $(strip $(call dbrev_knob,DB_RETRIES)), --retries "$$DBREV_RETRIES")
 DBREV_HAS_KEEP		:= $(strip $(call dbrev_knob,DB_BACKUP_KEEP))
 
 

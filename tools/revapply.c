@@ -31,6 +31,8 @@ usage(FILE *f, int status)
 	fprintf(f,
 	    "usage: revapply [-qv] [-d DIR] [-u URL] [--table NAME] "
 	    "[--lock-timeout SECONDS]\n"
+	    "                [--statement-lock-timeout DUR] "
+	    "[--statement-timeout DUR] [--retries N]\n"
 	    "                [--single-transaction] upgrade [TARGET] | "
 	    "downgrade [TARGET]\n"
 	    "       revapply [-q] [-d DIR] [-u URL | --dialect NAME] "
@@ -125,8 +127,17 @@ usage(FILE *f, int status)
 		    "      --sql               print the SQL instead of running it; no connection\n"
 		    "      --dialect NAME      sqlite or postgresql, for --sql without a URL\n"
 		    "      --table NAME        version table (default " DBREV_DEFAULT_TABLE ")\n"
-		    "      --lock-timeout SEC  wait this long for another connection's lock\n"
-		    "                          (default 60; 0: do not wait)\n"
+		    "      --lock-timeout SEC  wait this long for the migration lock and the\n"
+		    "                          version table (default 60; 0: do not wait)\n"
+		    "      --statement-lock-timeout DUR\n"
+		    "                          PostgreSQL: each statement of a revision waits\n"
+		    "                          this long for another session's lock (500ms,\n"
+		    "                          10s, 2min; default 5s; 0: no limit)\n"
+		    "      --statement-timeout DUR\n"
+		    "                          PostgreSQL: each statement of a revision runs\n"
+		    "                          at most this long (default 0: no limit)\n"
+		    "      --retries N         try a revision that hit its lock timeout again,\n"
+		    "                          N times (default 2; 0: never)\n"
 		    "      --single-transaction  all revisions in one transaction\n"
 		    "  -q, --quiet             no progress\n"
 		    "  -v, --verbose           more detail\n"
@@ -177,6 +188,20 @@ on_step(void *arg, const struct dbrev_step_report *r)
 	if (rev->message[0] != '\0')
 		fprintf(stderr, ", %s", rev->message);
 	fprintf(stderr, " (%.0f ms)\n", r->ms);
+}
+
+/* A revision rolled back on its lock timeout, about to be tried again. */
+static void
+on_retry(void *arg, const struct dbrev_retry_report *r)
+{
+	(void)arg;
+	if (quiet)
+		return;
+	warnx("%s: lock timeout (try %u/%u), retrying %sin %.1f s",
+	    r->rev->path, r->try, r->tries, r->whole_run ?
+	    "the single transaction " : "", r->delay);
+	if (verbose)
+		warnx("%s", r->message);
 }
 
 /* Notices the database raises while migrations run (PostgreSQL). */
@@ -253,6 +278,7 @@ cmd_run(struct dbrev_apply_options *o, enum dbrev_direction dir,
 
 	o->on_step = on_step;
 	o->on_notice = on_notice;
+	o->on_retry = on_retry;
 	if (verbose && !quiet)
 		say_where(o);
 	if (dbrev_apply_run(o, dir, target, &res, &e) == -1) {
@@ -1219,6 +1245,9 @@ main(int argc, char *argv[])
 		{ "dialect",		required_argument, NULL, 'D' },
 		{ "table",		required_argument, NULL, 'T' },
 		{ "lock-timeout",	required_argument, NULL, 'L' },
+		{ "statement-lock-timeout", required_argument, NULL, 'K' },
+		{ "statement-timeout",	required_argument, NULL, 'M' },
+		{ "retries",		required_argument, NULL, 'R' },
 		{ "single-transaction",	no_argument,	   NULL, '1' },
 		{ "exit-code",		no_argument,	   NULL, 'E' },
 		{ "state-dir",		required_argument, NULL, 'Z' },
@@ -1233,12 +1262,12 @@ main(int argc, char *argv[])
 		{ "fleet",		required_argument, NULL, 'W' },
 		{ "fleet-cmd",		required_argument, NULL, 'C' },
 		{ "name",		required_argument, NULL, 'N' },
-		{ "shard",		required_argument, NULL, 'K' },
+		{ "shard",		required_argument, NULL, 'A' },
 		{ "canary",		required_argument, NULL, 'Y' },
 		{ "stop",		no_argument,	   NULL, 'P' },
 		{ "backup-dir",		required_argument, NULL, 'B' },
 		{ "backup-keep",	required_argument, NULL, 'G' },
-		{ "run-dir",		required_argument, NULL, 'R' },
+		{ "run-dir",		required_argument, NULL, 'I' },
 		{ "help",		no_argument,	   NULL, 'h' },
 		{ "version",		no_argument,	   NULL, 'V' },
 		{ NULL,			0,		   NULL, 0 }
@@ -1263,7 +1292,10 @@ main(int argc, char *argv[])
 	rel = dbrev_xcalloc((size_t)argc + 1, sizeof(*rel));
 	for (i = 0; i < argc; i++) {
 		if (i > 0 && is_relative(argv[i]) && (i == 0 ||
-		    strcmp(argv[i - 1], "--lock-timeout") != 0))
+		    (strcmp(argv[i - 1], "--lock-timeout") != 0 &&
+		    strcmp(argv[i - 1], "--statement-lock-timeout") != 0 &&
+		    strcmp(argv[i - 1], "--statement-timeout") != 0 &&
+		    strcmp(argv[i - 1], "--retries") != 0)))
 			rel[nrel++] = argv[i];
 		else
 			args[nargs++] = argv[i];
@@ -1304,6 +1336,25 @@ main(int argc, char *argv[])
 				usage_error("bad --lock-timeout (seconds, 0 "
 				    "to 1000000): %s", optarg);
 			break;
+		case 'K':
+			if (dbrev_duration_parse(optarg, strlen(optarg),
+			    &o.statement_lock_timeout) == -1)
+				usage_error("bad --statement-lock-timeout (500ms, "
+				    "10s, 2min, 1h; 0: no limit): %s", optarg);
+			break;
+		case 'M':
+			if (dbrev_duration_parse(optarg, strlen(optarg),
+			    &o.statement_timeout) == -1)
+				usage_error("bad --statement-timeout (500ms, 10s, "
+				    "2min, 1h; 0: no limit): %s", optarg);
+			break;
+		case 'R':
+			o.retries = (int)strtol(optarg, &end, 10);
+			if (*optarg < '0' || *optarg > '9' || *end != '\0' ||
+			    o.retries < 0 || o.retries > 100 ||
+			    end - optarg > 3)
+				usage_error("bad --retries (0 to 100): %s", optarg);
+			break;
 		case '1':
 			o.single_transaction = 1;
 			break;
@@ -1329,7 +1380,7 @@ main(int argc, char *argv[])
 		case 'N':
 			fa.name = optarg;
 			break;
-		case 'K':
+		case 'A':
 			fleet_shard(optarg);
 			break;
 		case 'Y':
@@ -1346,7 +1397,7 @@ main(int argc, char *argv[])
 			    "1000000):", optarg, 1, 1000000);
 			fa.have_keep = 1;
 			break;
-		case 'R':
+		case 'I':
 			fa.run_dir = optarg;
 			break;
 		case 'h':

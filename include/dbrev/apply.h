@@ -30,6 +30,24 @@ struct dbrev_step_report {
 	int				 skipped; /* another runner did it */
 };
 
+/*
+ * A revision (with single_transaction: the whole run) that failed only
+ * because a statement waited longer than the lock timeout for another
+ * session's lock: it was rolled back and is tried again after `delay`.
+ */
+struct dbrev_retry_report {
+	const struct dbrev_revision	*rev;	/* the one whose statement waited */
+	unsigned			 try;	/* the try that failed, from 1 */
+	unsigned			 tries;	/* tries in all */
+	double				 delay;	/* seconds until the next */
+	int				 whole_run; /* single_transaction */
+	const char			*message; /* the database's error */
+};
+
+#define DBREV_DEFAULT_STATEMENT_LOCK_TIMEOUT 5.0	/* seconds */
+#define DBREV_DEFAULT_RETRIES	2	/* tries after the first: 3 in all */
+#define DBREV_DEFAULT_RETRY_DELAY 1.0	/* seconds before the second try */
+
 struct dbrev_apply_options {
 	const char	*dir;		/* migrations directory */
 	const char	*url;		/* database URL (may hold a password) */
@@ -39,7 +57,32 @@ struct dbrev_apply_options {
 	 */
 	const struct dbrev_target *target;
 	const char	*table;		/* version table; NULL: the default */
-	double		 lock_timeout;	/* seconds; < 0: the default (60) */
+	/*
+	 * Seconds to wait for the migration lock (the advisory lock, the
+	 * version table); < 0: the default (60).  Not for the statements of
+	 * revisions: statement_lock_timeout is.
+	 */
+	double		 lock_timeout;
+	/*
+	 * Each revision's statements (where the driver can bound them,
+	 * PostgreSQL): how long each may wait for a lock another session
+	 * holds (< 0: DBREV_DEFAULT_STATEMENT_LOCK_TIMEOUT) and how long
+	 * each may run (<= 0: no limit, the default); 0 is no limit for
+	 * both.  A revision's "lock-timeout:" and "statement-timeout:"
+	 * lines take precedence.
+	 */
+	double		 statement_lock_timeout;
+	double		 statement_timeout;
+	/*
+	 * How many times a revision that failed only for its lock timeout
+	 * is rolled back and tried again (< 0: DBREV_DEFAULT_RETRIES; 0:
+	 * never), waiting retry_delay seconds (< 0: the default) before the
+	 * second try, doubling for each next, with up to +50% jitter.  A
+	 * transaction: none revision is tried again only when nothing it
+	 * ran was kept; with single_transaction the whole run is.
+	 */
+	int		 retries;
+	double		 retry_delay;
 	int		 single_transaction; /* all revisions in one */
 	/* Called after each revision; may be NULL. */
 	void		(*on_step)(void *arg, const struct dbrev_step_report *);
@@ -48,7 +91,9 @@ struct dbrev_apply_options {
 	 * ("NOTICE: ...", "WARNING: ...", no password); may be NULL.
 	 */
 	void		(*on_notice)(void *arg, const char *msg);
-	void		*arg;		/* for on_step and on_notice */
+	/* Called before each wait for another try; may be NULL. */
+	void		(*on_retry)(void *arg, const struct dbrev_retry_report *);
+	void		*arg;		/* for on_step, on_notice, on_retry */
 };
 
 /* Fill the options with the defaults (dir "migrations", no URL). */

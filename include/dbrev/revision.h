@@ -28,6 +28,15 @@ struct dbrev_revision {
 	char	 *created;	/* "" when absent */
 	char	 *path;		/* the file it came from */
 	int	  transactional; /* 0 for "transaction: none" */
+	/*
+	 * The "lock-timeout:" and "statement-timeout:" lines, in seconds
+	 * (0: no limit), and their lines: a value counts only when its
+	 * line is not 0 (absent: the run's default applies).
+	 */
+	double	  lock_timeout;
+	double	  statement_timeout;
+	unsigned  lock_timeout_line;
+	unsigned  statement_timeout_line;
 	int	  has_downgrade; /* 0: irreversible */
 	int	  repeatable;	/* "repeatable: yes": no parents, re-applied
 				 * when its checksum changes (graph.h) */
@@ -92,6 +101,18 @@ int	 dbrev_revision_load(const char *path, unsigned flags,
 	    struct dbrev_revision **out, struct dbrev_error *err);
 
 void	 dbrev_revision_free(struct dbrev_revision *);
+
+/* The longest duration a header line or option may give, in seconds. */
+#define DBREV_DURATION_MAX	1e6
+
+/*
+ * Parse a duration of len bytes (no NUL needed): a decimal number, no
+ * sign or exponent, and a unit, one of ms, s, m or min, h (none:
+ * seconds), with nothing around it: "500ms", "10s", "1.5min", "0".
+ * At most DBREV_DURATION_MAX seconds.  Returns 0 and sets *seconds, or
+ * -1 leaving it alone.
+ */
+int	 dbrev_duration_parse(const char *s, size_t len, double *seconds);
 
 /*
  * Non-zero when s is a valid revision id: 1-32 of [A-Za-z0-9_], and not

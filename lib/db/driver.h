@@ -137,6 +137,25 @@ struct dbrev_driver {
 	 */
 	int	(*exec_kept)(struct dbrev_conn *);
 	/*
+	 * Optional (NULL: the database cannot bound a revision's statements;
+	 * apply.c notes a revision's header line that asks for it).  Bound
+	 * the statements of the revision about to run: each waits at most
+	 * lock_timeout seconds for a lock another session holds, and runs
+	 * at most statement_timeout seconds; 0: no limit.  Inside a
+	 * transaction until it ends (PostgreSQL: SET LOCAL, sent with the
+	 * next statement); outside one, until exec() puts the session back.
+	 */
+	int	(*set_statement_timeouts)(struct dbrev_conn *,
+		    double lock_timeout, double statement_timeout,
+		    struct dbrev_error *);
+	/*
+	 * Optional (NULL: never).  Right after a failed exec() or commit():
+	 * 1 when the failure was a wait for a lock reaching the lock timeout
+	 * (PostgreSQL: SQLSTATE 55P03, lock_not_available), so that rolled
+	 * back, the same work may succeed later.
+	 */
+	int	(*lock_timed_out)(struct dbrev_conn *);
+	/*
 	 * Optional (NULL when the database has none).  Hand each notice
 	 * the server raises while SQL runs (NOTICE, WARNING, INFO), as one
 	 * password-free line such as "NOTICE: table x does not exist,

@@ -161,7 +161,7 @@ rev "$B" a.sql aaaa ""
 printf -- '-- revision: bbbb\n-- parents: aaaa\n-- author: me\n-- +upgrade\n' >"$B/versions/b.sql"
 run revorder -d "$B"
 status_is 2
-stderr_is "revorder: $B/versions/b.sql:3: unknown header key 'author'; the header keys are revision, parents, message, created, depends, transaction, lint, replaces and repeatable (a comment needs a blank line after the header)"
+stderr_is "revorder: $B/versions/b.sql:3: unknown header key 'author'; the header keys are revision, parents, message, created, depends, transaction, lint, replaces, repeatable, lock-timeout and statement-timeout (a comment needs a blank line after the header)"
 stdout_is ""
 run revorder --check -d "$B"
 status_is 2
@@ -177,7 +177,7 @@ printf -- '-- revision: hhhh\n-- +downgrade\n-- +upgrade\n' >"$B/versions/h.sql"
 printf -- '-- revision: iiii\n\n' >"$B/versions/i.sql"
 run revorder --check -d "$B"
 status_is 2
-stderr_is "revorder: $B/versions/b.sql:3: unknown header key 'author'; the header keys are revision, parents, message, created, depends, transaction, lint, replaces and repeatable (a comment needs a blank line after the header)
+stderr_is "revorder: $B/versions/b.sql:3: unknown header key 'author'; the header keys are revision, parents, message, created, depends, transaction, lint, replaces, repeatable, lock-timeout and statement-timeout (a comment needs a blank line after the header)
 revorder: $B/versions/c.sql:1: revision id 'cc-cc' has the invalid character '-'; an id is 1 to 32 of A-Z a-z 0-9 _
 revorder: $B/versions/d.sql:1: empty file; a revision file starts with '-- revision: ID' (revgen writes one)
 revorder: $B/versions/e.sql:2: SQL before '-- +upgrade'; put SQL after the '-- +upgrade' line (only blank lines and -- comments may come before it)

@@ -69,7 +69,8 @@ status_is 0
 for t in db-init db-revision db-migrate db-upgrade db-downgrade db-current \
     db-history db-heads db-branches db-show db-stamp db-merge db-check \
     db-sql db-backup db-restore DATABASE_URL DB_DIR DB_SCHEMA DB_BACKUP \
-    DB_BACKUP_DIR DB_BACKUP_KEEP DB_STATE_DIR DB_TABLE DBREV_BINDIR; do
+    DB_BACKUP_DIR DB_BACKUP_KEEP DB_STATE_DIR DB_TABLE DB_LOCK_TIMEOUT \
+    DB_STATEMENT_TIMEOUT DB_RETRIES DBREV_BINDIR; do
 	stdout_has "$t"
 done
 

@@ -116,6 +116,40 @@ stderr_has "bad --table name"
 [ ! -e "$P/app.db" ] || fail "the database was created"
 pwned
 
+for src in env cmdline makefile; do
+	tcase "DB_LOCK_TIMEOUT, DB_STATEMENT_TIMEOUT, DB_RETRIES from $src reach revapply as text: refused when not a value, nothing run"
+	for k in DB_LOCK_TIMEOUT DB_STATEMENT_TIMEOUT DB_RETRIES; do
+		knob_project "$T/s-$k-$src" $src "DATABASE_URL=sqlite:app.db" "$k=$W"
+		kmake db-init
+		kmake db-revision M=first
+		kmake db-upgrade
+		status_is 2
+		case $k in
+		DB_LOCK_TIMEOUT) stderr_has "bad --statement-lock-timeout (500ms, 10s, 2min, 1h; 0: no limit): $W" ;;
+		DB_STATEMENT_TIMEOUT) stderr_has "bad --statement-timeout (500ms, 10s, 2min, 1h; 0: no limit): $W" ;;
+		*) stderr_has "bad --retries (0 to 100): $W" ;;
+		esac
+		[ ! -e "$P/app.db" ] || fail "the database was created"
+		pwned
+	done
+
+	tcase "DB_LOCK_TIMEOUT, DB_STATEMENT_TIMEOUT, DB_RETRIES from $src: good values pass to the runs that apply revisions"
+	knob_project "$T/s-to-$src" $src "DATABASE_URL=sqlite:app.db" \
+	    "DB_LOCK_TIMEOUT=1.5s" "DB_STATEMENT_TIMEOUT=2min" "DB_RETRIES=4" \
+	    "DB_BACKUP=no"
+	kmake db-init
+	kmake db-revision M=first
+	kmake V=1 db-upgrade
+	status_is 0
+	stdout_has ' --statement-lock-timeout "$DBREV_LOCK_TIMEOUT" --statement-timeout "$DBREV_STATEMENT_TIMEOUT" --retries "$DBREV_RETRIES" upgrade'
+	kmake V=1 db-downgrade
+	status_is 0
+	stdout_has ' --statement-lock-timeout "$DBREV_LOCK_TIMEOUT" --statement-timeout "$DBREV_STATEMENT_TIMEOUT" --retries "$DBREV_RETRIES" -- downgrade'
+	kmake db-help
+	stdout_has "DB_LOCK_TIMEOUT=1.5s DB_STATEMENT_TIMEOUT=2min DB_RETRIES=4"
+	pwned
+done
+
 if ! pg_available; then
 	skip "knobs on PostgreSQL" "${DBREV_TEST_PG_SKIP:-no private PostgreSQL}"
 	finish

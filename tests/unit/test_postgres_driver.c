@@ -414,6 +414,71 @@ test_commit_of_failed_transaction(void **state)
 	D->close(c);
 }
 
+/*
+ * set_statement_timeouts: SET LOCAL in a transaction (ended with it), a
+ * session SET outside one (ended by exec()'s reset); lock_timed_out
+ * tells a lock timeout from other failures.
+ */
+static void
+test_statement_timeouts(void **state)
+{
+	struct dbrev_conn *c;
+	struct dbrev_error err = { 0 };
+	PGconn *holder;
+	PGresult *r;
+
+	(void)state;
+	NEED_SERVER();
+	c = open_ok();
+	assert_int_equal(D->begin(c, &err), 0);
+	assert_int_equal(D->set_statement_timeouts(c, 0.25, 90, &err), 0);
+	assert_int_equal(D->exec(c, "CREATE TABLE st1 AS SELECT "
+	    "current_setting('lock_timeout') l, "
+	    "current_setting('statement_timeout') s", "t.sql", 1, &err), 0);
+	assert_int_equal(D->commit(c, &err), 0);
+	assert_query("SELECT l || ' ' || s FROM st1", "250ms 90s");
+	/* Ended with the transaction. */
+	assert_int_equal(D->begin(c, &err), 0);
+	assert_int_equal(D->exec(c, "CREATE TABLE st2 AS SELECT "
+	    "current_setting('lock_timeout') l", "t.sql", 1, &err), 0);
+	assert_int_equal(D->commit(c, &err), 0);
+	assert_query("SELECT l FROM st2", "0");
+	/* Outside a transaction: for the session, until exec() ends. */
+	assert_int_equal(D->set_statement_timeouts(c, 2, 3.5, &err), 0);
+	assert_int_equal(D->exec(c, "CREATE TABLE st3 AS SELECT "
+	    "current_setting('lock_timeout') l, "
+	    "current_setting('statement_timeout') s", "t.sql", 1, &err), 0);
+	assert_query("SELECT l || ' ' || s FROM st3", "2s 3500ms");
+	assert_int_equal(D->exec(c, "CREATE TABLE st4 AS SELECT "
+	    "current_setting('lock_timeout') l", "t.sql", 1, &err), 0);
+	assert_query("SELECT l FROM st4", "0");
+
+	/* Another session's lock: the wait ends on the timeout, 55P03. */
+	holder = PQconnectdb(url);
+	assert_int_equal(PQstatus(holder), CONNECTION_OK);
+	r = PQexec(holder, "BEGIN; LOCK TABLE st1 IN ACCESS SHARE MODE");
+	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+	PQclear(r);
+	assert_int_equal(D->begin(c, &err), 0);
+	assert_int_equal(D->set_statement_timeouts(c, 0.05, 0, &err), 0);
+	assert_int_equal(D->exec(c, "ALTER TABLE st1 ADD COLUMN x int",
+	    "t.sql", 3, &err), -1);
+	assert_non_null(strstr(err.message, "lock timeout"));
+	assert_int_equal(err.line, 3);
+	assert_int_equal(D->lock_timed_out(c), 1);
+	dbrev_error_clear(&err);
+	assert_int_equal(D->rollback(c, &err), 0);
+	/* Any other failure is not one. */
+	assert_int_equal(D->begin(c, &err), 0);
+	assert_int_equal(D->exec(c, "SELECT 1/0", "t.sql", 1, &err), -1);
+	assert_int_equal(D->lock_timed_out(c), 0);
+	dbrev_error_clear(&err);
+	assert_int_equal(D->rollback(c, &err), 0);
+	PQclear(PQexec(holder, "COMMIT"));
+	PQfinish(holder);
+	D->close(c);
+}
+
 /* --- notices ------------------------------------------------------- */
 
 struct notices {
@@ -777,6 +842,7 @@ main(void)
 		cmocka_unit_test(test_exec_line_mapping),
 		cmocka_unit_test(test_exec_no_transaction_concurrently),
 		cmocka_unit_test(test_commit_of_failed_transaction),
+		cmocka_unit_test(test_statement_timeouts),
 		cmocka_unit_test(test_notices),
 		cmocka_unit_test(test_notice_multiline_detail),
 		cmocka_unit_test(test_offline_quoting_on_server),

@@ -551,6 +551,102 @@ test_bad_repeatable(void **state)
 	    "header key 'repeatable' repeated (first on line 2)");
 }
 
+/* The lock-timeout and statement-timeout lines: values and lines kept. */
+static void
+test_timeouts(void **state)
+{
+	struct dbrev_revision *r;
+
+	(void)state;
+	r = parse_ok(HDR "-- lock-timeout: 10s\n-- statement-timeout: 1.5min\n"
+	    "-- +upgrade\nSELECT 1;\n", 0);
+	assert_int_equal(r->lock_timeout_line, 2);
+	assert_true(r->lock_timeout == 10.0);
+	assert_int_equal(r->statement_timeout_line, 3);
+	assert_true(r->statement_timeout == 90.0);
+	dbrev_revision_free(r);
+	/* 0 is no limit, and is kept apart from an absent line. */
+	r = parse_ok(HDR "-- lock-timeout: 0\n-- +upgrade\n", 0);
+	assert_int_equal(r->lock_timeout_line, 2);
+	assert_true(r->lock_timeout == 0.0);
+	assert_int_equal(r->statement_timeout_line, 0);
+	dbrev_revision_free(r);
+	r = parse_ok(HDR "-- +upgrade\n", DBREV_PARSE_HEADER_ONLY);
+	assert_int_equal(r->lock_timeout_line, 0);
+	assert_int_equal(r->statement_timeout_line, 0);
+	dbrev_revision_free(r);
+	/* Trailing blanks and CRLF, as for every header line. */
+	r = parse_ok(HDR "-- lock-timeout:\t250ms \r\n-- +upgrade\n", 0);
+	assert_true(r->lock_timeout == 0.25);
+	dbrev_revision_free(r);
+}
+
+static void
+test_bad_timeouts(void **state)
+{
+	(void)state;
+	BADH(HDR "-- lock-timeout: soon\n-- +upgrade\n", 2,
+	    "lock-timeout: 'soon' is not a duration", "500ms, 10s");
+	BADH(HDR "-- message: m\n-- statement-timeout: 5 s\n-- +upgrade\n", 3,
+	    "statement-timeout: '5 s' is not a duration", "0 for no limit");
+	BAD(HDR "-- lock-timeout:\n-- +upgrade\n", 2,
+	    "lock-timeout: '' is not a duration");
+	BAD(HDR "-- lock-timeout: -1s\n-- +upgrade\n", 2,
+	    "lock-timeout: '-1s' is not a duration");
+	BAD(HDR "-- lock-timeout: 1000001\n-- +upgrade\n", 2,
+	    "lock-timeout: '1000001' is not a duration");
+	BAD(HDR "-- lock-timeout: 5s\n-- lock-timeout: 6s\n-- +upgrade\n", 3,
+	    "header key 'lock-timeout' repeated (first on line 2)");
+	/* An injection attempt is a bad value, never SQL. */
+	BAD(HDR "-- lock-timeout: 1s'; DROP TABLE t; --\n-- +upgrade\n", 2,
+	    "lock-timeout: '1s'; DROP TABLE t; --' is not a duration");
+}
+
+static double
+dur(const char *s)
+{
+	double v = -42;
+
+	if (dbrev_duration_parse(s, strlen(s), &v) != 0)
+		return -1;
+	return v;
+}
+
+static void
+test_duration_parse(void **state)
+{
+	static const char *const bad[] = {
+		"", "s", "ms", ".5s", "5.", "5.s", "+5", "-5", " 5", "5 ",
+		"5S", "5sec", "5mins", "1e3", "0x10", "5d", "5us", "1,5s",
+		"nan", "inf", "5s5", "1000001", "16667min", "278h",
+		"000000000000000000000000000000001",
+	};
+	double v = 7;
+	size_t i;
+
+	(void)state;
+	assert_true(dur("0") == 0);
+	assert_true(dur("0ms") == 0);
+	assert_true(dur("5") == 5);
+	assert_true(dur("5s") == 5);
+	assert_true(dur("500ms") == 0.5);
+	assert_true(dur("2m") == 120);
+	assert_true(dur("2min") == 120);
+	assert_true(dur("1h") == 3600);
+	assert_true(dur("1.25s") == 1.25);
+	assert_true(dur("1000000") == 1e6);
+	assert_true(dur("277h") == 277 * 3600.0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (dur(bad[i]) != -1)
+			fail_msg("'%s' read as a duration", bad[i]);
+	/* Only len bytes are read; *seconds is left alone on failure. */
+	assert_int_equal(dbrev_duration_parse("10sXYZ", 3, &v), 0);
+	assert_true(v == 10);
+	v = 7;
+	assert_int_equal(dbrev_duration_parse("soon", 4, &v), -1);
+	assert_true(v == 7);
+}
+
 int
 main(void)
 {
@@ -581,6 +677,9 @@ main(void)
 		cmocka_unit_test(test_id_valid),
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_free_hand_built),
+		cmocka_unit_test(test_timeouts),
+		cmocka_unit_test(test_bad_timeouts),
+		cmocka_unit_test(test_duration_parse),
 		cmocka_unit_test(test_replaces),
 	};
 

@@ -77,6 +77,7 @@ struct dbrev_conn {
 	int		 check_interval; /* we SET CHECK_INTERVAL_SQL */
 	int		 kept;		/* the last exec() outside a transaction
 					 * changed something that was kept */
+	int		 lock_timed_out; /* the last server error was 55P03 */
 	void		(*notice)(void *, const char *);
 	void		*notice_arg;
 
@@ -343,10 +344,19 @@ conn_error(struct dbrev_conn *c, struct dbrev_error *err, const char *what)
 {
 	char *m = conn_message(c, PQerrorMessage(c->pg));
 
+	c->lock_timed_out = 0;
 	dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL, "%s: %s",
 	    what, *m != '\0' ? m : "unknown libpq error");
 	free(m);
 	return -1;
+}
+
+static const char *
+sqlstate(const PGresult *r)
+{
+	const char *s = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+
+	return s != NULL ? s : "";
 }
 
 /* Fill err from a failed result: the server's message and its hint. */
@@ -375,6 +385,7 @@ result_error(struct dbrev_conn *c, const PGresult *r, const char *file,
 	m = conn_message(c, b.data);
 	if (hint != NULL)
 		h = conn_message(c, hint);
+	c->lock_timed_out = strcmp(sqlstate(r), "55P03") == 0;
 	dbrev_error_set(err, DBREV_ERR_RUNTIME, file, line, h, "%s", m);
 	dbrev_buf_free(&b);
 	free(m);
@@ -382,13 +393,6 @@ result_error(struct dbrev_conn *c, const PGresult *r, const char *file,
 	return -1;
 }
 
-static const char *
-sqlstate(const PGresult *r)
-{
-	const char *s = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-
-	return s != NULL ? s : "";
-}
 
 /* Server notices go to the caller's callback, or nowhere. */
 static void
@@ -902,6 +906,7 @@ pg_commit(struct dbrev_conn *c, struct dbrev_error *err)
 	int rc = 0;
 
 	c->in_tx = 0;
+	c->lock_timed_out = 0;
 	if (pend_begin(c) && c->npend == 1) {
 		/* Nothing was sent: nothing to commit. */
 		pend_clear(c);
@@ -1448,6 +1453,48 @@ session_only(const char *p, const char *e)
 	return 0;
 }
 
+/*
+ * Whether the statement [p, e) may commit work of its own before it
+ * fails: 1 for a procedure or DO block (it may COMMIT), 2 for one with
+ * CONCURRENTLY, which commits its first phase: a CREATE INDEX, REINDEX
+ * or DROP INDEX CONCURRENTLY stopped part way leaves an index not
+ * valid, a DETACH PARTITION CONCURRENTLY a partition pending detach.
+ * A rough scan: a false hit costs a look at the catalogue (half_done).
+ */
+static int
+commits_itself(const char *p, const char *e)
+{
+	char *stmt;
+	int hit;
+
+	if (word_at(p, e, "CALL") != 0 || word_at(p, e, "DO") != 0)
+		return 1;
+	stmt = dbrev_xstrndup(p, (size_t)(e - p));
+	hit = strcasestr(stmt, "concurrently") != NULL;
+	free(stmt);
+	return hit ? 2 : 0;
+}
+
+/* What CONCURRENTLY stopped part way leaves (see above); -1: unknown. */
+static long
+half_done(struct dbrev_conn *c)
+{
+	PGresult *r;
+	long n = -1;
+
+	r = PQexec(c->pg, PQserverVersion(c->pg) >= 140000 ?
+	    "SELECT (SELECT count(*) FROM pg_catalog.pg_index "
+	    "WHERE NOT indisvalid OR NOT indisready) + (SELECT count(*) "
+	    "FROM pg_catalog.pg_inherits WHERE inhdetachpending)" :
+	    "SELECT count(*) FROM pg_catalog.pg_index "
+	    "WHERE NOT indisvalid OR NOT indisready");
+	if (r != NULL && PQresultStatus(r) == PGRES_TUPLES_OK &&
+	    PQntuples(r) == 1)
+		n = strtol(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	return n;
+}
+
 /* Outside a transaction: statement by statement, each committed alone. */
 static int
 exec_each(struct dbrev_conn *c, const char *sql, const char *file,
@@ -1461,6 +1508,9 @@ exec_each(struct dbrev_conn *c, const char *sql, const char *file,
 
 	while (next_statement(&sp, &start, &end)) {
 		PGTransactionStatusType before = PQtransactionStatus(c->pg);
+		int self = before == PQTRANS_IDLE ?
+		    commits_itself(sql + start, sql + end) : 0;
+		long left = self == 2 ? half_done(c) : 0;
 
 		stmt = dbrev_xstrndup(sql + start, end - start);
 		rc = run_query(c, stmt, &ndone, &r, NULL);
@@ -1468,12 +1518,16 @@ exec_each(struct dbrev_conn *c, const char *sql, const char *file,
 		/*
 		 * Kept whatever follows: a statement that changes more than
 		 * the session run outside a transaction, a transaction ended
-		 * but not rolled back (a failing statement changes nothing).
+		 * but not rolled back (a failing statement changes nothing,
+		 * unless it commits by itself).
 		 */
 		if (rc == 0 && r == NULL && (before == PQTRANS_IDLE ?
 		    !session_only(sql + start, sql + end) :
 		    PQtransactionStatus(c->pg) == PQTRANS_IDLE &&
 		    !rolls_back(sql + start, sql + end)))
+			c->kept = 1;
+		if (rc == 0 && r != NULL && (self == 1 || (self == 2 &&
+		    (left < 0 || half_done(c) != left))))
 			c->kept = 1;
 		if (rc != 0)
 			return conn_error(c, err, file != NULL ? file :
@@ -1582,6 +1636,7 @@ pg_exec(struct dbrev_conn *c, const char *sql, const char *file,
 	const char *u;
 	int rc;
 
+	c->lock_timed_out = 0;
 	if (flush(c, err) != 0)
 		return -1;
 	if (c->in_tx) {
@@ -1638,6 +1693,54 @@ static int
 pg_exec_kept(struct dbrev_conn *c)
 {
 	return c->kept;
+}
+
+/*
+ * SET LOCAL in a transaction (pending: it goes with BEGIN and the row's
+ * look-up), else SET for the session, which exec()'s RESET ALL ends.
+ * Milliseconds, as the server counts: 0 is no limit to it, so a
+ * positive timeout is at least 1 ms.
+ */
+static int
+pg_set_statement_timeouts(struct dbrev_conn *c, double lock_timeout,
+    double statement_timeout, struct dbrev_error *err)
+{
+	const char *scope = c->in_tx ? "SET LOCAL" : "SET";
+	double v[2] = { lock_timeout, statement_timeout }, ms;
+	char sql[2][96];
+	const char *q;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		ms = v[i] > 0 ? v[i] * 1000 : 0;
+		if (v[i] > 0 && ms < 1)
+			ms = 1;
+		snprintf(sql[i], sizeof sql[i], "%s %s = %.0f", scope,
+		    i == 0 ? "lock_timeout" : "statement_timeout",
+		    ms < INT32_MAX ? ms : (double)INT32_MAX);
+	}
+	c->lock_timed_out = 0;
+	if (c->in_tx) {
+		for (i = 0; i < 2; i++) {
+			q = sql[i];
+			pend_add(c, ST_SQL, &q, 1, "cannot set the revision's "
+			    "timeouts", 0);
+		}
+		return 0;
+	}
+	if (flush(c, err) != 0)
+		return -1;
+	c->quiet = 1;
+	i = simple(c, sql[0], "cannot set lock_timeout", err) == 0 &&
+	    simple(c, sql[1], "cannot set statement_timeout", err) == 0;
+	c->quiet = 0;
+	return i ? 0 : -1;
+}
+
+static int
+pg_lock_timed_out(struct dbrev_conn *c)
+{
+	return c->lock_timed_out;
 }
 
 /* --- the version table's name -------------------------------------- */
@@ -2447,6 +2550,8 @@ const struct dbrev_driver dbrev_driver_postgres = {
 	.table_get = pg_table_get,
 	.set_notice = pg_set_notice,
 	.set_lock_timeout = pg_set_lock_timeout,
+	.set_statement_timeouts = pg_set_statement_timeouts,
+	.lock_timed_out = pg_lock_timed_out,
 	.foreign_read = pg_foreign_read,
 	.scratch_create = dbrev_pg_scratch_create,
 	.scratch_drop = dbrev_pg_scratch_drop,
