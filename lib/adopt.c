@@ -689,15 +689,7 @@ out:
 	dbrev_graph_free(g);
 	free(have);
 	res->ms = dbrev_now_ms() - t0;
-	if (rc == -1 && o->url != NULL) {
-		struct dbrev_error *e;
-
-		for (e = err; e != NULL; e = e->next) {
-			if (e->message != NULL)
-				dbrev_url_scrub(o->url, e->message);
-			if (e->hint != NULL)
-				dbrev_url_scrub(o->url, e->hint);
-		}
-	}
+	if (rc == -1)
+		dbrev_error_scrub(err, o->url);
 	return rc;
 }

@@ -52,22 +52,6 @@ table_of(const struct dbrev_apply_options *o)
 	    DBREV_DEFAULT_TABLE;
 }
 
-/* Remove the URL's password from every message of the chain. */
-static void
-scrub(const char *url, struct dbrev_error *err)
-{
-	struct dbrev_error *e;
-
-	if (!dbrev_error_isset(err))
-		return;
-	for (e = err; e != NULL; e = e->next) {
-		if (e->message != NULL)
-			dbrev_url_scrub(url, e->message);
-		if (e->hint != NULL)
-			dbrev_url_scrub(url, e->hint);
-	}
-}
-
 /* The URL, for scrubbing messages. */
 static const char *
 url_of(const struct dbrev_apply_options *o)
@@ -712,7 +696,7 @@ wait_retry(struct session *s, const struct dbrev_revision *r, unsigned try,
 		d = 60;
 	d *= 1 + 0.5 * (double)rand_r(seed) / ((double)RAND_MAX + 1);
 	if (o->on_retry != NULL) {
-		scrub(o->url, err);
+		dbrev_error_scrub(err, url_of(o));
 		rep.rev = r;
 		rep.try = try;
 		rep.tries = tries;
@@ -949,7 +933,7 @@ out:
 	free(due.idx);
 	dbrev_plan_free(&plan);
 	session_end(&s);
-	scrub(url_of(o), err);
+	dbrev_error_scrub(err, url_of(o));
 	return rc;
 }
 
@@ -1024,7 +1008,7 @@ out:
 	dbrev_revset_free(&want);
 	res->ms = dbrev_now_ms() - t0;
 	session_end(&s);
-	scrub(url_of(o), err);
+	dbrev_error_scrub(err, url_of(o));
 	return rc;
 }
 
@@ -1101,7 +1085,7 @@ dbrev_apply_resolve(const struct dbrev_apply_options *o, const char *rev,
 	rc = 0;
 out:
 	session_end(&s);
-	scrub(url_of(o), err);
+	dbrev_error_scrub(err, url_of(o));
 	return rc;
 }
 
@@ -1172,7 +1156,7 @@ dbrev_apply_status(const struct dbrev_apply_options *o, struct dbrev_status *st,
 	rc = 0;
 out:
 	session_end(&s);
-	scrub(url_of(o), err);
+	dbrev_error_scrub(err, url_of(o));
 	return rc;
 }
 

@@ -603,22 +603,6 @@ out:
 
 /* --- The database. --- */
 
-/* Remove the URL's password from every message of the chain. */
-static void
-scrub(const char *url, struct dbrev_error *err)
-{
-	struct dbrev_error *e;
-
-	if (!dbrev_error_isset(err))
-		return;
-	for (e = err; e != NULL; e = e->next) {
-		if (e->message != NULL)
-			dbrev_url_scrub(url, e->message);
-		if (e->hint != NULL)
-			dbrev_url_scrub(url, e->hint);
-	}
-}
-
 static const char *
 table_of(const struct dbrev_apply_options *o)
 {
@@ -802,7 +786,7 @@ dbrev_track_check(const struct dbrev_apply_options *o, const char *state_dir,
 	clock_gettime(CLOCK_REALTIME, &now);
 	if (graph_state(&to, state_dir, &now, gdigest, out, err) == -1 ||
 	    db_state(&to, state_dir, &now, gdigest, out, err) == -1) {
-		scrub(dbrev_target_url(to.target), err);
+		dbrev_error_scrub(err, dbrev_target_url(to.target));
 		dbrev_track_free(out);
 		goto out;
 	}
@@ -849,7 +833,7 @@ dbrev_track_known(const struct dbrev_apply_options *o, const char *state_dir,
 		goto out;
 	clock_gettime(CLOCK_REALTIME, &now);
 	if (graph_state(&to, state_dir, &now, gdigest, out, err) == -1) {
-		scrub(dbrev_target_url(to.target), err);
+		dbrev_error_scrub(err, dbrev_target_url(to.target));
 		rc = -1;
 	} else {
 		file_look(&to, path, state_dir, &now, gdigest, out, &lk);

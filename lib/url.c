@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dbrev/error.h"
 #include "dbrev/url.h"
 #include "dbrev/util.h"
 #include "private.h"
@@ -394,4 +395,19 @@ dbrev_url_scrub(const char *url, char *message)
 	} while (changed);
 	free(v);
 	dbrev_buf_free(&list);
+}
+
+void
+dbrev_error_scrub(struct dbrev_error *err, const char *url)
+{
+	struct dbrev_error *e;
+
+	if (url == NULL || !dbrev_error_isset(err))
+		return;
+	for (e = err; e != NULL; e = e->next) {
+		if (e->message != NULL)
+			dbrev_url_scrub(url, e->message);
+		if (e->hint != NULL)
+			dbrev_url_scrub(url, e->hint);
+	}
 }

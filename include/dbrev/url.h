@@ -67,4 +67,9 @@ char	*dbrev_url_redact(const char *url);
  */
 void	 dbrev_url_scrub(const char *url, char *message);
 
+struct dbrev_error;
+
+/* dbrev_url_scrub every message and hint of an error chain (url NULL: none). */
+void	 dbrev_error_scrub(struct dbrev_error *err, const char *url);
+
 #endif /* DBREV_URL_H */

@@ -215,6 +215,30 @@ test_scrub(void **state)
 	scrubs("postgresql://u:***@h/d", "a *** b", "a *** b");
 }
 
+/* Every message and hint of a chain, and nothing without a URL. */
+static void
+test_error_scrub(void **state)
+{
+	const char *url = "postgresql://alice:s3cret@db/app";
+	struct dbrev_error err = { 0 };
+
+	(void)state;
+	dbrev_error_set(&err, DBREV_ERR_RUNTIME, NULL, 0, "hint s3cret",
+	    "first s3cret");
+	dbrev_error_set(&err, DBREV_ERR_RUNTIME, NULL, 0, "again s3cret",
+	    "second s3cret");
+	dbrev_error_scrub(&err, NULL);
+	assert_string_equal(err.message, "first s3cret");
+	dbrev_error_scrub(&err, url);
+	assert_string_equal(err.message, "first ***");
+	assert_string_equal(err.hint, "hint ***");
+	assert_non_null(err.next);
+	assert_string_equal(err.next->message, "second ***");
+	assert_string_equal(err.next->hint, "again ***");
+	dbrev_error_clear(&err);
+	dbrev_error_scrub(&err, url);
+}
+
 static void
 test_drivers(void **state)
 {
@@ -325,6 +349,7 @@ main(void)
 		cmocka_unit_test(test_sqlite_path),
 		cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_scrub),
+		cmocka_unit_test(test_error_scrub),
 		cmocka_unit_test(test_drivers),
 		cmocka_unit_test(test_sqlite_exec),
 	};
