@@ -964,9 +964,9 @@ ident_cont(unsigned char ch)
 	return isalnum(ch) || ch == '_' || ch == '$' || ch >= 0x80;
 }
 
-/* Skip a quoted string or identifier starting at i (the quote). */
+/* After the quote at i: the index past its close, or SIZE_MAX. */
 static size_t
-skip_quoted(const char *s, size_t len, size_t i, char q, int backslash)
+quote_end(const char *s, size_t len, size_t i, char q, int backslash)
 {
 	for (i++; i < len; i++) {
 		if (backslash && s[i] == '\\') {
@@ -981,7 +981,16 @@ skip_quoted(const char *s, size_t len, size_t i, char q, int backslash)
 			return i + 1;
 		}
 	}
-	return len;
+	return SIZE_MAX;
+}
+
+/* Skip a quoted string or identifier starting at i (the quote). */
+static size_t
+skip_quoted(const char *s, size_t len, size_t i, char q, int backslash)
+{
+	size_t end = quote_end(s, len, i, q, backslash);
+
+	return end == SIZE_MAX ? len : end;
 }
 
 /* If a dollar quote opens at i, skip to after its close; else return i. */
@@ -1250,26 +1259,6 @@ copy_from_stdin(const char *p, const char *e)
 		    word_at(q, e, "STDIN") != 0)
 			return 1;
 	return 0;
-}
-
-/* After the quote at i: the index past its close, or SIZE_MAX. */
-static size_t
-quote_end(const char *s, size_t len, size_t i, char q, int backslash)
-{
-	for (i++; i < len; i++) {
-		if (backslash && s[i] == '\\') {
-			i++;
-			continue;
-		}
-		if (s[i] == q) {
-			if (i + 1 < len && s[i + 1] == q) {
-				i++;
-				continue;
-			}
-			return i + 1;
-		}
-	}
-	return SIZE_MAX;
 }
 
 /*
