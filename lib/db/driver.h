@@ -343,8 +343,8 @@ const char *dbrev_dialect_unbuilt_hint(enum dbrev_dialect);
 
 /*
  * The i-th compiled-in driver (from 0), or NULL past the last.  The
- * first is the default database (SQLite, embedded): autogenerate uses
- * it when no URL is given.
+ * first is the default database (SQLite, embedded, always built in):
+ * autogenerate and the stairway test use it when no URL is given.
  */
 const struct dbrev_driver *dbrev_driver_at(size_t i);
 
