@@ -37,6 +37,7 @@
 #include "postgres.h"
 #include "schema.h"
 #include "hooks.h"
+#include "message.h"
 
 #define LOCK_POLL_FIRST_MS	10.0	/* first wait between lock attempts */
 #define LOCK_POLL_MAX_MS	100.0	/* backoff ceiling */

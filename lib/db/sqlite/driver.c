@@ -24,8 +24,8 @@
 
 #include "../driver.h"
 #include "sqlite.h"
-#include "../../private.h"
 #include "hooks.h"
+#include "text.h"
 
 /* Cached statements on the version table, prepared once per connection. */
 enum {
