@@ -546,25 +546,26 @@ check_own(struct adopt *a, const struct dbrev_applied *rows, size_t n,
 	return a->rc;
 }
 
-/* A sqlite: URL naming a file that is not there: nothing to adopt from. */
+/*
+ * A database that is one local file (dbrev_target_file) not there:
+ * nothing to adopt from, and opening it would create it.  A bad URL is
+ * left to dbrev_db_open to report.
+ */
 static int
-sqlite_missing(const char *url, struct dbrev_error *err)
+file_missing(const char *url, struct dbrev_error *err)
 {
+	struct dbrev_target *t = dbrev_target_new(url);
+	const char *path = dbrev_target_file(t);
 	struct stat st;
-	char *path;
 	int missing;
 
-	if (url == NULL || dbrev_url_dialect(url) != DBREV_DIALECT_SQLITE)
-		return 0;
-	if ((path = dbrev_url_sqlite_path(url, err)) == NULL)
-		return -1;
-	missing = strcmp(path, ":memory:") != 0 && stat(path, &st) == -1 &&
-	    errno == ENOENT;
+	missing = path != NULL && stat(path, &st) == -1 && errno == ENOENT;
 	if (missing)
 		dbrev_error_set(err, DBREV_ERR_RUNTIME, path, 0, "check the URL "
-		    "(--url or DATABASE_URL)", "no such SQLite database: "
-		    "there is nothing to adopt");
-	free(path);
+		    "(--url or DATABASE_URL)", "no such %s database: "
+		    "there is nothing to adopt",
+		    dbrev_dialect_title(dbrev_target_dialect(t)));
+	dbrev_target_free(t);
 	return missing ? -1 : 0;
 }
 
@@ -644,7 +645,7 @@ dbrev_apply_adopt(const struct dbrev_apply_options *o, const char *kind,
 		    "of alembic, dbmate, diesel, flyway, golang-migrate, goose, "
 		    "sqitch", "unknown kind '%s'", kind);
 	if (dbrev_graph_load(a.dir, DBREV_PARSE_HEADER_ONLY, &g, err) == -1 ||
-	    sqlite_missing(o->url, err) == -1 ||
+	    file_missing(o->url, err) == -1 ||
 	    dbrev_db_open(o->url, &db, err) == -1)
 		goto out;
 	a.g = g;

@@ -20,6 +20,7 @@
 #include "dbrev/db.h"
 #include "dbrev/fleet.h"
 #include "dbrev/url.h"
+#include "db/driver.h"
 
 #define FLEET_MAX	(256u << 20)	/* bytes: a bigger list is a mistake */
 #define ENV_MARK	'\001'		/* stands for a ${VAR} in checks */
@@ -290,9 +291,10 @@ static int
 check_url(struct parser *p, const char *name, const char *url,
     const char *lit)
 {
+	const struct dbrev_driver *drv;
 	struct dbrev_error e = { 0 };
 	enum dbrev_dialect d = dbrev_url_dialect(url);
-	char *path;
+	int lasting = 1;
 
 	if (*url == '\0')
 		return bad(p, "write NAME URL [FIELD=VALUE...]",
@@ -304,18 +306,16 @@ check_url(struct parser *p, const char *name, const char *url,
 		return bad(p, "use sqlite:PATH, postgresql://... or a libpq "
 		    "keyword string in quotes", "the URL of '%s' names no "
 		    "database dbrev knows", name);
-	if (d == DBREV_DIALECT_SQLITE) {
-		if ((path = dbrev_url_sqlite_path(url, &e)) == NULL) {
-			dbrev_error_clear(&e);
-			return bad(p, "write sqlite:relative/path.db or "
-			    "sqlite:///absolute/path.db", "the URL of '%s' "
-			    "names no SQLite file", name);
-		}
-		free(path);
-		if (strcmp(url, "sqlite::memory:") == 0)
-			return bad(p, "name a file", "'%s' is an in-memory "
-			    "database, which no run can keep", name);
+	if ((drv = dbrev_driver_for(d)) != NULL && drv->url_lasting != NULL &&
+	    (lasting = drv->url_lasting(url, &e)) == -1) {
+		bad(p, e.hint, "the URL of '%s' names no %s file", name,
+		    drv->title);
+		dbrev_error_clear(&e);
+		return -1;
 	}
+	if (lasting == 0)
+		return bad(p, "name a file", "'%s' is an in-memory "
+		    "database, which no run can keep", name);
 	if (literal_password(lit))
 		return bad(p, "write it as ${VAR} and export VAR, or use "
 		    "~/.pgpass or a service file", "the URL of '%s' holds a "
@@ -323,21 +323,59 @@ check_url(struct parser *p, const char *name, const char *url,
 	return 0;
 }
 
-/* options=-csearch_path=SCHEMA added to a URL, in its own syntax. */
-static char *
-url_with_schema(const char *url, const char *schema)
+/* schema= given for a database (drv) that has no schemas. */
+static int
+no_schemas(struct parser *p, const struct dbrev_fleet_db *db,
+    const struct dbrev_driver *drv)
 {
-	struct dbrev_buf b = { 0 };
+	const struct dbrev_driver *has;
+	char hint[128];
+	size_t i;
 
-	dbrev_buf_puts(&b, url);
-	if (strncmp(url, "postgresql://", 13) == 0 ||
-	    strncmp(url, "postgres://", 11) == 0)
-		/* libpq decodes %3D; a bare '=' in a query value it refuses. */
-		dbrev_buf_printf(&b, "%coptions=-csearch_path%%3D%s",
-		    strchr(url, '?') != NULL ? '&' : '?', schema);
-	else
-		dbrev_buf_printf(&b, " options='-csearch_path=%s'", schema);
-	return dbrev_buf_take(&b);
+	snprintf(hint, sizeof hint, "a %s %s has no schemas: remove it",
+	    drv->title, drv->file_of != NULL ? "file" : "database");
+	for (i = 0; (has = dbrev_driver_at(i)) != NULL; i++)
+		if (has->url_with_schema != NULL)
+			return bad(p, hint, "'%s' has schema= but is no %s "
+			    "database", db->name, has->title);
+	return bad(p, hint, "'%s' has schema=, but no database built in "
+	    "has schemas", db->name);
+}
+
+/*
+ * The URL that opens url's database with schema first on the search
+ * path, in *out: 0, or -1 (error recorded) when the database has no
+ * schemas or url could set the path itself.
+ */
+static int
+schema_url(struct parser *p, const struct dbrev_fleet_db *db,
+    const char *url, const char *schema, char **out)
+{
+	enum dbrev_dialect d = dbrev_url_dialect(url);
+	const struct dbrev_driver *drv = dbrev_driver_for(d);
+	const char *hint = NULL;
+
+	if (drv == NULL)
+		return bad(p, dbrev_dialect_unbuilt_hint(d), "'%s' has "
+		    "schema= but dbrev is built without %s support",
+		    db->name, dbrev_dialect_title(d));
+	if (drv->url_with_schema == NULL)
+		return no_schemas(p, db, drv);
+	if ((*out = drv->url_with_schema(url, schema, &hint)) == NULL)
+		return bad(p, hint, "'%s' has schema= and a URL with options",
+		    db->name);
+	return 0;
+}
+
+/* The same for the URL as written (shown) of url's database. */
+static char *
+schema_url_of(const char *url, const char *shown, const char *schema)
+{
+	const struct dbrev_driver *drv;
+	const char *hint;
+
+	drv = dbrev_driver_for(dbrev_url_dialect(url));
+	return drv->url_with_schema(shown, schema, &hint);
 }
 
 /*
@@ -350,35 +388,28 @@ static int
 settle_db(struct parser *p, struct dbrev_fleet_db *db, char *url,
     const char *shown, const char *schema, const char *table)
 {
-	char *s;
-
 	const char *deftable = p->o != NULL ? p->o->table : NULL;
+	char *u = NULL, *s;
 	int q = 0;
 
 	if (deftable != NULL && *deftable == '\0')
 		deftable = NULL;
 	if (schema != NULL) {
-		if (dbrev_url_dialect(url) != DBREV_DIALECT_POSTGRES)
-			bad(p, "a SQLite file has no schemas: remove it",
-			    "'%s' has schema= but is no PostgreSQL database",
-			    db->name);
-		else if (strstr(url, "options") != NULL)
-			bad(p, "set the schema once: schema=NAME, or "
-			    "options=-csearch_path%%3DNAME in the URL",
-			    "'%s' has schema= and a URL with options",
-			    db->name);
-		else if (table == NULL && deftable != NULL &&
-		    (table_valid(deftable, &q), q))
+		if (schema_url(p, db, url, schema, &u) == 0 && table == NULL &&
+		    deftable != NULL && (table_valid(deftable, &q), q))
 			bad(p, "give it table=NAME without a schema, or a "
 			    "version table without one", "'%s' has schema= "
 			    "and the version table names a schema", db->name);
 		if (p->bad) {
+			free(u);
 			free(url);
 			return -1;
 		}
 		db->schema = dbrev_xstrdup(schema);
-		db->url = url_with_schema(url, schema);
-		s = url_with_schema(shown, schema);
+		db->url = u;
+		/* Shown: the URL as written, its ${VAR}s unexpanded. */
+		if ((s = schema_url_of(url, shown, schema)) == NULL)
+			s = dbrev_xstrdup(shown);
 		db->safe_url = dbrev_url_redact(s);
 		free(s);
 		db->table = dbrev_xmalloc(strlen(schema) + 2 + strlen(table !=

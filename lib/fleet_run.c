@@ -24,6 +24,7 @@
 #include "dbrev/fleet.h"
 #include "dbrev/graph.h"
 #include "dbrev/track.h"
+#include "dbrev/url.h"
 
 /* A timestamp this much older than now is one a later write changes. */
 #define SETTLE_MS	60
@@ -147,7 +148,22 @@ standing(const struct dbrev_apply_options *ao, struct dbrev_fleet_result *out,
 	return 0;
 }
 
-/* A backup into DIR/NAME/ (none of a SQLite file not there yet). */
+/*
+ * Whether the database is one local file (see dbrev_target_file) and,
+ * in *missing, whether that file is not there yet.
+ */
+static int
+is_file(const char *url, int *missing)
+{
+	struct dbrev_target *t = dbrev_target_new(url);
+	const char *path = dbrev_target_file(t);
+
+	*missing = path != NULL && access(path, F_OK) == -1;
+	dbrev_target_free(t);
+	return path != NULL;
+}
+
+/* A backup into DIR/NAME/ (none of a database file not there yet). */
 static int
 backup(const struct dbrev_fleet_db *db, const struct dbrev_fleet_opts *o,
     struct dbrev_fleet_result *out, struct dbrev_error *err)
@@ -156,16 +172,11 @@ backup(const struct dbrev_fleet_db *db, const struct dbrev_fleet_opts *o,
 	struct dbrev_backup_result res;
 	struct dbrev_buf dir = { 0 };
 	enum dbrev_backup_kind kind;
-	char *path, *id = NULL, *label = NULL;
-	int rc = -1;
+	char *id = NULL, *label = NULL;
+	int rc = -1, missing;
 
-	if (dbrev_url_dialect(db->url) == DBREV_DIALECT_SQLITE &&
-	    (path = dbrev_url_sqlite_path(db->url, err)) != NULL) {
-		rc = access(path, F_OK);
-		free(path);
-		if (rc == -1)
-			return 0;
-	}
+	if (is_file(db->url, &missing) && missing)
+		return 0;
 	dbrev_backup_opts_init(&bo);
 	bo.migrations_dir = o->dir;
 	bo.table = db->table;
@@ -502,13 +513,14 @@ dbrev_fleet_remember(const struct dbrev_fleet *f,
 	struct dbrev_error err = { 0 };
 	struct dbrev_track t;
 	size_t i;
-	int slept = 0;
+	int slept = 0, missing;
 
 	if (o->state_dir == NULL)
 		return;
+	/* Only a database file's state is remembered (dbrev/track.h). */
 	for (i = 0; i < f->n; i++) {
 		if (r[i].outcome != DBREV_FLEET_UPGRADED ||
-		    dbrev_url_dialect(f->db[i].url) != DBREV_DIALECT_SQLITE)
+		    !is_file(f->db[i].url, &missing))
 			continue;
 		if (!slept++)
 			sleep_ms(SETTLE_MS);

@@ -49,8 +49,9 @@ dbrev_stair_open(struct dbrev_stair_db *s, const char *url,
 	enum dbrev_dialect dialect;
 
 	memset(s, 0, sizeof(*s));
-	dialect = url == NULL || *url == '\0' ? DBREV_DIALECT_SQLITE :
-	    dbrev_url_dialect(url);
+	/* No URL: the default database, always built in. */
+	dialect = url == NULL || *url == '\0' ?
+	    dbrev_driver_at(0)->dialect : dbrev_url_dialect(url);
 	if (dialect == DBREV_DIALECT_UNKNOWN)
 		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
 		    "use sqlite:PATH or postgresql://...",

@@ -1,6 +1,7 @@
 /*
- * dbrev/url.h - database URLs: which database a URL names, the SQLite
- * path in a sqlite: URL, and a form safe to print (password removed).
+ * dbrev/url.h - database URLs: which database a URL names, the file it
+ * names when the database is one local file, and a form safe to print
+ * (password removed).
  *
  *   sqlite:relative/app.db   sqlite:///abs/app.db   sqlite::memory:
  *   postgresql://...  postgres://...  (and libpq keyword strings such as
@@ -48,12 +49,6 @@ enum dbrev_dialect dbrev_url_dialect(const char *url);
 /* Dialect from a name as given to --dialect ("sqlite", "postgresql"). */
 enum dbrev_dialect dbrev_dialect_from_name(const char *name);
 const char	*dbrev_dialect_name(enum dbrev_dialect);
-
-/*
- * The file path of a sqlite: URL (newly allocated), or NULL with err
- * filled when the URL is not a valid sqlite: URL.
- */
-char	*dbrev_url_sqlite_path(const char *url, struct dbrev_error *err);
 
 /*
  * A copy of the URL safe to print or to key state on: any password

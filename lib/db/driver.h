@@ -74,6 +74,22 @@ struct dbrev_driver {
 	 */
 	char	*(*file_of)(const char *url);
 	/*
+	 * Optional (NULL: any URL open() takes names a lasting database).
+	 * Without opening anything: 1 when the URL names a database that
+	 * outlives its connection, 0 when it lives in the connection's
+	 * memory only, -1 (err: DBREV_ERR_INPUT, with a hint giving the
+	 * lasting forms) when the URL names none.
+	 */
+	int	(*url_lasting)(const char *url, struct dbrev_error *);
+	/*
+	 * Optional (NULL: the database has no schemas).  A copy of url that
+	 * opens the same database with schema first on its search path;
+	 * NULL, with *hint saying how to set it once, when url has settings
+	 * of its own that could set the path too.
+	 */
+	char	*(*url_with_schema)(const char *url, const char *schema,
+		    const char **hint);
+	/*
 	 * Optional.  Load the client library (PostgreSQL: libpq, loaded
 	 * when first used); called before open().  Fills err when it
 	 * cannot.
@@ -343,8 +359,8 @@ const char *dbrev_dialect_unbuilt_hint(enum dbrev_dialect);
 
 /*
  * The i-th compiled-in driver (from 0), or NULL past the last.  The
- * first is the default database (SQLite, embedded): autogenerate uses
- * it when no URL is given.
+ * first is the default database (SQLite, embedded, always built in):
+ * autogenerate and the stairway test use it when no URL is given.
  */
 const struct dbrev_driver *dbrev_driver_at(size_t i);
 

@@ -32,7 +32,6 @@
 #include "dbrev/schema.h"
 #include "dbrev/util.h"
 #include "../../lib/db/sqlite/text.h"
-#include "../../lib/private.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

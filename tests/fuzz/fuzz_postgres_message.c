@@ -17,6 +17,7 @@
 #include "fuzz.h"
 
 #include "../../lib/db/driver.h"
+#include "../../lib/db/postgres/message.h"
 #include "../../lib/private.h"
 
 static int

@@ -23,8 +23,8 @@
 #include "fuzz.h"
 
 #include "../../lib/db/postgres/schema.h"
+#include "../../lib/db/postgres/message.h"
 
-#include "../../lib/private.h"
 
 static int
 octal(char c)

@@ -14,7 +14,8 @@
 #include "fuzz.h"
 
 #include "dbrev/url.h"
-#include "../../lib/private.h"
+#include "dbrev/util.h"
+#include "../../lib/db/postgres/message.h"
 
 static const char *const secret_kw[] = { "password", "sslpassword" };
 

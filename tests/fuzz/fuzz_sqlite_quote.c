@@ -17,8 +17,8 @@
 #include <sqlite3.h>
 
 #include "fuzz.h"
+#include "../../lib/db/sqlite/text.h"
 
-#include "../../lib/private.h"
 
 static sqlite3 *db;
 

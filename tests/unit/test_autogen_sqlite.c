@@ -38,6 +38,7 @@
 #include "dbrev/autogen.h"
 #include "dbrev/schema.h"
 #include "dbrev/util.h"
+#include "../../lib/db/sqlite/schema.h"
 #if defined(DBREV_WITH_POSTGRES) && defined(__has_include)
 #if __has_include("../../lib/db/postgres/schema.h")
 #include "../../lib/db/postgres/schema.h"

@@ -17,7 +17,6 @@
 
 #include "../../lib/db/driver.h"
 #include "../../lib/db/postgres/schema.h"
-#include "../../lib/private.h"
 
 #include "helpers.h"
 

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "../../lib/db/driver.h"
-#include "../../lib/private.h"
+#include "../../lib/db/postgres/message.h"
 
 static void
 clean_is(const char *url, const char *pw, const char *msg, const char *want)

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "../../lib/db/driver.h"
+#include "../../lib/db/sqlite/sqlite.h"
 #include "dbrev/url.h"
 
 #include "helpers.h"

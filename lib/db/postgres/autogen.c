@@ -34,7 +34,6 @@
 #include "dbrev/util.h"
 #include "text.h"
 #include "../../autogen_impl.h"
-#include "../../private.h"
 #include "hooks.h"
 #include "postgres.h"
 

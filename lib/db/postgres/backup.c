@@ -33,7 +33,7 @@
 
 #include "../../backup_impl.h"
 #include "postgres.h"
-#include "../../private.h"
+#include "schema.h"
 
 extern char **environ;
 

@@ -37,6 +37,7 @@
 #include "postgres.h"
 #include "schema.h"
 #include "hooks.h"
+#include "message.h"
 
 #define LOCK_POLL_FIRST_MS	10.0	/* first wait between lock attempts */
 #define LOCK_POLL_MAX_MS	100.0	/* backoff ceiling */
@@ -2506,10 +2507,36 @@ dbrev_pg_conn_pg(struct dbrev_conn *c)
 	return c->pg;
 }
 
+/*
+ * options=-csearch_path=SCHEMA added to a URL, in its own syntax; none
+ * when the URL has options already, which could set the path too.
+ */
+static char *
+pg_url_with_schema(const char *url, const char *schema, const char **hint)
+{
+	struct dbrev_buf b = { 0 };
+
+	if (strstr(url, "options") != NULL) {
+		*hint = "set the schema once: schema=NAME, or "
+		    "options=-csearch_path%3DNAME in the URL";
+		return NULL;
+	}
+	dbrev_buf_puts(&b, url);
+	if (strncmp(url, "postgresql://", 13) == 0 ||
+	    strncmp(url, "postgres://", 11) == 0)
+		/* libpq decodes %3D; a bare '=' in a query value it refuses. */
+		dbrev_buf_printf(&b, "%coptions=-csearch_path%%3D%s",
+		    strchr(url, '?') != NULL ? '&' : '?', schema);
+	else
+		dbrev_buf_printf(&b, " options='-csearch_path=%s'", schema);
+	return dbrev_buf_take(&b);
+}
+
 const struct dbrev_driver dbrev_driver_postgres = {
 	.name = "postgresql",
 	.title = "PostgreSQL",
 	.url_example = "postgresql://",
+	.url_with_schema = pg_url_with_schema,
 	.dialect = DBREV_DIALECT_POSTGRES,
 	.load = dbrev_libpq_load,
 	.script_preamble = "-- run with: psql -d DATABASE -f FILE\n"

@@ -11,7 +11,6 @@
 #include "schema.h"
 #include "dbrev/util.h"
 
-#include "../../private.h"
 
 /*
  * A string literal that reads the same whatever the server's

@@ -46,4 +46,18 @@ void	 dbrev_pg_qident(struct dbrev_buf *b, const char *schema,
  */
 void	 dbrev_pg_literal(struct dbrev_buf *b, const char *s);
 
+/*
+ * lib/db/postgres/quote.c, like dbrev_pg_literal without a connection:
+ * a PostgreSQL identifier ("..." of n bytes) that reads back as the
+ * given bytes.
+ */
+void	 dbrev_pg_quote_ident(struct dbrev_buf *, const char *s, size_t n);
+
+/*
+ * lib/db/postgres/quote.c: keyword='value' for a libpq keyword string (a
+ * blank first unless b is empty).
+ */
+void	 dbrev_pg_quote_conninfo(struct dbrev_buf *, const char *kw,
+	    const char *val);
+
 #endif /* DBREV_DB_POSTGRES_SCHEMA_H */

@@ -18,6 +18,7 @@
 #include "dbrev/revision.h"
 #include "dbrev/schema.h"
 #include "dbrev/util.h"
+#include "schema.h"
 #include "../../autogen_impl.h"
 #include "sqlite.h"
 #include "text.h"

@@ -24,8 +24,8 @@
 
 #include "../driver.h"
 #include "sqlite.h"
-#include "../../private.h"
 #include "hooks.h"
+#include "text.h"
 
 /* Cached statements on the version table, prepared once per connection. */
 enum {
@@ -1294,12 +1294,32 @@ sq_file_of(const char *url)
 	return path;
 }
 
+/* sqlite::memory: lives in its connection; a bad URL names no file. */
+static int
+sq_url_lasting(const char *url, struct dbrev_error *err)
+{
+	struct dbrev_error e = { 0 };
+	char *path;
+	int lasting;
+
+	if ((path = dbrev_url_sqlite_path(url, &e)) == NULL) {
+		dbrev_error_clear(&e);
+		return dbrev_error_set(err, DBREV_ERR_INPUT, NULL, 0,
+		    "write sqlite:relative/path.db or "
+		    "sqlite:///absolute/path.db", "no SQLite file named");
+	}
+	lasting = strcmp(path, ":memory:") != 0;
+	free(path);
+	return lasting;
+}
+
 const struct dbrev_driver dbrev_driver_sqlite = {
 	.name = "sqlite",
 	.title = "SQLite",
 	.url_example = "sqlite:",
 	.dialect = DBREV_DIALECT_SQLITE,
 	.file_of = sq_file_of,
+	.url_lasting = sq_url_lasting,
 	.script_preamble = "-- run with: sqlite3 DATABASE < FILE\n"
 	    ".bail on\n",
 	.backup = &dbrev_sqlite_backup,

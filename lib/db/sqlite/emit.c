@@ -29,8 +29,8 @@
 
 #include "dbrev/schema.h"
 #include "dbrev/util.h"
+#include "schema.h"
 #include "text.h"
-#include "../../private.h"
 #include "../../schema/sqltok.h"
 
 #define REBUILD_PREFIX "_dbrev_new_"

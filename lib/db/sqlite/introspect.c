@@ -18,6 +18,7 @@
 #include "../driver.h"
 #include "dbrev/schema.h"
 #include "dbrev/util.h"
+#include "schema.h"
 #include "text.h"
 #include "../../schema/sqltok.h"
 

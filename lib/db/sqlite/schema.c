@@ -10,6 +10,7 @@
 
 #include "dbrev/schema.h"
 #include "hooks.h"
+#include "schema.h"
 
 int
 dbrev_sqlite_scratch_create(const char *url, const char *dev_url,

@@ -12,4 +12,11 @@ extern const struct lint_dialect dbrev_lint_sqlite;	/* lint.c */
 extern const struct dbrev_backup_ops dbrev_sqlite_backup;	/* backup.c */
 extern const struct dbrev_schema_ops dbrev_sqlite_schema;	/* autogen.c */
 
+/*
+ * url.c: the file path of a sqlite: URL (newly allocated; ":memory:"
+ * for sqlite::memory:), or NULL with err filled when the URL is not a
+ * valid sqlite: URL.
+ */
+char	*dbrev_url_sqlite_path(const char *url, struct dbrev_error *err);
+
 #endif

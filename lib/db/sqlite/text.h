@@ -12,7 +12,15 @@
 
 #include "dbrev/util.h"
 
-/* An SQL string literal is dbrev_sqlite_quote_literal (lib/private.h). */
+/* lib/db/sqlite/driver.c: an SQLite string literal that reads back as s. */
+void	 dbrev_sqlite_quote_literal(struct dbrev_buf *, const char *s);
+
+/*
+ * lib/db/sqlite/driver.c: "name" or "schema"."name" (split at the first
+ * '.'), each part an SQLite identifier that reads back as the given
+ * bytes.
+ */
+void	 dbrev_sqlite_quote_table(struct dbrev_buf *, const char *table);
 
 /*
  * One "-- " comment line of text, newline included.  Names may hold

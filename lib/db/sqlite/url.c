@@ -8,6 +8,7 @@
 
 #include "dbrev/url.h"
 #include "dbrev/util.h"
+#include "sqlite.h"
 
 static int
 has_prefix(const char *s, const char *prefix)
