@@ -600,22 +600,6 @@ rollback:
 	return -1;
 }
 
-/* The ids of the current revisions of an applied set. */
-static void
-set_current(const struct dbrev_graph *g, const struct dbrev_revset *applied,
-    struct dbrev_apply_result *res)
-{
-	size_t *idx, n, i;
-
-	idx = dbrev_xmalloc((applied->n ? applied->n : 1) * sizeof(*idx));
-	n = dbrev_graph_current(g, applied, idx);
-	res->current = dbrev_xcalloc(n ? n : 1, sizeof(*res->current));
-	for (i = 0; i < n; i++)
-		res->current[i] = dbrev_xstrdup(dbrev_graph_at(g, idx[i])->id);
-	res->ncurrent = n;
-	free(idx);
-}
-
 int
 dbrev_apply_adopt(const struct dbrev_apply_options *o, const char *kind,
     struct dbrev_apply_result *res, struct dbrev_error *err)
@@ -677,7 +661,7 @@ dbrev_apply_adopt(const struct dbrev_apply_options *o, const char *kind,
 		goto out;
 	for (i = 0; i < a.want.n; i++)
 		a.want.in[i] |= have[i];
-	set_current(g, &a.want, res);
+	res->current = dbrev_graph_current_ids(g, &a.want, &res->ncurrent);
 	rc = 0;
 out:
 	if (locked)

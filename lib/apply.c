@@ -67,22 +67,6 @@ load_graph(const struct dbrev_apply_options *o, unsigned flags,
 	    g, err);
 }
 
-/* The ids of the current revisions of an applied set. */
-static void
-set_current(const struct dbrev_graph *g, const struct dbrev_revset *applied,
-    struct dbrev_apply_result *res)
-{
-	size_t *idx, n, i;
-
-	idx = dbrev_xmalloc((applied->n ? applied->n : 1) * sizeof(*idx));
-	n = dbrev_graph_current(g, applied, idx);
-	res->current = dbrev_xcalloc(n ? n : 1, sizeof(*res->current));
-	for (i = 0; i < n; i++)
-		res->current[i] = dbrev_xstrdup(dbrev_graph_at(g, idx[i])->id);
-	res->ncurrent = n;
-	free(idx);
-}
-
 /* A revision's short file name for messages: the path as loaded. */
 static const char *
 path_of(const struct dbrev_revision *r)
@@ -562,8 +546,8 @@ repeatables_due(const struct dbrev_graph *g, const char **sums, size_t *due)
 
 /* Whether every versioned revision is applied once the plan has run. */
 static int
-plan_reaches_all(const struct dbrev_graph *g, const struct dbrev_revset *applied,
-    const struct dbrev_plan *plan)
+plan_reaches_all(const struct dbrev_graph *g,
+    const struct dbrev_revset *applied, const struct dbrev_plan *plan)
 {
 	size_t i, n = 0;
 
@@ -927,7 +911,8 @@ dbrev_apply_run(const struct dbrev_apply_options *o, enum dbrev_direction dir,
 	    steps_retried(&s, &plan, &due, dir, res, &seed, err);
 out:
 	if (s.g != NULL)
-		set_current(s.g, &s.applied, res);
+		res->current = dbrev_graph_current_ids(s.g, &s.applied,
+		    &res->ncurrent);
 	res->ms = dbrev_now_ms() - t0;
 	free(due.sums);
 	free(due.idx);
@@ -993,7 +978,8 @@ dbrev_apply_stamp(const struct dbrev_apply_options *o, const char *target,
 	if (s.drv->commit(s.c, err) == -1)
 		goto rollback;
 	memcpy(s.applied.in, want.in, want.n);
-	set_current(s.g, &s.applied, res);
+	res->current = dbrev_graph_current_ids(s.g, &s.applied,
+	    &res->ncurrent);
 	rc = 0;
 	goto out;
 rollback:

@@ -1332,6 +1332,22 @@ dbrev_graph_current(const struct dbrev_graph *g,
 	return k;
 }
 
+char **
+dbrev_graph_current_ids(const struct dbrev_graph *g,
+    const struct dbrev_revset *applied, size_t *n)
+{
+	size_t *idx, i;
+	char **ids;
+
+	idx = dbrev_xmalloc((applied->n ? applied->n : 1) * sizeof(*idx));
+	*n = dbrev_graph_current(g, applied, idx);
+	ids = dbrev_xcalloc(*n ? *n : 1, sizeof(*ids));
+	for (i = 0; i < *n; i++)
+		ids[i] = dbrev_xstrdup(g->revs[idx[i]]->id);
+	free(idx);
+	return ids;
+}
+
 int
 dbrev_graph_check_applied(const struct dbrev_graph *g,
     const struct dbrev_revset *applied, struct dbrev_error *err)

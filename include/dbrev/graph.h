@@ -175,6 +175,13 @@ size_t	 dbrev_graph_current(const struct dbrev_graph *,
 	    const struct dbrev_revset *applied, size_t *out);
 
 /*
+ * The same as ids: a new array of *n new strings (the array is never
+ * NULL; the caller frees each string and the array).
+ */
+char	**dbrev_graph_current_ids(const struct dbrev_graph *,
+	    const struct dbrev_revset *applied, size_t *n);
+
+/*
  * Check that an applied set is closed under ancestry; if not, fill err
  * (kind RUNTIME, one entry per such revision) naming each applied
  * revision whose parent or dependency is not applied, and return -1.

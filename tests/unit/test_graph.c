@@ -652,6 +652,7 @@ test_current(void **state)
 	    "x::", "y:a:x");
 	struct dbrev_revset s;
 	size_t out[6], n;
+	char **cur;
 
 	(void)state;
 	applied_set(g, &s, "a b c");
@@ -666,6 +667,14 @@ test_current(void **state)
 	applied_set(g, &s, "a x y");
 	n = dbrev_graph_current(g, &s, out);
 	assert_string_equal(ids(g, out, n), "x y");
+	/* The same as strings of their own. */
+	cur = dbrev_graph_current_ids(g, &s, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(cur[0], "x");
+	assert_string_equal(cur[1], "y");
+	free(cur[0]);
+	free(cur[1]);
+	free(cur);
 	dbrev_revset_free(&s);
 	applied_set(g, &s, "");
 	assert_int_equal(dbrev_graph_current(g, &s, out), 0);
