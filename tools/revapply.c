@@ -1233,52 +1233,222 @@ fleet_main(const struct dbrev_apply_options *o, const char *state_dir,
 	exit(status);
 }
 
+/* An option of the run itself: table, lock and statement timeouts. */
+static void
+run_option(int c, struct dbrev_apply_options *o)
+{
+	char *end;
+
+	switch (c) {
+	case 'T':
+		if (!table_name_ok(optarg))
+			usage_error("bad --table name (letters, digits "
+			    "and _, optionally schema.table): %s",
+			    optarg);
+		o->table = optarg;
+		break;
+	case 'L':
+		o->lock_timeout = strtod(optarg, &end);
+		/* !(x >= 0 && x <= 1e6) also refuses nan. */
+		if (*optarg == '\0' || *end != '\0' ||
+		    !(o->lock_timeout >= 0 && o->lock_timeout <= 1e6))
+			usage_error("bad --lock-timeout (seconds, 0 "
+			    "to 1000000): %s", optarg);
+		break;
+	case 'K':
+		if (dbrev_duration_parse(optarg, strlen(optarg),
+		    &o->statement_lock_timeout) == -1)
+			usage_error("bad --statement-lock-timeout (500ms, "
+			    "10s, 2min, 1h; 0: no limit): %s", optarg);
+		break;
+	case 'M':
+		if (dbrev_duration_parse(optarg, strlen(optarg),
+		    &o->statement_timeout) == -1)
+			usage_error("bad --statement-timeout (500ms, 10s, "
+			    "2min, 1h; 0: no limit): %s", optarg);
+		break;
+	case 'R':
+		o->retries = (int)strtol(optarg, &end, 10);
+		if (*optarg < '0' || *optarg > '9' || *end != '\0' ||
+		    o->retries < 0 || o->retries > 100 ||
+		    end - optarg > 3)
+			usage_error("bad --retries (0 to 100): %s", optarg);
+		break;
+	case '1':
+		o->single_transaction = 1;
+		break;
+	}
+}
+
+/* An option of --fleet runs (into fa). */
+static void
+fleet_option(int c)
+{
+	switch (c) {
+	case 'W':
+		fa.file = optarg;
+		break;
+	case 'C':
+		fa.cmd = optarg;
+		break;
+	case 'N':
+		fa.name = optarg;
+		break;
+	case 'A':
+		fleet_shard(optarg);
+		break;
+	case 'Y':
+		fa.canary = optarg;
+		break;
+	case 'P':
+		fa.stop = 1;
+		break;
+	case 'B':
+		fa.backup_dir = optarg;
+		break;
+	case 'G':
+		fa.keep = fleet_number("bad --backup-keep (1 to "
+		    "1000000):", optarg, 1, 1000000);
+		fa.have_keep = 1;
+		break;
+	case 'I':
+		fa.run_dir = optarg;
+		break;
+	}
+}
+
+/* The run's flags besides its options (checked against the verb). */
+struct flags {
+	const char	*dialect;	/* --dialect */
+	const char	*state_dir;	/* --state-dir */
+	const char	*from;		/* --from */
+	int		 sql;		/* --sql */
+	int		 exit_code;	/* --exit-code */
+	int		 test_opt;	/* an option of test's was given */
+	int		 url_given;	/* -u */
+};
+
+/* Usage errors for flags that do not go with the verb. */
+static void
+check_flags(const struct flags *fl, const char *verb)
+{
+	if (fl->sql && strcmp(verb, "upgrade") != 0 &&
+	    strcmp(verb, "downgrade") != 0)
+		usage_error("--sql goes with upgrade or downgrade, not %s",
+		    verb);
+	if (fl->dialect != NULL && !fl->sql)
+		usage_error("--dialect goes with --sql");
+	if (fl->exit_code && strcmp(verb, "current") != 0 &&
+	    strcmp(verb, "status") != 0)
+		usage_error("--exit-code goes with current or status, not %s",
+		    verb);
+	if (fl->from != NULL && strcmp(verb, "adopt") != 0)
+		usage_error("--from goes with adopt, not %s", verb);
+	report_verb_check(verb, fl->test_opt);
+	if (fl->state_dir != NULL && !fl->exit_code)
+		usage_error("--state-dir goes with current --exit-code");
+}
+
+/* Run the verb; usage errors for its arguments. */
+static void
+run_verb(struct dbrev_apply_options *o, struct dbrev_stairway_options *so,
+    const struct flags *fl, const char *verb, const char *arg1,
+    const char *arg2)
+{
+	if (strcmp(verb, "upgrade") == 0 || strcmp(verb, "downgrade") == 0) {
+		enum dbrev_direction dir = verb[0] == 'u' ? DBREV_UPGRADE :
+		    DBREV_DOWNGRADE;
+
+		if (fl->sql)
+			cmd_sql(o, dir, arg1, fl->dialect);
+		else
+			cmd_run(o, dir, arg1);
+	} else if (strcmp(verb, "current") == 0) {
+		if (arg1 != NULL)
+			usage_error("current takes no argument: %s", arg1);
+		if (fl->exit_code)
+			cmd_current_exit(o, fl->state_dir);
+		cmd_current(o);
+	} else if (strcmp(verb, "test") == 0) {
+		cmd_test(so, o, arg1);
+	} else if (strcmp(verb, "drift") == 0) {
+		if (arg1 != NULL)
+			usage_error("drift takes no argument: %s", arg1);
+		cmd_drift(o, so->dev_url, so->exact_names);
+	} else if (strcmp(verb, "status") == 0) {
+		if (arg1 != NULL)
+			usage_error("status takes no argument: %s", arg1);
+		cmd_status(o, fl->exit_code);
+	} else if (strcmp(verb, "history") == 0) {
+		if (arg1 != NULL)
+			usage_error("history takes no argument: %s", arg1);
+		cmd_history(o);
+	} else if (strcmp(verb, "stamp") == 0) {
+		if (arg1 == NULL)
+			usage_error("stamp needs a TARGET (head, heads, base "
+			    "or a revision)");
+		cmd_stamp(o, arg1);
+	} else if (strcmp(verb, "resolve") == 0) {
+		if (arg1 == NULL || arg2 == NULL)
+			usage_error("resolve needs REVISION and 'applied' or "
+			    "'reverted'");
+		cmd_resolve(o, arg1, arg2);
+	} else if (strcmp(verb, "adopt") == 0) {
+		if (arg1 != NULL)
+			usage_error("adopt takes no argument: %s", arg1);
+		if (fl->from == NULL)
+			usage_error("adopt needs --from KIND (alembic, dbmate, "
+			    "diesel, flyway, golang-migrate, goose, sqitch)");
+		cmd_adopt(o, fl->from);
+	} else
+		usage_error("unknown command: %s", verb);
+}
+
+static const struct option long_options[] = {
+	{ "dir",		required_argument, NULL, 'd' },
+	{ "url",		required_argument, NULL, 'u' },
+	{ "quiet",		no_argument,	   NULL, 'q' },
+	{ "verbose",		no_argument,	   NULL, 'v' },
+	{ "sql",		no_argument,	   NULL, 'S' },
+	{ "dialect",		required_argument, NULL, 'D' },
+	{ "table",		required_argument, NULL, 'T' },
+	{ "lock-timeout",	required_argument, NULL, 'L' },
+	{ "statement-lock-timeout", required_argument, NULL, 'K' },
+	{ "statement-timeout",	required_argument, NULL, 'M' },
+	{ "retries",		required_argument, NULL, 'R' },
+	{ "single-transaction",	no_argument,	   NULL, '1' },
+	{ "exit-code",		no_argument,	   NULL, 'E' },
+	{ "state-dir",		required_argument, NULL, 'Z' },
+	{ "from",		required_argument, NULL, 'f' },
+	{ "format",		required_argument, NULL, 'F' },
+	{ "dev-url",		required_argument, NULL, 'U' },
+	{ "strict",		no_argument,	   NULL, 's' },
+	{ "keep-going",		no_argument,	   NULL, 'k' },
+	{ "data-hook",		required_argument, NULL, 'H' },
+	{ "jobs",		required_argument, NULL, 'j' },
+	{ "exact-names",	no_argument,	   NULL, 'x' },
+	{ "fleet",		required_argument, NULL, 'W' },
+	{ "fleet-cmd",		required_argument, NULL, 'C' },
+	{ "name",		required_argument, NULL, 'N' },
+	{ "shard",		required_argument, NULL, 'A' },
+	{ "canary",		required_argument, NULL, 'Y' },
+	{ "stop",		no_argument,	   NULL, 'P' },
+	{ "backup-dir",		required_argument, NULL, 'B' },
+	{ "backup-keep",	required_argument, NULL, 'G' },
+	{ "run-dir",		required_argument, NULL, 'I' },
+	{ "help",		no_argument,	   NULL, 'h' },
+	{ "version",		no_argument,	   NULL, 'V' },
+	{ NULL,			0,		   NULL, 0 }
+};
+
 int
 main(int argc, char *argv[])
 {
-	static const struct option opts[] = {
-		{ "dir",		required_argument, NULL, 'd' },
-		{ "url",		required_argument, NULL, 'u' },
-		{ "quiet",		no_argument,	   NULL, 'q' },
-		{ "verbose",		no_argument,	   NULL, 'v' },
-		{ "sql",		no_argument,	   NULL, 'S' },
-		{ "dialect",		required_argument, NULL, 'D' },
-		{ "table",		required_argument, NULL, 'T' },
-		{ "lock-timeout",	required_argument, NULL, 'L' },
-		{ "statement-lock-timeout", required_argument, NULL, 'K' },
-		{ "statement-timeout",	required_argument, NULL, 'M' },
-		{ "retries",		required_argument, NULL, 'R' },
-		{ "single-transaction",	no_argument,	   NULL, '1' },
-		{ "exit-code",		no_argument,	   NULL, 'E' },
-		{ "state-dir",		required_argument, NULL, 'Z' },
-		{ "from",		required_argument, NULL, 'f' },
-		{ "format",		required_argument, NULL, 'F' },
-		{ "dev-url",		required_argument, NULL, 'U' },
-		{ "strict",		no_argument,	   NULL, 's' },
-		{ "keep-going",		no_argument,	   NULL, 'k' },
-		{ "data-hook",		required_argument, NULL, 'H' },
-		{ "jobs",		required_argument, NULL, 'j' },
-		{ "exact-names",	no_argument,	   NULL, 'x' },
-		{ "fleet",		required_argument, NULL, 'W' },
-		{ "fleet-cmd",		required_argument, NULL, 'C' },
-		{ "name",		required_argument, NULL, 'N' },
-		{ "shard",		required_argument, NULL, 'A' },
-		{ "canary",		required_argument, NULL, 'Y' },
-		{ "stop",		no_argument,	   NULL, 'P' },
-		{ "backup-dir",		required_argument, NULL, 'B' },
-		{ "backup-keep",	required_argument, NULL, 'G' },
-		{ "run-dir",		required_argument, NULL, 'I' },
-		{ "help",		no_argument,	   NULL, 'h' },
-		{ "version",		no_argument,	   NULL, 'V' },
-		{ NULL,			0,		   NULL, 0 }
-	};
 	struct dbrev_apply_options o;
 	struct dbrev_stairway_options so;
-	const char *dialect = NULL, *verb, *arg1, *arg2, *state_dir = NULL;
-	const char *from = NULL;
-	char *end;
-	int c, sql = 0, nargs = 0, nrel = 0, i, n, exit_code = 0, test_opt = 0;
-	int url_given = 0;
+	struct flags fl = { 0 };
+	const char *verb, *arg1, *arg2;
+	int c, nargs = 0, nrel = 0, i, n;
 
 	memset(&so, 0, sizeof(so));
 
@@ -1300,14 +1470,15 @@ main(int argc, char *argv[])
 		else
 			args[nargs++] = argv[i];
 	}
-	while ((c = getopt_long(nargs, args, "d:u:qv", opts, NULL)) != -1) {
+	while ((c = getopt_long(nargs, args, "d:u:qv", long_options,
+	    NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			o.dir = optarg;
 			break;
 		case 'u':
 			o.url = optarg;
-			url_given = 1;
+			fl.url_given = 1;
 			break;
 		case 'q':
 			quiet = 1;
@@ -1316,89 +1487,30 @@ main(int argc, char *argv[])
 			verbose = 1;
 			break;
 		case 'S':
-			sql = 1;
+			fl.sql = 1;
 			break;
 		case 'D':
-			dialect = optarg;
+			fl.dialect = optarg;
 			break;
-		case 'T':
-			if (!table_name_ok(optarg))
-				usage_error("bad --table name (letters, digits "
-				    "and _, optionally schema.table): %s",
-				    optarg);
-			o.table = optarg;
-			break;
-		case 'L':
-			o.lock_timeout = strtod(optarg, &end);
-			/* !(x >= 0 && x <= 1e6) also refuses nan. */
-			if (*optarg == '\0' || *end != '\0' ||
-			    !(o.lock_timeout >= 0 && o.lock_timeout <= 1e6))
-				usage_error("bad --lock-timeout (seconds, 0 "
-				    "to 1000000): %s", optarg);
-			break;
-		case 'K':
-			if (dbrev_duration_parse(optarg, strlen(optarg),
-			    &o.statement_lock_timeout) == -1)
-				usage_error("bad --statement-lock-timeout (500ms, "
-				    "10s, 2min, 1h; 0: no limit): %s", optarg);
-			break;
-		case 'M':
-			if (dbrev_duration_parse(optarg, strlen(optarg),
-			    &o.statement_timeout) == -1)
-				usage_error("bad --statement-timeout (500ms, 10s, "
-				    "2min, 1h; 0: no limit): %s", optarg);
-			break;
-		case 'R':
-			o.retries = (int)strtol(optarg, &end, 10);
-			if (*optarg < '0' || *optarg > '9' || *end != '\0' ||
-			    o.retries < 0 || o.retries > 100 ||
-			    end - optarg > 3)
-				usage_error("bad --retries (0 to 100): %s", optarg);
-			break;
-		case '1':
-			o.single_transaction = 1;
+		case 'T': case 'L': case 'K': case 'M': case 'R': case '1':
+			run_option(c, &o);
 			break;
 		case 'E':
-			exit_code = 1;
+			fl.exit_code = 1;
 			break;
 		case 'Z':
-			state_dir = optarg;
+			fl.state_dir = optarg;
 			break;
 		case 'f':
-			from = optarg;
+			fl.from = optarg;
 			break;
 		case 'F': case 'U': case 's': case 'k': case 'H': case 'j':
 		case 'x':
-			report_option(c, &so, &test_opt);
+			report_option(c, &so, &fl.test_opt);
 			break;
-		case 'W':
-			fa.file = optarg;
-			break;
-		case 'C':
-			fa.cmd = optarg;
-			break;
-		case 'N':
-			fa.name = optarg;
-			break;
-		case 'A':
-			fleet_shard(optarg);
-			break;
-		case 'Y':
-			fa.canary = optarg;
-			break;
-		case 'P':
-			fa.stop = 1;
-			break;
-		case 'B':
-			fa.backup_dir = optarg;
-			break;
-		case 'G':
-			fa.keep = fleet_number("bad --backup-keep (1 to "
-			    "1000000):", optarg, 1, 1000000);
-			fa.have_keep = 1;
-			break;
-		case 'I':
-			fa.run_dir = optarg;
+		case 'W': case 'C': case 'N': case 'A': case 'Y': case 'P':
+		case 'B': case 'G': case 'I':
+			fleet_option(c);
 			break;
 		case 'h':
 			usage(stdout, 0);
@@ -1421,8 +1533,8 @@ main(int argc, char *argv[])
 	if (o.dir[0] == '\0')
 		usage_error("empty directory name for -d");
 	if (fa.file != NULL || fa.cmd != NULL || fa.run_dir != NULL) {
-		if (nrel > 0 || sql || exit_code || o.single_transaction ||
-		    url_given)
+		if (nrel > 0 || fl.sql || fl.exit_code || o.single_transaction ||
+		    fl.url_given)
 			usage_error("with a fleet, the fleet names the databases "
 			    "(no -u) and a run is upgrade to head, current, "
 			    "status or check");
@@ -1430,7 +1542,7 @@ main(int argc, char *argv[])
 			usage_error("--backup-keep goes with --backup-dir");
 		fa.jobs = so.jobs;
 		fa.format = fleet_format;
-		fleet_main(&o, state_dir, verb, arg1);
+		fleet_main(&o, fl.state_dir, verb, arg1);
 	}
 	if (fa.name != NULL || fa.shard_n != 0 || fa.canary != NULL ||
 	    fa.stop || fa.backup_dir != NULL || fa.have_keep)
@@ -1439,70 +1551,9 @@ main(int argc, char *argv[])
 	if (so.jobs > 64)
 		usage_error("bad --jobs (1 to 64): %u", so.jobs);
 
-	if (sql && strcmp(verb, "upgrade") != 0 &&
-	    strcmp(verb, "downgrade") != 0)
-		usage_error("--sql goes with upgrade or downgrade, not %s",
-		    verb);
-	if (dialect != NULL && !sql)
-		usage_error("--dialect goes with --sql");
-	if (exit_code && strcmp(verb, "current") != 0 &&
-	    strcmp(verb, "status") != 0)
-		usage_error("--exit-code goes with current or status, not %s",
-		    verb);
-	if (from != NULL && strcmp(verb, "adopt") != 0)
-		usage_error("--from goes with adopt, not %s", verb);
-	report_verb_check(verb, test_opt);
-	if (state_dir != NULL && !exit_code)
-		usage_error("--state-dir goes with current --exit-code");
-
+	check_flags(&fl, verb);
 	o.target = url_target = dbrev_target_new(o.url);
-	if (strcmp(verb, "upgrade") == 0 || strcmp(verb, "downgrade") == 0) {
-		enum dbrev_direction dir = verb[0] == 'u' ? DBREV_UPGRADE :
-		    DBREV_DOWNGRADE;
-
-		if (sql)
-			cmd_sql(&o, dir, arg1, dialect);
-		else
-			cmd_run(&o, dir, arg1);
-	} else if (strcmp(verb, "current") == 0) {
-		if (arg1 != NULL)
-			usage_error("current takes no argument: %s", arg1);
-		if (exit_code)
-			cmd_current_exit(&o, state_dir);
-		cmd_current(&o);
-	} else if (strcmp(verb, "test") == 0) {
-		cmd_test(&so, &o, arg1);
-	} else if (strcmp(verb, "drift") == 0) {
-		if (arg1 != NULL)
-			usage_error("drift takes no argument: %s", arg1);
-		cmd_drift(&o, so.dev_url, so.exact_names);
-	} else if (strcmp(verb, "status") == 0) {
-		if (arg1 != NULL)
-			usage_error("status takes no argument: %s", arg1);
-		cmd_status(&o, exit_code);
-	} else if (strcmp(verb, "history") == 0) {
-		if (arg1 != NULL)
-			usage_error("history takes no argument: %s", arg1);
-		cmd_history(&o);
-	} else if (strcmp(verb, "stamp") == 0) {
-		if (arg1 == NULL)
-			usage_error("stamp needs a TARGET (head, heads, base "
-			    "or a revision)");
-		cmd_stamp(&o, arg1);
-	} else if (strcmp(verb, "resolve") == 0) {
-		if (arg1 == NULL || arg2 == NULL)
-			usage_error("resolve needs REVISION and 'applied' or "
-			    "'reverted'");
-		cmd_resolve(&o, arg1, arg2);
-	} else if (strcmp(verb, "adopt") == 0) {
-		if (arg1 != NULL)
-			usage_error("adopt takes no argument: %s", arg1);
-		if (from == NULL)
-			usage_error("adopt needs --from KIND (alembic, dbmate, "
-			    "diesel, flyway, golang-migrate, goose, sqitch)");
-		cmd_adopt(&o, from);
-	} else
-		usage_error("unknown command: %s", verb);
+	run_verb(&o, &so, &fl, verb, arg1, arg2);
 	dbrev_target_free(url_target);
 	free(args);
 	free(rel);

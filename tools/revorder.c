@@ -335,27 +335,28 @@ several_heads(const char *dir, struct dbrev_graph *g, size_t *heads,
 	dbrev_buf_free(&list);
 }
 
+static const struct option long_options[] = {
+	{ "dir",	 required_argument, NULL, 'd' },
+	{ "url",	 required_argument, NULL, 'u' },
+	{ "quiet",	 no_argument,	    NULL, 'q' },
+	{ "verbose",	 no_argument,	    NULL, 'v' },
+	{ "heads",	 no_argument,	    NULL, 'H' },
+	{ "history",	 no_argument,	    NULL, 'Y' },
+	{ "check",	 no_argument,	    NULL, 'C' },
+	{ "format",	 required_argument, NULL, 'f' },
+	{ "single-head", no_argument,	    NULL, 'S' },
+	{ "lint",	 no_argument,	    NULL, 'L' },
+	{ "since",	 required_argument, NULL, 's' },
+	{ "dialect",	 required_argument, NULL, 'D' },
+	{ "table",	 required_argument, NULL, 'T' },
+	{ "help",	 no_argument,	    NULL, 'h' },
+	{ "version",	 no_argument,	    NULL, 'V' },
+	{ NULL,		 0,		    NULL, 0 }
+};
+
 int
 main(int argc, char *argv[])
 {
-	static const struct option opts[] = {
-		{ "dir",	 required_argument, NULL, 'd' },
-		{ "url",	 required_argument, NULL, 'u' },
-		{ "quiet",	 no_argument,	    NULL, 'q' },
-		{ "verbose",	 no_argument,	    NULL, 'v' },
-		{ "heads",	 no_argument,	    NULL, 'H' },
-		{ "history",	 no_argument,	    NULL, 'Y' },
-		{ "check",	 no_argument,	    NULL, 'C' },
-		{ "format",	 required_argument, NULL, 'f' },
-		{ "single-head", no_argument,	    NULL, 'S' },
-		{ "lint",	 no_argument,	    NULL, 'L' },
-		{ "since",	 required_argument, NULL, 's' },
-		{ "dialect",	 required_argument, NULL, 'D' },
-		{ "table",	 required_argument, NULL, 'T' },
-		{ "help",	 no_argument,	    NULL, 'h' },
-		{ "version",	 no_argument,	    NULL, 'V' },
-		{ NULL,		 0,		    NULL, 0 }
-	};
 	struct dbrev_error e;
 	struct dbrev_graph *g;
 	struct lint_args la = { NULL, NULL, NULL, NULL };
@@ -366,7 +367,8 @@ main(int argc, char *argv[])
 
 	if (dir == NULL || dir[0] == '\0')
 		dir = "migrations";
-	while ((c = getopt_long(argc, argv, "d:u:qv", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:u:qv", long_options,
+	    NULL)) != -1) {
 		want = mode;
 		switch (c) {
 		case 'd':
