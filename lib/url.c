@@ -185,18 +185,20 @@ keyword_password(const char *s, const char **vstart, const char **vend,
 }
 
 /*
- * The first password item of the parameters after any '?' of url: a
- * '?' can sit in a password, and libpq's query starts at a later one.
+ * Where libpq's parameters start in a URI: the first '?' after the host,
+ * which starts after the userinfo's '@' when one comes before any '/'
+ * (a '?' in the user name or the password is theirs); NULL when none.
  */
 static const char *
-after_any_query(const char *url, const char **vstart, const char **vend)
+uri_query(const char *url)
 {
-	const char *q, *item;
+	const char *auth = strstr(url, "://"), *p;
 
-	for (q = strchr(url, '?'); q != NULL; q = strchr(q + 1, '?'))
-		if ((item = query_password(q + 1, vstart, vend)) != NULL)
-			return item;
-	return NULL;
+	if (auth == NULL)
+		return NULL;
+	auth += 3;
+	p = auth + strcspn(auth, "@/");
+	return strchr(*p == '@' ? p + 1 : auth, '?');
 }
 
 char *
@@ -204,7 +206,7 @@ dbrev_url_redact(const char *url)
 {
 	struct dbrev_buf b = { 0 };
 	size_t s, e;
-	const char *item, *vs, *ve, *ie, *p;
+	const char *item, *vs, *ve, *ie, *p, *q;
 
 	if (url == NULL)
 		return dbrev_xstrdup("");
@@ -214,8 +216,9 @@ dbrev_url_redact(const char *url)
 			dbrev_buf_puts(&b, url + e);
 		} else
 			dbrev_buf_puts(&b, url);
-		/* Drop every password=... parameter after any '?'. */
-		while ((item = after_any_query(b.data, &vs, &ve)) != NULL) {
+		/* Drop every password=... parameter libpq would read. */
+		while ((q = uri_query(b.data)) != NULL &&
+		    (item = query_password(q + 1, &vs, &ve)) != NULL) {
 			size_t from = (size_t)(item - b.data);
 			size_t to = (size_t)(ve - b.data);
 

@@ -145,6 +145,13 @@ test_redact(void **state)
 	 * libpq reads password "a" and then password=x@h/app?h, whole.
 	 */
 	redacts("postgresql://u:a@b?password=x@h/app?h", "postgresql://u@b");
+	/*
+	 * A '?' before the userinfo's '@' is in the user name: what looks
+	 * like a parameter there is not one, and stays (removing it would
+	 * move the '@' and change the host); the real one goes.
+	 */
+	redacts("postgresql://u?password=x:@h&y?password=z:@w",
+	    "postgresql://u?password=x@h&y");
 	/* Only whole keywords: "xpassword" is not one. */
 	redacts("postgresql:///app?xpassword=1", "postgresql:///app?xpassword=1");
 	redacts("mysql://u:pw@h/d", "mysql://u@h/d");
