@@ -27,7 +27,27 @@ struct dbrev_revision {
 	char	 *message;	/* "" when absent */
 	char	 *created;	/* "" when absent */
 	char	 *path;		/* the file it came from */
-	int	  transactional; /* 0 for "transaction: none" */
+	/*
+	 * A baseline ("replaces: FIRST LAST", revgen squash): the first and
+	 * last revisions of the squashed range, which are no longer in the
+	 * directory; both NULL otherwise (one id: both point at it).
+	 */
+	char	 *replaces_first;
+	char	 *replaces_last;
+	/*
+	 * Section text, each exactly as in the file (NULL when parsed with
+	 * DBREV_PARSE_HEADER_ONLY).  *_line is the file line on which the
+	 * text's first line stands, to map an SQL error back to the file.
+	 */
+	char	 *upgrade;
+	char	 *downgrade;	/* NULL when irreversible or header-only */
+	/*
+	 * The "lint:" header lines (any number; read by revorder --lint),
+	 * in file order: each value and its line.
+	 */
+	char	**lint;
+	unsigned *lint_line;
+	size_t	  nlint;
 	/*
 	 * The "lock-timeout:" and "statement-timeout:" lines, in seconds
 	 * (0: no limit), and their lines: a value counts only when its
@@ -37,38 +57,18 @@ struct dbrev_revision {
 	double	  statement_timeout;
 	unsigned  lock_timeout_line;
 	unsigned  statement_timeout_line;
-	int	  has_downgrade; /* 0: irreversible */
-	int	  repeatable;	/* "repeatable: yes": no parents, re-applied
-				 * when its checksum changes (graph.h) */
-	/*
-	 * A baseline ("replaces: FIRST LAST", revgen squash): the first and
-	 * last revisions of the squashed range, which are no longer in the
-	 * directory; both NULL otherwise (one id: both point at it).
-	 */
-	char	 *replaces_first;
-	char	 *replaces_last;
-	unsigned  replaces_line;
-	/*
-	 * Section text, each exactly as in the file (NULL when parsed with
-	 * DBREV_PARSE_HEADER_ONLY).  *_line is the file line on which the
-	 * text's first line stands, to map an SQL error back to the file.
-	 */
-	char	 *upgrade;
 	unsigned  upgrade_line;
-	char	 *downgrade;	/* NULL when irreversible or header-only */
 	unsigned  downgrade_line;
-	char	  checksum[DBREV_CHECKSUM_LEN + 1]; /* SHA-256 of upgrade */
 	/* Header lines (0 when absent), so that graph errors name them. */
 	unsigned  revision_line;
 	unsigned  parents_line;
 	unsigned  depends_line;
-	/*
-	 * The "lint:" header lines (any number; read by revorder --lint),
-	 * in file order: each value and its line.
-	 */
-	char	**lint;
-	unsigned *lint_line;
-	size_t	  nlint;
+	unsigned  replaces_line;
+	int	  transactional; /* 0 for "transaction: none" */
+	int	  has_downgrade; /* 0: irreversible */
+	int	  repeatable;	/* "repeatable: yes": no parents, re-applied
+				 * when its checksum changes (graph.h) */
+	char	  checksum[DBREV_CHECKSUM_LEN + 1]; /* SHA-256 of upgrade */
 	/*
 	 * Internal: the parser allocates the struct and its header strings
 	 * in one block of this size; dbrev_revision_free frees separately
