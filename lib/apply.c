@@ -565,6 +565,7 @@ plan_reaches_all(const struct dbrev_graph *g,
  * (one cheap read, as for a versioned revision): a row that came or
  * went since then means another runner has been at it, and *skipped is
  * set (the run's lock keeps that from happening between revapply runs).
+ * Bounded by its timeouts as run_step; *timed_out as there.
  */
 static int
 run_repeatable(struct session *s, const struct dbrev_revision *r,
