@@ -171,7 +171,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s[size] = '\0';		/* a string ends at its first NUL */
 	check_escape(s);
 	free(s);
-	check_parse(data, size);
+	/*
+	 * The secret may only come from a variable: an input that holds
+	 * its text itself may show it (the fuzzer learns it from strstr).
+	 */
+	if (memmem(data, size, "s3cr3t", 6) == NULL)
+		check_parse(data, size);
 	check_record(data, size);
 	return 0;
 }
