@@ -22,6 +22,7 @@
 #include "dbrev/revision.h"
 
 #include "fs.h"
+#include "signals.h"
 
 #define TMP_PREFIX	".dbbackup-"
 #define TMP_SUFFIX	".tmp"
@@ -457,7 +458,7 @@ dbrev_tmpfile_open(const char *dir, struct dbrev_tmpfile *t,
 	 * A signal between creating the file and recording its name for
 	 * the handler would leave the file behind: hold it until then.
 	 */
-	dbrev_backup_block_signals(&old);
+	dbrev_signals_hold(&old);
 	if ((t->fd = mkstemps(t->path, (int)strlen(TMP_SUFFIX))) == -1) {
 		e = errno;
 		sigprocmask(SIG_SETMASK, &old, NULL);

@@ -85,15 +85,14 @@ int	 dbrev_backup_db_open(const char *url,
 void	 dbrev_backup_set_child(pid_t);
 
 /*
- * Block SIGINT, SIGTERM and SIGHUP (the old mask in *old) while what
- * the handler cleans up is being created or recorded, so that it never
- * misses a file just made or a child just started.
+ * What the handler cleans up is created or recorded with the signals
+ * held (dbrev_signals_hold, signals.h), so that it never misses a file
+ * just made or a child just started.
  */
-void	 dbrev_backup_block_signals(sigset_t *old);
 
 /*
  * The temporary file the signal handler removes (NULL: none any more).
- * Call with the signals blocked (dbrev_backup_block_signals).
+ * Call with the signals held (dbrev_signals_hold).
  */
 void	 dbrev_backup_sig_remember(const char *path);
 

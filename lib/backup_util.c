@@ -329,18 +329,6 @@ dbrev_backup_set_child(pid_t pid)
 }
 
 void
-dbrev_backup_block_signals(sigset_t *old)
-{
-	sigset_t s;
-
-	sigemptyset(&s);
-	sigaddset(&s, SIGINT);
-	sigaddset(&s, SIGTERM);
-	sigaddset(&s, SIGHUP);
-	sigprocmask(SIG_BLOCK, &s, old);
-}
-
-void
 dbrev_backup_sig_remember(const char *path)
 {
 	sig_tmp_set = 0;

@@ -17,6 +17,7 @@
 #include "dbrev/stairway.h"
 #include "dbrev/util.h"
 #include "stairway_impl.h"
+#include "signals.h"
 
 /* Does table t (schema may be NULL) name the version table `name`? */
 static int
@@ -158,7 +159,7 @@ built_schema(const struct dbrev_drift_options *o, const struct dbrev_status *st,
 	/* The status's graph holds headers only: the SQL too, here. */
 	if (dbrev_graph_load(o->dir, 0, &g, err) == -1)
 		return -1;
-	dbrev_stair_signals_hold(&old);
+	dbrev_signals_hold(&old);
 	if (dbrev_stair_open(s, o->url, o->dev_url, err) == -1)
 		goto out;
 	for (i = 0; i < n; i++) {

@@ -27,6 +27,7 @@
 #include "dbrev/url.h"
 #include "dbrev/util.h"
 #include "stairway_impl.h"
+#include "signals.h"
 
 static const char *const verdict_names[DBREV_STAIR_NVERDICTS] = {
 	"ok", "irreversible", "downgrade differs", "downgrade fails",
@@ -279,35 +280,16 @@ dbrev_stair_compare(struct dbrev_stair_db *s, const struct dbrev_schema *want,
 
 /* --------------------------------------------------------- signals */
 
-void
-dbrev_stair_signals_hold(sigset_t *old)
-{
-	sigset_t hold;
-
-	sigemptyset(&hold);
-	sigaddset(&hold, SIGINT);
-	sigaddset(&hold, SIGTERM);
-	sigaddset(&hold, SIGHUP);
-	sigprocmask(SIG_BLOCK, &hold, old);
-}
-
 int
 dbrev_stair_interrupted(const sigset_t *old, struct dbrev_error *err)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	sigset_t p;
-	size_t i;
+	int sig = dbrev_signals_pending(old);
 
-	if (sigpending(&p) == -1)
+	if (sig == 0)
 		return 0;
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		if (sigismember(&p, sigs[i]) && !sigismember(old, sigs[i])) {
-			dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
-			    "interrupted (%s); the scratch database was "
-			    "dropped", strsignal(sigs[i]));
-			return 1;
-		}
-	return 0;
+	dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL, "interrupted "
+	    "(%s); the scratch database was dropped", strsignal(sig));
+	return 1;
 }
 
 /* ------------------------------------------------------ data hook */

@@ -43,7 +43,10 @@ int	 dbrev_stair_compare(struct dbrev_stair_db *,
 /* A copy of s without leading and trailing blank lines. */
 char	*dbrev_stair_trimmed(const char *s);
 
-void	 dbrev_stair_signals_hold(sigset_t *old);
+/*
+ * A signal that ends a tool is pending (held by dbrev_signals_hold, *old
+ * the mask before): 1 with err saying the scratch database was dropped.
+ */
 int	 dbrev_stair_interrupted(const sigset_t *old, struct dbrev_error *);
 
 int	 dbrev_stair_hook_for(const char *hook, const struct dbrev_revision *,

@@ -17,6 +17,7 @@
 #include "dbrev/stairway.h"
 #include "dbrev/util.h"
 #include "stairway_impl.h"
+#include "signals.h"
 
 struct run {
 	const struct dbrev_stairway_options *o;
@@ -541,7 +542,7 @@ dbrev_stairway_run(const struct dbrev_stairway_options *o,
 		goto out;
 	res->nsteps = R.norder;
 	res->steps = dbrev_xcalloc(R.norder + 1, sizeof(*res->steps));
-	dbrev_stair_signals_hold(&R.old);
+	dbrev_signals_hold(&R.old);
 	if (o->jobs > 1 && R.norder > 1) {
 		rc = run_jobs(&R, o->jobs, err);
 		for (k = 0; rc == 0 && o->on_step != NULL && k < R.norder; k++)

@@ -34,6 +34,7 @@
 #include "dbrev/util.h"
 #include "text.h"
 #include "../../autogen_impl.h"
+#include "../../signals.h"
 #include "hooks.h"
 #include "postgres.h"
 
@@ -334,35 +335,16 @@ as_input(struct dbrev_error *err)
  * for one pending between steps, stops, cleans up and restores the
  * mask, and the signal then takes its usual course.
  */
-static void
-signals_hold(sigset_t *old)
-{
-	sigset_t hold;
-
-	sigemptyset(&hold);
-	sigaddset(&hold, SIGINT);
-	sigaddset(&hold, SIGTERM);
-	sigaddset(&hold, SIGHUP);
-	sigprocmask(SIG_BLOCK, &hold, old);
-}
-
 static int
 interrupted(const sigset_t *old, struct dbrev_error *err)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	sigset_t p;
-	size_t i;
+	int sig = dbrev_signals_pending(old);
 
-	if (sigpending(&p) == -1)
+	if (sig == 0)
 		return 0;
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		if (sigismember(&p, sigs[i]) && !sigismember(old, sigs[i])) {
-			dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
-			    "interrupted (%s); the scratch databases were "
-			    "dropped", strsignal(sigs[i]));
-			return 1;
-		}
-	return 0;
+	dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL, "interrupted "
+	    "(%s); the scratch databases were dropped", strsignal(sig));
+	return 1;
 }
 
 /* Replay every revision's upgrade, in apply order, repeatables last. */
@@ -983,7 +965,7 @@ pg_autogen(const struct dbrev_autogen_options *opts, char *text,
 		    "set DATABASE_URL or pass -u URL", "no PostgreSQL URL");
 		goto out;
 	}
-	signals_hold(&oldmask);
+	dbrev_signals_hold(&oldmask);
 	held = 1;
 	if (scratch_open(&sc, opts, err) == -1 ||
 	    scratch_create(&sc, err) == -1 || interrupted(&oldmask, err))

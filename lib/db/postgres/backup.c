@@ -32,6 +32,7 @@
 #include "libpq.h"
 
 #include "../../backup_impl.h"
+#include "../../signals.h"
 #include "postgres.h"
 #include "schema.h"
 
@@ -556,7 +557,7 @@ run(char *const argv[], char *const env[], struct dbrev_buf *out,
 		    O_WRONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, epipe[1], 2);
 	/* The child starts with the signal mask we had. */
-	dbrev_backup_block_signals(&old);
+	dbrev_signals_hold(&old);
 	posix_spawnattr_init(&attr);
 	posix_spawnattr_setsigmask(&attr, &old);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
@@ -627,7 +628,7 @@ run(char *const argv[], char *const env[], struct dbrev_buf *out,
 	while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) == -1 &&
 	    errno == EINTR)
 		;
-	dbrev_backup_block_signals(&old);
+	dbrev_signals_hold(&old);
 	dbrev_backup_set_child(0);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	while (waitpid(pid, status, 0) == -1) {
