@@ -279,6 +279,16 @@ render(const struct dbrev_squash_options *o, const char *id,
 	dbrev_buf_puts(out, ag->upgrade);
 }
 
+/*
+ * The blanks around a list's ids: the parser splits on ' ' and '\t' and
+ * trims the others from the line's end (an id holds none of them).
+ */
+static int
+list_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
 /* Copy [s, e) with every blank-delimited word `from` made `to`. */
 static size_t
 swap_words(const char *s, const char *e, const char *from, const char *to,
@@ -288,12 +298,11 @@ swap_words(const char *s, const char *e, const char *from, const char *to,
 	const char *w;
 
 	while (s < e) {
-		if (*s == ' ' || *s == '\t' || *s == '\r') {
+		if (list_blank(*s)) {
 			dbrev_buf_add(out, s++, 1);
 			continue;
 		}
-		for (w = s; w < e && *w != ' ' && *w != '\t' && *w != '\r';
-		    w++)
+		for (w = s; w < e && !list_blank(*w); w++)
 			;
 		if ((size_t)(w - s) == flen && memcmp(s, from, flen) == 0) {
 			dbrev_buf_puts(out, to);
