@@ -81,6 +81,7 @@ struct dbrev_conn {
 	int		 lock_timed_out; /* the last server error was 55P03 */
 	void		(*notice)(void *, const char *);
 	void		*notice_arg;
+	struct dbrev_pg_fpcache *fpcache; /* the last schema fingerprint */
 
 	/* The version table's name, split and quoted, for the last table. */
 	char		*t_given;	/* as the caller named it */
@@ -496,6 +497,7 @@ conn_free(struct dbrev_conn *c)
 	free(c->t_quoted);
 	free(c->t_qschema);
 	free(c->lock_table);
+	dbrev_pg_fpcache_free(c->fpcache);
 	pend_clear(c);
 	free(c->pend);
 	free(c);
@@ -2505,6 +2507,12 @@ struct pg_conn *
 dbrev_pg_conn_pg(struct dbrev_conn *c)
 {
 	return c->pg;
+}
+
+struct dbrev_pg_fpcache **
+dbrev_pg_conn_fpcache(struct dbrev_conn *c)
+{
+	return &c->fpcache;
 }
 
 /*

@@ -13,6 +13,14 @@ struct pg_conn;
 /* The connection's libpq handle (lib/db/postgres/driver.c). */
 struct pg_conn *dbrev_pg_conn_pg(struct dbrev_conn *);
 
+/*
+ * The connection's fingerprint cache (lib/db/postgres/fingerprint.c),
+ * made there on first use and freed with the connection.
+ */
+struct dbrev_pg_fpcache;
+struct dbrev_pg_fpcache **dbrev_pg_conn_fpcache(struct dbrev_conn *);
+void	 dbrev_pg_fpcache_free(struct dbrev_pg_fpcache *);
+
 int	 dbrev_pg_scratch_create(const char *url, const char *dev_url,
 	    struct dbrev_scratch *, struct dbrev_error *);
 void	 dbrev_pg_scratch_drop(struct dbrev_scratch *);

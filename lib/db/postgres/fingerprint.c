@@ -1,0 +1,549 @@
+/*
+ * fingerprint.c - the PostgreSQL driver's schema fingerprint: a text
+ * that is equal for two states of one database when every catalog row
+ * the introspection reads renders the same (by name and definition,
+ * never by OID, which a drop and create changes).
+ *
+ * The rendered lines are grouped by owner: a relation (its class,
+ * columns, constraints, triggers, rules, policies, sequence, the array
+ * type of its row type, comments on them), an index, or 0 for the rest
+ * (schemas, functions, types, domains, extensions, default privileges).
+ * The server hashes each owner's sorted lines; the fingerprint is the
+ * sorted list of those hashes.  A connection keeps the owners of its
+ * last fingerprint and renders again only the owners whose catalog rows
+ * changed since: a row written since has an xmin at or past the last
+ * fingerprint's snapshot xmax, a row deleted shows in its owner's row
+ * count, and an owner whose lines name a changed object (a table or
+ * column renamed) is found through pg_depend.  Reading the row counts
+ * is cheap; rendering is what costs, and only changed owners pay it.
+ * Inside a transaction (a rolled-back update would bring an old row
+ * back) and when the role names change (privileges name roles, which
+ * are not the database's rows) every owner is rendered.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libpq.h"
+
+#include "../../private.h"
+#include "hooks.h"
+
+#define USER_NS(n) "(" n " NOT IN ('pg_catalog', 'information_schema') " \
+	"AND " n " NOT LIKE 'pg\\_toast%%' AND " n " NOT LIKE 'pg\\_temp%%')"
+
+/* The relation that owns a pg_type row: its own, or its element's. */
+#define TYPE_OWNER(t) "CASE WHEN " t ".typrelid <> 0 THEN " t ".typrelid " \
+	"ELSE coalesce((SELECT e.typrelid FROM pg_type e WHERE e.oid = " \
+	t ".typelem AND e.typrelid <> 0), 0) END"
+
+/* A comment's row joined to object o of catalog cat (objsubid sub). */
+/* A row written at or after the last fingerprint's snapshot. */
+#define NEWER(xmin) "age(" xmin ") <= (SELECT age FROM since)"
+
+#define COMMENT(alias, o, cat, sub) " LEFT JOIN pg_description " alias \
+	" ON " alias ".objoid = " o " AND " alias ".classoid = '" cat \
+	"'::regclass AND " alias ".objsubid = " sub
+
+/*
+ * A type's line (pg_type t), and what it joins: an array of a relation's
+ * row type is the relation's, any other type the database's (owner 0).
+ */
+#define TYPE_LINE "format('y|%%s.%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s', " \
+	"n.nspname, t.typname, t.typtype, format_type(t.typbasetype, " \
+	"t.typtypmod), t.typnotnull, t.typdefault, t.typacl, ds.description, " \
+	"(SELECT string_agg(enumlabel, ',' ORDER BY enumsortorder) FROM " \
+	"pg_enum WHERE enumtypid = t.oid))"
+#define TYPE_JOINS " JOIN pg_namespace n ON n.oid = t.typnamespace" \
+	COMMENT("ds", "t.oid", "pg_type", "0") " WHERE t.typtype IN ('e', " \
+	"'d', 'r', 'm', 'b') AND " USER_NS("n.nspname")
+
+/*
+ * Every line, with its owner.  The pg_attribute fields are named (all
+ * but the OIDs and the position, which a downgrade and upgrade may
+ * change); %s: ", a.attcompression" from PostgreSQL 14, else "".
+ */
+static const char LINES_SQL[] =
+    "SELECT 0::oid AS owner, format('n|%%s|%%s|%%s|%%s', s.nspname, "
+    " s.nspacl, ds.description, s.nspowner = (SELECT datdba FROM "
+    " pg_database WHERE datname = current_database())) AS line"
+    " FROM pg_namespace s" COMMENT("ds", "s.oid", "pg_namespace", "0")
+    " WHERE " USER_NS("s.nspname")
+    " UNION ALL SELECT c.oid, format('c|%%s.%%s|%%s|%%s|%%s|%%s|%%s|%%s|"
+    "%%s|%%s', n.nspname, c.relname, c.relkind, c.reloptions, "
+    " c.relpersistence, c.relacl, ds.description, c.relreplident, "
+    " pg_get_expr(c.relpartbound, c.oid), CASE WHEN c.relkind = 'p' THEN "
+    " pg_get_partkeydef(c.oid) END) FROM pg_class c JOIN pg_namespace n "
+    " ON n.oid = c.relnamespace" COMMENT("ds", "c.oid", "pg_class", "0")
+    " WHERE " USER_NS("n.nspname")
+    " UNION ALL SELECT c.oid, format('a|%%s.%%s.%%s|%%s|%%s|%%s|%%s|%%s', "
+    " n.nspname, c.relname, a.attname, format_type(a.atttypid, "
+    " a.atttypmod), format('%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%L|%%L|"
+    "%%L|%%L|%%s', a.attstattarget, a.attndims, a.attstorage, "
+    " a.attnotnull, a.atthasdef, a.atthasmissing, a.attidentity, "
+    " a.attgenerated, a.attislocal || '/' || a.attinhcount, a.attacl, "
+    " a.attoptions, a.attfdwoptions, a.attmissingval, %s), co.collname, "
+    " pg_get_expr(d.adbin, d.adrelid), ds.description)"
+    " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+    " JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = "
+    " a.attnum LEFT JOIN pg_collation co ON co.oid = a.attcollation"
+    COMMENT("ds", "a.attrelid", "pg_class", "a.attnum")
+    " WHERE a.attnum > 0 AND NOT a.attisdropped AND " USER_NS("n.nspname")
+    " UNION ALL SELECT co.conrelid, format('k|%%s|%%s|%%s|%%s|%%s', "
+    " n.nspname, co.conrelid::regclass, co.conname, "
+    " pg_get_constraintdef(co.oid), ds.description) FROM pg_constraint co "
+    " JOIN pg_namespace n ON n.oid = co.connamespace"
+    COMMENT("ds", "co.oid", "pg_constraint", "0")
+    " WHERE " USER_NS("n.nspname")
+    " UNION ALL SELECT i.indexrelid, 'i|' || pg_get_indexdef(i.indexrelid) "
+    " || '|' || i.indisclustered::text || '|' || i.indisreplident::text "
+    " FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+    " JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE " USER_NS("n.nspname")
+    " UNION ALL SELECT t.tgrelid, 't|' || pg_get_triggerdef(t.oid) || '|' "
+    " || t.tgenabled::text || '|' || coalesce(ds.description, '') FROM "
+    " pg_trigger t" COMMENT("ds", "t.oid", "pg_trigger", "0")
+    " WHERE NOT t.tgisinternal"
+    " UNION ALL SELECT r.ev_class, 'r|' || pg_get_ruledef(r.oid) FROM "
+    " pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace"
+    " n ON n.oid = c.relnamespace WHERE " USER_NS("n.nspname")
+    " UNION ALL SELECT p.polrelid, format('p|%%s|%%s|%%s|%%s|%%s|%%s|%%s', "
+    " p.polrelid::regclass, p.polname, p.polcmd, p.polpermissive, "
+    " p.polroles::regrole[], pg_get_expr(p.polqual, p.polrelid), "
+    " pg_get_expr(p.polwithcheck, p.polrelid)) FROM pg_policy p"
+    " UNION ALL SELECT 0::oid, format('f|%%s|%%s|%%s|%%s|%%s', "
+    " p.oid::regprocedure, CASE WHEN p.prokind IN ('f', 'p') THEN "
+    " pg_get_functiondef(p.oid) END, p.proacl, ds.description, p.prokind)"
+    " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+    COMMENT("ds", "p.oid", "pg_proc", "0")
+    " WHERE " USER_NS("n.nspname")
+    " UNION ALL SELECT c.oid, " TYPE_LINE " FROM pg_class c JOIN pg_type t"
+    " ON t.typelem = c.reltype AND c.reltype <> 0" TYPE_JOINS
+    " UNION ALL SELECT 0::oid, " TYPE_LINE " FROM pg_type t" TYPE_JOINS
+    " AND NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.reltype = "
+    " t.typelem AND c.reltype <> 0)"
+    " UNION ALL SELECT s.seqrelid, format('s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|"
+    "%%s', s.seqrelid::regclass, format_type(s.seqtypid, NULL), "
+    " s.seqstart, s.seqincrement, s.seqmax, s.seqmin, s.seqcache, "
+    " s.seqcycle) FROM pg_sequence s"
+    " UNION ALL SELECT 0::oid, format('e|%%s|%%s|%%s', e.extname, "
+    " e.extversion, e.extnamespace::regnamespace) FROM pg_extension e"
+    " UNION ALL SELECT 0::oid, format('d|%%s|%%s|%%s', d.defaclrole::regrole, "
+    " d.defaclobjtype, d.defaclacl) FROM pg_default_acl d";
+
+/* The owner of the line a comment (pg_description ds) shows in. */
+#define COMMENT_OWNER "CASE ds.classoid WHEN 'pg_class'::regclass THEN " \
+	"ds.objoid WHEN 'pg_constraint'::regclass THEN (SELECT conrelid " \
+	"FROM pg_constraint WHERE oid = ds.objoid) WHEN 'pg_trigger'::regclass" \
+	" THEN (SELECT tgrelid FROM pg_trigger WHERE oid = ds.objoid) WHEN " \
+	"'pg_type'::regclass THEN (SELECT " TYPE_OWNER("t") " FROM pg_type t " \
+	"WHERE t.oid = ds.objoid) ELSE 0 END"
+
+/*
+ * What the client needs to tell which owners to read again, by kind:
+ *   'o'  an owner (every relation in the user's schemas; 0 is implied);
+ *   'n'  an owner's count of the rows that can go while it stays
+ *        (defaults, constraints, triggers, rules, policies, comments;
+ *        for 0, its schemas, functions, types, extensions and default
+ *        privileges), so that a deletion shows;
+ *   'x'  an owner with a row written at or after xid $1, or whose lines
+ *        name an object written since, or one that does, and so on
+ *        (pg_depend, followed to the end: a renamed column shows in
+ *        another table's foreign key and in an index);
+ *   'w'  this snapshot's xmax, the next call's $1;
+ *   'r'  the role names' hash (privileges name roles).
+ * Rows written since are found by a scan that only compares xmin: no
+ * line is rendered here.
+ */
+static const char STATE_SQL[] =
+    "WITH RECURSIVE since AS (SELECT age($1::text::xid) AS age),"
+    " ns AS (SELECT oid FROM pg_namespace WHERE " USER_NS("nspname") "),"
+    " newrow(owner, classid, obj) AS ("
+    " SELECT c.oid, 'pg_class'::regclass::oid, c.oid FROM pg_class c WHERE "
+    NEWER("c.xmin")
+    " UNION ALL SELECT a.attrelid, 'pg_class'::regclass, a.attrelid FROM "
+    " pg_attribute a WHERE " NEWER("a.xmin")
+    " UNION ALL SELECT d.adrelid, 'pg_attrdef'::regclass, d.oid FROM "
+    " pg_attrdef d WHERE " NEWER("d.xmin")
+    " UNION ALL SELECT co.conrelid, 'pg_constraint'::regclass, co.oid FROM "
+    " pg_constraint co WHERE " NEWER("co.xmin")
+    " UNION ALL SELECT i.indexrelid, 'pg_class'::regclass, i.indexrelid "
+    " FROM pg_index i WHERE " NEWER("i.xmin")
+    " UNION ALL SELECT t.tgrelid, 'pg_trigger'::regclass, t.oid FROM "
+    " pg_trigger t WHERE " NEWER("t.xmin")
+    " UNION ALL SELECT w.ev_class, 'pg_rewrite'::regclass, w.oid FROM "
+    " pg_rewrite w WHERE " NEWER("w.xmin")
+    " UNION ALL SELECT p.polrelid, 'pg_policy'::regclass, p.oid FROM "
+    " pg_policy p WHERE " NEWER("p.xmin")
+    " UNION ALL SELECT s.seqrelid, 'pg_class'::regclass, s.seqrelid FROM "
+    " pg_sequence s WHERE " NEWER("s.xmin")
+    " UNION ALL SELECT 0, 'pg_namespace'::regclass, n.oid FROM "
+    " pg_namespace n WHERE " NEWER("n.xmin")
+    " UNION ALL SELECT 0, 'pg_proc'::regclass, p.oid FROM pg_proc p WHERE "
+    NEWER("p.xmin")
+    " UNION ALL SELECT " TYPE_OWNER("t") ", 'pg_type'::regclass, t.oid "
+    " FROM pg_type t WHERE " NEWER("t.xmin")
+    " UNION ALL SELECT 0, 'pg_type'::regclass, e.enumtypid FROM pg_enum e "
+    " WHERE " NEWER("e.xmin")
+    " UNION ALL SELECT 0, 'pg_extension'::regclass, e.oid FROM "
+    " pg_extension e WHERE " NEWER("e.xmin")
+    " UNION ALL SELECT 0, 'pg_default_acl'::regclass, d.oid FROM "
+    " pg_default_acl d WHERE " NEWER("d.xmin")
+    " UNION ALL SELECT " COMMENT_OWNER ", 0, 0 FROM pg_description ds "
+    " WHERE " NEWER("ds.xmin")
+    " UNION ALL SELECT 0, 'pg_collation'::regclass, oid FROM pg_collation "
+    " WHERE " NEWER("xmin")
+    " UNION ALL SELECT 0, 'pg_operator'::regclass, oid FROM pg_operator "
+    " WHERE " NEWER("xmin")
+    " UNION ALL SELECT 0, 'pg_opclass'::regclass, oid FROM pg_opclass "
+    " WHERE " NEWER("xmin")
+    " UNION ALL SELECT 0, 'pg_opfamily'::regclass, oid FROM pg_opfamily "
+    " WHERE " NEWER("xmin")
+    " UNION ALL SELECT 0, 'pg_ts_config'::regclass, oid FROM pg_ts_config "
+    " WHERE " NEWER("xmin") "),"
+    " dep(classid, objid) AS (SELECT classid, obj FROM newrow WHERE "
+    " classid <> 0 UNION SELECT d.classid, d.objid FROM pg_depend d JOIN "
+    " dep ON d.refclassid = dep.classid AND d.refobjid = dep.objid),"
+    " cnt(owner) AS (SELECT d.adrelid FROM pg_attrdef d"
+    " UNION ALL SELECT co.conrelid FROM pg_constraint co WHERE "
+    " co.connamespace IN (SELECT oid FROM ns)"
+    " UNION ALL SELECT t.tgrelid FROM pg_trigger t WHERE NOT t.tgisinternal"
+    " UNION ALL SELECT w.ev_class FROM pg_rewrite w WHERE w.ev_class >= "
+    " 16384"
+    " UNION ALL SELECT p.polrelid FROM pg_policy p"
+    " UNION ALL SELECT " COMMENT_OWNER " FROM pg_description ds WHERE "
+    " ds.objoid >= 16384"
+    " UNION ALL SELECT 0 FROM pg_namespace WHERE oid IN (SELECT oid FROM "
+    " ns)"
+    " UNION ALL SELECT 0 FROM pg_proc WHERE pronamespace IN (SELECT oid "
+    " FROM ns)"
+    " UNION ALL SELECT 0 FROM pg_extension UNION ALL SELECT 0 FROM "
+    " pg_default_acl)"
+    /* Types not of a relation: all, less the arrays of row types. */
+    " SELECT 'n', 0, (SELECT count(*) FROM cnt WHERE owner = 0) + "
+    " (SELECT count(*) FILTER (WHERE typrelid = 0) - count(*) FILTER "
+    " (WHERE typrelid <> 0 AND typarray <> 0) FROM pg_type WHERE "
+    " typnamespace IN (SELECT oid FROM ns))"
+    " UNION ALL SELECT 'n', owner, count(*) FROM cnt WHERE owner <> 0 "
+    " GROUP BY owner"
+    " UNION ALL SELECT 'o', c.oid, 0 FROM pg_class c WHERE c.relnamespace "
+    " IN (SELECT oid FROM ns)"
+    " UNION ALL SELECT DISTINCT 'x', owner, 0 FROM newrow"
+    " UNION ALL SELECT DISTINCT 'x', CASE d.classid WHEN "
+    " 'pg_class'::regclass THEN d.objid WHEN 'pg_attrdef'::regclass THEN "
+    " (SELECT adrelid FROM pg_attrdef WHERE oid = d.objid) WHEN "
+    " 'pg_constraint'::regclass THEN (SELECT conrelid FROM pg_constraint "
+    " WHERE oid = d.objid) WHEN 'pg_trigger'::regclass THEN (SELECT tgrelid"
+    " FROM pg_trigger WHERE oid = d.objid) WHEN 'pg_rewrite'::regclass THEN"
+    " (SELECT ev_class FROM pg_rewrite WHERE oid = d.objid) WHEN "
+    " 'pg_policy'::regclass THEN (SELECT polrelid FROM pg_policy WHERE oid "
+    " = d.objid) WHEN 'pg_type'::regclass THEN (SELECT " TYPE_OWNER("t")
+    " FROM pg_type t WHERE t.oid = d.objid) ELSE 0 END, 0 FROM dep d"
+    " UNION ALL SELECT 'w', 0, txid_snapshot_xmax(txid_current_snapshot()) "
+    " %% 4294967296"
+    " UNION ALL SELECT 'r' || md5(string_agg(oid::text || ':' || rolname, "
+    " ',' ORDER BY oid)), 0, 0 FROM pg_roles";
+
+/*
+ * An owner of lines: its OID, its count of rows that can go while it
+ * stays ('n'), and its lines' hash (hex).
+ */
+struct owner {
+	unsigned	 oid;
+	int		 dirty;		/* its lines are to be read */
+	long long	 rows;
+	char		 md5[33];	/* "" when it has no lines */
+};
+
+struct dbrev_pg_fpcache {
+	struct owner	*o;		/* sorted by oid */
+	size_t		 n;
+	char		 since[24];	/* the last snapshot's xmax */
+	char		 roles[33];
+	int		 valid;
+	int		 prepared;	/* the two statements below */
+};
+
+void
+dbrev_pg_fpcache_free(struct dbrev_pg_fpcache *fc)
+{
+	if (fc == NULL)
+		return;
+	free(fc->o);
+	free(fc);
+}
+
+static int
+by_oid(const void *a, const void *b)
+{
+	const struct owner *x = a, *y = b;
+
+	return x->oid < y->oid ? -1 : x->oid > y->oid;
+}
+
+static int
+by_md5(const void *a, const void *b)
+{
+	return strcmp(((const struct owner *)a)->md5,
+	    ((const struct owner *)b)->md5);
+}
+
+static struct owner *
+find(struct owner *o, size_t n, unsigned oid)
+{
+	struct owner key = { .oid = oid };
+
+	return n == 0 ? NULL : bsearch(&key, o, n, sizeof(*o), by_oid);
+}
+
+/* The owners' hashes of their sorted lines, where filter says. */
+static void
+lines_sql(struct dbrev_buf *b, int server_version, const char *filter)
+{
+	dbrev_buf_puts(b, "SELECT owner, md5(string_agg(line, E'\\n' ORDER "
+	    "BY line COLLATE \"C\")) FROM (");
+	dbrev_buf_printf(b, LINES_SQL, server_version >= 140000 ?
+	    "a.attcompression" : "''");
+	dbrev_buf_printf(b, ") l%s GROUP BY owner", filter);
+}
+
+static PGresult *
+failed(PGresult *r, struct dbrev_error *err)
+{
+	dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+	    "cannot read the schema: %s", r != NULL ?
+	    PQresultErrorMessage(r) : "out of memory");
+	PQclear(r);
+	return NULL;
+}
+
+/* Run sql for tuples. */
+static PGresult *
+query(PGconn *pg, const char *sql, struct dbrev_error *err)
+{
+	PGresult *r = PQexec(pg, sql);
+
+	return r != NULL && PQresultStatus(r) == PGRES_TUPLES_OK ? r :
+	    failed(r, err);
+}
+
+/*
+ * EXECUTE name(arg), prepared on first use (again if the revisions
+ * deallocated it), with jit off (the planner overrates these queries:
+ * compiling them costs more than running them) and the generic plan
+ * (planning one costs more than running it).  Outside a transaction
+ * only (SET LOCAL).
+ */
+static PGresult *
+execute(PGconn *pg, struct dbrev_pg_fpcache *fc, const char *name,
+    const char *arg, struct dbrev_error *err)
+{
+	struct dbrev_buf b = { 0 };
+	PGresult *r = NULL;
+	const char *state;
+	int again;
+
+	for (again = 0; again < 2; again++) {
+		PQclear(r);
+		r = NULL;
+		dbrev_buf_reset(&b);
+		if (!fc->prepared) {
+			dbrev_buf_puts(&b, "PREPARE dbrev_fingerprint_state"
+			    "(text) AS ");
+			dbrev_buf_printf(&b, STATE_SQL);
+			dbrev_buf_puts(&b, "; PREPARE dbrev_fingerprint_lines"
+			    "(oid[]) AS ");
+			lines_sql(&b, PQserverVersion(pg), " WHERE owner = "
+			    "ANY($1)");
+			dbrev_buf_puts(&b, "; ");
+			fc->prepared = 1;
+		}
+		dbrev_buf_printf(&b, "SET LOCAL jit = off; SET LOCAL "
+		    "plan_cache_mode = force_generic_plan; EXECUTE %s(%s)",
+		    name, arg);
+		r = PQexec(pg, b.data);
+		if (r != NULL && PQresultStatus(r) == PGRES_TUPLES_OK)
+			break;
+		state = r != NULL ? PQresultErrorField(r, PG_DIAG_SQLSTATE) :
+		    NULL;
+		if (state == NULL || strcmp(state, "26000") != 0)
+			break;
+		fc->prepared = 0;
+	}
+	dbrev_buf_free(&b);
+	return r != NULL && PQresultStatus(r) == PGRES_TUPLES_OK ? r :
+	    failed(r, err);
+}
+
+static unsigned
+oid_at(PGresult *r, int row, int col)
+{
+	return (unsigned)strtoul(PQgetvalue(r, row, col), NULL, 10);
+}
+
+/*
+ * The owners the state query found, sorted by oid, *n of them: dirty
+ * when named by an 'x' row, new or with another count; else with the
+ * cached hash.  Fills since and roles; with other roles, all are dirty.
+ */
+static struct owner *
+read_state(PGresult *r, const struct dbrev_pg_fpcache *fc, size_t *n,
+    char *since, char *roles)
+{
+	int i, nt = PQntuples(r);
+	struct owner *o = dbrev_xcalloc((size_t)nt + 2, sizeof(*o)), *p, *old;
+	size_t k = 1;
+	const char *kind;
+
+	/* Owner 0, the lines of no relation, is always there. */
+	for (i = 0; i < nt; i++)
+		if (PQgetvalue(r, i, 0)[0] == 'o')
+			o[k++].oid = oid_at(r, i, 1);
+	qsort(o, k, sizeof(*o), by_oid);
+	for (i = 0; i < nt; i++) {
+		kind = PQgetvalue(r, i, 0);
+		p = find(o, k, oid_at(r, i, 1));
+		if (*kind == 'n' && p != NULL)
+			p->rows = strtoll(PQgetvalue(r, i, 2), NULL, 10);
+		else if (*kind == 'x' && p != NULL)
+			p->dirty = 1;
+		else if (*kind == 'w')
+			snprintf(since, 24, "%s", PQgetvalue(r, i, 2));
+		else if (*kind == 'r')
+			snprintf(roles, 33, "%s", kind + 1);
+	}
+	for (p = o; p < o + k; p++) {
+		old = fc->valid && strcmp(fc->roles, roles) == 0 ?
+		    find(fc->o, fc->n, p->oid) : NULL;
+		if (old == NULL || old->rows != p->rows)
+			p->dirty = 1;
+		else if (!p->dirty)
+			memcpy(p->md5, old->md5, sizeof(p->md5));
+	}
+	*n = k;
+	return o;
+}
+
+/*
+ * Hash the lines of the dirty owners in o[0..n) (of every owner with
+ * all).  An owner without lines keeps md5 "".
+ */
+static int
+read_lines(PGconn *pg, struct dbrev_pg_fpcache *fc, struct owner *o,
+    size_t n, int all, int in_tx, struct dbrev_error *err)
+{
+	struct dbrev_buf b = { 0 };
+	struct owner *p;
+	PGresult *r;
+	size_t ndirty = 0;
+	int i;
+
+	if (all) {
+		if (!in_tx)
+			dbrev_buf_puts(&b, "SET LOCAL jit = off; ");
+		lines_sql(&b, PQserverVersion(pg), "");
+	} else {
+		dbrev_buf_puts(&b, "'{");
+		for (p = o; p < o + n; p++)
+			if (p->dirty)
+				dbrev_buf_printf(&b, "%s%u", ndirty++ ? "," :
+				    "", p->oid);
+		dbrev_buf_puts(&b, "}'");
+	}
+	if (!all && ndirty == 0)
+		r = NULL;
+	else if (!all)
+		r = execute(pg, fc, "dbrev_fingerprint_lines", b.data, err);
+	else
+		r = query(pg, b.data, err);
+	dbrev_buf_free(&b);
+	if (r == NULL)
+		return !all && ndirty == 0 ? 0 : -1;
+	for (p = o; p < o + n; p++)
+		if (p->dirty)
+			p->md5[0] = '\0';
+	for (i = 0; i < PQntuples(r); i++)
+		if ((p = find(o, n, oid_at(r, i, 0))) != NULL && p->dirty)
+			snprintf(p->md5, sizeof(p->md5), "%s",
+			    PQgetvalue(r, i, 1));
+	PQclear(r);
+	return 0;
+}
+
+/* The fingerprint: the owners' hashes, sorted, one per line. */
+static void
+write_fingerprint(const struct owner *o, size_t n, struct dbrev_buf *out)
+{
+	struct owner *s = dbrev_xcalloc(n + 1, sizeof(*s));
+	size_t i;
+
+	memcpy(s, o, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), by_md5);
+	dbrev_buf_reset(out);
+	dbrev_buf_puts(out, "");
+	for (i = 0; i < n; i++)
+		if (s[i].md5[0] != '\0')
+			dbrev_buf_printf(out, "%s\n", s[i].md5);
+	free(s);
+}
+
+/* The state query: kept fingerprints outside a transaction only. */
+static PGresult *
+read_state_rows(PGconn *pg, struct dbrev_pg_fpcache *fc, int in_tx,
+    struct dbrev_error *err)
+{
+	struct dbrev_buf b = { 0 };
+	PGresult *r;
+
+	if (!in_tx) {
+		if (fc->valid)
+			dbrev_buf_printf(&b, "'%s'", fc->since);
+		return execute(pg, fc, "dbrev_fingerprint_state", fc->valid ?
+		    b.data : "NULL", err);
+	}
+	dbrev_buf_printf(&b, STATE_SQL);
+	r = PQexecParams(pg, b.data, 1, NULL, (const char *const[]){ NULL },
+	    NULL, NULL, 0);
+	dbrev_buf_free(&b);
+	return r != NULL && PQresultStatus(r) == PGRES_TUPLES_OK ? r :
+	    failed(r, err);
+}
+
+int
+dbrev_pg_fingerprint(struct dbrev_conn *c, struct dbrev_buf *out,
+    struct dbrev_error *err)
+{
+	PGconn *pg = dbrev_pg_conn_pg(c);
+	struct dbrev_pg_fpcache **fcp = dbrev_pg_conn_fpcache(c), *fc;
+	struct owner *o;
+	char since[24] = "", roles[33] = "";
+	int in_tx = PQtransactionStatus(pg) != PQTRANS_IDLE, all;
+	size_t n;
+	PGresult *r;
+
+	if (*fcp == NULL)
+		*fcp = dbrev_xcalloc(1, sizeof(**fcp));
+	fc = *fcp;
+	/* A rolled-back update brings back a row with an old xmin. */
+	if (in_tx)
+		fc->valid = 0;
+	if ((r = read_state_rows(pg, fc, in_tx, err)) == NULL)
+		return -1;
+	o = read_state(r, fc, &n, since, roles);
+	PQclear(r);
+	all = !fc->valid || strcmp(fc->roles, roles) != 0;
+	if (read_lines(pg, fc, o, n, all, in_tx, err) == -1) {
+		free(o);
+		fc->valid = 0;
+		return -1;
+	}
+	free(fc->o);
+	fc->o = o;
+	fc->n = n;
+	memcpy(fc->since, since, sizeof(since));
+	memcpy(fc->roles, roles, sizeof(roles));
+	fc->valid = !in_tx && since[0] != '\0';
+	write_fingerprint(o, n, out);
+	return 0;
+}
