@@ -282,11 +282,12 @@ struct dbrev_driver {
 	void	(*diff_sql)(struct dbrev_conn *, const struct dbrev_diff *,
 		    struct dbrev_buf *out);
 	/*
-	 * Optional.  Replace out's contents with a text that changes
-	 * whenever anything introspect reads changes: equal texts mean
-	 * equal schemas (different texts may still introspect equal, e.g.
+	 * Optional.  Replace out's contents with bytes that change
+	 * whenever anything introspect reads changes: equal bytes mean
+	 * equal schemas (different bytes may still introspect equal, e.g.
 	 * column order).  A cheap first comparison of states of one
-	 * database; NULL: always introspect.
+	 * database, on one connection (which may keep what it needs to
+	 * make the next one cheaper); NULL: always introspect.
 	 */
 	int	(*fingerprint)(struct dbrev_conn *, struct dbrev_buf *out,
 		    struct dbrev_error *);
