@@ -171,6 +171,8 @@ static const char *const steps[] = {
 	    "USING (id2 > 0)",
 	"CREATE RULE r AS ON DELETE TO v DO INSTEAD NOTHING",
 	"ALTER TABLE s2.b DROP CONSTRAINT b_fk",
+	"COMMENT ON SCHEMA public IS 'the default'",
+	"COMMENT ON SCHEMA public IS NULL",
 	"DROP VIEW v",
 	"DROP TABLE s2.b",
 };

@@ -1,6 +1,6 @@
 /*
- * fingerprint.c - the PostgreSQL driver's schema fingerprint: a text
- * that is equal for two states of one database when every catalog row
+ * fingerprint.c - the PostgreSQL driver's schema fingerprint: bytes
+ * that are equal for two states of one database when every catalog row
  * the introspection reads renders the same (by name and definition,
  * never by OID, which a drop and create changes).
  *
@@ -14,8 +14,9 @@
  * changed since: a row written since has an xmin at or past the last
  * fingerprint's snapshot xmax, a row deleted shows in its owner's row
  * count, and an owner whose lines name a changed object (a table or
- * column renamed) is found through pg_depend.  Reading the row counts
- * is cheap; rendering is what costs, and only changed owners pay it.
+ * column renamed) is found through pg_depend.  Finding those compares
+ * xmins and counts rows; rendering is what costs, and only changed
+ * owners pay it.
  * Inside a transaction (a rolled-back update would bring an old row
  * back) and when the role names change (privileges name roles, which
  * are not the database's rows) every owner is rendered.
@@ -37,7 +38,6 @@
 	"ELSE coalesce((SELECT e.typrelid FROM pg_type e WHERE e.oid = " \
 	t ".typelem AND e.typrelid <> 0), 0) END"
 
-/* A comment's row joined to object o of catalog cat (objsubid sub). */
 /*
  * Of a user's object (OIDs below 16384 are the system's, which a
  * migration cannot rename: the test skips most catalog rows at once).
@@ -47,6 +47,7 @@
 /* A row written at or after the last fingerprint's snapshot. */
 #define NEWER(xmin) "age(" xmin ") <= (SELECT age FROM since)"
 
+/* A comment's row joined to object o of catalog cat (objsubid sub). */
 #define COMMENT(alias, o, cat, sub) " LEFT JOIN pg_description " alias \
 	" ON " alias ".objoid = " o " AND " alias ".classoid = '" cat \
 	"'::regclass AND " alias ".objsubid = " sub
@@ -67,7 +68,7 @@
 /*
  * Every line, with its owner.  The pg_attribute fields are named (all
  * but the OIDs and the position, which a downgrade and upgrade may
- * change); %s: ", a.attcompression" from PostgreSQL 14, else "".
+ * change); %s: "a.attcompression" from PostgreSQL 14, else "''".
  */
 static const char LINES_SQL[] =
     "SELECT 0::oid AS owner, format('n|%%s|%%s|%%s|%%s', s.nspname, "
@@ -135,8 +136,9 @@ static const char LINES_SQL[] =
     " s.seqcycle) FROM pg_sequence s"
     " UNION ALL SELECT 0::oid, format('e|%%s|%%s|%%s', e.extname, "
     " e.extversion, e.extnamespace::regnamespace) FROM pg_extension e"
-    " UNION ALL SELECT 0::oid, format('d|%%s|%%s|%%s', d.defaclrole::regrole, "
-    " d.defaclobjtype, d.defaclacl) FROM pg_default_acl d";
+    " UNION ALL SELECT 0::oid, format('d|%%s|%%s|%%s', "
+    " d.defaclrole::regrole, d.defaclobjtype, d.defaclacl) FROM "
+    " pg_default_acl d";
 
 /* The owner of the line a comment (pg_description ds) shows in. */
 #define COMMENT_OWNER "CASE ds.classoid WHEN 'pg_class'::regclass THEN " \
@@ -219,7 +221,7 @@ static const char STATE_SQL[] =
     " 16384"
     " UNION ALL SELECT p.polrelid FROM pg_policy p"
     " UNION ALL SELECT " COMMENT_OWNER " FROM pg_description ds WHERE "
-    " ds.objoid >= 16384"
+    " ds.objoid >= 16384 OR ds.classoid = 'pg_namespace'::regclass"
     " UNION ALL SELECT 0 FROM pg_namespace WHERE oid IN (SELECT oid FROM "
     " ns)"
     " UNION ALL SELECT 0 FROM pg_proc WHERE pronamespace IN (SELECT oid "
