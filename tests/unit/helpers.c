@@ -9,7 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
+#ifdef DBREV_WITH_POSTGRES
+#include <libpq-fe.h>
+#endif
 
 #include "helpers.h"
 
@@ -89,6 +93,48 @@ th_pg_quiet(void *arg, const char *msg)
 	(void)arg;
 	(void)msg;
 }
+
+#ifdef DBREV_WITH_POSTGRES
+void
+th_pg_admin(const char *sql)
+{
+	PGconn *pg = PQconnectdb(th_pg_url());
+	PGresult *r;
+
+	assert_int_equal(PQstatus(pg), CONNECTION_OK);
+	PQsetNoticeProcessor(pg, th_pg_quiet, NULL);
+	r = PQexec(pg, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		fail_msg("%s: %s", sql, PQerrorMessage(pg));
+	PQclear(r);
+	PQfinish(pg);
+}
+
+void
+th_pg_create_db(const char *tag, char *name, size_t namesize, char *url,
+    size_t urlsize)
+{
+	const char *q = strchr(th_pg_url(), '?');
+	char sql[160];
+
+	snprintf(name, namesize, "dbrev_unit_%s_%ld", tag, (long)getpid());
+	th_pg_drop_db(name);
+	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", name);
+	th_pg_admin(sql);
+	/* postgresql:///postgres?host=... -> postgresql:///NAME?host=... */
+	snprintf(url, urlsize, "postgresql:///%s%s", name, q != NULL ? q : "");
+}
+
+void
+th_pg_drop_db(const char *name)
+{
+	char sql[160];
+
+	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)",
+	    name);
+	th_pg_admin(sql);
+}
+#endif
 
 void
 th_error_has_at(const struct dbrev_error *e, const char *text, int want,

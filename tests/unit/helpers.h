@@ -8,6 +8,8 @@
 #ifndef DBREV_TEST_HELPERS_H
 #define DBREV_TEST_HELPERS_H
 
+#include <stddef.h>
+
 #include "dbrev/error.h"
 
 /* A new directory $TMPDIR/dbrev-TAG.XXXXXX (TMPDIR or /tmp); free() it. */
@@ -32,6 +34,21 @@ const char	*th_pg_url(void);
 
 /* A libpq notice processor that drops the notices. */
 void		 th_pg_quiet(void *arg, const char *msg);
+
+#ifdef DBREV_WITH_POSTGRES
+/* Run SQL on the admin URL; fails the test on an error. */
+void		 th_pg_admin(const char *sql);
+
+/*
+ * A new database dbrev_unit_TAG_PID on the admin URL's server (dropped
+ * first if it is there): its name in NAME and its URL in URL.
+ */
+void		 th_pg_create_db(const char *tag, char *name, size_t namesize,
+		    char *url, size_t urlsize);
+
+/* Drop database NAME, closing its sessions. */
+void		 th_pg_drop_db(const char *name);
+#endif
 
 /* The error's message holds (lacks) TEXT. */
 #define th_error_has(e, text)	 th_error_has_at((e), (text), 1, __FILE__, __LINE__)

@@ -24,54 +24,22 @@ static const struct dbrev_driver *D = &dbrev_driver_postgres;
 static char dbname[64];
 static char url[1024];		/* the test database */
 
-static void
-admin_exec(const char *sql)
-{
-	PGconn *pg = PQconnectdb(th_pg_url());
-	PGresult *r;
-
-	assert_int_equal(PQstatus(pg), CONNECTION_OK);
-	PQsetNoticeProcessor(pg, th_pg_quiet, NULL);
-	r = PQexec(pg, sql);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK)
-		fail_msg("%s: %s", sql, PQerrorMessage(pg));
-	PQclear(r);
-	PQfinish(pg);
-}
-
 /* Make url name the test database, on the admin URL's server. */
 static int
 setup(void **state)
 {
-	const char *a = th_pg_url(), *p;
-	char sql[128];
-
 	(void)state;
-	if (a == NULL)
-		return 0;
-	snprintf(dbname, sizeof dbname, "dbrev_unit_pg_%ld", (long)getpid());
-	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", dbname);
-	admin_exec(sql);
-	snprintf(sql, sizeof sql, "CREATE DATABASE %s", dbname);
-	admin_exec(sql);
-	/* postgresql:///postgres?host=... -> postgresql:///DBNAME?host=... */
-	p = strchr(a, '?');
-	snprintf(url, sizeof url, "postgresql:///%s%s", dbname,
-	    p != NULL ? p : "");
+	if (th_pg_url() != NULL)
+		th_pg_create_db("pg", dbname, sizeof(dbname), url, sizeof(url));
 	return 0;
 }
 
 static int
 teardown(void **state)
 {
-	char sql[128];
-
 	(void)state;
-	if (th_pg_url() == NULL)
-		return 0;
-	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)",
-	    dbname);
-	admin_exec(sql);
+	if (th_pg_url() != NULL)
+		th_pg_drop_db(dbname);
 	return 0;
 }
 

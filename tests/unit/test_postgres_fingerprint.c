@@ -19,7 +19,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include <libpq-fe.h>
 
 #include "dbrev/util.h"
 #include "../../lib/db/driver.h"
@@ -30,37 +29,12 @@ static const struct dbrev_driver *D = &dbrev_driver_postgres;
 static char dbname[64], role[64];
 static char url[1024];
 
-static void
-admin_exec(const char *sql)
-{
-	PGconn *pg = PQconnectdb(th_pg_url());
-	PGresult *r;
-
-	assert_int_equal(PQstatus(pg), CONNECTION_OK);
-	PQsetNoticeProcessor(pg, th_pg_quiet, NULL);
-	r = PQexec(pg, sql);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK)
-		fail_msg("%s: %s", sql, PQerrorMessage(pg));
-	PQclear(r);
-	PQfinish(pg);
-}
-
 static int
 setup(void **state)
 {
-	const char *a = th_pg_url(), *p;
-	char sql[160];
-
 	(void)state;
-	snprintf(dbname, sizeof dbname, "dbrev_unit_fp_%ld", (long)getpid());
-	snprintf(role, sizeof role, "dbrev_fp_role_%ld", (long)getpid());
-	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", dbname);
-	admin_exec(sql);
-	snprintf(sql, sizeof sql, "CREATE DATABASE %s", dbname);
-	admin_exec(sql);
-	p = strchr(a, '?');
-	snprintf(url, sizeof url, "postgresql:///%s%s", dbname,
-	    p != NULL ? p : "");
+	th_pg_create_db("fp", dbname, sizeof(dbname), url, sizeof(url));
+	snprintf(role, sizeof(role), "dbrev_fp_role_%ld", (long)getpid());
 	return 0;
 }
 
@@ -70,13 +44,11 @@ teardown(void **state)
 	char sql[160];
 
 	(void)state;
-	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)",
-	    dbname);
-	admin_exec(sql);
-	snprintf(sql, sizeof sql, "DROP ROLE IF EXISTS %s", role);
-	admin_exec(sql);
-	snprintf(sql, sizeof sql, "DROP ROLE IF EXISTS %s_b", role);
-	admin_exec(sql);
+	th_pg_drop_db(dbname);
+	snprintf(sql, sizeof(sql), "DROP ROLE IF EXISTS %s", role);
+	th_pg_admin(sql);
+	snprintf(sql, sizeof(sql), "DROP ROLE IF EXISTS %s_b", role);
+	th_pg_admin(sql);
 	return 0;
 }
 
