@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <libpq-fe.h>
 
 #include "dbrev/util.h"
 #include "../../lib/db/driver.h"
@@ -48,6 +49,8 @@ teardown(void **state)
 	snprintf(sql, sizeof(sql), "DROP ROLE IF EXISTS %s", role);
 	th_pg_admin(sql);
 	snprintf(sql, sizeof(sql), "DROP ROLE IF EXISTS %s_b", role);
+	th_pg_admin(sql);
+	snprintf(sql, sizeof(sql), "DROP ROLE IF EXISTS %s_o", role);
 	th_pg_admin(sql);
 	return 0;
 }
@@ -104,7 +107,14 @@ kept(struct dbrev_conn *c, const char *step)
 	return dbrev_buf_take(&b);
 }
 
-/* Each step changes some line, owned elsewhere than its rows at times. */
+/*
+ * Each step changes some line, owned elsewhere than its rows at times;
+ * one starting SAME changes nothing a line shows.  The later ones are an
+ * adversarial pass's findings: names whose printing depends on what else
+ * exists or on the session, a constraint that shows its index, catalogs
+ * first left out, renamed system objects, what introspection reads too.
+ */
+#define SAME "-- same\n"
 static const char *const steps[] = {
 	"CREATE TABLE a (id int PRIMARY KEY, name text DEFAULT 'x')",
 	"CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a (id))",
@@ -147,6 +157,60 @@ static const char *const steps[] = {
 	"COMMENT ON SCHEMA public IS NULL",
 	"DROP VIEW v",
 	"DROP TABLE s2.b",
+	/* A new overload, default operator class or schema on the path. */
+	"CREATE FUNCTION fx(int) RETURNS bool LANGUAGE sql IMMUTABLE AS "
+	    "'SELECT true'; CREATE TABLE vt (id int CHECK (fx(id)))",
+	"CREATE FUNCTION fx(int, int DEFAULT 0) RETURNS bool LANGUAGE sql "
+	    "IMMUTABLE AS 'SELECT true'",
+	"CREATE FUNCTION g(int DEFAULT 0) RETURNS int LANGUAGE sql AS "
+	    "'SELECT 1'",
+	"CREATE TABLE ov (v varchar); CREATE INDEX ov_v ON ov (v)",
+	"CREATE OPERATOR CLASS vc_ops DEFAULT FOR TYPE varchar USING btree AS "
+	    "OPERATOR 1 <(text, text), OPERATOR 2 <=(text, text), OPERATOR 3 "
+	    "=(text, text), OPERATOR 4 >=(text, text), OPERATOR 5 >(text, "
+	    "text), FUNCTION 1 bttextcmp(text, text)",
+	"CREATE TYPE e1 AS ENUM ('a'); CREATE TABLE te (c e1)",
+	"DO $$BEGIN EXECUTE format('CREATE SCHEMA %I', current_user); "
+	    "EXECUTE format('CREATE TYPE %I.e1 AS ENUM (''b'')', "
+	    "current_user); END$$",
+	"CREATE FUNCTION mk() RETURNS void LANGUAGE plpgsql AS $$BEGIN "
+	    "CREATE TEMPORARY TABLE ov (x int); END$$",
+	"SELECT mk(); COMMENT ON TABLE public.ov IS 'ov'",
+	SAME "DO $$BEGIN EXECUTE format('ALTER DATABASE %I SET search_path = "
+	    "s2, public', current_database()); END$$",
+	SAME "DO $$BEGIN EXECUTE format('ALTER DATABASE %I SET timezone = "
+	    "''Asia/Tokyo''', current_database()); END$$",
+	"CREATE TABLE tz (t timestamptz DEFAULT '2020-01-01 00:00+00')",
+	/* An exclusion constraint shows its index's storage. */
+	"CREATE TABLE ex (id int, CONSTRAINT ex_id EXCLUDE USING btree "
+	    "(id WITH =))",
+	"ALTER INDEX ex_id SET (fillfactor = 50)",
+	/* Catalogs: languages, dictionaries; system objects renamed. */
+	"ALTER LANGUAGE plpgsql RENAME TO plpg2",
+	"ALTER LANGUAGE plpg2 RENAME TO plpgsql",
+	"CREATE TEXT SEARCH DICTIONARY d1 (TEMPLATE = simple); CREATE TABLE "
+	    "td (d regdictionary DEFAULT 'd1')",
+	"ALTER TEXT SEARCH DICTIONARY d1 RENAME TO d2",
+	"CREATE TABLE cx (x text COLLATE \"POSIX\" CHECK (upper(x) <> ''))",
+	"ALTER COLLATION \"POSIX\" RENAME TO posix_renamed",
+	"ALTER COLLATION posix_renamed RENAME TO \"POSIX\"",
+	"ALTER FUNCTION upper(text) RENAME TO upper_r",
+	"ALTER FUNCTION upper_r(text) RENAME TO upper",
+	/* What introspection reads besides. */
+	"ALTER TABLE a2 FORCE ROW LEVEL SECURITY",
+	"CREATE STATISTICS st1 ON id2, p FROM a2",
+	"DROP STATISTICS st1",
+	"CREATE TABLE rt (a int); CREATE RULE rr AS ON DELETE TO rt DO "
+	    "INSTEAD NOTHING",
+	"ALTER TABLE rt DISABLE RULE rr",
+	"CREATE TYPE ct AS (a int); CREATE TABLE typed OF ct",
+	"ALTER TABLE typed NOT OF",
+	"CREATE TABLE par (a int); CREATE TABLE chi () INHERITS (par)",
+	"ALTER TABLE chi NO INHERIT par",
+	"ALTER DEFAULT PRIVILEGES IN SCHEMA s2 GRANT SELECT ON TABLES TO "
+	    "PUBLIC",
+	"CREATE PUBLICATION pub1",
+	"DROP PUBLICATION pub1",
 };
 
 static void
@@ -161,9 +225,10 @@ test_kept_equals_fresh(void **state)
 	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		run(c, steps[i]);
 		now = kept(c, steps[i]);
-		if (strcmp(now, before) == 0)
-			fail_msg("'%s' left the fingerprint as it was",
-			    steps[i]);
+		if ((strcmp(now, before) == 0) != (strncmp(steps[i], SAME,
+		    strlen(SAME)) == 0))
+			fail_msg("'%s' %s the fingerprint", steps[i],
+			    strcmp(now, before) == 0 ? "left" : "changed");
 		free(before);
 		before = now;
 	}
@@ -239,21 +304,88 @@ test_down_restores(void **state)
 	D->close(c);
 }
 
-/* The statements are prepared again after DEALLOCATE ALL. */
+/*
+ * Statements are prepared again after DEALLOCATE ALL, and after one of
+ * the two alone is deallocated.
+ */
 static void
 test_deallocated(void **state)
 {
+	static const char *const dealloc[] = {
+		"DEALLOCATE ALL; CREATE TABLE d1 (a int)",
+		"DEALLOCATE dbrev_fingerprint_lines; CREATE TABLE d2 (a int)",
+		"CREATE TABLE d3 (a int)",
+		"DEALLOCATE dbrev_fingerprint_state; CREATE TABLE d4 (a int)",
+		"CREATE TABLE d5 (a int)",
+	};
 	struct dbrev_conn *c = open_ok();
 	char *s0, *s1;
+	size_t i;
 
 	(void)state;
 	s0 = kept(c, "start");
-	run(c, "DEALLOCATE ALL; CREATE TABLE d (a int)");
-	s1 = kept(c, "DEALLOCATE ALL");
+	for (i = 0; i < sizeof(dealloc) / sizeof(dealloc[0]); i++) {
+		run(c, dealloc[i]);
+		s1 = kept(c, dealloc[i]);
+		assert_string_not_equal(s1, s0);
+		free(s0);
+		s0 = s1;
+	}
+	free(s0);
+	run(c, "DROP TABLE d1, d2, d3, d4, d5");
+	D->close(c);
+}
+
+/*
+ * Another session's transaction, open across a fingerprint and committed
+ * after: its rows are older than that fingerprint's snapshot.
+ */
+static void
+test_other_session(void **state)
+{
+	struct dbrev_conn *c = open_ok();
+	PGconn *other;
+	char *s0, *s1;
+
+	(void)state;
+	run(c, "CREATE TABLE os (id int)");
+	other = PQconnectdb(url);
+	assert_int_equal(PQstatus(other), CONNECTION_OK);
+	PQclear(PQexec(other, "BEGIN; ALTER TABLE os RENAME COLUMN id TO id2"));
+	run(c, "CREATE TABLE os2 (x int)");
+	s0 = kept(c, "another session's open transaction");
+	PQclear(PQexec(other, "COMMIT"));
+	PQfinish(other);
+	run(c, "CREATE TABLE os3 (x int)");
+	s1 = kept(c, "another session's commit");
 	assert_string_not_equal(s1, s0);
 	free(s0);
 	free(s1);
-	run(c, "DROP TABLE d");
+	run(c, "DROP TABLE os, os2, os3");
+	D->close(c);
+}
+
+/* The schema lines say whether the database's owner owns the schema. */
+static void
+test_database_owner(void **state)
+{
+	struct dbrev_conn *c = open_ok();
+	char sql[256], *s0, *s1;
+
+	(void)state;
+	snprintf(sql, sizeof(sql), "CREATE ROLE %s_o; CREATE SCHEMA dbo",
+	    role);
+	run(c, sql);
+	s0 = kept(c, sql);
+	snprintf(sql, sizeof(sql), "DO $$BEGIN EXECUTE format('ALTER "
+	    "DATABASE %%I OWNER TO %s_o', current_database()); END$$", role);
+	run(c, sql);
+	s1 = kept(c, sql);
+	assert_string_not_equal(s1, s0);
+	free(s0);
+	free(s1);
+	run(c, "DO $$BEGIN EXECUTE format('ALTER DATABASE %I OWNER TO "
+	    "CURRENT_USER', current_database()); END$$; DROP SCHEMA dbo");
 	D->close(c);
 }
 
@@ -294,6 +426,8 @@ main(void)
 		cmocka_unit_test(test_role_rename),
 		cmocka_unit_test(test_down_restores),
 		cmocka_unit_test(test_deallocated),
+		cmocka_unit_test(test_other_session),
+		cmocka_unit_test(test_database_owner),
 		cmocka_unit_test(test_in_transaction),
 	};
 

@@ -77,10 +77,12 @@ static const char LINES_SQL[] =
     " FROM pg_namespace s" COMMENT("ds", "s.oid", "pg_namespace", "0")
     " WHERE " USER_NS("s.nspname")
     " UNION ALL SELECT c.oid, format('c|%%s.%%s|%%s|%%s|%%s|%%s|%%s|%%s|"
-    "%%s|%%s', n.nspname, c.relname, c.relkind, c.reloptions, "
-    " c.relpersistence, c.relacl, ds.description, c.relreplident, "
-    " pg_get_expr(c.relpartbound, c.oid), CASE WHEN c.relkind = 'p' THEN "
-    " pg_get_partkeydef(c.oid) END) FROM pg_class c JOIN pg_namespace n "
+    "%%s|%%s|%%s|%%s|%%s|%%s', n.nspname, c.relname, c.relkind, "
+    " c.reloptions, c.relpersistence, c.relacl, ds.description, "
+    " c.relreplident, pg_get_expr(c.relpartbound, c.oid), CASE WHEN "
+    " c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END, "
+    " c.relrowsecurity, c.relforcerowsecurity, format_type(c.reloftype, "
+    " NULL), pg_get_userbyid(c.relowner)) FROM pg_class c JOIN pg_namespace n "
     " ON n.oid = c.relnamespace" COMMENT("ds", "c.oid", "pg_class", "0")
     " WHERE " USER_NS("n.nspname")
     " UNION ALL SELECT c.oid, format('a|%%s.%%s.%%s|%%s|%%s|%%s|%%s|%%s', "
@@ -112,7 +114,8 @@ static const char LINES_SQL[] =
     " || t.tgenabled::text || '|' || coalesce(ds.description, '') FROM "
     " pg_trigger t" COMMENT("ds", "t.oid", "pg_trigger", "0")
     " WHERE NOT t.tgisinternal"
-    " UNION ALL SELECT r.ev_class, 'r|' || pg_get_ruledef(r.oid) FROM "
+    " UNION ALL SELECT r.ev_class, 'r|' || pg_get_ruledef(r.oid) || '|' || "
+    " r.ev_enabled::text FROM "
     " pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace"
     " n ON n.oid = c.relnamespace WHERE " USER_NS("n.nspname")
     " UNION ALL SELECT p.polrelid, format('p|%%s|%%s|%%s|%%s|%%s|%%s|%%s', "
@@ -136,9 +139,38 @@ static const char LINES_SQL[] =
     " s.seqcycle) FROM pg_sequence s"
     " UNION ALL SELECT 0::oid, format('e|%%s|%%s|%%s', e.extname, "
     " e.extversion, e.extnamespace::regnamespace) FROM pg_extension e"
-    " UNION ALL SELECT 0::oid, format('d|%%s|%%s|%%s', "
-    " d.defaclrole::regrole, d.defaclobjtype, d.defaclacl) FROM "
-    " pg_default_acl d";
+    " UNION ALL SELECT 0::oid, format('d|%%s|%%s|%%s|%%s', "
+    " d.defaclrole::regrole, d.defaclnamespace::regnamespace, "
+    " d.defaclobjtype, d.defaclacl) FROM pg_default_acl d"
+    " UNION ALL SELECT h.inhrelid, format('h|%%s|%%s', "
+    " h.inhparent::regclass, h.inhseqno) FROM pg_inherits h"
+    " UNION ALL SELECT x.stxrelid, 'x|' || pg_get_statisticsobjdef(x.oid) "
+    " FROM pg_statistic_ext x"
+    /* What introspection lists as not compared, by name. */
+    " UNION ALL SELECT 0::oid, format('o|%%s|%%s', o.oid::regoperator, "
+    " o.oprcode::regprocedure) FROM pg_operator o JOIN pg_namespace n ON "
+    " n.oid = o.oprnamespace WHERE " USER_NS("n.nspname")
+    " UNION ALL SELECT 0::oid, format('l|%%s|%%s|%%s|%%s', co.oid::regcollation, "
+    " co.collprovider, co.collcollate, co.collctype) FROM pg_collation co "
+    " JOIN pg_namespace n ON n.oid = co.collnamespace WHERE "
+    USER_NS("n.nspname")
+    " UNION ALL SELECT 0::oid, format('g|%%s|%%s', g.oid::regconfig, "
+    " g.cfgparser) FROM pg_ts_config g WHERE g.oid >= 16384"
+    " UNION ALL SELECT 0::oid, format('v|%%s|%%s|%%s|%%s', v.evtname, "
+    " v.evtevent, v.evtenabled, v.evtfoid::regprocedure) FROM "
+    " pg_event_trigger v"
+    " UNION ALL SELECT 0::oid, format('u|%%s|%%s', u.pubname, "
+    " u.puballtables) FROM pg_publication u"
+    " UNION ALL SELECT 0::oid, format('F|%%s|%%s', f.srvname, f.srvoptions) "
+    " FROM pg_foreign_server f"
+    " UNION ALL SELECT 0::oid, format('C|%%s|%%s|%%s|%%s', "
+    " format_type(k.castsource, NULL), format_type(k.casttarget, NULL), "
+    " k.castfunc::regprocedure, k.castcontext) FROM pg_cast k WHERE k.oid "
+    " >= 16384";
+
+/* A row of a global object (owner 0) written since. */
+#define GLOBAL(catalog, oid) " UNION ALL SELECT 0, '" catalog "'::regclass, " \
+	oid " FROM " catalog " WHERE " NEWER("xmin")
 
 /* The owner of the line a comment (pg_description ds) shows in. */
 #define COMMENT_OWNER "CASE ds.classoid WHEN 'pg_class'::regclass THEN " \
@@ -152,15 +184,22 @@ static const char LINES_SQL[] =
  * What the client needs to tell which owners to read again, by kind:
  *   'o'  an owner (every relation in the user's schemas; 0 is implied);
  *   'n'  an owner's count of the rows that can go while it stays
- *        (defaults, constraints, triggers, rules, policies, comments;
- *        for 0, its schemas, functions, types, extensions and default
- *        privileges), so that a deletion shows;
+ *        (defaults, constraints, triggers, rules, policies, comments,
+ *        parents, statistics; for 0, its schemas, functions, types and
+ *        the rest), so that a deletion shows;
  *   'x'  an owner with a row written at or after xid $1, or whose lines
  *        name an object written since, or one that does, and so on
  *        (pg_depend, followed to the end: a renamed column shows in
- *        another table's foreign key and in an index);
- *   'w'  this snapshot's xmax, the next call's $1;
- *   'r'  the role names' hash (privileges name roles).
+ *        another table's foreign key and in an index), or whose
+ *        constraint shows an index written since;
+ *   'a'  read every owner: a system object was written since (renamed
+ *        by a superuser), or an operator class (a new default one
+ *        changes how indexes print);
+ *   'w'  the oldest transaction still running (this snapshot's xmin):
+ *        the next call's $1, as what commits later is written by it
+ *        or a younger one;
+ *   'r'  the role names' and the database owner's hash (privileges and
+ *        schema lines name them).
  * Rows written since are found by a scan that only compares xmin: no
  * line is rendered here.
  */
@@ -186,30 +225,28 @@ static const char STATE_SQL[] =
     " pg_policy p WHERE " USER_OID("p.oid") NEWER("p.xmin")
     " UNION ALL SELECT s.seqrelid, 'pg_class'::regclass, s.seqrelid FROM "
     " pg_sequence s WHERE " USER_OID("s.seqrelid") NEWER("s.xmin")
-    " UNION ALL SELECT 0, 'pg_namespace'::regclass, n.oid FROM "
-    " pg_namespace n WHERE " NEWER("n.xmin")
-    " UNION ALL SELECT 0, 'pg_proc'::regclass, p.oid FROM pg_proc p WHERE "
-    USER_OID("p.oid") NEWER("p.xmin")
+    " UNION ALL SELECT h.inhrelid, 0, 0 FROM pg_inherits h WHERE "
+    NEWER("h.xmin")
+    " UNION ALL SELECT x.stxrelid, 'pg_statistic_ext'::regclass, x.oid "
+    " FROM pg_statistic_ext x WHERE " NEWER("x.xmin")
     " UNION ALL SELECT " TYPE_OWNER("t") ", 'pg_type'::regclass, t.oid "
-    " FROM pg_type t WHERE " USER_OID("t.oid") NEWER("t.xmin")
-    " UNION ALL SELECT 0, 'pg_type'::regclass, e.enumtypid FROM pg_enum e "
-    " WHERE " USER_OID("e.oid") NEWER("e.xmin")
-    " UNION ALL SELECT 0, 'pg_extension'::regclass, e.oid FROM "
-    " pg_extension e WHERE " NEWER("e.xmin")
-    " UNION ALL SELECT 0, 'pg_default_acl'::regclass, d.oid FROM "
-    " pg_default_acl d WHERE " NEWER("d.xmin")
+    " FROM pg_type t WHERE " NEWER("t.xmin")
     " UNION ALL SELECT " COMMENT_OWNER ", 0, 0 FROM pg_description ds "
     " WHERE " NEWER("ds.xmin")
-    " UNION ALL SELECT 0, 'pg_collation'::regclass, oid FROM pg_collation "
-    " WHERE " NEWER("xmin")
-    " UNION ALL SELECT 0, 'pg_operator'::regclass, oid FROM pg_operator "
-    " WHERE " USER_OID("oid") NEWER("xmin")
-    " UNION ALL SELECT 0, 'pg_opclass'::regclass, oid FROM pg_opclass "
-    " WHERE " USER_OID("oid") NEWER("xmin")
-    " UNION ALL SELECT 0, 'pg_opfamily'::regclass, oid FROM pg_opfamily "
-    " WHERE " USER_OID("oid") NEWER("xmin")
-    " UNION ALL SELECT 0, 'pg_ts_config'::regclass, oid FROM pg_ts_config "
-    " WHERE " NEWER("xmin") "),"
+    /* A label renamed shows where a value of its type is written. */
+    " UNION ALL SELECT 0, 'pg_type'::regclass, e.enumtypid FROM pg_enum e "
+    " WHERE " NEWER("e.xmin")
+    GLOBAL("pg_namespace", "oid") GLOBAL("pg_proc", "oid")
+    GLOBAL("pg_extension", "oid")
+    GLOBAL("pg_default_acl", "oid") GLOBAL("pg_collation", "oid")
+    GLOBAL("pg_operator", "oid") GLOBAL("pg_opclass", "oid")
+    GLOBAL("pg_opfamily", "oid") GLOBAL("pg_am", "oid")
+    GLOBAL("pg_language", "oid") GLOBAL("pg_cast", "oid")
+    GLOBAL("pg_ts_config", "oid") GLOBAL("pg_ts_dict", "oid")
+    GLOBAL("pg_ts_parser", "oid") GLOBAL("pg_ts_template", "oid")
+    GLOBAL("pg_event_trigger", "oid") GLOBAL("pg_publication", "oid")
+    GLOBAL("pg_foreign_server", "oid")
+    GLOBAL("pg_foreign_data_wrapper", "oid") "),"
     " dep(classid, objid) AS (SELECT classid, obj FROM newrow WHERE "
     " classid <> 0 UNION SELECT d.classid, d.objid FROM pg_depend d JOIN "
     " dep ON d.refclassid = dep.classid AND d.refobjid = dep.objid),"
@@ -220,12 +257,22 @@ static const char STATE_SQL[] =
     " UNION ALL SELECT w.ev_class FROM pg_rewrite w WHERE w.ev_class >= "
     " 16384"
     " UNION ALL SELECT p.polrelid FROM pg_policy p"
+    " UNION ALL SELECT h.inhrelid FROM pg_inherits h"
+    " UNION ALL SELECT x.stxrelid FROM pg_statistic_ext x"
     " UNION ALL SELECT " COMMENT_OWNER " FROM pg_description ds WHERE "
     " ds.objoid >= 16384 OR ds.classoid = 'pg_namespace'::regclass"
     " UNION ALL SELECT 0 FROM pg_namespace WHERE oid IN (SELECT oid FROM "
     " ns)"
     " UNION ALL SELECT 0 FROM pg_proc WHERE pronamespace IN (SELECT oid "
     " FROM ns)"
+    " UNION ALL SELECT 0 FROM pg_operator WHERE oprnamespace IN (SELECT "
+    " oid FROM ns)"
+    " UNION ALL SELECT 0 FROM pg_collation WHERE collnamespace IN (SELECT "
+    " oid FROM ns)"
+    " UNION ALL SELECT 0 FROM pg_ts_config WHERE oid >= 16384"
+    " UNION ALL SELECT 0 FROM pg_cast WHERE oid >= 16384"
+    " UNION ALL SELECT 0 FROM pg_event_trigger UNION ALL SELECT 0 FROM "
+    " pg_publication UNION ALL SELECT 0 FROM pg_foreign_server"
     " UNION ALL SELECT 0 FROM pg_extension UNION ALL SELECT 0 FROM "
     " pg_default_acl)"
     /* Types not of a relation: all, less the arrays of row types. */
@@ -246,12 +293,21 @@ static const char STATE_SQL[] =
     " FROM pg_trigger WHERE oid = d.objid) WHEN 'pg_rewrite'::regclass THEN"
     " (SELECT ev_class FROM pg_rewrite WHERE oid = d.objid) WHEN "
     " 'pg_policy'::regclass THEN (SELECT polrelid FROM pg_policy WHERE oid "
-    " = d.objid) WHEN 'pg_type'::regclass THEN (SELECT " TYPE_OWNER("t")
-    " FROM pg_type t WHERE t.oid = d.objid) ELSE 0 END, 0 FROM dep d"
-    " UNION ALL SELECT 'w', 0, txid_snapshot_xmax(txid_current_snapshot()) "
+    " = d.objid) WHEN 'pg_statistic_ext'::regclass THEN (SELECT stxrelid "
+    " FROM pg_statistic_ext WHERE oid = d.objid) WHEN 'pg_type'::regclass "
+    " THEN (SELECT " TYPE_OWNER("t") " FROM pg_type t WHERE t.oid = "
+    " d.objid) ELSE 0 END, 0 FROM dep d"
+    " UNION ALL SELECT DISTINCT 'x', co.conrelid, 0 FROM pg_constraint co "
+    " JOIN newrow n ON n.obj = co.conindid AND n.classid = "
+    " 'pg_class'::regclass WHERE co.conindid <> 0"
+    " UNION ALL SELECT 'a', 0, 0 WHERE EXISTS (SELECT 1 FROM newrow WHERE "
+    " (obj < 16384 AND classid <> 0) OR classid IN "
+    " ('pg_opclass'::regclass, 'pg_opfamily'::regclass))"
+    " UNION ALL SELECT 'w', 0, txid_snapshot_xmin(txid_current_snapshot()) "
     " %% 4294967296"
     " UNION ALL SELECT 'r' || md5(string_agg(oid::text || ':' || rolname, "
-    " ',' ORDER BY oid)), 0, 0 FROM pg_roles";
+    " ',' ORDER BY oid) || '/' || (SELECT datdba FROM pg_database WHERE "
+    " datname = current_database())), 0, 0 FROM pg_roles";
 
 /*
  * An owner of lines: its OID, its count of rows that can go while it
@@ -270,7 +326,7 @@ struct dbrev_pg_fpcache {
 	char		 since[24];	/* the last snapshot's xmax */
 	char		 roles[33];
 	int		 valid;
-	int		 prepared;	/* the two statements below */
+	int		 prepared[2];	/* statement[] below */
 };
 
 void
@@ -326,62 +382,135 @@ failed(PGresult *r, struct dbrev_error *err)
 	return NULL;
 }
 
-/* Run sql for tuples. */
-static PGresult *
-query(PGconn *pg, const char *sql, struct dbrev_error *err)
-{
-	PGresult *r = PQexec(pg, sql);
+/*
+ * What a line prints depends on the session: names are qualified unless
+ * visible on the search path, times follow TimeZone and DateStyle.  Every
+ * read sets these for itself only (SET LOCAL), and what makes it fast:
+ * jit off, as the planner overrates these queries, and the generic plan,
+ * as planning one costs more than running it.
+ */
+static const char *const fixed_settings[] = {
+	"SET LOCAL search_path = ''", "SET LOCAL TimeZone = 'UTC'",
+	"SET LOCAL DateStyle = 'ISO, YMD'",
+	"SET LOCAL IntervalStyle = 'postgres'",
+	"SET LOCAL extra_float_digits = 3", "SET LOCAL bytea_output = 'hex'",
+	"SET LOCAL jit = off", "SET LOCAL plan_cache_mode = force_generic_plan"
+};
+#define NSETTINGS (sizeof(fixed_settings) / sizeof(fixed_settings[0]))
 
-	return r != NULL && PQresultStatus(r) == PGRES_TUPLES_OK ? r :
-	    failed(r, err);
+/*
+ * Send sql after the fixed settings (inside the caller's transaction, in
+ * a savepoint rolled back after) and return its result or the first
+ * error; the caller's transaction is left as it was either way.
+ */
+static PGresult *
+send(PGconn *pg, int in_tx, const char *sql)
+{
+	struct dbrev_buf b = { 0 };
+	PGresult *r, *kept = NULL;
+	size_t i, k, want = NSETTINGS + (in_tx ? 1 : 0);
+	int sent;
+
+	if (in_tx)
+		dbrev_buf_puts(&b, "SAVEPOINT dbrev_fingerprint; ");
+	for (i = 0; i < NSETTINGS; i++)
+		dbrev_buf_printf(&b, "%s; ", fixed_settings[i]);
+	dbrev_buf_puts(&b, sql);
+	if (in_tx)
+		dbrev_buf_puts(&b, "; ROLLBACK TO SAVEPOINT dbrev_fingerprint; "
+		    "RELEASE SAVEPOINT dbrev_fingerprint");
+	sent = PQsendQuery(pg, b.data);
+	dbrev_buf_free(&b);
+	if (!sent)
+		return NULL;
+	for (k = 0; (r = PQgetResult(pg)) != NULL; k++)
+		if ((kept == NULL ||
+		    PQresultStatus(kept) != PGRES_FATAL_ERROR) &&
+		    (k == want || PQresultStatus(r) == PGRES_FATAL_ERROR)) {
+			PQclear(kept);
+			kept = r;
+		} else
+			PQclear(r);
+	if (in_tx && (kept == NULL ||
+	    PQresultStatus(kept) == PGRES_FATAL_ERROR))
+		PQclear(PQexec(pg, "ROLLBACK TO SAVEPOINT dbrev_fingerprint; "
+		    "RELEASE SAVEPOINT dbrev_fingerprint"));
+	return kept;
+}
+
+static int
+has_state(PGresult *r, const char *sqlstate)
+{
+	const char *s = r != NULL ? PQresultErrorField(r, PG_DIAG_SQLSTATE) :
+	    NULL;
+
+	return s != NULL && strcmp(s, sqlstate) == 0;
+}
+
+/* Our two statements, by index in struct dbrev_pg_fpcache's prepared. */
+static const char *const statement[] = {
+	"dbrev_fingerprint_state", "dbrev_fingerprint_lines"
+};
+
+/* PREPARE statement k (replacing one of ours that a revision made). */
+static int
+prepare(PGconn *pg, int in_tx, int k, struct dbrev_error *err)
+{
+	struct dbrev_buf b = { 0 }, d = { 0 };
+	PGresult *r;
+
+	dbrev_buf_printf(&b, "PREPARE %s(%s) AS ", statement[k], k == 0 ?
+	    "text" : "oid[]");
+	if (k == 0)
+		dbrev_buf_printf(&b, STATE_SQL);
+	else
+		lines_sql(&b, PQserverVersion(pg), " WHERE owner = ANY($1)");
+	r = send(pg, in_tx, b.data);
+	if (has_state(r, "42P05")) {
+		PQclear(r);
+		dbrev_buf_printf(&d, "DEALLOCATE %s", statement[k]);
+		PQclear(send(pg, in_tx, d.data));
+		r = send(pg, in_tx, b.data);
+	}
+	dbrev_buf_free(&b);
+	dbrev_buf_free(&d);
+	if (r == NULL || PQresultStatus(r) != PGRES_COMMAND_OK) {
+		failed(r, err);
+		return -1;
+	}
+	PQclear(r);
+	return 0;
 }
 
 /*
- * EXECUTE name(arg), prepared on first use (again if the revisions
- * deallocated it), with jit off (the planner overrates these queries:
- * compiling them costs more than running them) and the generic plan
- * (planning one costs more than running it).  Outside a transaction
- * only (SET LOCAL).
+ * The rows of EXECUTE statement k (arg), prepared on first use and again
+ * when the revisions deallocated it; NULL with err on an error.
  */
 static PGresult *
-execute(PGconn *pg, struct dbrev_pg_fpcache *fc, const char *name,
+execute(PGconn *pg, struct dbrev_pg_fpcache *fc, int in_tx, int k,
     const char *arg, struct dbrev_error *err)
 {
 	struct dbrev_buf b = { 0 };
 	PGresult *r = NULL;
-	const char *state;
 	int again;
 
+	dbrev_buf_printf(&b, "EXECUTE %s(%s)", statement[k], arg);
 	for (again = 0; again < 2; again++) {
 		PQclear(r);
 		r = NULL;
-		dbrev_buf_reset(&b);
-		if (!fc->prepared) {
-			dbrev_buf_puts(&b, "PREPARE dbrev_fingerprint_state"
-			    "(text) AS ");
-			dbrev_buf_printf(&b, STATE_SQL);
-			dbrev_buf_puts(&b, "; PREPARE dbrev_fingerprint_lines"
-			    "(oid[]) AS ");
-			lines_sql(&b, PQserverVersion(pg), " WHERE owner = "
-			    "ANY($1)");
-			dbrev_buf_puts(&b, "; ");
-			fc->prepared = 1;
-		}
-		dbrev_buf_printf(&b, "SET LOCAL jit = off; SET LOCAL "
-		    "plan_cache_mode = force_generic_plan; EXECUTE %s(%s)",
-		    name, arg);
-		r = PQexec(pg, b.data);
-		if (r != NULL && PQresultStatus(r) == PGRES_TUPLES_OK)
+		if (!fc->prepared[k] && prepare(pg, in_tx, k, err) == -1)
 			break;
-		state = r != NULL ? PQresultErrorField(r, PG_DIAG_SQLSTATE) :
-		    NULL;
-		if (state == NULL || strcmp(state, "26000") != 0)
+		fc->prepared[k] = 1;
+		r = send(pg, in_tx, b.data);
+		if (!has_state(r, "26000"))
 			break;
-		fc->prepared = 0;
+		fc->prepared[k] = 0;
 	}
 	dbrev_buf_free(&b);
-	return r != NULL && PQresultStatus(r) == PGRES_TUPLES_OK ? r :
-	    failed(r, err);
+	if (r != NULL && PQresultStatus(r) == PGRES_TUPLES_OK)
+		return r;
+	/* prepare() has filled err already when it failed. */
+	return fc->prepared[k] ? failed(r, err) : NULL;
 }
 
 static unsigned
@@ -393,11 +522,12 @@ oid_at(PGresult *r, int row, int col)
 /*
  * The owners the state query found, sorted by oid, *n of them: dirty
  * when named by an 'x' row, new or with another count; else with the
- * cached hash.  Fills since and roles; with other roles, all are dirty.
+ * cached hash.  Fills since and roles; sets *all when every owner is to
+ * be read ('a', or other roles).
  */
 static struct owner *
 read_state(PGresult *r, const struct dbrev_pg_fpcache *fc, size_t *n,
-    char *since, char *roles)
+    char *since, char *roles, int *all)
 {
 	int i, nt = PQntuples(r);
 	struct owner *o = dbrev_xcalloc((size_t)nt + 2, sizeof(*o)), *p, *old;
@@ -416,6 +546,8 @@ read_state(PGresult *r, const struct dbrev_pg_fpcache *fc, size_t *n,
 			p->rows = strtoll(PQgetvalue(r, i, 2), NULL, 10);
 		else if (*kind == 'x' && p != NULL)
 			p->dirty = 1;
+		else if (*kind == 'a')
+			*all = 1;
 		else if (*kind == 'w')
 			snprintf(since, 24, "%s", PQgetvalue(r, i, 2));
 		else if (*kind == 'r')
@@ -443,14 +575,15 @@ read_lines(PGconn *pg, struct dbrev_pg_fpcache *fc, struct owner *o,
 {
 	struct dbrev_buf b = { 0 };
 	struct owner *p;
-	PGresult *r;
+	PGresult *r = NULL;
 	size_t ndirty = 0;
 	int i;
 
 	if (all) {
-		if (!in_tx)
-			dbrev_buf_puts(&b, "SET LOCAL jit = off; ");
 		lines_sql(&b, PQserverVersion(pg), "");
+		if ((r = send(pg, in_tx, b.data)) == NULL ||
+		    PQresultStatus(r) != PGRES_TUPLES_OK)
+			r = failed(r, err);
 	} else {
 		dbrev_buf_puts(&b, "'{");
 		for (p = o; p < o + n; p++)
@@ -458,16 +591,12 @@ read_lines(PGconn *pg, struct dbrev_pg_fpcache *fc, struct owner *o,
 				dbrev_buf_printf(&b, "%s%u", ndirty++ ? "," :
 				    "", p->oid);
 		dbrev_buf_puts(&b, "}'");
+		if (ndirty > 0)
+			r = execute(pg, fc, in_tx, 1, b.data, err);
 	}
-	if (!all && ndirty == 0)
-		r = NULL;
-	else if (!all)
-		r = execute(pg, fc, "dbrev_fingerprint_lines", b.data, err);
-	else
-		r = query(pg, b.data, err);
 	dbrev_buf_free(&b);
 	if (r == NULL)
-		return !all && ndirty == 0 ? 0 : -1;
+		return all || ndirty > 0 ? -1 : 0;
 	for (p = o; p < o + n; p++)
 		if (p->dirty)
 			p->md5[0] = '\0';
@@ -496,7 +625,7 @@ write_fingerprint(const struct owner *o, size_t n, struct dbrev_buf *out)
 	free(s);
 }
 
-/* The state query: kept fingerprints outside a transaction only. */
+/* The state query's rows, since the last snapshot when that is kept. */
 static PGresult *
 read_state_rows(PGconn *pg, struct dbrev_pg_fpcache *fc, int in_tx,
     struct dbrev_error *err)
@@ -504,18 +633,11 @@ read_state_rows(PGconn *pg, struct dbrev_pg_fpcache *fc, int in_tx,
 	struct dbrev_buf b = { 0 };
 	PGresult *r;
 
-	if (!in_tx) {
-		if (fc->valid)
-			dbrev_buf_printf(&b, "'%s'", fc->since);
-		return execute(pg, fc, "dbrev_fingerprint_state", fc->valid ?
-		    b.data : "NULL", err);
-	}
-	dbrev_buf_printf(&b, STATE_SQL);
-	r = PQexecParams(pg, b.data, 1, NULL, (const char *const[]){ NULL },
-	    NULL, NULL, 0);
+	if (fc->valid)
+		dbrev_buf_printf(&b, "'%s'", fc->since);
+	r = execute(pg, fc, in_tx, 0, fc->valid ? b.data : "NULL", err);
 	dbrev_buf_free(&b);
-	return r != NULL && PQresultStatus(r) == PGRES_TUPLES_OK ? r :
-	    failed(r, err);
+	return r;
 }
 
 int
@@ -526,8 +648,8 @@ dbrev_pg_fingerprint(struct dbrev_conn *c, struct dbrev_buf *out,
 	struct dbrev_pg_fpcache **fcp = dbrev_pg_conn_fpcache(c), *fc;
 	struct owner *o;
 	char since[24] = "", roles[33] = "";
-	int in_tx = PQtransactionStatus(pg) != PQTRANS_IDLE, all;
-	size_t n;
+	int in_tx = PQtransactionStatus(pg) != PQTRANS_IDLE, all = 0;
+	size_t n, i;
 	PGresult *r;
 
 	if (*fcp == NULL)
@@ -538,9 +660,11 @@ dbrev_pg_fingerprint(struct dbrev_conn *c, struct dbrev_buf *out,
 		fc->valid = 0;
 	if ((r = read_state_rows(pg, fc, in_tx, err)) == NULL)
 		return -1;
-	o = read_state(r, fc, &n, since, roles);
+	o = read_state(r, fc, &n, since, roles, &all);
 	PQclear(r);
-	all = !fc->valid || strcmp(fc->roles, roles) != 0;
+	if (all || !fc->valid || strcmp(fc->roles, roles) != 0)
+		for (all = 1, i = 0; i < n; i++)
+			o[i].dirty = 1;
 	if (read_lines(pg, fc, o, n, all, in_tx, err) == -1) {
 		free(o);
 		fc->valid = 0;
