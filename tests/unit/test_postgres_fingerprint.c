@@ -211,6 +211,34 @@ static const char *const steps[] = {
 	    "PUBLIC",
 	"CREATE PUBLICATION pub1",
 	"DROP PUBLICATION pub1",
+	/* A second pass: values naming objects with nothing depending. */
+	"CREATE TABLE foo (); CREATE TABLE tm (a int); INSERT INTO tm "
+	    "VALUES (1); ALTER TABLE tm ADD COLUMN r regclass DEFAULT 'foo'; "
+	    "ALTER TABLE tm ALTER COLUMN r DROP DEFAULT",
+	"ALTER TABLE foo RENAME TO foo2",
+	"CREATE TABLE bar (); CREATE TABLE pr (r regclass) PARTITION BY "
+	    "LIST (r); CREATE TABLE pr_bar PARTITION OF pr FOR VALUES IN "
+	    "('bar')",
+	"ALTER TABLE bar RENAME TO bar2",
+	/* A default operator class dropped; overloads in pg_catalog. */
+	"DROP OPERATOR CLASS vc_ops USING btree",
+	"CREATE FUNCTION pg_catalog.upper(text, int DEFAULT 0) RETURNS text "
+	    "LANGUAGE sql AS 'SELECT $1'",
+	"DROP FUNCTION pg_catalog.upper(text, int)",
+	/* Temporary objects named like built-ins, or like our catalogs. */
+	"CREATE TABLE tu (u uuid DEFAULT "
+	    "'00000000-0000-0000-0000-000000000000'); CREATE FUNCTION mk2() "
+	    "RETURNS void LANGUAGE plpgsql AS $$BEGIN EXECUTE 'CREATE TE' || "
+	    "'MPORARY TABLE uuid (x int)'; EXECUTE 'CREATE TE' || 'MPORARY "
+	    "TABLE pg_class (x int)'; END$$",
+	"SELECT mk2(); ALTER TABLE tu ADD COLUMN n int",
+	/* Settings that change how text prints, for new sessions. */
+	SAME "DO $$BEGIN EXECUTE format('ALTER DATABASE %I SET "
+	    "quote_all_identifiers = on', current_database()); END$$",
+	"CREATE TABLE bs (s text DEFAULT E'a\\\\b')",
+	SAME "DO $$BEGIN EXECUTE format('ALTER DATABASE %I SET "
+	    "standard_conforming_strings = off', current_database()); END$$",
+	"ALTER TABLE bs ADD COLUMN t text DEFAULT E'c\\\\d'",
 };
 
 static void

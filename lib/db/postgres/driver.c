@@ -2509,6 +2509,12 @@ dbrev_pg_conn_pg(struct dbrev_conn *c)
 	return c->pg;
 }
 
+int
+dbrev_pg_conn_flush(struct dbrev_conn *c, struct dbrev_error *err)
+{
+	return batch(c, NULL, err);
+}
+
 struct dbrev_pg_fpcache **
 dbrev_pg_conn_fpcache(struct dbrev_conn *c)
 {

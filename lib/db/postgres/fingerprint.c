@@ -66,9 +66,11 @@
 	"'d', 'r', 'm', 'b') AND " USER_NS("n.nspname")
 
 /*
- * Every line, with its owner.  The pg_attribute fields are named (all
- * but the OIDs and the position, which a downgrade and upgrade may
- * change); %s: "a.attcompression" from PostgreSQL 14, else "''".
+ * Every line, with its owner.  The pg_attribute fields are named (not
+ * the OIDs and the position, which a downgrade and upgrade may change,
+ * nor the value ADD COLUMN leaves for old rows, which introspection
+ * does not read and which may name objects that nothing depends on);
+ * %s: "a.attcompression" from PostgreSQL 14, else "''".
  */
 static const char LINES_SQL[] =
     "SELECT 0::oid AS owner, format('n|%%s|%%s|%%s|%%s', s.nspname, "
@@ -87,11 +89,11 @@ static const char LINES_SQL[] =
     " WHERE " USER_NS("n.nspname")
     " UNION ALL SELECT c.oid, format('a|%%s.%%s.%%s|%%s|%%s|%%s|%%s|%%s', "
     " n.nspname, c.relname, a.attname, format_type(a.atttypid, "
-    " a.atttypmod), format('%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%L|%%L|"
-    "%%L|%%L|%%s', a.attstattarget, a.attndims, a.attstorage, "
-    " a.attnotnull, a.atthasdef, a.atthasmissing, a.attidentity, "
-    " a.attgenerated, a.attislocal || '/' || a.attinhcount, a.attacl, "
-    " a.attoptions, a.attfdwoptions, a.attmissingval, %s), co.collname, "
+    " a.atttypmod), format('%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%L|%%L|%%L|"
+    "%%s', a.attstattarget, a.attndims, a.attstorage, a.attnotnull, "
+    " a.atthasdef, a.attidentity, a.attgenerated, a.attislocal || '/' || "
+    " a.attinhcount, a.attacl, a.attoptions, a.attfdwoptions, %s), "
+    " co.collname, "
     " pg_get_expr(d.adbin, d.adrelid), ds.description)"
     " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
     " JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -150,7 +152,8 @@ static const char LINES_SQL[] =
     " UNION ALL SELECT 0::oid, format('o|%%s|%%s', o.oid::regoperator, "
     " o.oprcode::regprocedure) FROM pg_operator o JOIN pg_namespace n ON "
     " n.oid = o.oprnamespace WHERE " USER_NS("n.nspname")
-    " UNION ALL SELECT 0::oid, format('l|%%s|%%s|%%s|%%s', co.oid::regcollation, "
+    " UNION ALL SELECT 0::oid, format('l|%%s|%%s|%%s|%%s', "
+    " co.oid::regcollation, "
     " co.collprovider, co.collcollate, co.collctype) FROM pg_collation co "
     " JOIN pg_namespace n ON n.oid = co.collnamespace WHERE "
     USER_NS("n.nspname")
@@ -194,12 +197,16 @@ static const char LINES_SQL[] =
  *        constraint shows an index written since;
  *   'a'  read every owner: a system object was written since (renamed
  *        by a superuser), or an operator class (a new default one
- *        changes how indexes print);
+ *        changes how indexes print), or a function, type or operator in
+ *        pg_catalog (an overload there changes how built-ins print);
  *   'w'  the oldest transaction still running (this snapshot's xmin):
  *        the next call's $1, as what commits later is written by it
  *        or a younger one;
- *   'r'  the role names' and the database owner's hash (privileges and
- *        schema lines name them).
+ *   'r'  a hash of what changes many lines without a row of theirs: role
+ *        names (privileges), the database owner (schema lines), how many
+ *        operator classes, families, access methods and languages there
+ *        are (one dropped changes how indexes print), and how many of the
+ *        user's functions, types and operators are in pg_catalog.
  * Rows written since are found by a scan that only compares xmin: no
  * line is rendered here.
  */
@@ -297,17 +304,35 @@ static const char STATE_SQL[] =
     " FROM pg_statistic_ext WHERE oid = d.objid) WHEN 'pg_type'::regclass "
     " THEN (SELECT " TYPE_OWNER("t") " FROM pg_type t WHERE t.oid = "
     " d.objid) ELSE 0 END, 0 FROM dep d"
+    /* Bounds of an oid-like key (regclass...) print names: always. */
+    " UNION ALL SELECT DISTINCT 'x', h.inhrelid, 0 FROM pg_inherits h JOIN "
+    " pg_partitioned_table pt ON pt.partrelid = h.inhparent JOIN "
+    " pg_opclass oc ON oc.oid = ANY (pt.partclass) WHERE oc.opcintype = "
+    " 'oid'::regtype"
     " UNION ALL SELECT DISTINCT 'x', co.conrelid, 0 FROM pg_constraint co "
     " JOIN newrow n ON n.obj = co.conindid AND n.classid = "
     " 'pg_class'::regclass WHERE co.conindid <> 0"
     " UNION ALL SELECT 'a', 0, 0 WHERE EXISTS (SELECT 1 FROM newrow WHERE "
     " (obj < 16384 AND classid <> 0) OR classid IN "
-    " ('pg_opclass'::regclass, 'pg_opfamily'::regclass))"
+    " ('pg_opclass'::regclass, 'pg_opfamily'::regclass)) OR EXISTS (SELECT "
+    " 1 FROM pg_proc WHERE pronamespace = 'pg_catalog'::regnamespace AND "
+    NEWER("xmin") ") OR EXISTS (SELECT 1 FROM pg_type WHERE typnamespace = "
+    " 'pg_catalog'::regnamespace AND " NEWER("xmin") ") OR EXISTS (SELECT 1 "
+    " FROM pg_operator WHERE oprnamespace = 'pg_catalog'::regnamespace AND "
+    NEWER("xmin") ")"
     " UNION ALL SELECT 'w', 0, txid_snapshot_xmin(txid_current_snapshot()) "
     " %% 4294967296"
     " UNION ALL SELECT 'r' || md5(string_agg(oid::text || ':' || rolname, "
     " ',' ORDER BY oid) || '/' || (SELECT datdba FROM pg_database WHERE "
-    " datname = current_database())), 0, 0 FROM pg_roles";
+    " datname = current_database()) || '/' || (SELECT count(*) FROM "
+    " pg_opclass) || '/' || (SELECT count(*) FROM pg_opfamily) || '/' || "
+    " (SELECT count(*) FROM pg_am) || '/' || (SELECT count(*) FROM "
+    " pg_language) || '/' || (SELECT count(*) FROM pg_proc WHERE "
+    " pronamespace = 'pg_catalog'::regnamespace AND oid >= 16384) || '/' "
+    " || (SELECT count(*) FROM pg_type WHERE typnamespace = "
+    " 'pg_catalog'::regnamespace AND oid >= 16384) || '/' || (SELECT "
+    " count(*) FROM pg_operator WHERE oprnamespace = "
+    " 'pg_catalog'::regnamespace AND oid >= 16384)), 0, 0 FROM pg_roles";
 
 /*
  * An owner of lines: its OID, its count of rows that can go while it
@@ -385,12 +410,17 @@ failed(PGresult *r, struct dbrev_error *err)
 /*
  * What a line prints depends on the session: names are qualified unless
  * visible on the search path, times follow TimeZone and DateStyle.  Every
- * read sets these for itself only (SET LOCAL), and what makes it fast:
+ * read sets these for itself only (SET LOCAL): the path holds pg_catalog
+ * and then pg_temp, so no user object is visible and no temporary one
+ * hides a built-in (or our catalogs).  And what makes it fast:
  * jit off, as the planner overrates these queries, and the generic plan,
  * as planning one costs more than running it.
  */
 static const char *const fixed_settings[] = {
-	"SET LOCAL search_path = ''", "SET LOCAL TimeZone = 'UTC'",
+	"SET LOCAL search_path = pg_catalog, pg_temp",
+	"SET LOCAL quote_all_identifiers = off",
+	"SET LOCAL standard_conforming_strings = on",
+	"SET LOCAL TimeZone = 'UTC'",
 	"SET LOCAL DateStyle = 'ISO, YMD'",
 	"SET LOCAL IntervalStyle = 'postgres'",
 	"SET LOCAL extra_float_digits = 3", "SET LOCAL bytea_output = 'hex'",
@@ -648,14 +678,18 @@ dbrev_pg_fingerprint(struct dbrev_conn *c, struct dbrev_buf *out,
 	struct dbrev_pg_fpcache **fcp = dbrev_pg_conn_fpcache(c), *fc;
 	struct owner *o;
 	char since[24] = "", roles[33] = "";
-	int in_tx = PQtransactionStatus(pg) != PQTRANS_IDLE, all = 0;
+	int in_tx, all = 0;
 	size_t n, i;
 	PGresult *r;
 
+	/* Statements the driver holds back (BEGIN, RESET ALL) go first. */
+	if (dbrev_pg_conn_flush(c, err) == -1)
+		return -1;
 	if (*fcp == NULL)
 		*fcp = dbrev_xcalloc(1, sizeof(**fcp));
 	fc = *fcp;
 	/* A rolled-back update brings back a row with an old xmin. */
+	in_tx = PQtransactionStatus(pg) != PQTRANS_IDLE;
 	if (in_tx)
 		fc->valid = 0;
 	if ((r = read_state_rows(pg, fc, in_tx, err)) == NULL)

@@ -18,6 +18,8 @@ struct pg_conn *dbrev_pg_conn_pg(struct dbrev_conn *);
  * made there on first use and freed with the connection.
  */
 struct dbrev_pg_fpcache;
+/* Send what the driver holds back to pipeline (lib/db/postgres/driver.c). */
+int	 dbrev_pg_conn_flush(struct dbrev_conn *, struct dbrev_error *);
 struct dbrev_pg_fpcache **dbrev_pg_conn_fpcache(struct dbrev_conn *);
 void	 dbrev_pg_fpcache_free(struct dbrev_pg_fpcache *);
 
