@@ -20,6 +20,11 @@
  * Inside a transaction (a rolled-back update would bring an old row
  * back) and when the role names change (privileges name roles, which
  * are not the database's rows) every owner is rendered.
+ *
+ * Not seen: a column of a system relation renamed by a superuser (the
+ * scans skip the system's rows, for speed).  Read differently by
+ * another session: a permanent object that names this session's
+ * temporary one.  Inside a transaction the reads take its snapshot.
  */
 #include <stdio.h>
 #include <stdlib.h>
