@@ -12,11 +12,11 @@
  * sorted list of those hashes.  A connection keeps the owners of its
  * last fingerprint and renders again only the owners whose catalog rows
  * changed since: a row written since has an xmin at or past the last
- * fingerprint's snapshot xmax, a row deleted shows in its owner's row
- * count, and an owner whose lines name a changed object (a table or
- * column renamed) is found through pg_depend.  Finding those compares
- * xmins and counts rows; rendering is what costs, and only changed
- * owners pay it.
+ * fingerprint's snapshot xmin (the oldest transaction then running), a
+ * row deleted shows in its owner's row count, and an owner whose lines
+ * name a changed object (a table or column renamed) is found through
+ * pg_depend.  Finding those compares xmins and counts rows; rendering
+ * is what costs, and only changed owners pay it.
  * Inside a transaction (a rolled-back update would bring an old row
  * back) and when the role names change (privileges name roles, which
  * are not the database's rows) every owner is rendered.
@@ -353,7 +353,7 @@ struct owner {
 struct dbrev_pg_fpcache {
 	struct owner	*o;		/* sorted by oid */
 	size_t		 n;
-	char		 since[24];	/* the last snapshot's xmax */
+	char		 since[24];	/* the last snapshot's xmin */
 	char		 roles[33];
 	int		 valid;
 	int		 prepared[2];	/* statement[] below */
@@ -396,7 +396,7 @@ static void
 lines_sql(struct dbrev_buf *b, int server_version, const char *filter)
 {
 	dbrev_buf_puts(b, "SELECT owner, md5(string_agg(line, E'\\n' ORDER "
-	    "BY line COLLATE \"C\")) FROM (");
+	    "BY line COLLATE pg_catalog.\"C\")) FROM (");
 	dbrev_buf_printf(b, LINES_SQL, server_version >= 140000 ?
 	    "a.attcompression" : "''");
 	dbrev_buf_printf(b, ") l%s GROUP BY owner", filter);
