@@ -239,6 +239,48 @@ static const char *const steps[] = {
 	SAME "DO $$BEGIN EXECUTE format('ALTER DATABASE %I SET "
 	    "standard_conforming_strings = off', current_database()); END$$",
 	"ALTER TABLE bs ADD COLUMN t text DEFAULT E'c\\\\d'",
+	/*
+	 * What introspection compares, so the fingerprint must show it (a
+	 * third pass): a sequence's owner, a domain's collation, a composite
+	 * type's comment and privileges, which domain a constraint is on,
+	 * an inherited constraint made local, a collation's schema,
+	 * extension membership, a base type's storage; and texts that
+	 * would run together.
+	 */
+	"CREATE SEQUENCE sq2; CREATE TABLE so (id int)",
+	"ALTER SEQUENCE sq2 OWNED BY so.id",
+	"ALTER SEQUENCE sq2 OWNED BY NONE",
+	"CREATE DOMAIN dc AS text",
+	"DROP DOMAIN dc; CREATE DOMAIN dc AS text COLLATE \"C\"",
+	"CREATE TYPE ct2 AS (a int)",
+	"COMMENT ON TYPE ct2 IS 'x'",
+	"REVOKE USAGE ON TYPE ct2 FROM PUBLIC",
+	"CREATE DOMAIN dd1 AS int CONSTRAINT dc1 CHECK (VALUE > 0); "
+	    "CREATE DOMAIN dd2 AS int",
+	"ALTER DOMAIN dd1 DROP CONSTRAINT dc1; ALTER DOMAIN dd2 ADD "
+	    "CONSTRAINT dc1 CHECK (VALUE > 0)",
+	"CREATE TABLE pp (x int CONSTRAINT ck9 CHECK (x > 0)); CREATE TABLE "
+	    "pc () INHERITS (pp)",
+	"ALTER TABLE pp DROP CONSTRAINT ck9; ALTER TABLE pc ADD CONSTRAINT "
+	    "ck9 CHECK (x > 0); ALTER TABLE pp ADD CONSTRAINT ck9 CHECK (x > 0)",
+	"CREATE SCHEMA cs1; CREATE SCHEMA cs2; CREATE COLLATION cs1.k FROM "
+	    "\"C\"; CREATE COLLATION cs2.k FROM \"C\"; CREATE TABLE ckt (x "
+	    "text COLLATE cs1.k)",
+	"ALTER TABLE ckt ALTER COLUMN x TYPE text COLLATE cs2.k",
+	"CREATE EXTENSION citext; CREATE TABLE em (x int)",
+	"ALTER EXTENSION citext ADD TABLE em",
+	"ALTER EXTENSION citext DROP TABLE em",
+	"CREATE TYPE mt; CREATE FUNCTION mt_in(cstring) RETURNS mt LANGUAGE "
+	    "internal IMMUTABLE STRICT AS 'textin'; CREATE FUNCTION mt_out(mt) "
+	    "RETURNS cstring LANGUAGE internal IMMUTABLE STRICT AS 'textout'; "
+	    "CREATE TYPE mt (INPUT = mt_in, OUTPUT = mt_out, INTERNALLENGTH = "
+	    "VARIABLE, STORAGE = extended); CREATE TABLE mtt (x mt)",
+	"ALTER TYPE mt SET (STORAGE = main)",
+	"CREATE TYPE ec AS ENUM ('a,b')",
+	"DROP TYPE ec; CREATE TYPE ec AS ENUM ('a', 'b')",
+	"CREATE TYPE eb AS ENUM ('b'); COMMENT ON TYPE eb IS 'x|a'",
+	"DROP TYPE eb; CREATE TYPE eb AS ENUM ('a|b'); COMMENT ON TYPE eb IS "
+	    "'x'",
 };
 
 static void

@@ -57,18 +57,25 @@
 	" ON " alias ".objoid = " o " AND " alias ".classoid = '" cat \
 	"'::regclass AND " alias ".objsubid = " sub
 
+/* Whether object o of catalog cat belongs to an extension. */
+#define MEMBER(cat, o) "EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = '" \
+	cat "'::regclass AND x.objid = " o " AND x.deptype = 'e')"
+
 /*
- * A type's line (pg_type t), and what it joins: an array of a relation's
- * row type is the relation's, any other type the database's (owner 0).
+ * A type's line (pg_type t), and what it joins: a relation's row type
+ * and its array are the relation's, any other type the database's
+ * (owner 0).  Free text is quoted, so that no two states print alike.
  */
-#define TYPE_LINE "format('y|%%s.%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s', " \
-	"n.nspname, t.typname, t.typtype, format_type(t.typbasetype, " \
+#define TYPE_LINE "format('y|%%I.%%I|%%s|%%s|%%s|%%L|%%s|%%L|%%L|%%s|%%s|" \
+	"%%s', n.nspname, t.typname, t.typtype, format_type(t.typbasetype, " \
 	"t.typtypmod), t.typnotnull, t.typdefault, t.typacl, ds.description, " \
-	"(SELECT string_agg(enumlabel, ',' ORDER BY enumsortorder) FROM " \
-	"pg_enum WHERE enumtypid = t.oid))"
+	"(SELECT array_agg(enumlabel ORDER BY enumsortorder) FROM pg_enum " \
+	"WHERE enumtypid = t.oid)::text, CASE WHEN t.typcollation <> 0 THEN " \
+	"t.typcollation::regcollation END, t.typstorage, " \
+	MEMBER("pg_type", "t.oid") ")"
 #define TYPE_JOINS " JOIN pg_namespace n ON n.oid = t.typnamespace" \
 	COMMENT("ds", "t.oid", "pg_type", "0") " WHERE t.typtype IN ('e', " \
-	"'d', 'r', 'm', 'b') AND " USER_NS("n.nspname")
+	"'d', 'r', 'm', 'b', 'c') AND " USER_NS("n.nspname")
 
 /*
  * Every line, with its owner.  The pg_attribute fields are named (not
@@ -78,36 +85,38 @@
  * %s: "a.attcompression" from PostgreSQL 14, else "''".
  */
 static const char LINES_SQL[] =
-    "SELECT 0::oid AS owner, format('n|%%s|%%s|%%s|%%s', s.nspname, "
+    "SELECT 0::oid AS owner, format('n|%%I|%%s|%%L|%%s', s.nspname, "
     " s.nspacl, ds.description, s.nspowner = (SELECT datdba FROM "
     " pg_database WHERE datname = current_database())) AS line"
     " FROM pg_namespace s" COMMENT("ds", "s.oid", "pg_namespace", "0")
     " WHERE " USER_NS("s.nspname")
-    " UNION ALL SELECT c.oid, format('c|%%s.%%s|%%s|%%s|%%s|%%s|%%s|%%s|"
-    "%%s|%%s|%%s|%%s|%%s|%%s', n.nspname, c.relname, c.relkind, "
+    " UNION ALL SELECT c.oid, format('c|%%I.%%I|%%s|%%s|%%s|%%s|%%L|%%s|"
+    "%%L|%%L|%%s|%%s|%%s|%%I|%%s', n.nspname, c.relname, c.relkind, "
     " c.reloptions, c.relpersistence, c.relacl, ds.description, "
     " c.relreplident, pg_get_expr(c.relpartbound, c.oid), CASE WHEN "
     " c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END, "
     " c.relrowsecurity, c.relforcerowsecurity, format_type(c.reloftype, "
-    " NULL), pg_get_userbyid(c.relowner)) FROM pg_class c JOIN pg_namespace n "
+    " NULL), pg_get_userbyid(c.relowner), " MEMBER("pg_class", "c.oid")
+    ") FROM pg_class c JOIN pg_namespace n "
     " ON n.oid = c.relnamespace" COMMENT("ds", "c.oid", "pg_class", "0")
     " WHERE " USER_NS("n.nspname")
-    " UNION ALL SELECT c.oid, format('a|%%s.%%s.%%s|%%s|%%s|%%s|%%s|%%s', "
+    " UNION ALL SELECT c.oid, format('a|%%I.%%I.%%I|%%s|%%s|%%s|%%L|%%L', "
     " n.nspname, c.relname, a.attname, format_type(a.atttypid, "
     " a.atttypmod), format('%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%L|%%L|%%L|"
     "%%s', a.attstattarget, a.attndims, a.attstorage, a.attnotnull, "
     " a.atthasdef, a.attidentity, a.attgenerated, a.attislocal || '/' || "
     " a.attinhcount, a.attacl, a.attoptions, a.attfdwoptions, %s), "
-    " co.collname, "
-    " pg_get_expr(d.adbin, d.adrelid), ds.description)"
+    " co.oid::regcollation, pg_get_expr(d.adbin, d.adrelid), "
+    " ds.description)"
     " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
     " JOIN pg_namespace n ON n.oid = c.relnamespace"
     " LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = "
     " a.attnum LEFT JOIN pg_collation co ON co.oid = a.attcollation"
     COMMENT("ds", "a.attrelid", "pg_class", "a.attnum")
     " WHERE a.attnum > 0 AND NOT a.attisdropped AND " USER_NS("n.nspname")
-    " UNION ALL SELECT co.conrelid, format('k|%%s|%%s|%%s|%%s|%%s', "
-    " n.nspname, co.conrelid::regclass, co.conname, "
+    " UNION ALL SELECT co.conrelid, format('k|%%I|%%s|%%s|%%I|%%s|%%s|%%L|"
+    "%%L', n.nspname, co.conrelid::regclass, format_type(co.contypid, "
+    " NULL), co.conname, co.conislocal, co.coninhcount, "
     " pg_get_constraintdef(co.oid), ds.description) FROM pg_constraint co "
     " JOIN pg_namespace n ON n.oid = co.connamespace"
     COMMENT("ds", "co.oid", "pg_constraint", "0")
@@ -118,7 +127,7 @@ static const char LINES_SQL[] =
     " JOIN pg_namespace n ON n.oid = c.relnamespace"
     " WHERE " USER_NS("n.nspname")
     " UNION ALL SELECT t.tgrelid, 't|' || pg_get_triggerdef(t.oid) || '|' "
-    " || t.tgenabled::text || '|' || coalesce(ds.description, '') FROM "
+    " || t.tgenabled::text || '|' || quote_nullable(ds.description) FROM "
     " pg_trigger t" COMMENT("ds", "t.oid", "pg_trigger", "0")
     " WHERE NOT t.tgisinternal"
     " UNION ALL SELECT r.ev_class, 'r|' || pg_get_ruledef(r.oid) || '|' || "
@@ -129,21 +138,28 @@ static const char LINES_SQL[] =
     " p.polrelid::regclass, p.polname, p.polcmd, p.polpermissive, "
     " p.polroles::regrole[], pg_get_expr(p.polqual, p.polrelid), "
     " pg_get_expr(p.polwithcheck, p.polrelid)) FROM pg_policy p"
-    " UNION ALL SELECT 0::oid, format('f|%%s|%%s|%%s|%%s|%%s', "
+    " UNION ALL SELECT 0::oid, format('f|%%s|%%L|%%s|%%L|%%s|%%s', "
     " p.oid::regprocedure, CASE WHEN p.prokind IN ('f', 'p') THEN "
-    " pg_get_functiondef(p.oid) END, p.proacl, ds.description, p.prokind)"
+    " pg_get_functiondef(p.oid) END, p.proacl, ds.description, p.prokind, "
+    MEMBER("pg_proc", "p.oid") ")"
     " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
     COMMENT("ds", "p.oid", "pg_proc", "0")
     " WHERE " USER_NS("n.nspname")
     " UNION ALL SELECT c.oid, " TYPE_LINE " FROM pg_class c JOIN pg_type t"
     " ON t.typelem = c.reltype AND c.reltype <> 0" TYPE_JOINS
+    " UNION ALL SELECT c.oid, " TYPE_LINE " FROM pg_class c JOIN pg_type t"
+    " ON t.oid = c.reltype AND c.reltype <> 0" TYPE_JOINS
     " UNION ALL SELECT 0::oid, " TYPE_LINE " FROM pg_type t" TYPE_JOINS
-    " AND NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.reltype = "
-    " t.typelem AND c.reltype <> 0)"
+    " AND t.typrelid = 0 AND NOT EXISTS (SELECT 1 FROM pg_class c WHERE "
+    " c.reltype = t.typelem AND c.reltype <> 0)"
     " UNION ALL SELECT s.seqrelid, format('s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|"
-    "%%s', s.seqrelid::regclass, format_type(s.seqtypid, NULL), "
+    "%%s|%%s', s.seqrelid::regclass, format_type(s.seqtypid, NULL), "
     " s.seqstart, s.seqincrement, s.seqmax, s.seqmin, s.seqcache, "
-    " s.seqcycle) FROM pg_sequence s"
+    " s.seqcycle, (SELECT string_agg(o.refobjid::regclass::text || '.' || "
+    " quote_ident(a.attname), ',') FROM pg_depend o JOIN pg_attribute a ON "
+    " a.attrelid = o.refobjid AND a.attnum = o.refobjsubid WHERE o.classid "
+    " = 'pg_class'::regclass AND o.objid = s.seqrelid AND o.refclassid = "
+    " 'pg_class'::regclass AND o.deptype IN ('a', 'i'))) FROM pg_sequence s"
     " UNION ALL SELECT 0::oid, format('e|%%s|%%s|%%s', e.extname, "
     " e.extversion, e.extnamespace::regnamespace) FROM pg_extension e"
     " UNION ALL SELECT 0::oid, format('d|%%s|%%s|%%s|%%s', "
@@ -175,6 +191,17 @@ static const char LINES_SQL[] =
     " format_type(k.castsource, NULL), format_type(k.casttarget, NULL), "
     " k.castfunc::regprocedure, k.castcontext) FROM pg_cast k WHERE k.oid "
     " >= 16384";
+
+/*
+ * The pg_depend rows a line shows (a sequence's owning column, an
+ * extension's members) and the owner of the line.
+ */
+#define DEP_KEPT "d.objid >= 16384 AND (d.deptype = 'e' OR (d.deptype IN " \
+	"('a', 'i') AND d.classid = 'pg_class'::regclass AND d.refclassid = " \
+	"'pg_class'::regclass AND d.refobjsubid > 0))"
+#define DEP_OWNER "CASE d.classid WHEN 'pg_class'::regclass THEN d.objid " \
+	"WHEN 'pg_type'::regclass THEN (SELECT " TYPE_OWNER("t") " FROM " \
+	"pg_type t WHERE t.oid = d.objid) ELSE 0 END"
 
 /* A row of a global object (owner 0) written since. */
 #define GLOBAL(catalog, oid) " UNION ALL SELECT 0, '" catalog "'::regclass, " \
@@ -245,6 +272,9 @@ static const char STATE_SQL[] =
     " FROM pg_type t WHERE " NEWER("t.xmin")
     " UNION ALL SELECT " COMMENT_OWNER ", 0, 0 FROM pg_description ds "
     " WHERE " NEWER("ds.xmin")
+    /* Owned by a column, or a member of an extension: pg_depend alone. */
+    " UNION ALL SELECT " DEP_OWNER ", 0, 0 FROM pg_depend d WHERE "
+    DEP_KEPT " AND " NEWER("d.xmin")
     /* A label renamed shows where a value of its type is written. */
     " UNION ALL SELECT 0, 'pg_type'::regclass, e.enumtypid FROM pg_enum e "
     " WHERE " NEWER("e.xmin")
@@ -271,6 +301,7 @@ static const char STATE_SQL[] =
     " UNION ALL SELECT p.polrelid FROM pg_policy p"
     " UNION ALL SELECT h.inhrelid FROM pg_inherits h"
     " UNION ALL SELECT x.stxrelid FROM pg_statistic_ext x"
+    " UNION ALL SELECT " DEP_OWNER " FROM pg_depend d WHERE " DEP_KEPT
     " UNION ALL SELECT " COMMENT_OWNER " FROM pg_description ds WHERE "
     " ds.objoid >= 16384 OR ds.classoid = 'pg_namespace'::regclass"
     " UNION ALL SELECT 0 FROM pg_namespace WHERE oid IN (SELECT oid FROM "
