@@ -59,8 +59,12 @@ release_lock() {
 inst_project "$T/s" sqlite:app.db
 three_revisions
 im db-upgrade REV=r2
+# The copy is dated two seconds back: rsync's quick check compares whole
+# seconds, and would skip a copy whose size and second equal the file's.
 cp -p "$P/app.db" "$T/app-r2.db"
-(cd "$P" && tar cf "$T/app-r2.tar" app.db)
+touch -d "@$(($(date +%s) - 2))" "$T/app-r2.db"
+mkdir "$T/r2" && cp -p "$T/app-r2.db" "$T/r2/app.db"
+(cd "$T/r2" && tar cf "$T/app-r2.tar" app.db)
 settle
 im db-upgrade
 im db-upgrade
@@ -87,6 +91,7 @@ for how in "cp -p" mv "rsync -a" "tar x"; do
 	[ "$(stat -c %Y "$P/app.db")" -le "$(stat -c %Y "$T/app-r2.db")" ] ||
 	    fail "$how left a newer mtime: the case would not be the one named"
 	rm -f "$P/app.db.tmp"
+	cmp -s "$T/app-r2.db" "$P/app.db" || fail "$how did not put the copy back: the case would not be the one named"
 	current_is r2
 	im db-upgrade
 	status_is 0
