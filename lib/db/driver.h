@@ -268,8 +268,9 @@ struct dbrev_driver {
 	/*
 	 * Optional.  For a scratch database only: trade durability for
 	 * speed on this connection (SQLite: no fsync, the journal in
-	 * memory).  PostgreSQL's scratch_create does it for the whole
-	 * database (synchronous_commit off), so it needs none.
+	 * memory; PostgreSQL: scratch_create turns synchronous_commit off
+	 * for the database, and this adds a log of what each command
+	 * changes, so that fingerprint reads only that).
 	 */
 	int	(*scratch_fast)(struct dbrev_conn *, struct dbrev_error *);
 	/* Read the schema of the open database (nothing is written). */

@@ -7,8 +7,12 @@
  * earlier one back.  The steps are the ones that change a line without
  * touching its owner's rows: renames of what a line names (column,
  * table, type, schema, sequence, function, collation, role), comments,
- * deletions, a rolled-back change.  Needs the server tests/run.sh
- * starts (DBREV_TEST_PG_URL).
+ * deletions, a rolled-back change.  Every test runs twice: on a plain
+ * connection (it finds changed rows by scanning the catalogs) and on a
+ * watched one, as a scratch database's (scratch_fast: event triggers
+ * log what each command changes, and only that is read), with steps of
+ * its own for what event triggers do not report.  Needs the server
+ * tests/run.sh starts (DBREV_TEST_PG_URL).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,6 +33,7 @@
 static const struct dbrev_driver *D = &dbrev_driver_postgres;
 static char dbname[64], role[64];
 static char url[1024];
+static int watching;		/* the group's kept connections are watched */
 
 static int
 setup(void **state)
@@ -36,6 +41,15 @@ setup(void **state)
 	(void)state;
 	th_pg_create_db("fp", dbname, sizeof(dbname), url, sizeof(url));
 	snprintf(role, sizeof(role), "dbrev_fp_role_%ld", (long)getpid());
+	watching = 0;
+	return 0;
+}
+
+static int
+setup_watched(void **state)
+{
+	setup(state);
+	watching = 1;
 	return 0;
 }
 
@@ -52,6 +66,8 @@ teardown(void **state)
 	th_pg_admin(sql);
 	snprintf(sql, sizeof(sql), "DROP ROLE IF EXISTS %s_o", role);
 	th_pg_admin(sql);
+	snprintf(sql, sizeof(sql), "DROP ROLE IF EXISTS %s_w", role);
+	th_pg_admin(sql);
 	return 0;
 }
 
@@ -64,6 +80,49 @@ open_ok(void)
 	if (D->open(url, &c, &err) != 0)
 		fail_msg("open: %s", err.message);
 	D->set_notice(c, th_pg_quiet, NULL);
+	return c;
+}
+
+/* Run sql on the test's database from a connection of its own. */
+static void
+on_db(const char *sql)
+{
+	PGconn *pg = PQconnectdb(url);
+	PGresult *r = PQexec(pg, sql);
+
+	if (PQresultStatus(r) != PGRES_COMMAND_OK &&
+	    PQresultStatus(r) != PGRES_TUPLES_OK)
+		fail_msg("%s: %s", sql, PQerrorMessage(pg));
+	PQclear(r);
+	PQfinish(pg);
+}
+
+/* The connection that keeps its fingerprint: watched in that group. */
+static struct dbrev_conn *
+open_kept(void)
+{
+	struct dbrev_error err = { 0 };
+	struct dbrev_conn *c = open_ok();
+	PGconn *pg;
+	PGresult *r;
+
+	if (!watching)
+		return c;
+	/* One connection watches a database: the last test's goes. */
+	on_db("SET client_min_messages = warning; "
+	    "DROP EVENT TRIGGER IF EXISTS dbrev_fingerprint_ddl; "
+	    "DROP EVENT TRIGGER IF EXISTS dbrev_fingerprint_drop; "
+	    "DROP TABLE IF EXISTS pg_catalog.dbrev_fingerprint_log");
+	if (D->scratch_fast(c, &err) != 0)
+		fail_msg("scratch_fast: %s", err.message);
+	pg = PQconnectdb(url);
+	r = PQexec(pg, "SELECT count(*) FROM pg_event_trigger WHERE evtname "
+	    "IN ('dbrev_fingerprint_ddl', 'dbrev_fingerprint_drop') AND "
+	    "evtenabled = 'A'");
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	assert_string_equal(PQgetvalue(r, 0, 0), "2");
+	PQclear(r);
+	PQfinish(pg);
 	return c;
 }
 
@@ -281,12 +340,70 @@ static const char *const steps[] = {
 	"CREATE TYPE eb AS ENUM ('b'); COMMENT ON TYPE eb IS 'x|a'",
 	"DROP TYPE eb; CREATE TYPE eb AS ENUM ('a|b'); COMMENT ON TYPE eb IS "
 	    "'x'",
+	/*
+	 * What event triggers report in part or not at all (the watched
+	 * group reads only what they log): CLUSTER, a catalog written by
+	 * hand, GRANT and REVOKE (which name no object), default
+	 * privileges taken back, partitions detached and attached, an index
+	 * rebuilt under a new OID, triggers disabled by the replication
+	 * role, DISCARD ALL, objects dropped on their own and by CASCADE,
+	 * a constraint renamed with its index, a column added to children.
+	 */
+	"CLUSTER a2 USING a_pkey",
+	"CREATE TABLE cv (x int); ALTER TABLE cv ADD CONSTRAINT cv_ck CHECK "
+	    "(x > 0) NOT VALID",
+	"UPDATE pg_catalog.pg_constraint SET convalidated = true WHERE conname "
+	    "= 'cv_ck'",
+	"GRANT SELECT ON a2 TO PUBLIC",
+	"GRANT UPDATE (p) ON a2 TO PUBLIC",
+	"REVOKE SELECT ON a2 FROM PUBLIC",
+	"GRANT USAGE ON SCHEMA s2 TO PUBLIC",
+	"REVOKE EXECUTE ON FUNCTION g(int) FROM PUBLIC",
+	"ALTER DEFAULT PRIVILEGES IN SCHEMA s2 REVOKE SELECT ON TABLES FROM "
+	    "PUBLIC",
+	"CREATE TABLE pt (a int) PARTITION BY RANGE (a); CREATE TABLE pt1 "
+	    "PARTITION OF pt FOR VALUES FROM (0) TO (10)",
+	"ALTER TABLE pt DETACH PARTITION pt1",
+	"ALTER TABLE pt ATTACH PARTITION pt1 FOR VALUES FROM (0) TO (5)",
+	"CREATE TABLE ri (x int); CREATE INDEX ri_x ON ri (x)",
+	SAME "REINDEX INDEX CONCURRENTLY ri_x",
+	"ALTER INDEX ri_x RENAME TO ri_y",
+	"COMMENT ON INDEX ri_y IS 'i'",
+	"SET session_replication_role = replica; CREATE TABLE srr (a int); "
+	    "RESET session_replication_role",
+	"DISCARD ALL; CREATE TABLE dsc (a int)",
+	"CREATE TABLE fkp (id int PRIMARY KEY); CREATE TABLE fkc (p int "
+	    "REFERENCES fkp (id)); CREATE INDEX fkc_p ON fkc (p)",
+	"ALTER TABLE fkp ALTER COLUMN id TYPE bigint",
+	"ALTER TABLE fkc ALTER COLUMN p TYPE bigint",
+	"ALTER INDEX fkp_pkey RENAME TO fkp_pk",
+	"ALTER INDEX a_pkey RENAME TO a_pk",
+	"ALTER TABLE pp ADD COLUMN y int",
+	"ALTER TYPE ct2 ADD ATTRIBUTE b text",
+	"CREATE TABLE cta AS SELECT 1 AS x; SELECT 1 AS y INTO si",
+	"DROP TRIGGER tr ON a2",
+	"DROP POLICY pol ON a2",
+	"DROP RULE rr ON rt",
+	"DROP SEQUENCE q2 CASCADE",
+	"ALTER TABLE pp DROP COLUMN y",
+	"DROP TABLE fkp CASCADE",
+	"DROP EXTENSION citext",
+	"CREATE FUNCTION uet() RETURNS event_trigger LANGUAGE plpgsql AS "
+	    "$$BEGIN END$$; CREATE EVENT TRIGGER uet ON ddl_command_start "
+	    "EXECUTE FUNCTION uet()",
+	"DROP EVENT TRIGGER uet",
+	/* Last: the watch itself disabled (reads fall back to the scan). */
+	"DO $$BEGIN IF EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtname "
+	    "= 'dbrev_fingerprint_ddl') THEN ALTER EVENT TRIGGER "
+	    "dbrev_fingerprint_ddl DISABLE; END IF; END$$; CREATE TABLE evd "
+	    "(a int)",
+	"ALTER TABLE evd RENAME COLUMN a TO b",
 };
 
 static void
 test_kept_equals_fresh(void **state)
 {
-	struct dbrev_conn *c = open_ok();
+	struct dbrev_conn *c = open_kept();
 	char *before, *now;
 	size_t i;
 
@@ -310,7 +427,7 @@ test_kept_equals_fresh(void **state)
 static void
 test_role_rename(void **state)
 {
-	struct dbrev_conn *c = open_ok();
+	struct dbrev_conn *c = open_kept();
 	char sql[256], *before, *now;
 
 	(void)state;
@@ -332,13 +449,47 @@ test_role_rename(void **state)
 }
 
 /*
+ * Another role's objects: made under SET ROLE (the event triggers run
+ * as their owner), given away by REASSIGN OWNED, dropped by DROP OWNED.
+ */
+static void
+test_other_owner(void **state)
+{
+	static const char *const fmt[] = {
+		"CREATE ROLE %s_w; GRANT CREATE ON SCHEMA public TO %s_w",
+		"SET ROLE %s_w; CREATE TABLE public.rw (a int); RESET ROLE",
+		"REASSIGN OWNED BY %s_w TO CURRENT_USER",
+		"SET ROLE %s_w; CREATE TABLE public.rw2 (a int); RESET ROLE",
+		"DROP OWNED BY %s_w",
+		"DROP TABLE public.rw; DROP ROLE %s_w",
+	};
+	struct dbrev_conn *c = open_kept();
+	char sql[256], *before, *now;
+	size_t i;
+
+	(void)state;
+	before = kept(c, "start");
+	for (i = 0; i < sizeof(fmt) / sizeof(fmt[0]); i++) {
+		snprintf(sql, sizeof(sql), fmt[i], role, role);
+		run(c, sql);
+		now = kept(c, sql);
+		if (strcmp(now, before) == 0)
+			fail_msg("'%s' left the fingerprint", sql);
+		free(before);
+		before = now;
+	}
+	free(before);
+	D->close(c);
+}
+
+/*
  * Up, down, up: the fingerprint after a downgrade equals the one before
  * the upgrade though every OID differs; a rolled-back change leaves it.
  */
 static void
 test_down_restores(void **state)
 {
-	struct dbrev_conn *c = open_ok();
+	struct dbrev_conn *c = open_kept();
 	const char *up = "CREATE TABLE u (id serial PRIMARY KEY, n int "
 	    "CHECK (n > 0)); CREATE INDEX u_n ON u (n); COMMENT ON TABLE u "
 	    "IS 'u'";
@@ -376,19 +527,22 @@ test_down_restores(void **state)
 
 /*
  * Statements are prepared again after DEALLOCATE ALL, and after one of
- * the two alone is deallocated.
+ * them alone is deallocated.
  */
 static void
 test_deallocated(void **state)
 {
-	static const char *const dealloc[] = {
+	/* A watched connection reads changes where others scan (state). */
+	const char *const dealloc[] = {
 		"DEALLOCATE ALL; CREATE TABLE d1 (a int)",
 		"DEALLOCATE dbrev_fingerprint_lines; CREATE TABLE d2 (a int)",
 		"CREATE TABLE d3 (a int)",
-		"DEALLOCATE dbrev_fingerprint_state; CREATE TABLE d4 (a int)",
+		watching ? "DEALLOCATE dbrev_fingerprint_changes; CREATE TABLE "
+		    "d4 (a int)" : "DEALLOCATE dbrev_fingerprint_state; CREATE "
+		    "TABLE d4 (a int)",
 		"CREATE TABLE d5 (a int)",
 	};
-	struct dbrev_conn *c = open_ok();
+	struct dbrev_conn *c = open_kept();
 	char *s0, *s1;
 	size_t i;
 
@@ -413,7 +567,7 @@ test_deallocated(void **state)
 static void
 test_other_session(void **state)
 {
-	struct dbrev_conn *c = open_ok();
+	struct dbrev_conn *c = open_kept();
 	PGconn *other;
 	char *s0, *s1;
 
@@ -439,7 +593,7 @@ test_other_session(void **state)
 static void
 test_database_owner(void **state)
 {
-	struct dbrev_conn *c = open_ok();
+	struct dbrev_conn *c = open_kept();
 	char sql[256], *s0, *s1;
 
 	(void)state;
@@ -466,7 +620,7 @@ test_database_owner(void **state)
 static void
 test_in_transaction(void **state)
 {
-	struct dbrev_conn *c = open_ok();
+	struct dbrev_conn *c = open_kept();
 	struct dbrev_error err = { 0 };
 	struct dbrev_buf in = { 0 };
 	char *s0, *s1;
@@ -494,6 +648,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kept_equals_fresh),
 		cmocka_unit_test(test_role_rename),
+		cmocka_unit_test(test_other_owner),
 		cmocka_unit_test(test_down_restores),
 		cmocka_unit_test(test_deallocated),
 		cmocka_unit_test(test_other_session),
@@ -507,5 +662,7 @@ main(void)
 		    "PostgreSQL (DBREV_TEST_PG_URL unset)\n");
 		return 0;
 	}
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests_name("scanned", tests, setup,
+	    teardown) | cmocka_run_group_tests_name("watched", tests,
+	    setup_watched, teardown);
 }

@@ -1629,6 +1629,7 @@ pg_exec(struct dbrev_conn *c, const char *sql, const char *file,
 	int rc;
 
 	c->lock_timed_out = 0;
+	dbrev_pg_fingerprint_saw(c->fpcache, sql);
 	if (flush(c, err) != 0)
 		return -1;
 	if (c->in_tx) {
@@ -2585,6 +2586,7 @@ const struct dbrev_driver dbrev_driver_postgres = {
 	.foreign_read = pg_foreign_read,
 	.scratch_create = dbrev_pg_scratch_create,
 	.scratch_drop = dbrev_pg_scratch_drop,
+	.scratch_fast = dbrev_pg_watch,
 	.introspect = dbrev_pg_conn_introspect,
 	.diff_options = dbrev_pg_conn_diff_options,
 	.diff_sql = dbrev_pg_diff_sql,

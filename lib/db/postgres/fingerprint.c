@@ -38,10 +38,14 @@
 #define USER_NS(n) "(" n " NOT IN ('pg_catalog', 'information_schema') " \
 	"AND " n " NOT LIKE 'pg\\_toast%%' AND " n " NOT LIKE 'pg\\_temp%%')"
 
-/* The relation that owns a pg_type row: its own, or its element's. */
+/*
+ * The relation that owns a pg_type row: its own, or the one whose row
+ * type has it as array type (found through typelem, which is indexed).
+ */
+#define ROW_ARRAY_OF(t) "FROM pg_type e WHERE e.oid = " t ".typelem AND " \
+	"e.typrelid <> 0 AND e.typarray = " t ".oid"
 #define TYPE_OWNER(t) "CASE WHEN " t ".typrelid <> 0 THEN " t ".typrelid " \
-	"ELSE coalesce((SELECT e.typrelid FROM pg_type e WHERE e.oid = " \
-	t ".typelem AND e.typrelid <> 0), 0) END"
+	"ELSE coalesce((SELECT e.typrelid " ROW_ARRAY_OF(t) "), 0) END"
 
 /*
  * Of a user's object (OIDs below 16384 are the system's, which a
@@ -57,9 +61,13 @@
 	" ON " alias ".objoid = " o " AND " alias ".classoid = '" cat \
 	"'::regclass AND " alias ".objsubid = " sub
 
-/* Whether object o of catalog cat belongs to an extension. */
-#define MEMBER(cat, o) "EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = '" \
-	cat "'::regclass AND x.objid = " o " AND x.deptype = 'e')"
+/*
+ * Whether object o of catalog cat belongs to an extension (a scalar
+ * subquery, looked up by index per row: EXISTS would hash all of them).
+ */
+#define MEMBER(cat, o) "coalesce((SELECT true FROM pg_depend x WHERE " \
+	"x.classid = '" cat "'::regclass AND x.objid = " o " AND " \
+	"x.deptype = 'e' LIMIT 1), false)"
 
 /*
  * A type's line (pg_type t), and what it joins: a relation's row type
@@ -145,13 +153,13 @@ static const char LINES_SQL[] =
     " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
     COMMENT("ds", "p.oid", "pg_proc", "0")
     " WHERE " USER_NS("n.nspname")
-    " UNION ALL SELECT c.oid, " TYPE_LINE " FROM pg_class c JOIN pg_type t"
-    " ON t.typelem = c.reltype AND c.reltype <> 0" TYPE_JOINS
+    " UNION ALL SELECT c.oid, " TYPE_LINE " FROM pg_class c JOIN pg_type e"
+    " ON e.oid = c.reltype AND c.reltype <> 0 JOIN pg_type t ON t.oid = "
+    " e.typarray AND e.typarray <> 0" TYPE_JOINS
     " UNION ALL SELECT c.oid, " TYPE_LINE " FROM pg_class c JOIN pg_type t"
     " ON t.oid = c.reltype AND c.reltype <> 0" TYPE_JOINS
     " UNION ALL SELECT 0::oid, " TYPE_LINE " FROM pg_type t" TYPE_JOINS
-    " AND t.typrelid = 0 AND NOT EXISTS (SELECT 1 FROM pg_class c WHERE "
-    " c.reltype = t.typelem AND c.reltype <> 0)"
+    " AND t.typrelid = 0 AND NOT EXISTS (SELECT 1 " ROW_ARRAY_OF("t") ")"
     " UNION ALL SELECT s.seqrelid, format('s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|"
     "%%s|%%s', s.seqrelid::regclass, format_type(s.seqtypid, NULL), "
     " s.seqstart, s.seqincrement, s.seqmax, s.seqmin, s.seqcache, "
@@ -214,6 +222,26 @@ static const char LINES_SQL[] =
 	" THEN (SELECT tgrelid FROM pg_trigger WHERE oid = ds.objoid) WHEN " \
 	"'pg_type'::regclass THEN (SELECT " TYPE_OWNER("t") " FROM pg_type t " \
 	"WHERE t.oid = ds.objoid) ELSE 0 END"
+
+/* The owner of the lines of pg_depend's object d.classid, d.objid. */
+#define DEP_ROW_OWNER "CASE d.classid WHEN 'pg_class'::regclass THEN " \
+	"d.objid WHEN 'pg_attrdef'::regclass THEN (SELECT adrelid FROM " \
+	"pg_attrdef WHERE oid = d.objid) WHEN 'pg_constraint'::regclass THEN " \
+	"(SELECT conrelid FROM pg_constraint WHERE oid = d.objid) WHEN " \
+	"'pg_trigger'::regclass THEN (SELECT tgrelid FROM pg_trigger WHERE " \
+	"oid = d.objid) WHEN 'pg_rewrite'::regclass THEN (SELECT ev_class " \
+	"FROM pg_rewrite WHERE oid = d.objid) WHEN 'pg_policy'::regclass THEN" \
+	" (SELECT polrelid FROM pg_policy WHERE oid = d.objid) WHEN " \
+	"'pg_statistic_ext'::regclass THEN (SELECT stxrelid FROM " \
+	"pg_statistic_ext WHERE oid = d.objid) WHEN 'pg_type'::regclass THEN " \
+	"(SELECT " TYPE_OWNER("t") " FROM pg_type t WHERE t.oid = d.objid) " \
+	"ELSE 0 END"
+
+/* Partitions whose bounds print names (of an oid-like key): always read. */
+#define OIDLIKE_BOUNDS "SELECT DISTINCT 'x', h.inhrelid, 0 FROM " \
+	"pg_inherits h JOIN pg_partitioned_table pt ON pt.partrelid = " \
+	"h.inhparent JOIN pg_opclass oc ON oc.oid = ANY (pt.partclass) WHERE " \
+	"oc.opcintype = 'oid'::regtype"
 
 /*
  * What the client needs to tell which owners to read again, by kind:
@@ -328,23 +356,9 @@ static const char STATE_SQL[] =
     " UNION ALL SELECT 'o', c.oid, 0 FROM pg_class c WHERE c.relnamespace "
     " IN (SELECT oid FROM ns)"
     " UNION ALL SELECT DISTINCT 'x', owner, 0 FROM newrow"
-    " UNION ALL SELECT DISTINCT 'x', CASE d.classid WHEN "
-    " 'pg_class'::regclass THEN d.objid WHEN 'pg_attrdef'::regclass THEN "
-    " (SELECT adrelid FROM pg_attrdef WHERE oid = d.objid) WHEN "
-    " 'pg_constraint'::regclass THEN (SELECT conrelid FROM pg_constraint "
-    " WHERE oid = d.objid) WHEN 'pg_trigger'::regclass THEN (SELECT tgrelid"
-    " FROM pg_trigger WHERE oid = d.objid) WHEN 'pg_rewrite'::regclass THEN"
-    " (SELECT ev_class FROM pg_rewrite WHERE oid = d.objid) WHEN "
-    " 'pg_policy'::regclass THEN (SELECT polrelid FROM pg_policy WHERE oid "
-    " = d.objid) WHEN 'pg_statistic_ext'::regclass THEN (SELECT stxrelid "
-    " FROM pg_statistic_ext WHERE oid = d.objid) WHEN 'pg_type'::regclass "
-    " THEN (SELECT " TYPE_OWNER("t") " FROM pg_type t WHERE t.oid = "
-    " d.objid) ELSE 0 END, 0 FROM dep d"
+    " UNION ALL SELECT DISTINCT 'x', " DEP_ROW_OWNER ", 0 FROM dep d"
     /* Bounds of an oid-like key (regclass...) print names: always. */
-    " UNION ALL SELECT DISTINCT 'x', h.inhrelid, 0 FROM pg_inherits h JOIN "
-    " pg_partitioned_table pt ON pt.partrelid = h.inhparent JOIN "
-    " pg_opclass oc ON oc.oid = ANY (pt.partclass) WHERE oc.opcintype = "
-    " 'oid'::regtype"
+    " UNION ALL " OIDLIKE_BOUNDS
     " UNION ALL SELECT DISTINCT 'x', co.conrelid, 0 FROM pg_constraint co "
     " JOIN newrow n ON n.obj = co.conindid AND n.classid = "
     " 'pg_class'::regclass WHERE co.conindid <> 0"
@@ -371,11 +385,52 @@ static const char STATE_SQL[] =
     " 'pg_catalog'::regnamespace AND oid >= 16384)), 0, 0 FROM pg_roles";
 
 /*
+ * On a watched database (watch.c), what changed since the last
+ * fingerprint, from the log that event triggers wrote (emptied here):
+ * 'x' an owner to read again; 'a' read every owner; 'w' the snapshot's
+ * xmin (the next $1); 'i' the watch's own signature (another means a
+ * script changed it: stop trusting it); 't' a hash of what no event
+ * trigger reports: role names, the database owner, the event triggers.
+ */
+static const char CHANGES_SQL[] =
+    "WITH RECURSIVE since AS (SELECT age($1::text::xid) AS age),"
+    " log AS (DELETE FROM pg_catalog.dbrev_fingerprint_log RETURNING "
+    " kind, classid, objid),"
+    " dep(classid, objid) AS (SELECT classid, objid FROM log WHERE kind IN "
+    " ('d', 's') AND classid IS NOT NULL UNION SELECT d.classid, d.objid "
+    " FROM pg_depend d JOIN dep ON d.refclassid = dep.classid AND "
+    " d.refobjid = dep.objid)"
+    " SELECT DISTINCT 'x' AS kind, " DEP_ROW_OWNER " AS owner, '' AS value"
+    " FROM dep d"
+    /* A constraint shows its index (renamed with it). */
+    " UNION ALL SELECT 'x', co.conrelid, '' FROM pg_constraint co JOIN dep "
+    " ON dep.classid = 'pg_class'::regclass AND co.conindid = dep.objid"
+    " UNION ALL SELECT 'x', objid, '' FROM log WHERE kind = 'o'"
+    " UNION ALL SELECT 'x', c.oid, '' FROM pg_class c WHERE EXISTS (SELECT "
+    " 1 FROM log WHERE kind = 's') AND " USER_OID("c.oid") NEWER("c.xmin")
+    " UNION ALL SELECT 'x', a.attrelid, '' FROM pg_attribute a WHERE EXISTS"
+    " (SELECT 1 FROM log WHERE kind = 's') AND " USER_OID("a.attrelid")
+    NEWER("a.xmin")
+    " UNION ALL SELECT k, o, '' FROM (" OIDLIKE_BOUNDS ") b(k, o, z)"
+    " UNION ALL SELECT 'a', 0, '' WHERE EXISTS (SELECT 1 FROM log WHERE "
+    " kind = '?')"
+    " UNION ALL SELECT 'w', 0, (txid_snapshot_xmin(txid_current_snapshot()) "
+    " %% 4294967296)::text"
+    " UNION ALL SELECT 'i', 0, " DBREV_PG_WATCH_SIG
+    " UNION ALL SELECT 't', 0, md5(string_agg(oid::text || ':' || rolname, "
+    " ',' ORDER BY oid) || '/' || (SELECT datdba FROM pg_database WHERE "
+    " datname = current_database()) || '/' || coalesce((SELECT "
+    " string_agg(format('%%I|%%s|%%s|%%s|%%s', evtname, evtevent, "
+    " evtenabled, evtfoid, evttags), ',' ORDER BY evtname) FROM "
+    " pg_event_trigger), '')) FROM pg_roles";
+
+/*
  * An owner of lines: its OID, its count of rows that can go while it
  * stays ('n'), and its lines' hash (hex).
  */
 struct owner {
 	unsigned	 oid;
+	unsigned	 rel;		/* an index's table, a sequence's */
 	int		 dirty;		/* its lines are to be read */
 	long long	 rows;
 	char		 md5[33];	/* "" when it has no lines */
@@ -387,7 +442,12 @@ struct dbrev_pg_fpcache {
 	char		 since[24];	/* the last snapshot's xmin */
 	char		 roles[33];
 	int		 valid;
-	int		 prepared[2];	/* statement[] below */
+	int		 prepared[3];	/* statement[] below */
+	size_t		 planned_for[3]; /* n when it was prepared */
+	int		 watched;	/* watch.c's log is there to read */
+	int		 unsure;	/* a script wrote what the log misses */
+	char		 token[33];	/* CHANGES_SQL's 't' */
+	char		 sig[33];	/* DBREV_PG_WATCH_SIG as installed */
 };
 
 void
@@ -407,13 +467,6 @@ by_oid(const void *a, const void *b)
 	return x->oid < y->oid ? -1 : x->oid > y->oid;
 }
 
-static int
-by_md5(const void *a, const void *b)
-{
-	return strcmp(((const struct owner *)a)->md5,
-	    ((const struct owner *)b)->md5);
-}
-
 static struct owner *
 find(struct owner *o, size_t n, unsigned oid)
 {
@@ -422,12 +475,21 @@ find(struct owner *o, size_t n, unsigned oid)
 	return n == 0 ? NULL : bsearch(&key, o, n, sizeof(*o), by_oid);
 }
 
-/* The owners' hashes of their sorted lines, where filter says. */
+/*
+ * The owners' hashes of their sorted lines, where filter says, and the
+ * relation each belongs to (an index's table, an owned sequence's; a
+ * watched log may name only that when the index is made again).
+ */
 static void
 lines_sql(struct dbrev_buf *b, int server_version, const char *filter)
 {
 	dbrev_buf_puts(b, "SELECT owner, md5(string_agg(line, E'\\n' ORDER "
-	    "BY line COLLATE pg_catalog.\"C\")) FROM (");
+	    "BY line COLLATE pg_catalog.\"C\")), coalesce((SELECT indrelid "
+	    "FROM pg_index WHERE indexrelid = owner), (SELECT refobjid FROM "
+	    "pg_depend WHERE classid = 'pg_class'::regclass AND objid = owner "
+	    "AND objsubid = 0 AND refclassid = 'pg_class'::regclass AND "
+	    "deptype IN ('a', 'i') AND refobjid <> owner LIMIT 1), owner) "
+	    "FROM (");
 	dbrev_buf_printf(b, LINES_SQL, server_version >= 140000 ?
 	    "a.attcompression" : "''");
 	dbrev_buf_printf(b, ") l%s GROUP BY owner", filter);
@@ -515,7 +577,8 @@ has_state(PGresult *r, const char *sqlstate)
 
 /* Our two statements, by index in struct dbrev_pg_fpcache's prepared. */
 static const char *const statement[] = {
-	"dbrev_fingerprint_state", "dbrev_fingerprint_lines"
+	"dbrev_fingerprint_state", "dbrev_fingerprint_lines",
+	"dbrev_fingerprint_changes"
 };
 
 /* PREPARE statement k (replacing one of ours that a revision made). */
@@ -525,10 +588,12 @@ prepare(PGconn *pg, int in_tx, int k, struct dbrev_error *err)
 	struct dbrev_buf b = { 0 }, d = { 0 };
 	PGresult *r;
 
-	dbrev_buf_printf(&b, "PREPARE %s(%s) AS ", statement[k], k == 0 ?
-	    "text" : "oid[]");
+	dbrev_buf_printf(&b, "PREPARE %s(%s) AS ", statement[k], k == 1 ?
+	    "oid[]" : "text");
 	if (k == 0)
 		dbrev_buf_printf(&b, STATE_SQL);
+	else if (k == 2)
+		dbrev_buf_printf(&b, CHANGES_SQL);
 	else
 		lines_sql(&b, PQserverVersion(pg), " WHERE owner = ANY($1)");
 	r = send(pg, in_tx, b.data);
@@ -561,11 +626,16 @@ execute(PGconn *pg, struct dbrev_pg_fpcache *fc, int in_tx, int k,
 	int again;
 
 	dbrev_buf_printf(&b, "EXECUTE %s(%s)", statement[k], arg);
+	/* A plan made for a small schema is slow on a large one: again. */
+	if (fc->n > 2 * fc->planned_for[k] + 100)
+		fc->prepared[k] = 0;
 	for (again = 0; again < 2; again++) {
 		PQclear(r);
 		r = NULL;
 		if (!fc->prepared[k] && prepare(pg, in_tx, k, err) == -1)
 			break;
+		if (!fc->prepared[k])
+			fc->planned_for[k] = fc->n;
 		fc->prepared[k] = 1;
 		r = send(pg, in_tx, b.data);
 		if (!has_state(r, "26000"))
@@ -667,27 +737,38 @@ read_lines(PGconn *pg, struct dbrev_pg_fpcache *fc, struct owner *o,
 		if (p->dirty)
 			p->md5[0] = '\0';
 	for (i = 0; i < PQntuples(r); i++)
-		if ((p = find(o, n, oid_at(r, i, 0))) != NULL && p->dirty)
+		if ((p = find(o, n, oid_at(r, i, 0))) != NULL && p->dirty) {
 			snprintf(p->md5, sizeof(p->md5), "%s",
 			    PQgetvalue(r, i, 1));
+			p->rel = oid_at(r, i, 2);
+		}
 	PQclear(r);
 	return 0;
+}
+
+static int
+by_string(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 /* The fingerprint: the owners' hashes, sorted, one per line. */
 static void
 write_fingerprint(const struct owner *o, size_t n, struct dbrev_buf *out)
 {
-	struct owner *s = dbrev_xcalloc(n + 1, sizeof(*s));
-	size_t i;
+	const char **s = dbrev_xcalloc(n + 1, sizeof(*s));
+	size_t i, k = 0;
 
-	memcpy(s, o, n * sizeof(*s));
-	qsort(s, n, sizeof(*s), by_md5);
+	for (i = 0; i < n; i++)
+		if (o[i].md5[0] != '\0')
+			s[k++] = o[i].md5;
+	qsort(s, k, sizeof(*s), by_string);
 	dbrev_buf_reset(out);
 	dbrev_buf_puts(out, "");
-	for (i = 0; i < n; i++)
-		if (s[i].md5[0] != '\0')
-			dbrev_buf_printf(out, "%s\n", s[i].md5);
+	for (i = 0; i < k; i++) {
+		dbrev_buf_add(out, s[i], strlen(s[i]));
+		dbrev_buf_add(out, "\n", 1);
+	}
 	free(s);
 }
 
@@ -704,6 +785,132 @@ read_state_rows(PGconn *pg, struct dbrev_pg_fpcache *fc, int in_tx,
 	r = execute(pg, fc, in_tx, 0, fc->valid ? b.data : "NULL", err);
 	dbrev_buf_free(&b);
 	return r;
+}
+
+/*
+ * o[0..kept) sorted by oid, o[kept..k) new owners not among them: the
+ * new ones sorted and merged in (each once); returns how many.
+ */
+static size_t
+merge_new(struct owner *o, size_t kept, size_t k)
+{
+	struct owner *m;
+	size_t i = 0, j = kept, n = 0;
+
+	if (k == kept)
+		return k;
+	qsort(o + kept, k - kept, sizeof(*o), by_oid);
+	m = dbrev_xcalloc(k, sizeof(*m));
+	while (i < kept || j < k)
+		if (j == k || (i < kept && o[i].oid < o[j].oid))
+			m[n++] = o[i++];
+		else if (n > 0 && m[n - 1].oid == o[j].oid)
+			j++;
+		else
+			m[n++] = o[j++];
+	memcpy(o, m, n * sizeof(*o));
+	free(m);
+	return n;
+}
+
+/*
+ * On a watched database: the kept owners, those the log names marked
+ * dirty (added when new), *n of them; NULL when every owner is to be
+ * read (the log says so, a script wrote what it misses, the hash of
+ * what it cannot see changed, or it cannot be read).  Empties the log
+ * either way; fills since.
+ */
+static struct owner *
+read_changes(PGconn *pg, struct dbrev_pg_fpcache *fc, size_t *n,
+    char *since)
+{
+	struct dbrev_buf b = { 0 };
+	struct dbrev_error ignore = { 0 };
+	struct owner *o, *p, *q;
+	PGresult *r;
+	const char *kind;
+	int i, all = !fc->valid || fc->unsure;
+	size_t k;
+
+	dbrev_buf_printf(&b, "'%s'", fc->since);
+	r = execute(pg, fc, 0, 2, fc->valid ? b.data : "NULL", &ignore);
+	dbrev_buf_free(&b);
+	fc->unsure = 0;
+	if (r == NULL) {
+		/* Dropped or broken by a script: read the catalogs from now. */
+		dbrev_error_clear(&ignore);
+		fc->watched = 0;
+		return NULL;
+	}
+	o = dbrev_xcalloc(fc->n + (size_t)PQntuples(r) + 1, sizeof(*o));
+	memcpy(o, fc->o, fc->n * sizeof(*o));
+	for (k = 0; k < fc->n; k++)
+		o[k].dirty = 0;
+	for (i = 0; i < PQntuples(r); i++) {
+		kind = PQgetvalue(r, i, 0);
+		if (*kind == 'x' && (p = find(o, fc->n, oid_at(r, i, 1))) != NULL)
+			p->dirty = 1;
+		else if (*kind == 'x') {
+			o[k].oid = oid_at(r, i, 1);
+			o[k++].dirty = 1;
+		} else if (*kind == 'a')
+			all = 1;
+		else if (*kind == 'i' && strcmp(fc->sig, PQgetvalue(r, i, 2)))
+			fc->watched = 0, all = 1;
+		else if (*kind == 'w')
+			snprintf(since, 24, "%s", PQgetvalue(r, i, 2));
+		else if (*kind == 't' && strcmp(fc->token, PQgetvalue(r, i, 2))) {
+			snprintf(fc->token, sizeof(fc->token), "%s",
+			    PQgetvalue(r, i, 2));
+			all = 1;
+		}
+	}
+	PQclear(r);
+	*n = merge_new(o, fc->n, k);
+	/* A table altered may have made its indexes again, under new OIDs. */
+	for (p = o; p < o + *n; p++)
+		if (p->rel != p->oid && (q = find(o, *n, p->rel)) != NULL &&
+		    q->dirty == 1)
+			p->dirty = 2;
+	if (all || since[0] == '\0') {
+		free(o);
+		return NULL;
+	}
+	return o;
+}
+
+/*
+ * Keep only owners with lines, and 0: a watched log names an owner
+ * again when it is made (a relation of the user's always has lines).
+ */
+static size_t
+without_lines_dropped(struct owner *o, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (o[i].oid == 0 || o[i].md5[0] != '\0')
+			o[k++] = o[i];
+	return k;
+}
+
+void
+dbrev_pg_fingerprint_watched(struct dbrev_conn *c, const char *sig)
+{
+	struct dbrev_pg_fpcache **fcp = dbrev_pg_conn_fpcache(c);
+
+	if (*fcp == NULL)
+		*fcp = dbrev_xcalloc(1, sizeof(**fcp));
+	(*fcp)->watched = 1;
+	(*fcp)->valid = 0;
+	snprintf((*fcp)->sig, sizeof((*fcp)->sig), "%s", sig);
+}
+
+void
+dbrev_pg_fingerprint_saw(struct dbrev_pg_fpcache *fc, const char *sql)
+{
+	if (fc != NULL && fc->watched && dbrev_pg_watch_unseen(sql))
+		fc->unsure = 1;
 }
 
 int
@@ -728,6 +935,24 @@ dbrev_pg_fingerprint(struct dbrev_conn *c, struct dbrev_buf *out,
 	in_tx = PQtransactionStatus(pg) != PQTRANS_IDLE;
 	if (in_tx)
 		fc->valid = 0;
+	if (fc->watched && !in_tx) {
+		if ((o = read_changes(pg, fc, &n, since)) != NULL) {
+			if (read_lines(pg, fc, o, n, 0, 0, err) == -1) {
+				free(o);
+				fc->valid = 0;
+				return -1;
+			}
+			write_fingerprint(o, n, out);
+			free(fc->o);
+			fc->o = o;
+			fc->n = without_lines_dropped(o, n);
+			memcpy(fc->since, since, sizeof(since));
+			return 0;
+		}
+		/* Kept counts are not kept while watched: read all. */
+		fc->valid = 0;
+		since[0] = '\0';
+	}
 	if ((r = read_state_rows(pg, fc, in_tx, err)) == NULL)
 		return -1;
 	o = read_state(r, fc, &n, since, roles, &all);

@@ -34,6 +34,27 @@ void	 dbrev_pg_diff_sql(struct dbrev_conn *, const struct dbrev_diff *,
 	    struct dbrev_buf *);
 int	 dbrev_pg_fingerprint(struct dbrev_conn *, struct dbrev_buf *,
 	    struct dbrev_error *);
+/*
+ * A scratch database's change log (watch.c): installed by
+ * dbrev_pg_watch (the driver's scratch_fast), told to the fingerprint
+ * by dbrev_pg_fingerprint_watched; each script the driver runs goes to
+ * dbrev_pg_fingerprint_saw, which asks dbrev_pg_watch_unseen whether it
+ * may write what the log misses.
+ */
+int	 dbrev_pg_watch(struct dbrev_conn *, struct dbrev_error *);
+int	 dbrev_pg_watch_unseen(const char *sql);
+void	 dbrev_pg_fingerprint_watched(struct dbrev_conn *, const char *sig);
+/*
+ * The watch's triggers and functions, hashed (one SQL expression that
+ * prints alike whatever the session's settings).
+ */
+#define DBREV_PG_WATCH_SIG "(SELECT md5(string_agg(format('%%s|%%s|%%s|%%s|" \
+	"%%s|%%s|%%s', e.evtname, e.evtevent, e.evtenabled, e.evttags, " \
+	"p.oid, p.prosecdef, md5(p.prosrc)), ',' ORDER BY " \
+	"e.evtname)) FROM pg_event_trigger e JOIN pg_proc p ON p.oid = " \
+	"e.evtfoid WHERE e.evtname IN ('dbrev_fingerprint_ddl', " \
+	"'dbrev_fingerprint_drop'))"
+void	 dbrev_pg_fingerprint_saw(struct dbrev_pg_fpcache *, const char *sql);
 int	 dbrev_pg_read_only(struct dbrev_conn *, struct dbrev_error *);
 
 #endif /* DBREV_POSTGRES_HOOKS_H */

@@ -1,0 +1,205 @@
+/*
+ * watch.c - a scratch database's change log, so that its fingerprint
+ * costs what changed rather than the size of the schema: event triggers
+ * write every DDL command's object (ddl_command_end) and every dropped
+ * object's owner (sql_drop) to pg_catalog.dbrev_fingerprint_log, which
+ * fingerprint.c reads and empties.  Only for a superuser (event
+ * triggers need one), and for the first connection that asks (one
+ * reader empties the log; any number may write it).
+ *
+ * Each row says what to read again:
+ *   'd'  classid, objid: an object made or altered, and what depends on
+ *        it (pg_depend, followed to the end), at their owners;
+ *   'o'  objid: an owner (a dropped relation, the relation of a dropped
+ *        column, default, constraint, trigger, rule or policy; 0 for a
+ *        dropped function, type, schema and the like);
+ *   's'  rows of pg_class and pg_attribute written since the last
+ *        fingerprint (GRANT and REVOKE on tables, which name no object;
+ *        ALTER TABLE of a partitioned table, which can detach one);
+ *   '?'  anything else: every owner is read again.
+ * What event triggers never see is caught otherwise: the driver tells
+ * dbrev_pg_fingerprint_saw() each script, and a script that names a
+ * system catalog, CLUSTER, REASSIGN or REINDEX has every owner read
+ * again; event
+ * triggers themselves, roles and the database owner are hashed by the
+ * read.  Not seen: a system catalog written by a function that an
+ * earlier script made.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "libpq.h"
+
+#include "../../private.h"
+#include "hooks.h"
+
+/*
+ * Commands whose changes are their object's and its dependents' (the
+ * extension's, operator classes', languages' and access methods' change
+ * how other objects print: read everything).
+ */
+#define TRACKED "'CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO', " \
+	"'CREATE FOREIGN TABLE', 'CREATE VIEW', 'CREATE MATERIALIZED VIEW', " \
+	"'REFRESH MATERIALIZED VIEW', 'CREATE INDEX', 'CREATE SEQUENCE', " \
+	"'CREATE TRIGGER', 'CREATE FUNCTION', 'CREATE PROCEDURE', " \
+	"'CREATE AGGREGATE', 'CREATE TYPE', 'CREATE DOMAIN', " \
+	"'CREATE SCHEMA', 'CREATE RULE', 'CREATE POLICY', " \
+	"'CREATE STATISTICS', 'CREATE COLLATION', 'CREATE OPERATOR', " \
+	"'CREATE CAST', 'CREATE TEXT SEARCH CONFIGURATION', " \
+	"'CREATE TEXT SEARCH DICTIONARY', 'CREATE PUBLICATION', " \
+	"'CREATE SERVER', 'CREATE CONVERSION', 'COMMENT', 'SECURITY LABEL', " \
+	"'ALTER TABLE', 'ALTER FOREIGN TABLE', 'ALTER INDEX', 'ALTER VIEW', " \
+	"'ALTER MATERIALIZED VIEW', 'ALTER SEQUENCE', 'ALTER TRIGGER', " \
+	"'ALTER FUNCTION', 'ALTER PROCEDURE', 'ALTER ROUTINE', " \
+	"'ALTER AGGREGATE', 'ALTER TYPE', 'ALTER DOMAIN', 'ALTER SCHEMA', " \
+	"'ALTER POLICY', 'ALTER RULE', 'ALTER STATISTICS', " \
+	"'ALTER COLLATION', 'ALTER OPERATOR', " \
+	"'ALTER TEXT SEARCH CONFIGURATION', 'ALTER TEXT SEARCH DICTIONARY', " \
+	"'ALTER PUBLICATION', 'ALTER SERVER', 'ALTER CONVERSION'"
+
+/* Dropped objects whose line is their relation's, named in address_names. */
+#define OF_RELATION "'table column', 'default value', 'table constraint', " \
+	"'trigger', 'rule', 'policy'"
+/* Dropped objects whose line is the database's (owner 0). */
+#define OF_DATABASE "'function', 'procedure', 'aggregate', 'type', " \
+	"'domain', 'domain constraint', 'schema', 'operator', 'cast', " \
+	"'collation', 'text search configuration', " \
+	"'text search dictionary', 'publication', 'server', 'conversion', " \
+	"'default acl', 'foreign-data wrapper'"
+
+static const char INSTALL_SQL[] =
+    "SET allow_system_table_mods = on;"
+    "CREATE UNLOGGED TABLE pg_catalog.dbrev_fingerprint_log (kind \"char\","
+    " classid oid, objid oid);"
+    "RESET allow_system_table_mods;"
+    "CREATE OR REPLACE FUNCTION pg_catalog.dbrev_fingerprint_ddl() RETURNS "
+    " event_trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = "
+    " pg_catalog, pg_temp AS $dbrev$ BEGIN"
+    " IF to_regclass('pg_catalog.dbrev_fingerprint_log') IS NULL THEN "
+    " RETURN; END IF;"
+    " INSERT INTO pg_catalog.dbrev_fingerprint_log SELECT CASE"
+    " WHEN c.schema_name = 'pg_catalog' THEN '?'"
+    " WHEN c.command_tag IN ('GRANT', 'REVOKE') THEN CASE WHEN"
+    " c.object_type IN ('TABLE', 'SEQUENCE') THEN 's' WHEN c.object_type"
+    " IN ('FUNCTION', 'PROCEDURE', 'ROUTINE', 'SCHEMA', 'LANGUAGE', "
+    " 'DATABASE', 'TABLESPACE', 'LARGE OBJECT', 'FOREIGN SERVER', "
+    " 'FOREIGN DATA WRAPPER', 'PARAMETER') THEN 'o' ELSE '?' END"
+    " WHEN c.command_tag = 'ALTER DEFAULT PRIVILEGES' THEN 'o'"
+    " WHEN c.classid IS NULL OR c.objid IS NULL OR c.command_tag NOT IN ("
+    TRACKED ") THEN '?'"
+    " WHEN c.command_tag = 'ALTER TABLE' AND EXISTS (SELECT 1 FROM "
+    " pg_partitioned_table WHERE partrelid = c.objid) THEN 's'"
+    " ELSE 'd' END, c.classid, coalesce(c.objid, 0)"
+    " FROM pg_event_trigger_ddl_commands() c;"
+    " END $dbrev$;"
+    "CREATE OR REPLACE FUNCTION pg_catalog.dbrev_fingerprint_drop() RETURNS "
+    " event_trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = "
+    " pg_catalog, pg_temp AS $dbrev$ BEGIN"
+    " IF to_regclass('pg_catalog.dbrev_fingerprint_log') IS NULL THEN "
+    " RETURN; END IF;"
+    " INSERT INTO pg_catalog.dbrev_fingerprint_log SELECT * FROM (SELECT"
+    " CASE WHEN o.schema_name = 'pg_catalog' THEN '?'"
+    " WHEN o.classid = 'pg_class'::regclass THEN 'o'"
+    " WHEN o.object_type IN (" OF_RELATION ") THEN CASE WHEN r.oid IS NULL"
+    " THEN NULL ELSE 'o' END"
+    /* A relation's row type and its array go with the relation. */
+    " WHEN o.classid = 'pg_type'::regclass AND EXISTS (SELECT 1 FROM "
+    " pg_event_trigger_dropped_objects() p WHERE p.classid = "
+    " 'pg_class'::regclass AND o.object_identity IN (p.object_identity, "
+    " p.object_identity || '[]')) THEN NULL"
+    " WHEN o.object_type IN (" OF_DATABASE ") THEN 'o'"
+    " ELSE '?' END AS kind, NULL::oid,"
+    " CASE WHEN o.classid = 'pg_class'::regclass THEN o.objid ELSE"
+    " coalesce(r.oid, 0) END"
+    " FROM pg_event_trigger_dropped_objects() o"
+    /* The relation of a column, constraint...: gone with it, or there. */
+    " LEFT JOIN pg_class r ON o.object_type IN (" OF_RELATION ") AND"
+    " r.oid = to_regclass(quote_ident(o.address_names[1]) || '.' ||"
+    " quote_ident(o.address_names[2]))"
+    " WHERE NOT o.is_temporary) l WHERE kind IS NOT NULL;"
+    " END $dbrev$;"
+    "CREATE EVENT TRIGGER dbrev_fingerprint_ddl ON ddl_command_end "
+    " EXECUTE FUNCTION pg_catalog.dbrev_fingerprint_ddl();"
+    "ALTER EVENT TRIGGER dbrev_fingerprint_ddl ENABLE ALWAYS;"
+    "CREATE EVENT TRIGGER dbrev_fingerprint_drop ON sql_drop "
+    " EXECUTE FUNCTION pg_catalog.dbrev_fingerprint_drop();"
+    "ALTER EVENT TRIGGER dbrev_fingerprint_drop ENABLE ALWAYS";
+
+int
+dbrev_pg_watch(struct dbrev_conn *c, struct dbrev_error *err)
+{
+	PGconn *pg = dbrev_pg_conn_pg(c);
+	struct dbrev_buf sig = { 0 };
+	PGresult *r;
+	int ok;
+
+	if (dbrev_pg_conn_flush(c, err) == -1)
+		return -1;
+	/*
+	 * Not a superuser, or another connection watches (it empties the
+	 * log): fingerprints read the catalogs, as elsewhere.
+	 */
+	if (strcmp(PQparameterStatus(pg, "is_superuser") != NULL ?
+	    PQparameterStatus(pg, "is_superuser") : "off", "on") != 0)
+		return 0;
+	r = PQexec(pg, "SELECT to_regclass('pg_catalog.dbrev_fingerprint_log')"
+	    " IS NULL");
+	ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
+	    strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+	PQclear(r);
+	if (!ok)
+		return 0;
+	/* Installed and signed in one transaction: the signature is ours. */
+	dbrev_buf_puts(&sig, "BEGIN; ");
+	dbrev_buf_puts(&sig, INSTALL_SQL);
+	dbrev_buf_printf(&sig, "; SELECT " DBREV_PG_WATCH_SIG "; COMMIT");
+	if (PQsendQuery(pg, sig.data) == 0)
+		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+		    "cannot watch the scratch database: %s",
+		    PQerrorMessage(pg));
+	dbrev_buf_reset(&sig);
+	for (ok = 1; (r = PQgetResult(pg)) != NULL; PQclear(r))
+		if (PQresultStatus(r) == PGRES_FATAL_ERROR && ok) {
+			ok = 0;
+			dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
+			    "cannot watch the scratch database: %s",
+			    PQresultErrorMessage(r));
+		} else if (PQresultStatus(r) == PGRES_TUPLES_OK &&
+		    PQntuples(r) == 1)
+			dbrev_buf_puts(&sig, PQgetvalue(r, 0, 0));
+	if (ok)
+		dbrev_pg_fingerprint_watched(c, sig.data != NULL ? sig.data :
+		    "");
+	dbrev_buf_free(&sig);
+	return ok ? 0 : -1;
+}
+
+/*
+ * Words of a script that writes what no event trigger sees: a system
+ * catalog the fingerprint reads (written directly), CLUSTER (marks an
+ * index), REASSIGN OWNED (changes owners), REINDEX (CONCURRENTLY gives
+ * an index another OID).  A false hit costs one full read.
+ */
+static const char *const unseen_words[] = {
+	"cluster", "reassign", "reindex", "allow_system_table_mods", "pg_class",
+	"pg_attribute", "pg_attrdef", "pg_constraint", "pg_index",
+	"pg_trigger", "pg_rewrite", "pg_policy", "pg_sequence",
+	"pg_inherits", "pg_statistic_ext", "pg_type", "pg_description",
+	"pg_depend", "pg_enum", "pg_namespace", "pg_proc", "pg_extension",
+	"pg_default_acl", "pg_collation", "pg_operator", "pg_opclass",
+	"pg_opfamily", "pg_am", "pg_language", "pg_cast", "pg_ts_",
+	"pg_event_trigger", "pg_publication", "pg_foreign_",
+	"pg_partitioned_table", "pg_import_system_collations"
+};
+
+int
+dbrev_pg_watch_unseen(const char *sql)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(unseen_words) / sizeof(unseen_words[0]); i++)
+		if (strcasestr(sql, unseen_words[i]) != NULL)
+			return 1;
+	return 0;
+}
