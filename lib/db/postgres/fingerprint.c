@@ -387,10 +387,14 @@ static const char STATE_SQL[] =
 /*
  * On a watched database (watch.c), what changed since the last
  * fingerprint, from the log that event triggers wrote (emptied here):
- * 'x' an owner to read again; 'a' read every owner; 'w' the snapshot's
- * xmin (the next $1); 'i' the watch's own signature (another means a
- * script changed it: stop trusting it); 't' a hash of what no event
- * trigger reports: role names, the database owner, the event triggers.
+ * 'x' an owner to read again; 'd' a relation reached as an object
+ * (its indexes then are too: one kept but not reached is gone); 'a'
+ * read every owner; 'w' the snapshot's xmin (the next $1); 'i' the
+ * watch's own signature (another means a script changed it: stop
+ * trusting it); 't' a hash of what no event trigger reports: role names,
+ * the database owner, the event triggers.  The 'x' owners also go to
+ * the setting dbrev.fingerprint_dirty, for the lines statement sent
+ * with it.
  */
 static const char CHANGES_SQL[] =
     "WITH RECURSIVE since AS (SELECT age($1::text::xid) AS age),"
@@ -399,19 +403,27 @@ static const char CHANGES_SQL[] =
     " dep(classid, objid) AS (SELECT classid, objid FROM log WHERE kind IN "
     " ('d', 's') AND classid IS NOT NULL UNION SELECT d.classid, d.objid "
     " FROM pg_depend d JOIN dep ON d.refclassid = dep.classid AND "
-    " d.refobjid = dep.objid)"
-    " SELECT DISTINCT 'x' AS kind, " DEP_ROW_OWNER " AS owner, '' AS value"
-    " FROM dep d"
+    " d.refobjid = dep.objid),"
+    " x(owner) AS (SELECT " DEP_ROW_OWNER " FROM dep d"
     /* A constraint shows its index (renamed with it). */
-    " UNION ALL SELECT 'x', co.conrelid, '' FROM pg_constraint co JOIN dep "
-    " ON dep.classid = 'pg_class'::regclass AND co.conindid = dep.objid"
-    " UNION ALL SELECT 'x', objid, '' FROM log WHERE kind = 'o'"
-    " UNION ALL SELECT 'x', c.oid, '' FROM pg_class c WHERE EXISTS (SELECT "
-    " 1 FROM log WHERE kind = 's') AND " USER_OID("c.oid") NEWER("c.xmin")
-    " UNION ALL SELECT 'x', a.attrelid, '' FROM pg_attribute a WHERE EXISTS"
-    " (SELECT 1 FROM log WHERE kind = 's') AND " USER_OID("a.attrelid")
+    " UNION SELECT co.conrelid FROM pg_constraint co JOIN dep ON "
+    " dep.classid = 'pg_class'::regclass AND co.conindid = dep.objid"
+    " UNION SELECT objid FROM log WHERE kind = 'o'"
+    " UNION SELECT c.oid FROM pg_class c WHERE EXISTS (SELECT 1 FROM log "
+    " WHERE kind = 's') AND " USER_OID("c.oid") NEWER("c.xmin")
+    " UNION SELECT a.attrelid FROM pg_attribute a WHERE EXISTS (SELECT 1 "
+    " FROM log WHERE kind = 's') AND " USER_OID("a.attrelid")
     NEWER("a.xmin")
-    " UNION ALL SELECT k, o, '' FROM (" OIDLIKE_BOUNDS ") b(k, o, z)"
+    " UNION SELECT o FROM (" OIDLIKE_BOUNDS ") b(k, o, z)),"
+    /* Toast tables and their indexes have no lines (gone ones stay). */
+    " xs(owner) AS (SELECT owner FROM x WHERE coalesce((SELECT "
+    " relnamespace FROM pg_class WHERE oid = owner), 0) <> "
+    " 'pg_toast'::regnamespace)"
+    " SELECT 'x' AS kind, owner, '' AS value FROM xs"
+    " UNION ALL SELECT 'd', objid, '' FROM dep WHERE classid = "
+    " 'pg_class'::regclass"
+    " UNION ALL SELECT 'g', 0, set_config('dbrev.fingerprint_dirty', "
+    " coalesce((SELECT array_agg(owner) FROM xs)::text, '{}'), true)"
     " UNION ALL SELECT 'a', 0, '' WHERE EXISTS (SELECT 1 FROM log WHERE "
     " kind = '?')"
     " UNION ALL SELECT 'w', 0, (txid_snapshot_xmin(txid_current_snapshot()) "
@@ -423,6 +435,11 @@ static const char CHANGES_SQL[] =
     " string_agg(format('%%I|%%s|%%s|%%s|%%s', evtname, evtevent, "
     " evtenabled, evtfoid, evttags), ',' ORDER BY evtname) FROM "
     " pg_event_trigger), '')) FROM pg_roles";
+
+/* The lines of the owners CHANGES_SQL found, in the same round trip. */
+#define WATCHED_SQL "EXECUTE dbrev_fingerprint_changes(%s); EXECUTE " \
+	"dbrev_fingerprint_lines(current_setting('dbrev.fingerprint_dirty')" \
+	"::oid[])"
 
 /*
  * An owner of lines: its OID, its count of rows that can go while it
@@ -508,41 +525,46 @@ failed(PGresult *r, struct dbrev_error *err)
 /*
  * What a line prints depends on the session: names are qualified unless
  * visible on the search path, times follow TimeZone and DateStyle.  Every
- * read sets these for itself only (SET LOCAL): the path holds pg_catalog
+ * read sets these for itself only (set_config local to the transaction,
+ * in one statement): the path holds pg_catalog
  * and then pg_temp, so no user object is visible and no temporary one
  * hides a built-in (or our catalogs).  And what makes it fast:
  * jit off, as the planner overrates these queries, and the generic plan,
  * as planning one costs more than running it.
  */
-static const char *const fixed_settings[] = {
-	"SET LOCAL search_path = pg_catalog, pg_temp",
-	"SET LOCAL quote_all_identifiers = off",
-	"SET LOCAL standard_conforming_strings = on",
-	"SET LOCAL TimeZone = 'UTC'",
-	"SET LOCAL DateStyle = 'ISO, YMD'",
-	"SET LOCAL IntervalStyle = 'postgres'",
-	"SET LOCAL extra_float_digits = 3", "SET LOCAL bytea_output = 'hex'",
-	"SET LOCAL jit = off", "SET LOCAL plan_cache_mode = force_generic_plan"
-};
-#define NSETTINGS (sizeof(fixed_settings) / sizeof(fixed_settings[0]))
+static const char FIXED_SETTINGS[] = "SELECT "
+    "set_config('search_path', 'pg_catalog, pg_temp', true), "
+    "set_config('quote_all_identifiers', 'off', true), "
+    "set_config('standard_conforming_strings', 'on', true), "
+    "set_config('TimeZone', 'UTC', true), "
+    "set_config('DateStyle', 'ISO, YMD', true), "
+    "set_config('IntervalStyle', 'postgres', true), "
+    "set_config('extra_float_digits', '3', true), "
+    "set_config('bytea_output', 'hex', true), "
+    "set_config('jit', 'off', true), "
+    "set_config('plan_cache_mode', 'force_generic_plan', true)";
+#define NSETTINGS 1	/* statements in FIXED_SETTINGS */
 
 /*
- * Send sql after the fixed settings (inside the caller's transaction, in
- * a savepoint rolled back after) and return its result or the first
- * error; the caller's transaction is left as it was either way.
+ * Send sql, nres statements, after the fixed settings (inside the
+ * caller's transaction, in a savepoint rolled back after) and fill res
+ * with their results, the first error in the place of the statement
+ * that failed (or of the first, when a setting did); the caller's
+ * transaction is left as it was either way.  -1: nothing was sent.
  */
-static PGresult *
-send(PGconn *pg, int in_tx, const char *sql)
+static int
+send_n(PGconn *pg, int in_tx, const char *sql, PGresult **res, size_t nres)
 {
 	struct dbrev_buf b = { 0 };
-	PGresult *r, *kept = NULL;
+	PGresult *r;
 	size_t i, k, want = NSETTINGS + (in_tx ? 1 : 0);
-	int sent;
+	int sent, failed_at = -1;
 
+	memset(res, 0, nres * sizeof(*res));
 	if (in_tx)
 		dbrev_buf_puts(&b, "SAVEPOINT dbrev_fingerprint; ");
-	for (i = 0; i < NSETTINGS; i++)
-		dbrev_buf_printf(&b, "%s; ", fixed_settings[i]);
+	dbrev_buf_puts(&b, FIXED_SETTINGS);
+	dbrev_buf_puts(&b, "; ");
 	dbrev_buf_puts(&b, sql);
 	if (in_tx)
 		dbrev_buf_puts(&b, "; ROLLBACK TO SAVEPOINT dbrev_fingerprint; "
@@ -550,20 +572,31 @@ send(PGconn *pg, int in_tx, const char *sql)
 	sent = PQsendQuery(pg, b.data);
 	dbrev_buf_free(&b);
 	if (!sent)
-		return NULL;
-	for (k = 0; (r = PQgetResult(pg)) != NULL; k++)
-		if ((kept == NULL ||
-		    PQresultStatus(kept) != PGRES_FATAL_ERROR) &&
-		    (k == want || PQresultStatus(r) == PGRES_FATAL_ERROR)) {
-			PQclear(kept);
-			kept = r;
-		} else
+		return -1;
+	for (k = 0; (r = PQgetResult(pg)) != NULL; k++) {
+		i = k < want ? 0 : k - want;
+		if (failed_at == -1 && PQresultStatus(r) == PGRES_FATAL_ERROR &&
+		    i < nres) {
+			failed_at = (int)i;
+			res[i] = r;
+		} else if (failed_at == -1 && k >= want && i < nres)
+			res[i] = r;
+		else
 			PQclear(r);
-	if (in_tx && (kept == NULL ||
-	    PQresultStatus(kept) == PGRES_FATAL_ERROR))
+	}
+	if (in_tx && failed_at != -1)
 		PQclear(PQexec(pg, "ROLLBACK TO SAVEPOINT dbrev_fingerprint; "
 		    "RELEASE SAVEPOINT dbrev_fingerprint"));
-	return kept;
+	return 0;
+}
+
+/* send_n of one statement: its result or the first error (or NULL). */
+static PGresult *
+send(PGconn *pg, int in_tx, const char *sql)
+{
+	PGresult *r;
+
+	return send_n(pg, in_tx, sql, &r, 1) == -1 ? NULL : r;
 }
 
 static int
@@ -614,6 +647,26 @@ prepare(PGconn *pg, int in_tx, int k, struct dbrev_error *err)
 }
 
 /*
+ * Statement k prepared: on first use, again when the revisions
+ * deallocated it, and again when the schema has grown (a plan made for
+ * a small one is slow on a large one).
+ */
+static int
+ready(PGconn *pg, struct dbrev_pg_fpcache *fc, int in_tx, int k,
+    struct dbrev_error *err)
+{
+	if (fc->n > 2 * fc->planned_for[k] + 100)
+		fc->prepared[k] = 0;
+	if (fc->prepared[k])
+		return 0;
+	if (prepare(pg, in_tx, k, err) == -1)
+		return -1;
+	fc->planned_for[k] = fc->n;
+	fc->prepared[k] = 1;
+	return 0;
+}
+
+/*
  * The rows of EXECUTE statement k (arg), prepared on first use and again
  * when the revisions deallocated it; NULL with err on an error.
  */
@@ -626,17 +679,11 @@ execute(PGconn *pg, struct dbrev_pg_fpcache *fc, int in_tx, int k,
 	int again;
 
 	dbrev_buf_printf(&b, "EXECUTE %s(%s)", statement[k], arg);
-	/* A plan made for a small schema is slow on a large one: again. */
-	if (fc->n > 2 * fc->planned_for[k] + 100)
-		fc->prepared[k] = 0;
 	for (again = 0; again < 2; again++) {
 		PQclear(r);
 		r = NULL;
-		if (!fc->prepared[k] && prepare(pg, in_tx, k, err) == -1)
+		if (ready(pg, fc, in_tx, k, err) == -1)
 			break;
-		if (!fc->prepared[k])
-			fc->planned_for[k] = fc->n;
-		fc->prepared[k] = 1;
 		r = send(pg, in_tx, b.data);
 		if (!has_state(r, "26000"))
 			break;
@@ -647,6 +694,47 @@ execute(PGconn *pg, struct dbrev_pg_fpcache *fc, int in_tx, int k,
 		return r;
 	/* prepare() has filled err already when it failed. */
 	return fc->prepared[k] ? failed(r, err) : NULL;
+}
+
+/*
+ * On a watched database, the changes and the lines of the owners they
+ * name, in one round trip (WATCHED_SQL, since as arg): 0 with both
+ * results, -1 when they cannot be had (err says why).
+ */
+static int
+execute_watched(PGconn *pg, struct dbrev_pg_fpcache *fc, const char *arg,
+    PGresult **res, struct dbrev_error *err)
+{
+	struct dbrev_buf b = { 0 };
+	int again, rc = -1;
+
+	dbrev_buf_printf(&b, WATCHED_SQL, arg);
+	memset(res, 0, 2 * sizeof(*res));
+	for (again = 0; again < 2; again++) {
+		PQclear(res[0]);
+		PQclear(res[1]);
+		if (ready(pg, fc, 0, 2, err) == -1 ||
+		    ready(pg, fc, 0, 1, err) == -1 ||
+		    send_n(pg, 0, b.data, res, 2) == -1)
+			break;
+		if (has_state(res[0], "26000") || has_state(res[1], "26000")) {
+			/* A script deallocated one (the pair is undone). */
+			fc->prepared[1] = fc->prepared[2] = 0;
+			continue;
+		}
+		rc = 0;
+		break;
+	}
+	dbrev_buf_free(&b);
+	if (rc == 0 && (PQresultStatus(res[0]) != PGRES_TUPLES_OK ||
+	    PQresultStatus(res[1]) != PGRES_TUPLES_OK))
+		rc = -1;
+	if (rc == -1) {
+		PQclear(res[0]);
+		PQclear(res[1]);
+		res[0] = res[1] = NULL;
+	}
+	return rc;
 }
 
 static unsigned
@@ -813,36 +901,31 @@ merge_new(struct owner *o, size_t kept, size_t k)
 	return n;
 }
 
+static int
+by_uint(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 /*
- * On a watched database: the kept owners, those the log names marked
- * dirty (added when new), *n of them; NULL when every owner is to be
- * read (the log says so, a script wrote what it misses, the hash of
- * what it cannot see changed, or it cannot be read).  Empties the log
- * either way; fills since.
+ * The kept owners with those CHANGES_SQL's rows (r) name marked dirty
+ * (added when new), *n of them; the relations it reached, sorted, in
+ * *rels (*nrels).  Sets *all, since and fc's token as the rows say.
  */
 static struct owner *
-read_changes(PGconn *pg, struct dbrev_pg_fpcache *fc, size_t *n,
-    char *since)
+mark_changes(PGresult *r, struct dbrev_pg_fpcache *fc, size_t *n,
+    unsigned **rels, size_t *nrels, char *since, int *all)
 {
-	struct dbrev_buf b = { 0 };
-	struct dbrev_error ignore = { 0 };
-	struct owner *o, *p, *q;
-	PGresult *r;
+	struct owner *o, *p;
 	const char *kind;
-	int i, all = !fc->valid || fc->unsure;
 	size_t k;
+	int i;
 
-	dbrev_buf_printf(&b, "'%s'", fc->since);
-	r = execute(pg, fc, 0, 2, fc->valid ? b.data : "NULL", &ignore);
-	dbrev_buf_free(&b);
-	fc->unsure = 0;
-	if (r == NULL) {
-		/* Dropped or broken by a script: read the catalogs from now. */
-		dbrev_error_clear(&ignore);
-		fc->watched = 0;
-		return NULL;
-	}
 	o = dbrev_xcalloc(fc->n + (size_t)PQntuples(r) + 1, sizeof(*o));
+	*rels = dbrev_xcalloc((size_t)PQntuples(r) + 1, sizeof(**rels));
+	*nrels = 0;
 	memcpy(o, fc->o, fc->n * sizeof(*o));
 	for (k = 0; k < fc->n; k++)
 		o[k].dirty = 0;
@@ -853,29 +936,89 @@ read_changes(PGconn *pg, struct dbrev_pg_fpcache *fc, size_t *n,
 		else if (*kind == 'x') {
 			o[k].oid = oid_at(r, i, 1);
 			o[k++].dirty = 1;
-		} else if (*kind == 'a')
-			all = 1;
+		} else if (*kind == 'd')
+			(*rels)[(*nrels)++] = oid_at(r, i, 1);
+		else if (*kind == 'a')
+			*all = 1;
 		else if (*kind == 'i' && strcmp(fc->sig, PQgetvalue(r, i, 2)))
-			fc->watched = 0, all = 1;
+			fc->watched = 0, *all = 1;
 		else if (*kind == 'w')
 			snprintf(since, 24, "%s", PQgetvalue(r, i, 2));
 		else if (*kind == 't' && strcmp(fc->token, PQgetvalue(r, i, 2))) {
 			snprintf(fc->token, sizeof(fc->token), "%s",
 			    PQgetvalue(r, i, 2));
-			all = 1;
+			*all = 1;
 		}
 	}
-	PQclear(r);
+	qsort(*rels, *nrels, sizeof(**rels), by_uint);
 	*n = merge_new(o, fc->n, k);
-	/* A table altered may have made its indexes again, under new OIDs. */
-	for (p = o; p < o + *n; p++)
-		if (p->rel != p->oid && (q = find(o, *n, p->rel)) != NULL &&
-		    q->dirty == 1)
-			p->dirty = 2;
-	if (all || since[0] == '\0') {
-		free(o);
+	return o;
+}
+
+/*
+ * The dirty owners' hashes from the lines rows (r); an owner of a
+ * relation reached that was not reached itself is gone (an index made
+ * again under another OID is reached through its table).
+ */
+static void
+apply_lines(PGresult *r, struct owner *o, size_t n, const unsigned *rels,
+    size_t nrels)
+{
+	struct owner *p;
+	int i;
+
+	for (p = o; p < o + n; p++)
+		if (p->dirty || (p->rel != p->oid && bsearch(&p->rel, rels,
+		    nrels, sizeof(*rels), by_uint) != NULL))
+			p->md5[0] = '\0';
+	for (i = 0; i < PQntuples(r); i++)
+		if ((p = find(o, n, oid_at(r, i, 0))) != NULL && p->dirty) {
+			snprintf(p->md5, sizeof(p->md5), "%s",
+			    PQgetvalue(r, i, 1));
+			p->rel = oid_at(r, i, 2);
+		}
+}
+
+/*
+ * On a watched database: the kept owners brought up to date from the
+ * log, *n of them; NULL when every owner is to be read (the log says
+ * so, a script wrote what it misses, the hash of what it cannot see
+ * changed, or it cannot be read).  Empties the log either way; fills
+ * since.
+ */
+static struct owner *
+read_watched(PGconn *pg, struct dbrev_pg_fpcache *fc, size_t *n,
+    char *since)
+{
+	struct dbrev_buf b = { 0 };
+	struct dbrev_error ignore = { 0 };
+	struct owner *o;
+	PGresult *res[2];
+	unsigned *rels;
+	size_t nrels;
+	int all = !fc->valid || fc->unsure, rc;
+
+	dbrev_buf_printf(&b, "'%s'", fc->since);
+	rc = execute_watched(pg, fc, fc->valid ? b.data : "NULL", res,
+	    &ignore);
+	dbrev_buf_free(&b);
+	fc->unsure = 0;
+	if (rc == -1) {
+		/* Dropped or broken by a script: read the catalogs from now. */
+		dbrev_error_clear(&ignore);
+		fc->watched = 0;
 		return NULL;
 	}
+	o = mark_changes(res[0], fc, n, &rels, &nrels, since, &all);
+	if (!all && since[0] != '\0')
+		apply_lines(res[1], o, *n, rels, nrels);
+	else {
+		free(o);
+		o = NULL;
+	}
+	PQclear(res[0]);
+	PQclear(res[1]);
+	free(rels);
 	return o;
 }
 
@@ -936,12 +1079,7 @@ dbrev_pg_fingerprint(struct dbrev_conn *c, struct dbrev_buf *out,
 	if (in_tx)
 		fc->valid = 0;
 	if (fc->watched && !in_tx) {
-		if ((o = read_changes(pg, fc, &n, since)) != NULL) {
-			if (read_lines(pg, fc, o, n, 0, 0, err) == -1) {
-				free(o);
-				fc->valid = 0;
-				return -1;
-			}
+		if ((o = read_watched(pg, fc, &n, since)) != NULL) {
 			write_fingerprint(o, n, out);
 			free(fc->o);
 			fc->o = o;

@@ -20,10 +20,9 @@
  * What event triggers never see is caught otherwise: the driver tells
  * dbrev_pg_fingerprint_saw() each script, and a script that names a
  * system catalog, CLUSTER, REASSIGN or REINDEX has every owner read
- * again; event
- * triggers themselves, roles and the database owner are hashed by the
- * read.  Not seen: a system catalog written by a function that an
- * earlier script made.
+ * again; event triggers themselves, roles and the database owner are
+ * hashed by the read.  Not seen: a system catalog written by a
+ * function that an earlier script made.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -150,29 +149,29 @@ dbrev_pg_watch(struct dbrev_conn *c, struct dbrev_error *err)
 	PQclear(r);
 	if (!ok)
 		return 0;
-	/* Installed and signed in one transaction: the signature is ours. */
+	/*
+	 * Installed and signed in one transaction: the signature is ours.
+	 * Refused (a server without plpgsql, say): no watch, as above.
+	 */
 	dbrev_buf_puts(&sig, "BEGIN; ");
 	dbrev_buf_puts(&sig, INSTALL_SQL);
 	dbrev_buf_printf(&sig, "; SELECT " DBREV_PG_WATCH_SIG "; COMMIT");
-	if (PQsendQuery(pg, sig.data) == 0)
-		return dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
-		    "cannot watch the scratch database: %s",
-		    PQerrorMessage(pg));
+	ok = PQsendQuery(pg, sig.data);
 	dbrev_buf_reset(&sig);
-	for (ok = 1; (r = PQgetResult(pg)) != NULL; PQclear(r))
-		if (PQresultStatus(r) == PGRES_FATAL_ERROR && ok) {
+	while ((r = PQgetResult(pg)) != NULL) {
+		if (PQresultStatus(r) == PGRES_FATAL_ERROR)
 			ok = 0;
-			dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
-			    "cannot watch the scratch database: %s",
-			    PQresultErrorMessage(r));
-		} else if (PQresultStatus(r) == PGRES_TUPLES_OK &&
+		else if (PQresultStatus(r) == PGRES_TUPLES_OK &&
 		    PQntuples(r) == 1)
 			dbrev_buf_puts(&sig, PQgetvalue(r, 0, 0));
-	if (ok)
-		dbrev_pg_fingerprint_watched(c, sig.data != NULL ? sig.data :
-		    "");
+		PQclear(r);
+	}
+	if (ok && sig.data != NULL)
+		dbrev_pg_fingerprint_watched(c, sig.data);
+	else if (PQtransactionStatus(pg) != PQTRANS_IDLE)
+		PQclear(PQexec(pg, "ROLLBACK"));
 	dbrev_buf_free(&sig);
-	return ok ? 0 : -1;
+	return 0;
 }
 
 /*
