@@ -6,7 +6,9 @@
 # good one, an irreversible one, a downgrade that forgets an index, a
 # downgrade that fails, and one whose upgrade fails after its downgrade
 # (the downgrade leaves a row behind).  Every case runs on both
-# databases with the same expectations, except where noted.
+# databases with the same expectations, except where noted; on
+# PostgreSQL, the test a superuser runs (its scratch database logs what
+# changes) and one a plain user runs (the catalogs are scanned) agree.
 . "$DBREV_SRCDIR/tests/lib/test.sh"
 
 cd "$T" || exit 1
@@ -239,6 +241,48 @@ status_is 1
 stdout_has "s1 ok, good"
 stdout_has "s5 upgrade after downgrade fails: m/versions/s5.sql:6: "
 stdout_has "5 revisions tested"
+[ "$(tmpdbs)" = 0 ] || fail "scratch databases left: $(tmpdbs)"
+
+# What a superuser's scratch database reads from its event-trigger log,
+# a non-superuser's finds by scanning the catalogs: the two must agree.
+# Each revision's downgrade either undoes it or forgets one thing that
+# the log reaches another way (a grant, a detached partition, a comment,
+# a function, a NOT VALID constraint); the others undo an index rebuilt
+# under a new OID, a rename, CLUSTER, default privileges.
+rev w w1 "" "table" "CREATE TABLE t (id int PRIMARY KEY, v varchar(10));
+CREATE INDEX t_v ON t (v);" "DROP TABLE t;"
+rev w w2 w1 "grant" "GRANT SELECT ON t TO PUBLIC;" "SELECT 1;"
+rev w w3 w2 "widen" "ALTER TABLE t ALTER COLUMN v TYPE varchar(20);" \
+    "ALTER TABLE t ALTER COLUMN v TYPE varchar(10);"
+rev w w4 w3 "partitions" "CREATE TABLE p (a int) PARTITION BY RANGE (a);
+CREATE TABLE p1 PARTITION OF p FOR VALUES FROM (0) TO (10);" \
+    "ALTER TABLE p DETACH PARTITION p1;
+DROP TABLE p;"
+rev w w5 w4 "comment" "COMMENT ON COLUMN t.v IS 'v';" "COMMENT ON COLUMN t.id IS NULL;"
+rev w w6 w5 "rename" "ALTER INDEX t_v RENAME TO t_v2;" "ALTER INDEX t_v2 RENAME TO t_v;"
+rev w w7 w6 "default" "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';
+ALTER TABLE t ADD COLUMN w int DEFAULT f();" "ALTER TABLE t DROP COLUMN w;"
+rev w w8 w7 "cluster" "CLUSTER t USING t_v2;" "ALTER TABLE t SET WITHOUT CLUSTER;"
+rev w w9 w8 "check" "ALTER TABLE t ADD CONSTRAINT t_v_len CHECK (length(v) > 0) NOT VALID;" \
+    "SELECT 1;"
+rev w w10 w9 "defaults" "ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO PUBLIC;" \
+    "ALTER DEFAULT PRIVILEGES REVOKE SELECT ON TABLES FROM PUBLIC;"
+
+tcase "postgresql: the watched test (a superuser's) and the scanned one agree on every verdict"
+psql -X -q -d postgres -c "CREATE ROLE dbrev_scan LOGIN CREATEDB" >/dev/null 2>&1
+run revapply -d w test --keep-going --format=json -u "$(pgurl stairway_never_created)"
+status_is 1
+jq -c '[.revisions[] | [.revision, .result, .detail]]' "$OUT" >watched.json
+jq -r '.revisions[] | "\(.revision) \(.result)"' "$OUT" >watched.txt
+PGUSER=dbrev_scan run revapply -d w test --keep-going --format=json -u \
+    "postgresql:///stairway_never_created?host=$PGHOST&port=$PGPORT&user=dbrev_scan"
+status_is 1
+jq -c '[.revisions[] | [.revision, .result, .detail]]' "$OUT" >scanned.json
+cmp -s watched.json scanned.json || fail "watched: $(cat watched.json); scanned: $(cat scanned.json)"
+printf '%s\n' "w1 ok" "w2 downgrade differs" "w3 ok" "w4 downgrade differs" \
+    "w5 downgrade differs" "w6 ok" "w7 downgrade differs" "w8 ok" \
+    "w9 downgrade differs" "w10 ok" >want.txt
+cmp -s want.txt watched.txt || fail "verdicts: $(tr '\n' ';' <watched.txt)"
 [ "$(tmpdbs)" = 0 ] || fail "scratch databases left: $(tmpdbs)"
 
 tcase "postgresql: --dev-url names the scratch server"
