@@ -926,7 +926,8 @@ mark_changes(PGresult *r, struct dbrev_pg_fpcache *fc, size_t *n,
 	o = dbrev_xcalloc(fc->n + (size_t)PQntuples(r) + 1, sizeof(*o));
 	*rels = dbrev_xcalloc((size_t)PQntuples(r) + 1, sizeof(**rels));
 	*nrels = 0;
-	memcpy(o, fc->o, fc->n * sizeof(*o));
+	if (fc->n > 0)
+		memcpy(o, fc->o, fc->n * sizeof(*o));
 	for (k = 0; k < fc->n; k++)
 		o[k].dirty = 0;
 	for (i = 0; i < PQntuples(r); i++) {
