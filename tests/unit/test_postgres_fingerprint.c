@@ -642,6 +642,941 @@ test_in_transaction(void **state)
 	D->close(c);
 }
 
+/*
+ * An adversarial pass on the watched path: scenarios of DDL, each on a
+ * database of its own (setup, then steps); after every step the kept
+ * fingerprint must equal a fresh one.  Every stale scenario is listed
+ * ("# STALE", with its number), and a step that leaves the fingerprint
+ * as it was is noted ("# UNCHANGED") unless it starts SAME; the test
+ * fails when any is stale.  ADV_ONLY=n runs scenario n alone, ADV_FROM=n
+ * those from n on.  Each database is watched from the start, as a
+ * scratch database is.  Stale in the watched group before watch.c
+ * learned them: #11 (DROP OWNED takes a role out of a policy), #17
+ * #111 #112 #115 (a partitioned table's ALTER COLUMN TYPE makes its
+ * partitions' indexes again), #25 #26 #70 #72 #74 #76 #77 (ALTER TYPE
+ * ... CASCADE alters typed tables), #95 (a failed CREATE INDEX
+ * CONCURRENTLY leaves an index), #96-#98 #108 (EXPLAIN ANALYZE CREATE
+ * TABLE AS, SELECT INTO, CREATE MATERIALIZED VIEW), #44 #45 #79-#81
+ * (CLUSTER, REASSIGN and catalog names hidden from the word scan), #99
+ * (a catalog written through a view), #54-#56 #90 #100 #101 (the watch
+ * disabled, misled or its log emptied).
+ */
+#define MAXSTEPS 16
+#define FAILS "-- fails\n"	/* a step whose error is expected */
+struct scenario {
+	const char	*setup;
+	const char	*step[MAXSTEPS];
+};
+
+static const struct scenario scenarios[] = {
+	/* DROP ... CASCADE */
+	/* #0 */
+	{ "CREATE DOMAIN d1 AS int CHECK (VALUE > 0); CREATE TABLE t (a int, "
+	    "b d1); CREATE TYPE ct AS (x d1, y int)",
+	    { "DROP DOMAIN d1 CASCADE" } },
+	/* #1 */
+	{ "CREATE TYPE e AS ENUM ('a', 'b'); CREATE TABLE t (id int, x e "
+	    "DEFAULT 'a', y e[]); CREATE TABLE u (id int, CHECK (id::text::e "
+	    "<> 'b'))",
+	    { "DROP TYPE e CASCADE" } },
+	/* #2 */
+	{ "CREATE FUNCTION f1(int) RETURNS int LANGUAGE sql IMMUTABLE AS "
+	    "'SELECT $1'; CREATE TABLE t (a int DEFAULT f1(1), b int CHECK "
+	    "(f1(b) > 0), g int GENERATED ALWAYS AS (f1(a)) STORED); CREATE "
+	    "INDEX ti ON t (f1(b)); CREATE TABLE t2 (a int); CREATE VIEW v AS "
+	    "SELECT f1(a) AS b FROM t2; CREATE VIEW v2 AS SELECT 1 AS one; "
+	    "CREATE POLICY p ON t2 USING (f1(a) > 0); CREATE FUNCTION trf() "
+	    "RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$; "
+	    "CREATE TRIGGER tr BEFORE INSERT ON t2 FOR EACH ROW WHEN (f1(NEW.a) "
+	    "> 0) EXECUTE FUNCTION trf()",
+	    { "DROP FUNCTION f1(int) CASCADE" } },
+	/* #3 */
+	{ "CREATE FUNCTION f1(int) RETURNS int LANGUAGE sql IMMUTABLE AS "
+	    "'SELECT $1'; CREATE TABLE pt (a int) PARTITION BY RANGE (f1(a)); "
+	    "CREATE TABLE pt1 PARTITION OF pt FOR VALUES FROM (0) TO (10); "
+	    "CREATE TABLE keep (a int)",
+	    { "DROP FUNCTION f1(int) CASCADE" } },
+	/* #4 */
+	{ "CREATE SCHEMA s; CREATE TABLE s.r (id int PRIMARY KEY); CREATE TYPE "
+	    "s.e AS ENUM ('a'); CREATE SEQUENCE s.q; CREATE FUNCTION s.f() "
+	    "RETURNS int LANGUAGE sql AS 'SELECT 1'; CREATE TABLE pub (id int, "
+	    "r int REFERENCES s.r, e s.e, n bigint DEFAULT nextval('s.q'), m "
+	    "int DEFAULT s.f()); CREATE VIEW pv AS SELECT id FROM s.r; CREATE "
+	    "TABLE s.child () INHERITS (pub); CREATE INDEX pubi ON pub (m) "
+	    "WHERE e = 'a'",
+	    { "DROP SCHEMA s CASCADE" } },
+	/* #5 */
+	{ "CREATE EXTENSION citext; CREATE TABLE t (a citext, b int); CREATE "
+	    "INDEX ti ON t (b) WHERE a > 'x'; CREATE TABLE u (c int DEFAULT "
+	    "length('x'::citext))",
+	    { "DROP EXTENSION citext CASCADE" } },
+	/* #6 */
+	{ "CREATE COLLATION c1 FROM \"C\"; CREATE TABLE t (a text COLLATE c1, b "
+	    "text); CREATE INDEX ti ON t (b COLLATE c1); CREATE TABLE u (x "
+	    "text CHECK (x COLLATE c1 > 'a'))",
+	    { "DROP COLLATION c1 CASCADE" } },
+	/* #7 */
+	{ "CREATE TABLE r (id int); CREATE UNIQUE INDEX ru ON r (id); CREATE "
+	    "TABLE f (x int REFERENCES r (id))",
+	    { "DROP INDEX ru CASCADE" } },
+	/* #8 */
+	{ "CREATE TABLE r (id int, u int UNIQUE); CREATE TABLE f (x int "
+	    "REFERENCES r (u)); CREATE VIEW v AS SELECT id, u FROM r",
+	    { "ALTER TABLE r DROP COLUMN u CASCADE" } },
+	/* #9 */
+	{ "CREATE TYPE ct AS (a int); CREATE TABLE t (id int, c ct, cs ct[]); "
+	    "CREATE TABLE typed OF ct; CREATE VIEW v AS SELECT (c).a FROM t",
+	    { "DROP TYPE ct CASCADE" } },
+	/* #10 */
+	{ "CREATE TEXT SEARCH CONFIGURATION cfg (COPY = simple); CREATE TABLE "
+	    "t (a text); CREATE INDEX ti ON t (to_tsvector('cfg', a)); CREATE "
+	    "TABLE u (r regconfig DEFAULT 'cfg')",
+	    { "DROP TEXT SEARCH CONFIGURATION cfg CASCADE" } },
+	/* DROP OWNED */
+	/* #11 */
+	{ "CREATE ROLE adv_r1; CREATE ROLE adv_r2; CREATE TABLE t (a int); "
+	    "CREATE POLICY p ON t TO adv_r1, adv_r2 USING (true)",
+	    { "DROP OWNED BY adv_r1" } },
+	/* #12 */
+	{ "CREATE ROLE adv_r1; CREATE TABLE t (a int); GRANT SELECT ON t TO "
+	    "adv_r1; GRANT UPDATE (a) ON t TO adv_r1; CREATE TYPE e AS ENUM "
+	    "('a'); GRANT USAGE ON TYPE e TO adv_r1; CREATE DOMAIN d AS int; "
+	    "GRANT USAGE ON DOMAIN d TO adv_r1; CREATE SEQUENCE q; GRANT USAGE "
+	    "ON q TO adv_r1; CREATE FUNCTION f() RETURNS int LANGUAGE sql AS "
+	    "'SELECT 1'; GRANT EXECUTE ON FUNCTION f() TO adv_r1; CREATE SCHEMA "
+	    "s; GRANT USAGE ON SCHEMA s TO adv_r1",
+	    { "DROP OWNED BY adv_r1" } },
+	/* #13 */
+	{ "CREATE ROLE adv_r1; ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES "
+	    "TO adv_r1; CREATE SCHEMA s; ALTER DEFAULT PRIVILEGES IN SCHEMA s "
+	    "GRANT USAGE ON TYPES TO adv_r1",
+	    { "DROP OWNED BY adv_r1" } },
+	/* Partitions and inheritance */
+	/* #14 */
+	{ "CREATE TABLE p (a int) PARTITION BY RANGE (a); CREATE INDEX pi ON p "
+	    "(a); CREATE TABLE c (a int); CREATE INDEX ci ON c (a)",
+	    { "ALTER TABLE p ATTACH PARTITION c FOR VALUES FROM (0) TO (10)",
+	    "ALTER INDEX ci RENAME TO ci2" } },
+	/* #15 */
+	{ "CREATE TABLE p (a int) PARTITION BY RANGE (a); CREATE INDEX pi ON p "
+	    "(a); CREATE TABLE c PARTITION OF p FOR VALUES FROM (0) TO (10); "
+	    "ALTER TABLE p ADD CONSTRAINT pk PRIMARY KEY (a)",
+	    { "ALTER TABLE p DETACH PARTITION c CONCURRENTLY",
+	    "ALTER TABLE p ATTACH PARTITION c FOR VALUES FROM (0) TO (10)" } },
+	/* #16 */
+	{ "CREATE SCHEMA s; CREATE TABLE p (a int) PARTITION BY LIST (a); "
+	    "CREATE TABLE c PARTITION OF p FOR VALUES IN (1); CREATE INDEX pi "
+	    "ON p (a); CREATE TABLE r (x p)",
+	    { "ALTER TABLE p SET SCHEMA s", "ALTER TABLE s.p RENAME TO p2" } },
+	/* #17 */
+	{ "CREATE TABLE p (a int PRIMARY KEY, b int) PARTITION BY RANGE (a); "
+	    "CREATE TABLE c PARTITION OF p FOR VALUES FROM (0) TO (10); CREATE "
+	    "INDEX cb ON c (a, b); CREATE INDEX pb ON p (b); CREATE TABLE r (x "
+	    "int)",
+	    { "ALTER TABLE p ALTER COLUMN b TYPE bigint",
+	    "ALTER INDEX cb RENAME TO cb2", "ALTER TABLE r ALTER COLUMN x TYPE "
+	    "bigint" } },
+	/* #18 */
+	{ "CREATE TABLE p (a int PRIMARY KEY) PARTITION BY RANGE (a); CREATE "
+	    "TABLE c PARTITION OF p FOR VALUES FROM (0) TO (10); CREATE TABLE "
+	    "r (x int CONSTRAINT rf REFERENCES p (a))",
+	    { "ALTER TABLE p DETACH PARTITION c",
+	    "ALTER TABLE p ATTACH PARTITION c FOR VALUES FROM (0) TO (10)",
+	    "CREATE TABLE c2 PARTITION OF p FOR VALUES FROM (10) TO (20)",
+	    "ALTER TABLE c2 RENAME TO c3", "ALTER TABLE p DETACH PARTITION c3; "
+	    "DROP TABLE c3",
+	    "ALTER TABLE r RENAME CONSTRAINT rf TO rf2" } },
+	/* #19 */
+	{ "CREATE TABLE p (a int) PARTITION BY RANGE (a); CREATE TABLE c "
+	    "PARTITION OF p FOR VALUES FROM (0) TO (10); ALTER TABLE c ADD "
+	    "CONSTRAINT cu UNIQUE (a); ALTER TABLE ONLY p ADD CONSTRAINT pu "
+	    "UNIQUE (a)",
+	    { "ALTER INDEX pu ATTACH PARTITION cu" } },
+	/* #20 */
+	{ "CREATE TABLE par (a int); CREATE TABLE chi () INHERITS (par); "
+	    "CREATE INDEX ci ON chi (a)",
+	    { "ALTER TABLE par ALTER COLUMN a TYPE bigint",
+	    "ALTER INDEX ci RENAME TO ci2", "ALTER TABLE par RENAME COLUMN a "
+	    "TO b", "ALTER TABLE ONLY par DROP COLUMN b",
+	    "ALTER TABLE chi NO INHERIT par" } },
+	/* #21 */
+	{ "CREATE FUNCTION trf() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN "
+	    "RETURN NEW; END$$; CREATE TABLE p (a int) PARTITION BY LIST (a); "
+	    "CREATE TABLE c PARTITION OF p FOR VALUES IN (1); CREATE TRIGGER tr "
+	    "AFTER INSERT ON p FOR EACH ROW EXECUTE FUNCTION trf()",
+	    { "ALTER TRIGGER tr ON p RENAME TO tr2",
+	    "ALTER TABLE p DISABLE TRIGGER tr2",
+	    "ALTER TABLE c ENABLE ALWAYS TRIGGER tr2",
+	    "CREATE TABLE c2 PARTITION OF p FOR VALUES IN (2)",
+	    "DROP TRIGGER tr2 ON p" } },
+	/* #22 */
+	{ "CREATE TABLE par (a int CHECK (a > 0)); CREATE TABLE chi (a int "
+	    "CONSTRAINT par_a_check CHECK (a > 0))",
+	    { "ALTER TABLE chi INHERIT par", "ALTER TABLE par ADD COLUMN b int",
+	    "ALTER TABLE par ALTER COLUMN b SET DEFAULT 1",
+	    "ALTER TABLE par ADD CONSTRAINT nc CHECK (b > 0) NO INHERIT",
+	    "ALTER TABLE chi NO INHERIT par" } },
+	/* #23 */
+	{ "CREATE TABLE p (a int, b int) PARTITION BY RANGE (a); CREATE TABLE "
+	    "m PARTITION OF p FOR VALUES FROM (0) TO (10) PARTITION BY LIST "
+	    "(b); CREATE TABLE l PARTITION OF m FOR VALUES IN (1); CREATE "
+	    "INDEX pi ON p (b)",
+	    { "ALTER TABLE p DETACH PARTITION m", "ALTER INDEX pi RENAME TO "
+	    "pi2", "ALTER TABLE p ATTACH PARTITION m FOR VALUES FROM (0) TO "
+	    "(5)", "ALTER TABLE m DETACH PARTITION l", "ALTER TABLE p ALTER "
+	    "COLUMN b SET NOT NULL" } },
+	/* Identity */
+	/* #24 */
+	{ "CREATE TABLE t (id int NOT NULL, x int NOT NULL)",
+	    { "ALTER TABLE t ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY",
+	    "ALTER TABLE t ALTER COLUMN id SET GENERATED BY DEFAULT",
+	    "ALTER TABLE t ALTER COLUMN id SET INCREMENT BY 5",
+	    "ALTER SEQUENCE t_id_seq MAXVALUE 1000",
+	    "ALTER SEQUENCE t_id_seq RENAME TO tseq",
+	    "ALTER TABLE t RENAME COLUMN id TO id2",
+	    "ALTER TABLE t ALTER COLUMN id2 DROP IDENTITY",
+	    "ALTER TABLE t ALTER COLUMN x ADD GENERATED BY DEFAULT AS IDENTITY "
+	    "(SEQUENCE NAME xs)", "ALTER TABLE t ALTER COLUMN x TYPE bigint" } },
+	/* Composite types */
+	/* #25 */
+	{ "CREATE TYPE ct AS (a int, b text); CREATE TABLE t (c ct); CREATE "
+	    "VIEW v AS SELECT (c).a FROM t; CREATE TABLE typed OF ct; CREATE "
+	    "TABLE u (x int DEFAULT (ROW(1, 'x')::ct).a)",
+	    { "ALTER TYPE ct RENAME ATTRIBUTE a TO a2 CASCADE",
+	    "ALTER TYPE ct RENAME TO ct2" } },
+	/* #26 */
+	{ "CREATE TYPE ct AS (a int, b text); CREATE TABLE typed OF ct; CREATE "
+	    "INDEX ti ON typed (a)",
+	    { "ALTER TYPE ct ALTER ATTRIBUTE a TYPE bigint CASCADE",
+	    "ALTER INDEX ti RENAME TO ti2", "ALTER TYPE ct DROP ATTRIBUTE b "
+	    "CASCADE", "ALTER TYPE ct ADD ATTRIBUTE c int CASCADE",
+	    "COMMENT ON COLUMN ct.c IS 'c'" } },
+	/* Domains */
+	/* #27 */
+	{ "CREATE DOMAIN d AS int; CREATE TABLE t (a d)",
+	    { "ALTER DOMAIN d ADD CONSTRAINT dc CHECK (VALUE > 0) NOT VALID",
+	    "ALTER DOMAIN d VALIDATE CONSTRAINT dc", "ALTER DOMAIN d SET NOT "
+	    "NULL", "ALTER DOMAIN d DROP NOT NULL", "ALTER DOMAIN d SET "
+	    "DEFAULT 5", "COMMENT ON CONSTRAINT dc ON DOMAIN d IS 'x'",
+	    "ALTER DOMAIN d RENAME CONSTRAINT dc TO dc2", "CREATE SCHEMA s; "
+	    "ALTER DOMAIN d SET SCHEMA s", "ALTER DOMAIN s.d RENAME TO d2" } },
+	/* Functions */
+	/* #28 */
+	{ "CREATE SCHEMA s; CREATE FUNCTION f(int) RETURNS int LANGUAGE sql "
+	    "IMMUTABLE AS 'SELECT $1'; CREATE TABLE t (a int DEFAULT f(1)); "
+	    "CREATE INDEX ti ON t (f(a)); CREATE VIEW v AS SELECT f(a) FROM t",
+	    { "ALTER FUNCTION f(int) SET SCHEMA s",
+	    "ALTER FUNCTION s.f(int) RENAME TO g",
+	    "CREATE OR REPLACE FUNCTION s.g(int) RETURNS int LANGUAGE sql "
+	    "IMMUTABLE AS 'SELECT $1 + 1'", "ALTER FUNCTION s.g(int) STRICT",
+	    "ALTER SCHEMA s RENAME TO s2" } },
+	/* #29 */
+	{ "CREATE TABLE t (a int); CREATE FUNCTION f() RETURNS bigint "
+	    "LANGUAGE sql BEGIN ATOMIC SELECT count(a) FROM t; END",
+	    { "ALTER TABLE t RENAME COLUMN a TO b", "ALTER TABLE t RENAME TO "
+	    "t2" } },
+	/* Views, materialized views, rules */
+	/* #30 */
+	{ "CREATE TABLE t (a int, b int); CREATE VIEW v AS SELECT a FROM t; "
+	    "CREATE VIEW w AS SELECT a FROM v",
+	    { "CREATE OR REPLACE VIEW v AS SELECT a, b FROM t",
+	    "ALTER VIEW v ALTER COLUMN a SET DEFAULT 1",
+	    "ALTER VIEW v SET (security_barrier = true)",
+	    "CREATE OR REPLACE VIEW v AS SELECT a, b FROM t WITH CASCADED "
+	    "CHECK OPTION", "ALTER VIEW v RENAME COLUMN b TO c",
+	    "ALTER TABLE t RENAME COLUMN a TO a2" } },
+	/* #31 */
+	{ "CREATE TABLE t (a int); CREATE MATERIALIZED VIEW mv AS SELECT a "
+	    "FROM t; CREATE INDEX mvi ON mv (a)",
+	    { "ALTER MATERIALIZED VIEW mv RENAME COLUMN a TO b",
+	    SAME "REFRESH MATERIALIZED VIEW mv",
+	    "ALTER MATERIALIZED VIEW mv SET (fillfactor = 50)",
+	    "ALTER TABLE t RENAME COLUMN a TO a2", "CLUSTER mv USING mvi" } },
+	/* #32 */
+	{ "CREATE TABLE t (a int); CREATE TABLE log (a int); CREATE RULE r AS "
+	    "ON INSERT TO t DO ALSO INSERT INTO log VALUES (NEW.a)",
+	    { "ALTER TABLE log RENAME COLUMN a TO b", "ALTER TABLE log RENAME "
+	    "TO log2", "ALTER RULE r ON t RENAME TO r2", "ALTER TABLE t ENABLE "
+	    "REPLICA RULE r2", "CREATE OR REPLACE RULE r2 AS ON INSERT TO t DO "
+	    "ALSO NOTHING" } },
+	/* Policies, statistics */
+	/* #33 */
+	{ "CREATE ROLE adv_r1; CREATE TABLE t (a int); CREATE TABLE o (b int); "
+	    "CREATE POLICY p ON t USING (a IN (SELECT b FROM o))",
+	    { "ALTER TABLE o RENAME COLUMN b TO c", "ALTER POLICY p ON t TO "
+	    "adv_r1", "ALTER POLICY p ON t RENAME TO p2", "ALTER POLICY p2 ON t "
+	    "WITH CHECK (a > 0)", "ALTER ROLE adv_r1 RENAME TO adv_r2" } },
+	/* #34 */
+	{ "CREATE SCHEMA s; CREATE TABLE t (a int, b int); CREATE STATISTICS "
+	    "s.st ON a, b FROM t",
+	    { "ALTER STATISTICS s.st RENAME TO st2", "ALTER STATISTICS s.st2 "
+	    "SET SCHEMA public", "ALTER TABLE t RENAME COLUMN a TO a2",
+	    SAME "ALTER STATISTICS st2 SET STATISTICS 50",
+	    "ALTER TABLE t ALTER COLUMN b TYPE bigint",
+	    "ALTER SCHEMA s RENAME TO s2" } },
+	/* Comments */
+	/* #35 */
+	{ "CREATE TABLE t (a int); CREATE VIEW v AS SELECT a FROM t; CREATE "
+	    "MATERIALIZED VIEW mv AS SELECT a FROM t; CREATE TYPE ct AS (x "
+	    "int); CREATE DOMAIN d AS int; CREATE SEQUENCE q; CREATE INDEX ti "
+	    "ON t (a); CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT "
+	    "1'; CREATE TABLE p (a int) PARTITION BY LIST (a)",
+	    { "COMMENT ON COLUMN v.a IS 'x'", "COMMENT ON COLUMN mv.a IS 'x'",
+	    "COMMENT ON COLUMN ct.x IS 'x'", "COMMENT ON DOMAIN d IS 'x'",
+	    "COMMENT ON SEQUENCE q IS 'x'", "COMMENT ON FUNCTION f() IS 'x'",
+	    "COMMENT ON TYPE t IS 'row'", "COMMENT ON MATERIALIZED VIEW mv IS "
+	    "'x'", "COMMENT ON VIEW v IS 'x'", "COMMENT ON COLUMN p.a IS 'x'",
+	    "COMMENT ON TABLE p IS 'x'", "COMMENT ON TYPE ct IS NULL; COMMENT "
+	    "ON TYPE t IS NULL" } },
+	/* Grants */
+	/* #36 */
+	{ "CREATE ROLE adv_r1; CREATE TABLE t (a int); CREATE VIEW v AS SELECT "
+	    "a FROM t; CREATE SEQUENCE q; CREATE TYPE e AS ENUM ('a'); CREATE "
+	    "DOMAIN d AS int; CREATE FUNCTION f() RETURNS int LANGUAGE sql AS "
+	    "'SELECT 1'; CREATE SCHEMA s; CREATE TABLE s.x (a int); CREATE "
+	    "TABLE p (a int) PARTITION BY LIST (a); CREATE TABLE p1 PARTITION "
+	    "OF p FOR VALUES IN (1)",
+	    { "GRANT SELECT (a) ON v TO adv_r1", "GRANT USAGE ON SEQUENCE q TO "
+	    "adv_r1", "GRANT USAGE ON TYPE e TO adv_r1", "GRANT USAGE ON "
+	    "DOMAIN d TO adv_r1", "REVOKE EXECUTE ON FUNCTION f() FROM PUBLIC",
+	    "GRANT SELECT ON ALL TABLES IN SCHEMA s TO adv_r1",
+	    "GRANT SELECT ON t TO adv_r1 WITH GRANT OPTION; SET ROLE "
+	    "adv_r1; GRANT SELECT ON t TO PUBLIC; RESET ROLE", "REVOKE ALL ON "
+	    "SCHEMA public FROM PUBLIC", "GRANT SELECT ON p TO adv_r1",
+	    "REVOKE SELECT ON t FROM adv_r1 CASCADE", "GRANT ALL ON ALL "
+	    "SEQUENCES IN SCHEMA public TO adv_r1", "GRANT EXECUTE ON ALL "
+	    "FUNCTIONS IN SCHEMA public TO adv_r1", "GRANT SELECT ON p1 TO "
+	    "adv_r1" } },
+	/* Default privileges */
+	/* #37 */
+	{ "CREATE ROLE adv_r1; CREATE SCHEMA s",
+	    { "ALTER DEFAULT PRIVILEGES FOR ROLE adv_r1 IN SCHEMA s GRANT "
+	    "SELECT ON TABLES TO PUBLIC", "ALTER DEFAULT PRIVILEGES GRANT "
+	    "USAGE ON TYPES TO adv_r1", "ALTER DEFAULT PRIVILEGES REVOKE "
+	    "EXECUTE ON FUNCTIONS FROM PUBLIC", "CREATE FUNCTION f() RETURNS "
+	    "int LANGUAGE sql AS 'SELECT 1'", "CREATE TABLE s.t (a int)",
+	    "DROP OWNED BY adv_r1" } },
+	/* Transactions */
+	/* #38 */
+	{ "CREATE TABLE t (a int)",
+	    { SAME "BEGIN; ALTER TABLE t RENAME COLUMN a TO b; ROLLBACK",
+	    "BEGIN; ALTER TABLE t ADD COLUMN c int; SAVEPOINT s; ALTER TABLE t "
+	    "RENAME COLUMN a TO b; ROLLBACK TO s; COMMIT",
+	    FAILS "CREATE TABLE t2 (a int); CREATE TABLE t3 (a nosuchtype); "
+	    "CREATE TABLE t4 (a int)", "BEGIN; CREATE TABLE t5 (a int); "
+	    "COMMIT", FAILS "BEGIN; CREATE TABLE t6 (a int); SELECT 1/0; "
+	    "COMMIT" } },
+	/* Session */
+	/* #39 */
+	{ "CREATE ROLE adv_r1; CREATE SCHEMA s AUTHORIZATION adv_r1; CREATE "
+	    "TABLE s.t (a int); ALTER TABLE s.t OWNER TO adv_r1",
+	    { "SET ROLE adv_r1; ALTER TABLE s.t RENAME COLUMN a TO b; RESET "
+	    "ROLE", "SET search_path = s; ALTER TABLE t ADD COLUMN c int",
+	    "SET session_replication_role = replica; ALTER TABLE s.t RENAME "
+	    "COLUMN c TO d", "SET SESSION AUTHORIZATION adv_r1; CREATE TABLE "
+	    "s.u (a int)", "DISCARD ALL; ALTER TABLE s.u RENAME TO u2" } },
+	/* Temporary objects */
+	/* #40 */
+	{ "CREATE TABLE t (a int)",
+	    { "CREATE TEMP TABLE tt (a int); CREATE TEMP VIEW tv AS SELECT a "
+	    "FROM t; ALTER TABLE t RENAME COLUMN a TO b", "CREATE TEMP "
+	    "SEQUENCE tq; ALTER TABLE t ADD COLUMN c int", "CREATE TEMP TABLE "
+	    "tt2 (a int); DROP TABLE pg_temp.tt2; ALTER TABLE t ADD COLUMN d "
+	    "int" } },
+	/* Owners */
+	/* #41 */
+	{ "CREATE ROLE adv_r1; CREATE TABLE t (id serial PRIMARY KEY); CREATE "
+	    "VIEW v AS SELECT id FROM t; CREATE MATERIALIZED VIEW mv AS SELECT "
+	    "id FROM t; CREATE SCHEMA s; CREATE TABLE p (a int) PARTITION BY "
+	    "LIST (a); CREATE TABLE p1 PARTITION OF p FOR VALUES IN (1)",
+	    { "ALTER TABLE t OWNER TO adv_r1", "ALTER VIEW v OWNER TO adv_r1",
+	    "ALTER MATERIALIZED VIEW mv OWNER TO adv_r1", "ALTER SCHEMA s "
+	    "OWNER TO adv_r1", "ALTER TABLE p OWNER TO adv_r1",
+	    "ALTER TABLE p1 OWNER TO adv_r1" } },
+	/* Storage parameters and column options */
+	/* #42 */
+	{ "CREATE TABLE t (id int PRIMARY KEY, a text, b int); CREATE INDEX tb "
+	    "ON t ((b + 1))",
+	    { "ALTER TABLE t SET (fillfactor = 70)", "ALTER TABLE t RESET "
+	    "(fillfactor)", "ALTER INDEX t_pkey SET (fillfactor = 60)",
+	    "ALTER TABLE t ALTER COLUMN a SET STORAGE EXTERNAL",
+	    "ALTER TABLE t ALTER COLUMN a SET COMPRESSION pglz",
+	    "ALTER TABLE t ALTER COLUMN b SET STATISTICS 500",
+	    "ALTER TABLE t ALTER COLUMN b SET (n_distinct = 10)",
+	    "ALTER INDEX tb ALTER COLUMN 1 SET STATISTICS 100",
+	    "ALTER TABLE t SET UNLOGGED", "ALTER TABLE t SET LOGGED",
+	    "ALTER TABLE t REPLICA IDENTITY FULL",
+	    SAME "ALTER TABLE t SET ACCESS METHOD heap",
+	    "ALTER TABLE t SET WITHOUT CLUSTER; ALTER TABLE t CLUSTER ON "
+	    "t_pkey" } },
+	/* #43 */
+	{ "CREATE TABLE p (a int, b text) PARTITION BY LIST (a); CREATE TABLE "
+	    "p1 PARTITION OF p FOR VALUES IN (1); CREATE TABLE s (id serial "
+	    "PRIMARY KEY)",
+	    { "ALTER TABLE p ALTER COLUMN a SET STATISTICS 100",
+	    "ALTER TABLE p ALTER COLUMN b SET STORAGE EXTERNAL",
+	    "ALTER TABLE p ALTER COLUMN b SET COMPRESSION pglz",
+	    "ALTER TABLE p ADD COLUMN c int DEFAULT 7",
+	    "ALTER TABLE p ALTER COLUMN c SET DEFAULT 8",
+	    "ALTER TABLE s SET UNLOGGED",
+	    "ALTER TABLE p1 ALTER COLUMN c SET DEFAULT 9" } },
+	/* CLUSTER hidden from the word scan */
+	/* #44 */
+	{ "CREATE TABLE t (a int); CREATE INDEX ti ON t (a)",
+	    { "DO $$BEGIN EXECUTE 'CLU' || 'STER t USING ti'; END$$" } },
+	/* #45 */
+	{ "CREATE TABLE t (a int); CREATE INDEX ti ON t (a)",
+	    { "CREATE PROCEDURE pc() LANGUAGE plpgsql AS $$BEGIN EXECUTE "
+	    "'CLU' || 'STER t USING ti'; END$$; CALL pc()" } },
+	/* #46 */
+	{ "CREATE TABLE t (a int); CREATE INDEX ti ON t (a)",
+	    { "DO $$BEGIN EXECUTE 'ALTER TABLE t CLU' || 'STER ON ti'; END$$",
+	    SAME "DO $$BEGIN EXECUTE 'REIN' || 'DEX TABLE t'; END$$",
+	    SAME "VACUUM FULL t" } },
+	/* Constraints */
+	/* #47 */
+	{ "CREATE TABLE r (id int PRIMARY KEY); CREATE TABLE f (x int "
+	    "CONSTRAINT fk REFERENCES r (id)); CREATE TABLE u (a int); CREATE "
+	    "UNIQUE INDEX ua ON u (a)",
+	    { "ALTER TABLE f ALTER CONSTRAINT fk DEFERRABLE INITIALLY DEFERRED",
+	    "ALTER TABLE u ADD CONSTRAINT uq UNIQUE USING INDEX ua",
+	    "ALTER TABLE u RENAME CONSTRAINT uq TO uq2",
+	    "ALTER TABLE r RENAME CONSTRAINT r_pkey TO r_pk",
+	    "ALTER TABLE r DROP CONSTRAINT r_pk CASCADE",
+	    "ALTER TABLE f ADD CONSTRAINT fc CHECK (x > 0) NOT VALID",
+	    "ALTER TABLE f VALIDATE CONSTRAINT fc" } },
+	/* Sequences, row types, generated columns */
+	/* #48 */
+	{ "CREATE SCHEMA s; CREATE TABLE t (id int); CREATE SEQUENCE q OWNED "
+	    "BY t.id; ALTER TABLE t ALTER COLUMN id SET DEFAULT nextval('q')",
+	    { "ALTER TABLE t SET SCHEMA s", "ALTER SEQUENCE s.q AS smallint",
+	    "ALTER SEQUENCE s.q OWNED BY NONE", "ALTER SEQUENCE s.q SET SCHEMA "
+	    "public" } },
+	/* #49 */
+	{ "CREATE TABLE t (a int); CREATE TABLE u (r t, rs t[]); CREATE "
+	    "FUNCTION ft(t) RETURNS int LANGUAGE sql AS 'SELECT 1'",
+	    { "ALTER TABLE t RENAME TO t2", "CREATE SCHEMA s; ALTER TABLE t2 "
+	    "SET SCHEMA s" } },
+	/* #50 */
+	{ "CREATE TABLE t (a int, g int GENERATED ALWAYS AS (a * 2) STORED)",
+	    { "ALTER TABLE t RENAME COLUMN a TO b", "ALTER TABLE t ALTER "
+	    "COLUMN g DROP EXPRESSION" } },
+	/* An enum's labels where values are written */
+	/* #51 */
+	{ "CREATE TYPE e AS ENUM ('a', 'b'); CREATE TABLE p (x e) PARTITION BY "
+	    "LIST (x); CREATE TABLE pa PARTITION OF p FOR VALUES IN ('a'); "
+	    "CREATE TABLE t (x e DEFAULT 'a' CHECK (x <> 'b')); CREATE INDEX ti "
+	    "ON t (x) WHERE x = 'a'; CREATE VIEW v AS SELECT * FROM t WHERE x "
+	    "= 'a'; CREATE TABLE w (y text DEFAULT 'a'::e::text)",
+	    { "ALTER TYPE e RENAME VALUE 'a' TO 'z'", "ALTER TYPE e ADD VALUE "
+	    "'c' BEFORE 'b'" } },
+	/* Foreign tables */
+	/* #52 */
+	{ "CREATE FOREIGN DATA WRAPPER w; CREATE SERVER sv FOREIGN DATA "
+	    "WRAPPER w; CREATE FOREIGN TABLE ft (a int) SERVER sv",
+	    { "ALTER FOREIGN TABLE ft ALTER COLUMN a OPTIONS (ADD x 'y')",
+	    "ALTER SERVER sv OPTIONS (ADD h 'x')", "ALTER SERVER sv RENAME TO "
+	    "sv2", "ALTER FOREIGN TABLE ft RENAME COLUMN a TO b",
+	    "ALTER FOREIGN DATA WRAPPER w RENAME TO w2",
+	    "ALTER FOREIGN TABLE ft OPTIONS (ADD z 'z')" } },
+	/* A user's event trigger doing DDL */
+	/* #53 */
+	{ "CREATE TABLE audit (a int); CREATE FUNCTION aet() RETURNS "
+	    "event_trigger LANGUAGE plpgsql AS $$DECLARE r record; BEGIN FOR r "
+	    "IN SELECT * FROM pg_event_trigger_ddl_commands() WHERE "
+	    "command_tag = 'CREATE TABLE' LOOP EXECUTE format('COMMENT ON "
+	    "TABLE %s IS %L; ALTER TABLE audit ADD COLUMN %I int', "
+	    "r.object_identity, 'audited', 'c' || r.objid); END LOOP; END$$; "
+	    "CREATE EVENT TRIGGER aaa ON ddl_command_end EXECUTE FUNCTION aet()",
+	    { "CREATE TABLE n1 (a int)" } },
+	/* The watch itself (hostile) */
+	/* #54 */
+	{ "CREATE TABLE t (a int)",
+	    { "DO $$BEGIN ALTER EVENT TRIGGER dbrev_fingerprint_ddl DISABLE; "
+	    "EXCEPTION WHEN undefined_object THEN NULL; END$$; ALTER TABLE t "
+	    "RENAME COLUMN a TO b; DO $$BEGIN ALTER EVENT TRIGGER "
+	    "dbrev_fingerprint_ddl ENABLE ALWAYS; EXCEPTION WHEN "
+	    "undefined_object THEN NULL; END$$" } },
+	/* #55 */
+	{ "CREATE TABLE t (a int)",
+	    { "ALTER TABLE t ADD COLUMN x int; DO $$BEGIN CREATE RULE q AS ON "
+	    "INSERT TO pg_catalog.dbrev_fingerprint_log DO INSTEAD NOTHING; "
+	    "EXCEPTION WHEN undefined_table THEN NULL; END$$",
+	    "ALTER TABLE t RENAME COLUMN a TO b" } },
+	/* #56 */
+	{ "CREATE TABLE t (a int)",
+	    { "ALTER TABLE t RENAME COLUMN a TO b; DO $$BEGIN DELETE FROM "
+	    "pg_catalog.dbrev_fingerprint_log; EXCEPTION WHEN undefined_table "
+	    "THEN NULL; END$$" } },
+	/* #57 */
+	{ "CREATE TABLE t (a int)",
+	    { "DO $$BEGIN ALTER FUNCTION pg_catalog.dbrev_fingerprint_ddl() SET "
+	    "search_path = public, pg_catalog; EXCEPTION WHEN undefined_function "
+	    "THEN NULL; END$$; CREATE FUNCTION public.pg_event_trigger_ddl_"
+	    "commands() RETURNS TABLE (classid oid, objid oid, objsubid int, "
+	    "command_tag text, object_type text, schema_name text, "
+	    "object_identity text, in_extension bool, command "
+	    "pg_ddl_command) LANGUAGE sql AS 'SELECT NULL::oid, NULL::oid, "
+	    "0, NULL, NULL, NULL, NULL, false, NULL::pg_ddl_command WHERE "
+	    "false'", "ALTER TABLE t RENAME COLUMN a TO b" } },
+	/* Misc */
+	/* #58 */
+	{ "CREATE TABLE t (a int); CREATE SCHEMA o; CREATE TABLE o.u (r "
+	    "public.t); CREATE FUNCTION o.f() RETURNS int LANGUAGE sql AS "
+	    "'SELECT 1'",
+	    { "ALTER SCHEMA public RENAME TO pub", "ALTER SCHEMA pub RENAME TO "
+	    "public" } },
+	/* #59 */
+	{ "CREATE EXTENSION citext; CREATE SCHEMA s; CREATE TABLE t (a citext)",
+	    { "ALTER EXTENSION citext SET SCHEMA s" } },
+	/* #60 */
+	{ "CREATE PUBLICATION pb; CREATE TABLE t (a int)",
+	    { SAME "ALTER PUBLICATION pb ADD TABLE t", "ALTER PUBLICATION pb "
+	    "RENAME TO pb2", "ALTER TABLE t REPLICA IDENTITY NOTHING" } },
+	/* #61 */
+	{ "CREATE TYPE r AS RANGE (subtype = int, multirange_type_name = rm); "
+	    "CREATE TABLE t (x r, y rm)",
+	    { "ALTER TYPE rm RENAME TO rm2", "ALTER TYPE r RENAME TO r2" } },
+	/* #62 */
+	{ "CREATE TABLE t (a int); CREATE VIEW v AS SELECT a FROM t",
+	    { "CREATE TABLE tmp (a int); CREATE VIEW vt AS SELECT a FROM tmp; "
+	    "DROP TABLE tmp CASCADE; CREATE TABLE tmp (a int)", "ALTER TABLE t "
+	    "RENAME TO t_old; CREATE TABLE t (a int); DROP TABLE t_old "
+	    "CASCADE", "ALTER TABLE t RENAME COLUMN a TO b; ALTER TABLE t "
+	    "RENAME COLUMN b TO a; CREATE VIEW v AS SELECT a FROM t" } },
+	/* #63 */
+	{ "CREATE FUNCTION trf() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN "
+	    "RETURN NEW; END$$; CREATE TABLE t (a int); CREATE TABLE o (b "
+	    "int); CREATE TRIGGER tr BEFORE UPDATE OF a ON t FOR EACH ROW "
+	    "EXECUTE FUNCTION trf(); CREATE CONSTRAINT TRIGGER ctr AFTER "
+	    "INSERT ON t FROM o FOR EACH ROW EXECUTE FUNCTION trf()",
+	    { "ALTER TABLE t RENAME COLUMN a TO b", "CREATE OR REPLACE TRIGGER "
+	    "tr BEFORE UPDATE OF b ON t FOR EACH ROW WHEN (OLD.b IS DISTINCT "
+	    "FROM NEW.b) EXECUTE FUNCTION trf()", "ALTER TABLE t DISABLE "
+	    "TRIGGER USER", "ALTER TABLE o RENAME TO o2" } },
+	/* #64 */
+	{ "CREATE TABLE t (a int); CREATE TABLE s (a int)",
+	    { "CREATE RULE \"_RETURN\" AS ON SELECT TO t DO INSTEAD SELECT * "
+	    "FROM s" } },
+	/* #65 */
+	{ "CREATE AGGREGATE ag(int) (SFUNC = int4pl, STYPE = int); CREATE "
+	    "TABLE t (a int); CREATE VIEW v AS SELECT ag(a) FROM t",
+	    { "ALTER AGGREGATE ag(int) RENAME TO ag2", "CREATE SCHEMA s; ALTER "
+	    "AGGREGATE ag2(int) SET SCHEMA s" } },
+	/* #66 */
+	{ "CREATE TYPE e AS ENUM ('a'); CREATE FUNCTION e2i(e) RETURNS int "
+	    "LANGUAGE sql IMMUTABLE AS 'SELECT 1'",
+	    { "CREATE CAST (e AS int) WITH FUNCTION e2i(e)", "CREATE TABLE t "
+	    "(y int DEFAULT ('a'::e)::int)", "ALTER FUNCTION e2i(e) RENAME TO "
+	    "e2j", "DROP CAST (e AS int) CASCADE" } },
+	/* #67 */
+	{ "CREATE FUNCTION opf(int, int) RETURNS bool LANGUAGE sql IMMUTABLE "
+	    "AS 'SELECT $1 < $2'; CREATE OPERATOR <<< (LEFTARG = int, RIGHTARG "
+	    "= int, FUNCTION = opf); CREATE TABLE t (a int, b int CHECK (a <<< "
+	    "b))",
+	    { "CREATE SCHEMA s; ALTER OPERATOR <<< (int, int) SET SCHEMA s",
+	    "DROP OPERATOR s.<<< (int, int) CASCADE" } },
+	/* #68 */
+	{ "CREATE TABLE t (a int)",
+	    { "CREATE FUNCTION sd() RETURNS void LANGUAGE plpgsql SECURITY "
+	    "DEFINER AS $$BEGIN ALTER TABLE t RENAME COLUMN a TO b; END$$; "
+	    "SELECT sd()", "DO $$BEGIN EXECUTE 'ALTER TABLE t ' || 'ADD "
+	    "COLUMN c int'; END$$" } },
+	/* #69 */
+	{ "CREATE TABLE t (a int)",
+	    { "CREATE INDEX CONCURRENTLY tc ON t (a)", "ALTER INDEX tc RENAME "
+	    "TO tc2", "DROP INDEX CONCURRENTLY tc2" } },
+	/* Typed tables of a composite type altered */
+	/* #70 */
+	{ "CREATE TYPE ct AS (a int, b text); CREATE TABLE typed OF ct",
+	    { "ALTER TYPE ct RENAME ATTRIBUTE a TO a2 CASCADE" } },
+	/* #71 */
+	{ "CREATE TYPE ct AS (a int, b text); CREATE TABLE t (c ct); CREATE "
+	    "VIEW v AS SELECT (c).a FROM t; CREATE TABLE u (x int DEFAULT "
+	    "(ROW(1, 'x')::ct).a); CREATE INDEX ui ON t (((c).a))",
+	    { "ALTER TYPE ct RENAME ATTRIBUTE a TO a2" } },
+	/* #72 */
+	{ "CREATE TYPE ct AS (a int, b text); CREATE TABLE typed OF ct",
+	    { "ALTER TYPE ct ADD ATTRIBUTE c int CASCADE" } },
+	/* #73 */
+	{ "CREATE TYPE ct AS (a int, b text); CREATE TABLE typed OF ct",
+	    { "ALTER TYPE ct DROP ATTRIBUTE b CASCADE" } },
+	/* #74 */
+	{ "CREATE TYPE ct AS (a int, b text); CREATE TABLE typed OF ct",
+	    { "ALTER TYPE ct ALTER ATTRIBUTE a TYPE bigint CASCADE" } },
+	/* #75 */
+	{ "CREATE TYPE ct AS (a int, b text); CREATE TABLE typed OF ct; "
+	    "CREATE SCHEMA s",
+	    { "ALTER TYPE ct RENAME TO ct2", "ALTER TYPE ct2 SET SCHEMA s",
+	    "COMMENT ON COLUMN typed.a IS 'x'", "ALTER TABLE typed ALTER "
+	    "COLUMN a SET DEFAULT 1" } },
+	/* #76 */
+	{ "CREATE TYPE ct AS (a text, b text); CREATE TABLE typed OF ct",
+	    { "ALTER TYPE ct ALTER ATTRIBUTE a TYPE text COLLATE \"C\" "
+	    "CASCADE" } },
+	/* #77 */
+	{ "CREATE TYPE ct AS (a int, b text); CREATE TABLE typed OF ct; "
+	    "CREATE VIEW tv AS SELECT a FROM typed; CREATE TABLE r (x int "
+	    "PRIMARY KEY); ALTER TABLE typed ADD CONSTRAINT tf FOREIGN KEY (a) "
+	    "REFERENCES r (x)",
+	    { "ALTER TYPE ct RENAME ATTRIBUTE a TO a2 CASCADE" } },
+	/* The only role of a policy, DROP OWNED */
+	/* #78 */
+	{ "CREATE ROLE adv_r1; CREATE TABLE t (a int); CREATE POLICY p ON t TO "
+	    "adv_r1 USING (true)",
+	    { "DROP OWNED BY adv_r1" } },
+	/* Hidden from the word scan */
+	/* #79 */
+	{ "CREATE ROLE adv_r1; CREATE TABLE t (a int); ALTER TABLE t OWNER TO "
+	    "adv_r1",
+	    { "DO $$BEGIN EXECUTE 'REASS' || 'IGN OWNED BY adv_r1 TO ' || "
+	    "quote_ident(current_user); END$$" } },
+	/* #80 */
+	{ "CREATE TABLE t (x int); ALTER TABLE t ADD CONSTRAINT ck CHECK (x > "
+	    "0) NOT VALID",
+	    { "UPDATE pg_catalog.U&\"pg\\005fconstraint\" SET convalidated = "
+	    "true WHERE conname = 'ck'" } },
+	/* #81 */
+	{ "CREATE TABLE t (x int); ALTER TABLE t ADD CONSTRAINT ck CHECK (x > "
+	    "0) NOT VALID",
+	    { "DO $$BEGIN EXECUTE format('UPDATE %s SET convalidated = true "
+	    "WHERE conname = ''ck''', 2606::regclass); END$$" } },
+	/* Migrations as tools write them */
+	/* #82 */
+	{ "CREATE TYPE status AS ENUM ('a', 'b'); CREATE TABLE t (id int, s "
+	    "status DEFAULT 'a' NOT NULL); CREATE INDEX ts ON t (s) WHERE s = "
+	    "'a'; CREATE TABLE u (ss status[])",
+	    { "ALTER TYPE status RENAME TO status_old; CREATE TYPE status AS "
+	    "ENUM ('a', 'b', 'c'); ALTER TABLE t ALTER COLUMN s DROP DEFAULT; "
+	    "DROP INDEX ts; ALTER TABLE t ALTER COLUMN s TYPE status USING "
+	    "s::text::status; ALTER TABLE t ALTER COLUMN s SET DEFAULT 'a'; "
+	    "CREATE INDEX ts ON t (s) WHERE s = 'a'; ALTER TABLE u ALTER "
+	    "COLUMN ss TYPE status[] USING ss::text[]::status[]; DROP TYPE "
+	    "status_old" } },
+	/* #83 */
+	{ "CREATE TABLE r (id serial PRIMARY KEY); CREATE TABLE x (id serial "
+	    "PRIMARY KEY, y int CONSTRAINT x_y_fk REFERENCES r (id) DEFERRABLE "
+	    "INITIALLY DEFERRED); CREATE INDEX x_y ON x (y)",
+	    { "SET CONSTRAINTS x_y_fk IMMEDIATE; ALTER TABLE x DROP CONSTRAINT "
+	    "x_y_fk; ALTER TABLE r ALTER COLUMN id TYPE bigint USING "
+	    "id::bigint; ALTER SEQUENCE r_id_seq AS bigint; ALTER TABLE x "
+	    "ALTER COLUMN y TYPE bigint USING y::bigint; ALTER TABLE x ADD "
+	    "CONSTRAINT x_y_fk FOREIGN KEY (y) REFERENCES r (id) DEFERRABLE "
+	    "INITIALLY DEFERRED" } },
+	/* #84 */
+	{ "CREATE TABLE users (id bigserial PRIMARY KEY, email text); CREATE "
+	    "UNIQUE INDEX index_users_on_email ON users (email); CREATE VIEW "
+	    "uv AS SELECT id FROM users",
+	    { "ALTER TABLE users RENAME TO people; ALTER TABLE "
+	    "public.users_id_seq RENAME TO people_id_seq; ALTER INDEX "
+	    "users_pkey RENAME TO people_pkey; ALTER INDEX "
+	    "index_users_on_email RENAME TO index_people_on_email" } },
+	/* #85 */
+	{ "CREATE TABLE t (id serial PRIMARY KEY, a int)",
+	    { "ALTER TABLE t ALTER COLUMN id DROP DEFAULT; DROP SEQUENCE "
+	    "t_id_seq; ALTER TABLE t ALTER COLUMN id ADD GENERATED BY DEFAULT "
+	    "AS IDENTITY; SELECT setval(pg_get_serial_sequence('t', 'id'), "
+	    "1)" } },
+	/* #86 */
+	{ "CREATE TABLE t (id serial PRIMARY KEY, a int); CREATE VIEW tv AS "
+	    "SELECT id FROM t; CREATE TABLE c (t_id int REFERENCES t (id))",
+	    { "CREATE TABLE t_new (LIKE t INCLUDING ALL); ALTER TABLE t RENAME "
+	    "TO t_old; ALTER TABLE t_new RENAME TO t; DROP TABLE t_old "
+	    "CASCADE" } },
+	/* #87 */
+	{ "CREATE TABLE m (id int, at date NOT NULL DEFAULT '2024-01-01', "
+	    "CHECK (id > 0)) PARTITION BY RANGE (at); CREATE INDEX m_at ON m "
+	    "(at)",
+	    { "CREATE TABLE m_2024_01 (LIKE m INCLUDING DEFAULTS INCLUDING "
+	    "CONSTRAINTS); ALTER TABLE m ATTACH PARTITION m_2024_01 FOR VALUES "
+	    "FROM ('2024-01-01') TO ('2024-02-01')", "ALTER TABLE m DETACH "
+	    "PARTITION m_2024_01; ALTER TABLE m_2024_01 RENAME TO "
+	    "m_2024_01_old" } },
+	/* The watch itself, hostile */
+	/* #88 */
+	{ "CREATE TABLE t (a int)",
+	    { "DO $$BEGIN ALTER EVENT TRIGGER dbrev_fingerprint_ddl ENABLE "
+	    "REPLICA; EXCEPTION WHEN undefined_object THEN NULL; END$$",
+	    "ALTER TABLE t RENAME COLUMN a TO b" } },
+	/* #89 */
+	{ "CREATE TABLE t (a int)",
+	    { "ALTER SCHEMA information_schema RENAME TO is2",
+	    "ALTER SCHEMA is2 RENAME TO information_schema" } },
+	/* #90 */
+	{ "CREATE TABLE t (a int)",
+	    { "DO $$BEGIN ALTER FUNCTION pg_catalog.dbrev_fingerprint_ddl() SET "
+	    "search_path = public, pg_catalog; EXCEPTION WHEN undefined_function "
+	    "THEN NULL; END$$; CREATE FUNCTION public.pg_event_trigger_ddl_"
+	    "commands() RETURNS TABLE (classid oid, objid oid, objsubid int, "
+	    "command_tag text, object_type text, schema_name text, "
+	    "object_identity text, in_extension bool, command "
+	    "pg_ddl_command) LANGUAGE sql AS 'SELECT NULL::oid, NULL::oid, "
+	    "0, NULL, NULL, NULL, NULL, false, NULL::pg_ddl_command WHERE "
+	    "false'", "DISCARD PLANS; ALTER TABLE t RENAME COLUMN a TO b" } },
+	/* More */
+	/* #91 */
+	{ "CREATE SCHEMA s; CREATE SCHEMA o; CREATE TABLE s.t (id int "
+	    "GENERATED ALWAYS AS IDENTITY, r regclass DEFAULT 's.t'); CREATE "
+	    "VIEW o.v AS SELECT id FROM s.t; CREATE FUNCTION s.f(int) RETURNS "
+	    "bool LANGUAGE sql IMMUTABLE AS 'SELECT true'; CREATE TABLE o.w (a "
+	    "int); ALTER TABLE o.w ENABLE ROW LEVEL SECURITY; CREATE POLICY "
+	    "pw ON o.w USING (s.f(a))",
+	    { "ALTER TABLE s.t SET SCHEMA o", "ALTER SCHEMA s RENAME TO s2",
+	    "ALTER TABLE o.t RENAME TO t2" } },
+	/* #92 */
+	{ "CREATE TABLE p (a int PRIMARY KEY) PARTITION BY LIST (a); CREATE "
+	    "TABLE p1 PARTITION OF p FOR VALUES IN (1); CREATE TABLE r (x int) "
+	    "PARTITION BY LIST (x); CREATE TABLE r1 PARTITION OF r FOR VALUES "
+	    "IN (1)",
+	    { "ALTER TABLE r ADD CONSTRAINT rf FOREIGN KEY (x) REFERENCES p "
+	    "(a)", "ALTER TABLE r "
+	    "DETACH PARTITION r1", "ALTER TABLE r ATTACH PARTITION r1 FOR "
+	    "VALUES IN (1)" } },
+	/* #93 */
+	{ "CREATE TABLE t (a int)",
+	    { "CREATE TABLE t2 (b int); COMMENT ON TABLE t2 IS 'x'; DROP TABLE "
+	    "t2; ALTER TABLE t RENAME COLUMN a TO b", "CREATE SCHEMA s "
+	    "CREATE TABLE x (a int) CREATE VIEW y AS SELECT a FROM x CREATE "
+	    "INDEX xi ON x (a)" } },
+	/* #94 */
+	{ "CREATE FUNCTION trf() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN "
+	    "EXECUTE 'ALTER TABLE t ADD COLUMN IF NOT EXISTS z int'; RETURN "
+	    "NEW; END$$; CREATE TABLE t (a int); CREATE TABLE q (a int); "
+	    "CREATE TRIGGER tr AFTER INSERT ON q FOR EACH ROW EXECUTE FUNCTION "
+	    "trf()",
+	    { "INSERT INTO q VALUES (1)" } },
+	/* Commands whose catalog rows no event trigger reports */
+	/* #95 */
+	{ "CREATE TABLE dup (a int); INSERT INTO dup VALUES (1), (1)",
+	    { FAILS "CREATE UNIQUE INDEX CONCURRENTLY dupi ON dup (a)" } },
+	/* #96 */
+	{ "CREATE TABLE t (a int)",
+	    { "EXPLAIN (ANALYZE, COSTS OFF) CREATE TABLE ex1 AS SELECT 1 AS "
+	    "a" } },
+	/* #97 */
+	{ "CREATE TABLE t (a int)",
+	    { "EXPLAIN (ANALYZE, COSTS OFF) SELECT 1 AS a INTO ex2" } },
+	/* #98 */
+	{ "CREATE TABLE t (a int)",
+	    { "EXPLAIN (ANALYZE, COSTS OFF) CREATE MATERIALIZED VIEW exmv AS "
+	    "SELECT a FROM t" } },
+	/* #99 */
+	{ "CREATE TABLE t (x int); ALTER TABLE t ADD CONSTRAINT ck CHECK (x > "
+	    "0) NOT VALID; CREATE VIEW cons AS SELECT oid, conname, "
+	    "convalidated FROM pg_catalog.pg_constraint",
+	    { "UPDATE cons SET convalidated = true WHERE conname = 'ck'" } },
+	/* Hostile, the log table */
+	/* #100 */
+	{ "CREATE TABLE t (a int); CREATE FUNCTION nolog() RETURNS trigger "
+	    "LANGUAGE plpgsql AS $$BEGIN RETURN NULL; END$$",
+	    { "DO $$BEGIN CREATE TRIGGER q BEFORE INSERT ON "
+	    "pg_catalog.dbrev_fingerprint_log FOR EACH ROW EXECUTE FUNCTION "
+	    "nolog(); EXCEPTION WHEN undefined_table THEN NULL; END$$",
+	    "ALTER TABLE t RENAME COLUMN a TO b" } },
+	/* #101 */
+	{ "CREATE TABLE t (a int)",
+	    { "CREATE TABLE t2 (a int); DO $$BEGIN TRUNCATE "
+	    "pg_catalog.dbrev_fingerprint_log; EXCEPTION WHEN undefined_table "
+	    "THEN NULL; END$$" } },
+	/* Partitions attaching what exists */
+	/* #102 */
+	{ "CREATE TABLE p (a int) PARTITION BY LIST (a); CREATE TABLE p1 "
+	    "PARTITION OF p FOR VALUES IN (1); CREATE INDEX p1a ON p1 (a); "
+	    "ALTER TABLE p1 ADD CONSTRAINT p1k PRIMARY KEY (a)",
+	    { "CREATE INDEX pa ON p (a)", "ALTER TABLE p ADD PRIMARY KEY (a)",
+	    "ALTER INDEX p1a RENAME TO p1b" } },
+	/* #103 */
+	{ "CREATE TABLE r (id int PRIMARY KEY); CREATE TABLE p (a int) "
+	    "PARTITION BY LIST (a); CREATE TABLE c (a int CONSTRAINT cf "
+	    "REFERENCES r (id))",
+	    { "ALTER TABLE p ADD CONSTRAINT cf FOREIGN KEY (a) REFERENCES r "
+	    "(id)", "ALTER TABLE p ATTACH PARTITION c FOR VALUES IN (1)",
+	    "ALTER TABLE p DETACH PARTITION c" } },
+	/* #104 */
+	{ "CREATE TABLE p (a int PRIMARY KEY) PARTITION BY LIST (a); CREATE "
+	    "TABLE p1 PARTITION OF p FOR VALUES IN (1); CREATE TABLE r (x int) "
+	    "PARTITION BY LIST (x); CREATE TABLE r1 PARTITION OF r FOR VALUES "
+	    "IN (1); ALTER TABLE r ADD CONSTRAINT rf FOREIGN KEY (x) REFERENCES "
+	    "p (a)",
+	    { "ALTER TABLE r DETACH PARTITION r1", "ALTER TABLE r ATTACH "
+	    "PARTITION r1 FOR VALUES IN (1)", "ALTER TABLE p RENAME COLUMN a TO "
+	    "b", "ALTER TABLE p DETACH PARTITION p1" } },
+	/* #105 */
+	{ "CREATE TABLE t (name varchar(100)); CREATE INDEX t_name_like ON t "
+	    "(name varchar_pattern_ops)",
+	    { "ALTER TABLE t ALTER COLUMN name TYPE varchar(200) USING "
+	    "name::varchar(200)", "ALTER INDEX t_name_like RENAME TO "
+	    "t_name_like2" } },
+	/* #106 */
+	{ "CREATE SCHEMA s; CREATE COLLATION s.c FROM \"C\"; CREATE TEXT SEARCH "
+	    "CONFIGURATION s.cfg (COPY = simple); CREATE OPERATOR CLASS "
+	    "s.my_ops FOR TYPE int USING btree AS OPERATOR 1 <, OPERATOR 2 <=, "
+	    "OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >, FUNCTION 1 "
+	    "btint4cmp(int, int); CREATE TABLE t (a text COLLATE s.c, b int); "
+	    "CREATE INDEX ti ON t (b s.my_ops); CREATE INDEX tt ON t "
+	    "(to_tsvector('s.cfg', a))",
+	    { "ALTER SCHEMA s RENAME TO s2" } },
+	/* #107 */
+	{ "CREATE AGGREGATE ag(int) (SFUNC = int4pl, STYPE = int); CREATE "
+	    "PROCEDURE pr() LANGUAGE sql AS 'SELECT 1'",
+	    { "COMMENT ON AGGREGATE ag(int) IS 'x'", "COMMENT ON PROCEDURE pr() "
+	    "IS 'x'", "ALTER PROCEDURE pr() RENAME TO pr2", "ALTER ROUTINE "
+	    "pr2() SET search_path = public" } },
+	/* #108 */
+	{ "CREATE TABLE t (a int)",
+	    { "DO $$BEGIN EXECUTE 'EXPLAIN ANALYZE CREATE TABLE ex3 AS SELECT 1 "
+	    "AS a'; END$$" } },
+	/* #109 */
+	{ "CREATE TABLE t (a int)",
+	    { "PREPARE pq AS SELECT 1 AS a; CREATE TABLE ex4 AS EXECUTE pq" } },
+	/* #110 */
+	{ "CREATE TABLE t (a int)",
+	    { "ALTER TABLE t RENAME COLUMN a TO b; CREATE VIEW v2 AS SELECT b "
+	    "FROM t; ALTER TABLE t RENAME COLUMN b TO a" } },
+	/* #111 */
+	{ "CREATE TABLE p (a int PRIMARY KEY, b int) PARTITION BY RANGE (a); "
+	    "CREATE TABLE c PARTITION OF p FOR VALUES FROM (0) TO (10); CREATE "
+	    "INDEX pb ON p (b)",
+	    { "ALTER TABLE p ALTER COLUMN b TYPE bigint" } },
+	/* #112 */
+	{ "CREATE TABLE p (a int PRIMARY KEY, b int) PARTITION BY RANGE (a); "
+	    "CREATE TABLE c PARTITION OF p FOR VALUES FROM (0) TO (10); CREATE "
+	    "INDEX cb ON c (a, b)",
+	    { "ALTER TABLE p ALTER COLUMN b TYPE bigint" } },
+	/* #113 */
+	{ "CREATE TABLE p (a int PRIMARY KEY, b int) PARTITION BY RANGE (a); "
+	    "CREATE TABLE c PARTITION OF p FOR VALUES FROM (0) TO (10)",
+	    { "ALTER TABLE p ALTER COLUMN b TYPE bigint" } },
+	/* #114 */
+	{ "CREATE TABLE p (a int, b int); CREATE TABLE c () INHERITS (p); "
+	    "CREATE INDEX cb ON c (b)",
+	    { "ALTER TABLE p ALTER COLUMN b TYPE bigint" } },
+	/* Partitions' indexes made again by the parent's ALTER */
+	/* #115 */
+	{ "CREATE TABLE p (a int, b int, c text) PARTITION BY LIST (a); "
+	    "CREATE TABLE p1 PARTITION OF p FOR VALUES IN (1); ALTER TABLE p1 "
+	    "ADD CONSTRAINT p1u UNIQUE (b)",
+	    { "ALTER TABLE p ALTER COLUMN b TYPE bigint", "ALTER TABLE p1 "
+	    "DROP CONSTRAINT p1u" } },
+	/* #116 */
+	{ "CREATE TABLE p (a int, b int, c int) PARTITION BY LIST (a); CREATE "
+	    "TABLE m PARTITION OF p FOR VALUES IN (1) PARTITION BY LIST (c); "
+	    "CREATE TABLE l PARTITION OF m FOR VALUES IN (1); CREATE INDEX lb "
+	    "ON l (b)",
+	    { "ALTER TABLE p ALTER COLUMN b TYPE bigint" } },
+};
+
+static char *
+adv_fp(struct dbrev_conn *c)
+{
+	struct dbrev_buf b = { 0 };
+	struct dbrev_error err = { 0 };
+
+	if (D->fingerprint(c, &b, &err) != 0)
+		fail_msg("fingerprint: %s", err.message);
+	return dbrev_buf_take(&b);
+}
+
+static void
+test_adversarial(void **state)
+{
+	struct dbrev_error err = { 0 };
+	struct dbrev_conn *c;
+	char saved[sizeof(url)], db[64], *prev, *now, *f;
+	const char *only = getenv("ADV_ONLY");
+	size_t i, j;
+	int stale = 0;
+
+	(void)state;
+	memcpy(saved, url, sizeof(url));
+	for (i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++) {
+		if (only != NULL && (size_t)atoi(only) != i)
+			continue;
+		if (getenv("ADV_FROM") != NULL && i < (size_t)atoi(getenv("ADV_FROM")))
+			continue;
+		th_pg_create_db("fpadv", db, sizeof(db), url, sizeof(url));
+		/* As a scratch database: watched from the start. */
+		c = open_kept();
+		if (scenarios[i].setup != NULL)
+			run(c, scenarios[i].setup);
+		prev = adv_fp(c);
+		f = fresh();
+		if (strcmp(prev, f) != 0)
+			printf("# STALE %s #%zu setup\n", watching ?
+			    "watched" : "scanned", i);
+		free(f);
+		for (j = 0; j < MAXSTEPS && scenarios[i].step[j] != NULL;
+		    j++) {
+			const char *s = scenarios[i].step[j];
+
+			if (D->exec(c, s, NULL, 1, &err) != 0) {
+				if (strncmp(s, FAILS, strlen(FAILS)) != 0)
+					printf("# ERROR %s #%zu.%zu: %s: %s\n",
+					    watching ? "watched" : "scanned", i,
+					    j, s, err.message);
+				dbrev_error_clear(&err);
+			}
+			now = adv_fp(c);
+			f = fresh();
+			if (strcmp(now, f) != 0) {
+				printf("# STALE %s #%zu.%zu: %s\n", watching ?
+				    "watched" : "scanned", i, j, s);
+				stale++;
+				free(f);
+				free(now);
+				break;
+			}
+			free(f);
+			if (strcmp(now, prev) == 0 && strncmp(s, SAME,
+			    strlen(SAME)) != 0)
+				printf("# UNCHANGED %s #%zu.%zu: %s\n",
+				    watching ? "watched" : "scanned", i, j, s);
+			free(prev);
+			prev = now;
+		}
+		free(prev);
+		D->close(c);
+		th_pg_drop_db(db);
+		th_pg_admin("DROP ROLE IF EXISTS adv_r1, adv_r2, adv_r3");
+	}
+	memcpy(url, saved, sizeof(url));
+	if (stale > 0)
+		fail_msg("%d scenarios stale", stale);
+}
+
+/*
+ * A stairway that drops an index and does not make it again: after up
+ * and down the kept fingerprint must not equal the one before up.  Up
+ * alters the type of a partitioned table's column (each partition's
+ * index is made again, under a new OID) and drops the index.
+ */
+static void
+test_partition_index_down(void **state)
+{
+	struct dbrev_conn *c = open_kept();
+	char *s0, *s1, *f;
+
+	(void)state;
+	run(c, "CREATE TABLE pd (a int PRIMARY KEY, b int) PARTITION BY RANGE "
+	    "(a); CREATE TABLE pd1 PARTITION OF pd FOR VALUES FROM (0) TO "
+	    "(10); CREATE INDEX pd1_b ON pd1 (a, b)");
+	s0 = kept(c, "setup");
+	run(c, "ALTER TABLE pd ALTER COLUMN b TYPE bigint; DROP INDEX pd1_b");
+	free(adv_fp(c));
+	run(c, "ALTER TABLE pd ALTER COLUMN b TYPE int");
+	s1 = adv_fp(c);
+	f = fresh();
+	if (strcmp(s1, s0) == 0 && strcmp(f, s0) != 0)
+		fail_msg("the kept fingerprint says the down restored the "
+		    "index it did not make again");
+	assert_string_equal(s1, f);
+	free(s0);
+	free(s1);
+	free(f);
+	run(c, "DROP TABLE pd");
+	D->close(c);
+}
+
 int
 main(void)
 {
@@ -654,6 +1589,8 @@ main(void)
 		cmocka_unit_test(test_other_session),
 		cmocka_unit_test(test_database_owner),
 		cmocka_unit_test(test_in_transaction),
+		cmocka_unit_test(test_adversarial),
+		cmocka_unit_test(test_partition_index_down),
 	};
 
 	/* cmocka 1.1 reports a skip as "not ok": say it in plain TAP. */

@@ -1629,12 +1629,14 @@ pg_exec(struct dbrev_conn *c, const char *sql, const char *file,
 	int rc;
 
 	c->lock_timed_out = 0;
-	dbrev_pg_fingerprint_saw(c->fpcache, sql);
+	dbrev_pg_fingerprint_saw(c->fpcache, sql, 0);
 	if (flush(c, err) != 0)
 		return -1;
 	if (c->in_tx) {
-		if (exec_script(c, sql, file, first_line, err) != 0)
+		if (exec_script(c, sql, file, first_line, err) != 0) {
+			dbrev_pg_fingerprint_saw(c->fpcache, sql, 1);
 			return -1;
+		}
 		/*
 		 * Undo what the revision left in the session inside its
 		 * transaction, sent with the statements that follow (no
@@ -1652,6 +1654,9 @@ pg_exec(struct dbrev_conn *c, const char *sql, const char *file,
 	}
 	c->kept = 0;
 	rc = exec_each(c, sql, file, first_line, err);
+	/* What failed halfway may have left what no event trigger saw. */
+	if (rc != 0)
+		dbrev_pg_fingerprint_saw(c->fpcache, sql, 1);
 	ts = PQtransactionStatus(c->pg);
 	if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR) {
 		/*

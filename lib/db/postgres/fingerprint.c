@@ -389,9 +389,10 @@ static const char STATE_SQL[] =
  * fingerprint, from the log that event triggers wrote (emptied here):
  * 'x' an owner to read again; 'd' a relation reached as an object
  * (its indexes then are too: one kept but not reached is gone); 'a'
- * read every owner; 'w' the snapshot's xmin (the next $1); 'i' the
- * watch's own signature (another means a script changed it: stop
- * trusting it); 't' a hash of what no event trigger reports: role names,
+ * read every owner; 'e' end the watch (an object over a system
+ * catalog); 'w' the snapshot's xmin (the next $1); 'i' the watch's own
+ * signature (another means a script changed it: stop trusting it); 't'
+ * a hash of what no event trigger reports: role names,
  * the database owner, the event triggers.  The 'x' owners also go to
  * the setting dbrev.fingerprint_dirty, for the lines statement sent
  * with it.
@@ -401,9 +402,13 @@ static const char CHANGES_SQL[] =
     " log AS (DELETE FROM pg_catalog.dbrev_fingerprint_log RETURNING "
     " kind, classid, objid),"
     " dep(classid, objid) AS (SELECT classid, objid FROM log WHERE kind IN "
-    " ('d', 's') AND classid IS NOT NULL UNION SELECT d.classid, d.objid "
-    " FROM pg_depend d JOIN dep ON d.refclassid = dep.classid AND "
-    " d.refobjid = dep.objid),"
+    " ('d', 's') AND classid IS NOT NULL"
+    /* A relation's row type: typed tables and columns of it use that. */
+    " UNION SELECT 'pg_type'::regclass, c.reltype FROM log JOIN pg_class c "
+    " ON c.oid = log.objid WHERE log.kind IN ('d', 's') AND log.classid = "
+    " 'pg_class'::regclass AND c.reltype <> 0"
+    " UNION SELECT d.classid, d.objid FROM pg_depend d JOIN dep ON "
+    " d.refclassid = dep.classid AND d.refobjid = dep.objid),"
     " x(owner) AS (SELECT " DEP_ROW_OWNER " FROM dep d"
     /* A constraint shows its index (renamed with it). */
     " UNION SELECT co.conrelid FROM pg_constraint co JOIN dep ON "
@@ -426,6 +431,8 @@ static const char CHANGES_SQL[] =
     " coalesce((SELECT array_agg(owner) FROM xs)::text, '{}'), true)"
     " UNION ALL SELECT 'a', 0, '' WHERE EXISTS (SELECT 1 FROM log WHERE "
     " kind = '?')"
+    " UNION ALL SELECT 'e', 0, '' WHERE EXISTS (SELECT 1 FROM log WHERE "
+    " kind = '!')"
     " UNION ALL SELECT 'w', 0, (txid_snapshot_xmin(txid_current_snapshot()) "
     " %% 4294967296)::text"
     " UNION ALL SELECT 'i', 0, " DBREV_PG_WATCH_SIG
@@ -941,7 +948,8 @@ mark_changes(PGresult *r, struct dbrev_pg_fpcache *fc, size_t *n,
 			(*rels)[(*nrels)++] = oid_at(r, i, 1);
 		else if (*kind == 'a')
 			*all = 1;
-		else if (*kind == 'i' && strcmp(fc->sig, PQgetvalue(r, i, 2)))
+		else if ((*kind == 'i' && strcmp(fc->sig, PQgetvalue(r, i, 2))) ||
+		    *kind == 'e')
 			fc->watched = 0, *all = 1;
 		else if (*kind == 'w')
 			snprintf(since, 24, "%s", PQgetvalue(r, i, 2));
@@ -1051,10 +1059,18 @@ dbrev_pg_fingerprint_watched(struct dbrev_conn *c, const char *sig)
 }
 
 void
-dbrev_pg_fingerprint_saw(struct dbrev_pg_fpcache *fc, const char *sql)
+dbrev_pg_fingerprint_saw(struct dbrev_pg_fpcache *fc, const char *sql,
+    int failed)
 {
-	if (fc != NULL && fc->watched && dbrev_pg_watch_unseen(sql))
+	int unseen;
+
+	if (fc == NULL || !fc->watched)
+		return;
+	unseen = failed ? 1 : dbrev_pg_watch_unseen(sql);
+	if (unseen > 0)
 		fc->unsure = 1;
+	if (unseen > 1)
+		fc->watched = 0, fc->valid = 0;
 }
 
 int

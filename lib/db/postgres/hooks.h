@@ -38,23 +38,29 @@ int	 dbrev_pg_fingerprint(struct dbrev_conn *, struct dbrev_buf *,
  * A scratch database's change log (watch.c): installed by
  * dbrev_pg_watch (the driver's scratch_fast), told to the fingerprint
  * by dbrev_pg_fingerprint_watched; each script the driver runs goes to
- * dbrev_pg_fingerprint_saw, which asks dbrev_pg_watch_unseen whether it
- * may write what the log misses.
+ * dbrev_pg_fingerprint_saw (again when it failed), which asks
+ * dbrev_pg_watch_unseen whether it may write what the log misses (1) or
+ * may have changed the watch (2).
  */
 int	 dbrev_pg_watch(struct dbrev_conn *, struct dbrev_error *);
 int	 dbrev_pg_watch_unseen(const char *sql);
 void	 dbrev_pg_fingerprint_watched(struct dbrev_conn *, const char *sig);
 /*
- * The watch's triggers and functions, hashed (one SQL expression that
- * prints alike whatever the session's settings).
+ * The watch's triggers, their functions and its log (no rule or trigger
+ * on it), hashed: one SQL expression that prints alike whatever the
+ * session's settings.
  */
 #define DBREV_PG_WATCH_SIG "(SELECT md5(string_agg(format('%%s|%%s|%%s|%%s|" \
-	"%%s|%%s|%%s', e.evtname, e.evtevent, e.evtenabled, e.evttags, " \
-	"p.oid, p.prosecdef, md5(p.prosrc)), ',' ORDER BY " \
-	"e.evtname)) FROM pg_event_trigger e JOIN pg_proc p ON p.oid = " \
-	"e.evtfoid WHERE e.evtname IN ('dbrev_fingerprint_ddl', " \
-	"'dbrev_fingerprint_drop'))"
-void	 dbrev_pg_fingerprint_saw(struct dbrev_pg_fpcache *, const char *sql);
+	"%%s|%%s|%%s|%%s', e.evtname, e.evtevent, e.evtenabled, e.evttags, " \
+	"p.oid, p.prosecdef, md5(p.prosrc), p.proconfig), ',' ORDER BY " \
+	"e.evtname) || (SELECT format('|%%s|%%s|%%s', c.relkind, (SELECT " \
+	"count(*) FROM pg_rewrite WHERE ev_class = c.oid), (SELECT count(*) " \
+	"FROM pg_trigger WHERE tgrelid = c.oid)) FROM pg_class c WHERE c.oid = " \
+	"to_regclass('pg_catalog.dbrev_fingerprint_log'))) FROM " \
+	"pg_event_trigger e JOIN pg_proc p ON p.oid = e.evtfoid WHERE " \
+	"e.evtname IN ('dbrev_fingerprint_ddl', 'dbrev_fingerprint_drop'))"
+void	 dbrev_pg_fingerprint_saw(struct dbrev_pg_fpcache *, const char *sql,
+	    int failed);
 int	 dbrev_pg_read_only(struct dbrev_conn *, struct dbrev_error *);
 
 #endif /* DBREV_POSTGRES_HOOKS_H */

@@ -16,13 +16,19 @@
  *   's'  rows of pg_class and pg_attribute written since the last
  *        fingerprint (GRANT and REVOKE on tables, which name no object;
  *        ALTER TABLE of a partitioned table, which can detach one);
- *   '?'  anything else: every owner is read again.
+ *   '?'  anything else: every owner is read again;
+ *   '!'  an object made or altered that depends on a system catalog:
+ *        the watch ends (writes through it would not be seen).
  * What event triggers never see is caught otherwise: the driver tells
- * dbrev_pg_fingerprint_saw() each script, and a script that names a
- * system catalog, CLUSTER, REASSIGN or REINDEX has every owner read
- * again; event triggers themselves, roles and the database owner are
- * hashed by the read.  Not seen: a system catalog written by a
- * function that an earlier script made.
+ * dbrev_pg_fingerprint_saw() each script and each failure, and a script
+ * that failed (CREATE INDEX CONCURRENTLY leaves an index), names a
+ * system catalog, CLUSTER, REASSIGN, REINDEX, EXPLAIN, DROP OWNED or
+ * runs dynamic SQL has every owner read again; one that names the
+ * watch's objects, or an object made that depends on a system catalog
+ * (a view over one can write it), ends the watch.  Event triggers
+ * themselves, roles and the database owner are hashed by the read, and
+ * the watch's own triggers, functions and log are signed.  Not seen: a
+ * system catalog written by a function that an earlier script made.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +63,9 @@
 	"'ALTER TEXT SEARCH CONFIGURATION', 'ALTER TEXT SEARCH DICTIONARY', " \
 	"'ALTER PUBLICATION', 'ALTER SERVER', 'ALTER CONVERSION'"
 
+/* A range table entry of a system relation (OID below 16384), in a parse tree. */
+#define SYSTEM_RELID "':relid ([1-9][0-9]{0,3}|1[0-5][0-9]{3}|16[0-3][0-9]{2}) '"
+
 /* Dropped objects whose line is their relation's, named in address_names. */
 #define OF_RELATION "'table column', 'default value', 'table constraint', " \
 	"'trigger', 'rule', 'policy'"
@@ -87,6 +96,18 @@ static const char INSTALL_SQL[] =
     " WHEN c.command_tag = 'ALTER DEFAULT PRIVILEGES' THEN 'o'"
     " WHEN c.classid IS NULL OR c.objid IS NULL OR c.command_tag NOT IN ("
     TRACKED ") THEN '?'"
+    /*
+     * A view, rule or SQL-bodied function over a system relation can
+     * write it later (no dependency on a system object is recorded:
+     * their parse trees name it).
+     */
+    " WHEN EXISTS (SELECT 1 FROM pg_rewrite r WHERE ((c.classid = "
+    " 'pg_class'::regclass AND r.ev_class = c.objid) OR (c.classid = "
+    " 'pg_rewrite'::regclass AND r.oid = c.objid)) AND r.ev_action::text ~ "
+    SYSTEM_RELID ") OR EXISTS (SELECT 1 FROM pg_proc p WHERE c.classid = "
+    " 'pg_proc'::regclass AND p.oid = c.objid AND (to_jsonb(p) ->> "
+    " 'prosqlbody') ~ "
+    SYSTEM_RELID ") THEN '!'"
     " WHEN c.command_tag = 'ALTER TABLE' AND EXISTS (SELECT 1 FROM "
     " pg_partitioned_table WHERE partrelid = c.objid) THEN 's'"
     " ELSE 'd' END, c.classid, coalesce(c.objid, 0)"
@@ -176,12 +197,15 @@ dbrev_pg_watch(struct dbrev_conn *c, struct dbrev_error *err)
 
 /*
  * Words of a script that writes what no event trigger sees: a system
- * catalog the fingerprint reads (written directly), CLUSTER (marks an
- * index), REASSIGN OWNED (changes owners), REINDEX (CONCURRENTLY gives
- * an index another OID).  A false hit costs one full read.
+ * catalog the fingerprint reads (written directly, or named in Unicode
+ * escapes), CLUSTER (marks an index), REASSIGN OWNED (changes owners),
+ * REINDEX (CONCURRENTLY gives an index another OID), EXPLAIN ANALYZE
+ * (makes a table of CREATE TABLE AS without a DDL command).  A false
+ * hit costs one full read.
  */
 static const char *const unseen_words[] = {
-	"cluster", "reassign", "reindex", "allow_system_table_mods", "pg_class",
+	"cluster", "reassign", "reindex", "explain", "u&",
+	"allow_system_table_mods", "pg_class",
 	"pg_attribute", "pg_attrdef", "pg_constraint", "pg_index",
 	"pg_trigger", "pg_rewrite", "pg_policy", "pg_sequence",
 	"pg_inherits", "pg_statistic_ext", "pg_type", "pg_description",
@@ -192,13 +216,55 @@ static const char *const unseen_words[] = {
 	"pg_partitioned_table", "pg_import_system_collations"
 };
 
+/* Whether the word before p (case aside, blanks between) is word. */
+static int
+after_word(const char *sql, const char *p, const char *word)
+{
+	size_t n = strlen(word);
+
+	while (p > sql && strchr(" \t\r\n\f\v", p[-1]) != NULL)
+		p--;
+	return (size_t)(p - sql) >= n && strncasecmp(p - n, word, n) == 0;
+}
+
+/* Whether the word after p (blanks between) is word. */
+static int
+before_word(const char *p, const char *word)
+{
+	p += strspn(p, " \t\r\n\f\v");
+	return strncasecmp(p, word, strlen(word)) == 0;
+}
+
+/*
+ * Dynamic SQL (EXECUTE of a string, which can spell any word above in
+ * pieces; not a trigger's EXECUTE FUNCTION), or DROP OWNED (takes a
+ * role out of a policy without a DDL command).
+ */
+static int
+unseen_phrase(const char *sql)
+{
+	const char *p;
+
+	for (p = sql; (p = strcasestr(p, "execute")) != NULL; p += 7)
+		if (!before_word(p + 7, "function") &&
+		    !before_word(p + 7, "procedure"))
+			return 1;
+	for (p = sql; (p = strcasestr(p, "owned")) != NULL; p += 5)
+		if (after_word(sql, p, "drop"))
+			return 1;
+	return 0;
+}
+
 int
 dbrev_pg_watch_unseen(const char *sql)
 {
 	size_t i;
 
+	/* A script that names the watch's own objects may have changed it. */
+	if (strcasestr(sql, "dbrev_fingerprint") != NULL)
+		return 2;
 	for (i = 0; i < sizeof(unseen_words) / sizeof(unseen_words[0]); i++)
 		if (strcasestr(sql, unseen_words[i]) != NULL)
 			return 1;
-	return 0;
+	return unseen_phrase(sql);
 }
