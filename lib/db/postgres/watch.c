@@ -99,15 +99,18 @@ static const char INSTALL_SQL[] =
     /*
      * A view, rule or SQL-bodied function over a system relation can
      * write it later (no dependency on a system object is recorded:
-     * their parse trees name it).
+     * their parse trees name it).  Scalar subqueries: looked up per row
+     * by index, never hashed over every rule.
      */
-    " WHEN EXISTS (SELECT 1 FROM pg_rewrite r WHERE ((c.classid = "
-    " 'pg_class'::regclass AND r.ev_class = c.objid) OR (c.classid = "
-    " 'pg_rewrite'::regclass AND r.oid = c.objid)) AND r.ev_action::text ~ "
-    SYSTEM_RELID ") OR EXISTS (SELECT 1 FROM pg_proc p WHERE c.classid = "
-    " 'pg_proc'::regclass AND p.oid = c.objid AND (to_jsonb(p) ->> "
-    " 'prosqlbody') ~ "
-    SYSTEM_RELID ") THEN '!'"
+    " WHEN c.classid = 'pg_class'::regclass AND (SELECT true FROM "
+    " pg_rewrite r WHERE r.ev_class = c.objid AND r.ev_action::text ~ "
+    SYSTEM_RELID " LIMIT 1) THEN '!'"
+    " WHEN c.classid = 'pg_rewrite'::regclass AND (SELECT true FROM "
+    " pg_rewrite r WHERE r.oid = c.objid AND r.ev_action::text ~ "
+    SYSTEM_RELID " LIMIT 1) THEN '!'"
+    " WHEN c.classid = 'pg_proc'::regclass AND (SELECT true FROM pg_proc p "
+    " WHERE p.oid = c.objid AND (to_jsonb(p) ->> 'prosqlbody') ~ "
+    SYSTEM_RELID " LIMIT 1) THEN '!'"
     " WHEN c.command_tag = 'ALTER TABLE' AND EXISTS (SELECT 1 FROM "
     " pg_partitioned_table WHERE partrelid = c.objid) THEN 's'"
     " ELSE 'd' END, c.classid, coalesce(c.objid, 0)"
