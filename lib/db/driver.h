@@ -259,8 +259,9 @@ struct dbrev_driver {
 	 * the one url names: SQLite a temporary file; PostgreSQL a
 	 * database dbrev_tmp_<pid>_<random> created from template0 on
 	 * dev_url (NULL: url's server, maintenance database postgres).
-	 * scratch_drop removes it (errors cannot be reported better than
-	 * by leaving it) and frees the fields.
+	 * scratch_drop removes it and frees the fields; it cannot fail
+	 * for want of a connection (PostgreSQL keeps the one it created
+	 * the database with) and waits out other sessions still closing.
 	 */
 	int	(*scratch_create)(const char *url, const char *dev_url,
 		    struct dbrev_scratch *, struct dbrev_error *);
@@ -314,7 +315,7 @@ struct dbrev_scratch {
 	const struct dbrev_driver *driver;
 	char		*url;		/* may hold a password: never print */
 	char		*name;		/* driver's: file or database name */
-	char		*admin;		/* driver's: where to drop it from */
+	void		*admin;		/* driver's: what drops it */
 };
 
 /* A database URL, read once (dbrev/url.h). */

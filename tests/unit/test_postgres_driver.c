@@ -797,6 +797,56 @@ test_script_hooks(void **state)
 	dbrev_buf_free(&b);
 }
 
+/*
+ * A scratch database is dropped even when no connection slot is free
+ * by then (a busy shared server, a role's CONNECTION LIMIT): the drop
+ * goes over the connection that created it.
+ */
+static void
+test_scratch_drop_without_free_slot(void **state)
+{
+	struct dbrev_error err = { 0 };
+	struct dbrev_scratch s;
+	char role[64], sql[256], rurl[1024], *n;
+	PGconn *held[4];
+	int i, nheld = 0;
+
+	(void)state;
+	NEED_SERVER();
+	snprintf(role, sizeof(role), "dbrev_slots_%ld", (long)getpid());
+	snprintf(sql, sizeof(sql), "CREATE ROLE %s LOGIN CREATEDB "
+	    "CONNECTION LIMIT 2", role);
+	th_pg_admin(sql);
+	snprintf(rurl, sizeof(rurl), "postgresql:///postgres?host=%s&port=%s"
+	    "&user=%s", getenv("PGHOST"), getenv("PGPORT"), role);
+	if (D->scratch_create(rurl, NULL, &s, &err) != 0)
+		fail_msg("scratch_create: %s", err.message);
+	n = strdup(s.name);
+	/* Take every slot the role has left. */
+	snprintf(sql, sizeof(sql), "host=%s port=%s user=%s dbname=postgres",
+	    getenv("PGHOST"), getenv("PGPORT"), role);
+	for (i = 0; i < 4; i++) {
+		held[nheld] = PQconnectdb(sql);
+		if (PQstatus(held[nheld]) != CONNECTION_OK) {
+			PQfinish(held[nheld]);
+			break;
+		}
+		nheld++;
+	}
+	assert_true(nheld >= 1 && nheld < 4);
+	D->scratch_drop(&s);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM pg_database WHERE "
+	    "datname = '%s'", n);
+	assert_query(sql, "0");
+	for (i = 0; i < nheld; i++)
+		PQfinish(held[i]);
+	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS \"%s\"", n);
+	th_pg_admin(sql);
+	snprintf(sql, sizeof(sql), "DROP ROLE %s", role);
+	th_pg_admin(sql);
+	free(n);
+}
+
 int
 main(void)
 {
@@ -817,6 +867,7 @@ main(void)
 		cmocka_unit_test(test_table_schema_qualified),
 		cmocka_unit_test(test_table_pinned_against_search_path),
 		cmocka_unit_test(test_script_hooks),
+		cmocka_unit_test(test_scratch_drop_without_free_slot),
 	};
 
 	/*

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "libpq.h"
@@ -127,29 +128,6 @@ connect_to(const char *ci, const char *url, const char *what,
 	/* The library never prints: not even libpq's notices. */
 	PQsetNoticeProcessor(c, quiet_notices, NULL);
 	return c;
-}
-
-/* Run one command on the admin connection; *sqlstate on failure. */
-static int
-admin_exec(struct scratch *sc, const char *sql, char *state, size_t n,
-    char **msg)
-{
-	PGresult *r = PQexec(sc->admin, sql);
-	int ok = r != NULL && (PQresultStatus(r) == PGRES_COMMAND_OK ||
-	    PQresultStatus(r) == PGRES_TUPLES_OK);
-
-	if (!ok) {
-		const char *s = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) :
-		    NULL;
-
-		if (state != NULL)
-			snprintf(state, n, "%s", s ? s : "");
-		if (msg != NULL)
-			*msg = pg_message(sc->base, r ? PQresultErrorMessage(r) :
-			    PQerrorMessage(sc->admin));
-	}
-	PQclear(r);
-	return ok ? 0 : -1;
 }
 
 /* Connect to the dev server and check the role may create databases. */
@@ -290,23 +268,48 @@ scratch_create(struct scratch *sc, struct dbrev_error *err)
 	return rc;
 }
 
-/* Drop what was created; errors here cannot be reported better. */
+/*
+ * DROP DATABASE name on admin, reconnecting when the connection was
+ * lost and trying again while sessions that WITH (FORCE) ended are
+ * still exiting (object_in_use): about ten seconds in all.  Errors
+ * cannot be reported better than by leaving the database.
+ */
+static void
+drop_database(PGconn *admin, const char *name)
+{
+	struct timespec pause = { 0, 100 * 1000 * 1000 };
+	char sql[160];
+	PGresult *r;
+	int try, retry;
+
+	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS \"%s\" "
+	    "WITH (FORCE)", name);
+	for (try = 0; admin != NULL && try < 100; try++) {
+		if (PQstatus(admin) != CONNECTION_OK)
+			PQreset(admin);
+		r = PQexec(admin, sql);
+		retry = PQstatus(admin) != CONNECTION_OK || (r != NULL &&
+		    PQresultStatus(r) == PGRES_FATAL_ERROR &&
+		    PQresultErrorField(r, PG_DIAG_SQLSTATE) != NULL &&
+		    strcmp(PQresultErrorField(r, PG_DIAG_SQLSTATE),
+		    "55006") == 0);
+		PQclear(r);
+		if (!retry)
+			return;
+		nanosleep(&pause, NULL);
+	}
+}
+
+/* Drop what was created. */
 static void
 scratch_close(struct scratch *sc)
 {
-	char sql[160];
 	int i;
 
 	for (i = 0; i < 2; i++) {
 		if (sc->names[i] == NULL)
 			continue;
-		if (sc->admin != NULL && PQstatus(sc->admin) != CONNECTION_OK)
-			PQreset(sc->admin);
-		if (sc->admin != NULL) {
-			snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS "
-			    "\"%s\" WITH (FORCE)", sc->names[i]);
-			(void)admin_exec(sc, sql, NULL, 0, NULL);
-		}
+		drop_database(sc->admin, sc->names[i]);
 		free(sc->names[i]);
 		sc->names[i] = NULL;
 	}
@@ -1088,8 +1091,9 @@ out:
 /*
  * The driver's scratch_create (stairway test, drift): one database
  * dbrev_tmp_<pid>_<random> from template0 on the dev server, as
- * autogenerate makes its two.  s->admin keeps the maintenance
- * database's connection string for scratch_drop.
+ * autogenerate makes its two.  s->admin keeps the connection to the
+ * maintenance database open for scratch_drop, so that the drop never
+ * waits for a free connection slot.
  */
 int
 dbrev_pg_scratch_create(const char *url, const char *dev_url,
@@ -1126,11 +1130,12 @@ dbrev_pg_scratch_create(const char *url, const char *dev_url,
 	}
 	PQclear(r);
 	s->name = dbrev_xstrdup(name);
-	s->admin = dbrev_xstrdup(sc.ci);
+	s->admin = sc.admin;
+	sc.admin = NULL;
 	/* Thrown away after: commits need not wait for the disk. */
 	snprintf(sql, sizeof(sql), "ALTER DATABASE \"%s\" SET "
 	    "synchronous_commit = off", name);
-	PQclear(PQexec(sc.admin, sql));
+	PQclear(PQexec(s->admin, sql));
 	if ((s->url = conninfo(sc.base, name, err)) == NULL)
 		goto out;
 	rc = 0;
@@ -1145,22 +1150,11 @@ out:
 void
 dbrev_pg_scratch_drop(struct dbrev_scratch *s)
 {
-	char sql[160];
-	PGconn *c;
-
-	if (s->name != NULL && s->admin != NULL) {
-		c = PQconnectdb(s->admin);
-		if (c != NULL && PQstatus(c) == CONNECTION_OK) {
-			PQsetNoticeProcessor(c, quiet_notices, NULL);
-			snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS "
-			    "\"%s\" WITH (FORCE)", s->name);
-			PQclear(PQexec(c, sql));
-		}
-		PQfinish(c);
-	}
+	if (s->name != NULL)
+		drop_database(s->admin, s->name);
+	PQfinish(s->admin);
 	free(s->url);
 	free(s->name);
-	free(s->admin);
 	memset(s, 0, sizeof(*s));
 }
 
