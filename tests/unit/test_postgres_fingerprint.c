@@ -659,7 +659,14 @@ test_in_transaction(void **state)
  * TABLE AS, SELECT INTO, CREATE MATERIALIZED VIEW), #44 #45 #79-#81
  * (CLUSTER, REASSIGN and catalog names hidden from the word scan), #99
  * (a catalog written through a view), #54-#56 #90 #100 #101 (the watch
- * disabled, misled or its log emptied).
+ * disabled, misled or its log emptied).  Second pass (#117-#129), stale
+ * in the watched group only, not fixed yet: #117 #118 (EXECUTE of a
+ * variable whose name starts with "function"/"procedure" passes the word
+ * scan), #119 (a built-in the event triggers call, to_regclass, replaced
+ * in pg_catalog: DDL after it is not logged), #120 (a SQL-language
+ * function made earlier runs CLUSTER: the documented blind spot), #128
+ * #129 (RENAME CONSTRAINT of a CHECK recurses to partitions and children,
+ * whose constraints have no pg_depend row on the parent's).
  */
 #define MAXSTEPS 16
 #define FAILS "-- fails\n"	/* a step whose error is expected */
@@ -1464,6 +1471,113 @@ static const struct scenario scenarios[] = {
 	    "CREATE TABLE l PARTITION OF m FOR VALUES IN (1); CREATE INDEX lb "
 	    "ON l (b)",
 	    { "ALTER TABLE p ALTER COLUMN b TYPE bigint" } },
+	/* Second pass: the word scan's EXECUTE test is a prefix match */
+	/* #117 */
+	{ "CREATE TABLE t (a int); CREATE INDEX ti ON t (a)",
+	    { "DO $$DECLARE functions text := 'CLU' || 'STER t USING ti'; BEGIN "
+	    "EXECUTE functions; END$$" } },
+	/* #118 */
+	{ "CREATE TABLE t (a int)",
+	    { "DO $$DECLARE procedure_sql text := format('UPDATE %s SET attname "
+	    "= %L WHERE attrelid = %L::regclass AND attname = %L', "
+	    "'pg_catalog.pg_' || 'attribute', 'b', 't', 'a'); BEGIN EXECUTE "
+	    "procedure_sql; END$$" } },
+	/* A built-in the event triggers call, replaced in pg_catalog */
+	/* #119 */
+	{ "CREATE TABLE t (a int)",
+	    { "CREATE FUNCTION pg_catalog.rc0(text) RETURNS regclass LANGUAGE "
+	    "internal STABLE STRICT AS 'to_regclass'; CREATE OR REPLACE FUNCTION "
+	    "pg_catalog.to_regclass(text) RETURNS regclass LANGUAGE sql STABLE "
+	    "AS $$SELECT CASE WHEN current_setting('plan_cache_mode') = "
+	    "'force_generic_plan' THEN pg_catalog.rc0($1) END$$; DISCARD PLANS",
+	    "ALTER TABLE t RENAME COLUMN a TO b", "CREATE TABLE u (x int)" } },
+	/* A SQL-language function made earlier runs what no trigger sees */
+	/* #120 */
+	{ "CREATE TABLE t (a int); CREATE INDEX ti ON t (a); CREATE FUNCTION "
+	    "f() RETURNS void LANGUAGE sql AS 'CLUSTER t USING ti'",
+	    { "SELECT f()" } },
+	/* Row types: expressions, functions, domains and arrays of them */
+	/* #121 */
+	{ "CREATE SCHEMA s; CREATE TABLE t (x int, y int); CREATE TABLE u (a "
+	    "int, b int); CREATE INDEX ui ON u ((ROW(a, b)::t)); CREATE FUNCTION "
+	    "ft(t) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT 1'; CREATE "
+	    "DOMAIN dt AS t; CREATE TABLE w (c t[], d dt); CREATE INDEX wi ON w "
+	    "(((c[1]).x)); CREATE INDEX wd ON w (((d).y))",
+	    { "ALTER TABLE t RENAME TO t2", "ALTER TABLE t2 RENAME COLUMN x TO "
+	    "x2", "ALTER TABLE t2 RENAME COLUMN y TO y2", "ALTER TABLE t2 SET "
+	    "SCHEMA s", "ALTER TABLE s.t2 ADD COLUMN z int" } },
+	/* #122 */
+	{ "CREATE TABLE t (x int); CREATE TABLE u (r t); CREATE INDEX ur ON u "
+	    "(((r).x)); CREATE TABLE p (a int, r t) PARTITION BY LIST (a); "
+	    "CREATE TABLE p1 PARTITION OF p FOR VALUES IN (1); CREATE INDEX pr "
+	    "ON p (((r).x))",
+	    { "ALTER TABLE t RENAME COLUMN x TO y", "ALTER TABLE t ADD COLUMN z "
+	    "int", "ALTER TABLE t DROP COLUMN z", "ALTER TABLE t RENAME TO t3" } },
+	/* Inheritance trees */
+	/* #123 */
+	{ "CREATE TABLE p (a int, b int); CREATE TABLE c (b int) INHERITS (p); "
+	    "CREATE TABLE c2 () INHERITS (p); CREATE INDEX c2b ON c2 (b)",
+	    { "ALTER TABLE p ALTER COLUMN b SET NOT NULL", "ALTER TABLE p ALTER "
+	    "COLUMN b SET DEFAULT 1", "ALTER TABLE p ADD CONSTRAINT pk CHECK (a "
+	    "> 0)", "ALTER TABLE p ALTER COLUMN a TYPE bigint", "ALTER TABLE p "
+	    "ALTER COLUMN a SET STATISTICS 50", "ALTER TABLE p ALTER COLUMN a "
+	    "SET STORAGE PLAIN", "ALTER TABLE c NO INHERIT p", "ALTER TABLE c "
+	    "INHERIT p", "ALTER TABLE p ADD COLUMN z int GENERATED ALWAYS AS (a "
+	    "* 2) STORED", "ALTER TABLE p DROP COLUMN b", "ALTER TABLE p ALTER "
+	    "COLUMN z DROP EXPRESSION" } },
+	/* Partition trees */
+	/* #124 */
+	{ "CREATE TABLE p (a int, b text) PARTITION BY LIST (a); CREATE TABLE "
+	    "p1 PARTITION OF p FOR VALUES IN (1); CREATE FUNCTION trf() RETURNS "
+	    "trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$; CREATE "
+	    "TRIGGER tr AFTER INSERT ON p FOR EACH ROW EXECUTE FUNCTION trf()",
+	    { "ALTER TABLE p DISABLE TRIGGER tr", "ALTER TRIGGER tr ON p RENAME "
+	    "TO tr2", "ALTER TABLE p ALTER COLUMN b SET STORAGE EXTERNAL",
+	    "ALTER TABLE p ALTER COLUMN b SET STATISTICS 10", "ALTER TABLE p1 "
+	    "ALTER COLUMN b SET DEFAULT 'x'", "ALTER TABLE p ADD CONSTRAINT pk "
+	    "PRIMARY KEY (a)", "ALTER TABLE p1 REPLICA IDENTITY USING INDEX "
+	    "p1_pkey", "ALTER TABLE p ALTER COLUMN b SET COMPRESSION pglz",
+	    "ALTER TABLE p ALTER COLUMN a ADD GENERATED ALWAYS AS IDENTITY",
+	    "ALTER TABLE p ENABLE ALWAYS TRIGGER tr2", "ALTER TABLE p1 DISABLE "
+	    "TRIGGER tr2", "ALTER TABLE p DROP CONSTRAINT pk" } },
+	/* Transactions inside one script */
+	/* #125 */
+	{ "CREATE TABLE t (a int)",
+	    { "BEGIN; ALTER TABLE t ADD COLUMN b int; COMMIT", "BEGIN; SAVEPOINT "
+	    "s1; ALTER TABLE t RENAME COLUMN b TO c; RELEASE SAVEPOINT s1; "
+	    "SAVEPOINT s2; DROP TABLE t; ROLLBACK TO SAVEPOINT s2; COMMIT",
+	    "DO $$BEGIN BEGIN ALTER TABLE t RENAME COLUMN c TO d; CREATE TABLE "
+	    "t (x int); EXCEPTION WHEN duplicate_table THEN NULL; END; ALTER "
+	    "TABLE t ADD COLUMN e int; END$$", FAILS "BEGIN; ALTER TABLE t ADD "
+	    "COLUMN f int; PREPARE TRANSACTION 'p1'", "BEGIN; ALTER TABLE t ADD "
+	    "COLUMN g int; COMMIT AND CHAIN; ALTER TABLE t ADD COLUMN h int; "
+	    "COMMIT" } },
+	/* Enum labels in bounds, defaults, predicates */
+	/* #126 */
+	{ "CREATE TYPE e AS ENUM ('a', 'b'); CREATE TABLE p (x e) PARTITION BY "
+	    "LIST (x); CREATE TABLE pa PARTITION OF p FOR VALUES IN ('a'); "
+	    "CREATE TABLE q (x e DEFAULT 'a'); CREATE INDEX qi ON q (x) WHERE x "
+	    "= 'b'",
+	    { "ALTER TYPE e RENAME VALUE 'a' TO 'z'", "ALTER TYPE e RENAME TO "
+	    "e2" } },
+	/* #127 */
+	{ "CREATE TYPE ct AS (x int, y int); CREATE FUNCTION mk(int) RETURNS ct "
+	    "LANGUAGE sql IMMUTABLE AS 'SELECT ROW($1, $1)::ct'; CREATE TABLE u "
+	    "(a int); CREATE INDEX ui ON u (((mk(a)).x)); CREATE TABLE v (c ct); "
+	    "CREATE INDEX vi ON v (((c).y))",
+	    { "ALTER TYPE ct RENAME ATTRIBUTE x TO x2", "ALTER TYPE ct RENAME TO "
+	    "ct2", "ALTER TYPE ct2 ADD ATTRIBUTE z int", "ALTER TYPE ct2 RENAME "
+	    "ATTRIBUTE y TO y2 CASCADE" } },
+	/* Renamed CHECK constraints of partitions and grandchildren */
+	/* #128 */
+	{ "CREATE TABLE p (a int) PARTITION BY LIST (a); CREATE TABLE p1 "
+	    "PARTITION OF p FOR VALUES IN (1); ALTER TABLE p ADD CONSTRAINT pk "
+	    "CHECK (a > 0)",
+	    { "ALTER TABLE p RENAME CONSTRAINT pk TO pk2" } },
+	/* #129 */
+	{ "CREATE TABLE p (a int CONSTRAINT pk CHECK (a > 0)); CREATE TABLE c "
+	    "() INHERITS (p); CREATE TABLE g () INHERITS (c)",
+	    { "ALTER TABLE p RENAME CONSTRAINT pk TO pk2" } },
 };
 
 static char *

@@ -390,7 +390,9 @@ static const char STATE_SQL[] =
  * 'x' an owner to read again; 'd' a relation reached as an object
  * (its indexes then are too: one kept but not reached is gone); 'a'
  * read every owner; 'e' end the watch (an object over a system
- * catalog); 'w' the snapshot's xmin (the next $1); 'i' the watch's own
+ * catalog, or in pg_catalog); 'f' a function was made or altered (after
+ * a script that wrote what the log misses, it may do so again: end the
+ * watch); 'w' the snapshot's xmin (the next $1); 'i' the watch's own
  * signature (another means a script changed it: stop trusting it); 't'
  * a hash of what no event trigger reports: role names,
  * the database owner, the event triggers.  The 'x' owners also go to
@@ -407,6 +409,13 @@ static const char CHANGES_SQL[] =
     " UNION SELECT 'pg_type'::regclass, c.reltype FROM log JOIN pg_class c "
     " ON c.oid = log.objid WHERE log.kind IN ('d', 's') AND log.classid = "
     " 'pg_class'::regclass AND c.reltype <> 0"
+    /*
+     * A table constraint's table: RENAME CONSTRAINT reports only the
+     * parent's, and renames its children's too (no pg_depend row).
+     */
+    " UNION SELECT 'pg_class'::regclass, co.conrelid FROM log JOIN "
+    " pg_constraint co ON co.oid = log.objid WHERE log.kind = 'd' AND "
+    " log.classid = 'pg_constraint'::regclass AND co.conrelid <> 0"
     " UNION SELECT d.classid, d.objid FROM pg_depend d JOIN dep ON "
     " d.refclassid = dep.classid AND d.refobjid = dep.objid),"
     " x(owner) AS (SELECT " DEP_ROW_OWNER " FROM dep d"
@@ -433,6 +442,8 @@ static const char CHANGES_SQL[] =
     " kind = '?')"
     " UNION ALL SELECT 'e', 0, '' WHERE EXISTS (SELECT 1 FROM log WHERE "
     " kind = '!')"
+    " UNION ALL SELECT 'f', 0, '' WHERE EXISTS (SELECT 1 FROM log WHERE "
+    " classid = 'pg_proc'::regclass)"
     " UNION ALL SELECT 'w', 0, (txid_snapshot_xmin(txid_current_snapshot()) "
     " %% 4294967296)::text"
     " UNION ALL SELECT 'i', 0, " DBREV_PG_WATCH_SIG
@@ -949,7 +960,7 @@ mark_changes(PGresult *r, struct dbrev_pg_fpcache *fc, size_t *n,
 		else if (*kind == 'a')
 			*all = 1;
 		else if ((*kind == 'i' && strcmp(fc->sig, PQgetvalue(r, i, 2))) ||
-		    *kind == 'e')
+		    *kind == 'e' || (*kind == 'f' && fc->unsure))
 			fc->watched = 0, *all = 1;
 		else if (*kind == 'w')
 			snprintf(since, 24, "%s", PQgetvalue(r, i, 2));
@@ -1011,14 +1022,14 @@ read_watched(PGconn *pg, struct dbrev_pg_fpcache *fc, size_t *n,
 	rc = execute_watched(pg, fc, fc->valid ? b.data : "NULL", res,
 	    &ignore);
 	dbrev_buf_free(&b);
-	fc->unsure = 0;
 	if (rc == -1) {
 		/* Dropped or broken by a script: read the catalogs from now. */
 		dbrev_error_clear(&ignore);
-		fc->watched = 0;
+		fc->watched = fc->unsure = 0;
 		return NULL;
 	}
 	o = mark_changes(res[0], fc, n, &rels, &nrels, since, &all);
+	fc->unsure = 0;
 	if (!all && since[0] != '\0')
 		apply_lines(res[1], o, *n, rels, nrels);
 	else {

@@ -17,19 +17,24 @@
  *        fingerprint (GRANT and REVOKE on tables, which name no object;
  *        ALTER TABLE of a partitioned table, which can detach one);
  *   '?'  anything else: every owner is read again;
- *   '!'  an object made or altered that depends on a system catalog:
- *        the watch ends (writes through it would not be seen).
+ *   '!'  an object made or altered that depends on a system catalog,
+ *        or any object in pg_catalog (a replaced built-in can mislead
+ *        the triggers): the watch ends (writes through it would not be
+ *        seen).
  * What event triggers never see is caught otherwise: the driver tells
  * dbrev_pg_fingerprint_saw() each script and each failure, and a script
  * that failed (CREATE INDEX CONCURRENTLY leaves an index), names a
  * system catalog, CLUSTER, REASSIGN, REINDEX, EXPLAIN, DROP OWNED or
  * runs dynamic SQL has every owner read again; one that names the
  * watch's objects, or an object made that depends on a system catalog
- * (a view over one can write it), ends the watch.  Event triggers
- * themselves, roles and the database owner are hashed by the read, and
- * the watch's own triggers, functions and log are signed.  Not seen: a
- * system catalog written by a function that an earlier script made.
+ * (a view over one can write it), ends the watch; so does a function
+ * made or altered by a script of the first kind (its body may do the
+ * same later, where no word shows).  Event triggers themselves, roles
+ * and the database owner are hashed by the read, and the watch's own
+ * triggers, functions and log are signed.  Not defended: a script that
+ * replaces an operator the triggers compare with.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -76,6 +81,14 @@
 	"'text search dictionary', 'publication', 'server', 'conversion', " \
 	"'default acl', 'foreign-data wrapper'"
 
+/*
+ * Whether the log is there (a script may drop it: the signature then
+ * tells).  A catalog lookup, not to_regclass(): a script may replace a
+ * built-in function, and the command that does is to be logged.
+ */
+#define LOG_EXISTS "EXISTS (SELECT 1 FROM pg_class WHERE relname = " \
+	"'dbrev_fingerprint_log' AND relnamespace = 11)"
+
 static const char INSTALL_SQL[] =
     "SET allow_system_table_mods = on;"
     "CREATE UNLOGGED TABLE pg_catalog.dbrev_fingerprint_log (kind \"char\","
@@ -84,10 +97,9 @@ static const char INSTALL_SQL[] =
     "CREATE OR REPLACE FUNCTION pg_catalog.dbrev_fingerprint_ddl() RETURNS "
     " event_trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = "
     " pg_catalog, pg_temp AS $dbrev$ BEGIN"
-    " IF to_regclass('pg_catalog.dbrev_fingerprint_log') IS NULL THEN "
-    " RETURN; END IF;"
+    " IF NOT " LOG_EXISTS " THEN RETURN; END IF;"
     " INSERT INTO pg_catalog.dbrev_fingerprint_log SELECT CASE"
-    " WHEN c.schema_name = 'pg_catalog' THEN '?'"
+    " WHEN c.schema_name = 'pg_catalog' THEN '!'"
     " WHEN c.command_tag IN ('GRANT', 'REVOKE') THEN CASE WHEN"
     " c.object_type IN ('TABLE', 'SEQUENCE') THEN 's' WHEN c.object_type"
     " IN ('FUNCTION', 'PROCEDURE', 'ROUTINE', 'SCHEMA', 'LANGUAGE', "
@@ -119,10 +131,9 @@ static const char INSTALL_SQL[] =
     "CREATE OR REPLACE FUNCTION pg_catalog.dbrev_fingerprint_drop() RETURNS "
     " event_trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = "
     " pg_catalog, pg_temp AS $dbrev$ BEGIN"
-    " IF to_regclass('pg_catalog.dbrev_fingerprint_log') IS NULL THEN "
-    " RETURN; END IF;"
+    " IF NOT " LOG_EXISTS " THEN RETURN; END IF;"
     " INSERT INTO pg_catalog.dbrev_fingerprint_log SELECT * FROM (SELECT"
-    " CASE WHEN o.schema_name = 'pg_catalog' THEN '?'"
+    " CASE WHEN o.schema_name = 'pg_catalog' THEN '!'"
     " WHEN o.classid = 'pg_class'::regclass THEN 'o'"
     " WHEN o.object_type IN (" OF_RELATION ") THEN CASE WHEN r.oid IS NULL"
     " THEN NULL ELSE 'o' END"
@@ -137,9 +148,9 @@ static const char INSTALL_SQL[] =
     " coalesce(r.oid, 0) END"
     " FROM pg_event_trigger_dropped_objects() o"
     /* The relation of a column, constraint...: gone with it, or there. */
-    " LEFT JOIN pg_class r ON o.object_type IN (" OF_RELATION ") AND"
-    " r.oid = to_regclass(quote_ident(o.address_names[1]) || '.' ||"
-    " quote_ident(o.address_names[2]))"
+    " LEFT JOIN (pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace)"
+    " ON o.object_type IN (" OF_RELATION ") AND n.nspname ="
+    " o.address_names[1] AND r.relname = o.address_names[2]"
     " WHERE NOT o.is_temporary) l WHERE kind IS NOT NULL;"
     " END $dbrev$;"
     "CREATE EVENT TRIGGER dbrev_fingerprint_ddl ON ddl_command_end "
@@ -230,12 +241,19 @@ after_word(const char *sql, const char *p, const char *word)
 	return (size_t)(p - sql) >= n && strncasecmp(p - n, word, n) == 0;
 }
 
-/* Whether the word after p (blanks between) is word. */
+/* Whether the word after p (blanks between) is word, whole. */
 static int
 before_word(const char *p, const char *word)
 {
+	size_t n = strlen(word);
+	unsigned char next;
+
 	p += strspn(p, " \t\r\n\f\v");
-	return strncasecmp(p, word, strlen(word)) == 0;
+	if (strncasecmp(p, word, n) != 0)
+		return 0;
+	/* An identifier goes on with letters, digits, _, $ or any non-ASCII byte. */
+	next = (unsigned char)p[n];
+	return !(isalnum(next) || next == '_' || next == '$' || next >= 0x80);
 }
 
 /*
