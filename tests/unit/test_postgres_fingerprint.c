@@ -659,14 +659,13 @@ test_in_transaction(void **state)
  * TABLE AS, SELECT INTO, CREATE MATERIALIZED VIEW), #44 #45 #79-#81
  * (CLUSTER, REASSIGN and catalog names hidden from the word scan), #99
  * (a catalog written through a view), #54-#56 #90 #100 #101 (the watch
- * disabled, misled or its log emptied).  Second pass (#117-#129), stale
- * in the watched group only, not fixed yet: #117 #118 (EXECUTE of a
- * variable whose name starts with "function"/"procedure" passes the word
- * scan), #119 (a built-in the event triggers call, to_regclass, replaced
- * in pg_catalog: DDL after it is not logged), #120 (a SQL-language
- * function made earlier runs CLUSTER: the documented blind spot), #128
- * #129 (RENAME CONSTRAINT of a CHECK recurses to partitions and children,
- * whose constraints have no pg_depend row on the parent's).
+ * disabled, misled or its log emptied).  Second pass (#117-#129), each
+ * stale in the watched group before its fix: #117 #118 (EXECUTE of a
+ * variable whose name starts with "function"/"procedure"), #119 (a
+ * built-in the event triggers called, to_regclass, replaced in
+ * pg_catalog), #120 (a SQL-language function made earlier runs CLUSTER),
+ * #128 #129 (RENAME CONSTRAINT of a CHECK recurses to partitions and
+ * children, whose constraints have no pg_depend row on the parent's).
  */
 #define MAXSTEPS 16
 #define FAILS "-- fails\n"	/* a step whose error is expected */
