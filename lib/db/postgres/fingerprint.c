@@ -530,12 +530,13 @@ lines_sql(struct dbrev_buf *b, int server_version, const char *filter)
 	dbrev_buf_printf(b, ") l%s GROUP BY owner", filter);
 }
 
+/* Fill err from r, or from the connection when there is no result. */
 static PGresult *
-failed(PGresult *r, struct dbrev_error *err)
+failed(PGconn *pg, PGresult *r, struct dbrev_error *err)
 {
 	dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
 	    "cannot read the schema: %s", r != NULL ?
-	    PQresultErrorMessage(r) : "out of memory");
+	    PQresultErrorMessage(r) : PQerrorMessage(pg));
 	PQclear(r);
 	return NULL;
 }
@@ -657,7 +658,7 @@ prepare(PGconn *pg, int in_tx, int k, struct dbrev_error *err)
 	dbrev_buf_free(&b);
 	dbrev_buf_free(&d);
 	if (r == NULL || PQresultStatus(r) != PGRES_COMMAND_OK) {
-		failed(r, err);
+		failed(pg, r, err);
 		return -1;
 	}
 	PQclear(r);
@@ -711,7 +712,7 @@ execute(PGconn *pg, struct dbrev_pg_fpcache *fc, int in_tx, int k,
 	if (r != NULL && PQresultStatus(r) == PGRES_TUPLES_OK)
 		return r;
 	/* prepare() has filled err already when it failed. */
-	return fc->prepared[k] ? failed(r, err) : NULL;
+	return fc->prepared[k] ? failed(pg, r, err) : NULL;
 }
 
 /*
@@ -807,6 +808,21 @@ read_state(PGresult *r, const struct dbrev_pg_fpcache *fc, size_t *n,
 	return o;
 }
 
+/* The dirty owners' hashes and relations, from lines rows (r). */
+static void
+store_lines(PGresult *r, struct owner *o, size_t n)
+{
+	struct owner *p;
+	int i;
+
+	for (i = 0; i < PQntuples(r); i++)
+		if ((p = find(o, n, oid_at(r, i, 0))) != NULL && p->dirty) {
+			snprintf(p->md5, sizeof(p->md5), "%s",
+			    PQgetvalue(r, i, 1));
+			p->rel = oid_at(r, i, 2);
+		}
+}
+
 /*
  * Hash the lines of the dirty owners in o[0..n) (of every owner with
  * all).  An owner without lines keeps md5 "".
@@ -819,13 +835,12 @@ read_lines(PGconn *pg, struct dbrev_pg_fpcache *fc, struct owner *o,
 	struct owner *p;
 	PGresult *r = NULL;
 	size_t ndirty = 0;
-	int i;
 
 	if (all) {
 		lines_sql(&b, PQserverVersion(pg), "");
 		if ((r = send(pg, in_tx, b.data)) == NULL ||
 		    PQresultStatus(r) != PGRES_TUPLES_OK)
-			r = failed(r, err);
+			r = failed(pg, r, err);
 	} else {
 		dbrev_buf_puts(&b, "'{");
 		for (p = o; p < o + n; p++)
@@ -842,12 +857,7 @@ read_lines(PGconn *pg, struct dbrev_pg_fpcache *fc, struct owner *o,
 	for (p = o; p < o + n; p++)
 		if (p->dirty)
 			p->md5[0] = '\0';
-	for (i = 0; i < PQntuples(r); i++)
-		if ((p = find(o, n, oid_at(r, i, 0))) != NULL && p->dirty) {
-			snprintf(p->md5, sizeof(p->md5), "%s",
-			    PQgetvalue(r, i, 1));
-			p->rel = oid_at(r, i, 2);
-		}
+	store_lines(r, o, n);
 	PQclear(r);
 	return 0;
 }
@@ -985,18 +995,12 @@ apply_lines(PGresult *r, struct owner *o, size_t n, const unsigned *rels,
     size_t nrels)
 {
 	struct owner *p;
-	int i;
 
 	for (p = o; p < o + n; p++)
 		if (p->dirty || (p->rel != p->oid && bsearch(&p->rel, rels,
 		    nrels, sizeof(*rels), by_uint) != NULL))
 			p->md5[0] = '\0';
-	for (i = 0; i < PQntuples(r); i++)
-		if ((p = find(o, n, oid_at(r, i, 0))) != NULL && p->dirty) {
-			snprintf(p->md5, sizeof(p->md5), "%s",
-			    PQgetvalue(r, i, 1));
-			p->rel = oid_at(r, i, 2);
-		}
+	store_lines(r, o, n);
 }
 
 /*
