@@ -135,7 +135,7 @@ static const char INSTALL_SQL[] =
     " INSERT INTO pg_catalog.dbrev_fingerprint_log SELECT * FROM (SELECT"
     " CASE WHEN o.schema_name = 'pg_catalog' THEN '!'"
     " WHEN o.classid = 'pg_class'::regclass THEN 'o'"
-    " WHEN o.object_type IN (" OF_RELATION ") THEN CASE WHEN r.oid IS NULL"
+    " WHEN o.object_type IN (" OF_RELATION ") THEN CASE WHEN o.rel IS NULL"
     " THEN NULL ELSE 'o' END"
     /* A relation's row type and its array go with the relation. */
     " WHEN o.classid = 'pg_type'::regclass AND EXISTS (SELECT 1 FROM "
@@ -145,13 +145,17 @@ static const char INSTALL_SQL[] =
     " WHEN o.object_type IN (" OF_DATABASE ") THEN 'o'"
     " ELSE '?' END AS kind, NULL::oid,"
     " CASE WHEN o.classid = 'pg_class'::regclass THEN o.objid ELSE"
-    " coalesce(r.oid, 0) END"
-    " FROM pg_event_trigger_dropped_objects() o"
-    /* The relation of a column, constraint...: gone with it, or there. */
-    " LEFT JOIN (pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace)"
-    " ON o.object_type IN (" OF_RELATION ") AND n.nspname ="
-    " o.address_names[1] AND r.relname = o.address_names[2]"
-    " WHERE NOT o.is_temporary) l WHERE kind IS NOT NULL;"
+    " coalesce(o.rel, 0) END"
+    /*
+     * The relation of a column, constraint...: gone with it, or there
+     * (looked up by index, per object).
+     */
+    " FROM (SELECT d.*, CASE WHEN d.object_type IN (" OF_RELATION ") THEN"
+    " (SELECT r.oid FROM pg_class r WHERE r.relname = d.address_names[2]"
+    " AND r.relnamespace = (SELECT n.oid FROM pg_namespace n WHERE"
+    " n.nspname = d.address_names[1])) END AS rel"
+    " FROM pg_event_trigger_dropped_objects() d WHERE NOT d.is_temporary) o"
+    " ) l WHERE kind IS NOT NULL;"
     " END $dbrev$;"
     "CREATE EVENT TRIGGER dbrev_fingerprint_ddl ON ddl_command_end "
     " EXECUTE FUNCTION pg_catalog.dbrev_fingerprint_ddl();"
