@@ -464,43 +464,135 @@ collect(struct run *R, int fd, struct dbrev_error *err)
 	}
 }
 
+/*
+ * Where one job would have stopped: the first step, in apply order,
+ * whose upgrade failed (nothing after it can be reached), or, without
+ * --keep-going, that fails the test.  SIZE_MAX: nowhere.
+ */
+static size_t
+first_stop(const struct run *R)
+{
+	const struct dbrev_stair_step *st;
+	size_t k;
+
+	for (k = 0; k < R->norder; k++) {
+		st = &R->res->steps[k];
+		if (st->rev != NULL && (st->verdict == DBREV_STAIR_UPGRADE_FAILS ||
+		    (is_failure(R, st) && !R->o->keep_going)))
+			return k;
+	}
+	return SIZE_MAX;
+}
+
+static void
+step_clear(struct dbrev_stair_step *st)
+{
+	free(st->detail);
+	free(st->sql);
+	memset(st, 0, sizeof(*st));
+}
+
+/*
+ * The ranges' results made what one job would have given: nothing after
+ * where it would have stopped (ranges there could not even replay an
+ * upgrade that fails), and the first error of a range before that.
+ */
+static void
+as_one_job(struct run *R, const size_t *lo, struct dbrev_error *errs,
+    unsigned started, struct dbrev_error *err)
+{
+	size_t stop = first_stop(R), k;
+	unsigned j;
+
+	for (k = stop == SIZE_MAX ? R->norder : stop + 1; k < R->norder; k++)
+		step_clear(&R->res->steps[k]);
+	for (j = 0; j < started; j++) {
+		if (lo[j] <= stop && dbrev_error_isset(&errs[j]) &&
+		    !dbrev_error_isset(err)) {
+			*err = errs[j];
+			memset(&errs[j], 0, sizeof(errs[j]));
+		}
+		dbrev_error_clear(&errs[j]);
+	}
+}
+
 static int
 run_jobs(struct run *R, unsigned jobs, struct dbrev_error *err)
 {
 	pid_t *pid = dbrev_xcalloc(jobs, sizeof(*pid));
 	int *fd = dbrev_xcalloc(jobs, sizeof(*fd));
+	size_t *lo = dbrev_xcalloc(jobs, sizeof(*lo));
+	struct dbrev_error *errs = dbrev_xcalloc(jobs, sizeof(*errs));
 	size_t per = (R->norder + jobs - 1) / jobs;
 	unsigned j, started = 0;
-	int p[2], status;
+	int p[2], status, e = 0;
 
 	for (j = 0; j < jobs && (size_t)j * per < R->norder; j++) {
-		size_t lo = (size_t)j * per, hi = lo + per;
+		size_t hi;
 
-		if (hi > R->norder)
-			hi = R->norder;
+		lo[j] = (size_t)j * per;
+		hi = lo[j] + per < R->norder ? lo[j] + per : R->norder;
 		fflush(NULL);
-		if (pipe(p) == -1 || (pid[j] = fork()) == -1) {
-			dbrev_error_set(err, DBREV_ERR_RUNTIME, NULL, 0, NULL,
-			    "cannot start job %u: %s", j + 1, strerror(errno));
+		pid[j] = -1;
+		if (pipe(p) == -1)
+			e = errno;
+		else if ((pid[j] = fork()) == -1) {
+			e = errno;
+			close(p[0]);
+			close(p[1]);
+		}
+		if (pid[j] == -1) {
+			dbrev_error_set(&errs[j], DBREV_ERR_RUNTIME, NULL, 0,
+			    NULL, "cannot start job %u: %s", j + 1,
+			    strerror(e));
+			started = j + 1;
 			break;
 		}
 		if (pid[j] == 0) {
 			close(p[0]);
-			child(R, lo, hi, p[1]);
+			child(R, lo[j], hi, p[1]);
 		}
 		close(p[1]);
 		fd[j] = p[0];
-		started++;
+		started = j + 1;
 	}
 	for (j = 0; j < started; j++) {
-		collect(R, fd[j], err);
+		if (pid[j] <= 0)
+			continue;
+		collect(R, fd[j], &errs[j]);
 		close(fd[j]);
 		while (waitpid(pid[j], &status, 0) == -1 && errno == EINTR)
 			;
+		/* A range that did not report to its end is not passed. */
+		if ((!WIFEXITED(status) || WEXITSTATUS(status) != 0) &&
+		    !dbrev_error_isset(&errs[j]))
+			dbrev_error_set(&errs[j], DBREV_ERR_RUNTIME, NULL, 0,
+			    NULL, "job %u ended before its revisions were "
+			    "tested (%s)", j + 1, WIFSIGNALED(status) ?
+			    strsignal(WTERMSIG(status)) : "write error");
 	}
+	as_one_job(R, lo, errs, started, err);
+	R->res->jobs = started;
 	free(pid);
 	free(fd);
+	free(lo);
+	free(errs);
 	return dbrev_error_isset(err) ? -1 : 0;
+}
+
+/* The jobs asked for, DBREV_STAIR_JOBS_AUTO worked out for n steps. */
+static unsigned
+jobs_for(unsigned jobs, size_t n)
+{
+	long cpus;
+
+	if (jobs != DBREV_STAIR_JOBS_AUTO)
+		return jobs > 1 ? jobs : 1;
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	jobs = cpus > 4 ? 4 : cpus < 1 ? 1 : (unsigned)cpus;
+	if (n / 100 < jobs)
+		jobs = n / 100 > 0 ? (unsigned)(n / 100) : 1;
+	return jobs;
 }
 
 /* ----------------------------------------------------------- entry */
@@ -543,8 +635,9 @@ dbrev_stairway_run(const struct dbrev_stairway_options *o,
 	res->nsteps = R.norder;
 	res->steps = dbrev_xcalloc(R.norder + 1, sizeof(*res->steps));
 	dbrev_signals_hold(&R.old);
-	if (o->jobs > 1 && R.norder > 1) {
-		rc = run_jobs(&R, o->jobs, err);
+	res->jobs = jobs_for(o->jobs, R.norder);
+	if (res->jobs > 1 && R.norder > 1) {
+		rc = run_jobs(&R, res->jobs, err);
 		for (k = 0; rc == 0 && o->on_step != NULL && k < R.norder; k++)
 			if (res->steps[k].rev != NULL)
 				o->on_step(o->arg, &res->steps[k]);

@@ -98,7 +98,8 @@ usage(FILE *f, int status)
 		    "    --keep-going       go on after a failing revision\n"
 		    "    --data-hook PATH   SQL file run after each upgrade, or a directory\n"
 		    "                       of REVISION.sql files\n"
-		    "    --jobs N           N scratch databases side by side (PostgreSQL)\n"
+		    "    --jobs N           N scratch databases side by side (default: one\n"
+		    "                       per core, at most 4, one per 100 revisions)\n"
 		    "    --exact-names      constraint names the database invents count\n"
 		    "  status               pending, in progress, edited and unknown rows\n"
 		    "  drift                live schema vs the one the applied revisions build;\n"
@@ -427,6 +428,8 @@ cmd_test(struct dbrev_stairway_options *so, const struct dbrev_apply_options *o,
 	so->dir = o->dir;
 	so->url = o->url;
 	so->range = range;
+	if (so->jobs == 0)
+		so->jobs = DBREV_STAIR_JOBS_AUTO;
 	so->on_step = json ? NULL : on_stair;
 	if (dbrev_stairway_run(so, &res, &e) == -1)
 		fail(&e);
@@ -443,7 +446,10 @@ cmd_test(struct dbrev_stairway_options *so, const struct dbrev_apply_options *o,
 		if (res.untried > 0)
 			printf(", %zu not tried (stopped at the first "
 			    "failure; --keep-going goes on)", res.untried);
-		printf("; %s\n", res.failed > 0 ? "FAILED" : "passed");
+		printf("; %s", res.failed > 0 ? "FAILED" : "passed");
+		if (res.jobs > 1)
+			printf(" (%u scratch databases side by side)", res.jobs);
+		printf("\n");
 	}
 	status = res.failed > 0 ? 1 : 0;
 	dbrev_stairway_result_free(&res);

@@ -77,12 +77,18 @@ struct dbrev_stairway_options {
 	int		 keep_going;	/* go on after a failure */
 	int		 exact_names;	/* invented constraint names count */
 	unsigned	 jobs;		/* scratch databases side by side
-					   (0, 1: one) */
+					   (0, 1: one; DBREV_STAIR_JOBS_AUTO) */
 	/* Called for each revision as soon as its turn is over (with jobs
 	   > 1, in apply order once all are done); may be NULL. */
 	void		(*on_step)(void *arg, const struct dbrev_stair_step *);
 	void		*arg;
 };
+
+/*
+ * jobs: one scratch database per core, at most 4, and one per 100
+ * revisions under test at least (fewer are not worth a database).
+ */
+#define DBREV_STAIR_JOBS_AUTO	0xffffffffu
 
 struct dbrev_stairway_result {
 	struct dbrev_graph	*graph;		/* steps point into it */
@@ -91,6 +97,7 @@ struct dbrev_stairway_result {
 	size_t			 count[DBREV_STAIR_NVERDICTS];
 	size_t			 failed;	/* steps that fail the test */
 	size_t			 untried;	/* not reached (stopped) */
+	unsigned		 jobs;		/* scratch databases used */
 	double			 ms;
 };
 

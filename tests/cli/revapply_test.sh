@@ -58,6 +58,36 @@ rev d h2 h1 "drop the unique index" "DROP INDEX u_email;" \
 mkdir hooks
 printf "INSERT INTO u (id, email) VALUES (1, 'a@x'), (2, 'a@x');\n" >hooks/h2.sql
 
+# An upgrade that fails halfway through: nothing after it can be reached.
+rev u u1 "" "good" "CREATE TABLE a (id INTEGER PRIMARY KEY);" "DROP TABLE a;"
+rev u u2 u1 "upgrade fails" "CREATE TABLE b (id INTEGER PRIMARY KEY;" "DROP TABLE b;"
+for i in 3 4 5 6; do
+	rev u u$i u$((i - 1)) "good $i" "CREATE TABLE c$i (id INTEGER);" "DROP TABLE c$i;"
+done
+
+# A long history (250 revisions), for the default number of jobs.
+p=
+for i in $(seq -w 1 250); do
+	rev long l$i "$p" "table $i" "CREATE TABLE t$i (id INTEGER PRIMARY KEY, v TEXT);" "DROP TABLE t$i;"
+	p=l$i
+done
+cores=$(nproc)
+auto_jobs=$((cores < 2 ? cores : 2))	# one per 100 revisions: 2 at most here
+
+# The results of a --format=json document, without the timings.
+NO_MS='[(.revisions | map(del(.ms))), (.summary | del(.ms))]'
+
+# jobs_agree DIR ARGS...: --jobs 1 and --jobs 3 give the same document.
+jobs_agree() {
+	local d=$1
+	shift
+	run revapply -d "$d" test --format=json --jobs 1 "$@"
+	jq -c "$NO_MS" "$OUT" >one.json
+	run revapply -d "$d" test --format=json --jobs 3 "$@"
+	jq -c "$NO_MS" "$OUT" >three.json
+	cmp -s one.json three.json || fail "$d $*: one job: $(cat one.json); three: $(cat three.json)"
+}
+
 # stairway KIND URL: every case on one database.
 stairway() {
 	local kind=$1 url=$2
@@ -82,6 +112,36 @@ stairway() {
 	stdout_has "s3 downgrade differs"
 	stdout_lacks "s4 "
 	stdout_has "2 not tried"
+
+	tcase "$kind: --jobs gives what one job gives: the same first failure stops it, an upgrade that fails ends every range after it"
+	jobs_agree m
+	jq -e '.[1].tested == 3' three.json >/dev/null || fail "m: $(cat three.json)"
+	jobs_agree u
+	jobs_agree u --keep-going
+	jq -e '.[0][1].result == "upgrade fails" and .[1].tested == 2' three.json >/dev/null ||
+		fail "u: $(cat three.json)"
+	run revapply -d u test --jobs 3
+	status_is 1
+	stdout_has "u2 upgrade fails: u/versions/u2.sql:"
+	stdout_has "4 not tried"
+
+	tcase "$kind: by default a long history is tested on one scratch database per core (at most 4, one per 100 revisions), with the same results"
+	run revapply -d long test --format=json
+	status_is 0
+	jq -c "$NO_MS" "$OUT" >auto.json
+	run revapply -d long test --format=json --jobs 1
+	jq -c "$NO_MS" "$OUT" >one.json
+	cmp -s one.json auto.json || fail "auto: $(head -c 300 auto.json)"
+	run revapply -d long test
+	status_is 0
+	if [ "$auto_jobs" -gt 1 ]; then
+		stdout_has "250 revisions tested: 250 ok; passed ($auto_jobs scratch databases side by side)"
+	else
+		stdout_has "250 revisions tested: 250 ok; passed"
+		stdout_lacks "side by side"
+	fi
+	run revapply -d m test
+	stdout_lacks "side by side"
 
 	tcase "$kind: revapply test FROM:TO tests only that range"
 	run revapply -d m test s3:s4
