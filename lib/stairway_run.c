@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -516,6 +517,29 @@ as_one_job(struct run *R, const size_t *lo, struct dbrev_error *errs,
 	}
 }
 
+/*
+ * Wait until job j has something to say; a signal held meanwhile is
+ * passed on to every job (once), so that each stops at its next step
+ * and drops its scratch database, as one process would.
+ */
+static void
+await_job(struct run *R, int fd, const pid_t *pid, unsigned njobs,
+    int *passed_on)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	unsigned j;
+	int sig;
+
+	while (poll(&p, 1, 100) == 0 || (p.revents == 0 && errno == EINTR)) {
+		if (*passed_on || (sig = dbrev_signals_pending(&R->old)) == 0)
+			continue;
+		for (j = 0; j < njobs; j++)
+			if (pid[j] > 0)
+				(void)kill(pid[j], sig);
+		*passed_on = 1;
+	}
+}
+
 static int
 run_jobs(struct run *R, unsigned jobs, struct dbrev_error *err)
 {
@@ -525,7 +549,7 @@ run_jobs(struct run *R, unsigned jobs, struct dbrev_error *err)
 	struct dbrev_error *errs = dbrev_xcalloc(jobs, sizeof(*errs));
 	size_t per = (R->norder + jobs - 1) / jobs;
 	unsigned j, started = 0;
-	int p[2], status, e = 0;
+	int p[2], status, e = 0, passed_on = 0;
 
 	for (j = 0; j < jobs && (size_t)j * per < R->norder; j++) {
 		size_t hi;
@@ -559,6 +583,7 @@ run_jobs(struct run *R, unsigned jobs, struct dbrev_error *err)
 	for (j = 0; j < started; j++) {
 		if (pid[j] <= 0)
 			continue;
+		await_job(R, fd[j], pid, started, &passed_on);
 		collect(R, fd[j], &errs[j]);
 		close(fd[j]);
 		while (waitpid(pid[j], &status, 0) == -1 && errno == EINTR)

@@ -88,6 +88,25 @@ jobs_agree() {
 	cmp -s one.json three.json || fail "$d $*: one job: $(cat one.json); three: $(cat three.json)"
 }
 
+# signal_stops KIND URL HOOK: SIGTERM to revapply test (not to its jobs)
+# a second into a run that takes several (HOOK slows each revision)
+# ends it at once, every job with it; the caller checks what is left.
+signal_stops() {
+	local t0 st
+	tcase "$1: a signal to revapply test stops every job at once"
+	mkdir -p "$T/sigtmp"
+	t0=$(date +%s%N)
+	TMPDIR=$T/sigtmp command revapply -d long -u "$2" test --data-hook "$3" >sig.out 2>&1 &
+	sleep 1
+	kill -TERM $!
+	wait $!
+	st=$?
+	[ "$st" = 143 ] || fail "exit status $st, not 143 (SIGTERM): $(tail -n 2 sig.out)"
+	[ $(($(date +%s%N) - t0)) -lt 3500000000 ] || fail "it took $(( ($(date +%s%N) - t0) / 1000000 )) ms to stop"
+	grep -q "l250 " sig.out && fail "it ran to the end"
+	[ -z "$(ls -A "$T/sigtmp")" ] || fail "left behind: $(ls -A "$T/sigtmp")"
+}
+
 # stairway KIND URL: every case on one database.
 stairway() {
 	local kind=$1 url=$2
@@ -264,6 +283,9 @@ status_is 2
 mv ok/versions/g3*.sql ok/versions/g3.sql
 
 stairway sqlite "sqlite:$T/live.db"
+# About 80 ms a revision: 250 take 10 s on two jobs.
+echo "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 400000) SELECT count(*) FROM c;" >slow_sqlite.sql
+signal_stops sqlite "sqlite:$T/live.db" slow_sqlite.sql
 tcase "sqlite: revapply test never creates or opens the live database"
 [ ! -e "$T/live.db" ] || fail "live.db was created"
 status_cases sqlite "sqlite:$T/status.db"
@@ -287,6 +309,14 @@ tcase "postgresql: revapply test never creates the live database, drops its scra
 [ "$(psql -X -At -d postgres -c "SELECT count(*) FROM pg_database WHERE datname = 'stairway_never_created'")" = 0 ] ||
 	fail "the live database was created"
 [ "$(tmpdbs)" = 0 ] || fail "scratch databases left: $(tmpdbs)"
+
+# As a role of its own: the jobs' scratch databases are named after
+# their own pids, unknown here, and are found by their owner.
+psql -X -q -d postgres -c "CREATE ROLE dbrev_jobs LOGIN CREATEDB" >/dev/null 2>&1
+echo "SELECT pg_sleep(0.05);" >slow_pg.sql
+signal_stops postgresql "postgresql:///stairway_never_created?host=$PGHOST&port=$PGPORT&user=dbrev_jobs" slow_pg.sql
+left=$(psql -X -At -d postgres -c "SELECT count(*) FROM pg_database WHERE datdba = 'dbrev_jobs'::regrole")
+[ "$left" = 0 ] || fail "scratch databases left: $left"
 
 tcase "postgresql: --jobs 3 gives the same results as one job"
 export DATABASE_URL=$(pgurl stairway_never_created)
