@@ -390,9 +390,9 @@ static const char STATE_SQL[] =
  * 'x' an owner to read again; 'd' a relation reached as an object
  * (its indexes then are too: one kept but not reached is gone); 'a'
  * read every owner; 'e' end the watch (an object over a system
- * catalog, or in pg_catalog); 'f' a function was made or altered (after
- * a script that wrote what the log misses, it may do so again: end the
- * watch); 'w' the snapshot's xmin (the next $1); 'i' the watch's own
+ * catalog, or in pg_catalog); 'f' the body of a function made or
+ * altered (one that can write what the log misses, called later, ends
+ * the watch); 'w' the snapshot's xmin (the next $1); 'i' the watch's own
  * signature (another means a script changed it: stop trusting it); 't'
  * a hash of what no event trigger reports: role names,
  * the database owner, the event triggers.  The 'x' owners also go to
@@ -442,8 +442,8 @@ static const char CHANGES_SQL[] =
     " kind = '?')"
     " UNION ALL SELECT 'e', 0, '' WHERE EXISTS (SELECT 1 FROM log WHERE "
     " kind = '!')"
-    " UNION ALL SELECT 'f', 0, '' WHERE EXISTS (SELECT 1 FROM log WHERE "
-    " classid = 'pg_proc'::regclass)"
+    " UNION ALL SELECT 'f', 0, p.prosrc FROM pg_proc p WHERE p.oid IN "
+    " (SELECT objid FROM log WHERE classid = 'pg_proc'::regclass)"
     " UNION ALL SELECT 'w', 0, (txid_snapshot_xmin(txid_current_snapshot()) "
     " %% 4294967296)::text"
     " UNION ALL SELECT 'i', 0, " DBREV_PG_WATCH_SIG
@@ -970,7 +970,8 @@ mark_changes(PGresult *r, struct dbrev_pg_fpcache *fc, size_t *n,
 		else if (*kind == 'a')
 			*all = 1;
 		else if ((*kind == 'i' && strcmp(fc->sig, PQgetvalue(r, i, 2))) ||
-		    *kind == 'e' || (*kind == 'f' && fc->unsure))
+		    *kind == 'e' || (*kind == 'f' &&
+		    dbrev_pg_watch_unseen_body(PQgetvalue(r, i, 2)) > 0))
 			fc->watched = 0, *all = 1;
 		else if (*kind == 'w')
 			snprintf(since, 24, "%s", PQgetvalue(r, i, 2));

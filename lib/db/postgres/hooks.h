@@ -40,10 +40,12 @@ int	 dbrev_pg_fingerprint(struct dbrev_conn *, struct dbrev_buf *,
  * by dbrev_pg_fingerprint_watched; each script the driver runs goes to
  * dbrev_pg_fingerprint_saw (again when it failed), which asks
  * dbrev_pg_watch_unseen whether it may write what the log misses (1) or
- * may have changed the watch (2).
+ * may have changed the watch (2); dbrev_pg_watch_unseen_body asks the
+ * same of a function's stored (decoded) body.
  */
 int	 dbrev_pg_watch(struct dbrev_conn *, struct dbrev_error *);
 int	 dbrev_pg_watch_unseen(const char *sql);
+int	 dbrev_pg_watch_unseen_body(const char *body);
 void	 dbrev_pg_fingerprint_watched(struct dbrev_conn *, const char *sig);
 /*
  * The watch's triggers, their functions and its log (no rule or trigger

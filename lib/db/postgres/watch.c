@@ -28,11 +28,12 @@
  * runs dynamic SQL has every owner read again; one that names the
  * watch's objects, or an object made that depends on a system catalog
  * (a view over one can write it), ends the watch; so does a function
- * made or altered by a script of the first kind (its body may do the
- * same later, where no word shows).  Event triggers themselves, roles
- * and the database owner are hashed by the read, and the watch's own
- * triggers, functions and log are signed.  Not defended: a script that
- * replaces an operator the triggers compare with.
+ * made or altered whose stored body has such a word (called later, it
+ * would do the same where no word shows).  Event triggers themselves,
+ * roles and the database owner are hashed by the read, and the watch's
+ * own triggers, functions and log are signed.  Not defended: a script
+ * that replaces an operator the triggers compare with, or reaches a
+ * catalog through a built-in that runs a string other than those named.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -213,16 +214,20 @@ dbrev_pg_watch(struct dbrev_conn *c, struct dbrev_error *err)
 	return 0;
 }
 
+#define WHITE " \t\r\n\f\v"
+
 /*
  * Words of a script that writes what no event trigger sees: a system
  * catalog the fingerprint reads (written directly, or named in Unicode
  * escapes), CLUSTER (marks an index), REASSIGN OWNED (changes owners),
  * REINDEX (CONCURRENTLY gives an index another OID), EXPLAIN ANALYZE
- * (makes a table of CREATE TABLE AS without a DDL command).  A false
- * hit costs one full read.
+ * (makes a table of CREATE TABLE AS without a DDL command), built-ins
+ * that run a string (query_to_xml, dblink).  A false hit in a script
+ * costs one full read; in a function's body, the watch.
  */
 static const char *const unseen_words[] = {
-	"cluster", "reassign", "reindex", "explain", "u&",
+	"cluster", "reassign", "reindex", "explain", "u&", "query_to_xml",
+	"dblink",
 	"allow_system_table_mods", "pg_class",
 	"pg_attribute", "pg_attrdef", "pg_constraint", "pg_index",
 	"pg_trigger", "pg_rewrite", "pg_policy", "pg_sequence",
@@ -240,56 +245,172 @@ after_word(const char *sql, const char *p, const char *word)
 {
 	size_t n = strlen(word);
 
-	while (p > sql && strchr(" \t\r\n\f\v", p[-1]) != NULL)
+	while (p > sql && strchr(WHITE, p[-1]) != NULL)
 		p--;
 	return (size_t)(p - sql) >= n && strncasecmp(p - n, word, n) == 0;
 }
+
+static int ident_char(unsigned char);
 
 /* Whether the word after p (blanks between) is word, whole. */
 static int
 before_word(const char *p, const char *word)
 {
 	size_t n = strlen(word);
-	unsigned char next;
 
-	p += strspn(p, " \t\r\n\f\v");
-	if (strncasecmp(p, word, n) != 0)
+	p += strspn(p, WHITE);
+	return strncasecmp(p, word, n) == 0 && !ident_char((unsigned char)p[n]);
+}
+
+static int
+ident_char(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
+}
+
+/* Past a name, [schema.]name with quoted parts too; p itself if none. */
+static const char *
+past_name(const char *p)
+{
+	const char *q = p, *s;
+
+	for (;;) {
+		q += strspn(q, WHITE);
+		if (*q == '"') {
+			for (q++; *q != '\0' && (*q != '"' || q[1] == '"');
+			    q += *q == '"' ? 2 : 1)
+				;
+			if (*q++ != '"')
+				return p;
+		} else {
+			for (s = q; ident_char((unsigned char)*q); q++)
+				;
+			if (q == s)
+				return p;
+		}
+		q += strspn(q, WHITE);
+		if (*q != '.')
+			return q;
+		q++;
+	}
+}
+
+/*
+ * Whether what follows an EXECUTE (at p) makes it no dynamic SQL: a
+ * trigger's FUNCTION or PROCEDURE name(, or GRANT/REVOKE EXECUTE ON.
+ * A PL/pgSQL variable may be named function or procedure.
+ */
+static int
+not_dynamic(const char *p)
+{
+	const char *q;
+
+	if (before_word(p, "on"))
+		return 1;
+	if (!before_word(p, "function") && !before_word(p, "procedure"))
 		return 0;
-	/* An identifier goes on with letters, digits, _, $ or any non-ASCII byte. */
-	next = (unsigned char)p[n];
-	return !(isalnum(next) || next == '_' || next == '$' || next >= 0x80);
+	p += strspn(p, WHITE);
+	p += before_word(p, "function") ? 8 : 9;
+	q = past_name(p);
+	return q != p && *q == '(';
+}
+
+/*
+ * The script with its comments blanked (a copy; caller frees).  Quotes
+ * are not followed: it is read for phrases in addition to the script,
+ * so a "comment" inside a string only adds hits.
+ */
+static char *
+without_comments(const char *sql)
+{
+	char *s = dbrev_xstrdup(sql), *p = s, *e;
+
+	while (*p != '\0')
+		if (p[0] == '-' && p[1] == '-') {
+			e = p + strcspn(p, "\n");
+			memset(p, ' ', (size_t)(e - p));
+			p = e;
+		} else if (p[0] == '/' && p[1] == '*') {
+			e = strstr(p + 2, "*/");
+			e = e != NULL ? e + 2 : p + strlen(p);
+			memset(p, ' ', (size_t)(e - p));
+			p = e;
+		} else
+			p++;
+	return s;
 }
 
 /*
  * Dynamic SQL (EXECUTE of a string, which can spell any word above in
- * pieces; not a trigger's EXECUTE FUNCTION), or DROP OWNED (takes a
- * role out of a policy without a DDL command).
+ * pieces), or DROP OWNED (takes a role out of a policy without a DDL
+ * command; comments may sit between the words).
  */
 static int
 unseen_phrase(const char *sql)
 {
 	const char *p;
+	char *bare;
+	int hit = 0;
 
 	for (p = sql; (p = strcasestr(p, "execute")) != NULL; p += 7)
-		if (!before_word(p + 7, "function") &&
-		    !before_word(p + 7, "procedure"))
+		if (!not_dynamic(p + 7))
 			return 1;
-	for (p = sql; (p = strcasestr(p, "owned")) != NULL; p += 5)
-		if (after_word(sql, p, "drop"))
+	bare = without_comments(sql);
+	for (p = bare; !hit && (p = strcasestr(p, "owned")) != NULL; p += 5)
+		hit = after_word(bare, p, "drop");
+	free(bare);
+	return hit;
+}
+
+/*
+ * What the server reads otherwise than the words above show in a
+ * script: a backslash (an escape in an E'' string, run by DO, can spell
+ * any word), or two string constants with a newline between (one
+ * constant to the server, 'CLU' and 'STER' to the scan; -- comments
+ * may sit between).  A function's stored body is already decoded.
+ */
+static int
+unseen_spelling(const char *sql)
+{
+	const char *p, *q;
+	int newline;
+
+	if (strchr(sql, '\\') != NULL)
+		return 1;
+	for (p = sql; (p = strchr(p, '\'')) != NULL; p++) {
+		for (q = p + 1, newline = 0;;)
+			if (*q != '\0' && strchr(" \t\r\f\v", *q) != NULL)
+				q++;
+			else if (*q == '\n')
+				q++, newline = 1;
+			else if (q[0] == '-' && q[1] == '-')
+				q += strcspn(q, "\n");
+			else
+				break;
+		if (newline && *q == '\'')
 			return 1;
+	}
 	return 0;
+}
+
+int
+dbrev_pg_watch_unseen_body(const char *body)
+{
+	size_t i;
+
+	/* A script that names the watch's own objects may have changed it. */
+	if (strcasestr(body, "dbrev_fingerprint") != NULL)
+		return 2;
+	for (i = 0; i < sizeof(unseen_words) / sizeof(unseen_words[0]); i++)
+		if (strcasestr(body, unseen_words[i]) != NULL)
+			return 1;
+	return unseen_phrase(body);
 }
 
 int
 dbrev_pg_watch_unseen(const char *sql)
 {
-	size_t i;
+	int n = dbrev_pg_watch_unseen_body(sql);
 
-	/* A script that names the watch's own objects may have changed it. */
-	if (strcasestr(sql, "dbrev_fingerprint") != NULL)
-		return 2;
-	for (i = 0; i < sizeof(unseen_words) / sizeof(unseen_words[0]); i++)
-		if (strcasestr(sql, unseen_words[i]) != NULL)
-			return 1;
-	return unseen_phrase(sql);
+	return n > 0 ? n : unseen_spelling(sql);
 }
