@@ -660,7 +660,12 @@ dbrev_stairway_run(const struct dbrev_stairway_options *o,
 	res->nsteps = R.norder;
 	res->steps = dbrev_xcalloc(R.norder + 1, sizeof(*res->steps));
 	dbrev_signals_hold(&R.old);
-	res->jobs = jobs_for(o->jobs, R.norder);
+	/*
+	 * A range's replay cannot put back the rows the data hooks of the
+	 * revisions before it left behind (and one process loses some of
+	 * them to a downgrade): with a data hook, one process.
+	 */
+	res->jobs = o->data_hook != NULL ? 1 : jobs_for(o->jobs, R.norder);
 	if (res->jobs > 1 && R.norder > 1) {
 		rc = run_jobs(&R, res->jobs, err);
 		for (k = 0; rc == 0 && o->on_step != NULL && k < R.norder; k++)

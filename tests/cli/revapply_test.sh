@@ -58,6 +58,13 @@ rev d h2 h1 "drop the unique index" "DROP INDEX u_email;" \
 mkdir hooks
 printf "INSERT INTO u (id, email) VALUES (1, 'a@x'), (2, 'a@x');\n" >hooks/h2.sql
 
+# Rows a data hook puts in outlive the revision tested (k1's go with its
+# downgrade, k2's stay): k3's unique index then fails on the second row.
+rev hk k1 "" "table" "CREATE TABLE k (v INTEGER);" "DROP TABLE k;"
+rev hk k2 k1 "index" "CREATE INDEX k_v ON k (v);" "DROP INDEX k_v;"
+rev hk k3 k2 "unique" "CREATE UNIQUE INDEX k_u ON k (v);" "DROP INDEX k_u;"
+echo "INSERT INTO k (v) VALUES (1);" >hk.sql
+
 # An upgrade that fails halfway through: nothing after it can be reached.
 rev u u1 "" "good" "CREATE TABLE a (id INTEGER PRIMARY KEY);" "DROP TABLE a;"
 rev u u2 u1 "upgrade fails" "CREATE TABLE b (id INTEGER PRIMARY KEY;" "DROP TABLE b;"
@@ -88,15 +95,22 @@ jobs_agree() {
 	cmp -s one.json three.json || fail "$d $*: one job: $(cat one.json); three: $(cat three.json)"
 }
 
-# signal_stops KIND URL HOOK: SIGTERM to revapply test (not to its jobs)
-# a second into a run that takes several (HOOK slows each revision)
-# ends it at once, every job with it; the caller checks what is left.
+# signal_stops KIND URL SLOW: SIGTERM to revapply test (not to its jobs)
+# a second into a run that takes several (SLOW, a file of SQL, slows
+# each revision of a copy of the long history; a data hook would make it
+# one process) ends it at once, every job with it; the caller checks
+# what is left.
 signal_stops() {
-	local t0 st
+	local t0 st f
 	tcase "$1: a signal to revapply test stops every job at once"
 	mkdir -p "$T/sigtmp"
+	rm -rf slow
+	cp -r long slow
+	for f in slow/versions/*.sql; do
+		sed -i "/^-- +upgrade\$/r $3" "$f"
+	done
 	t0=$(date +%s%N)
-	TMPDIR=$T/sigtmp command revapply -d long -u "$2" test --data-hook "$3" >sig.out 2>&1 &
+	TMPDIR=$T/sigtmp command revapply -d slow -u "$2" test >sig.out 2>&1 &
 	sleep 1
 	kill -TERM $!
 	wait $!
@@ -185,6 +199,11 @@ stairway() {
 	run revapply -d d test --data-hook hooks
 	status_is 1
 	stdout_has "h2 downgrade fails: d/versions/h2.sql:"
+
+	tcase "$kind: with a data hook --jobs gives what one job gives (a range could not replay the rows the hooks put in before it)"
+	jobs_agree hk --data-hook hk.sql
+	jq -e '.[0][2].result == "upgrade fails"' three.json >/dev/null || fail "hk: $(cat three.json)"
+	jobs_agree d --data-hook hooks
 
 	tcase "$kind: revapply test --format=json is valid and names each result"
 	run revapply -d m test --keep-going --format=json
