@@ -271,8 +271,11 @@ scratch_create(struct scratch *sc, struct dbrev_error *err)
 /*
  * DROP DATABASE name on admin, reconnecting when the connection was
  * lost and trying again while sessions that WITH (FORCE) ended are
- * still exiting (object_in_use): about ten seconds in all.  Errors
- * cannot be reported better than by leaving the database.
+ * still exiting (object_in_use): about ten seconds in all.  A role that
+ * is not a superuser may not end an autovacuum worker that is in the
+ * database (insufficient_privilege): then once without FORCE, which
+ * cancels it and waits for sessions to end.  Errors cannot be reported
+ * better than by leaving the database.
  */
 static void
 drop_database(PGconn *admin, const char *name)
@@ -280,19 +283,22 @@ drop_database(PGconn *admin, const char *name)
 	struct timespec pause = { 0, 100 * 1000 * 1000 };
 	char sql[160];
 	PGresult *r;
-	int try, retry;
+	const char *state;
+	int try, retry, force = 1;
 
-	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS \"%s\" "
-	    "WITH (FORCE)", name);
 	for (try = 0; admin != NULL && try < 100; try++) {
+		snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS \"%s\"%s",
+		    name, force ? " WITH (FORCE)" : "");
 		if (PQstatus(admin) != CONNECTION_OK)
 			PQreset(admin);
 		r = PQexec(admin, sql);
-		retry = PQstatus(admin) != CONNECTION_OK || (r != NULL &&
-		    PQresultStatus(r) == PGRES_FATAL_ERROR &&
-		    PQresultErrorField(r, PG_DIAG_SQLSTATE) != NULL &&
-		    strcmp(PQresultErrorField(r, PG_DIAG_SQLSTATE),
-		    "55006") == 0);
+		state = r != NULL && PQresultStatus(r) == PGRES_FATAL_ERROR ?
+		    PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+		retry = PQstatus(admin) != CONNECTION_OK || (state != NULL &&
+		    force && (strcmp(state, "55006") == 0 ||
+		    strcmp(state, "42501") == 0));
+		if (state != NULL && strcmp(state, "42501") == 0)
+			force = 0;
 		PQclear(r);
 		if (!retry)
 			return;
