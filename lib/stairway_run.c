@@ -4,6 +4,9 @@
  * --jobs (ranges in child processes, each on its own scratch database).
  */
 #include <sys/wait.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include <errno.h>
 #include <poll.h>
@@ -540,9 +543,25 @@ await_job(struct run *R, int fd, const pid_t *pid, unsigned njobs,
 	}
 }
 
+/*
+ * In a job: the parent's death (kill -9) comes as a SIGTERM, held as the
+ * others, so that the job stops at its next step and drops its scratch
+ * database rather than testing its range to the end for nobody.
+ */
+static void
+stop_with(pid_t parent)
+{
+#ifdef __linux__
+	(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
+#endif
+	if (getppid() != parent)
+		(void)kill(getpid(), SIGTERM);
+}
+
 static int
 run_jobs(struct run *R, unsigned jobs, struct dbrev_error *err)
 {
+	pid_t parent = getpid();
 	pid_t *pid = dbrev_xcalloc(jobs, sizeof(*pid));
 	int *fd = dbrev_xcalloc(jobs, sizeof(*fd));
 	size_t *lo = dbrev_xcalloc(jobs, sizeof(*lo));
@@ -574,6 +593,7 @@ run_jobs(struct run *R, unsigned jobs, struct dbrev_error *err)
 		}
 		if (pid[j] == 0) {
 			close(p[0]);
+			stop_with(parent);
 			child(R, lo[j], hi, p[1]);
 		}
 		close(p[1]);

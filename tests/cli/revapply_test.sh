@@ -101,7 +101,7 @@ jobs_agree() {
 # one process) ends it at once, every job with it; the caller checks
 # what is left.
 signal_stops() {
-	local t0 st f
+	local t0 st f kids alive
 	tcase "$1: a signal to revapply test stops every job at once"
 	mkdir -p "$T/sigtmp"
 	rm -rf slow
@@ -118,6 +118,23 @@ signal_stops() {
 	[ "$st" = 143 ] || fail "exit status $st, not 143 (SIGTERM): $(tail -n 2 sig.out)"
 	[ $(($(date +%s%N) - t0)) -lt 3500000000 ] || fail "it took $(( ($(date +%s%N) - t0) / 1000000 )) ms to stop"
 	grep -q "l250 " sig.out && fail "it ran to the end"
+	[ -z "$(ls -A "$T/sigtmp")" ] || fail "left behind: $(ls -A "$T/sigtmp")"
+
+	tcase "$1: kill -9 of revapply test stops its jobs too, each dropping its scratch database"
+	TMPDIR=$T/sigtmp command revapply -d slow -u "$2" test --jobs 2 >sig.out 2>&1 &
+	st=$!
+	sleep 1
+	kids=$(pgrep -P "$st")
+	[ -n "$kids" ] || fail "no jobs to kill"
+	kill -KILL "$st"
+	wait "$st"
+	for t0 in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
+		alive=
+		for f in $kids; do kill -0 "$f" 2>/dev/null && alive="$alive $f"; done
+		[ -z "$alive" ] && break
+		sleep 0.2
+	done
+	[ -z "$alive" ] || { fail "jobs still running 3 s after their parent died:$alive"; kill $alive; }
 	[ -z "$(ls -A "$T/sigtmp")" ] || fail "left behind: $(ls -A "$T/sigtmp")"
 }
 
