@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -533,7 +534,9 @@ await_job(struct run *R, int fd, const pid_t *pid, unsigned njobs,
 	unsigned j;
 	int sig;
 
-	while (poll(&p, 1, 100) == 0 || (p.revents == 0 && errno == EINTR)) {
+	int n;
+
+	while ((n = poll(&p, 1, 100)) == 0 || (n == -1 && errno == EINTR)) {
 		if (*passed_on || (sig = dbrev_signals_pending(&R->old)) == 0)
 			continue;
 		for (j = 0; j < njobs; j++)
@@ -568,7 +571,8 @@ run_jobs(struct run *R, unsigned jobs, struct dbrev_error *err)
 	struct dbrev_error *errs = dbrev_xcalloc(jobs, sizeof(*errs));
 	size_t per = (R->norder + jobs - 1) / jobs;
 	unsigned j, started = 0;
-	int p[2], status, e = 0, passed_on = 0;
+	int p[2], status = 0, e = 0, passed_on = 0;
+	pid_t w;
 
 	for (j = 0; j < jobs && (size_t)j * per < R->norder; j++) {
 		size_t hi;
@@ -606,10 +610,11 @@ run_jobs(struct run *R, unsigned jobs, struct dbrev_error *err)
 		await_job(R, fd[j], pid, started, &passed_on);
 		collect(R, fd[j], &errs[j]);
 		close(fd[j]);
-		while (waitpid(pid[j], &status, 0) == -1 && errno == EINTR)
+		while ((w = waitpid(pid[j], &status, 0)) == -1 && errno == EINTR)
 			;
+		pid[j] = 0;	/* reaped: never signalled again */
 		/* A range that did not report to its end is not passed. */
-		if ((!WIFEXITED(status) || WEXITSTATUS(status) != 0) &&
+		if (w != -1 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0) &&
 		    !dbrev_error_isset(&errs[j]))
 			dbrev_error_set(&errs[j], DBREV_ERR_RUNTIME, NULL, 0,
 			    NULL, "job %u ended before its revisions were "
@@ -625,6 +630,19 @@ run_jobs(struct run *R, unsigned jobs, struct dbrev_error *err)
 	return dbrev_error_isset(err) ? -1 : 0;
 }
 
+/* The cores this process may run on (its affinity, as nproc says). */
+static long
+cores(void)
+{
+#ifdef __linux__
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		return CPU_COUNT(&set);
+#endif
+	return sysconf(_SC_NPROCESSORS_ONLN);
+}
+
 /* The jobs asked for, DBREV_STAIR_JOBS_AUTO worked out for n steps. */
 static unsigned
 jobs_for(unsigned jobs, size_t n)
@@ -633,7 +651,7 @@ jobs_for(unsigned jobs, size_t n)
 
 	if (jobs != DBREV_STAIR_JOBS_AUTO)
 		return jobs > 1 ? jobs : 1;
-	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	cpus = cores();
 	jobs = cpus > 4 ? 4 : cpus < 1 ? 1 : (unsigned)cpus;
 	if (n / 100 < jobs)
 		jobs = n / 100 > 0 ? (unsigned)(n / 100) : 1;
@@ -685,8 +703,9 @@ dbrev_stairway_run(const struct dbrev_stairway_options *o,
 	 * revisions before it left behind (and one process loses some of
 	 * them to a downgrade): with a data hook, one process.
 	 */
-	res->jobs = o->data_hook != NULL ? 1 : jobs_for(o->jobs, R.norder);
-	if (res->jobs > 1 && R.norder > 1) {
+	res->jobs = o->data_hook != NULL || R.norder < 2 ? 1 :
+	    jobs_for(o->jobs, R.norder);
+	if (res->jobs > 1) {
 		rc = run_jobs(&R, res->jobs, err);
 		for (k = 0; rc == 0 && o->on_step != NULL && k < R.norder; k++)
 			if (res->steps[k].rev != NULL)

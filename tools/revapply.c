@@ -98,7 +98,7 @@ usage(FILE *f, int status)
 		    "    --keep-going       go on after a failing revision\n"
 		    "    --data-hook PATH   SQL file run after each upgrade, or a directory\n"
 		    "                       of REVISION.sql files\n"
-		    "    --jobs N           N scratch databases side by side (default: one\n"
+		    "    --jobs N|auto      N scratch databases side by side (auto: one\n"
 		    "                       per core, at most 4, one per 100 revisions)\n"
 		    "    --exact-names      constraint names the database invents count\n"
 		    "  status               pending, in progress, edited and unknown rows\n"
@@ -428,8 +428,6 @@ cmd_test(struct dbrev_stairway_options *so, const struct dbrev_apply_options *o,
 	so->dir = o->dir;
 	so->url = o->url;
 	so->range = range;
-	if (so->jobs == 0)
-		so->jobs = DBREV_STAIR_JOBS_AUTO;
 	so->on_step = json ? NULL : on_stair;
 	if (dbrev_stairway_run(so, &res, &e) == -1)
 		fail(&e);
@@ -940,6 +938,11 @@ report_option(int c, struct dbrev_stairway_options *so, int *test_opt)
 		*test_opt = 1;
 		break;
 	case 'j':
+		*test_opt = 1;
+		if (strcmp(optarg, "auto") == 0) {
+			so->jobs = DBREV_STAIR_JOBS_AUTO;
+			break;
+		}
 		errno = 0;
 		jobs = strtoul(optarg, &end, 10);
 		if (*optarg < '1' || *optarg > '9' || *end != '\0' ||
@@ -1546,6 +1549,8 @@ main(int argc, char *argv[])
 			    "status or check");
 		if (fa.have_keep && fa.backup_dir == NULL)
 			usage_error("--backup-keep goes with --backup-dir");
+		if (so.jobs == DBREV_STAIR_JOBS_AUTO)
+			usage_error("--jobs auto goes with test");
 		fa.jobs = so.jobs;
 		fa.format = fleet_format;
 		fleet_main(&o, fl.state_dir, verb, arg1);
@@ -1554,7 +1559,7 @@ main(int argc, char *argv[])
 	    fa.stop || fa.backup_dir != NULL || fa.have_keep)
 		usage_error("--name, --shard, --canary, --stop, --backup-dir "
 		    "and --backup-keep go with --fleet");
-	if (so.jobs > 64)
+	if (so.jobs > 64 && so.jobs != DBREV_STAIR_JOBS_AUTO)
 		usage_error("bad --jobs (1 to 64): %u", so.jobs);
 
 	check_flags(&fl, verb);

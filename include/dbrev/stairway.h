@@ -78,15 +78,16 @@ struct dbrev_stairway_options {
 	int		 exact_names;	/* invented constraint names count */
 	unsigned	 jobs;		/* scratch databases side by side
 					   (0, 1: one; DBREV_STAIR_JOBS_AUTO) */
-	/* Called for each revision as soon as its turn is over (with jobs
-	   > 1, in apply order once all are done); may be NULL. */
+	/* Called for each revision as soon as its turn is over (when more
+	   than one job runs, in apply order once all are done); may be
+	   NULL. */
 	void		(*on_step)(void *arg, const struct dbrev_stair_step *);
 	void		*arg;
 };
 
 /*
- * jobs: one scratch database per core, at most 4, and one per 100
- * revisions under test at least (fewer are not worth a database).
+ * jobs: one scratch database per core, at most 4, and at most one per
+ * 100 revisions under test (fewer are not worth a database).
  */
 #define DBREV_STAIR_JOBS_AUTO	0xffffffffu
 

@@ -259,9 +259,10 @@ struct dbrev_driver {
 	 * the one url names: SQLite a temporary file; PostgreSQL a
 	 * database dbrev_tmp_<pid>_<random> created from template0 on
 	 * dev_url (NULL: url's server, maintenance database postgres).
-	 * scratch_drop removes it and frees the fields; it cannot fail
-	 * for want of a connection (PostgreSQL keeps the one it created
-	 * the database with) and waits out other sessions still closing.
+	 * scratch_drop removes it and frees the fields; it needs no new
+	 * connection (PostgreSQL keeps the one it created the database
+	 * with, and reconnects only when that was lost) and waits out
+	 * other sessions still closing.
 	 */
 	int	(*scratch_create)(const char *url, const char *dev_url,
 		    struct dbrev_scratch *, struct dbrev_error *);

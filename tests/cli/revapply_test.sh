@@ -110,7 +110,7 @@ signal_stops() {
 		sed -i "/^-- +upgrade\$/r $3" "$f"
 	done
 	t0=$(date +%s%N)
-	TMPDIR=$T/sigtmp command revapply -d slow -u "$2" test >sig.out 2>&1 &
+	TMPDIR=$T/sigtmp command revapply -d slow -u "$2" test --jobs 2 >sig.out 2>&1 &
 	sleep 1
 	kill -TERM $!
 	wait $!
@@ -175,14 +175,14 @@ stairway() {
 	stdout_has "u2 upgrade fails: u/versions/u2.sql:"
 	stdout_has "4 not tried"
 
-	tcase "$kind: by default a long history is tested on one scratch database per core (at most 4, one per 100 revisions), with the same results"
-	run revapply -d long test --format=json
+	tcase "$kind: --jobs auto tests a long history on one scratch database per core (at most 4, one per 100 revisions), with the results of one process, which is the default"
+	run revapply -d long test --format=json --jobs auto
 	status_is 0
 	jq -c "$NO_MS" "$OUT" >auto.json
-	run revapply -d long test --format=json --jobs 1
+	run revapply -d long test --format=json
 	jq -c "$NO_MS" "$OUT" >one.json
 	cmp -s one.json auto.json || fail "auto: $(head -c 300 auto.json)"
-	run revapply -d long test
+	run revapply -d long test --jobs auto
 	status_is 0
 	if [ "$auto_jobs" -gt 1 ]; then
 		stdout_has "250 revisions tested: 250 ok; passed ($auto_jobs scratch databases side by side)"
@@ -190,8 +190,17 @@ stairway() {
 		stdout_has "250 revisions tested: 250 ok; passed"
 		stdout_lacks "side by side"
 	fi
-	run revapply -d m test
+	run revapply -d long test
+	stdout_has "250 revisions tested: 250 ok; passed"
 	stdout_lacks "side by side"
+	run revapply -d m test --jobs auto
+	stdout_lacks "side by side"
+	run revapply -d m test --jobs 4 s3:s4
+	stdout_has "1 revision tested"
+	stdout_lacks "side by side"
+	run revapply --fleet fleet.list upgrade --jobs auto
+	status_is 2
+	stderr_has "--jobs auto goes with test"
 
 	tcase "$kind: revapply test FROM:TO tests only that range"
 	run revapply -d m test s3:s4

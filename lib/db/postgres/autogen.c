@@ -271,7 +271,8 @@ scratch_create(struct scratch *sc, struct dbrev_error *err)
 /*
  * DROP DATABASE name on admin, reconnecting when the connection was
  * lost and trying again while sessions that WITH (FORCE) ended are
- * still exiting (object_in_use): about ten seconds in all.  A role that
+ * still exiting (object_in_use), for ten seconds (each try may wait up
+ * to five in the server).  A role that
  * is not a superuser may not end an autovacuum worker that is in the
  * database (insufficient_privilege): then once without FORCE, which
  * cancels it and waits for sessions to end.  Errors cannot be reported
@@ -284,9 +285,10 @@ drop_database(PGconn *admin, const char *name)
 	char sql[160];
 	PGresult *r;
 	const char *state;
-	int try, retry, force = 1;
+	double deadline = dbrev_now_ms() + 10000;
+	int retry, force = 1;
 
-	for (try = 0; admin != NULL && try < 100; try++) {
+	while (admin != NULL && dbrev_now_ms() < deadline) {
 		snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS \"%s\"%s",
 		    name, force ? " WITH (FORCE)" : "");
 		if (PQstatus(admin) != CONNECTION_OK)
