@@ -442,8 +442,10 @@ cmd_test(struct dbrev_stairway_options *so, const struct dbrev_apply_options *o,
 				printf("%s%zu %s", v ? ", " : "", res.count[v],
 				    dbrev_stair_verdict_name(v));
 		if (res.untried > 0)
-			printf(", %zu not tried (stopped at the first "
-			    "failure; --keep-going goes on)", res.untried);
+			printf(", %zu not tried (%s)", res.untried,
+			    so->keep_going ? "an upgrade failed: nothing "
+			    "after it can be reached" : "stopped at the first "
+			    "failure; --keep-going goes on");
 		printf("; %s", res.failed > 0 ? "FAILED" : "passed");
 		if (res.jobs > 1)
 			printf(" (%u scratch databases side by side)", res.jobs);

@@ -109,14 +109,15 @@ signal_stops() {
 	for f in slow/versions/*.sql; do
 		sed -i "/^-- +upgrade\$/r $3" "$f"
 	done
-	t0=$(date +%s%N)
 	TMPDIR=$T/sigtmp command revapply -d slow -u "$2" test --jobs 2 >sig.out 2>&1 &
 	sleep 1
+	t0=$(date +%s%N)
 	kill -TERM $!
 	wait $!
 	st=$?
 	[ "$st" = 143 ] || fail "exit status $st, not 143 (SIGTERM): $(tail -n 2 sig.out)"
-	[ $(($(date +%s%N) - t0)) -lt 3500000000 ] || fail "it took $(( ($(date +%s%N) - t0) / 1000000 )) ms to stop"
+	# One step is about 80 ms; the whole run about 10 s.
+	[ $(($(date +%s%N) - t0)) -lt 2500000000 ] || fail "it took $(( ($(date +%s%N) - t0) / 1000000 )) ms to stop"
 	grep -q "l250 " sig.out && fail "it ran to the end"
 	[ -z "$(ls -A "$T/sigtmp")" ] || fail "left behind: $(ls -A "$T/sigtmp")"
 
@@ -173,7 +174,9 @@ stairway() {
 	run revapply -d u test --jobs 3
 	status_is 1
 	stdout_has "u2 upgrade fails: u/versions/u2.sql:"
-	stdout_has "4 not tried"
+	stdout_has "4 not tried (stopped at the first failure"
+	run revapply -d u test --keep-going
+	stdout_has "4 not tried (an upgrade failed: nothing after it can be reached)"
 
 	tcase "$kind: --jobs auto tests a long history on one scratch database per core (at most 4, one per 100 revisions), with the results of one process, which is the default"
 	run revapply -d long test --format=json --jobs auto

@@ -315,6 +315,24 @@ not_dynamic(const char *p)
 	return q != p && *q == '(';
 }
 
+/* Past the block comment at p: they nest, as the server reads them. */
+static char *
+past_block_comment(char *p)
+{
+	int depth = 0;
+
+	while (*p != '\0')
+		if (p[0] == '/' && p[1] == '*')
+			depth++, p += 2;
+		else if (p[0] == '*' && p[1] == '/') {
+			p += 2;
+			if (--depth == 0)
+				break;
+		} else
+			p++;
+	return p;
+}
+
 /*
  * The script with its comments blanked (a copy; caller frees).  Quotes
  * are not followed: it is read for phrases in addition to the script,
@@ -331,8 +349,7 @@ without_comments(const char *sql)
 			memset(p, ' ', (size_t)(e - p));
 			p = e;
 		} else if (p[0] == '/' && p[1] == '*') {
-			e = strstr(p + 2, "*/");
-			e = e != NULL ? e + 2 : p + strlen(p);
+			e = past_block_comment(p);
 			memset(p, ' ', (size_t)(e - p));
 			p = e;
 		} else
