@@ -342,13 +342,13 @@ if ! pg_available; then
 	skip "revapply test on PostgreSQL" "${DBREV_TEST_PG_SKIP:-no private PostgreSQL}"
 	finish
 fi
-pgurl() { printf 'postgresql:///%s?host=%s&port=%s&user=%s\n' "$1" "$PGHOST" "$PGPORT" "$PGUSER"; }
-# revapply, its pid noted: scratch databases are named after it.
-PIDS=$T/.pids
-: >"$PIDS"
-revapply() { sh -c 'echo $$ >>"$0"; exec revapply "$@"' "$PIDS" "$@"; }
+# The runs here connect as a superuser of their own (the watched
+# fingerprint needs one), so that their scratch databases, the jobs'
+# too (named after the jobs' own pids), are found by their owner.
+psql -X -q -d postgres -c "CREATE ROLE dbrev_stair LOGIN SUPERUSER" >/dev/null 2>&1
+pgurl() { printf 'postgresql:///%s?host=%s&port=%s&user=dbrev_stair\n' "$1" "$PGHOST" "$PGPORT"; }
 tmpdbs() {
-	psql -X -At -d postgres -c "SELECT count(*) FROM pg_database WHERE datname ~ '^dbrev_tmp_($(sort -u "$PIDS" | paste -sd '|' -))_'"
+	psql -X -At -d postgres -c "SELECT count(*) FROM pg_database WHERE datdba = 'dbrev_stair'::regrole AND datname LIKE 'dbrev\_tmp\_%'"
 }
 
 # The live database does not exist: the test must neither need nor make it.
