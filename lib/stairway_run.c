@@ -482,7 +482,8 @@ first_stop(const struct run *R)
 
 	for (k = 0; k < R->norder; k++) {
 		st = &R->res->steps[k];
-		if (st->rev != NULL && (st->verdict == DBREV_STAIR_UPGRADE_FAILS ||
+		if (st->rev != NULL &&
+		    (st->verdict == DBREV_STAIR_UPGRADE_FAILS ||
 		    (is_failure(R, st) && !R->o->keep_going)))
 			return k;
 	}
@@ -522,9 +523,10 @@ as_one_job(struct run *R, const size_t *lo, struct dbrev_error *errs,
 }
 
 /*
- * Wait until job j has something to say; a signal held meanwhile is
- * passed on to every job (once), so that each stops at its next step
- * and drops its scratch database, as one process would.
+ * Wait until the job reading from fd has something to say; a signal
+ * held meanwhile is passed on to every job (once), so that each stops
+ * at its next step and drops its scratch database, as one process
+ * would.
  */
 static void
 await_job(struct run *R, int fd, const pid_t *pid, unsigned njobs,
@@ -532,9 +534,7 @@ await_job(struct run *R, int fd, const pid_t *pid, unsigned njobs,
 {
 	struct pollfd p = { fd, POLLIN, 0 };
 	unsigned j;
-	int sig;
-
-	int n;
+	int sig, n;
 
 	while ((n = poll(&p, 1, 100)) == 0 || (n == -1 && errno == EINTR)) {
 		if (*passed_on || (sig = dbrev_signals_pending(&R->old)) == 0)
@@ -610,12 +610,13 @@ run_jobs(struct run *R, unsigned jobs, struct dbrev_error *err)
 		await_job(R, fd[j], pid, started, &passed_on);
 		collect(R, fd[j], &errs[j]);
 		close(fd[j]);
-		while ((w = waitpid(pid[j], &status, 0)) == -1 && errno == EINTR)
+		while ((w = waitpid(pid[j], &status, 0)) == -1 &&
+		    errno == EINTR)
 			;
 		pid[j] = 0;	/* reaped: never signalled again */
 		/* A range that did not report to its end is not passed. */
-		if (w != -1 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0) &&
-		    !dbrev_error_isset(&errs[j]))
+		if (w != -1 && (!WIFEXITED(status) ||
+		    WEXITSTATUS(status) != 0) && !dbrev_error_isset(&errs[j]))
 			dbrev_error_set(&errs[j], DBREV_ERR_RUNTIME, NULL, 0,
 			    NULL, "job %u ended before its revisions were "
 			    "tested (%s)", j + 1, WIFSIGNALED(status) ?

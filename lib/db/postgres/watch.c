@@ -250,7 +250,12 @@ after_word(const char *sql, const char *p, const char *word)
 	return (size_t)(p - sql) >= n && strncasecmp(p - n, word, n) == 0;
 }
 
-static int ident_char(unsigned char);
+/* An identifier's byte: a letter, digit, _, $ or any non-ASCII byte. */
+static int
+ident_char(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
+}
 
 /* Whether the word after p (blanks between) is word, whole. */
 static int
@@ -260,12 +265,6 @@ before_word(const char *p, const char *word)
 
 	p += strspn(p, WHITE);
 	return strncasecmp(p, word, n) == 0 && !ident_char((unsigned char)p[n]);
-}
-
-static int
-ident_char(unsigned char c)
-{
-	return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
 }
 
 /* Past a name, [schema.]name with quoted parts too; p itself if none. */
