@@ -8,15 +8,17 @@
  * columns, constraints, triggers, rules, policies, sequence, the array
  * type of its row type, comments on them), an index, or 0 for the rest
  * (schemas, functions, types, domains, extensions, default privileges).
- * The server hashes each owner's sorted lines; the fingerprint is the
- * sorted list of those hashes.  A connection keeps the owners of its
- * last fingerprint and renders again only the owners whose catalog rows
- * changed since: a row written since has an xmin at or past the last
- * fingerprint's snapshot xmin (the oldest transaction then running), a
- * row deleted shows in its owner's row count, and an owner whose lines
- * name a changed object (a table or column renamed) is found through
- * pg_depend.  Finding those compares xmins and counts rows; rendering
- * is what costs, and only changed owners pay it.
+ * The server hashes each owner's sorted lines; the fingerprint is a
+ * digest of the multiset of those hashes.  A connection keeps the owners
+ * of its last fingerprint and renders again only the owners whose
+ * catalog rows changed since: a row written since has an xmin at or past
+ * the last fingerprint's snapshot xmin (the oldest transaction then
+ * running), a row deleted shows in its owner's row count, and an owner
+ * whose lines name a changed object (a table or column renamed) is found
+ * through pg_depend.  Finding those compares xmins and counts rows;
+ * rendering is what costs, and only changed owners pay it (on a watched
+ * database, only those that are still there, and owner 0 only when it
+ * changed: its lines are a statement of their own).
  * Inside a transaction (a rolled-back update would bring an old row
  * back) and when the role names change (privileges name roles, which
  * are not the database's rows) every owner is rendered.
@@ -26,6 +28,7 @@
  * another session: a permanent object that names this session's
  * temporary one.  Inside a transaction the reads take its snapshot.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,19 +89,28 @@
 	"'d', 'r', 'm', 'b', 'c') AND " USER_NS("n.nspname")
 
 /*
- * Every line, with its owner.  The pg_attribute fields are named (not
+ * The lines of constraints: a table's (conrelid <> 0) are its table's, a
+ * domain's (conrelid = 0) the database's.
+ */
+#define CONSTRAINT_LINES(conrelid_is) "SELECT co.conrelid, format('k|%%I|" \
+	"%%s|%%s|%%I|%%s|%%s|%%L|%%L', n.nspname, co.conrelid::regclass, " \
+	"format_type(co.contypid, NULL), co.conname, co.conislocal, " \
+	"co.coninhcount, pg_get_constraintdef(co.oid), ds.description) FROM " \
+	"pg_constraint co JOIN pg_namespace n ON n.oid = co.connamespace" \
+	COMMENT("ds", "co.oid", "pg_constraint", "0") " WHERE " \
+	USER_NS("n.nspname") " AND co.conrelid " conrelid_is " 0"
+
+/*
+ * The lines of relations (tables, views, sequences, indexes), with their
+ * owner: a relation, or the table of a column, constraint, trigger, rule,
+ * policy and the rest.  The pg_attribute fields are named (not
  * the OIDs and the position, which a downgrade and upgrade may change,
  * nor the value ADD COLUMN leaves for old rows, which introspection
  * does not read and which may name objects that nothing depends on);
  * %s: "a.attcompression" from PostgreSQL 14, else "''".
  */
-static const char LINES_SQL[] =
-    "SELECT 0::oid AS owner, format('n|%%I|%%s|%%L|%%s', s.nspname, "
-    " s.nspacl, ds.description, s.nspowner = (SELECT datdba FROM "
-    " pg_database WHERE datname = current_database())) AS line"
-    " FROM pg_namespace s" COMMENT("ds", "s.oid", "pg_namespace", "0")
-    " WHERE " USER_NS("s.nspname")
-    " UNION ALL SELECT c.oid, format('c|%%I.%%I|%%s|%%s|%%s|%%s|%%L|%%s|"
+static const char LINES_OF_RELATIONS[] =
+    "SELECT c.oid, format('c|%%I.%%I|%%s|%%s|%%s|%%s|%%L|%%s|"
     "%%L|%%L|%%s|%%s|%%s|%%I|%%s', n.nspname, c.relname, c.relkind, "
     " c.reloptions, c.relpersistence, c.relacl, ds.description, "
     " c.relreplident, pg_get_expr(c.relpartbound, c.oid), CASE WHEN "
@@ -122,13 +134,7 @@ static const char LINES_SQL[] =
     " a.attnum LEFT JOIN pg_collation co ON co.oid = a.attcollation"
     COMMENT("ds", "a.attrelid", "pg_class", "a.attnum")
     " WHERE a.attnum > 0 AND NOT a.attisdropped AND " USER_NS("n.nspname")
-    " UNION ALL SELECT co.conrelid, format('k|%%I|%%s|%%s|%%I|%%s|%%s|%%L|"
-    "%%L', n.nspname, co.conrelid::regclass, format_type(co.contypid, "
-    " NULL), co.conname, co.conislocal, co.coninhcount, "
-    " pg_get_constraintdef(co.oid), ds.description) FROM pg_constraint co "
-    " JOIN pg_namespace n ON n.oid = co.connamespace"
-    COMMENT("ds", "co.oid", "pg_constraint", "0")
-    " WHERE " USER_NS("n.nspname")
+    " UNION ALL " CONSTRAINT_LINES("<>")
     " UNION ALL SELECT i.indexrelid, 'i|' || pg_get_indexdef(i.indexrelid) "
     " || '|' || i.indisclustered::text || '|' || i.indisreplident::text "
     " FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
@@ -146,20 +152,11 @@ static const char LINES_SQL[] =
     " p.polrelid::regclass, p.polname, p.polcmd, p.polpermissive, "
     " p.polroles::regrole[], pg_get_expr(p.polqual, p.polrelid), "
     " pg_get_expr(p.polwithcheck, p.polrelid)) FROM pg_policy p"
-    " UNION ALL SELECT 0::oid, format('f|%%s|%%L|%%s|%%L|%%s|%%s', "
-    " p.oid::regprocedure, CASE WHEN p.prokind IN ('f', 'p') THEN "
-    " pg_get_functiondef(p.oid) END, p.proacl, ds.description, p.prokind, "
-    MEMBER("pg_proc", "p.oid") ")"
-    " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
-    COMMENT("ds", "p.oid", "pg_proc", "0")
-    " WHERE " USER_NS("n.nspname")
     " UNION ALL SELECT c.oid, " TYPE_LINE " FROM pg_class c JOIN pg_type e"
     " ON e.oid = c.reltype AND c.reltype <> 0 JOIN pg_type t ON t.oid = "
     " e.typarray AND e.typarray <> 0" TYPE_JOINS
     " UNION ALL SELECT c.oid, " TYPE_LINE " FROM pg_class c JOIN pg_type t"
     " ON t.oid = c.reltype AND c.reltype <> 0" TYPE_JOINS
-    " UNION ALL SELECT 0::oid, " TYPE_LINE " FROM pg_type t" TYPE_JOINS
-    " AND t.typrelid = 0 AND NOT EXISTS (SELECT 1 " ROW_ARRAY_OF("t") ")"
     " UNION ALL SELECT s.seqrelid, format('s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|"
     "%%s|%%s', s.seqrelid::regclass, format_type(s.seqtypid, NULL), "
     " s.seqstart, s.seqincrement, s.seqmax, s.seqmin, s.seqcache, "
@@ -168,16 +165,38 @@ static const char LINES_SQL[] =
     " a.attrelid = o.refobjid AND a.attnum = o.refobjsubid WHERE o.classid "
     " = 'pg_class'::regclass AND o.objid = s.seqrelid AND o.refclassid = "
     " 'pg_class'::regclass AND o.deptype IN ('a', 'i'))) FROM pg_sequence s"
+    " UNION ALL SELECT h.inhrelid, format('h|%%s|%%s', "
+    " h.inhparent::regclass, h.inhseqno) FROM pg_inherits h"
+    " UNION ALL SELECT x.stxrelid, 'x|' || pg_get_statisticsobjdef(x.oid) "
+    " FROM pg_statistic_ext x";
+
+/*
+ * The lines of owner 0, the database: schemas, domain constraints,
+ * functions, types not of a relation, extensions, default privileges, and what introspection lists
+ * as not compared, by name (operators, collations, text search
+ * configurations, event triggers, publications, servers, casts).
+ */
+static const char LINES_OF_THE_DATABASE[] =
+    "SELECT 0::oid, format('n|%%I|%%s|%%L|%%s', s.nspname, "
+    " s.nspacl, ds.description, s.nspowner = (SELECT datdba FROM "
+    " pg_database WHERE datname = current_database()))"
+    " FROM pg_namespace s" COMMENT("ds", "s.oid", "pg_namespace", "0")
+    " WHERE " USER_NS("s.nspname")
+    " UNION ALL " CONSTRAINT_LINES("=")
+    " UNION ALL SELECT 0::oid, format('f|%%s|%%L|%%s|%%L|%%s|%%s', "
+    " p.oid::regprocedure, CASE WHEN p.prokind IN ('f', 'p') THEN "
+    " pg_get_functiondef(p.oid) END, p.proacl, ds.description, p.prokind, "
+    MEMBER("pg_proc", "p.oid") ")"
+    " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+    COMMENT("ds", "p.oid", "pg_proc", "0")
+    " WHERE " USER_NS("n.nspname")
+    " UNION ALL SELECT 0::oid, " TYPE_LINE " FROM pg_type t" TYPE_JOINS
+    " AND t.typrelid = 0 AND NOT EXISTS (SELECT 1 " ROW_ARRAY_OF("t") ")"
     " UNION ALL SELECT 0::oid, format('e|%%s|%%s|%%s', e.extname, "
     " e.extversion, e.extnamespace::regnamespace) FROM pg_extension e"
     " UNION ALL SELECT 0::oid, format('d|%%s|%%s|%%s|%%s', "
     " d.defaclrole::regrole, d.defaclnamespace::regnamespace, "
     " d.defaclobjtype, d.defaclacl) FROM pg_default_acl d"
-    " UNION ALL SELECT h.inhrelid, format('h|%%s|%%s', "
-    " h.inhparent::regclass, h.inhseqno) FROM pg_inherits h"
-    " UNION ALL SELECT x.stxrelid, 'x|' || pg_get_statisticsobjdef(x.oid) "
-    " FROM pg_statistic_ext x"
-    /* What introspection lists as not compared, by name. */
     " UNION ALL SELECT 0::oid, format('o|%%s|%%s', o.oid::regoperator, "
     " o.oprcode::regprocedure) FROM pg_operator o JOIN pg_namespace n ON "
     " n.oid = o.oprnamespace WHERE " USER_NS("n.nspname")
@@ -387,17 +406,16 @@ static const char STATE_SQL[] =
 /*
  * On a watched database (watch.c), what changed since the last
  * fingerprint, from the log that event triggers wrote (emptied here):
- * 'x' an owner to read again; 'd' a relation reached as an object
+ * 'x' an owner to read again, with 'y' when it is there (else its
+ * lines are gone and there is nothing to read); 'd' a relation reached as an object
  * (its indexes then are too: one kept but not reached is gone); 'a'
  * read every owner; 'e' end the watch (an object over a system
  * catalog, or in pg_catalog); 'f' the body of a function made or
  * altered (one that can write what the log misses, called later, ends
  * the watch); 'w' the snapshot's xmin (the next $1); 'i' the watch's own
  * signature (another means a script changed it: stop trusting it); 't'
- * a hash of what no event trigger reports: role names,
- * the database owner, the event triggers.  The 'x' owners also go to
- * the setting dbrev.fingerprint_dirty, for the lines statement sent
- * with it.
+ * a hash of what no event trigger reports: role names, the database
+ * owner, the event triggers.
  */
 static const char CHANGES_SQL[] =
     "WITH RECURSIVE since AS (SELECT age($1::text::xid) AS age),"
@@ -419,9 +437,18 @@ static const char CHANGES_SQL[] =
     " UNION SELECT d.classid, d.objid FROM pg_depend d JOIN dep ON "
     " d.refclassid = dep.classid AND d.refobjid = dep.objid),"
     " x(owner) AS (SELECT " DEP_ROW_OWNER " FROM dep d"
-    /* A constraint shows its index (renamed with it). */
-    " UNION SELECT co.conrelid FROM pg_constraint co JOIN dep ON "
-    " dep.classid = 'pg_class'::regclass AND co.conindid = dep.objid"
+    /*
+     * A constraint shows its index (renamed with it): the constraint
+     * whose index it is (a foreign key's, on the index, is in dep),
+     * found by the index's row (coalesce: not by the constraint's).
+     */
+    " UNION SELECT t FROM (SELECT (SELECT co.conrelid FROM pg_depend i "
+    " JOIN pg_constraint co ON co.oid = i.refobjid WHERE i.classid = "
+    " 'pg_class'::regclass AND i.objid = dep.objid AND i.objsubid = 0 AND "
+    " coalesce(i.refclassid, 0) = 'pg_constraint'::regclass AND i.deptype "
+    " = 'i' LIMIT 1)"
+    " FROM dep WHERE dep.classid = 'pg_class'::regclass) c(t) WHERE t IS "
+    " NOT NULL"
     " UNION SELECT objid FROM log WHERE kind = 'o'"
     " UNION SELECT c.oid FROM pg_class c WHERE EXISTS (SELECT 1 FROM log "
     " WHERE kind = 's') AND " USER_OID("c.oid") NEWER("c.xmin")
@@ -430,14 +457,14 @@ static const char CHANGES_SQL[] =
     NEWER("a.xmin")
     " UNION SELECT o FROM (" OIDLIKE_BOUNDS ") b(k, o, z)),"
     /* Toast tables and their indexes have no lines (gone ones stay). */
-    " xs(owner) AS (SELECT owner FROM x WHERE coalesce((SELECT "
-    " relnamespace FROM pg_class WHERE oid = owner), 0) <> "
-    " 'pg_toast'::regnamespace)"
-    " SELECT 'x' AS kind, owner, '' AS value FROM xs"
+    " xn(owner, ns) AS (SELECT owner, (SELECT relnamespace FROM pg_class "
+    " WHERE oid = owner) FROM x),"
+    " xs(owner, here) AS (SELECT owner, owner = 0 OR ns IS NOT NULL FROM "
+    " xn WHERE coalesce(ns, 0) <> 'pg_toast'::regnamespace)"
+    " SELECT 'x' AS kind, owner, CASE WHEN here THEN 'y' ELSE '' END AS "
+    " value FROM xs"
     " UNION ALL SELECT 'd', objid, '' FROM dep WHERE classid = "
     " 'pg_class'::regclass"
-    " UNION ALL SELECT 'g', 0, set_config('dbrev.fingerprint_dirty', "
-    " coalesce((SELECT array_agg(owner) FROM xs)::text, '{}'), true)"
     " UNION ALL SELECT 'a', 0, '' WHERE EXISTS (SELECT 1 FROM log WHERE "
     " kind = '?')"
     " UNION ALL SELECT 'e', 0, '' WHERE EXISTS (SELECT 1 FROM log WHERE "
@@ -454,22 +481,24 @@ static const char CHANGES_SQL[] =
     " evtenabled, evtfoid, evttags), ',' ORDER BY evtname) FROM "
     " pg_event_trigger), '')) FROM pg_roles";
 
-/* The lines of the owners CHANGES_SQL found, in the same round trip. */
-#define WATCHED_SQL "EXECUTE dbrev_fingerprint_changes(%s); EXECUTE " \
-	"dbrev_fingerprint_lines(current_setting('dbrev.fingerprint_dirty')" \
-	"::oid[])"
-
 /*
  * An owner of lines: its OID, its count of rows that can go while it
- * stays ('n'), and its lines' hash (hex).
+ * stays ('n'), and its lines' hash.
  */
 struct owner {
 	unsigned	 oid;
 	unsigned	 rel;		/* an index's table, a sequence's */
-	int		 dirty;		/* its lines are to be read */
+	int		 dirty;		/* READ or GONE, else 0 */
 	long long	 rows;
-	char		 md5[33];	/* "" when it has no lines */
+	int		 has_lines;
+	uint64_t	 md5[2];	/* its lines' hash, when it has lines */
 };
+
+#define READ	1	/* its lines are to be read */
+#define GONE	2	/* its lines are gone (it is, or was made again) */
+
+/* Our statements, by index in struct dbrev_pg_fpcache's prepared. */
+enum statement { STATE, LINES_OF_OWNERS, CHANGES, LINES_OF_DATABASE, NSTATEMENTS };
 
 struct dbrev_pg_fpcache {
 	struct owner	*o;		/* sorted by oid */
@@ -477,8 +506,8 @@ struct dbrev_pg_fpcache {
 	char		 since[24];	/* the last snapshot's xmin */
 	char		 roles[33];
 	int		 valid;
-	int		 prepared[3];	/* statement[] below */
-	size_t		 planned_for[3]; /* n when it was prepared */
+	int		 prepared[NSTATEMENTS];
+	size_t		 planned_for[NSTATEMENTS]; /* n when it was prepared */
 	int		 watched;	/* watch.c's log is there to read */
 	int		 unsure;	/* a script wrote what the log misses */
 	char		 token[33];	/* CHANGES_SQL's 't' */
@@ -510,13 +539,18 @@ find(struct owner *o, size_t n, unsigned oid)
 	return n == 0 ? NULL : bsearch(&key, o, n, sizeof(*o), by_oid);
 }
 
+#define OF_RELATIONS	1
+#define OF_DATABASE	2
+
 /*
- * The owners' hashes of their sorted lines, where filter says, and the
- * relation each belongs to (an index's table, an owned sequence's; a
- * watched log may name only that when the index is made again).
+ * The owners' hashes of their sorted lines, of relations, of the
+ * database or both (of), where filter says, and the relation each
+ * belongs to (an index's table, an owned sequence's; a watched log may
+ * name only that when the index is made again).
  */
 static void
-lines_sql(struct dbrev_buf *b, int server_version, const char *filter)
+lines_sql(struct dbrev_buf *b, int server_version, int of,
+    const char *filter)
 {
 	dbrev_buf_puts(b, "SELECT owner, md5(string_agg(line, E'\\n' ORDER "
 	    "BY line COLLATE pg_catalog.\"C\")), coalesce((SELECT indrelid "
@@ -525,9 +559,14 @@ lines_sql(struct dbrev_buf *b, int server_version, const char *filter)
 	    "AND objsubid = 0 AND refclassid = 'pg_class'::regclass AND "
 	    "deptype IN ('a', 'i') AND refobjid <> owner LIMIT 1), owner) "
 	    "FROM (");
-	dbrev_buf_printf(b, LINES_SQL, server_version >= 140000 ?
-	    "a.attcompression" : "''");
-	dbrev_buf_printf(b, ") l%s GROUP BY owner", filter);
+	if (of & OF_RELATIONS)
+		dbrev_buf_printf(b, LINES_OF_RELATIONS, server_version >=
+		    140000 ? "a.attcompression" : "''");
+	if (of == (OF_RELATIONS | OF_DATABASE))
+		dbrev_buf_puts(b, " UNION ALL ");
+	if (of & OF_DATABASE)
+		dbrev_buf_printf(b, LINES_OF_THE_DATABASE);
+	dbrev_buf_printf(b, ") l(owner, line)%s GROUP BY owner", filter);
 }
 
 /* Fill err from r, or from the connection when there is no result. */
@@ -565,14 +604,27 @@ static const char FIXED_SETTINGS[] = "SELECT "
 #define NSETTINGS 1	/* statements in FIXED_SETTINGS */
 
 /*
- * Send sql, nres statements, after the fixed settings (inside the
+ * Added for the statements that look up a few owners by key (lines and
+ * changes): their generic plan is made on first use, when the catalogs
+ * may be small, and kept while they grow; a hash join over a whole
+ * catalog would then cost what the catalog weighs, on every call.
+ */
+static const char BY_KEY_SETTINGS[] = ", "
+    "set_config('enable_hashjoin', 'off', true), "
+    "set_config('enable_mergejoin', 'off', true), "
+    "set_config('enable_seqscan', 'off', true)";
+
+/*
+ * Send sql, nres statements, after the fixed settings (and by_key's, when
+ * set) (inside the
  * caller's transaction, in a savepoint rolled back after) and fill res
  * with their results, the first error in the place of the statement
  * that failed (or of the first, when a setting did); the caller's
  * transaction is left as it was either way.  -1: nothing was sent.
  */
 static int
-send_n(PGconn *pg, int in_tx, const char *sql, PGresult **res, size_t nres)
+send_n(PGconn *pg, int in_tx, int by_key, const char *sql, PGresult **res,
+    size_t nres)
 {
 	struct dbrev_buf b = { 0 };
 	PGresult *r;
@@ -583,6 +635,8 @@ send_n(PGconn *pg, int in_tx, const char *sql, PGresult **res, size_t nres)
 	if (in_tx)
 		dbrev_buf_puts(&b, "SAVEPOINT dbrev_fingerprint; ");
 	dbrev_buf_puts(&b, FIXED_SETTINGS);
+	if (by_key)
+		dbrev_buf_puts(&b, BY_KEY_SETTINGS);
 	dbrev_buf_puts(&b, "; ");
 	dbrev_buf_puts(&b, sql);
 	if (in_tx)
@@ -615,7 +669,7 @@ send(PGconn *pg, int in_tx, const char *sql)
 {
 	PGresult *r;
 
-	return send_n(pg, in_tx, sql, &r, 1) == -1 ? NULL : r;
+	return send_n(pg, in_tx, 0, sql, &r, 1) == -1 ? NULL : r;
 }
 
 static int
@@ -627,27 +681,30 @@ has_state(PGresult *r, const char *sqlstate)
 	return s != NULL && strcmp(s, sqlstate) == 0;
 }
 
-/* Our two statements, by index in struct dbrev_pg_fpcache's prepared. */
-static const char *const statement[] = {
+static const char *const statement[NSTATEMENTS] = {
 	"dbrev_fingerprint_state", "dbrev_fingerprint_lines",
-	"dbrev_fingerprint_changes"
+	"dbrev_fingerprint_changes", "dbrev_fingerprint_database"
 };
 
 /* PREPARE statement k (replacing one of ours that a revision made). */
 static int
-prepare(PGconn *pg, int in_tx, int k, struct dbrev_error *err)
+prepare(PGconn *pg, int in_tx, enum statement k, struct dbrev_error *err)
 {
 	struct dbrev_buf b = { 0 }, d = { 0 };
 	PGresult *r;
 
-	dbrev_buf_printf(&b, "PREPARE %s(%s) AS ", statement[k], k == 1 ?
-	    "oid[]" : "text");
-	if (k == 0)
+	dbrev_buf_printf(&b, "PREPARE %s%s AS ", statement[k],
+	    k == LINES_OF_OWNERS ? "(oid[])" : k == LINES_OF_DATABASE ? "" :
+	    "(text)");
+	if (k == STATE)
 		dbrev_buf_printf(&b, STATE_SQL);
-	else if (k == 2)
+	else if (k == CHANGES)
 		dbrev_buf_printf(&b, CHANGES_SQL);
+	else if (k == LINES_OF_OWNERS)
+		lines_sql(&b, PQserverVersion(pg), OF_RELATIONS,
+		    " WHERE owner = ANY($1)");
 	else
-		lines_sql(&b, PQserverVersion(pg), " WHERE owner = ANY($1)");
+		lines_sql(&b, PQserverVersion(pg), OF_DATABASE, "");
 	r = send(pg, in_tx, b.data);
 	if (has_state(r, "42P05")) {
 		PQclear(r);
@@ -671,7 +728,7 @@ prepare(PGconn *pg, int in_tx, int k, struct dbrev_error *err)
  * a small one is slow on a large one).
  */
 static int
-ready(PGconn *pg, struct dbrev_pg_fpcache *fc, int in_tx, int k,
+ready(PGconn *pg, struct dbrev_pg_fpcache *fc, int in_tx, enum statement k,
     struct dbrev_error *err)
 {
 	if (fc->n > 2 * fc->planned_for[k] + 100)
@@ -686,74 +743,68 @@ ready(PGconn *pg, struct dbrev_pg_fpcache *fc, int in_tx, int k,
 }
 
 /*
- * The rows of EXECUTE statement k (arg), prepared on first use and again
- * when the revisions deallocated it; NULL with err on an error.
- */
-static PGresult *
-execute(PGconn *pg, struct dbrev_pg_fpcache *fc, int in_tx, int k,
-    const char *arg, struct dbrev_error *err)
-{
-	struct dbrev_buf b = { 0 };
-	PGresult *r = NULL;
-	int again;
-
-	dbrev_buf_printf(&b, "EXECUTE %s(%s)", statement[k], arg);
-	for (again = 0; again < 2; again++) {
-		PQclear(r);
-		r = NULL;
-		if (ready(pg, fc, in_tx, k, err) == -1)
-			break;
-		r = send(pg, in_tx, b.data);
-		if (!has_state(r, "26000"))
-			break;
-		fc->prepared[k] = 0;
-	}
-	dbrev_buf_free(&b);
-	if (r != NULL && PQresultStatus(r) == PGRES_TUPLES_OK)
-		return r;
-	/* prepare() has filled err already when it failed. */
-	return fc->prepared[k] ? failed(pg, r, err) : NULL;
-}
-
-/*
- * On a watched database, the changes and the lines of the owners they
- * name, in one round trip (WATCHED_SQL, since as arg): 0 with both
- * results, -1 when they cannot be had (err says why).
+ * EXECUTE statements k[0..n) (each with its arg, NULL for none) in one
+ * round trip, each prepared on first use and again when the revisions
+ * deallocated it: 0 with their rows in res, -1 with err.
  */
 static int
-execute_watched(PGconn *pg, struct dbrev_pg_fpcache *fc, const char *arg,
+execute_n(PGconn *pg, struct dbrev_pg_fpcache *fc, int in_tx,
+    const enum statement *k, const char *const *arg, size_t n,
     PGresult **res, struct dbrev_error *err)
 {
 	struct dbrev_buf b = { 0 };
-	int again, rc = -1;
+	size_t i;
+	int again, rc = -1, deallocated;
 
-	dbrev_buf_printf(&b, WATCHED_SQL, arg);
-	memset(res, 0, 2 * sizeof(*res));
+	for (i = 0; i < n; i++)
+		dbrev_buf_printf(&b, "%sEXECUTE %s%s%s%s", i ? "; " : "",
+		    statement[k[i]], arg[i] ? "(" : "", arg[i] ? arg[i] : "",
+		    arg[i] ? ")" : "");
+	memset(res, 0, n * sizeof(*res));
 	for (again = 0; again < 2; again++) {
-		PQclear(res[0]);
-		PQclear(res[1]);
-		if (ready(pg, fc, 0, 2, err) == -1 ||
-		    ready(pg, fc, 0, 1, err) == -1 ||
-		    send_n(pg, 0, b.data, res, 2) == -1)
-			break;
-		if (has_state(res[0], "26000") || has_state(res[1], "26000")) {
-			/* A script deallocated one (the pair is undone). */
-			fc->prepared[1] = fc->prepared[2] = 0;
-			continue;
+		for (i = 0; i < n; i++) {
+			PQclear(res[i]);
+			res[i] = NULL;
 		}
-		rc = 0;
-		break;
+		for (i = 0; i < n; i++)
+			if (ready(pg, fc, in_tx, k[i], err) == -1)
+				goto out;	/* err is filled */
+		if (send_n(pg, in_tx, k[0] != STATE, b.data, res, n) == -1) {
+			failed(pg, NULL, err);
+			goto out;
+		}
+		/* A script deallocated one: prepare it again, once. */
+		for (deallocated = 0, i = 0; i < n; i++)
+			if (has_state(res[i], "26000"))
+				fc->prepared[k[i]] = 0, deallocated = 1;
+		if (!deallocated)
+			break;
 	}
+	for (i = 0; i < n; i++)
+		if (res[i] == NULL || PQresultStatus(res[i]) != PGRES_TUPLES_OK) {
+			failed(pg, res[i], err);
+			res[i] = NULL;
+			goto out;
+		}
+	rc = 0;
+out:
 	dbrev_buf_free(&b);
-	if (rc == 0 && (PQresultStatus(res[0]) != PGRES_TUPLES_OK ||
-	    PQresultStatus(res[1]) != PGRES_TUPLES_OK))
-		rc = -1;
-	if (rc == -1) {
-		PQclear(res[0]);
-		PQclear(res[1]);
-		res[0] = res[1] = NULL;
+	for (i = 0; rc == -1 && i < n; i++) {
+		PQclear(res[i]);
+		res[i] = NULL;
 	}
 	return rc;
+}
+
+/* The rows of EXECUTE statement k (arg); NULL with err on an error. */
+static PGresult *
+execute(PGconn *pg, struct dbrev_pg_fpcache *fc, int in_tx,
+    enum statement k, const char *arg, struct dbrev_error *err)
+{
+	PGresult *r;
+
+	return execute_n(pg, fc, in_tx, &k, &arg, 1, &r, err) == -1 ? NULL :
+	    r;
 }
 
 static unsigned
@@ -788,7 +839,7 @@ read_state(PGresult *r, const struct dbrev_pg_fpcache *fc, size_t *n,
 		if (*kind == 'n' && p != NULL)
 			p->rows = strtoll(PQgetvalue(r, i, 2), NULL, 10);
 		else if (*kind == 'x' && p != NULL)
-			p->dirty = 1;
+			p->dirty = READ;
 		else if (*kind == 'a')
 			*all = 1;
 		else if (*kind == 'w')
@@ -800,12 +851,33 @@ read_state(PGresult *r, const struct dbrev_pg_fpcache *fc, size_t *n,
 		old = fc->valid && strcmp(fc->roles, roles) == 0 ?
 		    find(fc->o, fc->n, p->oid) : NULL;
 		if (old == NULL || old->rows != p->rows)
-			p->dirty = 1;
-		else if (!p->dirty)
+			p->dirty = READ;
+		else if (!p->dirty) {
+			p->has_lines = old->has_lines;
 			memcpy(p->md5, old->md5, sizeof(p->md5));
+		}
 	}
 	*n = k;
 	return o;
+}
+
+/* md5 as hex (32 digits, as the server prints it) in two halves; 0 if not. */
+static int
+hex_md5(const char *hex, uint64_t *md5)
+{
+	int i, d;
+
+	md5[0] = md5[1] = 0;
+	for (i = 0; i < 32; i++) {
+		if (hex[i] >= '0' && hex[i] <= '9')
+			d = hex[i] - '0';
+		else if (hex[i] >= 'a' && hex[i] <= 'f')
+			d = hex[i] - 'a' + 10;
+		else
+			return 0;
+		md5[i / 16] = md5[i / 16] << 4 | (uint64_t)d;
+	}
+	return hex[32] == '\0';
 }
 
 /* The dirty owners' hashes and relations, from lines rows (r). */
@@ -817,15 +889,53 @@ store_lines(PGresult *r, struct owner *o, size_t n)
 
 	for (i = 0; i < PQntuples(r); i++)
 		if ((p = find(o, n, oid_at(r, i, 0))) != NULL && p->dirty) {
-			snprintf(p->md5, sizeof(p->md5), "%s",
-			    PQgetvalue(r, i, 1));
+			p->has_lines = hex_md5(PQgetvalue(r, i, 1), p->md5);
 			p->rel = oid_at(r, i, 2);
 		}
 }
 
 /*
+ * Read the lines of the owners in o[0..n) marked READ, in one round
+ * trip: the relations' by key, the database's (owner 0) when it is one;
+ * 0 with their hashes and relations stored.
+ */
+static int
+read_dirty(PGconn *pg, struct dbrev_pg_fpcache *fc, int in_tx,
+    struct owner *o, size_t n, struct dbrev_error *err)
+{
+	struct dbrev_buf b = { 0 };
+	enum statement k[2];
+	const char *arg[2];
+	PGresult *res[2];
+	struct owner *p;
+	size_t nk = 0, nrel = 0, i;
+	int rc;
+
+	dbrev_buf_puts(&b, "'{");
+	for (p = o; p < o + n; p++)
+		if (p->dirty == READ && p->oid != 0)
+			dbrev_buf_printf(&b, "%s%u", nrel++ ? "," : "", p->oid);
+	dbrev_buf_puts(&b, "}'");
+	if (nrel > 0) {
+		k[nk] = LINES_OF_OWNERS;
+		arg[nk++] = b.data;
+	}
+	if ((p = find(o, n, 0)) != NULL && p->dirty == READ) {
+		k[nk] = LINES_OF_DATABASE;
+		arg[nk++] = NULL;
+	}
+	rc = nk == 0 ? 0 : execute_n(pg, fc, in_tx, k, arg, nk, res, err);
+	dbrev_buf_free(&b);
+	for (i = 0; rc == 0 && i < nk; i++) {
+		store_lines(res[i], o, n);
+		PQclear(res[i]);
+	}
+	return rc;
+}
+
+/*
  * Hash the lines of the dirty owners in o[0..n) (of every owner with
- * all).  An owner without lines keeps md5 "".
+ * all).  An owner without lines is left without.
  */
 static int
 read_lines(PGconn *pg, struct dbrev_pg_fpcache *fc, struct owner *o,
@@ -833,59 +943,51 @@ read_lines(PGconn *pg, struct dbrev_pg_fpcache *fc, struct owner *o,
 {
 	struct dbrev_buf b = { 0 };
 	struct owner *p;
-	PGresult *r = NULL;
-	size_t ndirty = 0;
+	PGresult *r;
 
-	if (all) {
-		lines_sql(&b, PQserverVersion(pg), "");
-		if ((r = send(pg, in_tx, b.data)) == NULL ||
-		    PQresultStatus(r) != PGRES_TUPLES_OK)
-			r = failed(pg, r, err);
-	} else {
-		dbrev_buf_puts(&b, "'{");
-		for (p = o; p < o + n; p++)
-			if (p->dirty)
-				dbrev_buf_printf(&b, "%s%u", ndirty++ ? "," :
-				    "", p->oid);
-		dbrev_buf_puts(&b, "}'");
-		if (ndirty > 0)
-			r = execute(pg, fc, in_tx, 1, b.data, err);
-	}
-	dbrev_buf_free(&b);
-	if (r == NULL)
-		return all || ndirty > 0 ? -1 : 0;
 	for (p = o; p < o + n; p++)
 		if (p->dirty)
-			p->md5[0] = '\0';
+			p->has_lines = 0;
+	if (!all)
+		return read_dirty(pg, fc, in_tx, o, n, err);
+	lines_sql(&b, PQserverVersion(pg), OF_RELATIONS | OF_DATABASE, "");
+	if ((r = send(pg, in_tx, b.data)) == NULL ||
+	    PQresultStatus(r) != PGRES_TUPLES_OK)
+		r = failed(pg, r, err);
+	dbrev_buf_free(&b);
+	if (r == NULL)
+		return -1;
 	store_lines(r, o, n);
 	PQclear(r);
 	return 0;
 }
 
-static int
-by_string(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The fingerprint: the owners' hashes, sorted, one per line. */
+/*
+ * The fingerprint: a digest of the multiset of the owners' hashes, which
+ * no order of owners changes (their OIDs do not count): how many, their
+ * sum modulo 2^128 and their exclusive or.  Made in one pass, unsorted.
+ */
 static void
 write_fingerprint(const struct owner *o, size_t n, struct dbrev_buf *out)
 {
-	const char **s = dbrev_xcalloc(n + 1, sizeof(*s));
+	uint64_t sum_hi = 0, sum_lo = 0, xor_hi = 0, xor_lo = 0, hi, lo;
 	size_t i, k = 0;
 
-	for (i = 0; i < n; i++)
-		if (o[i].md5[0] != '\0')
-			s[k++] = o[i].md5;
-	qsort(s, k, sizeof(*s), by_string);
-	dbrev_buf_reset(out);
-	dbrev_buf_puts(out, "");
-	for (i = 0; i < k; i++) {
-		dbrev_buf_add(out, s[i], strlen(s[i]));
-		dbrev_buf_add(out, "\n", 1);
+	for (i = 0; i < n; i++) {
+		if (!o[i].has_lines)
+			continue;
+		hi = o[i].md5[0];
+		lo = o[i].md5[1];
+		sum_lo += lo;
+		sum_hi += hi + (sum_lo < lo);
+		xor_hi ^= hi;
+		xor_lo ^= lo;
+		k++;
 	}
-	free(s);
+	dbrev_buf_reset(out);
+	dbrev_buf_printf(out, "%zu %016llx%016llx %016llx%016llx\n", k,
+	    (unsigned long long)sum_hi, (unsigned long long)sum_lo,
+	    (unsigned long long)xor_hi, (unsigned long long)xor_lo);
 }
 
 /* The state query's rows, since the last snapshot when that is kept. */
@@ -898,7 +1000,7 @@ read_state_rows(PGconn *pg, struct dbrev_pg_fpcache *fc, int in_tx,
 
 	if (fc->valid)
 		dbrev_buf_printf(&b, "'%s'", fc->since);
-	r = execute(pg, fc, in_tx, 0, fc->valid ? b.data : "NULL", err);
+	r = execute(pg, fc, in_tx, STATE, fc->valid ? b.data : "NULL", err);
 	dbrev_buf_free(&b);
 	return r;
 }
@@ -960,11 +1062,11 @@ mark_changes(PGresult *r, struct dbrev_pg_fpcache *fc, size_t *n,
 		o[k].dirty = 0;
 	for (i = 0; i < PQntuples(r); i++) {
 		kind = PQgetvalue(r, i, 0);
-		if (*kind == 'x' && (p = find(o, fc->n, oid_at(r, i, 1))) != NULL)
-			p->dirty = 1;
-		else if (*kind == 'x') {
-			o[k].oid = oid_at(r, i, 1);
-			o[k++].dirty = 1;
+		if (*kind == 'x' && (p = find(o, fc->n, oid_at(r, i, 1))) == NULL)
+			p = &o[k++];
+		if (*kind == 'x') {
+			p->oid = oid_at(r, i, 1);
+			p->dirty = *PQgetvalue(r, i, 2) == 'y' ? READ : GONE;
 		} else if (*kind == 'd')
 			(*rels)[(*nrels)++] = oid_at(r, i, 1);
 		else if (*kind == 'a')
@@ -987,12 +1089,12 @@ mark_changes(PGresult *r, struct dbrev_pg_fpcache *fc, size_t *n,
 }
 
 /*
- * The dirty owners' hashes from the lines rows (r); an owner of a
- * relation reached that was not reached itself is gone (an index made
- * again under another OID is reached through its table).
+ * Forget the dirty owners' hashes, and those of owners of a relation
+ * reached that were not reached themselves: they are gone (an index
+ * made again under another OID is reached through its table).
  */
 static void
-apply_lines(PGresult *r, struct owner *o, size_t n, const unsigned *rels,
+forget_changed(struct owner *o, size_t n, const unsigned *rels,
     size_t nrels)
 {
 	struct owner *p;
@@ -1000,8 +1102,7 @@ apply_lines(PGresult *r, struct owner *o, size_t n, const unsigned *rels,
 	for (p = o; p < o + n; p++)
 		if (p->dirty || (p->rel != p->oid && bsearch(&p->rel, rels,
 		    nrels, sizeof(*rels), by_uint) != NULL))
-			p->md5[0] = '\0';
-	store_lines(r, o, n);
+			p->has_lines = 0;
 }
 
 /*
@@ -1017,34 +1118,34 @@ read_watched(PGconn *pg, struct dbrev_pg_fpcache *fc, size_t *n,
 {
 	struct dbrev_buf b = { 0 };
 	struct dbrev_error ignore = { 0 };
-	struct owner *o;
-	PGresult *res[2];
-	unsigned *rels;
+	struct owner *o = NULL;
+	PGresult *r;
+	unsigned *rels = NULL;
 	size_t nrels;
-	int all = !fc->valid || fc->unsure, rc;
+	int all = !fc->valid || fc->unsure;
 
 	dbrev_buf_printf(&b, "'%s'", fc->since);
-	rc = execute_watched(pg, fc, fc->valid ? b.data : "NULL", res,
-	    &ignore);
+	r = execute(pg, fc, 0, CHANGES, fc->valid ? b.data : "NULL", &ignore);
 	dbrev_buf_free(&b);
-	if (rc == -1) {
-		/* Dropped or broken by a script: read the catalogs from now. */
-		dbrev_error_clear(&ignore);
-		fc->watched = fc->unsure = 0;
-		return NULL;
-	}
-	o = mark_changes(res[0], fc, n, &rels, &nrels, since, &all);
-	fc->unsure = 0;
-	if (!all && since[0] != '\0')
-		apply_lines(res[1], o, *n, rels, nrels);
-	else {
+	if (r != NULL) {
+		o = mark_changes(r, fc, n, &rels, &nrels, since, &all);
+		PQclear(r);
+		fc->unsure = 0;
+		if (all || since[0] == '\0') {
+			free(o);
+			free(rels);
+			return NULL;
+		}
+		forget_changed(o, *n, rels, nrels);
+		free(rels);
+		if (read_dirty(pg, fc, 0, o, *n, &ignore) == 0)
+			return o;
 		free(o);
-		o = NULL;
 	}
-	PQclear(res[0]);
-	PQclear(res[1]);
-	free(rels);
-	return o;
+	/* Dropped or broken by a script: read the catalogs from now. */
+	dbrev_error_clear(&ignore);
+	fc->watched = fc->unsure = 0;
+	return NULL;
 }
 
 /*
@@ -1057,7 +1158,7 @@ without_lines_dropped(struct owner *o, size_t n)
 	size_t i, k = 0;
 
 	for (i = 0; i < n; i++)
-		if (o[i].oid == 0 || o[i].md5[0] != '\0')
+		if (o[i].oid == 0 || o[i].has_lines)
 			o[k++] = o[i];
 	return k;
 }
@@ -1130,7 +1231,7 @@ dbrev_pg_fingerprint(struct dbrev_conn *c, struct dbrev_buf *out,
 	PQclear(r);
 	if (all || !fc->valid || strcmp(fc->roles, roles) != 0)
 		for (all = 1, i = 0; i < n; i++)
-			o[i].dirty = 1;
+			o[i].dirty = READ;
 	if (read_lines(pg, fc, o, n, all, in_tx, err) == -1) {
 		free(o);
 		fc->valid = 0;
