@@ -111,6 +111,51 @@ replay(struct run *R, struct dbrev_stair_db *s, size_t from, size_t upto,
 	return n;
 }
 
+/*
+ * Bring a fresh scratch database to where one process is when it
+ * reaches order[lo]: each revision tested before it run up, down and up
+ * as try_one runs them (without comparing), the others upgraded, and
+ * what try_one leaves to be rebuilt (a downgrade that fails outside a
+ * transaction, a second upgrade that fails) rebuilt.  So the range
+ * starts on what one process would leave, rows and invented names too;
+ * a difference try_one would find is a failure, after which one process
+ * goes on only with --keep-going (and then from a rebuilt database).
+ */
+static int
+replay_as_tested(struct run *R, struct dbrev_stair_db *s, size_t lo,
+    struct dbrev_error *err)
+{
+	struct dbrev_error e = { 0 };
+	size_t k, at = 0;
+
+	for (k = 0; k < lo; k++) {
+		size_t idx = R->order[k];
+		const struct dbrev_revision *r = dbrev_graph_at(R->g, idx);
+		const char *up = r->upgrade != NULL ? r->upgrade : "";
+
+		if (replay(R, s, at, idx + 1, err) == -1)
+			return -1;
+		at = idx + 1;
+		if (!r->has_downgrade || r->downgrade == NULL)
+			continue;
+		if (dbrev_stair_exec(s, r, r->downgrade, r->downgrade_line,
+		    NULL, &e) == -1 && r->transactional) {
+			dbrev_error_clear(&e);
+			continue;	/* rolled back: after the upgrade */
+		}
+		if (!dbrev_error_isset(&e) && dbrev_stair_exec(s, r, up,
+		    r->upgrade_line, NULL, &e) == 0)
+			continue;
+		dbrev_error_clear(&e);
+		dbrev_stair_close(s);
+		if (dbrev_stair_open(s, R->o->url, R->o->dev_url, err) == -1 ||
+		    replay(R, s, 0, at, err) == -1)
+			return -1;
+	}
+	return replay(R, s, at, lo < R->norder ? R->order[lo] : at, err) ==
+	    -1 ? -1 : 0;
+}
+
 static char *
 error_line(struct dbrev_error *e)
 {
@@ -308,7 +353,7 @@ run_range(struct run *R, size_t lo, size_t hi, struct dbrev_stair_step *steps,
 
 	if (dbrev_stair_open(&s, R->o->url, R->o->dev_url, err) == -1)
 		return -1;
-	if (replay(R, &s, 0, start, err) == -1 ||
+	if (replay_as_tested(R, &s, lo, err) == -1 ||
 	    snap_take(&s, start, &before, err) == -1)
 		goto out;
 	for (k = lo; k < hi; k++) {
@@ -561,6 +606,27 @@ stop_with(pid_t parent)
 		(void)kill(getpid(), SIGTERM);
 }
 
+/*
+ * Where range j of jobs ends (in order[]): a range starts by replaying
+ * the revisions before it, about half what testing them costs (the
+ * same SQL, without reading schemas), so later ranges are shorter and
+ * every job takes about as long: range j's length is (1/2)^j of the
+ * first's.
+ */
+static size_t
+range_end(size_t n, unsigned jobs, unsigned j)
+{
+	double end = 0, total = 0, len = 1;
+	unsigned i;
+
+	for (i = 0; i < jobs; i++, len /= 2) {
+		total += len;
+		if (i <= j)
+			end = total;
+	}
+	return j + 1 >= jobs ? n : (size_t)((double)n * end / total + 0.5);
+}
+
 static int
 run_jobs(struct run *R, unsigned jobs, struct dbrev_error *err)
 {
@@ -569,16 +635,16 @@ run_jobs(struct run *R, unsigned jobs, struct dbrev_error *err)
 	int *fd = dbrev_xcalloc(jobs, sizeof(*fd));
 	size_t *lo = dbrev_xcalloc(jobs, sizeof(*lo));
 	struct dbrev_error *errs = dbrev_xcalloc(jobs, sizeof(*errs));
-	size_t per = (R->norder + jobs - 1) / jobs;
-	unsigned j, started = 0;
+	unsigned j, started = 0, ran = 0;
 	int p[2], status = 0, e = 0, passed_on = 0;
 	pid_t w;
 
-	for (j = 0; j < jobs && (size_t)j * per < R->norder; j++) {
-		size_t hi;
+	for (j = 0; j < jobs; j++) {
+		size_t hi = range_end(R->norder, jobs, j);
 
-		lo[j] = (size_t)j * per;
-		hi = lo[j] + per < R->norder ? lo[j] + per : R->norder;
+		lo[j] = j == 0 ? 0 : range_end(R->norder, jobs, j - 1);
+		if (lo[j] >= hi)
+			continue;
 		fflush(NULL);
 		pid[j] = -1;
 		if (pipe(p) == -1)
@@ -603,6 +669,7 @@ run_jobs(struct run *R, unsigned jobs, struct dbrev_error *err)
 		close(p[1]);
 		fd[j] = p[0];
 		started = j + 1;
+		ran++;
 	}
 	for (j = 0; j < started; j++) {
 		if (pid[j] <= 0)
@@ -623,7 +690,7 @@ run_jobs(struct run *R, unsigned jobs, struct dbrev_error *err)
 			    strsignal(WTERMSIG(status)) : "write error");
 	}
 	as_one_job(R, lo, errs, started, err);
-	R->res->jobs = started;
+	R->res->jobs = ran;
 	free(pid);
 	free(fd);
 	free(lo);

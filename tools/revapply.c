@@ -98,8 +98,9 @@ usage(FILE *f, int status)
 		    "    --keep-going       go on after a failing revision\n"
 		    "    --data-hook PATH   SQL file run after each upgrade, or a directory\n"
 		    "                       of REVISION.sql files\n"
-		    "    --jobs N|auto      N scratch databases side by side (auto: one\n"
-		    "                       per core, at most 4, one per 100 revisions)\n"
+		    "    --jobs N|auto      N scratch databases side by side (auto, the\n"
+		    "                       default: one per core, at most 4, one per 100\n"
+		    "                       revisions; 1 with --keep-going)\n"
 		    "    --exact-names      constraint names the database invents count\n"
 		    "  status               pending, in progress, edited and unknown rows\n"
 		    "  drift                live schema vs the one the applied revisions build;\n"
@@ -1565,6 +1566,12 @@ main(int argc, char *argv[])
 		usage_error("bad --jobs (1 to 64): %u", so.jobs);
 
 	check_flags(&fl, verb);
+	/*
+	 * Ranges side by side give one process's verdicts, except after a
+	 * failure that --keep-going goes past: there, one process.
+	 */
+	if (so.jobs == 0)
+		so.jobs = so.keep_going ? 1 : DBREV_STAIR_JOBS_AUTO;
 	o.target = url_target = dbrev_target_new(o.url);
 	run_verb(&o, &so, &fl, verb, arg1, arg2);
 	dbrev_target_free(url_target);

@@ -87,7 +87,10 @@ struct dbrev_stairway_options {
 
 /*
  * jobs: one scratch database per core, at most 4, and at most one per
- * 100 revisions under test (fewer are not worth a database).
+ * 100 revisions under test (fewer are not worth a database).  Each
+ * range's database first runs the revisions before it as one process
+ * would (up, down, up), so the verdicts are one process's (past a
+ * failure that keep_going goes on after, they may not be).
  */
 #define DBREV_STAIR_JOBS_AUTO	0xffffffffu
 

@@ -14,9 +14,9 @@
 # OFF, journal in memory; PostgreSQL: synchronous_commit off), so each is
 # also compared with the native client given the same settings ("fast"
 # baseline), the fair ratio.  Aim: within 1.5x.  Each figure is the
-# median of $TRIALS runs.  revapply test runs as its default does (one
-# process, as the native client) and with --jobs auto (one scratch
-# database per core, at most 4, one per 100 revisions).
+# median of $TRIALS runs.  revapply test runs as its default does
+# (--jobs auto: one scratch database per core, at most 4, one per 100
+# revisions) and in one process (--jobs 1, as the native client).
 set -u
 : "${DBREV_SRCDIR:?run with make bench}" "${DBREV_BINDIR:?run with make bench}"
 N=${BENCH_REVISIONS:-1000}
@@ -69,7 +69,7 @@ echo "stairway test of $N revisions, median of $TRIALS"
 
 # --- SQLite -------------------------------------------------------------
 stair sqlite
-# What --jobs auto comes to here (lib/stairway_run.c).
+# What the default, --jobs auto, comes to here (lib/stairway_run.c).
 cores=$(nproc)
 n_jobs=$((cores < 4 ? cores : 4))
 [ $((N / 100)) -lt "$n_jobs" ] && n_jobs=$((N / 100 > 0 ? N / 100 : 1))
@@ -83,14 +83,14 @@ for ((i = 0; i < TRIALS; i++)); do
 	timed f sqlite3 -bail -cmd "PRAGMA synchronous = OFF" -cmd \
 	    "PRAGMA journal_mode = MEMORY" "$work/base.db" ".read $work/sqlite/stair.sql"
 	timed t revapply -q -d "$work/sqlite/m" -u "sqlite:$work/never.db" test
-	timed o revapply -q -d "$work/sqlite/m" -u "sqlite:$work/never.db" test --jobs auto
+	timed o revapply -q -d "$work/sqlite/m" -u "sqlite:$work/never.db" test --jobs 1
 	ts+=("$t") bs+=("$b") fs+=("$f") os+=("$o")
 done
 t=$(printf '%s\n' "${ts[@]}" | median)
 o=$(printf '%s\n' "${os[@]}" | median)
-report "sqlite: revapply test" "$t" "$(printf '%s\n' "${bs[@]}" | median)"
+report "sqlite: revapply test ($jobs)" "$t" "$(printf '%s\n' "${bs[@]}" | median)"
 report "sqlite: vs the fast baseline" "$t" "$(printf '%s\n' "${fs[@]}" | median)"
-report "sqlite: --jobs auto ($jobs) vs fast" "$o" "$(printf '%s\n' "${fs[@]}" | median)"
+report "sqlite: --jobs 1 vs fast" "$o" "$(printf '%s\n' "${fs[@]}" | median)"
 
 # --- PostgreSQL ---------------------------------------------------------
 if [ "${DBREV_WITH_POSTGRES:-yes}" != yes ]; then
@@ -117,13 +117,13 @@ for ((i = 0; i < TRIALS; i++)); do
 	timed f env PGOPTIONS='-c synchronous_commit=off' psql -X -q \
 	    -v ON_ERROR_STOP=1 -d base -f "$work/postgres/stair.sql"
 	timed t revapply -q -d "$work/postgres/m" -u "$url" test
-	timed j revapply -q -d "$work/postgres/m" -u "$url" test --jobs auto
+	timed j revapply -q -d "$work/postgres/m" -u "$url" test --jobs 1
 	ts+=("$t") bs+=("$b") js+=("$j") fs+=("$f")
 done
 base=$(printf '%s\n' "${bs[@]}" | median)
 fast=$(printf '%s\n' "${fs[@]}" | median)
 t=$(printf '%s\n' "${ts[@]}" | median)
 j=$(printf '%s\n' "${js[@]}" | median)
-report "postgresql: revapply test" "$t" "$base"
+report "postgresql: revapply test ($jobs)" "$t" "$base"
 report "postgresql: vs the fast baseline" "$t" "$fast"
-report "postgresql: --jobs auto ($jobs) vs fast" "$j" "$fast"
+report "postgresql: --jobs 1 vs fast" "$j" "$fast"
