@@ -306,6 +306,10 @@ try_one(struct run *R, struct dbrev_stair_db *s, size_t idx,
 		rc = AT_UNKNOWN;
 		goto out;
 	}
+	/* What the next revision starts on: this state, not the first's. */
+	snap_free(&after);
+	after = now;
+	memset(&now, 0, sizeof(now));
 	st->verdict = DBREV_STAIR_OK;
 	rc = AT_AFTER;
 done:

@@ -402,6 +402,21 @@ stdout_has "s5 upgrade after downgrade fails: m/versions/s5.sql:6: "
 stdout_has "5 revisions tested"
 [ "$(tmpdbs)" = 0 ] || fail "scratch databases left: $(tmpdbs)"
 
+# A revision starts on what the one before it left after its second
+# upgrade: n3's up makes a table only when n2's up, down and up left two
+# rows, and its second up does not; n4's downgrade makes that table
+# again, so it gives back the state after n3's first up, not its second:
+# "downgrade differs", in one process as in a range that starts at n4.
+tcase "postgresql: a revision's downgrade is compared with what the one before it left, in one process as in a range"
+rev cond n1 "" "cnt" "CREATE TABLE cnt (n int);" "DROP TABLE cnt;"
+rev cond n2 n1 "row" "INSERT INTO cnt VALUES (1);" "SELECT 1;"
+rev cond n3 n2 "cond" 'DO $$BEGIN IF (SELECT count(*) FROM cnt) = 2 THEN CREATE TABLE extra (a int); END IF; INSERT INTO cnt VALUES (1); END$$;' \
+    "DROP TABLE IF EXISTS extra;"
+rev cond n4 n3 "z" "CREATE TABLE z (a int);" "DROP TABLE z; CREATE TABLE extra (a int);"
+jobs_agree cond
+jq -e '[.[0][].result] == ["ok", "ok", "ok", "downgrade differs"]' three.json >/dev/null ||
+	fail "cond: $(cat three.json)"
+
 # What a superuser's scratch database reads from its event-trigger log,
 # a non-superuser's finds by scanning the catalogs: the two must agree.
 # Each revision's downgrade either undoes it or forgets one thing that

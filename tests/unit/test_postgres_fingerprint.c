@@ -1754,6 +1754,45 @@ static const struct scenario scenarios[] = {
 	    "uet()", "ALTER EVENT TRIGGER u1 DISABLE", "ALTER EVENT TRIGGER u1 "
 	    "RENAME TO u2", "ALTER FUNCTION uet() RENAME TO uet2", "ALTER "
 	    "EVENT TRIGGER u2 ENABLE REPLICA", "DROP EVENT TRIGGER u2" } },
+	/* DEALLOCATE ALL, then owner 0 and a relation both dirty */
+	/* #157 */
+	{ "CREATE TABLE t0 (a int)",
+	    { "CREATE TABLE t1 (a int); CREATE FUNCTION f1() RETURNS int "
+	    "LANGUAGE sql AS 'SELECT 1'", "DEALLOCATE ALL; CREATE TABLE t2 (a "
+	    "int); CREATE FUNCTION f2() RETURNS int LANGUAGE sql AS 'SELECT 2'",
+	    "CREATE TABLE t3 (a int); CREATE FUNCTION f3() RETURNS int "
+	    "LANGUAGE sql AS 'SELECT 3'" } },
+	/* constraint indexes renamed (partitions, USING INDEX, FK) */
+	/* #158 */
+	{ "CREATE TABLE p (a int PRIMARY KEY) PARTITION BY LIST (a); CREATE "
+	    "TABLE p1 PARTITION OF p FOR VALUES IN (1); CREATE TABLE r (a int "
+	    "REFERENCES p); CREATE TABLE q (a int PRIMARY KEY); CREATE TABLE "
+	    "r2 (a int REFERENCES q)",
+	    { "ALTER INDEX p1_pkey RENAME TO p1_k", "ALTER INDEX p_pkey RENAME "
+	    "TO p_k", "ALTER TABLE p1 RENAME CONSTRAINT p1_k TO p1_k2",
+	    "ALTER INDEX q_pkey RENAME TO q_k", "ALTER TABLE q RENAME "
+	    "CONSTRAINT q_k TO q_k2" } },
+	/* #159 */
+	{ "CREATE TABLE u (a int, b int); CREATE UNIQUE INDEX ui ON u (a)",
+	    { "ALTER TABLE u ADD CONSTRAINT uc UNIQUE USING INDEX ui",
+	    "ALTER INDEX uc RENAME TO uc2", "ALTER TABLE u ADD CONSTRAINT ux "
+	    "EXCLUDE USING btree (b WITH =)", "ALTER INDEX ux RENAME TO ux2" } },
+	/* domain constraints (owner 0) */
+	/* #160 */
+	{ "CREATE DOMAIN d AS int CONSTRAINT dc CHECK (VALUE > 0); COMMENT ON "
+	    "CONSTRAINT dc ON DOMAIN d IS 'x'; CREATE TABLE t (a d)",
+	    { "ALTER DOMAIN d RENAME CONSTRAINT dc TO dc2", "COMMENT ON "
+	    "CONSTRAINT dc2 ON DOMAIN d IS 'y'", "ALTER DOMAIN d ADD "
+	    "CONSTRAINT dn CHECK (VALUE < 100) NOT VALID", "ALTER DOMAIN d "
+	    "VALIDATE CONSTRAINT dn", "ALTER DOMAIN d DROP CONSTRAINT dc2",
+	    "ALTER DOMAIN d RENAME TO d2" } },
+	/* owner 0's lines that name relations */
+	/* #161 */
+	{ "CREATE TABLE t (a int); CREATE FUNCTION ft(t) RETURNS int LANGUAGE "
+	    "sql AS 'SELECT 1'; CREATE TYPE ct AS (x t)",
+	    { "ALTER TABLE t RENAME TO t2", "CREATE TABLE g (a int); DROP "
+	    "TABLE g; CREATE TABLE g (a int)", "DROP TABLE g; CREATE TABLE g "
+	    "(b int)", "DROP TABLE t2 CASCADE" } },
 };
 
 static char *

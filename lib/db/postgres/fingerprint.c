@@ -773,9 +773,12 @@ execute_n(PGconn *pg, struct dbrev_pg_fpcache *fc, int in_tx,
 			failed(pg, NULL, err);
 			goto out;
 		}
-		/* A script deallocated one: prepare it again, once. */
+		/*
+		 * A script deallocated one (DEALLOCATE ALL: the ones after
+		 * it too, which did not run): prepare them again, once.
+		 */
 		for (deallocated = 0, i = 0; i < n; i++)
-			if (has_state(res[i], "26000"))
+			if (deallocated || has_state(res[i], "26000"))
 				fc->prepared[k[i]] = 0, deallocated = 1;
 		if (!deallocated)
 			break;
