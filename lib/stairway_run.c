@@ -32,7 +32,12 @@ struct run {
 	size_t			 norder;
 	sigset_t		 old;
 	struct dbrev_stairway_result *res;
+	int			 stream_fd;	/* a job's: send each step */
+	size_t			 streamed;	/* steps reported as they came */
 };
+
+static int	send_step(int, size_t, const struct dbrev_stair_step *);
+static void	await_job(struct run *, int, const pid_t *, unsigned, int *);
 
 /* What try_one leaves the scratch database at. */
 enum after {
@@ -377,6 +382,9 @@ run_range(struct run *R, size_t lo, size_t hi, struct dbrev_stair_step *steps,
 		st->ms = dbrev_now_ms() - t0;
 		if (report && R->o->on_step != NULL)
 			R->o->on_step(R->o->arg, st);
+		/* A parent gone: its death signal stops the range next. */
+		if (R->stream_fd != -1 && send_step(R->stream_fd, k, st) == -1)
+			R->stream_fd = -1;
 		if (at == STOPPED || (is_failure(R, st) && !R->o->keep_going))
 			break;
 		if (at == AT_UNKNOWN && k + 1 < hi &&
@@ -438,17 +446,16 @@ struct wire {
 	size_t	len[2];		/* SIZE_MAX: NULL */
 };
 
-static void
+static int
 send_one(int fd, size_t k, int verdict, double ms, const char *a,
     const char *b)
 {
 	struct wire w = { k, verdict, ms, { a ? strlen(a) : SIZE_MAX,
 	    b ? strlen(b) : SIZE_MAX } };
 
-	if (put_all(fd, &w, sizeof(w)) == -1 ||
+	return put_all(fd, &w, sizeof(w)) == -1 ||
 	    (a != NULL && put_all(fd, a, w.len[0]) == -1) ||
-	    (b != NULL && put_all(fd, b, w.len[1]) == -1))
-		_exit(3);
+	    (b != NULL && put_all(fd, b, w.len[1]) == -1) ? -1 : 0;
 }
 
 static char *
@@ -465,38 +472,61 @@ get_str(int fd, size_t len)
 	return s;
 }
 
-/* In the child: test the range, send every step tried, exit. */
+static int
+send_step(int fd, size_t k, const struct dbrev_stair_step *st)
+{
+	return send_one(fd, k, st->verdict, st->ms, st->detail, st->sql);
+}
+
+/*
+ * In the child: test the range, send every step tried (the first range
+ * each as it is done, for the parent to print as it goes), exit.
+ */
 static void __attribute__((noreturn))
 child(struct run *R, size_t lo, size_t hi, int fd)
 {
 	struct dbrev_error e = { 0 };
 	size_t k;
-	int rc = run_range(R, lo, hi, R->res->steps, 0, &e);
+	int rc;
 
-	for (k = lo; k < hi; k++)
-		if (R->res->steps[k].rev != NULL)
-			send_one(fd, k, R->res->steps[k].verdict,
-			    R->res->steps[k].ms, R->res->steps[k].detail,
-			    R->res->steps[k].sql);
+	/* A write to a parent that died fails, and kills no one. */
+	(void)signal(SIGPIPE, SIG_IGN);
+	R->stream_fd = lo == 0 ? fd : -1;
+	rc = run_range(R, lo, hi, R->res->steps, 0, &e);
+	for (k = lo; k < hi && lo > 0; k++)
+		if (R->res->steps[k].rev != NULL &&
+		    send_step(fd, k, &R->res->steps[k]) == -1)
+			_exit(3);
 	if (rc == -1) {
 		char *m = error_line(&e);
 
-		send_one(fd, SIZE_MAX, dbrev_error_exit_status(&e) == 2 ?
-		    DBREV_ERR_INPUT : DBREV_ERR_RUNTIME, 0, m, NULL);
+		if (send_one(fd, SIZE_MAX, dbrev_error_exit_status(&e) == 2 ?
+		    DBREV_ERR_INPUT : DBREV_ERR_RUNTIME, 0, m, NULL) == -1)
+			_exit(3);
 		free(m);
 	}
 	close(fd);
 	_exit(0);
 }
 
-/* Read one child's steps; a range that failed fills err. */
+/*
+ * Read one child's steps as they come (waiting as await_job does); a
+ * range that failed fills err.  With report, each step is reported on
+ * arrival (the first range's, which are sent as they are done).
+ */
 static void
-collect(struct run *R, int fd, struct dbrev_error *err)
+collect(struct run *R, int fd, const pid_t *pid, unsigned njobs,
+    int *passed_on, int report, struct dbrev_error *err)
 {
 	struct wire w;
+	char *a, *b;
 
-	while (get_all(fd, &w, sizeof(w)) == 0) {
-		char *a = get_str(fd, w.len[0]), *b = get_str(fd, w.len[1]);
+	for (;;) {
+		await_job(R, fd, pid, njobs, passed_on);
+		if (get_all(fd, &w, sizeof(w)) != 0)
+			break;
+		a = get_str(fd, w.len[0]);
+		b = get_str(fd, w.len[1]);
 
 		if (w.k == SIZE_MAX) {
 			dbrev_error_set(err, (enum dbrev_error_kind)w.verdict,
@@ -511,6 +541,8 @@ collect(struct run *R, int fd, struct dbrev_error *err)
 			st->ms = w.ms;
 			st->detail = a;
 			st->sql = b;
+			if (report && R->o->on_step != NULL)
+				R->o->on_step(R->o->arg, st);
 		} else {
 			free(a);
 			free(b);
@@ -678,8 +710,10 @@ run_jobs(struct run *R, unsigned jobs, struct dbrev_error *err)
 	for (j = 0; j < started; j++) {
 		if (pid[j] <= 0)
 			continue;
-		await_job(R, fd[j], pid, started, &passed_on);
-		collect(R, fd[j], &errs[j]);
+		collect(R, fd[j], pid, started, &passed_on, lo[j] == 0,
+		    &errs[j]);
+		if (lo[j] == 0)
+			R->streamed = range_end(R->norder, jobs, j);
 		close(fd[j]);
 		while ((w = waitpid(pid[j], &status, 0)) == -1 &&
 		    errno == EINTR)
@@ -760,6 +794,7 @@ dbrev_stairway_run(const struct dbrev_stairway_options *o,
 
 	memset(res, 0, sizeof(*res));
 	memset(&R, 0, sizeof(R));
+	R.stream_fd = -1;
 	R.o = o;
 	R.res = res;
 	if (dbrev_graph_load(o->dir, 0, &R.g, err) == -1)
@@ -779,7 +814,8 @@ dbrev_stairway_run(const struct dbrev_stairway_options *o,
 	    jobs_for(o->jobs, R.norder);
 	if (res->jobs > 1) {
 		rc = run_jobs(&R, res->jobs, err);
-		for (k = 0; rc == 0 && o->on_step != NULL && k < R.norder; k++)
+		for (k = R.streamed; rc == 0 && o->on_step != NULL &&
+		    k < R.norder; k++)
 			if (res->steps[k].rev != NULL)
 				o->on_step(o->arg, &res->steps[k]);
 	} else

@@ -79,8 +79,8 @@ struct dbrev_stairway_options {
 	unsigned	 jobs;		/* scratch databases side by side
 					   (0, 1: one; DBREV_STAIR_JOBS_AUTO) */
 	/* Called for each revision as soon as its turn is over (when more
-	   than one job runs, in apply order once all are done); may be
-	   NULL. */
+	   than one job runs, in apply order: the first range's as they
+	   come, the others' once all are done); may be NULL. */
 	void		(*on_step)(void *arg, const struct dbrev_stair_step *);
 	void		*arg;
 };

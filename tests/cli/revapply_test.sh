@@ -112,7 +112,7 @@ jobs_agree() {
 # what is left.
 signal_stops() {
 	local t0 st f kids alive
-	tcase "$1: a signal to revapply test stops every job at once"
+	tcase "$1: a signal to revapply test stops every job at once; the first range's lines came as they went"
 	mkdir -p "$T/sigtmp"
 	rm -rf slow
 	cp -r long slow
@@ -129,6 +129,8 @@ signal_stops() {
 	# One step is about 80 ms; the whole run about 10 s.
 	[ $(($(date +%s%N) - t0)) -lt 2500000000 ] || fail "it took $(( ($(date +%s%N) - t0) / 1000000 )) ms to stop"
 	grep -q "l250 " sig.out && fail "it ran to the end"
+	# The first range's lines come as they go, before the run is over.
+	grep -q "^l001 ok" sig.out || fail "no line printed in a second: $(head -c 200 sig.out)"
 	[ -z "$(ls -A "$T/sigtmp")" ] || fail "left behind: $(ls -A "$T/sigtmp")"
 
 	tcase "$1: kill -9 of revapply test stops its jobs too, each dropping its scratch database"
