@@ -728,6 +728,9 @@ run_jobs(struct run *R, unsigned jobs, struct dbrev_error *err)
 			    strsignal(WTERMSIG(status)) : "write error");
 	}
 	as_one_job(R, lo, errs, started, err);
+	/* A server that allows fewer connections, say. */
+	dbrev_error_hint(err, "--jobs 1 tests in one process, on one scratch "
+	    "database");
 	R->res->jobs = ran;
 	free(pid);
 	free(fd);

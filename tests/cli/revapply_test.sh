@@ -404,6 +404,22 @@ stdout_has "s5 upgrade after downgrade fails: m/versions/s5.sql:6: "
 stdout_has "5 revisions tested"
 [ "$(tmpdbs)" = 0 ] || fail "scratch databases left: $(tmpdbs)"
 
+# Ranges take a scratch database (two connections) each: a role allowed
+# fewer is told how to test in one process.
+tcase "postgresql: a role with too few connections for ranges side by side is told of --jobs 1"
+psql -X -q -d postgres -c "CREATE ROLE dbrev_few LOGIN CREATEDB CONNECTION LIMIT 3" >/dev/null 2>&1
+run revapply -d long -u "postgresql:///stairway_never_created?host=$PGHOST&port=$PGPORT&user=dbrev_few" test
+if [ "$auto_jobs" -gt 1 ]; then
+	status_is 1
+	stderr_has "too many connections"
+	stderr_has "--jobs 1 tests in one process, on one scratch database"
+fi
+run revapply -d long -u "postgresql:///stairway_never_created?host=$PGHOST&port=$PGPORT&user=dbrev_few" test --jobs 1
+status_is 0
+stdout_has "250 revisions tested: 250 ok; passed"
+left=$(psql -X -At -d postgres -c "SELECT count(*) FROM pg_database WHERE datdba = 'dbrev_few'::regrole")
+[ "$left" = 0 ] || fail "scratch databases left: $left"
+
 # A revision starts on what the one before it left after its second
 # upgrade: n3's up makes a table only when n2's up, down and up left two
 # rows, and its second up does not; n4's downgrade makes that table
