@@ -34,6 +34,7 @@ struct run {
 	struct dbrev_stairway_result *res;
 	int			 stream_fd;	/* a job's: send each step */
 	size_t			 streamed;	/* steps reported as they came */
+	int			 not_opened;	/* a range's database was not */
 };
 
 static int	send_step(int, size_t, const struct dbrev_stair_step *);
@@ -360,8 +361,10 @@ run_range(struct run *R, size_t lo, size_t hi, struct dbrev_stair_step *steps,
 	size_t k, start = lo < hi ? R->order[lo] : 0;
 	int at, n, rc = -1;
 
-	if (dbrev_stair_open(&s, R->o->url, R->o->dev_url, err) == -1)
+	if (dbrev_stair_open(&s, R->o->url, R->o->dev_url, err) == -1) {
+		R->not_opened = 1;
 		return -1;
+	}
 	if (replay_as_tested(R, &s, lo, err) == -1 ||
 	    snap_take(&s, start, &before, err) == -1)
 		goto out;
@@ -439,6 +442,9 @@ get_all(int fd, void *p, size_t n)
 }
 
 /* A step on the wire: k, verdict, ms, then two counted strings. */
+/* The range failed before its scratch database was open: SIZE_MAX - 1. */
+#define NOT_OPENED	(SIZE_MAX - 1)
+
 struct wire {
 	size_t	k;		/* SIZE_MAX: the range failed, detail says */
 	int	verdict;	/* or the error's kind */
@@ -500,8 +506,9 @@ child(struct run *R, size_t lo, size_t hi, int fd)
 	if (rc == -1) {
 		char *m = error_line(&e);
 
-		if (send_one(fd, SIZE_MAX, dbrev_error_exit_status(&e) == 2 ?
-		    DBREV_ERR_INPUT : DBREV_ERR_RUNTIME, 0, m, NULL) == -1)
+		if (send_one(fd, R->not_opened ? NOT_OPENED : SIZE_MAX,
+		    dbrev_error_exit_status(&e) == 2 ? DBREV_ERR_INPUT :
+		    DBREV_ERR_RUNTIME, 0, m, NULL) == -1)
 			_exit(3);
 		free(m);
 	}
@@ -511,12 +518,13 @@ child(struct run *R, size_t lo, size_t hi, int fd)
 
 /*
  * Read one child's steps as they come (waiting as await_job does); a
- * range that failed fills err.  With report, each step is reported on
+ * range that failed fills err (and *not_opened, when it could not even
+ * open its scratch database).  With report, each step is reported on
  * arrival (the first range's, which are sent as they are done).
  */
 static void
 collect(struct run *R, int fd, const pid_t *pid, unsigned njobs,
-    int *passed_on, int report, struct dbrev_error *err)
+    int *passed_on, int report, int *not_opened, struct dbrev_error *err)
 {
 	struct wire w;
 	char *a, *b;
@@ -528,7 +536,8 @@ collect(struct run *R, int fd, const pid_t *pid, unsigned njobs,
 		a = get_str(fd, w.len[0]);
 		b = get_str(fd, w.len[1]);
 
-		if (w.k == SIZE_MAX) {
+		if (w.k == SIZE_MAX || w.k == NOT_OPENED) {
+			*not_opened = w.k == NOT_OPENED;
 			dbrev_error_set(err, (enum dbrev_error_kind)w.verdict,
 			    NULL, 0, NULL, "%s", a != NULL ? a : "?");
 			free(a);
@@ -663,6 +672,31 @@ range_end(size_t n, unsigned jobs, unsigned j)
 	return j + 1 >= jobs ? n : (size_t)((double)n * end / total + 0.5);
 }
 
+/*
+ * Test again here, one after another, the ranges whose job could not
+ * open a scratch database (a server that allows fewer connections than
+ * the ranges need): the other jobs are done and their connections
+ * free.  Returns how many.
+ */
+static unsigned
+again_here(struct run *R, unsigned jobs, const size_t *lo,
+    const int *not_opened, struct dbrev_error *errs, unsigned started)
+{
+	unsigned j, n = 0;
+
+	for (j = 0; j < started; j++) {
+		if (!not_opened[j])
+			continue;
+		dbrev_error_clear(&errs[j]);
+		if (lo[j] == 0)
+			R->streamed = 0;	/* reported at the end */
+		(void)run_range(R, lo[j], range_end(R->norder, jobs, j),
+		    R->res->steps, 0, &errs[j]);
+		n++;
+	}
+	return n;
+}
+
 static int
 run_jobs(struct run *R, unsigned jobs, struct dbrev_error *err)
 {
@@ -671,6 +705,7 @@ run_jobs(struct run *R, unsigned jobs, struct dbrev_error *err)
 	int *fd = dbrev_xcalloc(jobs, sizeof(*fd));
 	size_t *lo = dbrev_xcalloc(jobs, sizeof(*lo));
 	struct dbrev_error *errs = dbrev_xcalloc(jobs, sizeof(*errs));
+	int *not_opened = dbrev_xcalloc(jobs, sizeof(*not_opened));
 	unsigned j, started = 0, ran = 0;
 	int p[2], status = 0, e = 0, passed_on = 0;
 	pid_t w;
@@ -711,7 +746,7 @@ run_jobs(struct run *R, unsigned jobs, struct dbrev_error *err)
 		if (pid[j] <= 0)
 			continue;
 		collect(R, fd[j], pid, started, &passed_on, lo[j] == 0,
-		    &errs[j]);
+		    &not_opened[j], &errs[j]);
 		if (lo[j] == 0)
 			R->streamed = range_end(R->norder, jobs, j);
 		close(fd[j]);
@@ -727,11 +762,13 @@ run_jobs(struct run *R, unsigned jobs, struct dbrev_error *err)
 			    "tested (%s)", j + 1, WIFSIGNALED(status) ?
 			    strsignal(WTERMSIG(status)) : "write error");
 	}
+	if (!passed_on)
+		ran -= again_here(R, jobs, lo, not_opened, errs, started);
 	as_one_job(R, lo, errs, started, err);
-	/* A server that allows fewer connections, say. */
 	dbrev_error_hint(err, "--jobs 1 tests in one process, on one scratch "
 	    "database");
 	R->res->jobs = ran;
+	free(not_opened);
 	free(pid);
 	free(fd);
 	free(lo);
