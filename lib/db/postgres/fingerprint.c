@@ -498,7 +498,9 @@ struct owner {
 #define GONE	2	/* its lines are gone (it is, or was made again) */
 
 /* Our statements, by index in struct dbrev_pg_fpcache's prepared. */
-enum statement { STATE, LINES_OF_OWNERS, CHANGES, LINES_OF_DATABASE, NSTATEMENTS };
+enum statement {
+	STATE, LINES_OF_OWNERS, CHANGES, LINES_OF_DATABASE, NSTATEMENTS
+};
 
 struct dbrev_pg_fpcache {
 	struct owner	*o;		/* sorted by oid */
@@ -615,12 +617,12 @@ static const char BY_KEY_SETTINGS[] = ", "
     "set_config('enable_seqscan', 'off', true)";
 
 /*
- * Send sql, nres statements, after the fixed settings (and by_key's, when
- * set) (inside the
- * caller's transaction, in a savepoint rolled back after) and fill res
- * with their results, the first error in the place of the statement
- * that failed (or of the first, when a setting did); the caller's
- * transaction is left as it was either way.  -1: nothing was sent.
+ * Send sql, nres statements, after the fixed settings and, with by_key,
+ * BY_KEY_SETTINGS (inside the caller's transaction, in a savepoint
+ * rolled back after) and fill res with their results, the first error
+ * in the place of the statement that failed (or of the first, when a
+ * setting did); the caller's transaction is left as it was either way.
+ * -1: nothing was sent.
  */
 static int
 send_n(PGconn *pg, int in_tx, int by_key, const char *sql, PGresult **res,
